@@ -1,0 +1,3 @@
+/* STUB: to be written. */
+int config_stub_unused(void);
+int config_stub_unused(void) { return 0; }

@@ -1,0 +1,3 @@
+/* STUB: to be written. */
+int grammar_stub_unused(void);
+int grammar_stub_unused(void) { return 0; }

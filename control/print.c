@@ -1,0 +1,3 @@
+/* STUB: to be written. */
+int print_stub_unused(void);
+int print_stub_unused(void) { return 0; }

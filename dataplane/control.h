@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control channel's server (main lcore): the seqpacket socket, clients,
+ * framing, validation and permission checks in control.c; one handler file
+ * per object (link_nl.c, route_nl.c, neigh_nl.c, nat_nl.c, stats_nl.c).
+ *
+ * A handler gets one request whose header and family header were checked to
+ * be inside the message, parses its attributes (mnl_attr_parse with a
+ * validating callback), acts, and returns 0 or -errno; control.c then
+ * answers NLMSG_ERROR (always for an error, for success when NLM_F_ACK) or,
+ * for a dump, NLMSG_DONE after what the handler put.
+ */
+#ifndef SLUICE_CONTROL_H
+#define SLUICE_CONTROL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+
+#include "proto.h"
+
+struct ctl_req {
+	const struct nlmsghdr *nlh;
+	int fd;			/* the client */
+	char *buf;		/* reply datagram being filled (SLUICE_MSG_MAX) */
+	size_t len;
+	int err;		/* a send failed: stop putting */
+};
+
+/* The family header of the request (size checked by control.c). */
+static inline void *
+ctl_payload(const struct ctl_req *rq)
+{
+	return mnl_nlmsg_get_payload(rq->nlh);
+}
+
+/*
+ * Start a reply message (NLM_F_MULTI is set for dumps by the caller in
+ * flags) with room for famlen bytes of family header, which it copies from
+ * fam.  The returned header takes mnl_attr_put*() up to
+ * CTL_MSG_ROOM bytes in all.  Never NULL: when the datagram is full, it is
+ * sent first.
+ */
+#define CTL_MSG_ROOM 4096
+struct nlmsghdr *ctl_msg_begin(struct ctl_req *rq, uint16_t type, uint16_t flags,
+			       const void *fam, size_t famlen);
+/* The message put since ctl_msg_begin is complete. */
+void ctl_msg_end(struct ctl_req *rq, struct nlmsghdr *nlh);
+
+typedef int (*ctl_handler)(struct ctl_req *rq);
+
+/* Handlers, by object. */
+int link_nl_new(struct ctl_req *rq);
+int link_nl_del(struct ctl_req *rq);
+int link_nl_get(struct ctl_req *rq);
+int addr_nl_new(struct ctl_req *rq);
+int addr_nl_del(struct ctl_req *rq);
+int addr_nl_get(struct ctl_req *rq);
+int route_nl_new(struct ctl_req *rq);
+int route_nl_del(struct ctl_req *rq);
+int route_nl_get(struct ctl_req *rq);
+int neigh_nl_new(struct ctl_req *rq);
+int neigh_nl_del(struct ctl_req *rq);
+int neigh_nl_get(struct ctl_req *rq);
+int nat_nl_rule_new(struct ctl_req *rq);
+int nat_nl_rule_del(struct ctl_req *rq);
+int nat_nl_rule_get(struct ctl_req *rq);
+int nat_nl_sess_get(struct ctl_req *rq);
+int nat_nl_sess_del(struct ctl_req *rq);
+int nat_nl_conf_set(struct ctl_req *rq);
+int nat_nl_conf_get(struct ctl_req *rq);
+int stats_nl_get(struct ctl_req *rq);
+
+/* Server. */
+struct ctl_server_conf {
+	const char *path;
+	gid_t group;		/* may change state besides root; (gid_t)-1 = none */
+	bool group_set;
+};
+int ctl_server_open(const struct ctl_server_conf *conf);
+/* Serve whatever is ready, waiting at most timeout_ms; then return. */
+void ctl_server_poll(int timeout_ms);
+void ctl_server_close(void);
+
+/*
+ * Process one datagram from a client as the server does (exposed for the
+ * unit tests of message validation): every request in it is handled and
+ * answered on fd.  privileged decides whether changes are allowed.
+ */
+void ctl_process(int fd, const char *data, size_t len, bool privileged);
+
+#endif

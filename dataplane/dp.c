@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The dataplane's shared state: pools, rings, RCU, counters. */
+#include <errno.h>
+#include <stdio.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_malloc.h>
+
+#include "dp.h"
+
+struct dp_global dp;
+
+const char *const drop_names[DROP__MAX] = {
+	[DROP_NOT_FOR_US] = "not_for_us",
+	[DROP_UNSUPPORTED] = "unsupported_protocol",
+	[DROP_BAD_HEADER] = "bad_header",
+	[DROP_MARTIAN_SRC] = "martian_source",
+	[DROP_MARTIAN_DST] = "martian_destination",
+	[DROP_BROADCAST] = "broadcast",
+	[DROP_NO_ROUTE] = "no_route",
+	[DROP_BLACKHOLE] = "blackhole",
+	[DROP_TTL] = "ttl_exceeded",
+	[DROP_FRAG_NEEDED] = "fragmentation_needed",
+	[DROP_FRAG_FAILED] = "fragmentation_failed",
+	[DROP_ARP_TIMEOUT] = "arp_timeout",
+	[DROP_ARP_HOLD_FULL] = "arp_hold_full",
+	[DROP_ARP_INVALID] = "arp_invalid",
+	[DROP_LOCAL_UNREACH] = "local_unreachable",
+	[DROP_ICMP_RATELIMIT] = "icmp_ratelimit",
+	[DROP_QUEUE_FULL] = "queue_full",
+	[DROP_PORT_DOWN] = "port_down",
+	[DROP_NO_MBUF] = "no_mbuf",
+	[DROP_NAT] = "nat",
+};
+
+uint64_t
+dp_drop_total(enum drop_reason why)
+{
+	uint64_t sum = 0;
+
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
+		sum += dp.counters[l].drop[why];
+	return sum;
+}
+
+struct rte_mempool *
+dp_pool_create(const char *name, unsigned int n)
+{
+	unsigned int priv = RTE_ALIGN(sizeof(struct pkt_meta), RTE_MBUF_PRIV_ALIGN);
+
+	return rte_pktmbuf_pool_create(name, n, 256, priv,
+				       RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+}
+
+int
+dp_init(unsigned int nb_mbufs, uint16_t nb_workers)
+{
+	size_t sz;
+	char name[RTE_RING_NAMESIZE];
+
+	dp.hz = rte_get_tsc_hz();
+	dp.nb_workers = nb_workers;
+	dp.pool = dp_pool_create("sluice_pkts", nb_mbufs);
+	if (dp.pool == NULL) {
+		fprintf(stderr, "sluice-dataplane: cannot create a pool of %u mbufs: %s\n",
+			nb_mbufs, rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	dp.indirect = rte_pktmbuf_pool_create("sluice_indirect", 8191, 256, 0, 0,
+					      rte_socket_id());
+	dp.punt = rte_ring_create("sluice_punt", DP_PUNT_RING_SIZE, rte_socket_id(),
+				  RING_F_SC_DEQ);
+	dp.counters = rte_zmalloc("sluice_counters",
+				  sizeof(struct lcore_counters) * RTE_MAX_LCORE,
+				  RTE_CACHE_LINE_SIZE);
+	sz = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
+	dp.qsbr = rte_zmalloc("sluice_qsbr", sz, RTE_CACHE_LINE_SIZE);
+	if (dp.indirect == NULL || dp.punt == NULL || dp.counters == NULL ||
+	    dp.qsbr == NULL || rte_rcu_qsbr_init(dp.qsbr, RTE_MAX_LCORE) != 0) {
+		fprintf(stderr, "sluice-dataplane: out of memory at start\n");
+		return -ENOMEM;
+	}
+	for (uint16_t i = 0; i < nb_workers; i++) {
+		snprintf(name, sizeof(name), "sluice_tx%u", i);
+		dp.workers[i].index = i;
+		dp.workers[i].tx_ring = rte_ring_create(name, DP_TX_RING_SIZE,
+							rte_socket_id(),
+							RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (dp.workers[i].tx_ring == NULL)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+void
+dp_send(struct rte_mbuf *m, uint16_t port)
+{
+	struct pkt_meta *meta = pkt_meta(m);
+
+	meta->kind = PKT_TX;
+	meta->out_port = port;
+	if (rte_ring_sp_enqueue(dp.workers[0].tx_ring, m) != 0)
+		dp_drop(m, DROP_QUEUE_FULL);
+}

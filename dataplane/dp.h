@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What every part of the dataplane shares: the global state, the per-packet
+ * metadata, the drop reasons and per-lcore counters.
+ *
+ * Threads: the main lcore ("control lcore") owns every table and is the only
+ * writer; worker lcores read the tables under RCU (dp.qsbr) and never block.
+ * Workers hand the slow path (ARP, packets waiting for a neighbour) to the
+ * control lcore on dp.punt; the control lcore sends its own packets through
+ * the workers' tx rings, so no queue is ever shared between threads.
+ *
+ * Byte order: IPv4 addresses in tables and APIs are host order (as rte_fib
+ * wants them) unless a name ends in _be.
+ */
+#ifndef SLUICE_DP_H
+#define SLUICE_DP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "proto.h"
+
+#define DP_BURST		32
+#define DP_MAX_PORTS		SLUICE_MAX_PORTS
+#define DP_MAX_ADDRS		64	/* IPv4 addresses over all ports */
+#define DP_MAX_WORKERS		RTE_MAX_LCORE
+#define DP_PUNT_RING_SIZE	4096
+#define DP_TX_RING_SIZE		4096
+#define DP_NO_PORT		UINT16_MAX
+
+/* Why a packet was dropped. Names (drop_names[]) are the stats contract. */
+enum drop_reason {
+	DROP_NOT_FOR_US,	/* L2 destination is neither our MAC nor broadcast */
+	DROP_UNSUPPORTED,	/* VLAN, IPv6, LLDP, other ethertypes */
+	DROP_BAD_HEADER,	/* runt frame, bad IPv4 version/IHL/length/checksum */
+	DROP_MARTIAN_SRC,
+	DROP_MARTIAN_DST,
+	DROP_BROADCAST,		/* limited or directed broadcast: not forwarded */
+	DROP_NO_ROUTE,
+	DROP_BLACKHOLE,
+	DROP_TTL,		/* TTL expired in transit */
+	DROP_FRAG_NEEDED,	/* DF set and larger than the egress MTU */
+	DROP_FRAG_FAILED,	/* fragmentation ran out of buffers */
+	DROP_ARP_TIMEOUT,	/* next hop never answered ARP */
+	DROP_ARP_HOLD_FULL,	/* too many packets waiting for one next hop */
+	DROP_ARP_INVALID,	/* malformed or unusable ARP frame */
+	DROP_LOCAL_UNREACH,	/* for us, no listener (port/proto unreachable sent) */
+	DROP_ICMP_RATELIMIT,	/* an ICMP error suppressed by the token bucket */
+	DROP_QUEUE_FULL,	/* tx queue or internal ring full */
+	DROP_PORT_DOWN,		/* egress port administratively down */
+	DROP_NO_MBUF,		/* packet pool empty when a packet had to be built */
+	DROP_NAT,		/* NAT refused it (counted in detail by nat stats) */
+	DROP__MAX
+};
+extern const char *const drop_names[DROP__MAX];
+
+/* Per-port counters, per lcore. */
+struct port_counters {
+	uint64_t rx_packets, rx_bytes, rx_dropped;
+	uint64_t tx_packets, tx_bytes, tx_dropped;
+};
+
+/* Everything one lcore counts; summed on read by the control lcore.  Each
+ * lcore writes only its own slot, so there is no atomic on the fast path. */
+struct lcore_counters {
+	uint64_t drop[DROP__MAX];
+	struct port_counters port[DP_MAX_PORTS];
+} __rte_cache_aligned;
+
+/* Stored in every mbuf's private area (pool priv_size). */
+enum pkt_kind {
+	PKT_ARP,		/* punted: an ARP frame from in_port */
+	PKT_RESOLVE,		/* punted: IPv4 packet for out_port waiting for nh_ip */
+	PKT_TX,			/* to a worker's tx ring: send on out_port as is */
+};
+struct pkt_meta {
+	uint32_t nh_ip;		/* next hop, host order (PKT_RESOLVE) */
+	uint16_t in_port;
+	uint16_t out_port;
+	uint8_t kind;		/* enum pkt_kind */
+};
+
+static inline struct pkt_meta *
+pkt_meta(struct rte_mbuf *m)
+{
+	return (struct pkt_meta *)rte_mbuf_to_priv(m);
+}
+
+struct dp_worker {
+	unsigned int lcore;
+	uint16_t index;			/* 0..nb_workers-1: its queue on every port */
+	struct rte_ring *tx_ring;	/* control lcore -> this worker (PKT_TX) */
+};
+
+struct dp_global {
+	struct rte_mempool *pool;	/* packets */
+	struct rte_mempool *indirect;	/* fragment headers (rte_ip_frag) */
+	struct rte_rcu_qsbr *qsbr;	/* workers report quiescent every loop */
+	struct rte_ring *punt;		/* workers -> control lcore (MP/SC) */
+	uint16_t nb_workers;
+	struct dp_worker workers[DP_MAX_WORKERS];
+	struct lcore_counters *counters;	/* [RTE_MAX_LCORE] */
+	volatile bool quit;
+	uint64_t hz;			/* rte_get_tsc_hz() */
+};
+extern struct dp_global dp;
+
+static inline struct lcore_counters *
+dp_counters(void)
+{
+	return &dp.counters[rte_lcore_id()];
+}
+
+static inline void
+dp_drop(struct rte_mbuf *m, enum drop_reason why)
+{
+	dp_counters()->drop[why]++;
+	rte_pktmbuf_free(m);
+}
+
+/* Sum of one drop reason over every lcore (control lcore, for stats). */
+uint64_t dp_drop_total(enum drop_reason why);
+
+/*
+ * Packet pool.  Every pool the dataplane or a test makes comes from here so
+ * that pkt_meta fits in each mbuf.
+ */
+struct rte_mempool *dp_pool_create(const char *name, unsigned int n);
+
+/*
+ * Set up dp (pools, rings, RCU, counters) after rte_eal_init.  Tests call it
+ * with nb_workers = 1 and use their own lcore as the worker.
+ */
+int dp_init(unsigned int nb_mbufs, uint16_t nb_workers);
+
+/* Hand a packet to the control lcore (worker side); counts a drop when full. */
+static inline void
+dp_punt(struct rte_mbuf *m)
+{
+	if (unlikely(rte_ring_mp_enqueue(dp.punt, m) != 0))
+		dp_drop(m, DROP_QUEUE_FULL);
+}
+
+/* Control lcore: send a finished frame on a port through worker 0's ring. */
+void dp_send(struct rte_mbuf *m, uint16_t port);
+
+#endif

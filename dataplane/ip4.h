@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv4: validation (RFC 1812 5.2.2), martians, local delivery, forwarding
+ * (TTL, RFC 1624 incremental checksum, MTU), output toward a next hop.
+ */
+#ifndef SLUICE_IP4_H
+#define SLUICE_IP4_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <rte_ip.h>
+
+#include "worker.h"
+
+/* 0 when the IPv4 header at the mbuf's data offset (after Ethernet) is
+ * valid for a frame of that length, else the drop reason. */
+int ip4_check(const struct rte_ipv4_hdr *ip, uint32_t l3_len);
+
+bool ip4_martian_src(uint32_t src);	/* host order; our own addresses excluded */
+bool ip4_martian_dst(uint32_t dst);
+
+/* TTL - 1 with the checksum patched (RFC 1624 eqn 3). */
+static inline void
+ip4_dec_ttl(struct rte_ipv4_hdr *ip)
+{
+	uint32_t sum;
+
+	ip->time_to_live--;
+	/* The TTL is the high byte of its 16-bit word: HC' = ~(~HC + ~m + m'),
+	 * and m' = m - 0x0100, so the sum gains 0x0100 (end-around carry). */
+	sum = (uint32_t)ip->hdr_checksum + rte_cpu_to_be_16(0x0100);
+	ip->hdr_checksum = (uint16_t)(sum + (sum >> 16));
+}
+
+/* IPv4 packets of one burst, Ethernet header still in front. */
+void ip4_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n);
+
+/*
+ * Route and send a packet the router made (ICMP) or forwarded: m's data
+ * starts at the IPv4 header, with room in front for Ethernet.
+ */
+void ip4_output(struct wctx *w, struct rte_mbuf *m);
+
+/* After route and neighbour are known: Ethernet header, MTU, tx. */
+void ip4_xmit(struct wctx *w, struct rte_mbuf *m, uint16_t port,
+	      const struct rte_ether_addr *dst_mac);
+
+#endif

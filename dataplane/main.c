@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sluice-dataplane [EAL options] -- [--socket PATH] [--mbufs N] [--group G]
+ *                                   [--max-routes N] [--neigh-reachable S]
+ *
+ * The main lcore serves the control channel and runs the slow path (ARP,
+ * timers); every other lcore is a worker.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include "control.h"
+#include "dp.h"
+#include "nat.h"
+#include "neigh.h"
+#include "port.h"
+#include "route.h"
+#include "worker.h"
+
+#define DEFAULT_MAX_ROUTES	(1u << 18)
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	dp.quit = true;
+}
+
+static void
+usage(const char *prog)
+{
+	fprintf(stderr,
+		"usage: %s [EAL options] -- [--socket PATH] [--mbufs N] [--group GROUP]\n"
+		"       [--max-routes N] [--neigh-reachable SECONDS] [--neigh-stale SECONDS]\n",
+		prog);
+}
+
+static int
+parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
+	   unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *s == '\0' || *end != '\0' || v < min || v > max) {
+		fprintf(stderr, "sluice-dataplane: --%s: '%s' is not a number in %lu..%lu\n",
+			opt, s, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+struct args {
+	struct ctl_server_conf ctl;
+	unsigned long mbufs;
+	unsigned long max_routes;
+};
+
+static int
+parse_args(int argc, char **argv, struct args *a)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "mbufs", required_argument, NULL, 'm' },
+		{ "group", required_argument, NULL, 'g' },
+		{ "max-routes", required_argument, NULL, 'r' },
+		{ "neigh-reachable", required_argument, NULL, 'R' },
+		{ "neigh-stale", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long v;
+	struct group *gr;
+	int c;
+
+	a->ctl.path = SLUICE_SOCKET_DEFAULT;
+	a->max_routes = DEFAULT_MAX_ROUTES;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			a->ctl.path = optarg;
+			break;
+		case 'm':
+			if (parse_uint("mbufs", optarg, 1024, 1ul << 26, &a->mbufs) < 0)
+				return -1;
+			break;
+		case 'g':
+			gr = getgrnam(optarg);
+			if (gr == NULL) {
+				fprintf(stderr, "sluice-dataplane: --group: no group '%s'\n", optarg);
+				return -1;
+			}
+			a->ctl.group = gr->gr_gid;
+			a->ctl.group_set = true;
+			break;
+		case 'r':
+			if (parse_uint("max-routes", optarg, 1024, 1ul << 24, &a->max_routes) < 0)
+				return -1;
+			break;
+		case 'R':
+			if (parse_uint("neigh-reachable", optarg, 1, 86400, &v) < 0)
+				return -1;
+			neigh_timers.reachable = v;
+			break;
+		case 'S':
+			if (parse_uint("neigh-stale", optarg, 1, 86400, &v) < 0)
+				return -1;
+			neigh_timers.stale = v;
+			break;
+		default:
+			usage(argv[0]);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "sluice-dataplane: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+/* The control lcore's slow path: punted packets, then timers. */
+static unsigned int
+slow_path(void)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	unsigned int n, total = 0;
+
+	while ((n = rte_ring_sc_dequeue_burst(dp.punt, (void **)pkts, DP_BURST, NULL)) > 0) {
+		for (unsigned int i = 0; i < n; i++) {
+			if (pkt_meta(pkts[i])->kind == PKT_ARP)
+				arp_input(pkts[i]);
+			else
+				neigh_resolve(pkts[i]);
+		}
+		total += n;
+		if (total >= 4 * DP_BURST)
+			break;
+	}
+	return total;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct args a = { 0 };
+	unsigned int lcore, nb_workers = 0;
+	uint64_t now, last_timer = 0;
+	int ret;
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "sluice-dataplane: EAL initialisation failed\n");
+		return 1;
+	}
+	argc -= ret;
+	argv += ret;
+	argv[0] = "sluice-dataplane";
+	if (parse_args(argc, argv, &a) < 0)
+		goto fail_eal;
+
+	RTE_LCORE_FOREACH_WORKER(lcore)
+		nb_workers++;
+	if (nb_workers == 0) {
+		fprintf(stderr, "sluice-dataplane: needs at least 2 lcores (-l 0,1): "
+			"the main lcore for control and one worker\n");
+		goto fail_eal;
+	}
+	if (a.mbufs == 0) {
+		/* Enough for eight ports' rx and tx rings on every worker, plus
+		 * what the control lcore holds and what bursts have in flight. */
+		a.mbufs = 8ul * nb_workers * 2048 + 8192;
+	}
+	if (dp_init(a.mbufs, nb_workers) < 0 || route_init(a.max_routes) < 0 ||
+	    neigh_init() < 0 || nat_init() < 0)
+		goto fail_eal;
+	if (ctl_server_open(&a.ctl) < 0)
+		goto fail_eal;
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	nb_workers = 0;
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		dp.workers[nb_workers].lcore = lcore;
+		rte_rcu_qsbr_thread_register(dp.qsbr, lcore);
+		rte_eal_remote_launch(worker_main, &dp.workers[nb_workers], lcore);
+		nb_workers++;
+	}
+	fprintf(stderr, "sluice-dataplane: %u worker(s), %lu mbufs, control on %s\n",
+		nb_workers, a.mbufs, a.ctl.path);
+
+	while (!dp.quit) {
+		unsigned int busy = slow_path();
+
+		/* Sleep in the socket only when the punt ring is quiet. */
+		ctl_server_poll(busy ? 0 : 1);
+		now = rte_get_tsc_cycles();
+		if (now - last_timer > dp.hz / 100) {
+			neigh_timer(now);
+			nat_timer(now);
+			route_sync();
+			last_timer = now;
+		}
+	}
+
+	fprintf(stderr, "sluice-dataplane: stopping\n");
+	rte_eal_mp_wait_lcore();
+	ctl_server_close();
+	port_destroy_all();
+	rte_eal_cleanup();
+	return 0;
+
+fail_eal:
+	rte_eal_cleanup();
+	return 1;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Neighbours (ARP, RFC 826).  One table keyed by (port, IPv4 address):
+ * workers look up MACs lock-free (rte_hash RW_CONCURRENCY_LF under RCU),
+ * the control lcore alone adds, changes and removes entries, answers and
+ * sends ARP, holds packets waiting for resolution, and ages entries.
+ */
+#ifndef SLUICE_NEIGH_H
+#define SLUICE_NEIGH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <rte_ether.h>
+
+#include "dp.h"
+
+#define NEIGH_MAX		16384	/* table bound */
+#define NEIGH_HOLD_MAX		8	/* packets held per unresolved next hop */
+#define NEIGH_RETRIES		3	/* ARP requests before giving up */
+
+/* Timers (seconds), changed by --neigh-* options and tests. */
+struct neigh_timers {
+	double reachable;	/* REACHABLE -> STALE */
+	double stale;		/* unused STALE entry -> removed; used -> PROBE */
+	double retrans;		/* between requests (INCOMPLETE, PROBE) */
+};
+extern struct neigh_timers neigh_timers;
+
+int neigh_init(void);
+
+/*
+ * Worker: MACs for n (port, ip) pairs.  found bit i set when macs[i] is
+ * usable; otherwise the caller punts the packet (PKT_RESOLVE).
+ */
+uint64_t neigh_lookup_bulk(const uint16_t *port, const uint32_t *ip,
+			   unsigned int n, struct rte_ether_addr *macs);
+
+/* Control lcore: process one punted ARP frame (meta in_port); consumes m. */
+void arp_input(struct rte_mbuf *m);
+/* Control lcore: m waits for meta nh_ip on meta out_port; consumes m. */
+void neigh_resolve(struct rte_mbuf *m);
+/* Control lcore: gratuitous ARP for a new address. */
+void arp_announce(uint16_t port, uint32_t ip);
+/* Control lcore: ageing, retries, timeouts; now in TSC cycles. */
+void neigh_timer(uint64_t now);
+
+/* Management (netlink).  Return 0 or -errno. */
+int neigh_add(uint16_t port, uint32_t ip, const struct rte_ether_addr *mac,
+	      bool permanent, uint16_t nl_flags);
+int neigh_del(uint16_t port, uint32_t ip);
+void neigh_flush(uint16_t port);		/* learned entries; DP_NO_PORT = all */
+void neigh_flush_port_all(uint16_t port);	/* every entry: port going away */
+
+struct neigh_info {
+	uint16_t port;
+	uint32_t ip;
+	struct rte_ether_addr mac;
+	uint16_t state;		/* NUD_* */
+};
+int neigh_walk(int (*cb)(const struct neigh_info *n, void *arg), void *arg);
+
+#endif

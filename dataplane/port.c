@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Ports by hot-plug, and the router's IPv4 addresses on them. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_bus.h>
+#include <rte_dev.h>
+#include <rte_ethdev.h>
+#include <rte_malloc.h>
+
+#include <linux/rtnetlink.h>
+
+#include "neigh.h"
+#include "nat.h"
+#include "port.h"
+#include "route.h"
+
+#define RX_DESC 1024
+#define TX_DESC 1024
+
+struct port ports[DP_MAX_PORTS];
+struct addr_table *volatile addrs;
+static struct addr_table addrs_empty;
+
+int
+port_by_name(const char *name)
+{
+	for (int i = 0; i < DP_MAX_PORTS; i++)
+		if (ports[i].used && strcmp(ports[i].name, name) == 0)
+			return i;
+	return -ENODEV;
+}
+
+/* The ethdev name a device string creates: a vdev's name is what comes
+ * before the first comma; a PCI device's is its address. */
+static void
+devargs_name(const char *devargs, char *name, size_t len)
+{
+	size_t n = strcspn(devargs, ",");
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(name, devargs, n);
+	name[n] = '\0';
+}
+
+/*
+ * af_packet opens one socket per queue pair in a fanout group; a socket
+ * that nobody polls would swallow its share of the traffic, so the number
+ * of queue pairs must be the number of workers exactly.
+ */
+static void
+devargs_complete(const char *devargs, char *out, size_t len)
+{
+	if (strncmp(devargs, "net_af_packet", 13) == 0 && strstr(devargs, "qpairs=") == NULL)
+		snprintf(out, len, "%s,qpairs=%u", devargs, dp.nb_workers);
+	else if (strncmp(devargs, "net_af_xdp", 10) == 0 && strstr(devargs, "queue_count=") == NULL)
+		snprintf(out, len, "%s,queue_count=%u", devargs, dp.nb_workers);
+	else
+		snprintf(out, len, "%s", devargs);
+}
+
+static int
+port_start(struct port *p, const struct rte_ether_addr *mac)
+{
+	struct rte_eth_conf conf = { 0 };
+	struct rte_eth_dev_info info;
+	uint16_t nq = dp.nb_workers, rxd = RX_DESC, txd = TX_DESC;
+	int ret;
+
+	ret = rte_eth_dev_info_get(p->eth_port, &info);
+	if (ret != 0)
+		return ret;
+	if (nq > info.max_rx_queues || nq > info.max_tx_queues)
+		return -ENOTSUP;
+	if (nq > 1 && info.flow_type_rss_offloads != 0) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP & info.flow_type_rss_offloads;
+	}
+	ret = rte_eth_dev_configure(p->eth_port, nq, nq, &conf);
+	if (ret != 0)
+		return ret;
+	ret = rte_eth_dev_adjust_nb_rx_tx_desc(p->eth_port, &rxd, &txd);
+	if (ret != 0)
+		return ret;
+	for (uint16_t q = 0; q < nq; q++) {
+		ret = rte_eth_rx_queue_setup(p->eth_port, q, rxd,
+					     rte_eth_dev_socket_id(p->eth_port), NULL, dp.pool);
+		if (ret != 0)
+			return ret;
+		ret = rte_eth_tx_queue_setup(p->eth_port, q, txd,
+					     rte_eth_dev_socket_id(p->eth_port), NULL);
+		if (ret != 0)
+			return ret;
+	}
+	/* The device may refuse an MTU (af_packet keeps its frame size); the
+	 * router enforces p->mtu itself either way. */
+	(void)rte_eth_dev_set_mtu(p->eth_port, p->mtu);
+	if (mac != NULL && rte_eth_dev_default_mac_addr_set(p->eth_port,
+			(struct rte_ether_addr *)(uintptr_t)mac) != 0) {
+		/* The device keeps its own address: take frames to ours anyway. */
+		rte_eth_promiscuous_enable(p->eth_port);
+	}
+	ret = rte_eth_dev_start(p->eth_port);
+	if (ret != 0)
+		return ret;
+	if (mac != NULL)
+		p->mac = *mac;
+	else
+		rte_eth_macaddr_get(p->eth_port, &p->mac);
+	return 0;
+}
+
+int
+port_create(const char *name, const char *devargs, const struct rte_ether_addr *mac,
+	    uint16_t mtu, uint16_t *index)
+{
+	char full[SLUICE_DEVARGS_MAX + 32], devname[RTE_ETH_NAME_MAX_LEN];
+	struct port *p = NULL;
+	int slot = -1, ret;
+
+	if (name[0] == '\0' || strlen(name) >= SLUICE_IFNAMSIZ ||
+	    devargs[0] == '\0' || strlen(devargs) >= SLUICE_DEVARGS_MAX)
+		return -EINVAL;
+	if (mtu < SLUICE_MTU_MIN || mtu > SLUICE_MTU_MAX)
+		return -EINVAL;
+	if (mac != NULL && !rte_is_valid_assigned_ether_addr(mac))
+		return -EINVAL;
+	for (int i = 0; i < DP_MAX_PORTS; i++) {
+		if (ports[i].used && (strcmp(ports[i].name, name) == 0 ||
+				      strcmp(ports[i].devargs, devargs) == 0))
+			return -EEXIST;
+		if (!ports[i].used && slot < 0)
+			slot = i;
+	}
+	if (slot < 0)
+		return -ENOSPC;
+
+	devargs_complete(devargs, full, sizeof(full));
+	devargs_name(devargs, devname, sizeof(devname));
+	ret = rte_dev_probe(full);
+	if (ret != 0)
+		return ret < 0 ? ret : -ENODEV;
+
+	p = &ports[slot];
+	memset(p, 0, sizeof(*p));
+	if (rte_eth_dev_get_port_by_name(devname, &p->eth_port) != 0) {
+		rte_dev_remove(NULL);
+		return -ENODEV;
+	}
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	snprintf(p->devargs, sizeof(p->devargs), "%s", devargs);
+	p->mtu = mtu;
+	ret = port_start(p, mac);
+	if (ret != 0) {
+		struct rte_eth_dev_info info;
+
+		if (rte_eth_dev_info_get(p->eth_port, &info) == 0 && info.device != NULL) {
+			rte_eth_dev_close(p->eth_port);
+			rte_dev_remove(info.device);
+		}
+		memset(p, 0, sizeof(*p));
+		return ret < 0 ? ret : -EIO;
+	}
+	p->used = true;
+	p->up = true;
+	/* Workers start polling the port only once it is whole. */
+	__atomic_store_n(&p->active, true, __ATOMIC_RELEASE);
+	*index = slot;
+	return 0;
+}
+
+int
+port_destroy(uint16_t port)
+{
+	struct port *p = &ports[port];
+	struct rte_eth_dev_info info;
+	const struct addr_table *t;
+
+	if (port >= DP_MAX_PORTS || !p->used)
+		return -ENODEV;
+	__atomic_store_n(&p->active, false, __ATOMIC_RELEASE);
+
+	t = addrs_get();
+	for (int i = t->n - 1; i >= 0; i--) {
+		t = addrs_get();
+		if (i < t->n && t->a[i].port == port)
+			addr_del(port, t->a[i].ip, t->a[i].plen);
+	}
+	route_flush_port(port);
+	neigh_flush_port_all(port);
+	nat_flush_port(port);
+	/* No worker may still be inside rx/tx on this device. */
+	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+
+	rte_eth_dev_stop(p->eth_port);
+	if (rte_eth_dev_info_get(p->eth_port, &info) == 0 && info.device != NULL) {
+		rte_eth_dev_close(p->eth_port);
+		rte_dev_remove(info.device);
+	} else {
+		rte_eth_dev_close(p->eth_port);
+	}
+	memset(p, 0, sizeof(*p));
+	return 0;
+}
+
+void
+port_destroy_all(void)
+{
+	for (uint16_t i = 0; i < DP_MAX_PORTS; i++)
+		if (ports[i].used)
+			port_destroy(i);
+}
+
+int
+port_set_up(uint16_t port, bool up)
+{
+	if (port >= DP_MAX_PORTS || !ports[port].used)
+		return -ENODEV;
+	ports[port].up = up;
+	return 0;
+}
+
+int
+port_set_mtu(uint16_t port, uint16_t mtu)
+{
+	if (port >= DP_MAX_PORTS || !ports[port].used)
+		return -ENODEV;
+	if (mtu < SLUICE_MTU_MIN || mtu > SLUICE_MTU_MAX)
+		return -EINVAL;
+	(void)rte_eth_dev_set_mtu(ports[port].eth_port, mtu);
+	ports[port].mtu = mtu;
+	return 0;
+}
+
+bool
+port_link_up(uint16_t port)
+{
+	struct rte_eth_link link;
+
+	if (rte_eth_link_get_nowait(ports[port].eth_port, &link) != 0)
+		return false;
+	return link.link_status == RTE_ETH_LINK_UP;
+}
+
+/* Publish a new address table; the old one is freed once no worker can
+ * still be reading it. */
+static void
+addrs_publish(struct addr_table *t)
+{
+	struct addr_table *old = addrs_get() == &addrs_empty ? NULL :
+		(struct addr_table *)(uintptr_t)addrs_get();
+
+	__atomic_store_n(&addrs, t, __ATOMIC_RELEASE);
+	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+	rte_free(old);
+}
+
+static uint32_t
+plen_mask(uint8_t plen)
+{
+	return plen == 0 ? 0 : ~0u << (32 - plen);
+}
+
+/* The routes an address brings: its network (connected), itself (local)
+ * and, for networks with room for one, the directed broadcast. */
+static int
+addr_routes(uint16_t port, uint32_t ip, uint8_t plen, bool add)
+{
+	struct route r = { .protocol = SLUICE_RTPROT_CONNECTED, .port = port,
+			   .prefsrc = ip };
+	struct route_match m = { .port = true, .type = true, .protocol = true };
+	int ret = 0;
+
+	r.type = RTN_LOCAL;
+	r.scope = RT_SCOPE_HOST;
+	r.dst = ip;
+	r.plen = 32;
+	ret = add ? route_add(&r, 0) : route_del(&r, &m);
+	if (ret != 0 && add)
+		return ret;
+	if (plen < 31) {
+		r.type = RTN_BROADCAST;
+		r.scope = RT_SCOPE_LINK;
+		r.dst = ip | ~plen_mask(plen);
+		if (add)
+			(void)route_add(&r, 0);	/* a second address on the network shares it */
+		else
+			(void)route_del(&r, &m);
+	}
+	if (plen < 32) {
+		r.type = RTN_UNICAST;
+		r.scope = RT_SCOPE_LINK;
+		r.dst = ip & plen_mask(plen);
+		r.plen = plen;
+		if (add)
+			(void)route_add(&r, NLM_F_EXCL);
+		else
+			(void)route_del(&r, &m);
+	}
+	return 0;
+}
+
+int
+addr_add(uint16_t port, uint32_t ip, uint8_t plen)
+{
+	const struct addr_table *cur = addrs_get();
+	struct addr_table *t;
+	int ret;
+
+	if (port >= DP_MAX_PORTS || !ports[port].used)
+		return -ENODEV;
+	if (plen > 32 || ip == 0)
+		return -EINVAL;
+	for (uint16_t i = 0; i < cur->n; i++)
+		if (cur->a[i].ip == ip)
+			return -EEXIST;
+	if (cur->n >= DP_MAX_ADDRS)
+		return -ENOSPC;
+	t = rte_malloc("sluice_addrs", sizeof(*t), 0);
+	if (t == NULL)
+		return -ENOMEM;
+	*t = *cur;
+	t->a[t->n++] = (struct addr){ .ip = ip, .plen = plen, .port = port };
+	/* The address must be in the table before its local route exists, or a
+	 * worker could take our own address as someone else's. */
+	addrs_publish(t);
+	ret = addr_routes(port, ip, plen, true);
+	if (ret != 0) {
+		addr_del(port, ip, plen);
+		return ret;
+	}
+	arp_announce(port, ip);
+	return 0;
+}
+
+int
+addr_del(uint16_t port, uint32_t ip, uint8_t plen)
+{
+	const struct addr_table *cur = addrs_get();
+	struct addr_table *t;
+	uint16_t j = 0;
+	bool found = false;
+
+	for (uint16_t i = 0; i < cur->n; i++)
+		if (cur->a[i].ip == ip && cur->a[i].port == port &&
+		    (plen > 32 || cur->a[i].plen == plen)) {
+			found = true;
+			plen = cur->a[i].plen;
+		}
+	if (!found)
+		return -EADDRNOTAVAIL;
+	addr_routes(port, ip, plen, false);
+	t = rte_malloc("sluice_addrs", sizeof(*t), 0);
+	if (t == NULL)
+		return -ENOMEM;
+	for (uint16_t i = 0; i < cur->n; i++)
+		if (!(cur->a[i].ip == ip && cur->a[i].port == port))
+			t->a[j++] = cur->a[i];
+	t->n = j;
+	addrs_publish(t);
+	return 0;
+}
+
+RTE_INIT(addrs_init)
+{
+	addrs = &addrs_empty;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Ports and their IPv4 addresses.
+ *
+ * A port is created at runtime from a DPDK device string by hot-plug.  Its
+ * slot in ports[] (the port index minus one) never moves while it exists.
+ * Workers read ports[] fields that the control lcore writes only while the
+ * port is not published (port->active false) or that are single aligned
+ * words (up, mtu); the address table is replaced whole under RCU.
+ */
+#ifndef SLUICE_PORT_H
+#define SLUICE_PORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <rte_ether.h>
+
+#include "dp.h"
+
+struct port {
+	bool used;			/* slot taken (control lcore only) */
+	volatile bool active;		/* started and polled by workers */
+	volatile bool up;		/* admin state: down = not polled, tx dropped */
+	volatile uint16_t mtu;
+	uint16_t eth_port;		/* DPDK port id */
+	struct rte_ether_addr mac;
+	char name[SLUICE_IFNAMSIZ];
+	char devargs[SLUICE_DEVARGS_MAX];
+};
+extern struct port ports[DP_MAX_PORTS];
+
+/* One router address.  The table holds every port's addresses. */
+struct addr {
+	uint32_t ip;		/* host order */
+	uint8_t plen;
+	uint16_t port;
+};
+struct addr_table {
+	uint16_t n;
+	struct addr a[DP_MAX_ADDRS];
+};
+/* Published by the control lcore, read by workers (RCU). */
+extern struct addr_table *volatile addrs;
+
+static inline const struct addr_table *
+addrs_get(void)
+{
+	return __atomic_load_n(&addrs, __ATOMIC_ACQUIRE);
+}
+
+/* Is ip (host order) one of the router's addresses, on any port? */
+static inline bool
+addr_is_local(const struct addr_table *t, uint32_t ip)
+{
+	for (uint16_t i = 0; i < t->n; i++)
+		if (t->a[i].ip == ip)
+			return true;
+	return false;
+}
+
+/* Is ip one of this port's addresses? */
+static inline bool
+addr_on_port(const struct addr_table *t, uint16_t port, uint32_t ip)
+{
+	for (uint16_t i = 0; i < t->n; i++)
+		if (t->a[i].ip == ip && t->a[i].port == port)
+			return true;
+	return false;
+}
+
+/* The address a packet leaving or arriving on port is sourced from: the
+ * port's first address, or 0 when it has none. */
+static inline uint32_t
+addr_of_port(const struct addr_table *t, uint16_t port)
+{
+	for (uint16_t i = 0; i < t->n; i++)
+		if (t->a[i].port == port)
+			return t->a[i].ip;
+	return 0;
+}
+
+/* Control lcore.  All return 0 or -errno. */
+int port_create(const char *name, const char *devargs,
+		const struct rte_ether_addr *mac, uint16_t mtu, uint16_t *index);
+int port_destroy(uint16_t port);
+int port_set_up(uint16_t port, bool up);
+int port_set_mtu(uint16_t port, uint16_t mtu);
+int port_by_name(const char *name);	/* slot or -ENODEV */
+void port_destroy_all(void);
+bool port_link_up(uint16_t port);	/* carrier from the device */
+
+/* Adding an address also adds its connected route and local route, and
+ * sends a gratuitous ARP. */
+int addr_add(uint16_t port, uint32_t ip, uint8_t plen);
+int addr_del(uint16_t port, uint32_t ip, uint8_t plen);
+
+#endif

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The routing table: rte_fib (DIR-24-8) for the workers' lookups, an rte_rib
+ * beside it on the control lcore holding every route (several metrics per
+ * prefix, owner, type) so that the FIB always carries the best one.
+ *
+ * A FIB entry is an index into nexthops[]; a next hop never changes while
+ * any FIB entry may point at it.
+ */
+#ifndef SLUICE_ROUTE_H
+#define SLUICE_ROUTE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dp.h"
+
+enum nh_type {
+	NH_NONE = 0,		/* no route: index 0, the FIB's default */
+	NH_CONNECTED,		/* destination on port's network: ARP for the destination */
+	NH_GATEWAY,		/* ARP for gw on port */
+	NH_LOCAL,		/* one of our addresses: deliver locally */
+	NH_BROADCAST,		/* a directed broadcast address of ours: never forwarded */
+	NH_BLACKHOLE,		/* drop */
+};
+
+struct nexthop {
+	uint8_t type;		/* enum nh_type */
+	uint16_t port;
+	uint32_t gw;		/* host order, NH_GATEWAY */
+};
+
+#define NH_MAX 65536
+extern struct nexthop nexthops[NH_MAX];
+
+struct rte_fib;
+extern struct rte_fib *fib;
+
+/* Bulk lookup for workers: nh[i] = index into nexthops[] (0 = no route). */
+void route_lookup_bulk(const uint32_t *ips, uint64_t *nh, unsigned int n);
+
+/* A route as the control side sees it. */
+struct route {
+	uint32_t dst;		/* host order, masked */
+	uint8_t plen;
+	uint8_t type;		/* RTN_UNICAST, RTN_BLACKHOLE, RTN_LOCAL, RTN_BROADCAST */
+	uint8_t protocol;	/* SLUICE_RTPROT_* */
+	uint8_t scope;		/* RT_SCOPE_* */
+	uint32_t metric;
+	uint32_t gw;		/* host order, 0 = none */
+	uint16_t port;		/* DP_NO_PORT for blackhole */
+	uint32_t prefsrc;	/* connected routes: our address on that network */
+};
+
+int route_init(uint32_t max_routes);
+
+/*
+ * Add a route (flags: NLM_F_EXCL, NLM_F_REPLACE as rtnetlink).  A gateway
+ * route with r->port == DP_NO_PORT finds its port by the connected network
+ * the gateway is on (-ENETUNREACH when none).  Returns 0 or -errno.
+ */
+int route_add(const struct route *r, uint16_t nl_flags);
+/* Delete the route matching dst/plen and whichever of metric, gw, port,
+ * protocol the caller gives (match_* flags); -ESRCH when absent. */
+struct route_match {
+	bool metric, gw, port, protocol, type;
+};
+int route_del(const struct route *r, const struct route_match *match);
+/* Delete every route through port (the port is going away). */
+void route_flush_port(uint16_t port);
+
+/* What the fast path would do for ip: 0 and *out filled, or -ENETUNREACH. */
+int route_get(uint32_t ip, struct route *out);
+
+/* Every route in prefix order (local/broadcast entries excluded); stops when
+ * cb returns non-zero and returns that value. */
+int route_walk(int (*cb)(const struct route *r, void *arg), void *arg);
+unsigned int route_count(void);
+
+/*
+ * RCU: rte_fib in DPDK 22.11 reuses a tbl8 group freed by a delete on the
+ * next add, while a worker may still be reading it.  route_* calls
+ * route_sync() themselves before an add that follows a delete; the control
+ * loop calls route_sync() once per batch so that freed next hops are
+ * recycled.
+ */
+void route_sync(void);
+
+#endif

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A worker lcore: its queue on every port, its tx buffers, its ICMP token
+ * bucket.  The packet functions (eth, ip4, icmp, frag, nat) take a wctx and
+ * leave what they send in wctx tx buffers, which the loop flushes once per
+ * burst: tests call the same functions and read the buffers.
+ */
+#ifndef SLUICE_WORKER_H
+#define SLUICE_WORKER_H
+
+#include <stdint.h>
+#include "dp.h"
+
+#define WCTX_TXBUF	(DP_BURST * 4)	/* fragments can multiply a burst */
+
+struct txbuf {
+	uint16_t n;
+	struct rte_mbuf *m[WCTX_TXBUF];
+};
+
+struct wctx {
+	uint16_t queue;			/* this worker's queue id on every port */
+	struct txbuf tx[DP_MAX_PORTS];
+	/* ICMP error token bucket (RFC 1812 4.3.2.8): per worker, no sharing */
+	uint64_t icmp_tokens;
+	uint64_t icmp_last;		/* TSC of the last refill */
+};
+
+/* ICMP errors: bucket size and refill rate (per worker, per second). */
+#define ICMP_RATE_BURST	100
+#define ICMP_RATE_PER_S	1000
+
+void wctx_init(struct wctx *w, uint16_t queue);
+
+/* Queue a finished frame for port (counts tx, or a drop when full/down). */
+void tx_enqueue(struct wctx *w, uint16_t port, struct rte_mbuf *m);
+/* Send what tx buffers hold (rte_eth_tx_burst); unsent ones are dropped. */
+void tx_flush(struct wctx *w);
+
+/* One burst received on in_port: the whole pipeline. Consumes pkts. */
+void worker_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n);
+
+/* The lcore loop. */
+int worker_main(void *arg);
+
+#endif

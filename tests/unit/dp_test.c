@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_ring.h>
+#include <rte_udp.h>
+#include <rte_icmp.h>
+
+#include "dp_test.h"
+#include "nat.h"
+#include "neigh.h"
+#include "route.h"
+
+void
+dpt_init(const char *name)
+{
+	char prefix[64];
+	char *argv[] = { "unit", "-l", "0", "--no-huge", "-m", "256", "--in-memory",
+			 "--no-pci", "--no-telemetry", "--log-level", "lib.*:error",
+			 prefix, NULL };
+
+	snprintf(prefix, sizeof(prefix), "--file-prefix=sluice-%s-%d", name, getpid());
+	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0) {
+		fprintf(stderr, "%s: EAL init failed\n", name);
+		exit(1);
+	}
+	if (dp_init(8192, 1) < 0 || route_init(1 << 16) < 0 || neigh_init() < 0 ||
+	    nat_init() < 0) {
+		fprintf(stderr, "%s: dp init failed\n", name);
+		exit(1);
+	}
+}
+
+void
+dpt_port(uint16_t slot, const char *name, const char *mac, uint16_t mtu)
+{
+	struct port *p = &ports[slot];
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	snprintf(p->devargs, sizeof(p->devargs), "test_%s", name);
+	p->mac = dpt_mac(mac);
+	p->mtu = mtu;
+	p->eth_port = UINT16_MAX;
+	p->used = true;
+	p->up = true;
+	p->active = true;
+}
+
+void
+dpt_port_remove(uint16_t slot)
+{
+	const struct addr_table *t = addrs_get();
+
+	for (int i = t->n - 1; i >= 0; i--) {
+		t = addrs_get();
+		if (i < t->n && t->a[i].port == slot)
+			addr_del(slot, t->a[i].ip, t->a[i].plen);
+	}
+	route_flush_port(slot);
+	neigh_flush_port_all(slot);
+	nat_flush_port(slot);
+	memset(&ports[slot], 0, sizeof(ports[slot]));
+}
+
+uint32_t
+dpt_ip(const char *s)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1) {
+		fprintf(stderr, "bad address in test: %s\n", s);
+		abort();
+	}
+	return ntohl(a.s_addr);
+}
+
+struct rte_ether_addr
+dpt_mac(const char *s)
+{
+	struct rte_ether_addr m;
+
+	if (rte_ether_unformat_addr(s, &m) != 0) {
+		fprintf(stderr, "bad MAC in test: %s\n", s);
+		abort();
+	}
+	return m;
+}
+
+uint16_t
+dpt_cksum(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+struct rte_mbuf *
+dpt_ipv4(const char *dst_mac, const char *src_mac, const char *src, const char *dst,
+	 uint8_t proto, uint8_t ttl, const void *payload, uint16_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+	uint16_t total = sizeof(*eth) + sizeof(*ip) + len;
+
+	if (m == NULL)
+		abort();
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, total);
+	if (eth == NULL)
+		abort();
+	eth->dst_addr = dpt_mac(dst_mac);
+	eth->src_addr = dpt_mac(src_mac);
+	eth->ether_type = htons(RTE_ETHER_TYPE_IPV4);
+	ip = (struct rte_ipv4_hdr *)(eth + 1);
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = htons(sizeof(*ip) + len);
+	ip->packet_id = htons(0x1234);
+	ip->time_to_live = ttl;
+	ip->next_proto_id = proto;
+	ip->src_addr = htonl(dpt_ip(src));
+	ip->dst_addr = htonl(dpt_ip(dst));
+	ip->hdr_checksum = dpt_cksum(ip, sizeof(*ip));
+	if (len)
+		memcpy(ip + 1, payload, len);
+	return m;
+}
+
+struct rte_mbuf *
+dpt_udp(const char *dst_mac, const char *src_mac, const char *src, const char *dst,
+	uint16_t sport, uint16_t dport, uint16_t len)
+{
+	uint8_t buf[2048];
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)buf;
+	struct rte_mbuf *m;
+	struct rte_ipv4_hdr *ip;
+
+	udp->src_port = htons(sport);
+	udp->dst_port = htons(dport);
+	udp->dgram_len = htons(sizeof(*udp) + len);
+	udp->dgram_cksum = 0;
+	for (uint16_t i = 0; i < len; i++)
+		buf[sizeof(*udp) + i] = (uint8_t)i;
+	m = dpt_ipv4(dst_mac, src_mac, src, dst, IPPROTO_UDP, 64, buf, sizeof(*udp) + len);
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+	udp = (struct rte_udp_hdr *)(ip + 1);
+	udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+	return m;
+}
+
+struct rte_mbuf *
+dpt_echo(const char *dst_mac, const char *src_mac, const char *src, const char *dst,
+	 uint16_t id, uint16_t seq, uint16_t len)
+{
+	uint8_t buf[2048];
+	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)buf;
+
+	icmp->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
+	icmp->icmp_code = 0;
+	icmp->icmp_cksum = 0;
+	icmp->icmp_ident = htons(id);
+	icmp->icmp_seq_nb = htons(seq);
+	for (uint16_t i = 0; i < len; i++)
+		buf[sizeof(*icmp) + i] = (uint8_t)(0xa0 + i);
+	icmp->icmp_cksum = dpt_cksum(buf, sizeof(*icmp) + len);
+	return dpt_ipv4(dst_mac, src_mac, src, dst, IPPROTO_ICMP, 64, buf, sizeof(*icmp) + len);
+}
+
+uint64_t
+dpt_drops(enum drop_reason why)
+{
+	return dp_drop_total(why);
+}
+
+void
+dpt_tx_clear(struct wctx *w)
+{
+	for (int p = 0; p < DP_MAX_PORTS; p++) {
+		rte_pktmbuf_free_bulk(w->tx[p].m, w->tx[p].n);
+		w->tx[p].n = 0;
+	}
+}
+
+unsigned int
+dpt_sent(struct rte_mbuf **out, unsigned int max)
+{
+	return rte_ring_dequeue_burst(dp.workers[0].tx_ring, (void **)out, max, NULL);
+}
+
+unsigned int
+dpt_punted(struct rte_mbuf **out, unsigned int max)
+{
+	return rte_ring_dequeue_burst(dp.punt, (void **)out, max, NULL);
+}
+
+unsigned int
+dpt_mbufs_in_use(void)
+{
+	return rte_mempool_in_use_count(dp.pool);
+}
