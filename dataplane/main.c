@@ -156,6 +156,26 @@ slow_path(void)
 	return total;
 }
 
+/*
+ * DPDK 22.11 takes --no-huge as legacy memory and refuses it beside
+ * --in-memory.  Without hugepages nothing lands on hugetlbfs anyway, so
+ * --in-memory there means only "no shared runtime files": --no-shconf.
+ */
+static void
+eal_args_fixup(int argc, char **argv)
+{
+	bool no_huge = false;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--no-huge") == 0)
+			no_huge = true;
+	if (!no_huge)
+		return;
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--in-memory") == 0)
+			argv[i] = "--no-shconf";
+}
+
 int
 main(int argc, char **argv)
 {
@@ -164,6 +184,7 @@ main(int argc, char **argv)
 	uint64_t now, last_timer = 0;
 	int ret;
 
+	eal_args_fixup(argc, argv);
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
 		fprintf(stderr, "sluice-dataplane: EAL initialisation failed\n");

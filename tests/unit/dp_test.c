@@ -19,7 +19,7 @@ void
 dpt_init(const char *name)
 {
 	char prefix[64];
-	char *argv[] = { "unit", "-l", "0", "--no-huge", "-m", "256", "--in-memory",
+	char *argv[] = { "unit", "-l", "0", "--no-huge", "-m", "256", "--no-shconf",
 			 "--no-pci", "--no-telemetry", "--log-level", "lib.*:error",
 			 prefix, NULL };
 
