@@ -34,6 +34,11 @@ enum nat_verdict nat_postrouting(struct wctx *w, struct rte_mbuf *m,
 /* Control lcore: expire sessions in bounded slices; now in TSC cycles. */
 void nat_timer(uint64_t now);
 
+/* NAT counters for stats (sessions created, expired, active, table-full
+ * drops, port-exhaustion drops, untranslatable ICMP errors, fragment
+ * drops...): fills up to max name/value pairs, returns how many. */
+unsigned int nat_counters(const char **names, uint64_t *values, unsigned int max);
+
 /* A port is going away: its rules and sessions go with it. */
 void nat_flush_port(uint16_t port);
 

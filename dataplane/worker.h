@@ -37,6 +37,10 @@ void tx_enqueue(struct wctx *w, uint16_t port, struct rte_mbuf *m);
 /* Send what tx buffers hold (rte_eth_tx_burst); unsent ones are dropped. */
 void tx_flush(struct wctx *w);
 
+/* For a wctx used on the control lcore (ICMP errors about packets that
+ * failed ARP): hand what its tx buffers hold to dp_send(). */
+void wctx_flush_to_control(struct wctx *w);
+
 /* One burst received on in_port: the whole pipeline. Consumes pkts. */
 void worker_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n);
 
