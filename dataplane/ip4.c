@@ -1,9 +1,378 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* STUB: to be written. */
+/*
+ * IPv4 per burst: validate (RFC 1812 5.2.2), drop martians, NAT, one bulk
+ * FIB lookup, local delivery or forwarding, one bulk neighbour lookup,
+ * Ethernet and tx.  Anything unusual (ICMP errors, fragmentation, punts)
+ * leaves the loop through an unlikely() branch.
+ */
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
+
+#include <rte_prefetch.h>
+
+#include "frag.h"
+#include "icmp.h"
 #include "ip4.h"
-int ip4_check(const struct rte_ipv4_hdr *ip, uint32_t l3_len) { (void)ip; (void)l3_len; return 0; }
-bool ip4_martian_src(uint32_t src) { (void)src; return false; }
-bool ip4_martian_dst(uint32_t dst) { (void)dst; return false; }
-void ip4_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n) { (void)w; (void)in_port; rte_pktmbuf_free_bulk(pkts, n); }
-void ip4_output(struct wctx *w, struct rte_mbuf *m) { (void)w; rte_pktmbuf_free(m); }
-void ip4_xmit(struct wctx *w, struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst_mac) { (void)w; (void)port; (void)dst_mac; rte_pktmbuf_free(m); }
+#include "nat.h"
+#include "neigh.h"
+#include "port.h"
+#include "route.h"
+
+#define PREFETCH_AHEAD	3
+/* Most fragments one packet can make: a 9000-byte jumbo at the minimum
+ * MTU (68: 48 bytes of payload each) needs 188. */
+#define FRAG_MAX	192
+
+#define IP4_DF		RTE_BE16(RTE_IPV4_HDR_DF_FLAG)
+#define IP4_FRAG	RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)
+
+int
+ip4_check(const struct rte_ipv4_hdr *ip, uint32_t l3_len)
+{
+	uint32_t hlen, tot;
+
+	if (unlikely(l3_len < sizeof(*ip)))
+		return DROP_BAD_HEADER;
+	if (unlikely((ip->version_ihl >> 4) != 4))
+		return DROP_BAD_HEADER;
+	hlen = (uint32_t)(ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) * RTE_IPV4_IHL_MULTIPLIER;
+	if (unlikely(hlen < sizeof(*ip) || hlen > l3_len))
+		return DROP_BAD_HEADER;
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (unlikely(tot < hlen || tot > l3_len))
+		return DROP_BAD_HEADER;
+	/* A header with a right checksum sums to all ones. */
+	if (unlikely(rte_raw_cksum(ip, hlen) != 0xffff))
+		return DROP_BAD_HEADER;
+	return 0;
+}
+
+bool
+ip4_martian_src(uint32_t src)
+{
+	uint8_t a = src >> 24;
+
+	/* 0/8, 127/8, and 224/4 + 240/4 (which hold 255.255.255.255) */
+	return a == 0 || a == 127 || a >= 224;
+}
+
+bool
+ip4_martian_dst(uint32_t dst)
+{
+	uint8_t a = dst >> 24;
+
+	return a == 0 || a == 127;
+}
+
+static inline bool
+port_live(uint16_t port)
+{
+	return port < DP_MAX_PORTS &&
+	       __atomic_load_n(&ports[port].active, __ATOMIC_ACQUIRE) &&
+	       __atomic_load_n(&ports[port].up, __ATOMIC_RELAXED);
+}
+
+/* The neighbour is not known: the control lcore holds m and ARPs. */
+static inline void
+ip4_punt_resolve(struct rte_mbuf *m, uint16_t port, uint32_t nh_ip)
+{
+	struct pkt_meta *meta = pkt_meta(m);
+
+	meta->kind = PKT_RESOLVE;
+	meta->nh_ip = nh_ip;
+	meta->out_port = port;
+	dp_punt(m);
+}
+
+static inline void
+ip4_eth_tx(struct wctx *w, struct rte_mbuf *m, uint16_t port,
+	   const struct rte_ether_addr *dst_mac)
+{
+	struct rte_ether_hdr *eth;
+
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+	if (unlikely(eth == NULL)) {
+		dp_drop(m, DROP_NO_MBUF);
+		return;
+	}
+	rte_ether_addr_copy(dst_mac, &eth->dst_addr);
+	rte_ether_addr_copy(&ports[port].mac, &eth->src_addr);
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	tx_enqueue(w, port, m);
+}
+
+/* Larger than the egress MTU.  Forwarded packets with DF were turned back
+ * with "fragmentation needed" before they got here; the check stays for a
+ * held packet whose port's MTU shrank meanwhile. */
+static __rte_noinline void
+ip4_xmit_frag(struct wctx *w, struct rte_mbuf *m, uint16_t port,
+	      const struct rte_ether_addr *dst_mac, uint16_t mtu)
+{
+	struct rte_mbuf *frags[FRAG_MAX];
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	int n;
+
+	if (ip->fragment_offset & IP4_DF) {
+		dp_drop(m, DROP_FRAG_NEEDED);
+		return;
+	}
+	n = frag_ip4(m, mtu, frags, FRAG_MAX);
+	if (n < 0) {
+		dp_drop(m, DROP_FRAG_FAILED);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		ip4_eth_tx(w, frags[i], port, dst_mac);
+}
+
+void
+ip4_xmit(struct wctx *w, struct rte_mbuf *m, uint16_t port,
+	 const struct rte_ether_addr *dst_mac)
+{
+	uint16_t mtu = ports[port].mtu;
+
+	if (unlikely(rte_pktmbuf_pkt_len(m) > mtu)) {
+		ip4_xmit_frag(w, m, port, dst_mac, mtu);
+		return;
+	}
+	ip4_eth_tx(w, m, port, dst_mac);
+}
+
+void
+ip4_output(struct wctx *w, struct rte_mbuf *m)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	uint32_t dst = rte_be_to_cpu_32(ip->dst_addr), nh_ip;
+	const struct nexthop *h;
+	struct rte_ether_addr mac;
+	uint64_t idx;
+	uint16_t port;
+
+	route_lookup_bulk(&dst, &idx, 1);
+	h = &nexthops[idx];
+	switch (h->type) {
+	case NH_CONNECTED:
+		nh_ip = dst;
+		break;
+	case NH_GATEWAY:
+		nh_ip = h->gw;
+		break;
+	case NH_NONE:
+		dp_drop(m, DROP_NO_ROUTE);
+		return;
+	case NH_BLACKHOLE:
+		dp_drop(m, DROP_BLACKHOLE);
+		return;
+	case NH_BROADCAST:
+		dp_drop(m, DROP_BROADCAST);
+		return;
+	default:	/* NH_LOCAL: the router does not talk to itself */
+		dp_drop(m, DROP_LOCAL_UNREACH);
+		return;
+	}
+	port = h->port;
+	if (unlikely(!port_live(port))) {
+		dp_drop(m, DROP_PORT_DOWN);
+		return;
+	}
+	if (neigh_lookup_bulk(&port, &nh_ip, 1, &mac) & 1)
+		ip4_xmit(w, m, port, &mac);
+	else
+		ip4_punt_resolve(m, port, nh_ip);
+}
+
+/* For one of our addresses.  Without reassembly a fragment cannot be
+ * delivered; TCP has no listener and is dropped without an answer. */
+static __rte_noinline void
+ip4_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+
+	if (unlikely(ip->fragment_offset & IP4_FRAG)) {
+		dp_drop(m, DROP_LOCAL_UNREACH);
+		return;
+	}
+	switch (ip->next_proto_id) {
+	case IPPROTO_ICMP:
+		icmp_input(w, m, in_port);
+		return;
+	case IPPROTO_TCP:
+		break;
+	case IPPROTO_UDP:
+		icmp_error(w, m, in_port, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+		break;
+	default:
+		icmp_error(w, m, in_port, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0);
+		break;
+	}
+	dp_drop(m, DROP_LOCAL_UNREACH);
+}
+
+/* Every next hop type but the two forwarding ones. */
+static __rte_noinline void
+ip4_not_forwarded(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint8_t type)
+{
+	switch (type) {
+	case NH_LOCAL:
+		ip4_local(w, m, in_port);
+		break;
+	case NH_BLACKHOLE:
+		dp_drop(m, DROP_BLACKHOLE);
+		break;
+	case NH_NONE:
+		icmp_error(w, m, in_port, ICMP_DEST_UNREACH, ICMP_NET_UNREACH, 0);
+		dp_drop(m, DROP_NO_ROUTE);
+		break;
+	default:	/* NH_BROADCAST */
+		dp_drop(m, DROP_BROADCAST);
+		break;
+	}
+}
+
+/*
+ * Validation and martians for one packet; Ethernet is stripped here.
+ * Returns the destination (host order) or 0 when m was dropped (0/8 is a
+ * martian destination, so 0 never names a real one).
+ */
+static inline uint32_t
+ip4_validate(struct rte_mbuf *m, const struct addr_table *at)
+{
+	struct rte_ipv4_hdr *ip;
+	uint32_t src, dst, tot;
+
+	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
+	if (unlikely(ip == NULL || rte_pktmbuf_data_len(m) < sizeof(*ip) ||
+		     ip4_check(ip, rte_pktmbuf_pkt_len(m)) != 0 ||
+		     rte_pktmbuf_data_len(m) < rte_ipv4_hdr_len(ip))) {
+		dp_drop(m, DROP_BAD_HEADER);
+		return 0;
+	}
+	/* Ethernet pads short frames to 60 bytes: the IP length rules. */
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (unlikely(rte_pktmbuf_pkt_len(m) > tot) &&
+	    rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot) != 0) {
+		dp_drop(m, DROP_BAD_HEADER);
+		return 0;
+	}
+	src = rte_be_to_cpu_32(ip->src_addr);
+	if (unlikely(ip4_martian_src(src) || addr_is_local(at, src))) {
+		dp_drop(m, DROP_MARTIAN_SRC);
+		return 0;
+	}
+	dst = rte_be_to_cpu_32(ip->dst_addr);
+	if (unlikely(ip4_martian_dst(dst))) {
+		dp_drop(m, DROP_MARTIAN_DST);
+		return 0;
+	}
+	if (unlikely(dst == 0xffffffff || RTE_IS_IPV4_MCAST(dst))) {
+		dp_drop(m, DROP_BROADCAST);
+		return 0;
+	}
+	return dst;
+}
+
+static void
+ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct addr_table *at = addrs_get();
+	const bool nat = nat_enabled;
+	struct rte_mbuf *ok[DP_BURST], *fw[DP_BURST];
+	uint32_t dst[DP_BURST], fw_ip[DP_BURST];
+	uint16_t fw_port[DP_BURST];
+	struct rte_ether_addr macs[DP_BURST];
+	uint64_t nh[DP_BURST], found;
+	uint32_t l2bcast = 0;
+	uint16_t k = 0, f = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+		bool bcast = rte_is_broadcast_ether_addr(&eth->dst_addr);
+		uint32_t d;
+
+		if (likely(i + PREFETCH_AHEAD < n))
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		d = ip4_validate(m, at);
+		if (unlikely(d == 0))
+			continue;
+		if (unlikely(nat)) {
+			if (nat_prerouting(w, m, in_port) != NAT_PASS)
+				continue;
+			d = rte_be_to_cpu_32(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->dst_addr);
+		}
+		if (unlikely(bcast))
+			l2bcast |= 1u << k;
+		ok[k] = m;
+		dst[k++] = d;
+	}
+	if (k == 0)
+		return;
+
+	route_lookup_bulk(dst, nh, k);
+
+	for (uint16_t i = 0; i < k; i++) {
+		struct rte_mbuf *m = ok[i];
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+		const struct nexthop *h = &nexthops[nh[i]];
+		uint16_t out;
+
+		if (unlikely(h->type != NH_CONNECTED && h->type != NH_GATEWAY)) {
+			ip4_not_forwarded(w, m, in_port, h->type);
+			continue;
+		}
+		/* RFC 1812 5.3.4 (and Linux): what came as a link-layer
+		 * broadcast is not forwarded. */
+		if (unlikely(l2bcast & (1u << i))) {
+			dp_drop(m, DROP_BROADCAST);
+			continue;
+		}
+		if (unlikely(ip->time_to_live <= 1)) {
+			icmp_error(w, m, in_port, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+			dp_drop(m, DROP_TTL);
+			continue;
+		}
+		out = h->port;
+		if (unlikely(!port_live(out))) {
+			dp_drop(m, DROP_PORT_DOWN);
+			continue;
+		}
+		/* Before NAT, as Linux does: the sender must see its own
+		 * addresses quoted back. */
+		if (unlikely(rte_pktmbuf_pkt_len(m) > ports[out].mtu) &&
+		    (ip->fragment_offset & IP4_DF)) {
+			icmp_error(w, m, in_port, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ports[out].mtu);
+			dp_drop(m, DROP_FRAG_NEEDED);
+			continue;
+		}
+		ip4_dec_ttl(ip);
+		if (unlikely(nat) && nat_postrouting(w, m, in_port, out) != NAT_PASS)
+			continue;
+		fw[f] = m;
+		fw_port[f] = out;
+		fw_ip[f++] = h->type == NH_GATEWAY ? h->gw : dst[i];
+	}
+	if (f == 0)
+		return;
+
+	found = neigh_lookup_bulk(fw_port, fw_ip, f, macs);
+	for (uint16_t i = 0; i < f; i++) {
+		if (likely(found & (UINT64_C(1) << i)))
+			ip4_xmit(w, fw[i], fw_port[i], &macs[i]);
+		else
+			ip4_punt_resolve(fw[i], fw_port[i], fw_ip[i]);
+	}
+}
+
+void
+ip4_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
+{
+	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	while (n > 0) {
+		uint16_t k = RTE_MIN(n, (uint16_t)DP_BURST);
+
+		ip4_input_burst(w, in_port, pkts, k);
+		pkts += k;
+		n -= k;
+	}
+}

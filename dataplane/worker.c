@@ -1,9 +1,224 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* STUB: to be written (the burst loop). */
+/*
+ * The worker lcore: poll every live port's queue, classify by ethertype,
+ * hand IPv4 to ip4_input a burst at a time, punt ARP, transmit what the
+ * packet functions left in the tx buffers.
+ */
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_prefetch.h>
+
+#include "ip4.h"
+#include "port.h"
 #include "worker.h"
-void wctx_init(struct wctx *w, uint16_t queue) { (void)w; (void)queue; }
-void tx_enqueue(struct wctx *w, uint16_t port, struct rte_mbuf *m) { (void)w; (void)port; rte_pktmbuf_free(m); }
-void tx_flush(struct wctx *w) { (void)w; }
-void worker_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n) { (void)w; (void)in_port; rte_pktmbuf_free_bulk(pkts, n); }
-int worker_main(void *arg) { (void)arg; return 0; }
-void wctx_flush_to_control(struct wctx *w) { (void)w; }
+
+/* How far ahead of the packet being parsed its successor's header is
+ * prefetched (l3fwd uses 3: far enough to hide a miss, near enough not to
+ * evict the packet at hand). */
+#define PREFETCH_AHEAD	3
+
+void
+wctx_init(struct wctx *w, uint16_t queue)
+{
+	memset(w, 0, sizeof(*w));
+	w->queue = queue;
+	w->icmp_tokens = ICMP_RATE_BURST;
+	w->icmp_last = rte_get_tsc_cycles();
+}
+
+static inline bool
+port_live(uint16_t port)
+{
+	const struct port *p = &ports[port];
+
+	return __atomic_load_n(&p->active, __ATOMIC_ACQUIRE) &&
+	       __atomic_load_n(&p->up, __ATOMIC_RELAXED);
+}
+
+/* Send one port's buffer.  Counted here, once, for what the device took:
+ * bytes are summed before the burst because a PMD may free (af_packet
+ * copies and frees at once) what it accepts. */
+static void
+tx_flush_port(struct wctx *w, uint16_t port)
+{
+	struct txbuf *b = &w->tx[port];
+	struct port_counters *pc = &dp_counters()->port[port];
+	uint16_t eth_port = ports[port].eth_port;
+	uint64_t bytes = 0;
+	uint16_t sent = 0;
+
+	if (b->n == 0)
+		return;
+	for (uint16_t i = 0; i < b->n; i++)
+		bytes += rte_pktmbuf_pkt_len(b->m[i]);
+	/* A port without a device behind it (unit tests) cannot transmit. */
+	if (likely(eth_port < RTE_MAX_ETHPORTS))
+		sent = rte_eth_tx_burst(eth_port, w->queue, b->m, b->n);
+	if (unlikely(sent < b->n)) {
+		uint16_t lost = b->n - sent;
+
+		for (uint16_t i = sent; i < b->n; i++)
+			bytes -= rte_pktmbuf_pkt_len(b->m[i]);
+		rte_pktmbuf_free_bulk(&b->m[sent], lost);
+		pc->tx_dropped += lost;
+		dp_counters()->drop[DROP_QUEUE_FULL] += lost;
+	}
+	pc->tx_packets += sent;
+	pc->tx_bytes += bytes;
+	b->n = 0;
+}
+
+void
+tx_enqueue(struct wctx *w, uint16_t port, struct rte_mbuf *m)
+{
+	struct txbuf *b;
+
+	if (unlikely(port >= DP_MAX_PORTS || !port_live(port))) {
+		if (port < DP_MAX_PORTS)
+			dp_counters()->port[port].tx_dropped++;
+		dp_drop(m, DROP_PORT_DOWN);
+		return;
+	}
+	b = &w->tx[port];
+	if (unlikely(b->n == WCTX_TXBUF))
+		tx_flush_port(w, port);
+	b->m[b->n++] = m;
+}
+
+void
+tx_flush(struct wctx *w)
+{
+	for (uint16_t p = 0; p < DP_MAX_PORTS; p++)
+		if (w->tx[p].n != 0)
+			tx_flush_port(w, p);
+}
+
+void
+wctx_flush_to_control(struct wctx *w)
+{
+	for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
+		struct txbuf *b = &w->tx[p];
+
+		for (uint16_t i = 0; i < b->n; i++)
+			dp_send(b->m[i], p);
+		b->n = 0;
+	}
+}
+
+/* Frames the Ethernet layer accepts: to the port's MAC or broadcast. */
+static inline bool
+eth_for_us(const struct rte_ether_hdr *eth, const struct rte_ether_addr *mac)
+{
+	return rte_is_same_ether_addr(&eth->dst_addr, mac) ||
+	       rte_is_broadcast_ether_addr(&eth->dst_addr);
+}
+
+static void
+worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct rte_ether_addr *mac = &ports[in_port].mac;
+	struct port_counters *pc = &dp_counters()->port[in_port];
+	struct rte_mbuf *ip4[DP_BURST];
+	uint16_t nip4 = 0;
+
+	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct rte_ether_hdr *eth;
+		uint16_t type;
+
+		if (likely(i + PREFETCH_AHEAD < n))
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+
+		pkt_meta(m)->in_port = in_port;
+		pc->rx_packets++;
+		pc->rx_bytes += rte_pktmbuf_pkt_len(m);
+
+		if (unlikely(rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr))) {
+			pc->rx_dropped++;
+			dp_drop(m, DROP_BAD_HEADER);
+			continue;
+		}
+		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+		if (unlikely(!eth_for_us(eth, mac))) {
+			pc->rx_dropped++;
+			dp_drop(m, DROP_NOT_FOR_US);
+			continue;
+		}
+		type = eth->ether_type;
+		if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
+			ip4[nip4++] = m;
+		} else if (type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
+			pkt_meta(m)->kind = PKT_ARP;
+			dp_punt(m);
+		} else {
+			pc->rx_dropped++;
+			dp_drop(m, DROP_UNSUPPORTED);
+		}
+	}
+	if (nip4 != 0)
+		ip4_input(w, in_port, ip4, nip4);
+}
+
+void
+worker_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
+{
+	while (n > 0) {
+		uint16_t k = RTE_MIN(n, (uint16_t)DP_BURST);
+
+		worker_input_burst(w, in_port, pkts, k);
+		pkts += k;
+		n -= k;
+	}
+}
+
+/* Frames the control lcore sent (dp_send): already whole, just transmit. */
+static void
+drain_tx_ring(struct wctx *w, struct rte_ring *r)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	unsigned int n;
+
+	n = rte_ring_sc_dequeue_burst(r, (void **)pkts, DP_BURST, NULL);
+	for (unsigned int i = 0; i < n; i++)
+		tx_enqueue(w, pkt_meta(pkts[i])->out_port, pkts[i]);
+}
+
+int
+worker_main(void *arg)
+{
+	struct dp_worker *dw = arg;
+	struct wctx w;
+	struct rte_mbuf *pkts[DP_BURST];
+	unsigned int lcore = rte_lcore_id();
+
+	wctx_init(&w, dw->index);
+	rte_rcu_qsbr_thread_online(dp.qsbr, lcore);
+
+	while (likely(!dp.quit)) {
+		for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
+			uint16_t n;
+
+			if (!port_live(p))
+				continue;
+			n = rte_eth_rx_burst(ports[p].eth_port, w.queue, pkts, DP_BURST);
+			if (n != 0)
+				worker_input(&w, p, pkts, n);
+		}
+		drain_tx_ring(&w, dw->tx_ring);
+		tx_flush(&w);
+		/* Everything read from the tables in this pass is done with. */
+		rte_rcu_qsbr_quiescent(dp.qsbr, lcore);
+	}
+
+	tx_flush(&w);
+	/* main() destroys ports with RCU waits after this lcore returns: a
+	 * worker left online would block it forever. */
+	rte_rcu_qsbr_thread_offline(dp.qsbr, lcore);
+	rte_rcu_qsbr_thread_unregister(dp.qsbr, lcore);
+	return 0;
+}
