@@ -28,6 +28,32 @@ struct ctl_req {
 	int err;		/* a send failed: stop putting */
 };
 
+/* A GET with NLM_F_DUMP: control.c ends it with NLMSG_DONE (no ack); the
+ * handler puts each message with ctl_multi(rq) in its flags. */
+static inline bool
+ctl_is_dump(const struct ctl_req *rq)
+{
+	return (rq->nlh->nlmsg_flags & NLM_F_DUMP) != 0;
+}
+
+static inline uint16_t
+ctl_multi(const struct ctl_req *rq)
+{
+	return ctl_is_dump(rq) ? NLM_F_MULTI : 0;
+}
+
+/*
+ * Walk the attributes after famlen bytes of family header, calling cb for
+ * each (cb validates with mnl_attr_type_valid/mnl_attr_validate and keeps
+ * what it wants in data).  Unlike mnl_attr_parse, an attribute whose length
+ * is below its header or runs past the message is an error, not the silent
+ * end of the list.  Returns 0 or -EINVAL.
+ */
+int ctl_attr_parse(const struct ctl_req *rq, size_t famlen, mnl_attr_cb_t cb, void *data);
+
+/* Port slot for a netlink ifindex (slot + 1), or -ENODEV (link_nl.c). */
+int ctl_port_slot(uint32_t ifindex);
+
 /* The family header of the request (size checked by control.c). */
 static inline void *
 ctl_payload(const struct ctl_req *rq)

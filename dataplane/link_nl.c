@@ -1,10 +1,386 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* STUB: to be written. */
+/*
+ * Ports and their addresses over netlink: RTM_{NEW,DEL,GET}LINK with
+ * struct ifinfomsg and RTM_{NEW,DEL,GET}ADDR with struct ifaddrmsg, as
+ * rtnetlink has them.  A port's ifindex is its slot + 1.
+ */
 #include <errno.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <linux/if.h>
+#include <net/if_arp.h>
+
+#include <rte_ethdev.h>
+
 #include "control.h"
-int link_nl_new(struct ctl_req *rq) { (void)rq; return -EOPNOTSUPP; }
-int link_nl_del(struct ctl_req *rq) { (void)rq; return -EOPNOTSUPP; }
-int link_nl_get(struct ctl_req *rq) { (void)rq; return -EOPNOTSUPP; }
-int addr_nl_new(struct ctl_req *rq) { (void)rq; return -EOPNOTSUPP; }
-int addr_nl_del(struct ctl_req *rq) { (void)rq; return -EOPNOTSUPP; }
-int addr_nl_get(struct ctl_req *rq) { (void)rq; return -EOPNOTSUPP; }
+#include "port.h"
+
+int
+ctl_port_slot(uint32_t ifindex)
+{
+	if (ifindex == 0 || ifindex > DP_MAX_PORTS || !ports[ifindex - 1].used)
+		return -ENODEV;
+	return (int)ifindex - 1;
+}
+
+/* A string attribute: NUL-terminated, not empty, shorter than max. */
+static inline int
+attr_string(const struct nlattr *a, size_t max)
+{
+	if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+		return MNL_CB_ERROR;
+	if (mnl_attr_get_str(a)[0] == '\0' || strnlen(mnl_attr_get_str(a), max) >= max)
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+static int
+link_attr_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(a);
+	int ret = MNL_CB_OK;
+
+	if (mnl_attr_type_valid(a, IFLA_MAX) < 0)
+		return MNL_CB_OK;	/* unknown: skipped, as the kernel does */
+	switch (type) {
+	case IFLA_IFNAME:
+		ret = attr_string(a, SLUICE_IFNAMSIZ);
+		break;
+	case IFLA_PARENT_DEV_NAME:
+		ret = attr_string(a, SLUICE_DEVARGS_MAX);
+		break;
+	case IFLA_ADDRESS:
+		if (mnl_attr_validate2(a, MNL_TYPE_BINARY, RTE_ETHER_ADDR_LEN) < 0)
+			ret = MNL_CB_ERROR;
+		break;
+	case IFLA_MTU:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0 ||
+		    mnl_attr_get_u32(a) < SLUICE_MTU_MIN || mnl_attr_get_u32(a) > SLUICE_MTU_MAX)
+			ret = MNL_CB_ERROR;
+		break;
+	default:
+		return MNL_CB_OK;
+	}
+	if (ret == MNL_CB_OK)
+		tb[type] = a;
+	return ret;
+}
+
+/* The port a link request names: by ifi_index when set, else by name. */
+static int
+link_select(const struct ifinfomsg *ifi, const struct nlattr **tb)
+{
+	int slot;
+
+	if (ifi->ifi_index != 0) {
+		if (ifi->ifi_index < 0)
+			return -ENODEV;
+		slot = ctl_port_slot((uint32_t)ifi->ifi_index);
+		if (slot >= 0 && tb[IFLA_IFNAME] != NULL &&
+		    strcmp(ports[slot].name, mnl_attr_get_str(tb[IFLA_IFNAME])) != 0)
+			return -EOPNOTSUPP;	/* renaming a port */
+		return slot;
+	}
+	if (tb[IFLA_IFNAME] == NULL)
+		return -EINVAL;
+	return port_by_name(mnl_attr_get_str(tb[IFLA_IFNAME]));
+}
+
+/* The admin state a request asks for, as the kernel combines ifi_flags
+ * and ifi_change: -1 when it leaves it alone. */
+static inline int
+link_want_up(const struct ifinfomsg *ifi)
+{
+	if (ifi->ifi_change & IFF_UP)
+		return (ifi->ifi_flags & IFF_UP) != 0;
+	if (ifi->ifi_change == 0 && ifi->ifi_flags != 0)
+		return (ifi->ifi_flags & IFF_UP) != 0;
+	return -1;
+}
+
+static int
+link_change(uint16_t slot, const struct ifinfomsg *ifi, const struct nlattr **tb)
+{
+	struct port *p = &ports[slot];
+	int up = link_want_up(ifi), ret;
+
+	/* What a port cannot change once made is accepted only unchanged. */
+	if (tb[IFLA_PARENT_DEV_NAME] != NULL &&
+	    strcmp(p->devargs, mnl_attr_get_str(tb[IFLA_PARENT_DEV_NAME])) != 0)
+		return -EOPNOTSUPP;
+	if (tb[IFLA_ADDRESS] != NULL &&
+	    memcmp(&p->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), RTE_ETHER_ADDR_LEN) != 0)
+		return -EOPNOTSUPP;
+	if (tb[IFLA_MTU] != NULL) {
+		ret = port_set_mtu(slot, (uint16_t)mnl_attr_get_u32(tb[IFLA_MTU]));
+		if (ret != 0)
+			return ret;
+	}
+	if (up >= 0)
+		return port_set_up(slot, up != 0);
+	return 0;
+}
+
+int
+link_nl_new(struct ctl_req *rq)
+{
+	const struct ifinfomsg *ifi = ctl_payload(rq);
+	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	struct rte_ether_addr mac;
+	uint16_t slot, mtu = 1500;
+	int ret, up;
+
+	if (ctl_attr_parse(rq, sizeof(*ifi), link_attr_cb, tb) < 0)
+		return -EINVAL;
+	ret = link_select(ifi, tb);
+	if (ret >= 0) {
+		if (rq->nlh->nlmsg_flags & NLM_F_EXCL)
+			return -EEXIST;
+		return link_change((uint16_t)ret, ifi, tb);
+	}
+	if (ret != -ENODEV || ifi->ifi_index != 0)
+		return ret;
+	if (!(rq->nlh->nlmsg_flags & NLM_F_CREATE))
+		return -ENODEV;
+	if (tb[IFLA_PARENT_DEV_NAME] == NULL)
+		return -EINVAL;
+	if (tb[IFLA_ADDRESS] != NULL) {
+		memcpy(&mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), sizeof(mac));
+		if (!rte_is_valid_assigned_ether_addr(&mac))
+			return -EADDRNOTAVAIL;	/* as the kernel for a multicast MAC */
+	}
+	if (tb[IFLA_MTU] != NULL)
+		mtu = (uint16_t)mnl_attr_get_u32(tb[IFLA_MTU]);
+	ret = port_create(mnl_attr_get_str(tb[IFLA_IFNAME]),
+			  mnl_attr_get_str(tb[IFLA_PARENT_DEV_NAME]),
+			  tb[IFLA_ADDRESS] != NULL ? &mac : NULL, mtu, &slot);
+	if (ret != 0)
+		return ret;
+	up = link_want_up(ifi);
+	if (up == 0)
+		port_set_up(slot, false);
+	return 0;
+}
+
+int
+link_nl_del(struct ctl_req *rq)
+{
+	const struct ifinfomsg *ifi = ctl_payload(rq);
+	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	int slot;
+
+	if (ctl_attr_parse(rq, sizeof(*ifi), link_attr_cb, tb) < 0)
+		return -EINVAL;
+	slot = link_select(ifi, tb);
+	if (slot < 0)
+		return slot;
+	return port_destroy((uint16_t)slot);
+}
+
+static void
+link_stats(uint16_t slot, struct rtnl_link_stats64 *s)
+{
+	const struct port *p = &ports[slot];
+	struct rte_eth_stats es;
+
+	memset(s, 0, sizeof(*s));
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
+		const struct port_counters *c = &dp.counters[l].port[slot];
+
+		s->rx_packets += c->rx_packets;
+		s->rx_bytes += c->rx_bytes;
+		s->rx_dropped += c->rx_dropped;
+		s->tx_packets += c->tx_packets;
+		s->tx_bytes += c->tx_bytes;
+		s->tx_dropped += c->tx_dropped;
+	}
+	if (rte_eth_dev_is_valid_port(p->eth_port) && rte_eth_stats_get(p->eth_port, &es) == 0) {
+		s->rx_errors = es.ierrors;
+		s->tx_errors = es.oerrors;
+		s->rx_missed_errors = es.imissed;
+	}
+}
+
+static void
+link_put(struct ctl_req *rq, uint16_t slot, uint16_t flags)
+{
+	static const uint8_t bcast[RTE_ETHER_ADDR_LEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	const struct port *p = &ports[slot];
+	struct ifinfomsg ifi = {
+		.ifi_family = AF_UNSPEC,
+		.ifi_type = ARPHRD_ETHER,
+		.ifi_index = slot + 1,
+	};
+	bool carrier = p->up && port_link_up(slot);
+	struct rtnl_link_stats64 st;
+	struct nlmsghdr *nlh;
+
+	ifi.ifi_flags = IFF_BROADCAST | IFF_MULTICAST;
+	if (p->up)
+		ifi.ifi_flags |= IFF_UP;
+	if (carrier)
+		ifi.ifi_flags |= IFF_RUNNING | IFF_LOWER_UP;
+	link_stats(slot, &st);
+
+	nlh = ctl_msg_begin(rq, RTM_NEWLINK, flags, &ifi, sizeof(ifi));
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, p->name);
+	mnl_attr_put_strz(nlh, IFLA_PARENT_DEV_NAME, p->devargs);
+	mnl_attr_put(nlh, IFLA_ADDRESS, RTE_ETHER_ADDR_LEN, &p->mac);
+	mnl_attr_put(nlh, IFLA_BROADCAST, RTE_ETHER_ADDR_LEN, bcast);
+	mnl_attr_put_u32(nlh, IFLA_MTU, p->mtu);
+	mnl_attr_put_u8(nlh, IFLA_OPERSTATE, carrier ? IF_OPER_UP : IF_OPER_DOWN);
+	mnl_attr_put(nlh, IFLA_STATS64, sizeof(st), &st);
+	ctl_msg_end(rq, nlh);
+}
+
+int
+link_nl_get(struct ctl_req *rq)
+{
+	const struct ifinfomsg *ifi = ctl_payload(rq);
+	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	int slot;
+
+	if (ctl_attr_parse(rq, sizeof(*ifi), link_attr_cb, tb) < 0)
+		return -EINVAL;
+	if (ctl_is_dump(rq)) {
+		for (uint16_t i = 0; i < DP_MAX_PORTS && rq->err == 0; i++)
+			if (ports[i].used)
+				link_put(rq, i, NLM_F_MULTI);
+		return 0;
+	}
+	slot = link_select(ifi, tb);
+	if (slot < 0)
+		return slot;
+	link_put(rq, (uint16_t)slot, 0);
+	return 0;
+}
+
+/* ---- addresses -------------------------------------------------------- */
+
+static int
+addr_attr_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(a);
+
+	if (mnl_attr_type_valid(a, IFA_MAX) < 0)
+		return MNL_CB_OK;
+	switch (type) {
+	case IFA_ADDRESS:
+	case IFA_LOCAL:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		break;
+	case IFA_LABEL:
+		if (attr_string(a, SLUICE_IFNAMSIZ) != MNL_CB_OK)
+			return MNL_CB_ERROR;
+		break;
+	default:
+		return MNL_CB_OK;
+	}
+	tb[type] = a;
+	return MNL_CB_OK;
+}
+
+/* Port and host-order address of an address request. */
+static int
+addr_parse(struct ctl_req *rq, uint16_t *slot, uint32_t *ip)
+{
+	const struct ifaddrmsg *ifa = ctl_payload(rq);
+	const struct nlattr *tb[IFA_MAX + 1] = { 0 };
+	const struct nlattr *a;
+	int ret;
+
+	if (ctl_attr_parse(rq, sizeof(*ifa), addr_attr_cb, tb) < 0)
+		return -EINVAL;
+	if (ifa->ifa_family != AF_INET)
+		return -EAFNOSUPPORT;
+	if (ifa->ifa_prefixlen > 32)
+		return -EINVAL;
+	a = tb[IFA_LOCAL] != NULL ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (a == NULL)
+		return -EINVAL;
+	ret = ctl_port_slot(ifa->ifa_index);
+	if (ret < 0)
+		return ret;
+	*slot = (uint16_t)ret;
+	*ip = ntohl(mnl_attr_get_u32(a));
+	return 0;
+}
+
+int
+addr_nl_new(struct ctl_req *rq)
+{
+	const struct ifaddrmsg *ifa = ctl_payload(rq);
+	const struct addr_table *t;
+	uint16_t slot;
+	uint32_t ip;
+	int ret;
+
+	ret = addr_parse(rq, &slot, &ip);
+	if (ret != 0)
+		return ret;
+	ret = addr_add(slot, ip, ifa->ifa_prefixlen);
+	if (ret != -EEXIST || !(rq->nlh->nlmsg_flags & NLM_F_REPLACE) ||
+	    (rq->nlh->nlmsg_flags & NLM_F_EXCL))
+		return ret;
+	/* Replacing an address by itself changes nothing. */
+	t = addrs_get();
+	for (uint16_t i = 0; i < t->n; i++)
+		if (t->a[i].ip == ip && t->a[i].port == slot && t->a[i].plen == ifa->ifa_prefixlen)
+			return 0;
+	return ret;
+}
+
+int
+addr_nl_del(struct ctl_req *rq)
+{
+	const struct ifaddrmsg *ifa = ctl_payload(rq);
+	uint16_t slot;
+	uint32_t ip;
+	int ret;
+
+	ret = addr_parse(rq, &slot, &ip);
+	if (ret != 0)
+		return ret;
+	return addr_del(slot, ip, ifa->ifa_prefixlen);
+}
+
+int
+addr_nl_get(struct ctl_req *rq)
+{
+	const struct ifaddrmsg *req = ctl_payload(rq);
+	const struct nlattr *tb[IFA_MAX + 1] = { 0 };
+	const struct addr_table *t = addrs_get();
+
+	if (ctl_attr_parse(rq, sizeof(*req), addr_attr_cb, tb) < 0)
+		return -EINVAL;
+	if (!ctl_is_dump(rq))
+		return -EOPNOTSUPP;	/* as the kernel: addresses are dumped */
+	if (req->ifa_family != AF_UNSPEC && req->ifa_family != AF_INET)
+		return 0;
+	for (uint16_t i = 0; i < t->n && rq->err == 0; i++) {
+		const struct addr *a = &t->a[i];
+		struct ifaddrmsg ifa = {
+			.ifa_family = AF_INET,
+			.ifa_prefixlen = a->plen,
+			.ifa_flags = IFA_F_PERMANENT,
+			.ifa_scope = RT_SCOPE_UNIVERSE,
+			.ifa_index = a->port + 1u,
+		};
+		struct nlmsghdr *nlh;
+
+		if (req->ifa_index != 0 && req->ifa_index != ifa.ifa_index)
+			continue;
+		nlh = ctl_msg_begin(rq, RTM_NEWADDR, NLM_F_MULTI, &ifa, sizeof(ifa));
+		mnl_attr_put_u32(nlh, IFA_ADDRESS, htonl(a->ip));
+		mnl_attr_put_u32(nlh, IFA_LOCAL, htonl(a->ip));
+		if (a->plen < 31)
+			mnl_attr_put_u32(nlh, IFA_BROADCAST,
+					 htonl(a->ip | (a->plen == 0 ? ~0u : ~(~0u << (32 - a->plen)))));
+		mnl_attr_put_strz(nlh, IFA_LABEL, ports[a->port].name);
+		ctl_msg_end(rq, nlh);
+	}
+	return 0;
+}

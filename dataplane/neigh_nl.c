@@ -1,7 +1,166 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* STUB: to be written. */
+/*
+ * Neighbours over netlink: RTM_{NEW,DEL,GET}NEIGH with struct ndmsg.
+ * RTM_DELNEIGH without NDA_DST is "neigh flush": the learned entries of
+ * ndm_ifindex, or of every port when it is 0.
+ */
 #include <errno.h>
+#include <string.h>
+#include <arpa/inet.h>
+
 #include "control.h"
-int neigh_nl_new(struct ctl_req *rq) { (void)rq; return -EOPNOTSUPP; }
-int neigh_nl_del(struct ctl_req *rq) { (void)rq; return -EOPNOTSUPP; }
-int neigh_nl_get(struct ctl_req *rq) { (void)rq; return -EOPNOTSUPP; }
+#include "neigh.h"
+#include "port.h"
+
+static int
+neigh_attr_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(a);
+
+	if (mnl_attr_type_valid(a, NDA_MAX) < 0)
+		return MNL_CB_OK;	/* unknown: skipped, as the kernel does */
+	switch (type) {
+	case NDA_DST:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		break;
+	case NDA_LLADDR:
+		if (mnl_attr_validate2(a, MNL_TYPE_BINARY, RTE_ETHER_ADDR_LEN) < 0)
+			return MNL_CB_ERROR;
+		break;
+	default:
+		return MNL_CB_OK;
+	}
+	tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static int
+neigh_parse(struct ctl_req *rq, const struct nlattr **tb)
+{
+	const struct ndmsg *ndm = ctl_payload(rq);
+
+	if (ctl_attr_parse(rq, sizeof(*ndm), neigh_attr_cb, tb) < 0)
+		return -EINVAL;
+	if (ndm->ndm_family != AF_INET && ndm->ndm_family != AF_UNSPEC)
+		return -EAFNOSUPPORT;
+	if (ndm->ndm_ifindex < 0)
+		return -ENODEV;
+	return 0;
+}
+
+int
+neigh_nl_new(struct ctl_req *rq)
+{
+	const struct ndmsg *ndm = ctl_payload(rq);
+	const struct nlattr *tb[NDA_MAX + 1] = { 0 };
+	struct rte_ether_addr mac;
+	int ret, slot;
+
+	ret = neigh_parse(rq, tb);
+	if (ret != 0)
+		return ret;
+	if (ndm->ndm_ifindex == 0 || tb[NDA_DST] == NULL || tb[NDA_LLADDR] == NULL)
+		return -EINVAL;
+	slot = ctl_port_slot((uint32_t)ndm->ndm_ifindex);
+	if (slot < 0)
+		return slot;
+	memcpy(&mac, mnl_attr_get_payload(tb[NDA_LLADDR]), sizeof(mac));
+	if (!rte_is_valid_assigned_ether_addr(&mac))
+		return -EINVAL;		/* zero or multicast: no neighbour has it */
+	return neigh_add((uint16_t)slot, ntohl(mnl_attr_get_u32(tb[NDA_DST])), &mac,
+			 (ndm->ndm_state & NUD_PERMANENT) != 0,
+			 rq->nlh->nlmsg_flags & (NLM_F_EXCL | NLM_F_REPLACE));
+}
+
+int
+neigh_nl_del(struct ctl_req *rq)
+{
+	const struct ndmsg *ndm = ctl_payload(rq);
+	const struct nlattr *tb[NDA_MAX + 1] = { 0 };
+	uint32_t ip;
+	int ret, slot = -1;
+
+	ret = neigh_parse(rq, tb);
+	if (ret != 0)
+		return ret;
+	if (ndm->ndm_ifindex != 0) {
+		slot = ctl_port_slot((uint32_t)ndm->ndm_ifindex);
+		if (slot < 0)
+			return slot;
+	}
+	if (tb[NDA_DST] == NULL) {
+		neigh_flush(slot < 0 ? DP_NO_PORT : (uint16_t)slot);
+		return 0;
+	}
+	ip = ntohl(mnl_attr_get_u32(tb[NDA_DST]));
+	if (slot >= 0)
+		return neigh_del((uint16_t)slot, ip);
+	/* No port named: the address on whichever port has it. */
+	ret = -ENOENT;
+	for (uint16_t i = 0; i < DP_MAX_PORTS; i++)
+		if (ports[i].used && neigh_del(i, ip) == 0)
+			ret = 0;
+	return ret;
+}
+
+struct neigh_dump {
+	struct ctl_req *rq;
+	uint16_t flags;
+	int slot;		/* -1: every port */
+	uint32_t ip;		/* single get: this address only */
+	bool one;
+	bool found;
+};
+
+static int
+neigh_put_cb(const struct neigh_info *n, void *arg)
+{
+	struct neigh_dump *d = arg;
+	struct ndmsg ndm = {
+		.ndm_family = AF_INET,
+		.ndm_ifindex = n->port + 1,
+		.ndm_state = n->state,
+		.ndm_type = RTN_UNICAST,
+	};
+	struct nlmsghdr *nlh;
+
+	if (d->slot >= 0 && n->port != d->slot)
+		return 0;
+	if (d->one && n->ip != d->ip)
+		return 0;
+	nlh = ctl_msg_begin(d->rq, RTM_NEWNEIGH, d->flags, &ndm, sizeof(ndm));
+	mnl_attr_put_u32(nlh, NDA_DST, htonl(n->ip));
+	if (!(n->state & (NUD_INCOMPLETE | NUD_FAILED | NUD_NONE)))
+		mnl_attr_put(nlh, NDA_LLADDR, RTE_ETHER_ADDR_LEN, &n->mac);
+	ctl_msg_end(d->rq, nlh);
+	d->found = true;
+	return d->one || d->rq->err != 0;
+}
+
+int
+neigh_nl_get(struct ctl_req *rq)
+{
+	const struct ndmsg *ndm = ctl_payload(rq);
+	const struct nlattr *tb[NDA_MAX + 1] = { 0 };
+	struct neigh_dump d = { .rq = rq, .flags = ctl_multi(rq), .slot = -1 };
+	int ret;
+
+	ret = neigh_parse(rq, tb);
+	if (ret != 0)
+		return ret;
+	if (ndm->ndm_ifindex != 0) {
+		d.slot = ctl_port_slot((uint32_t)ndm->ndm_ifindex);
+		if (d.slot < 0)
+			return ctl_is_dump(rq) ? 0 : d.slot;
+	}
+	if (!ctl_is_dump(rq)) {
+		if (tb[NDA_DST] == NULL || d.slot < 0)
+			return -EINVAL;
+		d.one = true;
+		d.ip = ntohl(mnl_attr_get_u32(tb[NDA_DST]));
+	}
+	neigh_walk(neigh_put_cb, &d);
+	return d.one && !d.found ? -ENOENT : 0;
+}

@@ -1,5 +1,49 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* STUB: to be written. */
+/*
+ * SLUICE_GETSTATS: one reply with the drop counters by reason, the NAT
+ * counters and the packet pool's use, each a nest of NAME and VALUE.
+ */
 #include <errno.h>
+#include <sys/socket.h>
+
 #include "control.h"
-int stats_nl_get(struct ctl_req *rq) { (void)rq; return -EOPNOTSUPP; }
+#include "dp.h"
+#include "nat.h"
+
+/* Keeps the reply well inside CTL_MSG_ROOM next to the drop reasons. */
+#define STATS_NAT_MAX 32
+
+static void
+stats_put(struct nlmsghdr *nlh, uint16_t group, const char *name, uint64_t value)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, group);
+
+	mnl_attr_put_strz(nlh, SLUICE_STATSA_NAME, name);
+	mnl_attr_put_u64(nlh, SLUICE_STATSA_VALUE, value);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+int
+stats_nl_get(struct ctl_req *rq)
+{
+	struct sluicemsg sm = { .sm_family = AF_INET };
+	const char *names[STATS_NAT_MAX];
+	uint64_t values[STATS_NAT_MAX];
+	struct nlmsghdr *nlh;
+	unsigned int n, in_use, avail;
+
+	nlh = ctl_msg_begin(rq, SLUICE_GETSTATS, ctl_multi(rq), &sm, sizeof(sm));
+	for (unsigned int i = 0; i < DROP__MAX; i++)
+		stats_put(nlh, SLUICE_STATSA_DROP, drop_names[i], dp_drop_total(i));
+	n = nat_counters(names, values, STATS_NAT_MAX);
+	for (unsigned int i = 0; i < n && i < STATS_NAT_MAX; i++)
+		if (names[i] != NULL)
+			stats_put(nlh, SLUICE_STATSA_NAT, names[i], values[i]);
+	in_use = rte_mempool_in_use_count(dp.pool);
+	avail = rte_mempool_avail_count(dp.pool);
+	stats_put(nlh, SLUICE_STATSA_POOL, "in_use", in_use);
+	stats_put(nlh, SLUICE_STATSA_POOL, "size", dp.pool->size);
+	stats_put(nlh, SLUICE_STATSA_POOL, "available", avail);
+	ctl_msg_end(rq, nlh);
+	return 0;
+}
