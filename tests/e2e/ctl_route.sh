@@ -1,0 +1,42 @@
+#!/bin/bash
+# Control: `sluice route add/del/get` change forwarding at once.
+. "$(dirname "$0")/lib.sh"
+e2e_up croute
+
+step "198.51.100.1 is reached through the default route"
+ping_ok lan 1 198.51.100.1 || fail "198.51.100.1 unreachable at start"
+
+step "route add 198.51.100.0/24 via 203.0.113.1, then route get"
+cli route add 198.51.100.0/24 via 203.0.113.1 || fail "route add failed"
+out=$(cli route get 198.51.100.1) || fail "route get failed"
+echo "$out"
+grep -q "via 203\.0\.113\.1" <<<"$out" && grep -qw wan <<<"$out" ||
+	fail "route get 198.51.100.1 does not name gateway 203.0.113.1 dev wan"
+cli route show | grep -q "^198\.51\.100\.0/24 via 203\.0\.113\.1" || fail "route show lacks the new route"
+out=$(cli route add 198.51.100.0/24 via 203.0.113.1 2>&1) && fail "a duplicate route add succeeded"
+echo "duplicate: $out"
+grep -q "^Error:" <<<"$out" || fail "a duplicate route add did not print an Error: line"
+
+step "route del default: the specific route carries 198.51.100.1 at once"
+cli route del default via 203.0.113.1 || fail "route del default failed"
+ping_ok lan 1 198.51.100.1 || fail "198.51.100.1 lost although its /24 route is there"
+out=$(lan ping -n -c 1 -W 2 10.1.2.3 2>&1)
+grep -q "Destination Net Unreachable" <<<"$out" || fail "10.1.2.3 did not become net unreachable: $out"
+
+step "route del 198.51.100.0/24: unreachable at once"
+cli route del 198.51.100.0/24 via 203.0.113.1 || fail "route del failed"
+out=$(lan ping -n -c 1 -W 2 198.51.100.1 2>&1)
+echo "$out"
+grep -q "From 192.168.1.1 .*Destination Net Unreachable" <<<"$out" ||
+	fail "198.51.100.1 still forwarded after its route went"
+out=$(cli route del 198.51.100.0/24 via 203.0.113.1 2>&1) && fail "deleting an absent route succeeded"
+
+step "route add default via 203.0.113.1: back at once"
+cli route add default via 203.0.113.1 || fail "route add default failed"
+ping_ok lan 1 198.51.100.1 || fail "198.51.100.1 not back"
+out=$(cli route get 10.1.2.3) || fail "route get 10.1.2.3 failed"
+grep -q "via 203\.0\.113\.1" <<<"$out" || fail "route get 10.1.2.3 is not the default route: $out"
+
+step "a gateway on no connected network is refused"
+cli route add 10.20.0.0/16 via 10.9.9.9 2>&1 && fail "route via an unreachable gateway accepted"
+ok "route add/del/get take effect at once"

@@ -1,0 +1,138 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Shared by the end-to-end tests: each test sources this, brings up its own
+# lab with e2e_up, and asserts what the lab's hosts observe.  Exit status:
+# 0 pass, 1 fail, 77 skip (not root).
+
+set -u
+SLUICE_SRC=${SLUICE_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+SLUICE_BUILD=${SLUICE_BUILD:-$SLUICE_SRC/build}
+export SLUICE_SRC SLUICE_BUILD
+# shellcheck source=../../scripts/lab
+. "$SLUICE_SRC/scripts/lab"
+
+# A test that needs no lab sets E2E_NO_ROOT=1 before sourcing this.
+if [ "$(id -u)" != 0 ] && [ -z "${E2E_NO_ROOT:-}" ]; then
+	echo "SKIP: the end-to-end tests need root (namespaces, DPDK)"
+	exit 77
+fi
+
+export SLUICE_LAB_OWNER=$$
+LAB=""
+E2E_TMP=""
+
+step() { echo "== $*"; }
+ok()   { echo "ok: $*"; }
+fail() {
+	echo "FAIL: $*" >&2
+	[ -n "$LAB" ] && lab_log_tail "$LAB"
+	exit 1
+}
+
+e2e_cleanup() {
+	[ -n "$LAB" ] && lab_down "$LAB"
+	[ -n "$E2E_TMP" ] && rm -rf "$E2E_TMP"
+	return 0
+}
+
+# e2e_up TAG [xdp]: a lab named TAG + our pid (TAG: up to 5 lowercase
+# letters), removed on exit whatever happens.
+e2e_up() {
+	local tag=$1 ports=${2:-packet}
+	LAB=${tag:0:5}$$
+	E2E_TMP=$(mktemp -d "/tmp/sluice-e2e-$LAB.XXXXXX")
+	trap e2e_cleanup EXIT
+	trap 'exit 1' INT TERM HUP
+	if [ "$ports" = xdp ]; then
+		export SLUICE_LAB_PORTS=xdp
+		echo "note: this test runs on af_xdp ports: af_packet's fanout reassembles" \
+			"IPv4 fragments in the kernel before the router sees them"
+	fi
+	step "lab $LAB up ($ports ports)"
+	lab_up "$LAB" || fail "the lab did not come up"
+}
+
+lan() { lab_exec "$LAB" lan "$@"; }
+wan() { lab_exec "$LAB" wan "$@"; }
+rt()  { lab_exec "$LAB" rt "$@"; }
+cli() { lab_cli "$LAB" "$@"; }
+
+# json EXPR: evaluate a python expression over stdin's JSON as `d`.
+json() {
+	"$PY" -c 'import json, sys
+d = json.load(sys.stdin)
+r = eval(sys.argv[1])
+print(json.dumps(r) if isinstance(r, (dict, list)) else r)' "$1"
+}
+
+# The packet pool's "in_use" figure from `sluice -j stats`, wherever the
+# printer nests it.
+pool_in_use() {
+	cli -j stats | "$PY" -c 'import json, sys
+def find(o):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            if k == "in_use" and isinstance(v, int):
+                return v
+        for v in o.values():
+            r = find(v)
+            if r is not None:
+                return r
+    if isinstance(o, list):
+        for v in o:
+            r = find(v)
+            if r is not None:
+                return r
+print(find(json.load(sys.stdin)))'
+}
+
+# The first counter in `sluice -j stats` whose name matches REGEX (a drop
+# reason, a NAT counter), wherever it is nested; 0 when absent.
+stat_value() {
+	cli -j stats | "$PY" -c 'import json, re, sys
+rx = re.compile(sys.argv[1])
+def find(o):
+    if isinstance(o, dict):
+        if isinstance(o.get("name"), str) and rx.search(o["name"]) and isinstance(o.get("value"), int):
+            return o["value"]
+        for k, v in o.items():
+            if rx.search(k) and isinstance(v, int):
+                return v
+            r = find(v)
+            if r is not None:
+                return r
+    if isinstance(o, list):
+        for v in o:
+            r = find(v)
+            if r is not None:
+                return r
+print(find(json.load(sys.stdin)) or 0)' "$1"
+}
+
+# Wait until something listens on TCP PORT in namespace side SIDE.
+wait_listen() {		# SIDE PORT [SECONDS]
+	lab_wait "${3:-10}" "a listener on $1 tcp port $2" \
+		sh -c "ip netns exec '$(lab_ns "$LAB" "$1")' ss -Hltn 'sport = :$2' | grep -q ."
+}
+
+# http_server SIDE ADDR PORT DIR LOG: python's http.server in the
+# background (killed with the lab's namespaces).
+http_server() {
+	local side=$1 addr=$2 port=$3 dir=$4 log=$5
+	lab_exec "$LAB" "$side" "$PY" -m http.server --bind "$addr" --directory "$dir" "$port" \
+		</dev/null >"$log" 2>&1 &
+	wait_listen "$side" "$port" || fail "http.server on $side $addr:$port did not start"
+}
+
+# ping_ok SIDE COUNT DEST: every one of COUNT echo requests answered.
+ping_ok() {
+	local out
+	out=$(lab_exec "$LAB" "$1" ping -n -c "$2" -i 0.2 -W 2 "$3" 2>&1)
+	grep -q " $2 received" <<<"$out" || { echo "$out" >&2; return 1; }
+}
+
+# An IPv4 counter of a host's kernel from /proc/net/snmp (e.g. Ip ReasmOKs).
+snmp() {		# SIDE GROUP FIELD
+	lab_exec "$LAB" "$1" cat /proc/net/snmp | awk -v g="$2:" -v f="$3" '
+		$1 == g && !h { for (i = 2; i <= NF; i++) if ($i == f) c = i; h = 1; next }
+		$1 == g && h { print $c; exit }'
+}
