@@ -202,11 +202,12 @@ icmp_input(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 		return;
 	}
 
-	/* RFC 1624: the type's byte falls from 8 to 0 in the first word,
-	 * so the checksum rises by 0x0800. */
+	/* RFC 1624 eqn 3: the type (high byte of the first word) falls from
+	 * 8 to 0, so ~m + m' = ~0x0800 = 0xf7ff. */
 	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
-	sum = (uint32_t)icmp->icmp_cksum + rte_cpu_to_be_16(RTE_IP_ICMP_ECHO_REQUEST << 8);
-	icmp->icmp_cksum = (uint16_t)(sum + (sum >> 16));
+	sum = (uint32_t)(uint16_t)~icmp->icmp_cksum + rte_cpu_to_be_16(0xf7ff);
+	sum = (sum & 0xffff) + (sum >> 16);
+	icmp->icmp_cksum = (uint16_t)~sum;
 
 	addr = ip->src_addr;
 	ip->src_addr = ip->dst_addr;

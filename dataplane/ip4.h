@@ -26,10 +26,12 @@ ip4_dec_ttl(struct rte_ipv4_hdr *ip)
 	uint32_t sum;
 
 	ip->time_to_live--;
-	/* The TTL is the high byte of its 16-bit word: HC' = ~(~HC + ~m + m'),
-	 * and m' = m - 0x0100, so the sum gains 0x0100 (end-around carry). */
-	sum = (uint32_t)ip->hdr_checksum + rte_cpu_to_be_16(0x0100);
-	ip->hdr_checksum = (uint16_t)(sum + (sum >> 16));
+	/* HC' = ~(~HC + ~m + m'): the TTL is the high byte of its 16-bit word,
+	 * m' = m - 0x0100, so ~m + m' = ~0x0100 = 0xfeff.  Unlike HC + 0x0100
+	 * (eqn 2) this never leaves 0xffff where a full recompute gives 0. */
+	sum = (uint32_t)(uint16_t)~ip->hdr_checksum + rte_cpu_to_be_16(0xfeff);
+	sum = (sum & 0xffff) + (sum >> 16);
+	ip->hdr_checksum = (uint16_t)~sum;
 }
 
 /* IPv4 packets of one burst, Ethernet header still in front. */

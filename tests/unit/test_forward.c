@@ -1,0 +1,535 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Forwarding through worker_input, two fake ports: the frame that leaves,
+ * longest-prefix match, default route, ICMP errors on the way back, MTU,
+ * unresolved next hops, the Ethernet layer's drops, counters, no leaks.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include <linux/rtnetlink.h>
+#include <rte_icmp.h>
+
+#include "dp_test.h"
+#include "ip4.h"
+#include "neigh.h"
+#include "route.h"
+
+#define LAN_MAC		"02:00:00:00:00:01"
+#define HOST_MAC	"02:00:00:00:00:02"
+#define WAN_MAC		"02:00:00:00:01:01"
+#define GW_MAC		"02:00:00:00:01:fe"
+#define GW2_MAC		"02:00:00:00:01:fd"
+#define SRV_MAC		"02:00:00:00:01:4d"
+
+static struct wctx w;
+
+static struct rte_ipv4_hdr *
+frame_ip(struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+}
+
+static void
+fix_cksum(struct rte_ipv4_hdr *ip)
+{
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = dpt_cksum(ip, rte_ipv4_hdr_len(ip));
+}
+
+static void
+input1(struct rte_mbuf *m)
+{
+	worker_input(&w, 0, &m, 1);
+}
+
+static unsigned int
+queued(void)
+{
+	unsigned int n = 0;
+
+	for (int i = 0; i < DP_MAX_PORTS; i++)
+		n += w.tx[i].n;
+	return n;
+}
+
+static void
+done(void)
+{
+	struct rte_mbuf *p[8];
+	unsigned int n;
+
+	dpt_tx_clear(&w);
+	while ((n = dpt_punted(p, 8)) > 0)
+		rte_pktmbuf_free_bulk(p, n);
+	while ((n = dpt_sent(p, 8)) > 0)
+		rte_pktmbuf_free_bulk(p, n);
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+}
+
+static struct rte_mbuf *
+udp(const char *dst, uint16_t len)
+{
+	return dpt_udp(LAN_MAC, HOST_MAC, "10.0.0.2", dst, 5000, 53, len);
+}
+
+static void
+route(bool add, const char *dst, uint8_t plen, const char *gw, uint8_t type)
+{
+	struct route r = { .dst = dpt_ip(dst), .plen = plen, .type = type,
+			   .protocol = SLUICE_RTPROT_CLI, .scope = RT_SCOPE_UNIVERSE,
+			   .gw = gw ? dpt_ip(gw) : 0, .port = DP_NO_PORT };
+	struct route_match any = { 0 };
+
+	if (add)
+		assert_int_equal(route_add(&r, 0), 0);
+	else
+		assert_int_equal(route_del(&r, &any), 0);
+}
+
+/*
+ * m (a frame as sent by the LAN host, kept in sent[]) left on port with
+ * these MACs, TTL one less and a checksum that verifies; nothing else in
+ * the IP packet changed.
+ */
+static void
+check_forwarded(const uint8_t *sent, uint16_t len, uint16_t port,
+		const char *dst_mac, const char *src_mac)
+{
+	struct rte_mbuf *m;
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+	struct rte_ether_addr a;
+	uint8_t exp[2048];
+
+	assert_int_equal(queued(), 1);
+	assert_int_equal(w.tx[port].n, 1);
+	m = w.tx[port].m[0];
+	assert_int_equal(rte_pktmbuf_pkt_len(m), len);
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	a = dpt_mac(dst_mac);
+	assert_memory_equal(&eth->dst_addr, &a, 6);
+	a = dpt_mac(src_mac);
+	assert_memory_equal(&eth->src_addr, &a, 6);
+	assert_int_equal(eth->ether_type, htons(RTE_ETHER_TYPE_IPV4));
+	ip = (struct rte_ipv4_hdr *)(eth + 1);
+	assert_int_equal(dpt_cksum(ip, 20), 0);
+
+	memcpy(exp, sent + 14, len - 14);
+	exp[8]--;
+	memcpy(exp + 10, &ip->hdr_checksum, 2);
+	assert_memory_equal(ip, exp, len - 14);
+}
+
+/* Send a UDP packet to dst and expect it on port toward mac. */
+static void
+expect_forward(const char *dst, uint16_t port, const char *mac)
+{
+	uint8_t sent[256];
+	struct rte_mbuf *m = udp(dst, 64);
+	uint16_t len = rte_pktmbuf_pkt_len(m);
+
+	memcpy(sent, rte_pktmbuf_mtod(m, void *), len);
+	input1(m);
+	check_forwarded(sent, len, port, mac, port == 0 ? LAN_MAC : WAN_MAC);
+	done();
+}
+
+/* The one frame on port 0 is an ICMP error back to the LAN host. */
+static struct rte_icmp_hdr *
+check_icmp_back(uint8_t type, uint8_t code)
+{
+	struct rte_mbuf *m;
+	struct rte_ipv4_hdr *ip;
+	struct rte_icmp_hdr *icmp;
+	struct rte_ether_addr a = dpt_mac(HOST_MAC);
+
+	assert_int_equal(queued(), 1);
+	assert_int_equal(w.tx[0].n, 1);
+	m = w.tx[0].m[0];
+	assert_memory_equal(rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr.addr_bytes,
+			    a.addr_bytes, 6);
+	ip = frame_ip(m);
+	assert_int_equal(ip->next_proto_id, IPPROTO_ICMP);
+	assert_int_equal(ip->src_addr, htonl(dpt_ip("10.0.0.1")));
+	assert_int_equal(ip->dst_addr, htonl(dpt_ip("10.0.0.2")));
+	assert_int_equal(dpt_cksum(ip, 20), 0);
+	icmp = (struct rte_icmp_hdr *)(ip + 1);
+	assert_int_equal(icmp->icmp_type, type);
+	assert_int_equal(icmp->icmp_code, code);
+	assert_int_equal(dpt_cksum(icmp, ntohs(ip->total_length) - 20), 0);
+	return icmp;
+}
+
+static void
+test_forward_connected(void **state)
+{
+	struct port_counters *pc = &dp_counters()->port[0];
+	uint64_t rx = pc->rx_packets, rxb = pc->rx_bytes;
+
+	(void)state;
+	expect_forward("192.0.2.77", 1, SRV_MAC);
+	assert_int_equal(pc->rx_packets, rx + 1);
+	assert_int_equal(pc->rx_bytes, rxb + 14 + 20 + 8 + 64);
+	/* And back the other way, from the WAN side. */
+	{
+		uint8_t sent[256];
+		struct rte_mbuf *m = dpt_udp(WAN_MAC, SRV_MAC, "192.0.2.77", "10.0.0.2",
+					     53, 5000, 100);
+		uint16_t len = rte_pktmbuf_pkt_len(m);
+
+		memcpy(sent, rte_pktmbuf_mtod(m, void *), len);
+		worker_input(&w, 1, &m, 1);
+		check_forwarded(sent, len, 0, HOST_MAC, LAN_MAC);
+		done();
+	}
+}
+
+static void
+test_longest_prefix_wins(void **state)
+{
+	(void)state;
+	route(true, "198.51.100.0", 24, "192.0.2.254", RTN_UNICAST);
+	route(true, "198.51.100.128", 25, "192.0.2.253", RTN_UNICAST);
+	expect_forward("198.51.100.200", 1, GW2_MAC);
+	expect_forward("198.51.100.5", 1, GW_MAC);
+	/* The /25 gone, the /24 covers its addresses again. */
+	route(false, "198.51.100.128", 25, NULL, RTN_UNICAST);
+	expect_forward("198.51.100.200", 1, GW_MAC);
+	route(false, "198.51.100.0", 24, NULL, RTN_UNICAST);
+}
+
+static void
+test_default_route(void **state)
+{
+	uint64_t nr;
+
+	(void)state;
+	route(true, "0.0.0.0", 0, "192.0.2.254", RTN_UNICAST);
+	expect_forward("203.0.113.9", 1, GW_MAC);
+	expect_forward("8.8.8.8", 1, GW_MAC);
+	/* A connected route still beats it. */
+	expect_forward("192.0.2.77", 1, SRV_MAC);
+	route(false, "0.0.0.0", 0, NULL, RTN_UNICAST);
+
+	/* No route: net unreachable back out the ingress port. */
+	nr = dpt_drops(DROP_NO_ROUTE);
+	input1(udp("203.0.113.9", 64));
+	check_icmp_back(3, 0);
+	assert_int_equal(dpt_drops(DROP_NO_ROUTE), nr + 1);
+	done();
+}
+
+static void
+test_ttl(void **state)
+{
+	struct rte_mbuf *m;
+	uint64_t ttl = dpt_drops(DROP_TTL);
+
+	(void)state;
+	m = udp("192.0.2.77", 64);
+	frame_ip(m)->time_to_live = 1;
+	fix_cksum(frame_ip(m));
+	input1(m);
+	check_icmp_back(11, 0);
+	assert_int_equal(dpt_drops(DROP_TTL), ttl + 1);
+	done();
+
+	ttl = dpt_drops(DROP_TTL);
+	m = udp("192.0.2.77", 64);
+	frame_ip(m)->time_to_live = 0;
+	fix_cksum(frame_ip(m));
+	input1(m);
+	check_icmp_back(11, 0);
+	assert_int_equal(dpt_drops(DROP_TTL), ttl + 1);
+	done();
+
+	/* TTL 2 still goes, with 1. */
+	m = udp("192.0.2.77", 64);
+	frame_ip(m)->time_to_live = 2;
+	fix_cksum(frame_ip(m));
+	input1(m);
+	assert_int_equal(w.tx[1].n, 1);
+	assert_int_equal(frame_ip(w.tx[1].m[0])->time_to_live, 1);
+	assert_int_equal(dpt_cksum(frame_ip(w.tx[1].m[0]), 20), 0);
+	done();
+}
+
+static void
+test_mtu(void **state)
+{
+	static uint8_t sent[1500], re[1500];
+	struct rte_mbuf *m;
+	struct rte_icmp_hdr *icmp;
+	uint64_t fn = dpt_drops(DROP_FRAG_NEEDED);
+	uint32_t off = 0;
+
+	(void)state;
+	ports[1].mtu = 1280;
+
+	/* DF: turned back with the egress MTU (RFC 1191). */
+	m = udp("192.0.2.77", 1400 - 28);
+	frame_ip(m)->fragment_offset = htons(RTE_IPV4_HDR_DF_FLAG);
+	fix_cksum(frame_ip(m));
+	input1(m);
+	icmp = check_icmp_back(3, 4);
+	assert_int_equal(ntohs(icmp->icmp_seq_nb), 1280);
+	assert_int_equal(icmp->icmp_ident, 0);
+	assert_int_equal(dpt_drops(DROP_FRAG_NEEDED), fn + 1);
+	done();
+
+	/* Exactly the MTU: one frame, untouched. */
+	input1(udp("192.0.2.77", 1280 - 28));
+	assert_int_equal(w.tx[1].n, 1);
+	assert_int_equal(rte_pktmbuf_pkt_len(w.tx[1].m[0]), 14 + 1280);
+	done();
+
+	/* No DF: fragments, each whole for the wire. */
+	m = udp("192.0.2.77", 1400 - 28);
+	memcpy(sent, frame_ip(m), 1400);
+	input1(m);
+	assert_int_equal(queued(), 2);
+	assert_int_equal(w.tx[1].n, 2);
+	for (int i = 0; i < 2; i++) {
+		struct rte_mbuf *f = w.tx[1].m[i];
+		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(f, struct rte_ether_hdr *);
+		struct rte_ether_addr a = dpt_mac(SRV_MAC), s = dpt_mac(WAN_MAC);
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+		uint16_t fo = ntohs(ip->fragment_offset);
+		uint16_t plen = ntohs(ip->total_length) - 20;
+
+		assert_int_equal(f->nb_segs, 1);
+		assert_true(rte_pktmbuf_pkt_len(f) - 14 <= 1280);
+		assert_int_equal(rte_pktmbuf_pkt_len(f), 14 + 20 + plen);
+		assert_memory_equal(&eth->dst_addr, &a, 6);
+		assert_memory_equal(&eth->src_addr, &s, 6);
+		assert_int_equal(eth->ether_type, htons(RTE_ETHER_TYPE_IPV4));
+		assert_int_equal(ip->time_to_live, 63);
+		assert_int_equal(dpt_cksum(ip, 20), 0);
+		assert_int_equal(!!(fo & RTE_IPV4_HDR_MF_FLAG), i == 0);
+		assert_int_equal((fo & RTE_IPV4_HDR_OFFSET_MASK) * 8, off);
+		memcpy(re + 20 + off, ip + 1, plen);
+		off += plen;
+	}
+	assert_int_equal(off, 1380);
+	assert_memory_equal(re + 20, sent + 20, 1380);
+	ports[1].mtu = 1500;
+	done();
+}
+
+static void
+test_unresolved_punted(void **state)
+{
+	struct rte_mbuf *p[4];
+	struct pkt_meta *meta;
+	struct rte_ipv4_hdr *ip;
+
+	(void)state;
+	/* Connected: the next hop is the destination. */
+	input1(udp("192.0.2.99", 64));
+	assert_int_equal(queued(), 0);
+	assert_int_equal(dpt_punted(p, 4), 1);
+	meta = pkt_meta(p[0]);
+	assert_int_equal(meta->kind, PKT_RESOLVE);
+	assert_int_equal(meta->nh_ip, dpt_ip("192.0.2.99"));
+	assert_int_equal(meta->out_port, 1);
+	assert_int_equal(meta->in_port, 0);
+	ip = rte_pktmbuf_mtod(p[0], struct rte_ipv4_hdr *);	/* data at IPv4 */
+	assert_int_equal(ip->version_ihl, 0x45);
+	assert_int_equal(ip->dst_addr, htonl(dpt_ip("192.0.2.99")));
+	assert_int_equal(ip->time_to_live, 63);
+	assert_int_equal(dpt_cksum(ip, 20), 0);
+	assert_int_equal(rte_pktmbuf_pkt_len(p[0]), 20 + 8 + 64);
+	rte_pktmbuf_free(p[0]);
+
+	/* Through a gateway: the gateway is the next hop. */
+	route(true, "203.0.113.0", 24, "192.0.2.250", RTN_UNICAST);
+	input1(udp("203.0.113.9", 64));
+	assert_int_equal(dpt_punted(p, 4), 1);
+	assert_int_equal(pkt_meta(p[0])->kind, PKT_RESOLVE);
+	assert_int_equal(pkt_meta(p[0])->nh_ip, dpt_ip("192.0.2.250"));
+	assert_int_equal(pkt_meta(p[0])->out_port, 1);
+	rte_pktmbuf_free(p[0]);
+	route(false, "203.0.113.0", 24, NULL, RTN_UNICAST);
+	done();
+}
+
+static struct rte_mbuf *
+with_ethertype(const char *dst_mac, uint16_t type)
+{
+	struct rte_mbuf *m = udp("192.0.2.77", 32);
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+	eth->dst_addr = dpt_mac(dst_mac);
+	eth->ether_type = htons(type);
+	return m;
+}
+
+static void
+test_ethernet(void **state)
+{
+	struct port_counters *pc = &dp_counters()->port[0];
+	uint64_t nfu = dpt_drops(DROP_NOT_FOR_US), uns = dpt_drops(DROP_UNSUPPORTED);
+	uint64_t rxd = pc->rx_dropped;
+	struct rte_mbuf *p[4];
+
+	(void)state;
+	input1(with_ethertype("02:00:00:00:00:99", RTE_ETHER_TYPE_IPV4));
+	input1(with_ethertype(WAN_MAC, RTE_ETHER_TYPE_IPV4));	/* the other port's MAC */
+	input1(with_ethertype("01:80:c2:00:00:0e", 0x88cc));	/* LLDP */
+	assert_int_equal(dpt_drops(DROP_NOT_FOR_US), nfu + 3);
+	input1(with_ethertype(LAN_MAC, RTE_ETHER_TYPE_VLAN));
+	input1(with_ethertype(LAN_MAC, RTE_ETHER_TYPE_IPV6));
+	input1(with_ethertype("ff:ff:ff:ff:ff:ff", 0x9000));
+	assert_int_equal(dpt_drops(DROP_UNSUPPORTED), uns + 3);
+	assert_int_equal(pc->rx_dropped, rxd + 6);
+	assert_int_equal(queued(), 0);
+	assert_int_equal(dpt_punted(p, 4), 0);
+
+	/* ARP, broadcast or to us: punted whole, with its port. */
+	input1(with_ethertype("ff:ff:ff:ff:ff:ff", RTE_ETHER_TYPE_ARP));
+	input1(with_ethertype(LAN_MAC, RTE_ETHER_TYPE_ARP));
+	assert_int_equal(dpt_punted(p, 4), 2);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(pkt_meta(p[i])->kind, PKT_ARP);
+		assert_int_equal(pkt_meta(p[i])->in_port, 0);
+		assert_int_equal(rte_pktmbuf_mtod(p[i], struct rte_ether_hdr *)->ether_type,
+				 htons(RTE_ETHER_TYPE_ARP));
+	}
+	rte_pktmbuf_free_bulk(p, 2);
+	assert_int_equal(dpt_drops(DROP_NOT_FOR_US), nfu + 3);
+	done();
+}
+
+static void
+test_port_down_and_blackhole(void **state)
+{
+	uint64_t pd = dpt_drops(DROP_PORT_DOWN), bh = dpt_drops(DROP_BLACKHOLE);
+
+	(void)state;
+	ports[1].up = false;
+	input1(udp("192.0.2.77", 64));
+	assert_int_equal(queued(), 0);
+	assert_int_equal(dpt_drops(DROP_PORT_DOWN), pd + 1);
+	ports[1].up = true;
+
+	route(true, "198.18.0.0", 15, NULL, RTN_BLACKHOLE);
+	input1(udp("198.19.1.1", 64));
+	assert_int_equal(queued(), 0);
+	assert_int_equal(dpt_drops(DROP_BLACKHOLE), bh + 1);
+	route(false, "198.18.0.0", 15, NULL, RTN_BLACKHOLE);
+	done();
+}
+
+static void
+test_mixed_burst(void **state)
+{
+	struct rte_mbuf *b[40], *p[64];
+	uint64_t ms = dpt_drops(DROP_MARTIAN_SRC);
+	unsigned int np = 0, n;
+
+	(void)state;
+	/* More than one DP_BURST in one call, three fates interleaved. */
+	for (int i = 0; i < 40; i++) {
+		if (i % 3 == 0)
+			b[i] = udp("192.0.2.77", 10 + i);
+		else if (i % 3 == 1)
+			b[i] = udp("192.0.2.99", 10 + i);
+		else
+			b[i] = dpt_udp(LAN_MAC, HOST_MAC, "127.0.0.1", "192.0.2.77", 1, 2, 10);
+	}
+	worker_input(&w, 0, b, 40);
+	assert_int_equal(w.tx[1].n, 14);
+	for (int i = 0; i < 14; i++)	/* in order */
+		assert_int_equal(rte_pktmbuf_pkt_len(w.tx[1].m[i]), 14 + 28 + 10 + 3 * i);
+	while ((n = dpt_punted(p + np, 64 - np)) > 0)
+		np += n;
+	assert_int_equal(np, 13);
+	rte_pktmbuf_free_bulk(p, np);
+	assert_int_equal(dpt_drops(DROP_MARTIAN_SRC), ms + 13);
+	done();
+}
+
+static void
+test_tx_paths(void **state)
+{
+	struct rte_mbuf *p[4];
+	struct port_counters *pc = &dp_counters()->port[1];
+	uint64_t txd = pc->tx_dropped, qf = dpt_drops(DROP_QUEUE_FULL);
+
+	(void)state;
+	/* The control lcore's frames go to worker 0's ring, port kept. */
+	input1(udp("192.0.2.77", 64));
+	input1(udp("192.0.2.77", 64));
+	wctx_flush_to_control(&w);
+	assert_int_equal(queued(), 0);
+	assert_int_equal(dpt_sent(p, 4), 2);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(pkt_meta(p[i])->kind, PKT_TX);
+		assert_int_equal(pkt_meta(p[i])->out_port, 1);
+	}
+	rte_pktmbuf_free_bulk(p, 2);
+
+	/* A port with no device cannot take frames: dropped and counted,
+	 * nothing leaks. */
+	input1(udp("192.0.2.77", 64));
+	tx_flush(&w);
+	assert_int_equal(queued(), 0);
+	assert_int_equal(pc->tx_dropped, txd + 1);
+	assert_int_equal(dpt_drops(DROP_QUEUE_FULL), qf + 1);
+
+	/* tx_enqueue on a port that is down. */
+	ports[1].up = false;
+	tx_enqueue(&w, 1, rte_pktmbuf_alloc(dp.pool));
+	assert_int_equal(queued(), 0);
+	ports[1].up = true;
+	done();
+}
+
+static int
+group_setup(void **state)
+{
+	static const struct { uint16_t port; const char *ip, *mac; } nb[] = {
+		{ 0, "10.0.0.2", HOST_MAC }, { 1, "192.0.2.254", GW_MAC },
+		{ 1, "192.0.2.253", GW2_MAC }, { 1, "192.0.2.77", SRV_MAC },
+	};
+	struct rte_mbuf *p[8];
+	unsigned int n;
+
+	(void)state;
+	wctx_init(&w, 0);
+	dpt_port(0, "lan", LAN_MAC, 1500);
+	dpt_port(1, "wan", WAN_MAC, 1500);
+	if (addr_add(0, dpt_ip("10.0.0.1"), 24) != 0 ||
+	    addr_add(1, dpt_ip("192.0.2.1"), 24) != 0)
+		return -1;
+	for (size_t i = 0; i < RTE_DIM(nb); i++) {
+		struct rte_ether_addr mac = dpt_mac(nb[i].mac);
+
+		if (neigh_add(nb[i].port, dpt_ip(nb[i].ip), &mac, true, 0) != 0)
+			return -1;
+	}
+	while ((n = dpt_sent(p, 8)) > 0)	/* gratuitous ARP */
+		rte_pktmbuf_free_bulk(p, n);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_forward_connected),
+		cmocka_unit_test(test_longest_prefix_wins),
+		cmocka_unit_test(test_default_route),
+		cmocka_unit_test(test_ttl),
+		cmocka_unit_test(test_mtu),
+		cmocka_unit_test(test_unresolved_punted),
+		cmocka_unit_test(test_ethernet),
+		cmocka_unit_test(test_port_down_and_blackhole),
+		cmocka_unit_test(test_mixed_burst),
+		cmocka_unit_test(test_tx_paths),
+	};
+
+	dpt_init("forward");
+	return cmocka_run_group_tests(tests, group_setup, NULL);
+}

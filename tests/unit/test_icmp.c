@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ICMP: the exact bytes of every error and of echo replies, the packets no
+ * error may be sent about (RFC 1812 4.3.2.7), the token bucket.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+#include <netinet/ip_icmp.h>
+
+#include <linux/rtnetlink.h>
+#include <rte_cycles.h>
+#include <rte_icmp.h>
+
+#include "dp_test.h"
+#include "icmp.h"
+#include "ip4.h"
+#include "neigh.h"
+#include "route.h"
+
+#define LAN_MAC		"02:00:00:00:00:01"
+#define HOST_MAC	"02:00:00:00:00:02"
+#define WAN_MAC		"02:00:00:00:01:01"
+#define GW_MAC		"02:00:00:00:01:fe"
+#define BCAST_MAC	"ff:ff:ff:ff:ff:ff"
+
+static struct wctx w;
+
+static struct rte_ipv4_hdr *
+frame_ip(struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+}
+
+static void
+fix_cksum(struct rte_ipv4_hdr *ip)
+{
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = dpt_cksum(ip, rte_ipv4_hdr_len(ip));
+}
+
+static void
+input1(struct rte_mbuf *m)
+{
+	worker_input(&w, 0, &m, 1);
+}
+
+static unsigned int
+queued(void)
+{
+	unsigned int n = 0;
+
+	for (int i = 0; i < DP_MAX_PORTS; i++)
+		n += w.tx[i].n;
+	return n;
+}
+
+static void
+default_route(bool add)
+{
+	struct route r = { .type = RTN_UNICAST, .protocol = SLUICE_RTPROT_CLI,
+			   .scope = RT_SCOPE_UNIVERSE, .gw = dpt_ip("192.0.2.254"),
+			   .port = DP_NO_PORT };
+	struct route_match any = { 0 };
+
+	if (add)
+		assert_int_equal(route_add(&r, 0), 0);
+	else
+		assert_int_equal(route_del(&r, &any), 0);
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v;
+}
+
+/*
+ * The one frame queued on port must be this ICMP error, byte for byte:
+ * built here from the RFCs, independently of the code under test.
+ */
+static void
+check_error(uint16_t port, const char *dst_mac, const char *mac, const char *src,
+	    const char *dst, uint8_t type, uint8_t code, uint16_t mtu,
+	    const uint8_t *quote, size_t qlen)
+{
+	uint8_t exp[28 + 68];
+	struct rte_ether_hdr *eth;
+	struct rte_ether_addr a;
+	struct rte_mbuf *m;
+	uint16_t ck;
+
+	assert_int_equal(queued(), 1);
+	assert_int_equal(w.tx[port].n, 1);
+	m = w.tx[port].m[0];
+	assert_int_equal(m->nb_segs, 1);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + 28 + qlen);
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	a = dpt_mac(dst_mac);
+	assert_memory_equal(&eth->dst_addr, &a, 6);
+	a = dpt_mac(mac);
+	assert_memory_equal(&eth->src_addr, &a, 6);
+	assert_int_equal(eth->ether_type, htons(0x0800));
+
+	memset(exp, 0, sizeof(exp));
+	exp[0] = 0x45;
+	exp[1] = 0xc0;
+	exp[2] = (28 + qlen) >> 8;
+	exp[3] = (28 + qlen) & 0xff;
+	/* id 0, no flags, offset 0 */
+	exp[8] = 64;
+	exp[9] = IPPROTO_ICMP;
+	put32(exp + 12, dpt_ip(src));
+	put32(exp + 16, dpt_ip(dst));
+	ck = dpt_cksum(exp, 20);
+	memcpy(exp + 10, &ck, 2);
+	exp[20] = type;
+	exp[21] = code;
+	exp[26] = mtu >> 8;
+	exp[27] = mtu & 0xff;
+	memcpy(exp + 28, quote, qlen);
+	ck = dpt_cksum(exp + 20, 8 + qlen);
+	memcpy(exp + 22, &ck, 2);
+	assert_memory_equal(eth + 1, exp, 28 + qlen);
+	/* And both checksums verify. */
+	assert_int_equal(dpt_cksum(eth + 1, 20), 0);
+	assert_int_equal(dpt_cksum((uint8_t *)(eth + 1) + 20, 8 + qlen), 0);
+}
+
+static void
+done(void)
+{
+	struct rte_mbuf *p[8];
+	unsigned int n;
+
+	dpt_tx_clear(&w);
+	while ((n = dpt_punted(p, 8)) > 0)
+		rte_pktmbuf_free_bulk(p, n);
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+}
+
+static struct rte_mbuf *
+udp_ttl(const char *dst_mac, const char *src, const char *dst, uint8_t ttl, uint16_t len)
+{
+	struct rte_mbuf *m = dpt_udp(dst_mac, HOST_MAC, src, dst, 33434, 33435, len);
+
+	frame_ip(m)->time_to_live = ttl;
+	fix_cksum(frame_ip(m));
+	return m;
+}
+
+static void
+test_time_exceeded(void **state)
+{
+	uint8_t orig[28];
+	struct rte_mbuf *m;
+	uint64_t ttl = dpt_drops(DROP_TTL);
+
+	(void)state;
+	default_route(true);
+	m = udp_ttl(LAN_MAC, "10.0.0.2", "198.51.100.7", 1, 100);
+	memcpy(orig, frame_ip(m), sizeof(orig));
+	input1(m);
+	check_error(0, HOST_MAC, LAN_MAC, "10.0.0.1", "10.0.0.2", 11, 0, 0, orig, 28);
+	assert_int_equal(dpt_drops(DROP_TTL), ttl + 1);
+	default_route(false);
+	done();
+}
+
+static void
+test_net_unreachable(void **state)
+{
+	uint8_t orig[28];
+	struct rte_mbuf *m;
+	uint64_t nr = dpt_drops(DROP_NO_ROUTE);
+
+	(void)state;
+	m = udp_ttl(LAN_MAC, "10.0.0.2", "198.51.100.7", 64, 100);
+	memcpy(orig, frame_ip(m), sizeof(orig));
+	input1(m);
+	check_error(0, HOST_MAC, LAN_MAC, "10.0.0.1", "10.0.0.2", 3, 0, 0, orig, 28);
+	assert_int_equal(dpt_drops(DROP_NO_ROUTE), nr + 1);
+	done();
+}
+
+static void
+test_host_unreachable_direct(void **state)
+{
+	uint8_t orig[28];
+	struct rte_mbuf *m;
+
+	(void)state;
+	m = udp_ttl(LAN_MAC, "10.0.0.2", "192.0.2.50", 63, 300);
+	memcpy(orig, frame_ip(m), sizeof(orig));
+	rte_pktmbuf_adj(m, 14);
+	icmp_error(&w, m, 0, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+	/* m is the caller's still, untouched. */
+	assert_memory_equal(rte_pktmbuf_mtod(m, void *), orig, sizeof(orig));
+	rte_pktmbuf_free(m);
+	check_error(0, HOST_MAC, LAN_MAC, "10.0.0.1", "10.0.0.2", 3, 1, 0, orig, 28);
+	done();
+}
+
+static void
+test_frag_needed(void **state)
+{
+	uint8_t orig[28];
+	struct rte_mbuf *m;
+	uint64_t fn = dpt_drops(DROP_FRAG_NEEDED);
+
+	(void)state;
+	default_route(true);
+	ports[1].mtu = 1400;
+	m = udp_ttl(LAN_MAC, "10.0.0.2", "198.51.100.7", 64, 1500 - 28);
+	frame_ip(m)->fragment_offset = htons(RTE_IPV4_HDR_DF_FLAG);
+	fix_cksum(frame_ip(m));
+	memcpy(orig, frame_ip(m), sizeof(orig));
+	input1(m);
+	/* The quote is the packet as received: TTL not yet decremented. */
+	check_error(0, HOST_MAC, LAN_MAC, "10.0.0.1", "10.0.0.2", 3, 4, 1400, orig, 28);
+	assert_int_equal(dpt_drops(DROP_FRAG_NEEDED), fn + 1);
+	ports[1].mtu = 1500;
+	default_route(false);
+	done();
+}
+
+static void
+test_port_and_protocol_unreachable(void **state)
+{
+	uint8_t orig[28], gre[8] = { 0, 0, 0x08, 0, 1, 2, 3, 4 };
+	struct rte_mbuf *m;
+	uint64_t lu = dpt_drops(DROP_LOCAL_UNREACH);
+
+	(void)state;
+	m = udp_ttl(LAN_MAC, "10.0.0.2", "10.0.0.1", 64, 20);
+	memcpy(orig, frame_ip(m), sizeof(orig));
+	input1(m);
+	check_error(0, HOST_MAC, LAN_MAC, "10.0.0.1", "10.0.0.2", 3, 3, 0, orig, 28);
+	assert_int_equal(dpt_drops(DROP_LOCAL_UNREACH), lu + 1);
+	done();
+
+	/* To our address on the other port: answered from that address. */
+	m = udp_ttl(LAN_MAC, "10.0.0.2", "192.0.2.1", 64, 20);
+	memcpy(orig, frame_ip(m), sizeof(orig));
+	input1(m);
+	check_error(0, HOST_MAC, LAN_MAC, "192.0.2.1", "10.0.0.2", 3, 3, 0, orig, 28);
+	done();
+
+	m = dpt_ipv4(LAN_MAC, HOST_MAC, "10.0.0.2", "10.0.0.1", 47, 64, gre, sizeof(gre));
+	memcpy(orig, frame_ip(m), sizeof(orig));
+	input1(m);
+	check_error(0, HOST_MAC, LAN_MAC, "10.0.0.1", "10.0.0.2", 3, 2, 0, orig, 28);
+	done();
+
+	/* TCP: no listener, no answer (no RST either), a counted drop. */
+	lu = dpt_drops(DROP_LOCAL_UNREACH);
+	m = dpt_ipv4(LAN_MAC, HOST_MAC, "10.0.0.2", "10.0.0.1", IPPROTO_TCP, 64, gre, sizeof(gre));
+	input1(m);
+	assert_int_equal(queued(), 0);
+	assert_int_equal(dpt_drops(DROP_LOCAL_UNREACH), lu + 1);
+	done();
+}
+
+static void
+test_quote_options_and_short(void **state)
+{
+	uint8_t pl[4 + 12], orig[32];
+	struct rte_mbuf *m;
+	struct rte_ipv4_hdr *ip;
+
+	(void)state;
+	/* A 24-byte header (4 bytes of options): quoted whole, + 8 bytes. */
+	memset(pl, 0xee, sizeof(pl));
+	pl[0] = 1; pl[1] = 1; pl[2] = 1; pl[3] = 0;
+	m = dpt_ipv4(LAN_MAC, HOST_MAC, "10.0.0.2", "198.51.100.7", IPPROTO_UDP, 1, pl, sizeof(pl));
+	ip = frame_ip(m);
+	ip->version_ihl = 0x46;
+	fix_cksum(ip);
+	memcpy(orig, ip, 32);
+	rte_pktmbuf_adj(m, 14);
+	icmp_error(&w, m, 0, ICMP_TIME_EXCEEDED, 0, 0);
+	rte_pktmbuf_free(m);
+	check_error(0, HOST_MAC, LAN_MAC, "10.0.0.1", "10.0.0.2", 11, 0, 0, orig, 32);
+	done();
+
+	/* Less than 8 bytes of payload: all of it, nothing more. */
+	m = dpt_ipv4(LAN_MAC, HOST_MAC, "10.0.0.2", "198.51.100.7", IPPROTO_UDP, 1, pl, 4);
+	memcpy(orig, frame_ip(m), 24);
+	rte_pktmbuf_adj(m, 14);
+	icmp_error(&w, m, 0, ICMP_TIME_EXCEEDED, 0, 0);
+	rte_pktmbuf_free(m);
+	check_error(0, HOST_MAC, LAN_MAC, "10.0.0.1", "10.0.0.2", 11, 0, 0, orig, 24);
+	done();
+}
+
+/* icmp_error on m (a frame) must send nothing and take no token. */
+static void
+expect_no_error(struct rte_mbuf *m, uint16_t in_port)
+{
+	uint64_t rl = dpt_drops(DROP_ICMP_RATELIMIT);
+	uint64_t tokens = w.icmp_tokens;
+
+	rte_pktmbuf_adj(m, 14);
+	icmp_error(&w, m, in_port, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+	rte_pktmbuf_free(m);
+	assert_int_equal(queued(), 0);
+	assert_int_equal(w.icmp_tokens, tokens);
+	assert_int_equal(dpt_drops(DROP_ICMP_RATELIMIT), rl);
+	done();
+}
+
+static void
+test_never_sent(void **state)
+{
+	uint8_t unreach[8 + 28] = { 3, 1 }, echo[8] = { 8, 0, 0xf7, 0xff };
+	struct rte_mbuf *m;
+	uint64_t ttl;
+
+	(void)state;
+	default_route(true);
+
+	/* About an ICMP error (transit, TTL expiring): dropped, unanswered. */
+	ttl = dpt_drops(DROP_TTL);
+	input1(dpt_ipv4(LAN_MAC, HOST_MAC, "10.0.0.2", "198.51.100.7", IPPROTO_ICMP, 1,
+			unreach, sizeof(unreach)));
+	assert_int_equal(queued(), 0);
+	assert_int_equal(dpt_drops(DROP_TTL), ttl + 1);
+	/* ...whereas an ICMP query does get one. */
+	input1(dpt_ipv4(LAN_MAC, HOST_MAC, "10.0.0.2", "198.51.100.7", IPPROTO_ICMP, 1,
+			echo, sizeof(echo)));
+	assert_int_equal(w.tx[0].n, 1);
+	done();
+
+	/* A non-first fragment: never; the first fragment: yes. */
+	m = udp_ttl(LAN_MAC, "10.0.0.2", "198.51.100.7", 1, 64);
+	frame_ip(m)->fragment_offset = htons(185);
+	fix_cksum(frame_ip(m));
+	input1(m);
+	assert_int_equal(queued(), 0);
+	m = udp_ttl(LAN_MAC, "10.0.0.2", "198.51.100.7", 1, 64);
+	frame_ip(m)->fragment_offset = htons(RTE_IPV4_HDR_MF_FLAG);
+	fix_cksum(frame_ip(m));
+	input1(m);
+	assert_int_equal(w.tx[0].n, 1);
+	done();
+
+	/* A link-layer broadcast to us: no port unreachable. */
+	input1(udp_ttl(BCAST_MAC, "10.0.0.2", "10.0.0.1", 64, 20));
+	assert_int_equal(queued(), 0);
+	done();
+
+	/* Broadcast, multicast and martian addresses, our own source, an
+	 * ingress port without an address. */
+	expect_no_error(udp_ttl(LAN_MAC, "10.0.0.2", "255.255.255.255", 64, 20), 0);
+	expect_no_error(udp_ttl(LAN_MAC, "10.0.0.2", "224.0.0.9", 64, 20), 0);
+	expect_no_error(udp_ttl(LAN_MAC, "10.0.0.2", "10.0.0.255", 64, 20), 0);
+	expect_no_error(udp_ttl(LAN_MAC, "0.0.0.0", "198.51.100.7", 64, 20), 0);
+	expect_no_error(udp_ttl(LAN_MAC, "127.0.0.1", "198.51.100.7", 64, 20), 0);
+	expect_no_error(udp_ttl(LAN_MAC, "224.1.1.1", "198.51.100.7", 64, 20), 0);
+	expect_no_error(udp_ttl(LAN_MAC, "10.0.0.1", "198.51.100.7", 64, 20), 0);
+	expect_no_error(udp_ttl(BCAST_MAC, "10.0.0.2", "198.51.100.7", 64, 20), 0);
+	expect_no_error(udp_ttl(LAN_MAC, "10.0.0.2", "198.51.100.7", 64, 20), 2);
+	default_route(false);
+}
+
+static void
+test_rate_limit(void **state)
+{
+	struct rte_mbuf *m;
+	uint64_t rl;
+	unsigned int sent;
+
+	(void)state;
+	m = udp_ttl(LAN_MAC, "10.0.0.2", "192.0.2.50", 63, 20);
+	rte_pktmbuf_adj(m, 14);
+
+	/* Empty bucket, last refill "now": suppressed and counted. */
+	rl = dpt_drops(DROP_ICMP_RATELIMIT);
+	w.icmp_tokens = 0;
+	w.icmp_last = rte_get_tsc_cycles() + dp.hz;
+	icmp_error(&w, m, 0, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+	assert_int_equal(queued(), 0);
+	assert_int_equal(dpt_drops(DROP_ICMP_RATELIMIT), rl + 1);
+
+	/* Two seconds later the bucket is full again. */
+	w.icmp_last = rte_get_tsc_cycles() - 2 * dp.hz;
+	icmp_error(&w, m, 0, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+	assert_int_equal(w.tx[0].n, 1);
+	assert_int_equal(w.icmp_tokens, ICMP_RATE_BURST - 1);
+	dpt_tx_clear(&w);
+
+	/* A burst: the bucket's worth go out, the rest are counted. */
+	wctx_init(&w, 0);
+	rl = dpt_drops(DROP_ICMP_RATELIMIT);
+	for (int i = 0; i < 2 * ICMP_RATE_BURST; i++)
+		icmp_error(&w, m, 0, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+	sent = w.tx[0].n;
+	assert_true(sent >= ICMP_RATE_BURST && sent <= ICMP_RATE_BURST + 5);
+	assert_int_equal(dpt_drops(DROP_ICMP_RATELIMIT), rl + 2 * ICMP_RATE_BURST - sent);
+	rte_pktmbuf_free(m);
+	done();
+	wctx_init(&w, 0);
+}
+
+/* The reply expected for the echo request ip: built by hand. */
+static void
+check_echo_reply(const uint8_t *req, size_t len, const char *from)
+{
+	uint8_t exp[256];
+	struct rte_ether_hdr *eth;
+	struct rte_ether_addr a;
+	struct rte_mbuf *m;
+	uint16_t ck;
+
+	assert_int_equal(queued(), 1);
+	assert_int_equal(w.tx[0].n, 1);
+	m = w.tx[0].m[0];
+	assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + len);
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	a = dpt_mac(HOST_MAC);
+	assert_memory_equal(&eth->dst_addr, &a, 6);
+	a = dpt_mac(LAN_MAC);
+	assert_memory_equal(&eth->src_addr, &a, 6);
+
+	memcpy(exp, req, len);
+	exp[6] = exp[7] = 0;			/* no DF: ours to fragment */
+	exp[8] = 64;
+	put32(exp + 12, dpt_ip(from));
+	memcpy(exp + 16, req + 12, 4);
+	exp[10] = exp[11] = 0;
+	ck = dpt_cksum(exp, 20);
+	memcpy(exp + 10, &ck, 2);
+	exp[20] = 0;				/* echo reply */
+	exp[22] = exp[23] = 0;
+	ck = dpt_cksum(exp + 20, len - 20);
+	memcpy(exp + 22, &ck, 2);
+	assert_memory_equal(eth + 1, exp, len);
+}
+
+static void
+test_echo_reply(void **state)
+{
+	uint8_t req[20 + 8 + 56];
+	struct rte_mbuf *m;
+	struct rte_icmp_hdr *icmp;
+	uint64_t bad, lu;
+
+	(void)state;
+	m = dpt_echo(LAN_MAC, HOST_MAC, "10.0.0.2", "10.0.0.1", 0x4242, 9, 56);
+	frame_ip(m)->fragment_offset = htons(RTE_IPV4_HDR_DF_FLAG);	/* as ping sends */
+	fix_cksum(frame_ip(m));
+	memcpy(req, frame_ip(m), sizeof(req));
+	input1(m);
+	check_echo_reply(req, sizeof(req), "10.0.0.1");
+	done();
+
+	/* Any of our addresses answers, on the port the request came in. */
+	m = dpt_echo(LAN_MAC, HOST_MAC, "10.0.0.2", "192.0.2.1", 1, 0xffff, 56);
+	memcpy(req, frame_ip(m), sizeof(req));
+	input1(m);
+	check_echo_reply(req, sizeof(req), "192.0.2.1");
+	done();
+
+	/* A bad ICMP checksum is a bad header. */
+	bad = dpt_drops(DROP_BAD_HEADER);
+	m = dpt_echo(LAN_MAC, HOST_MAC, "10.0.0.2", "10.0.0.1", 1, 1, 56);
+	icmp = (struct rte_icmp_hdr *)(frame_ip(m) + 1);
+	icmp->icmp_cksum ^= 0x0101;
+	input1(m);
+	assert_int_equal(queued(), 0);
+	assert_int_equal(dpt_drops(DROP_BAD_HEADER), bad + 1);
+
+	/* An echo reply to us is consumed and counted, not answered. */
+	lu = dpt_drops(DROP_LOCAL_UNREACH);
+	m = dpt_echo(LAN_MAC, HOST_MAC, "10.0.0.2", "10.0.0.1", 1, 1, 8);
+	icmp = (struct rte_icmp_hdr *)(frame_ip(m) + 1);
+	icmp->icmp_type = 0;
+	icmp->icmp_cksum = 0;
+	icmp->icmp_cksum = dpt_cksum(icmp, 16);
+	input1(m);
+	assert_int_equal(queued(), 0);
+	assert_int_equal(dpt_drops(DROP_LOCAL_UNREACH), lu + 1);
+	done();
+}
+
+static int
+group_setup(void **state)
+{
+	struct rte_ether_addr host = dpt_mac(HOST_MAC), gw = dpt_mac(GW_MAC);
+	struct rte_mbuf *p[8];
+	unsigned int n;
+
+	(void)state;
+	wctx_init(&w, 0);
+	dpt_port(0, "lan", LAN_MAC, 1500);
+	dpt_port(1, "wan", WAN_MAC, 1500);
+	dpt_port(2, "dmz", "02:00:00:00:02:01", 1500);	/* no address */
+	if (addr_add(0, dpt_ip("10.0.0.1"), 24) != 0 ||
+	    addr_add(1, dpt_ip("192.0.2.1"), 24) != 0 ||
+	    neigh_add(0, dpt_ip("10.0.0.2"), &host, true, 0) != 0 ||
+	    neigh_add(1, dpt_ip("192.0.2.254"), &gw, true, 0) != 0)
+		return -1;
+	while ((n = dpt_sent(p, 8)) > 0)	/* gratuitous ARP */
+		rte_pktmbuf_free_bulk(p, n);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_time_exceeded),
+		cmocka_unit_test(test_net_unreachable),
+		cmocka_unit_test(test_host_unreachable_direct),
+		cmocka_unit_test(test_frag_needed),
+		cmocka_unit_test(test_port_and_protocol_unreachable),
+		cmocka_unit_test(test_quote_options_and_short),
+		cmocka_unit_test(test_never_sent),
+		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_echo_reply),
+	};
+
+	dpt_init("icmp");
+	return cmocka_run_group_tests(tests, group_setup, NULL);
+}
