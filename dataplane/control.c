@@ -244,7 +244,9 @@ ctl_process_datagram(int fd, const char *data, size_t len, bool privileged)
 	}
 	for (; rem >= (int)sizeof(*nlh); nlh = mnl_nlmsg_next(nlh, &rem)) {
 		rq.nlh = nlh;
-		if (!mnl_nlmsg_ok(nlh, rem)) {
+		/* mnl_nlmsg_ok compares nlmsg_len as an int: a length above
+		 * 2^31 would pass it, so compare unsigned here. */
+		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > (uint32_t)rem) {
 			ctl_put_error(&rq, -EINVAL, nlh, sizeof(*nlh));
 			break;
 		}
@@ -469,15 +471,14 @@ remove_stale(const struct sockaddr_un *sa)
 }
 
 static int
-server_fail(const char *what, int err)
+server_fail(const char *path, const char *what, int err, int lfd, int epfd)
 {
 	fprintf(stderr, "sluice-dataplane: control socket %s: %s: %s\n",
-		srv.path, what, strerror(-err));
-	if (srv.lfd >= 0)
-		close(srv.lfd);
-	if (srv.epfd >= 0)
-		close(srv.epfd);
-	srv.lfd = srv.epfd = -1;
+		path, what, strerror(-err));
+	if (lfd >= 0)
+		close(lfd);
+	if (epfd >= 0)
+		close(epfd);
 	return err;
 }
 
@@ -486,46 +487,55 @@ ctl_server_open(const struct ctl_server_conf *conf)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &srv };
+	const char *path = conf->path;
+	int lfd = -1, epfd = -1, ret;
 	mode_t old_mask;
-	int ret;
 
-	if (strlen(conf->path) >= sizeof(sa.sun_path) || conf->path[0] == '\0') {
+	if (srv.lfd >= 0)
+		return -EBUSY;
+	if (path[0] == '\0' || strlen(path) >= sizeof(sa.sun_path)) {
 		fprintf(stderr, "sluice-dataplane: control socket path '%s' is empty or "
-			"longer than %zu bytes\n", conf->path, sizeof(sa.sun_path) - 1);
+			"longer than %zu bytes\n", path, sizeof(sa.sun_path) - 1);
 		return -ENAMETOOLONG;
 	}
-	snprintf(srv.path, sizeof(srv.path), "%s", conf->path);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", conf->path);
-	srv.group = conf->group;
-	srv.group_set = conf->group_set;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 
-	ret = mkdir_parent(srv.path);
+	ret = mkdir_parent(path);
 	if (ret != 0)
-		return server_fail("creating its directory", ret);
+		return server_fail(path, "creating its directory", ret, lfd, epfd);
 	ret = remove_stale(&sa);
 	if (ret != 0)
-		return server_fail(ret == -EADDRINUSE ? "another dataplane listens there" :
-				   "removing the old file", ret);
-	srv.lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (srv.lfd < 0)
-		return server_fail("socket", -errno);
+		return server_fail(path, ret == -EADDRINUSE ? "another dataplane listens there" :
+				   "removing the old file", ret, lfd, epfd);
+	lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (lfd < 0)
+		return server_fail(path, "socket", -errno, lfd, epfd);
 	/* Never exist with wider permissions than 0660, not even briefly. */
 	old_mask = umask(0117);
-	ret = bind(srv.lfd, (const struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : -errno;
+	ret = bind(lfd, (const struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : -errno;
 	umask(old_mask);
 	if (ret != 0)
-		return server_fail("bind", ret);
-	if (chmod(srv.path, 0660) != 0)
-		return server_fail("chmod", -errno);
-	if (srv.group_set && chown(srv.path, (uid_t)-1, srv.group) != 0)
-		return server_fail("chown to --group", -errno);
-	if (listen(srv.lfd, 128) != 0)
-		return server_fail("listen", -errno);
-	srv.epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (srv.epfd < 0)
-		return server_fail("epoll", -errno);
-	if (epoll_ctl(srv.epfd, EPOLL_CTL_ADD, srv.lfd, &ev) != 0)
-		return server_fail("epoll", -errno);
+		return server_fail(path, "bind", ret, lfd, epfd);
+	/* From here on the file is ours: a failure removes it. */
+	if (chmod(path, 0660) != 0)
+		ret = server_fail(path, "chmod", -errno, lfd, epfd);
+	else if (conf->group_set && chown(path, (uid_t)-1, conf->group) != 0)
+		ret = server_fail(path, "chown to --group", -errno, lfd, epfd);
+	else if (listen(lfd, 128) != 0)
+		ret = server_fail(path, "listen", -errno, lfd, epfd);
+	else if ((epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+		ret = server_fail(path, "epoll", -errno, lfd, epfd);
+	else if (epoll_ctl(epfd, EPOLL_CTL_ADD, lfd, &ev) != 0)
+		ret = server_fail(path, "epoll", -errno, lfd, epfd);
+	if (ret != 0) {
+		unlink(path);
+		return ret;
+	}
+	snprintf(srv.path, sizeof(srv.path), "%s", path);
+	srv.group = conf->group;
+	srv.group_set = conf->group_set;
+	srv.lfd = lfd;
+	srv.epfd = epfd;
 	return 0;
 }
 

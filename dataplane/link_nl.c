@@ -212,7 +212,7 @@ link_put(struct ctl_req *rq, uint16_t slot, uint16_t flags)
 		.ifi_type = ARPHRD_ETHER,
 		.ifi_index = slot + 1,
 	};
-	bool carrier = p->up && port_link_up(slot);
+	bool carrier = p->up && rte_eth_dev_is_valid_port(p->eth_port) && port_link_up(slot);
 	struct rtnl_link_stats64 st;
 	struct nlmsghdr *nlh;
 
