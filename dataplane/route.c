@@ -1,15 +1,804 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* STUB: to be written. */
+/*
+ * The routing table.
+ *
+ * Workers read one rte_fib (DIR-24-8, 4-byte entries): the entry for an
+ * address is an index into nexthops[].  Beside it the control lcore keeps an
+ * rte_rib holding every route: a rib node is one prefix, its extension a
+ * list of the routes for that prefix, best first (a local or broadcast entry
+ * before anything, then by metric).  The FIB carries the best route's next
+ * hop for each prefix; nothing else ever reaches the workers.
+ *
+ * Next hops are shared: (type, port, gw) is found in a small hash, counted
+ * by the routes using it, and its index is reused only after an RCU grace
+ * period, because a worker may have read the index from the FIB just before
+ * the last route using it went away.
+ *
+ * Every control-side step of an add is O(log n) or O(32): rib walks, one
+ * hash lookup, one FIB write; nothing scans the table.
+ */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_fib.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_rib.h>
+
+#include <linux/rtnetlink.h>
+
+#include "port.h"
 #include "route.h"
+
 struct nexthop nexthops[NH_MAX];
 struct rte_fib *fib;
-void route_lookup_bulk(const uint32_t *ips, uint64_t *nh, unsigned int n) { (void)ips; for (unsigned i = 0; i < n; i++) nh[i] = 0; }
-int route_init(uint32_t max_routes) { (void)max_routes; return 0; }
-int route_add(const struct route *r, uint16_t nl_flags) { (void)r; (void)nl_flags; return -ENOSYS; }
-int route_del(const struct route *r, const struct route_match *match) { (void)r; (void)match; return -ENOSYS; }
-void route_flush_port(uint16_t port) { (void)port; }
-int route_get(uint32_t ip, struct route *out) { (void)ip; (void)out; return -ENETUNREACH; }
-int route_walk(int (*cb)(const struct route *r, void *arg), void *arg) { (void)cb; (void)arg; return 0; }
-unsigned int route_count(void) { return 0; }
-void route_sync(void) { }
+
+/* One route of a prefix (control side only). */
+struct rt {
+	struct rt *next;
+	struct route r;
+	uint32_t nh;		/* index into nexthops[], one reference */
+};
+
+/* The rib node's extension. */
+struct rib_ext {
+	struct rt *head;	/* best first */
+};
+
+/* Next-hop hash key. */
+struct nh_key {
+	uint32_t gw;
+	uint16_t port;
+	uint8_t type;
+	uint8_t pad;
+};
+
+static struct rte_rib *rib;
+static struct rte_hash *nh_hash;
+static uint32_t nh_ref[NH_MAX];
+static uint32_t nh_free[NH_MAX];	/* stack of unused indexes */
+static uint32_t nh_nfree;
+static uint32_t nh_pending[NH_MAX];	/* unreferenced, waiting for a grace period */
+static uint32_t nh_npending;
+
+static uint32_t max_total;		/* routes of every kind */
+static uint32_t n_total;
+static uint32_t n_visible;		/* what route_walk shows */
+static struct rte_rib *long24;		/* /24s holding longer prefixes (nh: how many) */
+static uint32_t n_long;			/* FIB prefixes longer than /24 */
+static bool long24_lost;		/* long24 ran out of room: assume the worst */
+static bool fib_dirty;			/* a tbl8 group may have been freed */
+
+static inline bool
+rt_local_table(uint8_t type)
+{
+	return type == RTN_LOCAL || type == RTN_BROADCAST;
+}
+
+static inline uint32_t
+plen_mask(uint8_t plen)
+{
+	return plen == 0 ? 0 : ~0u << (32 - plen);
+}
+
+static inline struct rib_ext *
+node_ext(struct rte_rib_node *n)
+{
+	return rte_rib_get_ext(n);
+}
+
+/* ------------------------------------------------------------------ */
+/* Next hops */
+
+static void
+nh_recycle_pending(void)
+{
+	while (nh_npending > 0)
+		nh_free[nh_nfree++] = nh_pending[--nh_npending];
+}
+
+static int
+nh_get(uint8_t type, uint16_t port, uint32_t gw)
+{
+	struct nh_key k = { .gw = gw, .port = port, .type = type };
+	void *data;
+	uint32_t i;
+
+	if (rte_hash_lookup_data(nh_hash, &k, &data) >= 0) {
+		i = (uint32_t)(uintptr_t)data;
+		nh_ref[i]++;
+		return (int)i;
+	}
+	if (nh_nfree == 0 && nh_npending > 0) {
+		rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+		nh_recycle_pending();
+	}
+	if (nh_nfree == 0)
+		return -ENOSPC;
+	i = nh_free[--nh_nfree];
+	nexthops[i] = (struct nexthop){ .type = type, .port = port, .gw = gw };
+	if (rte_hash_add_key_data(nh_hash, &k, (void *)(uintptr_t)i) < 0) {
+		nh_free[nh_nfree++] = i;
+		return -ENOSPC;
+	}
+	nh_ref[i] = 1;
+	/* The next hop is whole before any FIB entry can name it. */
+	rte_atomic_thread_fence(__ATOMIC_RELEASE);
+	return (int)i;
+}
+
+static void
+nh_put(uint32_t i)
+{
+	struct nh_key k;
+
+	if (i == 0 || --nh_ref[i] > 0)
+		return;
+	k = (struct nh_key){ .gw = nexthops[i].gw, .port = nexthops[i].port,
+			     .type = nexthops[i].type };
+	rte_hash_del_key(nh_hash, &k);
+	nh_pending[nh_npending++] = i;
+}
+
+/* ------------------------------------------------------------------ */
+/* The FIB under change */
+
+/*
+ * DPDK 22.11's rte_fib has no RCU hook (it came in 24.11).  When a write
+ * leaves a /24's tbl8 group uniform, dir24_8 folds the group back into its
+ * tbl24 entry, zeroes it and marks it free at once; the very next write that
+ * needs a group may take that one and fill it with another /24's next hops
+ * while a worker that read the old tbl24 entry is still about to read it,
+ * and would forward by a stranger's route.  So after any write that may
+ * have freed a group, the next FIB write waits for a grace period (every
+ * worker quiescent once).  A group can only be freed in a /24 that holds a
+ * prefix longer than /24 (long24 counts them), and a freed group leaves its
+ * /24 resolving to one next hop, which a 256-address lookup sees: so only a
+ * write that really may have freed a group costs the next one a grace
+ * period, and a batch of adds, or a full table without such prefixes, never
+ * waits.
+ *
+ * Two windows remain that no caller can close: the zeroing itself (a
+ * worker can read 0, "no route", in the instant between the tbl24 rewrite
+ * and the zeroing; route_lookup_bulk looks such results up again), and a
+ * single write that frees one group and allocates another (a covering
+ * prefix whose range ends in two /24s that both hold longer prefixes).
+ */
+static inline void
+fib_before_write(void)
+{
+	if (unlikely(fib_dirty)) {
+		rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+		fib_dirty = false;
+	}
+}
+
+/* Does the /24 at ip resolve to a single next hop (its group, if it had
+ * one, has been folded and freed)? */
+static bool
+fib_24_uniform(uint32_t ip)
+{
+	uint32_t ips[256];
+	uint64_t nh[256];
+
+	for (uint32_t i = 0; i < 256; i++)
+		ips[i] = (ip & 0xffffff00u) | i;
+	rte_fib_lookup_bulk(fib, ips, nh, 256);
+	for (uint32_t i = 1; i < 256; i++)
+		if (nh[i] != nh[0])
+			return false;
+	return true;
+}
+
+static void
+long24_count(uint32_t dst, int d)
+{
+	struct rte_rib_node *n = rte_rib_lookup_exact(long24, dst & 0xffffff00u, 24);
+	uint64_t k = 0;
+
+	n_long += d;
+	if (n == NULL && d > 0)
+		n = rte_rib_insert(long24, dst & 0xffffff00u, 24);
+	if (n == NULL) {
+		long24_lost = d > 0 ? true : long24_lost;
+		return;
+	}
+	rte_rib_get_nh(n, &k);
+	k += d;
+	if (k == 0)
+		rte_rib_remove(long24, dst & 0xffffff00u, 24);
+	else
+		rte_rib_set_nh(n, k);
+}
+
+/* After a write to dst/plen: may it have freed a tbl8 group? */
+static void
+fib_after_write(uint32_t dst, uint8_t plen)
+{
+	struct rte_rib_node *n = NULL;
+	uint32_t ip;
+	int probes = 0;
+
+	if (n_long == 0 && plen <= 24)
+		return;
+	if (plen >= 24) {
+		if ((plen > 24 || long24_lost ||
+		     rte_rib_lookup_exact(long24, dst, 24) != NULL) && fib_24_uniform(dst))
+			fib_dirty = true;
+		return;
+	}
+	/* A shorter prefix reaches groups only in the /24s under it that
+	 * hold longer prefixes: look at a few, assume the worst beyond. */
+	if (long24_lost) {
+		fib_dirty = true;
+		return;
+	}
+	while ((n = rte_rib_get_nxt(long24, dst, plen, n, RTE_RIB_GET_NXT_ALL)) != NULL) {
+		if (++probes > 16) {
+			fib_dirty = true;
+			return;
+		}
+		rte_rib_get_ip(n, &ip);
+		if (fib_24_uniform(ip)) {
+			fib_dirty = true;
+			return;
+		}
+	}
+}
+
+/*
+ * What the FIB stores for a prefix: the next hop's index, and the prefix
+ * length above it (route_lookup_bulk masks it off).  dir24_8 in 22.11 skips
+ * an add whose value equals its covering prefix's, and in doing so also
+ * skips counting the tbl8 group reserved for a /25-/32, which its delete
+ * then uncounts anyway: the counter wraps and every later /25-/32 fails
+ * with ENOSPC.  A prefix never has the length of the prefix covering it,
+ * so with the length in the value no add is ever skipped.
+ */
+#define FIB_NH_MASK	0xffffu
+static inline uint64_t
+fib_value(uint32_t nh, uint8_t plen)
+{
+	return (uint64_t)plen << 16 | nh;
+}
+
+static int
+fib_set(uint32_t dst, uint8_t plen, uint32_t nh, bool new_prefix)
+{
+	int ret;
+
+	fib_before_write();
+	ret = rte_fib_add(fib, dst, plen, fib_value(nh, plen));
+	if (ret == 0) {
+		if (new_prefix && plen > 24)
+			long24_count(dst, 1);
+		fib_after_write(dst, plen);
+	}
+	return ret;
+}
+
+static void
+fib_unset(uint32_t dst, uint8_t plen)
+{
+	fib_before_write();
+	if (rte_fib_delete(fib, dst, plen) == 0 && plen > 24)
+		long24_count(dst, -1);
+	fib_after_write(dst, plen);
+}
+
+/* ------------------------------------------------------------------ */
+/* Routes */
+
+static inline int
+rt_rank(const struct route *r)
+{
+	return rt_local_table(r->type) ? 0 : 1;
+}
+
+/* Is a better than b for the FIB? */
+static inline bool
+rt_better(const struct route *a, const struct route *b)
+{
+	if (rt_rank(a) != rt_rank(b))
+		return rt_rank(a) < rt_rank(b);
+	return a->metric < b->metric;
+}
+
+static inline bool
+rt_is_connected(const struct route *r)
+{
+	return r->type == RTN_UNICAST && r->gw == 0 && r->port != DP_NO_PORT;
+}
+
+/*
+ * The port of the connected network gw is on: the longest prefix covering
+ * gw that has a connected route (on want, unless want is DP_NO_PORT).
+ */
+static int
+gw_port(uint32_t gw, uint16_t want)
+{
+	struct rte_rib_node *n = rte_rib_lookup(rib, gw);
+
+	for (; n != NULL; n = rte_rib_lookup_parent(n)) {
+		for (struct rt *e = node_ext(n)->head; e != NULL; e = e->next) {
+			if (!rt_is_connected(&e->r))
+				continue;
+			if (want == DP_NO_PORT || e->r.port == want)
+				return e->r.port;
+		}
+	}
+	return -ENETUNREACH;
+}
+
+static uint8_t
+nh_type_of(const struct route *r)
+{
+	switch (r->type) {
+	case RTN_LOCAL:
+		return NH_LOCAL;
+	case RTN_BROADCAST:
+		return NH_BROADCAST;
+	case RTN_BLACKHOLE:
+		return NH_BLACKHOLE;
+	default:
+		return r->gw != 0 ? NH_GATEWAY : NH_CONNECTED;
+	}
+}
+
+static inline bool
+port_ok(uint16_t port)
+{
+	return port < DP_MAX_PORTS && ports[port].used;
+}
+
+/* Check r and complete it (port of a gateway route, masks). */
+static int
+route_check(const struct route *in, struct route *r)
+{
+	*r = *in;
+	if (r->plen > 32)
+		return -EINVAL;
+	if ((r->dst & ~plen_mask(r->plen)) != 0)
+		return -EINVAL;
+	switch (r->type) {
+	case RTN_BLACKHOLE:
+		if (r->gw != 0)
+			return -EINVAL;
+		r->port = DP_NO_PORT;
+		return 0;
+	case RTN_LOCAL:
+	case RTN_BROADCAST:
+		if (!port_ok(r->port))
+			return -ENODEV;
+		r->gw = 0;
+		return 0;
+	case RTN_UNICAST:
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	if (r->port != DP_NO_PORT && !port_ok(r->port))
+		return -ENODEV;
+	if (r->gw == 0)
+		return r->port == DP_NO_PORT ? -ENODEV : 0;
+	if (addr_is_local(addrs_get(), r->gw))
+		return -EINVAL;
+	int port = gw_port(r->gw, r->port);
+	if (port < 0)
+		return port;
+	r->port = (uint16_t)port;
+	return 0;
+}
+
+/* The FIB entry of node n must be its head's next hop. */
+static int
+node_sync_fib(struct rte_rib_node *n, uint32_t old_nh, bool new_prefix)
+{
+	struct rt *head = node_ext(n)->head;
+	uint32_t dst;
+	uint8_t plen;
+
+	rte_rib_get_ip(n, &dst);
+	rte_rib_get_depth(n, &plen);
+	if (head == NULL) {
+		fib_unset(dst, plen);
+		rte_rib_remove(rib, dst, plen);
+		return 0;
+	}
+	if (!new_prefix && head->nh == old_nh)
+		return 0;
+	return fib_set(dst, plen, head->nh, new_prefix);
+}
+
+static void
+list_insert(struct rib_ext *x, struct rt *e)
+{
+	struct rt **pp = &x->head;
+
+	while (*pp != NULL && !rt_better(&e->r, &(*pp)->r))
+		pp = &(*pp)->next;
+	e->next = *pp;
+	*pp = e;
+}
+
+static void
+counts(const struct route *r, int d)
+{
+	n_total += d;
+	if (!rt_local_table(r->type))
+		n_visible += d;
+}
+
+int
+route_add(const struct route *in, uint16_t nl_flags)
+{
+	struct rte_rib_node *n;
+	struct rib_ext *x;
+	struct rt *e, *old = NULL;
+	struct route r;
+	uint32_t old_head_nh = 0;
+	bool new_prefix = false;
+	int nh, ret;
+
+	ret = route_check(in, &r);
+	if (ret != 0)
+		return ret;
+
+	n = rte_rib_lookup_exact(rib, r.dst, r.plen);
+	if (n != NULL) {
+		x = node_ext(n);
+		old_head_nh = x->head->nh;
+		for (e = x->head; e != NULL; e = e->next)
+			if (e->r.metric == r.metric &&
+			    rt_local_table(e->r.type) == rt_local_table(r.type)) {
+				old = e;
+				break;
+			}
+		if (old != NULL && !(nl_flags & NLM_F_REPLACE))
+			return -EEXIST;
+	}
+	if (old == NULL && n_total >= max_total)
+		return -ENOSPC;
+
+	nh = nh_get(nh_type_of(&r), r.port, r.gw);
+	if (nh < 0)
+		return nh;
+
+	if (old != NULL) {
+		/* Same metric, same place in the list. */
+		uint32_t prev_nh = old->nh;
+
+		counts(&old->r, -1);
+		old->r = r;
+		old->nh = (uint32_t)nh;
+		counts(&r, 1);
+		ret = node_sync_fib(n, old_head_nh, false);
+		nh_put(prev_nh);
+		return ret;
+	}
+
+	e = calloc(1, sizeof(*e));
+	if (e == NULL) {
+		nh_put((uint32_t)nh);
+		return -ENOMEM;
+	}
+	e->r = r;
+	e->nh = (uint32_t)nh;
+	if (n == NULL) {
+		n = rte_rib_insert(rib, r.dst, r.plen);
+		if (n == NULL) {
+			free(e);
+			nh_put((uint32_t)nh);
+			return -ENOSPC;
+		}
+		node_ext(n)->head = NULL;
+		new_prefix = true;
+	}
+	x = node_ext(n);
+	list_insert(x, e);
+	ret = node_sync_fib(n, old_head_nh, new_prefix);
+	if (ret != 0) {
+		/* The FIB is out of tbl8 groups: take the route back out. */
+		struct rt **pp = &x->head;
+
+		while (*pp != e)
+			pp = &(*pp)->next;
+		*pp = e->next;
+		if (x->head == NULL)
+			rte_rib_remove(rib, r.dst, r.plen);
+		else
+			node_sync_fib(n, e->nh, false);
+		free(e);
+		nh_put((uint32_t)nh);
+		return ret == -ENOSPC ? -ENOSPC : ret;
+	}
+	counts(&r, 1);
+	return 0;
+}
+
+static bool
+rt_match(const struct route *e, const struct route *r, const struct route_match *m)
+{
+	if (m->type ? e->type != r->type : rt_local_table(e->type))
+		return false;
+	if (m->metric && e->metric != r->metric)
+		return false;
+	if (m->gw && e->gw != r->gw)
+		return false;
+	if (m->port && e->port != r->port)
+		return false;
+	if (m->protocol && e->protocol != r->protocol)
+		return false;
+	return true;
+}
+
+/* Remove from node n every route for which keep() is false (at most one
+ * when once); returns how many went. */
+static unsigned int
+node_remove(struct rte_rib_node *n, bool (*gone)(const struct route *, const void *),
+	    const void *arg, bool once)
+{
+	struct rib_ext *x = node_ext(n);
+	struct rt **pp = &x->head, *e, *dead = NULL;
+	uint32_t old_head_nh = x->head->nh;
+	unsigned int k = 0;
+
+	while ((e = *pp) != NULL) {
+		if (gone(&e->r, arg)) {
+			*pp = e->next;
+			e->next = dead;
+			dead = e;
+			k++;
+			if (once)
+				break;
+		} else {
+			pp = &e->next;
+		}
+	}
+	if (k == 0)
+		return 0;
+	node_sync_fib(n, old_head_nh, false);
+	while ((e = dead) != NULL) {
+		dead = e->next;
+		counts(&e->r, -1);
+		nh_put(e->nh);
+		free(e);
+	}
+	return k;
+}
+
+struct del_arg {
+	const struct route *r;
+	const struct route_match *m;
+};
+
+static bool
+del_gone(const struct route *e, const void *arg)
+{
+	const struct del_arg *a = arg;
+
+	return rt_match(e, a->r, a->m);
+}
+
+int
+route_del(const struct route *r, const struct route_match *match)
+{
+	static const struct route_match none;
+	struct del_arg a = { r, match != NULL ? match : &none };
+	struct rte_rib_node *n;
+
+	if (r->plen > 32)
+		return -EINVAL;
+	n = rte_rib_lookup_exact(rib, r->dst & plen_mask(r->plen), r->plen);
+	if (n == NULL || node_remove(n, del_gone, &a, true) == 0)
+		return -ESRCH;
+	return 0;
+}
+
+static bool
+port_gone(const struct route *e, const void *arg)
+{
+	return e->port == *(const uint16_t *)arg;
+}
+
+void
+route_flush_port(uint16_t port)
+{
+	struct rte_rib_node *n = NULL;
+	uint32_t cap = 1024, k = 0;
+	struct { uint32_t ip; uint8_t plen; } *v = malloc(cap * sizeof(*v));
+
+	if (v == NULL)
+		return;
+	/* Collect first: removing a node would break the walk. */
+	if (rte_rib_lookup_exact(rib, 0, 0) != NULL)
+		v[k++] = (typeof(*v)){ 0, 0 };
+	while ((n = rte_rib_get_nxt(rib, 0, 0, n, RTE_RIB_GET_NXT_ALL)) != NULL) {
+		if (k == cap) {
+			void *t = realloc(v, 2 * cap * sizeof(*v));
+
+			if (t == NULL)
+				break;
+			v = t;
+			cap *= 2;
+		}
+		rte_rib_get_ip(n, &v[k].ip);
+		rte_rib_get_depth(n, &v[k].plen);
+		k++;
+	}
+	for (uint32_t i = 0; i < k; i++) {
+		n = rte_rib_lookup_exact(rib, v[i].ip, v[i].plen);
+		if (n != NULL)
+			node_remove(n, port_gone, &port, false);
+	}
+	free(v);
+}
+
+void
+route_lookup_bulk(const uint32_t *ips, uint64_t *nh, unsigned int n)
+{
+	rte_fib_lookup_bulk(fib, (uint32_t *)(uintptr_t)ips, nh, (int)n);
+	for (unsigned int i = 0; i < n; i++) {
+		/* A 0 may be a tbl8 entry read in the instant it was zeroed
+		 * (see above); a second look sees the folded tbl24 entry.
+		 * Only packets without a route pay for it. */
+		if (unlikely(nh[i] == 0))
+			rte_fib_lookup_bulk(fib, (uint32_t *)(uintptr_t)&ips[i], &nh[i], 1);
+		nh[i] &= FIB_NH_MASK;
+	}
+}
+
+int
+route_get(uint32_t ip, struct route *out)
+{
+	struct rte_rib_node *n;
+	uint64_t nh = 0;
+
+	rte_fib_lookup_bulk(fib, &ip, &nh, 1);
+	if (nh == 0)
+		return -ENETUNREACH;
+	n = rte_rib_lookup(rib, ip);
+	if (n == NULL)
+		return -ENETUNREACH;
+	*out = node_ext(n)->head->r;
+	if (out->prefsrc == 0 && out->port != DP_NO_PORT) {
+		/* Where an answer would come from: our address on the
+		 * network of the next hop, else the port's first. */
+		const struct addr_table *t = addrs_get();
+		uint32_t via = out->gw != 0 ? out->gw : ip;
+
+		for (uint16_t i = 0; i < t->n; i++)
+			if (t->a[i].port == out->port &&
+			    ((t->a[i].ip ^ via) & plen_mask(t->a[i].plen)) == 0) {
+				out->prefsrc = t->a[i].ip;
+				break;
+			}
+		if (out->prefsrc == 0)
+			out->prefsrc = addr_of_port(t, out->port);
+	}
+	return 0;
+}
+
+static int
+walk_entries(struct rte_rib_node *n, int (*cb)(const struct route *, void *), void *arg)
+{
+	int ret;
+
+	for (struct rt *e = node_ext(n)->head; e != NULL; e = e->next) {
+		if (rt_local_table(e->r.type))
+			continue;
+		ret = cb(&e->r, arg);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Pre-order: a prefix, then the prefixes directly under it in address
+ * order, each followed by its own (depth at most 32). */
+static int
+walk_under(uint32_t ip, uint8_t plen, int (*cb)(const struct route *, void *), void *arg)
+{
+	struct rte_rib_node *c = NULL;
+	uint32_t cip;
+	uint8_t cplen;
+	int ret;
+
+	while ((c = rte_rib_get_nxt(rib, ip, plen, c, RTE_RIB_GET_NXT_COVER)) != NULL) {
+		ret = walk_entries(c, cb, arg);
+		if (ret != 0)
+			return ret;
+		rte_rib_get_ip(c, &cip);
+		rte_rib_get_depth(c, &cplen);
+		if (cplen < 32) {
+			ret = walk_under(cip, cplen, cb, arg);
+			if (ret != 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+int
+route_walk(int (*cb)(const struct route *r, void *arg), void *arg)
+{
+	struct rte_rib_node *n = rte_rib_lookup_exact(rib, 0, 0);
+	int ret;
+
+	if (n != NULL) {
+		ret = walk_entries(n, cb, arg);
+		if (ret != 0)
+			return ret;
+	}
+	return walk_under(0, 0, cb, arg);
+}
+
+unsigned int
+route_count(void)
+{
+	return n_visible;
+}
+
+void
+route_sync(void)
+{
+	if (!fib_dirty && nh_npending == 0)
+		return;
+	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+	fib_dirty = false;
+	nh_recycle_pending();
+}
+
+int
+route_init(uint32_t max_routes)
+{
+	/* Room beyond max_routes for what addresses bring (local,
+	 * broadcast and connected entries). */
+	uint32_t total = max_routes + 4 * DP_MAX_ADDRS;
+	struct rte_fib_conf fc = {
+		.type = RTE_FIB_DIR24_8,
+		.default_nh = NH_NONE,
+		.max_routes = (int)total,
+		.dir24_8 = {
+			.nh_sz = RTE_FIB_DIR24_8_4B,
+			.num_tbl8 = RTE_MIN(RTE_MAX(max_routes / 8, 4096u), 131072u),
+		},
+	};
+	struct rte_rib_conf rc = {
+		.ext_sz = sizeof(struct rib_ext),
+		.max_nodes = (int)(2 * total),
+	};
+	struct rte_hash_parameters hp = {
+		.name = "sluice_nh",
+		.entries = NH_MAX,
+		.key_len = sizeof(struct nh_key),
+		.hash_func = rte_hash_crc,
+		.socket_id = (int)rte_socket_id(),
+	};
+
+	fib = rte_fib_create("sluice_fib", (int)rte_socket_id(), &fc);
+	if (fib == NULL) {
+		fprintf(stderr, "route_init: rte_fib_create for %u routes: %s\n",
+			total, rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	rib = rte_rib_create("sluice_rib", (int)rte_socket_id(), &rc);
+	rc.ext_sz = 0;
+	rc.max_nodes = (int)(2 * fc.dir24_8.num_tbl8);
+	long24 = rte_rib_create("sluice_long24", (int)rte_socket_id(), &rc);
+	nh_hash = rte_hash_create(&hp);
+	if (rib == NULL || long24 == NULL || nh_hash == NULL) {
+		fprintf(stderr, "route_init: rib/next-hop table for %u routes: %s\n",
+			total, rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	max_total = total;
+	memset(nexthops, 0, sizeof(nexthops));
+	nh_nfree = 0;
+	for (uint32_t i = NH_MAX - 1; i >= 1; i--)
+		nh_free[nh_nfree++] = i;
+	return 0;
+}
