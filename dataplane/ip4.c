@@ -101,9 +101,9 @@ ip4_eth_tx(struct wctx *w, struct rte_mbuf *m, uint16_t port,
 	tx_enqueue(w, port, m);
 }
 
-/* Larger than the egress MTU.  Forwarded packets with DF were turned back
- * with "fragmentation needed" before they got here; the check stays for a
- * held packet whose port's MTU shrank meanwhile. */
+/* Larger than the egress MTU.  The pipeline fragments before the neighbour
+ * step, so this serves callers that hand over a whole packet, or an MTU
+ * that shrank meanwhile; a DF packet cannot be answered from here. */
 static __rte_noinline void
 ip4_xmit_frag(struct wctx *w, struct rte_mbuf *m, uint16_t port,
 	      const struct rte_ether_addr *dst_mac, uint16_t mtu)
@@ -136,6 +136,33 @@ ip4_xmit(struct wctx *w, struct rte_mbuf *m, uint16_t port,
 		return;
 	}
 	ip4_eth_tx(w, m, port, dst_mac);
+}
+
+/*
+ * Too big for port, DF clear: fragment first, then find the neighbour
+ * once for all the pieces.  Unresolved fragments are punted as they are,
+ * each already fitting the MTU: the control lcore sends held packets
+ * without looking at their size.
+ */
+static __rte_noinline void
+ip4_frag_send(struct wctx *w, struct rte_mbuf *m, uint16_t port, uint32_t nh_ip)
+{
+	struct rte_mbuf *frags[FRAG_MAX];
+	struct rte_ether_addr mac;
+	int n;
+
+	n = frag_ip4(m, ports[port].mtu, frags, FRAG_MAX);
+	if (n < 0) {
+		dp_drop(m, DROP_FRAG_FAILED);
+		return;
+	}
+	if (neigh_lookup_bulk(&port, &nh_ip, 1, &mac) & 1) {
+		for (int i = 0; i < n; i++)
+			ip4_eth_tx(w, frags[i], port, &mac);
+	} else {
+		for (int i = 0; i < n; i++)
+			ip4_punt_resolve(frags[i], port, nh_ip);
+	}
 }
 
 void
@@ -173,6 +200,11 @@ ip4_output(struct wctx *w, struct rte_mbuf *m)
 	port = h->port;
 	if (unlikely(!port_live(port))) {
 		dp_drop(m, DROP_PORT_DOWN);
+		return;
+	}
+	if (unlikely(rte_pktmbuf_pkt_len(m) > ports[port].mtu) &&
+	    !(ip->fragment_offset & IP4_DF)) {
+		ip4_frag_send(w, m, port, nh_ip);
 		return;
 	}
 	if (neigh_lookup_bulk(&port, &nh_ip, 1, &mac) & 1)
@@ -314,6 +346,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		struct rte_mbuf *m = ok[i];
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 		const struct nexthop *h = &nexthops[nh[i]];
+		uint32_t nh_ip;
 		uint16_t out;
 
 		if (unlikely(h->type != NH_CONNECTED && h->type != NH_GATEWAY)) {
@@ -347,9 +380,14 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		ip4_dec_ttl(ip);
 		if (unlikely(nat) && nat_postrouting(w, m, in_port, out) != NAT_PASS)
 			continue;
+		nh_ip = h->type == NH_GATEWAY ? h->gw : dst[i];
+		if (unlikely(rte_pktmbuf_pkt_len(m) > ports[out].mtu)) {
+			ip4_frag_send(w, m, out, nh_ip);
+			continue;
+		}
 		fw[f] = m;
 		fw_port[f] = out;
-		fw_ip[f++] = h->type == NH_GATEWAY ? h->gw : dst[i];
+		fw_ip[f++] = nh_ip;
 	}
 	if (f == 0)
 		return;

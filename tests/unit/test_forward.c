@@ -313,6 +313,28 @@ test_mtu(void **state)
 	}
 	assert_int_equal(off, 1380);
 	assert_memory_equal(re + 20, sent + 20, 1380);
+	done();
+
+	/* Unresolved next hop: the fragments wait, each already fitting. */
+	{
+		struct rte_mbuf *p[4];
+
+		input1(udp("192.0.2.99", 1400 - 28));
+		assert_int_equal(queued(), 0);
+		assert_int_equal(dpt_punted(p, 4), 2);
+		for (int i = 0; i < 2; i++) {
+			struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(p[i], struct rte_ipv4_hdr *);
+
+			assert_int_equal(pkt_meta(p[i])->kind, PKT_RESOLVE);
+			assert_int_equal(pkt_meta(p[i])->nh_ip, dpt_ip("192.0.2.99"));
+			assert_int_equal(pkt_meta(p[i])->out_port, 1);
+			assert_int_equal(pkt_meta(p[i])->in_port, 0);
+			assert_true(rte_pktmbuf_pkt_len(p[i]) <= 1280);
+			assert_int_equal(dpt_cksum(ip, 20), 0);
+			assert_int_equal(!!(ntohs(ip->fragment_offset) & RTE_IPV4_HDR_MF_FLAG), i == 0);
+		}
+		rte_pktmbuf_free_bulk(p, 2);
+	}
 	ports[1].mtu = 1500;
 	done();
 }
