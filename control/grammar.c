@@ -1,3 +1,595 @@
-/* STUB: to be written. */
-int grammar_stub_unused(void);
-int grammar_stub_unused(void) { return 0; }
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The grammar of routes, neighbours, NAT rules, addresses and link changes.
+ * The same functions parse `sluice ... add` arguments, `sluice -b` lines and
+ * the values of the INI file, so all three accept exactly the same thing.
+ * No allocation and no regex: a batch of a million routes goes through here.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <net/if.h>
+
+#include "grammar.h"
+
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+
+#define fail(...) do { snprintf(err, CTL_ERRLEN, __VA_ARGS__); return -1; } while (0)
+
+bool
+parse_ip4(const char *s, uint32_t *out)
+{
+	uint32_t a = 0;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned v = 0, n = 0;
+
+		while (*s >= '0' && *s <= '9') {
+			v = v * 10 + (unsigned)(*s++ - '0');
+			if (unlikely(++n > 3 || v > 255))
+				return false;
+		}
+		if (unlikely(n == 0))
+			return false;
+		a = a << 8 | v;
+		if (i < 3 && *s++ != '.')
+			return false;
+	}
+	if (*s != '\0')
+		return false;
+	*out = a;
+	return true;
+}
+
+static inline uint32_t
+prefix_mask(uint8_t len)
+{
+	return len == 0 ? 0 : ~0u << (32 - len);
+}
+
+/* A.B.C.D[/N]; host bits are allowed here (addresses), callers that need a
+ * network check them. */
+bool
+parse_prefix(const char *s, uint32_t *addr, uint8_t *len)
+{
+	char buf[20];
+	const char *slash = strchr(s, '/');
+	uint32_t l = 32;
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (!parse_ip4(buf, addr))
+		return false;
+	if (slash && !parse_u32(slash + 1, 32, &l))
+		return false;
+	*len = (uint8_t)l;
+	return true;
+}
+
+bool
+parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0')
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		v = v * 10 + (uint64_t)(*s - '0');
+		if (v > max)
+			return false;
+	}
+	*out = (uint32_t)v;
+	return true;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+bool
+parse_mac(const char *s, uint8_t mac[6])
+{
+	for (int i = 0; i < 6; i++) {
+		int hi = hexval(s[0]), lo = hexval(s[1]);
+
+		if (hi < 0 || lo < 0)
+			return false;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+		if (i < 5 && *s++ != ':')
+			return false;
+	}
+	return *s == '\0';
+}
+
+bool
+parse_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= SLUICE_IFNAMSIZ)
+		return false;
+	for (; *s; s++)
+		if (*s == '/' || *s == ':' || *s <= ' ' || *s == '"')
+			return false;
+	return true;
+}
+
+int
+tokenize(char *p, char **argv, int max)
+{
+	int n = 0;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (*p == '\0' || *p == '#')
+			return n;
+		if (n == max)
+			return -1;
+		argv[n++] = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+			p++;
+		if (*p == '\0')
+			return n;
+		*p++ = '\0';
+	}
+}
+
+char *
+fmt_ip4(uint32_t a, char *buf)
+{
+	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+	return buf;
+}
+
+char *
+fmt_mac(const uint8_t m[6], char *buf)
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	return buf;
+}
+
+/* The value after keyword argv[*i]. */
+static inline const char *
+arg_of(int argc, char **argv, int *i, char *err)
+{
+	if (*i + 1 >= argc) {
+		snprintf(err, CTL_ERRLEN, "missing value after \"%s\"", argv[*i]);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static int
+take_dev(const char *v, char *dev, char *err)
+{
+	if (!parse_name(v))
+		fail("invalid port name \"%s\"", v);
+	if (dev[0])
+		fail("duplicate \"dev\"");
+	strcpy(dev, v);
+	return 0;
+}
+
+static int
+take_network(const char *v, uint32_t *addr, uint8_t *len, char *err)
+{
+	if (!parse_prefix(v, addr, len))
+		fail("invalid prefix \"%s\"", v);
+	if (*addr & ~prefix_mask(*len))
+		fail("invalid prefix \"%s\": host bits set", v);
+	return 0;
+}
+
+int
+grammar_route(int argc, char **argv, int mode, struct ctl_route *r, char *err)
+{
+	bool has_dst = false, blackhole = false, has_gw = false;
+
+	memset(r, 0, sizeof(*r));
+	r->type = RTN_UNICAST;
+	for (int i = 0; i < argc; i++) {
+		const char *t = argv[i], *v;
+
+		if (!strcmp(t, "via")) {
+			if (!(v = arg_of(argc, argv, &i, err)))
+				return -1;
+			if (has_gw)
+				fail("duplicate \"via\"");
+			if (!parse_ip4(v, &r->gw) || r->gw == 0)
+				fail("invalid gateway \"%s\"", v);
+			has_gw = true;
+		} else if (!strcmp(t, "dev") || !strcmp(t, "oif")) {
+			if (!(v = arg_of(argc, argv, &i, err)) || take_dev(v, r->dev, err))
+				return -1;
+		} else if (!strcmp(t, "metric") || !strcmp(t, "priority") || !strcmp(t, "preference")) {
+			if (!(v = arg_of(argc, argv, &i, err)))
+				return -1;
+			if (!parse_u32(v, UINT32_MAX, &r->metric))
+				fail("invalid metric \"%s\"", v);
+			r->has_metric = true;
+		} else if (!strcmp(t, "blackhole")) {
+			if (blackhole)
+				fail("duplicate \"blackhole\"");
+			blackhole = true;
+		} else if (!strcmp(t, "to") && !has_dst) {
+			if (!(v = arg_of(argc, argv, &i, err)))
+				return -1;
+			goto dst;
+		} else if (!has_dst) {
+			v = t;
+dst:
+			if (!strcmp(v, "default") || !strcmp(v, "0/0")) {
+				r->dst = 0;
+				r->dst_len = 0;
+			} else if (take_network(v, &r->dst, &r->dst_len, err)) {
+				return -1;
+			}
+			has_dst = true;
+		} else {
+			fail("unknown keyword \"%s\"", t);
+		}
+	}
+	if (!has_dst)
+		fail("missing destination prefix");
+	if (blackhole) {
+		r->type = RTN_BLACKHOLE;
+		if (has_gw || r->dev[0])
+			fail("a blackhole route takes no \"%s\"", has_gw ? "via" : "dev");
+	} else if (mode == GRAMMAR_ADD && !has_gw && !r->dev[0]) {
+		fail("missing \"via GW\", \"dev NAME\" or \"blackhole\"");
+	}
+	if (r->gw == 0 && r->dev[0])
+		r->scope = RT_SCOPE_LINK;
+	return 0;
+}
+
+int
+grammar_neigh(int argc, char **argv, int mode, struct ctl_neigh *n, char *err)
+{
+	bool has_addr = false;
+
+	memset(n, 0, sizeof(*n));
+	n->state = NUD_PERMANENT;
+	for (int i = 0; i < argc; i++) {
+		const char *t = argv[i], *v;
+
+		if (!strcmp(t, "lladdr")) {
+			if (!(v = arg_of(argc, argv, &i, err)))
+				return -1;
+			if (!parse_mac(v, n->lladdr))
+				fail("invalid MAC address \"%s\"", v);
+			n->has_lladdr = true;
+		} else if (!strcmp(t, "dev")) {
+			if (!(v = arg_of(argc, argv, &i, err)) || take_dev(v, n->dev, err))
+				return -1;
+		} else if (!strcmp(t, "nud")) {
+			if (!(v = arg_of(argc, argv, &i, err)))
+				return -1;
+			if (strcmp(v, "permanent"))
+				fail("unsupported state \"%s\" (only permanent)", v);
+		} else if (!has_addr) {
+			v = t;
+			if (!strcmp(t, "to") && !(v = arg_of(argc, argv, &i, err)))
+				return -1;
+			if (!parse_ip4(v, &n->addr) || n->addr == 0)
+				fail("invalid address \"%s\"", v);
+			has_addr = true;
+		} else {
+			fail("unknown keyword \"%s\"", t);
+		}
+	}
+	if (!has_addr)
+		fail("missing address");
+	if (!n->dev[0])
+		fail("missing \"dev NAME\"");
+	if (mode == GRAMMAR_ADD && !n->has_lladdr)
+		fail("missing \"lladdr MAC\"");
+	return 0;
+}
+
+/* N or N-M, 1..65535. */
+static int
+take_range(const char *v, const char *what, uint16_t *lo, uint16_t *hi, char *err)
+{
+	char buf[16];
+	const char *dash = strchr(v, '-');
+	uint32_t a, b;
+	size_t n = dash ? (size_t)(dash - v) : strlen(v);
+
+	if (n >= sizeof(buf))
+		fail("invalid %s \"%s\"", what, v);
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	if (!parse_u32(buf, 65535, &a) || a == 0)
+		fail("invalid %s \"%s\"", what, v);
+	b = a;
+	if (dash && (!parse_u32(dash + 1, 65535, &b) || b < a))
+		fail("invalid %s \"%s\"", what, v);
+	*lo = (uint16_t)a;
+	*hi = (uint16_t)b;
+	return 0;
+}
+
+/* snat "to ADDR[-ADDR]", dnat "to ADDR[:P]". */
+static int
+take_to(const char *v, struct ctl_natrule *r, char *err)
+{
+	char buf[40];
+	char *sep;
+
+	if (strlen(v) >= sizeof(buf))
+		fail("invalid address \"%s\"", v);
+	strcpy(buf, v);
+	if (r->kind == SLUICE_NAT_DNAT) {
+		if ((sep = strchr(buf, ':'))) {
+			uint32_t p;
+
+			*sep++ = '\0';
+			if (!parse_u32(sep, 65535, &p) || p == 0)
+				fail("invalid port in \"%s\"", v);
+			r->port_min = r->port_max = (uint16_t)p;
+		}
+		if (!parse_ip4(buf, &r->addr_min) || r->addr_min == 0)
+			fail("invalid address \"%s\"", v);
+		r->addr_max = r->addr_min;
+		return 0;
+	}
+	if ((sep = strchr(buf, '-')))
+		*sep++ = '\0';
+	if (!parse_ip4(buf, &r->addr_min) || r->addr_min == 0)
+		fail("invalid address \"%s\"", v);
+	r->addr_max = r->addr_min;
+	if (sep && (!parse_ip4(sep, &r->addr_max) || r->addr_max < r->addr_min))
+		fail("invalid address range \"%s\"", v);
+	return 0;
+}
+
+int
+grammar_natrule(int argc, char **argv, struct ctl_natrule *r, char *err)
+{
+	enum { K_OUT = 1, K_IN = 2, K_FROM = 4, K_TO = 8, K_PORTS = 16, K_PROTO = 32,
+	       K_DPORT = 64, K_FILTER = 128 };
+	static const char *const kw[] = { "out", "in", "from", "to", "ports", "proto",
+					  "dport", "filter" };
+	unsigned seen = 0, need, allowed;
+
+	memset(r, 0, sizeof(*r));
+	if (argc < 1)
+		fail("missing rule type (masquerade, snat or dnat)");
+	if (!strcmp(argv[0], "masquerade")) {
+		r->kind = SLUICE_NAT_MASQUERADE;
+		need = K_OUT;
+		allowed = K_OUT | K_FROM | K_FILTER;
+	} else if (!strcmp(argv[0], "snat")) {
+		r->kind = SLUICE_NAT_SNAT;
+		need = K_FROM | K_OUT | K_TO;
+		allowed = need | K_PORTS | K_FILTER;
+	} else if (!strcmp(argv[0], "dnat")) {
+		r->kind = SLUICE_NAT_DNAT;
+		need = K_IN | K_PROTO | K_DPORT | K_TO;
+		allowed = need | K_FILTER;
+	} else {
+		fail("unknown rule type \"%s\" (masquerade, snat or dnat)", argv[0]);
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *t = argv[i], *v;
+		unsigned k = 0;
+
+		for (unsigned j = 0; j < sizeof(kw) / sizeof(kw[0]); j++)
+			if (!strcmp(t, kw[j]))
+				k = 1u << j;
+		if (!(k & allowed))
+			fail("unknown keyword \"%s\" for %s", t, argv[0]);
+		if (seen & k)
+			fail("duplicate \"%s\"", t);
+		seen |= k;
+		if (!(v = arg_of(argc, argv, &i, err)))
+			return -1;
+		switch (k) {
+		case K_OUT:
+		case K_IN:
+			if (!parse_name(v))
+				fail("invalid port name \"%s\"", v);
+			strcpy(r->port, v);
+			break;
+		case K_FROM:
+			if (take_network(v, &r->src, &r->src_len, err))
+				return -1;
+			r->has_src = true;
+			break;
+		case K_TO:
+			if (take_to(v, r, err))
+				return -1;
+			break;
+		case K_PORTS:
+			if (take_range(v, "port range", &r->port_min, &r->port_max, err))
+				return -1;
+			break;
+		case K_PROTO:
+			if (!strcmp(v, "tcp"))
+				r->proto = IPPROTO_TCP;
+			else if (!strcmp(v, "udp"))
+				r->proto = IPPROTO_UDP;
+			else
+				fail("invalid protocol \"%s\" (tcp or udp)", v);
+			break;
+		case K_DPORT:
+			if (take_range(v, "port", &r->dport_min, &r->dport_max, err))
+				return -1;
+			break;
+		case K_FILTER:
+			if (!strcmp(v, "endpoint-independent"))
+				r->filter = SLUICE_NAT_FILTER_EIF;
+			else if (!strcmp(v, "address-port-dependent") ||
+				 !strcmp(v, "address-and-port-dependent"))
+				r->filter = SLUICE_NAT_FILTER_APDF;
+			else
+				fail("invalid filter \"%s\" (endpoint-independent or "
+				     "address-port-dependent)", v);
+			break;
+		}
+	}
+	for (unsigned j = 0; j < sizeof(kw) / sizeof(kw[0]); j++)
+		if ((need & ~seen) & (1u << j))
+			fail("%s rule needs \"%s\"", argv[0], kw[j]);
+	if (r->kind == SLUICE_NAT_DNAT && r->port_min && r->dport_max != r->dport_min)
+		fail("a dnat port range cannot map to one port \"%u\"", r->port_min);
+	return 0;
+}
+
+int
+grammar_addr(int argc, char **argv, struct ctl_addr *a, char *err)
+{
+	bool has = false;
+
+	memset(a, 0, sizeof(*a));
+	for (int i = 0; i < argc; i++) {
+		const char *t = argv[i], *v;
+
+		if (!strcmp(t, "dev")) {
+			if (!(v = arg_of(argc, argv, &i, err)) || take_dev(v, a->dev, err))
+				return -1;
+		} else if (!has) {
+			v = t;
+			if (!strcmp(t, "local") && !(v = arg_of(argc, argv, &i, err)))
+				return -1;
+			if (!parse_prefix(v, &a->addr, &a->len) || a->addr == 0)
+				fail("invalid address \"%s\"", v);
+			has = true;
+		} else {
+			fail("unknown keyword \"%s\"", t);
+		}
+	}
+	if (!has)
+		fail("missing address");
+	if (!a->dev[0])
+		fail("missing \"dev NAME\"");
+	return 0;
+}
+
+int
+grammar_link_set(int argc, char **argv, struct ctl_link *l, char *err)
+{
+	memset(l, 0, sizeof(*l));
+	for (int i = 0; i < argc; i++) {
+		const char *t = argv[i], *v;
+
+		if (!strcmp(t, "up") || !strcmp(t, "down")) {
+			l->change |= IFF_UP;
+			l->flags = t[0] == 'u' ? IFF_UP : 0;
+		} else if (!strcmp(t, "mtu")) {
+			if (!(v = arg_of(argc, argv, &i, err)))
+				return -1;
+			if (!parse_u32(v, SLUICE_MTU_MAX, &l->mtu) || l->mtu < SLUICE_MTU_MIN)
+				fail("invalid mtu \"%s\" (%u..%u)", v, SLUICE_MTU_MIN, SLUICE_MTU_MAX);
+		} else if (!strcmp(t, "dev") && !l->name[0]) {
+			if (!(v = arg_of(argc, argv, &i, err)))
+				return -1;
+			goto name;
+		} else if (!l->name[0]) {
+			v = t;
+name:
+			if (!parse_name(v))
+				fail("invalid port name \"%s\"", v);
+			strcpy(l->name, v);
+		} else {
+			fail("unknown keyword \"%s\"", t);
+		}
+	}
+	if (!l->name[0])
+		fail("missing port name");
+	if (!l->change && !l->mtu)
+		fail("nothing to change (up, down or mtu N)");
+	return 0;
+}
+
+char *
+fmt_route(const struct ctl_route *r, const char *dev, char *buf, size_t len)
+{
+	char d[16], g[16];
+	int n;
+
+	if (r->dst_len == 0)
+		strcpy(d, "default");
+	else
+		fmt_ip4(r->dst, d);
+	if (r->type == RTN_BLACKHOLE)
+		n = snprintf(buf, len, "blackhole %s", d);
+	else
+		n = snprintf(buf, len, "%s", d);
+	if (r->dst_len && r->dst_len != 32 && n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, "/%u", r->dst_len);
+	if (r->gw && n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, " via %s", fmt_ip4(r->gw, g));
+	if (dev && *dev && n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, " dev %s", dev);
+	if (r->metric && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " metric %u", r->metric);
+	return buf;
+}
+
+char *
+fmt_natrule(const struct ctl_natrule *r, const char *port, char *buf, size_t len)
+{
+	char a[16], b[16];
+	size_t n = 0;
+
+#define put(...) do { if (n < len) n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__); } while (0)
+	switch (r->kind) {
+	case SLUICE_NAT_MASQUERADE:
+		put("masquerade out %s", port);
+		if (r->has_src)
+			put(" from %s/%u", fmt_ip4(r->src, a), r->src_len);
+		break;
+	case SLUICE_NAT_SNAT:
+		put("snat from %s/%u out %s to %s", fmt_ip4(r->src, a), r->src_len, port,
+		    fmt_ip4(r->addr_min, b));
+		if (r->addr_max != r->addr_min)
+			put("-%s", fmt_ip4(r->addr_max, a));
+		if (r->port_min)
+			put(" ports %u-%u", r->port_min, r->port_max);
+		break;
+	case SLUICE_NAT_DNAT:
+		put("dnat in %s proto %s dport %u", port,
+		    r->proto == IPPROTO_UDP ? "udp" : "tcp", r->dport_min);
+		if (r->dport_max != r->dport_min)
+			put("-%u", r->dport_max);
+		put(" to %s", fmt_ip4(r->addr_min, a));
+		if (r->port_min)
+			put(":%u", r->port_min);
+		break;
+	default:
+		put("unknown kind %u", r->kind);
+	}
+	if (r->filter == SLUICE_NAT_FILTER_EIF)
+		put(" filter endpoint-independent");
+#undef put
+	return buf;
+}
+
+bool
+natrule_equal(const struct ctl_natrule *a, const struct ctl_natrule *b)
+{
+	return a->kind == b->kind && a->ifindex == b->ifindex && a->has_src == b->has_src &&
+	       (!a->has_src || (a->src == b->src && a->src_len == b->src_len)) &&
+	       a->addr_min == b->addr_min && a->addr_max == b->addr_max &&
+	       a->port_min == b->port_min && a->port_max == b->port_max &&
+	       a->proto == b->proto && a->dport_min == b->dport_min &&
+	       a->dport_max == b->dport_max && a->filter == b->filter;
+}

@@ -1,3 +1,529 @@
-/* STUB: to be written. */
-int print_stub_unused(void);
-int print_stub_unused(void) { return 0; }
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Output in the manner of iproute2: text lines like `ip`, JSON with `ip -j`
+ * field names where ip has them (docs/cli.md lists every field).
+ */
+#include <string.h>
+#include <netinet/in.h>
+#include <linux/if.h>
+
+#include "print.h"
+
+void
+names_add(struct ctl_names *t, uint32_t ifindex, const char *name)
+{
+	for (uint32_t i = 0; i < t->n; i++)
+		if (t->e[i].ifindex == ifindex) {
+			snprintf(t->e[i].name, SLUICE_IFNAMSIZ, "%s", name);
+			return;
+		}
+	if (t->n == sizeof(t->e) / sizeof(t->e[0]))
+		return;
+	t->e[t->n].ifindex = ifindex;
+	snprintf(t->e[t->n].name, SLUICE_IFNAMSIZ, "%s", name);
+	t->n++;
+}
+
+const char *
+names_get(const struct ctl_names *t, uint32_t ifindex, char *buf)
+{
+	for (uint32_t i = 0; t && i < t->n; i++)
+		if (t->e[i].ifindex == ifindex)
+			return t->e[i].name;
+	snprintf(buf, 16, "if%u", ifindex);
+	return buf;
+}
+
+uint32_t
+names_find(const struct ctl_names *t, const char *name)
+{
+	for (uint32_t i = 0; i < t->n; i++)
+		if (!strcmp(t->e[i].name, name))
+			return t->e[i].ifindex;
+	return 0;
+}
+
+/* JSON string with the escapes JSON requires. */
+static void
+jstr(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* "key":"value" with a leading comma unless first. */
+static void
+jkv(FILE *f, bool *first, const char *k, const char *v)
+{
+	fprintf(f, "%s\"%s\":", *first ? "" : ",", k);
+	jstr(f, v);
+	*first = false;
+}
+
+static void
+jku(FILE *f, bool *first, const char *k, uint64_t v)
+{
+	fprintf(f, "%s\"%s\":%llu", *first ? "" : ",", k, (unsigned long long)v);
+	*first = false;
+}
+
+void
+pr_begin(struct printer *p)
+{
+	p->count = 0;
+	if (p->json)
+		fputc('[', p->f);
+}
+
+void
+pr_end(struct printer *p)
+{
+	if (p->json)
+		fputs("]\n", p->f);
+}
+
+static inline void
+obj_begin(struct printer *p)
+{
+	if (p->json)
+		fputs(p->count ? ",{" : "{", p->f);
+	p->count++;
+}
+
+const char *
+rtprot_name(uint8_t proto, char *buf)
+{
+	switch (proto) {
+	case RTPROT_KERNEL: return "kernel";
+	case RTPROT_BOOT: return "boot";
+	case RTPROT_STATIC: return "static";
+	}
+	snprintf(buf, 12, "%u", proto);
+	return buf;
+}
+
+static const char *
+operstate_name(uint8_t s)
+{
+	return s == IF_OPER_UP ? "UP" : s == IF_OPER_DOWN ? "DOWN" : "UNKNOWN";
+}
+
+/* The flag words ip shows for an Ethernet port. */
+static unsigned
+link_flags(const struct ctl_link *l, const char *out[4])
+{
+	unsigned n = 0;
+
+	out[n++] = "BROADCAST";
+	out[n++] = "MULTICAST";
+	if (l->flags & IFF_UP)
+		out[n++] = "UP";
+	if ((l->flags & IFF_UP) && ((l->flags & IFF_LOWER_UP) || l->operstate == IF_OPER_UP))
+		out[n++] = "LOWER_UP";
+	return n;
+}
+
+/* The fields links and `addr show` share. */
+static void
+link_head(struct printer *p, const struct ctl_link *l, bool *first)
+{
+	const char *fl[4];
+	unsigned nf = link_flags(l, fl);
+	char mac[18];
+	FILE *f = p->f;
+
+	fmt_mac(l->mac, mac);
+	if (!p->json) {
+		fprintf(f, "%u: %s: <", l->ifindex, l->name);
+		for (unsigned i = 0; i < nf; i++)
+			fprintf(f, "%s%s", i ? "," : "", fl[i]);
+		fprintf(f, "> mtu %u state %s\n", l->mtu, operstate_name(l->operstate));
+		fprintf(f, "    link/ether %s brd ff:ff:ff:ff:ff:ff", mac);
+		if (l->device[0])
+			fprintf(f, " parentdev %s", l->device);
+		fputc('\n', f);
+		return;
+	}
+	jku(f, first, "ifindex", l->ifindex);
+	jkv(f, first, "ifname", l->name);
+	fputs(",\"flags\":[", f);
+	for (unsigned i = 0; i < nf; i++)
+		fprintf(f, "%s\"%s\"", i ? "," : "", fl[i]);
+	fputc(']', f);
+	jku(f, first, "mtu", l->mtu);
+	jkv(f, first, "operstate", operstate_name(l->operstate));
+	jkv(f, first, "link_type", "ether");
+	jkv(f, first, "address", mac);
+	jkv(f, first, "broadcast", "ff:ff:ff:ff:ff:ff");
+	if (l->device[0])
+		jkv(f, first, "parentdev", l->device);
+}
+
+void
+pr_link(struct printer *p, const struct ctl_link *l)
+{
+	const struct rtnl_link_stats64 *s = &l->stats;
+	bool first = true;
+
+	obj_begin(p);
+	link_head(p, l, &first);
+	if (!p->json) {
+		fprintf(p->f, "    RX: bytes %llu packets %llu errors %llu dropped %llu\n",
+			(unsigned long long)s->rx_bytes, (unsigned long long)s->rx_packets,
+			(unsigned long long)s->rx_errors, (unsigned long long)s->rx_dropped);
+		fprintf(p->f, "    TX: bytes %llu packets %llu errors %llu dropped %llu\n",
+			(unsigned long long)s->tx_bytes, (unsigned long long)s->tx_packets,
+			(unsigned long long)s->tx_errors, (unsigned long long)s->tx_dropped);
+		return;
+	}
+	fprintf(p->f, ",\"stats64\":{\"rx\":{\"bytes\":%llu,\"packets\":%llu,\"errors\":%llu,"
+		"\"dropped\":%llu},\"tx\":{\"bytes\":%llu,\"packets\":%llu,\"errors\":%llu,"
+		"\"dropped\":%llu}}}",
+		(unsigned long long)s->rx_bytes, (unsigned long long)s->rx_packets,
+		(unsigned long long)s->rx_errors, (unsigned long long)s->rx_dropped,
+		(unsigned long long)s->tx_bytes, (unsigned long long)s->tx_packets,
+		(unsigned long long)s->tx_errors, (unsigned long long)s->tx_dropped);
+}
+
+void
+pr_link_addrs(struct printer *p, const struct ctl_link *l, const struct ctl_addr *a, unsigned n)
+{
+	char ip[16];
+	bool first = true;
+
+	obj_begin(p);
+	link_head(p, l, &first);
+	if (!p->json) {
+		for (unsigned i = 0; i < n; i++)
+			fprintf(p->f, "    inet %s/%u scope global %s\n", fmt_ip4(a[i].addr, ip),
+				a[i].len, l->name);
+		return;
+	}
+	fputs(",\"addr_info\":[", p->f);
+	for (unsigned i = 0; i < n; i++) {
+		bool f1 = true;
+
+		fputs(i ? ",{" : "{", p->f);
+		jkv(p->f, &f1, "family", "inet");
+		jkv(p->f, &f1, "local", fmt_ip4(a[i].addr, ip));
+		jku(p->f, &f1, "prefixlen", a[i].len);
+		jkv(p->f, &f1, "scope", "global");
+		jkv(p->f, &f1, "label", l->name);
+		fputc('}', p->f);
+	}
+	fputs("]}", p->f);
+}
+
+static const char *
+rtype_name(uint8_t t)
+{
+	switch (t) {
+	case RTN_UNICAST: return "unicast";
+	case RTN_BLACKHOLE: return "blackhole";
+	case RTN_LOCAL: return "local";
+	case RTN_UNREACHABLE: return "unreachable";
+	case RTN_PROHIBIT: return "prohibit";
+	}
+	return "unknown";
+}
+
+void
+pr_route(struct printer *p, const struct ctl_route *r)
+{
+	char dst[24], ip[16], pb[12], ib[16];
+	const char *dev = r->oif ? names_get(p->names, r->oif, ib) : NULL;
+	FILE *f = p->f;
+	bool first = true;
+
+	if (r->dst_len == 0)
+		strcpy(dst, "default");
+	else if (r->dst_len == 32)
+		fmt_ip4(r->dst, dst);
+	else
+		snprintf(dst, sizeof(dst), "%s/%u", fmt_ip4(r->dst, ip), r->dst_len);
+	obj_begin(p);
+	if (!p->json) {
+		if (r->type != RTN_UNICAST)
+			fprintf(f, "%s ", rtype_name(r->type));
+		fputs(dst, f);
+		if (r->gw)
+			fprintf(f, " via %s", fmt_ip4(r->gw, ip));
+		if (dev)
+			fprintf(f, " dev %s", dev);
+		fprintf(f, " proto %s", rtprot_name(r->protocol, pb));
+		if (r->scope == RT_SCOPE_LINK)
+			fputs(" scope link", f);
+		if (r->prefsrc)
+			fprintf(f, " src %s", fmt_ip4(r->prefsrc, ip));
+		if (r->metric)
+			fprintf(f, " metric %u", r->metric);
+		fputc('\n', f);
+		return;
+	}
+	jkv(f, &first, "type", rtype_name(r->type));
+	jkv(f, &first, "dst", dst);
+	if (r->gw)
+		jkv(f, &first, "gateway", fmt_ip4(r->gw, ip));
+	if (dev)
+		jkv(f, &first, "dev", dev);
+	jkv(f, &first, "protocol", rtprot_name(r->protocol, pb));
+	if (r->scope == RT_SCOPE_LINK)
+		jkv(f, &first, "scope", "link");
+	if (r->prefsrc)
+		jkv(f, &first, "prefsrc", fmt_ip4(r->prefsrc, ip));
+	if (r->metric)
+		jku(f, &first, "metric", r->metric);
+	fputs(",\"flags\":[]}", f);
+}
+
+void
+pr_route_get(struct printer *p, const struct ctl_route *r, uint32_t dst)
+{
+	char d[16], ip[16], ib[16];
+	const char *dev = r->oif ? names_get(p->names, r->oif, ib) : NULL;
+	FILE *f = p->f;
+	bool first = true;
+
+	fmt_ip4(dst, d);
+	obj_begin(p);
+	if (!p->json) {
+		if (r->type != RTN_UNICAST)
+			fprintf(f, "%s ", rtype_name(r->type));
+		fputs(d, f);
+		if (r->gw)
+			fprintf(f, " via %s", fmt_ip4(r->gw, ip));
+		if (dev)
+			fprintf(f, " dev %s", dev);
+		if (r->prefsrc)
+			fprintf(f, " src %s", fmt_ip4(r->prefsrc, ip));
+		fputc('\n', f);
+		return;
+	}
+	jkv(f, &first, "type", rtype_name(r->type));
+	jkv(f, &first, "dst", d);
+	if (r->gw)
+		jkv(f, &first, "gateway", fmt_ip4(r->gw, ip));
+	if (dev)
+		jkv(f, &first, "dev", dev);
+	if (r->prefsrc)
+		jkv(f, &first, "prefsrc", fmt_ip4(r->prefsrc, ip));
+	fputs(",\"flags\":[]}", f);
+}
+
+static const struct { uint16_t bit; const char *name; } nud_names[] = {
+	{ NUD_INCOMPLETE, "INCOMPLETE" }, { NUD_REACHABLE, "REACHABLE" },
+	{ NUD_STALE, "STALE" }, { NUD_DELAY, "DELAY" }, { NUD_PROBE, "PROBE" },
+	{ NUD_FAILED, "FAILED" }, { NUD_NOARP, "NOARP" }, { NUD_PERMANENT, "PERMANENT" },
+};
+
+void
+pr_neigh(struct printer *p, const struct ctl_neigh *n)
+{
+	char ip[16], mac[18], ib[16];
+	const char *dev = names_get(p->names, n->ifindex, ib);
+	FILE *f = p->f;
+	bool first = true, any = false;
+
+	obj_begin(p);
+	fmt_ip4(n->addr, ip);
+	fmt_mac(n->lladdr, mac);
+	if (!p->json) {
+		fprintf(f, "%s dev %s", ip, dev);
+		if (n->has_lladdr)
+			fprintf(f, " lladdr %s", mac);
+		for (unsigned i = 0; i < sizeof(nud_names) / sizeof(nud_names[0]); i++)
+			if (n->state & nud_names[i].bit)
+				fprintf(f, " %s", nud_names[i].name);
+		fputc('\n', f);
+		return;
+	}
+	jkv(f, &first, "dst", ip);
+	jkv(f, &first, "dev", dev);
+	if (n->has_lladdr)
+		jkv(f, &first, "lladdr", mac);
+	fputs(",\"state\":[", f);
+	for (unsigned i = 0; i < sizeof(nud_names) / sizeof(nud_names[0]); i++)
+		if (n->state & nud_names[i].bit) {
+			fprintf(f, "%s\"%s\"", any ? "," : "", nud_names[i].name);
+			any = true;
+		}
+	fputs("]}", f);
+}
+
+static const char *
+natkind_name(uint8_t k)
+{
+	return k == SLUICE_NAT_MASQUERADE ? "masquerade" : k == SLUICE_NAT_SNAT ? "snat" :
+	       k == SLUICE_NAT_DNAT ? "dnat" : "unknown";
+}
+
+void
+pr_natrule(struct printer *p, const struct ctl_natrule *r)
+{
+	char ib[16], ip[16], text[192], pfx[24];
+	const char *port = names_get(p->names, r->ifindex, ib);
+	FILE *f = p->f;
+	bool first = true;
+
+	fmt_natrule(r, port, text, sizeof(text));
+	obj_begin(p);
+	if (!p->json) {
+		fprintf(f, "%u: %s\n", r->id, text);
+		return;
+	}
+	jku(f, &first, "id", r->id);
+	jkv(f, &first, "kind", natkind_name(r->kind));
+	jkv(f, &first, r->kind == SLUICE_NAT_DNAT ? "in" : "out", port);
+	if (r->has_src) {
+		snprintf(pfx, sizeof(pfx), "%s/%u", fmt_ip4(r->src, ip), r->src_len);
+		jkv(f, &first, "from", pfx);
+	}
+	if (r->kind == SLUICE_NAT_SNAT) {
+		jkv(f, &first, "to_addr_min", fmt_ip4(r->addr_min, ip));
+		jkv(f, &first, "to_addr_max", fmt_ip4(r->addr_max, ip));
+		if (r->port_min) {
+			jku(f, &first, "to_port_min", r->port_min);
+			jku(f, &first, "to_port_max", r->port_max);
+		}
+	} else if (r->kind == SLUICE_NAT_DNAT) {
+		jkv(f, &first, "proto", r->proto == IPPROTO_UDP ? "udp" : "tcp");
+		jku(f, &first, "dport_min", r->dport_min);
+		jku(f, &first, "dport_max", r->dport_max);
+		jkv(f, &first, "to_addr", fmt_ip4(r->addr_min, ip));
+		if (r->port_min)
+			jku(f, &first, "to_port", r->port_min);
+	}
+	jkv(f, &first, "filter", r->filter == SLUICE_NAT_FILTER_EIF ? "endpoint-independent" :
+	    "address-port-dependent");
+	jkv(f, &first, "rule", text);
+	fputc('}', f);
+}
+
+static const char *
+proto_name(uint8_t p, char *buf)
+{
+	switch (p) {
+	case IPPROTO_TCP: return "tcp";
+	case IPPROTO_UDP: return "udp";
+	case IPPROTO_ICMP: return "icmp";
+	}
+	snprintf(buf, 8, "%u", p);
+	return buf;
+}
+
+static const char *
+natstate_name(uint8_t s)
+{
+	static const char *const n[] = {
+		[SLUICE_NAT_STATE_NONE] = "none",
+		[SLUICE_NAT_STATE_SYN_SENT] = "syn_sent",
+		[SLUICE_NAT_STATE_ESTABLISHED] = "established",
+		[SLUICE_NAT_STATE_FIN_WAIT] = "fin_wait",
+		[SLUICE_NAT_STATE_CLOSED] = "closed",
+	};
+	return s < sizeof(n) / sizeof(n[0]) ? n[s] : "unknown";
+}
+
+void
+pr_natsess(struct printer *p, const struct ctl_natsess *s)
+{
+	char pb[8], a[16], b[16], c[16];
+	FILE *f = p->f;
+	bool first = true;
+
+	obj_begin(p);
+	fmt_ip4(s->in_addr, a);
+	fmt_ip4(s->out_addr, b);
+	fmt_ip4(s->rem_addr, c);
+	if (!p->json) {
+		fprintf(f, "%s inside %s:%u outside %s:%u remote %s:%u state %s idle %u packets %llu\n",
+			proto_name(s->proto, pb), a, s->in_port, b, s->out_port, c, s->rem_port,
+			natstate_name(s->state), s->idle, (unsigned long long)s->packets);
+		return;
+	}
+	jkv(f, &first, "protocol", proto_name(s->proto, pb));
+	jkv(f, &first, "inside_addr", a);
+	jku(f, &first, "inside_port", s->in_port);
+	jkv(f, &first, "outside_addr", b);
+	jku(f, &first, "outside_port", s->out_port);
+	jkv(f, &first, "remote_addr", c);
+	jku(f, &first, "remote_port", s->rem_port);
+	jkv(f, &first, "state", natstate_name(s->state));
+	jku(f, &first, "idle", s->idle);
+	jku(f, &first, "packets", s->packets);
+	fputc('}', f);
+}
+
+/* Counters arrive group by group but possibly interleaved: collect, then
+ * print each group once. */
+#define STATS_MAX 128
+static struct stat_ent {
+	int group;
+	char name[48];
+	uint64_t value;
+} stats[STATS_MAX];
+static unsigned nstats;
+
+void
+pr_stats_begin(struct printer *p)
+{
+	(void)p;
+	nstats = 0;
+}
+
+void
+pr_stat(struct printer *p, int group, const char *name, uint64_t value)
+{
+	(void)p;
+	if (nstats == STATS_MAX)
+		return;
+	stats[nstats].group = group;
+	snprintf(stats[nstats].name, sizeof(stats[0].name), "%s", name);
+	stats[nstats].value = value;
+	nstats++;
+}
+
+void
+pr_stats_end(struct printer *p)
+{
+	static const struct { int group; const char *name; } groups[] = {
+		{ SLUICE_STATSA_DROP, "drops" },
+		{ SLUICE_STATSA_NAT, "nat" },
+		{ SLUICE_STATSA_POOL, "pool" },
+	};
+	FILE *f = p->f;
+
+	if (p->json)
+		fputc('{', f);
+	for (unsigned g = 0; g < 3; g++) {
+		bool first = true;
+
+		if (p->json)
+			fprintf(f, "%s\"%s\":{", g ? "," : "", groups[g].name);
+		else
+			fprintf(f, "%s:\n", groups[g].name);
+		for (unsigned i = 0; i < nstats; i++) {
+			if (stats[i].group != groups[g].group)
+				continue;
+			if (p->json)
+				jku(f, &first, stats[i].name, stats[i].value);
+			else
+				fprintf(f, "    %-24s %llu\n", stats[i].name,
+					(unsigned long long)stats[i].value);
+		}
+		if (p->json)
+			fputc('}', f);
+	}
+	if (p->json)
+		fputs("}\n", f);
+}

@@ -1,2 +1,214 @@
-/* STUB */
-int main(void) { return 1; }
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sluiced -c FILE [-s SOCKET] [--check] [--oneshot]
+ *
+ * Loads the INI file and keeps the dataplane equal to it: reconciles on
+ * start, again whenever the dataplane comes back (its socket answers after
+ * EOF, ECONNREFUSED or ENOENT; tried every 200 ms), and on SIGHUP after
+ * re-reading the file (a broken file keeps the old configuration).
+ * Foreground, one line per change or event on stderr, SIGINT/SIGTERM exit 0:
+ * what a systemd Type=simple service wants.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+
+#include "reconcile.h"
+
+#define RETRY_MS 200
+
+static void
+usage(FILE *f)
+{
+	fputs("Usage: sluiced -c FILE [-s SOCKET] [--check] [--oneshot]\n"
+	      "  -c, --config FILE   the INI configuration\n"
+	      "  -s, --socket PATH   the dataplane's socket (overrides [dataplane] socket)\n"
+	      "      --check         validate FILE and exit (0 good, 1 with every error)\n"
+	      "      --oneshot       apply FILE once and exit (0 applied, 1 any failure)\n", f);
+}
+
+static const char *
+socket_of(const struct cfg *cfg, const char *opt)
+{
+	return opt ? opt : cfg->socket[0] ? cfg->socket : SLUICE_SOCKET_DEFAULT;
+}
+
+static int
+oneshot(const struct cfg *cfg, const char *path)
+{
+	struct ctl_conn conn = { .fd = -1 };
+	struct rec_result res;
+	int err;
+
+	if ((err = ctl_connect(&conn, path))) {
+		fprintf(stderr, "Error: cannot connect to %s: %s.\n", path, strerror(-err));
+		return 1;
+	}
+	err = reconcile(&conn, cfg, &res);
+	ctl_close(&conn);
+	if (err) {
+		fprintf(stderr, "Error: lost the dataplane: %s.\n", strerror(-err));
+		return 1;
+	}
+	return res.failures ? 1 : 0;
+}
+
+/* SIGHUP: the new file, or the old one if the new one is broken. */
+static bool
+reload(const char *file, struct cfg *cfg)
+{
+	struct cfg next;
+
+	fprintf(stderr, "SIGHUP: reloading %s\n", file);
+	if (cfg_load(file, &next, stderr) != 0) {
+		fprintf(stderr, "Error: %s has errors; keeping the running configuration.\n", file);
+		cfg_free(&next);
+		return false;
+	}
+	cfg_free(cfg);
+	*cfg = next;
+	return true;
+}
+
+static int
+daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
+{
+	struct ctl_conn conn = { .fd = -1 };
+	bool connected = false, dirty = true;
+	int last_err = 0, sfd;
+	char path[CFG_PATH_MAX];
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((sfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0) {
+		fprintf(stderr, "Error: signalfd: %s.\n", strerror(errno));
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s", socket_of(cfg, opt_sock));
+	fprintf(stderr, "sluiced: %s loaded (%u ports, %u routes, %u neighbours, %u nat rules)\n",
+		file, cfg->nports, cfg->nroutes, cfg->nneighs, cfg->nrules);
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ .fd = sfd, .events = POLLIN },
+			{ .fd = connected ? conn.fd : -1, .events = POLLIN },
+		};
+		struct signalfd_siginfo si;
+		int err;
+
+		if (!connected) {
+			if ((err = ctl_connect(&conn, path)) == 0) {
+				connected = true;
+				dirty = true;
+				last_err = 0;
+				fprintf(stderr, "connected to the dataplane at %s\n", path);
+			} else if (err != last_err) {
+				fprintf(stderr, "waiting for the dataplane at %s: %s\n", path,
+					strerror(-err));
+				last_err = err;
+			}
+		}
+		if (connected && dirty) {
+			struct rec_result res;
+
+			if ((err = reconcile(&conn, cfg, &res))) {
+				fprintf(stderr, "lost the dataplane: %s\n", strerror(-err));
+				ctl_close(&conn);
+				connected = false;
+				continue;
+			}
+			dirty = false;
+			fprintf(stderr, "configuration applied: %u changes, %u failed\n",
+				res.changes, res.failures);
+		}
+		pfd[1].fd = connected ? conn.fd : -1;
+		fflush(stderr);
+		if (poll(pfd, 2, connected ? -1 : RETRY_MS) < 0 && errno != EINTR) {
+			fprintf(stderr, "Error: poll: %s.\n", strerror(errno));
+			return 1;
+		}
+		if (pfd[1].revents) {
+			/* Nothing is expected unasked: this is EOF or a stray answer. */
+			ssize_t n = recv(conn.fd, conn.rbuf, SLUICE_MSG_MAX, MSG_DONTWAIT);
+
+			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+				fprintf(stderr, "lost the dataplane: %s\n",
+					n == 0 ? "connection closed" : strerror(errno));
+				ctl_close(&conn);
+				connected = false;
+				last_err = 0;
+			}
+		}
+		if (pfd[0].revents && read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			if (si.ssi_signo != SIGHUP) {
+				fprintf(stderr, "sluiced: %s, exiting\n", strsignal((int)si.ssi_signo));
+				break;
+			}
+			if (reload(file, cfg)) {
+				dirty = true;
+				if (strcmp(path, socket_of(cfg, opt_sock))) {
+					snprintf(path, sizeof(path), "%s", socket_of(cfg, opt_sock));
+					if (connected)
+						ctl_close(&conn);
+					connected = false;
+				}
+			}
+		}
+	}
+	if (connected)
+		ctl_close(&conn);
+	close(sfd);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "oneshot", no_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *file = NULL, *sock = NULL;
+	bool check = false, once = false;
+	struct cfg cfg;
+	int o, r;
+
+	while ((o = getopt_long(argc, argv, "c:s:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c': file = optarg; break;
+		case 's': sock = optarg; break;
+		case 'C': check = true; break;
+		case 'o': once = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!file || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	r = cfg_load(file, &cfg, stderr);
+	if (r != 0 || check) {
+		cfg_free(&cfg);
+		return r != 0;
+	}
+	if (once)
+		r = oneshot(&cfg, socket_of(&cfg, sock));
+	else
+		r = daemon_loop(file, &cfg, sock);
+	cfg_free(&cfg);
+	return r;
+}

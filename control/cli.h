@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The sluice CLI's commands (cli.c), run once from argv or line by line
+ * from a batch (sluice.c).  In a batch, changes go down the pipeline and
+ * their errors come back tagged with the line; shows wait for the pipeline
+ * to drain first, so they see every earlier line applied.
+ */
+#ifndef SLUICE_CLI_H
+#define SLUICE_CLI_H
+
+#include "client.h"
+#include "print.h"
+
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+struct cli {
+	const char *sock;
+	bool json;
+	bool connected;
+	struct ctl_conn conn;
+	bool have_names;
+	struct ctl_names names;
+	struct ctl_pipe *pipe;		/* batch mode */
+	uint32_t line;			/* batch line, 0 outside a batch */
+	unsigned failures;
+	char buf[NL_ROOM];		/* one request outside a batch */
+};
+
+/* Run one command (argv after the options); returns CLI_*. */
+int cli_run(struct cli *c, int argc, char **argv);
+/* Connect if not yet: 0, or CLI_FAIL after printing why. */
+int cli_connect(struct cli *c);
+/* Print "Error: msg." (with the batch line) on stderr. */
+void cli_error(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_usage(const char *object);
+
+#endif

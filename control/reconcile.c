@@ -1,0 +1,512 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The difference between the file and the dataplane, applied in an order
+ * that never needs what is not there yet: stale ports go first (a device
+ * may move to another name), then ports are created or changed, then
+ * stale routes, neighbours, rules and addresses are removed, and new
+ * addresses, routes, neighbours and rules are added.  Routes go through the
+ * pipeline: a file of a million routes replays in seconds.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+
+#include "reconcile.h"
+#include "print.h"
+
+struct rec {
+	struct ctl_conn *conn;
+	const struct cfg *cfg;
+	struct rec_result *res;
+	struct ctl_names names;
+	char buf[NL_ROOM];
+	/* dumps */
+	struct ctl_link *links;
+	struct ctl_addr *addrs;
+	struct ctl_route *routes;
+	struct ctl_neigh *neighs;
+	struct ctl_natrule *rules;
+	unsigned nlinks, naddrs, nroutes, nneighs, nrules;
+	unsigned cap;
+	/* desired routes, sorted by key, with oif resolved */
+	struct ctl_route *want;
+	/* descriptions of pipelined changes, for their errors */
+	struct ctl_route *pipe_routes;
+};
+
+#define log_line(...) do { fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } while (0)
+
+static void
+failed(struct rec *r, const char *what, uint16_t type, int err)
+{
+	r->res->failures++;
+	log_line("Error: %s: %s.", what, ctl_strerror(type, err));
+}
+
+/* A synchronous change; -errno only when the connection is gone. */
+static int
+change(struct rec *r, struct nlmsghdr *nlh, const char *what)
+{
+	int err = ctl_request(r->conn, nlh);
+
+	r->res->changes++;
+	if (err && ctl_lost(err))
+		return err;
+	if (err)
+		failed(r, what, nlh->nlmsg_type, err);
+	else
+		log_line("%s", what);
+	return 0;
+}
+
+struct collect {
+	struct rec *r;
+	uint16_t type;
+	void **arr;
+	unsigned *n, cap;
+	size_t size;
+	int (*parse)(const struct nlmsghdr *, void *);
+};
+
+static int
+collect_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct collect *c = arg;
+
+	if (nlh->nlmsg_type != c->type && !(c->type == SLUICE_NEWNATRULE &&
+					     nlh->nlmsg_type == SLUICE_GETNATRULE))
+		return 0;
+	if (*c->n == c->cap) {
+		unsigned nc = c->cap ? c->cap * 2 : 64;
+		void *a = realloc(*c->arr, nc * c->size);
+
+		if (!a)
+			return -1;
+		*c->arr = a;
+		c->cap = nc;
+	}
+	if (c->parse(nlh, (char *)*c->arr + *c->n * c->size) == 0)
+		(*c->n)++;
+	return 0;
+}
+
+static int
+collect(struct rec *r, uint16_t get, uint16_t type, void **arr, unsigned *n, size_t size,
+	int (*parse)(const struct nlmsghdr *, void *))
+{
+	struct collect c = { r, type, arr, n, 0, size, parse };
+
+	free(*arr);
+	*arr = NULL;
+	*n = 0;
+	return ctl_dump(r->conn, nl_simple(r->buf, get, NLM_F_DUMP, 0), collect_cb, &c);
+}
+
+#define COLLECT(r, get, type, arr, n, fn) \
+	collect(r, get, type, (void **)&(arr), &(n), sizeof(*(arr)), \
+		(int (*)(const struct nlmsghdr *, void *))(fn))
+
+static int
+ports(struct rec *r)
+{
+	const struct cfg *cfg = r->cfg;
+	char what[SLUICE_DEVARGS_MAX + 64];
+	int err;
+
+	if ((err = COLLECT(r, RTM_GETLINK, RTM_NEWLINK, r->links, r->nlinks, nl_parse_link)))
+		return err;
+	for (unsigned i = 0; i < r->nlinks; i++) {
+		const struct ctl_link *l = &r->links[i];
+		const struct cfg_port *p = cfg_port_find(cfg, l->name);
+		struct ctl_link del = { .ifindex = l->ifindex };
+
+		if (p && (!l->device[0] || !strcmp(l->device, p->device)))
+			continue;
+		snprintf(what, sizeof(what), p ? "port %s removed (device changed)" :
+			 "port %s removed", l->name);
+		if ((err = change(r, nl_link(r->buf, RTM_DELLINK, 0, &del), what)))
+			return err;
+	}
+	for (unsigned i = 0; i < cfg->nports; i++) {
+		const struct cfg_port *p = &cfg->port[i];
+		const struct ctl_link *cur = NULL;
+		struct ctl_link l = { 0 };
+		uint32_t mtu = p->mtu ? p->mtu : 1500;
+
+		err = 0;
+
+		for (unsigned j = 0; j < r->nlinks; j++)
+			if (!strcmp(r->links[j].name, p->name) &&
+			    (!r->links[j].device[0] || !strcmp(r->links[j].device, p->device)))
+				cur = &r->links[j];
+		strcpy(l.name, p->name);
+		if (!cur) {
+			strcpy(l.device, p->device);
+			l.mtu = p->mtu;
+			l.has_mac = p->has_mac;
+			memcpy(l.mac, p->mac, 6);
+			l.flags = l.change = IFF_UP;
+			snprintf(what, sizeof(what), "port %s created (device %s)", p->name, p->device);
+			err = change(r, nl_link(r->buf, RTM_NEWLINK,
+						NLM_F_CREATE | NLM_F_EXCL, &l), what);
+		} else if (cur->mtu != mtu || (p->has_mac && memcmp(cur->mac, p->mac, 6))) {
+			l.ifindex = cur->ifindex;
+			l.mtu = cur->mtu != mtu ? mtu : 0;
+			l.has_mac = p->has_mac && memcmp(cur->mac, p->mac, 6);
+			memcpy(l.mac, p->mac, 6);
+			snprintf(what, sizeof(what), "port %s changed (mtu %u%s)", p->name, mtu,
+				 l.has_mac ? ", mac" : "");
+			err = change(r, nl_link(r->buf, RTM_NEWLINK, 0, &l), what);
+		}
+		if (err)
+			return err;
+	}
+	if ((err = COLLECT(r, RTM_GETLINK, RTM_NEWLINK, r->links, r->nlinks, nl_parse_link)))
+		return err;
+	memset(&r->names, 0, sizeof(r->names));
+	for (unsigned i = 0; i < r->nlinks; i++)
+		names_add(&r->names, r->links[i].ifindex, r->links[i].name);
+	return 0;
+}
+
+static const struct cfg_port *
+port_of(const struct rec *r, uint32_t ifindex)
+{
+	char b[16];
+
+	return cfg_port_find(r->cfg, names_get(&r->names, ifindex, b));
+}
+
+static int
+addresses(struct rec *r, bool add)
+{
+	const struct cfg *cfg = r->cfg;
+	char what[96], ip[16];
+	int err;
+
+	if (!add && (err = COLLECT(r, RTM_GETADDR, RTM_NEWADDR, r->addrs, r->naddrs, nl_parse_addr)))
+		return err;
+	if (!add) {
+		for (unsigned i = 0; i < r->naddrs; i++) {
+			const struct ctl_addr *a = &r->addrs[i];
+			const struct cfg_port *p = port_of(r, a->ifindex);
+			bool keep = false;
+
+			for (unsigned j = 0; p && j < p->naddr && !keep; j++)
+				keep = p->addr[j].addr == a->addr && p->addr[j].len == a->len;
+			if (keep || !p)
+				continue;
+			snprintf(what, sizeof(what), "address %s/%u removed from %s",
+				 fmt_ip4(a->addr, ip), a->len, p->name);
+			if ((err = change(r, nl_addr(r->buf, RTM_DELADDR, 0, a), what)))
+				return err;
+		}
+		return 0;
+	}
+	for (unsigned i = 0; i < cfg->nports; i++) {
+		const struct cfg_port *p = &cfg->port[i];
+		uint32_t idx = names_find(&r->names, p->name);
+
+		for (unsigned j = 0; idx && j < p->naddr; j++) {
+			struct ctl_addr a = p->addr[j];
+			bool have = false;
+
+			for (unsigned k = 0; k < r->naddrs && !have; k++)
+				have = r->addrs[k].ifindex == idx && r->addrs[k].addr == a.addr &&
+				       r->addrs[k].len == a.len;
+			if (have)
+				continue;
+			a.ifindex = idx;
+			snprintf(what, sizeof(what), "address %s/%u added to %s",
+				 fmt_ip4(a.addr, ip), a.len, p->name);
+			if ((err = change(r, nl_addr(r->buf, RTM_NEWADDR,
+						     NLM_F_CREATE | NLM_F_EXCL, &a), what)))
+				return err;
+		}
+	}
+	return 0;
+}
+
+static int
+route_key_cmp(const void *x, const void *y)
+{
+	const struct ctl_route *a = x, *b = y;
+
+	if (a->dst != b->dst)
+		return a->dst < b->dst ? -1 : 1;
+	if (a->dst_len != b->dst_len)
+		return a->dst_len < b->dst_len ? -1 : 1;
+	if (a->metric != b->metric)
+		return a->metric < b->metric ? -1 : 1;
+	return 0;
+}
+
+static bool
+route_same(const struct ctl_route *want, const struct ctl_route *have)
+{
+	return want->type == have->type && want->gw == have->gw &&
+	       (!want->oif || want->oif == have->oif);
+}
+
+struct pipe_ctx {
+	struct rec *r;
+	const struct ctl_route *routes;
+};
+
+static void
+route_error(void *arg, uint32_t tag, uint16_t type, int err)
+{
+	struct pipe_ctx *pc = arg;
+	char text[128], what[160], ib[16];
+	const struct ctl_route *rt = &pc->routes[tag];
+
+	fmt_route(rt, rt->oif ? names_get(&pc->r->names, rt->oif, ib) : NULL, text, sizeof(text));
+	snprintf(what, sizeof(what), "route %s %s", text, type == RTM_DELROUTE ? "removal" : "add");
+	failed(pc->r, what, type, err);
+}
+
+/* Pipelined route changes: list[i] for i where pick(i); returns -errno
+ * only for a broken connection. */
+static int
+send_routes(struct rec *r, const struct ctl_route *list, const bool *pick, unsigned n,
+	    uint16_t type, uint16_t flags, const char *verb)
+{
+	struct pipe_ctx pc = { r, list };
+	struct ctl_pipe *p = malloc(sizeof(*p));
+	char text[128], ib[16];
+	int err = 0;
+
+	if (!p || ctl_pipe_init(p, r->conn, route_error, &pc)) {
+		free(p);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < n && !err; i++) {
+		struct ctl_route rt = list[i];
+		void *room;
+
+		if (!pick[i])
+			continue;
+		if (!(room = ctl_pipe_room(p))) {
+			err = p->fatal;
+			break;
+		}
+		if (type == RTM_DELROUTE)
+			rt.scope = RT_SCOPE_NOWHERE;
+		ctl_pipe_commit(p, nl_route(room, type, flags, &rt), i);
+		r->res->changes++;
+		log_line("route %s %s", fmt_route(&rt, rt.oif ? names_get(&r->names, rt.oif, ib) :
+						  NULL, text, sizeof(text)), verb);
+	}
+	if (!err)
+		err = ctl_pipe_wait(p);
+	ctl_pipe_free(p);
+	free(p);
+	return err;
+}
+
+static int
+routes(struct rec *r, bool add)
+{
+	const struct cfg *cfg = r->cfg;
+	unsigned n = cfg->nroutes;
+	bool *stale = NULL, *missing = NULL;
+	int err;
+
+	if ((err = COLLECT(r, RTM_GETROUTE, RTM_NEWROUTE, r->routes, r->nroutes, nl_parse_route)))
+		return err;
+	free(r->want);
+	if (!(r->want = malloc((n + 1) * sizeof(*r->want))) ||
+	    !(stale = calloc(r->nroutes + 1, 1)) || !(missing = malloc(n + 1)))
+		goto nomem;
+	for (unsigned i = 0; i < n; i++) {
+		r->want[i] = cfg->routes[i];
+		r->want[i].oif = r->want[i].dev[0] ? names_find(&r->names, r->want[i].dev) : 0;
+		missing[i] = true;
+	}
+	qsort(r->want, n, sizeof(*r->want), route_key_cmp);
+	for (unsigned i = 0; i < r->nroutes; i++) {
+		const struct ctl_route *have = &r->routes[i];
+		struct ctl_route *w = bsearch(have, r->want, n, sizeof(*r->want), route_key_cmp);
+
+		if (w && route_same(w, have))
+			missing[w - r->want] = false;
+		else if (!w && have->protocol == SLUICE_RTPROT_CONFIG)
+			stale[i] = true;
+	}
+	/* A changed route is replaced in place (same key), never removed first. */
+	if (!add)
+		err = send_routes(r, r->routes, stale, r->nroutes, RTM_DELROUTE, 0, "removed");
+	else
+		err = send_routes(r, r->want, missing, n, RTM_NEWROUTE,
+				  NLM_F_CREATE | NLM_F_REPLACE, "added");
+	free(stale);
+	free(missing);
+	return err;
+nomem:
+	free(stale);
+	free(missing);
+	return -ENOMEM;
+}
+
+static int
+neighbours(struct rec *r, bool add)
+{
+	const struct cfg *cfg = r->cfg;
+	char what[128], ip[16], mac[18], ib[16];
+	int err;
+
+	if (!add) {
+		if ((err = COLLECT(r, RTM_GETNEIGH, RTM_NEWNEIGH, r->neighs, r->nneighs,
+				   nl_parse_neigh)))
+			return err;
+		for (unsigned i = 0; i < r->nneighs; i++) {
+			const struct ctl_neigh *h = &r->neighs[i];
+			bool keep = false;
+
+			if (!(h->state & NUD_PERMANENT))
+				continue;
+			for (unsigned j = 0; j < cfg->nneighs && !keep; j++)
+				keep = cfg->neighs[j].addr == h->addr &&
+				       names_find(&r->names, cfg->neighs[j].dev) == h->ifindex;
+			if (keep)
+				continue;
+			snprintf(what, sizeof(what), "neighbour %s dev %s removed",
+				 fmt_ip4(h->addr, ip), names_get(&r->names, h->ifindex, ib));
+			if ((err = change(r, nl_neigh(r->buf, RTM_DELNEIGH, 0, h), what)))
+				return err;
+		}
+		return 0;
+	}
+	for (unsigned i = 0; i < cfg->nneighs; i++) {
+		struct ctl_neigh n = cfg->neighs[i];
+		bool have = false;
+
+		n.ifindex = names_find(&r->names, n.dev);
+		for (unsigned j = 0; j < r->nneighs && !have; j++)
+			have = r->neighs[j].addr == n.addr && r->neighs[j].ifindex == n.ifindex &&
+			       (r->neighs[j].state & NUD_PERMANENT) && r->neighs[j].has_lladdr &&
+			       !memcmp(r->neighs[j].lladdr, n.lladdr, 6);
+		if (have || !n.ifindex)
+			continue;
+		snprintf(what, sizeof(what), "neighbour %s lladdr %s dev %s added",
+			 fmt_ip4(n.addr, ip), fmt_mac(n.lladdr, mac), n.dev);
+		if ((err = change(r, nl_neigh(r->buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, &n),
+				  what)))
+			return err;
+	}
+	return 0;
+}
+
+static int
+natrules(struct rec *r, bool add)
+{
+	const struct cfg *cfg = r->cfg;
+	char what[256], text[192], ib[16];
+	int err;
+
+	if (!add) {
+		if ((err = COLLECT(r, SLUICE_GETNATRULE, SLUICE_NEWNATRULE, r->rules, r->nrules,
+				   nl_parse_natrule)))
+			return err == -EOPNOTSUPP && !cfg->nrules ? 0 : err;
+		for (unsigned i = 0; i < r->nrules; i++) {
+			struct ctl_natrule del = { .id = r->rules[i].id };
+			bool keep = false;
+
+			for (unsigned j = 0; j < cfg->nrules && !keep; j++) {
+				struct ctl_natrule w = cfg->rules[j];
+
+				w.ifindex = names_find(&r->names, w.port);
+				keep = natrule_equal(&w, &r->rules[i]);
+			}
+			if (keep)
+				continue;
+			fmt_natrule(&r->rules[i], names_get(&r->names, r->rules[i].ifindex, ib),
+				    text, sizeof(text));
+			snprintf(what, sizeof(what), "nat rule %s removed", text);
+			if ((err = change(r, nl_natrule(r->buf, SLUICE_DELNATRULE, 0, &del), what)))
+				return err;
+		}
+		return 0;
+	}
+	for (unsigned i = 0; i < cfg->nrules; i++) {
+		struct ctl_natrule w = cfg->rules[i];
+		bool have = false;
+
+		w.ifindex = names_find(&r->names, w.port);
+		for (unsigned j = 0; j < r->nrules && !have; j++)
+			have = natrule_equal(&w, &r->rules[j]);
+		if (have || !w.ifindex)
+			continue;
+		snprintf(what, sizeof(what), "nat rule %s added",
+			 fmt_natrule(&w, w.port, text, sizeof(text)));
+		if ((err = change(r, nl_natrule(r->buf, SLUICE_NEWNATRULE,
+						NLM_F_CREATE | NLM_F_EXCL, &w), what)))
+			return err;
+	}
+	return 0;
+}
+
+static int
+natconf_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	return nl_parse_natconf(nlh, arg) ? -1 : 0;
+}
+
+static int
+natconf(struct rec *r)
+{
+	struct ctl_natconf cur;
+	char what[160];
+	bool same = true;
+	int err;
+
+	memset(&cur, 0, sizeof(cur));
+	err = ctl_dump(r->conn, nl_simple(r->buf, SLUICE_GETNATCONF, 0, 0), natconf_cb, &cur);
+	if (err && ctl_lost(err))
+		return err;
+	for (unsigned i = 1; i <= SLUICE_NATC_MAX; i++)
+		same = same && cur.has[i] && cur.v[i] == r->cfg->natconf.v[i];
+	if (!err && same)
+		return 0;
+	snprintf(what, sizeof(what), "nat timeouts udp %u tcp-established %u tcp-transitory %u "
+		 "icmp %u, max-sessions %u set", r->cfg->natconf.v[SLUICE_NATC_TIMEOUT_UDP],
+		 r->cfg->natconf.v[SLUICE_NATC_TIMEOUT_TCP_EST],
+		 r->cfg->natconf.v[SLUICE_NATC_TIMEOUT_TCP_TRANS],
+		 r->cfg->natconf.v[SLUICE_NATC_TIMEOUT_ICMP],
+		 r->cfg->natconf.v[SLUICE_NATC_MAX_SESSIONS]);
+	return change(r, nl_natconf(r->buf, 0, &r->cfg->natconf), what);
+}
+
+int
+reconcile(struct ctl_conn *conn, const struct cfg *cfg, struct rec_result *res)
+{
+	struct rec *r = calloc(1, sizeof(*r));
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	if (!r)
+		return -ENOMEM;
+	r->conn = conn;
+	r->cfg = cfg;
+	r->res = res;
+	(void)((err = ports(r)) || (err = routes(r, false)) || (err = neighbours(r, false)) ||
+	       (err = natrules(r, false)) || (err = addresses(r, false)) ||
+	       (err = addresses(r, true)) || (err = routes(r, true)) || (err = neighbours(r, true)) ||
+	       (err = natrules(r, true)) || (err = natconf(r)));
+	if (err && !ctl_lost(err)) {
+		/* A dump the dataplane refused: say so, count it, carry on next time. */
+		log_line("Error: reading the dataplane's state: %s.", ctl_strerror(0, err));
+		res->failures++;
+		err = 0;
+	}
+	fflush(stderr);
+	free(r->links);
+	free(r->addrs);
+	free(r->routes);
+	free(r->neighs);
+	free(r->rules);
+	free(r->want);
+	free(r);
+	return err;
+}
