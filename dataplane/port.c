@@ -2,7 +2,9 @@
 /* Ports by hot-plug, and the router's IPv4 addresses on them. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_bus.h>
 #include <rte_dev.h>
@@ -15,6 +17,7 @@
 #include "nat.h"
 #include "port.h"
 #include "route.h"
+#include "xsk.h"
 
 #define RX_DESC 1024
 #define TX_DESC 1024
@@ -112,11 +115,52 @@ port_start(struct port *p, const struct rte_ether_addr *mac)
 	return 0;
 }
 
+/* Undo a probe whose start failed. */
+static void
+port_close_dev(uint16_t eth_port)
+{
+	struct rte_eth_dev_info info;
+
+	if (rte_eth_dev_info_get(eth_port, &info) == 0 && info.device != NULL) {
+		rte_eth_dev_close(eth_port);
+		rte_dev_remove(info.device);
+	} else {
+		rte_eth_dev_close(eth_port);
+	}
+}
+
+static int
+port_open(struct port *p, const char *devargs, const struct rte_ether_addr *mac)
+{
+	char full[SLUICE_DEVARGS_MAX + 32], devname[RTE_ETH_NAME_MAX_LEN];
+	int ret;
+
+	devargs_complete(devargs, full, sizeof(full));
+	devargs_name(devargs, devname, sizeof(devname));
+	ret = rte_dev_probe(full);
+	if (ret != 0)
+		return ret < 0 ? ret : -ENODEV;
+	if (rte_eth_dev_get_port_by_name(devname, &p->eth_port) != 0) {
+		rte_eal_hotplug_remove("vdev", devname);
+		return -ENODEV;
+	}
+	ret = port_start(p, mac);
+	if (ret != 0) {
+		port_close_dev(p->eth_port);
+		return ret < 0 ? ret : -EIO;
+	}
+	return 0;
+}
+
+/* AF_XDP sockets each port's creation opened (see xsk.h). */
+static struct xsk_set port_xsk[DP_MAX_PORTS];
+
 int
 port_create(const char *name, const char *devargs, const struct rte_ether_addr *mac,
 	    uint16_t mtu, uint16_t *index)
 {
-	char full[SLUICE_DEVARGS_MAX + 32], devname[RTE_ETH_NAME_MAX_LEN];
+	bool xdp = strncmp(devargs, "net_af_xdp", 10) == 0;
+	struct xsk_set before, after;
 	struct port *p = NULL;
 	int slot = -1, ret;
 
@@ -137,31 +181,33 @@ port_create(const char *name, const char *devargs, const struct rte_ether_addr *
 	if (slot < 0)
 		return -ENOSPC;
 
-	devargs_complete(devargs, full, sizeof(full));
-	devargs_name(devargs, devname, sizeof(devname));
-	ret = rte_dev_probe(full);
-	if (ret != 0)
-		return ret < 0 ? ret : -ENODEV;
-
 	p = &ports[slot];
 	memset(p, 0, sizeof(*p));
-	if (rte_eth_dev_get_port_by_name(devname, &p->eth_port) != 0) {
-		rte_dev_remove(NULL);
-		return -ENODEV;
-	}
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	snprintf(p->devargs, sizeof(p->devargs), "%s", devargs);
 	p->mtu = mtu;
-	ret = port_start(p, mac);
+	if (xdp) {
+		/* libxdp's dispatcher probe fails on some kernels and only adds
+		 * noise: the PMD's own program attached alone is what we want. */
+		setenv("LIBXDP_SKIP_DISPATCHER", "1", 0);
+		xsk_snapshot(&before);
+	}
+	/* The kernel releases an AF_XDP queue asynchronously after close: a
+	 * port re-created at once may find it busy for some milliseconds. */
+	for (int attempt = 0;; attempt++) {
+		ret = port_open(p, devargs, mac);
+		if (ret == 0 || !xdp || attempt >= 5)
+			break;
+		usleep(50 * 1000);
+	}
+	if (xdp) {
+		xsk_snapshot(&after);
+		xsk_new(&before, &after, &port_xsk[slot]);
+	}
 	if (ret != 0) {
-		struct rte_eth_dev_info info;
-
-		if (rte_eth_dev_info_get(p->eth_port, &info) == 0 && info.device != NULL) {
-			rte_eth_dev_close(p->eth_port);
-			rte_dev_remove(info.device);
-		}
+		xsk_close(&port_xsk[slot]);
 		memset(p, 0, sizeof(*p));
-		return ret < 0 ? ret : -EIO;
+		return ret;
 	}
 	p->used = true;
 	p->up = true;
@@ -175,7 +221,6 @@ int
 port_destroy(uint16_t port)
 {
 	struct port *p = &ports[port];
-	struct rte_eth_dev_info info;
 	const struct addr_table *t;
 
 	if (port >= DP_MAX_PORTS || !p->used)
@@ -195,12 +240,10 @@ port_destroy(uint16_t port)
 	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
 
 	rte_eth_dev_stop(p->eth_port);
-	if (rte_eth_dev_info_get(p->eth_port, &info) == 0 && info.device != NULL) {
-		rte_eth_dev_close(p->eth_port);
-		rte_dev_remove(info.device);
-	} else {
-		rte_eth_dev_close(p->eth_port);
-	}
+	port_close_dev(p->eth_port);
+	if (xsk_close(&port_xsk[port]))
+		usleep(100 * 1000);	/* let the kernel free the queue (see above) */
+	port_xsk[port].n = 0;
 	memset(p, 0, sizeof(*p));
 	return 0;
 }
