@@ -82,8 +82,14 @@ tx_enqueue(struct wctx *w, uint16_t port, struct rte_mbuf *m)
 		return;
 	}
 	b = &w->tx[port];
-	if (unlikely(b->n == WCTX_TXBUF))
-		tx_flush_port(w, port);
+	if (unlikely(b->n == WCTX_TXBUF)) {
+		/* The control lcore's wctx must never touch a device queue:
+		 * every queue belongs to one worker. */
+		if (rte_lcore_id() == rte_get_main_lcore())
+			wctx_flush_to_control(w);
+		else
+			tx_flush_port(w, port);
+	}
 	b->m[b->n++] = m;
 }
 
@@ -123,16 +129,22 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 	struct rte_mbuf *ip4[DP_BURST];
 	uint16_t nip4 = 0;
 
-	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
+	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++) {
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+		rte_prefetch0(pkt_meta(pkts[i]));
+	}
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct rte_ether_hdr *eth;
 		uint16_t type;
 
-		if (likely(i + PREFETCH_AHEAD < n))
+		/* The headers, and the private area (its own cache line after
+		 * the mbuf) that in_port is written to. */
+		if (likely(i + PREFETCH_AHEAD < n)) {
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+			rte_prefetch0(pkt_meta(pkts[i + PREFETCH_AHEAD]));
+		}
 
 		pkt_meta(m)->in_port = in_port;
 		pc->rx_packets++;
