@@ -3,18 +3,21 @@
  * The routing table.
  *
  * Workers read one rte_fib (DIR-24-8, 4-byte entries): the entry for an
- * address is an index into nexthops[].  Beside it the control lcore keeps an
- * rte_rib holding every route: a rib node is one prefix, its extension a
- * list of the routes for that prefix, best first (a local or broadcast entry
- * before anything, then by metric).  The FIB carries the best route's next
- * hop for each prefix; nothing else ever reaches the workers.
+ * address is an index into nexthops[].  The control lcore keeps every route
+ * in the rte_rib the FIB is built over (rte_fib_get_rib, with room in each
+ * node for us): a node is one prefix, its extension the list of routes for
+ * that prefix, best first (a local or broadcast entry before anything, then
+ * by metric).  The FIB carries the best route's next hop for each prefix;
+ * nothing else ever reaches the workers.  Sharing the FIB's rib rather than
+ * keeping a second one halves the cache misses of a bulk load: the trie
+ * walk that finds whether a prefix exists is the one the FIB repeats.
  *
  * Next hops are shared: (type, port, gw) is found in a small hash, counted
  * by the routes using it, and its index is reused only after an RCU grace
  * period, because a worker may have read the index from the FIB just before
  * the last route using it went away.
  *
- * Every control-side step of an add is O(log n) or O(32): rib walks, one
+ * Every control-side step of an add is O(log n) or O(32): trie walks, one
  * hash lookup, one FIB write; nothing scans the table.
  */
 #include <errno.h>
@@ -71,6 +74,7 @@ static struct rte_rib *long24;		/* /24s holding longer prefixes (nh: how many) *
 static uint32_t n_long;			/* FIB prefixes longer than /24 */
 static bool long24_lost;		/* long24 ran out of room: assume the worst */
 static bool fib_dirty;			/* a tbl8 group may have been freed */
+static uint64_t gw_gen = 1;		/* bumped when a connected route comes or goes */
 
 static inline bool
 rt_local_table(uint8_t type)
@@ -280,13 +284,17 @@ fib_set(uint32_t dst, uint8_t plen, uint32_t nh, bool new_prefix)
 	return ret;
 }
 
-static void
+static int
 fib_unset(uint32_t dst, uint8_t plen)
 {
+	int ret;
+
 	fib_before_write();
-	if (rte_fib_delete(fib, dst, plen) == 0 && plen > 24)
+	ret = rte_fib_delete(fib, dst, plen);
+	if (ret == 0 && plen > 24)
 		long24_count(dst, -1);
 	fib_after_write(dst, plen);
+	return ret;
 }
 
 /* ------------------------------------------------------------------ */
@@ -318,7 +326,7 @@ rt_is_connected(const struct route *r)
  * gw that has a connected route (on want, unless want is DP_NO_PORT).
  */
 static int
-gw_port(uint32_t gw, uint16_t want)
+gw_port_find(uint32_t gw, uint16_t want)
 {
 	struct rte_rib_node *n = rte_rib_lookup(rib, gw);
 
@@ -331,6 +339,22 @@ gw_port(uint32_t gw, uint16_t want)
 		}
 	}
 	return -ENETUNREACH;
+}
+
+/* A table loaded in bulk names the same few gateways again and again: the
+ * last answer holds until a connected route comes or goes. */
+static int
+gw_port(uint32_t gw, uint16_t want)
+{
+	static struct { uint64_t gen; uint32_t gw; uint16_t want; int port; } c;
+
+	if (c.gen != gw_gen || c.gw != gw || c.want != want) {
+		c.port = gw_port_find(gw, want);
+		c.gen = gw_gen;
+		c.gw = gw;
+		c.want = want;
+	}
+	return c.port;
 }
 
 static uint8_t
@@ -393,26 +417,6 @@ route_check(const struct route *in, struct route *r)
 	return 0;
 }
 
-/* The FIB entry of node n must be its head's next hop. */
-static int
-node_sync_fib(struct rte_rib_node *n, uint32_t old_nh, bool new_prefix)
-{
-	struct rt *head = node_ext(n)->head;
-	uint32_t dst;
-	uint8_t plen;
-
-	rte_rib_get_ip(n, &dst);
-	rte_rib_get_depth(n, &plen);
-	if (head == NULL) {
-		fib_unset(dst, plen);
-		rte_rib_remove(rib, dst, plen);
-		return 0;
-	}
-	if (!new_prefix && head->nh == old_nh)
-		return 0;
-	return fib_set(dst, plen, head->nh, new_prefix);
-}
-
 static void
 list_insert(struct rib_ext *x, struct rt *e)
 {
@@ -430,17 +434,34 @@ counts(const struct route *r, int d)
 	n_total += d;
 	if (!rt_local_table(r->type))
 		n_visible += d;
+	if (rt_is_connected(r))
+		gw_gen++;
+}
+
+/* A prefix nobody routes yet: the FIB makes the rib node, we fill it. */
+static int
+route_add_prefix(struct rt *e)
+{
+	struct rte_rib_node *n;
+	int ret;
+
+	ret = fib_set(e->r.dst, e->r.plen, e->nh, true);
+	if (ret != 0)
+		return ret == -ENOMEM ? -ENOSPC : ret;
+	n = rte_rib_lookup_exact(rib, e->r.dst, e->r.plen);
+	e->next = NULL;
+	node_ext(n)->head = e;
+	return 0;
 }
 
 int
 route_add(const struct route *in, uint16_t nl_flags)
 {
 	struct rte_rib_node *n;
-	struct rib_ext *x;
+	struct rib_ext *x = NULL;
 	struct rt *e, *old = NULL;
 	struct route r;
 	uint32_t old_head_nh = 0;
-	bool new_prefix = false;
 	int nh, ret;
 
 	ret = route_check(in, &r);
@@ -475,12 +496,13 @@ route_add(const struct route *in, uint16_t nl_flags)
 		old->r = r;
 		old->nh = (uint32_t)nh;
 		counts(&r, 1);
-		ret = node_sync_fib(n, old_head_nh, false);
+		if (x->head->nh != old_head_nh)
+			fib_set(r.dst, r.plen, x->head->nh, false);
 		nh_put(prev_nh);
-		return ret;
+		return 0;
 	}
 
-	e = calloc(1, sizeof(*e));
+	e = malloc(sizeof(*e));
 	if (e == NULL) {
 		nh_put((uint32_t)nh);
 		return -ENOMEM;
@@ -488,32 +510,17 @@ route_add(const struct route *in, uint16_t nl_flags)
 	e->r = r;
 	e->nh = (uint32_t)nh;
 	if (n == NULL) {
-		n = rte_rib_insert(rib, r.dst, r.plen);
-		if (n == NULL) {
+		ret = route_add_prefix(e);
+		if (ret != 0) {
 			free(e);
 			nh_put((uint32_t)nh);
-			return -ENOSPC;
+			return ret;
 		}
-		node_ext(n)->head = NULL;
-		new_prefix = true;
-	}
-	x = node_ext(n);
-	list_insert(x, e);
-	ret = node_sync_fib(n, old_head_nh, new_prefix);
-	if (ret != 0) {
-		/* The FIB is out of tbl8 groups: take the route back out. */
-		struct rt **pp = &x->head;
-
-		while (*pp != e)
-			pp = &(*pp)->next;
-		*pp = e->next;
-		if (x->head == NULL)
-			rte_rib_remove(rib, r.dst, r.plen);
-		else
-			node_sync_fib(n, e->nh, false);
-		free(e);
-		nh_put((uint32_t)nh);
-		return ret == -ENOSPC ? -ENOSPC : ret;
+	} else {
+		list_insert(x, e);
+		/* The FIB changes an existing prefix in place: it cannot fail. */
+		if (x->head->nh != old_head_nh)
+			fib_set(r.dst, r.plen, x->head->nh, false);
 	}
 	counts(&r, 1);
 	return 0;
@@ -535,22 +542,27 @@ rt_match(const struct route *e, const struct route *r, const struct route_match 
 	return true;
 }
 
-/* Remove from node n every route for which keep() is false (at most one
- * when once); returns how many went. */
-static unsigned int
+/*
+ * Remove from node n every route gone() picks (the first only, when once).
+ * Returns how many went, or -ENOSPC when the FIB could not drop the prefix
+ * (a delete may need a tbl8 group) and nothing changed.
+ */
+static int
 node_remove(struct rte_rib_node *n, bool (*gone)(const struct route *, const void *),
 	    const void *arg, bool once)
 {
 	struct rib_ext *x = node_ext(n);
-	struct rt **pp = &x->head, *e, *dead = NULL;
-	uint32_t old_head_nh = x->head->nh;
-	unsigned int k = 0;
+	struct rt **pp = &x->head, *e, *dead = NULL, **dead_tail = &dead;
+	uint32_t old_head_nh = x->head->nh, dst;
+	uint8_t plen;
+	int k = 0;
 
 	while ((e = *pp) != NULL) {
 		if (gone(&e->r, arg)) {
 			*pp = e->next;
-			e->next = dead;
-			dead = e;
+			e->next = NULL;
+			*dead_tail = e;
+			dead_tail = &e->next;
 			k++;
 			if (once)
 				break;
@@ -560,7 +572,17 @@ node_remove(struct rte_rib_node *n, bool (*gone)(const struct route *, const voi
 	}
 	if (k == 0)
 		return 0;
-	node_sync_fib(n, old_head_nh, false);
+	rte_rib_get_ip(n, &dst);
+	rte_rib_get_depth(n, &plen);
+	if (x->head == NULL) {
+		if (fib_unset(dst, plen) != 0) {
+			x->head = dead;
+			return -ENOSPC;
+		}
+		/* n went with the prefix. */
+	} else if (x->head->nh != old_head_nh) {
+		fib_set(dst, plen, x->head->nh, false);
+	}
 	while ((e = dead) != NULL) {
 		dead = e->next;
 		counts(&e->r, -1);
@@ -589,13 +611,13 @@ route_del(const struct route *r, const struct route_match *match)
 	static const struct route_match none;
 	struct del_arg a = { r, match != NULL ? match : &none };
 	struct rte_rib_node *n;
+	int ret;
 
 	if (r->plen > 32)
 		return -EINVAL;
 	n = rte_rib_lookup_exact(rib, r->dst & plen_mask(r->plen), r->plen);
-	if (n == NULL || node_remove(n, del_gone, &a, true) == 0)
-		return -ESRCH;
-	return 0;
+	ret = n != NULL ? node_remove(n, del_gone, &a, true) : 0;
+	return ret == 0 ? -ESRCH : ret < 0 ? ret : 0;
 }
 
 static bool
@@ -762,14 +784,15 @@ route_init(uint32_t max_routes)
 		.type = RTE_FIB_DIR24_8,
 		.default_nh = NH_NONE,
 		.max_routes = (int)total,
+		.rib_ext_sz = sizeof(struct rib_ext),
 		.dir24_8 = {
 			.nh_sz = RTE_FIB_DIR24_8_4B,
 			.num_tbl8 = RTE_MIN(RTE_MAX(max_routes / 8, 4096u), 131072u),
 		},
 	};
 	struct rte_rib_conf rc = {
-		.ext_sz = sizeof(struct rib_ext),
-		.max_nodes = (int)(2 * total),
+		.ext_sz = 0,
+		.max_nodes = (int)(2 * RTE_MIN(RTE_MAX(max_routes / 8, 4096u), 131072u)),
 	};
 	struct rte_hash_parameters hp = {
 		.name = "sluice_nh",
@@ -785,9 +808,7 @@ route_init(uint32_t max_routes)
 			total, rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
-	rib = rte_rib_create("sluice_rib", (int)rte_socket_id(), &rc);
-	rc.ext_sz = 0;
-	rc.max_nodes = (int)(2 * fc.dir24_8.num_tbl8);
+	rib = rte_fib_get_rib(fib);
 	long24 = rte_rib_create("sluice_long24", (int)rte_socket_id(), &rc);
 	nh_hash = rte_hash_create(&hp);
 	if (rib == NULL || long24 == NULL || nh_hash == NULL) {
