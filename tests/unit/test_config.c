@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The INI loader: a good file's model, and every error as FILE:LINE. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <cmocka.h>
+
+#include "config.h"
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+static char path[64];
+static char errbuf[8192];
+
+/* Write text to a temporary file, load it; errors go to errbuf. */
+static int
+load(const char *text, struct cfg *c)
+{
+	FILE *ef = fmemopen(errbuf, sizeof(errbuf), "w");
+	int fd, n;
+
+	strcpy(path, "/tmp/sluice-test-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	memset(errbuf, 0, sizeof(errbuf));
+	n = cfg_load(path, c, ef);
+	fclose(ef);
+	unlink(path);
+	return n;
+}
+
+/* The error output must be exactly these lines (FILE: prefix added). */
+static void
+expect_errors(const char *const *lines, unsigned n)
+{
+	char want[8192] = "";
+
+	for (unsigned i = 0; i < n; i++) {
+		strcat(want, path);
+		strcat(want, ":");
+		strcat(want, lines[i]);
+		strcat(want, "\n");
+	}
+	assert_string_equal(errbuf, want);
+}
+
+static const char good[] =
+	"; the issue's example\n"
+	"[dataplane]\n"
+	"socket = /run/sluice/test.sock\n"
+	"\n"
+	"[port lan]\n"
+	"device = net_af_packet0,iface=lan0\n"
+	"address = 192.168.1.1/24          ; repeatable\n"
+	"address = 10.1.0.1/16\n"
+	"mtu = 1500                        ; optional\n"
+	"mac = 02:00:00:00:00:01           ; optional override\n"
+	"\n"
+	"[port wan]\n"
+	"  device = 0000:03:00.0\n"
+	"  address = 203.0.113.2/24\n"
+	"\n"
+	"[routes]\n"
+	"route = default via 203.0.113.1\n"
+	"route = 10.20.0.0/16 via 192.168.1.254 metric 10\n"
+	"route = 10.9.0.0/16 blackhole\n"
+	"route = 172.16.0.0/12 dev lan\n"
+	"\n"
+	"[neighbors]\n"
+	"neigh = 192.168.1.50 lladdr 02:00:00:00:00:50 dev lan\n"
+	"\n"
+	"[nat]\n"
+	"rule = masquerade out wan\n"
+	"rule = dnat in wan proto tcp dport 8080 to 192.168.1.10:80\n"
+	"timeout-udp = 180\n"
+	"max-sessions = 1000000\n";
+
+static void
+test_good(void **state)
+{
+	struct cfg c;
+
+	(void)state;
+	assert_int_equal(load(good, &c), 0);
+	assert_string_equal(errbuf, "");
+	assert_string_equal(c.socket, "/run/sluice/test.sock");
+	assert_int_equal(c.nports, 2);
+	assert_string_equal(c.port[0].name, "lan");
+	assert_string_equal(c.port[0].device, "net_af_packet0,iface=lan0");
+	assert_int_equal(c.port[0].naddr, 2);
+	assert_int_equal(c.port[0].addr[0].addr, IP(192, 168, 1, 1));
+	assert_int_equal(c.port[0].addr[0].len, 24);
+	assert_int_equal(c.port[0].addr[1].addr, IP(10, 1, 0, 1));
+	assert_int_equal(c.port[0].mtu, 1500);
+	assert_true(c.port[0].has_mac);
+	assert_memory_equal(c.port[0].mac, "\x02\0\0\0\0\x01", 6);
+	assert_int_equal(c.port[0].line, 5);
+	assert_string_equal(c.port[1].name, "wan");
+	assert_string_equal(c.port[1].device, "0000:03:00.0");
+	assert_int_equal(c.port[1].mtu, 0);
+	assert_false(c.port[1].has_mac);
+
+	assert_int_equal(c.nroutes, 4);
+	assert_int_equal(c.routes[0].dst_len, 0);
+	assert_int_equal(c.routes[0].gw, IP(203, 0, 113, 1));
+	assert_int_equal(c.routes[0].protocol, SLUICE_RTPROT_CONFIG);
+	assert_int_equal(c.route_line[0], 17);
+	assert_int_equal(c.routes[1].metric, 10);
+	assert_int_equal(c.routes[2].type, RTN_BLACKHOLE);
+	assert_string_equal(c.routes[3].dev, "lan");
+
+	assert_int_equal(c.nneighs, 1);
+	assert_int_equal(c.neighs[0].addr, IP(192, 168, 1, 50));
+	assert_string_equal(c.neighs[0].dev, "lan");
+
+	assert_int_equal(c.nrules, 2);
+	assert_int_equal(c.rules[0].kind, SLUICE_NAT_MASQUERADE);
+	assert_int_equal(c.rules[1].kind, SLUICE_NAT_DNAT);
+	assert_int_equal(c.rules[1].port_min, 80);
+	assert_int_equal(c.natconf.v[SLUICE_NATC_TIMEOUT_UDP], 180);
+	assert_int_equal(c.natconf.v[SLUICE_NATC_MAX_SESSIONS], 1000000);
+	assert_int_equal(c.natconf.v[SLUICE_NATC_TIMEOUT_TCP_EST], SLUICE_NAT_TIMEOUT_TCP_EST_DEFAULT);
+	assert_int_equal(c.natconf.v[SLUICE_NATC_TIMEOUT_ICMP], SLUICE_NAT_TIMEOUT_ICMP_DEFAULT);
+	cfg_free(&c);
+}
+
+/* One bad line in an otherwise good file: exactly one error at its line. */
+static void
+one_error_at(const char *section, const char *line, int at, const char *msg)
+{
+	char text[1024], want[512];
+	const char *lines[1] = { want };
+	struct cfg c;
+	int n;
+
+	snprintf(text, sizeof(text),
+		 "[port lan]\n"
+		 "device = net_null0\n"
+		 "address = 192.168.1.1/24\n"
+		 "%s\n"
+		 "%s\n"
+		 "%s\n", section, line,
+		 strncmp(section, "[port", 5) || !strncmp(line, "device", 6) ? "" : "device = net_null9");
+	snprintf(want, sizeof(want), "%d: %s", at, msg);
+	n = load(text, &c);
+	expect_errors(lines, 1);
+	assert_int_equal(n, 1);
+	cfg_free(&c);
+}
+
+#define one_error(s, l, m) one_error_at(s, l, 5, m)
+
+static void
+test_each_error(void **state)
+{
+	(void)state;
+	one_error("[port wan]", "address = 203.0.113.300/24", "invalid address \"203.0.113.300/24\" (A.B.C.D/N)");
+	one_error("[port wan]", "mtu = 67", "MTU \"67\" out of range (68..9000)");
+	one_error("[port wan]", "mtu = 9001", "MTU \"9001\" out of range (68..9000)");
+	one_error("[port wan]", "mac = 02:00:00:00:00", "invalid MAC address \"02:00:00:00:00\"");
+	one_error("[port wan]", "mac = 01:00:5e:00:00:01", "invalid MAC address \"01:00:5e:00:00:01\"");
+	one_error("[port wan]", "speed = 10", "unknown key \"speed\" in [port wan]");
+	one_error_at("[port lan2]", "device = net_null0", 4, "device \"net_null0\" is already port \"lan\"");
+	one_error("[dataplane]", "sockets = /x", "unknown key \"sockets\" in [dataplane]");
+	one_error("[routes]", "route = 10.0.0.0/8 via 10.1.1.1", "gateway 10.1.1.1 is on no port's network");
+	one_error("[routes]", "route = 10.0.0.0/8 via 192.168.1.9 dev wan", "unknown port \"wan\"");
+	one_error("[routes]", "route = 10.0.0.300/8 via 192.168.1.9", "invalid prefix \"10.0.0.300/8\"");
+	one_error("[routes]", "route = 10.0.0.0/8 via 192.168.1.9 metric many", "invalid metric \"many\"");
+	one_error("[routes]", "routes = 10.0.0.0/8 via 192.168.1.9", "unknown key \"routes\" in [routes] (route = ...)");
+	one_error("[neighbors]", "neigh = 192.168.1.5 lladdr 02:00:00:00:00:5 dev lan", "invalid MAC address \"02:00:00:00:00:5\"");
+	one_error("[neighbors]", "neigh = 192.168.1.5 lladdr 02:00:00:00:00:05 dev wan", "unknown port \"wan\"");
+	one_error("[neighbors]", "neigh = 192.168.1.256 lladdr 02:00:00:00:00:05 dev lan", "invalid address \"192.168.1.256\"");
+	one_error("[nat]", "rule = masquerade out wan", "unknown port \"wan\"");
+	one_error("[nat]", "rule = dnat in lan proto tcp dport 80 to 1.2.3.4:70000", "invalid port in \"1.2.3.4:70000\"");
+	one_error("[nat]", "timeout-udp = 119", "timeout-udp 119 is below the minimum of 120");
+	one_error("[nat]", "timeout-icmp = 0", "timeout-icmp 0 is below the minimum of 1");
+	one_error("[nat]", "timeout-tcp-established = x", "invalid timeout-tcp-established \"x\"");
+	one_error("[nat]", "max-sessions = 0", "max-sessions 0 is below the minimum of 1");
+	one_error("[nat]", "timeout = 5", "unknown key \"timeout\" in [nat]");
+	one_error("[nat]", "rule = masquerade out lan from 10.0.0.1/8", "invalid prefix \"10.0.0.1/8\": host bits set");
+}
+
+static void
+test_duplicate_port_and_sections(void **state)
+{
+	static const char text[] =
+		"[port lan]\n"			/* 1 */
+		"device = net_null0\n"
+		"address = 192.168.1.1/24\n"
+		"[port lan]\n"			/* 4 */
+		"device = net_null1\n"
+		"[port]\n"			/* 6 */
+		"[interfaces]\n"		/* 7 */
+		"foo = bar\n"			/* 8: no second error */
+		"[port wan]\n"			/* 9: no device */
+		"address = 10.0.0.1/8\n"
+		"this is not a key value\n"	/* 11 */
+		"[routes\n";			/* 12 */
+	static const char *const want[] = {
+		"4: duplicate port \"lan\"",
+		"6: [port] needs a name: [port NAME]",
+		"7: unknown section [interfaces]",
+		"9: port \"wan\" has no device",
+		"11: syntax error: expected key = value",
+		"12: syntax error: a section header is [name]",
+	};
+	struct cfg c;
+
+	(void)state;
+	assert_int_equal(load(text, &c), 6);
+	expect_errors(want, 6);
+	cfg_free(&c);
+}
+
+/* Several errors, all reported, in line order even when found in
+ * different passes (the gateway check runs after the whole file). */
+static void
+test_several_errors(void **state)
+{
+	static const char text[] =
+		"[routes]\n"
+		"route = default via 203.0.113.1\n"		/* 2: gw on no network */
+		"route = 10.0.0.0/8 via 192.168.1.254 metric x\n"	/* 3 */
+		"[port lan]\n"
+		"device = net_null0\n"
+		"address = 192.168.1.1/24\n"
+		"mtu = 100000\n"				/* 7 */
+		"mtu = 1500\n"					/* 8: duplicate */
+		"[nat]\n"
+		"timeout-udp = 60\n"				/* 10 */
+		"rule = snat from 10.0.0.0/8 out lan\n";	/* 11 */
+	static const char *const want[] = {
+		"2: gateway 203.0.113.1 is on no port's network",
+		"3: invalid metric \"x\"",
+		"7: MTU \"100000\" out of range (68..9000)",
+		"8: duplicate key \"mtu\" in [port lan]",
+		"10: timeout-udp 60 is below the minimum of 120",
+		"11: snat rule needs \"to\"",
+	};
+	struct cfg c;
+
+	(void)state;
+	assert_int_equal(load(text, &c), 6);
+	expect_errors(want, 6);
+	cfg_free(&c);
+}
+
+static void
+test_missing_file(void **state)
+{
+	char buf[256];
+	FILE *ef = fmemopen(buf, sizeof(buf), "w");
+	struct cfg c;
+
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(cfg_load("/nonexistent/sluice.ini", &c, ef), -1);
+	fclose(ef);
+	assert_string_equal(buf, "/nonexistent/sluice.ini: No such file or directory\n");
+	cfg_free(&c);
+}
+
+/* The example shipped in conf/ is good.  __FILE__ is this file's path as
+ * the compiler saw it: absolute, or relative to the build root that meson
+ * runs tests from. */
+static void
+shipped_path(char *buf, size_t len)
+{
+	const char *tail = strstr(__FILE__, "tests/unit/test_config.c");
+
+	assert_non_null(tail);
+	snprintf(buf, len, "%.*sconf/sluice.ini", (int)(tail - __FILE__), __FILE__);
+}
+
+static void
+test_shipped_example(void **state)
+{
+	char buf[256] = "", file[512];
+	FILE *ef = fmemopen(buf, sizeof(buf), "w");
+	struct cfg c;
+	int n;
+
+	(void)state;
+	shipped_path(file, sizeof(file));
+	n = cfg_load(file, &c, ef);
+	fclose(ef);
+	assert_string_equal(buf, "");
+	assert_int_equal(n, 0);
+	assert_int_equal(c.nports, 2);
+	assert_int_equal(c.nroutes, 2);
+	assert_int_equal(c.nneighs, 1);
+	assert_int_equal(c.nrules, 2);
+	cfg_free(&c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_each_error),
+		cmocka_unit_test(test_duplicate_port_and_sections),
+		cmocka_unit_test(test_several_errors),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_shipped_example),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

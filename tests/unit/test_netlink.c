@@ -1,0 +1,576 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Client messages: encode/decode round trips of every attribute, dump
+ * replies printed as text and JSON, and the pipeline against a fake
+ * server on a socketpair (batching, ack matching, errors by line). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <pthread.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+
+#include "client.h"
+#include "print.h"
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+static char buf[NL_ROOM];
+
+static void
+test_route_roundtrip(void **state)
+{
+	struct ctl_route r = {
+		.dst = IP(10, 20, 0, 0), .dst_len = 16, .type = RTN_UNICAST,
+		.protocol = SLUICE_RTPROT_CLI, .scope = RT_SCOPE_UNIVERSE,
+		.gw = IP(192, 168, 1, 254), .oif = 3, .metric = 10, .has_metric = true,
+	}, back;
+	struct nlmsghdr *nlh = nl_route(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &r);
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	unsigned seen = 0;
+
+	(void)state;
+	assert_int_equal(nlh->nlmsg_type, RTM_NEWROUTE);
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL);
+	assert_int_equal(rtm->rtm_family, AF_INET);
+	assert_int_equal(rtm->rtm_table, RT_TABLE_MAIN);
+	assert_int_equal(rtm->rtm_protocol, RTPROT_STATIC);
+	/* wire form: network order addresses */
+	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
+		switch (mnl_attr_get_type(a)) {
+		case RTA_DST: assert_int_equal(mnl_attr_get_u32(a), htonl(IP(10, 20, 0, 0))); break;
+		case RTA_GATEWAY: assert_int_equal(mnl_attr_get_u32(a), htonl(IP(192, 168, 1, 254))); break;
+		case RTA_OIF: assert_int_equal(mnl_attr_get_u32(a), 3); break;
+		case RTA_PRIORITY: assert_int_equal(mnl_attr_get_u32(a), 10); break;
+		default: fail();
+		}
+		seen |= 1u << mnl_attr_get_type(a);
+	}
+	assert_int_equal(seen, 1u << RTA_DST | 1u << RTA_GATEWAY | 1u << RTA_OIF | 1u << RTA_PRIORITY);
+	assert_int_equal(nl_parse_route(nlh, &back), 0);
+	assert_int_equal(back.dst, r.dst);
+	assert_int_equal(back.dst_len, 16);
+	assert_int_equal(back.gw, r.gw);
+	assert_int_equal(back.oif, 3);
+	assert_int_equal(back.metric, 10);
+	assert_int_equal(back.protocol, RTPROT_STATIC);
+	assert_int_equal(back.type, RTN_UNICAST);
+
+	/* default route: no RTA_DST; no metric given: no RTA_PRIORITY */
+	memset(&r, 0, sizeof(r));
+	r.type = RTN_BLACKHOLE;
+	nlh = nl_route(buf, RTM_NEWROUTE, 0, &r);
+	assert_int_equal(nlh->nlmsg_len, mnl_nlmsg_size(sizeof(struct rtmsg)));
+	assert_int_equal(nl_parse_route(nlh, &back), 0);
+	assert_int_equal(back.type, RTN_BLACKHOLE);
+	assert_false(back.has_metric);
+
+	/* a truncated attribute is refused */
+	nlh = nl_route(buf, RTM_NEWROUTE, 0, &(struct ctl_route){ .dst = 1, .dst_len = 32 });
+	((struct nlattr *)((char *)mnl_nlmsg_get_payload(nlh) + sizeof(struct rtmsg)))->nla_len = 6;
+	assert_int_equal(nl_parse_route(nlh, &back), -1);
+}
+
+static void
+test_neigh_link_addr_roundtrip(void **state)
+{
+	struct ctl_neigh n = { .addr = IP(192, 168, 1, 50), .ifindex = 2, .state = NUD_PERMANENT,
+			       .has_lladdr = true, .lladdr = { 2, 0, 0, 0, 0, 0x50 } }, nb;
+	struct ctl_link l = { .ifindex = 0, .name = "lan", .device = "net_af_packet0,iface=lan0",
+			      .mtu = 9000, .has_mac = true, .mac = { 2, 0, 0, 0, 0, 1 },
+			      .flags = IFF_UP, .change = IFF_UP }, lb;
+	struct ctl_addr ad = { .addr = IP(192, 168, 1, 1), .len = 24, .ifindex = 2 }, ab;
+	struct nlmsghdr *nlh;
+
+	(void)state;
+	nlh = nl_neigh(buf, RTM_NEWNEIGH, NLM_F_CREATE, &n);
+	assert_int_equal(nl_parse_neigh(nlh, &nb), 0);
+	assert_int_equal(nb.addr, n.addr);
+	assert_int_equal(nb.ifindex, 2);
+	assert_int_equal(nb.state, NUD_PERMANENT);
+	assert_true(nb.has_lladdr);
+	assert_memory_equal(nb.lladdr, n.lladdr, 6);
+
+	nlh = nl_link(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &l);
+	assert_int_equal(((struct ifinfomsg *)mnl_nlmsg_get_payload(nlh))->ifi_change, IFF_UP);
+	assert_int_equal(nl_parse_link(nlh, &lb), 0);
+	assert_string_equal(lb.name, "lan");
+	assert_string_equal(lb.device, "net_af_packet0,iface=lan0");
+	assert_int_equal(lb.mtu, 9000);
+	assert_true(lb.has_mac);
+	assert_memory_equal(lb.mac, l.mac, 6);
+	assert_int_equal(lb.flags, IFF_UP);
+
+	nlh = nl_addr(buf, RTM_NEWADDR, 0, &ad);
+	assert_int_equal(nl_parse_addr(nlh, &ab), 0);
+	assert_int_equal(ab.addr, ad.addr);
+	assert_int_equal(ab.len, 24);
+	assert_int_equal(ab.ifindex, 2);
+}
+
+static void
+test_natrule_roundtrip(void **state)
+{
+	struct ctl_natrule rules[] = {
+		{ .kind = SLUICE_NAT_MASQUERADE, .ifindex = 2, .has_src = true,
+		  .src = IP(192, 168, 1, 0), .src_len = 24, .filter = SLUICE_NAT_FILTER_EIF },
+		{ .kind = SLUICE_NAT_SNAT, .ifindex = 2, .has_src = true, .src = IP(10, 0, 0, 0),
+		  .src_len = 8, .addr_min = IP(203, 0, 113, 10), .addr_max = IP(203, 0, 113, 20),
+		  .port_min = 1024, .port_max = 65535 },
+		{ .kind = SLUICE_NAT_DNAT, .ifindex = 2, .proto = IPPROTO_UDP, .dport_min = 5000,
+		  .dport_max = 5010, .addr_min = IP(192, 168, 1, 10), .addr_max = IP(192, 168, 1, 10) },
+	}, back;
+	struct ctl_natconf c = { 0 }, cb;
+	struct nlmsghdr *nlh;
+
+	(void)state;
+	for (unsigned i = 0; i < 3; i++) {
+		nlh = nl_natrule(buf, SLUICE_NEWNATRULE, 0, &rules[i]);
+		assert_int_equal(nl_parse_natrule(nlh, &back), 0);
+		assert_true(natrule_equal(&rules[i], &back));
+		assert_int_equal(back.src_len, rules[i].src_len);
+	}
+	/* delete by id carries only the id */
+	nlh = nl_natrule(buf, SLUICE_DELNATRULE, 0, &(struct ctl_natrule){ .id = 7 });
+	assert_int_equal(nlh->nlmsg_len, mnl_nlmsg_size(sizeof(struct sluicemsg)) + 8);
+	assert_int_equal(nl_parse_natrule(nlh, &back), 0);
+	assert_int_equal(back.id, 7);
+	assert_int_equal(back.kind, 0);
+
+	c.v[SLUICE_NATC_TIMEOUT_UDP] = 180;
+	c.has[SLUICE_NATC_TIMEOUT_UDP] = true;
+	c.v[SLUICE_NATC_MAX_SESSIONS] = 1000;
+	c.has[SLUICE_NATC_MAX_SESSIONS] = true;
+	nlh = nl_natconf(buf, 0, &c);
+	assert_int_equal(nlh->nlmsg_type, SLUICE_SETNATCONF);
+	assert_int_equal(nl_parse_natconf(nlh, &cb), 0);
+	assert_memory_equal(&cb, &c, sizeof(c));
+
+	nlh = nl_simple(buf, SLUICE_GETNATSESS, NLM_F_DUMP, 25);
+	assert_int_equal(mnl_attr_get_u32((struct nlattr *)((char *)mnl_nlmsg_get_payload(nlh) +
+							    sizeof(struct sluicemsg))), 25);
+}
+
+/* Print into memory. */
+static char out[4096];
+static FILE *outf;
+static struct ctl_names names;
+
+static struct printer
+mem_printer(bool json)
+{
+	memset(out, 0, sizeof(out));
+	outf = fmemopen(out, sizeof(out), "w");
+	return (struct printer){ .f = outf, .json = json, .names = &names };
+}
+
+static void
+done(struct printer *p)
+{
+	(void)p;
+	fclose(outf);
+}
+
+/* A route message as the dataplane dumps it. */
+static struct nlmsghdr *
+dp_route(uint32_t dst, uint8_t len, uint32_t gw, uint32_t oif, uint8_t proto, uint8_t scope,
+	 uint8_t type, uint32_t metric, uint32_t prefsrc)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = len;
+	rtm->rtm_protocol = proto;
+	rtm->rtm_scope = scope;
+	rtm->rtm_type = type;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	if (len)
+		mnl_attr_put_u32(nlh, RTA_DST, htonl(dst));
+	if (gw)
+		mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(gw));
+	if (oif)
+		mnl_attr_put_u32(nlh, RTA_OIF, oif);
+	if (metric)
+		mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
+	if (prefsrc)
+		mnl_attr_put_u32(nlh, RTA_PREFSRC, htonl(prefsrc));
+	return nlh;
+}
+
+static void
+test_print_routes(void **state)
+{
+	struct ctl_route r[4];
+	struct printer p;
+
+	(void)state;
+	assert_int_equal(nl_parse_route(dp_route(0, 0, IP(203, 0, 113, 1), 2, RTPROT_BOOT, 0,
+						 RTN_UNICAST, 10, 0), &r[0]), 0);
+	assert_int_equal(nl_parse_route(dp_route(IP(192, 168, 1, 0), 24, 0, 1, RTPROT_KERNEL,
+						 RT_SCOPE_LINK, RTN_UNICAST, 0, IP(192, 168, 1, 1)),
+					&r[1]), 0);
+	assert_int_equal(nl_parse_route(dp_route(IP(10, 9, 0, 0), 16, 0, 0, RTPROT_STATIC, 0,
+						 RTN_BLACKHOLE, 0, 0), &r[2]), 0);
+	assert_int_equal(nl_parse_route(dp_route(IP(198, 51, 100, 7), 32, IP(192, 168, 1, 254), 1,
+						 RTPROT_STATIC, 0, RTN_UNICAST, 0, 0), &r[3]), 0);
+	p = mem_printer(false);
+	pr_begin(&p);
+	for (int i = 0; i < 4; i++)
+		pr_route(&p, &r[i]);
+	pr_end(&p);
+	done(&p);
+	assert_string_equal(out,
+		"default via 203.0.113.1 dev wan proto boot metric 10\n"
+		"192.168.1.0/24 dev lan proto kernel scope link src 192.168.1.1\n"
+		"blackhole 10.9.0.0/16 proto static\n"
+		"198.51.100.7 via 192.168.1.254 dev lan proto static\n");
+	p = mem_printer(true);
+	pr_begin(&p);
+	for (int i = 0; i < 4; i++)
+		pr_route(&p, &r[i]);
+	pr_end(&p);
+	done(&p);
+	assert_string_equal(out,
+		"[{\"type\":\"unicast\",\"dst\":\"default\",\"gateway\":\"203.0.113.1\",\"dev\":\"wan\","
+		"\"protocol\":\"boot\",\"metric\":10,\"flags\":[]},"
+		"{\"type\":\"unicast\",\"dst\":\"192.168.1.0/24\",\"dev\":\"lan\",\"protocol\":\"kernel\","
+		"\"scope\":\"link\",\"prefsrc\":\"192.168.1.1\",\"flags\":[]},"
+		"{\"type\":\"blackhole\",\"dst\":\"10.9.0.0/16\",\"protocol\":\"static\",\"flags\":[]},"
+		"{\"type\":\"unicast\",\"dst\":\"198.51.100.7\",\"gateway\":\"192.168.1.254\","
+		"\"dev\":\"lan\",\"protocol\":\"static\",\"flags\":[]}]\n");
+
+	/* route get */
+	assert_int_equal(nl_parse_route(dp_route(IP(203, 0, 113, 7), 32, IP(203, 0, 113, 1), 2,
+						 RTPROT_BOOT, 0, RTN_UNICAST, 0, IP(203, 0, 113, 2)),
+					&r[0]), 0);
+	p = mem_printer(false);
+	pr_route_get(&p, &r[0], IP(203, 0, 113, 7));
+	done(&p);
+	assert_string_equal(out, "203.0.113.7 via 203.0.113.1 dev wan src 203.0.113.2\n");
+}
+
+static void
+test_print_link_neigh(void **state)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	struct rtnl_link_stats64 st = { .rx_packets = 5, .rx_bytes = 500, .tx_packets = 6,
+					.tx_bytes = 600, .rx_dropped = 1, .tx_errors = 2 };
+	struct ctl_link l;
+	struct ctl_neigh n;
+	struct ctl_addr a = { .addr = IP(192, 168, 1, 1), .len = 24, .ifindex = 1 };
+	struct printer p;
+
+	(void)state;
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifi->ifi_index = 1;
+	ifi->ifi_flags = IFF_UP | IFF_LOWER_UP;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, "lan");
+	mnl_attr_put_u32(nlh, IFLA_MTU, 1500);
+	mnl_attr_put(nlh, IFLA_ADDRESS, 6, "\x02\0\0\0\0\x01");
+	mnl_attr_put_u8(nlh, IFLA_OPERSTATE, IF_OPER_UP);
+	mnl_attr_put(nlh, IFLA_STATS64, sizeof(st), &st);
+	mnl_attr_put_strz(nlh, IFLA_PARENT_DEV_NAME, "net_null0");
+	assert_int_equal(nl_parse_link(nlh, &l), 0);
+	p = mem_printer(false);
+	pr_link(&p, &l);
+	done(&p);
+	assert_string_equal(out,
+		"1: lan: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP\n"
+		"    link/ether 02:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff parentdev net_null0\n"
+		"    RX: bytes 500 packets 5 errors 0 dropped 1\n"
+		"    TX: bytes 600 packets 6 errors 2 dropped 0\n");
+	p = mem_printer(true);
+	pr_begin(&p);
+	pr_link(&p, &l);
+	pr_end(&p);
+	done(&p);
+	assert_string_equal(out,
+		"[{\"ifindex\":1,\"ifname\":\"lan\",\"flags\":[\"BROADCAST\",\"MULTICAST\",\"UP\","
+		"\"LOWER_UP\"],\"mtu\":1500,\"operstate\":\"UP\",\"link_type\":\"ether\","
+		"\"address\":\"02:00:00:00:00:01\",\"broadcast\":\"ff:ff:ff:ff:ff:ff\","
+		"\"parentdev\":\"net_null0\",\"stats64\":{\"rx\":{\"bytes\":500,\"packets\":5,"
+		"\"errors\":0,\"dropped\":1},\"tx\":{\"bytes\":600,\"packets\":6,\"errors\":2,"
+		"\"dropped\":0}}}]\n");
+	p = mem_printer(true);
+	pr_begin(&p);
+	pr_link_addrs(&p, &l, &a, 1);
+	pr_end(&p);
+	done(&p);
+	assert_non_null(strstr(out, ",\"addr_info\":[{\"family\":\"inet\",\"local\":\"192.168.1.1\","
+				    "\"prefixlen\":24,\"scope\":\"global\",\"label\":\"lan\"}]}]\n"));
+
+	nlh = nl_neigh(buf, RTM_NEWNEIGH, 0, &(struct ctl_neigh){
+		.addr = IP(192, 168, 1, 50), .ifindex = 1, .state = NUD_REACHABLE,
+		.has_lladdr = true, .lladdr = { 2, 0, 0, 0, 0, 0x50 } });
+	assert_int_equal(nl_parse_neigh(nlh, &n), 0);
+	p = mem_printer(false);
+	pr_neigh(&p, &n);
+	done(&p);
+	assert_string_equal(out, "192.168.1.50 dev lan lladdr 02:00:00:00:00:50 REACHABLE\n");
+	p = mem_printer(true);
+	pr_begin(&p);
+	pr_neigh(&p, &n);
+	pr_end(&p);
+	done(&p);
+	assert_string_equal(out, "[{\"dst\":\"192.168.1.50\",\"dev\":\"lan\","
+			    "\"lladdr\":\"02:00:00:00:00:50\",\"state\":[\"REACHABLE\"]}]\n");
+}
+
+static void
+test_print_nat_stats(void **state)
+{
+	struct ctl_natrule r = { .id = 3, .kind = SLUICE_NAT_DNAT, .ifindex = 2,
+				 .proto = IPPROTO_TCP, .dport_min = 8080, .dport_max = 8080,
+				 .addr_min = IP(192, 168, 1, 10), .addr_max = IP(192, 168, 1, 10),
+				 .port_min = 80, .port_max = 80 };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct ctl_natsess s;
+	struct printer p;
+
+	(void)state;
+	p = mem_printer(false);
+	pr_natrule(&p, &r);
+	done(&p);
+	assert_string_equal(out, "3: dnat in wan proto tcp dport 8080 to 192.168.1.10:80\n");
+	p = mem_printer(true);
+	pr_begin(&p);
+	pr_natrule(&p, &r);
+	pr_end(&p);
+	done(&p);
+	assert_string_equal(out, "[{\"id\":3,\"kind\":\"dnat\",\"in\":\"wan\",\"proto\":\"tcp\","
+			    "\"dport_min\":8080,\"dport_max\":8080,\"to_addr\":\"192.168.1.10\","
+			    "\"to_port\":80,\"filter\":\"address-port-dependent\","
+			    "\"rule\":\"dnat in wan proto tcp dport 8080 to 192.168.1.10:80\"}]\n");
+
+	nlh = nl_simple(buf, SLUICE_GETNATSESS, 0, 0);
+	mnl_attr_put_u8(nlh, SLUICE_NATS_PROTO, IPPROTO_TCP);
+	mnl_attr_put_u32(nlh, SLUICE_NATS_IN_ADDR, htonl(IP(192, 168, 1, 10)));
+	mnl_attr_put_u16(nlh, SLUICE_NATS_IN_PORT, 40000);
+	mnl_attr_put_u32(nlh, SLUICE_NATS_OUT_ADDR, htonl(IP(203, 0, 113, 2)));
+	mnl_attr_put_u16(nlh, SLUICE_NATS_OUT_PORT, 40001);
+	mnl_attr_put_u32(nlh, SLUICE_NATS_REM_ADDR, htonl(IP(198, 51, 100, 7)));
+	mnl_attr_put_u16(nlh, SLUICE_NATS_REM_PORT, 80);
+	mnl_attr_put_u8(nlh, SLUICE_NATS_STATE, SLUICE_NAT_STATE_ESTABLISHED);
+	mnl_attr_put_u32(nlh, SLUICE_NATS_IDLE, 3);
+	mnl_attr_put_u64(nlh, SLUICE_NATS_PACKETS, 12);
+	assert_int_equal(nl_parse_natsess(nlh, &s), 0);
+	p = mem_printer(false);
+	pr_natsess(&p, &s);
+	done(&p);
+	assert_string_equal(out, "tcp inside 192.168.1.10:40000 outside 203.0.113.2:40001 "
+			    "remote 198.51.100.7:80 state established idle 3 packets 12\n");
+	p = mem_printer(true);
+	pr_begin(&p);
+	pr_natsess(&p, &s);
+	pr_end(&p);
+	done(&p);
+	assert_string_equal(out, "[{\"protocol\":\"tcp\",\"inside_addr\":\"192.168.1.10\","
+			    "\"inside_port\":40000,\"outside_addr\":\"203.0.113.2\",\"outside_port\":40001,"
+			    "\"remote_addr\":\"198.51.100.7\",\"remote_port\":80,\"state\":\"established\","
+			    "\"idle\":3,\"packets\":12}]\n");
+
+	nlh = nl_simple(buf, SLUICE_GETSTATS, 0, 0);
+	nest = mnl_attr_nest_start(nlh, SLUICE_STATSA_DROP);
+	mnl_attr_put_strz(nlh, SLUICE_STATSA_NAME, "no_route");
+	mnl_attr_put_u64(nlh, SLUICE_STATSA_VALUE, 12);
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, SLUICE_STATSA_POOL);
+	mnl_attr_put_strz(nlh, SLUICE_STATSA_NAME, "mbufs_in_use");
+	mnl_attr_put_u64(nlh, SLUICE_STATSA_VALUE, 512);
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, SLUICE_STATSA_NAT);
+	mnl_attr_put_strz(nlh, SLUICE_STATSA_NAME, "sessions_created");
+	mnl_attr_put_u64(nlh, SLUICE_STATSA_VALUE, 5);
+	mnl_attr_nest_end(nlh, nest);
+	p = mem_printer(true);
+	pr_stats_begin(&p);
+	assert_int_equal(nl_parse_stats(nlh, (nl_stat_fn)pr_stat, &p), 0);
+	pr_stats_end(&p);
+	done(&p);
+	assert_string_equal(out, "{\"drops\":{\"no_route\":12},\"nat\":{\"sessions_created\":5},"
+			    "\"pool\":{\"mbufs_in_use\":512}}\n");
+}
+
+/* ---- the pipeline against a fake server ---- */
+
+struct fake {
+	int fd;
+	unsigned dgrams, msgs, acks;
+	uint32_t fail_dst;	/* NEWROUTE for this dst answers EEXIST */
+};
+
+static void
+answer(int fd, const struct nlmsghdr *req, int err)
+{
+	char b[64];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(b);
+	struct nlmsgerr *e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_seq = req->nlmsg_seq;
+	e->error = err;
+	e->msg = *req;
+	assert_int_equal(send(fd, b, nlh->nlmsg_len, 0), (ssize_t)nlh->nlmsg_len);
+}
+
+static void *
+fake_server(void *arg)
+{
+	struct fake *f = arg;
+	char *b = malloc(SLUICE_MSG_MAX);
+	ssize_t n;
+
+	while ((n = recv(f->fd, b, SLUICE_MSG_MAX, 0)) > 0) {
+		int len = (int)n;
+		const struct nlmsghdr *nlh;
+
+		f->dgrams++;
+		for (nlh = (void *)b; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			struct ctl_route r;
+
+			f->msgs++;
+			if (nl_parse_route(nlh, &r) == 0 && r.dst == f->fail_dst)
+				answer(f->fd, nlh, -EEXIST);
+			else if (nlh->nlmsg_flags & NLM_F_ACK) {
+				f->acks++;
+				answer(f->fd, nlh, 0);
+			}
+		}
+	}
+	free(b);
+	close(f->fd);
+	return NULL;
+}
+
+static uint32_t failed_tags[8];
+static uint16_t failed_types[8];
+static unsigned nfailed;
+
+static void
+on_err(void *arg, uint32_t tag, uint16_t type, int err)
+{
+	(void)arg;
+	assert_int_equal(err, -EEXIST);
+	if (nfailed < 8) {
+		failed_types[nfailed] = type;
+		failed_tags[nfailed] = tag;
+	}
+	nfailed++;
+}
+
+static void
+test_pipeline(void **state)
+{
+	enum { N = 200000 };
+	int sv[2];
+	pthread_t th;
+	struct fake f = { .fail_dst = IP(10, 1, 0, 0) };	/* line 257 */
+	struct ctl_conn c = { .seq = 1000 };
+	struct ctl_pipe *p = malloc(sizeof(*p));
+
+	(void)state;
+	nfailed = 0;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	f.fd = sv[1];
+	c.fd = sv[0];
+	c.rbuf = malloc(SLUICE_MSG_MAX);
+	assert_int_equal(pthread_create(&th, NULL, fake_server, &f), 0);
+	assert_int_equal(ctl_pipe_init(p, &c, on_err, NULL), 0);
+	for (uint32_t i = 0; i < N; i++) {
+		struct ctl_route r = { .dst = IP(10, 0, 0, 0) + (i << 8), .dst_len = 24,
+				       .type = RTN_UNICAST, .gw = IP(192, 168, 1, 254) };
+		void *room = ctl_pipe_room(p);
+
+		assert_non_null(room);
+		ctl_pipe_commit(p, nl_route(room, RTM_NEWROUTE, NLM_F_CREATE, &r), i + 1);
+	}
+	assert_int_equal(ctl_pipe_wait(p), 0);
+	assert_int_equal(p->inflight_msgs, 0);
+	assert_int_equal(p->errors, 1);
+	assert_int_equal(nfailed, 1);
+	assert_int_equal(failed_tags[0], 257);
+	ctl_pipe_free(p);
+	free(p);
+	close(sv[0]);
+	pthread_join(th, NULL);
+	assert_int_equal(f.msgs, N);
+	/* packed: one ack per datagram, far fewer datagrams than messages */
+	assert_int_equal(f.acks, f.dgrams);
+	assert_true(f.dgrams < N / 500);
+	free(c.rbuf);
+}
+
+static void
+test_pipeline_errors_by_tag(void **state)
+{
+	int sv[2];
+	pthread_t th;
+	struct fake f = { .fail_dst = IP(10, 0, 5, 0) };
+	struct ctl_conn c = { .seq = 0xfffffff0u };	/* seq wraps during the run */
+	struct ctl_pipe *p = malloc(sizeof(*p));
+
+	(void)state;
+	nfailed = 0;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	f.fd = sv[1];
+	c.fd = sv[0];
+	c.rbuf = malloc(SLUICE_MSG_MAX);
+	assert_int_equal(pthread_create(&th, NULL, fake_server, &f), 0);
+	assert_int_equal(ctl_pipe_init(p, &c, on_err, NULL), 0);
+	for (uint32_t i = 0; i < 100; i++) {
+		struct ctl_route r = { .dst = IP(10, 0, 0, 0) + ((i % 10) << 8), .dst_len = 24,
+				       .type = RTN_UNICAST, .gw = IP(192, 168, 1, 254) };
+
+		ctl_pipe_commit(p, nl_route(ctl_pipe_room(p), RTM_NEWROUTE, 0, &r), 1000 + i);
+	}
+	assert_int_equal(ctl_pipe_wait(p), 0);
+	/* lines 1005, 1015, ... 1095 carried 10.0.5.0/24 */
+	assert_int_equal(nfailed, 10);
+	for (unsigned i = 0; i < 8; i++) {
+		assert_int_equal(failed_tags[i], 1005 + 10 * i);
+		assert_int_equal(failed_types[i], RTM_NEWROUTE);
+	}
+	/* the server going away is reported, not waited for */
+	shutdown(sv[0], SHUT_WR);
+	pthread_join(th, NULL);
+	ctl_pipe_commit(p, nl_route(ctl_pipe_room(p), RTM_NEWROUTE, 0,
+				    &(struct ctl_route){ .type = RTN_BLACKHOLE }), 1);
+	assert_true(ctl_pipe_wait(p) < 0);
+	assert_true(ctl_lost(p->fatal));
+	ctl_pipe_free(p);
+	free(p);
+	close(sv[0]);
+	free(c.rbuf);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_route_roundtrip),
+		cmocka_unit_test(test_neigh_link_addr_roundtrip),
+		cmocka_unit_test(test_natrule_roundtrip),
+		cmocka_unit_test(test_print_routes),
+		cmocka_unit_test(test_print_link_neigh),
+		cmocka_unit_test(test_print_nat_stats),
+		cmocka_unit_test(test_pipeline),
+		cmocka_unit_test(test_pipeline_errors_by_tag),
+	};
+
+	names_add(&names, 1, "lan");
+	names_add(&names, 2, "wan");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
