@@ -1,10 +1,516 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* STUB: to be written. */
-#include "nat.h"
+/*
+ * NAT44 hooks: the per-packet part of the NAT.
+ *
+ * Design (the concurrency choices, and why):
+ *
+ * - One session = one 64-byte line (struct nat_sess) holding the forward
+ *   tuple as first seen (o) and as translated (x).  The reverse direction
+ *   arrives as x reversed and leaves as o reversed, so masquerade, snat,
+ *   dnat, endpoint-independent inbound and hairpin (both ends rewritten)
+ *   are one mechanism.  Prerouting rewrites destinations (so the route
+ *   lookup sees the inside host), postrouting rewrites sources (so ICMP
+ *   errors the router makes about the packet still go to the real sender).
+ *
+ * - One rte_hash (RW_CONCURRENCY_LF, RCU QSBR on dp.qsbr in defer-queue
+ *   mode) with 8-byte keys: a digest of each direction's tuple -> session |
+ *   direction, and the endpoint-independent mappings (inside endpoint ->
+ *   outside endpoint and back, reference-counted in the key's data word).
+ *   A packet of an established flow costs one lock-free lookup in
+ *   prerouting; the session and direction ride to postrouting in an mbuf
+ *   dynamic field (checked against the packet there), so postrouting does
+ *   no lookup at all.
+ *
+ * - Writers: a new flow's first packet arrives on some worker, so workers
+ *   must add sessions.  rte_hash's LF mode allows one writer at a time; we
+ *   serialise every writer (workers adding, the control lcore expiring)
+ *   with nat_lock, a spinlock taken only to make a session.  The lock also
+ *   makes "look up, choose a free outside port, insert" atomic, which is
+ *   what guarantees one live mapping per outside tuple and that two workers
+ *   seeing the two directions' first packets make one session.  Lookups
+ *   never take it.
+ *
+ * - Per-packet writes: pkts[d] and tcp[d] are written only by the worker
+ *   that receives direction d (RSS keeps a direction on one queue), with
+ *   plain stores; last is a plain store of the clock done only when the
+ *   second changed.  No atomic read-modify-write on the fast path; at most
+ *   the two workers of a flow's two directions share its line.  Counters
+ *   are per lcore.
+ *
+ * - Expiry: the control lcore walks the session array in slices from
+ *   nat_timer, deletes expired keys under nat_lock, waits for an RCU grace
+ *   period, then recycles the session slots (the hash recycles its own key
+ *   slots through its defer queue).
+ *
+ * - Fragments: reassembled per lcore (rte_ip_frag) in prerouting when they
+ *   concern the NAT, translated whole and sent with ip4_output.
+ *
+ * Memory: 64 B per session + 2 hash entries of 28 B (16 B key slot, 8 B
+ * bucket slot, 4 B free-ring slot) = 120 B; an inside endpoint's mapping,
+ * shared by all its sessions, is 2 more entries (56 B) and nothing else.
+ * The hash is sized for 4 entries per session (every session with its own
+ * mapping), so the table reserves 180 B per max-sessions slot.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_icmp.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_random.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
+
+#include "nat_int.h"
+
 volatile bool nat_enabled;
-int nat_init(void) { return 0; }
-enum nat_verdict nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port) { (void)w; (void)m; (void)in_port; return NAT_PASS; }
-enum nat_verdict nat_postrouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_port) { (void)w; (void)m; (void)in_port; (void)out_port; return NAT_PASS; }
-void nat_timer(uint64_t now) { (void)now; }
-void nat_flush_port(uint16_t port) { (void)port; }
-unsigned int nat_counters(const char **names, uint64_t *values, unsigned int max) { (void)names; (void)values; (void)max; return 0; }
+volatile uint64_t nat_now;
+volatile uint32_t nat_now_s;
+struct nat_lcore nat_lc[RTE_MAX_LCORE];
+int nat_stash_off = -1;
+uint64_t nat_seed;
+
+static inline uint64_t *
+stash(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, nat_stash_off, uint64_t *);
+}
+
+int
+nat_parse_l4(struct nat_pkt *p, void *l4, uint32_t len, bool quoted)
+{
+	const struct rte_ipv4_hdr *ip = p->ip;
+
+	p->t.src = ip->src_addr;
+	p->t.dst = ip->dst_addr;
+	p->proto = ip->next_proto_id;
+	p->ck = p->spf = p->dpf = NULL;
+	p->ck_pseudo = p->udp = false;
+	p->tcp_flags = 0;
+	switch (p->proto) {
+	case IPPROTO_TCP: {
+		struct rte_tcp_hdr *tcp = l4;
+
+		if (len < (quoted ? 8 : sizeof(*tcp)))
+			return -1;
+		p->spf = &tcp->src_port;
+		p->dpf = &tcp->dst_port;
+		if (len >= offsetof(struct rte_tcp_hdr, cksum) + 2)
+			p->ck = &tcp->cksum;
+		p->ck_pseudo = true;
+		p->tcp_flags = tcp->tcp_flags;
+		break;
+	}
+	case IPPROTO_UDP: {
+		struct rte_udp_hdr *udp = l4;
+
+		if (len < sizeof(*udp))
+			return -1;
+		p->spf = &udp->src_port;
+		p->dpf = &udp->dst_port;
+		p->ck = &udp->dgram_cksum;
+		p->ck_pseudo = p->udp = true;
+		break;
+	}
+	case IPPROTO_ICMP: {
+		struct rte_icmp_hdr *icmp = l4;
+
+		if (len < sizeof(*icmp))
+			return -1;
+		p->ck = &icmp->icmp_cksum;
+		if (icmp->icmp_type == RTE_IP_ICMP_ECHO_REQUEST && icmp->icmp_code == 0) {
+			p->spf = &icmp->icmp_ident;
+			p->t.sp = icmp->icmp_ident;
+			p->t.dp = 0;
+			return 0;
+		}
+		if (icmp->icmp_type == RTE_IP_ICMP_ECHO_REPLY && icmp->icmp_code == 0) {
+			p->dpf = &icmp->icmp_ident;
+			p->t.sp = 0;
+			p->t.dp = icmp->icmp_ident;
+			return 0;
+		}
+		return -1;
+	}
+	default:
+		return -1;
+	}
+	p->t.sp = *p->spf;
+	p->t.dp = *p->dpf;
+	return 0;
+}
+
+/* Checksum words of the L4 header for a change o -> n of a word that it
+ * covers (the port) or, with the pseudo-header, of an address. */
+static inline bool
+l4_ck_live(const struct nat_pkt *p)
+{
+	/* RFC 768: a UDP checksum of zero means none, and stays so. */
+	return p->ck != NULL && !(p->udp && *p->ck == 0);
+}
+
+static inline void
+l4_ck_done(struct nat_pkt *p)
+{
+	if (p->udp && p->ck != NULL && *p->ck == 0)
+		*p->ck = 0xffff;	/* computed zero is sent as all ones */
+}
+
+static inline void
+rewrite_addr(struct nat_pkt *p, rte_be32_t *field, uint32_t addr)
+{
+	ck_upd32(&p->ip->hdr_checksum, *field, addr);
+	if (p->ck_pseudo && l4_ck_live(p))
+		ck_upd32(p->ck, *field, addr);
+	*field = addr;
+}
+
+void
+nat_rewrite_dst(struct nat_pkt *p, uint32_t addr, uint16_t port)
+{
+	bool live = l4_ck_live(p);
+
+	if (addr != p->t.dst) {
+		rewrite_addr(p, &p->ip->dst_addr, addr);
+		p->t.dst = addr;
+	}
+	if (port != p->t.dp && p->dpf != NULL) {
+		if (live)
+			ck_upd16(p->ck, *p->dpf, port);
+		*p->dpf = port;
+		p->t.dp = port;
+	}
+	if (live)
+		l4_ck_done(p);
+}
+
+void
+nat_rewrite_src(struct nat_pkt *p, uint32_t addr, uint16_t port)
+{
+	bool live = l4_ck_live(p);
+
+	if (addr != p->t.src) {
+		rewrite_addr(p, &p->ip->src_addr, addr);
+		p->t.src = addr;
+	}
+	if (port != p->t.sp && p->spf != NULL) {
+		if (live)
+			ck_upd16(p->ck, *p->spf, port);
+		*p->spf = port;
+		p->t.sp = port;
+	}
+	if (live)
+		l4_ck_done(p);
+}
+
+static inline int
+parse(struct rte_mbuf *m, struct nat_pkt *p)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint32_t hl = rte_ipv4_hdr_len(ip);
+
+	p->ip = ip;
+	if (unlikely(rte_pktmbuf_data_len(m) < hl)) {
+		p->proto = 0;
+		return -1;
+	}
+	return nat_parse_l4(p, (uint8_t *)ip + hl, rte_pktmbuf_data_len(m) - hl, false);
+}
+
+/* A packet of direction d of s: counters, TCP state, idle time. */
+static inline void
+sess_hit(struct nat_sess *s, unsigned int d, const struct nat_pkt *p)
+{
+	s->pkts[d]++;
+	if (p->proto == IPPROTO_TCP) {
+		uint8_t f = 0;
+
+		if (p->tcp_flags & RTE_TCP_SYN_FLAG)
+			f |= NT_SYN;
+		if (p->tcp_flags & RTE_TCP_FIN_FLAG)
+			f |= NT_FIN;
+		if (p->tcp_flags & RTE_TCP_RST_FLAG)
+			f |= NT_RST;
+		if (p->tcp_flags & RTE_TCP_ACK_FLAG)
+			f |= NT_ACK;
+		if (unlikely((s->tcp[d] | f) != s->tcp[d])) {
+			/* A new SYN on a closed tuple starts a new connection. */
+			if (f == NT_SYN && ((s->tcp[0] | s->tcp[1]) & (NT_FIN | NT_RST)))
+				s->tcp[0] = s->tcp[1] = 0;
+			s->tcp[d] |= f;
+		}
+	} else if (p->proto == IPPROTO_UDP && !(s->flags & (NS_REFRESH0 << d))) {
+		return;		/* RFC 4787 REQ-6: outbound refreshes */
+	}
+	if (s->last != nat_now_s)
+		s->last = nat_now_s;
+}
+
+static inline enum nat_verdict
+pre_hit(struct rte_mbuf *m, struct nat_pkt *p, struct nat_sess *s, unsigned int d)
+{
+	struct nat_tuple n = sess_new_tuple(s, d);
+
+	sess_hit(s, d, p);
+	if (n.dst != p->t.dst || n.dp != p->t.dp)
+		nat_rewrite_dst(p, n.dst, n.dp);
+	*stash(m) = (uintptr_t)s | d;
+	return NAT_PASS;
+}
+
+/* No session: a dnat rule, or an endpoint-independent mapping, may make
+ * one; otherwise the packet goes on untouched (local delivery). */
+static enum nat_verdict
+pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_pkt *p)
+{
+	const struct addr_table *at = addrs_get();
+	const struct nat_ruleset *rs = nat_rules_get();
+	uint32_t dst = rte_be_to_cpu_32(p->t.dst);
+	struct nat_sess_req q = { .o = p->t, .proto = p->proto };
+	const struct nat_rule *r;
+	struct nat_sess *s;
+	unsigned int d;
+	void *data;
+	uint64_t key;
+
+	if (p->proto == IPPROTO_ICMP || !nat_rule_dst_ours(rs, at, dst))
+		return NAT_PASS;
+	r = nat_rule_dnat(rs, at, p->proto, dst, rte_be_to_cpu_16(p->t.dp));
+	if (r != NULL) {
+		uint16_t dp = rte_be_to_cpu_16(p->t.dp);
+
+		if (r->s.port_min != 0)
+			dp = (uint16_t)(r->s.port_min + (dp - r->s.dport_min));
+		q.x = (struct nat_tuple){ .src = p->t.src, .sp = p->t.sp,
+					  .dst = rte_cpu_to_be_32(r->s.addr_min),
+					  .dp = rte_cpu_to_be_16(dp) };
+		q.flags = NS_REFRESH1;
+		q.r = r;
+		if (in_port != r->s.port) {
+			/* Hairpin: the inside client is also seen from the
+			 * public address, so that replies come back here. */
+			q.x.src = 0;
+			q.x.sp = 0;
+			q.flags |= NS_MAP_SRC | NS_REFRESH0;
+			q.map_rule = r;
+			q.map_addr = dst;
+		}
+	} else {
+		key = map_key(MK_OUT, p->proto, p->t.dst, p->t.dp);
+		if (rte_hash_lookup_data(t->h, &key, &data) < 0)
+			return NAT_PASS;
+		r = nat_rule_by_id(rs, map_data_low((uintptr_t)data));
+		/* RFC 4787 REQ-8: address-and-port-dependent filtering lets
+		 * in only what matched a session above. */
+		if (r == NULL || r->s.filter != SLUICE_NAT_FILTER_EIF)
+			return NAT_PASS;
+		q.x = (struct nat_tuple){ .src = p->t.src, .sp = p->t.sp,
+					  .dst = map_data_addr((uintptr_t)data),
+					  .dp = map_data_port((uintptr_t)data) };
+		q.flags = NS_MAP_DST | NS_REFRESH1;
+		q.dst_map = (uintptr_t)data;
+		q.r = r;
+		if (in_port != r->s.port) {
+			q.x.src = 0;
+			q.x.sp = 0;
+			q.flags |= NS_MAP_SRC | NS_REFRESH0;
+			q.map_rule = r;
+		}
+	}
+	s = nat_sess_create(t, &q, &d);
+	if (s == NULL) {
+		dp_drop(m, DROP_NAT);
+		return NAT_DROP;
+	}
+	return pre_hit(m, p, s, d);
+}
+
+enum nat_verdict
+nat_pre_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
+{
+	struct nat_tables *t = nat_tables();
+	struct nat_pkt p;
+	struct nat_sess *s;
+	unsigned int d;
+
+	(void)w;
+	*stash(m) = 0;
+	if (unlikely(parse(m, &p) != 0)) {
+		if (p.proto == IPPROTO_ICMP && nat_is_icmp_error(p.ip, m))
+			return nat_icmp_pre(m, t);
+		return NAT_PASS;
+	}
+	s = sess_lookup(t, &p.t, p.proto, &d);
+	if (likely(s != NULL))
+		return pre_hit(m, &p, s, d);
+	return pre_new(m, in_port, t, &p);
+}
+
+enum nat_verdict
+nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+
+	nat_frag_tick();
+	if (unlikely(rte_ipv4_frag_pkt_is_fragmented(ip)))
+		return nat_frag_in(w, m, in_port);
+	return nat_pre_one(w, m, in_port);
+}
+
+/* The stashed session, if prerouting left one that still names m. */
+static inline struct nat_sess *
+stash_get(struct rte_mbuf *m, const struct nat_tables *t, uint64_t *st)
+{
+	struct nat_sess *s;
+
+	*st = *stash(m);
+	s = (struct nat_sess *)(uintptr_t)(*st & ~(uint64_t)(RTE_CACHE_LINE_SIZE - 1));
+	/* A stale value (NAT enabled between the hooks, tables rebuilt) must
+	 * not be followed outside the live array. */
+	if (s == NULL || s < t->sess || s >= t->sess + t->max)
+		return NULL;
+	return s;
+}
+
+static enum nat_verdict
+post_new(struct rte_mbuf *m, uint16_t out_port, struct nat_tables *t, struct nat_pkt *p)
+{
+	const struct nat_ruleset *rs = nat_rules_get();
+	uint32_t src = rte_be_to_cpu_32(p->t.src);
+	const struct nat_rule *r;
+	struct nat_sess_req q = { .o = p->t, .proto = p->proto };
+	struct nat_sess *s;
+	struct nat_tuple n;
+	unsigned int d;
+
+	/* Only a query starts an ICMP session; replies and the router's
+	 * own traffic go as they are. */
+	if (p->proto == IPPROTO_ICMP && p->t.dp != 0)
+		return NAT_PASS;
+	r = nat_rule_snat(rs, out_port, src);
+	if (r == NULL || addr_is_local(addrs_get(), src))
+		return NAT_PASS;
+	q.x = (struct nat_tuple){ .dst = p->t.dst, .dp = p->t.dp };
+	q.flags = NS_OUTBOUND | NS_MAP_SRC | NS_REFRESH0;
+	q.r = q.map_rule = r;
+	s = nat_sess_create(t, &q, &d);
+	if (s == NULL) {
+		dp_drop(m, DROP_NAT);
+		return NAT_DROP;
+	}
+	sess_hit(s, d, p);
+	n = sess_new_tuple(s, d);
+	if (n.dst != p->t.dst || n.dp != p->t.dp)
+		nat_rewrite_dst(p, n.dst, n.dp);
+	if (n.src != p->t.src || n.sp != p->t.sp)
+		nat_rewrite_src(p, n.src, n.sp);
+	return NAT_PASS;
+}
+
+enum nat_verdict
+nat_post_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_port)
+{
+	struct nat_tables *t = nat_tables();
+	struct nat_sess *s;
+	struct nat_pkt p;
+	uint64_t st;
+
+	(void)w;
+	(void)in_port;
+	s = stash_get(m, t, &st);
+	if (s != NULL && (st & STASH_ICMPERR)) {
+		nat_icmp_post(m, s, st & STASH_DIR);
+		return NAT_PASS;
+	}
+	if (unlikely(parse(m, &p) != 0)) {
+		/* An ICMP error prerouting did not place, about to leave
+		 * through a NAT: it can only quote an inside address. */
+		if (p.proto == IPPROTO_ICMP && nat_is_icmp_error(p.ip, m) &&
+		    nat_rule_snat(nat_rules_get(), out_port,
+				  rte_be_to_cpu_32(p.ip->src_addr)) != NULL &&
+		    !addr_is_local(addrs_get(), rte_be_to_cpu_32(p.ip->src_addr))) {
+			nat_count(NC_ICMP_UNTRANSLATABLE);
+			dp_drop(m, DROP_NAT);
+			return NAT_DROP;
+		}
+		return NAT_PASS;
+	}
+	if (likely(s != NULL)) {
+		unsigned int d = st & STASH_DIR;
+		struct nat_tuple k = sess_key_tuple(s, d), n = sess_new_tuple(s, d);
+
+		if (likely(p.t.src == k.src && p.t.sp == k.sp && p.t.dst == n.dst &&
+			   p.t.dp == n.dp)) {
+			if (n.src != p.t.src || n.sp != p.t.sp)
+				nat_rewrite_src(&p, n.src, n.sp);
+			return NAT_PASS;
+		}
+	}
+	return post_new(m, out_port, t, &p);
+}
+
+enum nat_verdict
+nat_postrouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_port)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+
+	/* Fragments that concern the NAT never get here (prerouting
+	 * reassembles them); the others go as they are. */
+	if (unlikely(rte_ipv4_frag_pkt_is_fragmented(ip)))
+		return NAT_PASS;
+	return nat_post_one(w, m, in_port, out_port);
+}
+
+int
+nat_init(void)
+{
+	static const struct rte_mbuf_dynfield desc = {
+		.name = "sluice_nat_stash",
+		.size = sizeof(uint64_t),
+		.align = __alignof__(uint64_t),
+	};
+	int ret;
+
+	nat_seed = rte_rand();
+	nat_now = rte_get_tsc_cycles();
+	nat_now_s = (uint32_t)(nat_now / dp.hz);
+	nat_stash_off = rte_mbuf_dynfield_register(&desc);
+	if (nat_stash_off < 0)
+		return -ENOMEM;
+	ret = nat_tables_init(nat_cfg.max_sessions);
+	if (ret < 0)
+		return ret;
+	return nat_frag_init();
+}
+
+static const char *const nc_names[NC__MAX] = {
+	[NC_CREATED] = "sessions_created",
+	[NC_EXPIRED] = "sessions_expired",
+	[NC_TABLE_FULL] = "table_full_drops",
+	[NC_PORT_EXHAUSTED] = "port_exhausted_drops",
+	[NC_ICMP_UNTRANSLATABLE] = "icmp_untranslatable",
+	[NC_FRAG_DROPS] = "fragment_drops",
+	[NC_NO_ADDRESS] = "no_address_drops",
+	[NC_FRAG_REASSEMBLED] = "fragments_reassembled",
+};
+
+unsigned int
+nat_counters(const char **names, uint64_t *values, unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (unsigned int c = 0; c < NC__MAX && n < max; c++) {
+		uint64_t sum = 0;
+
+		for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
+			sum += nat_lc[l].c[c];
+		names[n] = nc_names[c];
+		values[n++] = sum;
+		if (c == NC_EXPIRED && n < max) {
+			names[n] = "sessions_active";
+			values[n++] = nat_sess_count();
+		}
+	}
+	return n;
+}

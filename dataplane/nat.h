@@ -42,4 +42,60 @@ unsigned int nat_counters(const char **names, uint64_t *values, unsigned int max
 /* A port is going away: its rules and sessions go with it. */
 void nat_flush_port(uint16_t port);
 
+/*
+ * The NAT clock: TSC cycles and whole seconds, advanced by nat_timer(now)
+ * on the control lcore and read by the workers (sessions' idle times,
+ * fragment reassembly).  Tests drive it as a fake clock through nat_timer.
+ */
+extern volatile uint64_t nat_now;
+extern volatile uint32_t nat_now_s;
+
+/* ---- control side (nat_nl.c, tests): control lcore only ---- */
+
+/* A rule.  Addresses host order; port is the port slot. */
+struct nat_rule_spec {
+	uint32_t id;		/* assigned by nat_rule_add */
+	uint8_t kind;		/* SLUICE_NAT_* */
+	uint8_t proto;		/* dnat: IPPROTO_TCP / IPPROTO_UDP */
+	uint8_t filter;		/* SLUICE_NAT_FILTER_* */
+	bool has_src;		/* "from PREFIX" */
+	uint8_t src_len;
+	uint16_t port;		/* "out PORT" / "in PORT" */
+	uint32_t src;
+	uint32_t addr_min, addr_max;	/* snat pool, dnat target (min) */
+	uint16_t port_min, port_max;	/* snat "ports", dnat ":P" (0 = none) */
+	uint16_t dport_min, dport_max;	/* dnat */
+};
+
+/* 0, -EINVAL (bad ranges), -ENODEV (no such port), -EEXIST, -ENOSPC. */
+int nat_rule_add(struct nat_rule_spec *r);
+/* Delete the rule with r->id (by_id) or with equal attributes, and its
+ * sessions; -ENOENT when none. */
+int nat_rule_del(const struct nat_rule_spec *r, bool by_id);
+/* Every rule in order; stops when cb returns non-zero and returns that. */
+int nat_rule_walk(int (*cb)(const struct nat_rule_spec *r, void *arg), void *arg);
+
+/* Timeouts (seconds) and table size.  0 in nat_conf_set = unchanged. */
+struct nat_conf {
+	uint32_t timeout_udp, timeout_tcp_est, timeout_tcp_trans, timeout_icmp;
+	uint32_t max_sessions;
+};
+/* -EINVAL for a UDP timeout below 120 s or a size out of range; changing
+ * max_sessions rebuilds the table (sessions are flushed). */
+int nat_conf_set(const struct nat_conf *c);
+void nat_conf_get(struct nat_conf *c);
+
+/* A session as shown to users: addresses host order, ports host order. */
+struct nat_sess_info {
+	uint8_t proto, state;		/* SLUICE_NAT_STATE_* */
+	uint32_t in_addr, out_addr, rem_addr;
+	uint16_t in_port, out_port, rem_port;
+	uint32_t idle;			/* seconds */
+	uint64_t packets;
+};
+int nat_sess_walk(int (*cb)(const struct nat_sess_info *s, void *arg), void *arg);
+/* Drop every session (waits for the workers under RCU). */
+void nat_sess_flush(void);
+uint32_t nat_sess_count(void);
+
 #endif

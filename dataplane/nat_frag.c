@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Fragments through the NAT (RFC 4787 REQ-14): only the first fragment
+ * carries the ports, so fragments that concern the NAT are reassembled
+ * (per lcore, rte_ip_frag keyed by source, destination, protocol and IP
+ * id, any order), the whole datagram is translated and routed here, and
+ * ip4_output fragments it again for the egress MTU.  The table bounds the
+ * memory; entries older than FRAG_TIMEOUT_S are dropped and counted.
+ */
+#define ALLOW_EXPERIMENTAL_API	/* rte_ip_frag_table_del_expired_entries */
+
+#include <errno.h>
+#include <stdio.h>
+#include <netinet/ip_icmp.h>
+
+#include <rte_icmp.h>
+#include <rte_ip_frag.h>
+
+#include "icmp.h"
+#include "ip4.h"
+#include "nat_int.h"
+#include "route.h"
+
+#define FRAG_BUCKETS		1024
+#define FRAG_BUCKET_ENTRIES	4
+#define FRAG_MAX_ENTRIES	4096	/* datagrams being reassembled, per lcore */
+#define FRAG_TIMEOUT_S		5
+
+int
+nat_frag_init(void)
+{
+	unsigned int lc;
+
+	RTE_LCORE_FOREACH(lc) {
+		nat_lc[lc].frag = rte_ip_frag_table_create(FRAG_BUCKETS, FRAG_BUCKET_ENTRIES,
+							   FRAG_MAX_ENTRIES,
+							   dp.hz * FRAG_TIMEOUT_S,
+							   (int)rte_lcore_to_socket_id(lc));
+		if (nat_lc[lc].frag == NULL) {
+			fprintf(stderr, "sluice-dataplane: nat: no memory for the reassembly "
+				"table of lcore %u\n", lc);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* What reassembly gave up on: dropped and counted. */
+static void
+death_row(struct rte_ip_frag_death_row *dr)
+{
+	for (uint32_t i = 0; i < dr->cnt; i++) {
+		nat_count(NC_FRAG_DROPS);
+		dp_drop(dr->row[i], DROP_NAT);
+	}
+	dr->cnt = 0;
+}
+
+void
+nat_frag_gc(struct nat_lcore *lc)
+{
+	struct rte_ip_frag_death_row dr = { .cnt = 0 };
+
+	lc->frag_gc = nat_now;
+	if (lc->frag == NULL)
+		return;
+	rte_ip_frag_table_del_expired_entries(lc->frag, &dr, nat_now);
+	death_row(&dr);
+}
+
+/* Could this datagram be translated: to an address the NAT answers for, or
+ * routed out of a port with a rule? */
+static bool
+frag_concerns_nat(const struct rte_ipv4_hdr *ip)
+{
+	const struct nat_ruleset *rs = nat_rules_get();
+	uint32_t dst = rte_be_to_cpu_32(ip->dst_addr);
+	uint64_t nh;
+
+	if (nat_rule_dst_ours(rs, addrs_get(), dst))
+		return true;
+	route_lookup_bulk(&dst, &nh, 1);
+	if (nexthops[nh].type != NH_CONNECTED && nexthops[nh].type != NH_GATEWAY)
+		return false;
+	return nat_rule_on_port(rs, nexthops[nh].port);
+}
+
+/* A reassembled datagram: the rest of ip4_input's path, NAT included. */
+static void
+frag_forward(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
+{
+	struct rte_ipv4_hdr *ip;
+	const struct nexthop *h;
+	uint32_t dst;
+	uint64_t nh;
+
+	if (nat_pre_one(w, m, in_port) != NAT_PASS)
+		return;
+	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	dst = rte_be_to_cpu_32(ip->dst_addr);
+	route_lookup_bulk(&dst, &nh, 1);
+	h = &nexthops[nh];
+	switch (h->type) {
+	case NH_CONNECTED:
+	case NH_GATEWAY:
+		break;
+	case NH_NONE:
+		icmp_error(w, m, in_port, ICMP_DEST_UNREACH, ICMP_NET_UNREACH, 0);
+		dp_drop(m, DROP_NO_ROUTE);
+		return;
+	case NH_BLACKHOLE:
+		dp_drop(m, DROP_BLACKHOLE);
+		return;
+	case NH_BROADCAST:
+		dp_drop(m, DROP_BROADCAST);
+		return;
+	default:	/* for us: ip4_local has no reassembled delivery either */
+		dp_drop(m, DROP_LOCAL_UNREACH);
+		return;
+	}
+	if (ip->time_to_live <= 1) {
+		icmp_error(w, m, in_port, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+		dp_drop(m, DROP_TTL);
+		return;
+	}
+	ip4_dec_ttl(ip);
+	if (nat_post_one(w, m, in_port, h->port) != NAT_PASS)
+		return;
+	ip4_output(w, m);
+}
+
+enum nat_verdict
+nat_frag_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
+{
+	struct nat_lcore *lc = &nat_lc[rte_lcore_id()];
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	struct rte_ip_frag_death_row dr = { .cnt = 0 };
+	struct rte_mbuf *full;
+
+	*RTE_MBUF_DYNFIELD(m, nat_stash_off, uint64_t *) = 0;
+	if (!frag_concerns_nat(ip))
+		return NAT_PASS;
+	if (unlikely(lc->frag == NULL)) {
+		nat_count(NC_FRAG_DROPS);
+		dp_drop(m, DROP_NAT);
+		return NAT_DROP;
+	}
+	m->l2_len = 0;
+	m->l3_len = rte_ipv4_hdr_len(ip);
+	full = rte_ipv4_frag_reassemble_packet(lc->frag, &dr, m, nat_now, ip);
+	death_row(&dr);
+	if (full == NULL)
+		return NAT_STOLEN;	/* held, or dropped and counted */
+	lc->c[NC_FRAG_REASSEMBLED]++;
+	frag_forward(w, full, in_port);
+	return NAT_STOLEN;
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ICMP errors about translated flows (RFC 5508 REQ-3, RFC 7857 2.9).  The
+ * error quotes a packet E that crossed the NAT; the error itself travels
+ * the other way, so E reversed is the tuple of a packet of the error's own
+ * direction and finds the session.  As with any packet, prerouting does
+ * the destination side (outer destination, E's source), postrouting the
+ * source side (outer source when it is E's destination, E's destination),
+ * each fixing the quoted IP and transport checksums incrementally and the
+ * ICMP checksum over the whole message.
+ */
+#include <netinet/ip_icmp.h>
+
+#include <rte_icmp.h>
+#include <rte_ip.h>
+
+#include "nat_int.h"
+
+bool
+nat_is_icmp_error(const struct rte_ipv4_hdr *ip, const struct rte_mbuf *m)
+{
+	uint32_t hl = rte_ipv4_hdr_len(ip);
+	const struct rte_icmp_hdr *icmp;
+
+	if (rte_pktmbuf_data_len(m) < hl + sizeof(*icmp) ||
+	    (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK)))
+		return false;
+	icmp = (const struct rte_icmp_hdr *)((const uint8_t *)ip + hl);
+	switch (icmp->icmp_type) {
+	case ICMP_DEST_UNREACH:
+	case ICMP_SOURCE_QUENCH:
+	case ICMP_TIME_EXCEEDED:
+	case ICMP_PARAMETERPROB:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The quoted packet of the error in m, parsed into e.  0 or -1. */
+static int
+quoted(struct rte_mbuf *m, struct nat_pkt *e, struct rte_icmp_hdr **icmp)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint32_t hl = rte_ipv4_hdr_len(ip), len = rte_pktmbuf_data_len(m), off, ihl;
+	struct rte_ipv4_hdr *in;
+
+	off = hl + sizeof(struct rte_icmp_hdr);
+	if (len < off + sizeof(*in))
+		return -1;
+	*icmp = (struct rte_icmp_hdr *)((uint8_t *)ip + hl);
+	in = (struct rte_ipv4_hdr *)((uint8_t *)ip + off);
+	ihl = rte_ipv4_hdr_len(in);
+	if ((in->version_ihl >> 4) != 4 || ihl < sizeof(*in) || len < off + ihl + 8)
+		return -1;
+	/* A non-first fragment quotes no transport header. */
+	if (in->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK))
+		return -1;
+	e->ip = in;
+	return nat_parse_l4(e, (uint8_t *)in + ihl, len - off - ihl, true);
+}
+
+/* The ICMP checksum over the whole message, after the quote changed. */
+static void
+icmp_cksum(struct rte_mbuf *m, struct rte_icmp_hdr *icmp)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	uint32_t hl = rte_ipv4_hdr_len(ip);
+	uint32_t len = rte_be_to_cpu_16(ip->total_length) - hl;
+	uint16_t sum = 0;
+
+	icmp->icmp_cksum = 0;
+	if (rte_raw_cksum_mbuf(m, hl, RTE_MIN(len, rte_pktmbuf_pkt_len(m) - hl), &sum) == 0)
+		icmp->icmp_cksum = (uint16_t)~sum;
+}
+
+static inline void
+outer_set(struct rte_ipv4_hdr *ip, rte_be32_t *field, uint32_t addr)
+{
+	ck_upd32(&ip->hdr_checksum, *field, addr);
+	*field = addr;
+}
+
+enum nat_verdict
+nat_icmp_pre(struct rte_mbuf *m, struct nat_tables *t)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	struct rte_icmp_hdr *icmp;
+	struct nat_pkt e;
+	struct nat_tuple k, n;
+	struct nat_sess *s = NULL;
+	unsigned int d;
+
+	if (quoted(m, &e, &icmp) == 0) {
+		k = tuple_rev(&e.t);
+		s = sess_lookup(t, &k, e.proto, &d);
+	}
+	if (s == NULL) {
+		/* Addressed to us and about nothing we translated: RFC 5508
+		 * REQ-3 drops it.  Errors passing through are not ours. */
+		if (addr_is_local(addrs_get(), rte_be_to_cpu_32(ip->dst_addr))) {
+			nat_count(NC_ICMP_UNTRANSLATABLE);
+			dp_drop(m, DROP_NAT);
+			return NAT_DROP;
+		}
+		return NAT_PASS;
+	}
+	n = sess_new_tuple(s, d);
+	if (ip->dst_addr == k.dst && n.dst != k.dst)
+		outer_set(ip, &ip->dst_addr, n.dst);
+	/* E's source is k's destination. */
+	nat_rewrite_src(&e, n.dst, n.dp);
+	icmp_cksum(m, icmp);
+	*RTE_MBUF_DYNFIELD(m, nat_stash_off, uint64_t *) = (uintptr_t)s | d | STASH_ICMPERR;
+	return NAT_PASS;
+}
+
+void
+nat_icmp_post(struct rte_mbuf *m, struct nat_sess *s, unsigned int d)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	struct nat_tuple k = sess_key_tuple(s, d), n = sess_new_tuple(s, d);
+	struct rte_icmp_hdr *icmp;
+	struct nat_pkt e;
+
+	if (quoted(m, &e, &icmp) != 0 || e.proto != s->proto)
+		return;
+	/* Only an error from the flow's own endpoint names it as source;
+	 * one from a router on the path keeps that router's address. */
+	if (ip->src_addr == k.src && n.src != k.src)
+		outer_set(ip, &ip->src_addr, n.src);
+	nat_rewrite_dst(&e, n.src, n.sp);
+	icmp_cksum(m, icmp);
+}

@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * NAT internals shared by nat.c (the hooks), nat_session.c (sessions,
+ * mappings, expiry), nat_rule.c (rules, configuration), nat_icmp.c (ICMP
+ * errors) and nat_frag.c (reassembly).  See the comment at the top of nat.c
+ * for the design.
+ */
+#ifndef SLUICE_NAT_INT_H
+#define SLUICE_NAT_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_byteorder.h>
+#include <rte_hash.h>
+#include <rte_ip.h>
+#include <rte_ip_frag.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_spinlock.h>
+
+#include "nat.h"
+#include "port.h"
+
+/* A flow as seen in a packet: all four fields network order.  ICMP query:
+ * an echo request is (id, 0), an echo reply (0, id). */
+struct nat_tuple {
+	uint32_t src, dst;
+	uint16_t sp, dp;
+};
+
+static inline struct nat_tuple
+tuple_rev(const struct nat_tuple *t)
+{
+	return (struct nat_tuple){ .src = t->dst, .dst = t->src, .sp = t->dp, .dp = t->sp };
+}
+
+static inline bool
+tuple_eq(const struct nat_tuple *a, const struct nat_tuple *b)
+{
+	return a->src == b->src && a->dst == b->dst && a->sp == b->sp && a->dp == b->dp;
+}
+
+/* Session flags. */
+#define NS_USED		0x01
+#define NS_OUTBOUND	0x02	/* made by an inside host (snat view in dumps) */
+#define NS_MAP_SRC	0x04	/* holds the mapping o.src:o.sp -> x.src:x.sp */
+#define NS_MAP_DST	0x08	/* holds the mapping x.dst:x.dp -> o.dst:o.dp */
+#define NS_REFRESH0	0x10	/* forward packets refresh a UDP session */
+#define NS_REFRESH1	0x20	/* reverse packets refresh it */
+
+/* TCP flags seen, per direction. */
+#define NT_SYN	0x01
+#define NT_FIN	0x02
+#define NT_RST	0x04
+#define NT_ACK	0x08
+
+/*
+ * One session, one cache line.  o is the forward direction as first seen,
+ * x the same packet translated; the reverse direction is x reversed, which
+ * becomes o reversed.  Everything but last/tcp/pkts is written once, before
+ * the session is published in the hash.  tcp[d] and pkts[d] are written only
+ * by the worker receiving direction d (RSS keeps a direction on one queue);
+ * last is a plain store of the clock, written only when it changed.
+ */
+struct nat_sess {
+	struct nat_tuple o, x;
+	uint8_t proto;
+	uint8_t flags;
+	uint8_t tcp[2];
+	uint32_t rule_id;
+	volatile uint32_t last;		/* nat_now_s of the last refresh */
+	uint32_t pad;
+	uint64_t pkts[2];
+} __rte_cache_aligned;
+
+/*
+ * The tables, rebuilt whole when max-sessions changes.  One rte_hash with
+ * 8-byte keys holds both kinds of entry:
+ *   flow keys     a 63-bit digest of (tuple, proto) with the top bit set;
+ *                 data = session pointer | direction (0 forward, 1 reverse).
+ *                 The digest may collide: a hit is checked against the
+ *                 session's tuple, and a colliding new flow is refused.
+ *   mapping keys  exact (kind, proto, port, address) with the top bit clear:
+ *                 MK_IN  (inside endpoint)  data = out addr<<32 | port<<16 | refs
+ *                 MK_OUT (outside endpoint) data = in addr<<32 | port<<16 | rule id
+ */
+struct nat_tables {
+	struct rte_hash *h;
+	struct nat_sess *sess;
+	uint32_t *free;			/* stack of free session indexes */
+	uint32_t n_free;
+	uint32_t max;
+	uint32_t cursor;		/* expiry scan position */
+};
+
+#define MK_IN	1
+#define MK_OUT	2
+#define MAP_REFS_MAX	0xffff
+
+/* Published by the control lcore; workers load it once per hook. */
+extern struct nat_tables *volatile nat_tab;
+/* Serialises every writer of nat_tab's hash and free stack: workers making
+ * sessions, the control lcore expiring them.  Never taken by a lookup. */
+extern rte_spinlock_t nat_lock;
+extern uint64_t nat_seed;
+
+static inline struct nat_tables *
+nat_tables(void)
+{
+	return __atomic_load_n(&nat_tab, __ATOMIC_ACQUIRE);
+}
+
+static inline uint64_t
+fmix64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= UINT64_C(0xff51afd7ed558ccd);
+	k ^= k >> 33;
+	k *= UINT64_C(0xc4ceb9fe1a85ec53);
+	k ^= k >> 33;
+	return k;
+}
+
+static inline uint64_t
+flow_key(const struct nat_tuple *t, uint8_t proto)
+{
+	uint64_t a = (uint64_t)t->src << 32 | t->dst;
+	uint64_t b = (uint64_t)t->sp << 48 | (uint64_t)t->dp << 32 | proto;
+
+	return fmix64(a ^ fmix64(b ^ nat_seed)) | UINT64_C(1) << 63;
+}
+
+/* addr network order, port network order */
+static inline uint64_t
+map_key(uint8_t kind, uint8_t proto, uint32_t addr, uint16_t port)
+{
+	return (uint64_t)kind << 56 | (uint64_t)proto << 48 | (uint64_t)port << 32 | addr;
+}
+
+static inline uint64_t
+map_data(uint32_t addr, uint16_t port, uint16_t low)
+{
+	return (uint64_t)addr << 32 | (uint64_t)port << 16 | low;
+}
+
+static inline uint32_t map_data_addr(uint64_t d) { return (uint32_t)(d >> 32); }
+static inline uint16_t map_data_port(uint64_t d) { return (uint16_t)(d >> 16); }
+static inline uint16_t map_data_low(uint64_t d) { return (uint16_t)d; }
+
+/* The tuple a packet of direction d is rewritten to. */
+static inline struct nat_tuple
+sess_new_tuple(const struct nat_sess *s, unsigned int d)
+{
+	return d == 0 ? s->x : tuple_rev(&s->o);
+}
+
+/* The tuple packets of direction d arrive with. */
+static inline struct nat_tuple
+sess_key_tuple(const struct nat_sess *s, unsigned int d)
+{
+	return d == 0 ? s->o : tuple_rev(&s->x);
+}
+
+/* Lookup of a packet's tuple: the session and direction, or NULL. */
+static inline struct nat_sess *
+sess_lookup(const struct nat_tables *t, const struct nat_tuple *k, uint8_t proto,
+	    unsigned int *dir)
+{
+	void *data;
+	uint64_t key = flow_key(k, proto);
+	struct nat_sess *s;
+	struct nat_tuple kt;
+
+	if (rte_hash_lookup_data(t->h, &key, &data) < 0)
+		return NULL;
+	s = (struct nat_sess *)((uintptr_t)data & ~(uintptr_t)1);
+	*dir = (uintptr_t)data & 1;
+	kt = sess_key_tuple(s, *dir);
+	if (unlikely(s->proto != proto || !tuple_eq(&kt, k)))
+		return NULL;		/* a digest collision */
+	return s;
+}
+
+struct rte_ip_frag_tbl;
+
+/* Per-lcore NAT counters. */
+enum nat_counter {
+	NC_CREATED,
+	NC_EXPIRED,
+	NC_TABLE_FULL,
+	NC_PORT_EXHAUSTED,
+	NC_ICMP_UNTRANSLATABLE,
+	NC_FRAG_DROPS,
+	NC_NO_ADDRESS,
+	NC_FRAG_REASSEMBLED,
+	NC__MAX
+};
+struct nat_lcore {
+	uint64_t c[NC__MAX];
+	uint64_t frag_gc;		/* nat_now of the last reassembly sweep */
+	struct rte_ip_frag_tbl *frag;
+} __rte_cache_aligned;
+extern struct nat_lcore nat_lc[RTE_MAX_LCORE];
+
+static inline void
+nat_count(enum nat_counter c)
+{
+	nat_lc[rte_lcore_id()].c[c]++;
+}
+
+/* Configuration, read by workers (single words). */
+extern struct nat_conf nat_cfg;
+
+/* ---- rules (nat_rule.c) ---- */
+struct nat_rule {
+	struct nat_rule_spec s;
+	uint32_t src_mask;		/* host order */
+};
+#define NAT_RULES_MAX 256
+struct nat_ruleset {
+	uint16_t n;
+	struct nat_rule r[NAT_RULES_MAX];
+};
+extern struct nat_ruleset *volatile nat_rules;
+
+static inline const struct nat_ruleset *
+nat_rules_get(void)
+{
+	return __atomic_load_n(&nat_rules, __ATOMIC_ACQUIRE);
+}
+
+/* First masquerade/snat rule for traffic from src (host order) leaving
+ * out_port, or NULL. */
+const struct nat_rule *nat_rule_snat(const struct nat_ruleset *rs, uint16_t out_port,
+				     uint32_t src);
+/* dnat rule for proto/dst/dport (host order) or NULL. */
+const struct nat_rule *nat_rule_dnat(const struct nat_ruleset *rs,
+				     const struct addr_table *at, uint8_t proto,
+				     uint32_t dst, uint16_t dport);
+const struct nat_rule *nat_rule_by_id(const struct nat_ruleset *rs, uint32_t id);
+/* Is dst (host order) one the NAT answers for: ours or in a snat pool? */
+bool nat_rule_dst_ours(const struct nat_ruleset *rs, const struct addr_table *at,
+		       uint32_t dst);
+/* Does any rule name this port? */
+bool nat_rule_on_port(const struct nat_ruleset *rs, uint16_t port);
+
+/* ---- sessions (nat_session.c) ---- */
+int nat_tables_init(uint32_t max);
+/*
+ * Make (or find, when another worker just made it) the session of a new
+ * flow.  x's fields left 0 in src/sp (map_src) or dst/dp (map_dst) are
+ * filled from the inside endpoint's mapping, made on rule r's pool when
+ * missing (out_addr, host order, overrides the pool: hairpin to a dnat).
+ * Returns the session (and its direction for this packet in *dir) or NULL
+ * after counting why.
+ */
+struct nat_sess_req {
+	struct nat_tuple o, x;
+	uint8_t proto, flags;
+	const struct nat_rule *r;	/* rule the session belongs to */
+	const struct nat_rule *map_rule; /* pool for a new mapping (map_src) */
+	uint32_t map_addr;		/* host order: force this outside address */
+	uint64_t dst_map;		/* MK_OUT data of the mapping (map_dst) */
+};
+struct nat_sess *nat_sess_create(struct nat_tables *t, struct nat_sess_req *q,
+				 unsigned int *dir);
+uint8_t nat_sess_state(const struct nat_sess *s);
+/* Delete sessions for which match(s, arg) is true (all when NULL), in
+ * slices with RCU; returns how many. */
+uint32_t nat_sess_delete_if(bool (*match)(const struct nat_sess *s, void *arg), void *arg);
+/* Free the tables (after RCU). */
+void nat_tables_free(struct nat_tables *t);
+
+/* ---- hooks' shared pieces (nat.c) ---- */
+struct nat_pkt {
+	struct rte_ipv4_hdr *ip;
+	uint16_t *ck;			/* L4 checksum, NULL when none to update */
+	uint16_t *spf, *dpf;		/* where sp/dp live in the packet, or NULL */
+	struct nat_tuple t;
+	uint8_t proto;
+	uint8_t tcp_flags;
+	bool ck_pseudo;			/* TCP/UDP: the checksum covers addresses */
+	bool udp;
+};
+
+/* RFC 1624 eqn 3, HC' = ~(~HC + ~m + m'), on raw (network order) words:
+ * the one's complement sum does not care about byte order. */
+static inline uint16_t
+ck_fold(uint32_t s)
+{
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+static inline void
+ck_upd16(uint16_t *ck, uint16_t o, uint16_t n)
+{
+	*ck = (uint16_t)~ck_fold((uint32_t)(uint16_t)~*ck + (uint16_t)~o + n);
+}
+
+static inline void
+ck_upd32(uint16_t *ck, uint32_t o, uint32_t n)
+{
+	*ck = (uint16_t)~ck_fold((uint32_t)(uint16_t)~*ck + (uint16_t)~o +
+				 (uint16_t)~(o >> 16) + (uint16_t)n + (uint16_t)(n >> 16));
+}
+void nat_rewrite_src(struct nat_pkt *p, uint32_t addr, uint16_t port);
+void nat_rewrite_dst(struct nat_pkt *p, uint32_t addr, uint16_t port);
+/* Parse the L4 header at l4 (len bytes available) of p->ip's protocol
+ * into p: 0 when it is a translatable TCP/UDP/ICMP query packet.  quoted:
+ * the header as an ICMP error quotes it (8 bytes are enough; a checksum
+ * beyond the quote is left alone). */
+int nat_parse_l4(struct nat_pkt *p, void *l4, uint32_t len, bool quoted);
+
+/* The packet-to-packet stash (mbuf dynamic field) from prerouting to
+ * postrouting. */
+extern int nat_stash_off;
+#define STASH_DIR	1
+#define STASH_ICMPERR	2
+
+/* The bodies of the hooks for a whole (unfragmented or reassembled) packet. */
+enum nat_verdict nat_pre_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port);
+enum nat_verdict nat_post_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
+			      uint16_t out_port);
+
+/* ---- ICMP errors (nat_icmp.c) ---- */
+/* Prerouting half of an ICMP error translation (outer dst, embedded src). */
+enum nat_verdict nat_icmp_pre(struct rte_mbuf *m, struct nat_tables *t);
+/* Postrouting half (outer src, embedded dst), s/dir from the stash. */
+void nat_icmp_post(struct rte_mbuf *m, struct nat_sess *s, unsigned int dir);
+/* Is m an ICMP error (type 3, 4, 5, 11, 12)? */
+bool nat_is_icmp_error(const struct rte_ipv4_hdr *ip, const struct rte_mbuf *m);
+
+/* ---- fragments (nat_frag.c) ---- */
+int nat_frag_init(void);
+enum nat_verdict nat_frag_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port);
+void nat_frag_gc(struct nat_lcore *lc);
+
+/* Reassembly entries that timed out go, a few times a second, on the
+ * lcore that owns the table. */
+static inline void
+nat_frag_tick(void)
+{
+	struct nat_lcore *lc = &nat_lc[rte_lcore_id()];
+
+	if (unlikely(nat_now - lc->frag_gc >= dp.hz / 4))
+		nat_frag_gc(lc);
+}
+
+#endif

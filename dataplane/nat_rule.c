@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * NAT rules and configuration.  The rule set is copied, changed and
+ * published whole by the control lcore; workers read it under RCU.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <netinet/in.h>
+#include <rte_malloc.h>
+
+#include "nat_int.h"
+
+struct nat_conf nat_cfg = {
+	.timeout_udp = SLUICE_NAT_TIMEOUT_UDP_DEFAULT,
+	.timeout_tcp_est = SLUICE_NAT_TIMEOUT_TCP_EST_DEFAULT,
+	.timeout_tcp_trans = SLUICE_NAT_TIMEOUT_TCP_TRANS_DEFAULT,
+	.timeout_icmp = SLUICE_NAT_TIMEOUT_ICMP_DEFAULT,
+	.max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT,
+};
+
+static struct nat_ruleset rules_empty;
+struct nat_ruleset *volatile nat_rules = &rules_empty;
+
+#define NAT_MAX_SESSIONS_MIN	16
+#define NAT_MAX_SESSIONS_MAX	(1u << 24)
+#define NAT_TIMEOUT_MAX		(7u * 86400)
+
+static inline uint32_t
+mask_of(uint8_t len)
+{
+	return len == 0 ? 0 : ~0u << (32 - len);
+}
+
+const struct nat_rule *
+nat_rule_snat(const struct nat_ruleset *rs, uint16_t out_port, uint32_t src)
+{
+	for (uint16_t i = 0; i < rs->n; i++) {
+		const struct nat_rule *r = &rs->r[i];
+
+		if (r->s.kind != SLUICE_NAT_DNAT && r->s.port == out_port &&
+		    (src & r->src_mask) == r->s.src)
+			return r;
+	}
+	return NULL;
+}
+
+const struct nat_rule *
+nat_rule_dnat(const struct nat_ruleset *rs, const struct addr_table *at, uint8_t proto,
+	      uint32_t dst, uint16_t dport)
+{
+	for (uint16_t i = 0; i < rs->n; i++) {
+		const struct nat_rule *r = &rs->r[i];
+
+		if (r->s.kind == SLUICE_NAT_DNAT && r->s.proto == proto &&
+		    dport >= r->s.dport_min && dport <= r->s.dport_max &&
+		    addr_on_port(at, r->s.port, dst))
+			return r;
+	}
+	return NULL;
+}
+
+const struct nat_rule *
+nat_rule_by_id(const struct nat_ruleset *rs, uint32_t id)
+{
+	for (uint16_t i = 0; i < rs->n; i++)
+		if (rs->r[i].s.id == id)
+			return &rs->r[i];
+	return NULL;
+}
+
+bool
+nat_rule_dst_ours(const struct nat_ruleset *rs, const struct addr_table *at, uint32_t dst)
+{
+	if (addr_is_local(at, dst))
+		return true;
+	for (uint16_t i = 0; i < rs->n; i++)
+		if (rs->r[i].s.kind == SLUICE_NAT_SNAT && dst >= rs->r[i].s.addr_min &&
+		    dst <= rs->r[i].s.addr_max)
+			return true;
+	return false;
+}
+
+bool
+nat_rule_on_port(const struct nat_ruleset *rs, uint16_t port)
+{
+	for (uint16_t i = 0; i < rs->n; i++)
+		if (rs->r[i].s.port == port)
+			return true;
+	return false;
+}
+
+/* Fields that make two rules the same rule. */
+static bool
+spec_equal(const struct nat_rule_spec *a, const struct nat_rule_spec *b)
+{
+	return a->kind == b->kind && a->port == b->port && a->has_src == b->has_src &&
+	       (!a->has_src || (a->src == b->src && a->src_len == b->src_len)) &&
+	       a->addr_min == b->addr_min && a->addr_max == b->addr_max &&
+	       a->port_min == b->port_min && a->port_max == b->port_max &&
+	       a->proto == b->proto && a->dport_min == b->dport_min &&
+	       a->dport_max == b->dport_max && a->filter == b->filter;
+}
+
+/* Check r and put it in the form rules are compared and dumped in. */
+static int
+spec_check(struct nat_rule_spec *r)
+{
+	if (r->port >= DP_MAX_PORTS || !ports[r->port].used)
+		return -ENODEV;
+	if (r->filter > SLUICE_NAT_FILTER_EIF)
+		return -EINVAL;
+	if (!r->has_src)
+		r->src = r->src_len = 0;
+	if (r->src_len > 32 || (r->src & ~mask_of(r->src_len)))
+		return -EINVAL;
+	if ((r->port_min == 0) != (r->port_max == 0) || r->port_min > r->port_max)
+		return -EINVAL;
+	switch (r->kind) {
+	case SLUICE_NAT_MASQUERADE:
+		if (r->addr_min || r->addr_max || r->port_min || r->proto || r->dport_min ||
+		    r->dport_max)
+			return -EINVAL;
+		break;
+	case SLUICE_NAT_SNAT:
+		if (!r->has_src || r->addr_min == 0 || r->addr_max < r->addr_min ||
+		    r->proto || r->dport_min || r->dport_max)
+			return -EINVAL;
+		break;
+	case SLUICE_NAT_DNAT:
+		if (r->has_src || r->addr_min == 0 ||
+		    (r->addr_max != 0 && r->addr_max != r->addr_min))
+			return -EINVAL;
+		r->addr_max = r->addr_min;
+		if (r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP)
+			return -EINVAL;
+		if (r->dport_min == 0 || r->dport_max < r->dport_min)
+			return -EINVAL;
+		/* "to ADDR:P" names one port for one port, or the first of
+		 * as many as the dport range has. */
+		if (r->port_min != 0 &&
+		    (r->port_max != r->port_min && r->port_max - r->port_min !=
+		     r->dport_max - r->dport_min))
+			return -EINVAL;
+		if (r->port_min != 0 &&
+		    (uint32_t)r->port_min + (r->dport_max - r->dport_min) > 65535)
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Publish a new rule set, free the old one once no worker can see it. */
+static void
+rules_publish(struct nat_ruleset *rs)
+{
+	struct nat_ruleset *old = nat_rules;
+
+	__atomic_store_n(&nat_rules, rs, __ATOMIC_RELEASE);
+	nat_enabled = rs->n > 0;
+	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+	if (old != &rules_empty)
+		rte_free(old);
+}
+
+static struct nat_ruleset *
+rules_copy(void)
+{
+	struct nat_ruleset *rs = rte_malloc("nat_rules", sizeof(*rs), 0);
+
+	if (rs != NULL)
+		memcpy(rs, nat_rules, sizeof(*rs));
+	return rs;
+}
+
+int
+nat_rule_add(struct nat_rule_spec *r)
+{
+	static uint32_t next_id;
+	const struct nat_ruleset *cur = nat_rules;
+	struct nat_ruleset *rs;
+	int ret = spec_check(r);
+
+	if (ret != 0)
+		return ret;
+	for (uint16_t i = 0; i < cur->n; i++)
+		if (spec_equal(&cur->r[i].s, r))
+			return -EEXIST;
+	if (cur->n >= NAT_RULES_MAX)
+		return -ENOSPC;
+	/* Ids fit in 16 bits: a mapping's data word carries its rule's. */
+	do
+		next_id = next_id % 0xffff + 1;
+	while (nat_rule_by_id(cur, next_id) != NULL);
+	rs = rules_copy();
+	if (rs == NULL)
+		return -ENOMEM;
+	r->id = next_id;
+	rs->r[rs->n].s = *r;
+	rs->r[rs->n].src_mask = mask_of(r->src_len);
+	rs->n++;
+	rules_publish(rs);
+	return 0;
+}
+
+static bool
+match_rule(const struct nat_sess *s, void *arg)
+{
+	return s->rule_id == *(const uint32_t *)arg;
+}
+
+/* Remove rule i from the published set, then its sessions. */
+static int
+rule_remove(uint16_t i)
+{
+	struct nat_ruleset *rs = rules_copy();
+	uint32_t id;
+
+	if (rs == NULL)
+		return -ENOMEM;
+	id = rs->r[i].s.id;
+	memmove(&rs->r[i], &rs->r[i + 1], sizeof(rs->r[0]) * (rs->n - i - 1u));
+	rs->n--;
+	rules_publish(rs);
+	(void)nat_sess_delete_if(match_rule, &id);
+	return 0;
+}
+
+int
+nat_rule_del(const struct nat_rule_spec *r, bool by_id)
+{
+	const struct nat_ruleset *cur = nat_rules;
+	struct nat_rule_spec want = *r;
+
+	if (!by_id && spec_check(&want) != 0)
+		return -ENOENT;
+	for (uint16_t i = 0; i < cur->n; i++)
+		if (by_id ? cur->r[i].s.id == r->id : spec_equal(&cur->r[i].s, &want))
+			return rule_remove(i);
+	return -ENOENT;
+}
+
+int
+nat_rule_walk(int (*cb)(const struct nat_rule_spec *r, void *arg), void *arg)
+{
+	const struct nat_ruleset *rs = nat_rules;
+	int ret;
+
+	for (uint16_t i = 0; i < rs->n; i++) {
+		ret = cb(&rs->r[i].s, arg);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
+
+void
+nat_flush_port(uint16_t port)
+{
+	const struct nat_ruleset *cur;
+
+	for (;;) {
+		uint16_t i;
+
+		cur = nat_rules;
+		for (i = 0; i < cur->n && cur->r[i].s.port != port; i++)
+			;
+		if (i == cur->n || rule_remove(i) != 0)
+			return;
+	}
+}
+
+int
+nat_conf_set(const struct nat_conf *c)
+{
+	struct nat_conf n = nat_cfg;
+	int ret;
+
+	if ((c->timeout_udp && c->timeout_udp < SLUICE_NAT_TIMEOUT_UDP_MIN) ||
+	    c->timeout_udp > NAT_TIMEOUT_MAX || c->timeout_tcp_est > NAT_TIMEOUT_MAX ||
+	    c->timeout_tcp_trans > NAT_TIMEOUT_MAX || c->timeout_icmp > NAT_TIMEOUT_MAX)
+		return -EINVAL;
+	if (c->max_sessions &&
+	    (c->max_sessions < NAT_MAX_SESSIONS_MIN || c->max_sessions > NAT_MAX_SESSIONS_MAX))
+		return -EINVAL;
+	if (c->timeout_udp)
+		n.timeout_udp = c->timeout_udp;
+	if (c->timeout_tcp_est)
+		n.timeout_tcp_est = c->timeout_tcp_est;
+	if (c->timeout_tcp_trans)
+		n.timeout_tcp_trans = c->timeout_tcp_trans;
+	if (c->timeout_icmp)
+		n.timeout_icmp = c->timeout_icmp;
+	if (c->max_sessions && c->max_sessions != nat_cfg.max_sessions) {
+		ret = nat_tables_init(c->max_sessions);
+		if (ret != 0)
+			return ret;
+		n.max_sessions = c->max_sessions;
+	}
+	nat_cfg = n;
+	return 0;
+}
+
+void
+nat_conf_get(struct nat_conf *c)
+{
+	*c = nat_cfg;
+}

@@ -1,0 +1,542 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * NAT sessions and endpoint-independent mappings: making them (workers,
+ * under nat_lock), expiring and deleting them (control lcore, RCU), and
+ * reading them for dumps.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_malloc.h>
+#include <rte_random.h>
+
+#include "nat_int.h"
+
+struct nat_tables *volatile nat_tab;
+rte_spinlock_t nat_lock = RTE_SPINLOCK_INITIALIZER;
+
+#define NS_DEAD		0x80	/* keys already gone: only the slot to recycle */
+
+/* Keys deleted between two grace periods stay below this (see nat_timer
+ * and delete_if: at most DEL_SLICE sessions, 4 keys each). */
+#define NAT_DQ_SIZE	16384
+#define SCAN_SLICE	4096	/* session slots looked at per nat_timer call */
+#define DEL_SLICE	1024	/* sessions deleted per grace period */
+#define LOCK_CHUNK	32	/* deletions per holding of nat_lock */
+#define PORT_TRIES	512	/* random probes for a free outside port */
+
+static struct nat_tables *
+tables_new(uint32_t max)
+{
+	static unsigned int gen;
+	struct rte_hash_parameters hp = { 0 };
+	struct rte_hash_rcu_config rc = { 0 };
+	struct nat_tables *t;
+	char name[RTE_HASH_NAMESIZE];
+
+	t = rte_zmalloc("nat_tables", sizeof(*t), 0);
+	if (t == NULL)
+		return NULL;
+	snprintf(name, sizeof(name), "nat%u", gen++);
+	hp.name = name;
+	hp.entries = RTE_MAX(4 * max, 64u);
+	hp.key_len = sizeof(uint64_t);
+	hp.socket_id = (int)rte_socket_id();
+	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF;
+	t->h = rte_hash_create(&hp);
+	rc.v = dp.qsbr;
+	rc.mode = RTE_HASH_QSBR_MODE_DQ;
+	rc.dq_size = NAT_DQ_SIZE;
+	t->sess = rte_zmalloc_socket("nat_sess", sizeof(struct nat_sess) * (size_t)max,
+				     RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
+	t->free = rte_malloc("nat_free", sizeof(uint32_t) * (size_t)max, 0);
+	if (t->h == NULL || t->sess == NULL || t->free == NULL ||
+	    rte_hash_rcu_qsbr_add(t->h, &rc) != 0) {
+		fprintf(stderr, "sluice-dataplane: nat: cannot allocate a table of %u sessions\n",
+			max);
+		nat_tables_free(t);
+		return NULL;
+	}
+	t->max = max;
+	for (uint32_t i = 0; i < max; i++)
+		t->free[i] = max - 1 - i;
+	t->n_free = max;
+	return t;
+}
+
+void
+nat_tables_free(struct nat_tables *t)
+{
+	if (t == NULL)
+		return;
+	rte_hash_free(t->h);
+	rte_free(t->sess);
+	rte_free(t->free);
+	rte_free(t);
+}
+
+int
+nat_tables_init(uint32_t max)
+{
+	struct nat_tables *t = tables_new(max), *old;
+
+	if (t == NULL)
+		return -ENOMEM;
+	rte_spinlock_lock(&nat_lock);
+	old = nat_tab;
+	__atomic_store_n(&nat_tab, t, __ATOMIC_RELEASE);
+	rte_spinlock_unlock(&nat_lock);
+	if (old != NULL) {
+		rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+		nat_tables_free(old);
+	}
+	return 0;
+}
+
+uint32_t
+nat_sess_count(void)
+{
+	const struct nat_tables *t = nat_tables();
+
+	return t->max - t->n_free;
+}
+
+/* ---- mappings (nat_lock held) ---- */
+
+static inline int
+hash_get(const struct nat_tables *t, uint64_t key, uint64_t *data)
+{
+	void *d;
+
+	if (rte_hash_lookup_data(t->h, &key, &d) < 0)
+		return -1;
+	*data = (uintptr_t)d;
+	return 0;
+}
+
+static inline int
+hash_put(const struct nat_tables *t, uint64_t key, uint64_t data)
+{
+	return rte_hash_add_key_data(t->h, &key, (void *)(uintptr_t)data) < 0 ? -1 : 0;
+}
+
+static inline void
+hash_del(const struct nat_tables *t, uint64_t key)
+{
+	(void)rte_hash_del_key(t->h, &key);
+}
+
+static void
+map_unref(const struct nat_tables *t, uint8_t proto, uint32_t in_addr, uint16_t in_port)
+{
+	uint64_t kin = map_key(MK_IN, proto, in_addr, in_port), d;
+
+	if (hash_get(t, kin, &d) < 0)
+		return;
+	if (map_data_low(d) > 1) {
+		(void)hash_put(t, kin, d - 1);
+		return;
+	}
+	hash_del(t, map_key(MK_OUT, proto, map_data_addr(d), map_data_port(d)));
+	hash_del(t, kin);
+}
+
+/* One more session on an existing mapping of inside endpoint in_addr:port. */
+static int
+map_ref(const struct nat_tables *t, uint8_t proto, uint32_t in_addr, uint16_t in_port,
+	uint32_t *out_addr, uint16_t *out_port)
+{
+	uint64_t kin = map_key(MK_IN, proto, in_addr, in_port), d;
+
+	if (hash_get(t, kin, &d) < 0)
+		return -ENOENT;
+	if (map_data_low(d) >= MAP_REFS_MAX || hash_put(t, kin, d + 1) < 0)
+		return -ENOSPC;
+	*out_addr = map_data_addr(d);
+	*out_port = map_data_port(d);
+	return 0;
+}
+
+static inline bool
+port_free(const struct nat_tables *t, const struct addr_table *at,
+	  const struct nat_ruleset *rs, uint8_t proto, uint32_t addr, uint16_t port)
+{
+	uint64_t d;
+
+	if (hash_get(t, map_key(MK_OUT, proto, addr, rte_cpu_to_be_16(port)), &d) == 0)
+		return false;
+	/* A port forwarded by a dnat rule is never handed out. */
+	return proto == IPPROTO_ICMP ||
+	       nat_rule_dnat(rs, at, proto, rte_be_to_cpu_32(addr), port) == NULL;
+}
+
+/*
+ * RFC 4787 REQ-1/2/3, RFC 6056: the inside endpoint's outside address is
+ * fixed by the pool (paired: a hash of the inside address), its port kept
+ * when free, else drawn at random within the range, below 1024 for a port
+ * below 1024.
+ */
+static int
+map_new(const struct nat_tables *t, const struct nat_sess_req *q, uint32_t *out_addr,
+	uint16_t *out_port)
+{
+	const struct addr_table *at = addrs_get();
+	const struct nat_ruleset *rs = nat_rules_get();
+	const struct nat_rule *r = q->map_rule;
+	uint32_t addr, lo = 1, hi = 65535, clo, chi, n, p = rte_be_to_cpu_16(q->o.sp);
+
+	if (q->map_addr != 0)
+		addr = q->map_addr;
+	else if (r->s.kind == SLUICE_NAT_SNAT)
+		addr = r->s.addr_min + (uint32_t)(fmix64(q->o.src ^ nat_seed) %
+						  (r->s.addr_max - r->s.addr_min + 1ull));
+	else
+		addr = addr_of_port(at, r->s.port);
+	if (addr == 0) {
+		nat_count(NC_NO_ADDRESS);
+		return -EADDRNOTAVAIL;
+	}
+	addr = rte_cpu_to_be_32(addr);
+	if (r->s.kind == SLUICE_NAT_SNAT && r->s.port_min != 0) {
+		lo = r->s.port_min;
+		hi = r->s.port_max;
+	}
+	clo = lo;
+	chi = hi;
+	if (q->proto != IPPROTO_ICMP) {
+		clo = p < 1024 ? RTE_MAX(lo, 1u) : RTE_MAX(lo, 1024u);
+		chi = p < 1024 ? RTE_MIN(hi, 1023u) : hi;
+		if (clo > chi) {
+			clo = lo;
+			chi = hi;
+		}
+	}
+	n = chi - clo + 1;
+	if (p >= clo && p <= chi && port_free(t, at, rs, q->proto, addr, (uint16_t)p))
+		goto found;
+	if (n <= PORT_TRIES) {
+		uint32_t start = (uint32_t)(rte_rand() % n);
+
+		for (uint32_t i = 0; i < n; i++) {
+			p = clo + (start + i) % n;
+			if (port_free(t, at, rs, q->proto, addr, (uint16_t)p))
+				goto found;
+		}
+	} else {
+		for (uint32_t i = 0; i < PORT_TRIES; i++) {
+			p = clo + (uint32_t)(rte_rand() % n);
+			if (port_free(t, at, rs, q->proto, addr, (uint16_t)p))
+				goto found;
+		}
+	}
+	nat_count(NC_PORT_EXHAUSTED);
+	return -ENOSPC;
+found:
+	*out_addr = addr;
+	*out_port = rte_cpu_to_be_16((uint16_t)p);
+	if (hash_put(t, map_key(MK_OUT, q->proto, addr, *out_port),
+		     map_data(q->o.src, q->o.sp, (uint16_t)q->r->s.id)) < 0) {
+		nat_count(NC_TABLE_FULL);
+		return -ENOSPC;
+	}
+	if (hash_put(t, map_key(MK_IN, q->proto, q->o.src, q->o.sp),
+		     map_data(addr, *out_port, 1)) < 0) {
+		hash_del(t, map_key(MK_OUT, q->proto, addr, *out_port));
+		nat_count(NC_TABLE_FULL);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/* ---- sessions ---- */
+
+static inline bool
+key_taken(const struct nat_tables *t, uint64_t key)
+{
+	uint64_t d;
+
+	return hash_get(t, key, &d) == 0;
+}
+
+struct nat_sess *
+nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
+{
+	struct nat_sess *s = NULL;
+	struct nat_tuple rev;
+	uint64_t kf, kr;
+	bool src_ref = false, dst_ref = false;
+	uint32_t a;
+	uint16_t p;
+
+	rte_spinlock_lock(&nat_lock);
+	t = nat_tab;
+	/* The other direction's first packet, on another worker, may have
+	 * made it meanwhile. */
+	s = sess_lookup(t, &q->o, q->proto, dir);
+	if (s != NULL)
+		goto out;
+	if (t->n_free == 0) {
+		nat_count(NC_TABLE_FULL);
+		goto out;
+	}
+	if (q->flags & NS_MAP_SRC) {
+		if (map_ref(t, q->proto, q->o.src, q->o.sp, &q->x.src, &q->x.sp) == 0)
+			src_ref = true;
+		else if (map_new(t, q, &q->x.src, &q->x.sp) == 0)
+			src_ref = true;
+		else
+			goto out;
+	}
+	if (q->flags & NS_MAP_DST) {
+		if (map_ref(t, q->proto, q->x.dst, q->x.dp, &a, &p) != 0 ||
+		    a != q->o.dst || p != q->o.dp)
+			goto fail;	/* the mapping went (or changed) meanwhile */
+		dst_ref = true;
+	}
+	rev = tuple_rev(&q->x);
+	kf = flow_key(&q->o, q->proto);
+	kr = flow_key(&rev, q->proto);
+	/* A digest collision, or a tuple another session holds: refused. */
+	if (kf == kr || key_taken(t, kf) || key_taken(t, kr)) {
+		nat_count(NC_TABLE_FULL);
+		goto fail;
+	}
+	s = &t->sess[t->free[--t->n_free]];
+	s->o = q->o;
+	s->x = q->x;
+	s->proto = q->proto;
+	s->tcp[0] = s->tcp[1] = 0;
+	s->rule_id = q->r->s.id;
+	s->last = nat_now_s;
+	s->pkts[0] = s->pkts[1] = 0;
+	__atomic_store_n(&s->flags, (uint8_t)(q->flags | NS_USED), __ATOMIC_RELEASE);
+	if (hash_put(t, kf, (uintptr_t)s) < 0) {
+		__atomic_store_n(&s->flags, (uint8_t)(NS_USED | NS_DEAD), __ATOMIC_RELEASE);
+		nat_count(NC_TABLE_FULL);
+		s = NULL;
+		goto fail;
+	}
+	if (hash_put(t, kr, (uintptr_t)s | 1) < 0) {
+		/* A reader may have seen kf: the slot waits for the timer. */
+		hash_del(t, kf);
+		__atomic_store_n(&s->flags, (uint8_t)(NS_USED | NS_DEAD), __ATOMIC_RELEASE);
+		nat_count(NC_TABLE_FULL);
+		s = NULL;
+		goto fail;
+	}
+	nat_count(NC_CREATED);
+	*dir = 0;
+	goto out;
+fail:
+	if (src_ref)
+		map_unref(t, q->proto, q->o.src, q->o.sp);
+	if (dst_ref)
+		map_unref(t, q->proto, q->x.dst, q->x.dp);
+out:
+	rte_spinlock_unlock(&nat_lock);
+	return s;
+}
+
+/* nat_lock held. */
+static void
+sess_unlink(const struct nat_tables *t, struct nat_sess *s)
+{
+	struct nat_tuple rev = tuple_rev(&s->x);
+
+	if (!(s->flags & NS_DEAD)) {
+		hash_del(t, flow_key(&s->o, s->proto));
+		hash_del(t, flow_key(&rev, s->proto));
+		if (s->flags & NS_MAP_SRC)
+			map_unref(t, s->proto, s->o.src, s->o.sp);
+		if (s->flags & NS_MAP_DST)
+			map_unref(t, s->proto, s->x.dst, s->x.dp);
+	}
+	__atomic_store_n(&s->flags, 0, __ATOMIC_RELEASE);
+}
+
+uint8_t
+nat_sess_state(const struct nat_sess *s)
+{
+	uint8_t f = s->tcp[0] | s->tcp[1];
+
+	if (s->proto != IPPROTO_TCP)
+		return SLUICE_NAT_STATE_NONE;
+	if (f & NT_RST)
+		return SLUICE_NAT_STATE_CLOSED;
+	if (f & NT_FIN)
+		return SLUICE_NAT_STATE_FIN_WAIT;
+	if ((s->tcp[0] & s->tcp[1] & NT_SYN) ||
+	    (!(f & NT_SYN) && (s->tcp[0] & s->tcp[1] & NT_ACK)))
+		return SLUICE_NAT_STATE_ESTABLISHED;
+	return SLUICE_NAT_STATE_SYN_SENT;
+}
+
+static inline uint32_t
+sess_timeout(const struct nat_sess *s)
+{
+	switch (s->proto) {
+	case IPPROTO_UDP:
+		return nat_cfg.timeout_udp;
+	case IPPROTO_TCP:
+		return nat_sess_state(s) == SLUICE_NAT_STATE_ESTABLISHED ?
+			nat_cfg.timeout_tcp_est : nat_cfg.timeout_tcp_trans;
+	default:
+		return nat_cfg.timeout_icmp;
+	}
+}
+
+static inline bool
+sess_expired(const struct nat_sess *s, uint32_t now)
+{
+	return (uint32_t)(now - s->last) >= sess_timeout(s);
+}
+
+/*
+ * Unlink the sessions idx[0..n) still matching (checked again under the
+ * lock), wait for the workers, recycle their slots.  Returns how many.
+ */
+static uint32_t
+delete_batch(struct nat_tables *t, const uint32_t *idx, uint32_t n,
+	     bool (*match)(const struct nat_sess *s, void *arg), void *arg)
+{
+	uint32_t done[DEL_SLICE], k = 0, gone = 0;
+
+	for (uint32_t i = 0; i < n; i += LOCK_CHUNK) {
+		rte_spinlock_lock(&nat_lock);
+		for (uint32_t j = i; j < n && j < i + LOCK_CHUNK; j++) {
+			struct nat_sess *s = &t->sess[idx[j]];
+			uint8_t fl = __atomic_load_n(&s->flags, __ATOMIC_ACQUIRE);
+
+			if (!(fl & NS_USED))
+				continue;
+			if (!(fl & NS_DEAD) && !match(s, arg))
+				continue;
+			if (!(fl & NS_DEAD))
+				gone++;
+			sess_unlink(t, s);
+			done[k++] = idx[j];
+		}
+		rte_spinlock_unlock(&nat_lock);
+	}
+	if (k == 0)
+		return 0;
+	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+	rte_spinlock_lock(&nat_lock);
+	for (uint32_t i = 0; i < k; i++)
+		t->free[t->n_free++] = done[i];
+	rte_spinlock_unlock(&nat_lock);
+	return gone;
+}
+
+static bool
+match_expired(const struct nat_sess *s, void *arg)
+{
+	return sess_expired(s, *(const uint32_t *)arg);
+}
+
+static bool
+match_all(const struct nat_sess *s, void *arg)
+{
+	(void)s;
+	(void)arg;
+	return true;
+}
+
+void
+nat_timer(uint64_t now)
+{
+	struct nat_tables *t = nat_tab;
+	uint32_t idx[DEL_SLICE], n = 0, now_s;
+
+	nat_now = now;
+	now_s = (uint32_t)(now / dp.hz);
+	nat_now_s = now_s;
+	/* The scan reads without the lock: what it picks is checked again
+	 * under it before anything is deleted. */
+	for (uint32_t i = 0; i < SCAN_SLICE && i < t->max && n < DEL_SLICE; i++) {
+		uint32_t c = t->cursor;
+		const struct nat_sess *s = &t->sess[c];
+		uint8_t fl = __atomic_load_n(&s->flags, __ATOMIC_ACQUIRE);
+
+		t->cursor = c + 1 == t->max ? 0 : c + 1;
+		if ((fl & NS_USED) && ((fl & NS_DEAD) || sess_expired(s, now_s)))
+			idx[n++] = c;
+	}
+	if (n > 0)
+		nat_lc[rte_lcore_id()].c[NC_EXPIRED] +=
+			delete_batch(t, idx, n, match_expired, &now_s);
+}
+
+uint32_t
+nat_sess_delete_if(bool (*match)(const struct nat_sess *s, void *arg), void *arg)
+{
+	struct nat_tables *t = nat_tab;
+	uint32_t idx[DEL_SLICE], n = 0, gone = 0;
+
+	if (match == NULL)
+		match = match_all;
+	for (uint32_t c = 0; c < t->max; c++) {
+		const struct nat_sess *s = &t->sess[c];
+		uint8_t fl = __atomic_load_n(&s->flags, __ATOMIC_ACQUIRE);
+
+		if ((fl & NS_USED) && ((fl & NS_DEAD) || match(s, arg)))
+			idx[n++] = c;
+		if (n == DEL_SLICE) {
+			gone += delete_batch(t, idx, n, match, arg);
+			n = 0;
+		}
+	}
+	return gone + delete_batch(t, idx, n, match, arg);
+}
+
+void
+nat_sess_flush(void)
+{
+	(void)nat_sess_delete_if(NULL, NULL);
+}
+
+int
+nat_sess_walk(int (*cb)(const struct nat_sess_info *s, void *arg), void *arg)
+{
+	const struct nat_tables *t = nat_tab;
+	uint32_t now = nat_now_s;
+	int ret;
+
+	for (uint32_t c = 0; c < t->max; c++) {
+		const struct nat_sess *s = &t->sess[c];
+		uint8_t fl = __atomic_load_n(&s->flags, __ATOMIC_ACQUIRE);
+		struct nat_sess_info i = { 0 };
+		uint32_t ia, oa, ra;
+		uint16_t ip, op, rp;
+
+		if (!(fl & NS_USED) || (fl & NS_DEAD))
+			continue;
+		if (fl & NS_OUTBOUND) {
+			ia = s->o.src; ip = s->o.sp;
+			oa = s->x.src; op = s->x.sp;
+			ra = s->o.dst; rp = s->o.dp;
+		} else {
+			ia = s->x.dst; ip = s->x.dp;
+			oa = s->o.dst; op = s->o.dp;
+			ra = s->o.src; rp = s->o.sp;
+		}
+		i.proto = s->proto;
+		i.state = nat_sess_state(s);
+		i.in_addr = rte_be_to_cpu_32(ia);
+		i.out_addr = rte_be_to_cpu_32(oa);
+		i.rem_addr = rte_be_to_cpu_32(ra);
+		i.in_port = rte_be_to_cpu_16(ip);
+		i.out_port = rte_be_to_cpu_16(op);
+		i.rem_port = rte_be_to_cpu_16(rp);
+		i.idle = now - s->last;
+		if ((int32_t)i.idle < 0)
+			i.idle = 0;
+		i.packets = s->pkts[0] + s->pkts[1];
+		ret = cb(&i, arg);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
