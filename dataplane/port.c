@@ -244,6 +244,9 @@ port_destroy(uint16_t port)
 	if (xsk_close(&port_xsk[port]))
 		usleep(100 * 1000);	/* let the kernel free the queue (see above) */
 	port_xsk[port].n = 0;
+	/* A port made later in this slot starts its counters from zero. */
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
+		memset(&dp.counters[l].port[port], 0, sizeof(dp.counters[l].port[port]));
 	memset(p, 0, sizeof(*p));
 	return 0;
 }
@@ -282,6 +285,8 @@ port_link_up(uint16_t port)
 {
 	struct rte_eth_link link;
 
+	if (!rte_eth_dev_is_valid_port(ports[port].eth_port))
+		return false;
 	if (rte_eth_link_get_nowait(ports[port].eth_port, &link) != 0)
 		return false;
 	return link.link_status == RTE_ETH_LINK_UP;
