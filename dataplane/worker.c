@@ -127,7 +127,8 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 	const struct rte_ether_addr *mac = &ports[in_port].mac;
 	struct port_counters *pc = &dp_counters()->port[in_port];
 	struct rte_mbuf *ip4[DP_BURST];
-	uint16_t nip4 = 0;
+	uint64_t bytes = 0;
+	uint16_t nip4 = 0, dropped = 0;
 
 	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++) {
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
@@ -147,17 +148,16 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 		}
 
 		pkt_meta(m)->in_port = in_port;
-		pc->rx_packets++;
-		pc->rx_bytes += rte_pktmbuf_pkt_len(m);
+		bytes += rte_pktmbuf_pkt_len(m);
 
 		if (unlikely(rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr))) {
-			pc->rx_dropped++;
+			dropped++;
 			dp_drop(m, DROP_BAD_HEADER);
 			continue;
 		}
 		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 		if (unlikely(!eth_for_us(eth, mac))) {
-			pc->rx_dropped++;
+			dropped++;
 			dp_drop(m, DROP_NOT_FOR_US);
 			continue;
 		}
@@ -168,10 +168,13 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 			pkt_meta(m)->kind = PKT_ARP;
 			dp_punt(m);
 		} else {
-			pc->rx_dropped++;
+			dropped++;
 			dp_drop(m, DROP_UNSUPPORTED);
 		}
 	}
+	pc->rx_packets += n;
+	pc->rx_bytes += bytes;
+	pc->rx_dropped += dropped;
 	if (nip4 != 0)
 		ip4_input(w, in_port, ip4, nip4);
 }
