@@ -1,0 +1,956 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * NAT44 over the real hooks with crafted packets and a fake clock: the
+ * bytes each direction leaves with, every checksum verified independently
+ * (RFC 1071 over the pseudo-header), ICMP errors, mapping and filtering
+ * behaviour, timeouts, hairpin, dnat, fragments, bounds, no leaks.
+ *
+ * lan = slot 0, 10.0.0.1/24; wan = slot 1, 203.0.113.1/24.
+ */
+#include <arpa/inet.h>
+#include <netinet/ip_icmp.h>
+#include <string.h>
+
+#include <rte_icmp.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
+
+#include "dp_test.h"
+#include "nat.h"
+#include "neigh.h"
+
+#define LAN 0
+#define WAN 1
+#define LAN_MAC "02:00:00:00:00:01"
+#define WAN_MAC "02:00:00:00:01:01"
+#define PEER_MAC "02:00:00:00:01:77"
+#define W "203.0.113.1"
+#define R "203.0.113.7"
+#define R2 "203.0.113.8"
+#define A "10.0.0.2"
+#define B "10.0.0.3"
+
+static struct wctx w;
+static uint64_t clk;		/* fake TSC */
+
+/* ---- helpers ---- */
+
+/* Advance the fake clock and let expiry sweep the whole table. */
+static void
+tick(uint64_t seconds)
+{
+	struct nat_conf c;
+
+	nat_conf_get(&c);
+	clk += seconds * dp.hz;
+	for (uint32_t i = 0; i < c.max_sessions / 1024 + 2; i++)
+		nat_timer(clk);
+}
+
+static struct rte_ipv4_hdr *
+iph(struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+}
+
+static void *
+l4(struct rte_mbuf *m)
+{
+	return (uint8_t *)iph(m) + rte_ipv4_hdr_len(iph(m));
+}
+
+/* A frame as the harness makes it, its data moved to the IPv4 header. */
+static struct rte_mbuf *
+at_ip(struct rte_mbuf *m)
+{
+	rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
+	return m;
+}
+
+static struct rte_mbuf *
+udp(const char *src, const char *dst, uint16_t sp, uint16_t dp_, uint16_t len)
+{
+	return at_ip(dpt_udp(LAN_MAC, PEER_MAC, src, dst, sp, dp_, len));
+}
+
+static struct rte_mbuf *
+tcp(const char *src, const char *dst, uint16_t sp, uint16_t dp_, uint8_t flags)
+{
+	uint8_t buf[24] = { 0 };
+	struct rte_tcp_hdr *t = (struct rte_tcp_hdr *)buf;
+	struct rte_mbuf *m;
+
+	t->src_port = htons(sp);
+	t->dst_port = htons(dp_);
+	t->sent_seq = htonl(1000);
+	t->data_off = 5 << 4;
+	t->tcp_flags = flags;
+	t->rx_win = htons(65535);
+	memcpy(buf + 20, "abcd", 4);
+	m = at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, src, dst, IPPROTO_TCP, 64, buf, sizeof(buf)));
+	t = l4(m);
+	t->cksum = rte_ipv4_udptcp_cksum(iph(m), t);
+	return m;
+}
+
+static struct rte_mbuf *
+echo(const char *src, const char *dst, uint16_t id, bool reply)
+{
+	struct rte_mbuf *m = at_ip(dpt_echo(LAN_MAC, PEER_MAC, src, dst, id, 1, 16));
+	struct rte_icmp_hdr *ic = l4(m);
+
+	if (reply) {
+		ic->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+		ic->icmp_cksum = 0;
+		ic->icmp_cksum = dpt_cksum(ic, 24);
+	}
+	return m;
+}
+
+/* Independent checks: IP header, and the transport checksum over the
+ * pseudo-header (TCP/UDP) or the message (ICMP). */
+static void
+check_sums(const struct rte_ipv4_hdr *ip)
+{
+	uint16_t len = ntohs(ip->total_length) - rte_ipv4_hdr_len(ip);
+	const uint8_t *p = (const uint8_t *)ip + rte_ipv4_hdr_len(ip);
+	uint8_t buf[4096];
+
+	assert_int_equal(dpt_cksum(ip, rte_ipv4_hdr_len(ip)), 0);
+	if (ip->next_proto_id == IPPROTO_ICMP) {
+		assert_int_equal(dpt_cksum(p, len), 0);
+		return;
+	}
+	if (ip->next_proto_id == IPPROTO_UDP && ((const struct rte_udp_hdr *)p)->dgram_cksum == 0)
+		return;
+	memcpy(buf, &ip->src_addr, 8);
+	buf[8] = 0;
+	buf[9] = ip->next_proto_id;
+	buf[10] = len >> 8;
+	buf[11] = len & 0xff;
+	memcpy(buf + 12, p, len);
+	assert_int_equal(dpt_cksum(buf, 12u + len), 0);
+}
+
+static void
+check_ip(struct rte_mbuf *m, const char *src, uint16_t sp, const char *dst, uint16_t dp_)
+{
+	struct rte_ipv4_hdr *ip = iph(m);
+	uint16_t *ports = l4(m);
+
+	assert_int_equal(ntohl(ip->src_addr), dpt_ip(src));
+	assert_int_equal(ntohl(ip->dst_addr), dpt_ip(dst));
+	if (ip->next_proto_id != IPPROTO_ICMP) {
+		assert_int_equal(ntohs(ports[0]), sp);
+		assert_int_equal(ntohs(ports[1]), dp_);
+	}
+	check_sums(ip);
+}
+
+/* Through both hooks as ip4_input would: in on in, out on out. */
+static enum nat_verdict
+through(struct rte_mbuf *m, uint16_t in, uint16_t out)
+{
+	enum nat_verdict v = nat_prerouting(&w, m, in);
+
+	if (v != NAT_PASS)
+		return v;
+	return nat_postrouting(&w, m, in, out);
+}
+
+static uint16_t
+sport(struct rte_mbuf *m)
+{
+	return ntohs(((uint16_t *)l4(m))[0]);
+}
+
+static uint64_t
+counter(const char *name)
+{
+	const char *names[32];
+	uint64_t values[32];
+	unsigned int n = nat_counters(names, values, 32);
+
+	for (unsigned int i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return values[i];
+	fail_msg("no counter %s", name);
+	return 0;
+}
+
+static uint32_t
+rule(uint8_t kind, uint16_t port, const char *src, uint8_t len, uint8_t filter)
+{
+	struct nat_rule_spec r = { .kind = kind, .port = port, .filter = filter };
+
+	if (src != NULL) {
+		r.has_src = true;
+		r.src = dpt_ip(src);
+		r.src_len = len;
+	}
+	assert_int_equal(nat_rule_add(&r), 0);
+	return r.id;
+}
+
+static int
+del_cb(const struct nat_rule_spec *r, void *arg)
+{
+	*(uint32_t *)arg = r->id;
+	return 1;
+}
+
+static int
+setup(void **state)
+{
+	uint32_t id;
+	struct nat_rule_spec r;
+
+	(void)state;
+	while ((id = 0, nat_rule_walk(del_cb, &id), id != 0)) {
+		r.id = id;
+		assert_int_equal(nat_rule_del(&r, true), 0);
+	}
+	nat_sess_flush();
+	assert_false(nat_enabled);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct rte_mbuf *p[8];
+	unsigned int n;
+
+	(void)state;
+	setup(state);
+	dpt_tx_clear(&w);
+	while ((n = dpt_punted(p, 8)) > 0)
+		rte_pktmbuf_free_bulk(p, n);
+	while ((n = dpt_sent(p, 8)) > 0)
+		rte_pktmbuf_free_bulk(p, n);
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+	return 0;
+}
+
+struct find {
+	uint8_t proto;
+	uint32_t in_addr;
+	uint16_t in_port;
+	struct nat_sess_info got;
+	unsigned int n;
+};
+
+static int
+find_cb(const struct nat_sess_info *s, void *arg)
+{
+	struct find *f = arg;
+
+	if (s->proto == f->proto && s->in_addr == f->in_addr && s->in_port == f->in_port) {
+		f->got = *s;
+		f->n++;
+	}
+	return 0;
+}
+
+static unsigned int
+sessions_of(uint8_t proto, const char *in, uint16_t port, struct nat_sess_info *out)
+{
+	struct find f = { .proto = proto, .in_addr = dpt_ip(in), .in_port = port };
+
+	nat_sess_walk(find_cb, &f);
+	if (out != NULL)
+		*out = f.got;
+	return f.n;
+}
+
+/* ---- tests ---- */
+
+static void
+test_udp_both_ways(void **state)
+{
+	struct rte_mbuf *m;
+	uint8_t before[64];
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, "10.0.0.0", 24, 0);
+	assert_true(nat_enabled);
+
+	m = udp(A, R, 5000, 53, 12);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	check_ip(m, W, 5000, R, 53);	/* port preserved */
+	rte_pktmbuf_free(m);
+
+	m = udp(R, W, 53, 5000, 12);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R, 53, A, 5000);
+	rte_pktmbuf_free(m);
+
+	/* Traffic not leaving through the rule's port is not translated. */
+	m = udp(A, "10.0.0.9", 5000, 53, 12);
+	memcpy(before, iph(m), 48);
+	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
+	assert_memory_equal(before, iph(m), 48);
+	rte_pktmbuf_free(m);
+	assert_int_equal(counter("sessions_active"), 1);
+}
+
+static void
+test_udp_zero_checksum(void **state)
+{
+	struct rte_mbuf *m;
+	struct rte_udp_hdr *u;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	m = udp(A, R, 5100, 53, 9);
+	u = l4(m);
+	u->dgram_cksum = 0;
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	check_ip(m, W, 5100, R, 53);
+	assert_int_equal(((struct rte_udp_hdr *)l4(m))->dgram_cksum, 0);
+	rte_pktmbuf_free(m);
+
+	m = udp(R, W, 53, 5100, 9);
+	((struct rte_udp_hdr *)l4(m))->dgram_cksum = 0;
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R, 53, A, 5100);
+	assert_int_equal(((struct rte_udp_hdr *)l4(m))->dgram_cksum, 0);
+	rte_pktmbuf_free(m);
+}
+
+static void
+test_tcp_both_ways(void **state)
+{
+	struct rte_mbuf *m;
+	struct nat_sess_info s;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	m = tcp(A, R, 40000, 80, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	check_ip(m, W, 40000, R, 80);
+	rte_pktmbuf_free(m);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 40000, &s), 1);
+	assert_int_equal(s.state, SLUICE_NAT_STATE_SYN_SENT);
+	assert_int_equal(s.out_addr, dpt_ip(W));
+	assert_int_equal(s.rem_addr, dpt_ip(R));
+	assert_int_equal(s.rem_port, 80);
+
+	m = tcp(R, W, 80, 40000, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R, 80, A, 40000);
+	rte_pktmbuf_free(m);
+	sessions_of(IPPROTO_TCP, A, 40000, &s);
+	assert_int_equal(s.state, SLUICE_NAT_STATE_ESTABLISHED);
+	assert_int_equal(s.packets, 2);
+}
+
+static void
+test_icmp_echo_ids(void **state)
+{
+	struct rte_mbuf *m;
+	uint16_t id_b;
+	struct rte_icmp_hdr *ic;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	m = echo(A, R, 77, false);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	check_ip(m, W, 0, R, 0);
+	assert_int_equal(ntohs(((struct rte_icmp_hdr *)l4(m))->icmp_ident), 77);
+	rte_pktmbuf_free(m);
+
+	/* B with the same identifier needs another one outside. */
+	m = echo(B, R, 77, false);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	check_ip(m, W, 0, R, 0);
+	id_b = ntohs(((struct rte_icmp_hdr *)l4(m))->icmp_ident);
+	assert_int_not_equal(id_b, 77);
+	rte_pktmbuf_free(m);
+
+	m = echo(R, W, id_b, true);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R, 0, B, 0);
+	ic = l4(m);
+	assert_int_equal(ntohs(ic->icmp_ident), 77);
+	assert_int_equal(ic->icmp_type, RTE_IP_ICMP_ECHO_REPLY);
+	rte_pktmbuf_free(m);
+
+	m = echo(R, W, 77, true);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R, 0, A, 0);
+	rte_pktmbuf_free(m);
+
+	/* A ping to the router itself is left for local delivery. */
+	m = echo(R, W, 999, false);
+	assert_int_equal(nat_prerouting(&w, m, WAN), NAT_PASS);
+	check_ip(m, R, 0, W, 0);
+	rte_pktmbuf_free(m);
+}
+
+/* An ICMP error from src to dst quoting the IP packet q (qlen bytes). */
+static struct rte_mbuf *
+icmp_err(const char *src, const char *dst, uint8_t type, uint8_t code, uint16_t mtu,
+	 const void *q, uint16_t qlen)
+{
+	uint8_t buf[600];
+	struct rte_icmp_hdr *ic = (struct rte_icmp_hdr *)buf;
+
+	memset(buf, 0, sizeof(buf));
+	ic->icmp_type = type;
+	ic->icmp_code = code;
+	if (mtu)
+		ic->icmp_seq_nb = htons(mtu);
+	memcpy(buf + 8, q, qlen);
+	ic->icmp_cksum = dpt_cksum(buf, 8u + qlen);
+	return at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, src, dst, IPPROTO_ICMP, 64, buf, 8 + qlen));
+}
+
+/* The error m, after the NAT, quotes what the inside host sent (qsrc:qsp ->
+ * qdst:qdp), with every checksum right. */
+static void
+check_err(struct rte_mbuf *m, const char *osrc, const char *odst, const char *qsrc,
+	  uint16_t qsp, const char *qdst, uint16_t qdp, bool full_quote)
+{
+	struct rte_ipv4_hdr *ip = iph(m), *in;
+	uint16_t *ports;
+
+	assert_int_equal(ntohl(ip->src_addr), dpt_ip(osrc));
+	assert_int_equal(ntohl(ip->dst_addr), dpt_ip(odst));
+	check_sums(ip);			/* outer IP, ICMP over the message */
+	in = (struct rte_ipv4_hdr *)((uint8_t *)l4(m) + 8);
+	assert_int_equal(ntohl(in->src_addr), dpt_ip(qsrc));
+	assert_int_equal(ntohl(in->dst_addr), dpt_ip(qdst));
+	assert_int_equal(dpt_cksum(in, 20), 0);	/* embedded IP */
+	ports = (uint16_t *)(in + 1);
+	if (in->next_proto_id == IPPROTO_ICMP) {
+		assert_int_equal(ntohs(ports[2]), qsp);	/* identifier */
+	} else {
+		assert_int_equal(ntohs(ports[0]), qsp);
+		assert_int_equal(ntohs(ports[1]), qdp);
+	}
+	if (full_quote)
+		check_sums(in);		/* embedded TCP/UDP/ICMP */
+}
+
+static void
+test_icmp_errors(void **state)
+{
+	struct rte_mbuf *m, *e;
+	uint8_t q[128];
+	uint16_t qlen, x;
+	uint64_t untr;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	/* Port 7 is taken by another inside host first: A's 7 becomes x. */
+	m = udp(B, R, 7, 9, 4);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	rte_pktmbuf_free(m);
+	m = udp(A, R, 7, 9, 20);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	x = sport(m);
+	assert_int_not_equal(x, 7);
+	assert_true(x < 1024);			/* below 1024 stays below */
+	qlen = ntohs(iph(m)->total_length);
+	memcpy(q, iph(m), qlen);		/* as it left: W:x -> R:9 */
+	rte_pktmbuf_free(m);
+
+	/* Port unreachable from the remote itself, whole datagram quoted. */
+	e = icmp_err(R, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
+	assert_int_equal(through(e, WAN, LAN), NAT_PASS);
+	check_err(e, R, A, A, 7, R, 9, true);
+	rte_pktmbuf_free(e);
+
+	/* Time exceeded from a router on the way, 8 bytes quoted. */
+	e = icmp_err("203.0.113.9", W, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0, q, 28);
+	assert_int_equal(through(e, WAN, LAN), NAT_PASS);
+	check_err(e, "203.0.113.9", A, A, 7, R, 9, false);
+	/* The quoted UDP checksum still matches the full original datagram. */
+	{
+		struct rte_ipv4_hdr *in = (struct rte_ipv4_hdr *)((uint8_t *)l4(e) + 8);
+		struct rte_mbuf *orig = udp(A, R, 7, 9, 20);
+
+		assert_memory_equal((uint8_t *)(in + 1) + 6,
+				    (uint8_t *)l4(orig) + 6, 2);
+		rte_pktmbuf_free(orig);
+	}
+	rte_pktmbuf_free(e);
+
+	/* Fragmentation needed, with the MTU kept. */
+	e = icmp_err(R, W, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, 1400, q, qlen);
+	assert_int_equal(through(e, WAN, LAN), NAT_PASS);
+	check_err(e, R, A, A, 7, R, 9, true);
+	assert_int_equal(ntohs(((struct rte_icmp_hdr *)l4(e))->icmp_seq_nb), 1400);
+	rte_pktmbuf_free(e);
+
+	/* About an echo request B sent. */
+	m = echo(B, R, 4242, false);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	qlen = ntohs(iph(m)->total_length);
+	memcpy(q, iph(m), qlen);
+	rte_pktmbuf_free(m);
+	e = icmp_err("203.0.113.9", W, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0, q, qlen);
+	assert_int_equal(through(e, WAN, LAN), NAT_PASS);
+	check_err(e, "203.0.113.9", B, B, 4242, R, 0, true);
+	rte_pktmbuf_free(e);
+
+	/* About nothing we translated: dropped and counted. */
+	untr = counter("icmp_untranslatable");
+	m = udp(W, R, 33333, 9, 8);
+	qlen = ntohs(iph(m)->total_length);
+	memcpy(q, iph(m), qlen);
+	rte_pktmbuf_free(m);
+	e = icmp_err(R, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
+	assert_int_equal(through(e, WAN, LAN), NAT_DROP);
+	assert_int_equal(counter("icmp_untranslatable"), untr + 1);
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+}
+
+static void
+test_endpoint_independent_mapping(void **state)
+{
+	struct rte_mbuf *m;
+	uint16_t p1, p2;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	/* Another host holds 6000 outside, so A's mapping is not trivial. */
+	m = udp(B, R, 6000, 1, 4);
+	through(m, LAN, WAN);
+	rte_pktmbuf_free(m);
+	m = udp(A, R, 6000, 53, 4);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	p1 = sport(m);
+	rte_pktmbuf_free(m);
+	m = udp(A, R2, 6000, 5353, 4);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	p2 = sport(m);
+	check_ip(m, W, p2, R2, 5353);
+	rte_pktmbuf_free(m);
+	assert_int_not_equal(p1, 6000);
+	assert_true(p1 >= 1024);
+	assert_int_equal(p1, p2);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 6000, NULL), 2);
+}
+
+static void
+test_filtering(void **state)
+{
+	struct rte_mbuf *m;
+	struct nat_rule_spec r = { .kind = SLUICE_NAT_MASQUERADE, .port = WAN };
+	uint8_t before[40];
+
+	(void)state;
+	/* Address-and-port-dependent (default). */
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, SLUICE_NAT_FILTER_APDF);
+	m = udp(A, R, 7000, 53, 4);
+	through(m, LAN, WAN);
+	rte_pktmbuf_free(m);
+	m = udp(R2, W, 99, 7000, 4);		/* unsolicited source */
+	memcpy(before, iph(m), sizeof(before));
+	assert_int_equal(nat_prerouting(&w, m, WAN), NAT_PASS);
+	assert_memory_equal(before, iph(m), sizeof(before));	/* left to local delivery */
+	rte_pktmbuf_free(m);
+	m = udp(R, W, 54, 7000, 4);		/* right address, other port */
+	memcpy(before, iph(m), sizeof(before));
+	assert_int_equal(nat_prerouting(&w, m, WAN), NAT_PASS);
+	assert_memory_equal(before, iph(m), sizeof(before));
+	rte_pktmbuf_free(m);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7000, NULL), 1);
+
+	/* Endpoint-independent: the same source now gets in. */
+	assert_int_equal(nat_rule_del(&r, false), 0);
+	assert_int_equal(nat_rule_del(&r, false), -ENOENT);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7000, NULL), 0);
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, SLUICE_NAT_FILTER_EIF);
+	m = udp(A, R, 7000, 53, 4);
+	through(m, LAN, WAN);
+	rte_pktmbuf_free(m);
+	m = udp(R2, W, 99, 7000, 4);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R2, 99, A, 7000);
+	rte_pktmbuf_free(m);
+	/* ... and A's answer leaves from the same mapping. */
+	m = udp(A, R2, 7000, 99, 4);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	check_ip(m, W, 7000, R2, 99);
+	rte_pktmbuf_free(m);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7000, NULL), 2);
+}
+
+static void
+out1(struct rte_mbuf *m)
+{
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	rte_pktmbuf_free(m);
+}
+
+static void
+in1(struct rte_mbuf *m)
+{
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	rte_pktmbuf_free(m);
+}
+
+static void
+test_timeouts(void **state)
+{
+	uint64_t expired = counter("sessions_expired");
+	struct nat_conf c = { 0 };
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	tick(1);
+	/* UDP: 300 s, refreshed by outbound packets only. */
+	out1(udp(A, R, 8000, 53, 4));
+	tick(200);
+	in1(udp(R, W, 53, 8000, 4));
+	tick(99);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8000, NULL), 1);
+	tick(1);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8000, NULL), 0);
+	assert_int_equal(counter("sessions_expired"), expired + 1);
+
+	out1(udp(A, R, 8001, 53, 4));
+	tick(200);
+	out1(udp(A, R, 8001, 53, 4));
+	tick(299);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8001, NULL), 1);
+	tick(1);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8001, NULL), 0);
+
+	/* TCP: transitory (SYN only) 240 s. */
+	out1(tcp(A, R, 8002, 80, RTE_TCP_SYN_FLAG));
+	tick(239);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8002, NULL), 1);
+	tick(1);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8002, NULL), 0);
+
+	/* Established 7440 s; after a FIN transitory again. */
+	out1(tcp(A, R, 8003, 80, RTE_TCP_SYN_FLAG));
+	in1(tcp(R, W, 80, 8003, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
+	out1(tcp(A, R, 8003, 80, RTE_TCP_ACK_FLAG));
+	tick(7439);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8003, NULL), 1);
+	out1(tcp(A, R, 8003, 80, RTE_TCP_FIN_FLAG | RTE_TCP_ACK_FLAG));
+	tick(239);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8003, NULL), 1);
+	tick(1);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8003, NULL), 0);
+
+	out1(tcp(A, R, 8004, 80, RTE_TCP_SYN_FLAG));
+	in1(tcp(R, W, 80, 8004, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
+	tick(7440);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8004, NULL), 0);
+
+	/* ICMP 60 s. */
+	out1(echo(A, R, 8005, false));
+	tick(59);
+	assert_int_equal(sessions_of(IPPROTO_ICMP, A, 8005, NULL), 1);
+	tick(1);
+	assert_int_equal(sessions_of(IPPROTO_ICMP, A, 8005, NULL), 0);
+
+	/* Configured timeouts; UDP never below 120 s. */
+	c.timeout_udp = 119;
+	assert_int_equal(nat_conf_set(&c), -EINVAL);
+	c.timeout_udp = 150;
+	c.timeout_icmp = 10;
+	assert_int_equal(nat_conf_set(&c), 0);
+	out1(udp(A, R, 8006, 53, 4));
+	out1(echo(A, R, 8007, false));
+	tick(10);
+	assert_int_equal(sessions_of(IPPROTO_ICMP, A, 8007, NULL), 0);
+	tick(139);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8006, NULL), 1);
+	tick(1);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8006, NULL), 0);
+	c = (struct nat_conf){ .timeout_udp = SLUICE_NAT_TIMEOUT_UDP_DEFAULT,
+			       .timeout_icmp = SLUICE_NAT_TIMEOUT_ICMP_DEFAULT };
+	assert_int_equal(nat_conf_set(&c), 0);
+}
+
+static void
+dnat_rule(void)
+{
+	struct nat_rule_spec r = { .kind = SLUICE_NAT_DNAT, .port = WAN, .proto = IPPROTO_TCP,
+				   .dport_min = 8080, .dport_max = 8080,
+				   .addr_min = dpt_ip(B), .port_min = 80, .port_max = 80 };
+
+	assert_int_equal(nat_rule_add(&r), 0);
+	assert_int_equal(nat_rule_add(&r), -EEXIST);
+}
+
+static void
+test_dnat_keeps_client(void **state)
+{
+	struct rte_mbuf *m;
+	struct nat_sess_info s;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	dnat_rule();
+	m = tcp(R, W, 5555, 8080, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R, 5555, B, 80);		/* the client's address is kept */
+	rte_pktmbuf_free(m);
+	m = tcp(B, R, 80, 5555, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	check_ip(m, W, 8080, R, 5555);
+	rte_pktmbuf_free(m);
+	assert_int_equal(sessions_of(IPPROTO_TCP, B, 80, &s), 1);
+	assert_int_equal(s.out_port, 8080);
+	assert_int_equal(s.rem_addr, dpt_ip(R));
+	assert_int_equal(s.state, SLUICE_NAT_STATE_ESTABLISHED);
+
+	/* A masquerade mapping never takes the forwarded port. */
+	m = tcp(A, R, 8080, 80, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	assert_int_not_equal(sport(m), 8080);
+	rte_pktmbuf_free(m);
+}
+
+static void
+test_hairpin(void **state)
+{
+	struct rte_mbuf *m;
+	uint16_t y;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	dnat_rule();
+	/* A reaches its neighbour's service through the public address. */
+	m = tcp(A, W, 40001, 8080, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
+	y = sport(m);
+	check_ip(m, W, y, B, 80);
+	rte_pktmbuf_free(m);
+	m = tcp(B, W, 80, y, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
+	check_ip(m, W, 8080, A, 40001);
+	rte_pktmbuf_free(m);
+
+	/* And another host's endpoint-independent mapping. */
+	assert_int_equal(nat_rule_del(&(struct nat_rule_spec){ .kind = SLUICE_NAT_MASQUERADE,
+							       .port = WAN }, false), 0);
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, SLUICE_NAT_FILTER_EIF);
+	out1(udp(B, R, 9000, 53, 4));
+	m = udp(A, W, 9001, 9000, 4);
+	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
+	y = sport(m);
+	check_ip(m, W, y, B, 9000);
+	rte_pktmbuf_free(m);
+	m = udp(B, W, 9000, y, 4);
+	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
+	check_ip(m, W, 9000, A, 9001);
+	rte_pktmbuf_free(m);
+}
+
+/* Fragment off..off+len of the IP payload of the datagram d. */
+static struct rte_mbuf *
+frag_of(struct rte_mbuf *d, uint16_t off, uint16_t len, bool more)
+{
+	struct rte_ipv4_hdr *ip = iph(d), *f;
+	struct rte_mbuf *m;
+
+	m = at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, A, R, ip->next_proto_id, 64,
+			   (uint8_t *)(ip + 1) + off, len));
+	f = iph(m);
+	f->src_addr = ip->src_addr;
+	f->dst_addr = ip->dst_addr;
+	f->packet_id = ip->packet_id;
+	f->fragment_offset = htons((uint16_t)(off / 8) | (more ? RTE_IPV4_HDR_MF_FLAG : 0));
+	f->hdr_checksum = 0;
+	f->hdr_checksum = dpt_cksum(f, 20);
+	return m;
+}
+
+static void
+test_fragments_reverse_order(void **state)
+{
+	struct rte_ether_addr mac = dpt_mac(PEER_MAC);
+	struct rte_mbuf *d, *f[3];
+	uint8_t whole[2048], orig[2048];
+	uint16_t got = 0, total;
+	uint64_t drops;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	assert_int_equal(neigh_add(WAN, dpt_ip(R), &mac, true, 0), 0);
+	d = udp(A, R, 9500, 53, 1800);		/* 1808 bytes of UDP */
+	total = 1808;
+	memcpy(orig, iph(d) + 1, total);
+	f[0] = frag_of(d, 0, 800, true);
+	f[1] = frag_of(d, 800, 800, true);
+	f[2] = frag_of(d, 1600, 208, false);
+	rte_pktmbuf_free(d);
+	assert_int_equal(nat_prerouting(&w, f[2], LAN), NAT_STOLEN);
+	assert_int_equal(nat_prerouting(&w, f[1], LAN), NAT_STOLEN);
+	assert_int_equal(nat_prerouting(&w, f[0], LAN), NAT_STOLEN);
+
+	/* Reassembled, translated, sent again in fragments for MTU 1500. */
+	assert_int_equal(w.tx[WAN].n, 2);
+	for (unsigned int i = 0; i < w.tx[WAN].n; i++) {
+		struct rte_mbuf *m = w.tx[WAN].m[i];
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+		uint16_t off = (ntohs(ip->fragment_offset) & RTE_IPV4_HDR_OFFSET_MASK) * 8;
+		uint16_t len = ntohs(ip->total_length) - 20;
+
+		assert_int_equal(dpt_cksum(ip, 20), 0);
+		assert_int_equal(ntohl(ip->src_addr), dpt_ip(W));
+		assert_int_equal(ntohl(ip->dst_addr), dpt_ip(R));
+		assert_int_equal(ip->time_to_live, 63);
+		rte_memcpy(whole + off, ip + 1, len);
+		got += len;
+	}
+	assert_int_equal(got, total);
+	{
+		uint8_t buf[2100];
+		uint32_t src = htonl(dpt_ip(W)), dst = htonl(dpt_ip(R));
+
+		memcpy(buf, &src, 4);
+		memcpy(buf + 4, &dst, 4);
+		buf[8] = 0;
+		buf[9] = IPPROTO_UDP;
+		buf[10] = total >> 8;
+		buf[11] = total & 0xff;
+		memcpy(buf + 12, whole, total);
+		assert_int_equal(dpt_cksum(buf, 12u + total), 0);
+		assert_int_equal(ntohs(((uint16_t *)whole)[0]), 9500);
+		assert_memory_equal(whole + 8, orig + 8, total - 8);
+	}
+	dpt_tx_clear(&w);
+
+	/* A datagram that never completes: dropped and counted in time. */
+	drops = counter("fragment_drops");
+	d = udp(A, R, 9501, 53, 1800);
+	f[1] = frag_of(d, 800, 800, true);
+	rte_pktmbuf_free(d);
+	assert_int_equal(nat_prerouting(&w, f[1], LAN), NAT_STOLEN);
+	assert_int_equal(dpt_mbufs_in_use(), 1);
+	tick(6);
+	d = udp(A, R, 9502, 53, 4);
+	assert_int_equal(through(d, LAN, WAN), NAT_PASS);	/* any packet sweeps */
+	rte_pktmbuf_free(d);
+	assert_int_equal(counter("fragment_drops"), drops + 1);
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+	neigh_del(WAN, dpt_ip(R));
+}
+
+static void
+test_table_full_and_ports(void **state)
+{
+	struct nat_conf c = { .max_sessions = 16 };
+	struct nat_rule_spec r = { .kind = SLUICE_NAT_SNAT, .port = WAN, .has_src = true,
+				   .src = dpt_ip("10.0.1.0"), .src_len = 24,
+				   .addr_min = dpt_ip("203.0.113.50"),
+				   .addr_max = dpt_ip("203.0.113.50"),
+				   .port_min = 2000, .port_max = 2001 };
+	struct rte_mbuf *m;
+	uint64_t full, exh, nat_drops;
+	char src[32];
+
+	(void)state;
+	assert_int_equal(nat_conf_set(&c), 0);
+	rule(SLUICE_NAT_MASQUERADE, WAN, "10.0.0.0", 24, 0);
+	assert_int_equal(nat_rule_add(&r), 0);
+
+	/* Pool of two ports: the third inside endpoint is refused. */
+	exh = counter("port_exhausted_drops");
+	out1(udp("10.0.1.2", R, 3000, 53, 4));
+	out1(udp("10.0.1.3", R, 3000, 53, 4));
+	m = udp("10.0.1.4", R, 3000, 53, 4);
+	nat_drops = dpt_drops(DROP_NAT);
+	assert_int_equal(through(m, LAN, WAN), NAT_DROP);
+	assert_int_equal(counter("port_exhausted_drops"), exh + 1);
+	assert_int_equal(dpt_drops(DROP_NAT), nat_drops + 1);
+	m = udp("10.0.1.3", R, 3000, 53, 4);	/* existing flow untouched */
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	assert_int_equal(ntohl(iph(m)->src_addr), dpt_ip("203.0.113.50"));
+	assert_true(sport(m) == 2000 || sport(m) == 2001);
+	rte_pktmbuf_free(m);
+
+	/* Sixteen sessions fill the table; the next new flow is refused. */
+	full = counter("table_full_drops");
+	for (int i = 0; i < 14; i++)
+		out1(udp(A, R, (uint16_t)(10000 + i), 53, 4));
+	assert_int_equal(counter("sessions_active"), 16);
+	snprintf(src, sizeof(src), "%s", B);
+	m = udp(src, R, 10000, 53, 4);
+	assert_int_equal(through(m, LAN, WAN), NAT_DROP);
+	assert_int_equal(counter("table_full_drops"), full + 1);
+	m = udp(R, W, 53, 10005, 4);		/* existing flows untouched */
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R, 53, A, 10005);
+	rte_pktmbuf_free(m);
+
+	c.max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT;
+	assert_int_equal(nat_conf_set(&c), 0);
+	assert_int_equal(counter("sessions_active"), 0);
+}
+
+static void
+test_rules(void **state)
+{
+	struct nat_rule_spec r = { .kind = SLUICE_NAT_MASQUERADE, .port = 7 };
+	struct nat_conf c;
+
+	(void)state;
+	assert_int_equal(nat_rule_add(&r), -ENODEV);
+	r = (struct nat_rule_spec){ .kind = SLUICE_NAT_SNAT, .port = WAN };
+	assert_int_equal(nat_rule_add(&r), -EINVAL);	/* snat needs from and to */
+	r = (struct nat_rule_spec){ .kind = SLUICE_NAT_DNAT, .port = WAN, .proto = IPPROTO_TCP,
+				    .dport_min = 100, .dport_max = 90, .addr_min = 1 };
+	assert_int_equal(nat_rule_add(&r), -EINVAL);
+	r = (struct nat_rule_spec){ .kind = SLUICE_NAT_MASQUERADE, .port = WAN, .has_src = true,
+				    .src = dpt_ip("10.0.0.1"), .src_len = 24 };
+	assert_int_equal(nat_rule_add(&r), -EINVAL);	/* host bits */
+	assert_false(nat_enabled);
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	assert_true(nat_enabled);
+	out1(udp(A, R, 11000, 53, 4));
+	nat_sess_flush();
+	assert_int_equal(counter("sessions_active"), 0);
+	out1(udp(A, R, 11000, 53, 4));
+	/* The port going away takes its rules and sessions. */
+	nat_flush_port(WAN);
+	assert_false(nat_enabled);
+	assert_int_equal(counter("sessions_active"), 0);
+	nat_conf_get(&c);
+	assert_int_equal(c.timeout_tcp_est, SLUICE_NAT_TIMEOUT_TCP_EST_DEFAULT);
+	assert_int_equal(c.timeout_tcp_trans, SLUICE_NAT_TIMEOUT_TCP_TRANS_DEFAULT);
+	assert_int_equal(c.max_sessions, SLUICE_NAT_MAX_SESSIONS_DEFAULT);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_udp_both_ways, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_udp_zero_checksum, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tcp_both_ways, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_echo_ids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_endpoint_independent_mapping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filtering, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timeouts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dnat_keeps_client, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fragments_reverse_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_table_full_and_ports, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
+	};
+
+	dpt_init("nat");
+	wctx_init(&w, 0);
+	dpt_port(LAN, "lan", LAN_MAC, 1500);
+	dpt_port(WAN, "wan", WAN_MAC, 1500);
+	if (addr_add(LAN, dpt_ip("10.0.0.1"), 24) != 0 ||
+	    addr_add(WAN, dpt_ip(W), 24) != 0) {
+		fprintf(stderr, "test_nat: addresses\n");
+		return 1;
+	}
+	clk = nat_now;
+	nat_timer(clk);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
