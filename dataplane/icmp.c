@@ -13,6 +13,7 @@
 
 #include "icmp.h"
 #include "ip4.h"
+#include "nat.h"
 #include "port.h"
 #include "route.h"
 
@@ -91,7 +92,12 @@ icmp_error_allowed(const struct rte_mbuf *m, const struct addr_table *at)
 		if (type == NULL || icmp_type_is_error(*type))
 			return false;
 	}
-	if (src == 0 || ip4_martian_src(src) || addr_is_local(at, src))
+	if (src == 0 || ip4_martian_src(src))
+		return false;
+	/* From one of our addresses: the router's own packet, or one that the
+	 * NAT translated (masquerade), whose error NAT takes back to the
+	 * host behind it. */
+	if (addr_is_local(at, src) && !nat_enabled)
 		return false;
 	if (dst == 0xffffffff || RTE_IS_IPV4_MCAST(dst))
 		return false;
@@ -172,8 +178,12 @@ icmp_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 
+	/* No error is ever sent about this one. */
 	pkt_meta(e)->in_port = DP_NO_PORT;
-	ip4_output(w, e);
+	if (nat_enabled)
+		ip4_output_nat(w, e, in_port);
+	else
+		ip4_output(w, e);
 }
 
 void
@@ -216,5 +226,7 @@ icmp_input(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	ip->fragment_offset = 0;	/* ours to fragment if the path needs it */
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	/* Ours now: if it cannot be delivered, no error about it. */
+	pkt_meta(m)->in_port = DP_NO_PORT;
 	ip4_output(w, m);
 }

@@ -207,16 +207,20 @@ ip4_frag_send(struct wctx *w, struct rte_mbuf *m, uint16_t port, uint32_t nh_ip)
 	}
 }
 
-void
-ip4_output(struct wctx *w, struct rte_mbuf *m)
+static void
+ip4_output_common(struct wctx *w, struct rte_mbuf *m, bool nat, uint16_t in_port)
 {
-	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
-	uint32_t dst = rte_be_to_cpu_32(ip->dst_addr), nh_ip;
+	const struct rte_ipv4_hdr *ip;
+	uint32_t dst, nh_ip;
 	const struct nexthop *h;
 	struct rte_ether_addr mac;
 	uint64_t idx;
 	uint16_t port;
 
+	if (nat && nat_prerouting(w, m, in_port) != NAT_PASS)
+		return;
+	ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	dst = rte_be_to_cpu_32(ip->dst_addr);
 	route_lookup_bulk(&dst, &idx, 1);
 	h = &nexthops[idx];
 	switch (h->type) {
@@ -244,6 +248,11 @@ ip4_output(struct wctx *w, struct rte_mbuf *m)
 		dp_drop(m, DROP_PORT_DOWN);
 		return;
 	}
+	if (nat) {
+		if (nat_postrouting(w, m, in_port, port) != NAT_PASS)
+			return;
+		ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	}
 	if (unlikely(rte_pktmbuf_pkt_len(m) > ports[port].mtu) &&
 	    !(ip->fragment_offset & IP4_DF)) {
 		ip4_frag_send(w, m, port, nh_ip);
@@ -253,6 +262,18 @@ ip4_output(struct wctx *w, struct rte_mbuf *m)
 		ip4_xmit(w, m, port, &mac);
 	else
 		ip4_punt_resolve(m, port, nh_ip);
+}
+
+void
+ip4_output(struct wctx *w, struct rte_mbuf *m)
+{
+	ip4_output_common(w, m, false, DP_NO_PORT);
+}
+
+void
+ip4_output_nat(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
+{
+	ip4_output_common(w, m, true, in_port);
 }
 
 /* For one of our addresses.  Without reassembly a fragment cannot be

@@ -43,6 +43,13 @@ void ip4_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_
  */
 void ip4_output(struct wctx *w, struct rte_mbuf *m);
 
+/*
+ * ip4_output for an ICMP error when NAT is on: through nat_prerouting (as
+ * if it came in on in_port) and nat_postrouting, so that an error about a
+ * translated packet reaches the host behind the NAT (RFC 5508).
+ */
+void ip4_output_nat(struct wctx *w, struct rte_mbuf *m, uint16_t in_port);
+
 /* After route and neighbour are known: Ethernet header, MTU, tx. */
 void ip4_xmit(struct wctx *w, struct rte_mbuf *m, uint16_t port,
 	      const struct rte_ether_addr *dst_mac);

@@ -10,10 +10,12 @@
 #include <linux/rtnetlink.h>
 #include <rte_cycles.h>
 #include <rte_icmp.h>
+#include <rte_udp.h>
 
 #include "dp_test.h"
 #include "icmp.h"
 #include "ip4.h"
+#include "nat.h"
 #include "neigh.h"
 #include "route.h"
 
@@ -482,6 +484,58 @@ test_echo_reply(void **state)
 	done();
 }
 
+/*
+ * Masquerade: a packet held for ARP has already left the NAT with the
+ * router's address as source.  When ARP fails, the Host Unreachable must
+ * still reach the LAN host, quoting what it sent (RFC 5508).
+ */
+static void
+test_error_about_translated_packet(void **state)
+{
+	struct nat_rule_spec r = { .kind = SLUICE_NAT_MASQUERADE, .port = 1 };
+	struct rte_mbuf *m, *p[4];
+	struct rte_ipv4_hdr *ip, *q;
+	struct rte_udp_hdr *qu;
+	struct rte_ether_addr a = dpt_mac(HOST_MAC);
+
+	(void)state;
+	assert_int_equal(nat_rule_add(&r), 0);
+	assert_true(nat_enabled);
+	input1(udp_ttl(LAN_MAC, "10.0.0.2", "192.0.2.50", 64, 20));
+	assert_int_equal(queued(), 0);
+	assert_int_equal(dpt_punted(p, 4), 1);
+	m = p[0];
+	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	assert_int_equal(ip->src_addr, htonl(dpt_ip("192.0.2.1")));	/* translated */
+
+	/* What the control lcore does when ARP gives up. */
+	icmp_error(&w, m, pkt_meta(m)->in_port, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+	rte_pktmbuf_free(m);
+	assert_int_equal(queued(), 1);
+	assert_int_equal(w.tx[0].n, 1);
+	m = w.tx[0].m[0];
+	assert_memory_equal(rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr.addr_bytes,
+			    a.addr_bytes, 6);
+	ip = frame_ip(m);
+	assert_int_equal(ip->src_addr, htonl(dpt_ip("10.0.0.1")));
+	assert_int_equal(ip->dst_addr, htonl(dpt_ip("10.0.0.2")));
+	assert_int_equal(dpt_cksum(ip, 20), 0);
+	assert_int_equal(((uint8_t *)(ip + 1))[0], 3);
+	assert_int_equal(((uint8_t *)(ip + 1))[1], 1);
+	assert_int_equal(dpt_cksum(ip + 1, ntohs(ip->total_length) - 20), 0);
+	q = (struct rte_ipv4_hdr *)((uint8_t *)(ip + 1) + 8);
+	qu = (struct rte_udp_hdr *)(q + 1);
+	assert_int_equal(q->src_addr, htonl(dpt_ip("10.0.0.2")));
+	assert_int_equal(q->dst_addr, htonl(dpt_ip("192.0.2.50")));
+	assert_int_equal(qu->src_port, htons(33434));
+	assert_int_equal(qu->dst_port, htons(33435));
+	assert_int_equal(dpt_cksum(q, 20), 0);
+	done();
+
+	assert_int_equal(nat_rule_del(&r, true), 0);
+	assert_false(nat_enabled);
+}
+
 static int
 group_setup(void **state)
 {
@@ -517,6 +571,7 @@ main(void)
 		cmocka_unit_test(test_never_sent),
 		cmocka_unit_test(test_rate_limit),
 		cmocka_unit_test(test_echo_reply),
+		cmocka_unit_test(test_error_about_translated_packet),
 	};
 
 	dpt_init("icmp");
