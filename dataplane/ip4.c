@@ -126,12 +126,42 @@ ip4_punt_resolve(struct rte_mbuf *m, uint16_t port, uint32_t nh_ip)
 	dp_punt(m);
 }
 
+/* A chained packet (NAT reassembly) made into one segment: some PMDs
+ * (af_xdp, af_packet) send only single-segment frames whole.  Copied into
+ * a fresh buffer when the first segment has no room for the rest. */
+static __rte_noinline struct rte_mbuf *
+ip4_flatten(struct rte_mbuf *m)
+{
+	struct rte_mbuf *c;
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	const void *r;
+	void *d;
+
+	if (rte_pktmbuf_linearize(m) == 0)
+		return m;
+	c = rte_pktmbuf_alloc(dp.pool);
+	if (c == NULL || len > rte_pktmbuf_tailroom(c) ||
+	    (d = rte_pktmbuf_append(c, len)) == NULL) {
+		rte_pktmbuf_free(c);
+		dp_drop(m, DROP_NO_MBUF);
+		return NULL;
+	}
+	*pkt_meta(c) = *pkt_meta(m);
+	r = rte_pktmbuf_read(m, 0, len, d);
+	if (r != d)
+		memcpy(d, r, len);
+	rte_pktmbuf_free(m);
+	return c;
+}
+
 static inline void
 ip4_eth_tx(struct wctx *w, struct rte_mbuf *m, uint16_t port,
 	   const struct rte_ether_addr *dst_mac)
 {
 	struct rte_ether_hdr *eth;
 
+	if (unlikely(m->nb_segs > 1) && (m = ip4_flatten(m)) == NULL)
+		return;
 	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
 	if (unlikely(eth == NULL)) {
 		dp_drop(m, DROP_NO_MBUF);

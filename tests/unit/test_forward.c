@@ -508,6 +508,39 @@ test_tx_paths(void **state)
 	done();
 }
 
+/* A chained packet (as NAT reassembly makes) leaves as one segment. */
+static void
+test_chained_packet_flattened(void **state)
+{
+	static uint8_t pkt[20 + 300];
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)pkt;
+	struct rte_mbuf *a, *b, *f;
+
+	(void)state;
+	memset(pkt, 0, sizeof(pkt));
+	ip->version_ihl = 0x45;
+	ip->total_length = htons(sizeof(pkt));
+	ip->time_to_live = 64;
+	ip->next_proto_id = 253;
+	ip->src_addr = htonl(dpt_ip("10.0.0.2"));
+	ip->dst_addr = htonl(dpt_ip("192.0.2.77"));
+	ip->hdr_checksum = dpt_cksum(ip, 20);
+	for (size_t i = 20; i < sizeof(pkt); i++)
+		pkt[i] = (uint8_t)(i * 13);
+	a = rte_pktmbuf_alloc(dp.pool);
+	b = rte_pktmbuf_alloc(dp.pool);
+	memcpy(rte_pktmbuf_append(a, 120), pkt, 120);
+	memcpy(rte_pktmbuf_append(b, 200), pkt + 120, 200);
+	assert_int_equal(rte_pktmbuf_chain(a, b), 0);
+	ip4_output(&w, a);
+	assert_int_equal(w.tx[1].n, 1);
+	f = w.tx[1].m[0];
+	assert_int_equal(f->nb_segs, 1);
+	assert_int_equal(rte_pktmbuf_pkt_len(f), 14 + sizeof(pkt));
+	assert_memory_equal(rte_pktmbuf_mtod_offset(f, void *, 14), pkt, sizeof(pkt));
+	done();
+}
+
 static int
 group_setup(void **state)
 {
@@ -550,6 +583,7 @@ main(void)
 		cmocka_unit_test(test_port_down_and_blackhole),
 		cmocka_unit_test(test_mixed_burst),
 		cmocka_unit_test(test_tx_paths),
+		cmocka_unit_test(test_chained_packet_flattened),
 	};
 
 	dpt_init("forward");
