@@ -123,7 +123,10 @@ nat_icmp_post(struct rte_mbuf *m, struct nat_sess *s, unsigned int d)
 	struct rte_icmp_hdr *icmp;
 	struct nat_pkt e;
 
-	if (quoted(m, &e, &icmp) != 0 || e.proto != s->proto)
+	/* Prerouting left the quote's source translated: anything else is a
+	 * stale stash, not this session's error. */
+	if (quoted(m, &e, &icmp) != 0 || e.proto != s->proto || e.t.src != n.dst ||
+	    e.t.sp != n.dp || e.t.dst != k.src || e.t.dp != k.sp)
 		return;
 	/* Only an error from the flow's own endpoint names it as source;
 	 * one from a router on the path keeps that router's address. */
