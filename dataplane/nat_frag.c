@@ -152,6 +152,12 @@ nat_frag_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	if (full == NULL)
 		return NAT_STOLEN;	/* held, or dropped and counted */
 	lc->c[NC_FRAG_REASSEMBLED]++;
+	/* rte_ip_frag rewrites length and offset but leaves the header
+	 * checksum zeroed; NAT patches checksums incrementally, so it must
+	 * start from a right one. */
+	ip = rte_pktmbuf_mtod(full, struct rte_ipv4_hdr *);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	frag_forward(w, full, in_port);
 	return NAT_STOLEN;
 }
