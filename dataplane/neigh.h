@@ -51,6 +51,13 @@ int neigh_del(uint16_t port, uint32_t ip);
 void neigh_flush(uint16_t port);		/* learned entries; DP_NO_PORT = all */
 void neigh_flush_port_all(uint16_t port);	/* every entry: port going away */
 
+/* Between arp.c and neigh.c (control lcore). */
+/* An ARP frame showed ip at mac on port: update the entry (never a
+ * permanent one) and, when create, make it.  -ENOSPC when the table is full. */
+int neigh_learn(uint16_t port, uint32_t ip, const struct rte_ether_addr *mac, bool create);
+/* Ask for tip on port: broadcast, or unicast to a known MAC (probe). */
+void arp_request(uint16_t port, uint32_t tip, const struct rte_ether_addr *unicast);
+
 struct neigh_info {
 	uint16_t port;
 	uint32_t ip;
