@@ -449,6 +449,11 @@ route_add_prefix(struct rt *e)
 	if (ret != 0)
 		return ret == -ENOMEM ? -ENOSPC : ret;
 	n = rte_rib_lookup_exact(rib, e->r.dst, e->r.plen);
+	if (unlikely(n == NULL)) {
+		/* The FIB took the prefix but its rib has no node for it. */
+		fib_unset(e->r.dst, e->r.plen);
+		return -EIO;
+	}
 	e->next = NULL;
 	node_ext(n)->head = e;
 	return 0;
