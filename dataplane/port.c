@@ -313,6 +313,21 @@ plen_mask(uint8_t plen)
 
 /* The routes an address brings: its network (connected), itself (local)
  * and, for networks with room for one, the directed broadcast. */
+/* Does another address of this port sit on ip/plen's network?  Then the
+ * network's routes belong to it too and outlive ip. */
+static bool
+addr_network_shared(uint16_t port, uint32_t ip, uint8_t plen)
+{
+	const struct addr_table *t = addrs_get();
+	uint32_t mask = plen == 0 ? 0 : ~0u << (32 - plen);
+
+	for (uint16_t i = 0; i < t->n; i++)
+		if (t->a[i].port == port && t->a[i].ip != ip && t->a[i].plen == plen &&
+		    (t->a[i].ip & mask) == (ip & mask))
+			return true;
+	return false;
+}
+
 static int
 addr_routes(uint16_t port, uint32_t ip, uint8_t plen, bool add)
 {
@@ -328,6 +343,8 @@ addr_routes(uint16_t port, uint32_t ip, uint8_t plen, bool add)
 	ret = add ? route_add(&r, 0) : route_del(&r, &m);
 	if (ret != 0 && add)
 		return ret;
+	if (!add && addr_network_shared(port, ip, plen))
+		return 0;
 	if (plen < 31) {
 		r.type = RTN_BROADCAST;
 		r.scope = RT_SCOPE_LINK;

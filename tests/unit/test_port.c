@@ -90,6 +90,18 @@ test_addresses(void **state)
 	assert_false(addr_is_local(addrs_get(), dpt_ip("192.168.1.1")));
 	assert_int_equal(route_get(dpt_ip("192.168.1.77"), &r), -ENETUNREACH);
 
+	/* A second address on a network shares its routes: removing one of
+	 * the two leaves the network reachable. */
+	assert_int_equal(addr_add(idx, dpt_ip("10.1.0.1"), 24), 0);
+	assert_int_equal(addr_add(idx, dpt_ip("10.1.0.2"), 24), 0);
+	assert_int_equal(addr_del(idx, dpt_ip("10.1.0.2"), 24), 0);
+	assert_int_equal(route_get(dpt_ip("10.1.0.77"), &r), 0);
+	assert_int_equal(r.port, idx);
+	assert_int_equal(route_get(dpt_ip("10.1.0.2"), &r), 0);
+	assert_int_not_equal(r.type, RTN_LOCAL);
+	assert_int_equal(addr_del(idx, dpt_ip("10.1.0.1"), 24), 0);
+	assert_int_equal(route_get(dpt_ip("10.1.0.77"), &r), -ENETUNREACH);
+
 	/* Destroying a port takes its addresses and routes with it. */
 	assert_int_equal(addr_add(idx, dpt_ip("172.16.0.1"), 16), 0);
 	assert_int_equal(port_destroy(idx), 0);
