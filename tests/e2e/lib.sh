@@ -136,3 +136,14 @@ snmp() {		# SIDE GROUP FIELD
 		$1 == g && !h { for (i = 2; i <= NF; i++) if ($i == f) c = i; h = 1; next }
 		$1 == g && h { print $c; exit }'
 }
+
+# wait_gone PID [SECONDS]: a background process ends by itself, bounded.
+# (A bare `wait` would also wait for the lab's dataplane.)
+wait_gone() {
+	local i
+	for i in $(seq $((${2:-10} * 10))); do
+		kill -0 "$1" 2>/dev/null || { wait "$1" 2>/dev/null; return 0; }
+		sleep 0.1
+	done
+	return 1
+}

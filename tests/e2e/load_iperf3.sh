@@ -10,6 +10,7 @@ p0=$(pool_in_use)
 echo "pool in use before: $p0"
 
 wan iperf3 -s -1 -B 203.0.113.1 -p 5201 >"$E2E_TMP/server.log" 2>&1 &
+spid=$!
 wait_listen wan 5201 || fail "iperf3 server did not start"
 step "iperf3 -c 203.0.113.1 -t 10 -i 1 from the LAN host"
 lan timeout 40 iperf3 -c 203.0.113.1 -p 5201 -t 10 -i 1 -J >"$E2E_TMP/c.json" ||
@@ -21,7 +22,7 @@ bps=$(json 'int(d["end"]["sum_received"]["bits_per_second"])' <"$E2E_TMP/c.json"
 echo "average $((bps / 1000000)) Mbit/s over $n intervals"
 [ "$n" -ge 10 ] || fail "only $n intervals"
 [ "$stalls" = 0 ] || fail "$stalls one-second intervals moved no data"
-wait
+wait_gone "$spid" 10 || fail "the iperf3 server did not finish"
 
 step "the packet pool returns to its starting use"
 settled() { [ "$(pool_in_use)" -le "$p0" ]; }
