@@ -385,6 +385,12 @@ ctl_strerror(uint16_t type, int err)
 		       "gateway is not on a connected network";
 	case ENODEV:
 		return "no such port";
+	case ENOSPC:
+		if (what) {
+			snprintf(buf, sizeof(buf), "%s table is full", what);
+			return buf;
+		}
+		break;
 	case EPERM:
 	case EACCES:
 		return "permission denied (root or the dataplane's group may change state)";

@@ -44,19 +44,23 @@ failed(struct rec *r, const char *what, uint16_t type, int err)
 	log_line("Error: %s: %s.", what, ctl_strerror(type, err));
 }
 
-/* A synchronous change; -errno only when the connection is gone. */
+/* A synchronous change, logged as "WHAT VERB" or "Error: WHAT not VERB:
+ * why."; -errno only when the connection is gone. */
 static int
-change(struct rec *r, struct nlmsghdr *nlh, const char *what)
+change(struct rec *r, struct nlmsghdr *nlh, const char *what, const char *verb)
 {
+	char msg[512];
 	int err = ctl_request(r->conn, nlh);
 
 	r->res->changes++;
 	if (err && ctl_lost(err))
 		return err;
-	if (err)
-		failed(r, what, nlh->nlmsg_type, err);
-	else
-		log_line("%s", what);
+	if (err) {
+		snprintf(msg, sizeof(msg), "%s not %s", what, verb);
+		failed(r, msg, nlh->nlmsg_type, err);
+	} else {
+		log_line("%s %s", what, verb);
+	}
 	return 0;
 }
 
@@ -108,12 +112,13 @@ collect(struct rec *r, uint16_t get, uint16_t type, void **arr, unsigned *n, siz
 		(int (*)(const struct nlmsghdr *, void *))(fn))
 
 static int
-ports(struct rec *r)
+ports(struct rec *r, bool add)
 {
 	const struct cfg *cfg = r->cfg;
 	char what[SLUICE_DEVARGS_MAX + 64];
 	int err;
 
+	(void)add;
 	if ((err = COLLECT(r, RTM_GETLINK, RTM_NEWLINK, r->links, r->nlinks, nl_parse_link)))
 		return err;
 	for (unsigned i = 0; i < r->nlinks; i++) {
@@ -123,9 +128,8 @@ ports(struct rec *r)
 
 		if (p && (!l->device[0] || !strcmp(l->device, p->device)))
 			continue;
-		snprintf(what, sizeof(what), p ? "port %s removed (device changed)" :
-			 "port %s removed", l->name);
-		if ((err = change(r, nl_link(r->buf, RTM_DELLINK, 0, &del), what)))
+		snprintf(what, sizeof(what), p ? "port %s (device changed)" : "port %s", l->name);
+		if ((err = change(r, nl_link(r->buf, RTM_DELLINK, 0, &del), what, "removed")))
 			return err;
 	}
 	for (unsigned i = 0; i < cfg->nports; i++) {
@@ -147,17 +151,17 @@ ports(struct rec *r)
 			l.has_mac = p->has_mac;
 			memcpy(l.mac, p->mac, 6);
 			l.flags = l.change = IFF_UP;
-			snprintf(what, sizeof(what), "port %s created (device %s)", p->name, p->device);
+			snprintf(what, sizeof(what), "port %s (device %s)", p->name, p->device);
 			err = change(r, nl_link(r->buf, RTM_NEWLINK,
-						NLM_F_CREATE | NLM_F_EXCL, &l), what);
+						NLM_F_CREATE | NLM_F_EXCL, &l), what, "created");
 		} else if (cur->mtu != mtu || (p->has_mac && memcmp(cur->mac, p->mac, 6))) {
 			l.ifindex = cur->ifindex;
 			l.mtu = cur->mtu != mtu ? mtu : 0;
 			l.has_mac = p->has_mac && memcmp(cur->mac, p->mac, 6);
 			memcpy(l.mac, p->mac, 6);
-			snprintf(what, sizeof(what), "port %s changed (mtu %u%s)", p->name, mtu,
+			snprintf(what, sizeof(what), "port %s (mtu %u%s)", p->name, mtu,
 				 l.has_mac ? ", mac" : "");
-			err = change(r, nl_link(r->buf, RTM_NEWLINK, 0, &l), what);
+			err = change(r, nl_link(r->buf, RTM_NEWLINK, 0, &l), what, "changed");
 		}
 		if (err)
 			return err;
@@ -197,9 +201,9 @@ addresses(struct rec *r, bool add)
 				keep = p->addr[j].addr == a->addr && p->addr[j].len == a->len;
 			if (keep || !p)
 				continue;
-			snprintf(what, sizeof(what), "address %s/%u removed from %s",
+			snprintf(what, sizeof(what), "address %s/%u dev %s",
 				 fmt_ip4(a->addr, ip), a->len, p->name);
-			if ((err = change(r, nl_addr(r->buf, RTM_DELADDR, 0, a), what)))
+			if ((err = change(r, nl_addr(r->buf, RTM_DELADDR, 0, a), what, "removed")))
 				return err;
 		}
 		return 0;
@@ -218,10 +222,10 @@ addresses(struct rec *r, bool add)
 			if (have)
 				continue;
 			a.ifindex = idx;
-			snprintf(what, sizeof(what), "address %s/%u added to %s",
+			snprintf(what, sizeof(what), "address %s/%u dev %s",
 				 fmt_ip4(a.addr, ip), a.len, p->name);
 			if ((err = change(r, nl_addr(r->buf, RTM_NEWADDR,
-						     NLM_F_CREATE | NLM_F_EXCL, &a), what)))
+						     NLM_F_CREATE | NLM_F_EXCL, &a), what, "added")))
 				return err;
 		}
 	}
@@ -262,7 +266,8 @@ route_error(void *arg, uint32_t tag, uint16_t type, int err)
 	const struct ctl_route *rt = &pc->routes[tag];
 
 	fmt_route(rt, rt->oif ? names_get(&pc->r->names, rt->oif, ib) : NULL, text, sizeof(text));
-	snprintf(what, sizeof(what), "route %s %s", text, type == RTM_DELROUTE ? "removal" : "add");
+	snprintf(what, sizeof(what), "route %s not %s", text,
+		 type == RTM_DELROUTE ? "removed" : "added");
 	failed(pc->r, what, type, err);
 }
 
@@ -371,9 +376,9 @@ neighbours(struct rec *r, bool add)
 				       names_find(&r->names, cfg->neighs[j].dev) == h->ifindex;
 			if (keep)
 				continue;
-			snprintf(what, sizeof(what), "neighbour %s dev %s removed",
+			snprintf(what, sizeof(what), "neighbour %s dev %s",
 				 fmt_ip4(h->addr, ip), names_get(&r->names, h->ifindex, ib));
-			if ((err = change(r, nl_neigh(r->buf, RTM_DELNEIGH, 0, h), what)))
+			if ((err = change(r, nl_neigh(r->buf, RTM_DELNEIGH, 0, h), what, "removed")))
 				return err;
 		}
 		return 0;
@@ -389,10 +394,10 @@ neighbours(struct rec *r, bool add)
 			       !memcmp(r->neighs[j].lladdr, n.lladdr, 6);
 		if (have || !n.ifindex)
 			continue;
-		snprintf(what, sizeof(what), "neighbour %s lladdr %s dev %s added",
+		snprintf(what, sizeof(what), "neighbour %s lladdr %s dev %s",
 			 fmt_ip4(n.addr, ip), fmt_mac(n.lladdr, mac), n.dev);
 		if ((err = change(r, nl_neigh(r->buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, &n),
-				  what)))
+				  what, "added")))
 			return err;
 	}
 	return 0;
@@ -408,7 +413,7 @@ natrules(struct rec *r, bool add)
 	if (!add) {
 		if ((err = COLLECT(r, SLUICE_GETNATRULE, SLUICE_NEWNATRULE, r->rules, r->nrules,
 				   nl_parse_natrule)))
-			return err == -EOPNOTSUPP && !cfg->nrules ? 0 : err;
+			return err;
 		for (unsigned i = 0; i < r->nrules; i++) {
 			struct ctl_natrule del = { .id = r->rules[i].id };
 			bool keep = false;
@@ -423,8 +428,9 @@ natrules(struct rec *r, bool add)
 				continue;
 			fmt_natrule(&r->rules[i], names_get(&r->names, r->rules[i].ifindex, ib),
 				    text, sizeof(text));
-			snprintf(what, sizeof(what), "nat rule %s removed", text);
-			if ((err = change(r, nl_natrule(r->buf, SLUICE_DELNATRULE, 0, &del), what)))
+			snprintf(what, sizeof(what), "nat rule %s", text);
+			if ((err = change(r, nl_natrule(r->buf, SLUICE_DELNATRULE, 0, &del), what,
+					  "removed")))
 				return err;
 		}
 		return 0;
@@ -438,10 +444,10 @@ natrules(struct rec *r, bool add)
 			have = natrule_equal(&w, &r->rules[j]);
 		if (have || !w.ifindex)
 			continue;
-		snprintf(what, sizeof(what), "nat rule %s added",
+		snprintf(what, sizeof(what), "nat rule %s",
 			 fmt_natrule(&w, w.port, text, sizeof(text)));
 		if ((err = change(r, nl_natrule(r->buf, SLUICE_NEWNATRULE,
-						NLM_F_CREATE | NLM_F_EXCL, &w), what)))
+						NLM_F_CREATE | NLM_F_EXCL, &w), what, "added")))
 			return err;
 	}
 	return 0;
@@ -454,13 +460,14 @@ natconf_cb(const struct nlmsghdr *nlh, void *arg)
 }
 
 static int
-natconf(struct rec *r)
+natconf(struct rec *r, bool add)
 {
 	struct ctl_natconf cur;
 	char what[160];
 	bool same = true;
 	int err;
 
+	(void)add;
 	memset(&cur, 0, sizeof(cur));
 	err = ctl_dump(r->conn, nl_simple(r->buf, SLUICE_GETNATCONF, 0, 0), natconf_cb, &cur);
 	if (err && ctl_lost(err))
@@ -469,13 +476,13 @@ natconf(struct rec *r)
 		same = same && cur.has[i] && cur.v[i] == r->cfg->natconf.v[i];
 	if (!err && same)
 		return 0;
-	snprintf(what, sizeof(what), "nat timeouts udp %u tcp-established %u tcp-transitory %u "
-		 "icmp %u, max-sessions %u set", r->cfg->natconf.v[SLUICE_NATC_TIMEOUT_UDP],
+	snprintf(what, sizeof(what), "nat settings (timeouts udp %u tcp-established %u "
+		 "tcp-transitory %u icmp %u, max-sessions %u)", r->cfg->natconf.v[SLUICE_NATC_TIMEOUT_UDP],
 		 r->cfg->natconf.v[SLUICE_NATC_TIMEOUT_TCP_EST],
 		 r->cfg->natconf.v[SLUICE_NATC_TIMEOUT_TCP_TRANS],
 		 r->cfg->natconf.v[SLUICE_NATC_TIMEOUT_ICMP],
 		 r->cfg->natconf.v[SLUICE_NATC_MAX_SESSIONS]);
-	return change(r, nl_natconf(r->buf, 0, &r->cfg->natconf), what);
+	return change(r, nl_natconf(r->buf, 0, &r->cfg->natconf), what, "set");
 }
 
 int
@@ -490,13 +497,31 @@ reconcile(struct ctl_conn *conn, const struct cfg *cfg, struct rec_result *res)
 	r->conn = conn;
 	r->cfg = cfg;
 	r->res = res;
-	(void)((err = ports(r)) || (err = routes(r, false)) || (err = neighbours(r, false)) ||
-	       (err = natrules(r, false)) || (err = addresses(r, false)) ||
-	       (err = addresses(r, true)) || (err = routes(r, true)) || (err = neighbours(r, true)) ||
-	       (err = natrules(r, true)) || (err = natconf(r)));
-	if (err && !ctl_lost(err)) {
-		/* A dump the dataplane refused: say so, count it, carry on next time. */
-		log_line("Error: reading the dataplane's state: %s.", ctl_strerror(0, err));
+	/* Each step stands alone: a dump the dataplane refuses is reported and
+	 * the others still run; only a lost connection stops it all. */
+	static const struct {
+		const char *what;
+		int (*fn)(struct rec *r, bool add);
+		bool add;
+	} steps[] = {
+		{ "ports", ports, false },
+		{ "routes", routes, false },
+		{ "neighbours", neighbours, false },
+		{ "nat rules", natrules, false },
+		{ "addresses", addresses, false },
+		{ "addresses", addresses, true },
+		{ "routes", routes, true },
+		{ "neighbours", neighbours, true },
+		{ "nat rules", natrules, true },
+		{ "nat settings", natconf, false },
+	};
+	err = 0;
+	for (unsigned i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (!(err = steps[i].fn(r, steps[i].add)))
+			continue;
+		if (ctl_lost(err))
+			break;
+		log_line("Error: %s: %s.", steps[i].what, ctl_strerror(0, err));
 		res->failures++;
 		err = 0;
 	}

@@ -84,6 +84,11 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
 	char path[CFG_PATH_MAX];
 	sigset_t set;
 
+	/* A shell starts background jobs with SIGINT ignored, and an ignored
+	 * signal never reaches a signalfd: take the default back first. */
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGINT);
