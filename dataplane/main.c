@@ -29,7 +29,10 @@
 #include "route.h"
 #include "worker.h"
 
-#define DEFAULT_MAX_ROUTES	(1u << 18)
+/* Without --max-routes the FIB takes the largest of these that memory
+ * allows: a full Internet table with hugepages, less with -m 512. */
+#define AUTO_MAX_ROUTES		(1u << 20)
+#define AUTO_MIN_ROUTES		(1u << 16)
 
 static void
 on_signal(int sig)
@@ -89,7 +92,6 @@ parse_args(int argc, char **argv, struct args *a)
 	int c;
 
 	a->ctl.path = SLUICE_SOCKET_DEFAULT;
-	a->max_routes = DEFAULT_MAX_ROUTES;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -132,6 +134,36 @@ parse_args(int argc, char **argv, struct args *a)
 		fprintf(stderr, "sluice-dataplane: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
+	return 0;
+}
+
+/* The FIB comes last so that it sizes itself to the memory the other
+ * tables left. */
+static int
+fib_init(unsigned long max_routes)
+{
+	uint32_t level = rte_log_get_global_level();
+	uint32_t n;
+	int ret = -1;
+
+	if (max_routes != 0) {
+		if (route_init(max_routes) == 0)
+			return 0;
+		fprintf(stderr, "sluice-dataplane: not enough memory for %lu routes "
+			"(give EAL more with -m, or hugepages)\n", max_routes);
+		return -1;
+	}
+	/* Failed attempts are expected here: keep DPDK's complaints quiet. */
+	rte_log_set_global_level(RTE_LOG_EMERG);
+	for (n = AUTO_MAX_ROUTES; n >= AUTO_MIN_ROUTES && ret != 0; n /= 2)
+		ret = route_init(n);
+	rte_log_set_global_level(level);
+	if (ret != 0) {
+		fprintf(stderr, "sluice-dataplane: not enough memory for %u routes "
+			"(give EAL more with -m, or hugepages)\n", AUTO_MIN_ROUTES);
+		return -1;
+	}
+	fprintf(stderr, "sluice-dataplane: room for %u routes\n", n * 2);
 	return 0;
 }
 
@@ -208,8 +240,8 @@ main(int argc, char **argv)
 		 * what the control lcore holds and what bursts have in flight. */
 		a.mbufs = 8ul * nb_workers * 2048 + 8192;
 	}
-	if (dp_init(a.mbufs, nb_workers) < 0 || route_init(a.max_routes) < 0 ||
-	    neigh_init() < 0 || nat_init() < 0)
+	if (dp_init(a.mbufs, nb_workers) < 0 || neigh_init() < 0 || nat_init() < 0 ||
+	    fib_init(a.max_routes) < 0)
 		goto fail_eal;
 	if (ctl_server_open(&a.ctl) < 0)
 		goto fail_eal;

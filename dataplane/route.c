@@ -808,17 +808,20 @@ route_init(uint32_t max_routes)
 	};
 
 	fib = rte_fib_create("sluice_fib", (int)rte_socket_id(), &fc);
-	if (fib == NULL) {
-		fprintf(stderr, "route_init: rte_fib_create for %u routes: %s\n",
-			total, rte_strerror(rte_errno));
+	if (fib == NULL)
 		return -ENOMEM;
-	}
 	rib = rte_fib_get_rib(fib);
 	long24 = rte_rib_create("sluice_long24", (int)rte_socket_id(), &rc);
 	nh_hash = rte_hash_create(&hp);
 	if (rib == NULL || long24 == NULL || nh_hash == NULL) {
-		fprintf(stderr, "route_init: rib/next-hop table for %u routes: %s\n",
-			total, rte_strerror(rte_errno));
+		/* Leave nothing behind: the caller may try a smaller table. */
+		rte_hash_free(nh_hash);
+		rte_rib_free(long24);
+		rte_fib_free(fib);
+		nh_hash = NULL;
+		long24 = NULL;
+		rib = NULL;
+		fib = NULL;
 		return -ENOMEM;
 	}
 	max_total = total;
