@@ -281,8 +281,8 @@ pr_route(struct printer *p, const struct ctl_route *r)
 		jkv(f, &first, "scope", "link");
 	if (r->prefsrc)
 		jkv(f, &first, "prefsrc", fmt_ip4(r->prefsrc, ip));
-	if (r->metric)
-		jku(f, &first, "metric", r->metric);
+	/* Always there (ip omits 0): scripts read r["metric"] without a guard. */
+	jku(f, &first, "metric", r->metric);
 	fputs(",\"flags\":[]}", f);
 }
 

@@ -245,10 +245,10 @@ test_print_routes(void **state)
 		"[{\"type\":\"unicast\",\"dst\":\"default\",\"gateway\":\"203.0.113.1\",\"dev\":\"wan\","
 		"\"protocol\":\"boot\",\"metric\":10,\"flags\":[]},"
 		"{\"type\":\"unicast\",\"dst\":\"192.168.1.0/24\",\"dev\":\"lan\",\"protocol\":\"kernel\","
-		"\"scope\":\"link\",\"prefsrc\":\"192.168.1.1\",\"flags\":[]},"
-		"{\"type\":\"blackhole\",\"dst\":\"10.9.0.0/16\",\"protocol\":\"static\",\"flags\":[]},"
+		"\"scope\":\"link\",\"prefsrc\":\"192.168.1.1\",\"metric\":0,\"flags\":[]},"
+		"{\"type\":\"blackhole\",\"dst\":\"10.9.0.0/16\",\"protocol\":\"static\",\"metric\":0,\"flags\":[]},"
 		"{\"type\":\"unicast\",\"dst\":\"198.51.100.7\",\"gateway\":\"192.168.1.254\","
-		"\"dev\":\"lan\",\"protocol\":\"static\",\"flags\":[]}]\n");
+		"\"dev\":\"lan\",\"protocol\":\"static\",\"metric\":0,\"flags\":[]}]\n");
 
 	/* route get */
 	assert_int_equal(nl_parse_route(dp_route(IP(203, 0, 113, 7), 32, IP(203, 0, 113, 1), 2,
