@@ -67,6 +67,49 @@ dpt_port_remove(uint16_t slot)
 	memset(&ports[slot], 0, sizeof(ports[slot]));
 }
 
+static void
+drain_sent(void)
+{
+	struct rte_mbuf *p[8];
+	unsigned int n;
+
+	while ((n = dpt_sent(p, 8)) > 0)	/* gratuitous ARP */
+		rte_pktmbuf_free_bulk(p, n);
+}
+
+static int
+fixture_port(uint16_t slot, const char *name, const char *mac, const char *ip,
+	     const char *nb_ip, const char *nb_mac)
+{
+	struct rte_ether_addr nb = dpt_mac(nb_mac);
+
+	dpt_port(slot, name, mac, 1500);
+	if (addr_add(slot, dpt_ip(ip), 24) != 0 ||
+	    neigh_add(slot, dpt_ip(nb_ip), &nb, true, 0) != 0)
+		return -1;
+	return 0;
+}
+
+int
+dpt_one_port(struct wctx *w)
+{
+	wctx_init(w, 0);
+	if (fixture_port(0, "lan", DPT_LAN_MAC, "10.0.0.1", "10.0.0.2", DPT_HOST_MAC) != 0)
+		return -1;
+	drain_sent();
+	return 0;
+}
+
+int
+dpt_two_ports(struct wctx *w)
+{
+	if (dpt_one_port(w) != 0 ||
+	    fixture_port(1, "wan", DPT_WAN_MAC, "192.0.2.1", "192.0.2.254", DPT_GW_MAC) != 0)
+		return -1;
+	drain_sent();
+	return 0;
+}
+
 uint32_t
 dpt_ip(const char *s)
 {
@@ -176,6 +219,35 @@ dpt_echo(const char *dst_mac, const char *src_mac, const char *src, const char *
 		buf[sizeof(*icmp) + i] = (uint8_t)(0xa0 + i);
 	icmp->icmp_cksum = dpt_cksum(buf, sizeof(*icmp) + len);
 	return dpt_ipv4(dst_mac, src_mac, src, dst, IPPROTO_ICMP, 64, buf, sizeof(*icmp) + len);
+}
+
+struct rte_ipv4_hdr *
+dpt_frame_ip(struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+}
+
+void
+dpt_fix_cksum(struct rte_ipv4_hdr *ip)
+{
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = dpt_cksum(ip, rte_ipv4_hdr_len(ip));
+}
+
+void
+dpt_input1(struct wctx *w, struct rte_mbuf *m)
+{
+	worker_input(w, 0, &m, 1);
+}
+
+unsigned int
+dpt_queued(const struct wctx *w)
+{
+	unsigned int n = 0;
+
+	for (int i = 0; i < DP_MAX_PORTS; i++)
+		n += w->tx[i].n;
+	return n;
 }
 
 uint64_t

@@ -31,6 +31,19 @@ void dpt_port(uint16_t slot, const char *name, const char *mac, uint16_t mtu);
 /* Forget it again (routes, neighbours, addresses included). */
 void dpt_port_remove(uint16_t slot);
 
+/*
+ * The shared fixture: wctx_init(w, 0), port 0 "lan" 10.0.0.1/24 with host
+ * 10.0.0.2 resolved; dpt_two_ports adds port 1 "wan" 192.0.2.1/24 with
+ * gateway 192.0.2.254 resolved.  Gratuitous ARP is drained.  0, or -1 when
+ * an address or neighbour cannot be added (a group setup's return value).
+ */
+#define DPT_LAN_MAC	"02:00:00:00:00:01"
+#define DPT_HOST_MAC	"02:00:00:00:00:02"
+#define DPT_WAN_MAC	"02:00:00:00:01:01"
+#define DPT_GW_MAC	"02:00:00:00:01:fe"
+int dpt_one_port(struct wctx *w);
+int dpt_two_ports(struct wctx *w);
+
 /* "a.b.c.d" -> host order. */
 uint32_t dpt_ip(const char *s);
 struct rte_ether_addr dpt_mac(const char *s);
@@ -48,6 +61,15 @@ struct rte_mbuf *dpt_udp(const char *dst_mac, const char *src_mac,
 struct rte_mbuf *dpt_echo(const char *dst_mac, const char *src_mac,
 			  const char *src, const char *dst, uint16_t id,
 			  uint16_t seq, uint16_t len);
+
+/* The IPv4 header of an Ethernet frame. */
+struct rte_ipv4_hdr *dpt_frame_ip(struct rte_mbuf *m);
+/* Recompute ip's header checksum after a test edited the header. */
+void dpt_fix_cksum(struct rte_ipv4_hdr *ip);
+/* One frame in on port 0 through worker_input. */
+void dpt_input1(struct wctx *w, struct rte_mbuf *m);
+/* Frames waiting in w's tx buffers, all ports. */
+unsigned int dpt_queued(const struct wctx *w);
 
 /* Sum of a drop reason over lcores (test-side alias). */
 uint64_t dpt_drops(enum drop_reason why);

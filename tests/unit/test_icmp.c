@@ -19,42 +19,9 @@
 #include "neigh.h"
 #include "route.h"
 
-#define LAN_MAC		"02:00:00:00:00:01"
-#define HOST_MAC	"02:00:00:00:00:02"
-#define WAN_MAC		"02:00:00:00:01:01"
-#define GW_MAC		"02:00:00:00:01:fe"
 #define BCAST_MAC	"ff:ff:ff:ff:ff:ff"
 
 static struct wctx w;
-
-static struct rte_ipv4_hdr *
-frame_ip(struct rte_mbuf *m)
-{
-	return rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
-}
-
-static void
-fix_cksum(struct rte_ipv4_hdr *ip)
-{
-	ip->hdr_checksum = 0;
-	ip->hdr_checksum = dpt_cksum(ip, rte_ipv4_hdr_len(ip));
-}
-
-static void
-input1(struct rte_mbuf *m)
-{
-	worker_input(&w, 0, &m, 1);
-}
-
-static unsigned int
-queued(void)
-{
-	unsigned int n = 0;
-
-	for (int i = 0; i < DP_MAX_PORTS; i++)
-		n += w.tx[i].n;
-	return n;
-}
 
 static void
 default_route(bool add)
@@ -91,7 +58,7 @@ check_error(uint16_t port, const char *dst_mac, const char *mac, const char *src
 	struct rte_mbuf *m;
 	uint16_t ck;
 
-	assert_int_equal(queued(), 1);
+	assert_int_equal(dpt_queued(&w), 1);
 	assert_int_equal(w.tx[port].n, 1);
 	m = w.tx[port].m[0];
 	assert_int_equal(m->nb_segs, 1);
@@ -143,10 +110,10 @@ done(void)
 static struct rte_mbuf *
 udp_ttl(const char *dst_mac, const char *src, const char *dst, uint8_t ttl, uint16_t len)
 {
-	struct rte_mbuf *m = dpt_udp(dst_mac, HOST_MAC, src, dst, 33434, 33435, len);
+	struct rte_mbuf *m = dpt_udp(dst_mac, DPT_HOST_MAC, src, dst, 33434, 33435, len);
 
-	frame_ip(m)->time_to_live = ttl;
-	fix_cksum(frame_ip(m));
+	dpt_frame_ip(m)->time_to_live = ttl;
+	dpt_fix_cksum(dpt_frame_ip(m));
 	return m;
 }
 
@@ -159,10 +126,10 @@ test_time_exceeded(void **state)
 
 	(void)state;
 	default_route(true);
-	m = udp_ttl(LAN_MAC, "10.0.0.2", "198.51.100.7", 1, 100);
-	memcpy(orig, frame_ip(m), sizeof(orig));
-	input1(m);
-	check_error(0, HOST_MAC, LAN_MAC, "10.0.0.1", "10.0.0.2", 11, 0, 0, orig, 28);
+	m = udp_ttl(DPT_LAN_MAC, "10.0.0.2", "198.51.100.7", 1, 100);
+	memcpy(orig, dpt_frame_ip(m), sizeof(orig));
+	dpt_input1(&w, m);
+	check_error(0, DPT_HOST_MAC, DPT_LAN_MAC, "10.0.0.1", "10.0.0.2", 11, 0, 0, orig, 28);
 	assert_int_equal(dpt_drops(DROP_TTL), ttl + 1);
 	default_route(false);
 	done();
@@ -176,10 +143,10 @@ test_net_unreachable(void **state)
 	uint64_t nr = dpt_drops(DROP_NO_ROUTE);
 
 	(void)state;
-	m = udp_ttl(LAN_MAC, "10.0.0.2", "198.51.100.7", 64, 100);
-	memcpy(orig, frame_ip(m), sizeof(orig));
-	input1(m);
-	check_error(0, HOST_MAC, LAN_MAC, "10.0.0.1", "10.0.0.2", 3, 0, 0, orig, 28);
+	m = udp_ttl(DPT_LAN_MAC, "10.0.0.2", "198.51.100.7", 64, 100);
+	memcpy(orig, dpt_frame_ip(m), sizeof(orig));
+	dpt_input1(&w, m);
+	check_error(0, DPT_HOST_MAC, DPT_LAN_MAC, "10.0.0.1", "10.0.0.2", 3, 0, 0, orig, 28);
 	assert_int_equal(dpt_drops(DROP_NO_ROUTE), nr + 1);
 	done();
 }
@@ -191,14 +158,14 @@ test_host_unreachable_direct(void **state)
 	struct rte_mbuf *m;
 
 	(void)state;
-	m = udp_ttl(LAN_MAC, "10.0.0.2", "192.0.2.50", 63, 300);
-	memcpy(orig, frame_ip(m), sizeof(orig));
+	m = udp_ttl(DPT_LAN_MAC, "10.0.0.2", "192.0.2.50", 63, 300);
+	memcpy(orig, dpt_frame_ip(m), sizeof(orig));
 	rte_pktmbuf_adj(m, 14);
 	icmp_error(&w, m, 0, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
 	/* m is the caller's still, untouched. */
 	assert_memory_equal(rte_pktmbuf_mtod(m, void *), orig, sizeof(orig));
 	rte_pktmbuf_free(m);
-	check_error(0, HOST_MAC, LAN_MAC, "10.0.0.1", "10.0.0.2", 3, 1, 0, orig, 28);
+	check_error(0, DPT_HOST_MAC, DPT_LAN_MAC, "10.0.0.1", "10.0.0.2", 3, 1, 0, orig, 28);
 	done();
 }
 
@@ -212,13 +179,13 @@ test_frag_needed(void **state)
 	(void)state;
 	default_route(true);
 	ports[1].mtu = 1400;
-	m = udp_ttl(LAN_MAC, "10.0.0.2", "198.51.100.7", 64, 1500 - 28);
-	frame_ip(m)->fragment_offset = htons(RTE_IPV4_HDR_DF_FLAG);
-	fix_cksum(frame_ip(m));
-	memcpy(orig, frame_ip(m), sizeof(orig));
-	input1(m);
+	m = udp_ttl(DPT_LAN_MAC, "10.0.0.2", "198.51.100.7", 64, 1500 - 28);
+	dpt_frame_ip(m)->fragment_offset = htons(RTE_IPV4_HDR_DF_FLAG);
+	dpt_fix_cksum(dpt_frame_ip(m));
+	memcpy(orig, dpt_frame_ip(m), sizeof(orig));
+	dpt_input1(&w, m);
 	/* The quote is the packet as received: TTL not yet decremented. */
-	check_error(0, HOST_MAC, LAN_MAC, "10.0.0.1", "10.0.0.2", 3, 4, 1400, orig, 28);
+	check_error(0, DPT_HOST_MAC, DPT_LAN_MAC, "10.0.0.1", "10.0.0.2", 3, 4, 1400, orig, 28);
 	assert_int_equal(dpt_drops(DROP_FRAG_NEEDED), fn + 1);
 	ports[1].mtu = 1500;
 	default_route(false);
@@ -233,31 +200,31 @@ test_port_and_protocol_unreachable(void **state)
 	uint64_t lu = dpt_drops(DROP_LOCAL_UNREACH);
 
 	(void)state;
-	m = udp_ttl(LAN_MAC, "10.0.0.2", "10.0.0.1", 64, 20);
-	memcpy(orig, frame_ip(m), sizeof(orig));
-	input1(m);
-	check_error(0, HOST_MAC, LAN_MAC, "10.0.0.1", "10.0.0.2", 3, 3, 0, orig, 28);
+	m = udp_ttl(DPT_LAN_MAC, "10.0.0.2", "10.0.0.1", 64, 20);
+	memcpy(orig, dpt_frame_ip(m), sizeof(orig));
+	dpt_input1(&w, m);
+	check_error(0, DPT_HOST_MAC, DPT_LAN_MAC, "10.0.0.1", "10.0.0.2", 3, 3, 0, orig, 28);
 	assert_int_equal(dpt_drops(DROP_LOCAL_UNREACH), lu + 1);
 	done();
 
 	/* To our address on the other port: answered from that address. */
-	m = udp_ttl(LAN_MAC, "10.0.0.2", "192.0.2.1", 64, 20);
-	memcpy(orig, frame_ip(m), sizeof(orig));
-	input1(m);
-	check_error(0, HOST_MAC, LAN_MAC, "192.0.2.1", "10.0.0.2", 3, 3, 0, orig, 28);
+	m = udp_ttl(DPT_LAN_MAC, "10.0.0.2", "192.0.2.1", 64, 20);
+	memcpy(orig, dpt_frame_ip(m), sizeof(orig));
+	dpt_input1(&w, m);
+	check_error(0, DPT_HOST_MAC, DPT_LAN_MAC, "192.0.2.1", "10.0.0.2", 3, 3, 0, orig, 28);
 	done();
 
-	m = dpt_ipv4(LAN_MAC, HOST_MAC, "10.0.0.2", "10.0.0.1", 47, 64, gre, sizeof(gre));
-	memcpy(orig, frame_ip(m), sizeof(orig));
-	input1(m);
-	check_error(0, HOST_MAC, LAN_MAC, "10.0.0.1", "10.0.0.2", 3, 2, 0, orig, 28);
+	m = dpt_ipv4(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "10.0.0.1", 47, 64, gre, sizeof(gre));
+	memcpy(orig, dpt_frame_ip(m), sizeof(orig));
+	dpt_input1(&w, m);
+	check_error(0, DPT_HOST_MAC, DPT_LAN_MAC, "10.0.0.1", "10.0.0.2", 3, 2, 0, orig, 28);
 	done();
 
 	/* TCP: no listener, no answer (no RST either), a counted drop. */
 	lu = dpt_drops(DROP_LOCAL_UNREACH);
-	m = dpt_ipv4(LAN_MAC, HOST_MAC, "10.0.0.2", "10.0.0.1", IPPROTO_TCP, 64, gre, sizeof(gre));
-	input1(m);
-	assert_int_equal(queued(), 0);
+	m = dpt_ipv4(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "10.0.0.1", IPPROTO_TCP, 64, gre, sizeof(gre));
+	dpt_input1(&w, m);
+	assert_int_equal(dpt_queued(&w), 0);
 	assert_int_equal(dpt_drops(DROP_LOCAL_UNREACH), lu + 1);
 	done();
 }
@@ -273,24 +240,25 @@ test_quote_options_and_short(void **state)
 	/* A 24-byte header (4 bytes of options): quoted whole, + 8 bytes. */
 	memset(pl, 0xee, sizeof(pl));
 	pl[0] = 1; pl[1] = 1; pl[2] = 1; pl[3] = 0;
-	m = dpt_ipv4(LAN_MAC, HOST_MAC, "10.0.0.2", "198.51.100.7", IPPROTO_UDP, 1, pl, sizeof(pl));
-	ip = frame_ip(m);
+	m = dpt_ipv4(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "198.51.100.7", IPPROTO_UDP, 1,
+		     pl, sizeof(pl));
+	ip = dpt_frame_ip(m);
 	ip->version_ihl = 0x46;
-	fix_cksum(ip);
+	dpt_fix_cksum(ip);
 	memcpy(orig, ip, 32);
 	rte_pktmbuf_adj(m, 14);
 	icmp_error(&w, m, 0, ICMP_TIME_EXCEEDED, 0, 0);
 	rte_pktmbuf_free(m);
-	check_error(0, HOST_MAC, LAN_MAC, "10.0.0.1", "10.0.0.2", 11, 0, 0, orig, 32);
+	check_error(0, DPT_HOST_MAC, DPT_LAN_MAC, "10.0.0.1", "10.0.0.2", 11, 0, 0, orig, 32);
 	done();
 
 	/* Less than 8 bytes of payload: all of it, nothing more. */
-	m = dpt_ipv4(LAN_MAC, HOST_MAC, "10.0.0.2", "198.51.100.7", IPPROTO_UDP, 1, pl, 4);
-	memcpy(orig, frame_ip(m), 24);
+	m = dpt_ipv4(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "198.51.100.7", IPPROTO_UDP, 1, pl, 4);
+	memcpy(orig, dpt_frame_ip(m), 24);
 	rte_pktmbuf_adj(m, 14);
 	icmp_error(&w, m, 0, ICMP_TIME_EXCEEDED, 0, 0);
 	rte_pktmbuf_free(m);
-	check_error(0, HOST_MAC, LAN_MAC, "10.0.0.1", "10.0.0.2", 11, 0, 0, orig, 24);
+	check_error(0, DPT_HOST_MAC, DPT_LAN_MAC, "10.0.0.1", "10.0.0.2", 11, 0, 0, orig, 24);
 	done();
 }
 
@@ -304,7 +272,7 @@ expect_no_error(struct rte_mbuf *m, uint16_t in_port)
 	rte_pktmbuf_adj(m, 14);
 	icmp_error(&w, m, in_port, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
 	rte_pktmbuf_free(m);
-	assert_int_equal(queued(), 0);
+	assert_int_equal(dpt_queued(&w), 0);
 	assert_int_equal(w.icmp_tokens, tokens);
 	assert_int_equal(dpt_drops(DROP_ICMP_RATELIMIT), rl);
 	done();
@@ -322,45 +290,45 @@ test_never_sent(void **state)
 
 	/* About an ICMP error (transit, TTL expiring): dropped, unanswered. */
 	ttl = dpt_drops(DROP_TTL);
-	input1(dpt_ipv4(LAN_MAC, HOST_MAC, "10.0.0.2", "198.51.100.7", IPPROTO_ICMP, 1,
+	dpt_input1(&w, dpt_ipv4(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "198.51.100.7", IPPROTO_ICMP, 1,
 			unreach, sizeof(unreach)));
-	assert_int_equal(queued(), 0);
+	assert_int_equal(dpt_queued(&w), 0);
 	assert_int_equal(dpt_drops(DROP_TTL), ttl + 1);
 	/* ...whereas an ICMP query does get one. */
-	input1(dpt_ipv4(LAN_MAC, HOST_MAC, "10.0.0.2", "198.51.100.7", IPPROTO_ICMP, 1,
+	dpt_input1(&w, dpt_ipv4(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "198.51.100.7", IPPROTO_ICMP, 1,
 			echo, sizeof(echo)));
 	assert_int_equal(w.tx[0].n, 1);
 	done();
 
 	/* A non-first fragment: never; the first fragment: yes. */
-	m = udp_ttl(LAN_MAC, "10.0.0.2", "198.51.100.7", 1, 64);
-	frame_ip(m)->fragment_offset = htons(185);
-	fix_cksum(frame_ip(m));
-	input1(m);
-	assert_int_equal(queued(), 0);
-	m = udp_ttl(LAN_MAC, "10.0.0.2", "198.51.100.7", 1, 64);
-	frame_ip(m)->fragment_offset = htons(RTE_IPV4_HDR_MF_FLAG);
-	fix_cksum(frame_ip(m));
-	input1(m);
+	m = udp_ttl(DPT_LAN_MAC, "10.0.0.2", "198.51.100.7", 1, 64);
+	dpt_frame_ip(m)->fragment_offset = htons(185);
+	dpt_fix_cksum(dpt_frame_ip(m));
+	dpt_input1(&w, m);
+	assert_int_equal(dpt_queued(&w), 0);
+	m = udp_ttl(DPT_LAN_MAC, "10.0.0.2", "198.51.100.7", 1, 64);
+	dpt_frame_ip(m)->fragment_offset = htons(RTE_IPV4_HDR_MF_FLAG);
+	dpt_fix_cksum(dpt_frame_ip(m));
+	dpt_input1(&w, m);
 	assert_int_equal(w.tx[0].n, 1);
 	done();
 
 	/* A link-layer broadcast to us: no port unreachable. */
-	input1(udp_ttl(BCAST_MAC, "10.0.0.2", "10.0.0.1", 64, 20));
-	assert_int_equal(queued(), 0);
+	dpt_input1(&w, udp_ttl(BCAST_MAC, "10.0.0.2", "10.0.0.1", 64, 20));
+	assert_int_equal(dpt_queued(&w), 0);
 	done();
 
 	/* Broadcast, multicast and martian addresses, our own source, an
 	 * ingress port without an address. */
-	expect_no_error(udp_ttl(LAN_MAC, "10.0.0.2", "255.255.255.255", 64, 20), 0);
-	expect_no_error(udp_ttl(LAN_MAC, "10.0.0.2", "224.0.0.9", 64, 20), 0);
-	expect_no_error(udp_ttl(LAN_MAC, "10.0.0.2", "10.0.0.255", 64, 20), 0);
-	expect_no_error(udp_ttl(LAN_MAC, "0.0.0.0", "198.51.100.7", 64, 20), 0);
-	expect_no_error(udp_ttl(LAN_MAC, "127.0.0.1", "198.51.100.7", 64, 20), 0);
-	expect_no_error(udp_ttl(LAN_MAC, "224.1.1.1", "198.51.100.7", 64, 20), 0);
-	expect_no_error(udp_ttl(LAN_MAC, "10.0.0.1", "198.51.100.7", 64, 20), 0);
+	expect_no_error(udp_ttl(DPT_LAN_MAC, "10.0.0.2", "255.255.255.255", 64, 20), 0);
+	expect_no_error(udp_ttl(DPT_LAN_MAC, "10.0.0.2", "224.0.0.9", 64, 20), 0);
+	expect_no_error(udp_ttl(DPT_LAN_MAC, "10.0.0.2", "10.0.0.255", 64, 20), 0);
+	expect_no_error(udp_ttl(DPT_LAN_MAC, "0.0.0.0", "198.51.100.7", 64, 20), 0);
+	expect_no_error(udp_ttl(DPT_LAN_MAC, "127.0.0.1", "198.51.100.7", 64, 20), 0);
+	expect_no_error(udp_ttl(DPT_LAN_MAC, "224.1.1.1", "198.51.100.7", 64, 20), 0);
+	expect_no_error(udp_ttl(DPT_LAN_MAC, "10.0.0.1", "198.51.100.7", 64, 20), 0);
 	expect_no_error(udp_ttl(BCAST_MAC, "10.0.0.2", "198.51.100.7", 64, 20), 0);
-	expect_no_error(udp_ttl(LAN_MAC, "10.0.0.2", "198.51.100.7", 64, 20), 2);
+	expect_no_error(udp_ttl(DPT_LAN_MAC, "10.0.0.2", "198.51.100.7", 64, 20), 2);
 	default_route(false);
 }
 
@@ -372,7 +340,7 @@ test_rate_limit(void **state)
 	unsigned int sent;
 
 	(void)state;
-	m = udp_ttl(LAN_MAC, "10.0.0.2", "192.0.2.50", 63, 20);
+	m = udp_ttl(DPT_LAN_MAC, "10.0.0.2", "192.0.2.50", 63, 20);
 	rte_pktmbuf_adj(m, 14);
 
 	/* Empty bucket, last refill "now": suppressed and counted. */
@@ -380,7 +348,7 @@ test_rate_limit(void **state)
 	w.icmp_tokens = 0;
 	w.icmp_last = rte_get_tsc_cycles() + dp.hz;
 	icmp_error(&w, m, 0, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
-	assert_int_equal(queued(), 0);
+	assert_int_equal(dpt_queued(&w), 0);
 	assert_int_equal(dpt_drops(DROP_ICMP_RATELIMIT), rl + 1);
 
 	/* Two seconds later the bucket is full again. */
@@ -413,14 +381,14 @@ check_echo_reply(const uint8_t *req, size_t len, const char *from)
 	struct rte_mbuf *m;
 	uint16_t ck;
 
-	assert_int_equal(queued(), 1);
+	assert_int_equal(dpt_queued(&w), 1);
 	assert_int_equal(w.tx[0].n, 1);
 	m = w.tx[0].m[0];
 	assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + len);
 	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	a = dpt_mac(HOST_MAC);
+	a = dpt_mac(DPT_HOST_MAC);
 	assert_memory_equal(&eth->dst_addr, &a, 6);
-	a = dpt_mac(LAN_MAC);
+	a = dpt_mac(DPT_LAN_MAC);
 	assert_memory_equal(&eth->src_addr, &a, 6);
 
 	memcpy(exp, req, len);
@@ -447,39 +415,39 @@ test_echo_reply(void **state)
 	uint64_t bad, lu;
 
 	(void)state;
-	m = dpt_echo(LAN_MAC, HOST_MAC, "10.0.0.2", "10.0.0.1", 0x4242, 9, 56);
-	frame_ip(m)->fragment_offset = htons(RTE_IPV4_HDR_DF_FLAG);	/* as ping sends */
-	fix_cksum(frame_ip(m));
-	memcpy(req, frame_ip(m), sizeof(req));
-	input1(m);
+	m = dpt_echo(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "10.0.0.1", 0x4242, 9, 56);
+	dpt_frame_ip(m)->fragment_offset = htons(RTE_IPV4_HDR_DF_FLAG);	/* as ping sends */
+	dpt_fix_cksum(dpt_frame_ip(m));
+	memcpy(req, dpt_frame_ip(m), sizeof(req));
+	dpt_input1(&w, m);
 	check_echo_reply(req, sizeof(req), "10.0.0.1");
 	done();
 
 	/* Any of our addresses answers, on the port the request came in. */
-	m = dpt_echo(LAN_MAC, HOST_MAC, "10.0.0.2", "192.0.2.1", 1, 0xffff, 56);
-	memcpy(req, frame_ip(m), sizeof(req));
-	input1(m);
+	m = dpt_echo(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "192.0.2.1", 1, 0xffff, 56);
+	memcpy(req, dpt_frame_ip(m), sizeof(req));
+	dpt_input1(&w, m);
 	check_echo_reply(req, sizeof(req), "192.0.2.1");
 	done();
 
 	/* A bad ICMP checksum is a bad header. */
 	bad = dpt_drops(DROP_BAD_HEADER);
-	m = dpt_echo(LAN_MAC, HOST_MAC, "10.0.0.2", "10.0.0.1", 1, 1, 56);
-	icmp = (struct rte_icmp_hdr *)(frame_ip(m) + 1);
+	m = dpt_echo(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "10.0.0.1", 1, 1, 56);
+	icmp = (struct rte_icmp_hdr *)(dpt_frame_ip(m) + 1);
 	icmp->icmp_cksum ^= 0x0101;
-	input1(m);
-	assert_int_equal(queued(), 0);
+	dpt_input1(&w, m);
+	assert_int_equal(dpt_queued(&w), 0);
 	assert_int_equal(dpt_drops(DROP_BAD_HEADER), bad + 1);
 
 	/* An echo reply to us is consumed and counted, not answered. */
 	lu = dpt_drops(DROP_LOCAL_UNREACH);
-	m = dpt_echo(LAN_MAC, HOST_MAC, "10.0.0.2", "10.0.0.1", 1, 1, 8);
-	icmp = (struct rte_icmp_hdr *)(frame_ip(m) + 1);
+	m = dpt_echo(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "10.0.0.1", 1, 1, 8);
+	icmp = (struct rte_icmp_hdr *)(dpt_frame_ip(m) + 1);
 	icmp->icmp_type = 0;
 	icmp->icmp_cksum = 0;
 	icmp->icmp_cksum = dpt_cksum(icmp, 16);
-	input1(m);
-	assert_int_equal(queued(), 0);
+	dpt_input1(&w, m);
+	assert_int_equal(dpt_queued(&w), 0);
 	assert_int_equal(dpt_drops(DROP_LOCAL_UNREACH), lu + 1);
 	done();
 }
@@ -496,13 +464,13 @@ test_error_about_translated_packet(void **state)
 	struct rte_mbuf *m, *p[4];
 	struct rte_ipv4_hdr *ip, *q;
 	struct rte_udp_hdr *qu;
-	struct rte_ether_addr a = dpt_mac(HOST_MAC);
+	struct rte_ether_addr a = dpt_mac(DPT_HOST_MAC);
 
 	(void)state;
 	assert_int_equal(nat_rule_add(&r), 0);
 	assert_true(nat_enabled);
-	input1(udp_ttl(LAN_MAC, "10.0.0.2", "192.0.2.50", 64, 20));
-	assert_int_equal(queued(), 0);
+	dpt_input1(&w, udp_ttl(DPT_LAN_MAC, "10.0.0.2", "192.0.2.50", 64, 20));
+	assert_int_equal(dpt_queued(&w), 0);
 	assert_int_equal(dpt_punted(p, 4), 1);
 	m = p[0];
 	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
@@ -511,12 +479,12 @@ test_error_about_translated_packet(void **state)
 	/* What the control lcore does when ARP gives up. */
 	icmp_error(&w, m, pkt_meta(m)->in_port, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
 	rte_pktmbuf_free(m);
-	assert_int_equal(queued(), 1);
+	assert_int_equal(dpt_queued(&w), 1);
 	assert_int_equal(w.tx[0].n, 1);
 	m = w.tx[0].m[0];
 	assert_memory_equal(rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr.addr_bytes,
 			    a.addr_bytes, 6);
-	ip = frame_ip(m);
+	ip = dpt_frame_ip(m);
 	assert_int_equal(ip->src_addr, htonl(dpt_ip("10.0.0.1")));
 	assert_int_equal(ip->dst_addr, htonl(dpt_ip("10.0.0.2")));
 	assert_int_equal(dpt_cksum(ip, 20), 0);
@@ -539,22 +507,10 @@ test_error_about_translated_packet(void **state)
 static int
 group_setup(void **state)
 {
-	struct rte_ether_addr host = dpt_mac(HOST_MAC), gw = dpt_mac(GW_MAC);
-	struct rte_mbuf *p[8];
-	unsigned int n;
-
 	(void)state;
-	wctx_init(&w, 0);
-	dpt_port(0, "lan", LAN_MAC, 1500);
-	dpt_port(1, "wan", WAN_MAC, 1500);
-	dpt_port(2, "dmz", "02:00:00:00:02:01", 1500);	/* no address */
-	if (addr_add(0, dpt_ip("10.0.0.1"), 24) != 0 ||
-	    addr_add(1, dpt_ip("192.0.2.1"), 24) != 0 ||
-	    neigh_add(0, dpt_ip("10.0.0.2"), &host, true, 0) != 0 ||
-	    neigh_add(1, dpt_ip("192.0.2.254"), &gw, true, 0) != 0)
+	if (dpt_two_ports(&w) != 0)
 		return -1;
-	while ((n = dpt_sent(p, 8)) > 0)	/* gratuitous ARP */
-		rte_pktmbuf_free_bulk(p, n);
+	dpt_port(2, "dmz", "02:00:00:00:02:01", 1500);	/* no address */
 	return 0;
 }
 

@@ -10,29 +10,8 @@
 #include "ip4.h"
 #include "neigh.h"
 
-#define LAN_MAC		"02:00:00:00:00:01"
-#define HOST_MAC	"02:00:00:00:00:02"
 
 static struct wctx w;
-
-static struct rte_ipv4_hdr *
-frame_ip(struct rte_mbuf *m)
-{
-	return rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
-}
-
-static void
-fix_cksum(struct rte_ipv4_hdr *ip)
-{
-	ip->hdr_checksum = 0;
-	ip->hdr_checksum = dpt_cksum(ip, rte_ipv4_hdr_len(ip));
-}
-
-static void
-input1(struct rte_mbuf *m)
-{
-	worker_input(&w, 0, &m, 1);
-}
 
 /* Nothing left the router: no frame queued, sent or punted. */
 static void
@@ -52,7 +31,7 @@ expect_drop(struct rte_mbuf *m, enum drop_reason why)
 {
 	uint64_t before = dpt_drops(why);
 
-	input1(m);
+	dpt_input1(&w, m);
 	assert_int_equal(dpt_drops(why), before + 1);
 	assert_nothing_out();
 	assert_int_equal(dpt_mbufs_in_use(), 0);
@@ -61,7 +40,7 @@ expect_drop(struct rte_mbuf *m, enum drop_reason why)
 static struct rte_mbuf *
 udp_from(const char *src, const char *dst)
 {
-	return dpt_udp(LAN_MAC, HOST_MAC, src, dst, 1000, 2000, 16);
+	return dpt_udp(DPT_LAN_MAC, DPT_HOST_MAC, src, dst, 1000, 2000, 16);
 }
 
 static void
@@ -78,34 +57,34 @@ test_check_rules(void **state)
 	ip->next_proto_id = IPPROTO_UDP;
 	ip->src_addr = htonl(dpt_ip("10.0.0.2"));
 	ip->dst_addr = htonl(dpt_ip("192.0.2.9"));
-	fix_cksum(ip);
+	dpt_fix_cksum(ip);
 	assert_int_equal(ip4_check(ip, 40), 0);
 	assert_int_equal(ip4_check(ip, 60), 0);		/* padding after the datagram */
 	assert_int_equal(ip4_check(ip, 39), DROP_BAD_HEADER);	/* total length beyond the frame */
 	assert_int_equal(ip4_check(ip, 19), DROP_BAD_HEADER);	/* no room for a header */
 
 	ip->version_ihl = 0x65;					/* version 6 */
-	fix_cksum(ip);
+	dpt_fix_cksum(ip);
 	assert_int_equal(ip4_check(ip, 40), DROP_BAD_HEADER);
 	ip->version_ihl = 0x44;					/* IHL 4 */
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = dpt_cksum(ip, 20);
 	assert_int_equal(ip4_check(ip, 40), DROP_BAD_HEADER);
 	ip->version_ihl = 0x4f;					/* 60-byte header, 40 bytes */
-	fix_cksum(ip);
+	dpt_fix_cksum(ip);
 	assert_int_equal(ip4_check(ip, 40), DROP_BAD_HEADER);
 
 	ip->version_ihl = 0x46;					/* options: valid */
 	buf[20] = 1; buf[21] = 1; buf[22] = 1; buf[23] = 0;	/* NOP NOP NOP EOL */
-	fix_cksum(ip);
+	dpt_fix_cksum(ip);
 	assert_int_equal(ip4_check(ip, 40), 0);
 	ip->total_length = htons(23);				/* shorter than the header */
-	fix_cksum(ip);
+	dpt_fix_cksum(ip);
 	assert_int_equal(ip4_check(ip, 40), DROP_BAD_HEADER);
 
 	ip->version_ihl = 0x45;
 	ip->total_length = htons(40);
-	fix_cksum(ip);
+	dpt_fix_cksum(ip);
 	ip->hdr_checksum ^= htons(1);				/* checksum off by one */
 	assert_int_equal(ip4_check(ip, 40), DROP_BAD_HEADER);
 }
@@ -118,29 +97,29 @@ test_bad_headers_counted(void **state)
 
 	(void)state;
 	m = udp_from("10.0.0.2", "192.0.2.9");
-	frame_ip(m)->version_ihl = 0x65;
-	fix_cksum(frame_ip(m));
+	dpt_frame_ip(m)->version_ihl = 0x65;
+	dpt_fix_cksum(dpt_frame_ip(m));
 	expect_drop(m, DROP_BAD_HEADER);
 
 	m = udp_from("10.0.0.2", "192.0.2.9");
-	ip = frame_ip(m);
+	ip = dpt_frame_ip(m);
 	ip->version_ihl = 0x44;
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = dpt_cksum(ip, 20);
 	expect_drop(m, DROP_BAD_HEADER);
 
 	m = udp_from("10.0.0.2", "192.0.2.9");
-	frame_ip(m)->total_length = htons(20 + 8 + 16 + 1);	/* one byte beyond the frame */
-	fix_cksum(frame_ip(m));
+	dpt_frame_ip(m)->total_length = htons(20 + 8 + 16 + 1);	/* one byte beyond the frame */
+	dpt_fix_cksum(dpt_frame_ip(m));
 	expect_drop(m, DROP_BAD_HEADER);
 
 	m = udp_from("10.0.0.2", "192.0.2.9");
-	frame_ip(m)->total_length = htons(19);
-	fix_cksum(frame_ip(m));
+	dpt_frame_ip(m)->total_length = htons(19);
+	dpt_fix_cksum(dpt_frame_ip(m));
 	expect_drop(m, DROP_BAD_HEADER);
 
 	m = udp_from("10.0.0.2", "192.0.2.9");
-	frame_ip(m)->hdr_checksum ^= htons(0x0100);
+	dpt_frame_ip(m)->hdr_checksum ^= htons(0x0100);
 	expect_drop(m, DROP_BAD_HEADER);
 
 	/* Truncated: the frame ends inside the IPv4 header. */
@@ -166,16 +145,16 @@ test_padding_trimmed(void **state)
 	(void)state;
 	/* A 28-byte echo request padded to the 60-byte Ethernet minimum with
 	 * junk: the checksum holds only if the padding is cut away. */
-	m = dpt_echo(LAN_MAC, HOST_MAC, "10.0.0.2", "10.0.0.1", 7, 1, 0);
+	m = dpt_echo(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "10.0.0.1", 7, 1, 0);
 	memset(junk, 0x5a, sizeof(junk));
 	memcpy(rte_pktmbuf_append(m, sizeof(junk)), junk, sizeof(junk));
 	assert_int_equal(rte_pktmbuf_pkt_len(m), 60);
-	input1(m);
+	dpt_input1(&w, m);
 	assert_int_equal(dpt_drops(DROP_BAD_HEADER), bad);
 	assert_int_equal(w.tx[0].n, 1);
 	m = w.tx[0].m[0];
 	assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + 28);
-	ip = frame_ip(m);
+	ip = dpt_frame_ip(m);
 	assert_int_equal(ntohs(ip->total_length), 28);
 	icmp = (struct rte_icmp_hdr *)(ip + 1);
 	assert_int_equal(icmp->icmp_type, RTE_IP_ICMP_ECHO_REPLY);
@@ -284,19 +263,8 @@ test_dec_ttl_random(void **state)
 static int
 group_setup(void **state)
 {
-	struct rte_ether_addr host = dpt_mac(HOST_MAC);
-	struct rte_mbuf *p[8];
-	unsigned int n;
-
 	(void)state;
-	wctx_init(&w, 0);
-	dpt_port(0, "lan", LAN_MAC, 1500);
-	if (addr_add(0, dpt_ip("10.0.0.1"), 24) != 0 ||
-	    neigh_add(0, dpt_ip("10.0.0.2"), &host, true, 0) != 0)
-		return -1;
-	while ((n = dpt_sent(p, 8)) > 0)	/* gratuitous ARP */
-		rte_pktmbuf_free_bulk(p, n);
-	return 0;
+	return dpt_one_port(&w);
 }
 
 int
