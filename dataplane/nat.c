@@ -166,42 +166,42 @@ rewrite_addr(struct nat_pkt *p, rte_be32_t *field, uint32_t addr)
 	*field = addr;
 }
 
-void
-nat_rewrite_dst(struct nat_pkt *p, uint32_t addr, uint16_t port)
+/*
+ * One end of p to addr:port: the header field and tuple copy of the
+ * address, the L4 field (when there is one) and tuple copy of the port.
+ * Whether the L4 checksum is live is decided before anything changes, as
+ * a UDP checksum updated to zero must still be finished, not skipped.
+ */
+static inline void
+rewrite_end(struct nat_pkt *p, rte_be32_t *field, uint32_t *t_addr, uint16_t *pf,
+	    uint16_t *t_port, uint32_t addr, uint16_t port)
 {
 	bool live = l4_ck_live(p);
 
-	if (addr != p->t.dst) {
-		rewrite_addr(p, &p->ip->dst_addr, addr);
-		p->t.dst = addr;
+	if (addr != *t_addr) {
+		rewrite_addr(p, field, addr);
+		*t_addr = addr;
 	}
-	if (port != p->t.dp && p->dpf != NULL) {
+	if (port != *t_port && pf != NULL) {
 		if (live)
-			ck_upd16(p->ck, *p->dpf, port);
-		*p->dpf = port;
-		p->t.dp = port;
+			ck_upd16(p->ck, *pf, port);
+		*pf = port;
+		*t_port = port;
 	}
 	if (live)
 		l4_ck_done(p);
 }
 
 void
+nat_rewrite_dst(struct nat_pkt *p, uint32_t addr, uint16_t port)
+{
+	rewrite_end(p, &p->ip->dst_addr, &p->t.dst, p->dpf, &p->t.dp, addr, port);
+}
+
+void
 nat_rewrite_src(struct nat_pkt *p, uint32_t addr, uint16_t port)
 {
-	bool live = l4_ck_live(p);
-
-	if (addr != p->t.src) {
-		rewrite_addr(p, &p->ip->src_addr, addr);
-		p->t.src = addr;
-	}
-	if (port != p->t.sp && p->spf != NULL) {
-		if (live)
-			ck_upd16(p->ck, *p->spf, port);
-		*p->spf = port;
-		p->t.sp = port;
-	}
-	if (live)
-		l4_ck_done(p);
+	rewrite_end(p, &p->ip->src_addr, &p->t.src, p->spf, &p->t.sp, addr, port);
 }
 
 static inline int
