@@ -333,8 +333,7 @@ ip4_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	dp_drop(m, DROP_LOCAL_UNREACH);
 }
 
-/* Every next hop type but the two forwarding ones. */
-static __rte_noinline void
+__rte_noinline void
 ip4_not_forwarded(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint8_t type)
 {
 	switch (type) {

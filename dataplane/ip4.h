@@ -38,6 +38,13 @@ ip4_dec_ttl(struct rte_ipv4_hdr *ip)
 void ip4_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n);
 
 /*
+ * m (data at the IPv4 header) was routed to a next hop of a type that does
+ * not forward (NH_NONE, NH_LOCAL, NH_BLACKHOLE, NH_BROADCAST): delivered,
+ * answered or dropped as ip4_input does.  Consumes m.
+ */
+void ip4_not_forwarded(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint8_t type);
+
+/*
  * Route and send a packet the router made (ICMP) or forwarded: m's data
  * starts at the IPv4 header, with room in front for Ethernet.
  */

@@ -100,22 +100,14 @@ frag_forward(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	dst = rte_be_to_cpu_32(ip->dst_addr);
 	route_lookup_bulk(&dst, &nh, 1);
 	h = &nexthops[nh];
-	switch (h->type) {
-	case NH_CONNECTED:
-	case NH_GATEWAY:
-		break;
-	case NH_NONE:
-		icmp_error(w, m, in_port, ICMP_DEST_UNREACH, ICMP_NET_UNREACH, 0);
-		dp_drop(m, DROP_NO_ROUTE);
-		return;
-	case NH_BLACKHOLE:
-		dp_drop(m, DROP_BLACKHOLE);
-		return;
-	case NH_BROADCAST:
-		dp_drop(m, DROP_BROADCAST);
-		return;
-	default:	/* for us: ip4_local has no reassembled delivery either */
+	if (h->type == NH_LOCAL) {
+		/* ip4_input drops fragments for us; the reassembled datagram
+		 * is no more deliverable than its pieces. */
 		dp_drop(m, DROP_LOCAL_UNREACH);
+		return;
+	}
+	if (h->type != NH_CONNECTED && h->type != NH_GATEWAY) {
+		ip4_not_forwarded(w, m, in_port, h->type);
 		return;
 	}
 	if (ip->time_to_live <= 1) {
