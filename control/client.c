@@ -183,31 +183,34 @@ wait_answer(struct ctl_conn *c, struct wait_ctx *w)
 	return w->err;
 }
 
+/* Send nlh with the next sequence number and wait for w's answer. */
+static int
+transact(struct ctl_conn *c, struct nlmsghdr *nlh, struct wait_ctx *w)
+{
+	int err;
+
+	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = w->seq = ++c->seq;
+	if ((err = send_all(c, nlh, nlh->nlmsg_len)))
+		return err;
+	return wait_answer(c, w);
+}
+
 int
 ctl_request(struct ctl_conn *c, struct nlmsghdr *nlh)
 {
 	struct wait_ctx w = { 0 };
-	int err;
 
-	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = w.seq = ++c->seq;
-	if ((err = send_all(c, nlh, nlh->nlmsg_len)))
-		return err;
-	return wait_answer(c, &w);
+	return transact(c, nlh, &w);
 }
 
 int
 ctl_dump(struct ctl_conn *c, struct nlmsghdr *nlh, ctl_msg_cb cb, void *arg)
 {
 	struct wait_ctx w = { .cb = cb, .arg = arg };
-	int err;
 
 	w.get = !(nlh->nlmsg_flags & NLM_F_DUMP);
-	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = w.seq = ++c->seq;
-	if ((err = send_all(c, nlh, nlh->nlmsg_len)))
-		return err;
-	return wait_answer(c, &w);
+	return transact(c, nlh, &w);
 }
 
 int
