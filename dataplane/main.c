@@ -277,7 +277,7 @@ main(int argc, char **argv)
 	fprintf(stderr, "sluice-dataplane: stopping\n");
 	rte_eal_mp_wait_lcore();
 	ctl_server_close();
-	port_destroy_all();
+	port_close_all();
 	rte_eal_cleanup();
 	return 0;
 

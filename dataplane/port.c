@@ -251,12 +251,25 @@ port_destroy(uint16_t port)
 	return 0;
 }
 
+/*
+ * At exit, with the workers stopped: close every device and nothing more.
+ * Unwinding the tables port by port (a million routes through a port) would
+ * only delay an exit that frees them all anyway.
+ */
 void
-port_destroy_all(void)
+port_close_all(void)
 {
-	for (uint16_t i = 0; i < DP_MAX_PORTS; i++)
-		if (ports[i].used)
-			port_destroy(i);
+	for (uint16_t i = 0; i < DP_MAX_PORTS; i++) {
+		struct port *p = &ports[i];
+
+		if (!p->used)
+			continue;
+		p->active = false;
+		rte_eth_dev_stop(p->eth_port);
+		port_close_dev(p->eth_port);
+		xsk_close(&port_xsk[i]);
+		p->used = false;
+	}
 }
 
 int

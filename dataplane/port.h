@@ -86,7 +86,8 @@ int port_destroy(uint16_t port);
 int port_set_up(uint16_t port, bool up);
 int port_set_mtu(uint16_t port, uint16_t mtu);
 int port_by_name(const char *name);	/* slot or -ENODEV */
-void port_destroy_all(void);
+/* At exit, workers stopped: close every device, leave the tables. */
+void port_close_all(void);
 bool port_link_up(uint16_t port);	/* carrier from the device */
 
 /* Adding an address also adds its connected route and local route, and
