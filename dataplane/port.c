@@ -64,6 +64,28 @@ devargs_complete(const char *devargs, char *out, size_t len)
 		snprintf(out, len, "%s", devargs);
 }
 
+static inline uint32_t
+mtu_frame(uint16_t mtu)
+{
+	return mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+}
+
+/*
+ * The router enforces a port's MTU itself, so a device that has no say in
+ * it (no mtu_set) is fine.  A device that refuses a jumbo MTU is not: it
+ * would drop or truncate (af_packet: its frame size) what the router
+ * believes the link carries.
+ */
+static int
+device_mtu(uint16_t eth_port, uint16_t mtu)
+{
+	int ret = rte_eth_dev_set_mtu(eth_port, mtu);
+
+	if (ret == 0 || ret == -ENOTSUP || mtu <= RTE_ETHER_MTU)
+		return 0;
+	return ret;
+}
+
 static int
 port_start(struct port *p, const struct rte_ether_addr *mac)
 {
@@ -81,6 +103,14 @@ port_start(struct port *p, const struct rte_ether_addr *mac)
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP & info.flow_type_rss_offloads;
 	}
+	/* A frame larger than one mbuf needs scattered receive, and then
+	 * multi-segment transmit for what the router forwards. */
+	if (mtu_frame(p->mtu) > (uint32_t)rte_pktmbuf_data_room_size(dp.pool) - RTE_PKTMBUF_HEADROOM) {
+		if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)
+			conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+		if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+			conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	}
 	ret = rte_eth_dev_configure(p->eth_port, nq, nq, &conf);
 	if (ret != 0)
 		return ret;
@@ -97,9 +127,9 @@ port_start(struct port *p, const struct rte_ether_addr *mac)
 		if (ret != 0)
 			return ret;
 	}
-	/* The device may refuse an MTU (af_packet keeps its frame size); the
-	 * router enforces p->mtu itself either way. */
-	(void)rte_eth_dev_set_mtu(p->eth_port, p->mtu);
+	ret = device_mtu(p->eth_port, p->mtu);
+	if (ret != 0)
+		return ret;
 	if (mac != NULL && rte_eth_dev_default_mac_addr_set(p->eth_port,
 			(struct rte_ether_addr *)(uintptr_t)mac) != 0) {
 		/* The device keeps its own address: take frames to ours anyway. */
@@ -288,7 +318,12 @@ port_set_mtu(uint16_t port, uint16_t mtu)
 		return -ENODEV;
 	if (mtu < SLUICE_MTU_MIN || mtu > SLUICE_MTU_MAX)
 		return -EINVAL;
-	(void)rte_eth_dev_set_mtu(ports[port].eth_port, mtu);
+	if (rte_eth_dev_is_valid_port(ports[port].eth_port)) {
+		int ret = device_mtu(ports[port].eth_port, mtu);
+
+		if (ret != 0)
+			return ret;
+	}
 	ports[port].mtu = mtu;
 	return 0;
 }
