@@ -463,7 +463,7 @@ addr_del(uint16_t port, uint32_t ip, uint8_t plen)
 			plen = cur->a[i].plen;
 		}
 	if (!found)
-		return -EADDRNOTAVAIL;
+		return -ENOENT;
 	addr_routes(port, ip, plen, false);
 	t = rte_malloc("sluice_addrs", sizeof(*t), 0);
 	if (t == NULL)

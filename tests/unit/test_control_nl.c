@@ -136,7 +136,7 @@ test_addr_add_dump_del(void **state)
 	expect_err(msgs[0], 60, 0);
 	expect_err(msgs[1], 61, -EEXIST);
 	expect_err(msgs[2], 62, -ENODEV);
-	expect_err(msgs[3], 63, -EADDRNOTAVAIL);
+	expect_err(msgs[3], 63, -ENOENT);
 	expect_err(msgs[4], 64, -EINVAL);
 	assert_int_equal(msgs[5]->nlmsg_type, RTM_NEWADDR);
 	ifa = mnl_nlmsg_get_payload(msgs[5]);
