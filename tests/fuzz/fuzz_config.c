@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * libFuzzer: an input is an INI file loaded by cfg_load (through a memfd,
+ * as sluiced would read a file) and, line by line, a command line for
+ * every grammar parser.  Nothing may crash or leak (ASan's leak check),
+ * errors must say where, and what the parsers accept must survive being
+ * printed and parsed again (fmt_route, fmt_natrule are what `sluice`
+ * shows and what `sluice ... add` takes back).
+ */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/rtnetlink.h>
+
+#include "config.h"
+#include "grammar.h"
+
+#define CHECK(cond, ...) do {							\
+	if (!(cond)) {								\
+		fprintf(stderr, "%s:%d: invariant broken: ", __FILE__, __LINE__); \
+		fprintf(stderr, __VA_ARGS__);					\
+		fputc('\n', stderr);						\
+		abort();							\
+	}									\
+} while (0)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+load(const uint8_t *data, size_t size)
+{
+	char path[64], *msg = NULL;
+	size_t msglen = 0;
+	struct cfg c;
+	FILE *errf;
+	int fd, ret;
+
+	fd = memfd_create("fuzz.ini", MFD_CLOEXEC);
+	CHECK(fd >= 0, "memfd_create");
+	CHECK(write(fd, data, size) == (ssize_t)size, "write");
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	errf = open_memstream(&msg, &msglen);
+	CHECK(errf != NULL, "open_memstream");
+	ret = cfg_load(path, &c, errf);
+	fclose(errf);
+	CHECK(ret >= 0, "cfg_load could not read its file: %s", msg);
+	/* One "FILE:LINE: what" line per error. */
+	if (ret == 0) {
+		CHECK(msglen == 0, "no error counted but said: %s", msg);
+		CHECK(c.nports <= SLUICE_MAX_PORTS, "%u ports", c.nports);
+		for (unsigned int i = 0; i < c.nports; i++) {
+			CHECK(c.port[i].naddr <= CFG_MAX_ADDRS, "%u addresses",
+			      c.port[i].naddr);
+			CHECK(memchr(c.port[i].name, '\0', sizeof(c.port[i].name)) != NULL,
+			      "port name without NUL");
+			CHECK(cfg_port_find(&c, c.port[i].name) != NULL, "port %s not found",
+			      c.port[i].name);
+		}
+	} else {
+		CHECK(msglen > 0 && strncmp(msg, path, strlen(path)) == 0,
+		      "%d errors, message: %s", ret, msg ? msg : "(none)");
+	}
+	cfg_free(&c);
+	free(msg);
+	close(fd);
+}
+
+static void
+route_round_trip(const struct ctl_route *r, const char *line)
+{
+	char buf[256], err[CTL_ERRLEN], *argv[CTL_MAX_TOKENS];
+	struct ctl_route b;
+	int n;
+
+	fmt_route(r, r->dev, buf, sizeof(buf));
+	n = tokenize(buf, argv, CTL_MAX_TOKENS);
+	CHECK(n > 0, "route printed as nothing (from \"%s\")", line);
+	CHECK(grammar_route(n, argv, GRAMMAR_ADD, &b, err) == 0,
+	      "route \"%s\" printed from \"%s\" does not parse: %s", buf, line, err);
+	CHECK(b.dst == r->dst && b.dst_len == r->dst_len && b.type == r->type &&
+	      b.gw == r->gw && b.metric == r->metric && strcmp(b.dev, r->dev) == 0,
+	      "route \"%s\" changed printed as \"%s\"", line, buf);
+}
+
+static void
+natrule_round_trip(const struct ctl_natrule *r, const char *line)
+{
+	char buf[256], err[CTL_ERRLEN], *argv[CTL_MAX_TOKENS];
+	struct ctl_natrule b;
+	int n;
+
+	fmt_natrule(r, r->port, buf, sizeof(buf));
+	n = tokenize(buf, argv, CTL_MAX_TOKENS);
+	CHECK(n > 0, "rule printed as nothing (from \"%s\")", line);
+	CHECK(grammar_natrule(n, argv, &b, err) == 0,
+	      "rule \"%s\" printed from \"%s\" does not parse: %s", buf, line, err);
+	CHECK(natrule_equal(r, &b) && strcmp(r->port, b.port) == 0,
+	      "rule \"%s\" changed printed as \"%s\"", line, buf);
+}
+
+/* Each parser on a fresh copy (tokenize writes into its line). */
+static void
+grammar_line(const char *line, size_t len)
+{
+	char copy[1024], work[1024], err[CTL_ERRLEN], *argv[CTL_MAX_TOKENS];
+	union {
+		struct ctl_route r;
+		struct ctl_neigh n;
+		struct ctl_natrule nr;
+		struct ctl_addr a;
+		struct ctl_link l;
+	} u;
+	uint32_t ip, v;
+	uint8_t plen, mac[6];
+	int n;
+
+	if (len >= sizeof(copy))
+		len = sizeof(copy) - 1;
+	memcpy(copy, line, len);
+	copy[len] = '\0';
+
+#define TOKENS() (memcpy(work, copy, len + 1), n = tokenize(work, argv, CTL_MAX_TOKENS))
+	if (TOKENS() < 0)
+		return;
+	if (n > 0) {
+		parse_ip4(argv[0], &ip);
+		parse_prefix(argv[0], &ip, &plen);
+		parse_mac(argv[0], mac);
+		parse_u32(argv[0], UINT32_MAX, &v);
+		parse_u32(argv[0], 65535, &v);
+		parse_name(argv[0]);
+	}
+	err[0] = '\0';
+	TOKENS();
+	if (grammar_route(n, argv, GRAMMAR_ADD, &u.r, err) == 0)
+		route_round_trip(&u.r, copy);
+	else
+		CHECK(err[0] != '\0', "route \"%s\" refused without a reason", copy);
+	TOKENS();
+	grammar_route(n, argv, GRAMMAR_DEL, &u.r, err);
+	TOKENS();
+	grammar_neigh(n, argv, GRAMMAR_ADD, &u.n, err);
+	TOKENS();
+	grammar_neigh(n, argv, GRAMMAR_DEL, &u.n, err);
+	err[0] = '\0';
+	TOKENS();
+	if (grammar_natrule(n, argv, &u.nr, err) == 0)
+		natrule_round_trip(&u.nr, copy);
+	else
+		CHECK(err[0] != '\0', "rule \"%s\" refused without a reason", copy);
+	TOKENS();
+	grammar_addr(n, argv, &u.a, err);
+	TOKENS();
+	grammar_link_set(n, argv, &u.l, err);
+#undef TOKENS
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *p = (const char *)data, *end = p + size;
+
+	load(data, size);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = (nl ? nl : end) - p;
+
+		/* A line as the INI parser would see it: after "key =". */
+		const char *eq = memchr(p, '=', len);
+
+		grammar_line(p, len);
+		if (eq != NULL)
+			grammar_line(eq + 1, len - (size_t)(eq + 1 - p));
+		p += len + 1;
+	}
+	return 0;
+}

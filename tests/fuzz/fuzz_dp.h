@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Shared by the dataplane fuzz harnesses: the unit-test EAL (dp_test.c),
+ * a fixed topology rebuilt before every input so that an input's effect
+ * never leaks into the next one (a crash must reproduce from its file
+ * alone), and the leak check that ends every input.
+ *
+ * Topology: lan = slot 0 (ifindex 1), 10.0.0.1/24; wan = slot 1
+ * (ifindex 2), 203.0.113.1/24; 198.51.100.0/24 via 203.0.113.254 (no
+ * default route: a /0 rewrites the whole DIR-24-8 table, 128 MB, on every
+ * add and delete, which would make the fuzzers crawl); 192.0.2.0/24
+ * blackhole; static neighbours for a LAN host and the gateway.
+ *
+ * Tables, sessions and rules live in DPDK memory, which LeakSanitizer does
+ * not scan by itself: it is registered as a root region so that what only
+ * DPDK memory points to is not reported as leaked.
+ */
+#ifndef SLUICE_FUZZ_DP_H
+#define SLUICE_FUZZ_DP_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sanitizer/lsan_interface.h>
+
+#include <rte_memory.h>
+
+#include "dp_test.h"
+#include "nat.h"
+#include "nat_int.h"
+#include "neigh.h"
+#include "route.h"
+
+#define FZ_LAN 0
+#define FZ_WAN 1
+#define FZ_LAN_MAC "02:00:00:00:00:01"
+#define FZ_WAN_MAC "02:00:00:00:01:01"
+#define FZ_HOST_MAC "02:00:00:00:00:99"
+#define FZ_GW_MAC "02:00:00:00:01:fe"
+
+/* Fatal: say what and where, then abort so that libFuzzer keeps the input. */
+#define FZ_CHECK(cond, ...) do {						\
+	if (!(cond)) {								\
+		fprintf(stderr, "%s:%d: invariant broken: ", __FILE__, __LINE__); \
+		fprintf(stderr, __VA_ARGS__);					\
+		fputc('\n', stderr);						\
+		abort();							\
+	}									\
+} while (0)
+
+static struct nat_conf fz_natconf0;
+static uint64_t fz_clk;
+
+static inline void
+fz_drain(struct wctx *w)
+{
+	struct rte_mbuf *p[64];
+	unsigned int n;
+
+	if (w != NULL)
+		dpt_tx_clear(w);
+	while ((n = dpt_punted(p, RTE_DIM(p))) > 0)
+		rte_pktmbuf_free_bulk(p, n);
+	while ((n = dpt_sent(p, RTE_DIM(p))) > 0)
+		rte_pktmbuf_free_bulk(p, n);
+}
+
+static int
+fz_first_rule(const struct nat_rule_spec *r, void *arg)
+{
+	*(uint32_t *)arg = r->id;
+	return 1;
+}
+
+static struct route fz_left[256];
+static unsigned int fz_nleft;
+
+static int
+fz_collect_route(const struct route *r, void *arg)
+{
+	(void)arg;
+	if (fz_nleft < RTE_DIM(fz_left))
+		fz_left[fz_nleft++] = *r;
+	return 0;
+}
+
+/* What traffic made goes: sessions, learned neighbours (with the packets
+ * they held), reassembly in progress; then no mbuf may be out of the pool. */
+static inline void
+fz_flows_reset(struct wctx *w)
+{
+	if (nat_sess_count() > 0)
+		nat_sess_flush();
+	neigh_flush(DP_NO_PORT);
+	/* Reassembly in progress times out (the NAT clock is fake). */
+	fz_clk += 10 * dp.hz;	/* > FRAG_TIMEOUT_S */
+	nat_timer(fz_clk);
+	nat_frag_gc(&nat_lc[rte_lcore_id()]);
+	fz_drain(w);
+	FZ_CHECK(dpt_mbufs_in_use() == 0, "%u mbufs still in use after the input's "
+		 "state went", dpt_mbufs_in_use());
+	FZ_CHECK(nat_sess_count() == 0, "%u sessions left", nat_sess_count());
+}
+
+/* Everything an input may have made goes: ports (fake or with a device),
+ * routes, neighbours, rules, sessions, reassembly, NAT settings. */
+static inline void
+fz_teardown(struct wctx *w)
+{
+	struct nat_rule_spec r;
+	struct nat_conf c;
+	uint32_t id;
+
+	while ((id = 0, nat_rule_walk(fz_first_rule, &id), id != 0)) {
+		r.id = id;
+		FZ_CHECK(nat_rule_del(&r, true) == 0, "rule %u listed but not deleted", id);
+	}
+	for (uint16_t i = 0; i < DP_MAX_PORTS; i++) {
+		if (!ports[i].used)
+			continue;
+		if (ports[i].eth_port == UINT16_MAX)
+			dpt_port_remove(i);
+		else
+			FZ_CHECK(port_destroy(i) == 0, "port %u not destroyed", i);
+	}
+	do {
+		fz_nleft = 0;
+		route_walk(fz_collect_route, NULL);
+		for (unsigned int i = 0; i < fz_nleft; i++)
+			route_del(&fz_left[i], &(struct route_match){ .type = true });
+		route_sync();
+	} while (fz_nleft == RTE_DIM(fz_left));
+	neigh_flush(DP_NO_PORT);
+	nat_conf_get(&c);
+	if (memcmp(&c, &fz_natconf0, sizeof(c)) != 0)
+		FZ_CHECK(nat_conf_set(&fz_natconf0) == 0, "NAT settings not restored");
+	fz_flows_reset(w);
+	FZ_CHECK(route_count() == 0, "%u routes left", route_count());
+	FZ_CHECK(!nat_enabled, "NAT enabled without rules");
+}
+
+static inline void
+fz_neigh(uint16_t port, const char *ip, const char *mac)
+{
+	struct rte_ether_addr m = dpt_mac(mac);
+
+	FZ_CHECK(neigh_add(port, dpt_ip(ip), &m, true, NLM_F_CREATE) == 0, "neigh %s", ip);
+}
+
+/* The topology every input starts from. */
+static inline void
+fz_setup(struct wctx *w)
+{
+	struct route via = { .dst = dpt_ip("198.51.100.0"), .plen = 24, .type = RTN_UNICAST,
+			     .protocol = SLUICE_RTPROT_CLI, .scope = RT_SCOPE_UNIVERSE,
+			     .gw = dpt_ip("203.0.113.254"), .port = DP_NO_PORT };
+	struct route bh = { .dst = dpt_ip("192.0.2.0"), .plen = 24, .type = RTN_BLACKHOLE,
+			    .protocol = SLUICE_RTPROT_CLI, .scope = RT_SCOPE_UNIVERSE,
+			    .port = DP_NO_PORT };
+
+	dpt_port(FZ_LAN, "lan", FZ_LAN_MAC, 1500);
+	dpt_port(FZ_WAN, "wan", FZ_WAN_MAC, 1500);
+	FZ_CHECK(addr_add(FZ_LAN, dpt_ip("10.0.0.1"), 24) == 0, "lan address");
+	FZ_CHECK(addr_add(FZ_WAN, dpt_ip("203.0.113.1"), 24) == 0, "wan address");
+	FZ_CHECK(route_add(&via, 0) == 0, "gateway route");
+	FZ_CHECK(route_add(&bh, 0) == 0, "blackhole route");
+	fz_neigh(FZ_LAN, "10.0.0.2", FZ_HOST_MAC);
+	fz_neigh(FZ_WAN, "203.0.113.254", FZ_GW_MAC);
+	route_sync();
+	fz_drain(w);		/* gratuitous ARPs */
+}
+
+static int
+fz_lsan_root(const struct rte_memseg_list *msl, void *arg)
+{
+	(void)arg;
+	if (msl->base_va != NULL && msl->len > 0)
+		__lsan_register_root_region(msl->base_va, msl->len);
+	return 0;
+}
+
+static inline void
+fz_init(const char *name)
+{
+	dpt_init(name);
+	rte_memseg_list_walk(fz_lsan_root, NULL);
+	nat_conf_get(&fz_natconf0);
+	fz_clk = nat_now;
+	nat_timer(fz_clk);
+}
+
+#endif
