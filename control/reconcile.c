@@ -403,54 +403,70 @@ neighbours(struct rec *r, bool add)
 	return 0;
 }
 
+/* The file's rules that can go on the dataplane, in the file's order: a
+ * rule on a port that does not exist, or a repeat, is left out. */
+static unsigned
+rules_wanted(struct rec *r, struct ctl_natrule *want)
+{
+	const struct cfg *cfg = r->cfg;
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < cfg->nrules; i++) {
+		struct ctl_natrule w = cfg->rules[i];
+		bool dup = false;
+
+		w.ifindex = names_find(&r->names, w.port);
+		for (unsigned j = 0; j < n && !dup; j++)
+			dup = natrule_equal(&want[j], &w);
+		if (w.ifindex && !dup)
+			want[n++] = w;
+	}
+	return n;
+}
+
+/* The dataplane matches rules first to last, so the file's order is kept:
+ * the rules the dataplane and the file share as a common prefix stay, the
+ * dataplane's rules after it go, and the file's rules after it are added
+ * at the end in order.  An unchanged file changes nothing. */
 static int
 natrules(struct rec *r, bool add)
 {
-	const struct cfg *cfg = r->cfg;
+	struct ctl_natrule *want = malloc((r->cfg->nrules + 1) * sizeof(*want));
 	char what[256], text[192], ib[16];
+	unsigned nwant, keep = 0;
 	int err;
 
+	if (!want)
+		return -ENOMEM;
+	if ((err = COLLECT(r, SLUICE_GETNATRULE, SLUICE_NEWNATRULE, r->rules, r->nrules,
+			   nl_parse_natrule)))
+		goto out;
+	nwant = rules_wanted(r, want);
+	while (keep < nwant && keep < r->nrules && natrule_equal(&want[keep], &r->rules[keep]))
+		keep++;
 	if (!add) {
-		if ((err = COLLECT(r, SLUICE_GETNATRULE, SLUICE_NEWNATRULE, r->rules, r->nrules,
-				   nl_parse_natrule)))
-			return err;
-		for (unsigned i = 0; i < r->nrules; i++) {
+		for (unsigned i = keep; i < r->nrules; i++) {
 			struct ctl_natrule del = { .id = r->rules[i].id };
-			bool keep = false;
 
-			for (unsigned j = 0; j < cfg->nrules && !keep; j++) {
-				struct ctl_natrule w = cfg->rules[j];
-
-				w.ifindex = names_find(&r->names, w.port);
-				keep = natrule_equal(&w, &r->rules[i]);
-			}
-			if (keep)
-				continue;
 			fmt_natrule(&r->rules[i], names_get(&r->names, r->rules[i].ifindex, ib),
 				    text, sizeof(text));
 			snprintf(what, sizeof(what), "nat rule %s", text);
 			if ((err = change(r, nl_natrule(r->buf, SLUICE_DELNATRULE, 0, &del), what,
 					  "removed")))
-				return err;
+				goto out;
 		}
-		return 0;
+		goto out;
 	}
-	for (unsigned i = 0; i < cfg->nrules; i++) {
-		struct ctl_natrule w = cfg->rules[i];
-		bool have = false;
-
-		w.ifindex = names_find(&r->names, w.port);
-		for (unsigned j = 0; j < r->nrules && !have; j++)
-			have = natrule_equal(&w, &r->rules[j]);
-		if (have || !w.ifindex)
-			continue;
+	for (unsigned i = keep; i < nwant; i++) {
 		snprintf(what, sizeof(what), "nat rule %s",
-			 fmt_natrule(&w, w.port, text, sizeof(text)));
+			 fmt_natrule(&want[i], want[i].port, text, sizeof(text)));
 		if ((err = change(r, nl_natrule(r->buf, SLUICE_NEWNATRULE,
-						NLM_F_CREATE | NLM_F_EXCL, &w), what, "added")))
-			return err;
+						NLM_F_CREATE | NLM_F_EXCL, &want[i]), what, "added")))
+			goto out;
 	}
-	return 0;
+out:
+	free(want);
+	return err;
 }
 
 static int

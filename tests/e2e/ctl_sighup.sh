@@ -1,7 +1,9 @@
 #!/bin/bash
 # Control: SIGHUP makes sluiced re-read its file and apply only the
 # difference: a new route is added, a removed NAT rule goes, and routes
-# added with the CLI stay.  Then the old file back: the reverse.
+# added with the CLI stay.  Then the old file back: the reverse.  A changed
+# NAT rule keeps its place in the file's order, and an unchanged file
+# changes nothing.
 . "$(dirname "$0")/lib.sh"
 e2e_up chup
 
@@ -45,3 +47,37 @@ cli route show | grep -q "^10\.99\.0\.0/16" || fail "the CLI route was removed b
 got=$(wan curl -sS --fail --max-time 5 http://203.0.113.2:8080/f) || fail "the port forward did not come back"
 [ "$got" = "forwarded $$" ] || fail "got '$got'"
 ok "removed the route, restored the dnat rule, kept the CLI route"
+
+# The dataplane matches NAT rules first to last: a changed rule must keep
+# its place in the file's order, not move to the end.
+rules() { cli nat rule show | sed 's/^[0-9]*: //'; }
+step "three rules; SIGHUP; then the middle one changed (dport 8080 -> 8081); SIGHUP"
+sed -i '/^rule = dnat/a rule = dnat in wan proto udp dport 5353 to 192.168.1.10:53' "$conf"
+kill -HUP "$pid"
+three() { [ "$(rules | wc -l)" = 3 ]; }
+lab_wait 5 "the third rule" three || fail "the third rule was not added within 5 s"
+sed -i 's/^rule = dnat in wan proto tcp dport 8080 /rule = dnat in wan proto tcp dport 8081 /' "$conf"
+kill -HUP "$pid"
+changed() { rules | grep -q "dport 8081 "; }
+lab_wait 5 "the changed rule" changed || fail "the changed rule was not applied within 5 s"
+cli nat rule show
+want="masquerade out wan
+dnat in wan proto tcp dport 8081 to 192.168.1.10:80
+dnat in wan proto udp dport 5353 to 192.168.1.10:53"
+[ "$(rules)" = "$want" ] || fail "the rules are not in the file's order: $(rules | tr '\n' ';')"
+got=$(wan curl -sS --fail --max-time 5 http://203.0.113.2:8081/f) || fail "the changed port forward does not work"
+[ "$got" = "forwarded $$" ] || fail "got '$got'"
+ok "the changed middle rule kept its place"
+
+step "SIGHUP with the file unchanged changes nothing (same rule ids)"
+log=$(lab_state "$LAB")/sluiced.log
+before=$(cli nat rule show)
+napplied=$(grep -c "^configuration applied" "$log")
+kill -HUP "$pid"
+reloaded() { [ "$(grep -c "^configuration applied" "$log")" -gt "$napplied" ]; }
+lab_wait 5 "the third reload" reloaded || fail "the reload of the unchanged file did not finish within 5 s"
+grep "^configuration applied" "$log" | tail -n 1 | grep -q ": 0 changes, 0 failed" ||
+	fail "an unchanged file made changes: $(tail -n 5 "$log" | tr '\n' ';')"
+[ "$(cli nat rule show)" = "$before" ] || fail "an unchanged file changed the rules: $(cli nat rule show | tr '\n' ';')"
+kill -0 "$pid" || fail "sluiced exited on SIGHUP"
+ok "an unchanged file left everything alone"
