@@ -837,6 +837,132 @@ test_fragments_reverse_order(void **state)
 	neigh_del(WAN, dpt_ip(R));
 }
 
+/* Fragment off..off+len of the IP payload msg, from src to dst. */
+static struct rte_mbuf *
+frag_raw(const char *src, const char *dst, uint8_t proto, const uint8_t *msg, uint16_t off,
+	 uint16_t len, bool more)
+{
+	struct rte_mbuf *m = at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, src, dst, proto, 64,
+					    msg + off, len));
+	struct rte_ipv4_hdr *f = iph(m);
+
+	f->packet_id = htons(0x4321);
+	f->fragment_offset = htons((uint16_t)(off / 8) | (more ? RTE_IPV4_HDR_MF_FLAG : 0));
+	f->hdr_checksum = 0;
+	f->hdr_checksum = dpt_cksum(f, 20);
+	return m;
+}
+
+/* Put together what the router sent on port as fragments from src to dst:
+ * every header checksum right, TTL decremented, no hole; returns the
+ * payload's length. */
+static uint16_t
+gather(uint16_t port, const char *src, const char *dst, uint8_t *whole, unsigned int nfrags)
+{
+	uint16_t got = 0, end = 0;
+
+	assert_int_equal(w.tx[port].n, nfrags);
+	for (unsigned int i = 0; i < w.tx[port].n; i++) {
+		struct rte_mbuf *m = w.tx[port].m[i];
+		struct rte_ipv4_hdr hb;
+		const struct rte_ipv4_hdr *ip = rte_pktmbuf_read(m, 14, sizeof(hb), &hb);
+		uint16_t flags = ntohs(ip->fragment_offset);
+		uint16_t off = (flags & RTE_IPV4_HDR_OFFSET_MASK) * 8;
+		uint16_t len = ntohs(ip->total_length) - 20;
+		const void *data;
+
+		assert_int_equal(dpt_cksum(ip, 20), 0);
+		assert_int_equal(ntohl(ip->src_addr), dpt_ip(src));
+		assert_int_equal(ntohl(ip->dst_addr), dpt_ip(dst));
+		assert_int_equal(ip->next_proto_id, IPPROTO_ICMP);
+		assert_int_equal(ip->time_to_live, 63);
+		assert_int_equal(rte_pktmbuf_pkt_len(m), 14u + 20u + len);
+		data = rte_pktmbuf_read(m, 34, len, whole + off);
+		if (data != whole + off)
+			memcpy(whole + off, data, len);
+		got += len;
+		if (!(flags & RTE_IPV4_HDR_MF_FLAG))
+			end = off + len;
+	}
+	assert_int_equal(got, end);
+	return got;
+}
+
+/* RFC 4787 REQ-14 for ICMP: an echo of 2400 bytes in three fragments that
+ * arrive last first, both ways; the identifier and every checksum are
+ * translated over the whole message. */
+static void
+test_icmp_fragments_reverse_order(void **state)
+{
+	struct rte_ether_addr rmac = dpt_mac(PEER_MAC), amac = dpt_mac("02:00:00:00:00:22");
+	enum { LEN = 2400, ID = 4242 };
+	static uint8_t msg[LEN], whole[LEN + 8];
+	struct rte_icmp_hdr *ic = (struct rte_icmp_hdr *)msg, *out;
+	struct nat_sess_info si;
+	struct rte_mbuf *f[3];
+	uint16_t oid;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	assert_int_equal(neigh_add(WAN, dpt_ip(R), &rmac, true, 0), 0);
+	assert_int_equal(neigh_add(LAN, dpt_ip(A), &amac, true, 0), 0);
+
+	ic->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
+	ic->icmp_code = 0;
+	ic->icmp_ident = htons(ID);
+	ic->icmp_seq_nb = htons(7);
+	for (unsigned int i = 8; i < LEN; i++)
+		msg[i] = (uint8_t)(i * 7 + 3);
+	ic->icmp_cksum = 0;
+	ic->icmp_cksum = dpt_cksum(msg, LEN);
+	f[0] = frag_raw(A, R, IPPROTO_ICMP, msg, 0, 800, true);
+	f[1] = frag_raw(A, R, IPPROTO_ICMP, msg, 800, 800, true);
+	f[2] = frag_raw(A, R, IPPROTO_ICMP, msg, 1600, 800, false);
+	assert_int_equal(nat_prerouting(&w, f[2], LAN), NAT_STOLEN);
+	assert_int_equal(nat_prerouting(&w, f[1], LAN), NAT_STOLEN);
+	assert_int_equal(w.tx[WAN].n, 0);
+	assert_int_equal(nat_prerouting(&w, f[0], LAN), NAT_STOLEN);
+
+	/* Out from the router's address, fragmented again for MTU 1500. */
+	memset(whole, 0, sizeof(whole));
+	assert_int_equal(gather(WAN, W, R, whole, 2), LEN);
+	out = (struct rte_icmp_hdr *)whole;
+	assert_int_equal(dpt_cksum(whole, LEN), 0);
+	assert_int_equal(out->icmp_type, RTE_IP_ICMP_ECHO_REQUEST);
+	assert_int_equal(out->icmp_code, 0);
+	oid = ntohs(out->icmp_ident);
+	assert_int_equal(oid, ID);		/* preserved: it was free */
+	assert_int_equal(ntohs(out->icmp_seq_nb), 7);
+	assert_memory_equal(whole + 8, msg + 8, LEN - 8);
+	assert_int_equal(sessions_of(IPPROTO_ICMP, A, ID, &si), 1);
+	dpt_tx_clear(&w);
+
+	/* The reply, also 2400 bytes in three fragments, last first. */
+	ic->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+	ic->icmp_ident = htons(oid);
+	ic->icmp_cksum = 0;
+	ic->icmp_cksum = dpt_cksum(msg, LEN);
+	f[0] = frag_raw(R, W, IPPROTO_ICMP, msg, 0, 800, true);
+	f[1] = frag_raw(R, W, IPPROTO_ICMP, msg, 800, 800, true);
+	f[2] = frag_raw(R, W, IPPROTO_ICMP, msg, 1600, 800, false);
+	assert_int_equal(nat_prerouting(&w, f[2], WAN), NAT_STOLEN);
+	assert_int_equal(nat_prerouting(&w, f[1], WAN), NAT_STOLEN);
+	assert_int_equal(nat_prerouting(&w, f[0], WAN), NAT_STOLEN);
+	memset(whole, 0, sizeof(whole));
+	assert_int_equal(gather(LAN, R, A, whole, 2), LEN);
+	assert_int_equal(dpt_cksum(whole, LEN), 0);
+	assert_int_equal(out->icmp_type, RTE_IP_ICMP_ECHO_REPLY);
+	assert_int_equal(ntohs(out->icmp_ident), ID);
+	assert_int_equal(ntohs(out->icmp_seq_nb), 7);
+	assert_memory_equal(whole + 8, msg + 8, LEN - 8);
+	assert_int_equal(sessions_of(IPPROTO_ICMP, A, ID, &si), 1);
+	assert_int_equal(si.packets, 2);
+	dpt_tx_clear(&w);
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+	neigh_del(WAN, dpt_ip(R));
+	neigh_del(LAN, dpt_ip(A));
+}
+
 static void
 test_table_full_and_ports(void **state)
 {
@@ -937,6 +1063,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_dnat_keeps_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hairpin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fragments_reverse_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_fragments_reverse_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_full_and_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
 	};
