@@ -71,7 +71,7 @@ cli_usage(const char *o)
 			 "       sluice nat rule add|del snat from PREFIX out PORT to ADDR[-ADDR] "
 			 "[ports LO-HI] [filter F]\n"
 			 "       sluice nat rule add|del dnat in PORT proto tcp|udp dport N[-M] "
-			 "to ADDR[:P]\n"
+			 "to ADDR[:P] [filter F]\n"
 			 "       sluice nat rule del id N\n"
 			 "       sluice nat session show [limit N]\n"
 			 "       sluice nat session flush\n"
@@ -141,6 +141,9 @@ struct dump_ctx {
 	const char *dev;		/* filter, "" = all */
 	uint32_t ifindex;
 	uint32_t dst;			/* route get */
+	struct ctl_route route;		/* route get: the answer */
+	struct ctl_link link;		/* link show NAME: the port */
+	bool found;			/* route get: route above is the answer */
 	struct ctl_link *links;		/* addr show */
 	struct ctl_addr *addrs;
 	unsigned nlinks, naddrs;
@@ -252,10 +255,12 @@ link_fn(struct dump_ctx *d, const struct nlmsghdr *nlh)
 
 	if (nlh->nlmsg_type != RTM_NEWLINK || nl_parse_link(nlh, &l))
 		return 0;
-	if (!d->dev[0] || !strcmp(d->dev, l.name))
+	if (!d->dev[0]) {
 		pr_link(&d->pr, &l);
-	if (d->dev[0] && !strcmp(d->dev, l.name))
+	} else if (!strcmp(d->dev, l.name)) {
+		d->link = l;
 		d->ifindex = l.ifindex;
+	}
 	return 0;
 }
 
@@ -271,12 +276,23 @@ do_link(struct cli *c, int argc, char **argv)
 		if (argc > 1)
 			d.dev = strcmp(argv[1], "dev") ? argv[1] : argc > 2 ? argv[2] : "";
 		d.pr = (struct printer){ .f = stdout, .json = c->json };
-		pr_begin(&d.pr);
+		/* One port asked for is printed once found: an error leaves
+		 * stdout empty, even of JSON's "[]". */
+		if (!d.dev[0])
+			pr_begin(&d.pr);
 		r = dump(c, RTM_GETLINK, 0, &d);
-		pr_end(&d.pr);
-		if (!r && d.dev[0] && !d.ifindex) {
+		if (!d.dev[0]) {
+			pr_end(&d.pr);
+			return r;
+		}
+		if (!r && !d.ifindex) {
 			cli_error(c, "no such port \"%s\"", d.dev);
 			return CLI_FAIL;
+		}
+		if (!r) {
+			pr_begin(&d.pr);
+			pr_link(&d.pr, &d.link);
+			pr_end(&d.pr);
 		}
 		return r;
 	}
@@ -287,6 +303,9 @@ do_link(struct cli *c, int argc, char **argv)
 
 		if (grammar_link_set(argc - 1, argv + 1, &l, err))
 			return usage_err(c, "link", err);
+		/* The dataplane's ENODEV cannot say which port. */
+		if (!resolve(c, l.name))
+			return CLI_FAIL;
 		ROOM_OR_FAIL(c, buf);
 		nlh = nl_link(buf, RTM_NEWLINK, 0, &l);
 		return commit(c, nlh);
@@ -334,6 +353,13 @@ do_addr(struct cli *c, int argc, char **argv)
 			d.dev = strcmp(argv[1], "dev") ? argv[1] : argc > 2 ? argv[2] : "";
 		if ((r = dump(c, RTM_GETLINK, 0, &d)) || (r = dump(c, RTM_GETADDR, 0, &d)))
 			goto out;
+		for (unsigned i = 0; i < d.nlinks && !found; i++)
+			found = !d.dev[0] || !strcmp(d.dev, d.links[i].name);
+		if (d.dev[0] && !found) {
+			cli_error(c, "no such port \"%s\"", d.dev);
+			r = CLI_FAIL;
+			goto out;
+		}
 		sel = malloc((d.naddrs + 1) * sizeof(*sel));
 		d.pr = (struct printer){ .f = stdout, .json = c->json };
 		pr_begin(&d.pr);
@@ -342,7 +368,6 @@ do_addr(struct cli *c, int argc, char **argv)
 
 			if (d.dev[0] && strcmp(d.dev, d.links[i].name))
 				continue;
-			found = true;
 			for (unsigned j = 0; j < d.naddrs; j++)
 				if (d.addrs[j].ifindex == d.links[i].ifindex)
 					sel[n++] = d.addrs[j];
@@ -350,10 +375,6 @@ do_addr(struct cli *c, int argc, char **argv)
 		}
 		pr_end(&d.pr);
 		free(sel);
-		if (d.dev[0] && !found) {
-			cli_error(c, "no such port \"%s\"", d.dev);
-			r = CLI_FAIL;
-		}
 out:
 		free(d.links);
 		free(d.addrs);
@@ -392,8 +413,10 @@ route_get_fn(struct dump_ctx *d, const struct nlmsghdr *nlh)
 {
 	struct ctl_route r;
 
-	if (nlh->nlmsg_type == RTM_NEWROUTE && nl_parse_route(nlh, &r) == 0)
-		pr_route_get(&d->pr, &r, d->dst);
+	if (nlh->nlmsg_type == RTM_NEWROUTE && nl_parse_route(nlh, &r) == 0 && !d->found) {
+		d->route = r;
+		d->found = true;
+	}
 	return 0;
 }
 
@@ -429,12 +452,16 @@ do_route(struct cli *c, int argc, char **argv)
 		d.fn = route_get_fn;
 		d.dst = q.dst;
 		nlh = nl_route(c->buf, RTM_GETROUTE, 0, &q);
-		pr_begin(&d.pr);
+		/* Printed only once answered: an error leaves stdout empty. */
 		r = ctl_dump(&c->conn, nlh, dump_cb, &d);
-		if (!r && d.pr.count == 0)
+		if (!r && !d.found)
 			r = -ENETUNREACH;
+		if (r)
+			return fail(c, RTM_GETROUTE, r);
+		pr_begin(&d.pr);
+		pr_route_get(&d.pr, &d.route, d.dst);
 		pr_end(&d.pr);
-		return r ? fail(c, RTM_GETROUTE, r) : 0;
+		return 0;
 	}
 	if (!strcmp(argv[0], "add") || is_del(argv[0]) || !strcmp(argv[0], "replace") ||
 	    !strcmp(argv[0], "change")) {
