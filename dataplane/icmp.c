@@ -129,6 +129,7 @@ icmp_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 	const void *q;
 	uint8_t *quote;
 	uint32_t qlen, src;
+	bool untranslated;
 
 	if (in_port >= DP_MAX_PORTS || !icmp_error_allowed(m, at))
 		return;
@@ -156,6 +157,12 @@ icmp_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 	q = rte_pktmbuf_read(m, 0, qlen, quote);
 	if (q != quote)
 		memcpy(quote, q, qlen);
+	/* About a packet the NAT translated: quote (and answer) what its
+	 * sender sent, from the session the packet carries; the error then
+	 * needs no NAT on its way out.  Otherwise (no session, or it expired
+	 * while the packet waited for ARP) the NAT's translation of errors
+	 * crossing it still gets its chance. */
+	untranslated = nat_enabled && nat_quote_original(m, quote, qlen);
 
 	icmp->icmp_type = type;
 	icmp->icmp_code = code;
@@ -174,13 +181,13 @@ icmp_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 	ip->time_to_live = ICMP_ERR_TTL;
 	ip->next_proto_id = IPPROTO_ICMP;
 	ip->src_addr = rte_cpu_to_be_32(src);
-	ip->dst_addr = oip->src_addr;
+	ip->dst_addr = ((const struct rte_ipv4_hdr *)quote)->src_addr;
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 
 	/* No error is ever sent about this one. */
 	pkt_meta(e)->in_port = DP_NO_PORT;
-	if (nat_enabled)
+	if (nat_enabled && !untranslated)
 		ip4_output_nat(w, e, in_port);
 	else
 		ip4_output(w, e);

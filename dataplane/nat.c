@@ -358,21 +358,6 @@ nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	return nat_pre_one(w, m, in_port);
 }
 
-/* The stashed session, if prerouting left one that still names m. */
-static inline struct nat_sess *
-stash_get(struct rte_mbuf *m, const struct nat_tables *t, uint64_t *st)
-{
-	struct nat_sess *s;
-
-	*st = *stash(m);
-	s = (struct nat_sess *)(uintptr_t)(*st & ~(uint64_t)(RTE_CACHE_LINE_SIZE - 1));
-	/* A stale value (NAT enabled between the hooks, tables rebuilt) must
-	 * not be followed outside the live array. */
-	if (s == NULL || s < t->sess || s >= t->sess + t->max)
-		return NULL;
-	return s;
-}
-
 static enum nat_verdict
 post_new(struct rte_mbuf *m, uint16_t out_port, struct nat_tables *t, struct nat_pkt *p)
 {
@@ -418,7 +403,7 @@ nat_post_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_
 
 	(void)w;
 	(void)in_port;
-	s = stash_get(m, t, &st);
+	s = nat_stash_get(m, t, &st);
 	if (s != NULL && (st & STASH_ICMPERR)) {
 		nat_icmp_post(m, s, st & STASH_DIR);
 		return NAT_PASS;

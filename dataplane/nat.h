@@ -31,6 +31,17 @@ enum nat_verdict nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_
 enum nat_verdict nat_postrouting(struct wctx *w, struct rte_mbuf *m,
 				 uint16_t in_port, uint16_t out_port);
 
+/*
+ * The router is about to send an ICMP error about m (data at its IPv4
+ * header), whose copied header + 8 bytes are at quote (qlen bytes).  When
+ * the NAT hooks already translated m (a dnat or a session's reply seen by
+ * prerouting; also postrouting for a packet held for ARP), put the
+ * addresses, ports and checksums in the quote back to what the sender
+ * sent, so that it can match the error (RFC 5508 REQ-3 for errors the NAT
+ * box makes itself).  True when the quote changed.
+ */
+bool nat_quote_original(const struct rte_mbuf *m, void *quote, uint32_t qlen);
+
 /* Control lcore: expire sessions in bounded slices; now in TSC cycles. */
 void nat_timer(uint64_t now);
 

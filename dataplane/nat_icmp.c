@@ -8,6 +8,15 @@
  * source side (outer source when it is E's destination, E's destination),
  * each fixing the quoted IP and transport checksums incrementally and the
  * ICMP checksum over the whole message.
+ *
+ * Errors the router itself makes about a packet it translated are undone
+ * at the source instead: the packet may be half translated (prerouting
+ * rewrote the destination, postrouting has not run: TTL, MTU, no route),
+ * and a lookup of such a quote finds the session only when its source side
+ * is untranslated (not so for hairpin).  Linux uses the packet's own
+ * conntrack entry (nf_nat_icmp_reply_translation); we use the session
+ * prerouting stashed in the mbuf, which rides along when the packet is
+ * held for ARP, and put the quote back as sent (nat_quote_original).
  */
 #include <netinet/ip_icmp.h>
 
@@ -134,4 +143,48 @@ nat_icmp_post(struct rte_mbuf *m, struct nat_sess *s, unsigned int d)
 		outer_set(ip, &ip->src_addr, n.src);
 	nat_rewrite_dst(&e, n.src, n.sp);
 	icmp_cksum(m, icmp);
+}
+
+bool
+nat_quote_original(const struct rte_mbuf *m, void *quote, uint32_t qlen)
+{
+	struct rte_ipv4_hdr *ip = quote;
+	struct nat_tuple k, n;
+	struct nat_sess *s;
+	struct nat_pkt q;
+	uint32_t ihl;
+	uint64_t st;
+
+	if (unlikely(nat_stash_off < 0))
+		return false;
+	s = nat_stash_get(m, nat_tables(), &st);
+	/* An expired session (a packet held for ARP outlived it) or a slot
+	 * recycled meanwhile: the quote is left as it is. */
+	if (s == NULL || (st & STASH_ICMPERR) ||
+	    !(__atomic_load_n(&s->flags, __ATOMIC_ACQUIRE) & NS_USED))
+		return false;
+	if (qlen < sizeof(*ip))
+		return false;
+	ihl = rte_ipv4_hdr_len(ip);
+	if (ihl < sizeof(*ip) || qlen < ihl ||
+	    (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK)))
+		return false;
+	q.ip = ip;
+	if (nat_parse_l4(&q, (uint8_t *)ip + ihl, qlen - ihl, true) != 0 || q.proto != s->proto)
+		return false;
+	k = sess_key_tuple(s, st & STASH_DIR);
+	n = sess_new_tuple(s, st & STASH_DIR);
+	/* The stash is a hint, never cleared once the packet left the NAT:
+	 * only a quote that is this direction's packet after prerouting
+	 * (source as sent) or after both hooks (source translated too) is
+	 * put back. */
+	if (q.t.dst != n.dst || q.t.dp != n.dp)
+		return false;
+	if ((q.t.src != k.src || q.t.sp != k.sp) && (q.t.src != n.src || q.t.sp != n.sp))
+		return false;
+	if (tuple_eq(&q.t, &k))
+		return false;
+	nat_rewrite_dst(&q, k.dst, k.dp);
+	nat_rewrite_src(&q, k.src, k.sp);
+	return true;
 }

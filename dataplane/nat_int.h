@@ -319,6 +319,23 @@ extern int nat_stash_off;
 #define STASH_DIR	1
 #define STASH_ICMPERR	2
 
+/* The stashed session, if prerouting left one that still names m.  The
+ * caller checks that the packet matches it: the field is never cleared
+ * outside prerouting. */
+static inline struct nat_sess *
+nat_stash_get(const struct rte_mbuf *m, const struct nat_tables *t, uint64_t *st)
+{
+	struct nat_sess *s;
+
+	*st = *RTE_MBUF_DYNFIELD(m, nat_stash_off, const uint64_t *);
+	s = (struct nat_sess *)(uintptr_t)(*st & ~(uint64_t)(RTE_CACHE_LINE_SIZE - 1));
+	/* A stale value (NAT enabled between the hooks, tables rebuilt) must
+	 * not be followed outside the live array. */
+	if (s == NULL || s < t->sess || s >= t->sess + t->max)
+		return NULL;
+	return s;
+}
+
 /* The bodies of the hooks for a whole (unfragmented or reassembled) packet. */
 enum nat_verdict nat_pre_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port);
 enum nat_verdict nat_post_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,

@@ -746,6 +746,262 @@ test_hairpin(void **state)
 	rte_pktmbuf_free(m);
 }
 
+/* ---- ICMP errors the router makes about translated packets ---- */
+
+#define A_MAC "02:00:00:00:00:22"
+
+/* A TCP frame from src_mac to dst_mac with ttl, plen bytes of payload
+ * after the header, DF when df; every checksum right. */
+static struct rte_mbuf *
+tcp_frame(const char *dst_mac, const char *src_mac, const char *src, const char *dst,
+	  uint16_t sp, uint16_t dp_, uint8_t ttl, uint16_t plen, bool df)
+{
+	static uint8_t buf[1500];
+	struct rte_tcp_hdr *t = (struct rte_tcp_hdr *)buf;
+	struct rte_ipv4_hdr *ip;
+	struct rte_mbuf *m;
+
+	memset(buf, 0, sizeof(t[0]));
+	t->src_port = htons(sp);
+	t->dst_port = htons(dp_);
+	t->sent_seq = htonl(0x01020304);
+	t->data_off = 5 << 4;
+	t->tcp_flags = RTE_TCP_SYN_FLAG;
+	t->rx_win = htons(65535);
+	for (unsigned int i = 0; i < plen; i++)
+		buf[20 + i] = (uint8_t)(i * 13 + 1);
+	m = dpt_ipv4(dst_mac, src_mac, src, dst, IPPROTO_TCP, ttl, buf, 20 + plen);
+	ip = dpt_frame_ip(m);
+	if (df) {
+		ip->fragment_offset = htons(RTE_IPV4_HDR_DF_FLAG);
+		dpt_fix_cksum(ip);
+	}
+	t = (struct rte_tcp_hdr *)(ip + 1);
+	t->cksum = rte_ipv4_udptcp_cksum(ip, t);
+	return m;
+}
+
+/*
+ * f must be this ICMP error, byte for byte, built here from RFC 792/1191:
+ * from src to dst (TOS 0xc0, TTL 64, id 0), type/code, the next-hop MTU,
+ * quoting the 28 bytes at quote.
+ */
+static void
+expect_error(struct rte_mbuf *f, const char *dmac, const char *smac, const char *src,
+	     const char *dst, uint8_t type, uint8_t code, uint16_t mtu, const uint8_t *quote)
+{
+	uint8_t exp[14 + 20 + 8 + 28];
+	uint8_t *ip = exp + 14, *ic = ip + 20;
+	struct rte_ether_addr d = dpt_mac(dmac), s = dpt_mac(smac);
+	uint32_t a;
+	uint16_t ck;
+
+	memset(exp, 0, sizeof(exp));
+	memcpy(exp, d.addr_bytes, 6);
+	memcpy(exp + 6, s.addr_bytes, 6);
+	exp[12] = 0x08;
+	ip[0] = 0x45;
+	ip[1] = 0xc0;
+	ip[3] = 20 + 8 + 28;
+	ip[8] = 64;
+	ip[9] = IPPROTO_ICMP;
+	a = htonl(dpt_ip(src));
+	memcpy(ip + 12, &a, 4);
+	a = htonl(dpt_ip(dst));
+	memcpy(ip + 16, &a, 4);
+	ck = dpt_cksum(ip, 20);
+	memcpy(ip + 10, &ck, 2);
+	ic[0] = type;
+	ic[1] = code;
+	ic[6] = mtu >> 8;
+	ic[7] = mtu & 0xff;
+	memcpy(ic + 8, quote, 28);
+	ck = dpt_cksum(ic, 8 + 28);
+	memcpy(ic + 2, &ck, 2);
+	assert_int_equal(rte_pktmbuf_pkt_len(f), sizeof(exp));
+	assert_memory_equal(rte_pktmbuf_mtod(f, uint8_t *), exp, sizeof(exp));
+}
+
+/* The one frame the worker queued on port. */
+static struct rte_mbuf *
+queued1(uint16_t port)
+{
+	assert_int_equal(dpt_queued(&w), 1);
+	assert_int_equal(w.tx[port].n, 1);
+	return w.tx[port].m[0];
+}
+
+/*
+ * A remote reaches W:8080, forwarded to B:80.  Errors the router makes
+ * about the packet once prerouting rewrote its destination quote what the
+ * remote sent (W:8080), as Linux does (nf_nat_icmp_reply_translation):
+ * Time Exceeded, Fragmentation Needed with the LAN's MTU, Net Unreachable.
+ */
+static void
+test_router_errors_about_dnat(void **state)
+{
+	struct rte_ether_addr rmac = dpt_mac(PEER_MAC);
+	struct nat_rule_spec nr = { .kind = SLUICE_NAT_DNAT, .port = WAN, .proto = IPPROTO_TCP,
+				    .dport_min = 8081, .dport_max = 8081,
+				    .addr_min = dpt_ip("198.18.0.5"), .port_min = 81, .port_max = 81 };
+	uint64_t ttl = dpt_drops(DROP_TTL), fn = dpt_drops(DROP_FRAG_NEEDED);
+	uint64_t nr_drops = dpt_drops(DROP_NO_ROUTE), untr = counter("icmp_untranslatable");
+	uint8_t orig[28];
+	struct rte_mbuf *m;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	dnat_rule();
+	assert_int_equal(nat_rule_add(&nr), 0);		/* to nowhere */
+	assert_int_equal(neigh_add(WAN, dpt_ip(R), &rmac, true, 0), 0);
+
+	/* TTL 1. */
+	m = tcp_frame(WAN_MAC, PEER_MAC, R, W, 5555, 8080, 1, 4, false);
+	memcpy(orig, dpt_frame_ip(m), 28);
+	worker_input(&w, WAN, &m, 1);
+	expect_error(queued1(WAN), PEER_MAC, WAN_MAC, W, R, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL,
+		     0, orig);
+	assert_int_equal(dpt_drops(DROP_TTL), ttl + 1);
+	dpt_tx_clear(&w);
+
+	/* 1500 bytes with DF toward a LAN of MTU 1400. */
+	ports[LAN].mtu = 1400;
+	m = tcp_frame(WAN_MAC, PEER_MAC, R, W, 5556, 8080, 64, 1460, true);
+	memcpy(orig, dpt_frame_ip(m), 28);
+	worker_input(&w, WAN, &m, 1);
+	ports[LAN].mtu = 1500;
+	expect_error(queued1(WAN), PEER_MAC, WAN_MAC, W, R, ICMP_DEST_UNREACH,
+		     ICMP_FRAG_NEEDED, 1400, orig);
+	assert_int_equal(dpt_drops(DROP_FRAG_NEEDED), fn + 1);
+	dpt_tx_clear(&w);
+
+	/* Forwarded to an address without a route. */
+	m = tcp_frame(WAN_MAC, PEER_MAC, R, W, 5557, 8081, 64, 4, false);
+	memcpy(orig, dpt_frame_ip(m), 28);
+	worker_input(&w, WAN, &m, 1);
+	expect_error(queued1(WAN), PEER_MAC, WAN_MAC, W, R, ICMP_DEST_UNREACH,
+		     ICMP_NET_UNREACH, 0, orig);
+	assert_int_equal(dpt_drops(DROP_NO_ROUTE), nr_drops + 1);
+	dpt_tx_clear(&w);
+	assert_int_equal(counter("icmp_untranslatable"), untr);
+	neigh_del(WAN, dpt_ip(R));
+}
+
+/* Hairpin: A reaches B through W:8080 with TTL 1.  Prerouting rewrote the
+ * destination but not yet the source: the error still quotes W:8080. */
+static void
+test_router_error_about_hairpin(void **state)
+{
+	struct rte_ether_addr amac = dpt_mac(A_MAC);
+	uint8_t orig[28];
+	struct rte_mbuf *m;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	dnat_rule();
+	assert_int_equal(neigh_add(LAN, dpt_ip(A), &amac, true, 0), 0);
+	m = tcp_frame(LAN_MAC, A_MAC, A, W, 40001, 8080, 1, 4, false);
+	memcpy(orig, dpt_frame_ip(m), 28);
+	worker_input(&w, LAN, &m, 1);
+	expect_error(queued1(LAN), A_MAC, LAN_MAC, "10.0.0.1", A, ICMP_TIME_EXCEEDED,
+		     ICMP_EXC_TTL, 0, orig);
+	dpt_tx_clear(&w);
+	neigh_del(LAN, dpt_ip(A));
+}
+
+/* Run the neighbour timer until the unanswered entries give up; the ICMP
+ * frames the control lcore sent meanwhile land in out (ARP is freed). */
+static unsigned int
+arp_gives_up(struct rte_mbuf **out, unsigned int max)
+{
+	static uint64_t now;		/* the neighbour clock never goes back */
+	unsigned int n = 0;
+	struct rte_mbuf *p[8];
+
+	now = RTE_MAX(now, rte_get_tsc_cycles());
+
+	for (unsigned int r = 0; r <= NEIGH_RETRIES + 1; r++) {
+		unsigned int k;
+
+		now += (uint64_t)((neigh_timers.retrans + 0.1) * (double)dp.hz);
+		neigh_timer(now);
+		while ((k = dpt_sent(p, 8)) > 0) {
+			for (unsigned int i = 0; i < k; i++) {
+				const struct rte_ether_hdr *eth =
+					rte_pktmbuf_mtod(p[i], const struct rte_ether_hdr *);
+
+				if (eth->ether_type == htons(RTE_ETHER_TYPE_IPV4) && n < max)
+					out[n++] = p[i];
+				else
+					rte_pktmbuf_free(p[i]);
+			}
+		}
+	}
+	return n;
+}
+
+/*
+ * The reply to A's masqueraded datagram, translated back to A and held
+ * while A does not answer ARP: the Host Unreachable the control lcore
+ * sends the remote quotes W:x, the address and port it sent to (the stash
+ * survives the punt).  When the session is gone by then, there is nothing
+ * to translate back with and the quote stays as it is.
+ */
+static void
+test_router_error_after_arp_failure(void **state)
+{
+	struct rte_ether_addr rmac = dpt_mac(PEER_MAC);
+	struct rte_mbuf *m, *p[4];
+	struct rte_ipv4_hdr *ip;
+	uint8_t orig[28];
+	uint16_t x;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	assert_int_equal(neigh_add(WAN, dpt_ip(R), &rmac, true, 0), 0);
+	for (int gone = 0; gone < 2; gone++) {
+		m = dpt_udp(LAN_MAC, A_MAC, A, R, (uint16_t)(7000 + gone), 53, 20);
+		worker_input(&w, LAN, &m, 1);
+		m = queued1(WAN);
+		x = ntohs(((struct rte_udp_hdr *)(dpt_frame_ip(m) + 1))->src_port);
+		dpt_tx_clear(&w);
+
+		m = dpt_udp(WAN_MAC, PEER_MAC, R, W, 53, x, 20);
+		ip = dpt_frame_ip(m);
+		worker_input(&w, WAN, &m, 1);
+		assert_int_equal(dpt_queued(&w), 0);
+		assert_int_equal(dpt_punted(p, 4), 1);
+		m = p[0];
+		ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+		assert_int_equal(pkt_meta(m)->kind, PKT_RESOLVE);
+		assert_int_equal(ntohl(ip->dst_addr), dpt_ip(A));	/* translated */
+		/* What the error must quote: the datagram as it arrived, TTL
+		 * decremented, or with A's address when the session went. */
+		memcpy(orig, ip, 28);
+		if (!gone) {
+			struct rte_ipv4_hdr *o = (struct rte_ipv4_hdr *)orig;
+			struct rte_udp_hdr *ou = (struct rte_udp_hdr *)(o + 1);
+			struct rte_mbuf *sent = dpt_udp(WAN_MAC, PEER_MAC, R, W, 53, x, 20);
+
+			memcpy(orig, dpt_frame_ip(sent), 28);
+			o->time_to_live--;
+			o->hdr_checksum = 0;
+			o->hdr_checksum = dpt_cksum(o, 20);
+			assert_int_equal(ntohs(ou->dst_port), x);
+			rte_pktmbuf_free(sent);
+		}
+		neigh_resolve(m);
+		if (gone)
+			nat_sess_flush();
+		assert_int_equal(arp_gives_up(p, 4), 1);
+		expect_error(p[0], PEER_MAC, WAN_MAC, W, R, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH,
+			     0, orig);
+		rte_pktmbuf_free(p[0]);
+	}
+	neigh_del(WAN, dpt_ip(R));
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+}
+
 /* Fragment off..off+len of the IP payload of the datagram d. */
 static struct rte_mbuf *
 frag_of(struct rte_mbuf *d, uint16_t off, uint16_t len, bool more)
@@ -1066,6 +1322,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_icmp_fragments_reverse_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_full_and_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_router_errors_about_dnat, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_router_error_about_hairpin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_router_error_after_arp_failure, setup, teardown),
 	};
 
 	dpt_init("nat");
