@@ -169,11 +169,34 @@ frame(uint16_t port, const uint8_t *data, size_t len)
 	drain_out();
 }
 
+/* FZ_HISTORY=DIR keeps the last 4096 inputs as DIR/NNNN (by run number
+ * modulo 4096), to replay a failure that depends on what came before. */
+static void
+history(const uint8_t *data, size_t size)
+{
+	static const char *dir;
+	static unsigned long run;
+	char path[4096];
+	FILE *f;
+
+	if (run == 0)
+		dir = getenv("FZ_HISTORY");
+	if (dir == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/%04lu", dir, run++ % 4096);
+	f = fopen(path, "w");
+	if (f != NULL) {
+		fwrite(data, 1, size, f);
+		fclose(f);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t off = 0;
 
+	history(data, size);
 	while (off < size) {
 		uint8_t op = data[off++];
 
