@@ -41,10 +41,16 @@ tables_new(uint32_t max)
 		return NULL;
 	snprintf(name, sizeof(name), "nat%u", gen++);
 	hp.name = name;
+	/* Four keys per session at worst: its two directions, and its own
+	 * inside endpoint's mapping both ways. */
 	hp.entries = RTE_MAX(4 * max, 64u);
 	hp.key_len = sizeof(uint64_t);
 	hp.socket_id = (int)rte_socket_id();
-	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF;
+	/* A cuckoo hash refuses some inserts before it is 100% full; the
+	 * extendable buckets take those, so a session the table has room for
+	 * is never refused by the hash. */
+	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
+			RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
 	t->h = rte_hash_create(&hp);
 	rc.v = dp.qsbr;
 	rc.mode = RTE_HASH_QSBR_MODE_DQ;
