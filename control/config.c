@@ -463,7 +463,8 @@ cfg_load(const char *file, struct cfg *c, FILE *errf)
 	if (r == -2)
 		err_at(&ld, ld.line, "out of memory");
 	cross_check(&ld);
-	qsort(ld.errs, ld.nerrs, sizeof(*ld.errs), cmp_err);
+	if (ld.nerrs > 1)
+		qsort(ld.errs, ld.nerrs, sizeof(*ld.errs), cmp_err);
 	for (unsigned i = 0; i < ld.nerrs; i++)
 		fprintf(errf, "%s:%d: %s\n", file, ld.errs[i].line, ld.errs[i].msg);
 	free(ld.errs);

@@ -99,7 +99,7 @@ icmp_error_allowed(const struct rte_mbuf *m, const struct addr_table *at)
 	 * host behind it. */
 	if (addr_is_local(at, src) && !nat_enabled)
 		return false;
-	if (dst == 0xffffffff || RTE_IS_IPV4_MCAST(dst))
+	if (dst == 0xffffffff || ip4_multicast(dst))
 		return false;
 	/* A received frame's Ethernet header is still in front of the IPv4
 	 * header (ip4_input strips it by moving the data offset only). */

@@ -388,7 +388,7 @@ ip4_validate(struct rte_mbuf *m, const struct addr_table *at)
 		dp_drop(m, DROP_MARTIAN_DST);
 		return 0;
 	}
-	if (unlikely(dst == 0xffffffff || RTE_IS_IPV4_MCAST(dst))) {
+	if (unlikely(dst == 0xffffffff || ip4_multicast(dst))) {
 		dp_drop(m, DROP_BROADCAST);
 		return 0;
 	}

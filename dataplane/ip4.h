@@ -16,6 +16,14 @@
  * valid for a frame of that length, else the drop reason. */
 int ip4_check(const struct rte_ipv4_hdr *ip, uint32_t l3_len);
 
+/* 224/4 (host order).  DPDK 22.11's RTE_IS_IPV4_MCAST shifts an int into
+ * its sign bit, which is undefined. */
+static inline bool
+ip4_multicast(uint32_t ip)
+{
+	return ip >> 28 == 0xe;
+}
+
 bool ip4_martian_src(uint32_t src);	/* host order; our own addresses excluded */
 bool ip4_martian_dst(uint32_t dst);
 

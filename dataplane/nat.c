@@ -157,13 +157,18 @@ l4_ck_done(struct nat_pkt *p)
 		*p->ck = 0xffff;	/* computed zero is sent as all ones */
 }
 
+/* The IPv4 header sits 2 bytes off a word boundary behind Ethernet: its
+ * addresses are copied, never read through a 32-bit pointer. */
 static inline void
 rewrite_addr(struct nat_pkt *p, rte_be32_t *field, uint32_t addr)
 {
-	ck_upd32(&p->ip->hdr_checksum, *field, addr);
+	uint32_t old;
+
+	memcpy(&old, field, sizeof(old));
+	ck_upd32(&p->ip->hdr_checksum, old, addr);
 	if (p->ck_pseudo && l4_ck_live(p))
-		ck_upd32(p->ck, *field, addr);
-	*field = addr;
+		ck_upd32(p->ck, old, addr);
+	memcpy(field, &addr, sizeof(addr));
 }
 
 /*

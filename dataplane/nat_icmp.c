@@ -20,6 +20,8 @@
  */
 #include <netinet/ip_icmp.h>
 
+#include <string.h>
+
 #include <rte_icmp.h>
 #include <rte_ip.h>
 
@@ -83,11 +85,15 @@ icmp_cksum(struct rte_mbuf *m, struct rte_icmp_hdr *icmp)
 		icmp->icmp_cksum = (uint16_t)~sum;
 }
 
+/* Copied, not dereferenced: the header is not 4-byte aligned (nat.c). */
 static inline void
 outer_set(struct rte_ipv4_hdr *ip, rte_be32_t *field, uint32_t addr)
 {
-	ck_upd32(&ip->hdr_checksum, *field, addr);
-	*field = addr;
+	uint32_t old;
+
+	memcpy(&old, field, sizeof(old));
+	ck_upd32(&ip->hdr_checksum, old, addr);
+	memcpy(field, &addr, sizeof(addr));
 }
 
 enum nat_verdict
