@@ -12,7 +12,7 @@ PY=/usr/bin/python3
 # Everything the build, the unit tests, the lab and the e2e tests use.
 SLUICE_PACKAGES="libdpdk-dev libmnl-dev libinih-dev libcmocka-dev meson ninja-build
  pkg-config gcc iproute2 iputils-ping iputils-tracepath traceroute iperf3 curl
- python3-scapy ethtool netcat-openbsd procps"
+ python3-scapy ethtool netcat-openbsd procps clang"
 
 sl_say() { printf '%s\n' "$*"; }
 sl_die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
@@ -36,6 +36,17 @@ sl_install_deps() {
 	apt-get update -q || sl_die "apt-get update failed"
 	# shellcheck disable=SC2086
 	apt-get install -y -q --no-install-recommends $missing || sl_die "apt-get install failed"
+}
+
+SLUICE_FUZZ_BUILD=${SLUICE_FUZZ_BUILD:-$SLUICE_SRC/build-fuzz}
+
+# The libFuzzer harnesses (tests/fuzz) need clang and a build of their own.
+sl_build_fuzz() {
+	if [ ! -f "$SLUICE_FUZZ_BUILD/build.ninja" ]; then
+		CC=clang meson setup -Dfuzz=true "$SLUICE_FUZZ_BUILD" "$SLUICE_SRC" >/dev/null ||
+			{ sl_say "fuzz build: meson setup failed"; return 1; }
+	fi
+	ninja -C "$SLUICE_FUZZ_BUILD" >/dev/null || { sl_say "fuzz build failed"; return 1; }
 }
 
 # Configure once, then let ninja regenerate by itself when a meson.build
