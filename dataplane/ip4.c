@@ -365,9 +365,10 @@ ip4_validate(struct rte_mbuf *m, const struct addr_table *at)
 	uint32_t src, dst, tot;
 
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
+	/* The whole header must be in the first segment before it is summed. */
 	if (unlikely(ip == NULL || rte_pktmbuf_data_len(m) < sizeof(*ip) ||
-		     ip4_check_inline(ip, rte_pktmbuf_pkt_len(m)) != 0 ||
-		     rte_pktmbuf_data_len(m) < rte_ipv4_hdr_len(ip))) {
+		     rte_pktmbuf_data_len(m) < rte_ipv4_hdr_len(ip) ||
+		     ip4_check_inline(ip, rte_pktmbuf_pkt_len(m)) != 0)) {
 		dp_drop(m, DROP_BAD_HEADER);
 		return 0;
 	}

@@ -101,7 +101,12 @@ port_start(struct port *p, const struct rte_ether_addr *mac)
 		return -ENOTSUP;
 	if (nq > 1 && info.flow_type_rss_offloads != 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-		conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP & info.flow_type_rss_offloads;
+		/* Ports in the hash spread flows; both directions of a flow
+		 * still land on one queue each, which the NAT relies on.
+		 * PCTYPE-based NICs (i40e...) hash nothing of TCP/UDP when
+		 * asked for IP alone. */
+		conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP |
+						    RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
 	}
 	/* A frame larger than one mbuf needs scattered receive, and then
 	 * multi-segment transmit for what the router forwards. */
