@@ -111,6 +111,17 @@ collect(struct rec *r, uint16_t get, uint16_t type, void **arr, unsigned *n, siz
 	collect(r, get, type, (void **)&(arr), &(n), sizeof(*(arr)), \
 		(int (*)(const struct nlmsghdr *, void *))(fn))
 
+/* Is the dataplane's port l the file's port p?  A port keeps its device
+ * and MAC for life (the dataplane cannot change either), so a different
+ * one in the file means the port is made again. */
+static bool
+link_is(const struct ctl_link *l, const struct cfg_port *p)
+{
+	if (l->device[0] && strcmp(l->device, p->device) != 0)
+		return false;
+	return !p->has_mac || memcmp(l->mac, p->mac, 6) == 0;
+}
+
 static int
 ports(struct rec *r, bool add)
 {
@@ -126,9 +137,10 @@ ports(struct rec *r, bool add)
 		const struct cfg_port *p = cfg_port_find(cfg, l->name);
 		struct ctl_link del = { .ifindex = l->ifindex };
 
-		if (p && (!l->device[0] || !strcmp(l->device, p->device)))
+		if (p && link_is(l, p))
 			continue;
-		snprintf(what, sizeof(what), p ? "port %s (device changed)" : "port %s", l->name);
+		snprintf(what, sizeof(what), p ? "port %s (device or mac changed)" : "port %s",
+			 l->name);
 		if ((err = change(r, nl_link(r->buf, RTM_DELLINK, 0, &del), what, "removed")))
 			return err;
 	}
@@ -141,8 +153,7 @@ ports(struct rec *r, bool add)
 		err = 0;
 
 		for (unsigned j = 0; j < r->nlinks; j++)
-			if (!strcmp(r->links[j].name, p->name) &&
-			    (!r->links[j].device[0] || !strcmp(r->links[j].device, p->device)))
+			if (!strcmp(r->links[j].name, p->name) && link_is(&r->links[j], p))
 				cur = &r->links[j];
 		strcpy(l.name, p->name);
 		if (!cur) {
@@ -154,13 +165,10 @@ ports(struct rec *r, bool add)
 			snprintf(what, sizeof(what), "port %s (device %s)", p->name, p->device);
 			err = change(r, nl_link(r->buf, RTM_NEWLINK,
 						NLM_F_CREATE | NLM_F_EXCL, &l), what, "created");
-		} else if (cur->mtu != mtu || (p->has_mac && memcmp(cur->mac, p->mac, 6))) {
+		} else if (cur->mtu != mtu) {
 			l.ifindex = cur->ifindex;
-			l.mtu = cur->mtu != mtu ? mtu : 0;
-			l.has_mac = p->has_mac && memcmp(cur->mac, p->mac, 6);
-			memcpy(l.mac, p->mac, 6);
-			snprintf(what, sizeof(what), "port %s (mtu %u%s)", p->name, mtu,
-				 l.has_mac ? ", mac" : "");
+			l.mtu = mtu;
+			snprintf(what, sizeof(what), "port %s (mtu %u)", p->name, mtu);
 			err = change(r, nl_link(r->buf, RTM_NEWLINK, 0, &l), what, "changed");
 		}
 		if (err)

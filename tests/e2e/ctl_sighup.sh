@@ -81,3 +81,14 @@ grep "^configuration applied" "$log" | tail -n 1 | grep -q ": 0 changes, 0 faile
 [ "$(cli nat rule show)" = "$before" ] || fail "an unchanged file changed the rules: $(cli nat rule show | tr '\n' ';')"
 kill -0 "$pid" || fail "sluiced exited on SIGHUP"
 ok "an unchanged file left everything alone"
+
+# A port's MAC cannot change in place: a new one in the file makes the port
+# again, with its addresses, and traffic goes on.
+step "[port wan] mac = 02:00:00:00:aa:01; SIGHUP"
+sed -i '/^\[port wan\]/a mac = 02:00:00:00:aa:01' "$conf"
+kill -HUP "$pid"
+newmac() { cli -j link show wan | json 'd[0]["address"]' | grep -qx "02:00:00:00:aa:01"; }
+lab_wait 5 "the new MAC" newmac || fail "the wan port did not get the new MAC within 5 s: $(tail -n 5 "$log" | tr '\n' ';')"
+cli addr show | grep -q "203\.0\.113\.2/24" || fail "the wan address did not come back with the port"
+lab_wait 5 "ping across" lan ping -n -c 1 -W 1 203.0.113.1 || fail "no traffic across after the MAC change"
+ok "the port was made again with the new MAC; traffic goes on"
