@@ -412,10 +412,13 @@ addr_routes(uint16_t port, uint32_t ip, uint8_t plen, bool add)
 		r.scope = RT_SCOPE_LINK;
 		r.dst = ip & plen_mask(plen);
 		r.plen = plen;
-		if (add)
+		if (add) {
 			(void)route_add(&r, NLM_F_EXCL);
-		else
+		} else {
 			(void)route_del(&r, &m);
+			/* Gateways on a network we left are unreachable. */
+			route_flush_gateways(port, ip, plen);
+		}
 	}
 	return 0;
 }

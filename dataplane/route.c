@@ -631,8 +631,22 @@ port_gone(const struct route *e, const void *arg)
 	return e->port == *(const uint16_t *)arg;
 }
 
-void
-route_flush_port(uint16_t port)
+struct gw_net {
+	uint16_t port;
+	uint32_t net, mask;
+};
+
+static bool
+gateway_gone(const struct route *e, const void *arg)
+{
+	const struct gw_net *g = arg;
+
+	return e->gw != 0 && e->port == g->port && (e->gw & g->mask) == g->net;
+}
+
+/* Remove every route that gone() says is gone, over the whole table. */
+static void
+route_flush_if(bool (*gone)(const struct route *, const void *), const void *arg)
 {
 	struct rte_rib_node *n = NULL;
 	uint32_t cap = 1024, k = 0;
@@ -659,9 +673,24 @@ route_flush_port(uint16_t port)
 	for (uint32_t i = 0; i < k; i++) {
 		n = rte_rib_lookup_exact(rib, v[i].ip, v[i].plen);
 		if (n != NULL)
-			node_remove(n, port_gone, &port, false);
+			node_remove(n, gone, arg, false);
 	}
 	free(v);
+}
+
+void
+route_flush_port(uint16_t port)
+{
+	route_flush_if(port_gone, &port);
+}
+
+void
+route_flush_gateways(uint16_t port, uint32_t net, uint8_t plen)
+{
+	struct gw_net g = { .port = port, .mask = plen == 0 ? 0 : ~0u << (32 - plen) };
+
+	g.net = net & g.mask;
+	route_flush_if(gateway_gone, &g);
 }
 
 void

@@ -68,6 +68,9 @@ struct route_match {
 int route_del(const struct route *r, const struct route_match *match);
 /* Delete every route through port (the port is going away). */
 void route_flush_port(uint16_t port);
+/* Delete the gateway routes of port whose gateway is on net/plen (that
+ * network is no longer connected), as the kernel does. */
+void route_flush_gateways(uint16_t port, uint32_t net, uint8_t plen);
 
 /* What the fast path would do for ip: 0 and *out filled, or -ENETUNREACH. */
 int route_get(uint32_t ip, struct route *out);

@@ -99,8 +99,19 @@ test_addresses(void **state)
 	assert_int_equal(r.port, idx);
 	assert_int_equal(route_get(dpt_ip("10.1.0.2"), &r), 0);
 	assert_int_not_equal(r.type, RTN_LOCAL);
+	/* Leaving a network takes the routes through gateways on it. */
+	{
+		struct route gwr = { .dst = dpt_ip("10.50.0.0"), .plen = 16,
+				     .type = RTN_UNICAST, .protocol = SLUICE_RTPROT_CLI,
+				     .gw = dpt_ip("10.1.0.254"), .port = DP_NO_PORT };
+
+		assert_int_equal(route_add(&gwr, NLM_F_EXCL), 0);
+		assert_int_equal(route_get(dpt_ip("10.50.1.1"), &r), 0);
+		assert_int_equal(r.gw, dpt_ip("10.1.0.254"));
+	}
 	assert_int_equal(addr_del(idx, dpt_ip("10.1.0.1"), 24), 0);
 	assert_int_equal(route_get(dpt_ip("10.1.0.77"), &r), -ENETUNREACH);
+	assert_int_equal(route_get(dpt_ip("10.50.1.1"), &r), -ENETUNREACH);
 
 	/* Destroying a port takes its addresses and routes with it. */
 	assert_int_equal(addr_add(idx, dpt_ip("172.16.0.1"), 16), 0);
