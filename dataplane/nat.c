@@ -414,17 +414,20 @@ nat_post_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_
 		return NAT_PASS;
 	}
 	if (unlikely(parse(m, &p) != 0)) {
-		/* An ICMP error prerouting did not place, about to leave
-		 * through a NAT: it can only quote an inside address. */
-		if (p.proto == IPPROTO_ICMP && nat_is_icmp_error(p.ip, m) &&
-		    nat_rule_snat(nat_rules_get(), out_port,
-				  rte_be_to_cpu_32(p.ip->src_addr)) != NULL &&
-		    !addr_is_local(addrs_get(), rte_be_to_cpu_32(p.ip->src_addr))) {
+		uint32_t src = rte_be_to_cpu_32(p.ip->src_addr);
+
+		/* What the NAT cannot translate (another protocol, a header
+		 * cut short, an ICMP error prerouting did not place) must not
+		 * leave through a NAT with an inside source. */
+		if (nat_rule_snat(nat_rules_get(), out_port, src) == NULL ||
+		    addr_is_local(addrs_get(), src))
+			return NAT_PASS;
+		if (p.proto == IPPROTO_ICMP && nat_is_icmp_error(p.ip, m))
 			nat_count(NC_ICMP_UNTRANSLATABLE);
-			dp_drop(m, DROP_NAT);
-			return NAT_DROP;
-		}
-		return NAT_PASS;
+		else
+			nat_count(NC_UNTRANSLATABLE);
+		dp_drop(m, DROP_NAT);
+		return NAT_DROP;
 	}
 	if (likely(s != NULL)) {
 		unsigned int d = st & STASH_DIR;
@@ -483,6 +486,7 @@ static const char *const nc_names[NC__MAX] = {
 	[NC_FRAG_DROPS] = "fragment_drops",
 	[NC_NO_ADDRESS] = "no_address_drops",
 	[NC_FRAG_REASSEMBLED] = "fragments_reassembled",
+	[NC_UNTRANSLATABLE] = "untranslatable_drops",
 };
 
 unsigned int

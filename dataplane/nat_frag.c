@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <netinet/ip_icmp.h>
 
 #include <rte_icmp.h>
@@ -25,6 +26,9 @@
 #define FRAG_BUCKET_ENTRIES	4
 #define FRAG_MAX_ENTRIES	4096	/* datagrams being reassembled, per lcore */
 #define FRAG_TIMEOUT_S		5
+/* The most the hooks read past the IPv4 header: an ICMP error's 8 bytes,
+ * the quoted header with options and 8 bytes of it (more than TCP's 20). */
+#define FRAG_PULL_UP		(8 + 60 + 8)
 
 int
 nat_frag_init(void)
@@ -83,6 +87,42 @@ frag_concerns_nat(const struct rte_ipv4_hdr *ip)
 	if (nexthops[nh].type != NH_CONNECTED && nexthops[nh].type != NH_GATEWAY)
 		return false;
 	return nat_rule_on_port(rs, nexthops[nh].port);
+}
+
+/*
+ * rte_ip_frag chains the fragments as they came, and the hooks read the
+ * first segment only: after a tiny first fragment (RFC 1858) the transport
+ * header would be out of their sight and the datagram would leave
+ * untranslated.  Move the first want bytes into the first segment.
+ * 0, or -1 when that segment cannot take them.
+ */
+static int
+pull_up(struct rte_mbuf *m, uint32_t want)
+{
+	want = RTE_MIN(want, rte_pktmbuf_pkt_len(m));
+	if (likely(rte_pktmbuf_data_len(m) >= want))
+		return 0;
+	if (!RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1 ||
+	    rte_pktmbuf_tailroom(m) < want - rte_pktmbuf_data_len(m))
+		return -1;
+	while (m->data_len < want && m->next != NULL) {
+		struct rte_mbuf *s = m->next;
+		uint16_t k = (uint16_t)RTE_MIN(want - m->data_len, (uint32_t)s->data_len);
+
+		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len),
+		       rte_pktmbuf_mtod(s, uint8_t *), k);
+		m->data_len += k;
+		s->data_off += k;
+		s->data_len -= k;
+		if (s->data_len == 0) {
+			m->next = s->next;
+			m->nb_segs--;
+			s->next = NULL;
+			s->nb_segs = 1;
+			rte_pktmbuf_free_seg(s);
+		}
+	}
+	return 0;
 }
 
 /* A reassembled datagram: the rest of ip4_input's path, NAT included. */
@@ -150,6 +190,11 @@ nat_frag_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	ip = rte_pktmbuf_mtod(full, struct rte_ipv4_hdr *);
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	if (unlikely(pull_up(full, rte_ipv4_hdr_len(ip) + FRAG_PULL_UP) != 0)) {
+		nat_count(NC_FRAG_DROPS);
+		dp_drop(full, DROP_NAT);
+		return NAT_STOLEN;
+	}
 	frag_forward(w, full, in_port);
 	return NAT_STOLEN;
 }

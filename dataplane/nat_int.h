@@ -193,6 +193,7 @@ enum nat_counter {
 	NC_FRAG_DROPS,
 	NC_NO_ADDRESS,
 	NC_FRAG_REASSEMBLED,
+	NC_UNTRANSLATABLE,
 	NC__MAX
 };
 struct nat_lcore {

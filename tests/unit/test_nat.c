@@ -1304,6 +1304,90 @@ test_rules(void **state)
 	assert_int_equal(c.max_sessions, SLUICE_NAT_MAX_SESSIONS_DEFAULT);
 }
 
+/* What the NAT cannot translate (another protocol, a truncated header)
+ * never leaves a NAT port with the inside source: dropped and counted.
+ * The router's own such packets, and other ports, are left alone. */
+static void
+test_untranslatable_dropped(void **state)
+{
+	uint8_t pl[24] = { 0 }, before[44];
+	uint64_t drops = counter("untranslatable_drops"), nat_drops = dpt_drops(DROP_NAT);
+	struct rte_mbuf *m;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	m = at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, A, R, 47, 64, pl, sizeof(pl)));	/* GRE */
+	assert_int_equal(through(m, LAN, WAN), NAT_DROP);
+	pl[1] = 80;
+	pl[3] = 80;
+	m = at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, A, R, IPPROTO_TCP, 64, pl, 10));
+	assert_int_equal(through(m, LAN, WAN), NAT_DROP);
+	assert_int_equal(counter("untranslatable_drops"), drops + 2);
+	assert_int_equal(dpt_drops(DROP_NAT), nat_drops + 2);
+	assert_int_equal(counter("sessions_active"), 0);
+
+	m = at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, W, R, 47, 64, pl, sizeof(pl)));
+	memcpy(before, iph(m), sizeof(before));
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	assert_memory_equal(iph(m), before, sizeof(before));
+	rte_pktmbuf_free(m);
+	m = at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, R, A, 47, 64, pl, sizeof(pl)));
+	memcpy(before, iph(m), sizeof(before));
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	assert_memory_equal(iph(m), before, sizeof(before));
+	rte_pktmbuf_free(m);
+	assert_int_equal(counter("untranslatable_drops"), drops + 2);
+}
+
+/* A TCP datagram whose first fragment carries only 8 bytes: the whole
+ * header is pulled together after reassembly and the datagram translated. */
+static void
+test_tiny_first_fragment(void **state)
+{
+	struct rte_ether_addr mac = dpt_mac(PEER_MAC);
+	uint8_t buf[40];
+	struct rte_tcp_hdr *t = (struct rte_tcp_hdr *)buf;
+	struct rte_mbuf *d, *f[2];
+	struct rte_ipv4_hdr *ip;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	assert_int_equal(neigh_add(WAN, dpt_ip(R), &mac, true, 0), 0);
+	for (unsigned int i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 5 + 1);
+	t->src_port = htons(41000);
+	t->dst_port = htons(80);
+	t->data_off = 5 << 4;
+	t->tcp_flags = RTE_TCP_SYN_FLAG;
+	t->cksum = 0;
+	d = at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, A, R, IPPROTO_TCP, 64, buf, sizeof(buf)));
+	t = l4(d);
+	t->cksum = rte_ipv4_udptcp_cksum(iph(d), t);
+	memcpy(buf, t, sizeof(buf));
+	f[0] = frag_of(d, 0, 8, true);
+	f[1] = frag_of(d, 8, 32, false);
+	rte_pktmbuf_free(d);
+	assert_int_equal(nat_prerouting(&w, f[1], LAN), NAT_STOLEN);
+	assert_int_equal(nat_prerouting(&w, f[0], LAN), NAT_STOLEN);
+
+	assert_int_equal(w.tx[WAN].n, 1);
+	assert_int_equal(rte_pktmbuf_pkt_len(w.tx[WAN].m[0]), 14u + 20u + sizeof(buf));
+	assert_int_equal(rte_pktmbuf_linearize(w.tx[WAN].m[0]), 0);
+	ip = rte_pktmbuf_mtod_offset(w.tx[WAN].m[0], struct rte_ipv4_hdr *, 14);
+	assert_int_equal(ntohs(ip->fragment_offset) & RTE_IPV4_HDR_OFFSET_MASK, 0);
+	assert_int_equal(ntohs(ip->fragment_offset) & RTE_IPV4_HDR_MF_FLAG, 0);
+	assert_int_equal(ntohl(ip->src_addr), dpt_ip(W));
+	assert_int_equal(ntohl(ip->dst_addr), dpt_ip(R));
+	assert_int_equal(ntohs(((uint16_t *)(ip + 1))[0]), 41000);
+	assert_int_equal(ntohs(((uint16_t *)(ip + 1))[1]), 80);
+	assert_memory_equal((uint8_t *)(ip + 1) + 4, buf + 4, 12);	/* up to the checksum */
+	assert_memory_equal((uint8_t *)(ip + 1) + 18, buf + 18, sizeof(buf) - 18);
+	check_sums(ip);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 41000, NULL), 1);
+	dpt_tx_clear(&w);
+	neigh_del(WAN, dpt_ip(R));
+}
+
 int
 main(void)
 {
@@ -1325,6 +1409,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_router_errors_about_dnat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_router_error_about_hairpin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_router_error_after_arp_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_untranslatable_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tiny_first_fragment, setup, teardown),
 	};
 
 	dpt_init("nat");
