@@ -53,6 +53,13 @@ unsigned int nat_counters(const char **names, uint64_t *values, unsigned int max
 /* A port is going away: its rules and sessions go with it. */
 void nat_flush_port(uint16_t port);
 
+/* Control lcore: address ip (host order) has left port, already removed
+ * from the address table.  Every session and mapping of a rule of that
+ * port whose outside address is ip goes (waits for the workers, RCU), so
+ * that no flow keeps being rewritten to an address the router no longer
+ * owns. */
+void nat_addr_gone(uint16_t port, uint32_t ip);
+
 /*
  * The NAT clock: TSC cycles and whole seconds, advanced by nat_timer(now)
  * on the control lcore and read by the workers (sessions' idle times,

@@ -272,6 +272,37 @@ nat_flush_port(uint16_t port)
 	}
 }
 
+struct addr_gone {
+	uint16_t port;
+	uint32_t ip;		/* network order */
+};
+
+/* The outside address as dumps show it, or that of the session's own
+ * mapping (hairpin).  Any kind of rule: an snat pool may name ip too, and
+ * its sessions share mappings with the others'. */
+static bool
+match_addr(const struct nat_sess *s, void *arg)
+{
+	const struct addr_gone *g = arg;
+	const struct nat_rule *r = nat_rule_by_id(nat_rules_get(), s->rule_id);
+
+	if (r == NULL || r->s.port != g->port)
+		return false;
+	return ((s->flags & NS_OUTBOUND) ? s->x.src : s->o.dst) == g->ip ||
+	       ((s->flags & NS_MAP_SRC) && s->x.src == g->ip);
+}
+
+void
+nat_addr_gone(uint16_t port, uint32_t ip)
+{
+	struct addr_gone g = { .port = port, .ip = rte_cpu_to_be_32(ip) };
+
+	/* A worker still reading the old address table could make a new
+	 * mapping on ip behind the sweep. */
+	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+	(void)nat_sess_delete_if(match_addr, &g);
+}
+
 int
 nat_conf_set(const struct nat_conf *c)
 {

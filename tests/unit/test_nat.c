@@ -1388,6 +1388,54 @@ test_tiny_first_fragment(void **state)
 	neigh_del(WAN, dpt_ip(R));
 }
 
+/* The WAN address going away takes the sessions and mappings that use it:
+ * new flows take the address left, replies to the old one are no longer
+ * translated; sessions on other outside addresses stay. */
+static void
+test_addr_gone(void **state)
+{
+	struct rte_mbuf *m;
+	struct nat_sess_info si;
+	struct nat_rule_spec r = { .kind = SLUICE_NAT_SNAT, .port = WAN, .has_src = true,
+				   .src = dpt_ip("10.0.1.0"), .src_len = 24,
+				   .addr_min = dpt_ip("203.0.113.50"),
+				   .addr_max = dpt_ip("203.0.113.50") };
+	uint8_t before[48];
+
+	(void)state;
+	assert_int_equal(nat_rule_add(&r), 0);
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, SLUICE_NAT_FILTER_EIF);
+	assert_int_equal(addr_add(WAN, dpt_ip("198.51.100.1"), 24), 0);
+	out1(udp(A, R, 5000, 53, 4));
+	out1(udp(B, R, 5001, 53, 4));
+	in1(udp(R2, W, 53, 5000, 4));		/* endpoint-independent inbound */
+	out1(udp("10.0.1.2", R, 5002, 53, 4));
+	assert_int_equal(counter("sessions_active"), 4);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 5000, &si), 2);
+	assert_int_equal(si.out_addr, dpt_ip(W));
+
+	assert_int_equal(addr_del(WAN, dpt_ip(W), 24), 0);
+	nat_addr_gone(WAN, dpt_ip(W));
+	assert_int_equal(counter("sessions_active"), 1);
+	assert_int_equal(sessions_of(IPPROTO_UDP, "10.0.1.2", 5002, &si), 1);
+	assert_int_equal(si.out_addr, dpt_ip("203.0.113.50"));
+
+	m = udp(R, W, 53, 5000, 4);		/* to the old mapping: untouched */
+	memcpy(before, iph(m), sizeof(before));
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	assert_memory_equal(iph(m), before, sizeof(before));
+	rte_pktmbuf_free(m);
+	m = udp(A, R, 5000, 53, 4);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	check_ip(m, "198.51.100.1", 5000, R, 53);
+	rte_pktmbuf_free(m);
+
+	assert_int_equal(addr_del(WAN, dpt_ip("198.51.100.1"), 24), 0);
+	nat_addr_gone(WAN, dpt_ip("198.51.100.1"));
+	assert_int_equal(counter("sessions_active"), 1);
+	assert_int_equal(addr_add(WAN, dpt_ip(W), 24), 0);
+}
+
 int
 main(void)
 {
@@ -1411,6 +1459,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_router_error_after_arp_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untranslatable_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tiny_first_fragment, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_addr_gone, setup, teardown),
 	};
 
 	dpt_init("nat");
