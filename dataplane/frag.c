@@ -28,6 +28,7 @@ frag_ip4(struct rte_mbuf *m, uint16_t mtu, struct rte_mbuf **out, uint16_t max)
 		 * the device still gets a valid frame. */
 		(void)rte_pktmbuf_linearize(f);
 		*pkt_meta(f) = *pkt_meta(m);
+		rte_mbuf_dynfield_copy(f, m);	/* the NAT's stash */
 		ip = rte_pktmbuf_mtod(f, struct rte_ipv4_hdr *);
 		ip->hdr_checksum = 0;
 		ip->hdr_checksum = rte_ipv4_cksum(ip);

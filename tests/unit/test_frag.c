@@ -7,6 +7,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include <rte_mbuf_dyn.h>
+
 #include "dp_test.h"
 #include "frag.h"
 
@@ -186,6 +188,31 @@ test_refusals_keep_the_packet(void **state)
 	assert_int_equal(rte_mempool_in_use_count(dp.indirect), 0);
 }
 
+/* The fragments carry the mbuf's dynamic fields (the NAT's stash among
+ * them) like its pkt_meta: what follows the fragmenting still sees them. */
+static void
+test_dynfields_follow(void **state)
+{
+	int off = rte_mbuf_dynfield_lookup("sluice_nat_stash", NULL);
+	struct rte_mbuf *m, *out[8];
+	int n;
+
+	(void)state;
+	assert_true(off >= 0);
+	m = big_udp(BIG, 0);
+	*RTE_MBUF_DYNFIELD(m, off, uint64_t *) = UINT64_C(0x1122334455667789);
+	pkt_meta(m)->in_port = 3;
+	n = frag_ip4(m, 1400, out, RTE_DIM(out));
+	assert_int_equal(n, 3);
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(*RTE_MBUF_DYNFIELD(out[i], off, uint64_t *),
+				 UINT64_C(0x1122334455667789));
+		assert_int_equal(pkt_meta(out[i])->in_port, 3);
+	}
+	rte_pktmbuf_free_bulk(out, n);
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+}
+
 int
 main(void)
 {
@@ -194,6 +221,7 @@ main(void)
 		cmocka_unit_test(test_mtu_576),
 		cmocka_unit_test(test_fragment_of_fragment),
 		cmocka_unit_test(test_refusals_keep_the_packet),
+		cmocka_unit_test(test_dynfields_follow),
 	};
 
 	dpt_init("frag");
