@@ -99,7 +99,9 @@ nat_parse_l4(struct nat_pkt *p, void *l4, uint32_t len, bool quoted)
 		if (len >= offsetof(struct rte_tcp_hdr, cksum) + 2)
 			p->ck = &tcp->cksum;
 		p->ck_pseudo = true;
-		p->tcp_flags = tcp->tcp_flags;
+		/* An ICMP error may quote 8 bytes only: the flags are beyond. */
+		if (len >= offsetof(struct rte_tcp_hdr, tcp_flags) + 1)
+			p->tcp_flags = tcp->tcp_flags;
 		break;
 	}
 	case IPPROTO_UDP: {

@@ -17,6 +17,7 @@
 
 #include "dp_test.h"
 #include "nat.h"
+#include "nat_int.h"	/* nat_parse_l4 */
 #include "neigh.h"
 
 #define LAN 0
@@ -1436,6 +1437,26 @@ test_addr_gone(void **state)
 	assert_int_equal(addr_add(WAN, dpt_ip(W), 24), 0);
 }
 
+/* An ICMP error quoting only 8 bytes of TCP: the flags (byte 13) are past
+ * the quote and never read; with 14 bytes they are. */
+static void
+test_quoted_tcp_flags(void **state)
+{
+	struct rte_ipv4_hdr ip = { .version_ihl = 0x45, .next_proto_id = IPPROTO_TCP };
+	uint8_t hdr[20];
+	struct nat_pkt p = { .ip = &ip };
+
+	(void)state;
+	memset(hdr, 0xff, sizeof(hdr));
+	hdr[1] = 80;
+	assert_int_equal(nat_parse_l4(&p, hdr, 8, true), 0);
+	assert_int_equal(p.tcp_flags, 0);
+	assert_null(p.ck);
+	assert_int_equal(ntohs(p.t.sp), 0xff50);
+	assert_int_equal(nat_parse_l4(&p, hdr, 14, true), 0);
+	assert_int_equal(p.tcp_flags, 0xff);
+}
+
 int
 main(void)
 {
@@ -1460,6 +1481,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_untranslatable_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tiny_first_fragment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_addr_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quoted_tcp_flags, setup, teardown),
 	};
 
 	dpt_init("nat");
