@@ -30,10 +30,14 @@
  * the quoted header with options and 8 bytes of it (more than TCP's 20). */
 #define FRAG_PULL_UP		(8 + 60 + 8)
 
+uint64_t nat_frag_gc_cycles;
+
 int
 nat_frag_init(void)
 {
 	unsigned int lc;
+
+	nat_frag_gc_cycles = dp.hz / 4;
 
 	RTE_LCORE_FOREACH(lc) {
 		nat_lc[lc].frag = rte_ip_frag_table_create(FRAG_BUCKETS, FRAG_BUCKET_ENTRIES,
@@ -65,7 +69,7 @@ nat_frag_gc(struct nat_lcore *lc)
 {
 	struct rte_ip_frag_death_row dr = { .cnt = 0 };
 
-	lc->frag_gc = nat_now;
+	lc->frag_gc = nat_now + nat_frag_gc_cycles;
 	if (lc->frag == NULL)
 		return;
 	rte_ip_frag_table_del_expired_entries(lc->frag, &dr, nat_now);

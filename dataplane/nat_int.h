@@ -198,7 +198,7 @@ enum nat_counter {
 };
 struct nat_lcore {
 	uint64_t c[NC__MAX];
-	uint64_t frag_gc;		/* nat_now of the last reassembly sweep */
+	uint64_t frag_gc;		/* nat_now when the next reassembly sweep is due */
 	struct rte_ip_frag_tbl *frag;
 } __rte_cache_aligned;
 extern struct nat_lcore nat_lc[RTE_MAX_LCORE];
@@ -354,15 +354,17 @@ bool nat_is_icmp_error(const struct rte_ipv4_hdr *ip, const struct rte_mbuf *m);
 int nat_frag_init(void);
 enum nat_verdict nat_frag_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port);
 void nat_frag_gc(struct nat_lcore *lc);
+extern uint64_t nat_frag_gc_cycles;	/* between two sweeps, set by nat_init */
 
 /* Reassembly entries that timed out go, a few times a second, on the
- * lcore that owns the table. */
+ * lcore that owns the table.  Every NAT packet pays one compare (the lcore
+ * id is a thread-local load). */
 static inline void
 nat_frag_tick(void)
 {
 	struct nat_lcore *lc = &nat_lc[rte_lcore_id()];
 
-	if (unlikely(nat_now - lc->frag_gc >= dp.hz / 4))
+	if (unlikely(nat_now >= lc->frag_gc))
 		nat_frag_gc(lc);
 }
 
