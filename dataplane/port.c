@@ -481,6 +481,9 @@ addr_del(uint16_t port, uint32_t ip, uint8_t plen)
 			t->a[j++] = cur->a[i];
 	t->n = j;
 	addrs_publish(t);
+	/* Flows masqueraded to the address would go on leaving from an
+	 * address the router no longer has. */
+	nat_addr_gone(port, ip);
 	return 0;
 }
 
