@@ -250,6 +250,20 @@ dpt_queued(const struct wctx *w)
 	return n;
 }
 
+void
+dpt_route(bool add, const char *dst, uint8_t plen, const char *gw, uint8_t type)
+{
+	struct route r = { .dst = dpt_ip(dst), .plen = plen, .type = type,
+			   .protocol = SLUICE_RTPROT_CLI, .scope = RT_SCOPE_UNIVERSE,
+			   .gw = gw && gw[0] ? dpt_ip(gw) : 0, .port = DP_NO_PORT };
+	struct route_match any = { 0 };
+
+	if (add)
+		assert_int_equal(route_add(&r, 0), 0);
+	else
+		assert_int_equal(route_del(&r, &any), 0);
+}
+
 uint64_t
 dpt_drops(enum drop_reason why)
 {

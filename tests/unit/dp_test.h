@@ -71,6 +71,10 @@ void dpt_input1(struct wctx *w, struct rte_mbuf *m);
 /* Frames waiting in w's tx buffers, all ports. */
 unsigned int dpt_queued(const struct wctx *w);
 
+/* Add (or delete) a CLI route dst/plen of type via gw ("" or NULL: none);
+ * asserts success. */
+void dpt_route(bool add, const char *dst, uint8_t plen, const char *gw, uint8_t type);
+
 /* Sum of a drop reason over lcores (test-side alias). */
 uint64_t dpt_drops(enum drop_reason why);
 

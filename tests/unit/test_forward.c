@@ -40,20 +40,6 @@ udp(const char *dst, uint16_t len)
 	return dpt_udp(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", dst, 5000, 53, len);
 }
 
-static void
-route(bool add, const char *dst, uint8_t plen, const char *gw, uint8_t type)
-{
-	struct route r = { .dst = dpt_ip(dst), .plen = plen, .type = type,
-			   .protocol = SLUICE_RTPROT_CLI, .scope = RT_SCOPE_UNIVERSE,
-			   .gw = gw ? dpt_ip(gw) : 0, .port = DP_NO_PORT };
-	struct route_match any = { 0 };
-
-	if (add)
-		assert_int_equal(route_add(&r, 0), 0);
-	else
-		assert_int_equal(route_del(&r, &any), 0);
-}
-
 /*
  * m (a frame as sent by the LAN host, kept in sent[]) left on port with
  * these MACs, TTL one less and a checksum that verifies; nothing else in
@@ -156,14 +142,14 @@ static void
 test_longest_prefix_wins(void **state)
 {
 	(void)state;
-	route(true, "198.51.100.0", 24, "192.0.2.254", RTN_UNICAST);
-	route(true, "198.51.100.128", 25, "192.0.2.253", RTN_UNICAST);
+	dpt_route(true, "198.51.100.0", 24, "192.0.2.254", RTN_UNICAST);
+	dpt_route(true, "198.51.100.128", 25, "192.0.2.253", RTN_UNICAST);
 	expect_forward("198.51.100.200", 1, GW2_MAC);
 	expect_forward("198.51.100.5", 1, DPT_GW_MAC);
 	/* The /25 gone, the /24 covers its addresses again. */
-	route(false, "198.51.100.128", 25, NULL, RTN_UNICAST);
+	dpt_route(false, "198.51.100.128", 25, NULL, RTN_UNICAST);
 	expect_forward("198.51.100.200", 1, DPT_GW_MAC);
-	route(false, "198.51.100.0", 24, NULL, RTN_UNICAST);
+	dpt_route(false, "198.51.100.0", 24, NULL, RTN_UNICAST);
 }
 
 static void
@@ -172,12 +158,12 @@ test_default_route(void **state)
 	uint64_t nr;
 
 	(void)state;
-	route(true, "0.0.0.0", 0, "192.0.2.254", RTN_UNICAST);
+	dpt_route(true, "0.0.0.0", 0, "192.0.2.254", RTN_UNICAST);
 	expect_forward("203.0.113.9", 1, DPT_GW_MAC);
 	expect_forward("8.8.8.8", 1, DPT_GW_MAC);
 	/* A connected route still beats it. */
 	expect_forward("192.0.2.77", 1, SRV_MAC);
-	route(false, "0.0.0.0", 0, NULL, RTN_UNICAST);
+	dpt_route(false, "0.0.0.0", 0, NULL, RTN_UNICAST);
 
 	/* No route: net unreachable back out the ingress port. */
 	nr = dpt_drops(DROP_NO_ROUTE);
@@ -332,14 +318,14 @@ test_unresolved_punted(void **state)
 	rte_pktmbuf_free(p[0]);
 
 	/* Through a gateway: the gateway is the next hop. */
-	route(true, "203.0.113.0", 24, "192.0.2.250", RTN_UNICAST);
+	dpt_route(true, "203.0.113.0", 24, "192.0.2.250", RTN_UNICAST);
 	dpt_input1(&w, udp("203.0.113.9", 64));
 	assert_int_equal(dpt_punted(p, 4), 1);
 	assert_int_equal(pkt_meta(p[0])->kind, PKT_RESOLVE);
 	assert_int_equal(pkt_meta(p[0])->nh_ip, dpt_ip("192.0.2.250"));
 	assert_int_equal(pkt_meta(p[0])->out_port, 1);
 	rte_pktmbuf_free(p[0]);
-	route(false, "203.0.113.0", 24, NULL, RTN_UNICAST);
+	dpt_route(false, "203.0.113.0", 24, NULL, RTN_UNICAST);
 	done();
 }
 
@@ -402,11 +388,11 @@ test_port_down_and_blackhole(void **state)
 	assert_int_equal(dpt_drops(DROP_PORT_DOWN), pd + 1);
 	ports[1].up = true;
 
-	route(true, "198.18.0.0", 15, NULL, RTN_BLACKHOLE);
+	dpt_route(true, "198.18.0.0", 15, NULL, RTN_BLACKHOLE);
 	dpt_input1(&w, udp("198.19.1.1", 64));
 	assert_int_equal(dpt_queued(&w), 0);
 	assert_int_equal(dpt_drops(DROP_BLACKHOLE), bh + 1);
-	route(false, "198.18.0.0", 15, NULL, RTN_BLACKHOLE);
+	dpt_route(false, "198.18.0.0", 15, NULL, RTN_BLACKHOLE);
 	done();
 }
 

@@ -26,15 +26,7 @@ static struct wctx w;
 static void
 default_route(bool add)
 {
-	struct route r = { .type = RTN_UNICAST, .protocol = SLUICE_RTPROT_CLI,
-			   .scope = RT_SCOPE_UNIVERSE, .gw = dpt_ip("192.0.2.254"),
-			   .port = DP_NO_PORT };
-	struct route_match any = { 0 };
-
-	if (add)
-		assert_int_equal(route_add(&r, 0), 0);
-	else
-		assert_int_equal(route_del(&r, &any), 0);
+	dpt_route(add, "0.0.0.0", 0, "192.0.2.254", RTN_UNICAST);
 }
 
 static void
