@@ -87,8 +87,8 @@ def gaps(halves, kill):
         for i in range(len(pts) - 1):
             a, b = pts[i], pts[i + 1]
             if kill is not None and a <= kill < b:
-                if i + 1 < len(arr):	# b is an arrival, not the half's end
-                    recovery = b - kill
+                # b is an arrival, or the half's end: then only a bound
+                recovery = (b - kill, i + 1 < len(arr))
                 continue
             over += b - a > 0.1
             if b - a > longest:
@@ -98,6 +98,12 @@ def gaps(halves, kill):
 
 def ms(x):
     return "n/a" if x is None else "%.0f ms" % (x * 1000)
+
+
+def recovered(r):
+    if r is None:
+        return "n/a"
+    return ms(r[0]) if r[1] else "none within the %s left in the half" % ms(r[0])
 
 
 def flatten(o, prefix=""):
@@ -224,9 +230,7 @@ def main(w):
         if "dp_ready" in f1:
             extra += ", ports and routes replayed after %s" % ms(float(f1["dp_ready"][0]) - kill)
     print("dataplane restart, kill to first forwarded packet: %s (UDP probe), %s (ping)%s" % (
-        ms(prec), ms(irec), extra))
-    if kill is not None and prec is None:
-        print("  (no probe packet crossed the router after the restart)")
+        recovered(prec), recovered(irec), extra))
 
     # -- traffic
     print("traffic:")
@@ -299,7 +303,9 @@ def main(w):
     if refused:
         print("    (a dataplane restart takes the CLI's routes with it: the next batch's deletes are refused)")
     fl = get("flush")
-    print("  NAT session flushes: %d of %d answered" % (sum(1 for f in fl if f[1] == "0"), len(fl)))
+    print("  NAT session flushes: %d of %d done, %d refused, %d got no answer in 10 s" % (
+        sum(1 for f in fl if f[1] == "0"), len(fl), sum(1 for f in fl if f[1] not in ("0", "124")),
+        sum(1 for f in fl if f[1] == "124")))
     st = {}
     for n in sorted(halves):
         for k, v in (load_json(os.path.join(w, "h%d" % n, "stuck.json")) or {}).items():
