@@ -149,7 +149,6 @@ def main(w):
     get = lambda kind: [f[1:] for f in facts if f[0] == kind]
     minutes = int(f1["minutes"][0])
     halves = {int(h[0]): (float(h[1]), float(h[2])) for h in get("half")}
-    load0 = halves[1][0] if 1 in halves else 0.0
     kill = float(f1["dp_kill"][0]) if "dp_kill" in f1 else None
 
     def load_time(t):		# seconds of load at wall time t (halves are back to back in load time)
