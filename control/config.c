@@ -192,6 +192,7 @@ port_key(struct loader *ld, const char *k, const char *v)
 			err_at(ld, ld->line, "device string too long");
 		else
 			strcpy(p->device, v);
+		p->device_line = ld->line;
 	} else if (!strcmp(k, "address")) {
 		struct ctl_addr a = { 0 };
 
@@ -209,6 +210,7 @@ port_key(struct loader *ld, const char *k, const char *v)
 			return;
 		}
 		strcpy(a.dev, p->name);
+		p->addr_line[p->naddr] = ld->line;
 		p->addr[p->naddr++] = a;
 	} else if (!strcmp(k, "mtu")) {
 		if (!parse_u32(v, SLUICE_MTU_MAX, &mtu) || mtu < SLUICE_MTU_MIN)
@@ -216,6 +218,7 @@ port_key(struct loader *ld, const char *k, const char *v)
 			       SLUICE_MTU_MAX);
 		else
 			p->mtu = mtu;
+		p->mtu_line = ld->line;
 	} else if (!strcmp(k, "mac")) {
 		if (!parse_mac(v, p->mac) || (p->mac[0] & 1) ||
 		    !(p->mac[0] | p->mac[1] | p->mac[2] | p->mac[3] | p->mac[4] | p->mac[5]))
@@ -446,6 +449,7 @@ cfg_load(const char *file, struct cfg *c, FILE *errf)
 	int r;
 
 	memset(c, 0, sizeof(*c));
+	c->file = file;
 	c->natconf.v[SLUICE_NATC_TIMEOUT_UDP] = SLUICE_NAT_TIMEOUT_UDP_DEFAULT;
 	c->natconf.v[SLUICE_NATC_TIMEOUT_TCP_EST] = SLUICE_NAT_TIMEOUT_TCP_EST_DEFAULT;
 	c->natconf.v[SLUICE_NATC_TIMEOUT_TCP_TRANS] = SLUICE_NAT_TIMEOUT_TCP_TRANS_DEFAULT;
