@@ -31,6 +31,7 @@ struct cfg_err {
 };
 
 #define REJECTED_MAX 8
+#define GUESS_MAX 16
 
 struct loader {
 	struct cfg *c;
@@ -45,9 +46,10 @@ struct loader {
 	int dup_natc[SLUICE_NATC_MAX + 1];
 	struct cfg_err *errs;
 	unsigned nerrs, errcap, nwarnings;
-	/* For knock-on errors: ports with a rejected address (their networks
-	 * are not all known), and the names of [port] sections rejected whole. */
-	bool broken[SLUICE_MAX_PORTS];
+	/* For knock-on errors: what rejected addresses seemed to mean, and the
+	 * names of [port] sections rejected whole. */
+	struct guess { const struct cfg_port *p; uint32_t addr; uint8_t len; } guess[GUESS_MAX];
+	unsigned nguess;
 	char rejected[REJECTED_MAX][SLUICE_IFNAMSIZ];
 	unsigned nrejected;
 };
@@ -293,6 +295,35 @@ device_check(const char *v, bool *unknown)
 	return NULL;
 }
 
+/*
+ * What a rejected address seems to mean ("203.0.113.2/24 uplink" is
+ * 203.0.113.0/24; "203.0.113.2/33" is 203.0.113.2 alone; "uplink" could be
+ * anything: len 0), so that a gateway on it is not reported as well.
+ */
+static void
+guess_address(struct loader *ld, const struct cfg_port *p, const char *v)
+{
+	size_t n = strspn(v, "0123456789.");
+	struct guess g = { .p = p, .len = 0 };
+	char buf[16];
+
+	if (ld->nguess == GUESS_MAX) {
+		/* Too many to keep: the last one matches every address. */
+		ld->guess[GUESS_MAX - 1] = (struct guess){ .p = NULL, .len = 0 };
+		return;
+	}
+	if (n < sizeof(buf)) {
+		memcpy(buf, v, n);
+		buf[n] = '\0';
+		if (parse_ip4(buf, &g.addr)) {
+			unsigned long l = v[n] == '/' ? strtoul(v + n + 1, NULL, 10) : 32;
+
+			g.len = l >= 1 && l <= 32 ? (uint8_t)l : 32;
+		}
+	}
+	ld->guess[ld->nguess++] = g;
+}
+
 static void
 port_key(struct loader *ld, const char *k, const char *v)
 {
@@ -331,7 +362,7 @@ port_key(struct loader *ld, const char *k, const char *v)
 
 		if (!parse_prefix(v, &a.addr, &a.len) || a.addr == 0 || a.len == 0) {
 			err_at(ld, ld->line, "invalid address \"%s\" (A.B.C.D/N)", v);
-			ld->broken[p - ld->c->port] = true;
+			guess_address(ld, p, v);
 			return;
 		}
 		if (!strchr(v, '/'))
@@ -556,13 +587,14 @@ overlaps(struct loader *ld)
 		}
 }
 
-/* Is p, or with p NULL any port, a port whose section had an error?  Then
- * what depends on its networks was judged on a partial port. */
+/* Could a be on a network of p (of any port when NULL) that a rejected
+ * address of it meant?  Then an error about a would be a knock-on one. */
 static bool
-broken(const struct loader *ld, const struct cfg_port *p)
+on_guess(const struct loader *ld, const struct cfg_port *p, uint32_t a)
 {
-	for (unsigned i = 0; i < ld->c->nports; i++)
-		if (ld->broken[i] && (!p || p == &ld->c->port[i]))
+	for (unsigned i = 0; i < ld->nguess; i++)
+		if ((!p || !ld->guess[i].p || ld->guess[i].p == p) &&
+		    ((a ^ ld->guess[i].addr) & mask_of(ld->guess[i].len)) == 0)
 			return true;
 	return false;
 }
@@ -596,10 +628,10 @@ cross_check(struct loader *ld)
 		if (r->gw) {
 			for (unsigned j = 0; j < c->nports && !on; j++)
 				on = (!p || p == &c->port[j]) && on_port_net(&c->port[j], r->gw);
-			if (!on && p && !broken(ld, p))
+			if (!on && p && !on_guess(ld, p, r->gw))
 				err_at(ld, c->route_line[i], "gateway %s is on no network of port "
 				       "\"%s\"", fmt_ip4(r->gw, ip), p->name);
-			else if (!on && !p && !broken(ld, NULL))
+			else if (!on && !p && !on_guess(ld, NULL, r->gw))
 				err_at(ld, c->route_line[i], "gateway %s is on no port's network",
 				       fmt_ip4(r->gw, ip));
 		}
@@ -633,7 +665,7 @@ cross_check(struct loader *ld)
 		}
 		/* A dnat target the router has no route to may be reached by a
 		 * route added later (by the CLI): a warning, not an error. */
-		if (r->kind != SLUICE_NAT_DNAT || broken(ld, NULL))
+		if (r->kind != SLUICE_NAT_DNAT || on_guess(ld, NULL, r->addr_min))
 			continue;
 		for (unsigned j = 0; j < c->nports && !on; j++)
 			on = on_port_net(&c->port[j], r->addr_min);
