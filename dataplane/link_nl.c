@@ -46,9 +46,15 @@ link_attr_cb(const struct nlattr *a, void *data)
 	switch (type) {
 	case IFLA_IFNAME:
 		ret = attr_string(a, SLUICE_IFNAMSIZ);
+		if (ret != MNL_CB_OK)
+			dp_errmsg(ret, "a port name is a string of 1 to %u characters",
+				  SLUICE_IFNAMSIZ - 1);
 		break;
 	case IFLA_PARENT_DEV_NAME:
 		ret = attr_string(a, SLUICE_DEVARGS_MAX);
+		if (ret != MNL_CB_OK)
+			dp_errmsg(ret, "a device is a string of 1 to %u characters",
+				  SLUICE_DEVARGS_MAX - 1);
 		break;
 	case IFLA_ADDRESS:
 		if (mnl_attr_validate2(a, MNL_TYPE_BINARY, RTE_ETHER_ADDR_LEN) < 0)

@@ -313,13 +313,16 @@ nat_conf_set(const struct nat_conf *c)
 	struct nat_conf n = nat_cfg;
 	int ret;
 
-	if ((c->timeout_udp && c->timeout_udp < SLUICE_NAT_TIMEOUT_UDP_MIN) ||
-	    c->timeout_udp > NAT_TIMEOUT_MAX || c->timeout_tcp_est > NAT_TIMEOUT_MAX ||
+	if (c->timeout_udp && c->timeout_udp < SLUICE_NAT_TIMEOUT_UDP_MIN)
+		return dp_errmsg(-EINVAL, "the UDP timeout is at least %u s (RFC 4787)",
+				 SLUICE_NAT_TIMEOUT_UDP_MIN);
+	if (c->timeout_udp > NAT_TIMEOUT_MAX || c->timeout_tcp_est > NAT_TIMEOUT_MAX ||
 	    c->timeout_tcp_trans > NAT_TIMEOUT_MAX || c->timeout_icmp > NAT_TIMEOUT_MAX)
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "a NAT timeout is at most %u s", NAT_TIMEOUT_MAX);
 	if (c->max_sessions &&
 	    (c->max_sessions < NAT_MAX_SESSIONS_MIN || c->max_sessions > NAT_MAX_SESSIONS_MAX))
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "max-sessions is %u..%u", NAT_MAX_SESSIONS_MIN,
+				 NAT_MAX_SESSIONS_MAX);
 	if (c->timeout_udp)
 		n.timeout_udp = c->timeout_udp;
 	if (c->timeout_tcp_est)
