@@ -52,7 +52,7 @@ enum drop_reason {
 	DROP_ARP_TIMEOUT,	/* next hop never answered ARP */
 	DROP_ARP_HOLD_FULL,	/* too many packets waiting for one next hop */
 	DROP_ARP_INVALID,	/* malformed or unusable ARP frame */
-	DROP_LOCAL_UNREACH,	/* for us, no listener (port/proto unreachable sent) */
+	DROP_LOCAL_UNREACH,	/* for us, no listener (port/proto unreachable, TCP reset sent) */
 	DROP_ICMP_RATELIMIT,	/* an ICMP error suppressed by the token bucket */
 	DROP_QUEUE_FULL,	/* tx queue or internal ring full */
 	DROP_PORT_DOWN,		/* egress port administratively down */

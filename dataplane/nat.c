@@ -266,8 +266,28 @@ pre_hit(struct rte_mbuf *m, struct nat_pkt *p, struct nat_sess *s, unsigned int 
 	return NAT_PASS;
 }
 
+/*
+ * For an address the NAT answers for (nat_rule_dst_ours), and nothing in
+ * the NAT took it.  The router's own addresses go on to local delivery
+ * (echo reply, port unreachable, TCP reset), except TCP to a port that a
+ * mapping holds (mapped): RFC 5382 REQ-4 wants no answer to such a SYN,
+ * which may be half of a simultaneous open.  A pool address is the NAT's
+ * alone (proxy ARP, no local address): what no session takes is dropped,
+ * not routed back out of the port it came in on.
+ */
+static enum nat_verdict
+pre_unmatched(struct rte_mbuf *m, const struct addr_table *at, uint32_t dst,
+	      uint8_t proto, bool mapped)
+{
+	if (addr_is_local(at, dst) && !(mapped && proto == IPPROTO_TCP))
+		return NAT_PASS;
+	nat_count(NC_INBOUND_UNMATCHED);
+	dp_drop(m, DROP_NAT);
+	return NAT_DROP;
+}
+
 /* No session: a dnat rule, or an endpoint-independent mapping, may make
- * one; otherwise the packet goes on untouched (local delivery). */
+ * one; otherwise pre_unmatched decides. */
 static enum nat_verdict
 pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_pkt *p)
 {
@@ -281,8 +301,10 @@ pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_p
 	void *data;
 	uint64_t key;
 
-	if (p->proto == IPPROTO_ICMP || !nat_rule_dst_ours(rs, at, dst))
+	if (!nat_rule_dst_ours(rs, at, dst))
 		return NAT_PASS;
+	if (p->proto == IPPROTO_ICMP)
+		return pre_unmatched(m, at, dst, p->proto, false);
 	r = nat_rule_dnat(rs, at, p->proto, dst, rte_be_to_cpu_16(p->t.dp));
 	if (r != NULL) {
 		uint16_t dp = rte_be_to_cpu_16(p->t.dp);
@@ -306,12 +328,12 @@ pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_p
 	} else {
 		key = map_key(MK_OUT, p->proto, p->t.dst, p->t.dp);
 		if (rte_hash_lookup_data(t->h, &key, &data) < 0)
-			return NAT_PASS;
+			return pre_unmatched(m, at, dst, p->proto, false);
 		r = nat_rule_by_id(rs, map_data_low((uintptr_t)data));
 		/* RFC 4787 REQ-8: address-and-port-dependent filtering lets
 		 * in only what matched a session above. */
 		if (r == NULL || r->s.filter != SLUICE_NAT_FILTER_EIF)
-			return NAT_PASS;
+			return pre_unmatched(m, at, dst, p->proto, true);
 		q.x = (struct nat_tuple){ .src = p->t.src, .sp = p->t.sp,
 					  .dst = map_data_addr((uintptr_t)data),
 					  .dp = map_data_port((uintptr_t)data) };
@@ -344,9 +366,14 @@ nat_pre_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	(void)w;
 	*stash(m) = 0;
 	if (unlikely(parse(m, &p) != 0)) {
+		const struct addr_table *at = addrs_get();
+		uint32_t dst = rte_be_to_cpu_32(p.ip->dst_addr);
+
 		if (p.proto == IPPROTO_ICMP && nat_is_icmp_error(p.ip, m))
 			return nat_icmp_pre(m, t);
-		return NAT_PASS;
+		if (!nat_rule_dst_ours(nat_rules_get(), at, dst))
+			return NAT_PASS;
+		return pre_unmatched(m, at, dst, p.proto, false);
 	}
 	s = sess_lookup(t, &p.t, p.proto, &d);
 	if (likely(s != NULL))
@@ -489,6 +516,7 @@ static const char *const nc_names[NC__MAX] = {
 	[NC_NO_ADDRESS] = "no_address_drops",
 	[NC_FRAG_REASSEMBLED] = "fragments_reassembled",
 	[NC_UNTRANSLATABLE] = "untranslatable_drops",
+	[NC_INBOUND_UNMATCHED] = "inbound_unmatched_drops",
 };
 
 unsigned int

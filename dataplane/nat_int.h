@@ -194,6 +194,7 @@ enum nat_counter {
 	NC_NO_ADDRESS,
 	NC_FRAG_REASSEMBLED,
 	NC_UNTRANSLATABLE,
+	NC_INBOUND_UNMATCHED,	/* for a pool address, or TCP to a filtered mapping */
 	NC__MAX
 };
 struct nat_lcore {

@@ -3,6 +3,7 @@
  * NAT rules and configuration.  The rule set is copied, changed and
  * published whole by the control lcore; workers read it under RCU.
  */
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
 
@@ -10,6 +11,9 @@
 #include <rte_malloc.h>
 
 #include "nat_int.h"
+#include "proxy_arp.h"
+
+static_assert(NAT_RULES_MAX <= PROXY_ARP_MAX, "a proxy ARP range per rule");
 
 struct nat_conf nat_cfg = {
 	.timeout_udp = SLUICE_NAT_TIMEOUT_UDP_DEFAULT,
@@ -156,12 +160,29 @@ spec_check(struct nat_rule_spec *r)
 	return 0;
 }
 
-/* Publish a new rule set, free the old one once no worker can see it. */
+/* The snat pools' outside addresses, to be answered for on their port. */
+static void
+proxy_arp_sync(const struct nat_ruleset *rs)
+{
+	struct proxy_arp_range pa[NAT_RULES_MAX];
+	unsigned int n = 0;
+
+	for (uint16_t i = 0; i < rs->n; i++)
+		if (rs->r[i].s.kind == SLUICE_NAT_SNAT)
+			pa[n++] = (struct proxy_arp_range){ .lo = rs->r[i].s.addr_min,
+							    .hi = rs->r[i].s.addr_max,
+							    .port = rs->r[i].s.port };
+	(void)proxy_arp_set(pa, n);	/* n fits: one range per rule */
+}
+
+/* Publish a new rule set with the pool addresses it answers ARP for, and
+ * free the old one once no worker can see it. */
 static void
 rules_publish(struct nat_ruleset *rs)
 {
 	struct nat_ruleset *old = nat_rules;
 
+	proxy_arp_sync(rs);
 	__atomic_store_n(&nat_rules, rs, __ATOMIC_RELEASE);
 	nat_enabled = rs->n > 0;
 	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
@@ -206,6 +227,10 @@ nat_rule_add(struct nat_rule_spec *r)
 	rs->r[rs->n].src_mask = mask_of(r->src_len);
 	rs->n++;
 	rules_publish(rs);
+	if (r->kind == SLUICE_NAT_SNAT)
+		proxy_arp_announce(&(struct proxy_arp_range){ .lo = r->addr_min,
+							      .hi = r->addr_max,
+							      .port = r->port });
 	return 0;
 }
 
