@@ -12,6 +12,7 @@
 #include <string.h>
 #include <net/if.h>
 
+#include "log.h"
 #include "reconcile.h"
 #include "print.h"
 
@@ -41,7 +42,7 @@ static void
 failed(struct rec *r, const char *what, uint16_t type, int err)
 {
 	r->res->failures++;
-	log_line("Error: %s: %s.", what, ctl_strerror(type, err));
+	log_line(SD_ERR "Error: %s: %s.", what, ctl_strerror(type, err));
 }
 
 /* A synchronous change, logged as "WHAT VERB" or "Error: WHAT not VERB:
@@ -59,7 +60,7 @@ change(struct rec *r, struct nlmsghdr *nlh, const char *what, const char *verb)
 		snprintf(msg, sizeof(msg), "%s not %s", what, verb);
 		failed(r, msg, nlh->nlmsg_type, err);
 	} else {
-		log_line("%s %s", what, verb);
+		log_line(SD_INFO "%s %s", what, verb);
 	}
 	return 0;
 }
@@ -308,7 +309,7 @@ send_routes(struct rec *r, const struct ctl_route *list, const bool *pick, unsig
 			rt.scope = RT_SCOPE_NOWHERE;
 		ctl_pipe_commit(p, nl_route(room, type, flags, &rt), i);
 		r->res->changes++;
-		log_line("route %s %s", fmt_route(&rt, rt.oif ? names_get(&r->names, rt.oif, ib) :
+		log_line(SD_INFO "route %s %s", fmt_route(&rt, rt.oif ? names_get(&r->names, rt.oif, ib) :
 						  NULL, text, sizeof(text)), verb);
 	}
 	if (!err)
@@ -545,7 +546,7 @@ reconcile(struct ctl_conn *conn, const struct cfg *cfg, struct rec_result *res)
 			continue;
 		if (ctl_lost(err))
 			break;
-		log_line("Error: %s: %s.", steps[i].what, ctl_strerror(0, err));
+		log_line(SD_ERR "Error: %s: %s.", steps[i].what, ctl_strerror(0, err));
 		res->failures++;
 		err = 0;
 	}
