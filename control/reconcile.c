@@ -12,6 +12,7 @@
 #include <string.h>
 #include <net/if.h>
 
+#include "log.h"
 #include "reconcile.h"
 #include "print.h"
 
@@ -47,9 +48,9 @@ failed(struct rec *r, int line, const char *what, uint16_t type, int err, const 
 
 	r->res->failures++;
 	if (line > 0 && r->cfg->file)
-		log_line("%s:%d: %s: %s.", r->cfg->file, line, what, why);
+		log_line(SD_ERR "%s:%d: %s: %s.", r->cfg->file, line, what, why);
 	else
-		log_line("Error: %s: %s.", what, why);
+		log_line(SD_ERR "Error: %s: %s.", what, why);
 }
 
 /* A synchronous change, logged as "WHAT VERB" or as failed() says (line:
@@ -67,7 +68,7 @@ change(struct rec *r, struct nlmsghdr *nlh, int line, const char *what, const ch
 		snprintf(msg, sizeof(msg), "%s not %s", what, verb);
 		failed(r, line, msg, nlh->nlmsg_type, err, r->conn->errmsg);
 	} else {
-		log_line("%s %s", what, verb);
+		log_line(SD_INFO "%s %s", what, verb);
 	}
 	return 0;
 }
@@ -327,7 +328,7 @@ send_routes(struct rec *r, const struct ctl_route *list, const bool *pick, unsig
 			rt.scope = RT_SCOPE_NOWHERE;
 		ctl_pipe_commit(p, nl_route(room, type, flags, &rt), i);
 		r->res->changes++;
-		log_line("route %s %s", fmt_route(&rt, rt.oif ? names_get(&r->names, rt.oif, ib) :
+		log_line(SD_INFO "route %s %s", fmt_route(&rt, rt.oif ? names_get(&r->names, rt.oif, ib) :
 						  NULL, text, sizeof(text)), verb);
 	}
 	if (!err)
@@ -573,7 +574,7 @@ reconcile(struct ctl_conn *conn, const struct cfg *cfg, struct rec_result *res)
 			continue;
 		if (ctl_lost(err))
 			break;
-		log_line("Error: %s: %s.", steps[i].what, ctl_strerror(0, err));
+		log_line(SD_ERR "Error: %s: %s.", steps[i].what, ctl_strerror(0, err));
 		res->failures++;
 		err = 0;
 	}

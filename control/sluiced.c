@@ -6,8 +6,9 @@
  * start, again whenever the dataplane comes back (its socket answers after
  * EOF, ECONNREFUSED or ENOENT; tried every 200 ms), and on SIGHUP after
  * re-reading the file (a broken file keeps the old configuration).
- * Foreground, one line per change or event on stderr, SIGINT/SIGTERM exit 0:
- * what a systemd Type=simple service wants.
+ * Foreground, one line per change or event on stderr (with journald
+ * priorities, control/log.h), SIGINT/SIGTERM exit 0, sd_notify READY=1 once
+ * the configuration is applied: a systemd Type=notify service.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,9 +19,13 @@
 #include <unistd.h>
 #include <sys/signalfd.h>
 
+#include "log.h"
 #include "reconcile.h"
 
 #define RETRY_MS 200
+
+/* cfg_load()'s FILE:LINE: lines, ranked for the journal. */
+static FILE *cfg_errf;
 
 static void
 usage(FILE *f)
@@ -46,13 +51,13 @@ oneshot(const struct cfg *cfg, const char *path)
 	int err;
 
 	if ((err = ctl_connect(&conn, path))) {
-		fprintf(stderr, "Error: cannot connect to %s: %s.\n", path, strerror(-err));
+		fprintf(stderr, SD_ERR "Error: cannot connect to %s: %s.\n", path, strerror(-err));
 		return 1;
 	}
 	err = reconcile(&conn, cfg, &res);
 	ctl_close(&conn);
 	if (err) {
-		fprintf(stderr, "Error: lost the dataplane: %s.\n", strerror(-err));
+		fprintf(stderr, SD_ERR "Error: lost the dataplane: %s.\n", strerror(-err));
 		return 1;
 	}
 	return res.failures ? 1 : 0;
@@ -64,9 +69,9 @@ reload(const char *file, struct cfg *cfg)
 {
 	struct cfg next;
 
-	fprintf(stderr, "SIGHUP: reloading %s\n", file);
-	if (cfg_load(file, &next, stderr) != 0) {
-		fprintf(stderr, "Error: %s has errors; keeping the running configuration.\n", file);
+	fprintf(stderr, SD_NOTICE "SIGHUP: reloading %s\n", file);
+	if (cfg_load(file, &next, cfg_errf) != 0) {
+		fprintf(stderr, SD_ERR "Error: %s has errors; keeping the running configuration.\n", file);
 		cfg_free(&next);
 		return false;
 	}
@@ -96,11 +101,11 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if ((sfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0) {
-		fprintf(stderr, "Error: signalfd: %s.\n", strerror(errno));
+		fprintf(stderr, SD_ERR "Error: signalfd: %s.\n", strerror(errno));
 		return 1;
 	}
 	snprintf(path, sizeof(path), "%s", socket_of(cfg, opt_sock));
-	fprintf(stderr, "sluiced: %s loaded (%u ports, %u routes, %u neighbours, %u nat rules)\n",
+	fprintf(stderr, SD_INFO "sluiced: %s loaded (%u ports, %u routes, %u neighbours, %u nat rules)\n",
 		file, cfg->nports, cfg->nroutes, cfg->nneighs, cfg->nrules);
 	for (;;) {
 		struct pollfd pfd[2] = {
@@ -115,9 +120,9 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
 				connected = true;
 				dirty = true;
 				last_err = 0;
-				fprintf(stderr, "connected to the dataplane at %s\n", path);
+				fprintf(stderr, SD_NOTICE "connected to the dataplane at %s\n", path);
 			} else if (err != last_err) {
-				fprintf(stderr, "waiting for the dataplane at %s: %s\n", path,
+				fprintf(stderr, SD_WARNING "waiting for the dataplane at %s: %s\n", path,
 					strerror(-err));
 				last_err = err;
 			}
@@ -126,19 +131,21 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
 			struct rec_result res;
 
 			if ((err = reconcile(&conn, cfg, &res))) {
-				fprintf(stderr, "lost the dataplane: %s\n", strerror(-err));
+				fprintf(stderr, SD_WARNING "lost the dataplane: %s\n", strerror(-err));
 				ctl_close(&conn);
 				connected = false;
 				continue;
 			}
 			dirty = false;
-			fprintf(stderr, "configuration applied: %u changes, %u failed\n",
+			fprintf(stderr, SD_NOTICE "configuration applied: %u changes, %u failed\n",
 				res.changes, res.failures);
+			/* Type=notify: ready once applied (also ends a reload). */
+			sd_notify(0, "READY=1");
 		}
 		pfd[1].fd = connected ? conn.fd : -1;
 		fflush(stderr);
 		if (poll(pfd, 2, connected ? -1 : RETRY_MS) < 0 && errno != EINTR) {
-			fprintf(stderr, "Error: poll: %s.\n", strerror(errno));
+			fprintf(stderr, SD_ERR "Error: poll: %s.\n", strerror(errno));
 			return 1;
 		}
 		if (pfd[1].revents) {
@@ -146,7 +153,7 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
 			ssize_t n = recv(conn.fd, conn.rbuf, SLUICE_MSG_MAX, MSG_DONTWAIT);
 
 			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-				fprintf(stderr, "lost the dataplane: %s\n",
+				fprintf(stderr, SD_WARNING "lost the dataplane: %s\n",
 					n == 0 ? "connection closed" : strerror(errno));
 				ctl_close(&conn);
 				connected = false;
@@ -155,9 +162,11 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
 		}
 		if (pfd[0].revents && read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 			if (si.ssi_signo != SIGHUP) {
-				fprintf(stderr, "sluiced: %s, exiting\n", strsignal((int)si.ssi_signo));
+				fprintf(stderr, SD_NOTICE "sluiced: %s, exiting\n", strsignal((int)si.ssi_signo));
+				sd_notify(0, "STOPPING=1");
 				break;
 			}
+			sd_notify(0, "RELOADING=1");
 			if (reload(file, cfg)) {
 				dirty = true;
 				if (strcmp(path, socket_of(cfg, opt_sock))) {
@@ -167,6 +176,8 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
 					connected = false;
 				}
 			}
+			if (!dirty || !connected)
+				sd_notify(0, "READY=1");	/* nothing to apply now */
 		}
 	}
 	if (connected)
@@ -205,7 +216,9 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	r = cfg_load(file, &cfg, stderr);
+	log_init();
+	cfg_errf = log_stream(log_prio_config);
+	r = cfg_load(file, &cfg, cfg_errf);
 	if (r != 0 || check) {
 		/* As nginx -t: a word for a good file (warnings allowed). */
 		if (r == 0)

@@ -41,6 +41,7 @@
 #include <rte_common.h>
 
 #include "control.h"
+#include "log.h"
 #include "route.h"
 
 #define CTL_SNDTIMEO_S		2	/* a client that does not read is dropped */
@@ -379,7 +380,7 @@ server_accept(void)
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				fprintf(stderr, "sluice-dataplane: control socket: accept: %s\n",
+				fprintf(stderr, SD_ERR "sluice-dataplane: control socket: accept: %s\n",
 					strerror(errno));
 			return;
 		}
@@ -490,7 +491,7 @@ remove_stale(const struct sockaddr_un *sa)
 static int
 server_fail(const char *path, const char *what, int err, int lfd, int epfd)
 {
-	fprintf(stderr, "sluice-dataplane: control socket %s: %s: %s\n",
+	fprintf(stderr, SD_ERR "sluice-dataplane: control socket %s: %s: %s\n",
 		path, what, strerror(-err));
 	if (lfd >= 0)
 		close(lfd);
@@ -511,7 +512,7 @@ ctl_server_open(const struct ctl_server_conf *conf)
 	if (srv.lfd >= 0)
 		return -EBUSY;
 	if (path[0] == '\0' || strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "sluice-dataplane: control socket path '%s' is empty or "
+		fprintf(stderr, SD_ERR "sluice-dataplane: control socket path '%s' is empty or "
 			"longer than %zu bytes\n", path, sizeof(sa.sun_path) - 1);
 		return -ENAMETOOLONG;
 	}

@@ -9,6 +9,7 @@
 #include <rte_malloc.h>
 
 #include "dp.h"
+#include "log.h"
 
 struct dp_global dp;
 
@@ -64,7 +65,7 @@ dp_init(unsigned int nb_mbufs, uint16_t nb_workers)
 	dp.nb_workers = nb_workers;
 	dp.pool = dp_pool_create("sluice_pkts", nb_mbufs);
 	if (dp.pool == NULL) {
-		fprintf(stderr, "sluice-dataplane: cannot create a pool of %u mbufs: %s\n",
+		fprintf(stderr, SD_ERR "sluice-dataplane: cannot create a pool of %u mbufs: %s\n",
 			nb_mbufs, rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
@@ -79,7 +80,7 @@ dp_init(unsigned int nb_mbufs, uint16_t nb_workers)
 	dp.qsbr = rte_zmalloc("sluice_qsbr", sz, RTE_CACHE_LINE_SIZE);
 	if (dp.indirect == NULL || dp.punt == NULL || dp.counters == NULL ||
 	    dp.qsbr == NULL || rte_rcu_qsbr_init(dp.qsbr, RTE_MAX_LCORE) != 0) {
-		fprintf(stderr, "sluice-dataplane: out of memory at start\n");
+		fprintf(stderr, SD_ERR "sluice-dataplane: out of memory at start\n");
 		return -ENOMEM;
 	}
 	for (uint16_t i = 0; i < nb_workers; i++) {

@@ -21,7 +21,10 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 
+#include <systemd/sd-daemon.h>
+
 #include "control.h"
+#include "dplog.h"
 #include "dp.h"
 #include "nat.h"
 #include "neigh.h"
@@ -60,7 +63,7 @@ parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (errno != 0 || *s == '\0' || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "sluice-dataplane: --%s: '%s' is not a number in %lu..%lu\n",
+		fprintf(stderr, SD_ERR "sluice-dataplane: --%s: '%s' is not a number in %lu..%lu\n",
 			opt, s, min, max);
 		return -1;
 	}
@@ -105,7 +108,7 @@ parse_args(int argc, char **argv, struct args *a)
 		case 'g':
 			gr = getgrnam(optarg);
 			if (gr == NULL) {
-				fprintf(stderr, "sluice-dataplane: --group: no group '%s'\n", optarg);
+				fprintf(stderr, SD_ERR "sluice-dataplane: --group: no group '%s'\n", optarg);
 				return -1;
 			}
 			a->ctl.group = gr->gr_gid;
@@ -131,7 +134,7 @@ parse_args(int argc, char **argv, struct args *a)
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "sluice-dataplane: unexpected argument '%s'\n", argv[optind]);
+		fprintf(stderr, SD_ERR "sluice-dataplane: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
 	return 0;
@@ -149,7 +152,7 @@ fib_init(unsigned long max_routes)
 	if (max_routes != 0) {
 		if (route_init(max_routes) == 0)
 			return 0;
-		fprintf(stderr, "sluice-dataplane: not enough memory for %lu routes "
+		fprintf(stderr, SD_ERR "sluice-dataplane: not enough memory for %lu routes "
 			"(give EAL more with -m, or hugepages)\n", max_routes);
 		return -1;
 	}
@@ -159,11 +162,11 @@ fib_init(unsigned long max_routes)
 		ret = route_init(n);
 	rte_log_set_global_level(level);
 	if (ret != 0) {
-		fprintf(stderr, "sluice-dataplane: not enough memory for %u routes "
+		fprintf(stderr, SD_ERR "sluice-dataplane: not enough memory for %u routes "
 			"(give EAL more with -m, or hugepages)\n", AUTO_MIN_ROUTES);
 		return -1;
 	}
-	fprintf(stderr, "sluice-dataplane: room for %u routes\n", n * 2);
+	fprintf(stderr, SD_INFO "sluice-dataplane: room for %u routes\n", n * 2);
 	return 0;
 }
 
@@ -216,10 +219,11 @@ main(int argc, char **argv)
 	uint64_t now, last_timer = 0;
 	int ret;
 
+	dp_log_init();
 	eal_args_fixup(argc, argv);
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
-		fprintf(stderr, "sluice-dataplane: EAL initialisation failed\n");
+		fprintf(stderr, SD_ERR "sluice-dataplane: EAL initialisation failed\n");
 		return 1;
 	}
 	argc -= ret;
@@ -231,7 +235,7 @@ main(int argc, char **argv)
 	RTE_LCORE_FOREACH_WORKER(lcore)
 		nb_workers++;
 	if (nb_workers == 0) {
-		fprintf(stderr, "sluice-dataplane: needs at least 2 lcores (-l 0,1): "
+		fprintf(stderr, SD_ERR "sluice-dataplane: needs at least 2 lcores (-l 0,1): "
 			"the main lcore for control and one worker\n");
 		goto fail_eal;
 	}
@@ -257,8 +261,10 @@ main(int argc, char **argv)
 		rte_eal_remote_launch(worker_main, &dp.workers[nb_workers], lcore);
 		nb_workers++;
 	}
-	fprintf(stderr, "sluice-dataplane: %u worker(s), %lu mbufs, control on %s\n",
+	fprintf(stderr, SD_NOTICE "sluice-dataplane: %u worker(s), %lu mbufs, control on %s\n",
 		nb_workers, a.mbufs, a.ctl.path);
+	/* Type=notify: the socket listens, sluiced can create ports. */
+	sd_notify(0, "READY=1");
 
 	while (!dp.quit) {
 		unsigned int busy = slow_path();
@@ -274,7 +280,8 @@ main(int argc, char **argv)
 		}
 	}
 
-	fprintf(stderr, "sluice-dataplane: stopping\n");
+	fprintf(stderr, SD_NOTICE "sluice-dataplane: stopping\n");
+	sd_notify(0, "STOPPING=1");
 	rte_eal_mp_wait_lcore();
 	ctl_server_close();
 	port_close_all();

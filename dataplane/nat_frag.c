@@ -19,6 +19,7 @@
 
 #include "icmp.h"
 #include "ip4.h"
+#include "log.h"
 #include "nat_int.h"
 #include "route.h"
 
@@ -45,7 +46,7 @@ nat_frag_init(void)
 							   dp.hz * FRAG_TIMEOUT_S,
 							   (int)rte_lcore_to_socket_id(lc));
 		if (nat_lc[lc].frag == NULL) {
-			fprintf(stderr, "sluice-dataplane: nat: no memory for the reassembly "
+			fprintf(stderr, SD_ERR "sluice-dataplane: nat: no memory for the reassembly "
 				"table of lcore %u\n", lc);
 			return -ENOMEM;
 		}

@@ -12,6 +12,7 @@
 #include <rte_malloc.h>
 #include <rte_random.h>
 
+#include "log.h"
 #include "nat_int.h"
 
 struct nat_tables *volatile nat_tab;
@@ -60,7 +61,7 @@ tables_new(uint32_t max)
 	t->free = rte_malloc("nat_free", sizeof(uint32_t) * (size_t)max, 0);
 	if (t->h == NULL || t->sess == NULL || t->free == NULL ||
 	    rte_hash_rcu_qsbr_add(t->h, &rc) != 0) {
-		fprintf(stderr, "sluice-dataplane: nat: cannot allocate a table of %u sessions\n",
+		fprintf(stderr, SD_ERR "sluice-dataplane: nat: cannot allocate a table of %u sessions\n",
 			max);
 		nat_tables_free(t);
 		return NULL;

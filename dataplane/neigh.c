@@ -34,6 +34,7 @@
 #include <linux/netlink.h>
 
 #include "icmp.h"
+#include "log.h"
 #include "neigh.h"
 #include "port.h"
 #include "worker.h"
@@ -551,7 +552,7 @@ neigh_init(void)
 	nent = rte_zmalloc("sluice_neigh_ent", sizeof(*nent) * NEIGH_SLOTS,
 			   RTE_CACHE_LINE_SIZE);
 	if (neigh_hash == NULL || nfast == NULL || nent == NULL) {
-		fprintf(stderr, "neigh_init: table of %u entries: %s\n", NEIGH_SLOTS,
+		fprintf(stderr, SD_ERR "neigh_init: table of %u entries: %s\n", NEIGH_SLOTS,
 			rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
