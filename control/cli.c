@@ -299,8 +299,9 @@ flush_error(void *arg, uint32_t tag, uint16_t type, int err)
 	 * that is what a flush wants. */
 	if (err == -ESRCH || err == -ENOENT || err == -EADDRNOTAVAIL)
 		return;
-	f->errors++;
-	cli_error(f->c, "%s", ctl_strerror(type, err));
+	/* The first says why; a table of refusals (EPERM) is one line. */
+	if (!f->errors++)
+		cli_error(f->c, "%s", ctl_strerror(type, err));
 }
 
 static int
@@ -334,6 +335,8 @@ flush_end(struct flush *f)
 {
 	int err = ctl_pipe_wait(f->p);
 
+	if (f->errors > 1)
+		cli_error(f->c, "%u deletes failed", f->errors);
 	if (err) {
 		cli_error(f->c, "%s", ctl_strerror(0, err));
 		f->errors++;
@@ -866,8 +869,6 @@ do_nat(struct cli *c, int argc, char **argv)
 	d.pr = (struct printer){ .f = stdout, .json = c->json, .names = &c->names };
 	if (argc == 0)
 		return usage_err(c, "nat", "missing \"rule\" or \"session\"");
-	if (argc > 1 && !strcmp(argv[1], "help"))
-		return help("nat");
 	if (matches(argv[0], "rule") || matches(argv[0], "rules"))
 		return nat_rule(c, argc - 1, argv + 1, &d);
 	if (matches(argv[0], "session") || matches(argv[0], "sessions"))
@@ -940,7 +941,11 @@ cli_run(struct cli *c, int argc, char **argv)
 	for (unsigned i = 0; i < sizeof(objs) / sizeof(objs[0]); i++)
 		if (matches(argv[0], objs[i].name) ||
 		    (!strcmp(objs[i].name, "neighbor") && matches(argv[0], "neigh"))) {
-			if (want_help || (argc > 1 && !strcmp(argv[1], "help")))
+			/* OBJECT help, OBJECT COMMAND help (and nat's one
+			 * level more), as ip takes help where a keyword goes. */
+			for (int j = 1; j < argc && j <= (objs[i].fn == do_nat ? 3 : 2); j++)
+				want_help |= !strcmp(argv[j], "help");
+			if (want_help)
 				return help(objs[i].usage);
 			return objs[i].fn(c, argc - 1, argv + 1);
 		}

@@ -53,6 +53,10 @@ exit0 "sluice nat rule del id N" "$SLUICE" nat help
 exit0 "sluice nat rule del id N" "$SLUICE" nat rule help
 exit0 "sluice nat session flush" "$SLUICE" nat session help
 exit0 "sluice stats" "$SLUICE" stats help
+exit0 "sluice route flush SELECTOR" "$SLUICE" route show help
+exit0 "sluice route flush SELECTOR" "$SLUICE" route add help
+exit0 "sluice nat rule del id N" "$SLUICE" nat rule add help
+exit0 "sluice link set NAME" "$SLUICE" link set help
 ok "sluice: help, OBJECT help, nat rule|session help"
 
 step "sluiced and sluice-dataplane: -h and --help"
