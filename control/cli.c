@@ -462,10 +462,13 @@ addr_list(struct cli *c, const struct addr_sel *sel, bool flush)
 		r = CLI_FAIL;
 		goto out;
 	}
-	if (!(pick = malloc((d.naddrs + 1) * sizeof(*pick))) || (flush && flush_begin(c, &f))) {
+	if (!(pick = malloc((d.naddrs + 1) * sizeof(*pick)))) {
+		cli_error(c, "out of memory");
 		r = CLI_FAIL;
 		goto out;
 	}
+	if (flush && (r = flush_begin(c, &f)))
+		goto out;
 	d.pr = (struct printer){ .f = stdout, .json = c->json };
 	if (!flush)
 		pr_begin(&d.pr);
