@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "select.h"
 
 /* ip's matches(): word is a non-empty prefix of what. */
 static inline bool
@@ -50,19 +51,25 @@ cli_error(struct cli *c, const char *fmt, ...)
 }
 
 void
-cli_usage(const char *o)
+cli_usage(FILE *f, const char *o)
 {
 	static const struct { const char *obj, *text; } u[] = {
-		{ "link", "sluice link show [NAME]\n"
+		{ "link", "sluice link show [[dev] NAME]\n"
 			  "       sluice link set NAME [up|down] [mtu N]" },
-		{ "address", "sluice addr show [dev NAME]\n"
-			     "       sluice addr add|del A.B.C.D/N dev NAME" },
-		{ "route", "sluice route show\n"
+		{ "address", "sluice addr show [[dev] NAME] [to PREFIX]\n"
+			     "       sluice addr add|del A.B.C.D/N dev NAME\n"
+			     "       sluice addr flush [dev] NAME [to PREFIX]" },
+		{ "route", "sluice route show [SELECTOR]\n"
+			   "       sluice route flush SELECTOR\n"
 			   "       sluice route add|del|replace PREFIX|default via GW [dev NAME] [metric N]\n"
 			   "       sluice route add|del|replace PREFIX dev NAME [metric N]\n"
 			   "       sluice route add|del|replace PREFIX blackhole [metric N]\n"
-			   "       sluice route get ADDR" },
-		{ "neighbor", "sluice neigh show [dev NAME]\n"
+			   "       sluice route get [to] ADDR[/N]\n"
+			   "SELECTOR := [[to] [root|match|exact] PREFIX] [dev NAME] [via PREFIX]\n"
+			   "            [proto P] [type T] [scope S]\n"
+			   "       (root: inside PREFIX; match: covering PREFIX; exact, the default:\n"
+			   "        PREFIX itself; P, T, S: names of ip's rt_protos, types, rt_scopes)" },
+		{ "neighbor", "sluice neigh show [dev NAME] [[to] PREFIX] [nud STATE]\n"
 			      "       sluice neigh add|replace ADDR lladdr MAC dev NAME\n"
 			      "       sluice neigh del ADDR dev NAME\n"
 			      "       sluice neigh flush [dev NAME]" },
@@ -81,15 +88,18 @@ cli_usage(const char *o)
 
 	for (unsigned i = 0; i < sizeof(u) / sizeof(u[0]); i++)
 		if (o && !strcmp(o, u[i].obj)) {
-			fprintf(stderr, "Usage: %s\n", u[i].text);
+			fprintf(f, "Usage: %s\n", u[i].text);
 			return;
 		}
 	fputs("Usage: sluice [-s SOCKET] [-j] [-b FILE] OBJECT COMMAND [ARGS]\n"
-	      "       OBJECT := { link | address | route | neighbor | nat | stats }\n"
+	      "       sluice [-V | --version] [-h | --help]\n"
+	      "       OBJECT := { link | address | route | neighbor | nat | stats | help }\n"
 	      "       -s SOCKET  the dataplane's socket (default " SLUICE_SOCKET_DEFAULT ")\n"
 	      "       -j         JSON output\n"
-	      "       -b FILE    run the commands of FILE, one per line ('-': stdin)\n",
-	      stderr);
+	      "       -b FILE    run the commands of FILE, one per line ('-': stdin)\n"
+	      "       -V         print the version\n"
+	      "       sluice OBJECT help: the commands of OBJECT\n",
+	      f);
 }
 
 static int
@@ -97,8 +107,26 @@ usage_err(struct cli *c, const char *obj, const char *msg)
 {
 	cli_error(c, "%s", msg);
 	if (!c->line)
-		cli_usage(obj);
+		cli_usage(stderr, obj);
 	return CLI_USAGE;
+}
+
+/* `help`: the object's usage on stdout, status 0. */
+static int
+help(const char *obj)
+{
+	cli_usage(stdout, obj);
+	return CLI_OK;
+}
+
+/* A word no command of obj takes. */
+static int
+unknown(struct cli *c, const char *obj, const char *what, const char *word)
+{
+	char msg[CTL_ERRLEN];
+
+	snprintf(msg, sizeof(msg), "unknown %s \"%s\"", what, word);
+	return usage_err(c, obj, msg);
 }
 
 int
@@ -147,6 +175,11 @@ struct dump_ctx {
 	struct ctl_link *links;		/* addr show */
 	struct ctl_addr *addrs;
 	unsigned nlinks, naddrs;
+	const struct route_sel *rsel;	/* route show|flush */
+	const struct neigh_sel *nsel;	/* neigh show */
+	struct ctl_route *routes;	/* route flush: what goes */
+	unsigned nroutes;
+	bool collect;			/* route flush: collect, do not print */
 };
 
 static int
@@ -246,6 +279,73 @@ commit(struct cli *c, struct nlmsghdr *nlh)
 			       fail(c, 0, (c)->pipe->fatal) : CLI_FAIL;	\
 	} while (0)
 
+/* -------- flush -------- */
+
+/* The deletes of a flush go down a pipeline of their own, opened after the
+ * dump that chose them (the connection is quiet then, in a batch too). */
+struct flush {
+	struct cli *c;
+	struct ctl_pipe *p;
+	unsigned errors;
+};
+
+static void
+flush_error(void *arg, uint32_t tag, uint16_t type, int err)
+{
+	struct flush *f = arg;
+
+	(void)tag;
+	/* Gone already (another client, or it went with an earlier one):
+	 * that is what a flush wants. */
+	if (err == -ESRCH || err == -ENOENT || err == -EADDRNOTAVAIL)
+		return;
+	/* The first says why; a table of refusals (EPERM) is one line. */
+	if (!f->errors++)
+		cli_error(f->c, "%s", ctl_strerror(type, err));
+}
+
+static int
+flush_begin(struct cli *c, struct flush *f)
+{
+	f->c = c;
+	f->errors = 0;
+	if (!(f->p = malloc(sizeof(*f->p))) || ctl_pipe_init(f->p, &c->conn, flush_error, f)) {
+		free(f->p);
+		cli_error(c, "out of memory");
+		return CLI_FAIL;
+	}
+	return 0;
+}
+
+/* Room for one delete, or NULL when the connection broke. */
+static void *
+flush_room(struct flush *f)
+{
+	return ctl_pipe_room(f->p);
+}
+
+static void
+flush_commit(struct flush *f, struct nlmsghdr *nlh)
+{
+	ctl_pipe_commit(f->p, nlh, f->c->line);
+}
+
+static int
+flush_end(struct flush *f)
+{
+	int err = ctl_pipe_wait(f->p);
+
+	if (f->errors > 1)
+		cli_error(f->c, "%u deletes failed", f->errors);
+	if (err) {
+		cli_error(f->c, "%s", ctl_strerror(0, err));
+		f->errors++;
+	}
+	ctl_pipe_free(f->p);
+	free(f->p);
+	return f->errors ? CLI_FAIL : CLI_OK;
+}
+
 /* -------- link -------- */
 
 static int
@@ -271,10 +371,15 @@ do_link(struct cli *c, int argc, char **argv)
 
 	if (argc == 0 || is_show(argv[0])) {
 		struct dump_ctx d = { .c = c, .fn = link_fn, .dev = "" };
-		int r;
+		int i = 1, r;
 
-		if (argc > 1)
-			d.dev = strcmp(argv[1], "dev") ? argv[1] : argc > 2 ? argv[2] : "";
+		/* [[dev] NAME] */
+		if (i < argc && !strcmp(argv[i], "dev") && ++i == argc)
+			return usage_err(c, "link", "missing value after \"dev\"");
+		if (i < argc)
+			d.dev = argv[i++];
+		if (i < argc)
+			return unknown(c, "link", "keyword", argv[i]);
 		d.pr = (struct printer){ .f = stdout, .json = c->json };
 		/* One port asked for is printed once found: an error leaves
 		 * stdout empty, even of JSON's "[]". */
@@ -310,7 +415,7 @@ do_link(struct cli *c, int argc, char **argv)
 		nlh = nl_link(buf, RTM_NEWLINK, 0, &l);
 		return commit(c, nlh);
 	}
-	return usage_err(c, "link", "unknown link command");
+	return unknown(c, "link", "link command", argv[0]);
 }
 
 /* -------- address -------- */
@@ -338,47 +443,79 @@ addr_fn(struct dump_ctx *d, const struct nlmsghdr *nlh)
 	return 0;
 }
 
+/* addr show and addr flush: the ports and addresses the selector takes. */
+static int
+addr_list(struct cli *c, const struct addr_sel *sel, bool flush)
+{
+	struct dump_ctx d = { .c = c, .fn = addr_fn, .dev = sel->dev };
+	struct ctl_addr *pick = NULL;
+	struct flush f;
+	bool found = false;
+	int r;
+
+	if ((r = dump(c, RTM_GETLINK, 0, &d)) || (r = dump(c, RTM_GETADDR, 0, &d)))
+		goto out;
+	for (unsigned i = 0; i < d.nlinks && !found; i++)
+		found = !d.dev[0] || !strcmp(d.dev, d.links[i].name);
+	if (d.dev[0] && !found) {
+		cli_error(c, "no such port \"%s\"", d.dev);
+		r = CLI_FAIL;
+		goto out;
+	}
+	if (!(pick = malloc((d.naddrs + 1) * sizeof(*pick)))) {
+		cli_error(c, "out of memory");
+		r = CLI_FAIL;
+		goto out;
+	}
+	if (flush && (r = flush_begin(c, &f)))
+		goto out;
+	d.pr = (struct printer){ .f = stdout, .json = c->json };
+	if (!flush)
+		pr_begin(&d.pr);
+	for (unsigned i = 0; i < d.nlinks; i++) {
+		unsigned n = 0;
+
+		if (d.dev[0] && strcmp(d.dev, d.links[i].name))
+			continue;
+		for (unsigned j = 0; j < d.naddrs; j++)
+			if (d.addrs[j].ifindex == d.links[i].ifindex && addr_selected(sel, &d.addrs[j]))
+				pick[n++] = d.addrs[j];
+		if (flush) {
+			void *buf;
+
+			for (unsigned j = 0; j < n && (buf = flush_room(&f)); j++)
+				flush_commit(&f, nl_addr(buf, RTM_DELADDR, 0, &pick[j]));
+		} else if (n || !sel->to.set) {
+			/* With an address selector, as ip: only ports that
+			 * have a chosen address. */
+			pr_link_addrs(&d.pr, &d.links[i], pick, n);
+		}
+	}
+	if (flush)
+		r = flush_end(&f);
+	else
+		pr_end(&d.pr);
+out:
+	free(pick);
+	free(d.links);
+	free(d.addrs);
+	return r;
+}
+
 static int
 do_addr(struct cli *c, int argc, char **argv)
 {
 	char err[CTL_ERRLEN];
 
-	if (argc == 0 || is_show(argv[0])) {
-		struct dump_ctx d = { .c = c, .fn = addr_fn, .dev = "" };
-		struct ctl_addr *sel;
-		bool found = false;
-		int r;
+	if (argc == 0 || is_show(argv[0]) || !strcmp(argv[0], "flush")) {
+		bool flush = argc && !strcmp(argv[0], "flush");
+		struct addr_sel sel;
 
-		if (argc > 1)
-			d.dev = strcmp(argv[1], "dev") ? argv[1] : argc > 2 ? argv[2] : "";
-		if ((r = dump(c, RTM_GETLINK, 0, &d)) || (r = dump(c, RTM_GETADDR, 0, &d)))
-			goto out;
-		for (unsigned i = 0; i < d.nlinks && !found; i++)
-			found = !d.dev[0] || !strcmp(d.dev, d.links[i].name);
-		if (d.dev[0] && !found) {
-			cli_error(c, "no such port \"%s\"", d.dev);
-			r = CLI_FAIL;
-			goto out;
-		}
-		sel = malloc((d.naddrs + 1) * sizeof(*sel));
-		d.pr = (struct printer){ .f = stdout, .json = c->json };
-		pr_begin(&d.pr);
-		for (unsigned i = 0; sel && i < d.nlinks; i++) {
-			unsigned n = 0;
-
-			if (d.dev[0] && strcmp(d.dev, d.links[i].name))
-				continue;
-			for (unsigned j = 0; j < d.naddrs; j++)
-				if (d.addrs[j].ifindex == d.links[i].ifindex)
-					sel[n++] = d.addrs[j];
-			pr_link_addrs(&d.pr, &d.links[i], sel, n);
-		}
-		pr_end(&d.pr);
-		free(sel);
-out:
-		free(d.links);
-		free(d.addrs);
-		return r;
+		if (select_addr(argc - !!argc, argv + !!argc, &sel, err))
+			return usage_err(c, "address", err);
+		if (flush && !sel.dev[0])
+			return usage_err(c, "address", "\"addr flush\" requires a port (dev NAME)");
+		return addr_list(c, &sel, flush);
 	}
 	if (!strcmp(argv[0], "add") || is_del(argv[0])) {
 		bool add = argv[0][0] == 'a';
@@ -393,7 +530,7 @@ out:
 		return commit(c, nl_addr(buf, add ? RTM_NEWADDR : RTM_DELADDR,
 					 add ? NLM_F_CREATE | NLM_F_EXCL : 0, &a));
 	}
-	return usage_err(c, "address", "unknown address command");
+	return unknown(c, "address", "address command", argv[0]);
 }
 
 /* -------- route -------- */
@@ -403,8 +540,22 @@ route_fn(struct dump_ctx *d, const struct nlmsghdr *nlh)
 {
 	struct ctl_route r;
 
-	if (nlh->nlmsg_type == RTM_NEWROUTE && nl_parse_route(nlh, &r) == 0)
+	if (nlh->nlmsg_type != RTM_NEWROUTE || nl_parse_route(nlh, &r) ||
+	    (d->rsel && !route_selected(d->rsel, &r)))
+		return 0;
+	if (!d->collect) {
 		pr_route(&d->pr, &r);
+		return 0;
+	}
+	if (!(d->nroutes & (d->nroutes - 1))) {	/* 0, 1, 2, 4...: grow */
+		struct ctl_route *v = realloc(d->routes, (d->nroutes ? 2 * d->nroutes : 1) *
+					      sizeof(*v));
+
+		if (!v)
+			return -1;
+		d->routes = v;
+	}
+	d->routes[d->nroutes++] = r;
 	return 0;
 }
 
@@ -420,6 +571,85 @@ route_get_fn(struct dump_ctx *d, const struct nlmsghdr *nlh)
 	return 0;
 }
 
+/* route show [SELECTOR], route flush SELECTOR */
+static int
+route_list(struct cli *c, int argc, char **argv, bool flush, struct dump_ctx *d)
+{
+	char err[CTL_ERRLEN];
+	struct route_sel sel;
+	struct flush f;
+	int r;
+
+	if (flush && argc == 0)
+		return usage_err(c, "route", "\"route flush\" requires arguments");
+	if (select_route(argc, argv, &sel, err))
+		return usage_err(c, "route", err);
+	if (load_names(c) || (sel.dev[0] && !(sel.oif = resolve(c, sel.dev))))
+		return CLI_FAIL;
+	d->fn = route_fn;
+	d->rsel = &sel;
+	d->collect = flush;
+	if (!flush) {
+		pr_begin(&d->pr);
+		r = dump(c, RTM_GETROUTE, 0, d);
+		pr_end(&d->pr);
+		return r;
+	}
+	if ((r = dump(c, RTM_GETROUTE, 0, d)) || (r = flush_begin(c, &f)))
+		goto out;
+	for (unsigned i = 0; i < d->nroutes; i++) {
+		void *buf = flush_room(&f);
+
+		if (!buf)
+			break;
+		/* Exactly the route shown: metric, gateway, port and owner. */
+		d->routes[i].has_metric = true;
+		flush_commit(&f, nl_route(buf, RTM_DELROUTE, 0, &d->routes[i]));
+	}
+	r = flush_end(&f);
+out:
+	free(d->routes);
+	return r;
+}
+
+/* route get [to] ADDR[/N]: as ip, a prefix asks for its address. */
+static int
+route_get(struct cli *c, int argc, char **argv, struct dump_ctx *d)
+{
+	struct ctl_route q = { .type = RTN_UNICAST, .dst_len = 32 };
+	struct nlmsghdr *nlh;
+	uint8_t len;
+	int i = 0, r;
+
+	if (i < argc && !strcmp(argv[i], "to"))
+		i++;
+	if (i == argc)
+		return usage_err(c, "route", "missing address");
+	if (!parse_prefix(argv[i], &q.dst, &len)) {
+		char msg[CTL_ERRLEN];
+
+		snprintf(msg, sizeof(msg), "invalid address \"%s\"", argv[i]);
+		return usage_err(c, "route", msg);
+	}
+	if (++i < argc)
+		return unknown(c, "route", "keyword", argv[i]);
+	if (load_names(c) || drain(c))
+		return CLI_FAIL;
+	d->fn = route_get_fn;
+	d->dst = q.dst;
+	nlh = nl_route(c->buf, RTM_GETROUTE, 0, &q);
+	/* Printed only once answered: an error leaves stdout empty. */
+	r = ctl_dump(&c->conn, nlh, dump_cb, d);
+	if (!r && !d->found)
+		r = -ENETUNREACH;
+	if (r)
+		return fail(c, RTM_GETROUTE, r);
+	pr_begin(&d->pr);
+	pr_route_get(&d->pr, &d->route, d->dst);
+	pr_end(&d->pr);
+	return 0;
+}
+
 static int
 do_route(struct cli *c, int argc, char **argv)
 {
@@ -427,42 +657,11 @@ do_route(struct cli *c, int argc, char **argv)
 	struct dump_ctx d = { .c = c, .dev = "" };
 
 	d.pr = (struct printer){ .f = stdout, .json = c->json, .names = &c->names };
-	if (argc == 0 || is_show(argv[0])) {
-		int r;
-
-		if (load_names(c))
-			return CLI_FAIL;
-		d.fn = route_fn;
-		pr_begin(&d.pr);
-		r = dump(c, RTM_GETROUTE, 0, &d);
-		pr_end(&d.pr);
-		return r;
-	}
-	if (!strcmp(argv[0], "get")) {
-		struct ctl_route q = { .type = RTN_UNICAST, .dst_len = 32 };
-		struct nlmsghdr *nlh;
-		int i = 1, r;
-
-		if (i < argc && !strcmp(argv[i], "to"))
-			i++;
-		if (i + 1 != argc || !parse_ip4(argv[i], &q.dst))
-			return usage_err(c, "route", i < argc ? "invalid address" : "missing address");
-		if (load_names(c) || drain(c))
-			return CLI_FAIL;
-		d.fn = route_get_fn;
-		d.dst = q.dst;
-		nlh = nl_route(c->buf, RTM_GETROUTE, 0, &q);
-		/* Printed only once answered: an error leaves stdout empty. */
-		r = ctl_dump(&c->conn, nlh, dump_cb, &d);
-		if (!r && !d.found)
-			r = -ENETUNREACH;
-		if (r)
-			return fail(c, RTM_GETROUTE, r);
-		pr_begin(&d.pr);
-		pr_route_get(&d.pr, &d.route, d.dst);
-		pr_end(&d.pr);
-		return 0;
-	}
+	if (argc == 0 || is_show(argv[0]) || !strcmp(argv[0], "flush"))
+		return route_list(c, argc - !!argc, argv + !!argc,
+				  argc && !strcmp(argv[0], "flush"), &d);
+	if (!strcmp(argv[0], "get"))
+		return route_get(c, argc - 1, argv + 1, &d);
 	if (!strcmp(argv[0], "add") || is_del(argv[0]) || !strcmp(argv[0], "replace") ||
 	    !strcmp(argv[0], "change")) {
 		bool del = is_del(argv[0]);
@@ -486,7 +685,7 @@ do_route(struct cli *c, int argc, char **argv)
 		ROOM_OR_FAIL(c, buf);
 		return commit(c, nl_route(buf, del ? RTM_DELROUTE : RTM_NEWROUTE, flags, &r));
 	}
-	return usage_err(c, "route", "unknown route command");
+	return unknown(c, "route", "route command", argv[0]);
 }
 
 /* -------- neighbour -------- */
@@ -497,7 +696,7 @@ neigh_fn(struct dump_ctx *d, const struct nlmsghdr *nlh)
 	struct ctl_neigh n;
 
 	if (nlh->nlmsg_type == RTM_NEWNEIGH && nl_parse_neigh(nlh, &n) == 0 &&
-	    (!d->ifindex || n.ifindex == d->ifindex))
+	    neigh_selected(d->nsel, &n))
 		pr_neigh(&d->pr, &n);
 	return 0;
 }
@@ -509,8 +708,12 @@ dev_arg(struct cli *c, const char *obj, int argc, char **argv, uint32_t *ifindex
 	*ifindex = 0;
 	if (argc == 0)
 		return 0;
-	if (argc != 2 || strcmp(argv[0], "dev"))
-		return usage_err(c, obj, "expected \"dev NAME\"");
+	if (strcmp(argv[0], "dev"))
+		return unknown(c, obj, "keyword", argv[0]);
+	if (argc == 1)
+		return usage_err(c, obj, "missing value after \"dev\"");
+	if (argc > 2)
+		return unknown(c, obj, "keyword", argv[2]);
 	return (*ifindex = resolve(c, argv[1])) ? 0 : CLI_FAIL;
 }
 
@@ -524,10 +727,16 @@ do_neigh(struct cli *c, int argc, char **argv)
 
 	d.pr = (struct printer){ .f = stdout, .json = c->json, .names = &c->names };
 	if (argc == 0 || is_show(argv[0])) {
-		if ((r = dev_arg(c, "neighbor", argc - !!argc, argv + !!argc, &d.ifindex)) ||
-		    (r = load_names(c)))
+		struct neigh_sel sel;
+
+		if (select_neigh(argc - !!argc, argv + !!argc, &sel, err))
+			return usage_err(c, "neighbor", err);
+		if ((r = load_names(c)))
 			return r;
+		if (sel.dev[0] && !(sel.ifindex = resolve(c, sel.dev)))
+			return CLI_FAIL;
 		d.fn = neigh_fn;
+		d.nsel = &sel;
 		pr_begin(&d.pr);
 		r = dump(c, RTM_GETNEIGH, 0, &d);
 		pr_end(&d.pr);
@@ -554,7 +763,7 @@ do_neigh(struct cli *c, int argc, char **argv)
 					  del ? 0 : argv[0][0] == 'a' ? NLM_F_CREATE | NLM_F_EXCL :
 					  NLM_F_CREATE | NLM_F_REPLACE, &n));
 	}
-	return usage_err(c, "neighbor", "unknown neighbor command");
+	return unknown(c, "neighbor", "neighbor command", argv[0]);
 }
 
 /* -------- nat -------- */
@@ -581,71 +790,93 @@ natsess_fn(struct dump_ctx *d, const struct nlmsghdr *nlh)
 }
 
 static int
-do_nat(struct cli *c, int argc, char **argv)
+nat_rule(struct cli *c, int argc, char **argv, struct dump_ctx *d)
 {
 	char err[CTL_ERRLEN];
-	struct dump_ctx d = { .c = c, .dev = "" };
 	void *buf;
 	int r;
+
+	if (argc == 0 || is_show(argv[0])) {
+		if (argc > 1)
+			return unknown(c, "nat", "keyword", argv[1]);
+		if (load_names(c))
+			return CLI_FAIL;
+		d->fn = natrule_fn;
+		pr_begin(&d->pr);
+		r = dump(c, SLUICE_GETNATRULE, 0, d);
+		pr_end(&d->pr);
+		return r;
+	}
+	if (!strcmp(argv[0], "add") || is_del(argv[0])) {
+		bool del = is_del(argv[0]);
+		struct ctl_natrule rule;
+
+		if (del && argc >= 2 && !strcmp(argv[1], "id")) {
+			memset(&rule, 0, sizeof(rule));
+			if (argc == 2)
+				return usage_err(c, "nat", "missing value after \"id\"");
+			if (argc > 3)
+				return unknown(c, "nat", "keyword", argv[3]);
+			if (!parse_u32(argv[2], UINT32_MAX, &rule.id) || !rule.id)
+				return usage_err(c, "nat", "invalid rule id");
+		} else {
+			if (grammar_natrule(argc - 1, argv + 1, &rule, err))
+				return usage_err(c, "nat", err);
+			if (!(rule.ifindex = resolve(c, rule.port)))
+				return CLI_FAIL;
+		}
+		ROOM_OR_FAIL(c, buf);
+		return commit(c, nl_natrule(buf, del ? SLUICE_DELNATRULE : SLUICE_NEWNATRULE,
+					    del ? 0 : NLM_F_CREATE | NLM_F_EXCL, &rule));
+	}
+	return unknown(c, "nat", "nat rule command", argv[0]);
+}
+
+static int
+nat_session(struct cli *c, int argc, char **argv, struct dump_ctx *d)
+{
+	void *buf;
+	int r;
+
+	if (argc == 0 || is_show(argv[0])) {
+		uint32_t limit = 0;
+
+		for (int i = 1; i < argc; i++) {
+			if (strcmp(argv[i], "limit") || limit)
+				return unknown(c, "nat", "keyword", argv[i]);
+			if (++i == argc)
+				return usage_err(c, "nat", "missing value after \"limit\"");
+			if (!parse_u32(argv[i], UINT32_MAX, &limit) || !limit)
+				return usage_err(c, "nat", "invalid limit");
+		}
+		d->fn = natsess_fn;
+		pr_begin(&d->pr);
+		r = dump(c, SLUICE_GETNATSESS, limit, d);
+		pr_end(&d->pr);
+		return r;
+	}
+	if (!strcmp(argv[0], "flush")) {
+		if (argc > 1)
+			return unknown(c, "nat", "keyword", argv[1]);
+		ROOM_OR_FAIL(c, buf);
+		return commit(c, nl_simple(buf, SLUICE_DELNATSESS, 0, 0));
+	}
+	return unknown(c, "nat", "nat session command", argv[0]);
+}
+
+static int
+do_nat(struct cli *c, int argc, char **argv)
+{
+	struct dump_ctx d = { .c = c, .dev = "" };
 
 	d.pr = (struct printer){ .f = stdout, .json = c->json, .names = &c->names };
 	if (argc == 0)
 		return usage_err(c, "nat", "missing \"rule\" or \"session\"");
-	if (matches(argv[0], "rule") || matches(argv[0], "rules")) {
-		if (argc == 1 || is_show(argv[1])) {
-			if (argc > 2)
-				return usage_err(c, "nat", "nat rule show takes no arguments");
-			if (load_names(c))
-				return CLI_FAIL;
-			d.fn = natrule_fn;
-			pr_begin(&d.pr);
-			r = dump(c, SLUICE_GETNATRULE, 0, &d);
-			pr_end(&d.pr);
-			return r;
-		}
-		if (!strcmp(argv[1], "add") || is_del(argv[1])) {
-			bool del = is_del(argv[1]);
-			struct ctl_natrule rule;
-
-			if (del && argc == 4 && !strcmp(argv[2], "id")) {
-				memset(&rule, 0, sizeof(rule));
-				if (!parse_u32(argv[3], UINT32_MAX, &rule.id) || !rule.id)
-					return usage_err(c, "nat", "invalid rule id");
-			} else {
-				if (grammar_natrule(argc - 2, argv + 2, &rule, err))
-					return usage_err(c, "nat", err);
-				if (!(rule.ifindex = resolve(c, rule.port)))
-					return CLI_FAIL;
-			}
-			ROOM_OR_FAIL(c, buf);
-			return commit(c, nl_natrule(buf, del ? SLUICE_DELNATRULE : SLUICE_NEWNATRULE,
-						    del ? 0 : NLM_F_CREATE | NLM_F_EXCL, &rule));
-		}
-		return usage_err(c, "nat", "unknown nat rule command");
-	}
-	if (matches(argv[0], "session") || matches(argv[0], "sessions")) {
-		if (argc == 1 || is_show(argv[1])) {
-			uint32_t limit = 0;
-
-			if (argc == 4 && !strcmp(argv[2], "limit")) {
-				if (!parse_u32(argv[3], UINT32_MAX, &limit) || !limit)
-					return usage_err(c, "nat", "invalid limit");
-			} else if (argc > 2) {
-				return usage_err(c, "nat", "expected \"limit N\"");
-			}
-			d.fn = natsess_fn;
-			pr_begin(&d.pr);
-			r = dump(c, SLUICE_GETNATSESS, limit, &d);
-			pr_end(&d.pr);
-			return r;
-		}
-		if (!strcmp(argv[1], "flush") && argc == 2) {
-			ROOM_OR_FAIL(c, buf);
-			return commit(c, nl_simple(buf, SLUICE_DELNATSESS, 0, 0));
-		}
-		return usage_err(c, "nat", "unknown nat session command");
-	}
-	return usage_err(c, "nat", "expected \"rule\" or \"session\"");
+	if (matches(argv[0], "rule") || matches(argv[0], "rules"))
+		return nat_rule(c, argc - 1, argv + 1, &d);
+	if (matches(argv[0], "session") || matches(argv[0], "sessions"))
+		return nat_session(c, argc - 1, argv + 1, &d);
+	return unknown(c, "nat", "nat object", argv[0]);
 }
 
 /* -------- stats -------- */
@@ -670,8 +901,10 @@ do_stats(struct cli *c, int argc, char **argv)
 	struct dump_ctx d = { .c = c, .dev = "", .fn = stats_fn };
 	int r;
 
-	if (argc > 1 || (argc == 1 && !is_show(argv[0])))
-		return usage_err(c, "stats", "stats takes no arguments");
+	if (argc > 0 && !is_show(argv[0]))
+		return unknown(c, "stats", "stats command", argv[0]);
+	if (argc > 1)
+		return unknown(c, "stats", "keyword", argv[1]);
 	d.pr = (struct printer){ .f = stdout, .json = c->json };
 	pr_stats_begin(&d.pr);
 	if ((r = dump(c, SLUICE_GETSTATS, 0, &d)))
@@ -696,24 +929,28 @@ cli_run(struct cli *c, int argc, char **argv)
 		{ "nat", "nat", do_nat },
 		{ "stats", "stats", do_stats },
 	};
+	bool want_help = false;
 
 	if (argc == 0)
 		return usage_err(c, NULL, "missing object");
+	/* sluice help [OBJECT] is sluice OBJECT help. */
 	if (!strcmp(argv[0], "help")) {
-		cli_usage(NULL);
-		return CLI_USAGE;
+		if (argc == 1)
+			return help(NULL);
+		want_help = true;
+		argc--;
+		argv++;
 	}
 	for (unsigned i = 0; i < sizeof(objs) / sizeof(objs[0]); i++)
 		if (matches(argv[0], objs[i].name) ||
 		    (!strcmp(objs[i].name, "neighbor") && matches(argv[0], "neigh"))) {
-			if (argc > 1 && !strcmp(argv[1], "help")) {
-				cli_usage(objs[i].usage);
-				return CLI_USAGE;
-			}
+			/* OBJECT help, OBJECT COMMAND help (and nat's one
+			 * level more), as ip takes help where a keyword goes. */
+			for (int j = 1; j < argc && j <= (objs[i].fn == do_nat ? 3 : 2); j++)
+				want_help |= !strcmp(argv[j], "help");
+			if (want_help)
+				return help(objs[i].usage);
 			return objs[i].fn(c, argc - 1, argv + 1);
 		}
-	cli_error(c, "unknown object \"%s\"", argv[0]);
-	if (!c->line)
-		cli_usage(NULL);
-	return CLI_USAGE;
+	return unknown(c, NULL, "object", argv[0]);
 }

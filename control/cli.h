@@ -32,6 +32,7 @@ int cli_run(struct cli *c, int argc, char **argv);
 int cli_connect(struct cli *c);
 /* Print "Error: msg." (with the batch line) on stderr. */
 void cli_error(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void cli_usage(const char *object);
+/* The usage of object (NULL: of sluice) on f. */
+void cli_usage(FILE *f, const char *object);
 
 #endif

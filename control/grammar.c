@@ -42,12 +42,6 @@ parse_ip4(const char *s, uint32_t *out)
 	return true;
 }
 
-static inline uint32_t
-prefix_mask(uint8_t len)
-{
-	return len == 0 ? 0 : ~0u << (32 - len);
-}
-
 /* A.B.C.D[/N]; host bits are allowed here (addresses), callers that need a
  * network check them. */
 bool
@@ -164,8 +158,7 @@ fmt_mac(const uint8_t m[6], char *buf)
 	return buf;
 }
 
-/* The value after keyword argv[*i]. */
-static inline const char *
+const char *
 arg_of(int argc, char **argv, int *i, char *err)
 {
 	if (*i + 1 >= argc) {
@@ -175,7 +168,7 @@ arg_of(int argc, char **argv, int *i, char *err)
 	return argv[++*i];
 }
 
-static int
+int
 take_dev(const char *v, char *dev, char *err)
 {
 	if (!parse_name(v))

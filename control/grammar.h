@@ -96,6 +96,17 @@ bool parse_mac(const char *s, uint8_t mac[6]);
 bool parse_u32(const char *s, uint32_t max, uint32_t *out);
 bool parse_name(const char *s);					/* a port name */
 
+static inline uint32_t
+prefix_mask(uint8_t len)
+{
+	return len == 0 ? 0 : ~0u << (32 - len);
+}
+
+/* The value after keyword argv[*i] (*i moves to it), or NULL with err set. */
+const char *arg_of(int argc, char **argv, int *i, char *err);
+/* A port name into dev, which must still be empty: 0, or -1 with err set. */
+int take_dev(const char *v, char *dev, char *err);
+
 /* Split a line in place at blanks; a '#' starts a comment.  Returns the
  * token count, or -1 when there are more than max. */
 int tokenize(char *line, char **argv, int max);

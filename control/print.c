@@ -8,6 +8,7 @@
 #include <linux/if.h>
 
 #include "print.h"
+#include "select.h"
 
 void
 names_add(struct ctl_names *t, uint32_t ifindex, const char *name)
@@ -103,11 +104,10 @@ obj_begin(struct printer *p)
 const char *
 rtprot_name(uint8_t proto, char *buf)
 {
-	switch (proto) {
-	case RTPROT_KERNEL: return "kernel";
-	case RTPROT_BOOT: return "boot";
-	case RTPROT_STATIC: return "static";
-	}
+	const char *s = rtprot_n2a(proto);
+
+	if (s)
+		return s;
 	snprintf(buf, 12, "%u", proto);
 	return buf;
 }
@@ -227,14 +227,9 @@ pr_link_addrs(struct printer *p, const struct ctl_link *l, const struct ctl_addr
 static const char *
 rtype_name(uint8_t t)
 {
-	switch (t) {
-	case RTN_UNICAST: return "unicast";
-	case RTN_BLACKHOLE: return "blackhole";
-	case RTN_LOCAL: return "local";
-	case RTN_UNREACHABLE: return "unreachable";
-	case RTN_PROHIBIT: return "prohibit";
-	}
-	return "unknown";
+	const char *s = rtype_n2a(t);
+
+	return s ? s : "unknown";
 }
 
 void
@@ -445,6 +440,14 @@ pr_natsess(struct printer *p, const struct ctl_natsess *s)
 	fmt_ip4(s->in_addr, a);
 	fmt_ip4(s->out_addr, b);
 	fmt_ip4(s->rem_addr, c);
+	if (!p->json && s->proto == IPPROTO_ICMP) {
+		/* An echo has no ports: its identifier is translated as the
+		 * source port would be (RFC 5508), written as conntrack does. */
+		fprintf(f, "icmp inside %s id %u outside %s id %u remote %s state %s idle %u "
+			"packets %llu\n", a, s->in_port, b, s->out_port, c,
+			natstate_name(s->state), s->idle, (unsigned long long)s->packets);
+		return;
+	}
 	if (!p->json) {
 		fprintf(f, "%s inside %s:%u outside %s:%u remote %s:%u state %s idle %u packets %llu\n",
 			proto_name(s->proto, pb), a, s->in_port, b, s->out_port, c, s->rem_port,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sluice [-s SOCKET] [-j] [-b FILE] OBJECT COMMAND [ARGS]
+ * sluice -V | -h
  *
  * The command-line tool.  One command from argv, or a batch (-b) of one
  * command per line, pipelined: many requests per datagram, many datagrams
@@ -96,7 +97,7 @@ main(int argc, char **argv)
 			   !strcmp(o, "-batch")) {
 			if (i + 1 == argc) {
 				fprintf(stderr, "Error: option %s needs an argument.\n", argv[i]);
-				cli_usage(NULL);
+				cli_usage(stderr, NULL);
 				return CLI_USAGE;
 			}
 			if (o[1] == 's')
@@ -104,11 +105,14 @@ main(int argc, char **argv)
 			else
 				batch = argv[++i];
 		} else if (!strcmp(o, "-h") || !strcmp(o, "-help")) {
-			cli_usage(NULL);
+			cli_usage(stdout, NULL);
+			return CLI_OK;
+		} else if (!strcmp(o, "-V") || !strcmp(o, "-version")) {
+			printf("sluice %s\n", SLUICE_VERSION);
 			return CLI_OK;
 		} else {
 			fprintf(stderr, "Error: unknown option \"%s\".\n", argv[i]);
-			cli_usage(NULL);
+			cli_usage(stderr, NULL);
 			return CLI_USAGE;
 		}
 	}

@@ -31,10 +31,13 @@ static void
 usage(FILE *f)
 {
 	fputs("Usage: sluiced -c FILE [-s SOCKET] [--check] [--oneshot]\n"
+	      "       sluiced -V | --version | -h | --help\n"
 	      "  -c, --config FILE   the INI configuration\n"
 	      "  -s, --socket PATH   the dataplane's socket (overrides [dataplane] socket)\n"
 	      "      --check         validate FILE and exit (0 good: \"FILE: OK\", 1 with every error)\n"
-	      "      --oneshot       apply FILE once and exit (0 applied, 1 any failure)\n", f);
+	      "      --oneshot       apply FILE once and exit (0 applied, 1 any failure)\n"
+	      "  -V, --version       print the version and exit\n"
+	      "  -h, --help          print this and exit\n", f);
 }
 
 static const char *
@@ -195,6 +198,7 @@ main(int argc, char **argv)
 		{ "check", no_argument, NULL, 'C' },
 		{ "oneshot", no_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *file = NULL, *sock = NULL;
@@ -202,13 +206,14 @@ main(int argc, char **argv)
 	struct cfg cfg;
 	int o, r;
 
-	while ((o = getopt_long(argc, argv, "c:s:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "c:s:hV", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c': file = optarg; break;
 		case 's': sock = optarg; break;
 		case 'C': check = true; break;
 		case 'o': once = true; break;
 		case 'h': usage(stdout); return 0;
+		case 'V': printf("sluiced %s\n", SLUICE_VERSION); return 0;
 		default: usage(stderr); return 2;
 		}
 	}

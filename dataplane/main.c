@@ -2,6 +2,7 @@
 /*
  * sluice-dataplane [EAL options] -- [--socket PATH] [--mbufs N] [--group G]
  *                                   [--max-routes N] [--neigh-reachable S]
+ * sluice-dataplane -V | --version | -h | --help
  *
  * The main lcore serves the control channel and runs the slow path (ARP,
  * timers); every other lcore is a worker.
@@ -20,6 +21,7 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_version.h>
 
 #include <systemd/sd-daemon.h>
 
@@ -45,12 +47,41 @@ on_signal(int sig)
 }
 
 static void
-usage(const char *prog)
+usage(FILE *f, const char *prog)
 {
-	fprintf(stderr,
-		"usage: %s [EAL options] -- [--socket PATH] [--mbufs N] [--group GROUP]\n"
-		"       [--max-routes N] [--neigh-reachable SECONDS] [--neigh-stale SECONDS]\n",
-		prog);
+	fprintf(f,
+		"Usage: %s [EAL options] -- [--socket PATH] [--mbufs N] [--group GROUP]\n"
+		"       [--max-routes N] [--neigh-reachable SECONDS] [--neigh-stale SECONDS]\n"
+		"       %s -V | --version | -h | --help\n"
+		"EAL options (DPDK's) come before \"--\", sluice's after it. The first lcore\n"
+		"serves the control socket, every other one is a worker (-l 0,1 at least);\n"
+		"without hugepages: --no-huge -m 512 --no-pci --file-prefix NAME.\n"
+		"  --socket PATH        the control socket (default " SLUICE_SOCKET_DEFAULT ")\n"
+		"  --mbufs N            packet pool size (default: enough for every worker's rings)\n"
+		"  --group GROUP        members of GROUP may change state too (default root only)\n"
+		"  --max-routes N       FIB size (default: the largest that fits, 64k to 1M)\n"
+		"  --neigh-reachable S  seconds a resolved neighbour stays REACHABLE (default 30)\n"
+		"  --neigh-stale S      seconds an unused STALE neighbour is kept (default 60)\n"
+		"  -V, --version        print sluice's and DPDK's versions and exit\n"
+		"  -h, --help           print DPDK's EAL options, then these, and exit\n",
+		prog, prog);
+}
+
+static void
+usage_hook(const char *prog)
+{
+	usage(stdout, prog);
+}
+
+/* -V and -h anywhere, answered before the EAL starts: they need neither
+ * hugepages nor root. */
+static bool
+has_arg(int argc, char **argv, const char *a, const char *b)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], a) == 0 || strcmp(argv[i], b) == 0)
+			return true;
+	return false;
 }
 
 static int
@@ -129,7 +160,7 @@ parse_args(int argc, char **argv, struct args *a)
 			neigh_timers.stale = v;
 			break;
 		default:
-			usage(argv[0]);
+			usage(stderr, argv[0]);
 			return -1;
 		}
 	}
@@ -219,6 +250,20 @@ main(int argc, char **argv)
 	uint64_t now, last_timer = 0;
 	int ret;
 
+	if (has_arg(argc, argv, "-V", "--version")) {
+		printf("sluice-dataplane %s (%s)\n", SLUICE_VERSION, rte_version());
+		return 0;
+	}
+	if (has_arg(argc, argv, "-h", "--help")) {
+		/* EAL's --help prints its own options, then the hook's text,
+		 * and exits; the log level keeps its start-up lines quiet. */
+		char *help[] = { argv[0], "--log-level=lib.eal:error", "--help", NULL };
+
+		rte_set_application_usage_hook(usage_hook);
+		rte_eal_init(3, help);
+		usage(stdout, argv[0]);
+		return 0;
+	}
 	dp_log_init();
 	eal_args_fixup(argc, argv);
 	ret = rte_eal_init(argc, argv);

@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "grammar.h"
+#include "select.h"
 
 #define CHECK(cond, ...) do {							\
 	if (!(cond)) {								\
@@ -112,6 +113,9 @@ grammar_line(const char *line, size_t len)
 		struct ctl_natrule nr;
 		struct ctl_addr a;
 		struct ctl_link l;
+		struct route_sel rs;
+		struct neigh_sel ns;
+		struct addr_sel as;
 	} u;
 	uint32_t ip, v;
 	uint8_t plen, mac[6];
@@ -155,6 +159,17 @@ grammar_line(const char *line, size_t len)
 	grammar_addr(n, argv, &u.a, err);
 	TOKENS();
 	grammar_link_set(n, argv, &u.l, err);
+	/* The selectors of show and flush, and their matching. */
+	TOKENS();
+	if (select_route(n, argv, &u.rs, err) == 0) {
+		struct ctl_route r = { .dst = 0x0a140100, .dst_len = 24, .type = RTN_UNICAST };
+
+		route_selected(&u.rs, &r);
+	}
+	TOKENS();
+	select_neigh(n, argv, &u.ns, err);
+	TOKENS();
+	select_addr(n, argv, &u.as, err);
 #undef TOKENS
 }
 

@@ -382,6 +382,28 @@ test_print_nat_stats(void **state)
 			    "\"remote_addr\":\"198.51.100.7\",\"remote_port\":80,\"state\":\"established\","
 			    "\"idle\":3,\"packets\":12}]\n");
 
+	/* ICMP echo: the identifier is where the ports are, before and after
+	 * translation; no remote port. */
+	s.proto = IPPROTO_ICMP;
+	s.in_port = 4660;
+	s.out_port = 1024;
+	s.rem_port = 0;
+	s.state = SLUICE_NAT_STATE_NONE;
+	p = mem_printer(false);
+	pr_natsess(&p, &s);
+	done(&p);
+	assert_string_equal(out, "icmp inside 192.168.1.10 id 4660 outside 203.0.113.2 id 1024 "
+			    "remote 198.51.100.7 state none idle 3 packets 12\n");
+	p = mem_printer(true);
+	pr_begin(&p);
+	pr_natsess(&p, &s);
+	pr_end(&p);
+	done(&p);
+	assert_string_equal(out, "[{\"protocol\":\"icmp\",\"inside_addr\":\"192.168.1.10\","
+			    "\"inside_port\":4660,\"outside_addr\":\"203.0.113.2\",\"outside_port\":1024,"
+			    "\"remote_addr\":\"198.51.100.7\",\"remote_port\":0,\"state\":\"none\","
+			    "\"idle\":3,\"packets\":12}]\n");
+
 	nlh = nl_simple(buf, SLUICE_GETSTATS, 0, 0);
 	nest = mnl_attr_nest_start(nlh, SLUICE_STATSA_DROP);
 	mnl_attr_put_strz(nlh, SLUICE_STATSA_NAME, "no_route");
