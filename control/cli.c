@@ -290,7 +290,7 @@ struct flush {
 };
 
 static void
-flush_error(void *arg, uint32_t tag, uint16_t type, int err)
+flush_error(void *arg, uint32_t tag, uint16_t type, int err, const char *msg)
 {
 	struct flush *f = arg;
 
@@ -301,7 +301,7 @@ flush_error(void *arg, uint32_t tag, uint16_t type, int err)
 		return;
 	/* The first says why; a table of refusals (EPERM) is one line. */
 	if (!f->errors++)
-		cli_error(f->c, "%s", ctl_strerror(type, err));
+		cli_error(f->c, "%s", msg && msg[0] ? msg : ctl_strerror(type, err));
 }
 
 static int
