@@ -829,6 +829,7 @@ ctl_server_open(const struct ctl_server_conf *conf)
 	srv.max_clients = conf->max_clients != 0 ? conf->max_clients : CTL_CLIENTS_MAX;
 	srv.stall_ms = conf->stall_ms != 0 ? conf->stall_ms : CTL_STALL_MS;
 	srv.outq_max = conf->outq_max != 0 ? conf->outq_max : CTL_OUTQ_MAX;
+	srv.dropped = srv.refused = 0;
 	srv.group = conf->group;
 	srv.group_set = conf->group_set;
 	srv.lfd = lfd;
