@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "ctl_test.h"
+#include "neigh.h"
 
 /* ---- framing ---------------------------------------------------------- */
 
@@ -951,6 +952,97 @@ test_server_stuck_clients(void **state)
 	drop_table();
 }
 
+struct nlist {
+	struct neigh_info *v;
+	unsigned int n, stop_every, since;
+};
+
+static int
+nlist_add(const struct neigh_info *n, void *arg)
+{
+	struct nlist *l = arg;
+
+	if (l->stop_every != 0 && l->since++ == l->stop_every) {
+		l->since = 0;
+		return 1;
+	}
+	l->v[l->n++] = *n;
+	return 0;
+}
+
+/*
+ * Neighbours: a walk resumes where it stopped; a dump several times what
+ * the socket holds, read slowly, comes whole and in order.
+ */
+static void
+test_server_neigh_dump_resumes(void **state)
+{
+	enum { PER_PORT = 6000 };
+	struct ndmsg ndm = { .ndm_family = AF_INET };
+	struct nlist all = { 0 }, part = { 0 };
+	struct neigh_pos pos = { 0 };
+	struct stream s = { 0 };
+	const struct nlmsghdr *h;
+	int fd, rem;
+	unsigned int k = 0;
+
+	(void)state;
+	for (uint16_t p = 0; p < 2; p++)
+		for (uint32_t i = 0; i < PER_PORT; i++) {
+			struct rte_ether_addr mac = { .addr_bytes = { 2, 0, (uint8_t)p,
+				(uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i } };
+
+			/* Added out of order: the walk sorts. */
+			assert_int_equal(neigh_add(p, dpt_ip("100.64.0.0") + (i * 7919) % 65536,
+						   &mac, true, 0), 0);
+		}
+	all.v = malloc(sizeof(*all.v) * 2 * PER_PORT);
+	part.v = malloc(sizeof(*part.v) * 2 * PER_PORT);
+	assert_int_equal(neigh_walk(nlist_add, &all), 0);
+	assert_int_equal(all.n, 2 * PER_PORT);
+	part.stop_every = 333;
+	while (neigh_walk_from(&pos, nlist_add, &part) != 0)
+		;
+	assert_int_equal(part.n, all.n);
+	assert_memory_equal(part.v, all.v, sizeof(*all.v) * all.n);
+
+	fd = client_connect();
+	assert_true(fd >= 0);
+	qlen = 0;
+	q_simple(RTM_GETNEIGH, NLM_F_DUMP, 60, &ndm, sizeof(ndm));
+	q_simple(NLMSG_NOOP, NLM_F_ACK, 61, NULL, 0);
+	assert_int_equal(send(fd, qbuf, qlen, 0), (ssize_t)qlen);
+	qlen = 0;
+	for (int i = 0; i < 200000 && !s.acked; i++) {
+		ctl_server_poll(0);
+		if (i % 8 == 0)
+			stream_read(fd, &s, 61);
+	}
+	assert_true(s.acked);
+	assert_true(s.len > 512 * 1024);
+	h = (const struct nlmsghdr *)s.buf;
+	for (rem = (int)s.len; k < all.n; h = mnl_nlmsg_next(h, &rem), k++) {
+		const struct ndmsg *nd = mnl_nlmsg_get_payload(h);
+		const struct nlattr *tb[NDA_MAX + 1];
+
+		assert_true(mnl_nlmsg_ok(h, rem));
+		assert_int_equal(h->nlmsg_type, RTM_NEWNEIGH);
+		attrs(h, sizeof(*nd), tb, NDA_MAX);
+		assert_int_equal(nd->ndm_ifindex, all.v[k].port + 1);
+		assert_int_equal(ntohl(mnl_attr_get_u32(tb[NDA_DST])), all.v[k].ip);
+		assert_memory_equal(mnl_attr_get_payload(tb[NDA_LLADDR]), &all.v[k].mac, 6);
+	}
+	assert_int_equal(h->nlmsg_type, NLMSG_DONE);
+	h = mnl_nlmsg_next(h, &rem);
+	expect_err(h, 61, 0);
+	close(fd);
+	free(s.buf);
+	free(all.v);
+	free(part.v);
+	neigh_flush_port_all(0);
+	neigh_flush_port_all(1);
+}
+
 /* More clients than the limit: the extra ones are closed at once and
  * counted; the others are served. */
 static void
@@ -1051,6 +1143,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_route_walk_resumes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_server_slow_reader, server_setup, server_teardown),
 		cmocka_unit_test_setup_teardown(test_server_stuck_clients, server_setup,
+						server_teardown),
+		cmocka_unit_test_setup_teardown(test_server_neigh_dump_resumes, server_setup,
 						server_teardown),
 		cmocka_unit_test_setup_teardown(test_server_client_limit, server_setup, server_teardown),
 		cmocka_unit_test_setup_teardown(test_server_hangup_changes_apply, server_setup,
