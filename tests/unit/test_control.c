@@ -636,15 +636,23 @@ struct rlist {
 	unsigned int n, stop_every, since;
 };
 
+/* Refuse one item in every + 1 (0: none): the walk must come back to it. */
+static bool
+refuse(unsigned int *since, unsigned int every)
+{
+	if (every == 0 || (*since)++ != every)
+		return false;
+	*since = 0;
+	return true;
+}
+
 static int
 rlist_add(const struct route *r, void *arg)
 {
 	struct rlist *l = arg;
 
-	if (l->stop_every != 0 && l->since++ == l->stop_every) {
-		l->since = 0;
-		return 1;	/* refused: comes first next time */
-	}
+	if (refuse(&l->since, l->stop_every))
+		return 1;
 	l->r[l->n++] = *r;
 	return 0;
 }
@@ -962,10 +970,8 @@ nlist_add(const struct neigh_info *n, void *arg)
 {
 	struct nlist *l = arg;
 
-	if (l->stop_every != 0 && l->since++ == l->stop_every) {
-		l->since = 0;
+	if (refuse(&l->since, l->stop_every))
 		return 1;
-	}
 	l->v[l->n++] = *n;
 	return 0;
 }
