@@ -10,7 +10,10 @@
 #include <time.h>
 
 #include "ctl_test.h"
+#include "nat.h"
 #include "neigh.h"
+#include "port.h"
+#include "worker.h"
 
 /* ---- framing ---------------------------------------------------------- */
 
@@ -1049,6 +1052,109 @@ test_server_neigh_dump_resumes(void **state)
 	neigh_flush_port_all(1);
 }
 
+struct slist {
+	struct nat_sess_info v[8192];
+	unsigned int n;
+};
+
+static int
+slist_add(const struct nat_sess_info *i, void *arg)
+{
+	struct slist *l = arg;
+
+	l->v[l->n++] = *i;
+	return 0;
+}
+
+/* The messages of one NAT session dump (seq) from msg on match l's first
+ * n sessions; returns the message after its DONE. */
+static const struct nlmsghdr *
+sess_match(const struct nlmsghdr *h, int *rem, const struct slist *l, unsigned int n,
+	   uint32_t seq)
+{
+	for (unsigned int k = 0; k < n; k++, h = mnl_nlmsg_next(h, rem)) {
+		const struct nlattr *tb[SLUICE_NATS_MAX + 1];
+
+		assert_true(mnl_nlmsg_ok(h, *rem));
+		assert_int_equal(h->nlmsg_type, SLUICE_GETNATSESS);
+		assert_int_equal(h->nlmsg_seq, seq);
+		attrs(h, sizeof(struct sluicemsg), tb, SLUICE_NATS_MAX);
+		assert_int_equal(ntohl(mnl_attr_get_u32(tb[SLUICE_NATS_IN_ADDR])), l->v[k].in_addr);
+		assert_int_equal(mnl_attr_get_u16(tb[SLUICE_NATS_IN_PORT]), l->v[k].in_port);
+		assert_int_equal(mnl_attr_get_u16(tb[SLUICE_NATS_OUT_PORT]), l->v[k].out_port);
+	}
+	assert_true(mnl_nlmsg_ok(h, *rem));
+	assert_int_equal(h->nlmsg_type, NLMSG_DONE);
+	assert_int_equal(h->nlmsg_seq, seq);
+	return mnl_nlmsg_next(h, rem);
+}
+
+/*
+ * NAT sessions: a dump several times what the socket holds, read slowly,
+ * comes whole and in table order; one with a limit stops at the limit
+ * although it paused on the way.
+ */
+static void
+test_server_nat_dump_resumes(void **state)
+{
+	enum { NSESS = 4000, LIMIT = 3001 };
+	struct sluicemsg sm = { .sm_family = AF_INET };
+	struct nat_rule_spec rule = { .kind = SLUICE_NAT_MASQUERADE, .port = 1 };
+	static struct slist all;
+	struct stream s = { 0 };
+	const struct nlmsghdr *h;
+	struct nlmsghdr *nlh;
+	struct wctx w;
+	int fd, rem;
+
+	(void)state;
+	wctx_init(&w, 0);
+	assert_int_equal(addr_add(0, dpt_ip("10.0.0.1"), 24), 0);
+	assert_int_equal(addr_add(1, dpt_ip("203.0.113.1"), 24), 0);
+	assert_int_equal(nat_rule_add(&rule), 0);
+	for (uint32_t i = 0; i < NSESS; i++) {
+		struct rte_mbuf *m = dpt_udp("02:00:00:00:00:01", "02:00:00:00:00:77", "10.0.0.2",
+					     "198.51.100.7", (uint16_t)(10000 + i), 53, 8);
+
+		rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
+		assert_int_equal(nat_prerouting(&w, m, 0), NAT_PASS);
+		assert_int_equal(nat_postrouting(&w, m, 0, 1), NAT_PASS);
+		rte_pktmbuf_free(m);
+	}
+	all.n = 0;
+	nat_sess_walk(slist_add, &all);
+	assert_int_equal(all.n, NSESS);
+
+	fd = client_connect();
+	assert_true(fd >= 0);
+	qlen = 0;
+	q_simple(SLUICE_GETNATSESS, NLM_F_DUMP, 70, &sm, sizeof(sm));
+	nlh = q_begin(SLUICE_GETNATSESS, NLM_F_DUMP, 71, &sm, sizeof(sm));
+	mnl_attr_put_u32(nlh, SLUICE_NATS_LIMIT, LIMIT);
+	q_end(nlh);
+	q_simple(NLMSG_NOOP, NLM_F_ACK, 72, NULL, 0);
+	assert_int_equal(send(fd, qbuf, qlen, 0), (ssize_t)qlen);
+	qlen = 0;
+	for (int i = 0; i < 200000 && !s.acked; i++) {
+		ctl_server_poll(0);
+		if (i % 8 == 0)
+			stream_read(fd, &s, 72);
+	}
+	assert_true(s.acked);
+	assert_true(s.len > 512 * 1024);
+	rem = (int)s.len;
+	h = sess_match((const struct nlmsghdr *)s.buf, &rem, &all, NSESS, 70);
+	h = sess_match(h, &rem, &all, LIMIT, 71);
+	expect_err(h, 72, 0);
+	close(fd);
+	free(s.buf);
+	nat_sess_flush();
+	assert_int_equal(nat_rule_del(&rule, true), 0);
+	assert_int_equal(addr_del(1, dpt_ip("203.0.113.1"), 24), 0);
+	assert_int_equal(addr_del(0, dpt_ip("10.0.0.1"), 24), 0);
+	dpt_tx_clear(&w);
+}
+
 /* More clients than the limit: the extra ones are closed at once and
  * counted; the others are served. */
 static void
@@ -1151,6 +1257,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_server_stuck_clients, server_setup,
 						server_teardown),
 		cmocka_unit_test_setup_teardown(test_server_neigh_dump_resumes, server_setup,
+						server_teardown),
+		cmocka_unit_test_setup_teardown(test_server_nat_dump_resumes, server_setup,
 						server_teardown),
 		cmocka_unit_test_setup_teardown(test_server_client_limit, server_setup, server_teardown),
 		cmocka_unit_test_setup_teardown(test_server_hangup_changes_apply, server_setup,
