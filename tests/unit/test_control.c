@@ -753,6 +753,14 @@ ms_now(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* Send the request datagram built in qbuf on fd. */
+static void
+q_send_to(int fd)
+{
+	assert_int_equal(send(fd, qbuf, qlen, 0), (ssize_t)qlen);
+	qlen = 0;
+}
+
 /* One datagram: a route dump (seq), a second one (seq + 1), a NOOP with an
  * ack (seq + 2). */
 static void
@@ -764,8 +772,7 @@ send_dumps(int fd, uint32_t seq)
 	q_simple(RTM_GETROUTE, NLM_F_DUMP, seq, &rtm, sizeof(rtm));
 	q_simple(RTM_GETROUTE, NLM_F_DUMP, seq + 1, &rtm, sizeof(rtm));
 	q_simple(NLMSG_NOOP, NLM_F_ACK, seq + 2, NULL, 0);
-	assert_int_equal(send(fd, qbuf, qlen, 0), (ssize_t)qlen);
-	qlen = 0;
+	q_send_to(fd);
 }
 
 struct stream {
@@ -799,6 +806,24 @@ stream_read(int fd, struct stream *s, uint32_t ack_seq)
 	assert_int_equal(rem, 0);
 	s->len += (size_t)n;
 	return true;
+}
+
+/* Serve, reading one datagram from fd every eighth poll, until the ack of
+ * ack_seq is in s; returns the longest poll in ms. */
+static uint64_t
+serve_slow_reader(int fd, struct stream *s, uint32_t ack_seq)
+{
+	uint64_t t, worst = 0;
+
+	for (int i = 0; i < 200000 && !s->acked; i++) {
+		t = ms_now();
+		ctl_server_poll(0);
+		worst = RTE_MAX(worst, ms_now() - t);
+		if (i % 8 == 0)
+			stream_read(fd, s, ack_seq);
+	}
+	assert_true(s->acked);
+	return worst;
 }
 
 /* The stream holds both dumps, in walk order, each ended by DONE, then the
@@ -845,7 +870,7 @@ test_server_slow_reader(void **state)
 {
 	struct stream fast = { 0 }, slow = { 0 };
 	struct rlist all = { 0 };
-	uint64_t t, worst = 0;
+	uint64_t worst;
 	int fd;
 
 	(void)state;
@@ -869,14 +894,7 @@ test_server_slow_reader(void **state)
 	fd = client_connect();
 	assert_true(fd >= 0);
 	send_dumps(fd, 100);
-	for (int i = 0; i < 200000 && !slow.acked; i++) {
-		t = ms_now();
-		ctl_server_poll(0);
-		worst = RTE_MAX(worst, ms_now() - t);
-		if (i % 8 == 0)
-			stream_read(fd, &slow, 102);
-	}
-	assert_true(slow.acked);
+	worst = serve_slow_reader(fd, &slow, 102);
 	assert_int_equal(slow.len, fast.len);
 	assert_memory_equal(slow.buf, fast.buf, fast.len);
 	assert_true(worst < 250);
@@ -1020,14 +1038,8 @@ test_server_neigh_dump_resumes(void **state)
 	qlen = 0;
 	q_simple(RTM_GETNEIGH, NLM_F_DUMP, 60, &ndm, sizeof(ndm));
 	q_simple(NLMSG_NOOP, NLM_F_ACK, 61, NULL, 0);
-	assert_int_equal(send(fd, qbuf, qlen, 0), (ssize_t)qlen);
-	qlen = 0;
-	for (int i = 0; i < 200000 && !s.acked; i++) {
-		ctl_server_poll(0);
-		if (i % 8 == 0)
-			stream_read(fd, &s, 61);
-	}
-	assert_true(s.acked);
+	q_send_to(fd);
+	serve_slow_reader(fd, &s, 61);
 	assert_true(s.len > 512 * 1024);
 	h = (const struct nlmsghdr *)s.buf;
 	for (rem = (int)s.len; k < all.n; h = mnl_nlmsg_next(h, &rem), k++) {
@@ -1133,14 +1145,8 @@ test_server_nat_dump_resumes(void **state)
 	mnl_attr_put_u32(nlh, SLUICE_NATS_LIMIT, LIMIT);
 	q_end(nlh);
 	q_simple(NLMSG_NOOP, NLM_F_ACK, 72, NULL, 0);
-	assert_int_equal(send(fd, qbuf, qlen, 0), (ssize_t)qlen);
-	qlen = 0;
-	for (int i = 0; i < 200000 && !s.acked; i++) {
-		ctl_server_poll(0);
-		if (i % 8 == 0)
-			stream_read(fd, &s, 72);
-	}
-	assert_true(s.acked);
+	q_send_to(fd);
+	serve_slow_reader(fd, &s, 72);
 	assert_true(s.len > 512 * 1024);
 	rem = (int)s.len;
 	h = sess_match((const struct nlmsghdr *)s.buf, &rem, &all, NSESS, 70);
@@ -1180,8 +1186,7 @@ test_server_client_limit(void **state)
 	for (int i = 0; i < 3; i++) {
 		qlen = 0;
 		q_simple(NLMSG_NOOP, NLM_F_ACK, 50 + i, NULL, 0);
-		assert_int_equal(send(fd[i], qbuf, qlen, 0), (ssize_t)qlen);
-		qlen = 0;
+		q_send_to(fd[i]);
 		assert_int_equal(serve_recv(fd[i], reply, sizeof(reply)),
 				 NLMSG_HDRLEN + sizeof(struct nlmsgerr));
 		expect_err((struct nlmsghdr *)reply, 50 + i, 0);
@@ -1213,8 +1218,7 @@ test_server_hangup_changes_apply(void **state)
 	q_simple(RTM_GETROUTE, NLM_F_DUMP, 1, &rtm, sizeof(rtm));
 	q_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, 2, "198.51.100.0", 24,
 		NULL, 0, RTN_BLACKHOLE, SLUICE_RTPROT_CLI);
-	assert_int_equal(send(fd, qbuf, qlen, 0), (ssize_t)qlen);
-	qlen = 0;
+	q_send_to(fd);
 	for (int i = 0; i < 20; i++)
 		ctl_server_poll(1);
 	/* The dump waits for the client: the route is not there yet (the
