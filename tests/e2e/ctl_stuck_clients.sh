@@ -29,6 +29,21 @@ ok "$n routes"
 ping_ok lan 2 203.0.113.1 || fail "the WAN host is unreachable before the test"
 rss0=$(dp_rss_kb)
 
+# The RTT of the LAN host's first ping to the WAN host after `neigh flush`:
+# the router must resolve 203.0.113.1 again on its control lcore.
+first_ping() {
+	local out rtt
+	cli neigh flush || { echo "neigh flush failed"; return 1; }
+	out=$(lan ping -n -c 1 -W 2 203.0.113.1 2>&1)
+	rtt=$(sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' <<<"$out")
+	[ -n "$rtt" ] || { echo "no answer to the first ping after neigh flush: $out"; return 1; }
+	cli neigh show | grep -q "^203\.0\.113\.1 " ||
+		{ echo "203.0.113.1 was not resolved again"; return 1; }
+	echo "$rtt"
+}
+rtt=$(first_ping) || fail "$rtt"
+echo "for comparison, with no stuck client: first ping after neigh flush $rtt ms"
+
 step "$NSTUCK clients ask for route dumps over and over and never read"
 cat >"$E2E_TMP/stuck.py" <<'PY'
 # stuck.py SOCKET N SECONDS STATUSFILE: N seqpacket clients that send
@@ -47,6 +62,7 @@ def connect():
     return s
 socks = [connect() for _ in range(n)]
 lost = sent = 0
+said = None
 end = time.monotonic() + secs
 while time.monotonic() < end:
     for i, s in enumerate(socks):
@@ -59,10 +75,13 @@ while time.monotonic() < end:
             lost += 1
             s.close()
             socks[i] = connect()
-    with open(status + ".new", "w") as f:
-        f.write("%d %d\n" % (sent, lost))
-    os.replace(status + ".new", status)
-    time.sleep(0.02)
+    if said != (sent, lost):
+        said = (sent, lost)
+        with open(status + ".new", "w") as f:
+            f.write("%d %d\n" % said)
+        os.replace(status + ".new", status)
+    # Light on the CPU: the test times what shares the machine with it.
+    time.sleep(0.1)
 PY
 "$PY" "$E2E_TMP/stuck.py" "$(lab_sock "$LAB")" "$NSTUCK" 40 "$E2E_TMP/stuck.status" &
 spid=$!
@@ -78,11 +97,7 @@ ok "$clients clients connected (the CLI included)"
 step "neigh flush, then the LAN host's first ping to the WAN host: under ${LIMIT_MS} ms"
 best=""
 for try in 1 2 3 4 5; do
-	cli neigh flush || fail "neigh flush failed"
-	out=$(lan ping -n -c 1 -W 2 203.0.113.1 2>&1)
-	rtt=$(sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' <<<"$out")
-	[ -n "$rtt" ] || fail "no answer to the first ping after neigh flush: $out"
-	cli neigh show | grep -q "^203\.0\.113\.1 " || fail "203.0.113.1 was not resolved again"
+	rtt=$(first_ping) || fail "$rtt"
 	echo "try $try: first ping after neigh flush: $rtt ms"
 	best=$("$PY" -c 'import sys; a=[float(x) for x in sys.argv[1:] if x]; print(min(a))' $best "$rtt")
 	"$PY" -c 'import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)' \
