@@ -434,7 +434,8 @@ stats_cb(const struct nlattr *attr, void *data)
 	bool has_value = false;
 	const struct nlattr *in;
 
-	if (group != SLUICE_STATSA_DROP && group != SLUICE_STATSA_NAT && group != SLUICE_STATSA_POOL)
+	if (group != SLUICE_STATSA_DROP && group != SLUICE_STATSA_NAT && group != SLUICE_STATSA_POOL &&
+	    group != SLUICE_STATSA_CTL)
 		return MNL_CB_OK;
 	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0) {
 		w->bad = 1;

@@ -503,12 +503,13 @@ pr_stats_end(struct printer *p)
 		{ SLUICE_STATSA_DROP, "drops" },
 		{ SLUICE_STATSA_NAT, "nat" },
 		{ SLUICE_STATSA_POOL, "pool" },
+		{ SLUICE_STATSA_CTL, "control" },
 	};
 	FILE *f = p->f;
 
 	if (p->json)
 		fputc('{', f);
-	for (unsigned g = 0; g < 3; g++) {
+	for (unsigned g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
 		bool first = true;
 
 		if (p->json)

@@ -189,6 +189,7 @@ enum {
  *   SLUICE_STATSA_DROP   nested, repeated: one drop reason each
  *   SLUICE_STATSA_NAT    nested, repeated: one NAT counter each
  *   SLUICE_STATSA_POOL   nested, repeated: packet pool figures
+ *   SLUICE_STATSA_CTL    nested, repeated: the control socket's clients
  * Each nested group holds SLUICE_STATSA_NAME (string, e.g. "no_route") and
  * SLUICE_STATSA_VALUE (u64).
  */
@@ -199,6 +200,7 @@ enum {
 	SLUICE_STATSA_POOL,
 	SLUICE_STATSA_NAME,
 	SLUICE_STATSA_VALUE,
+	SLUICE_STATSA_CTL,
 	__SLUICE_STATSA_MAX
 };
 #define SLUICE_STATSA_MAX (__SLUICE_STATSA_MAX - 1)

@@ -1,11 +1,25 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The control channel's server: a seqpacket socket on the main lcore, any
- * number of clients, one datagram at a time.  Every request is checked
- * (header inside the datagram, known type, family header present,
+ * The control channel's server: a seqpacket socket on the main lcore, up to
+ * CTL_CLIENTS_MAX clients, one datagram at a time.  Every request is
+ * checked (header inside the datagram, known type, family header present,
  * permission) before its handler runs; replies to the requests of one
  * datagram are packed into as few datagrams as possible so that a batch of
  * routes does not pay a datagram per acknowledgement.
+ *
+ * The main lcore also answers ARP and runs the timers, so nothing here
+ * waits for a client.  Sockets are non-blocking; a reply datagram the
+ * socket refuses waits in the client's queue, and while anything waits the
+ * client's next request is not started (nor its next datagram read: the
+ * kernel's socket buffer pushes back on the client) and its dump pauses,
+ * to resume from where it stopped when the socket takes the queue
+ * (EPOLLOUT).  So a client costs at most its queue (CTL_OUTQ_MAX, in
+ * practice a datagram or two) and the rest of one request datagram,
+ * whatever it asks for.  A client whose replies have waited CTL_STALL_MS
+ * unread is disconnected.  Each poll does a bounded amount of work per
+ * client and in all (CTL_STEP_BYTES, CTL_POLL_BYTES of requests and
+ * replies), so a client reading as fast as we write does not hold the
+ * lcore either.
  *
  * Chosen behaviour where the kernel gives none for a stream of datagrams:
  *  - a datagram shorter than a netlink header, or a header whose nlmsg_len
@@ -36,6 +50,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_common.h>
@@ -44,9 +59,11 @@
 #include "log.h"
 #include "route.h"
 
-#define CTL_SNDTIMEO_S		2	/* a client that does not read is dropped */
 #define CTL_RX_PER_POLL		64	/* datagrams per client per poll: fairness */
 #define CTL_EVENTS		64
+#define CTL_STEP_BYTES		(256 * 1024)	/* work per client per poll */
+#define CTL_POLL_BYTES		(1024 * 1024)	/* work per poll */
+#define CTL_STALL_CHECK_MS	100
 
 enum ctl_kind { CTL_READ, CTL_CHANGE };
 
@@ -100,22 +117,170 @@ ctl_type_of(uint16_t type)
 static char rx_buf[SLUICE_MSG_MAX];
 static char tx_buf[SLUICE_MSG_MAX];
 
+/* One reply datagram the client's socket has not taken yet. */
+struct ctl_out {
+	struct ctl_out *next;
+	size_t len;
+	char data[];
+};
+
+struct ctl_client {
+	int fd;
+	bool privileged;
+	bool gone;		/* its socket failed: replies are thrown away */
+	bool dropped;		/* went past a limit: to be closed */
+	pid_t pid;
+	uint32_t events;	/* what epoll watches for it */
+	size_t made;		/* request and reply bytes in this poll */
+	/* The request datagram being worked through: rx_buf or the caller's
+	 * buffer during the call that read it, a copy of its rest (held)
+	 * while its replies wait. */
+	const char *in;
+	size_t in_len, in_off;
+	bool in_held;
+	bool in_dump;		/* the request at in_off is a paused dump */
+	uint64_t args[CTL_DUMP_ARGS];
+	/* Replies waiting for the socket, oldest first. */
+	struct ctl_out *oq, **oq_tail;
+	size_t oq_bytes;
+	uint64_t moved;		/* reply datagrams the socket took */
+	uint64_t stall_since;	/* ms: since when work waits without progress */
+	struct ctl_client *prev, *next;
+};
+
+static struct {
+	int lfd, epfd;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	gid_t group;
+	bool group_set;
+	unsigned int max_clients, stall_ms;
+	size_t outq_max;
+	unsigned int nb_clients;
+	struct ctl_client *clients;
+	size_t made;		/* work in this poll, over all clients */
+	uint64_t next_stall_check;
+	uint64_t dropped, refused;
+} srv = {
+	.lfd = -1, .epfd = -1,
+	.max_clients = CTL_CLIENTS_MAX, .stall_ms = CTL_STALL_MS, .outq_max = CTL_OUTQ_MAX,
+};
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 /* ---- replies ---------------------------------------------------------- */
+
+/* Replies wait, or this client had its share of the poll: start nothing. */
+static inline bool
+client_held(const struct ctl_client *c, size_t pending)
+{
+	return c->oq != NULL || c->made + pending >= CTL_STEP_BYTES;
+}
+
+bool
+ctl_dump_full(const struct ctl_req *rq)
+{
+	/* Only dumps pause: any other reply is a message or a few. */
+	return ctl_is_dump(rq) && client_held(rq->c, rq->len);
+}
+
+static void
+client_oq_free(struct ctl_client *c)
+{
+	while (c->oq != NULL) {
+		struct ctl_out *o = c->oq;
+
+		c->oq = o->next;
+		free(o);
+	}
+	c->oq_tail = &c->oq;
+	c->oq_bytes = 0;
+}
+
+/* Its socket failed (hung up, reset): nobody reads what we would send. */
+static int
+client_gone(struct ctl_client *c)
+{
+	c->gone = true;
+	client_oq_free(c);
+	return -EPIPE;
+}
+
+/* One reply datagram for the client: to its socket when nothing waits
+ * before it, else to the end of its queue.  0, or -errno when the client
+ * is gone or dropped. */
+static int
+client_send(struct ctl_client *c, const char *buf, size_t len)
+{
+	struct ctl_out *o;
+	ssize_t n;
+
+	c->made += len;
+	if (c->gone)
+		return 0;
+	if (c->oq == NULL) {
+		do
+			n = send(c->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		while (n < 0 && errno == EINTR);
+		if (n == (ssize_t)len) {
+			c->moved++;
+			return 0;
+		}
+		if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+			return client_gone(c);
+	}
+	if (c->oq_bytes + len > srv.outq_max || (o = malloc(sizeof(*o) + len)) == NULL) {
+		c->dropped = true;
+		return -ENOBUFS;
+	}
+	o->next = NULL;
+	o->len = len;
+	memcpy(o->data, buf, len);
+	*c->oq_tail = o;
+	c->oq_tail = &o->next;
+	c->oq_bytes += len;
+	return 0;
+}
+
+/* Send what waits, as far as the socket takes it. */
+static void
+client_drain(struct ctl_client *c)
+{
+	while (c->oq != NULL) {
+		struct ctl_out *o = c->oq;
+		ssize_t n;
+
+		do
+			n = send(c->fd, o->data, o->len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		while (n < 0 && errno == EINTR);
+		if (n != (ssize_t)o->len) {
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+				return;
+			client_gone(c);
+			return;
+		}
+		c->oq = o->next;
+		if (c->oq == NULL)
+			c->oq_tail = &c->oq;
+		c->oq_bytes -= o->len;
+		free(o);
+		c->moved++;
+	}
+}
 
 static void
 ctl_flush(struct ctl_req *rq)
 {
-	ssize_t n;
-
 	if (rq->len == 0)
 		return;
-	if (rq->err == 0) {
-		do
-			n = send(rq->fd, rq->buf, rq->len, MSG_NOSIGNAL);
-		while (n < 0 && errno == EINTR);
-		if (n != (ssize_t)rq->len)
-			rq->err = n < 0 ? -errno : -EIO;
-	}
+	if (rq->err == 0)
+		rq->err = client_send(rq->c, rq->buf, rq->len);
 	/* After a failure the buffer is reused and thrown away, so that
 	 * handlers can go on putting without checking. */
 	rq->len = 0;
@@ -208,8 +373,9 @@ ctl_attr_parse(const struct ctl_req *rq, size_t famlen, mnl_attr_cb_t cb, void *
 	       dp_errmsg(-EINVAL, "%u stray bytes after the attributes", nlh->nlmsg_len - (uint32_t)off);
 }
 
-/* One request; the header is known to lie within the datagram. */
-static void
+/* One request; the header is known to lie within the datagram.  Returns
+ * CTL_DUMP_MORE when it is a dump that paused, else 0 (answered). */
+static int
 ctl_request(struct ctl_req *rq, bool privileged)
 {
 	const struct nlmsghdr *nlh = rq->nlh;
@@ -230,76 +396,135 @@ ctl_request(struct ctl_req *rq, bool privileged)
 		err = -EINVAL;
 	else if (t->kind == CTL_CHANGE && !privileged)
 		err = -EPERM;
+	else if (t->kind == CTL_READ && rq->c->gone)
+		return 0;	/* it hung up: changes still apply, reads are moot */
 	else {
 		dump = t->kind == CTL_READ && ctl_is_dump(rq);
 		err = t->fn(rq);
+		if (dump && err == CTL_DUMP_MORE && rq->err == 0)
+			return CTL_DUMP_MORE;
 	}
 reply:
 	if (rq->err != 0)
-		return;
+		return 0;
 	if (dump && err == 0)
 		ctl_put_done(rq);
 	else if (err != 0 || (nlh->nlmsg_flags & NLM_F_ACK))
 		ctl_put_error(rq, err, nlh, sizeof(*nlh), dp_errmsg_get());
+	return 0;
 }
 
-/* Returns 0, or -errno when the client could not be answered. */
-static int
-ctl_process_datagram(int fd, const char *data, size_t len, bool privileged)
+/*
+ * Work through the requests of c->in from c->in_off on, until the datagram
+ * ends or the client's replies back up; then keep a copy of what is left
+ * (the paused dump's request first) for later.
+ */
+static void
+client_requests(struct ctl_client *c)
 {
-	struct ctl_req rq = { .fd = fd, .buf = tx_buf };
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)data;
-	int rem = (int)RTE_MIN(len, (size_t)SLUICE_MSG_MAX);
-	struct nlmsghdr zero = { 0 };
+	struct ctl_req rq = { .c = c, .buf = tx_buf, .args = c->args };
+	size_t rem;
 
-	if (len < sizeof(struct nlmsghdr)) {
-		/* Not even a header: answer what we can so the client is not
-		 * left waiting. */
-		if (len > 0)
-			memcpy(&zero, data, len);
-		rq.nlh = &zero;
-		ctl_put_error(&rq, -EINVAL, &zero, sizeof(zero), NULL);
-	}
-	for (; rem >= (int)sizeof(*nlh); nlh = mnl_nlmsg_next(nlh, &rem)) {
+	while (!c->dropped && (rem = c->in_len - c->in_off) >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)(c->in + c->in_off);
+
+		if (!c->in_dump && client_held(c, rq.len))
+			break;
 		rq.nlh = nlh;
+		rq.err = 0;
 		/* mnl_nlmsg_ok compares nlmsg_len as an int: a length above
 		 * 2^31 would pass it, so compare unsigned here. */
-		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > (uint32_t)rem) {
+		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > rem) {
+			/* Nothing after it can be framed. */
 			ctl_put_error(&rq, -EINVAL, nlh, sizeof(*nlh), NULL);
+			c->in_off = c->in_len;
 			break;
 		}
-		ctl_request(&rq, privileged);
-		if (rq.err != 0)
+		c->in_dump = ctl_request(&rq, c->privileged) == CTL_DUMP_MORE;
+		if (c->in_dump)
 			break;
+		memset(c->args, 0, sizeof(c->args));
+		c->in_off += RTE_MIN((size_t)NLMSG_ALIGN(nlh->nlmsg_len), rem);
 	}
 	ctl_flush(&rq);
 	route_sync();
-	return rq.err;
+
+	rem = c->in_len - c->in_off;
+	if (c->dropped || rem < sizeof(struct nlmsghdr)) {
+		if (c->in_held)
+			free((void *)(uintptr_t)c->in);
+		c->in = NULL;
+		c->in_held = c->in_dump = false;
+		memset(c->args, 0, sizeof(c->args));
+	} else if (!c->in_held) {
+		char *copy = malloc(rem);
+
+		if (copy == NULL) {
+			c->dropped = true;
+			c->in = NULL;
+			return;
+		}
+		memcpy(copy, c->in + c->in_off, rem);
+		c->in = copy;
+		c->in_len = rem;
+		c->in_off = 0;
+		c->in_held = true;
+	}
+}
+
+/* A datagram from the client; data need live only during the call. */
+static void
+client_datagram(struct ctl_client *c, const char *data, size_t len)
+{
+	c->made += len;
+	if (len < sizeof(struct nlmsghdr)) {
+		/* Not even a header: answer what we can so the client is not
+		 * left waiting. */
+		struct nlmsghdr zero = { 0 };
+		struct ctl_req rq = { .c = c, .buf = tx_buf, .nlh = &zero, .args = c->args };
+
+		if (len > 0)
+			memcpy(&zero, data, len);
+		ctl_put_error(&rq, -EINVAL, &zero, sizeof(zero), NULL);
+		ctl_flush(&rq);
+		return;
+	}
+	c->in = data;
+	c->in_len = RTE_MIN(len, (size_t)SLUICE_MSG_MAX);
+	c->in_off = 0;
+	c->in_held = false;
+	client_requests(c);
+}
+
+static void
+client_release(struct ctl_client *c)
+{
+	if (c->in_held)
+		free((void *)(uintptr_t)c->in);
+	c->in = NULL;
+	c->in_held = false;
+	client_oq_free(c);
 }
 
 void
 ctl_process(int fd, const char *data, size_t len, bool privileged)
 {
-	(void)ctl_process_datagram(fd, data, len, privileged);
+	struct ctl_client c = { .fd = fd, .privileged = privileged };
+
+	c.oq_tail = &c.oq;
+	client_datagram(&c, data, len);
+	/* Finish what the datagram started, as far as fd takes it now. */
+	while (c.in != NULL && !c.dropped) {
+		c.made = 0;
+		client_drain(&c);
+		if (c.oq != NULL)
+			break;		/* the peer does not read */
+		client_requests(&c);
+	}
+	client_release(&c);
 }
 
 /* ---- server ----------------------------------------------------------- */
-
-struct ctl_client {
-	int fd;
-	bool privileged;
-	pid_t pid;
-	struct ctl_client *prev, *next;
-};
-
-static struct {
-	int lfd, epfd;
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	gid_t group;
-	bool group_set;
-	unsigned int nb_clients;
-	struct ctl_client *clients;
-} srv = { .lfd = -1, .epfd = -1 };
 
 /* Is gid among the supplementary groups of pid? */
 static bool
@@ -363,19 +588,19 @@ client_close(struct ctl_client *c)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	srv.nb_clients--;
+	client_release(c);
 	free(c);
 }
 
 static void
 server_accept(void)
 {
-	struct timeval tv = { .tv_sec = CTL_SNDTIMEO_S };
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct ctl_client *c;
 	int fd;
 
 	for (;;) {
-		fd = accept4(srv.lfd, NULL, NULL, SOCK_CLOEXEC);
+		fd = accept4(srv.lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
@@ -384,15 +609,21 @@ server_accept(void)
 					strerror(errno));
 			return;
 		}
+		if (srv.nb_clients >= srv.max_clients) {
+			/* The client sees its connection closed at once. */
+			srv.refused++;
+			close(fd);
+			continue;
+		}
 		c = calloc(1, sizeof(*c));
-		/* Replies are sent blocking, but never for longer than this. */
-		if (c == NULL || setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0) {
-			free(c);
+		if (c == NULL) {
 			close(fd);
 			continue;
 		}
 		c->fd = fd;
 		c->privileged = peer_privileged(fd, &c->pid);
+		c->oq_tail = &c->oq;
+		c->events = ev.events;
 		ev.data.ptr = c;
 		if (epoll_ctl(srv.epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
 			free(c);
@@ -407,7 +638,8 @@ server_accept(void)
 	}
 }
 
-/* Read what the client sent; false when it is gone. */
+/* Read and work through what the client sent while nothing holds it;
+ * false when it hung up. */
 static bool
 client_read(struct ctl_client *c)
 {
@@ -416,6 +648,11 @@ client_read(struct ctl_client *c)
 		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 		ssize_t n;
 
+		/* What is not read waits in the socket: the client's sends
+		 * block, or fail with EAGAIN, until we catch up. */
+		if (c->dropped || c->in != NULL || client_held(c, 0) ||
+		    srv.made + c->made >= CTL_POLL_BYTES)
+			return true;
 		n = recvmsg(c->fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -425,19 +662,76 @@ client_read(struct ctl_client *c)
 		if (n == 0)
 			return false;
 		if ((size_t)n > sizeof(rx_buf) || (msg.msg_flags & MSG_TRUNC)) {
-			struct ctl_req rq = { .fd = c->fd, .buf = tx_buf,
+			struct ctl_req rq = { .c = c, .buf = tx_buf, .args = c->args,
 					      .nlh = (const struct nlmsghdr *)rx_buf };
 
+			c->made += sizeof(rx_buf);
 			ctl_put_error(&rq, -EMSGSIZE, rx_buf, sizeof(struct nlmsghdr), NULL);
 			ctl_flush(&rq);
-			if (rq.err != 0)
-				return false;
 			continue;
 		}
-		if (ctl_process_datagram(c->fd, rx_buf, n, c->privileged) != 0)
-			return false;
+		client_datagram(c, rx_buf, (size_t)n);
 	}
 	return true;
+}
+
+/* Input while it can take requests, output while replies wait or its work
+ * paused for the poll's budget (a writable socket wakes it at once). */
+static void
+client_watch(struct ctl_client *c)
+{
+	struct epoll_event ev = { .data.ptr = c };
+
+	ev.events = c->oq != NULL || c->in != NULL ? EPOLLOUT : EPOLLIN;
+	if (ev.events != c->events && epoll_ctl(srv.epfd, EPOLL_CTL_MOD, c->fd, &ev) == 0)
+		c->events = ev.events;
+}
+
+/* Whatever the client can have now: its waiting replies sent, its paused
+ * work resumed, its next requests read.  false when it must be closed. */
+static bool
+client_service(struct ctl_client *c)
+{
+	uint64_t moved = c->moved;
+	bool waited = c->oq != NULL || c->in != NULL;
+	bool open;
+
+	c->made = 0;
+	client_drain(c);
+	if (c->in != NULL && c->oq == NULL)
+		client_requests(c);
+	open = client_read(c);
+	srv.made += c->made;
+	if (c->dropped) {
+		srv.dropped++;
+		return false;
+	}
+	if (!open)
+		return false;
+	/* Its wait starts now, or it moved on. */
+	if (!waited || c->moved != moved)
+		c->stall_since = now_ms();
+	client_watch(c);
+	return true;
+}
+
+/* Drop the clients whose replies have waited unread for too long. */
+static void
+server_stalls(void)
+{
+	uint64_t now = now_ms();
+	struct ctl_client *c, *next;
+
+	if (now < srv.next_stall_check)
+		return;
+	srv.next_stall_check = now + CTL_STALL_CHECK_MS;
+	for (c = srv.clients; c != NULL; c = next) {
+		next = c->next;
+		if ((c->oq != NULL || c->in != NULL) && now - c->stall_since >= srv.stall_ms) {
+			srv.dropped++;
+			client_close(c);
+		}
+	}
 }
 
 /* mkdir -p for the directory holding path. */
@@ -550,6 +844,10 @@ ctl_server_open(const struct ctl_server_conf *conf)
 		return ret;
 	}
 	snprintf(srv.path, sizeof(srv.path), "%s", path);
+	srv.max_clients = conf->max_clients != 0 ? conf->max_clients : CTL_CLIENTS_MAX;
+	srv.stall_ms = conf->stall_ms != 0 ? conf->stall_ms : CTL_STALL_MS;
+	srv.outq_max = conf->outq_max != 0 ? conf->outq_max : CTL_OUTQ_MAX;
+	srv.dropped = srv.refused = 0;
 	srv.group = conf->group;
 	srv.group_set = conf->group_set;
 	srv.lfd = lfd;
@@ -565,15 +863,27 @@ ctl_server_poll(int timeout_ms)
 
 	if (srv.epfd < 0)
 		return;
+	srv.made = 0;
 	n = epoll_wait(srv.epfd, ev, CTL_EVENTS, timeout_ms);
-	for (int i = 0; i < n; i++) {
+	/* Events left over when the poll's budget is spent are reported
+	 * again next time (level-triggered). */
+	for (int i = 0; i < n && srv.made < CTL_POLL_BYTES; i++) {
 		struct ctl_client *c = ev[i].data.ptr;
 
 		if (ev[i].data.ptr == &srv)
 			server_accept();
-		else if (!client_read(c))
+		else if (!client_service(c))
 			client_close(c);
 	}
+	server_stalls();
+}
+
+void
+ctl_server_stats(struct ctl_server_stats *st)
+{
+	st->clients = srv.nb_clients;
+	st->clients_dropped = srv.dropped;
+	st->clients_refused = srv.refused;
 }
 
 void

@@ -22,13 +22,28 @@
 
 #include "proto.h"
 
+struct ctl_client;
+
 struct ctl_req {
 	const struct nlmsghdr *nlh;
-	int fd;			/* the client */
+	struct ctl_client *c;	/* the client */
 	char *buf;		/* reply datagram being filled (SLUICE_MSG_MAX) */
 	size_t len;
-	int err;		/* a send failed: stop putting */
+	int err;		/* the client is gone or dropped: stop putting */
+	uint64_t *args;		/* a dump's place (CTL_DUMP_ARGS words), see below */
 };
+
+/*
+ * Dumps are resumable, as the kernel's netlink dumps are (cb->args): a dump
+ * handler puts items while ctl_dump_full(rq) is false; when it turns true
+ * the handler keeps its place in rq->args (all zero on the first call) and
+ * returns CTL_DUMP_MORE without putting more.  control.c calls it again,
+ * with the same request and args, once the client has read what waits.
+ * Memory per client stays bounded whatever the table's size.
+ */
+#define CTL_DUMP_ARGS	4
+#define CTL_DUMP_MORE	1
+bool ctl_dump_full(const struct ctl_req *rq);
 
 /* A GET with NLM_F_DUMP: control.c ends it with NLMSG_DONE (no ack); the
  * handler puts each message with ctl_multi(rq) in its flags. */
@@ -100,21 +115,48 @@ int nat_nl_conf_set(struct ctl_req *rq);
 int nat_nl_conf_get(struct ctl_req *rq);
 int stats_nl_get(struct ctl_req *rq);
 
-/* Server. */
+/*
+ * Server.  It never blocks on a client: replies the socket does not take
+ * wait in the client's own queue, and while they wait the client's next
+ * requests are not read (its dump pauses).  Limits (0 in the conf: the
+ * default):
+ *  - CTL_CLIENTS_MAX connections; one more is accepted and closed at once
+ *    (counted as refused);
+ *  - CTL_OUTQ_MAX bytes of replies waiting per client, and replies that
+ *    have waited CTL_STALL_MS without the client reading any: the client is
+ *    disconnected (counted as dropped).
+ */
+#define CTL_CLIENTS_MAX	128
+#define CTL_OUTQ_MAX	(1024 * 1024)
+#define CTL_STALL_MS	10000
+
 struct ctl_server_conf {
 	const char *path;
 	gid_t group;		/* may change state besides root; (gid_t)-1 = none */
 	bool group_set;
+	unsigned int max_clients;
+	unsigned int stall_ms;
+	size_t outq_max;
 };
 int ctl_server_open(const struct ctl_server_conf *conf);
-/* Serve whatever is ready, waiting at most timeout_ms; then return. */
+/* Serve whatever is ready, waiting at most timeout_ms; then return.  The
+ * work done per call is bounded (about a megabyte of requests and replies). */
 void ctl_server_poll(int timeout_ms);
 void ctl_server_close(void);
+
+struct ctl_server_stats {
+	uint64_t clients;		/* connected now */
+	uint64_t clients_dropped;	/* disconnected: replies past a limit */
+	uint64_t clients_refused;	/* connections beyond max_clients */
+};
+void ctl_server_stats(struct ctl_server_stats *st);
 
 /*
  * Process one datagram from a client as the server does (exposed for the
  * unit tests of message validation): every request in it is handled and
- * answered on fd.  privileged decides whether changes are allowed.
+ * answered on fd, as far as fd takes the replies without blocking; what it
+ * does not take is thrown away.  privileged decides whether changes are
+ * allowed.
  */
 void ctl_process(int fd, const char *data, size_t len, bool privileged);
 

@@ -112,6 +112,10 @@ struct nat_sess_info {
 	uint64_t packets;
 };
 int nat_sess_walk(int (*cb)(const struct nat_sess_info *s, void *arg), void *arg);
+/* The same from table slot *slot on (0: the beginning); when cb returns
+ * non-zero, *slot is the session it refused, where the next call starts. */
+int nat_sess_walk_from(uint32_t *slot, int (*cb)(const struct nat_sess_info *s, void *arg),
+		       void *arg);
 /* Drop every session (waits for the workers under RCU). */
 void nat_sess_flush(void);
 uint32_t nat_sess_count(void);

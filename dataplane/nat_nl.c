@@ -227,7 +227,9 @@ sess_put(const struct nat_sess_info *s, void *arg)
 	if (rq->err)
 		return rq->err;
 	if (sd->left == 0)
-		return 1;
+		return -1;		/* the limit: done */
+	if (ctl_dump_full(rq))
+		return CTL_DUMP_MORE;	/* s comes first next time */
 	if (sd->left != UINT32_MAX)
 		sd->left--;
 	nlh = ctl_msg_begin(rq, SLUICE_GETNATSESS, ctl_multi(rq), &sm, sizeof(sm));
@@ -250,6 +252,7 @@ nat_nl_sess_get(struct ctl_req *rq)
 {
 	const struct nlattr *tb[SLUICE_NATS_MAX + 1] = { 0 };
 	struct sess_dump sd = { .rq = rq, .left = UINT32_MAX };
+	uint32_t slot;
 	int ret;
 
 	if (ctl_attr_parse(rq, sizeof(struct sluicemsg), nats_cb, tb) < 0)
@@ -259,8 +262,16 @@ nat_nl_sess_get(struct ctl_req *rq)
 		return ret;
 	if (tb[SLUICE_NATS_LIMIT] != NULL && mnl_attr_get_u32(tb[SLUICE_NATS_LIMIT]) != 0)
 		sd.left = mnl_attr_get_u32(tb[SLUICE_NATS_LIMIT]);
-	ret = nat_sess_walk(sess_put, &sd);
-	return ret < 0 ? ret : 0;
+	/* The place: args[0] the table slot, args[1] 1 + what the limit
+	 * leaves (0: the first call). */
+	if (rq->args[1] != 0)
+		sd.left = (uint32_t)(rq->args[1] - 1);
+	slot = (uint32_t)rq->args[0];
+	if (nat_sess_walk_from(&slot, sess_put, &sd) != CTL_DUMP_MORE)
+		return 0;
+	rq->args[0] = slot;
+	rq->args[1] = (uint64_t)sd.left + 1;
+	return CTL_DUMP_MORE;
 }
 
 int

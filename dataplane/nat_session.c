@@ -505,13 +505,13 @@ nat_sess_flush(void)
 }
 
 int
-nat_sess_walk(int (*cb)(const struct nat_sess_info *s, void *arg), void *arg)
+nat_sess_walk_from(uint32_t *slot, int (*cb)(const struct nat_sess_info *s, void *arg), void *arg)
 {
 	const struct nat_tables *t = nat_tab;
 	uint32_t now = nat_now_s;
 	int ret;
 
-	for (uint32_t c = 0; c < t->max; c++) {
+	for (uint32_t c = *slot; c < t->max; c++) {
 		const struct nat_sess *s = &t->sess[c];
 		uint8_t fl = __atomic_load_n(&s->flags, __ATOMIC_ACQUIRE);
 		struct nat_sess_info i = { 0 };
@@ -542,8 +542,18 @@ nat_sess_walk(int (*cb)(const struct nat_sess_info *s, void *arg), void *arg)
 			i.idle = 0;
 		i.packets = s->pkts[0] + s->pkts[1];
 		ret = cb(&i, arg);
-		if (ret != 0)
+		if (ret != 0) {
+			*slot = c;
 			return ret;
+		}
 	}
 	return 0;
+}
+
+int
+nat_sess_walk(int (*cb)(const struct nat_sess_info *s, void *arg), void *arg)
+{
+	uint32_t slot = 0;
+
+	return nat_sess_walk_from(&slot, cb, arg);
 }

@@ -510,28 +510,42 @@ info_cmp(const void *a, const void *b)
 }
 
 int
-neigh_walk(int (*cb)(const struct neigh_info *n, void *arg), void *arg)
+neigh_walk_from(struct neigh_pos *pos, int (*cb)(const struct neigh_info *n, void *arg), void *arg)
 {
+	const struct neigh_info from = { .port = pos->port, .ip = pos->ip };
 	struct neigh_info *v;
-	uint32_t n = nlive;
+	uint32_t n = 0;
 	int ret = 0;
 
-	if (n == 0)
+	if (nlive == 0)
 		return 0;
-	v = malloc(n * sizeof(*v));
+	v = malloc(nlive * sizeof(*v));
 	if (v == NULL)
 		return -ENOMEM;
-	for (uint32_t i = 0; i < n; i++) {
+	for (uint32_t i = 0; i < nlive; i++) {
 		const struct neigh_ent *e = &nent[live[i]];
 
-		v[i] = (struct neigh_info){ .port = e->port, .ip = e->ip,
+		v[n] = (struct neigh_info){ .port = e->port, .ip = e->ip,
 					    .mac = e->mac, .state = e->state };
+		if (info_cmp(&v[n], &from) >= 0)
+			n++;
 	}
 	qsort(v, n, sizeof(*v), info_cmp);
-	for (uint32_t i = 0; i < n && ret == 0; i++)
+	for (uint32_t i = 0; i < n && ret == 0; i++) {
 		ret = cb(&v[i], arg);
+		if (ret != 0)
+			*pos = (struct neigh_pos){ .port = v[i].port, .ip = v[i].ip };
+	}
 	free(v);
 	return ret;
+}
+
+int
+neigh_walk(int (*cb)(const struct neigh_info *n, void *arg), void *arg)
+{
+	struct neigh_pos pos = { 0 };
+
+	return neigh_walk_from(&pos, cb, arg);
 }
 
 int

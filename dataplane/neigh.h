@@ -64,6 +64,15 @@ struct neigh_info {
 	struct rte_ether_addr mac;
 	uint16_t state;		/* NUD_* */
 };
+/* Every entry by (port, ip); stops when cb returns non-zero and returns that. */
 int neigh_walk(int (*cb)(const struct neigh_info *n, void *arg), void *arg);
+/* The same from *pos on (zeroed: the beginning); when cb returns non-zero,
+ * *pos is the entry it refused, where the next call starts. */
+struct neigh_pos {
+	uint16_t port;
+	uint32_t ip;
+};
+int neigh_walk_from(struct neigh_pos *pos, int (*cb)(const struct neigh_info *n, void *arg),
+		    void *arg);
 
 #endif

@@ -132,6 +132,8 @@ neigh_put_cb(const struct neigh_info *n, void *arg)
 		return 0;
 	if (d->one && n->ip != d->ip)
 		return 0;
+	if (!d->one && ctl_dump_full(d->rq))
+		return CTL_DUMP_MORE;	/* n comes first next time */
 	nlh = ctl_msg_begin(d->rq, RTM_NEWNEIGH, d->flags, &ndm, sizeof(ndm));
 	mnl_attr_put_u32(nlh, NDA_DST, htonl(n->ip));
 	if (!(n->state & (NUD_INCOMPLETE | NUD_FAILED | NUD_NONE)))
@@ -163,6 +165,11 @@ neigh_nl_get(struct ctl_req *rq)
 		d.one = true;
 		d.ip = ntohl(mnl_attr_get_u32(tb[NDA_DST]));
 	}
-	neigh_walk(neigh_put_cb, &d);
-	return d.one && !d.found ? -ENOENT : 0;
+	if (d.one) {
+		neigh_walk(neigh_put_cb, &d);
+		return d.found ? 0 : -ENOENT;
+	}
+	RTE_BUILD_BUG_ON(sizeof(struct neigh_pos) > CTL_DUMP_ARGS * sizeof(uint64_t));
+	return neigh_walk_from((struct neigh_pos *)rq->args, neigh_put_cb, &d) == CTL_DUMP_MORE ?
+	       CTL_DUMP_MORE : 0;
 }

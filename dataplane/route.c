@@ -797,6 +797,75 @@ route_walk(int (*cb)(const struct route *r, void *arg), void *arg)
 	return walk_under(0, 0, cb, arg);
 }
 
+struct walk_from {
+	int (*cb)(const struct route *r, void *arg);
+	void *arg;
+	struct route_pos *pos;
+};
+
+/* Note where the walk stops: the route cb refused comes first next time. */
+static int
+walk_from_cb(const struct route *r, void *arg)
+{
+	struct walk_from *w = arg;
+	int ret = w->cb(r, w->arg);
+
+	if (ret != 0)
+		*w->pos = (struct route_pos){ .dst = r->dst, .plen = r->plen,
+					      .metric = r->metric, .valid = true };
+	return ret;
+}
+
+/*
+ * The walk's order is (dst, plen, metric).  After the prefix where it
+ * stopped come the prefixes under it, then those after its range: that rest
+ * of the address space cut into aligned blocks, each walked as a subtree
+ * (at most 32 blocks; every later prefix lies in exactly one).
+ */
+int
+route_walk_from(struct route_pos *pos, int (*cb)(const struct route *r, void *arg), void *arg)
+{
+	struct walk_from w = { .cb = cb, .arg = arg, .pos = pos };
+	struct rte_rib_node *n;
+	uint64_t ip;
+	int ret;
+
+	if (!pos->valid)
+		return route_walk(walk_from_cb, &w);
+	n = rte_rib_lookup_exact(rib, pos->dst, pos->plen);
+	if (n != NULL)
+		for (struct rt *e = node_ext(n)->head; e != NULL; e = e->next) {
+			if (rt_local_table(e->r.type) || e->r.metric < pos->metric)
+				continue;
+			ret = walk_from_cb(&e->r, &w);
+			if (ret != 0)
+				return ret;
+		}
+	if (pos->plen < 32) {
+		ret = walk_under(pos->dst, pos->plen, walk_from_cb, &w);
+		if (ret != 0)
+			return ret;
+	}
+	for (ip = (uint64_t)pos->dst + (1ull << (32 - pos->plen)); ip < (1ull << 32);) {
+		uint8_t bits = (uint8_t)__builtin_ctzll(ip);	/* ip > 0 here */
+		uint8_t plen = (uint8_t)(32 - bits);
+
+		n = rte_rib_lookup_exact(rib, (uint32_t)ip, plen);
+		if (n != NULL) {
+			ret = walk_entries(n, walk_from_cb, &w);
+			if (ret != 0)
+				return ret;
+		}
+		if (plen < 32) {
+			ret = walk_under((uint32_t)ip, plen, walk_from_cb, &w);
+			if (ret != 0)
+				return ret;
+		}
+		ip += 1ull << bits;
+	}
+	return 0;
+}
+
 unsigned int
 route_count(void)
 {

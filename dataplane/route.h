@@ -78,6 +78,21 @@ int route_get(uint32_t ip, struct route *out);
 /* Every route in prefix order (local/broadcast entries excluded); stops when
  * cb returns non-zero and returns that value. */
 int route_walk(int (*cb)(const struct route *r, void *arg), void *arg);
+/*
+ * The same walk, resumable (a dump that pauses while its client reads):
+ * it starts at *pos (zeroed: the beginning) and, when cb returns non-zero,
+ * leaves in *pos the route cb refused so that the next call starts with it.
+ * Routes added or removed in between are seen or not, as in the kernel's
+ * dumps; none is given twice and none that stayed is missed.
+ */
+struct route_pos {
+	uint32_t dst;
+	uint32_t metric;
+	uint8_t plen;
+	bool valid;		/* false: from the beginning */
+};
+int route_walk_from(struct route_pos *pos, int (*cb)(const struct route *r, void *arg),
+		    void *arg);
 unsigned int route_count(void);
 
 /*

@@ -170,8 +170,10 @@ route_dump_cb(const struct route *r, void *arg)
 {
 	struct ctl_req *rq = arg;
 
+	if (ctl_dump_full(rq))
+		return CTL_DUMP_MORE;	/* r comes first next time */
 	route_put(rq, r, NLM_F_MULTI);
-	return rq->err != 0;	/* the client is gone: stop walking */
+	return rq->err != 0 ? -1 : 0;	/* the client is gone: stop walking */
 }
 
 /* RTM_GETROUTE for one address: what the fast path would do, described as
@@ -232,6 +234,7 @@ route_nl_get(struct ctl_req *rq)
 		return route_get_one(rq, req, tb);
 	if (!table_main(req, tb))
 		return 0;	/* the other tables are empty */
-	route_walk(route_dump_cb, rq);
-	return 0;
+	RTE_BUILD_BUG_ON(sizeof(struct route_pos) > CTL_DUMP_ARGS * sizeof(uint64_t));
+	return route_walk_from((struct route_pos *)rq->args, route_dump_cb, rq) ==
+	       CTL_DUMP_MORE ? CTL_DUMP_MORE : 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * SLUICE_GETSTATS: one reply with the drop counters by reason, the NAT
- * counters and the packet pool's use, each a nest of NAME and VALUE.
+ * counters, the packet pool's use and the control socket's clients, each a
+ * nest of NAME and VALUE.
  */
 #include <errno.h>
 #include <sys/socket.h>
@@ -30,6 +31,7 @@ stats_nl_get(struct ctl_req *rq)
 	const char *names[STATS_NAT_MAX];
 	uint64_t values[STATS_NAT_MAX];
 	struct nlmsghdr *nlh;
+	struct ctl_server_stats cs;
 	unsigned int n, in_use, avail;
 
 	nlh = ctl_msg_begin(rq, SLUICE_GETSTATS, ctl_multi(rq), &sm, sizeof(sm));
@@ -44,6 +46,10 @@ stats_nl_get(struct ctl_req *rq)
 	stats_put(nlh, SLUICE_STATSA_POOL, "in_use", in_use);
 	stats_put(nlh, SLUICE_STATSA_POOL, "size", dp.pool->size);
 	stats_put(nlh, SLUICE_STATSA_POOL, "available", avail);
+	ctl_server_stats(&cs);
+	stats_put(nlh, SLUICE_STATSA_CTL, "clients", cs.clients);
+	stats_put(nlh, SLUICE_STATSA_CTL, "clients_dropped", cs.clients_dropped);
+	stats_put(nlh, SLUICE_STATSA_CTL, "clients_refused", cs.clients_refused);
 	ctl_msg_end(rq, nlh);
 	return 0;
 }

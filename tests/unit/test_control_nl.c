@@ -331,7 +331,7 @@ static void
 test_stats(void **state)
 {
 	const struct nlattr *a;
-	unsigned int drops = 0, pool = 0;
+	unsigned int drops = 0, pool = 0, ctl = 0;
 
 	(void)state;
 	dp.counters[0].drop[DROP_NO_ROUTE] = 4;
@@ -366,12 +366,20 @@ test_stats(void **state)
 			else
 				assert_string_equal(name, "available");
 			pool++;
+		} else if (mnl_attr_get_type(a) == SLUICE_STATSA_CTL) {
+			/* No server here: no clients, none dropped or refused. */
+			assert_true(strcmp(name, "clients") == 0 ||
+				    strcmp(name, "clients_dropped") == 0 ||
+				    strcmp(name, "clients_refused") == 0);
+			assert_int_equal(v, 0);
+			ctl++;
 		} else {
 			assert_int_equal(mnl_attr_get_type(a), SLUICE_STATSA_NAT);
 		}
 	}
 	assert_int_equal(drops, DROP__MAX);
 	assert_int_equal(pool, 3);
+	assert_int_equal(ctl, 3);
 }
 
 /* ---- neighbours ------------------------------------------------------- */

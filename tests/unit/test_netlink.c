@@ -417,13 +417,17 @@ test_print_nat_stats(void **state)
 	mnl_attr_put_strz(nlh, SLUICE_STATSA_NAME, "sessions_created");
 	mnl_attr_put_u64(nlh, SLUICE_STATSA_VALUE, 5);
 	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, SLUICE_STATSA_CTL);
+	mnl_attr_put_strz(nlh, SLUICE_STATSA_NAME, "clients_dropped");
+	mnl_attr_put_u64(nlh, SLUICE_STATSA_VALUE, 3);
+	mnl_attr_nest_end(nlh, nest);
 	p = mem_printer(true);
 	pr_stats_begin(&p);
 	assert_int_equal(nl_parse_stats(nlh, (nl_stat_fn)pr_stat, &p), 0);
 	pr_stats_end(&p);
 	done(&p);
 	assert_string_equal(out, "{\"drops\":{\"no_route\":12},\"nat\":{\"sessions_created\":5},"
-			    "\"pool\":{\"mbufs_in_use\":512}}\n");
+			    "\"pool\":{\"mbufs_in_use\":512},\"control\":{\"clients_dropped\":3}}\n");
 }
 
 /* ---- the pipeline against a fake server ---- */
