@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include <rte_bus.h>
 #include <rte_dev.h>
@@ -17,8 +20,11 @@
 #include "nat.h"
 #include "port.h"
 #include "route.h"
-#include "xsk.h"
+#include "pmdsock.h"
 
+/* Descriptors per queue when the device has no preference of its own
+ * (af_xdp prefers 2048, the size of its fill ring; af_packet ignores them
+ * and takes framecnt from the device string). */
 #define RX_DESC 1024
 #define TX_DESC 1024
 
@@ -97,6 +103,11 @@ port_start(struct port *p, const struct rte_ether_addr *mac)
 	ret = rte_eth_dev_info_get(p->eth_port, &info);
 	if (ret != 0)
 		return ret;
+	if (info.default_rxportconf.ring_size != 0)
+		rxd = RTE_MAX(rxd, info.default_rxportconf.ring_size);
+	if (info.default_txportconf.ring_size != 0)
+		txd = RTE_MAX(txd, info.default_txportconf.ring_size);
+	p->if_index = info.if_index;
 	if (nq > info.max_rx_queues || nq > info.max_tx_queues)
 		return -ENOTSUP;
 	if (nq > 1 && info.flow_type_rss_offloads != 0) {
@@ -187,15 +198,17 @@ port_open(struct port *p, const char *devargs, const struct rte_ether_addr *mac)
 	return 0;
 }
 
-/* AF_XDP sockets each port's creation opened (see xsk.h). */
-static struct xsk_set port_xsk[DP_MAX_PORTS];
+/* The sockets each port's PMD opened (see pmdsock.h): control lcore. */
+static struct pmdsock_set port_socks[DP_MAX_PORTS];
 
 int
 port_create(const char *name, const char *devargs, const struct rte_ether_addr *mac,
 	    uint16_t mtu, uint16_t *index)
 {
 	bool xdp = strncmp(devargs, "net_af_xdp", 10) == 0;
-	struct xsk_set before, after;
+	bool packet = strncmp(devargs, "net_af_packet", 13) == 0 ||
+		      strncmp(devargs, "eth_af_packet", 13) == 0;
+	struct pmdsock_set before, after;
 	struct port *p = NULL;
 	int slot = -1, ret;
 
@@ -225,8 +238,9 @@ port_create(const char *name, const char *devargs, const struct rte_ether_addr *
 		/* libxdp's dispatcher probe fails on some kernels and only adds
 		 * noise: the PMD's own program attached alone is what we want. */
 		setenv("LIBXDP_SKIP_DISPATCHER", "1", 0);
-		xsk_snapshot(&before);
 	}
+	if (xdp || packet)
+		pmdsock_snapshot(xdp ? AF_XDP : AF_PACKET, &before);
 	/* The kernel releases an AF_XDP queue asynchronously after close: a
 	 * port re-created at once may find it busy for some milliseconds. */
 	for (int attempt = 0;; attempt++) {
@@ -235,15 +249,21 @@ port_create(const char *name, const char *devargs, const struct rte_ether_addr *
 			break;
 		usleep(50 * 1000);
 	}
-	if (xdp) {
-		xsk_snapshot(&after);
-		xsk_new(&before, &after, &port_xsk[slot]);
+	memset(&port_socks[slot], 0, sizeof(port_socks[slot]));
+	if (xdp || packet) {
+		pmdsock_snapshot(before.domain, &after);
+		pmdsock_new(&before, &after, &port_socks[slot]);
 	}
 	if (ret != 0) {
-		xsk_close(&port_xsk[slot]);
+		if (xdp)
+			pmdsock_close(&port_socks[slot]);
+		memset(&port_socks[slot], 0, sizeof(port_socks[slot]));
 		memset(p, 0, sizeof(*p));
 		return ret;
 	}
+	/* af_xdp counts in oerrors the frames it hands back unsent, which the
+	 * worker counts as tx_dropped already. */
+	p->oerrors_unsent = xdp;
 	p->used = true;
 	p->up = true;
 	/* Workers start polling the port only once it is whole. */
@@ -276,9 +296,9 @@ port_destroy(uint16_t port)
 
 	rte_eth_dev_stop(p->eth_port);
 	port_close_dev(p->eth_port);
-	if (xsk_close(&port_xsk[port]))
+	if (port_socks[port].domain == AF_XDP && pmdsock_close(&port_socks[port]))
 		usleep(100 * 1000);	/* let the kernel free the queue (see above) */
-	port_xsk[port].n = 0;
+	memset(&port_socks[port], 0, sizeof(port_socks[port]));
 	/* A port made later in this slot starts its counters from zero. */
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
 		memset(&dp.counters[l].port[port], 0, sizeof(dp.counters[l].port[port]));
@@ -302,7 +322,8 @@ port_close_all(void)
 		p->active = false;
 		rte_eth_dev_stop(p->eth_port);
 		port_close_dev(p->eth_port);
-		xsk_close(&port_xsk[i]);
+		if (port_socks[i].domain == AF_XDP)
+			pmdsock_close(&port_socks[i]);
 		p->used = false;
 	}
 }
@@ -333,6 +354,31 @@ port_set_mtu(uint16_t port, uint16_t mtu)
 	return 0;
 }
 
+/* IFF_RUNNING of a kernel interface: up, and its carrier on (a veth
+ * whose peer is down has none). */
+static bool
+kernel_carrier(int if_index)
+{
+	static int fd = -1;
+	struct ifreq ifr;
+
+	if (fd < 0)
+		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_ifindex = if_index;
+	if (ioctl(fd, SIOCGIFNAME, &ifr) < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return false;
+	return (ifr.ifr_flags & IFF_RUNNING) != 0;
+}
+
+/*
+ * The carrier.  A device over a kernel interface (af_packet, af_xdp, tap:
+ * those that give an if_index) takes the interface's: DPDK 22.11's
+ * af_packet and af_xdp report link up from start to stop whatever the
+ * interface does.  Other devices report their own.
+ */
 bool
 port_link_up(uint16_t port)
 {
@@ -340,9 +386,29 @@ port_link_up(uint16_t port)
 
 	if (!rte_eth_dev_is_valid_port(ports[port].eth_port))
 		return false;
+	if (ports[port].if_index != 0)
+		return kernel_carrier((int)ports[port].if_index);
 	if (rte_eth_link_get_nowait(ports[port].eth_port, &link) != 0)
 		return false;
 	return link.link_status == RTE_ETH_LINK_UP;
+}
+
+void
+port_dev_stats(uint16_t port, struct port_dev_stats *d)
+{
+	struct port *p = &ports[port];
+	struct rte_eth_stats es;
+
+	memset(d, 0, sizeof(*d));
+	if (port >= DP_MAX_PORTS || !p->used || !rte_eth_dev_is_valid_port(p->eth_port))
+		return;
+	if (rte_eth_stats_get(p->eth_port, &es) == 0) {
+		/* No mbuf for a frame is a frame the device lost. */
+		d->rx_missed = es.imissed + es.rx_nombuf;
+		d->rx_errors = es.ierrors;
+		d->tx_errors = p->oerrors_unsent ? 0 : es.oerrors;
+	}
+	d->rx_missed += pmdsock_drops(&port_socks[port]);
 }
 
 /* Publish a new address table; the old one is freed once no worker can
