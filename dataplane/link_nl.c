@@ -182,8 +182,9 @@ link_nl_del(struct ctl_req *rq)
  * rtnl_link_stats64 as the kernel fills it: packets and bytes the router
  * took and sent; rx_dropped, frames it refused at the Ethernet layer (not
  * for us, runts, unsupported ethertypes); tx_dropped, frames the device
- * queue did not take or the port was down for; rx_missed_errors, rx_errors
- * and tx_errors, what the device lost or refused (see port_dev_stats).
+ * queue did not take or the port was down for, and those the kernel
+ * interface under the device lost; rx_missed_errors, rx_errors and
+ * tx_errors, what the device lost or refused (see port_dev_stats).
  */
 static void
 link_stats(uint16_t slot, struct rtnl_link_stats64 *s)
@@ -205,6 +206,7 @@ link_stats(uint16_t slot, struct rtnl_link_stats64 *s)
 	s->rx_missed_errors = d.rx_missed;
 	s->rx_errors = d.rx_errors;
 	s->tx_errors = d.tx_errors;
+	s->tx_dropped += d.tx_dropped;
 }
 
 static void

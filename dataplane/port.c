@@ -354,23 +354,70 @@ port_set_mtu(uint16_t port, uint16_t mtu)
 	return 0;
 }
 
+/* A socket for interface ioctls (control lcore). */
+static int
+ifreq_fd(void)
+{
+	static int fd = -1;
+
+	if (fd < 0)
+		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	return fd;
+}
+
 /* IFF_RUNNING of a kernel interface: up, and its carrier on (a veth
  * whose peer is down has none). */
 static bool
 kernel_carrier(int if_index)
 {
-	static int fd = -1;
 	struct ifreq ifr;
+	int fd = ifreq_fd();
 
-	if (fd < 0)
-		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return false;
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_ifindex = if_index;
-	if (ioctl(fd, SIOCGIFNAME, &ifr) < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+	if (fd < 0 || ioctl(fd, SIOCGIFNAME, &ifr) < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
 		return false;
 	return (ifr.ifr_flags & IFF_RUNNING) != 0;
+}
+
+/*
+ * The kernel interface's own tx_dropped (/proc/net/dev): frames the PMD
+ * handed over that the interface lost, such as a veth whose peer's backlog
+ * was full.  The PMD never hears of them.
+ */
+static uint64_t
+kernel_tx_dropped(int if_index)
+{
+	struct ifreq ifr;
+	char line[512];
+	size_t nlen;
+	uint64_t v[12], drops = 0;
+	int fd = ifreq_fd();
+	FILE *f;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_ifindex = if_index;
+	if (fd < 0 || ioctl(fd, SIOCGIFNAME, &ifr) < 0)
+		return 0;
+	f = fopen("/proc/self/net/dev", "r");
+	if (f == NULL)
+		return 0;
+	nlen = strlen(ifr.ifr_name);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		const char *l = line + strspn(line, " ");
+
+		/* name: rx bytes packets errs drop fifo frame compressed
+		 * multicast, tx bytes packets errs drop ... */
+		if (strncmp(l, ifr.ifr_name, nlen) != 0 || l[nlen] != ':')
+			continue;
+		if (sscanf(l + nlen + 1, "%lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8],
+			   &v[9], &v[10], &v[11]) == 12)
+			drops = v[11];
+		break;
+	}
+	fclose(f);
+	return drops;
 }
 
 /*
@@ -409,6 +456,8 @@ port_dev_stats(uint16_t port, struct port_dev_stats *d)
 		d->tx_errors = p->oerrors_unsent ? 0 : es.oerrors;
 	}
 	d->rx_missed += pmdsock_drops(&port_socks[port]);
+	if (p->if_index != 0)
+		d->tx_dropped = kernel_tx_dropped((int)p->if_index);
 }
 
 /* Publish a new address table; the old one is freed once no worker can

@@ -95,9 +95,10 @@ bool port_link_up(uint16_t port);	/* carrier from the device */
 /* What the device lost or refused before the router saw a frame, or after
  * the router gave it one: rtnl_link_stats64's rx_missed_errors (ring
  * overflow, imissed, no mbuf, the socket PMDs' kernel drops), rx_errors
- * (ierrors) and tx_errors (oerrors).  Control lcore. */
+ * (ierrors), tx_errors (oerrors) and, for a device over a kernel
+ * interface, that interface's tx_dropped.  Control lcore. */
 struct port_dev_stats {
-	uint64_t rx_missed, rx_errors, tx_errors;
+	uint64_t rx_missed, rx_errors, tx_errors, tx_dropped;
 };
 void port_dev_stats(uint16_t port, struct port_dev_stats *d);
 

@@ -50,10 +50,12 @@ stats_nl_get(struct ctl_req *rq)
 		dev.rx_missed += d.rx_missed;
 		dev.rx_errors += d.rx_errors;
 		dev.tx_errors += d.tx_errors;
+		dev.tx_dropped += d.tx_dropped;
 	}
 	stats_put(nlh, SLUICE_STATSA_DROP, "device_rx_missed", dev.rx_missed);
 	stats_put(nlh, SLUICE_STATSA_DROP, "device_rx_errors", dev.rx_errors);
 	stats_put(nlh, SLUICE_STATSA_DROP, "device_tx_errors", dev.tx_errors);
+	stats_put(nlh, SLUICE_STATSA_DROP, "device_tx_dropped", dev.tx_dropped);
 	n = nat_counters(names, values, STATS_NAT_MAX);
 	for (unsigned int i = 0; i < n && i < STATS_NAT_MAX; i++)
 		if (names[i] != NULL)

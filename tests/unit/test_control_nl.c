@@ -312,7 +312,7 @@ test_stats(void **state)
 			/* The reasons, then what the devices lost (none here:
 			 * the test ports have no device). */
 			static const char *const dev[] = { "device_rx_missed", "device_rx_errors",
-							   "device_tx_errors" };
+							   "device_tx_errors", "device_tx_dropped" };
 
 			assert_string_equal(name, drops < DROP__MAX ? drop_names[drops] :
 					    dev[drops - DROP__MAX]);
@@ -330,7 +330,7 @@ test_stats(void **state)
 			assert_int_equal(mnl_attr_get_type(a), SLUICE_STATSA_NAT);
 		}
 	}
-	assert_int_equal(drops, DROP__MAX + 3);
+	assert_int_equal(drops, DROP__MAX + 4);
 	assert_int_equal(pool, 3);
 }
 
