@@ -118,12 +118,15 @@ operstate_name(uint8_t s)
 	return s == IF_OPER_UP ? "UP" : s == IF_OPER_DOWN ? "DOWN" : "UNKNOWN";
 }
 
-/* The flag words ip shows for an Ethernet port. */
+/* The flag words ip shows for an Ethernet port: NO-CARRIER first when
+ * the port is up without a carrier, as print_link_flags does. */
 static unsigned
-link_flags(const struct ctl_link *l, const char *out[4])
+link_flags(const struct ctl_link *l, const char *out[5])
 {
 	unsigned n = 0;
 
+	if ((l->flags & IFF_UP) && !(l->flags & IFF_RUNNING) && l->operstate != IF_OPER_UP)
+		out[n++] = "NO-CARRIER";
 	out[n++] = "BROADCAST";
 	out[n++] = "MULTICAST";
 	if (l->flags & IFF_UP)
@@ -137,7 +140,7 @@ link_flags(const struct ctl_link *l, const char *out[4])
 static void
 link_head(struct printer *p, const struct ctl_link *l, bool *first)
 {
-	const char *fl[4];
+	const char *fl[5];
 	unsigned nf = link_flags(l, fl);
 	char mac[18];
 	FILE *f = p->f;
@@ -169,30 +172,73 @@ link_head(struct printer *p, const struct ctl_link *l, bool *first)
 		jkv(f, first, "parentdev", l->device);
 }
 
+/* Widen cols[] to fit each of the n values, as iproute2's size_columns. */
+static void
+stat_cols(unsigned cols[], unsigned n, const uint64_t v[])
+{
+	for (unsigned i = 0; i < n; i++) {
+		unsigned len = 1;
+
+		for (uint64_t x = v[i]; x > 9; x /= 10)
+			len++;
+		if (len > cols[i])
+			cols[i] = len;
+	}
+}
+
+static void
+stat_row(FILE *f, const unsigned cols[], unsigned n, const uint64_t v[])
+{
+	fputs("    ", f);
+	for (unsigned i = 0; i < n; i++)
+		fprintf(f, "%*llu ", (int)cols[i], (unsigned long long)v[i]);
+	fputc('\n', f);
+}
+
+/*
+ * `ip -s link`'s counters: text in its table (missed is rx_missed_errors),
+ * JSON with its -s field names plus -s -s's missed_errors, which the
+ * device losses are.
+ */
 void
 pr_link(struct printer *p, const struct ctl_link *l)
 {
 	const struct rtnl_link_stats64 *s = &l->stats;
+	const uint64_t rx[6] = { s->rx_bytes, s->rx_packets, s->rx_errors, s->rx_dropped,
+				 s->rx_missed_errors, s->multicast };
+	const uint64_t tx[6] = { s->tx_bytes, s->tx_packets, s->tx_errors, s->tx_dropped,
+				 s->tx_carrier_errors, s->collisions };
+	/* iproute2's minimum widths: "*X errors:", "packets", "errors",
+	 * "dropped", "heartbt", "overrun". */
+	unsigned cols[6] = { 10, 7, 6, 7, 7, 7 };
 	bool first = true;
 
 	obj_begin(p);
 	link_head(p, l, &first);
 	if (!p->json) {
-		fprintf(p->f, "    RX: bytes %llu packets %llu errors %llu dropped %llu\n",
-			(unsigned long long)s->rx_bytes, (unsigned long long)s->rx_packets,
-			(unsigned long long)s->rx_errors, (unsigned long long)s->rx_dropped);
-		fprintf(p->f, "    TX: bytes %llu packets %llu errors %llu dropped %llu\n",
-			(unsigned long long)s->tx_bytes, (unsigned long long)s->tx_packets,
-			(unsigned long long)s->tx_errors, (unsigned long long)s->tx_dropped);
+		stat_cols(cols, 6, rx);
+		stat_cols(cols, 6, tx);
+		fprintf(p->f, "    RX: %*s %*s %*s %*s %*s %*s %*s\n", (int)cols[0] - 4, "bytes",
+			(int)cols[1], "packets", (int)cols[2], "errors", (int)cols[3], "dropped",
+			(int)cols[4], "missed", (int)cols[5], "mcast", 10, "");
+		stat_row(p->f, cols, 6, rx);
+		fprintf(p->f, "    TX: %*s %*s %*s %*s %*s %*s %*s\n", (int)cols[0] - 4, "bytes",
+			(int)cols[1], "packets", (int)cols[2], "errors", (int)cols[3], "dropped",
+			(int)cols[4], "carrier", (int)cols[5], "collsns", 10, "");
+		stat_row(p->f, cols, 6, tx);
 		return;
 	}
 	fprintf(p->f, ",\"stats64\":{\"rx\":{\"bytes\":%llu,\"packets\":%llu,\"errors\":%llu,"
-		"\"dropped\":%llu},\"tx\":{\"bytes\":%llu,\"packets\":%llu,\"errors\":%llu,"
-		"\"dropped\":%llu}}}",
+		"\"dropped\":%llu,\"over_errors\":%llu,\"multicast\":%llu,\"missed_errors\":%llu},"
+		"\"tx\":{\"bytes\":%llu,\"packets\":%llu,\"errors\":%llu,\"dropped\":%llu,"
+		"\"carrier_errors\":%llu,\"collisions\":%llu}}}",
 		(unsigned long long)s->rx_bytes, (unsigned long long)s->rx_packets,
 		(unsigned long long)s->rx_errors, (unsigned long long)s->rx_dropped,
+		(unsigned long long)s->rx_over_errors, (unsigned long long)s->multicast,
+		(unsigned long long)s->rx_missed_errors,
 		(unsigned long long)s->tx_bytes, (unsigned long long)s->tx_packets,
-		(unsigned long long)s->tx_errors, (unsigned long long)s->tx_dropped);
+		(unsigned long long)s->tx_errors, (unsigned long long)s->tx_dropped,
+		(unsigned long long)s->tx_carrier_errors, (unsigned long long)s->collisions);
 }
 
 void

@@ -192,11 +192,18 @@ link_nl_del(struct ctl_req *rq)
 	return port_destroy((uint16_t)slot);
 }
 
+/*
+ * rtnl_link_stats64 as the kernel fills it: packets and bytes the router
+ * took and sent; rx_dropped, frames it refused at the Ethernet layer (not
+ * for us, runts, unsupported ethertypes); tx_dropped, frames the device
+ * queue did not take or the port was down for, and those the kernel
+ * interface under the device lost; rx_missed_errors, rx_errors and
+ * tx_errors, what the device lost or refused (see port_dev_stats).
+ */
 static void
 link_stats(uint16_t slot, struct rtnl_link_stats64 *s)
 {
-	const struct port *p = &ports[slot];
-	struct rte_eth_stats es;
+	struct port_dev_stats d;
 
 	memset(s, 0, sizeof(*s));
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++) {
@@ -209,11 +216,11 @@ link_stats(uint16_t slot, struct rtnl_link_stats64 *s)
 		s->tx_bytes += c->tx_bytes;
 		s->tx_dropped += c->tx_dropped;
 	}
-	if (rte_eth_dev_is_valid_port(p->eth_port) && rte_eth_stats_get(p->eth_port, &es) == 0) {
-		s->rx_errors = es.ierrors;
-		s->tx_errors = es.oerrors;
-		s->rx_missed_errors = es.imissed;
-	}
+	port_dev_stats(slot, &d);
+	s->rx_missed_errors = d.rx_missed;
+	s->rx_errors = d.rx_errors;
+	s->tx_errors = d.tx_errors;
+	s->tx_dropped += d.tx_dropped;
 }
 
 static void

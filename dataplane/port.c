@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include <rte_bus.h>
 #include <rte_dev.h>
@@ -18,8 +21,11 @@
 #include "nat.h"
 #include "port.h"
 #include "route.h"
-#include "xsk.h"
+#include "pmdsock.h"
 
+/* Descriptors per queue when the device has no preference of its own
+ * (af_xdp prefers 2048, the size of its fill ring; af_packet ignores them
+ * and takes framecnt from the device string). */
 #define RX_DESC 1024
 #define TX_DESC 1024
 
@@ -122,6 +128,11 @@ port_start(struct port *p, const struct rte_ether_addr *mac)
 	ret = rte_eth_dev_info_get(p->eth_port, &info);
 	if (ret != 0)
 		return start_failed("info", ret);
+	if (info.default_rxportconf.ring_size != 0)
+		rxd = RTE_MAX(rxd, info.default_rxportconf.ring_size);
+	if (info.default_txportconf.ring_size != 0)
+		txd = RTE_MAX(txd, info.default_txportconf.ring_size);
+	p->if_index = info.if_index;
 	if (nq > info.max_rx_queues || nq > info.max_tx_queues)
 		return dp_errmsg(-ENOTSUP, "the device has %u rx and %u tx queues; the %u workers "
 				 "need one of each", info.max_rx_queues, info.max_tx_queues, nq);
@@ -262,15 +273,17 @@ port_open(struct port *p, const char *devargs, const struct rte_ether_addr *mac)
 	return 0;
 }
 
-/* AF_XDP sockets each port's creation opened (see xsk.h). */
-static struct xsk_set port_xsk[DP_MAX_PORTS];
+/* The sockets each port's PMD opened (see pmdsock.h): control lcore. */
+static struct pmdsock_set port_socks[DP_MAX_PORTS];
 
 int
 port_create(const char *name, const char *devargs, const struct rte_ether_addr *mac,
 	    uint16_t mtu, uint16_t *index)
 {
 	bool xdp = strncmp(devargs, "net_af_xdp", 10) == 0;
-	struct xsk_set before, after;
+	bool packet = strncmp(devargs, "net_af_packet", 13) == 0 ||
+		      strncmp(devargs, "eth_af_packet", 13) == 0;
+	struct pmdsock_set before, after;
 	struct port *p = NULL;
 	int slot = -1, ret;
 
@@ -306,8 +319,9 @@ port_create(const char *name, const char *devargs, const struct rte_ether_addr *
 		/* libxdp's dispatcher probe fails on some kernels and only adds
 		 * noise: the PMD's own program attached alone is what we want. */
 		setenv("LIBXDP_SKIP_DISPATCHER", "1", 0);
-		xsk_snapshot(&before);
 	}
+	if (xdp || packet)
+		pmdsock_snapshot(xdp ? AF_XDP : AF_PACKET, &before);
 	/* The kernel releases an AF_XDP queue asynchronously after close: a
 	 * port re-created at once may find it busy for some milliseconds. */
 	for (int attempt = 0;; attempt++) {
@@ -316,15 +330,21 @@ port_create(const char *name, const char *devargs, const struct rte_ether_addr *
 			break;
 		usleep(50 * 1000);
 	}
-	if (xdp) {
-		xsk_snapshot(&after);
-		xsk_new(&before, &after, &port_xsk[slot]);
+	memset(&port_socks[slot], 0, sizeof(port_socks[slot]));
+	if (xdp || packet) {
+		pmdsock_snapshot(before.domain, &after);
+		pmdsock_new(&before, &after, &port_socks[slot]);
 	}
 	if (ret != 0) {
-		xsk_close(&port_xsk[slot]);
+		if (xdp)
+			pmdsock_close(&port_socks[slot]);
+		memset(&port_socks[slot], 0, sizeof(port_socks[slot]));
 		memset(p, 0, sizeof(*p));
 		return ret;
 	}
+	/* af_xdp counts in oerrors the frames it hands back unsent, which the
+	 * worker counts as tx_dropped already. */
+	p->oerrors_unsent = xdp;
 	p->used = true;
 	p->up = true;
 	/* Workers start polling the port only once it is whole. */
@@ -357,9 +377,9 @@ port_destroy(uint16_t port)
 
 	rte_eth_dev_stop(p->eth_port);
 	port_close_dev(p->eth_port);
-	if (xsk_close(&port_xsk[port]))
+	if (port_socks[port].domain == AF_XDP && pmdsock_close(&port_socks[port]))
 		usleep(100 * 1000);	/* let the kernel free the queue (see above) */
-	port_xsk[port].n = 0;
+	memset(&port_socks[port], 0, sizeof(port_socks[port]));
 	/* A port made later in this slot starts its counters from zero. */
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
 		memset(&dp.counters[l].port[port], 0, sizeof(dp.counters[l].port[port]));
@@ -383,7 +403,8 @@ port_close_all(void)
 		p->active = false;
 		rte_eth_dev_stop(p->eth_port);
 		port_close_dev(p->eth_port);
-		xsk_close(&port_xsk[i]);
+		if (port_socks[i].domain == AF_XDP)
+			pmdsock_close(&port_socks[i]);
 		p->used = false;
 	}
 }
@@ -415,6 +436,78 @@ port_set_mtu(uint16_t port, uint16_t mtu)
 	return 0;
 }
 
+/* A socket for interface ioctls (control lcore). */
+static int
+ifreq_fd(void)
+{
+	static int fd = -1;
+
+	if (fd < 0)
+		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	return fd;
+}
+
+/* IFF_RUNNING of a kernel interface: up, and its carrier on (a veth
+ * whose peer is down has none). */
+static bool
+kernel_carrier(int if_index)
+{
+	struct ifreq ifr;
+	int fd = ifreq_fd();
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_ifindex = if_index;
+	if (fd < 0 || ioctl(fd, SIOCGIFNAME, &ifr) < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return false;
+	return (ifr.ifr_flags & IFF_RUNNING) != 0;
+}
+
+/*
+ * The kernel interface's own tx_dropped (/proc/net/dev): frames the PMD
+ * handed over that the interface lost, such as a veth whose peer's backlog
+ * was full.  The PMD never hears of them.
+ */
+static uint64_t
+kernel_tx_dropped(int if_index)
+{
+	struct ifreq ifr;
+	char line[512];
+	size_t nlen;
+	uint64_t v[12], drops = 0;
+	int fd = ifreq_fd();
+	FILE *f;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_ifindex = if_index;
+	if (fd < 0 || ioctl(fd, SIOCGIFNAME, &ifr) < 0)
+		return 0;
+	f = fopen("/proc/self/net/dev", "r");
+	if (f == NULL)
+		return 0;
+	nlen = strlen(ifr.ifr_name);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		const char *l = line + strspn(line, " ");
+
+		/* name: rx bytes packets errs drop fifo frame compressed
+		 * multicast, tx bytes packets errs drop ... */
+		if (strncmp(l, ifr.ifr_name, nlen) != 0 || l[nlen] != ':')
+			continue;
+		if (sscanf(l + nlen + 1, "%lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8],
+			   &v[9], &v[10], &v[11]) == 12)
+			drops = v[11];
+		break;
+	}
+	fclose(f);
+	return drops;
+}
+
+/*
+ * The carrier.  A device over a kernel interface (af_packet, af_xdp, tap:
+ * those that give an if_index) takes the interface's: DPDK 22.11's
+ * af_packet and af_xdp report link up from start to stop whatever the
+ * interface does.  Other devices report their own.
+ */
 bool
 port_link_up(uint16_t port)
 {
@@ -422,9 +515,31 @@ port_link_up(uint16_t port)
 
 	if (!rte_eth_dev_is_valid_port(ports[port].eth_port))
 		return false;
+	if (ports[port].if_index != 0)
+		return kernel_carrier((int)ports[port].if_index);
 	if (rte_eth_link_get_nowait(ports[port].eth_port, &link) != 0)
 		return false;
 	return link.link_status == RTE_ETH_LINK_UP;
+}
+
+void
+port_dev_stats(uint16_t port, struct port_dev_stats *d)
+{
+	struct port *p = &ports[port];
+	struct rte_eth_stats es;
+
+	memset(d, 0, sizeof(*d));
+	if (port >= DP_MAX_PORTS || !p->used || !rte_eth_dev_is_valid_port(p->eth_port))
+		return;
+	if (rte_eth_stats_get(p->eth_port, &es) == 0) {
+		/* No mbuf for a frame is a frame the device lost. */
+		d->rx_missed = es.imissed + es.rx_nombuf;
+		d->rx_errors = es.ierrors;
+		d->tx_errors = p->oerrors_unsent ? 0 : es.oerrors;
+	}
+	d->rx_missed += pmdsock_drops(&port_socks[port]);
+	if (p->if_index != 0)
+		d->tx_dropped = kernel_tx_dropped((int)p->if_index);
 }
 
 /* Publish a new address table; the old one is freed once no worker can

@@ -23,6 +23,8 @@ struct port {
 	volatile bool up;		/* admin state: down = not polled, tx dropped */
 	volatile uint16_t mtu;
 	uint16_t eth_port;		/* DPDK port id */
+	uint32_t if_index;		/* kernel interface behind the device, or 0 */
+	bool oerrors_unsent;		/* the PMD's oerrors are frames it handed back */
 	struct rte_ether_addr mac;
 	char name[SLUICE_IFNAMSIZ];
 	char devargs[SLUICE_DEVARGS_MAX];
@@ -89,6 +91,16 @@ int port_by_name(const char *name);	/* slot or -ENODEV */
 /* At exit, workers stopped: close every device, leave the tables. */
 void port_close_all(void);
 bool port_link_up(uint16_t port);	/* carrier from the device */
+
+/* What the device lost or refused before the router saw a frame, or after
+ * the router gave it one: rtnl_link_stats64's rx_missed_errors (ring
+ * overflow, imissed, no mbuf, the socket PMDs' kernel drops), rx_errors
+ * (ierrors), tx_errors (oerrors) and, for a device over a kernel
+ * interface, that interface's tx_dropped.  Control lcore. */
+struct port_dev_stats {
+	uint64_t rx_missed, rx_errors, tx_errors, tx_dropped;
+};
+void port_dev_stats(uint16_t port, struct port_dev_stats *d);
 
 /* Adding an address also adds its connected route and local route, and
  * sends a gratuitous ARP. */

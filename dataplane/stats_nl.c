@@ -5,11 +5,13 @@
  * nest of NAME and VALUE.
  */
 #include <errno.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "control.h"
 #include "dp.h"
 #include "nat.h"
+#include "port.h"
 
 /* Keeps the reply well inside CTL_MSG_ROOM next to the drop reasons. */
 #define STATS_NAT_MAX 32
@@ -28,6 +30,7 @@ int
 stats_nl_get(struct ctl_req *rq)
 {
 	struct sluicemsg sm = { .sm_family = AF_INET };
+	struct port_dev_stats dev;
 	const char *names[STATS_NAT_MAX];
 	uint64_t values[STATS_NAT_MAX];
 	struct nlmsghdr *nlh;
@@ -37,6 +40,24 @@ stats_nl_get(struct ctl_req *rq)
 	nlh = ctl_msg_begin(rq, SLUICE_GETSTATS, ctl_multi(rq), &sm, sizeof(sm));
 	for (unsigned int i = 0; i < DROP__MAX; i++)
 		stats_put(nlh, SLUICE_STATSA_DROP, drop_names[i], dp_drop_total(i));
+	/* What the devices lost or refused, over every port: the same
+	 * figures as link show's missed and errors. */
+	memset(&dev, 0, sizeof(dev));
+	for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
+		struct port_dev_stats d;
+
+		if (!ports[p].used)
+			continue;
+		port_dev_stats(p, &d);
+		dev.rx_missed += d.rx_missed;
+		dev.rx_errors += d.rx_errors;
+		dev.tx_errors += d.tx_errors;
+		dev.tx_dropped += d.tx_dropped;
+	}
+	stats_put(nlh, SLUICE_STATSA_DROP, "device_rx_missed", dev.rx_missed);
+	stats_put(nlh, SLUICE_STATSA_DROP, "device_rx_errors", dev.rx_errors);
+	stats_put(nlh, SLUICE_STATSA_DROP, "device_tx_errors", dev.tx_errors);
+	stats_put(nlh, SLUICE_STATSA_DROP, "device_tx_dropped", dev.tx_dropped);
 	n = nat_counters(names, values, STATS_NAT_MAX);
 	for (unsigned int i = 0; i < n && i < STATS_NAT_MAX; i++)
 		if (names[i] != NULL)

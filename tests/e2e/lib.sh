@@ -34,20 +34,21 @@ e2e_cleanup() {
 	return 0
 }
 
-# e2e_up TAG [xdp]: a lab named TAG + our pid (TAG: up to 5 lowercase
-# letters), removed on exit whatever happens.
+# e2e_up TAG [xdp|packet]: a lab named TAG + our pid (TAG: up to 5 lowercase
+# letters), removed on exit whatever happens.  Ports are the lab's default
+# (af_xdp) unless a test asks for a kind (several workers need af_packet).
 e2e_up() {
-	local tag=$1 ports=${2:-packet}
+	local tag=$1 ports=${2:-}
 	LAB=${tag:0:5}$$
 	E2E_TMP=$(mktemp -d "/tmp/sluice-e2e-$LAB.XXXXXX")
 	trap e2e_cleanup EXIT
 	trap 'exit 1' INT TERM HUP
-	if [ "$ports" = xdp ]; then
-		export SLUICE_LAB_PORTS=xdp
-		echo "note: this test runs on af_xdp ports: af_packet's fanout reassembles" \
-			"IPv4 fragments in the kernel before the router sees them"
+	if [ -n "$ports" ]; then
+		export SLUICE_LAB_PORTS=$ports
+	else
+		unset SLUICE_LAB_PORTS
 	fi
-	step "lab $LAB up ($ports ports)"
+	step "lab $LAB up (${ports:-default} ports)"
 	lab_up "$LAB" || fail "the lab did not come up"
 }
 
@@ -146,4 +147,21 @@ wait_gone() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# udp_echo_server LOG: on the WAN host, 203.0.113.1:7777 sends every
+# datagram back and logs "PEER PORT LENGTH SHA256" of each.
+udp_echo_server() {
+	wan "$PY" -u - "$1" >/dev/null 2>&1 <<'PYEOF' &
+import hashlib, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("203.0.113.1", 7777))
+log = open(sys.argv[1], "a", buffering=1)
+while True:
+    data, peer = s.recvfrom(65535)
+    log.write("%s %d %d %s\n" % (peer[0], peer[1], len(data), hashlib.sha256(data).hexdigest()))
+    s.sendto(data, peer)
+PYEOF
+	lab_wait 10 "the echo server" sh -c "ip netns exec $(lab_ns "$LAB" wan) ss -Hlun 'sport = :7777' | grep -q ." ||
+		fail "echo server did not start"
 }

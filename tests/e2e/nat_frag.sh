@@ -8,18 +8,7 @@
 e2e_up nfrag xdp
 
 step "a UDP echo server on 203.0.113.1:7777 logs what it receives"
-wan "$PY" -u - "$E2E_TMP/echo.log" >/dev/null 2>&1 <<'PYEOF' &
-import hashlib, socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("203.0.113.1", 7777))
-log = open(sys.argv[1], "a", buffering=1)
-while True:
-    data, peer = s.recvfrom(65535)
-    log.write("%s %d %d %s\n" % (peer[0], peer[1], len(data), hashlib.sha256(data).hexdigest()))
-    s.sendto(data, peer)
-PYEOF
-lab_wait 10 "the echo server" sh -c "ip netns exec $(lab_ns "$LAB" wan) ss -Hlun 'sport = :7777' | grep -q ." ||
-	fail "echo server did not start"
+udp_echo_server "$E2E_TMP/echo.log"
 
 step "the LAN host sends 3000 bytes of UDP in 3 fragments, last fragment first (scapy)"
 out=$(lan "$PY" - <<'PYEOF' 2>&1

@@ -179,6 +179,18 @@ done(struct printer *p)
 	fclose(outf);
 }
 
+/* `link show` of one link, text or JSON, into out. */
+static void
+print_link(const struct ctl_link *l, bool json)
+{
+	struct printer p = mem_printer(json);
+
+	pr_begin(&p);
+	pr_link(&p, l);
+	pr_end(&p);
+	done(&p);
+}
+
 /* A route message as the dataplane dumps it. */
 static struct nlmsghdr *
 dp_route(uint32_t dst, uint8_t len, uint32_t gw, uint32_t oif, uint8_t proto, uint8_t scope,
@@ -266,7 +278,8 @@ test_print_link_neigh(void **state)
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	struct rtnl_link_stats64 st = { .rx_packets = 5, .rx_bytes = 500, .tx_packets = 6,
-					.tx_bytes = 600, .rx_dropped = 1, .tx_errors = 2 };
+					.tx_bytes = 600, .rx_dropped = 1, .tx_errors = 2,
+					.rx_missed_errors = 4 };
 	struct ctl_link l;
 	struct ctl_neigh n;
 	struct ctl_addr a = { .addr = IP(192, 168, 1, 1), .len = 24, .ifindex = 1 };
@@ -283,26 +296,23 @@ test_print_link_neigh(void **state)
 	mnl_attr_put(nlh, IFLA_STATS64, sizeof(st), &st);
 	mnl_attr_put_strz(nlh, IFLA_PARENT_DEV_NAME, "net_null0");
 	assert_int_equal(nl_parse_link(nlh, &l), 0);
-	p = mem_printer(false);
-	pr_link(&p, &l);
-	done(&p);
+	print_link(&l, false);
 	assert_string_equal(out,
 		"1: lan: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP\n"
 		"    link/ether 02:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff parentdev net_null0\n"
-		"    RX: bytes 500 packets 5 errors 0 dropped 1\n"
-		"    TX: bytes 600 packets 6 errors 2 dropped 0\n");
-	p = mem_printer(true);
-	pr_begin(&p);
-	pr_link(&p, &l);
-	pr_end(&p);
-	done(&p);
+		"    RX:  bytes packets errors dropped  missed   mcast           \n"
+		"           500       5      0       1       4       0 \n"
+		"    TX:  bytes packets errors dropped carrier collsns           \n"
+		"           600       6      2       0       0       0 \n");
+	print_link(&l, true);
 	assert_string_equal(out,
 		"[{\"ifindex\":1,\"ifname\":\"lan\",\"flags\":[\"BROADCAST\",\"MULTICAST\",\"UP\","
 		"\"LOWER_UP\"],\"mtu\":1500,\"operstate\":\"UP\",\"link_type\":\"ether\","
 		"\"address\":\"02:00:00:00:00:01\",\"broadcast\":\"ff:ff:ff:ff:ff:ff\","
 		"\"parentdev\":\"net_null0\",\"stats64\":{\"rx\":{\"bytes\":500,\"packets\":5,"
-		"\"errors\":0,\"dropped\":1},\"tx\":{\"bytes\":600,\"packets\":6,\"errors\":2,"
-		"\"dropped\":0}}}]\n");
+		"\"errors\":0,\"dropped\":1,\"over_errors\":0,\"multicast\":0,\"missed_errors\":4},"
+		"\"tx\":{\"bytes\":600,\"packets\":6,\"errors\":2,\"dropped\":0,"
+		"\"carrier_errors\":0,\"collisions\":0}}}]\n");
 	p = mem_printer(true);
 	pr_begin(&p);
 	pr_link_addrs(&p, &l, &a, 1);
@@ -310,6 +320,23 @@ test_print_link_neigh(void **state)
 	done(&p);
 	assert_non_null(strstr(out, ",\"addr_info\":[{\"family\":\"inet\",\"local\":\"192.168.1.1\","
 				    "\"prefixlen\":24,\"scope\":\"global\",\"label\":\"lan\"}]}]\n"));
+
+	/* Up without a carrier (a veth whose peer is down), as ip prints it;
+	 * wide counters widen their column. */
+	l.flags = IFF_UP;
+	l.operstate = IF_OPER_DOWN;
+	l.stats.rx_missed_errors = 12345678901ull;
+	print_link(&l, false);
+	assert_string_equal(out,
+		"1: lan: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 state DOWN\n"
+		"    link/ether 02:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff parentdev net_null0\n"
+		"    RX:  bytes packets errors dropped      missed   mcast           \n"
+		"           500       5      0       1 12345678901       0 \n"
+		"    TX:  bytes packets errors dropped     carrier collsns           \n"
+		"           600       6      2       0           0       0 \n");
+	print_link(&l, true);
+	assert_non_null(strstr(out, "\"flags\":[\"NO-CARRIER\",\"BROADCAST\",\"MULTICAST\",\"UP\"],"
+				    "\"mtu\":1500,\"operstate\":\"DOWN\""));
 
 	nlh = nl_neigh(buf, RTM_NEWNEIGH, 0, &(struct ctl_neigh){
 		.addr = IP(192, 168, 1, 50), .ifindex = 1, .state = NUD_REACHABLE,
