@@ -254,11 +254,18 @@ sess_hit(struct nat_sess *s, unsigned int d, const struct nat_pkt *p)
 		s->last = nat_now_s;
 }
 
-static inline enum nat_verdict
-pre_hit(struct rte_mbuf *m, struct nat_pkt *p, struct nat_sess *s, unsigned int d)
-{
-	struct nat_tuple n = sess_new_tuple(s, d);
+static enum nat_verdict pre_hairpin(struct rte_mbuf *m, struct nat_tables *t,
+				    struct nat_pkt *p, struct nat_sess *s, unsigned int d);
 
+static inline enum nat_verdict
+pre_hit(struct rte_mbuf *m, struct nat_tables *t, struct nat_pkt *p, struct nat_sess *s,
+	unsigned int d)
+{
+	struct nat_tuple n;
+
+	if (unlikely(sess_chains(s, d)))
+		return pre_hairpin(m, t, p, s, d);
+	n = sess_new_tuple(s, d);
 	sess_hit(s, d, p);
 	if (n.dst != p->t.dst || n.dp != p->t.dp)
 		nat_rewrite_dst(p, n.dst, n.dp);
@@ -266,8 +273,119 @@ pre_hit(struct rte_mbuf *m, struct nat_pkt *p, struct nat_sess *s, unsigned int 
 	return NAT_PASS;
 }
 
-/* No session: a dnat rule, or an endpoint-independent mapping, may make
- * one; otherwise the packet goes on untouched (local delivery). */
+/* The session an inside host's new flow t makes when it leaves by rule r. */
+static void
+out_req(struct nat_sess_req *q, const struct nat_tuple *t, const struct nat_rule *r)
+{
+	q->x = (struct nat_tuple){ .dst = t->dst, .dp = t->dp };
+	q->flags = NS_OUTBOUND | NS_MAP_SRC | NS_REFRESH0;
+	q->r = q->map_rule = r;
+}
+
+/*
+ * A new flow k coming in to the outside endpoint of a mapping (MK_OUT
+ * data) of rule r.  RFC 4787 REQ-8, RFC 5382 REQ-3: address-and-port-
+ * dependent filtering lets in only what matched a session of the inside
+ * endpoint (-EPERM here); endpoint-independent filtering makes one.
+ */
+static int
+map_in_new(struct nat_tables *t, const struct nat_rule *r, const struct nat_tuple *k,
+	   uint8_t proto, uint64_t data, uint8_t flags, struct nat_sess **s, unsigned int *d)
+{
+	struct nat_sess_req q = { .o = *k, .proto = proto, .r = r, .dst_map = data };
+
+	if (r->s.filter != SLUICE_NAT_FILTER_EIF)
+		return -EPERM;
+	q.x = (struct nat_tuple){ .src = k->src, .sp = k->sp,
+				  .dst = map_data_addr(data), .dp = map_data_port(data) };
+	q.flags = NS_MAP_DST | NS_REFRESH1 | flags;
+	*s = nat_sess_create(t, &q, d);
+	return *s == NULL ? -ENOSPC : 0;
+}
+
+/* The mapping, and its rule, whose outside endpoint is k's destination. */
+static const struct nat_rule *
+map_of_dst(const struct nat_tables *t, const struct nat_ruleset *rs,
+	   const struct nat_tuple *k, uint8_t proto, uint64_t *data)
+{
+	uint64_t key = map_key(MK_OUT, proto, k->dst, k->dp);
+	void *v;
+
+	if (rte_hash_lookup_data(t->h, &key, &v) < 0)
+		return NULL;
+	*data = (uintptr_t)v;
+	return nat_rule_by_id(rs, map_data_low(*data));
+}
+
+/*
+ * The second half of a hairpin (RFC 4787 REQ-9, RFC 5382 REQ-8): the
+ * first, the sender's outbound session s, took the packet to n, one of the
+ * NAT's outside endpoints, its source now the sender's own mapping.  What
+ * takes it in is what would take in such a packet from outside: a session
+ * (under address-and-port-dependent filtering, one the destination host
+ * made by sending to the sender's mapping), or with endpoint-independent
+ * filtering a new one on the destination's mapping.  Prerouting rewrites
+ * the destination to the inside host; the stash makes postrouting rewrite
+ * the source as the first half says.
+ */
+static enum nat_verdict
+pre_hairpin(struct rte_mbuf *m, struct nat_tables *t, struct nat_pkt *p, struct nat_sess *s,
+	    unsigned int d)
+{
+	struct nat_tuple n = sess_new_tuple(s, d), n2;
+	const struct nat_rule *r;
+	struct nat_sess *s2;
+	unsigned int d2;
+	uint64_t data;
+
+	sess_hit(s, d, p);
+	s2 = sess_lookup(t, &n, p->proto, &d2);
+	if (s2 == NULL) {
+		r = map_of_dst(t, nat_rules_get(), &n, p->proto, &data);
+		if (r == NULL ||
+		    map_in_new(t, r, &n, p->proto, data, NS_HAIRPIN, &s2, &d2) == -EPERM)
+			goto filtered;
+		if (s2 == NULL)
+			goto drop;
+	}
+	if (sess_chains(s2, d2))
+		goto filtered;		/* never twice round */
+	sess_hit(s2, d2, p);
+	n2 = sess_new_tuple(s2, d2);
+	if (n2.dst != p->t.dst || n2.dp != p->t.dp)
+		nat_rewrite_dst(p, n2.dst, n2.dp);
+	*stash(m) = (uintptr_t)s | d | STASH_HAIRPIN;
+	return NAT_PASS;
+filtered:
+	nat_count(NC_HAIRPIN_FILTERED);
+drop:
+	dp_drop(m, DROP_NAT);
+	return NAT_DROP;
+}
+
+/*
+ * Nothing takes in a packet from outside.  RFC 5382 REQ-4: an unsolicited
+ * SYN is not answered for 6 s, as the inside host's own SYN may follow
+ * (simultaneous open); sluice never answers it (REQ-4a), so a port scan
+ * learns nothing either.  Anything else goes on to local delivery.
+ */
+static enum nat_verdict
+unsolicited(struct rte_mbuf *m, uint16_t in_port, const struct nat_ruleset *rs,
+	    const struct nat_pkt *p)
+{
+	if (p->proto == IPPROTO_TCP &&
+	    (p->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) ==
+		    RTE_TCP_SYN_FLAG &&
+	    nat_rule_on_port(rs, in_port)) {
+		nat_count(NC_SYN_UNSOLICITED);
+		dp_drop(m, DROP_NAT);
+		return NAT_DROP;
+	}
+	return NAT_PASS;
+}
+
+/* No session: a dnat rule, or a mapping, may make one; otherwise the
+ * packet goes on untouched (local delivery). */
 static enum nat_verdict
 pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_pkt *p)
 {
@@ -278,8 +396,7 @@ pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_p
 	const struct nat_rule *r;
 	struct nat_sess *s;
 	unsigned int d;
-	void *data;
-	uint64_t key;
+	uint64_t data;
 
 	if (p->proto == IPPROTO_ICMP || !nat_rule_dst_ours(rs, at, dst))
 		return NAT_PASS;
@@ -303,34 +420,31 @@ pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_p
 			q.map_rule = r;
 			q.map_addr = dst;
 		}
+		s = nat_sess_create(t, &q, &d);
 	} else {
-		key = map_key(MK_OUT, p->proto, p->t.dst, p->t.dp);
-		if (rte_hash_lookup_data(t->h, &key, &data) < 0)
-			return NAT_PASS;
-		r = nat_rule_by_id(rs, map_data_low((uintptr_t)data));
-		/* RFC 4787 REQ-8: address-and-port-dependent filtering lets
-		 * in only what matched a session above. */
-		if (r == NULL || r->s.filter != SLUICE_NAT_FILTER_EIF)
-			return NAT_PASS;
-		q.x = (struct nat_tuple){ .src = p->t.src, .sp = p->t.sp,
-					  .dst = map_data_addr((uintptr_t)data),
-					  .dp = map_data_port((uintptr_t)data) };
-		q.flags = NS_MAP_DST | NS_REFRESH1;
-		q.dst_map = (uintptr_t)data;
-		q.r = r;
+		r = map_of_dst(t, rs, &p->t, p->proto, &data);
+		if (r == NULL)
+			return unsolicited(m, in_port, rs, p);
 		if (in_port != r->s.port) {
-			q.x.src = 0;
-			q.x.sp = 0;
-			q.flags |= NS_MAP_SRC | NS_REFRESH0;
-			q.map_rule = r;
+			/* From inside: the first half of a hairpin, the
+			 * session the sender would make leaving by its rule. */
+			const struct nat_rule *o = nat_rule_snat(rs, r->s.port,
+								 rte_be_to_cpu_32(p->t.src));
+
+			if (o == NULL)
+				return NAT_PASS;
+			out_req(&q, &p->t, o);
+			q.flags |= NS_HAIRPIN;
+			s = nat_sess_create(t, &q, &d);
+		} else if (map_in_new(t, r, &p->t, p->proto, data, 0, &s, &d) == -EPERM) {
+			return unsolicited(m, in_port, rs, p);
 		}
 	}
-	s = nat_sess_create(t, &q, &d);
 	if (s == NULL) {
 		dp_drop(m, DROP_NAT);
 		return NAT_DROP;
 	}
-	return pre_hit(m, p, s, d);
+	return pre_hit(m, t, p, s, d);
 }
 
 enum nat_verdict
@@ -350,7 +464,7 @@ nat_pre_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	}
 	s = sess_lookup(t, &p.t, p.proto, &d);
 	if (likely(s != NULL))
-		return pre_hit(m, &p, s, d);
+		return pre_hit(m, t, &p, s, d);
 	return pre_new(m, in_port, t, &p);
 }
 
@@ -383,9 +497,7 @@ post_new(struct rte_mbuf *m, uint16_t out_port, struct nat_tables *t, struct nat
 	r = nat_rule_snat(rs, out_port, src);
 	if (r == NULL || addr_is_local(addrs_get(), src))
 		return NAT_PASS;
-	q.x = (struct nat_tuple){ .dst = p->t.dst, .dp = p->t.dp };
-	q.flags = NS_OUTBOUND | NS_MAP_SRC | NS_REFRESH0;
-	q.r = q.map_rule = r;
+	out_req(&q, &p->t, r);
 	s = nat_sess_create(t, &q, &d);
 	if (s == NULL) {
 		dp_drop(m, DROP_NAT);
@@ -435,8 +547,9 @@ nat_post_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_
 		unsigned int d = st & STASH_DIR;
 		struct nat_tuple k = sess_key_tuple(s, d), n = sess_new_tuple(s, d);
 
-		if (likely(p.t.src == k.src && p.t.sp == k.sp && p.t.dst == n.dst &&
-			   p.t.dp == n.dp)) {
+		/* A hairpin's destination is the second half's. */
+		if (likely(p.t.src == k.src && p.t.sp == k.sp &&
+			   ((p.t.dst == n.dst && p.t.dp == n.dp) || (st & STASH_HAIRPIN)))) {
 			if (n.src != p.t.src || n.sp != p.t.sp)
 				nat_rewrite_src(&p, n.src, n.sp);
 			return NAT_PASS;
@@ -489,6 +602,8 @@ static const char *const nc_names[NC__MAX] = {
 	[NC_NO_ADDRESS] = "no_address_drops",
 	[NC_FRAG_REASSEMBLED] = "fragments_reassembled",
 	[NC_UNTRANSLATABLE] = "untranslatable_drops",
+	[NC_HAIRPIN_FILTERED] = "hairpin_filtered_drops",
+	[NC_SYN_UNSOLICITED] = "unsolicited_syn_drops",
 };
 
 unsigned int

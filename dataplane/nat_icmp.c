@@ -103,29 +103,39 @@ nat_icmp_pre(struct rte_mbuf *m, struct nat_tables *t)
 	struct rte_icmp_hdr *icmp;
 	struct nat_pkt e;
 	struct nat_tuple k, n;
-	struct nat_sess *s = NULL;
+	struct nat_sess *s;
 	unsigned int d;
 
-	if (quoted(m, &e, &icmp) == 0) {
-		k = tuple_rev(&e.t);
-		s = sess_lookup(t, &k, e.proto, &d);
-	}
-	if (s == NULL) {
-		/* Addressed to us and about nothing we translated: RFC 5508
-		 * REQ-3 drops it.  Errors passing through are not ours. */
-		if (addr_is_local(addrs_get(), rte_be_to_cpu_32(ip->dst_addr))) {
-			nat_count(NC_ICMP_UNTRANSLATABLE);
-			dp_drop(m, DROP_NAT);
-			return NAT_DROP;
+	/* RFC 5508 REQ-7: an error about a hairpinned packet crosses the
+	 * hairpin's two sessions as the packet did, the first one whole. */
+	for (unsigned int half = 0;; half++) {
+		s = NULL;
+		if (quoted(m, &e, &icmp) == 0) {
+			k = tuple_rev(&e.t);
+			s = sess_lookup(t, &k, e.proto, &d);
 		}
-		return NAT_PASS;
+		if (s == NULL || (half > 0 && sess_chains(s, d))) {
+			/* Addressed to us and about nothing we translated:
+			 * RFC 5508 REQ-3 drops it.  Errors passing through
+			 * are not ours. */
+			if (half > 0 ||
+			    addr_is_local(addrs_get(), rte_be_to_cpu_32(ip->dst_addr))) {
+				nat_count(NC_ICMP_UNTRANSLATABLE);
+				dp_drop(m, DROP_NAT);
+				return NAT_DROP;
+			}
+			return NAT_PASS;
+		}
+		n = sess_new_tuple(s, d);
+		if (ip->dst_addr == k.dst && n.dst != k.dst)
+			outer_set(ip, &ip->dst_addr, n.dst);
+		/* E's source is k's destination. */
+		nat_rewrite_src(&e, n.dst, n.dp);
+		icmp_cksum(m, icmp);
+		if (!sess_chains(s, d))
+			break;
+		nat_icmp_post(m, s, d);
 	}
-	n = sess_new_tuple(s, d);
-	if (ip->dst_addr == k.dst && n.dst != k.dst)
-		outer_set(ip, &ip->dst_addr, n.dst);
-	/* E's source is k's destination. */
-	nat_rewrite_src(&e, n.dst, n.dp);
-	icmp_cksum(m, icmp);
 	*RTE_MBUF_DYNFIELD(m, nat_stash_off, uint64_t *) = (uintptr_t)s | d | STASH_ICMPERR;
 	return NAT_PASS;
 }
