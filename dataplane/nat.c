@@ -52,6 +52,7 @@
  * mapping), so the table reserves 180 B per max-sessions slot.
  */
 #include <errno.h>
+#include <netinet/ip_icmp.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -62,6 +63,7 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
+#include "icmp.h"
 #include "nat_int.h"
 
 volatile bool nat_enabled;
@@ -480,7 +482,8 @@ nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 }
 
 static enum nat_verdict
-post_new(struct rte_mbuf *m, uint16_t out_port, struct nat_tables *t, struct nat_pkt *p)
+post_new(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_port,
+	 struct nat_tables *t, struct nat_pkt *p)
 {
 	const struct nat_ruleset *rs = nat_rules_get();
 	uint32_t src = rte_be_to_cpu_32(p->t.src);
@@ -500,6 +503,9 @@ post_new(struct rte_mbuf *m, uint16_t out_port, struct nat_tables *t, struct nat
 	out_req(&q, &p->t, r);
 	s = nat_sess_create(t, &q, &d);
 	if (s == NULL) {
+		/* RFC 5508 REQ-8: no port or no room left for a new flow is
+		 * told to the sender (rate-limited like every error). */
+		icmp_error(w, m, in_port, ICMP_DEST_UNREACH, ICMP_PKT_FILTERED, 0);
 		dp_drop(m, DROP_NAT);
 		return NAT_DROP;
 	}
@@ -520,8 +526,6 @@ nat_post_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_
 	struct nat_pkt p;
 	uint64_t st;
 
-	(void)w;
-	(void)in_port;
 	s = nat_stash_get(m, t, &st);
 	if (s != NULL && (st & STASH_ICMPERR)) {
 		nat_icmp_post(m, s, st & STASH_DIR);
@@ -555,7 +559,7 @@ nat_post_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_
 			return NAT_PASS;
 		}
 	}
-	return post_new(m, out_port, t, &p);
+	return post_new(w, m, in_port, out_port, t, &p);
 }
 
 enum nat_verdict
