@@ -40,3 +40,12 @@ def recv(s, timeout):
         return s.recvfrom(2048)
     except socket.timeout:
         return None
+
+
+def errno_of(call, *args):
+    """The errno that call(*args) fails with, or None when it succeeds."""
+    try:
+        call(*args)
+    except OSError as e:
+        return e.errno
+    return None
