@@ -153,9 +153,11 @@ nat_icmp_post(struct rte_mbuf *m, struct nat_sess *s, unsigned int d)
 	if (quoted(m, &e, &icmp) != 0 || e.proto != s->proto || e.t.src != n.dst ||
 	    e.t.sp != n.dp || e.t.dst != k.src || e.t.dp != k.sp)
 		return;
-	/* Only an error from the flow's own endpoint names it as source;
-	 * one from a router on the path keeps that router's address. */
-	if (ip->src_addr == k.src && n.src != k.src)
+	/* RFC 5508 REQ-5: an error leaving the inside (this direction's
+	 * sources are translated) comes from the flow's outside address,
+	 * whether the inside endpoint or a router on the inside path sent
+	 * it; one from a router outside keeps that router's address. */
+	if (n.src != k.src && ip->src_addr != n.src)
 		outer_set(ip, &ip->src_addr, n.src);
 	nat_rewrite_dst(&e, n.src, n.sp);
 	icmp_cksum(m, icmp);

@@ -1152,6 +1152,40 @@ test_icmp_keeps_sessions(void **state)
 	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8101, NULL), 1);
 }
 
+/* RFC 5508 REQ-5: an error from a router inside, about a packet that came
+ * in, leaves with the flow's outside address as source, never its own. */
+static void
+test_icmp_error_from_inside_router(void **state)
+{
+	struct rte_mbuf *m, *e;
+	uint8_t q[64];
+	uint16_t qlen;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	dnat_rule();
+	m = tcp(R, W, 5555, 8080, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);	/* R:5555 -> B:80 */
+	qlen = ntohs(iph(m)->total_length);
+	memcpy(q, iph(m), qlen);
+	rte_pktmbuf_free(m);
+	e = icmp_err("10.0.0.9", R, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0, q, qlen);
+	assert_int_equal(through(e, LAN, WAN), NAT_PASS);
+	check_err(e, W, R, R, 5555, W, 8080, true);
+	rte_pktmbuf_free(e);
+
+	out1(udp(A, R, 7700, 53, 4));
+	m = udp(R, W, 53, 7700, 4);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);	/* R:53 -> A:7700 */
+	qlen = ntohs(iph(m)->total_length);
+	memcpy(q, iph(m), qlen);
+	rte_pktmbuf_free(m);
+	e = icmp_err("10.0.0.9", R, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0, q, qlen);
+	assert_int_equal(through(e, LAN, WAN), NAT_PASS);
+	check_err(e, W, R, R, 53, W, 7700, true);
+	rte_pktmbuf_free(e);
+}
+
 /* RFC 4787 REQ-3/4, RFC 7857 section 11: a port in use is replaced by a
  * random one of the same range (below 1024 or not) and parity. */
 static void
@@ -1793,6 +1827,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unsolicited_syn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_keeps_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_parity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_error_from_inside_router, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_exhausted_told, setup, teardown),
 	};
 
