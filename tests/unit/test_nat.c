@@ -665,17 +665,22 @@ test_timeouts(void **state)
 	tick(1);
 	assert_int_equal(sessions_of(IPPROTO_ICMP, A, 8005, NULL), 0);
 
-	/* Configured timeouts; UDP never below 120 s. */
+	/* Configured timeouts; UDP never below 120 s, TCP established
+	 * below 7440 s, ICMP below 60 s. */
 	c.timeout_udp = 119;
 	assert_int_equal(nat_conf_set(&c), -EINVAL);
+	c = (struct nat_conf){ .timeout_tcp_est = 7439 };
+	assert_int_equal(nat_conf_set(&c), -EINVAL);
+	c = (struct nat_conf){ .timeout_icmp = 59 };
+	assert_int_equal(nat_conf_set(&c), -EINVAL);
 	c.timeout_udp = 150;
-	c.timeout_icmp = 10;
+	c.timeout_icmp = 70;
 	assert_int_equal(nat_conf_set(&c), 0);
 	out1(udp(A, R, 8006, 53, 4));
 	out1(echo(A, R, 8007, false));
-	tick(10);
+	tick(70);
 	assert_int_equal(sessions_of(IPPROTO_ICMP, A, 8007, NULL), 0);
-	tick(139);
+	tick(79);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8006, NULL), 1);
 	tick(1);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8006, NULL), 0);
