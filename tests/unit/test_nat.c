@@ -1191,6 +1191,38 @@ test_icmp_error_from_inside_router(void **state)
 	rte_pktmbuf_free(e);
 }
 
+/* RFC 4787 REQ-2 (RFC 7857 section 4): every flow of one inside host, of
+ * any protocol, leaves from the same pool address (paired). */
+static void
+test_paired_pool(void **state)
+{
+	struct nat_rule_spec r = { .kind = SLUICE_NAT_SNAT, .port = WAN, .has_src = true,
+				   .src = dpt_ip("10.0.0.0"), .src_len = 24,
+				   .addr_min = dpt_ip("203.0.113.50"),
+				   .addr_max = dpt_ip("203.0.113.57") };
+	const char *hosts[] = { A, B, "10.0.0.4", "10.0.0.5" };
+	struct rte_mbuf *m;
+
+	(void)state;
+	assert_int_equal(nat_rule_add(&r), 0);
+	for (unsigned int h = 0; h < RTE_DIM(hosts); h++) {
+		uint32_t first = 0;
+
+		for (unsigned int i = 0; i < 24; i++) {
+			m = i % 3 == 0 ? udp(hosts[h], R, (uint16_t)(3000 + i), 53, 4) :
+			    i % 3 == 1 ? tcp(hosts[h], R2, (uint16_t)(3000 + i), 80,
+					     RTE_TCP_SYN_FLAG) :
+					 echo(hosts[h], R, (uint16_t)(3000 + i), false);
+			assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+			if (i == 0)
+				first = ntohl(iph(m)->src_addr);
+			assert_int_equal(ntohl(iph(m)->src_addr), first);
+			assert_true(first >= r.addr_min && first <= r.addr_max);
+			rte_pktmbuf_free(m);
+		}
+	}
+}
+
 /* RFC 4787 REQ-3/4, RFC 7857 section 11: a port in use is replaced by a
  * random one of the same range (below 1024 or not) and parity. */
 static void
@@ -1832,6 +1864,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unsolicited_syn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_keeps_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_parity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paired_pool, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_error_from_inside_router, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_exhausted_told, setup, teardown),
