@@ -1189,6 +1189,23 @@ test_icmp_error_from_inside_router(void **state)
 	assert_int_equal(through(e, LAN, WAN), NAT_PASS);
 	check_err(e, W, R, R, 53, W, 7700, true);
 	rte_pktmbuf_free(e);
+
+	/* About nothing translated, or neither query nor error (RFC 5508
+	 * REQ-11: a timestamp request): never out with an inside source. */
+	{
+		uint64_t untr = counter("icmp_untranslatable");
+		uint64_t other = counter("untranslatable_drops");
+
+		m = udp(R, A, 53, 7701, 4);
+		memcpy(q, iph(m), qlen);
+		rte_pktmbuf_free(m);
+		e = icmp_err(A, R, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
+		assert_int_equal(through(e, LAN, WAN), NAT_DROP);
+		assert_int_equal(counter("icmp_untranslatable"), untr + 1);
+		e = icmp_err(A, R, ICMP_TIMESTAMP, 0, 0, q, 12);
+		assert_int_equal(through(e, LAN, WAN), NAT_DROP);
+		assert_int_equal(counter("untranslatable_drops"), other + 1);
+	}
 }
 
 /* RFC 4787 REQ-2 (RFC 7857 section 4): every flow of one inside host, of
