@@ -7,10 +7,23 @@
  * - One session = one 64-byte line (struct nat_sess) holding the forward
  *   tuple as first seen (o) and as translated (x).  The reverse direction
  *   arrives as x reversed and leaves as o reversed, so masquerade, snat,
- *   dnat, endpoint-independent inbound and hairpin (both ends rewritten)
- *   are one mechanism.  Prerouting rewrites destinations (so the route
- *   lookup sees the inside host), postrouting rewrites sources (so ICMP
- *   errors the router makes about the packet still go to the real sender).
+ *   dnat, endpoint-independent inbound and hairpin to a dnat port (both
+ *   ends rewritten) are one mechanism.  Prerouting rewrites destinations
+ *   (so the route lookup sees the inside host), postrouting rewrites
+ *   sources (so ICMP errors the router makes about the packet still go to
+ *   the real sender).
+ *
+ * - Hairpin to a mapping (RFC 4787 REQ-9) is two sessions, as if the
+ *   packet left and came back: the sender's outbound one (source -> its
+ *   own mapping) and the one that takes that in (destination -> the inside
+ *   host).  Both are ordinary sessions, so filtering needs no special case:
+ *   under address-and-port-dependent filtering the second exists only when
+ *   the destination host sent to the sender's mapping, and the first
+ *   packet's outbound session is what admits the other host's answer (hole
+ *   punching, simultaneous open).  NS_HAIRPIN marks a session one of whose
+ *   directions ends at the NAT itself (sess_chains): the packet is looked
+ *   up once more; the stash carries the first session, whose source
+ *   postrouting writes.  ICMP errors about such packets cross both.
  *
  * - One rte_hash (RW_CONCURRENCY_LF, RCU QSBR on dp.qsbr in defer-queue
  *   mode) with 8-byte keys: a digest of each direction's tuple -> session |
