@@ -96,6 +96,23 @@ outer_set(struct rte_ipv4_hdr *ip, rte_be32_t *field, uint32_t addr)
 	memcpy(field, &addr, sizeof(addr));
 }
 
+/* RFC 5508 REQ-3/3a: the error's ICMP checksum, and its quoted IP
+ * header's (e->ip, from quoted()), hold.  The quoted transport checksum
+ * is not checked (REQ-3c): the quote is usually cut short. */
+static bool
+sums_ok(const struct rte_mbuf *m, const struct nat_pkt *e)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	uint32_t hl = rte_ipv4_hdr_len(ip);
+	uint32_t len = rte_be_to_cpu_16(ip->total_length) - hl;
+	uint16_t sum;
+
+	if (len > rte_pktmbuf_pkt_len(m) - hl || rte_raw_cksum_mbuf(m, hl, len, &sum) != 0 ||
+	    sum != 0xffff)
+		return false;
+	return rte_raw_cksum(e->ip, rte_ipv4_hdr_len(e->ip)) == 0xffff;
+}
+
 enum nat_verdict
 nat_icmp_pre(struct rte_mbuf *m, struct nat_tables *t)
 {
@@ -110,7 +127,7 @@ nat_icmp_pre(struct rte_mbuf *m, struct nat_tables *t)
 	 * hairpin's two sessions as the packet did, the first one whole. */
 	for (unsigned int half = 0;; half++) {
 		s = NULL;
-		if (quoted(m, &e, &icmp) == 0) {
+		if (quoted(m, &e, &icmp) == 0 && (half > 0 || sums_ok(m, &e))) {
 			k = tuple_rev(&e.t);
 			s = sess_lookup(t, &k, e.proto, &d);
 		}

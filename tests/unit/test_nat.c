@@ -518,6 +518,25 @@ test_icmp_errors(void **state)
 	e = icmp_err(R, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
 	assert_int_equal(through(e, WAN, LAN), NAT_DROP);
 	assert_int_equal(counter("icmp_untranslatable"), untr + 1);
+
+	/* RFC 5508 REQ-3/3a: a bad ICMP checksum, or a bad quoted IP header
+	 * checksum, and the error about A's flow is dropped too. */
+	m = udp(W, R, x, 9, 8);
+	qlen = ntohs(iph(m)->total_length);
+	memcpy(q, iph(m), qlen);
+	rte_pktmbuf_free(m);
+	e = icmp_err(R, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
+	((struct rte_icmp_hdr *)l4(e))->icmp_cksum ^= 0x0101;
+	assert_int_equal(through(e, WAN, LAN), NAT_DROP);
+	q[10] ^= 0x01;				/* the quoted header's checksum */
+	e = icmp_err(R, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
+	assert_int_equal(through(e, WAN, LAN), NAT_DROP);
+	assert_int_equal(counter("icmp_untranslatable"), untr + 3);
+	q[10] ^= 0x01;				/* the same, whole, gets through */
+	e = icmp_err(R, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
+	assert_int_equal(through(e, WAN, LAN), NAT_PASS);
+	check_err(e, R, A, A, 7, R, 9, true);
+	rte_pktmbuf_free(e);
 	assert_int_equal(dpt_mbufs_in_use(), 0);
 }
 
