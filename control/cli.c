@@ -130,7 +130,7 @@ drain(struct cli *c)
 static int
 fail(struct cli *c, uint16_t type, int err)
 {
-	cli_error(c, "%s", ctl_strerror(type, err));
+	cli_error(c, "%s", ctl_error(&c->conn, type, err));
 	return CLI_FAIL;
 }
 

@@ -109,6 +109,7 @@ struct wait_ctx {
 	bool done, get;
 	ctl_msg_cb cb;
 	void *arg;
+	char *msg;		/* the error's reason goes here */
 };
 
 static int
@@ -127,6 +128,39 @@ on_data(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+char *
+ctl_ext_ack_msg(const struct nlmsghdr *nlh, char *msg, size_t len)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t off = sizeof(*e), n;
+	const struct nlattr *a;
+
+	msg[0] = '\0';
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+		return msg;
+	/* Without NLM_F_CAPPED the whole request comes back before the TLVs. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (e->msg.nlmsg_len < sizeof(struct nlmsghdr) ||
+		    e->msg.nlmsg_len - sizeof(struct nlmsghdr) > nlh->nlmsg_len)
+			return msg;
+		off += MNL_ALIGN(e->msg.nlmsg_len - sizeof(struct nlmsghdr));
+	}
+	if (MNL_NLMSG_HDRLEN + off > nlh->nlmsg_len)
+		return msg;
+	mnl_attr_for_each(a, nlh, off) {
+		if (mnl_attr_get_type(a) != NLMSGERR_ATTR_MSG ||
+		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+			continue;
+		snprintf(msg, len, "%s", mnl_attr_get_str(a));
+		/* The printers add the period, as iproute2 does when it is missing. */
+		n = strlen(msg);
+		if (n > 0 && msg[n - 1] == '.')
+			msg[n - 1] = '\0';
+		break;
+	}
+	return msg;
+}
+
 static int
 on_error(const struct nlmsghdr *nlh, void *data)
 {
@@ -139,6 +173,8 @@ on_error(const struct nlmsghdr *nlh, void *data)
 		w->err = -EPROTO;
 	else if (e->error)
 		w->err = e->error < 0 ? e->error : -e->error;
+	if (w->err && w->msg)
+		ctl_ext_ack_msg(nlh, w->msg, SLUICE_ERRMSG_MAX);
 	w->done = true;
 	return MNL_CB_STOP;
 }
@@ -191,6 +227,8 @@ transact(struct ctl_conn *c, struct nlmsghdr *nlh, struct wait_ctx *w)
 
 	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
 	nlh->nlmsg_seq = w->seq = ++c->seq;
+	c->errmsg[0] = '\0';
+	w->msg = c->errmsg;
 	if ((err = send_all(c, nlh, nlh->nlmsg_len)))
 		return err;
 	return wait_answer(c, w);
@@ -246,10 +284,13 @@ pipe_answer(struct ctl_pipe *p, const struct nlmsghdr *nlh)
 	    (int32_t)(seq - p->dg[(p->dg_head - 1) % CTL_PIPE_RING].last_seq) > 0)
 		return;
 	if (nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(*e)) && e->error) {
+		char msg[SLUICE_ERRMSG_MAX];
+
 		p->errors++;
 		if (p->on_error)
 			p->on_error(p->arg, p->tag[seq % CTL_PIPE_RING],
-				    p->type[seq % CTL_PIPE_RING], e->error < 0 ? e->error : -e->error);
+				    p->type[seq % CTL_PIPE_RING], e->error < 0 ? e->error : -e->error,
+				    ctl_ext_ack_msg(nlh, msg, sizeof(msg)));
 	}
 	while (p->dg_tail != p->dg_head) {
 		struct ctl_pipe_dg *d = &p->dg[p->dg_tail % CTL_PIPE_RING];
@@ -351,6 +392,13 @@ ctl_pipe_wait(struct ctl_pipe *p)
 		if (pipe_read(p, CTL_TIMEOUT_MS) < 0)
 			return p->fatal;
 	return 0;
+}
+
+const char *
+ctl_error(const struct ctl_conn *c, uint16_t type, int err)
+{
+	/* A reason for a lost connection would be a stale one. */
+	return c->errmsg[0] && !ctl_lost(err) ? c->errmsg : ctl_strerror(type, err);
 }
 
 const char *

@@ -20,6 +20,9 @@ struct ctl_conn {
 	int fd;
 	uint32_t seq;
 	char *rbuf;		/* SLUICE_MSG_MAX */
+	/* The reason the dataplane gave with the last request's error (its
+	 * extended ack), without a final period; "" when it gave none. */
+	char errmsg[SLUICE_ERRMSG_MAX];
 };
 
 int ctl_connect(struct ctl_conn *c, const char *path);
@@ -45,7 +48,8 @@ int ctl_dump(struct ctl_conn *c, struct nlmsghdr *nlh, ctl_msg_cb cb, void *arg)
 #define CTL_PIPE_RING	16384		/* messages in flight, at most */
 #define CTL_PIPE_WINDOW	(384 * 1024)	/* bytes in flight, at most */
 
-typedef void (*ctl_pipe_err_fn)(void *arg, uint32_t tag, uint16_t type, int err);
+typedef void (*ctl_pipe_err_fn)(void *arg, uint32_t tag, uint16_t type, int err,
+				const char *msg);
 
 struct ctl_pipe_dg {
 	uint32_t last_seq;
@@ -83,5 +87,17 @@ int ctl_pipe_wait(struct ctl_pipe *p);
 /* One short line for an error of a request of type (RTM_*, SLUICE_*),
  * iproute2 style without "Error: " ("route exists"). */
 const char *ctl_strerror(uint16_t type, int err);
+
+/* What to print for the error of c's last request: the dataplane's reason
+ * when it gave one, as iproute2 prints the kernel's, else ctl_strerror's. */
+const char *ctl_error(const struct ctl_conn *c, uint16_t type, int err);
+
+/*
+ * The reason an NLMSG_ERROR carries in its extended ack (NLM_F_ACK_TLVS,
+ * NLMSGERR_ATTR_MSG, after the request's header or all of the request when
+ * not NLM_F_CAPPED), copied into msg without its final period; "" when it
+ * carries none.  Returns msg.
+ */
+char *ctl_ext_ack_msg(const struct nlmsghdr *nlh, char *msg, size_t len);
 
 #endif

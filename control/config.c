@@ -6,6 +6,12 @@
  * tell the handler about them).  Cross references (a route's port, its
  * gateway's network) are checked once the whole file is read, since a
  * [port] may come after the [routes] that use it.
+ *
+ * An error is reported once, where it is: what a broken line or section
+ * would make wrong elsewhere (a route whose gateway was on the network of
+ * a rejected address, a rule on a rejected port) is not reported again.
+ * Warnings (a bare address taken as /32, a dnat target on no port's
+ * network) are printed but do not make the file bad.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -20,8 +26,12 @@ enum sect { S_NONE, S_BAD, S_DATAPLANE, S_PORT, S_ROUTES, S_NEIGHS, S_NAT };
 struct cfg_err {
 	int line;
 	unsigned seq;		/* keeps same-line errors in order */
+	bool warning;
 	char msg[CTL_ERRLEN + 64];
 };
+
+#define REJECTED_MAX 8
+#define GUESS_MAX 16
 
 struct loader {
 	struct cfg *c;
@@ -35,14 +45,18 @@ struct loader {
 	unsigned port_seen;		/* device/mtu/mac given: bits */
 	int dup_natc[SLUICE_NATC_MAX + 1];
 	struct cfg_err *errs;
-	unsigned nerrs, errcap;
+	unsigned nerrs, errcap, nwarnings;
+	/* For knock-on errors: what rejected addresses seemed to mean, and the
+	 * names of [port] sections rejected whole. */
+	struct guess { const struct cfg_port *p; uint32_t addr; uint8_t len; } guess[GUESS_MAX];
+	unsigned nguess;
+	char rejected[REJECTED_MAX][SLUICE_IFNAMSIZ];
+	unsigned nrejected;
 };
 
-static void __attribute__((format(printf, 3, 4)))
-err_at(struct loader *ld, int line, const char *fmt, ...)
+static void
+vreport(struct loader *ld, int line, bool warning, const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	if (ld->nerrs == ld->errcap) {
 		unsigned cap = ld->errcap ? ld->errcap * 2 : 16;
 		struct cfg_err *e = realloc(ld->errs, cap * sizeof(*e));
@@ -54,10 +68,41 @@ err_at(struct loader *ld, int line, const char *fmt, ...)
 	}
 	ld->errs[ld->nerrs].line = line;
 	ld->errs[ld->nerrs].seq = ld->nerrs;
-	va_start(ap, fmt);
+	ld->errs[ld->nerrs].warning = warning;
 	vsnprintf(ld->errs[ld->nerrs].msg, sizeof(ld->errs[0].msg), fmt, ap);
-	va_end(ap);
 	ld->nerrs++;
+	if (warning)
+		ld->nwarnings++;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+err_at(struct loader *ld, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(ld, line, false, fmt, ap);
+	va_end(ap);
+}
+
+static void __attribute__((format(printf, 3, 4)))
+warn_at(struct loader *ld, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(ld, line, true, fmt, ap);
+	va_end(ap);
+}
+
+/* Was [port name] rejected (its errors already said)? */
+static bool
+port_rejected(const struct loader *ld, const char *name)
+{
+	for (unsigned i = 0; i < ld->nrejected; i++)
+		if (!strncmp(ld->rejected[i], name, SLUICE_IFNAMSIZ - 1))
+			return true;
+	return false;
 }
 
 const struct cfg_port *
@@ -77,6 +122,13 @@ section(struct loader *ld, char *s)
 
 	ld->sect = S_BAD;
 	ld->port = NULL;
+	if (end) {
+		/* Blanks and a comment may follow the header. */
+		char *t = end + 1 + strspn(end + 1, " \t");
+
+		if (*t == ';' || *t == '#' || *t == '\0')
+			end[1] = '\0';
+	}
 	if (!end || end[1] != '\0') {
 		err_at(ld, ld->line, "syntax error: a section header is [name]");
 		return;
@@ -100,8 +152,12 @@ section(struct loader *ld, char *s)
 			;
 		if (!*name)
 			err_at(ld, ld->line, "[port] needs a name: [port NAME]");
+		else if (strlen(name) >= SLUICE_IFNAMSIZ)
+			err_at(ld, ld->line, "port name \"%s\" is longer than %u characters", name,
+			       SLUICE_IFNAMSIZ - 1);
 		else if (!parse_name(name))
-			err_at(ld, ld->line, "invalid port name \"%s\"", name);
+			err_at(ld, ld->line, "invalid port name \"%s\" (no blanks, '/', ':' or '\"')",
+			       name);
 		else if (cfg_port_find(c, name))
 			err_at(ld, ld->line, "duplicate port \"%s\"", name);
 		else if (c->nports == SLUICE_MAX_PORTS)
@@ -112,6 +168,8 @@ section(struct loader *ld, char *s)
 			ld->port->line = ld->line;
 			ld->port_seen = 0;
 		}
+		if (!ld->port && *name && !cfg_port_find(c, name) && ld->nrejected < REJECTED_MAX)
+			snprintf(ld->rejected[ld->nrejected++], SLUICE_IFNAMSIZ, "%s", name);
 		ld->sect = S_PORT;
 	} else {
 		err_at(ld, ld->line, "unknown section [%s]", s);
@@ -140,6 +198,11 @@ reader(char *str, int num, void *stream)
 		return str;
 	}
 	strcpy(str, s);
+	/* inih ends a value at " ;" (Debian builds it with ";" alone as the
+	 * inline comment prefix, a compile-time choice): " #" does too here. */
+	for (char *h = str + 1; (h = strchr(h, '#')) != NULL; h++)
+		if (h[-1] == ' ' || h[-1] == '\t')
+			*h = ';';
 	if (*s == '[') {
 		section(ld, s);
 		str[0] = '\0';	/* handled here */
@@ -172,6 +235,95 @@ grow(void **arr, int **lines, unsigned n, unsigned *cap, size_t size)
 	return true;
 }
 
+/* DPDK 22.11's virtual network drivers (drivers/net, net_<name>). */
+static const char *const vdev_drivers[] = {
+	"af_packet", "af_xdp", "bonding", "crypto_scheduler", "failsafe", "kni", "memif",
+	"null", "pcap", "ring", "softnic", "tap", "tun", "vdev_netvsc", "vhost", "virtio_user",
+};
+
+/*
+ * What can be told of a device string without DPDK: a PCI address
+ * (DDDD:BB:DD.F) or a virtual device net_<driver><N>, then ,key=value
+ * arguments.  Returns NULL when it looks right, else why not.  *unknown is
+ * set for a vdev driver that DPDK 22.11 does not ship (a warning: it may
+ * be a driver built separately).
+ */
+static const char *
+device_check(const char *v, bool *unknown)
+{
+	static char why[CTL_ERRLEN];
+	size_t n = strcspn(v, ","), dn;
+	const char *a;
+	unsigned d, b, s, f;
+	int used = 0;
+
+	*unknown = false;
+	if (n == 0)
+		return "empty device name before the first ','";
+	if (v[0] >= '0' && v[0] <= '9' && strchr(v, ':') && strchr(v, ':') < v + n) {
+		/* PCI, with its domain: the ethdev's name, which the port is
+		 * found by once probed, is the full address. */
+		if (n != 12 || sscanf(v, "%4x:%2x:%2x.%1u%n", &d, &b, &s, &f, &used) != 4 ||
+		    (size_t)used != n || v[4] != ':' || v[7] != ':' || v[10] != '.' ||
+		    s > 31 || f > 7)
+			return "a PCI address is DDDD:BB:DD.F (e.g. 0000:01:00.0)";
+	} else if (!strncmp(v, "net_", 4)) {
+		for (dn = n; dn > 4 && v[dn - 1] >= '0' && v[dn - 1] <= '9'; dn--)
+			;
+		if (dn == n || dn == 4)
+			return "a virtual device is net_<driver><N> (e.g. net_af_packet0)";
+		for (size_t i = 4; i < dn; i++)
+			if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') ||
+			      v[i] == '_'))
+				return "a virtual device is net_<driver><N> (e.g. net_af_packet0)";
+		*unknown = true;
+		for (unsigned i = 0; i < sizeof(vdev_drivers) / sizeof(vdev_drivers[0]); i++)
+			if (strlen(vdev_drivers[i]) == dn - 4 && !strncmp(v + 4, vdev_drivers[i], dn - 4))
+				*unknown = false;
+	} else {
+		return "neither a PCI address (0000:01:00.0) nor a virtual device "
+		       "(net_<driver><N>[,key=value...])";
+	}
+	for (a = v + n; *a == ','; a += n) {
+		a++;
+		n = strcspn(a, ",");
+		if (n == 0 || a[0] == '=' || !memchr(a, '=', n)) {
+			snprintf(why, sizeof(why), "argument \"%.*s\" is not key=value", (int)n, a);
+			return why;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * What a rejected address seems to mean ("203.0.113.2/24 uplink" is
+ * 203.0.113.0/24; "203.0.113.2/33" is 203.0.113.2 alone; "uplink" could be
+ * anything: len 0), so that a gateway on it is not reported as well.
+ */
+static void
+guess_address(struct loader *ld, const struct cfg_port *p, const char *v)
+{
+	size_t n = strspn(v, "0123456789.");
+	struct guess g = { .p = p, .len = 0 };
+	char buf[16];
+
+	if (ld->nguess == GUESS_MAX) {
+		/* Too many to keep: the last one matches every address. */
+		ld->guess[GUESS_MAX - 1] = (struct guess){ .p = NULL, .len = 0 };
+		return;
+	}
+	if (n < sizeof(buf)) {
+		memcpy(buf, v, n);
+		buf[n] = '\0';
+		if (parse_ip4(buf, &g.addr)) {
+			unsigned long l = v[n] == '/' ? strtoul(v + n + 1, NULL, 10) : 32;
+
+			g.len = l >= 1 && l <= 32 ? (uint8_t)l : 32;
+		}
+	}
+	ld->guess[ld->nguess++] = g;
+}
+
 static void
 port_key(struct loader *ld, const char *k, const char *v)
 {
@@ -188,17 +340,34 @@ port_key(struct loader *ld, const char *k, const char *v)
 			ld->port_seen |= 1u << i;
 		}
 	if (!strcmp(k, "device")) {
-		if (strlen(v) >= sizeof(p->device))
-			err_at(ld, ld->line, "device string too long");
-		else
-			strcpy(p->device, v);
+		const char *why;
+		bool unknown;
+
+		p->device_line = ld->line;
+		if (strlen(v) >= sizeof(p->device)) {
+			err_at(ld, ld->line, "device string too long (at most %u characters)",
+			       SLUICE_DEVARGS_MAX - 1);
+			return;
+		}
+		if ((why = device_check(v, &unknown))) {
+			err_at(ld, ld->line, "invalid device \"%s\": %s", v, why);
+			return;
+		}
+		if (unknown)
+			warn_at(ld, ld->line, "device \"%s\": \"%.*s\" is not one of DPDK 22.11's "
+				"virtual network drivers", v, (int)strcspn(v, ","), v);
+		strcpy(p->device, v);
 	} else if (!strcmp(k, "address")) {
 		struct ctl_addr a = { 0 };
 
 		if (!parse_prefix(v, &a.addr, &a.len) || a.addr == 0 || a.len == 0) {
 			err_at(ld, ld->line, "invalid address \"%s\" (A.B.C.D/N)", v);
+			guess_address(ld, p, v);
 			return;
 		}
+		if (!strchr(v, '/'))
+			warn_at(ld, ld->line, "address %s has no prefix length: taken as %s/32, "
+				"a network of one address (write A.B.C.D/N)", v, v);
 		for (unsigned i = 0; i < p->naddr; i++)
 			if (p->addr[i].addr == a.addr) {
 				err_at(ld, ld->line, "duplicate address \"%s\"", v);
@@ -209,6 +378,7 @@ port_key(struct loader *ld, const char *k, const char *v)
 			return;
 		}
 		strcpy(a.dev, p->name);
+		p->addr_line[p->naddr] = ld->line;
 		p->addr[p->naddr++] = a;
 	} else if (!strcmp(k, "mtu")) {
 		if (!parse_u32(v, SLUICE_MTU_MAX, &mtu) || mtu < SLUICE_MTU_MIN)
@@ -216,6 +386,7 @@ port_key(struct loader *ld, const char *k, const char *v)
 			       SLUICE_MTU_MAX);
 		else
 			p->mtu = mtu;
+		p->mtu_line = ld->line;
 	} else if (!strcmp(k, "mac")) {
 		if (!parse_mac(v, p->mac) || (p->mac[0] & 1) ||
 		    !(p->mac[0] | p->mac[1] | p->mac[2] | p->mac[3] | p->mac[4] | p->mac[5]))
@@ -261,6 +432,17 @@ nat_key(struct loader *ld, const char *k, const char *v)
 
 struct caps { unsigned routes, neighs, rules; };
 
+/* A [routes]/[neighbors]/[nat] value the grammar refused; not reported when
+ * it names a [port] that was rejected, whose error says it all. */
+static void
+list_error(struct loader *ld, int argc, char **argv, const char *err)
+{
+	for (int i = 0; i < argc; i++)
+		if (port_rejected(ld, argv[i]))
+			return;
+	err_at(ld, ld->line, "%s", err);
+}
+
 /* route = / neigh = / rule = : the CLI's grammar on the value's words. */
 static void
 list_key(struct loader *ld, struct caps *cap, const char *v)
@@ -279,7 +461,7 @@ list_key(struct loader *ld, struct caps *cap, const char *v)
 			  sizeof(*c->routes)))
 			return;
 		if (grammar_route(argc, argv, GRAMMAR_ADD, &c->routes[c->nroutes], err) < 0) {
-			err_at(ld, ld->line, "%s", err);
+			list_error(ld, argc, argv, err);
 			return;
 		}
 		c->routes[c->nroutes].protocol = SLUICE_RTPROT_CONFIG;
@@ -289,7 +471,7 @@ list_key(struct loader *ld, struct caps *cap, const char *v)
 			  sizeof(*c->neighs)))
 			return;
 		if (grammar_neigh(argc, argv, GRAMMAR_ADD, &c->neighs[c->nneighs], err) < 0) {
-			err_at(ld, ld->line, "%s", err);
+			list_error(ld, argc, argv, err);
 			return;
 		}
 		c->neigh_line[c->nneighs++] = ld->line;
@@ -298,7 +480,7 @@ list_key(struct loader *ld, struct caps *cap, const char *v)
 			  sizeof(*c->rules)))
 			return;
 		if (grammar_natrule(argc, argv, &c->rules[c->nrules], err) < 0) {
-			err_at(ld, ld->line, "%s", err);
+			list_error(ld, argc, argv, err);
 			return;
 		}
 		c->rule_line[c->nrules++] = ld->line;
@@ -362,15 +544,59 @@ handler(void *user, const char *sect, const char *k, const char *v)
 	return 1;
 }
 
+static uint32_t
+mask_of(uint8_t len)
+{
+	return len ? ~0u << (32 - len) : 0;
+}
+
 static bool
 on_port_net(const struct cfg_port *p, uint32_t a)
 {
 	for (unsigned i = 0; i < p->naddr; i++) {
-		uint32_t m = p->addr[i].len ? ~0u << (32 - p->addr[i].len) : 0;
-
-		if (((a ^ p->addr[i].addr) & m) == 0)
+		if (((a ^ p->addr[i].addr) & mask_of(p->addr[i].len)) == 0)
 			return true;
 	}
+	return false;
+}
+
+/* Two ports on one network: the router could not tell which one a host of
+ * it is on.  Reported at the later address. */
+static void
+overlaps(struct loader *ld)
+{
+	const struct cfg *c = ld->c;
+	char ip[16], ip2[16];
+
+	for (unsigned i = 0; i < c->nports; i++)
+		for (unsigned a = 0; a < c->port[i].naddr; a++) {
+			const struct ctl_addr *x = &c->port[i].addr[a];
+
+			for (unsigned j = 0; j < i; j++)
+				for (unsigned b = 0; b < c->port[j].naddr; b++) {
+					const struct ctl_addr *y = &c->port[j].addr[b];
+					uint32_t m = mask_of(x->len < y->len ? x->len : y->len);
+
+					if (((x->addr ^ y->addr) & m) != 0)
+						continue;
+					err_at(ld, c->port[i].addr_line[a], "address %s/%u of port "
+					       "\"%s\" overlaps %s/%u of port \"%s\" (line %d): two "
+					       "ports on one network", fmt_ip4(x->addr, ip), x->len,
+					       c->port[i].name, fmt_ip4(y->addr, ip2), y->len,
+					       c->port[j].name, c->port[j].addr_line[b]);
+				}
+		}
+}
+
+/* Could a be on a network of p (of any port when NULL) that a rejected
+ * address of it meant?  Then an error about a would be a knock-on one. */
+static bool
+on_guess(const struct loader *ld, const struct cfg_port *p, uint32_t a)
+{
+	for (unsigned i = 0; i < ld->nguess; i++)
+		if ((!p || !ld->guess[i].p || ld->guess[i].p == p) &&
+		    ((a ^ ld->guess[i].addr) & mask_of(ld->guess[i].len)) == 0)
+			return true;
 	return false;
 }
 
@@ -382,28 +608,33 @@ cross_check(struct loader *ld)
 	char ip[16];
 
 	for (unsigned i = 0; i < c->nports; i++) {
-		if (!c->port[i].device[0])
+		if (!c->port[i].device[0] && !c->port[i].device_line)
 			err_at(ld, c->port[i].line, "port \"%s\" has no device", c->port[i].name);
 		for (unsigned j = 0; j < i; j++)
 			if (c->port[i].device[0] && !strcmp(c->port[i].device, c->port[j].device))
-				err_at(ld, c->port[i].line, "device \"%s\" is already port \"%s\"",
-				       c->port[i].device, c->port[j].name);
+				err_at(ld, c->port[i].device_line, "device \"%s\" is already port "
+				       "\"%s\"", c->port[i].device, c->port[j].name);
 	}
+	overlaps(ld);
 	for (unsigned i = 0; i < c->nroutes; i++) {
 		const struct ctl_route *r = &c->routes[i];
 		const struct cfg_port *p = r->dev[0] ? cfg_port_find(c, r->dev) : NULL;
 		bool on = false;
 
 		if (r->dev[0] && !p) {
-			err_at(ld, c->route_line[i], "unknown port \"%s\"", r->dev);
+			if (!port_rejected(ld, r->dev))
+				err_at(ld, c->route_line[i], "unknown port \"%s\"", r->dev);
 			continue;
 		}
 		if (r->gw) {
 			for (unsigned j = 0; j < c->nports && !on; j++)
 				on = (!p || p == &c->port[j]) && on_port_net(&c->port[j], r->gw);
-			if (!on)
-				err_at(ld, c->route_line[i], "gateway %s is on no %s network",
-				       fmt_ip4(r->gw, ip), p ? "of the port's" : "port's");
+			if (!on && p && !on_guess(ld, p, r->gw))
+				err_at(ld, c->route_line[i], "gateway %s is on no network of port "
+				       "\"%s\"", fmt_ip4(r->gw, ip), p->name);
+			else if (!on && !p && !on_guess(ld, NULL, r->gw))
+				err_at(ld, c->route_line[i], "gateway %s is on no port's network",
+				       fmt_ip4(r->gw, ip));
 		}
 		for (unsigned j = 0; j < i; j++)
 			if (c->routes[j].dst == r->dst && c->routes[j].dst_len == r->dst_len &&
@@ -414,7 +645,7 @@ cross_check(struct loader *ld)
 			}
 	}
 	for (unsigned i = 0; i < c->nneighs; i++) {
-		if (!cfg_port_find(c, c->neighs[i].dev))
+		if (!cfg_port_find(c, c->neighs[i].dev) && !port_rejected(ld, c->neighs[i].dev))
 			err_at(ld, c->neigh_line[i], "unknown port \"%s\"", c->neighs[i].dev);
 		for (unsigned j = 0; j < i; j++)
 			if (c->neighs[j].addr == c->neighs[i].addr &&
@@ -424,9 +655,25 @@ cross_check(struct loader *ld)
 				break;
 			}
 	}
-	for (unsigned i = 0; i < c->nrules; i++)
-		if (!cfg_port_find(c, c->rules[i].port))
-			err_at(ld, c->rule_line[i], "unknown port \"%s\"", c->rules[i].port);
+	for (unsigned i = 0; i < c->nrules; i++) {
+		const struct ctl_natrule *r = &c->rules[i];
+		bool on = false;
+
+		if (!cfg_port_find(c, r->port)) {
+			if (!port_rejected(ld, r->port))
+				err_at(ld, c->rule_line[i], "unknown port \"%s\"", r->port);
+			continue;
+		}
+		/* A dnat target the router has no route to may be reached by a
+		 * route added later (by the CLI): a warning, not an error. */
+		if (r->kind != SLUICE_NAT_DNAT || on_guess(ld, NULL, r->addr_min))
+			continue;
+		for (unsigned j = 0; j < c->nports && !on; j++)
+			on = on_port_net(&c->port[j], r->addr_min);
+		if (!on)
+			warn_at(ld, c->rule_line[i], "dnat target %s is on no port's network",
+				fmt_ip4(r->addr_min, ip));
+	}
 }
 
 static int
@@ -447,6 +694,7 @@ cfg_load(const char *file, struct cfg *c, FILE *errf)
 	int r;
 
 	memset(c, 0, sizeof(*c));
+	c->file = file;
 	c->natconf.v[SLUICE_NATC_TIMEOUT_UDP] = SLUICE_NAT_TIMEOUT_UDP_DEFAULT;
 	c->natconf.v[SLUICE_NATC_TIMEOUT_TCP_EST] = SLUICE_NAT_TIMEOUT_TCP_EST_DEFAULT;
 	c->natconf.v[SLUICE_NATC_TIMEOUT_TCP_TRANS] = SLUICE_NAT_TIMEOUT_TCP_TRANS_DEFAULT;
@@ -467,9 +715,10 @@ cfg_load(const char *file, struct cfg *c, FILE *errf)
 	if (ld.nerrs > 1)
 		qsort(ld.errs, ld.nerrs, sizeof(*ld.errs), cmp_err);
 	for (unsigned i = 0; i < ld.nerrs; i++)
-		fprintf(errf, "%s:%d: %s\n", file, ld.errs[i].line, ld.errs[i].msg);
+		fprintf(errf, "%s:%d: %s%s\n", file, ld.errs[i].line,
+			ld.errs[i].warning ? "warning: " : "", ld.errs[i].msg);
 	free(ld.errs);
-	return (int)ld.nerrs;
+	return (int)(ld.nerrs - ld.nwarnings);
 }
 
 void

@@ -22,9 +22,12 @@ struct cfg_port {
 	unsigned naddr;
 	struct ctl_addr addr[CFG_MAX_ADDRS];
 	int line;			/* of its [port NAME] */
+	int device_line, mtu_line;	/* of its keys; 0: not given */
+	int addr_line[CFG_MAX_ADDRS];
 };
 
 struct cfg {
+	const char *file;		/* as given to cfg_load */
 	char socket[CFG_PATH_MAX];	/* "" when the file names none */
 	unsigned nports;
 	struct cfg_port port[SLUICE_MAX_PORTS];

@@ -34,6 +34,10 @@
 
 #define SLUICE_IFNAMSIZ		16	/* port names, like IFNAMSIZ */
 #define SLUICE_DEVARGS_MAX	256	/* DPDK device string */
+/* The reason an error carries, as the kernel's extended ack does: an
+ * NLMSG_ERROR with NLM_F_ACK_TLVS and an NLMSGERR_ATTR_MSG string after
+ * struct nlmsgerr (capped: the request's header only).  With its NUL. */
+#define SLUICE_ERRMSG_MAX	512
 #define SLUICE_MAX_PORTS	32
 #define SLUICE_MTU_MIN		68	/* RFC 791 */
 #define SLUICE_MTU_MAX		9000

@@ -37,17 +37,25 @@ struct rec {
 
 #define log_line(...) do { fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } while (0)
 
+/* A refused change: "FILE:LINE: WHAT: why." for what the file's line asked
+ * for, "Error: WHAT: why." for the rest (what the file no longer has).  why
+ * is the dataplane's reason (msg) when it gave one. */
 static void
-failed(struct rec *r, const char *what, uint16_t type, int err)
+failed(struct rec *r, int line, const char *what, uint16_t type, int err, const char *msg)
 {
+	const char *why = msg && msg[0] ? msg : ctl_strerror(type, err);
+
 	r->res->failures++;
-	log_line("Error: %s: %s.", what, ctl_strerror(type, err));
+	if (line > 0 && r->cfg->file)
+		log_line("%s:%d: %s: %s.", r->cfg->file, line, what, why);
+	else
+		log_line("Error: %s: %s.", what, why);
 }
 
-/* A synchronous change, logged as "WHAT VERB" or "Error: WHAT not VERB:
- * why."; -errno only when the connection is gone. */
+/* A synchronous change, logged as "WHAT VERB" or as failed() says (line:
+ * the file's, 0 for none); -errno only when the connection is gone. */
 static int
-change(struct rec *r, struct nlmsghdr *nlh, const char *what, const char *verb)
+change(struct rec *r, struct nlmsghdr *nlh, int line, const char *what, const char *verb)
 {
 	char msg[512];
 	int err = ctl_request(r->conn, nlh);
@@ -57,7 +65,7 @@ change(struct rec *r, struct nlmsghdr *nlh, const char *what, const char *verb)
 		return err;
 	if (err) {
 		snprintf(msg, sizeof(msg), "%s not %s", what, verb);
-		failed(r, msg, nlh->nlmsg_type, err);
+		failed(r, line, msg, nlh->nlmsg_type, err, r->conn->errmsg);
 	} else {
 		log_line("%s %s", what, verb);
 	}
@@ -141,7 +149,7 @@ ports(struct rec *r, bool add)
 			continue;
 		snprintf(what, sizeof(what), p ? "port %s (device or mac changed)" : "port %s",
 			 l->name);
-		if ((err = change(r, nl_link(r->buf, RTM_DELLINK, 0, &del), what, "removed")))
+		if ((err = change(r, nl_link(r->buf, RTM_DELLINK, 0, &del), 0, what, "removed")))
 			return err;
 	}
 	for (unsigned i = 0; i < cfg->nports; i++) {
@@ -163,13 +171,14 @@ ports(struct rec *r, bool add)
 			memcpy(l.mac, p->mac, 6);
 			l.flags = l.change = IFF_UP;
 			snprintf(what, sizeof(what), "port %s (device %s)", p->name, p->device);
-			err = change(r, nl_link(r->buf, RTM_NEWLINK,
-						NLM_F_CREATE | NLM_F_EXCL, &l), what, "created");
+			err = change(r, nl_link(r->buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &l),
+				     p->device_line ? p->device_line : p->line, what, "created");
 		} else if (cur->mtu != mtu) {
 			l.ifindex = cur->ifindex;
 			l.mtu = mtu;
 			snprintf(what, sizeof(what), "port %s (mtu %u)", p->name, mtu);
-			err = change(r, nl_link(r->buf, RTM_NEWLINK, 0, &l), what, "changed");
+			err = change(r, nl_link(r->buf, RTM_NEWLINK, 0, &l),
+				     p->mtu_line ? p->mtu_line : p->line, what, "changed");
 		}
 		if (err)
 			return err;
@@ -211,7 +220,7 @@ addresses(struct rec *r, bool add)
 				continue;
 			snprintf(what, sizeof(what), "address %s/%u dev %s",
 				 fmt_ip4(a->addr, ip), a->len, p->name);
-			if ((err = change(r, nl_addr(r->buf, RTM_DELADDR, 0, a), what, "removed")))
+			if ((err = change(r, nl_addr(r->buf, RTM_DELADDR, 0, a), 0, what, "removed")))
 				return err;
 		}
 		return 0;
@@ -232,8 +241,8 @@ addresses(struct rec *r, bool add)
 			a.ifindex = idx;
 			snprintf(what, sizeof(what), "address %s/%u dev %s",
 				 fmt_ip4(a.addr, ip), a.len, p->name);
-			if ((err = change(r, nl_addr(r->buf, RTM_NEWADDR,
-						     NLM_F_CREATE | NLM_F_EXCL, &a), what, "added")))
+			if ((err = change(r, nl_addr(r->buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, &a),
+					  p->addr_line[j], what, "added")))
 				return err;
 		}
 	}
@@ -266,8 +275,18 @@ struct pipe_ctx {
 	const struct ctl_route *routes;
 };
 
+/* The file's line of a route the dataplane should have (0: none). */
+static int
+route_line(const struct cfg *cfg, const struct ctl_route *rt)
+{
+	for (unsigned i = 0; i < cfg->nroutes; i++)
+		if (route_key_cmp(&cfg->routes[i], rt) == 0)
+			return cfg->route_line[i];
+	return 0;
+}
+
 static void
-route_error(void *arg, uint32_t tag, uint16_t type, int err)
+route_error(void *arg, uint32_t tag, uint16_t type, int err, const char *msg)
 {
 	struct pipe_ctx *pc = arg;
 	char text[128], what[160], ib[16];
@@ -276,7 +295,7 @@ route_error(void *arg, uint32_t tag, uint16_t type, int err)
 	fmt_route(rt, rt->oif ? names_get(&pc->r->names, rt->oif, ib) : NULL, text, sizeof(text));
 	snprintf(what, sizeof(what), "route %s not %s", text,
 		 type == RTM_DELROUTE ? "removed" : "added");
-	failed(pc->r, what, type, err);
+	failed(pc->r, type == RTM_DELROUTE ? 0 : route_line(pc->r->cfg, rt), what, type, err, msg);
 }
 
 /* Pipelined route changes: list[i] for i where pick(i); returns -errno
@@ -386,7 +405,7 @@ neighbours(struct rec *r, bool add)
 				continue;
 			snprintf(what, sizeof(what), "neighbour %s dev %s",
 				 fmt_ip4(h->addr, ip), names_get(&r->names, h->ifindex, ib));
-			if ((err = change(r, nl_neigh(r->buf, RTM_DELNEIGH, 0, h), what, "removed")))
+			if ((err = change(r, nl_neigh(r->buf, RTM_DELNEIGH, 0, h), 0, what, "removed")))
 				return err;
 		}
 		return 0;
@@ -405,16 +424,17 @@ neighbours(struct rec *r, bool add)
 		snprintf(what, sizeof(what), "neighbour %s lladdr %s dev %s",
 			 fmt_ip4(n.addr, ip), fmt_mac(n.lladdr, mac), n.dev);
 		if ((err = change(r, nl_neigh(r->buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, &n),
-				  what, "added")))
+				  cfg->neigh_line[i], what, "added")))
 			return err;
 	}
 	return 0;
 }
 
 /* The file's rules that can go on the dataplane, in the file's order: a
- * rule on a port that does not exist, or a repeat, is left out. */
+ * rule on a port that does not exist, or a repeat, is left out.  line[]
+ * gets each one's line in the file. */
 static unsigned
-rules_wanted(struct rec *r, struct ctl_natrule *want)
+rules_wanted(struct rec *r, struct ctl_natrule *want, int *line)
 {
 	const struct cfg *cfg = r->cfg;
 	unsigned n = 0;
@@ -426,8 +446,10 @@ rules_wanted(struct rec *r, struct ctl_natrule *want)
 		w.ifindex = names_find(&r->names, w.port);
 		for (unsigned j = 0; j < n && !dup; j++)
 			dup = natrule_equal(&want[j], &w);
-		if (w.ifindex && !dup)
+		if (w.ifindex && !dup) {
+			line[n] = cfg->rule_line[i];
 			want[n++] = w;
+		}
 	}
 	return n;
 }
@@ -440,16 +462,20 @@ static int
 natrules(struct rec *r, bool add)
 {
 	struct ctl_natrule *want = malloc((r->cfg->nrules + 1) * sizeof(*want));
+	int *line = malloc((r->cfg->nrules + 1) * sizeof(*line));
 	char what[256], text[192], ib[16];
 	unsigned nwant, keep = 0;
 	int err;
 
-	if (!want)
+	if (!want || !line) {
+		free(want);
+		free(line);
 		return -ENOMEM;
+	}
 	if ((err = COLLECT(r, SLUICE_GETNATRULE, SLUICE_NEWNATRULE, r->rules, r->nrules,
 			   nl_parse_natrule)))
 		goto out;
-	nwant = rules_wanted(r, want);
+	nwant = rules_wanted(r, want, line);
 	while (keep < nwant && keep < r->nrules && natrule_equal(&want[keep], &r->rules[keep]))
 		keep++;
 	if (!add) {
@@ -459,7 +485,7 @@ natrules(struct rec *r, bool add)
 			fmt_natrule(&r->rules[i], names_get(&r->names, r->rules[i].ifindex, ib),
 				    text, sizeof(text));
 			snprintf(what, sizeof(what), "nat rule %s", text);
-			if ((err = change(r, nl_natrule(r->buf, SLUICE_DELNATRULE, 0, &del), what,
+			if ((err = change(r, nl_natrule(r->buf, SLUICE_DELNATRULE, 0, &del), 0, what,
 					  "removed")))
 				goto out;
 		}
@@ -469,11 +495,13 @@ natrules(struct rec *r, bool add)
 		snprintf(what, sizeof(what), "nat rule %s",
 			 fmt_natrule(&want[i], want[i].port, text, sizeof(text)));
 		if ((err = change(r, nl_natrule(r->buf, SLUICE_NEWNATRULE,
-						NLM_F_CREATE | NLM_F_EXCL, &want[i]), what, "added")))
+						NLM_F_CREATE | NLM_F_EXCL, &want[i]), line[i], what,
+				  "added")))
 			goto out;
 	}
 out:
 	free(want);
+	free(line);
 	return err;
 }
 
@@ -506,7 +534,7 @@ natconf(struct rec *r, bool add)
 		 r->cfg->natconf.v[SLUICE_NATC_TIMEOUT_TCP_TRANS],
 		 r->cfg->natconf.v[SLUICE_NATC_TIMEOUT_ICMP],
 		 r->cfg->natconf.v[SLUICE_NATC_MAX_SESSIONS]);
-	return change(r, nl_natconf(r->buf, 0, &r->cfg->natconf), what, "set");
+	return change(r, nl_natconf(r->buf, 0, &r->cfg->natconf), 0, what, "set");
 }
 
 int

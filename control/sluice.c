@@ -14,13 +14,13 @@
 #include "cli.h"
 
 static void
-batch_error(void *arg, uint32_t line, uint16_t type, int err)
+batch_error(void *arg, uint32_t line, uint16_t type, int err, const char *msg)
 {
 	struct cli *c = arg;
 	uint32_t cur = c->line;
 
 	c->line = line;
-	cli_error(c, "%s", ctl_strerror(type, err));
+	cli_error(c, "%s", msg[0] ? msg : ctl_strerror(type, err));
 	c->line = cur;
 }
 

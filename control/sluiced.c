@@ -28,7 +28,7 @@ usage(FILE *f)
 	fputs("Usage: sluiced -c FILE [-s SOCKET] [--check] [--oneshot]\n"
 	      "  -c, --config FILE   the INI configuration\n"
 	      "  -s, --socket PATH   the dataplane's socket (overrides [dataplane] socket)\n"
-	      "      --check         validate FILE and exit (0 good, 1 with every error)\n"
+	      "      --check         validate FILE and exit (0 good: \"FILE: OK\", 1 with every error)\n"
 	      "      --oneshot       apply FILE once and exit (0 applied, 1 any failure)\n", f);
 }
 
@@ -207,6 +207,9 @@ main(int argc, char **argv)
 	}
 	r = cfg_load(file, &cfg, stderr);
 	if (r != 0 || check) {
+		/* As nginx -t: a word for a good file (warnings allowed). */
+		if (r == 0)
+			printf("%s: OK\n", file);
 		cfg_free(&cfg);
 		return r != 0;
 	}

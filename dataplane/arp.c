@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ARP frames on the control lcore (RFC 826): checking what workers punt,
- * answering for our addresses, and building requests and announcements.
- * What is learnt goes to the neighbour table (neigh.c).
+ * answering for our addresses and for the NAT pools' (proxy_arp.c), and
+ * building requests and announcements.  What is learnt goes to the
+ * neighbour table (neigh.c).
  */
 #include <string.h>
 
@@ -11,6 +12,7 @@
 
 #include "neigh.h"
 #include "port.h"
+#include "proxy_arp.h"
 
 #define ARP_FRAME_LEN	(sizeof(struct rte_ether_hdr) + sizeof(struct rte_arp_hdr))
 
@@ -127,9 +129,9 @@ arp_input(struct rte_mbuf *m)
 	t = addrs_get();
 	/* Someone claiming one of our addresses: a forgery or a conflict,
 	 * never a reason to send our traffic elsewhere. */
-	if (addr_is_local(t, sip))
+	if (addr_is_local(t, sip) || proxy_arp_has(port, sip))
 		goto invalid;
-	for_us = addr_on_port(t, port, tip);
+	for_us = addr_on_port(t, port, tip) || proxy_arp_has(port, tip);
 	if (sip == 0) {
 		/* Duplicate address detection (RFC 5227): defend, learn nothing. */
 		if (op == RTE_ARP_OP_REQUEST && for_us)

@@ -19,7 +19,12 @@
  *  - unknown attributes are skipped, as the kernel's non-strict parsing
  *    does; a malformed known one fails the request with -EINVAL;
  *  - error replies carry only the request's header (the kernel's
- *    NETLINK_CAP_ACK behaviour) and say so with NLM_F_CAPPED.
+ *    NETLINK_CAP_ACK behaviour) and say so with NLM_F_CAPPED;
+ *  - an error whose handler said why (dp_errmsg) carries the reason as the
+ *    kernel's extended ack does, whether or not the client asked with
+ *    NETLINK_EXT_ACK (there is no such option here): NLM_F_ACK_TLVS, and an
+ *    NLMSGERR_ATTR_MSG string after struct nlmsgerr.  Clients that do not
+ *    look (mnl_cb_run) skip it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -143,9 +148,10 @@ ctl_msg_end(struct ctl_req *rq, struct nlmsghdr *nlh)
 }
 
 /* NLMSG_ERROR carrying err and a copy of the request header (hdr may be a
- * partial header, len bytes of it). */
+ * partial header, len bytes of it), then, for an error with a reason, the
+ * kernel's extended ack: NLM_F_ACK_TLVS and NLMSGERR_ATTR_MSG. */
 static void
-ctl_put_error(struct ctl_req *rq, int err, const void *hdr, size_t len)
+ctl_put_error(struct ctl_req *rq, int err, const void *hdr, size_t len, const char *why)
 {
 	struct nlmsghdr *nlh;
 	struct nlmsgerr *e;
@@ -154,6 +160,10 @@ ctl_put_error(struct ctl_req *rq, int err, const void *hdr, size_t len)
 	e = mnl_nlmsg_get_payload(nlh);
 	e->error = err;
 	memcpy(&e->msg, hdr, RTE_MIN(len, sizeof(e->msg)));
+	if (err != 0 && why != NULL && why[0] != '\0') {
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, why);
+	}
 	ctl_msg_end(rq, nlh);
 }
 
@@ -181,14 +191,20 @@ ctl_attr_parse(const struct ctl_req *rq, size_t famlen, mnl_attr_cb_t cb, void *
 		const struct nlattr *a = (const struct nlattr *)((const char *)nlh + off);
 
 		if (a->nla_len < MNL_ATTR_HDRLEN || a->nla_len > nlh->nlmsg_len - off)
+			return dp_errmsg(-EINVAL, "attribute %u runs past the message",
+					 mnl_attr_get_type(a));
+		if (cb(a, data) < MNL_CB_OK) {
+			/* The callback may have said why. */
+			if (dp_errmsg_get()[0] == '\0')
+				dp_errmsg(-EINVAL, "attribute %u is malformed", mnl_attr_get_type(a));
 			return -EINVAL;
-		if (cb(a, data) < MNL_CB_OK)
-			return -EINVAL;
+		}
 		off += MNL_ALIGN(a->nla_len);
 		if (off > nlh->nlmsg_len)	/* last attribute without its padding */
 			off = nlh->nlmsg_len;
 	}
-	return off >= nlh->nlmsg_len ? 0 : -EINVAL;
+	return off >= nlh->nlmsg_len ? 0 :
+	       dp_errmsg(-EINVAL, "%u stray bytes after the attributes", nlh->nlmsg_len - (uint32_t)off);
 }
 
 /* One request; the header is known to lie within the datagram. */
@@ -200,6 +216,7 @@ ctl_request(struct ctl_req *rq, bool privileged)
 	bool dump = false;
 	int err;
 
+	dp_errmsg_clear();
 	/* Control messages from a client (NOOP, DONE...) carry nothing to do. */
 	if (nlh->nlmsg_type < NLMSG_MIN_TYPE) {
 		err = 0;
@@ -222,7 +239,7 @@ reply:
 	if (dump && err == 0)
 		ctl_put_done(rq);
 	else if (err != 0 || (nlh->nlmsg_flags & NLM_F_ACK))
-		ctl_put_error(rq, err, nlh, sizeof(*nlh));
+		ctl_put_error(rq, err, nlh, sizeof(*nlh), dp_errmsg_get());
 }
 
 /* Returns 0, or -errno when the client could not be answered. */
@@ -240,14 +257,14 @@ ctl_process_datagram(int fd, const char *data, size_t len, bool privileged)
 		if (len > 0)
 			memcpy(&zero, data, len);
 		rq.nlh = &zero;
-		ctl_put_error(&rq, -EINVAL, &zero, sizeof(zero));
+		ctl_put_error(&rq, -EINVAL, &zero, sizeof(zero), NULL);
 	}
 	for (; rem >= (int)sizeof(*nlh); nlh = mnl_nlmsg_next(nlh, &rem)) {
 		rq.nlh = nlh;
 		/* mnl_nlmsg_ok compares nlmsg_len as an int: a length above
 		 * 2^31 would pass it, so compare unsigned here. */
 		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > (uint32_t)rem) {
-			ctl_put_error(&rq, -EINVAL, nlh, sizeof(*nlh));
+			ctl_put_error(&rq, -EINVAL, nlh, sizeof(*nlh), NULL);
 			break;
 		}
 		ctl_request(&rq, privileged);
@@ -410,7 +427,7 @@ client_read(struct ctl_client *c)
 			struct ctl_req rq = { .fd = c->fd, .buf = tx_buf,
 					      .nlh = (const struct nlmsghdr *)rx_buf };
 
-			ctl_put_error(&rq, -EMSGSIZE, rx_buf, sizeof(struct nlmsghdr));
+			ctl_put_error(&rq, -EMSGSIZE, rx_buf, sizeof(struct nlmsghdr), NULL);
 			ctl_flush(&rq);
 			if (rq.err != 0)
 				return false;

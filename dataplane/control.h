@@ -8,7 +8,9 @@
  * be inside the message, parses its attributes (mnl_attr_parse with a
  * validating callback), acts, and returns 0 or -errno; control.c then
  * answers NLMSG_ERROR (always for an error, for success when NLM_F_ACK) or,
- * for a dump, NLMSG_DONE after what the handler put.
+ * for a dump, NLMSG_DONE after what the handler put.  An error a user can
+ * cause says why with dp_errmsg (dp.h), which control.c sends as the
+ * kernel's extended ack (NLMSGERR_ATTR_MSG).
  */
 #ifndef SLUICE_CONTROL_H
 #define SLUICE_CONTROL_H

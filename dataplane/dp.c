@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The dataplane's shared state: pools, rings, RCU, counters. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include <rte_cycles.h>
@@ -102,4 +103,29 @@ dp_send(struct rte_mbuf *m, uint16_t port)
 	meta->out_port = port;
 	if (rte_ring_sp_enqueue(dp.workers[0].tx_ring, m) != 0)
 		dp_drop(m, DROP_QUEUE_FULL);
+}
+
+static char errmsg[DP_ERRMSG_MAX];
+
+int
+dp_errmsg(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(errmsg, sizeof(errmsg), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+const char *
+dp_errmsg_get(void)
+{
+	return errmsg;
+}
+
+void
+dp_errmsg_clear(void)
+{
+	errmsg[0] = '\0';
 }

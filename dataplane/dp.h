@@ -52,7 +52,7 @@ enum drop_reason {
 	DROP_ARP_TIMEOUT,	/* next hop never answered ARP */
 	DROP_ARP_HOLD_FULL,	/* too many packets waiting for one next hop */
 	DROP_ARP_INVALID,	/* malformed or unusable ARP frame */
-	DROP_LOCAL_UNREACH,	/* for us, no listener (port/proto unreachable sent) */
+	DROP_LOCAL_UNREACH,	/* for us, no listener (port/proto unreachable, TCP reset sent) */
 	DROP_ICMP_RATELIMIT,	/* an ICMP error suppressed by the token bucket */
 	DROP_QUEUE_FULL,	/* tx queue or internal ring full */
 	DROP_PORT_DOWN,		/* egress port administratively down */
@@ -151,5 +151,25 @@ dp_punt(struct rte_mbuf *m)
 
 /* Control lcore: send a finished frame on a port through worker 0's ring. */
 void dp_send(struct rte_mbuf *m, uint16_t port);
+
+/*
+ * Why the control lcore's current request failed, in words for the user:
+ * the message of the netlink extended ack (NLMSGERR_ATTR_MSG), as the
+ * kernel's NL_SET_ERR_MSG.  It is one buffer rather than a field of the
+ * request because the reasons are known deep below the handlers (port.c,
+ * route.c, neigh.c, nat_rule.c), which take no request.  Whatever refuses
+ * sets it where the cause is known, `return dp_errmsg(-EINVAL, "...")`
+ * (it returns err); the last one set wins.  control.c clears it before each
+ * request and sends it with the request's error.  Control lcore only; no
+ * trailing period (the client adds it, as iproute2 does).
+ */
+#define DP_ERRMSG_MAX SLUICE_ERRMSG_MAX
+int dp_errmsg(int err, const char *fmt, ...) __rte_format_printf(2, 3);
+const char *dp_errmsg_get(void);	/* "" when none was set */
+void dp_errmsg_clear(void);
+/* A host-order IPv4 address in a message: DP_IP4_FMT with DP_IP4_ARGS(ip). */
+#define DP_IP4_FMT "%u.%u.%u.%u"
+#define DP_IP4_ARGS(ip) (unsigned int)((ip) >> 24), (unsigned int)(((ip) >> 16) & 0xff), \
+	(unsigned int)(((ip) >> 8) & 0xff), (unsigned int)((ip) & 0xff)
 
 #endif

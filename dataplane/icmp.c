@@ -116,6 +116,18 @@ icmp_error_allowed(const struct rte_mbuf *m, const struct addr_table *at)
 	return true;
 }
 
+bool
+icmp_error_ok(struct wctx *w, const struct rte_mbuf *m)
+{
+	if (!icmp_error_allowed(m, addrs_get()))
+		return false;
+	if (!icmp_take_token(w)) {
+		dp_counters()->drop[DROP_ICMP_RATELIMIT]++;
+		return false;
+	}
+	return true;
+}
+
 void
 icmp_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 	   uint8_t type, uint8_t code, uint16_t mtu)
@@ -131,18 +143,14 @@ icmp_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 	uint32_t qlen, src;
 	bool untranslated;
 
-	if (in_port >= DP_MAX_PORTS || !icmp_error_allowed(m, at))
+	if (in_port >= DP_MAX_PORTS)
 		return;
 	/* For a packet to us (port/protocol unreachable) the answer comes from
 	 * the address it was sent to, as Linux does; otherwise from the port
 	 * the packet came in on. */
 	src = addr_is_local(at, odst) ? odst : addr_of_port(at, in_port);
-	if (src == 0)
+	if (src == 0 || !icmp_error_ok(w, m))
 		return;
-	if (!icmp_take_token(w)) {
-		dp_counters()->drop[DROP_ICMP_RATELIMIT]++;
-		return;
-	}
 	e = rte_pktmbuf_alloc(dp.pool);
 	if (unlikely(e == NULL)) {
 		dp_counters()->drop[DROP_NO_MBUF]++;

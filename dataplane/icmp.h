@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* ICMP: echo replies for the router's addresses, and errors (RFC 792, 1812). */
+/* ICMP: echo replies for the router's addresses, and errors (RFC 792, 1812);
+ * the TCP resets that answer segments to the router share their limits. */
 #ifndef SLUICE_ICMP_H
 #define SLUICE_ICMP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "worker.h"
 
@@ -18,5 +20,18 @@ void icmp_input(struct wctx *w, struct rte_mbuf *m, uint16_t in_port);
  */
 void icmp_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 		uint8_t type, uint8_t code, uint16_t mtu);
+
+/*
+ * May the router answer m (data at its IPv4 header) with an error of its
+ * own, an ICMP error or a TCP reset?  RFC 1812 4.3.2.7's exclusions, then
+ * a token from the worker's bucket (4.3.2.8), which both kinds share; an
+ * empty bucket is counted (icmp_ratelimit).
+ */
+bool icmp_error_ok(struct wctx *w, const struct rte_mbuf *m);
+
+/* Local delivery of a TCP segment (tcp_rst.c): nothing listens, so it is
+ * answered with a reset (RFC 9293 3.10.7.1) under icmp_error_ok, and
+ * dropped (local_unreach; bad_header when malformed).  Consumes m. */
+void tcp_input(struct wctx *w, struct rte_mbuf *m, uint16_t in_port);
 
 #endif

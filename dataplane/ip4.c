@@ -307,7 +307,8 @@ ip4_output_nat(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 }
 
 /* For one of our addresses.  Without reassembly a fragment cannot be
- * delivered; TCP has no listener and is dropped without an answer. */
+ * delivered; nothing listens on TCP or UDP, so they are answered as a
+ * closed port (reset, port unreachable). */
 static __rte_noinline void
 ip4_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 {
@@ -322,7 +323,8 @@ ip4_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 		icmp_input(w, m, in_port);
 		return;
 	case IPPROTO_TCP:
-		break;
+		tcp_input(w, m, in_port);
+		return;
 	case IPPROTO_UDP:
 		icmp_error(w, m, in_port, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
 		break;

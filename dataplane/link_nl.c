@@ -19,7 +19,7 @@ int
 ctl_port_slot(uint32_t ifindex)
 {
 	if (ifindex == 0 || ifindex > DP_MAX_PORTS || !ports[ifindex - 1].used)
-		return -ENODEV;
+		return dp_errmsg(-ENODEV, "no port with index %u", ifindex);
 	return (int)ifindex - 1;
 }
 
@@ -46,18 +46,26 @@ link_attr_cb(const struct nlattr *a, void *data)
 	switch (type) {
 	case IFLA_IFNAME:
 		ret = attr_string(a, SLUICE_IFNAMSIZ);
+		if (ret != MNL_CB_OK)
+			dp_errmsg(ret, "a port name is a string of 1 to %u characters",
+				  SLUICE_IFNAMSIZ - 1);
 		break;
 	case IFLA_PARENT_DEV_NAME:
 		ret = attr_string(a, SLUICE_DEVARGS_MAX);
+		if (ret != MNL_CB_OK)
+			dp_errmsg(ret, "a device is a string of 1 to %u characters",
+				  SLUICE_DEVARGS_MAX - 1);
 		break;
 	case IFLA_ADDRESS:
 		if (mnl_attr_validate2(a, MNL_TYPE_BINARY, RTE_ETHER_ADDR_LEN) < 0)
 			ret = MNL_CB_ERROR;
 		break;
 	case IFLA_MTU:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0 ||
-		    mnl_attr_get_u32(a) < SLUICE_MTU_MIN || mnl_attr_get_u32(a) > SLUICE_MTU_MAX)
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
 			ret = MNL_CB_ERROR;
+		else if (mnl_attr_get_u32(a) < SLUICE_MTU_MIN || mnl_attr_get_u32(a) > SLUICE_MTU_MAX)
+			ret = dp_errmsg(MNL_CB_ERROR, "MTU %u out of range (%u..%u)",
+					mnl_attr_get_u32(a), SLUICE_MTU_MIN, SLUICE_MTU_MAX);
 		break;
 	default:
 		return MNL_CB_OK;
@@ -75,16 +83,19 @@ link_select(const struct ifinfomsg *ifi, const struct nlattr **tb)
 
 	if (ifi->ifi_index != 0) {
 		if (ifi->ifi_index < 0)
-			return -ENODEV;
+			return dp_errmsg(-ENODEV, "no port with index %d", ifi->ifi_index);
 		slot = ctl_port_slot((uint32_t)ifi->ifi_index);
 		if (slot >= 0 && tb[IFLA_IFNAME] != NULL &&
 		    strcmp(ports[slot].name, mnl_attr_get_str(tb[IFLA_IFNAME])) != 0)
-			return -EOPNOTSUPP;	/* renaming a port */
+			return dp_errmsg(-EOPNOTSUPP, "a port cannot be renamed");
 		return slot;
 	}
 	if (tb[IFLA_IFNAME] == NULL)
-		return -EINVAL;
-	return port_by_name(mnl_attr_get_str(tb[IFLA_IFNAME]));
+		return dp_errmsg(-EINVAL, "no port named: neither index nor name");
+	slot = port_by_name(mnl_attr_get_str(tb[IFLA_IFNAME]));
+	if (slot < 0)
+		dp_errmsg(slot, "no port \"%s\"", mnl_attr_get_str(tb[IFLA_IFNAME]));
+	return slot;
 }
 
 /* The admin state a request asks for, as the kernel combines ifi_flags
@@ -108,10 +119,12 @@ link_change(uint16_t slot, const struct ifinfomsg *ifi, const struct nlattr **tb
 	/* What a port cannot change once made is accepted only unchanged. */
 	if (tb[IFLA_PARENT_DEV_NAME] != NULL &&
 	    strcmp(p->devargs, mnl_attr_get_str(tb[IFLA_PARENT_DEV_NAME])) != 0)
-		return -EOPNOTSUPP;
+		return dp_errmsg(-EOPNOTSUPP, "port %s's device cannot change (remove the port "
+				 "and create it again)", p->name);
 	if (tb[IFLA_ADDRESS] != NULL &&
 	    memcmp(&p->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), RTE_ETHER_ADDR_LEN) != 0)
-		return -EOPNOTSUPP;
+		return dp_errmsg(-EOPNOTSUPP, "port %s's MAC address cannot change (remove the "
+				 "port and create it again)", p->name);
 	if (tb[IFLA_MTU] != NULL) {
 		ret = port_set_mtu(slot, (uint16_t)mnl_attr_get_u32(tb[IFLA_MTU]));
 		if (ret != 0)
@@ -136,7 +149,7 @@ link_nl_new(struct ctl_req *rq)
 	ret = link_select(ifi, tb);
 	if (ret >= 0) {
 		if (rq->nlh->nlmsg_flags & NLM_F_EXCL)
-			return -EEXIST;
+			return dp_errmsg(-EEXIST, "port \"%s\" exists", ports[ret].name);
 		return link_change((uint16_t)ret, ifi, tb);
 	}
 	if (ret != -ENODEV || ifi->ifi_index != 0)
@@ -144,11 +157,12 @@ link_nl_new(struct ctl_req *rq)
 	if (!(rq->nlh->nlmsg_flags & NLM_F_CREATE))
 		return -ENODEV;
 	if (tb[IFLA_PARENT_DEV_NAME] == NULL)
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "a new port needs a device (IFLA_PARENT_DEV_NAME)");
 	if (tb[IFLA_ADDRESS] != NULL) {
 		memcpy(&mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), sizeof(mac));
-		if (!rte_is_valid_assigned_ether_addr(&mac))
-			return -EADDRNOTAVAIL;	/* as the kernel for a multicast MAC */
+		if (!rte_is_valid_assigned_ether_addr(&mac))	/* as the kernel's errno */
+			return dp_errmsg(-EADDRNOTAVAIL, "a port's MAC address may be neither "
+					 "multicast nor zero");
 	}
 	if (tb[IFLA_MTU] != NULL)
 		mtu = (uint16_t)mnl_attr_get_u32(tb[IFLA_MTU]);
@@ -295,12 +309,13 @@ addr_parse(struct ctl_req *rq, uint16_t *slot, uint32_t *ip)
 	if (ctl_attr_parse(rq, sizeof(*ifa), addr_attr_cb, tb) < 0)
 		return -EINVAL;
 	if (ifa->ifa_family != AF_INET)
-		return -EAFNOSUPPORT;
+		return dp_errmsg(-EAFNOSUPPORT, "only IPv4 addresses");
 	if (ifa->ifa_prefixlen > 32)
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "prefix length %u out of range (0..32)",
+				 ifa->ifa_prefixlen);
 	a = tb[IFA_LOCAL] != NULL ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
 	if (a == NULL)
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "no address (IFA_LOCAL or IFA_ADDRESS)");
 	ret = ctl_port_slot(ifa->ifa_index);
 	if (ret < 0)
 		return ret;
@@ -314,8 +329,8 @@ addr_nl_new(struct ctl_req *rq)
 {
 	const struct ifaddrmsg *ifa = ctl_payload(rq);
 	const struct addr_table *t;
-	uint16_t slot;
-	uint32_t ip;
+	uint16_t slot = 0;
+	uint32_t ip = 0;
 	int ret;
 
 	ret = addr_parse(rq, &slot, &ip);
@@ -337,8 +352,8 @@ int
 addr_nl_del(struct ctl_req *rq)
 {
 	const struct ifaddrmsg *ifa = ctl_payload(rq);
-	uint16_t slot;
-	uint32_t ip;
+	uint16_t slot = 0;
+	uint32_t ip = 0;
 	int ret;
 
 	ret = addr_parse(rq, &slot, &ip);

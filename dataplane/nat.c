@@ -379,28 +379,37 @@ drop:
 }
 
 /*
- * Nothing takes in a packet from outside.  RFC 5382 REQ-4: an unsolicited
- * SYN is not answered for 6 s, as the inside host's own SYN may follow
- * (simultaneous open); sluice never answers it (REQ-4a), so a port scan
- * learns nothing either.  Anything else goes on to local delivery.
+ * For an address the NAT answers for (nat_rule_dst_ours), and nothing in
+ * the NAT took it.  A pool address is the NAT's alone (proxy ARP, no local
+ * address): what no session takes is dropped, not routed back out of the
+ * port it came in on.  The router's own addresses go on to local delivery
+ * (echo reply, port unreachable, TCP reset), except TCP from outside that
+ * RFC 5382 REQ-4 wants unanswered: anything to a port that a mapping holds
+ * (mapped), and a SYN to a port of the dynamic range (1024 and up, where
+ * an inside client's port is mapped), which may be the first half of a
+ * simultaneous open whose inside SYN is still to come.  Below 1024 no
+ * client's mapping goes, so the router answers as a host does.
  */
 static enum nat_verdict
-unsolicited(struct rte_mbuf *m, uint16_t in_port, const struct nat_ruleset *rs,
-	    const struct nat_pkt *p)
+pre_unmatched(struct rte_mbuf *m, uint16_t in_port, const struct addr_table *at,
+	      uint32_t dst, const struct nat_pkt *p, bool mapped)
 {
-	if (p->proto == IPPROTO_TCP &&
-	    (p->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) ==
-		    RTE_TCP_SYN_FLAG &&
-	    nat_rule_on_port(rs, in_port)) {
-		nat_count(NC_SYN_UNSOLICITED);
-		dp_drop(m, DROP_NAT);
-		return NAT_DROP;
-	}
-	return NAT_PASS;
+	bool held = false;
+
+	if (p->proto == IPPROTO_TCP && nat_rule_on_port(nat_rules_get(), in_port))
+		held = mapped ||
+		       ((p->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) ==
+				RTE_TCP_SYN_FLAG &&
+			rte_be_to_cpu_16(p->t.dp) >= 1024);
+	if (addr_is_local(at, dst) && !held)
+		return NAT_PASS;
+	nat_count(NC_INBOUND_UNMATCHED);
+	dp_drop(m, DROP_NAT);
+	return NAT_DROP;
 }
 
-/* No session: a dnat rule, or a mapping, may make one; otherwise the
- * packet goes on untouched (local delivery). */
+/* No session: a dnat rule, or a mapping, may make one; otherwise
+ * pre_unmatched decides. */
 static enum nat_verdict
 pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_pkt *p)
 {
@@ -413,8 +422,10 @@ pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_p
 	unsigned int d;
 	uint64_t data;
 
-	if (p->proto == IPPROTO_ICMP || !nat_rule_dst_ours(rs, at, dst))
+	if (!nat_rule_dst_ours(rs, at, dst))
 		return NAT_PASS;
+	if (p->proto == IPPROTO_ICMP)
+		return pre_unmatched(m, in_port, at, dst, p, false);
 	r = nat_rule_dnat(rs, at, p->proto, dst, rte_be_to_cpu_16(p->t.dp));
 	if (r != NULL) {
 		uint16_t dp = rte_be_to_cpu_16(p->t.dp);
@@ -439,7 +450,7 @@ pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_p
 	} else {
 		r = map_of_dst(t, rs, &p->t, p->proto, &data);
 		if (r == NULL)
-			return unsolicited(m, in_port, rs, p);
+			return pre_unmatched(m, in_port, at, dst, p, false);
 		if (in_port != r->s.port) {
 			/* From inside: the first half of a hairpin, the
 			 * session the sender would make leaving by its rule. */
@@ -452,7 +463,8 @@ pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_p
 			q.flags |= NS_HAIRPIN;
 			s = nat_sess_create(t, &q, &d);
 		} else if (map_in_new(t, r, &p->t, p->proto, data, 0, &s, &d) == -EPERM) {
-			return unsolicited(m, in_port, rs, p);
+			/* RFC 4787 REQ-8: filtered. */
+			return pre_unmatched(m, in_port, at, dst, p, true);
 		}
 	}
 	if (s == NULL) {
@@ -473,9 +485,14 @@ nat_pre_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	(void)w;
 	*stash(m) = 0;
 	if (unlikely(parse(m, &p) != 0)) {
+		const struct addr_table *at = addrs_get();
+		uint32_t dst = rte_be_to_cpu_32(p.ip->dst_addr);
+
 		if (p.proto == IPPROTO_ICMP && nat_is_icmp_error(p.ip, m))
 			return nat_icmp_pre(m, t);
-		return NAT_PASS;
+		if (!nat_rule_dst_ours(nat_rules_get(), at, dst))
+			return NAT_PASS;
+		return pre_unmatched(m, in_port, at, dst, &p, false);
 	}
 	s = sess_lookup(t, &p.t, p.proto, &d);
 	if (likely(s != NULL))
@@ -619,8 +636,8 @@ static const char *const nc_names[NC__MAX] = {
 	[NC_NO_ADDRESS] = "no_address_drops",
 	[NC_FRAG_REASSEMBLED] = "fragments_reassembled",
 	[NC_UNTRANSLATABLE] = "untranslatable_drops",
+	[NC_INBOUND_UNMATCHED] = "inbound_unmatched_drops",
 	[NC_HAIRPIN_FILTERED] = "hairpin_filtered_drops",
-	[NC_SYN_UNSOLICITED] = "unsolicited_syn_drops",
 };
 
 unsigned int

@@ -211,8 +211,8 @@ enum nat_counter {
 	NC_NO_ADDRESS,
 	NC_FRAG_REASSEMBLED,
 	NC_UNTRANSLATABLE,
+	NC_INBOUND_UNMATCHED,	/* for a pool address, or TCP RFC 5382 REQ-4 holds */
 	NC_HAIRPIN_FILTERED,
-	NC_SYN_UNSOLICITED,
 	NC__MAX
 };
 struct nat_lcore {

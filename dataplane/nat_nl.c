@@ -54,7 +54,8 @@ sm_check(const struct ctl_req *rq)
 {
 	const struct sluicemsg *sm = ctl_payload(rq);
 
-	return sm->sm_family == AF_INET || sm->sm_family == AF_UNSPEC ? 0 : -EAFNOSUPPORT;
+	return sm->sm_family == AF_INET || sm->sm_family == AF_UNSPEC ? 0 :
+	       dp_errmsg(-EAFNOSUPPORT, "NAT is IPv4 only");
 }
 
 static inline uint32_t
@@ -91,13 +92,13 @@ rule_parse(struct ctl_req *rq, struct nat_rule_spec *r, bool *by_id)
 	*by_id = tb[SLUICE_NATA_KIND] == NULL;
 	if (*by_id) {
 		if (tb[SLUICE_NATA_ID] == NULL)
-			return -EINVAL;
+			return dp_errmsg(-EINVAL, "a rule is named by its kind or its id");
 		r->id = mnl_attr_get_u32(tb[SLUICE_NATA_ID]);
 		return 0;
 	}
 	r->kind = mnl_attr_get_u8(tb[SLUICE_NATA_KIND]);
 	if (tb[SLUICE_NATA_IFINDEX] == NULL)
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "a rule needs a port");
 	slot = ctl_port_slot(mnl_attr_get_u32(tb[SLUICE_NATA_IFINDEX]));
 	if (slot < 0)
 		return slot;
@@ -135,7 +136,7 @@ nat_nl_rule_new(struct ctl_req *rq)
 	if (ret != 0)
 		return ret;
 	if (by_id)
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "a new rule needs its kind, not an id");
 	return nat_rule_add(&r);
 }
 
@@ -302,7 +303,7 @@ nat_nl_conf_set(struct ctl_req *rq)
 	/* An attribute present with 0 is a bad value, not "unchanged". */
 	for (int i = 1; i <= SLUICE_NATC_MAX; i++)
 		if (tb[i] != NULL && mnl_attr_get_u32(tb[i]) == 0)
-			return -EINVAL;
+			return dp_errmsg(-EINVAL, "NAT setting %d may not be 0", i);
 	c.timeout_udp = u32_or0(tb[SLUICE_NATC_TIMEOUT_UDP]);
 	c.timeout_tcp_est = u32_or0(tb[SLUICE_NATC_TIMEOUT_TCP_EST]);
 	c.timeout_tcp_trans = u32_or0(tb[SLUICE_NATC_TIMEOUT_TCP_TRANS]);

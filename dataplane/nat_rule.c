@@ -3,6 +3,7 @@
  * NAT rules and configuration.  The rule set is copied, changed and
  * published whole by the control lcore; workers read it under RCU.
  */
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
 
@@ -10,6 +11,9 @@
 #include <rte_malloc.h>
 
 #include "nat_int.h"
+#include "proxy_arp.h"
+
+static_assert(NAT_RULES_MAX <= PROXY_ARP_MAX, "a proxy ARP range per rule");
 
 struct nat_conf nat_cfg = {
 	.timeout_udp = SLUICE_NAT_TIMEOUT_UDP_DEFAULT,
@@ -107,57 +111,78 @@ static int
 spec_check(struct nat_rule_spec *r)
 {
 	if (r->port >= DP_MAX_PORTS || !ports[r->port].used)
-		return -ENODEV;
+		return dp_errmsg(-ENODEV, "no port with index %u", r->port + 1u);
 	if (r->filter > SLUICE_NAT_FILTER_EIF)
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "unknown filter %u", r->filter);
 	if (!r->has_src)
 		r->src = r->src_len = 0;
 	if (r->src_len > 32 || (r->src & ~mask_of(r->src_len)))
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "invalid source prefix " DP_IP4_FMT "/%u",
+				 DP_IP4_ARGS(r->src), r->src_len);
 	if ((r->port_min == 0) != (r->port_max == 0) || r->port_min > r->port_max)
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "invalid port range %u-%u", r->port_min, r->port_max);
 	switch (r->kind) {
 	case SLUICE_NAT_MASQUERADE:
 		if (r->addr_min || r->addr_max || r->port_min || r->proto || r->dport_min ||
 		    r->dport_max)
-			return -EINVAL;
+			return dp_errmsg(-EINVAL, "masquerade takes no addresses, ports or protocol");
 		break;
 	case SLUICE_NAT_SNAT:
 		if (!r->has_src || r->addr_min == 0 || r->addr_max < r->addr_min ||
 		    r->proto || r->dport_min || r->dport_max)
-			return -EINVAL;
+			return dp_errmsg(-EINVAL, "snat needs a source prefix and an address range "
+					 "(low to high), and no protocol or dport");
 		break;
 	case SLUICE_NAT_DNAT:
 		if (r->has_src || r->addr_min == 0 ||
 		    (r->addr_max != 0 && r->addr_max != r->addr_min))
-			return -EINVAL;
+			return dp_errmsg(-EINVAL, "dnat needs one target address and no source");
 		r->addr_max = r->addr_min;
 		if (r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP)
-			return -EINVAL;
+			return dp_errmsg(-EINVAL, "dnat needs proto tcp or udp");
 		if (r->dport_min == 0 || r->dport_max < r->dport_min)
-			return -EINVAL;
+			return dp_errmsg(-EINVAL, "invalid dport range %u-%u", r->dport_min,
+					 r->dport_max);
 		/* "to ADDR:P" names one port for one port, or the first of
 		 * as many as the dport range has. */
 		if (r->port_min != 0 &&
 		    (r->port_max != r->port_min && r->port_max - r->port_min !=
 		     r->dport_max - r->dport_min))
-			return -EINVAL;
+			return dp_errmsg(-EINVAL, "the target ports are one port or as many as the "
+					 "dport range");
 		if (r->port_min != 0 &&
 		    (uint32_t)r->port_min + (r->dport_max - r->dport_min) > 65535)
-			return -EINVAL;
+			return dp_errmsg(-EINVAL, "the target ports run past 65535");
 		break;
 	default:
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "unknown rule kind %u", r->kind);
 	}
 	return 0;
 }
 
-/* Publish a new rule set, free the old one once no worker can see it. */
+/* The snat pools' outside addresses, to be answered for on their port. */
+static void
+proxy_arp_sync(const struct nat_ruleset *rs)
+{
+	struct proxy_arp_range pa[NAT_RULES_MAX];
+	unsigned int n = 0;
+
+	for (uint16_t i = 0; i < rs->n; i++)
+		if (rs->r[i].s.kind == SLUICE_NAT_SNAT)
+			pa[n++] = (struct proxy_arp_range){ .lo = rs->r[i].s.addr_min,
+							    .hi = rs->r[i].s.addr_max,
+							    .port = rs->r[i].s.port };
+	(void)proxy_arp_set(pa, n);	/* n fits: one range per rule */
+}
+
+/* Publish a new rule set with the pool addresses it answers ARP for, and
+ * free the old one once no worker can see it. */
 static void
 rules_publish(struct nat_ruleset *rs)
 {
 	struct nat_ruleset *old = nat_rules;
 
+	proxy_arp_sync(rs);
 	__atomic_store_n(&nat_rules, rs, __ATOMIC_RELEASE);
 	nat_enabled = rs->n > 0;
 	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
@@ -202,6 +227,10 @@ nat_rule_add(struct nat_rule_spec *r)
 	rs->r[rs->n].src_mask = mask_of(r->src_len);
 	rs->n++;
 	rules_publish(rs);
+	if (r->kind == SLUICE_NAT_SNAT)
+		proxy_arp_announce(&(struct proxy_arp_range){ .lo = r->addr_min,
+							      .hi = r->addr_max,
+							      .port = r->port });
 	return 0;
 }
 
@@ -311,15 +340,22 @@ nat_conf_set(const struct nat_conf *c)
 
 	/* RFC 4787 REQ-5, RFC 5382 REQ-5, RFC 5508 REQ-2 (RFC 7857 2.2
 	 * lets the transitory timeout go below 4 minutes). */
-	if ((c->timeout_udp && c->timeout_udp < SLUICE_NAT_TIMEOUT_UDP_MIN) ||
-	    (c->timeout_tcp_est && c->timeout_tcp_est < SLUICE_NAT_TIMEOUT_TCP_EST_MIN) ||
-	    (c->timeout_icmp && c->timeout_icmp < SLUICE_NAT_TIMEOUT_ICMP_MIN) ||
-	    c->timeout_udp > NAT_TIMEOUT_MAX || c->timeout_tcp_est > NAT_TIMEOUT_MAX ||
+	if (c->timeout_udp && c->timeout_udp < SLUICE_NAT_TIMEOUT_UDP_MIN)
+		return dp_errmsg(-EINVAL, "the UDP timeout is at least %u s (RFC 4787)",
+				 SLUICE_NAT_TIMEOUT_UDP_MIN);
+	if (c->timeout_tcp_est && c->timeout_tcp_est < SLUICE_NAT_TIMEOUT_TCP_EST_MIN)
+		return dp_errmsg(-EINVAL, "the TCP established timeout is at least %u s (RFC 5382)",
+				 SLUICE_NAT_TIMEOUT_TCP_EST_MIN);
+	if (c->timeout_icmp && c->timeout_icmp < SLUICE_NAT_TIMEOUT_ICMP_MIN)
+		return dp_errmsg(-EINVAL, "the ICMP timeout is at least %u s (RFC 5508)",
+				 SLUICE_NAT_TIMEOUT_ICMP_MIN);
+	if (c->timeout_udp > NAT_TIMEOUT_MAX || c->timeout_tcp_est > NAT_TIMEOUT_MAX ||
 	    c->timeout_tcp_trans > NAT_TIMEOUT_MAX || c->timeout_icmp > NAT_TIMEOUT_MAX)
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "a NAT timeout is at most %u s", NAT_TIMEOUT_MAX);
 	if (c->max_sessions &&
 	    (c->max_sessions < NAT_MAX_SESSIONS_MIN || c->max_sessions > NAT_MAX_SESSIONS_MAX))
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "max-sessions is %u..%u", NAT_MAX_SESSIONS_MIN,
+				 NAT_MAX_SESSIONS_MAX);
 	if (c->timeout_udp)
 		n.timeout_udp = c->timeout_udp;
 	if (c->timeout_tcp_est)

@@ -446,9 +446,11 @@ neigh_add(uint16_t port, uint32_t ip, const struct rte_ether_addr *mac,
 
 	if (!port_ok(port))
 		return -ENODEV;
-	if (ip == 0 || ip >= 0xe0000000u || mac == NULL ||
-	    !rte_is_valid_assigned_ether_addr(mac))
-		return -EINVAL;
+	if (ip == 0 || ip >= 0xe0000000u)
+		return dp_errmsg(-EINVAL, "neighbour address " DP_IP4_FMT " is not a unicast "
+				 "address", DP_IP4_ARGS(ip));
+	if (mac == NULL || !rte_is_valid_assigned_ether_addr(mac))
+		return dp_errmsg(-EINVAL, "a neighbour's lladdr may be neither multicast nor zero");
 	pos = ent_find(port, ip);
 	if (pos >= 0 && (nl_flags & NLM_F_EXCL))
 		return -EEXIST;

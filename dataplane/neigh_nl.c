@@ -44,9 +44,9 @@ neigh_parse(struct ctl_req *rq, const struct nlattr **tb)
 	if (ctl_attr_parse(rq, sizeof(*ndm), neigh_attr_cb, tb) < 0)
 		return -EINVAL;
 	if (ndm->ndm_family != AF_INET && ndm->ndm_family != AF_UNSPEC)
-		return -EAFNOSUPPORT;
+		return dp_errmsg(-EAFNOSUPPORT, "only IPv4 neighbours");
 	if (ndm->ndm_ifindex < 0)
-		return -ENODEV;
+		return dp_errmsg(-ENODEV, "no port with index %d", ndm->ndm_ifindex);
 	return 0;
 }
 
@@ -62,13 +62,15 @@ neigh_nl_new(struct ctl_req *rq)
 	if (ret != 0)
 		return ret;
 	if (ndm->ndm_ifindex == 0 || tb[NDA_DST] == NULL || tb[NDA_LLADDR] == NULL)
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "a neighbour needs an address, a lladdr and a port");
 	slot = ctl_port_slot((uint32_t)ndm->ndm_ifindex);
 	if (slot < 0)
 		return slot;
 	memcpy(&mac, mnl_attr_get_payload(tb[NDA_LLADDR]), sizeof(mac));
 	if (!rte_is_valid_assigned_ether_addr(&mac))
-		return -EINVAL;		/* zero or multicast: no neighbour has it */
+		return dp_errmsg(-EINVAL, "lladdr %02x:%02x:%02x:%02x:%02x:%02x is %s: no "
+				 "neighbour has it", RTE_ETHER_ADDR_BYTES(&mac),
+				 rte_is_zero_ether_addr(&mac) ? "zero" : "multicast");
 	return neigh_add((uint16_t)slot, ntohl(mnl_attr_get_u32(tb[NDA_DST])), &mac,
 			 (ndm->ndm_state & NUD_PERMANENT) != 0,
 			 rq->nlh->nlmsg_flags & (NLM_F_EXCL | NLM_F_REPLACE));
@@ -157,7 +159,7 @@ neigh_nl_get(struct ctl_req *rq)
 	}
 	if (!ctl_is_dump(rq)) {
 		if (tb[NDA_DST] == NULL || d.slot < 0)
-			return -EINVAL;
+			return dp_errmsg(-EINVAL, "a neighbour get needs an address and a port");
 		d.one = true;
 		d.ip = ntohl(mnl_attr_get_u32(tb[NDA_DST]));
 	}

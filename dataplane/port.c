@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Ports by hot-plug, and the router's IPv4 addresses on them. */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,10 +81,34 @@ static int
 device_mtu(uint16_t eth_port, uint16_t mtu)
 {
 	int ret = rte_eth_dev_set_mtu(eth_port, mtu);
+	struct rte_eth_dev_info info;
+	uint32_t overhead;
 
 	if (ret == 0 || ret == -ENOTSUP || mtu <= RTE_ETHER_MTU)
 		return 0;
-	return ret;
+	if (rte_eth_dev_info_get(eth_port, &info) != 0)
+		return dp_errmsg(ret, "the device refused MTU %u: %s", mtu, strerror(-ret));
+	/* The frame size ethdev checks against, as it counts the overhead. */
+	if (info.max_mtu != UINT16_MAX && info.max_rx_pktlen > info.max_mtu)
+		overhead = info.max_rx_pktlen - info.max_mtu;
+	else
+		overhead = RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+	if (mtu > info.max_mtu)
+		return dp_errmsg(-EINVAL, "MTU %u is more than the device takes (at most %u)",
+				 mtu, info.max_mtu);
+	if (mtu + overhead > info.max_rx_pktlen)
+		return dp_errmsg(-EINVAL, "MTU %u is more than the device takes: frame size %u > %u",
+				 mtu, mtu + overhead, info.max_rx_pktlen);
+	return dp_errmsg(ret, "the device refused MTU %u: %s", mtu, strerror(-ret));
+}
+
+/* A failed step of bringing a device up, said as such. */
+static int
+start_failed(const char *what, int ret)
+{
+	if (ret > 0)
+		ret = -EIO;
+	return dp_errmsg(ret, "the device's %s failed: %s", what, strerror(-ret));
 }
 
 static int
@@ -96,9 +121,10 @@ port_start(struct port *p, const struct rte_ether_addr *mac)
 
 	ret = rte_eth_dev_info_get(p->eth_port, &info);
 	if (ret != 0)
-		return ret;
+		return start_failed("info", ret);
 	if (nq > info.max_rx_queues || nq > info.max_tx_queues)
-		return -ENOTSUP;
+		return dp_errmsg(-ENOTSUP, "the device has %u rx and %u tx queues; the %u workers "
+				 "need one of each", info.max_rx_queues, info.max_tx_queues, nq);
 	if (nq > 1 && info.flow_type_rss_offloads != 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		/* Ports in the hash spread flows; both directions of a flow
@@ -118,19 +144,19 @@ port_start(struct port *p, const struct rte_ether_addr *mac)
 	}
 	ret = rte_eth_dev_configure(p->eth_port, nq, nq, &conf);
 	if (ret != 0)
-		return ret;
+		return start_failed("configure", ret);
 	ret = rte_eth_dev_adjust_nb_rx_tx_desc(p->eth_port, &rxd, &txd);
 	if (ret != 0)
-		return ret;
+		return start_failed("descriptor setup", ret);
 	for (uint16_t q = 0; q < nq; q++) {
 		ret = rte_eth_rx_queue_setup(p->eth_port, q, rxd,
 					     rte_eth_dev_socket_id(p->eth_port), NULL, dp.pool);
 		if (ret != 0)
-			return ret;
+			return start_failed("rx queue setup", ret);
 		ret = rte_eth_tx_queue_setup(p->eth_port, q, txd,
 					     rte_eth_dev_socket_id(p->eth_port), NULL);
 		if (ret != 0)
-			return ret;
+			return start_failed("tx queue setup", ret);
 	}
 	ret = device_mtu(p->eth_port, p->mtu);
 	if (ret != 0)
@@ -142,7 +168,7 @@ port_start(struct port *p, const struct rte_ether_addr *mac)
 	}
 	ret = rte_eth_dev_start(p->eth_port);
 	if (ret != 0)
-		return ret;
+		return start_failed("start", ret);
 	if (mac != NULL)
 		p->mac = *mac;
 	else
@@ -164,20 +190,69 @@ port_close_dev(uint16_t eth_port)
 	}
 }
 
+/* The value of the "iface=" argument of a device string (af_packet,
+ * af_xdp, pcap...), or false. */
+static bool
+devargs_iface(const char *devargs, char *iface, size_t len)
+{
+	const char *a = devargs;
+
+	while ((a = strchr(a, ',')) != NULL) {
+		a++;
+		if (strncmp(a, "iface=", 6) == 0) {
+			size_t n = strcspn(a + 6, ",");
+
+			if (n >= len)
+				n = len - 1;
+			memcpy(iface, a + 6, n);
+			iface[n] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Say why a device could not be probed.  rte_dev_probe answers -EFAULT when
+ * no bus recognises the string, -ENODEV when the bus has no such device,
+ * and whatever the driver returned (often -1) when it refused: turned into
+ * ENODEV or EINVAL, which is what the user must hear, with the reason.
+ */
+static int
+probe_failed(const char *devargs, const char *devname, int ret)
+{
+	if (ret == -EFAULT)
+		return dp_errmsg(-EINVAL, "no bus takes device \"%s\" (a PCI address such as "
+				 "0000:01:00.0, or a virtual device net_<driver><N>[,key=value...])",
+				 devargs);
+	if (ret == -ENODEV)
+		return dp_errmsg(-ENODEV, "no device %s (a PCI device must exist and be bound to "
+				 "a DPDK driver such as vfio-pci)", devname);
+	if (ret == -ENOMEM || ret == -EBUSY || ret == -EEXIST)
+		return dp_errmsg(ret, "device \"%s\" cannot be attached: %s", devargs,
+				 strerror(-ret));
+	return dp_errmsg(-EINVAL, "the driver refused device \"%s\" (its reason is in the "
+			 "dataplane's log)", devargs);
+}
+
 static int
 port_open(struct port *p, const char *devargs, const struct rte_ether_addr *mac)
 {
-	char full[SLUICE_DEVARGS_MAX + 32], devname[RTE_ETH_NAME_MAX_LEN];
+	char full[SLUICE_DEVARGS_MAX + 32], devname[RTE_ETH_NAME_MAX_LEN], iface[IF_NAMESIZE];
 	int ret;
 
 	devargs_complete(devargs, full, sizeof(full));
 	devargs_name(devargs, devname, sizeof(devname));
+	/* The commonest mistake, which the drivers report only in their log. */
+	if (devargs_iface(devargs, iface, sizeof(iface)) && if_nametoindex(iface) == 0)
+		return dp_errmsg(-ENODEV, "no interface \"%s\" in the dataplane's network "
+				 "namespace", iface);
 	ret = rte_dev_probe(full);
 	if (ret != 0)
-		return ret < 0 ? ret : -ENODEV;
+		return probe_failed(devargs, devname, ret);
 	if (rte_eth_dev_get_port_by_name(devname, &p->eth_port) != 0) {
 		rte_eal_hotplug_remove("vdev", devname);
-		return -ENODEV;
+		return dp_errmsg(-ENODEV, "device \"%s\" is not an ethernet port", devargs);
 	}
 	ret = port_start(p, mac);
 	if (ret != 0) {
@@ -199,22 +274,28 @@ port_create(const char *name, const char *devargs, const struct rte_ether_addr *
 	struct port *p = NULL;
 	int slot = -1, ret;
 
-	if (name[0] == '\0' || strlen(name) >= SLUICE_IFNAMSIZ ||
-	    devargs[0] == '\0' || strlen(devargs) >= SLUICE_DEVARGS_MAX)
-		return -EINVAL;
+	if (name[0] == '\0' || strlen(name) >= SLUICE_IFNAMSIZ)
+		return dp_errmsg(-EINVAL, "a port name has 1 to %u characters",
+				 SLUICE_IFNAMSIZ - 1);
+	if (devargs[0] == '\0' || strlen(devargs) >= SLUICE_DEVARGS_MAX)
+		return dp_errmsg(-EINVAL, "a device string has 1 to %u characters",
+				 SLUICE_DEVARGS_MAX - 1);
 	if (mtu < SLUICE_MTU_MIN || mtu > SLUICE_MTU_MAX)
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "MTU %u out of range (%u..%u)", mtu, SLUICE_MTU_MIN,
+				 SLUICE_MTU_MAX);
 	if (mac != NULL && !rte_is_valid_assigned_ether_addr(mac))
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "a port's MAC address may be neither multicast nor zero");
 	for (int i = 0; i < DP_MAX_PORTS; i++) {
-		if (ports[i].used && (strcmp(ports[i].name, name) == 0 ||
-				      strcmp(ports[i].devargs, devargs) == 0))
-			return -EEXIST;
+		if (ports[i].used && strcmp(ports[i].name, name) == 0)
+			return dp_errmsg(-EEXIST, "port \"%s\" exists", name);
+		if (ports[i].used && strcmp(ports[i].devargs, devargs) == 0)
+			return dp_errmsg(-EEXIST, "device \"%s\" is already port \"%s\"", devargs,
+					 ports[i].name);
 		if (!ports[i].used && slot < 0)
 			slot = i;
 	}
 	if (slot < 0)
-		return -ENOSPC;
+		return dp_errmsg(-ENOSPC, "no room for another port (at most %u)", DP_MAX_PORTS);
 
 	p = &ports[slot];
 	memset(p, 0, sizeof(*p));
@@ -322,7 +403,8 @@ port_set_mtu(uint16_t port, uint16_t mtu)
 	if (port >= DP_MAX_PORTS || !ports[port].used)
 		return -ENODEV;
 	if (mtu < SLUICE_MTU_MIN || mtu > SLUICE_MTU_MAX)
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "MTU %u out of range (%u..%u)", mtu, SLUICE_MTU_MIN,
+				 SLUICE_MTU_MAX);
 	if (rte_eth_dev_is_valid_port(ports[port].eth_port)) {
 		int ret = device_mtu(ports[port].eth_port, mtu);
 
@@ -433,12 +515,14 @@ addr_add(uint16_t port, uint32_t ip, uint8_t plen)
 	if (port >= DP_MAX_PORTS || !ports[port].used)
 		return -ENODEV;
 	if (plen > 32 || ip == 0)
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "an address is not 0.0.0.0 and has a prefix of 0..32");
 	for (uint16_t i = 0; i < cur->n; i++)
 		if (cur->a[i].ip == ip)
-			return -EEXIST;
+			return dp_errmsg(-EEXIST, "address " DP_IP4_FMT " is already on port %s",
+					 DP_IP4_ARGS(ip), ports[cur->a[i].port].name);
 	if (cur->n >= DP_MAX_ADDRS)
-		return -ENOSPC;
+		return dp_errmsg(-ENOSPC, "no room for another address (at most %u on all ports)",
+				 DP_MAX_ADDRS);
 	t = rte_malloc("sluice_addrs", sizeof(*t), 0);
 	if (t == NULL)
 		return -ENOMEM;

@@ -409,10 +409,15 @@ route_check(const struct route *in, struct route *r)
 	if (r->gw == 0)
 		return r->port == DP_NO_PORT ? -ENODEV : 0;
 	if (addr_is_local(addrs_get(), r->gw))
-		return -EINVAL;
+		return dp_errmsg(-EINVAL, "gateway " DP_IP4_FMT " is an address of this router",
+				 DP_IP4_ARGS(r->gw));
 	int port = gw_port(r->gw, r->port);
+	if (port < 0 && r->port != DP_NO_PORT)
+		return dp_errmsg(port, "gateway " DP_IP4_FMT " is on no network of port %s",
+				 DP_IP4_ARGS(r->gw), ports[r->port].name);
 	if (port < 0)
-		return port;
+		return dp_errmsg(port, "gateway " DP_IP4_FMT " is on no connected network",
+				 DP_IP4_ARGS(r->gw));
 	r->port = (uint16_t)port;
 	return 0;
 }

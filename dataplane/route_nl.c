@@ -80,7 +80,8 @@ route_parse(struct ctl_req *rq, struct route *r, struct route_match *m)
 	if (tb[RTA_DST] != NULL)
 		r->dst = ntohl(mnl_attr_get_u32(tb[RTA_DST]));
 	if (r->dst & ~plen_mask(r->plen))
-		return -EINVAL;		/* host bits set: "invalid prefix" */
+		return dp_errmsg(-EINVAL, "invalid prefix " DP_IP4_FMT "/%u: host bits set",
+				 DP_IP4_ARGS(r->dst), r->plen);
 	if (tb[RTA_GATEWAY] != NULL)
 		r->gw = ntohl(mnl_attr_get_u32(tb[RTA_GATEWAY]));
 	if (tb[RTA_OIF] != NULL && mnl_attr_get_u32(tb[RTA_OIF]) != 0) {
@@ -114,11 +115,11 @@ route_nl_new(struct ctl_req *rq)
 		r.type = RTN_UNICAST;
 	if (r.type == RTN_BLACKHOLE) {
 		if (r.gw != 0)
-			return -EINVAL;
+			return dp_errmsg(-EINVAL, "a blackhole route has no gateway");
 		r.port = DP_NO_PORT;
 	} else if (r.gw == 0) {
 		if (r.port == DP_NO_PORT)
-			return -EINVAL;	/* neither gateway nor device */
+			return dp_errmsg(-EINVAL, "a route needs a gateway or a device");
 		r.scope = RT_SCOPE_LINK;
 	}
 	return route_add(&r, rq->nlh->nlmsg_flags & (NLM_F_EXCL | NLM_F_REPLACE));

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 e2e_up nsyn
 
-syn0=$(stat_value '^unsolicited_syn_drops$')
+syn0=$(stat_value '^inbound_unmatched_drops$')
 step "a remote SYNs 203.0.113.2:41300 (never mapped) and, meanwhile, meets 192.168.1.10:41200 by simultaneous open"
 timeout 60 "$PY" -u - "$LAB" <<'PYEOF' || fail "see above"
 import os, select, socket, sys, time
@@ -50,7 +50,7 @@ err = probe.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
 check(err == 0, "no error reported to the remote (%d)" % err)
 sys.exit(1 if nsock.failed else 0)
 PYEOF
-syn1=$(stat_value '^unsolicited_syn_drops$')
-echo "unsolicited_syn_drops: $syn0 -> $syn1"
+syn1=$(stat_value '^inbound_unmatched_drops$')
+echo "inbound_unmatched_drops: $syn0 -> $syn1"
 [ "$syn1" -ge $((syn0 + 3)) ] || fail "the unsolicited SYNs were not counted as dropped"
 ok "unsolicited SYNs held unanswered; simultaneous open through the NAT"

@@ -2,8 +2,9 @@
 /*
  * libFuzzer: frames through the whole worker pipeline (worker_input) and
  * the control lcore's slow path (arp_input, neigh_resolve), with NAT on:
- * masquerade of the LAN out of wan, dnat of wan TCP 8080 and UDP 5353 to
- * the LAN host; a session table of 64.  Topology in fuzz_dp.h.
+ * masquerade of the LAN out of wan, snat of 10.0.1.0/24 to the pool
+ * 203.0.113.10-11 (proxy ARP), dnat of wan TCP 8080 and UDP 5353 to the
+ * LAN host; a session table of 64.  Topology in fuzz_dp.h.
  *
  * An input is a list of records, so that one input can make a session and
  * then answer it, or fragment a datagram:
@@ -33,6 +34,10 @@ rules(void)
 {
 	struct nat_rule_spec masq = { .kind = SLUICE_NAT_MASQUERADE, .port = FZ_WAN,
 				      .has_src = true, .src = dpt_ip("10.0.0.0"), .src_len = 24 };
+	struct nat_rule_spec pool = { .kind = SLUICE_NAT_SNAT, .port = FZ_WAN,
+				      .has_src = true, .src = dpt_ip("10.0.1.0"), .src_len = 24,
+				      .addr_min = dpt_ip("203.0.113.10"),
+				      .addr_max = dpt_ip("203.0.113.11") };
 	struct nat_rule_spec tcp = { .kind = SLUICE_NAT_DNAT, .port = FZ_WAN,
 				     .proto = IPPROTO_TCP, .dport_min = 8080, .dport_max = 8080,
 				     .addr_min = dpt_ip("10.0.0.2"), .port_min = 80,
@@ -42,6 +47,7 @@ rules(void)
 				     .addr_min = dpt_ip("10.0.0.2") };
 
 	FZ_CHECK(nat_rule_add(&masq) == 0, "masquerade rule");
+	FZ_CHECK(nat_rule_add(&pool) == 0, "snat pool rule");
 	FZ_CHECK(nat_rule_add(&tcp) == 0, "dnat tcp rule");
 	FZ_CHECK(nat_rule_add(&udp) == 0, "dnat udp rule");
 }

@@ -131,6 +131,19 @@ def frames():
                            + wan(ipv4(r, w, 17, udp(r, w, 53, 5006))))
     s["hairpin"] = lan(ipv4(h, w, 6, tcp(h, w, 41000, 8080, 0x02)))
     s["df_big"] = lan(ipv4(h, r, 17, udp(h, r, 5007, 53, b"B" * 1460), frag=0x4000))
+    # TCP to the router: resets (SYN, ACK with data), none for a reset.
+    s["tcp_rst_router"] = (lan(ipv4(h, "10.0.0.1", 6, tcp(h, "10.0.0.1", 40001, 22, 0x02)))
+                           + wan(ipv4(r, w, 6, tcp(r, w, 5555, 23, 0x18, 7, 99, b"data")))
+                           + wan(ipv4(r, w, 6, tcp(r, w, 5555, 24, 0x04, 7))))
+    # The snat pool: out and back through it, ARP for it, an echo to it
+    # (dropped: a pool address is no router address).
+    p, q = "10.0.1.5", "203.0.113.10"
+    s["pool"] = (lan(ipv4(p, r, 17, udp(p, r, 5008, 53)))
+                 + wan(ipv4(r, q, 17, udp(r, q, 53, 5008)))
+                 + wan(ipv4(r, "203.0.113.11", 17, udp(r, "203.0.113.11", 53, 5008)))
+                 + rec(1, eth(BCAST, GW_MAC, arp(1, GW_MAC, "203.0.113.254", b"\0" * 6,
+                                                 "203.0.113.11"), 0x0806))
+                 + wan(ipv4(r, q, 1, icmp(8, 0, struct.pack("!HH", 3, 1)))))
     s["vlan_and_junk"] = rec(0, LAN_MAC + HOST_MAC + b"\x81\x00\x00\x05\x08\x00" + b"\x45" * 30)
     return s
 

@@ -141,16 +141,42 @@ r_collect(void)
 	}
 }
 
+/* An NLMSG_ERROR with err: capped (the request's header only), and either
+ * nothing after it or, with NLM_F_ACK_TLVS, the extended ack's attributes. */
 static inline void
 expect_err(const struct nlmsghdr *h, uint32_t seq, int err)
 {
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
 
 	assert_int_equal(h->nlmsg_type, NLMSG_ERROR);
-	assert_int_equal(h->nlmsg_len, NLMSG_HDRLEN + sizeof(struct nlmsgerr));
+	assert_true(h->nlmsg_flags & NLM_F_CAPPED);
+	if (err == 0)			/* an ack says nothing more */
+		assert_int_equal(h->nlmsg_flags, NLM_F_CAPPED);
+	if (h->nlmsg_flags & NLM_F_ACK_TLVS)
+		assert_true(h->nlmsg_len > NLMSG_HDRLEN + sizeof(struct nlmsgerr));
+	else
+		assert_int_equal(h->nlmsg_len, NLMSG_HDRLEN + sizeof(struct nlmsgerr));
 	assert_int_equal(h->nlmsg_seq, seq);
 	assert_int_equal(e->error, err);
 	assert_int_equal(e->msg.nlmsg_seq, seq);
+}
+
+/* An NLMSG_ERROR with err whose extended ack says why: the bytes as the
+ * kernel lays them out (NLM_F_CAPPED | NLM_F_ACK_TLVS, struct nlmsgerr,
+ * then one NLMSGERR_ATTR_MSG string and nothing else). */
+static inline void
+expect_errmsg(const struct nlmsghdr *h, uint32_t seq, int err, const char *why)
+{
+	const struct nlattr *a;
+
+	expect_err(h, seq, err);
+	assert_int_equal(h->nlmsg_flags, NLM_F_CAPPED | NLM_F_ACK_TLVS);
+	a = (const struct nlattr *)((const char *)h + NLMSG_HDRLEN + sizeof(struct nlmsgerr));
+	assert_int_equal(a->nla_type, NLMSGERR_ATTR_MSG);
+	assert_int_equal(a->nla_len, MNL_ATTR_HDRLEN + strlen(why) + 1);
+	assert_string_equal((const char *)(a + 1), why);
+	assert_int_equal(h->nlmsg_len, NLMSG_HDRLEN + sizeof(struct nlmsgerr) +
+			 MNL_ALIGN(a->nla_len));
 }
 
 /* Exactly one reply: an NLMSG_ERROR with err. */

@@ -296,3 +296,17 @@ dpt_mbufs_in_use(void)
 {
 	return rte_mempool_in_use_count(dp.pool);
 }
+
+void
+dpt_done(struct wctx *w)
+{
+	struct rte_mbuf *p[8];
+	unsigned int n;
+
+	dpt_tx_clear(w);
+	while ((n = dpt_punted(p, 8)) > 0)
+		rte_pktmbuf_free_bulk(p, n);
+	while ((n = dpt_sent(p, 8)) > 0)
+		rte_pktmbuf_free_bulk(p, n);
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+}

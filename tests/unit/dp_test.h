@@ -85,6 +85,10 @@ unsigned int dpt_sent(struct rte_mbuf **out, unsigned int max);
 /* Dequeue what workers punted. */
 unsigned int dpt_punted(struct rte_mbuf **out, unsigned int max);
 
+/* End of a step: free what w's tx buffers hold, what was punted and what
+ * the control lcore sent, then assert that no mbuf is left in use. */
+void dpt_done(struct wctx *w);
+
 /* Packet pool in use (mbufs not in the pool): for leak checks. */
 unsigned int dpt_mbufs_in_use(void);
 

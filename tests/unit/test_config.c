@@ -168,7 +168,7 @@ test_each_error(void **state)
 	one_error("[port wan]", "mac = 02:00:00:00:00", "invalid MAC address \"02:00:00:00:00\"");
 	one_error("[port wan]", "mac = 01:00:5e:00:00:01", "invalid MAC address \"01:00:5e:00:00:01\"");
 	one_error("[port wan]", "speed = 10", "unknown key \"speed\" in [port wan]");
-	one_error_at("[port lan2]", "device = net_null0", 4, "device \"net_null0\" is already port \"lan\"");
+	one_error("[port lan2]", "device = net_null0", "device \"net_null0\" is already port \"lan\"");
 	one_error("[dataplane]", "sockets = /x", "unknown key \"sockets\" in [dataplane]");
 	one_error("[routes]", "route = 10.0.0.0/8 via 10.1.1.1", "gateway 10.1.1.1 is on no port's network");
 	one_error("[routes]", "route = 10.0.0.0/8 via 192.168.1.9 dev wan", "unknown port \"wan\"");
@@ -255,6 +255,77 @@ test_several_errors(void **state)
 	cfg_free(&c);
 }
 
+/* What --check misses no more (issue 9): warnings that leave the file
+ * good, errors where two ports share a network, '#' comments after a
+ * value, no knock-on errors, device strings that cannot be right. */
+static void
+test_check_gaps(void **state)
+{
+	static const char warns[] =
+		"[port lan] ; the inside\n"			/* 1 */
+		"device = net_af_packet0,iface=veth0 # lan\n"
+		"address = 192.168.10.1\n"			/* 3: bare, /32 */
+		"[port wan]\n"
+		"device = net_mything0\n"			/* 5: unknown driver */
+		"address = 203.0.113.2/24 # uplink\n"
+		"[routes]\n"
+		"route = default via 203.0.113.1 # the ISP\n"
+		"[nat]\n"
+		"rule = dnat in wan proto tcp dport 80 to 10.9.9.9\n";	/* 10 */
+	static const char *const want_warns[] = {
+		"3: warning: address 192.168.10.1 has no prefix length: taken as "
+		"192.168.10.1/32, a network of one address (write A.B.C.D/N)",
+		"5: warning: device \"net_mything0\": \"net_mything0\" is not one of DPDK "
+		"22.11's virtual network drivers",
+		"10: warning: dnat target 10.9.9.9 is on no port's network",
+	};
+	static const char errs[] =
+		"[port lan]\n"
+		"device = net_null0\n"
+		"address = 192.168.1.1/24\n"
+		"[port dmz]\n"
+		"device = x\n"					/* 5 */
+		"address = 192.168.1.200/25\n"			/* 6: lan's network */
+		"[port wan]\n"
+		"device = 0000:99:00\n"				/* 8 */
+		"address = 203.0.113.2/24 uplink\n"		/* 9: and no knock-on */
+		"[port a-very-long-name]\n"			/* 10 */
+		"device = net_null0,rxq\n"			/* 11 */
+		"[routes]\n"
+		"route = default via 203.0.113.1 dev wan\n"	/* 13: knock-on of 9 */
+		"route = 10.0.0.0/8 via 192.168.2.1 dev lan\n"	/* 14 */
+		"[nat]\n"
+		"rule = masquerade out a-very-long-name\n";	/* 16: knock-on of 10 */
+	static const char *const want_errs[] = {
+		"5: invalid device \"x\": neither a PCI address (0000:01:00.0) nor a virtual "
+		"device (net_<driver><N>[,key=value...])",
+		"6: address 192.168.1.200/25 of port \"dmz\" overlaps 192.168.1.1/24 of port "
+		"\"lan\" (line 3): two ports on one network",
+		"8: invalid device \"0000:99:00\": a PCI address is DDDD:BB:DD.F (e.g. 0000:01:00.0)",
+		"9: invalid address \"203.0.113.2/24 uplink\" (A.B.C.D/N)",
+		"10: port name \"a-very-long-name\" is longer than 15 characters",
+		"14: gateway 192.168.2.1 is on no network of port \"lan\"",
+	};
+	struct cfg c;
+
+	(void)state;
+	assert_int_equal(load(warns, &c), 0);
+	expect_errors(want_warns, 3);
+	assert_int_equal(c.nports, 2);
+	assert_int_equal(c.port[0].addr[0].len, 32);
+	assert_int_equal(c.port[1].addr[0].addr, IP(203, 0, 113, 2));
+	assert_string_equal(c.port[0].device, "net_af_packet0,iface=veth0");
+	assert_int_equal(c.routes[0].gw, IP(203, 0, 113, 1));
+	/* reconcile's log names these lines */
+	assert_int_equal(c.port[0].device_line, 2);
+	assert_int_equal(c.port[0].addr_line[0], 3);
+	cfg_free(&c);
+
+	assert_int_equal(load(errs, &c), 6);
+	expect_errors(want_errs, 6);
+	cfg_free(&c);
+}
+
 static void
 test_missing_file(void **state)
 {
@@ -311,6 +382,7 @@ main(void)
 		cmocka_unit_test(test_each_error),
 		cmocka_unit_test(test_duplicate_port_and_sections),
 		cmocka_unit_test(test_several_errors),
+		cmocka_unit_test(test_check_gaps),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_shipped_example),
 	};

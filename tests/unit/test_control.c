@@ -525,7 +525,9 @@ child_request(uid_t uid, gid_t gid, gid_t supp, int want_err)
 		return 12;
 	n = recv(fd, buf, sizeof(buf), 0);
 	e = mnl_nlmsg_get_payload((struct nlmsghdr *)buf);
-	if (n != NLMSG_HDRLEN + (ssize_t)sizeof(*e) || e->error != want_err)
+	/* One error, with the extended ack's reason after it for ENODEV. */
+	if (n < NLMSG_HDRLEN + (ssize_t)sizeof(*e) || n != (ssize_t)((struct nlmsghdr *)buf)->nlmsg_len ||
+	    e->error != want_err)
 		return 13;
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETLINK;

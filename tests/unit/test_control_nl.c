@@ -98,10 +98,10 @@ test_link_change(void **state)
 	assert_int_equal(nmsgs, 6);
 	expect_err(msgs[0], 50, 0);
 	expect_err(msgs[1], 51, 0);
-	expect_err(msgs[2], 52, -EEXIST);
-	expect_err(msgs[3], 53, -ENODEV);
-	expect_err(msgs[4], 54, -EINVAL);
-	expect_err(msgs[5], 55, -ENODEV);
+	expect_errmsg(msgs[2], 52, -EEXIST, "port \"wan\" exists");
+	expect_errmsg(msgs[3], 53, -ENODEV, "no port \"dmz\"");
+	expect_errmsg(msgs[4], 54, -EINVAL, "a new port needs a device (IFLA_PARENT_DEV_NAME)");
+	expect_errmsg(msgs[5], 55, -ENODEV, "no port \"dmz\"");
 	assert_false(ports[0].up);
 	assert_int_equal(ports[0].mtu, 1400);
 	assert_true(ports[1].up);
@@ -112,6 +112,52 @@ test_link_change(void **state)
 	q_send(true);
 	one_err(56, 0);
 	assert_true(ports[0].up);
+}
+
+/* A port that cannot be made says why, in the extended ack, with the errno
+ * a missing or malformed device deserves (never EPERM or EFAULT). */
+static void
+test_link_create_errors(void **state)
+{
+	static const struct { const char *dev; int err; const char *why; } bad[] = {
+		{ "x", -EINVAL, "no bus takes device \"x\" (a PCI address such as "
+		  "0000:01:00.0, or a virtual device net_<driver><N>[,key=value...])" },
+		{ "net_af_packet9,iface=nope", -ENODEV,
+		  "no interface \"nope\" in the dataplane's network namespace" },
+		{ "0000:99:00.0", -ENODEV, "no device 0000:99:00.0 (a PCI device must exist and "
+		  "be bound to a DPDK driver such as vfio-pci)" },
+		{ "test_wan", -EEXIST, "device \"test_wan\" is already port \"wan\"" },
+	};
+	struct nlmsghdr *nlh;
+
+	(void)state;
+	for (unsigned int i = 0; i < RTE_DIM(bad); i++) {
+		nlh = q_begin(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, 60 + i,
+			      &(struct ifinfomsg){ 0 }, sizeof(struct ifinfomsg));
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, "dmz");
+		mnl_attr_put_strz(nlh, IFLA_PARENT_DEV_NAME, bad[i].dev);
+		q_end(nlh);
+	}
+	/* An MTU out of range, and a multicast MAC. */
+	nlh = q_begin(RTM_NEWLINK, NLM_F_ACK, 70, &(struct ifinfomsg){ .ifi_index = 1 },
+		      sizeof(struct ifinfomsg));
+	mnl_attr_put_u32(nlh, IFLA_MTU, 9001);
+	q_end(nlh);
+	nlh = q_begin(RTM_NEWLINK, NLM_F_CREATE | NLM_F_ACK, 71, &(struct ifinfomsg){ 0 },
+		      sizeof(struct ifinfomsg));
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, "dmz");
+	mnl_attr_put_strz(nlh, IFLA_PARENT_DEV_NAME, "net_null7");
+	mnl_attr_put(nlh, IFLA_ADDRESS, 6, "\x01\x00\x5e\x00\x00\x01");
+	q_end(nlh);
+	q_send(true);
+	r_collect();
+	assert_int_equal(nmsgs, RTE_DIM(bad) + 2);
+	for (unsigned int i = 0; i < RTE_DIM(bad); i++)
+		expect_errmsg(msgs[i], 60 + i, bad[i].err, bad[i].why);
+	expect_errmsg(msgs[RTE_DIM(bad)], 70, -EINVAL, "MTU 9001 out of range (68..9000)");
+	expect_errmsg(msgs[RTE_DIM(bad) + 1], 71, -EADDRNOTAVAIL,
+		      "a port's MAC address may be neither multicast nor zero");
+	assert_int_equal(port_by_name("dmz"), -ENODEV);
 }
 
 /* ---- addresses and routes --------------------------------------------- */
@@ -395,10 +441,11 @@ test_neigh_add_dump(void **state)
 	expect_err(msgs[1], 121, -EEXIST);
 	expect_err(msgs[2], 122, 0);
 	expect_err(msgs[3], 123, 0);
-	expect_err(msgs[4], 124, -EINVAL);
-	expect_err(msgs[5], 125, -EINVAL);
-	expect_err(msgs[6], 126, -ENODEV);
-	expect_err(msgs[7], 127, -EINVAL);
+	expect_errmsg(msgs[4], 124, -EINVAL, "a neighbour needs an address, a lladdr and a port");
+	expect_errmsg(msgs[5], 125, -EINVAL, "attribute 2 is malformed");
+	expect_errmsg(msgs[6], 126, -ENODEV, "no port with index 9");
+	expect_errmsg(msgs[7], 127, -EINVAL,
+		      "lladdr 01:00:5e:00:00:01 is multicast: no neighbour has it");
 	expect_neigh(msgs[8], 128, 1, NUD_PERMANENT, "192.168.1.50", mac51);
 	assert_int_equal(msgs[8]->nlmsg_flags, NLM_F_MULTI);
 	expect_neigh(msgs[9], 128, 2, NUD_REACHABLE, "203.0.113.1", mac_gw);
@@ -447,6 +494,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_link_dump_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_link_create_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_addr_add_dump_del, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_route_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_route_add_then_get, setup, teardown),

@@ -1080,14 +1080,15 @@ test_hairpin_eif(void **state)
 }
 
 /*
- * RFC 5382 REQ-4: an unsolicited SYN from outside is never answered (not
- * reset, not passed to the router's own stack), so the inside host's own
- * SYN, sent later, still makes the session: a simultaneous open.
+ * RFC 5382 REQ-4: an unsolicited SYN from outside to a port a client's
+ * mapping may take (1024 and up) is never answered (not reset, not passed
+ * to the router's own stack), so the inside host's own SYN, sent later,
+ * still makes the session: a simultaneous open.
  */
 static void
 test_unsolicited_syn(void **state)
 {
-	uint64_t syn = counter("unsolicited_syn_drops");
+	uint64_t syn = counter("inbound_unmatched_drops");
 	struct nat_sess_info s;
 	struct rte_mbuf *m;
 	uint8_t before[44];
@@ -1096,7 +1097,7 @@ test_unsolicited_syn(void **state)
 	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, SLUICE_NAT_FILTER_APDF);
 	assert_int_equal(nat_prerouting(&w, tcp(R, W, 80, 7100, RTE_TCP_SYN_FLAG), WAN),
 			 NAT_DROP);
-	assert_int_equal(counter("unsolicited_syn_drops"), syn + 1);
+	assert_int_equal(counter("inbound_unmatched_drops"), syn + 1);
 	assert_int_equal(dpt_queued(&w), 0);		/* nothing answered */
 	out1(tcp(A, R, 7100, 80, RTE_TCP_SYN_FLAG));
 	m = tcp(R, W, 80, 7100, RTE_TCP_SYN_FLAG);	/* R's SYN again */
@@ -1109,7 +1110,12 @@ test_unsolicited_syn(void **state)
 	/* A SYN to the mapping from elsewhere is filtered the same way. */
 	assert_int_equal(nat_prerouting(&w, tcp(R2, W, 80, 7100, RTE_TCP_SYN_FLAG), WAN),
 			 NAT_DROP);
-	assert_int_equal(counter("unsolicited_syn_drops"), syn + 2);
+	assert_int_equal(counter("inbound_unmatched_drops"), syn + 2);
+	/* Below 1024, where no client's port is mapped, and with no
+	 * mapping there: the router's own stack answers (a reset). */
+	m = tcp(R, W, 80, 22, RTE_TCP_SYN_FLAG);
+	assert_int_equal(nat_prerouting(&w, m, WAN), NAT_PASS);
+	rte_pktmbuf_free(m);
 	/* Not a SYN, or not from outside: left to local delivery. */
 	m = tcp(R, W, 80, 7200, RTE_TCP_ACK_FLAG);
 	memcpy(before, iph(m), sizeof(before));
@@ -1119,7 +1125,7 @@ test_unsolicited_syn(void **state)
 	m = tcp(A, "10.0.0.1", 7300, 22, RTE_TCP_SYN_FLAG);
 	assert_int_equal(nat_prerouting(&w, m, LAN), NAT_PASS);
 	rte_pktmbuf_free(m);
-	assert_int_equal(counter("unsolicited_syn_drops"), syn + 2);
+	assert_int_equal(counter("inbound_unmatched_drops"), syn + 2);
 }
 
 /* RFC 5508 REQ-6 (RFC 4787 REQ-6, RFC 5382 REQ-5): ICMP errors about a
@@ -1685,6 +1691,92 @@ test_table_full_and_ports(void **state)
 	assert_int_equal(counter("sessions_active"), 0);
 }
 
+/*
+ * A pool-only snat rule (203.0.113.10-11, not wan's addresses): flows
+ * leave from both addresses and their replies come back; what no session
+ * or mapping takes for a pool address (UDP, TCP, ICMP echo, another
+ * protocol) is a NAT drop, never handed to local delivery (no echo reply,
+ * port unreachable or reset from a pool address) nor routed back out.
+ * wan's own address still goes to local delivery.
+ */
+static void
+test_pool_addresses(void **state)
+{
+	struct nat_rule_spec r = { .kind = SLUICE_NAT_SNAT, .port = WAN, .has_src = true,
+				   .src = dpt_ip("10.0.0.0"), .src_len = 24,
+				   .addr_min = dpt_ip("203.0.113.10"),
+				   .addr_max = dpt_ip("203.0.113.11") };
+	uint8_t gre[8] = { 0, 0, 0x08, 0, 1, 2, 3, 4 };
+	uint64_t nat_drops = dpt_drops(DROP_NAT), unmatched = counter("inbound_unmatched_drops");
+	unsigned int used[2] = { 0, 0 };
+	struct rte_mbuf *m;
+	char src[32], out[32];
+	uint16_t id;
+
+	(void)state;
+	assert_int_equal(nat_rule_add(&r), 0);
+	for (int i = 2; i < 42; i++) {
+		uint32_t x;
+		uint16_t p;
+
+		snprintf(src, sizeof(src), "10.0.0.%d", i);
+		m = udp(src, R, 5000, 53, 4);
+		assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+		x = ntohl(iph(m)->src_addr);
+		p = sport(m);
+		assert_true(x == dpt_ip("203.0.113.10") || x == dpt_ip("203.0.113.11"));
+		used[x - dpt_ip("203.0.113.10")]++;
+		rte_pktmbuf_free(m);
+		/* The reply to that address comes back to the host. */
+		snprintf(out, sizeof(out), "203.0.113.%u", x & 0xff);
+		m = udp(R, out, 53, p, 4);
+		assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+		check_ip(m, R, 53, src, 5000);
+		rte_pktmbuf_free(m);
+	}
+	assert_true(used[0] > 0 && used[1] > 0);
+	/* ICMP echo through the pool, and its reply. */
+	m = echo(A, R, 77, false);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	snprintf(out, sizeof(out), "203.0.113.%u", ntohl(iph(m)->src_addr) & 0xff);
+	assert_true(strcmp(out, "203.0.113.10") == 0 || strcmp(out, "203.0.113.11") == 0);
+	id = ntohs(((struct rte_icmp_hdr *)l4(m))->icmp_ident);
+	rte_pktmbuf_free(m);
+	m = echo(R, out, id, true);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R, 0, A, 0);
+	assert_int_equal(ntohs(((struct rte_icmp_hdr *)l4(m))->icmp_ident), 77);
+	rte_pktmbuf_free(m);
+	assert_int_equal(dpt_drops(DROP_NAT), nat_drops);
+
+	/* Nothing of the NAT's for these: dropped and counted. */
+	assert_int_equal(through(udp(R, "203.0.113.10", 53, 1, 4), WAN, LAN), NAT_DROP);
+	assert_int_equal(through(tcp(R, "203.0.113.11", 5555, 22, RTE_TCP_SYN_FLAG), WAN, LAN),
+			 NAT_DROP);
+	assert_int_equal(through(echo(R, "203.0.113.10", 9, false), WAN, LAN), NAT_DROP);
+	assert_int_equal(through(at_ip(dpt_ipv4(WAN_MAC, PEER_MAC, R, "203.0.113.11", 47, 64,
+						gre, sizeof(gre))), WAN, LAN), NAT_DROP);
+	/* From inside too (no mapping to hairpin to). */
+	assert_int_equal(through(udp(B, "203.0.113.10", 53, 1, 4), LAN, WAN), NAT_DROP);
+	assert_int_equal(dpt_drops(DROP_NAT), nat_drops + 5);
+	assert_int_equal(counter("inbound_unmatched_drops"), unmatched + 5);
+
+	/* wan's own address is the router's: local delivery decides. */
+	m = echo(R, W, 9, false);
+	assert_int_equal(nat_prerouting(&w, m, WAN), NAT_PASS);
+	rte_pktmbuf_free(m);
+	m = tcp(R, W, 5555, 22, RTE_TCP_SYN_FLAG);
+	assert_int_equal(nat_prerouting(&w, m, WAN), NAT_PASS);
+	rte_pktmbuf_free(m);
+
+	/* Without the rule a pool address is nobody's: routed as any other. */
+	assert_int_equal(nat_rule_del(&r, false), 0);
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	m = udp(R, "203.0.113.10", 53, 1, 4);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	rte_pktmbuf_free(m);
+}
+
 static void
 test_rules(void **state)
 {
@@ -1888,6 +1980,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_icmp_fragments_reverse_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_full_and_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pool_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_router_errors_about_dnat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_router_error_about_hairpin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_router_error_after_arp_failure, setup, teardown),

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* ARP (RFC 826) and the neighbour table: answers, learning, forgeries,
- * resolution with held packets, retries, ageing, bounds. */
+/* ARP (RFC 826) and the neighbour table: answers (for our addresses and,
+ * by proxy, the NAT pools'), learning, forgeries, resolution with held
+ * packets, retries, ageing, bounds. */
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <rte_cycles.h>
 
 #include "dp_test.h"
+#include "nat.h"
 #include "neigh.h"
 
 #define LAN_MAC		"02:00:00:00:00:01"
@@ -338,6 +340,127 @@ test_forged_reply_for_our_address(void **state)
 	assert_int_equal(neigh_count(), 0);
 	assert_false(worker_sees(0, "192.168.1.1", EVIL_MAC));
 	assert_false(worker_sees(1, "198.51.100.1", EVIL_MAC));
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+}
+
+/* An snat rule on wan (slot 1) with the pool lo-hi; its id. */
+static uint32_t
+pool_rule(const char *lo, const char *hi)
+{
+	struct nat_rule_spec r = { .kind = SLUICE_NAT_SNAT, .port = 1, .has_src = true,
+				   .src_len = 24 };
+
+	r.src = dpt_ip("192.168.1.0");
+	r.addr_min = dpt_ip(lo);
+	r.addr_max = dpt_ip(hi);
+	assert_int_equal(nat_rule_add(&r), 0);
+	return r.id;
+}
+
+static void
+pool_rule_del(uint32_t id)
+{
+	struct nat_rule_spec r = { .id = id };
+
+	assert_int_equal(nat_rule_del(&r, true), 0);
+}
+
+/*
+ * The outside addresses of an snat pool answer ARP on the rule's port
+ * (and are announced when the rule comes), as VPP does; nowhere else,
+ * and no longer once the rule is gone.
+ */
+static void
+test_proxy_arp_pool(void **state)
+{
+	uint64_t invalid = dpt_drops(DROP_ARP_INVALID);
+	struct rte_mbuf *m[4];
+	uint32_t id;
+
+	(void)state;
+	id = pool_rule("198.51.100.10", "198.51.100.11");
+	/* One gratuitous ARP per pool address, as for a port's address. */
+	assert_int_equal(dpt_sent(m, 4), 2);
+	assert_arp(m[0], 1, RTE_ARP_OP_REQUEST, BCAST_MAC, WAN_MAC, "198.51.100.10",
+		   ZERO_MAC, "198.51.100.10");
+	assert_arp(m[1], 1, RTE_ARP_OP_REQUEST, BCAST_MAC, WAN_MAC, "198.51.100.11",
+		   ZERO_MAC, "198.51.100.11");
+	rte_pktmbuf_free_bulk(m, 2);
+
+	/* Asked on wan: answered with wan's MAC, from the pool address. */
+	arp_in(1, RTE_ARP_OP_REQUEST, BCAST_MAC, HOST_MAC, "198.51.100.20", ZERO_MAC,
+	       "198.51.100.10");
+	expect_one_arp(1, RTE_ARP_OP_REPLY, HOST_MAC, WAN_MAC, "198.51.100.10", HOST_MAC,
+		       "198.51.100.20");
+	arp_in(1, RTE_ARP_OP_REQUEST, BCAST_MAC, HOST_MAC, "198.51.100.20", ZERO_MAC,
+	       "198.51.100.11");
+	expect_one_arp(1, RTE_ARP_OP_REPLY, HOST_MAC, WAN_MAC, "198.51.100.11", HOST_MAC,
+		       "198.51.100.20");
+	/* Duplicate address detection for a pool address is defended. */
+	arp_in(1, RTE_ARP_OP_REQUEST, BCAST_MAC, HOST2_MAC, "0.0.0.0", ZERO_MAC,
+	       "198.51.100.11");
+	expect_one_arp(1, RTE_ARP_OP_REPLY, HOST2_MAC, WAN_MAC, "198.51.100.11", HOST2_MAC,
+		       "0.0.0.0");
+	/* Not past the range's ends, not on lan. */
+	arp_in(1, RTE_ARP_OP_REQUEST, BCAST_MAC, HOST_MAC, "198.51.100.20", ZERO_MAC,
+	       "198.51.100.12");
+	arp_in(1, RTE_ARP_OP_REQUEST, BCAST_MAC, HOST_MAC, "198.51.100.20", ZERO_MAC,
+	       "198.51.100.9");
+	arp_in(0, RTE_ARP_OP_REQUEST, BCAST_MAC, HOST_MAC, "192.168.1.20", ZERO_MAC,
+	       "198.51.100.10");
+	expect_nothing_sent();
+	/* Someone else claiming a pool address is a conflict, never learnt. */
+	arp_in(1, RTE_ARP_OP_REPLY, WAN_MAC, EVIL_MAC, "198.51.100.10", WAN_MAC,
+	       "198.51.100.1");
+	assert_int_equal(dpt_drops(DROP_ARP_INVALID), invalid + 1);
+	assert_int_equal(state_of(1, "198.51.100.10", NULL), 0);
+
+	/* Rule gone: so are the answers, and nothing is announced. */
+	pool_rule_del(id);
+	expect_nothing_sent();
+	arp_in(1, RTE_ARP_OP_REQUEST, BCAST_MAC, HOST_MAC, "198.51.100.20", ZERO_MAC,
+	       "198.51.100.10");
+	expect_nothing_sent();
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+}
+
+/* Ranges are kept as ranges: a /16 pool answers for its last address, and
+ * announces a bounded number; a pool address that is also the port's own
+ * was announced with it and is not announced again. */
+static void
+test_proxy_arp_ranges(void **state)
+{
+	struct rte_mbuf *m[8];
+	uint32_t big, mixed;
+	unsigned int n;
+
+	(void)state;
+	big = pool_rule("10.100.0.0", "10.100.255.255");
+	n = drain();
+	assert_int_equal(n, 256);
+	arp_in(1, RTE_ARP_OP_REQUEST, BCAST_MAC, HOST_MAC, "198.51.100.20", ZERO_MAC,
+	       "10.100.255.255");
+	expect_one_arp(1, RTE_ARP_OP_REPLY, HOST_MAC, WAN_MAC, "10.100.255.255", HOST_MAC,
+		       "198.51.100.20");
+	arp_in(1, RTE_ARP_OP_REQUEST, BCAST_MAC, HOST_MAC, "198.51.100.20", ZERO_MAC,
+	       "10.101.0.0");
+	expect_nothing_sent();
+
+	mixed = pool_rule("198.51.100.1", "198.51.100.2");	/* .1 is wan's */
+	assert_int_equal(dpt_sent(m, 8), 1);
+	assert_arp(m[0], 1, RTE_ARP_OP_REQUEST, BCAST_MAC, WAN_MAC, "198.51.100.2",
+		   ZERO_MAC, "198.51.100.2");
+	rte_pktmbuf_free(m[0]);
+	pool_rule_del(mixed);
+	/* The port's own address still answers without the pool. */
+	arp_in(1, RTE_ARP_OP_REQUEST, BCAST_MAC, HOST_MAC, "198.51.100.20", ZERO_MAC,
+	       "198.51.100.1");
+	expect_one_arp(1, RTE_ARP_OP_REPLY, HOST_MAC, WAN_MAC, "198.51.100.1", HOST_MAC,
+		       "198.51.100.20");
+	pool_rule_del(big);
+	arp_in(1, RTE_ARP_OP_REQUEST, BCAST_MAC, HOST_MAC, "198.51.100.20", ZERO_MAC,
+	       "10.100.255.255");
+	expect_nothing_sent();
 	assert_int_equal(dpt_mbufs_in_use(), 0);
 }
 
@@ -769,6 +892,8 @@ main(void)
 		cmocka_unit_test_teardown(test_no_reply_not_ours, teardown),
 		cmocka_unit_test_teardown(test_learn_and_merge, teardown),
 		cmocka_unit_test_teardown(test_forged_reply_for_our_address, teardown),
+		cmocka_unit_test_teardown(test_proxy_arp_pool, teardown),
+		cmocka_unit_test_teardown(test_proxy_arp_ranges, teardown),
 		cmocka_unit_test_teardown(test_invalid_frames, teardown),
 		cmocka_unit_test_teardown(test_permanent_not_overwritten, teardown),
 		cmocka_unit_test_teardown(test_resolution, teardown),

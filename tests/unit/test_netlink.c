@@ -412,17 +412,24 @@ struct fake {
 	uint32_t fail_dst;	/* NEWROUTE for this dst answers EEXIST */
 };
 
+/* An ack or error as the dataplane sends it: capped, with the reason in
+ * the extended ack when there is one. */
 static void
-answer(int fd, const struct nlmsghdr *req, int err)
+answer(int fd, const struct nlmsghdr *req, int err, const char *why)
 {
-	char b[64];
+	char b[256];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(b);
 	struct nlmsgerr *e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
 
 	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_CAPPED;
 	nlh->nlmsg_seq = req->nlmsg_seq;
 	e->error = err;
 	e->msg = *req;
+	if (why) {
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, why);
+	}
 	assert_int_equal(send(fd, b, nlh->nlmsg_len, 0), (ssize_t)nlh->nlmsg_len);
 }
 
@@ -443,10 +450,11 @@ fake_server(void *arg)
 
 			f->msgs++;
 			if (nl_parse_route(nlh, &r) == 0 && r.dst == f->fail_dst)
-				answer(f->fd, nlh, -EEXIST);
+				answer(f->fd, nlh, -EEXIST, (r.dst & 0xff00) == 0x500 ? NULL :
+				       "that route is there already.");
 			else if (nlh->nlmsg_flags & NLM_F_ACK) {
 				f->acks++;
-				answer(f->fd, nlh, 0);
+				answer(f->fd, nlh, 0, NULL);
 			}
 		}
 	}
@@ -457,13 +465,16 @@ fake_server(void *arg)
 
 static uint32_t failed_tags[8];
 static uint16_t failed_types[8];
+static char failed_msg[8][64];
 static unsigned nfailed;
 
 static void
-on_err(void *arg, uint32_t tag, uint16_t type, int err)
+on_err(void *arg, uint32_t tag, uint16_t type, int err, const char *msg)
 {
 	(void)arg;
 	assert_int_equal(err, -EEXIST);
+	if (nfailed < 8)
+		snprintf(failed_msg[nfailed], sizeof(failed_msg[0]), "%s", msg);
 	if (nfailed < 8) {
 		failed_types[nfailed] = type;
 		failed_tags[nfailed] = tag;
@@ -502,6 +513,8 @@ test_pipeline(void **state)
 	assert_int_equal(p->errors, 1);
 	assert_int_equal(nfailed, 1);
 	assert_int_equal(failed_tags[0], 257);
+	/* the reason, without the period the printers add */
+	assert_string_equal(failed_msg[0], "that route is there already");
 	ctl_pipe_free(p);
 	free(p);
 	close(sv[0]);
@@ -542,6 +555,7 @@ test_pipeline_errors_by_tag(void **state)
 	for (unsigned i = 0; i < 8; i++) {
 		assert_int_equal(failed_tags[i], 1005 + 10 * i);
 		assert_int_equal(failed_types[i], RTM_NEWROUTE);
+		assert_string_equal(failed_msg[i], "");	/* no extended ack */
 	}
 	/* the server going away is reported, not waited for */
 	shutdown(sv[0], SHUT_WR);
@@ -556,6 +570,66 @@ test_pipeline_errors_by_tag(void **state)
 	free(c.rbuf);
 }
 
+/* The extended ack as the kernel lays it out: capped (the request's header
+ * only) or not (the whole request echoed), then the TLVs. */
+static void
+test_ext_ack_msg(void **state)
+{
+	char b[512], msg[SLUICE_ERRMSG_MAX];
+	struct ctl_route r = { .dst = IP(10, 0, 0, 0), .dst_len = 8, .type = RTN_UNICAST,
+			       .gw = IP(192, 168, 1, 254) };
+	struct nlmsghdr *req = nl_route(buf, RTM_NEWROUTE, NLM_F_CREATE, &r);
+	struct nlmsghdr *nlh;
+	struct nlmsgerr *e;
+	struct ctl_conn c = { .fd = -1 };
+
+	(void)state;
+	/* capped */
+	nlh = mnl_nlmsg_put_header(b);
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_CAPPED | NLM_F_ACK_TLVS;
+	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+	e->error = -EINVAL;
+	e->msg = *req;
+	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, 20);		/* skipped */
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "frame size 9018 > 1518");
+	assert_string_equal(ctl_ext_ack_msg(nlh, msg, sizeof(msg)), "frame size 9018 > 1518");
+	/* the flag is what says TLVs follow */
+	nlh->nlmsg_flags = NLM_F_CAPPED;
+	assert_string_equal(ctl_ext_ack_msg(nlh, msg, sizeof(msg)), "");
+
+	/* not capped: the request's payload comes before the TLVs; the final
+	 * period goes (iproute2 adds one only when it is missing) */
+	nlh = mnl_nlmsg_put_header(b);
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_ACK_TLVS;
+	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e) - sizeof(*req) + req->nlmsg_len);
+	e->error = -EINVAL;
+	memcpy(&e->msg, req, req->nlmsg_len);
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "Nexthop has invalid gateway.");
+	assert_string_equal(ctl_ext_ack_msg(nlh, msg, sizeof(msg)), "Nexthop has invalid gateway");
+	/* an echoed length past the message: nothing is trusted */
+	e->msg.nlmsg_len = 4000;
+	assert_string_equal(ctl_ext_ack_msg(nlh, msg, sizeof(msg)), "");
+	/* a string without its NUL is no message */
+	nlh = mnl_nlmsg_put_header(b);
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_CAPPED | NLM_F_ACK_TLVS;
+	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+	e->error = -EINVAL;
+	mnl_attr_put(nlh, NLMSGERR_ATTR_MSG, 3, "abc");
+	assert_string_equal(ctl_ext_ack_msg(nlh, msg, sizeof(msg)), "");
+
+	/* what the printers use: the reason, else the errno's words */
+	snprintf(c.errmsg, sizeof(c.errmsg), "MTU 9000 is more than the device takes");
+	assert_string_equal(ctl_error(&c, RTM_NEWLINK, -EINVAL),
+			    "MTU 9000 is more than the device takes");
+	assert_string_equal(ctl_error(&c, RTM_NEWLINK, -ECONNRESET),
+			    "the dataplane closed the connection");
+	c.errmsg[0] = '\0';
+	assert_string_equal(ctl_error(&c, RTM_NEWLINK, -ENODEV), "no such port");
+}
+
 int
 main(void)
 {
@@ -568,6 +642,7 @@ main(void)
 		cmocka_unit_test(test_print_nat_stats),
 		cmocka_unit_test(test_pipeline),
 		cmocka_unit_test(test_pipeline_errors_by_tag),
+		cmocka_unit_test(test_ext_ack_msg),
 	};
 
 	names_add(&names, 1, "lan");

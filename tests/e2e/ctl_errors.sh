@@ -1,0 +1,100 @@
+#!/bin/bash
+# Control: errors name their real cause.  The dataplane's reason comes back
+# in the netlink extended ack and is printed as iproute2 prints the
+# kernel's ("Error: <reason>."), exit 1: a port whose device cannot be
+# made (no such interface, no bus takes the string, no such PCI device),
+# an MTU the device cannot carry, a multicast lladdr.  sluiced logs each
+# refusal with FILE:LINE and the port.
+. "$(dirname "$0")/lib.sh"
+e2e_up cerr
+
+SLUICED=$SLUICE_BUILD/control/sluiced
+conf=$(lab_conf "$LAB")
+log=$(lab_state "$LAB")/sluiced.log
+
+# expect_err WANT CMD...: CMD exits 1 and prints exactly WANT on stderr.
+expect_err() {
+	local want=$1 out rc
+	shift
+	out=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	echo "$out"
+	[ "$rc" = 1 ] || fail "'$*' exited $rc, expected 1"
+	[ "$out" = "$want" ] || fail "'$*' printed '$out', expected '$want'"
+}
+
+step "a device string sluiced can tell is malformed: refused before the dataplane sees it"
+cp "$conf" "$E2E_TMP/x.ini"
+printf '\n[port x]\ndevice = x\n' >>"$E2E_TMP/x.ini"
+lx=$(grep -n '^device = x$' "$E2E_TMP/x.ini" | cut -d: -f1)
+expect_err "$E2E_TMP/x.ini:$lx: invalid device \"x\": neither a PCI address (0000:01:00.0) nor a virtual device (net_<driver><N>[,key=value...])" \
+	lab_exec "$LAB" rt "$SLUICED" -c "$E2E_TMP/x.ini" -s "$(lab_sock "$LAB")" --oneshot
+ok "device = x: FILE:LINE and why, exit 1"
+
+step "two ports whose devices cannot be made"
+cp "$conf" "$E2E_TMP/bad.ini"
+cat >>"$E2E_TMP/bad.ini" <<'EOF'
+
+[port dmz]
+device = net_af_packet3,iface=nope
+[port pci]
+device = 0000:99:00.0
+EOF
+ldmz=$(grep -n '^device = net_af_packet3,iface=nope' "$E2E_TMP/bad.ini" | cut -d: -f1)
+lpci=$(grep -n '^device = 0000:99:00.0' "$E2E_TMP/bad.ini" | cut -d: -f1)
+# What sluiced logs, after "FILE:" (the file differs below).
+want_dmz="$ldmz: port dmz (device net_af_packet3,iface=nope) not created: no interface \"nope\" in the dataplane's network namespace."
+want_pci="$lpci: port pci (device 0000:99:00.0) not created: no device 0000:99:00.0 (a PCI device must exist and be bound to a DPDK driver such as vfio-pci)."
+
+# --check cannot tell these are wrong: the dataplane must.
+"$SLUICED" --check -c "$E2E_TMP/bad.ini" || fail "--check refused a file only the dataplane can judge"
+out=$(lab_exec "$LAB" rt "$SLUICED" -c "$E2E_TMP/bad.ini" -s "$(lab_sock "$LAB")" --oneshot 2>&1)
+rc=$?
+echo "$out"
+[ "$rc" = 1 ] || fail "sluiced --oneshot exited $rc with ports that cannot be made, expected 1"
+for w in "$want_dmz" "$want_pci"; do
+	grep -qxF "$E2E_TMP/bad.ini:$w" <<<"$out" || fail "sluiced --oneshot did not say: $E2E_TMP/bad.ini:$w"
+done
+grep -q "permission denied\|Bad address\|no such port" <<<"$out" &&
+	fail "a wrong errno's words are still printed"
+cli link show | grep -qw lan || fail "the good ports went"
+ok "sluiced --oneshot: each port that cannot be made is FILE:LINE with the dataplane's reason, exit 1"
+
+step "the same file to the running sluiced (SIGHUP): its log says the same"
+cp "$E2E_TMP/bad.ini" "$conf"
+pid=$(lab_pid "$LAB" sluiced) || fail "sluiced is not running"
+kill -HUP "$pid"
+lab_wait 10 "sluiced's reload" grep -q "configuration applied: .* 2 failed" "$log" ||
+	{ tail -20 "$log"; fail "sluiced did not count 2 failures"; }
+for w in "$want_dmz" "$want_pci"; do
+	grep -qxF "$conf:$w" "$log" || { tail -20 "$log"; fail "sluiced's log lacks: $conf:$w"; }
+done
+ok "sluiced's log names FILE:LINE, the port and the reason"
+
+step "link set lan mtu 9000 on an af_packet port"
+out=$(cli link set lan mtu 9000 2>&1)
+rc=$?
+echo "$out"
+if [ "$rc" = 0 ]; then
+	# A device sized for jumbo frames takes it: then it must show.
+	cli link show lan | grep -q "mtu 9000" || fail "mtu 9000 accepted but not shown"
+	cli link set lan mtu 1500 || fail "mtu back to 1500 refused"
+	ok "the device takes MTU 9000 (its frames are large enough)"
+else
+	[ "$rc" = 1 ] || fail "link set mtu 9000 exited $rc, expected 1"
+	grep -qx 'Error: MTU 9000 is more than the device takes: frame size 9018 > [0-9]*\.' <<<"$out" ||
+		fail "link set mtu 9000 printed '$out', not the frame size reason"
+	cli link show lan | grep -q "mtu 1500" || fail "the refused MTU changed the port"
+	ok "an MTU the device cannot carry: its frame size reason"
+fi
+
+step "neigh add with a multicast lladdr"
+expect_err "Error: lladdr 01:00:00:00:00:01 is multicast: no neighbour has it." \
+	cli neigh add 192.168.1.7 lladdr 01:00:00:00:00:01 dev lan
+step "the same in a batch: the reason and the line"
+printf 'neigh add 192.168.1.8 lladdr 02:00:00:00:00:08 dev lan\nneigh add 192.168.1.7 lladdr 01:00:00:00:00:01 dev lan\n' \
+	>"$E2E_TMP/batch"
+expect_err "Error: lladdr 01:00:00:00:00:01 is multicast: no neighbour has it. (line 2)" \
+	cli -b "$E2E_TMP/batch"
+cli neigh show | grep -q "^192\.168\.1\.8 " || fail "the good line of the batch was not applied"
+ok "the CLI prints the dataplane's reason as iproute2 does, exit 1"
