@@ -457,8 +457,8 @@ pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_p
 			const struct nat_rule *o = nat_rule_snat(rs, r->s.port,
 								 rte_be_to_cpu_32(p->t.src));
 
-			if (o == NULL)
-				return NAT_PASS;
+			if (o == NULL)	/* a host the NAT leaves alone */
+				return pre_unmatched(m, in_port, at, dst, p, false);
 			out_req(&q, &p->t, o);
 			q.flags |= NS_HAIRPIN;
 			s = nat_sess_create(t, &q, &d);
