@@ -338,7 +338,7 @@ nat_conf_set(const struct nat_conf *c)
 	struct nat_conf n = nat_cfg;
 	int ret;
 
-	/* RFC 4787 REQ-5, RFC 5382 REQ-5, RFC 5508 REQ-2 (RFC 7857 2.2
+	/* RFC 4787 REQ-5, RFC 5382 REQ-5, RFC 5508 REQ-2 (RFC 7857
 	 * lets the transitory timeout go below 4 minutes). */
 	if (c->timeout_udp && c->timeout_udp < SLUICE_NAT_TIMEOUT_UDP_MIN)
 		return dp_errmsg(-EINVAL, "the UDP timeout is at least %u s (RFC 4787)",

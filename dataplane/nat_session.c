@@ -222,7 +222,7 @@ map_new(const struct nat_tables *t, const struct nat_sess_req *q, uint32_t *out_
 	n = chi - clo + 1;
 	if (p >= clo && p <= chi && port_free(t, at, rs, q->proto, addr, (uint16_t)p))
 		goto found;
-	/* RFC 4787 REQ-4, RFC 6056 via RFC 7857 section 11: a port drawn
+	/* RFC 4787 REQ-4, RFC 6056 via RFC 7857 (port randomisation): a port drawn
 	 * anew keeps the inside port's parity while one of that parity is
 	 * free (pass 0), then takes any. */
 	for (uint32_t pass = 0; pass < 2; pass++) {

@@ -1233,7 +1233,7 @@ test_icmp_error_from_inside_router(void **state)
 	}
 }
 
-/* RFC 4787 REQ-2 (RFC 7857 section 4): every flow of one inside host, of
+/* RFC 4787 REQ-2 (RFC 7857, paired pooling): every flow of one inside host, of
  * any protocol, leaves from the same pool address (paired). */
 static void
 test_paired_pool(void **state)
@@ -1265,7 +1265,7 @@ test_paired_pool(void **state)
 	}
 }
 
-/* RFC 4787 REQ-3/4, RFC 7857 section 11: a port in use is replaced by a
+/* RFC 4787 REQ-3/4, RFC 7857 port randomisation: a port in use is replaced by a
  * random one of the same range (below 1024 or not) and parity. */
 static void
 test_port_parity(void **state)
