@@ -403,9 +403,10 @@ nat_key(struct loader *ld, const char *k, const char *v)
 {
 	static const struct { const char *key; int attr; uint32_t min, max; } keys[] = {
 		{ "timeout-udp", SLUICE_NATC_TIMEOUT_UDP, SLUICE_NAT_TIMEOUT_UDP_MIN, 86400 * 7 },
-		{ "timeout-tcp-established", SLUICE_NATC_TIMEOUT_TCP_EST, 1, 86400 * 7 },
+		{ "timeout-tcp-established", SLUICE_NATC_TIMEOUT_TCP_EST,
+		  SLUICE_NAT_TIMEOUT_TCP_EST_MIN, 86400 * 7 },
 		{ "timeout-tcp-transitory", SLUICE_NATC_TIMEOUT_TCP_TRANS, 1, 86400 * 7 },
-		{ "timeout-icmp", SLUICE_NATC_TIMEOUT_ICMP, 1, 86400 * 7 },
+		{ "timeout-icmp", SLUICE_NATC_TIMEOUT_ICMP, SLUICE_NAT_TIMEOUT_ICMP_MIN, 86400 * 7 },
 		{ "max-sessions", SLUICE_NATC_MAX_SESSIONS, 1, 1u << 28 },
 	};
 

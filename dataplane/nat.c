@@ -7,10 +7,23 @@
  * - One session = one 64-byte line (struct nat_sess) holding the forward
  *   tuple as first seen (o) and as translated (x).  The reverse direction
  *   arrives as x reversed and leaves as o reversed, so masquerade, snat,
- *   dnat, endpoint-independent inbound and hairpin (both ends rewritten)
- *   are one mechanism.  Prerouting rewrites destinations (so the route
- *   lookup sees the inside host), postrouting rewrites sources (so ICMP
- *   errors the router makes about the packet still go to the real sender).
+ *   dnat, endpoint-independent inbound and hairpin to a dnat port (both
+ *   ends rewritten) are one mechanism.  Prerouting rewrites destinations
+ *   (so the route lookup sees the inside host), postrouting rewrites
+ *   sources (so ICMP errors the router makes about the packet still go to
+ *   the real sender).
+ *
+ * - Hairpin to a mapping (RFC 4787 REQ-9) is two sessions, as if the
+ *   packet left and came back: the sender's outbound one (source -> its
+ *   own mapping) and the one that takes that in (destination -> the inside
+ *   host).  Both are ordinary sessions, so filtering needs no special case:
+ *   under address-and-port-dependent filtering the second exists only when
+ *   the destination host sent to the sender's mapping, and the first
+ *   packet's outbound session is what admits the other host's answer (hole
+ *   punching, simultaneous open).  NS_HAIRPIN marks a session one of whose
+ *   directions ends at the NAT itself (sess_chains): the packet is looked
+ *   up once more; the stash carries the first session, whose source
+ *   postrouting writes.  ICMP errors about such packets cross both.
  *
  * - One rte_hash (RW_CONCURRENCY_LF, RCU QSBR on dp.qsbr in defer-queue
  *   mode) with 8-byte keys: a digest of each direction's tuple -> session |
@@ -52,6 +65,7 @@
  * mapping), so the table reserves 180 B per max-sessions slot.
  */
 #include <errno.h>
+#include <netinet/ip_icmp.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -62,6 +76,7 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
+#include "icmp.h"
 #include "nat_int.h"
 
 volatile bool nat_enabled;
@@ -254,11 +269,18 @@ sess_hit(struct nat_sess *s, unsigned int d, const struct nat_pkt *p)
 		s->last = nat_now_s;
 }
 
-static inline enum nat_verdict
-pre_hit(struct rte_mbuf *m, struct nat_pkt *p, struct nat_sess *s, unsigned int d)
-{
-	struct nat_tuple n = sess_new_tuple(s, d);
+static enum nat_verdict pre_hairpin(struct rte_mbuf *m, struct nat_tables *t,
+				    struct nat_pkt *p, struct nat_sess *s, unsigned int d);
 
+static inline enum nat_verdict
+pre_hit(struct rte_mbuf *m, struct nat_tables *t, struct nat_pkt *p, struct nat_sess *s,
+	unsigned int d)
+{
+	struct nat_tuple n;
+
+	if (unlikely(sess_chains(s, d)))
+		return pre_hairpin(m, t, p, s, d);
+	n = sess_new_tuple(s, d);
 	sess_hit(s, d, p);
 	if (n.dst != p->t.dst || n.dp != p->t.dp)
 		nat_rewrite_dst(p, n.dst, n.dp);
@@ -266,28 +288,128 @@ pre_hit(struct rte_mbuf *m, struct nat_pkt *p, struct nat_sess *s, unsigned int 
 	return NAT_PASS;
 }
 
+/* The session an inside host's new flow t makes when it leaves by rule r. */
+static void
+out_req(struct nat_sess_req *q, const struct nat_tuple *t, const struct nat_rule *r)
+{
+	q->x = (struct nat_tuple){ .dst = t->dst, .dp = t->dp };
+	q->flags = NS_OUTBOUND | NS_MAP_SRC | NS_REFRESH0;
+	q->r = q->map_rule = r;
+}
+
 /*
- * For an address the NAT answers for (nat_rule_dst_ours), and nothing in
- * the NAT took it.  The router's own addresses go on to local delivery
- * (echo reply, port unreachable, TCP reset), except TCP to a port that a
- * mapping holds (mapped): RFC 5382 REQ-4 wants no answer to such a SYN,
- * which may be half of a simultaneous open.  A pool address is the NAT's
- * alone (proxy ARP, no local address): what no session takes is dropped,
- * not routed back out of the port it came in on.
+ * A new flow k coming in to the outside endpoint of a mapping (MK_OUT
+ * data) of rule r.  RFC 4787 REQ-8, RFC 5382 REQ-3: address-and-port-
+ * dependent filtering lets in only what matched a session of the inside
+ * endpoint (-EPERM here); endpoint-independent filtering makes one.
+ */
+static int
+map_in_new(struct nat_tables *t, const struct nat_rule *r, const struct nat_tuple *k,
+	   uint8_t proto, uint64_t data, uint8_t flags, struct nat_sess **s, unsigned int *d)
+{
+	struct nat_sess_req q = { .o = *k, .proto = proto, .r = r, .dst_map = data };
+
+	if (r->s.filter != SLUICE_NAT_FILTER_EIF)
+		return -EPERM;
+	q.x = (struct nat_tuple){ .src = k->src, .sp = k->sp,
+				  .dst = map_data_addr(data), .dp = map_data_port(data) };
+	q.flags = NS_MAP_DST | NS_REFRESH1 | flags;
+	*s = nat_sess_create(t, &q, d);
+	return *s == NULL ? -ENOSPC : 0;
+}
+
+/* The mapping, and its rule, whose outside endpoint is k's destination. */
+static const struct nat_rule *
+map_of_dst(const struct nat_tables *t, const struct nat_ruleset *rs,
+	   const struct nat_tuple *k, uint8_t proto, uint64_t *data)
+{
+	uint64_t key = map_key(MK_OUT, proto, k->dst, k->dp);
+	void *v;
+
+	if (rte_hash_lookup_data(t->h, &key, &v) < 0)
+		return NULL;
+	*data = (uintptr_t)v;
+	return nat_rule_by_id(rs, map_data_low(*data));
+}
+
+/*
+ * The second half of a hairpin (RFC 4787 REQ-9, RFC 5382 REQ-8): the
+ * first, the sender's outbound session s, took the packet to n, one of the
+ * NAT's outside endpoints, its source now the sender's own mapping.  What
+ * takes it in is what would take in such a packet from outside: a session
+ * (under address-and-port-dependent filtering, one the destination host
+ * made by sending to the sender's mapping), or with endpoint-independent
+ * filtering a new one on the destination's mapping.  Prerouting rewrites
+ * the destination to the inside host; the stash makes postrouting rewrite
+ * the source as the first half says.
  */
 static enum nat_verdict
-pre_unmatched(struct rte_mbuf *m, const struct addr_table *at, uint32_t dst,
-	      uint8_t proto, bool mapped)
+pre_hairpin(struct rte_mbuf *m, struct nat_tables *t, struct nat_pkt *p, struct nat_sess *s,
+	    unsigned int d)
 {
-	if (addr_is_local(at, dst) && !(mapped && proto == IPPROTO_TCP))
+	struct nat_tuple n = sess_new_tuple(s, d), n2;
+	const struct nat_rule *r;
+	struct nat_sess *s2;
+	unsigned int d2;
+	uint64_t data;
+
+	sess_hit(s, d, p);
+	s2 = sess_lookup(t, &n, p->proto, &d2);
+	if (s2 == NULL) {
+		r = map_of_dst(t, nat_rules_get(), &n, p->proto, &data);
+		if (r == NULL ||
+		    map_in_new(t, r, &n, p->proto, data, NS_HAIRPIN, &s2, &d2) == -EPERM)
+			goto filtered;
+		if (s2 == NULL)
+			goto drop;
+	}
+	if (sess_chains(s2, d2))
+		goto filtered;		/* never twice round */
+	sess_hit(s2, d2, p);
+	n2 = sess_new_tuple(s2, d2);
+	if (n2.dst != p->t.dst || n2.dp != p->t.dp)
+		nat_rewrite_dst(p, n2.dst, n2.dp);
+	*stash(m) = (uintptr_t)s | d | STASH_HAIRPIN;
+	return NAT_PASS;
+filtered:
+	nat_count(NC_HAIRPIN_FILTERED);
+drop:
+	dp_drop(m, DROP_NAT);
+	return NAT_DROP;
+}
+
+/*
+ * For an address the NAT answers for (nat_rule_dst_ours), and nothing in
+ * the NAT took it.  A pool address is the NAT's alone (proxy ARP, no local
+ * address): what no session takes is dropped, not routed back out of the
+ * port it came in on.  The router's own addresses go on to local delivery
+ * (echo reply, port unreachable, TCP reset), except TCP from outside that
+ * RFC 5382 REQ-4 wants unanswered: anything to a port that a mapping holds
+ * (mapped), and a SYN to a port of the dynamic range (1024 and up, where
+ * an inside client's port is mapped), which may be the first half of a
+ * simultaneous open whose inside SYN is still to come.  Below 1024 no
+ * client's mapping goes, so the router answers as a host does.
+ */
+static enum nat_verdict
+pre_unmatched(struct rte_mbuf *m, uint16_t in_port, const struct addr_table *at,
+	      uint32_t dst, const struct nat_pkt *p, bool mapped)
+{
+	bool held = false;
+
+	if (p->proto == IPPROTO_TCP && nat_rule_on_port(nat_rules_get(), in_port))
+		held = mapped ||
+		       ((p->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) ==
+				RTE_TCP_SYN_FLAG &&
+			rte_be_to_cpu_16(p->t.dp) >= 1024);
+	if (addr_is_local(at, dst) && !held)
 		return NAT_PASS;
 	nat_count(NC_INBOUND_UNMATCHED);
 	dp_drop(m, DROP_NAT);
 	return NAT_DROP;
 }
 
-/* No session: a dnat rule, or an endpoint-independent mapping, may make
- * one; otherwise pre_unmatched decides. */
+/* No session: a dnat rule, or a mapping, may make one; otherwise
+ * pre_unmatched decides. */
 static enum nat_verdict
 pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_pkt *p)
 {
@@ -298,13 +420,12 @@ pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_p
 	const struct nat_rule *r;
 	struct nat_sess *s;
 	unsigned int d;
-	void *data;
-	uint64_t key;
+	uint64_t data;
 
 	if (!nat_rule_dst_ours(rs, at, dst))
 		return NAT_PASS;
 	if (p->proto == IPPROTO_ICMP)
-		return pre_unmatched(m, at, dst, p->proto, false);
+		return pre_unmatched(m, in_port, at, dst, p, false);
 	r = nat_rule_dnat(rs, at, p->proto, dst, rte_be_to_cpu_16(p->t.dp));
 	if (r != NULL) {
 		uint16_t dp = rte_be_to_cpu_16(p->t.dp);
@@ -325,34 +446,32 @@ pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_p
 			q.map_rule = r;
 			q.map_addr = dst;
 		}
+		s = nat_sess_create(t, &q, &d);
 	} else {
-		key = map_key(MK_OUT, p->proto, p->t.dst, p->t.dp);
-		if (rte_hash_lookup_data(t->h, &key, &data) < 0)
-			return pre_unmatched(m, at, dst, p->proto, false);
-		r = nat_rule_by_id(rs, map_data_low((uintptr_t)data));
-		/* RFC 4787 REQ-8: address-and-port-dependent filtering lets
-		 * in only what matched a session above. */
-		if (r == NULL || r->s.filter != SLUICE_NAT_FILTER_EIF)
-			return pre_unmatched(m, at, dst, p->proto, true);
-		q.x = (struct nat_tuple){ .src = p->t.src, .sp = p->t.sp,
-					  .dst = map_data_addr((uintptr_t)data),
-					  .dp = map_data_port((uintptr_t)data) };
-		q.flags = NS_MAP_DST | NS_REFRESH1;
-		q.dst_map = (uintptr_t)data;
-		q.r = r;
+		r = map_of_dst(t, rs, &p->t, p->proto, &data);
+		if (r == NULL)
+			return pre_unmatched(m, in_port, at, dst, p, false);
 		if (in_port != r->s.port) {
-			q.x.src = 0;
-			q.x.sp = 0;
-			q.flags |= NS_MAP_SRC | NS_REFRESH0;
-			q.map_rule = r;
+			/* From inside: the first half of a hairpin, the
+			 * session the sender would make leaving by its rule. */
+			const struct nat_rule *o = nat_rule_snat(rs, r->s.port,
+								 rte_be_to_cpu_32(p->t.src));
+
+			if (o == NULL)	/* a host the NAT leaves alone */
+				return pre_unmatched(m, in_port, at, dst, p, false);
+			out_req(&q, &p->t, o);
+			q.flags |= NS_HAIRPIN;
+			s = nat_sess_create(t, &q, &d);
+		} else if (map_in_new(t, r, &p->t, p->proto, data, 0, &s, &d) == -EPERM) {
+			/* RFC 4787 REQ-8: filtered. */
+			return pre_unmatched(m, in_port, at, dst, p, true);
 		}
 	}
-	s = nat_sess_create(t, &q, &d);
 	if (s == NULL) {
 		dp_drop(m, DROP_NAT);
 		return NAT_DROP;
 	}
-	return pre_hit(m, p, s, d);
+	return pre_hit(m, t, p, s, d);
 }
 
 enum nat_verdict
@@ -373,11 +492,11 @@ nat_pre_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 			return nat_icmp_pre(m, t);
 		if (!nat_rule_dst_ours(nat_rules_get(), at, dst))
 			return NAT_PASS;
-		return pre_unmatched(m, at, dst, p.proto, false);
+		return pre_unmatched(m, in_port, at, dst, &p, false);
 	}
 	s = sess_lookup(t, &p.t, p.proto, &d);
 	if (likely(s != NULL))
-		return pre_hit(m, &p, s, d);
+		return pre_hit(m, t, &p, s, d);
 	return pre_new(m, in_port, t, &p);
 }
 
@@ -393,7 +512,8 @@ nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 }
 
 static enum nat_verdict
-post_new(struct rte_mbuf *m, uint16_t out_port, struct nat_tables *t, struct nat_pkt *p)
+post_new(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_port,
+	 struct nat_tables *t, struct nat_pkt *p)
 {
 	const struct nat_ruleset *rs = nat_rules_get();
 	uint32_t src = rte_be_to_cpu_32(p->t.src);
@@ -410,11 +530,12 @@ post_new(struct rte_mbuf *m, uint16_t out_port, struct nat_tables *t, struct nat
 	r = nat_rule_snat(rs, out_port, src);
 	if (r == NULL || addr_is_local(addrs_get(), src))
 		return NAT_PASS;
-	q.x = (struct nat_tuple){ .dst = p->t.dst, .dp = p->t.dp };
-	q.flags = NS_OUTBOUND | NS_MAP_SRC | NS_REFRESH0;
-	q.r = q.map_rule = r;
+	out_req(&q, &p->t, r);
 	s = nat_sess_create(t, &q, &d);
 	if (s == NULL) {
+		/* RFC 5508 REQ-8: no port or no room left for a new flow is
+		 * told to the sender (rate-limited like every error). */
+		icmp_error(w, m, in_port, ICMP_DEST_UNREACH, ICMP_PKT_FILTERED, 0);
 		dp_drop(m, DROP_NAT);
 		return NAT_DROP;
 	}
@@ -435,8 +556,6 @@ nat_post_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_
 	struct nat_pkt p;
 	uint64_t st;
 
-	(void)w;
-	(void)in_port;
 	s = nat_stash_get(m, t, &st);
 	if (s != NULL && (st & STASH_ICMPERR)) {
 		nat_icmp_post(m, s, st & STASH_DIR);
@@ -462,14 +581,15 @@ nat_post_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_
 		unsigned int d = st & STASH_DIR;
 		struct nat_tuple k = sess_key_tuple(s, d), n = sess_new_tuple(s, d);
 
-		if (likely(p.t.src == k.src && p.t.sp == k.sp && p.t.dst == n.dst &&
-			   p.t.dp == n.dp)) {
+		/* A hairpin's destination is the second half's. */
+		if (likely(p.t.src == k.src && p.t.sp == k.sp &&
+			   ((p.t.dst == n.dst && p.t.dp == n.dp) || (st & STASH_HAIRPIN)))) {
 			if (n.src != p.t.src || n.sp != p.t.sp)
 				nat_rewrite_src(&p, n.src, n.sp);
 			return NAT_PASS;
 		}
 	}
-	return post_new(m, out_port, t, &p);
+	return post_new(w, m, in_port, out_port, t, &p);
 }
 
 enum nat_verdict
@@ -517,6 +637,7 @@ static const char *const nc_names[NC__MAX] = {
 	[NC_FRAG_REASSEMBLED] = "fragments_reassembled",
 	[NC_UNTRANSLATABLE] = "untranslatable_drops",
 	[NC_INBOUND_UNMATCHED] = "inbound_unmatched_drops",
+	[NC_HAIRPIN_FILTERED] = "hairpin_filtered_drops",
 };
 
 unsigned int

@@ -98,7 +98,8 @@ struct nat_conf {
 	uint32_t timeout_udp, timeout_tcp_est, timeout_tcp_trans, timeout_icmp;
 	uint32_t max_sessions;
 };
-/* -EINVAL for a UDP timeout below 120 s or a size out of range; changing
+/* -EINVAL for a timeout below the RFCs' minimum (UDP 120 s, TCP established
+ * 7440 s, ICMP 60 s) or a size out of range; changing
  * max_sessions rebuilds the table (sessions are flushed). */
 int nat_conf_set(const struct nat_conf *c);
 void nat_conf_get(struct nat_conf *c);

@@ -96,6 +96,23 @@ outer_set(struct rte_ipv4_hdr *ip, rte_be32_t *field, uint32_t addr)
 	memcpy(field, &addr, sizeof(addr));
 }
 
+/* RFC 5508 REQ-3/3a: the error's ICMP checksum, and its quoted IP
+ * header's (e->ip, from quoted()), hold.  The quoted transport checksum
+ * is not checked (REQ-3c): the quote is usually cut short. */
+static bool
+sums_ok(const struct rte_mbuf *m, const struct nat_pkt *e)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	uint32_t hl = rte_ipv4_hdr_len(ip);
+	uint32_t len = rte_be_to_cpu_16(ip->total_length) - hl;
+	uint16_t sum;
+
+	if (len > rte_pktmbuf_pkt_len(m) - hl || rte_raw_cksum_mbuf(m, hl, len, &sum) != 0 ||
+	    sum != 0xffff)
+		return false;
+	return rte_raw_cksum(e->ip, rte_ipv4_hdr_len(e->ip)) == 0xffff;
+}
+
 enum nat_verdict
 nat_icmp_pre(struct rte_mbuf *m, struct nat_tables *t)
 {
@@ -103,29 +120,39 @@ nat_icmp_pre(struct rte_mbuf *m, struct nat_tables *t)
 	struct rte_icmp_hdr *icmp;
 	struct nat_pkt e;
 	struct nat_tuple k, n;
-	struct nat_sess *s = NULL;
+	struct nat_sess *s;
 	unsigned int d;
 
-	if (quoted(m, &e, &icmp) == 0) {
-		k = tuple_rev(&e.t);
-		s = sess_lookup(t, &k, e.proto, &d);
-	}
-	if (s == NULL) {
-		/* Addressed to us and about nothing we translated: RFC 5508
-		 * REQ-3 drops it.  Errors passing through are not ours. */
-		if (addr_is_local(addrs_get(), rte_be_to_cpu_32(ip->dst_addr))) {
-			nat_count(NC_ICMP_UNTRANSLATABLE);
-			dp_drop(m, DROP_NAT);
-			return NAT_DROP;
+	/* RFC 5508 REQ-7: an error about a hairpinned packet crosses the
+	 * hairpin's two sessions as the packet did, the first one whole. */
+	for (unsigned int half = 0;; half++) {
+		s = NULL;
+		if (quoted(m, &e, &icmp) == 0 && (half > 0 || sums_ok(m, &e))) {
+			k = tuple_rev(&e.t);
+			s = sess_lookup(t, &k, e.proto, &d);
 		}
-		return NAT_PASS;
+		if (s == NULL || (half > 0 && sess_chains(s, d))) {
+			/* Addressed to us and about nothing we translated:
+			 * RFC 5508 REQ-3 drops it.  Errors passing through
+			 * are not ours. */
+			if (half > 0 ||
+			    addr_is_local(addrs_get(), rte_be_to_cpu_32(ip->dst_addr))) {
+				nat_count(NC_ICMP_UNTRANSLATABLE);
+				dp_drop(m, DROP_NAT);
+				return NAT_DROP;
+			}
+			return NAT_PASS;
+		}
+		n = sess_new_tuple(s, d);
+		if (ip->dst_addr == k.dst && n.dst != k.dst)
+			outer_set(ip, &ip->dst_addr, n.dst);
+		/* E's source is k's destination. */
+		nat_rewrite_src(&e, n.dst, n.dp);
+		icmp_cksum(m, icmp);
+		if (!sess_chains(s, d))
+			break;
+		nat_icmp_post(m, s, d);
 	}
-	n = sess_new_tuple(s, d);
-	if (ip->dst_addr == k.dst && n.dst != k.dst)
-		outer_set(ip, &ip->dst_addr, n.dst);
-	/* E's source is k's destination. */
-	nat_rewrite_src(&e, n.dst, n.dp);
-	icmp_cksum(m, icmp);
 	*RTE_MBUF_DYNFIELD(m, nat_stash_off, uint64_t *) = (uintptr_t)s | d | STASH_ICMPERR;
 	return NAT_PASS;
 }
@@ -143,9 +170,11 @@ nat_icmp_post(struct rte_mbuf *m, struct nat_sess *s, unsigned int d)
 	if (quoted(m, &e, &icmp) != 0 || e.proto != s->proto || e.t.src != n.dst ||
 	    e.t.sp != n.dp || e.t.dst != k.src || e.t.dp != k.sp)
 		return;
-	/* Only an error from the flow's own endpoint names it as source;
-	 * one from a router on the path keeps that router's address. */
-	if (ip->src_addr == k.src && n.src != k.src)
+	/* RFC 5508 REQ-5: an error leaving the inside (this direction's
+	 * sources are translated) comes from the flow's outside address,
+	 * whether the inside endpoint or a router on the inside path sent
+	 * it; one from a router outside keeps that router's address. */
+	if (n.src != k.src && ip->src_addr != n.src)
 		outer_set(ip, &ip->src_addr, n.src);
 	nat_rewrite_dst(&e, n.src, n.sp);
 	icmp_cksum(m, icmp);

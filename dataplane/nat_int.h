@@ -47,6 +47,7 @@ tuple_eq(const struct nat_tuple *a, const struct nat_tuple *b)
 #define NS_MAP_DST	0x08	/* holds the mapping x.dst:x.dp -> o.dst:o.dp */
 #define NS_REFRESH0	0x10	/* forward packets refresh a UDP session */
 #define NS_REFRESH1	0x20	/* reverse packets refresh it */
+#define NS_HAIRPIN	0x40	/* one half of a hairpin: see sess_chains */
 
 /* TCP flags seen, per direction. */
 #define NT_SYN	0x01
@@ -161,6 +162,22 @@ sess_key_tuple(const struct nat_sess *s, unsigned int d)
 	return d == 0 ? s->o : tuple_rev(&s->x);
 }
 
+/*
+ * Hairpin (nat.c): a packet from inside to one of the NAT's own outside
+ * endpoints crosses two sessions, as if it left and came back: the
+ * sender's outbound one (o.dst == x.dst, the NAT's endpoint) and then the
+ * one that takes it in (o.src == x.src, the sender's mapping).  Does
+ * direction d of s leave addressed to the NAT itself, so that the packet
+ * is looked up once more?
+ */
+static inline bool
+sess_chains(const struct nat_sess *s, unsigned int d)
+{
+	if (likely(!(s->flags & NS_HAIRPIN)))
+		return false;
+	return d == 0 ? s->x.dst == s->o.dst : s->x.src == s->o.src;
+}
+
 /* Lookup of a packet's tuple: the session and direction, or NULL. */
 static inline struct nat_sess *
 sess_lookup(const struct nat_tables *t, const struct nat_tuple *k, uint8_t proto,
@@ -194,7 +211,8 @@ enum nat_counter {
 	NC_NO_ADDRESS,
 	NC_FRAG_REASSEMBLED,
 	NC_UNTRANSLATABLE,
-	NC_INBOUND_UNMATCHED,	/* for a pool address, or TCP to a filtered mapping */
+	NC_INBOUND_UNMATCHED,	/* for a pool address, or TCP RFC 5382 REQ-4 holds */
+	NC_HAIRPIN_FILTERED,
 	NC__MAX
 };
 struct nat_lcore {
@@ -320,6 +338,7 @@ int nat_parse_l4(struct nat_pkt *p, void *l4, uint32_t len, bool quoted);
 extern int nat_stash_off;
 #define STASH_DIR	1
 #define STASH_ICMPERR	2
+#define STASH_HAIRPIN	4	/* first half of a hairpin: postrouting does its source */
 
 /* The stashed session, if prerouting left one that still names m.  The
  * caller checks that the packet matches it: the field is never cleared

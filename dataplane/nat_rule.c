@@ -338,9 +338,17 @@ nat_conf_set(const struct nat_conf *c)
 	struct nat_conf n = nat_cfg;
 	int ret;
 
+	/* RFC 4787 REQ-5, RFC 5382 REQ-5, RFC 5508 REQ-2 (RFC 7857
+	 * lets the transitory timeout go below 4 minutes). */
 	if (c->timeout_udp && c->timeout_udp < SLUICE_NAT_TIMEOUT_UDP_MIN)
 		return dp_errmsg(-EINVAL, "the UDP timeout is at least %u s (RFC 4787)",
 				 SLUICE_NAT_TIMEOUT_UDP_MIN);
+	if (c->timeout_tcp_est && c->timeout_tcp_est < SLUICE_NAT_TIMEOUT_TCP_EST_MIN)
+		return dp_errmsg(-EINVAL, "the TCP established timeout is at least %u s (RFC 5382)",
+				 SLUICE_NAT_TIMEOUT_TCP_EST_MIN);
+	if (c->timeout_icmp && c->timeout_icmp < SLUICE_NAT_TIMEOUT_ICMP_MIN)
+		return dp_errmsg(-EINVAL, "the ICMP timeout is at least %u s (RFC 5508)",
+				 SLUICE_NAT_TIMEOUT_ICMP_MIN);
 	if (c->timeout_udp > NAT_TIMEOUT_MAX || c->timeout_tcp_est > NAT_TIMEOUT_MAX ||
 	    c->timeout_tcp_trans > NAT_TIMEOUT_MAX || c->timeout_icmp > NAT_TIMEOUT_MAX)
 		return dp_errmsg(-EINVAL, "a NAT timeout is at most %u s", NAT_TIMEOUT_MAX);

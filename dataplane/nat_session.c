@@ -183,7 +183,7 @@ port_free(const struct nat_tables *t, const struct addr_table *at,
  * RFC 4787 REQ-1/2/3, RFC 6056: the inside endpoint's outside address is
  * fixed by the pool (paired: a hash of the inside address), its port kept
  * when free, else drawn at random within the range, below 1024 for a port
- * below 1024.
+ * below 1024, of the same parity when one is free.
  */
 static int
 map_new(const struct nat_tables *t, const struct nat_sess_req *q, uint32_t *out_addr,
@@ -223,19 +223,35 @@ map_new(const struct nat_tables *t, const struct nat_sess_req *q, uint32_t *out_
 	n = chi - clo + 1;
 	if (p >= clo && p <= chi && port_free(t, at, rs, q->proto, addr, (uint16_t)p))
 		goto found;
-	if (n <= PORT_TRIES) {
-		uint32_t start = (uint32_t)(rte_rand() % n);
+	/* RFC 4787 REQ-4, RFC 6056 via RFC 7857 (port randomisation): a port drawn
+	 * anew keeps the inside port's parity while one of that parity is
+	 * free (pass 0), then takes any. */
+	for (uint32_t pass = 0; pass < 2; pass++) {
+		uint32_t par = pass == 0 ? (p & 1) : UINT32_MAX;
 
-		for (uint32_t i = 0; i < n; i++) {
-			p = clo + (start + i) % n;
-			if (port_free(t, at, rs, q->proto, addr, (uint16_t)p))
-				goto found;
-		}
-	} else {
-		for (uint32_t i = 0; i < PORT_TRIES; i++) {
-			p = clo + (uint32_t)(rte_rand() % n);
-			if (port_free(t, at, rs, q->proto, addr, (uint16_t)p))
-				goto found;
+		if (n <= PORT_TRIES) {
+			uint32_t start = (uint32_t)(rte_rand() % n);
+
+			for (uint32_t i = 0; i < n; i++) {
+				uint32_t c = clo + (start + i) % n;
+
+				if ((par == UINT32_MAX || (c & 1) == par) &&
+				    port_free(t, at, rs, q->proto, addr, (uint16_t)c)) {
+					p = c;
+					goto found;
+				}
+			}
+		} else {
+			for (uint32_t i = 0; i < PORT_TRIES / 2; i++) {
+				uint32_t c = clo + (uint32_t)(rte_rand() % n);
+
+				if (par != UINT32_MAX && (c & 1) != par)
+					c = c > clo ? c - 1 : c + 1;
+				if (port_free(t, at, rs, q->proto, addr, (uint16_t)c)) {
+					p = c;
+					goto found;
+				}
+			}
 		}
 	}
 	nat_count(NC_PORT_EXHAUSTED);

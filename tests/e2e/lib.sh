@@ -29,6 +29,7 @@ fail() {
 }
 
 e2e_cleanup() {
+	[ -n "$LAB" ] && lan2_down
 	[ -n "$LAB" ] && lab_down "$LAB"
 	[ -n "$E2E_TMP" ] && rm -rf "$E2E_TMP"
 	return 0
@@ -53,6 +54,7 @@ e2e_up() {
 }
 
 lan() { lab_exec "$LAB" lan "$@"; }
+lan2() { ip netns exec "$LAB-lan2" "$@"; }
 wan() { lab_exec "$LAB" wan "$@"; }
 rt()  { lab_exec "$LAB" rt "$@"; }
 cli() { lab_cli "$LAB" "$@"; }
@@ -164,4 +166,31 @@ while True:
 PYEOF
 	lab_wait 10 "the echo server" sh -c "ip netns exec $(lab_ns "$LAB" wan) ss -Hlun 'sport = :7777' | grep -q ." ||
 		fail "echo server did not start"
+}
+
+# lan2_up: a second LAN host, namespace $LAB-lan2 with 192.168.1.11/24 on a
+# macvlan (bridge mode) of the LAN host's eth0, so both reach the router on
+# the one veth.  (A macvlan does not talk to its lower device, so the two
+# hosts meet only through the router, which is what hairpin tests want.)
+# e2e_cleanup removes it.
+lan2_up() {
+	local ns=$LAB-lan2
+	ip netns add "$ns" || return 1
+	ip netns exec "$ns" ip link set lo up || return 1
+	lan ip link add link eth0 name mv0 type macvlan mode bridge || return 1
+	lan ip link set mv0 netns "$ns" || return 1
+	lan2 ethtool -K mv0 tx off tso off gso off gro off >/dev/null || return 1
+	lan2 ip addr add 192.168.1.11/24 dev mv0 || return 1
+	lan2 ip link set mv0 up || return 1
+	lan2 ip route add default via 192.168.1.1
+}
+
+lan2_down() {
+	local ns=$LAB-lan2 pid
+	[ -e "/run/netns/$ns" ] || return 0
+	for pid in $(ip netns pids "$ns" 2>/dev/null); do
+		lab_kill_pid "$pid"
+	done
+	ip netns del "$ns" 2>/dev/null
+	return 0
 }

@@ -181,7 +181,9 @@ test_each_error(void **state)
 	one_error("[nat]", "rule = masquerade out wan", "unknown port \"wan\"");
 	one_error("[nat]", "rule = dnat in lan proto tcp dport 80 to 1.2.3.4:70000", "invalid port in \"1.2.3.4:70000\"");
 	one_error("[nat]", "timeout-udp = 119", "timeout-udp 119 is below the minimum of 120");
-	one_error("[nat]", "timeout-icmp = 0", "timeout-icmp 0 is below the minimum of 1");
+	one_error("[nat]", "timeout-icmp = 59", "timeout-icmp 59 is below the minimum of 60");
+	one_error("[nat]", "timeout-tcp-established = 7439",
+		  "timeout-tcp-established 7439 is below the minimum of 7440");
 	one_error("[nat]", "timeout-tcp-established = x", "invalid timeout-tcp-established \"x\"");
 	one_error("[nat]", "max-sessions = 0", "max-sessions 0 is below the minimum of 1");
 	one_error("[nat]", "timeout = 5", "unknown key \"timeout\" in [nat]");

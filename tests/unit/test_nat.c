@@ -193,6 +193,19 @@ rule(uint8_t kind, uint16_t port, const char *src, uint8_t len, uint8_t filter)
 	return r.id;
 }
 
+/* snat from src/24 to 203.0.113.50, ports lo..hi. */
+static void
+pool_rule(const char *src, uint16_t lo, uint16_t hi)
+{
+	struct nat_rule_spec r = { .kind = SLUICE_NAT_SNAT, .port = WAN, .has_src = true,
+				   .src = dpt_ip(src), .src_len = 24,
+				   .addr_min = dpt_ip("203.0.113.50"),
+				   .addr_max = dpt_ip("203.0.113.50"),
+				   .port_min = lo, .port_max = hi };
+
+	assert_int_equal(nat_rule_add(&r), 0);
+}
+
 static int
 del_cb(const struct nat_rule_spec *r, void *arg)
 {
@@ -505,6 +518,25 @@ test_icmp_errors(void **state)
 	e = icmp_err(R, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
 	assert_int_equal(through(e, WAN, LAN), NAT_DROP);
 	assert_int_equal(counter("icmp_untranslatable"), untr + 1);
+
+	/* RFC 5508 REQ-3/3a: a bad ICMP checksum, or a bad quoted IP header
+	 * checksum, and the error about A's flow is dropped too. */
+	m = udp(W, R, x, 9, 8);
+	qlen = ntohs(iph(m)->total_length);
+	memcpy(q, iph(m), qlen);
+	rte_pktmbuf_free(m);
+	e = icmp_err(R, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
+	((struct rte_icmp_hdr *)l4(e))->icmp_cksum ^= 0x0101;
+	assert_int_equal(through(e, WAN, LAN), NAT_DROP);
+	q[10] ^= 0x01;				/* the quoted header's checksum */
+	e = icmp_err(R, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
+	assert_int_equal(through(e, WAN, LAN), NAT_DROP);
+	assert_int_equal(counter("icmp_untranslatable"), untr + 3);
+	q[10] ^= 0x01;				/* the same, whole, gets through */
+	e = icmp_err(R, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
+	assert_int_equal(through(e, WAN, LAN), NAT_PASS);
+	check_err(e, R, A, A, 7, R, 9, true);
+	rte_pktmbuf_free(e);
 	assert_int_equal(dpt_mbufs_in_use(), 0);
 }
 
@@ -652,17 +684,22 @@ test_timeouts(void **state)
 	tick(1);
 	assert_int_equal(sessions_of(IPPROTO_ICMP, A, 8005, NULL), 0);
 
-	/* Configured timeouts; UDP never below 120 s. */
+	/* Configured timeouts; UDP never below 120 s, TCP established
+	 * below 7440 s, ICMP below 60 s. */
 	c.timeout_udp = 119;
 	assert_int_equal(nat_conf_set(&c), -EINVAL);
+	c = (struct nat_conf){ .timeout_tcp_est = 7439 };
+	assert_int_equal(nat_conf_set(&c), -EINVAL);
+	c = (struct nat_conf){ .timeout_icmp = 59 };
+	assert_int_equal(nat_conf_set(&c), -EINVAL);
 	c.timeout_udp = 150;
-	c.timeout_icmp = 10;
+	c.timeout_icmp = 70;
 	assert_int_equal(nat_conf_set(&c), 0);
 	out1(udp(A, R, 8006, 53, 4));
 	out1(echo(A, R, 8007, false));
-	tick(10);
+	tick(70);
 	assert_int_equal(sessions_of(IPPROTO_ICMP, A, 8007, NULL), 0);
-	tick(139);
+	tick(79);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8006, NULL), 1);
 	tick(1);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8006, NULL), 0);
@@ -908,6 +945,393 @@ test_router_error_about_hairpin(void **state)
 		     ICMP_EXC_TTL, 0, orig);
 	dpt_tx_clear(&w);
 	neigh_del(LAN, dpt_ip(A));
+}
+
+/* m, after the NAT, is byte for byte the packet exp (both freed). */
+static void
+same_bytes(struct rte_mbuf *m, struct rte_mbuf *exp)
+{
+	assert_int_equal(rte_pktmbuf_data_len(m), rte_pktmbuf_data_len(exp));
+	assert_memory_equal(iph(m), iph(exp), rte_pktmbuf_data_len(exp));
+	rte_pktmbuf_free(exp);
+	rte_pktmbuf_free(m);
+}
+
+/* Through the hooks from the LAN back to the LAN: the hairpin. */
+static enum nat_verdict
+hairpin(struct rte_mbuf *m)
+{
+	return through(m, LAN, LAN);
+}
+
+/* m hairpinned becomes exp, byte for byte. */
+static void
+hairpin_to(struct rte_mbuf *m, struct rte_mbuf *exp)
+{
+	assert_int_equal(hairpin(m), NAT_PASS);
+	same_bytes(m, exp);
+}
+
+/*
+ * RFC 4787 REQ-9, RFC 5382 REQ-8 under address-and-port-dependent
+ * filtering: a hairpinned packet comes from the sender's own mapping, and
+ * gets in when the destination host has itself sent to that mapping.
+ */
+static void
+test_hairpin_filtering(void **state)
+{
+	uint64_t filt;
+	struct rte_mbuf *m;
+	struct nat_sess_info s;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, SLUICE_NAT_FILTER_APDF);
+	/* One host to its own mapping: what it sends arrives from it. */
+	out1(udp(A, R, 5000, 53, 4));
+	hairpin_to(udp(A, W, 5000, 5000, 12),
+		   udp(W, A, 5000, 5000, 12));
+	m = udp(A, W, 5000, 5000, 12);		/* and again, on its sessions */
+	assert_int_equal(hairpin(m), NAT_PASS);
+	same_bytes(m, udp(W, A, 5000, 5000, 12));
+
+	/* Two hosts: B never sent to A's mapping, so A's packet is filtered
+	 * (and counted); but A has now sent to B's mapping, so B's packet
+	 * to A's gets in, and after it A's. */
+	out1(udp(B, R, 6000, 53, 4));
+	filt = counter("hairpin_filtered_drops");
+	assert_int_equal(hairpin(udp(A, W, 5000, 6000, 12)), NAT_DROP);
+	assert_int_equal(counter("hairpin_filtered_drops"), filt + 1);
+	hairpin_to(udp(B, W, 6000, 5000, 12),
+		   udp(W, A, 6000, 5000, 12));
+	hairpin_to(udp(A, W, 5000, 6000, 12),
+		   udp(W, B, 5000, 6000, 12));
+	assert_int_equal(counter("hairpin_filtered_drops"), filt + 1);
+	/* A third host, never sent to, stays out. */
+	out1(udp("10.0.0.4", R, 6100, 53, 4));
+	assert_int_equal(hairpin(udp(A, W, 5000, 6100, 12)), NAT_DROP);
+	assert_int_equal(counter("hairpin_filtered_drops"), filt + 2);
+
+	/* TCP, each SYN crossing the other: a simultaneous open. */
+	out1(tcp(A, R, 7000, 80, RTE_TCP_SYN_FLAG));
+	out1(tcp(B, R, 7001, 80, RTE_TCP_SYN_FLAG));
+	assert_int_equal(hairpin(tcp(A, W, 7000, 7001, RTE_TCP_SYN_FLAG)), NAT_DROP);
+	hairpin_to(tcp(B, W, 7001, 7000, RTE_TCP_SYN_FLAG),
+		   tcp(W, A, 7001, 7000, RTE_TCP_SYN_FLAG));
+	hairpin_to(tcp(A, W, 7000, 7001, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG),
+		   tcp(W, B, 7000, 7001, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
+	hairpin_to(tcp(B, W, 7001, 7000, RTE_TCP_ACK_FLAG),
+		   tcp(W, A, 7001, 7000, RTE_TCP_ACK_FLAG));
+	/* A's sessions on 7000: to R, and the hairpin's own to W:7001. */
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 7000, NULL), 2);
+	assert_int_equal(sessions_of(IPPROTO_TCP, B, 7001, &s), 2);
+	assert_int_equal(s.out_port, 7001);
+
+	/* What B's host says about the packet it got (port unreachable)
+	 * reaches A as from B's mapping, quoting what A sent. */
+	{
+		uint8_t q[64];
+		uint16_t qlen;
+		struct rte_mbuf *e;
+
+		m = udp(W, B, 5000, 6000, 12);		/* what B received */
+		qlen = ntohs(iph(m)->total_length);
+		memcpy(q, iph(m), qlen);
+		rte_pktmbuf_free(m);
+		e = icmp_err(B, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
+		assert_int_equal(hairpin(e), NAT_PASS);
+		check_err(e, W, A, A, 5000, W, 6000, true);
+		m = udp(A, W, 5000, 6000, 12);		/* what A sent */
+		assert_memory_equal((uint8_t *)l4(e) + 8, iph(m), qlen);
+		rte_pktmbuf_free(m);
+		rte_pktmbuf_free(e);
+
+		/* The same for one host's error about its own packet. */
+		m = udp(W, A, 5000, 5000, 12);
+		memcpy(q, iph(m), qlen);
+		rte_pktmbuf_free(m);
+		e = icmp_err(A, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
+		assert_int_equal(hairpin(e), NAT_PASS);
+		check_err(e, W, A, A, 5000, W, 5000, true);
+		rte_pktmbuf_free(e);
+	}
+}
+
+/* Endpoint-independent filtering: the first hairpinned packet gets in,
+ * one host to itself and to another, in either order. */
+static void
+test_hairpin_eif(void **state)
+{
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, SLUICE_NAT_FILTER_EIF);
+	out1(udp(A, R, 5000, 53, 4));
+	out1(udp(B, R, 6000, 53, 4));
+	hairpin_to(udp(A, W, 5000, 5000, 12),
+		   udp(W, A, 5000, 5000, 12));
+	hairpin_to(udp(B, W, 6000, 5000, 12),
+		   udp(W, A, 6000, 5000, 12));
+	hairpin_to(udp(A, W, 5000, 6000, 12),
+		   udp(W, B, 5000, 6000, 12));
+	/* TCP: A has no mapping yet; its first hairpinned SYN makes one. */
+	out1(tcp(B, R, 6000, 80, RTE_TCP_SYN_FLAG));
+	hairpin_to(tcp(A, W, 5000, 6000, RTE_TCP_SYN_FLAG),
+		   tcp(W, B, 5000, 6000, RTE_TCP_SYN_FLAG));
+	hairpin_to(tcp(B, W, 6000, 5000, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG),
+		   tcp(W, A, 6000, 5000, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
+}
+
+/*
+ * RFC 5382 REQ-4: an unsolicited SYN from outside to a port a client's
+ * mapping may take (1024 and up) is never answered (not reset, not passed
+ * to the router's own stack), so the inside host's own SYN, sent later,
+ * still makes the session: a simultaneous open.
+ */
+static void
+test_unsolicited_syn(void **state)
+{
+	uint64_t syn = counter("inbound_unmatched_drops");
+	struct nat_sess_info s;
+	struct rte_mbuf *m;
+	uint8_t before[44];
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, SLUICE_NAT_FILTER_APDF);
+	assert_int_equal(nat_prerouting(&w, tcp(R, W, 80, 7100, RTE_TCP_SYN_FLAG), WAN),
+			 NAT_DROP);
+	assert_int_equal(counter("inbound_unmatched_drops"), syn + 1);
+	assert_int_equal(dpt_queued(&w), 0);		/* nothing answered */
+	out1(tcp(A, R, 7100, 80, RTE_TCP_SYN_FLAG));
+	m = tcp(R, W, 80, 7100, RTE_TCP_SYN_FLAG);	/* R's SYN again */
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	same_bytes(m, tcp(R, A, 80, 7100, RTE_TCP_SYN_FLAG));
+	out1(tcp(A, R, 7100, 80, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
+	in1(tcp(R, W, 80, 7100, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 7100, &s), 1);
+	assert_int_equal(s.state, SLUICE_NAT_STATE_ESTABLISHED);
+	/* A SYN to the mapping from elsewhere is filtered the same way. */
+	assert_int_equal(nat_prerouting(&w, tcp(R2, W, 80, 7100, RTE_TCP_SYN_FLAG), WAN),
+			 NAT_DROP);
+	assert_int_equal(counter("inbound_unmatched_drops"), syn + 2);
+	/* Below 1024, where no client's port is mapped, and with no
+	 * mapping there: the router's own stack answers (a reset). */
+	m = tcp(R, W, 80, 22, RTE_TCP_SYN_FLAG);
+	assert_int_equal(nat_prerouting(&w, m, WAN), NAT_PASS);
+	rte_pktmbuf_free(m);
+	/* Not a SYN, or not from outside: left to local delivery. */
+	m = tcp(R, W, 80, 7200, RTE_TCP_ACK_FLAG);
+	memcpy(before, iph(m), sizeof(before));
+	assert_int_equal(nat_prerouting(&w, m, WAN), NAT_PASS);
+	assert_memory_equal(before, iph(m), sizeof(before));
+	rte_pktmbuf_free(m);
+	m = tcp(A, "10.0.0.1", 7300, 22, RTE_TCP_SYN_FLAG);
+	assert_int_equal(nat_prerouting(&w, m, LAN), NAT_PASS);
+	rte_pktmbuf_free(m);
+	assert_int_equal(counter("inbound_unmatched_drops"), syn + 2);
+}
+
+/* RFC 5508 REQ-6 (RFC 4787 REQ-6, RFC 5382 REQ-5): ICMP errors about a
+ * flow are translated, but neither refresh nor end its session. */
+static void
+test_icmp_keeps_sessions(void **state)
+{
+	static const uint8_t errs[][2] = {
+		{ ICMP_DEST_UNREACH, ICMP_PORT_UNREACH },
+		{ ICMP_DEST_UNREACH, ICMP_HOST_UNREACH },
+		{ ICMP_DEST_UNREACH, ICMP_PKT_FILTERED },
+		{ ICMP_TIME_EXCEEDED, ICMP_EXC_TTL },
+		{ ICMP_PARAMETERPROB, 0 },
+	};
+	struct nat_sess_info s;
+	struct rte_mbuf *m, *e;
+	uint8_t q[64];
+	uint16_t qlen;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	tick(1);
+	out1(udp(A, R, 8100, 53, 4));
+	out1(tcp(A, R, 8101, 80, RTE_TCP_SYN_FLAG));
+	in1(tcp(R, W, 80, 8101, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
+	out1(tcp(A, R, 8101, 80, RTE_TCP_ACK_FLAG));
+	tick(100);
+	for (unsigned int i = 0; i < RTE_DIM(errs); i++) {
+		m = udp(W, R, 8100, 53, 4);
+		qlen = ntohs(iph(m)->total_length);
+		memcpy(q, iph(m), qlen);
+		rte_pktmbuf_free(m);
+		e = icmp_err(R, W, errs[i][0], errs[i][1], 0, q, qlen);
+		assert_int_equal(through(e, WAN, LAN), NAT_PASS);
+		check_err(e, R, A, A, 8100, R, 53, true);
+		rte_pktmbuf_free(e);
+		m = tcp(W, R, 8101, 80, RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG);
+		qlen = ntohs(iph(m)->total_length);
+		memcpy(q, iph(m), qlen);
+		rte_pktmbuf_free(m);
+		e = icmp_err(R, W, errs[i][0], errs[i][1], 0, q, qlen);
+		assert_int_equal(through(e, WAN, LAN), NAT_PASS);
+		rte_pktmbuf_free(e);
+	}
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8100, &s), 1);
+	assert_int_equal(s.idle, 100);			/* not refreshed */
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8101, &s), 1);
+	assert_int_equal(s.state, SLUICE_NAT_STATE_ESTABLISHED);
+	assert_int_equal(s.idle, 100);
+	tick(199);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8100, NULL), 1);
+	tick(1);					/* 300 s after A's packet */
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8100, NULL), 0);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8101, NULL), 1);
+}
+
+/* RFC 5508 REQ-5: an error from a router inside, about a packet that came
+ * in, leaves with the flow's outside address as source, never its own. */
+static void
+test_icmp_error_from_inside_router(void **state)
+{
+	struct rte_mbuf *m, *e;
+	uint8_t q[64];
+	uint16_t qlen;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	dnat_rule();
+	m = tcp(R, W, 5555, 8080, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);	/* R:5555 -> B:80 */
+	qlen = ntohs(iph(m)->total_length);
+	memcpy(q, iph(m), qlen);
+	rte_pktmbuf_free(m);
+	e = icmp_err("10.0.0.9", R, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0, q, qlen);
+	assert_int_equal(through(e, LAN, WAN), NAT_PASS);
+	check_err(e, W, R, R, 5555, W, 8080, true);
+	rte_pktmbuf_free(e);
+
+	out1(udp(A, R, 7700, 53, 4));
+	m = udp(R, W, 53, 7700, 4);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);	/* R:53 -> A:7700 */
+	qlen = ntohs(iph(m)->total_length);
+	memcpy(q, iph(m), qlen);
+	rte_pktmbuf_free(m);
+	e = icmp_err("10.0.0.9", R, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0, q, qlen);
+	assert_int_equal(through(e, LAN, WAN), NAT_PASS);
+	check_err(e, W, R, R, 53, W, 7700, true);
+	rte_pktmbuf_free(e);
+
+	/* About nothing translated, or neither query nor error (RFC 5508
+	 * REQ-11: a timestamp request): never out with an inside source. */
+	{
+		uint64_t untr = counter("icmp_untranslatable");
+		uint64_t other = counter("untranslatable_drops");
+
+		m = udp(R, A, 53, 7701, 4);
+		memcpy(q, iph(m), qlen);
+		rte_pktmbuf_free(m);
+		e = icmp_err(A, R, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
+		assert_int_equal(through(e, LAN, WAN), NAT_DROP);
+		assert_int_equal(counter("icmp_untranslatable"), untr + 1);
+		e = icmp_err(A, R, ICMP_TIMESTAMP, 0, 0, q, 12);
+		assert_int_equal(through(e, LAN, WAN), NAT_DROP);
+		assert_int_equal(counter("untranslatable_drops"), other + 1);
+	}
+}
+
+/* RFC 4787 REQ-2 (RFC 7857, paired pooling): every flow of one inside host, of
+ * any protocol, leaves from the same pool address (paired). */
+static void
+test_paired_pool(void **state)
+{
+	struct nat_rule_spec r = { .kind = SLUICE_NAT_SNAT, .port = WAN, .has_src = true,
+				   .src = dpt_ip("10.0.0.0"), .src_len = 24,
+				   .addr_min = dpt_ip("203.0.113.50"),
+				   .addr_max = dpt_ip("203.0.113.57") };
+	const char *hosts[] = { A, B, "10.0.0.4", "10.0.0.5" };
+	struct rte_mbuf *m;
+
+	(void)state;
+	assert_int_equal(nat_rule_add(&r), 0);
+	for (unsigned int h = 0; h < RTE_DIM(hosts); h++) {
+		uint32_t first = 0;
+
+		for (unsigned int i = 0; i < 24; i++) {
+			m = i % 3 == 0 ? udp(hosts[h], R, (uint16_t)(3000 + i), 53, 4) :
+			    i % 3 == 1 ? tcp(hosts[h], R2, (uint16_t)(3000 + i), 80,
+					     RTE_TCP_SYN_FLAG) :
+					 echo(hosts[h], R, (uint16_t)(3000 + i), false);
+			assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+			if (i == 0)
+				first = ntohl(iph(m)->src_addr);
+			assert_int_equal(ntohl(iph(m)->src_addr), first);
+			assert_true(first >= r.addr_min && first <= r.addr_max);
+			rte_pktmbuf_free(m);
+		}
+	}
+}
+
+/* RFC 4787 REQ-3/4, RFC 7857 port randomisation: a port in use is replaced by a
+ * random one of the same range (below 1024 or not) and parity. */
+static void
+test_port_parity(void **state)
+{
+	struct rte_mbuf *m;
+	char src[32];
+	uint16_t p, seen = 0;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, "10.0.0.0", 24, 0);
+	pool_rule("10.0.1.0", 2000, 2009);
+	for (unsigned int i = 0; i < 6; i++) {
+		snprintf(src, sizeof(src), "10.0.1.%u", 2 + i);
+		m = udp(src, R, 2001, 53, 4);
+		assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+		p = sport(m);
+		rte_pktmbuf_free(m);
+		assert_true(p >= 2000 && p <= 2009);
+		if (i == 0)
+			assert_int_equal(p, 2001);	/* preserved */
+		else if (i < 5)
+			assert_int_equal(p & 1, 1);	/* odd ones while free */
+		else
+			assert_int_equal(p & 1, 0);	/* then any */
+		assert_false(seen & (1u << (p - 2000)));
+		seen |= 1u << (p - 2000);
+	}
+	/* Masquerade: below 1024 stays below, 1024 and up stays up. */
+	out1(udp(A, R, 123, 123, 4));
+	m = udp(B, R, 123, 123, 4);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	p = sport(m);
+	rte_pktmbuf_free(m);
+	assert_true(p != 123 && p < 1024 && (p & 1) == 1);
+	out1(udp(A, R, 40000, 53, 4));
+	m = udp(B, R, 40000, 53, 4);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	p = sport(m);
+	rte_pktmbuf_free(m);
+	assert_true(p != 40000 && p >= 1024 && (p & 1) == 0);
+}
+
+#define B_MAC "02:00:00:00:00:33"
+
+/* RFC 5508 REQ-8: a new flow the pool has no port for is dropped, counted,
+ * and told to its sender: Destination Unreachable, code 13. */
+static void
+test_exhausted_told(void **state)
+{
+	struct rte_ether_addr bmac = dpt_mac(B_MAC);
+	uint64_t exh = counter("port_exhausted_drops");
+	struct rte_mbuf *m;
+	uint8_t orig[28];
+
+	(void)state;
+	pool_rule("10.0.0.0", 2000, 2000);
+	assert_int_equal(neigh_add(LAN, dpt_ip(B), &bmac, true, 0), 0);
+	out1(tcp(A, R, 3000, 80, RTE_TCP_SYN_FLAG));
+	m = tcp(B, R, 3000, 80, RTE_TCP_SYN_FLAG);
+	memcpy(orig, iph(m), sizeof(orig));
+	assert_int_equal(through(m, LAN, WAN), NAT_DROP);
+	assert_int_equal(counter("port_exhausted_drops"), exh + 1);
+	expect_error(queued1(LAN), B_MAC, LAN_MAC, "10.0.0.1", B, ICMP_DEST_UNREACH,
+		     ICMP_PKT_FILTERED, 0, orig);
+	dpt_tx_clear(&w);
+	neigh_del(LAN, dpt_ip(B));
 }
 
 /* Run the neighbour timer until the unanswered entries give up; the ICMP
@@ -1224,11 +1648,6 @@ static void
 test_table_full_and_ports(void **state)
 {
 	struct nat_conf c = { .max_sessions = 16 };
-	struct nat_rule_spec r = { .kind = SLUICE_NAT_SNAT, .port = WAN, .has_src = true,
-				   .src = dpt_ip("10.0.1.0"), .src_len = 24,
-				   .addr_min = dpt_ip("203.0.113.50"),
-				   .addr_max = dpt_ip("203.0.113.50"),
-				   .port_min = 2000, .port_max = 2001 };
 	struct rte_mbuf *m;
 	uint64_t full, exh, nat_drops;
 	char src[32];
@@ -1236,7 +1655,7 @@ test_table_full_and_ports(void **state)
 	(void)state;
 	assert_int_equal(nat_conf_set(&c), 0);
 	rule(SLUICE_NAT_MASQUERADE, WAN, "10.0.0.0", 24, 0);
-	assert_int_equal(nat_rule_add(&r), 0);
+	pool_rule("10.0.1.0", 2000, 2001);
 
 	/* Pool of two ports: the third inside endpoint is refused. */
 	exh = counter("port_exhausted_drops");
@@ -1569,6 +1988,15 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_tiny_first_fragment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_addr_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quoted_tcp_flags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin_filtering, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin_eif, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unsolicited_syn, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_keeps_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_port_parity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paired_pool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_error_from_inside_router, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_exhausted_told, setup, teardown),
 	};
 
 	dpt_init("nat");
