@@ -6,7 +6,7 @@
 # an MTU the device cannot carry, a multicast lladdr.  sluiced logs each
 # refusal with FILE:LINE and the port.
 . "$(dirname "$0")/lib.sh"
-e2e_up cerr
+e2e_up cerr packet	# the MTU step quotes af_packet's frame-size limit
 
 SLUICED=$SLUICE_BUILD/control/sluiced
 conf=$(lab_conf "$LAB")
