@@ -84,9 +84,20 @@ def gaps(halves, kill):
             continue
         arr = sorted(arr)
         pts = arr + [max(end, arr[-1])]
+        # The restart's gap: the one that holds the kill, or starts within
+        # 100 ms after it (replies that were in flight when it died).
+        hole = None
+        if kill is not None and pts[0] <= kill < pts[-1]:
+            for i in range(len(pts) - 1):
+                if pts[i + 1] > kill:
+                    hole = i
+                    while (hole + 1 < len(pts) - 1 and pts[hole + 1] - pts[hole] <= 0.1
+                           and pts[hole + 1] < kill + 0.1):
+                        hole += 1
+                    break
         for i in range(len(pts) - 1):
             a, b = pts[i], pts[i + 1]
-            if kill is not None and a <= kill < b:
+            if i == hole:
                 # b is an arrival, or the half's end: then only a bound
                 recovery = (b - kill, i + 1 < len(arr))
                 continue
@@ -196,10 +207,19 @@ def main(w):
 
     # -- packet pool
     pool = {p[0]: p[1] for p in get("pool")}
-    same = pool.get("mid") == pool.get("end") and pool.get("end") not in (None, "n/a")
+    # af_xdp's PMD frees the mbufs of a TX burst only at the next TX call, so
+    # at idle it holds up to one burst (32) per port beyond its fill ring:
+    # that much may differ between two idles without a leak.  af_packet
+    # copies both ways and holds none: its idles must be equal.
+    slack = 64 if f1["ports"][0] == "xdp" else 0
+    try:
+        same = abs(int(pool["mid"]) - int(pool["end"])) <= slack
+    except (KeyError, ValueError):
+        same = False
     print("packet pool in use at idle: start %s (first dataplane), after the restart %s, at the end %s: %s" % (
         pool.get("start", "n/a"), pool.get("mid", "n/a"), pool.get("end", "n/a"),
-        "equal" if same else "DIFFERENT or not measured"))
+        ("equal" if pool.get("mid") == pool.get("end") else "within af_xdp's in-flight TX burst (%d)" % slack)
+        if same else "DIFFERENT or not measured"))
     if not same:
         fail.append("pool use at idle %s after the restart, %s at the end" % (pool.get("mid"), pool.get("end")))
 
