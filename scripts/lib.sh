@@ -13,7 +13,8 @@ PY=/usr/bin/python3
 SLUICE_PACKAGES="libdpdk-dev libmnl-dev libinih-dev libcmocka-dev meson ninja-build
  pkg-config gcc iproute2 iputils-ping iputils-tracepath traceroute iperf3 curl
  python3-scapy ethtool netcat-openbsd procps clang libclang-rt-14-dev
- libsystemd-dev systemd man-db mandoc"
+ libsystemd-dev systemd man-db mandoc bird2 dnsmasq-base isc-dhcp-client tcpdump
+ python3-prometheus-client radvd"
 
 sl_say() { printf '%s\n' "$*"; }
 sl_die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
