@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "capture.h"
 #include "control.h"
 #include "dp.h"
 #include "nat.h"
@@ -58,6 +59,8 @@ stats_nl_get(struct ctl_req *rq)
 	stats_put(nlh, SLUICE_STATSA_DROP, "device_rx_errors", dev.rx_errors);
 	stats_put(nlh, SLUICE_STATSA_DROP, "device_tx_errors", dev.tx_errors);
 	stats_put(nlh, SLUICE_STATSA_DROP, "device_tx_dropped", dev.tx_dropped);
+	/* Not packets lost: copies for `sluice capture` that were not made. */
+	stats_put(nlh, SLUICE_STATSA_DROP, "capture_drops", capture_drops_total());
 	n = nat_counters(names, values, STATS_NAT_MAX);
 	for (unsigned int i = 0; i < n && i < STATS_NAT_MAX; i++)
 		if (names[i] != NULL)
@@ -71,6 +74,8 @@ stats_nl_get(struct ctl_req *rq)
 	stats_put(nlh, SLUICE_STATSA_CTL, "clients", cs.clients);
 	stats_put(nlh, SLUICE_STATSA_CTL, "clients_dropped", cs.clients_dropped);
 	stats_put(nlh, SLUICE_STATSA_CTL, "clients_refused", cs.clients_refused);
+	stats_put(nlh, SLUICE_STATSA_CTL, "captures", capture_sessions());
+	stats_put(nlh, SLUICE_STATSA_CTL, "traces", trace_sessions());
 	ctl_msg_end(rq, nlh);
 	return 0;
 }
