@@ -109,8 +109,8 @@ trace_dg(void *arg, const uint8_t *buf, size_t len)
 {
 	struct trace *t = arg;
 	struct sluice_trace_rec r;
-	const char *verdict;
-	char in[16], out[16], step[128], hdr[512];
+	const char *verdict, *in, *out = NULL;
+	char inb[16], outb[16], step[128], hdr[512];
 	FILE *h;
 
 	if (len != sizeof(r))
@@ -121,9 +121,9 @@ trace_dg(void *arg, const uint8_t *buf, size_t len)
 	r.nsteps = r.nsteps > SLUICE_TRACE_STEPS ? SLUICE_TRACE_STEPS : r.nsteps;
 	verdict = r.verdict < sizeof(verdicts) / sizeof(verdicts[0]) && verdicts[r.verdict] ?
 		  verdicts[r.verdict] : "unknown";
-	port_name(t, r.in_ifindex, in);
+	in = port_name(t, r.in_ifindex, inb);
 	if (r.out_ifindex)
-		port_name(t, r.out_ifindex, out);
+		out = port_name(t, r.out_ifindex, outb);
 	if ((h = fmemopen(hdr, sizeof(hdr), "w"))) {
 		pkt_summary(h, r.hdr, r.hdr_len, r.pkt_len);
 		fclose(h);
