@@ -35,6 +35,33 @@ rep=$(count_icmp "$E2E_TMP/ping.pcapng" reply)
 echo "file: $req requests, $rep replies"
 timeout 20 tcpdump -n -r "$E2E_TMP/ping.pcapng" 2>/dev/null | head -4
 [ "$req" = 10 ] && [ "$rep" = 10 ] || fail "expected 10 requests and 10 replies in the file"
+# tcpdump does not print a pcapng block's direction: read its epb_flags.
+dirs=$("$PY" - "$E2E_TMP/ping.pcapng" <<'PYEOF'
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+off, seen = 0, {}
+while off + 12 <= len(b):
+    typ, ln = struct.unpack_from("<II", b, off)
+    if typ == 6:
+        caplen = struct.unpack_from("<I", b, off + 20)[0]
+        pkt = b[off + 28:off + 28 + caplen]
+        o, flags = off + 28 + (caplen + 3) // 4 * 4, 0
+        while o + 4 <= off + ln - 4:
+            code, olen = struct.unpack_from("<HH", b, o)
+            if code == 0:
+                break
+            if code == 2:
+                flags = struct.unpack_from("<I", b, o + 4)[0] & 3
+            o += 4 + (olen + 3) // 4 * 4
+        if len(pkt) > 34 and pkt[12:14] == b"\x08\x00" and pkt[23] == 1:
+            k = ("in" if flags == 1 else "out" if flags == 2 else "?") + "-" + str(pkt[34])
+            seen[k] = seen.get(k, 0) + 1
+    off += ln
+print(" ".join("%s=%d" % kv for kv in sorted(seen.items())))
+PYEOF
+)
+echo "directions (ICMP type): $dirs"
+[ "$dirs" = "in-8=10 out-0=10" ] || fail "expected 10 requests in and 10 replies out"
 
 step "capture -c 6 ends by itself after 6 frames"
 timeout 30 "$SLUICE" -s "$SOCK" capture dev lan -c 6 -w "$E2E_TMP/six.pcapng" 2>/dev/null &
