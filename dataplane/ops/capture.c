@@ -52,6 +52,10 @@ static struct {
 	struct rte_ring *ring;
 	uint32_t snaplen;		/* read by workers while a session runs */
 	uint64_t tsc0, ns0;		/* TSC to wall clock, for the blocks' time */
+	/* Each slot's DPDK port when the session started: the interface
+	 * blocks list those, so a port made later in a slot is written as
+	 * one of them rather than as an interface the file lacks. */
+	uint16_t eth_of[DP_MAX_PORTS];
 	/* The session (control lcore). */
 	bool on;
 	struct ctl_client *owner;
@@ -109,16 +113,13 @@ capture_burst(uint16_t port, uint16_t queue, struct rte_mbuf *const *pkts, uint1
 {
 	enum rte_pcapng_direction d = dir == SLUICE_CAPTURE_IN ? RTE_PCAPNG_DIRECTION_IN :
 				      RTE_PCAPNG_DIRECTION_OUT;
-	uint16_t eth = ports[port].eth_port;
+	uint16_t eth = cap.eth_of[port];
 	uint64_t now = rte_get_tsc_cycles();
 	uint32_t snap = cap.snaplen;
 	struct rte_mbuf *c[DP_BURST];
 	unsigned int lost = 0;
 	uint64_t ns = tsc_ns(now);
 
-	/* A port without a device (unit tests) is written as interface 0. */
-	if (eth >= RTE_MAX_ETHPORTS)
-		eth = 0;
 	while (n > 0) {
 		uint16_t k = 0, q, chunk = RTE_MIN(n, (uint16_t)DP_BURST);
 
@@ -235,6 +236,9 @@ capture_start(struct ctl_client *c, int fd, uint32_t ports_mask, int dir,
 	for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
 		cap.drops0[p] = drops_port(p);
 		cap.frames[p] = 0;
+		/* A port without a device (unit tests): interface 0. */
+		cap.eth_of[p] = ports[p].used && ports[p].eth_port < RTE_MAX_ETHPORTS ?
+				ports[p].eth_port : 0;
 	}
 	cap.on = true;
 	/* snaplen and the ring are set before a worker can see a mask. */
@@ -253,7 +257,7 @@ batch_done(void)
 		struct rte_mbuf *m = cap.pend[i];
 
 		for (uint16_t p = 0; p < DP_MAX_PORTS; p++)
-			if (ports[p].used && ports[p].eth_port == m->port) {
+			if ((cap.ports & (UINT32_C(1) << p)) && cap.eth_of[p] == m->port) {
 				cap.frames[p]++;
 				break;
 			}
@@ -303,9 +307,8 @@ capture_end(bool flush)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		end_ns = (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
 		for (uint16_t p = 0; p < DP_MAX_PORTS; p++)
-			if ((cap.ports & (UINT32_C(1) << p)) && ports[p].used &&
-			    ports[p].eth_port < RTE_MAX_ETHPORTS)
-				(void)rte_pcapng_write_stats(cap.pc, ports[p].eth_port, NULL,
+			if (cap.ports & (UINT32_C(1) << p))
+				(void)rte_pcapng_write_stats(cap.pc, cap.eth_of[p], NULL,
 							     cap.start_ns, end_ns, cap.frames[p],
 							     drops_port(p) - cap.drops0[p]);
 	}
