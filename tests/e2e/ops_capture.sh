@@ -123,10 +123,14 @@ wait_gone "$ep" 20 || fail "the capture did not end when its reader went away"
 lab_wait 10 "the capture to end" captures_are 0 ||
 	fail "a capture still runs after its reader went away"
 
-step "a client that disconnects ends its capture"
+step "one capture at a time; a client that disconnects ends its capture"
 "$SLUICE" -s "$SOCK" capture dev lan >/dev/null 2>&1 &
 k=$!
 wait_capture || fail "the capture did not start"
+err=$("$SLUICE" -s "$SOCK" capture dev wan -c 1 -w "$E2E_TMP/second.pcapng" 2>&1) &&
+	fail "a second capture started while one runs"
+echo "$err"
+grep -q "^Error: a capture is already running.$" <<<"$err" || fail "no EBUSY message for a second capture"
 kill -KILL "$k"
 wait "$k" 2>/dev/null
 lab_wait 10 "the capture to end" captures_are 0 ||
