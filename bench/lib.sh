@@ -215,7 +215,8 @@ bench_sluice_start() {
 		>"$BENCH_TMP/$BENCH_PREFIX.log" 2>&1 &
 	BENCH_DP=$!
 	BENCH_PIDS="$BENCH_PIDS $BENCH_DP"
-	for _ in $(seq 100); do [ -S "$BENCH_SOCK" ] && break; sleep 0.1; done
+	# BENCH_START_WAIT seconds (default 10) for its socket: EAL takes long on a loaded machine.
+	for _ in $(seq $((${BENCH_START_WAIT:-10} * 10))); do [ -S "$BENCH_SOCK" ] && break; sleep 0.1; done
 	"$SLUICE_BUILD/control/sluiced" -c "$ini" -s "$BENCH_SOCK" --oneshot \
 		>>"$BENCH_TMP/$BENCH_PREFIX.log" 2>&1 ||
 		{ cat "$BENCH_TMP/$BENCH_PREFIX.log" >&2; return 1; }
