@@ -125,8 +125,12 @@ capture_burst(uint16_t port, uint16_t queue, struct rte_mbuf *const *pkts, uint1
 
 		for (uint16_t i = 0; i < chunk; i++) {
 			c[k] = rte_pcapng_copy(eth, queue, pkts[i], cap.pool, snap, now, d);
-			if (likely(c[k] != NULL))
-				epb_time(c[k++], ns);
+			/* The pool is empty: so it stays for this burst, and
+			 * asking it again per frame would cost more than the
+			 * copies (its ring is shared with the control lcore). */
+			if (unlikely(c[k] == NULL))
+				break;
+			epb_time(c[k++], ns);
 		}
 		q = (uint16_t)rte_ring_mp_enqueue_burst(cap.ring, (void **)c, k, NULL);
 		if (unlikely(q < k))
