@@ -2,7 +2,8 @@
 /*
  * The metrics endpoint's pieces: the exposition writer (exact text in both
  * formats, label escaping), the HTTP request parser (Accept negotiation,
- * malformed and incomplete heads) and the [metrics] listen key.
+ * malformed and incomplete heads).  The [metrics] listen key is in
+ * test_config.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,12 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <cmocka.h>
 
-#include "config.h"
 #include "expo.h"
 #include "http.h"
 
@@ -406,108 +403,6 @@ test_http_accept(void **state)
 	assert_false(r.openmetrics);
 }
 
-/* ---- [metrics] listen -------------------------------------------------- */
-
-static char errbuf[4096];
-
-static int
-load(const char *text, struct cfg *c)
-{
-	char path[] = "/tmp/sluice-test-metrics-XXXXXX";
-	FILE *ef = fmemopen(errbuf, sizeof(errbuf), "w");
-	int fd = mkstemp(path), n;
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	memset(errbuf, 0, sizeof(errbuf));
-	n = cfg_load(path, c, ef);
-	fclose(ef);
-	unlink(path);
-	/* The messages without the file's name. */
-	if (strchr(errbuf, ':'))
-		memmove(errbuf, strchr(errbuf, ':') + 1, strlen(strchr(errbuf, ':') + 1) + 1);
-	return n;
-}
-
-static void
-test_config_listen(void **state)
-{
-	const struct sockaddr_in *s4;
-	const struct sockaddr_in6 *s6;
-	struct in6_addr lo6 = IN6ADDR_LOOPBACK_INIT;
-	struct cfg c;
-
-	(void)state;
-	assert_int_equal(load("[dataplane]\n", &c), 0);
-	assert_int_equal(c.metrics_addrlen, 0);		/* absent: off */
-	cfg_free(&c);
-
-	assert_int_equal(load("[metrics]\nlisten = 127.0.0.1:9111\n", &c), 0);
-	s4 = (const struct sockaddr_in *)&c.metrics_addr;
-	assert_int_equal(c.metrics_addrlen, sizeof(*s4));
-	assert_int_equal(s4->sin_family, AF_INET);
-	assert_int_equal(ntohs(s4->sin_port), 9111);
-	assert_int_equal(ntohl(s4->sin_addr.s_addr), 0x7f000001);
-	assert_string_equal(c.metrics_listen, "127.0.0.1:9111");
-	cfg_free(&c);
-
-	assert_int_equal(load("[metrics]\nlisten = [::1]:65535 ; comment\n", &c), 0);
-	s6 = (const struct sockaddr_in6 *)&c.metrics_addr;
-	assert_int_equal(c.metrics_addrlen, sizeof(*s6));
-	assert_int_equal(s6->sin6_family, AF_INET6);
-	assert_int_equal(ntohs(s6->sin6_port), 65535);
-	assert_memory_equal(&s6->sin6_addr, &lo6, sizeof(lo6));
-	cfg_free(&c);
-
-	assert_int_equal(load("[metrics]\nlisten = [::]:1\n", &c), 0);
-	cfg_free(&c);
-}
-
-static void
-test_config_listen_errors(void **state)
-{
-	static const struct { const char *v, *err; } bad[] = {
-		{ "localhost:9111", "2: invalid listen \"localhost:9111\": \"localhost\" is not an "
-		  "IPv4 address (an IPv6 one goes in brackets: [::1]:9111)\n" },
-		{ "::1:9111", "2: invalid listen \"::1:9111\": \"::1\" is not an IPv4 address (an "
-		  "IPv6 one goes in brackets: [::1]:9111)\n" },
-		{ "[fe80::1%eth0]:9111", "2: invalid listen \"[fe80::1%eth0]:9111\": "
-		  "\"fe80::1%eth0\" is not an IPv6 address\n" },
-		{ "10.0.0.256:80", "2: invalid listen \"10.0.0.256:80\": \"10.0.0.256\" is not an "
-		  "IPv4 address (an IPv6 one goes in brackets: [::1]:9111)\n" },
-		{ "127.0.0.1", NULL },
-		{ "127.0.0.1:", NULL },
-		{ "127.0.0.1:0", NULL },
-		{ "127.0.0.1:65536", NULL },
-		{ "127.0.0.1:http", NULL },
-		{ ":9111", NULL },
-		{ "[::1]", NULL },
-	};
-	char text[128], want[256];
-	struct cfg c;
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		snprintf(text, sizeof(text), "[metrics]\nlisten = %s\n", bad[i].v);
-		assert_int_equal(load(text, &c), 1);
-		assert_int_equal(c.metrics_addrlen, 0);
-		if (bad[i].err)
-			snprintf(want, sizeof(want), "%s", bad[i].err);
-		else
-			snprintf(want, sizeof(want), "2: invalid listen \"%s\": ADDR:PORT, an IPv4 "
-				 "address or an [IPv6] one and a port 1..65535 (e.g. 127.0.0.1:9111, "
-				 "[::1]:9111)\n", bad[i].v);
-		assert_string_equal(errbuf, want);
-		cfg_free(&c);
-	}
-	assert_int_equal(load("[metrics]\nlisten = 127.0.0.1:1\nlisten = 127.0.0.1:2\nport = 3\n",
-			      &c), 2);
-	assert_int_equal(strncmp(errbuf, "3: duplicate key \"listen\" in [metrics]\n", 39), 0);
-	assert_non_null(strstr(errbuf, ":4: unknown key \"port\" in [metrics] (listen = ADDR:PORT)\n"));
-	cfg_free(&c);
-}
-
 int
 main(void)
 {
@@ -521,8 +416,6 @@ main(void)
 		cmocka_unit_test(test_http_errors),
 		cmocka_unit_test(test_http_incomplete),
 		cmocka_unit_test(test_http_accept),
-		cmocka_unit_test(test_config_listen),
-		cmocka_unit_test(test_config_listen_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
