@@ -237,22 +237,24 @@ request_line(const char *l, size_t n, const char *path, struct http_req *req, bo
 size_t
 http_parse(const char *buf, size_t len, const char *path, struct http_req *req)
 {
+	/* Only the first HTTP_HEAD_MAX bytes are looked at, so that whatever
+	 * arrives after them cannot change a decision. */
+	size_t lim = len < HTTP_HEAD_MAX ? len : HTTP_HEAD_MAX, off = 0;
 	int om = -1, text = -1, hosts = 0;
 	bool v11 = false, first = true;
-	size_t off = 0;
 
 	memset(req, 0, sizeof(*req));
 	for (;;) {
-		const char *l = buf + off, *nl = memchr(l, '\n', len - off), *c;
+		const char *l = buf + off, *nl = memchr(l, '\n', lim - off), *c;
 		size_t n;
 
 		if (!nl) {
 			/* An incomplete line: refuse what no valid one holds. */
-			for (c = l; c < buf + len; c++)
+			for (c = l; c < buf + lim; c++)
 				if (!fchar((unsigned char)*c) && *c != '\r')
-					return refuse(req, 400, "control character in request", len);
+					return refuse(req, 400, "control character in request", lim);
 			if (len >= HTTP_HEAD_MAX)
-				return refuse(req, 431, "request head too large", len);
+				return refuse(req, 431, "request head too large", lim);
 			return 0;
 		}
 		n = (size_t)(nl - l);
@@ -262,8 +264,6 @@ http_parse(const char *buf, size_t len, const char *path, struct http_req *req)
 		for (c = l; c < l + n; c++)
 			if (!fchar((unsigned char)*c))
 				return refuse(req, 400, "control character in request", off);
-		if (off > HTTP_HEAD_MAX)
-			return refuse(req, 431, "request head too large", off);
 		if (first) {
 			if (n == 0)
 				continue;	/* RFC 9112 2.2: empty lines first */
