@@ -195,3 +195,13 @@ scrape "$E2E_TMP/back"
 [ "$(v "$E2E_TMP/back" sluice_up)" = 1 ] || fail "sluice_up not 1 after the dataplane came back"
 [ "$(v "$E2E_TMP/back" "sluice_port_rx_packets_total{port=lan}")" != none ] || fail "no port series after the restart"
 ok "sluice_up 1 again"
+
+step "SIGHUP with a new listen moves the server"
+sed -i 's/^listen = 127.0.0.1:9111$/listen = 127.0.0.1:9112/' "$(lab_conf "$LAB")"
+kill -HUP "$(lab_pid "$LAB" sluiced)" || fail "no sluiced to signal"
+wait_listen rt 9112 30 || fail "sluiced does not listen on 9112 after SIGHUP"
+rt ss -Hltn 'sport = :9111' | grep -q . && fail "9111 still listens after SIGHUP"
+URL=http://127.0.0.1:9112/metrics
+scrape "$E2E_TMP/moved"
+[ "$(v "$E2E_TMP/moved" sluice_up)" = 1 ] || fail "sluice_up not 1 on the new address"
+ok "the server moved to 127.0.0.1:9112"
