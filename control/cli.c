@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ops.h"
 #include "select.h"
 
 /* ip's matches(): word is a non-empty prefix of what. */
@@ -84,6 +85,11 @@ cli_usage(FILE *f, const char *o)
 			 "       sluice nat session flush\n"
 			 "       (F: endpoint-independent | address-port-dependent)" },
 		{ "stats", "sluice stats" },
+		{ "capture", "sluice capture [dev NAME] [in|out|both] [-c COUNT] [-s SNAPLEN] "
+			     "[-w FILE|-]\n"
+			     "       (-w -: pcapng on stdout; without -w: one line per frame)" },
+		{ "trace", "sluice [-j] trace [dev NAME] [-c N]\n"
+			   "       (the next N packets in, 10 by default; 0: until Ctrl-C)" },
 	};
 
 	for (unsigned i = 0; i < sizeof(u) / sizeof(u[0]); i++)
@@ -93,7 +99,8 @@ cli_usage(FILE *f, const char *o)
 		}
 	fputs("Usage: sluice [-s SOCKET] [-j] [-b FILE] OBJECT COMMAND [ARGS]\n"
 	      "       sluice [-V | --version] [-h | --help]\n"
-	      "       OBJECT := { link | address | route | neighbor | nat | stats | help }\n"
+	      "       OBJECT := { link | address | route | neighbor | nat | stats | capture |\n"
+	      "                  trace | help }\n"
 	      "       -s SOCKET  the dataplane's socket (default " SLUICE_SOCKET_DEFAULT ")\n"
 	      "       -j         JSON output\n"
 	      "       -b FILE    run the commands of FILE, one per line ('-': stdin)\n"
@@ -109,6 +116,12 @@ usage_err(struct cli *c, const char *obj, const char *msg)
 	if (!c->line)
 		cli_usage(stderr, obj);
 	return CLI_USAGE;
+}
+
+int
+cli_usage_err(struct cli *c, const char *obj, const char *msg)
+{
+	return usage_err(c, obj, msg);
 }
 
 /* `help`: the object's usage on stdout, status 0. */
@@ -162,6 +175,12 @@ fail(struct cli *c, uint16_t type, int err)
 	return CLI_FAIL;
 }
 
+int
+cli_fail(struct cli *c, uint16_t type, int err)
+{
+	return fail(c, type, err);
+}
+
 struct dump_ctx {
 	struct cli *c;
 	struct printer pr;
@@ -180,6 +199,8 @@ struct dump_ctx {
 	struct ctl_route *routes;	/* route flush: what goes */
 	unsigned nroutes;
 	bool collect;			/* route flush: collect, do not print */
+	void (*link_cb)(void *arg, const struct ctl_link *l);	/* cli_links */
+	void *link_arg;
 };
 
 static int
@@ -210,8 +231,24 @@ names_fn(struct dump_ctx *d, const struct nlmsghdr *nlh)
 {
 	struct ctl_link l;
 
-	if (nlh->nlmsg_type == RTM_NEWLINK && nl_parse_link(nlh, &l) == 0)
+	if (nlh->nlmsg_type == RTM_NEWLINK && nl_parse_link(nlh, &l) == 0) {
 		names_add(&d->c->names, l.ifindex, l.name);
+		if (d->link_cb)
+			d->link_cb(d->link_arg, &l);
+	}
+	return 0;
+}
+
+int
+cli_links(struct cli *c, void (*fn)(void *arg, const struct ctl_link *l), void *arg)
+{
+	struct dump_ctx d = { .c = c, .fn = names_fn, .link_cb = fn, .link_arg = arg };
+
+	memset(&c->names, 0, sizeof(c->names));
+	c->have_names = false;
+	if (dump(c, RTM_GETLINK, 0, &d))
+		return CLI_FAIL;
+	c->have_names = true;
 	return 0;
 }
 
@@ -245,6 +282,12 @@ resolve(struct cli *c, const char *name)
 	if (!(i = names_find(&c->names, name)))
 		cli_error(c, "no such port \"%s\"", name);
 	return i;
+}
+
+uint32_t
+cli_resolve(struct cli *c, const char *name)
+{
+	return resolve(c, name);
 }
 
 static void *
@@ -928,6 +971,8 @@ cli_run(struct cli *c, int argc, char **argv)
 		{ "neighbour", "neighbor", do_neigh },
 		{ "nat", "nat", do_nat },
 		{ "stats", "stats", do_stats },
+		{ "capture", "capture", do_capture },
+		{ "trace", "trace", do_trace },
 	};
 	bool want_help = false;
 

@@ -30,9 +30,17 @@ struct cli {
 int cli_run(struct cli *c, int argc, char **argv);
 /* Connect if not yet: 0, or CLI_FAIL after printing why. */
 int cli_connect(struct cli *c);
+/* A port name to its index, or 0 after printing the error. */
+uint32_t cli_resolve(struct cli *c, const char *name);
+/* The ports (c->names) and their devices: 0 or CLI_FAIL. */
+int cli_links(struct cli *c, void (*fn)(void *arg, const struct ctl_link *l), void *arg);
 /* Print "Error: msg." (with the batch line) on stderr. */
 void cli_error(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The usage of object (NULL: of sluice) on f. */
 void cli_usage(FILE *f, const char *object);
+/* Usage error: prints msg and the object's usage; CLI_USAGE. */
+int cli_usage_err(struct cli *c, const char *obj, const char *msg);
+/* An error answer to a request of type: prints it; CLI_FAIL. */
+int cli_fail(struct cli *c, uint16_t type, int err);
 
 #endif

@@ -65,13 +65,28 @@ ctl_lost(int err)
 	       err == -ECONNREFUSED || err == -ENOENT || err == -EBADF;
 }
 
+/* One datagram; with fd >= 0, fd rides along in SCM_RIGHTS. */
 static int
-send_all(struct ctl_conn *c, const void *buf, size_t len)
+send_all(struct ctl_conn *c, const void *buf, size_t len, int fd)
 {
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf, .iov_len = len };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	ssize_t n;
 
+	if (fd >= 0) {
+		msg.msg_control = cm.buf;
+		msg.msg_controllen = sizeof(cm.buf);
+		cm.h.cmsg_level = SOL_SOCKET;
+		cm.h.cmsg_type = SCM_RIGHTS;
+		cm.h.cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(&cm.h), &fd, sizeof(int));
+	}
 	do
-		n = send(c->fd, buf, len, MSG_NOSIGNAL);
+		n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
@@ -221,7 +236,7 @@ wait_answer(struct ctl_conn *c, struct wait_ctx *w)
 
 /* Send nlh with the next sequence number and wait for w's answer. */
 static int
-transact(struct ctl_conn *c, struct nlmsghdr *nlh, struct wait_ctx *w)
+transact(struct ctl_conn *c, struct nlmsghdr *nlh, struct wait_ctx *w, int fd)
 {
 	int err;
 
@@ -229,7 +244,7 @@ transact(struct ctl_conn *c, struct nlmsghdr *nlh, struct wait_ctx *w)
 	nlh->nlmsg_seq = w->seq = ++c->seq;
 	c->errmsg[0] = '\0';
 	w->msg = c->errmsg;
-	if ((err = send_all(c, nlh, nlh->nlmsg_len)))
+	if ((err = send_all(c, nlh, nlh->nlmsg_len, fd)))
 		return err;
 	return wait_answer(c, w);
 }
@@ -239,7 +254,15 @@ ctl_request(struct ctl_conn *c, struct nlmsghdr *nlh)
 {
 	struct wait_ctx w = { 0 };
 
-	return transact(c, nlh, &w);
+	return transact(c, nlh, &w, -1);
+}
+
+int
+ctl_request_fd(struct ctl_conn *c, struct nlmsghdr *nlh, int fd)
+{
+	struct wait_ctx w = { 0 };
+
+	return transact(c, nlh, &w, fd);
 }
 
 int
@@ -248,7 +271,7 @@ ctl_dump(struct ctl_conn *c, struct nlmsghdr *nlh, ctl_msg_cb cb, void *arg)
 	struct wait_ctx w = { .cb = cb, .arg = arg };
 
 	w.get = !(nlh->nlmsg_flags & NLM_F_DUMP);
-	return transact(c, nlh, &w);
+	return transact(c, nlh, &w, -1);
 }
 
 int
@@ -345,7 +368,7 @@ pipe_send(struct ctl_pipe *p)
 	/* Drain answers first so that the server never blocks on us. */
 	if (pipe_read(p, 0) < 0)
 		return p->fatal;
-	if ((err = send_all(p->c, p->buf, p->len)))
+	if ((err = send_all(p->c, p->buf, p->len, -1)))
 		return p->fatal = err;
 	d = &p->dg[p->dg_head++ % CTL_PIPE_RING];
 	d->last_seq = last->nlmsg_seq;

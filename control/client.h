@@ -32,6 +32,8 @@ bool ctl_lost(int err);
 
 /* Send nlh (its seq is assigned, NLM_F_ACK added) and wait for the ack. */
 int ctl_request(struct ctl_conn *c, struct nlmsghdr *nlh);
+/* The same, with descriptor fd passed to the dataplane (SCM_RIGHTS). */
+int ctl_request_fd(struct ctl_conn *c, struct nlmsghdr *nlh, int fd);
 
 /* Send a dump (NLM_F_DUMP in nlh) or a get, and call cb for every answer
  * message; for a get, the first answer ends it.  cb returns 0 to go on. */

@@ -112,6 +112,10 @@ enum {
 	SLUICE_SETNATCONF,			/* timeouts and table size (SLUICE_NATC_*) */
 	SLUICE_GETNATCONF,
 	SLUICE_GETSTATS,			/* counters (SLUICE_STATSA_*) */
+	SLUICE_NEWCAPTURE,			/* start a capture (SLUICE_OPSA_*), socket in SCM_RIGHTS */
+	SLUICE_DELCAPTURE,			/* end this client's capture */
+	SLUICE_NEWTRACE,			/* start a trace (SLUICE_OPSA_*), socket in SCM_RIGHTS */
+	SLUICE_DELTRACE,			/* end this client's trace */
 	SLUICE_MSG_MAX_TYPE,
 };
 
@@ -219,5 +223,76 @@ enum {
 	__SLUICE_STATSA_MAX
 };
 #define SLUICE_STATSA_MAX (__SLUICE_STATSA_MAX - 1)
+
+/*
+ * Capture and trace (SLUICE_NEWCAPTURE, SLUICE_NEWTRACE, struct sluicemsg).
+ * The request carries, in SCM_RIGHTS, one end of a SOCK_SEQPACKET
+ * socketpair: the dataplane writes the session's output there, so that a
+ * slow reader never holds up the control socket, and it ends the session
+ * (closing that socket) on the count, on SLUICE_DEL*, when the client's
+ * control connection closes or when the reader's end is closed.  A capture
+ * writes pcapng (rte_pcapng: a section header, one interface block per
+ * DPDK port, enhanced packet blocks, statistics blocks at the end), whole
+ * blocks per datagram; a trace writes one struct sluice_trace_rec per
+ * datagram.  One session of each kind runs at a time (EBUSY).
+ *   SLUICE_OPSA_IFINDEX  u32  the port (absent or 0: every port)
+ *   SLUICE_OPSA_DIR      u8   capture: SLUICE_CAPTURE_IN | _OUT (both bits: both)
+ *   SLUICE_OPSA_SNAPLEN  u32  capture: bytes kept per frame
+ *   SLUICE_OPSA_COUNT    u32  frames or packets, then the session ends (0: no end)
+ */
+enum {
+	SLUICE_OPSA_UNSPEC,
+	SLUICE_OPSA_IFINDEX,
+	SLUICE_OPSA_DIR,
+	SLUICE_OPSA_SNAPLEN,
+	SLUICE_OPSA_COUNT,
+	__SLUICE_OPSA_MAX
+};
+#define SLUICE_OPSA_MAX (__SLUICE_OPSA_MAX - 1)
+#define SLUICE_CAPTURE_IN	1
+#define SLUICE_CAPTURE_OUT	2
+
+/* A packet's trace: the frame's first bytes as it came in and the steps of
+ * its way through the pipeline, ending in a verdict. */
+enum {
+	SLUICE_TRACE_FORWARD = 1,	/* out_ifindex */
+	SLUICE_TRACE_LOCAL,		/* answered by the router itself */
+	SLUICE_TRACE_PUNT,		/* to the control lcore (ARP, unresolved next hop) */
+	SLUICE_TRACE_DROP,		/* reason: a drop name of `sluice stats` */
+};
+enum {
+	SLUICE_STEP_VALID = 1,	/* header and martian checks passed: a = src, b = dst */
+	SLUICE_STEP_NAT,	/* rewritten: a:pa > b:pb is the new src > dst; type 0 pre, 1 post */
+	SLUICE_STEP_ROUTE,	/* type SLUICE_NH_*, port, a = next hop, b = dst */
+	SLUICE_STEP_NEIGH,	/* a = next hop on port, mac; type 1 resolved, 0 not */
+	SLUICE_STEP_FRAG,	/* fragmented into a pieces for port's MTU b */
+	SLUICE_STEP_LOCAL,	/* for one of the router's addresses: type = IP protocol */
+};
+enum { SLUICE_NH_NONE, SLUICE_NH_CONNECTED, SLUICE_NH_GATEWAY, SLUICE_NH_LOCAL,
+       SLUICE_NH_BROADCAST, SLUICE_NH_BLACKHOLE };
+#define SLUICE_TRACE_HDR	96
+#define SLUICE_TRACE_STEPS	12
+#define SLUICE_TRACE_REASON	32
+struct sluice_trace_step {
+	uint8_t kind;		/* SLUICE_STEP_* */
+	uint8_t type;
+	uint16_t pa, pb;	/* host order */
+	uint8_t mac[6];
+	uint32_t port;		/* ifindex, 0: none */
+	uint32_t a, b;		/* host order addresses */
+};
+struct sluice_trace_rec {
+	uint64_t ts_ns;			/* CLOCK_REALTIME */
+	uint32_t in_ifindex;
+	uint32_t out_ifindex;		/* forward: the egress port */
+	uint32_t pkt_len;		/* the frame's length */
+	uint8_t verdict;		/* SLUICE_TRACE_* */
+	uint8_t hdr_len;		/* bytes in hdr */
+	uint8_t nsteps;
+	uint8_t pad;
+	char reason[SLUICE_TRACE_REASON];	/* drop: the reason's name */
+	uint8_t hdr[SLUICE_TRACE_HDR];		/* the frame from its Ethernet header */
+	struct sluice_trace_step steps[SLUICE_TRACE_STEPS];
+};
 
 #endif

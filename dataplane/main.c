@@ -25,6 +25,7 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "capture.h"
 #include "control.h"
 #include "dplog.h"
 #include "dp.h"
@@ -32,6 +33,7 @@
 #include "neigh.h"
 #include "port.h"
 #include "route.h"
+#include "trace.h"
 #include "worker.h"
 
 /* Without --max-routes the FIB takes the largest of these that memory
@@ -316,6 +318,8 @@ main(int argc, char **argv)
 
 		/* Sleep in the socket only when the punt ring is quiet. */
 		ctl_server_poll(busy ? 0 : 1);
+		capture_poll();
+		trace_poll();
 		now = rte_get_tsc_cycles();
 		if (now - last_timer > dp.hz / 100) {
 			neigh_timer(now);

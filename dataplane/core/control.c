@@ -55,9 +55,11 @@
 
 #include <rte_common.h>
 
+#include "capture.h"
 #include "control.h"
 #include "log.h"
 #include "route.h"
+#include "trace.h"
 
 #define CTL_RX_PER_POLL		64	/* datagrams per client per poll: fairness */
 #define CTL_EVENTS		64
@@ -99,6 +101,11 @@ static const struct ctl_type sluice_types[SLUICE_MSG_MAX_TYPE - SLUICE_MSG_BASE]
 	SLM(SLUICE_SETNATCONF, nat_nl_conf_set, CTL_CHANGE),
 	SLM(SLUICE_GETNATCONF, nat_nl_conf_get, CTL_READ),
 	SLM(SLUICE_GETSTATS, stats_nl_get, CTL_READ),
+	/* Changes: seeing the traffic takes the rights to change the router. */
+	SLM(SLUICE_NEWCAPTURE, capture_nl_new, CTL_CHANGE),
+	SLM(SLUICE_DELCAPTURE, capture_nl_del, CTL_CHANGE),
+	SLM(SLUICE_NEWTRACE, trace_nl_new, CTL_CHANGE),
+	SLM(SLUICE_DELTRACE, trace_nl_del, CTL_CHANGE),
 };
 
 static inline const struct ctl_type *
@@ -130,6 +137,7 @@ struct ctl_client {
 	bool gone;		/* its socket failed: replies are thrown away */
 	bool dropped;		/* went past a limit: to be closed */
 	pid_t pid;
+	int rx_fd;		/* a descriptor its last datagram carried, or -1 */
 	uint32_t events;	/* what epoll watches for it */
 	size_t made;		/* request and reply bytes in this poll */
 	/* The request datagram being worked through: rx_buf or the caller's
@@ -496,9 +504,24 @@ client_datagram(struct ctl_client *c, const char *data, size_t len)
 	client_requests(c);
 }
 
+int
+ctl_take_fd(struct ctl_req *rq)
+{
+	int fd = rq->c->rx_fd;
+
+	rq->c->rx_fd = -1;
+	return fd;
+}
+
 static void
 client_release(struct ctl_client *c)
 {
+	/* Its capture or trace ends with it. */
+	capture_stop(c);
+	trace_stop(c);
+	if (c->rx_fd >= 0)
+		close(c->rx_fd);
+	c->rx_fd = -1;
 	if (c->in_held)
 		free((void *)(uintptr_t)c->in);
 	c->in = NULL;
@@ -509,7 +532,7 @@ client_release(struct ctl_client *c)
 void
 ctl_process(int fd, const char *data, size_t len, bool privileged)
 {
-	struct ctl_client c = { .fd = fd, .privileged = privileged };
+	struct ctl_client c = { .fd = fd, .privileged = privileged, .rx_fd = -1 };
 
 	c.oq_tail = &c.oq;
 	client_datagram(&c, data, len);
@@ -621,6 +644,7 @@ server_accept(void)
 			continue;
 		}
 		c->fd = fd;
+		c->rx_fd = -1;
 		c->privileged = peer_privileged(fd, &c->pid);
 		c->oq_tail = &c->oq;
 		c->events = ev.events;
@@ -638,6 +662,28 @@ server_accept(void)
 	}
 }
 
+/* A capture or trace request brings the socket its output goes to
+ * (SCM_RIGHTS): the last descriptor is kept for the handler
+ * (ctl_take_fd) until the next datagram; the others are closed. */
+static void
+client_fds(struct ctl_client *c, struct msghdr *msg)
+{
+	for (struct cmsghdr *h = CMSG_FIRSTHDR(msg); h != NULL; h = CMSG_NXTHDR(msg, h)) {
+		size_t nfd;
+		int fd;
+
+		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+			continue;
+		nfd = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < nfd; i++) {
+			memcpy(&fd, CMSG_DATA(h) + i * sizeof(int), sizeof(int));
+			if (c->rx_fd >= 0)
+				close(c->rx_fd);
+			c->rx_fd = fd;
+		}
+	}
+}
+
 /* Read and work through what the client sent while nothing holds it;
  * false when it hung up. */
 static bool
@@ -645,7 +691,12 @@ client_read(struct ctl_client *c)
 {
 	for (int i = 0; i < CTL_RX_PER_POLL; i++) {
 		struct iovec iov = { .iov_base = rx_buf, .iov_len = sizeof(rx_buf) };
-		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+		union {
+			struct cmsghdr h;
+			char buf[CMSG_SPACE(sizeof(int) * 4)];
+		} cm;
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+				      .msg_control = cm.buf, .msg_controllen = sizeof(cm.buf) };
 		ssize_t n;
 
 		/* What is not read waits in the socket: the client's sends
@@ -653,12 +704,13 @@ client_read(struct ctl_client *c)
 		if (c->dropped || c->in != NULL || client_held(c, 0) ||
 		    srv.made + c->made >= CTL_POLL_BYTES)
 			return true;
-		n = recvmsg(c->fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
+		n = recvmsg(c->fd, &msg, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return errno == EAGAIN || errno == EWOULDBLOCK;
 		}
+		client_fds(c, &msg);
 		if (n == 0)
 			return false;
 		if ((size_t)n > sizeof(rx_buf) || (msg.msg_flags & MSG_TRUNC)) {

@@ -68,6 +68,10 @@ ctl_multi(const struct ctl_req *rq)
  */
 int ctl_attr_parse(const struct ctl_req *rq, size_t famlen, mnl_attr_cb_t cb, void *data);
 
+/* The descriptor the request's datagram carried (SCM_RIGHTS), now the
+ * caller's to close; -1 when none. */
+int ctl_take_fd(struct ctl_req *rq);
+
 /* Port slot for a netlink ifindex (slot + 1), or -ENODEV (link_nl.c). */
 int ctl_port_slot(uint32_t ifindex);
 
@@ -114,6 +118,10 @@ int nat_nl_sess_del(struct ctl_req *rq);
 int nat_nl_conf_set(struct ctl_req *rq);
 int nat_nl_conf_get(struct ctl_req *rq);
 int stats_nl_get(struct ctl_req *rq);
+int capture_nl_new(struct ctl_req *rq);
+int capture_nl_del(struct ctl_req *rq);
+int trace_nl_new(struct ctl_req *rq);
+int trace_nl_del(struct ctl_req *rq);
 
 /*
  * Server.  It never blocks on a client: replies the socket does not take

@@ -27,6 +27,7 @@
 #include <rte_ring.h>
 
 #include "proto.h"
+#include "trace.h"
 
 #define DP_BURST		32
 #define DP_MAX_PORTS		SLUICE_MAX_PORTS
@@ -125,6 +126,7 @@ dp_counters(void)
 static inline void
 dp_drop(struct rte_mbuf *m, enum drop_reason why)
 {
+	TRACE(trace_on(), m, trace_end(m, SLUICE_TRACE_DROP, why, DP_NO_PORT));
 	dp_counters()->drop[why]++;
 	rte_pktmbuf_free(m);
 }
@@ -148,6 +150,7 @@ int dp_init(unsigned int nb_mbufs, uint16_t nb_workers);
 static inline void
 dp_punt(struct rte_mbuf *m)
 {
+	TRACE(trace_on(), m, trace_end(m, SLUICE_TRACE_PUNT, 0, DP_NO_PORT));
 	if (unlikely(rte_ring_mp_enqueue(dp.punt, m) != 0))
 		dp_drop(m, DROP_QUEUE_FULL);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "capture.h"
 #include "control.h"
 #include "dp.h"
 #include "nat.h"
@@ -62,6 +63,8 @@ stats_nl_get(struct ctl_req *rq)
 	stats_put(nlh, SLUICE_STATSA_DROP, "device_rx_errors", dev.rx_errors);
 	stats_put(nlh, SLUICE_STATSA_DROP, "device_tx_errors", dev.tx_errors);
 	stats_put(nlh, SLUICE_STATSA_DROP, "device_tx_dropped", dev.tx_dropped);
+	/* Not packets lost: copies for `sluice capture` that were not made. */
+	stats_put(nlh, SLUICE_STATSA_DROP, "capture_drops", capture_drops_total());
 	n = nat_counters(names, values, STATS_NAT_MAX);
 	for (unsigned int i = 0; i < n && i < STATS_NAT_MAX; i++)
 		if (names[i] != NULL)
@@ -75,6 +78,8 @@ stats_nl_get(struct ctl_req *rq)
 	stats_put(nlh, SLUICE_STATSA_CTL, "clients", cs.clients);
 	stats_put(nlh, SLUICE_STATSA_CTL, "clients_dropped", cs.clients_dropped);
 	stats_put(nlh, SLUICE_STATSA_CTL, "clients_refused", cs.clients_refused);
+	stats_put(nlh, SLUICE_STATSA_CTL, "captures", capture_sessions());
+	stats_put(nlh, SLUICE_STATSA_CTL, "traces", trace_sessions());
 	stats_put(nlh, SLUICE_STATSA_ROUTES, "inet", route_count());
 	for (uint16_t i = 0; i < dp.nb_workers; i++) {
 		const struct lcore_counters *lc = &dp.counters[dp.workers[i].lcore];

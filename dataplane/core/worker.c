@@ -10,6 +10,7 @@
 #include <rte_ethdev.h>
 #include <rte_prefetch.h>
 
+#include "capture.h"
 #include "ip4.h"
 #include "port.h"
 #include "worker.h"
@@ -51,6 +52,7 @@ tx_flush_port(struct wctx *w, uint16_t port)
 
 	if (b->n == 0)
 		return;
+	CAPTURE_BURST(capture_tx_ports, SLUICE_CAPTURE_OUT, port, w->queue, b->m, b->n);
 	for (uint16_t i = 0; i < b->n; i++)
 		bytes += rte_pktmbuf_pkt_len(b->m[i]);
 	/* A port without a device behind it (unit tests) cannot transmit. */
@@ -130,6 +132,8 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 	uint64_t bytes = 0;
 	uint16_t nip4 = 0, dropped = 0;
 
+	CAPTURE_BURST(capture_rx_ports, SLUICE_CAPTURE_IN, in_port, w->queue, pkts, n);
+	TRACE_MARK(in_port, pkts, n);
 	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++) {
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 		rte_prefetch0(pkt_meta(pkts[i]));

@@ -243,5 +243,6 @@ icmp_input(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	/* Ours now: if it cannot be delivered, no error about it. */
 	pkt_meta(m)->in_port = DP_NO_PORT;
+	TRACE(trace_on(), m, trace_end(m, SLUICE_TRACE_LOCAL, 0, DP_NO_PORT));
 	ip4_output(w, m);
 }

@@ -221,6 +221,7 @@ ip4_frag_send(struct wctx *w, struct rte_mbuf *m, uint16_t port, uint32_t nh_ip)
 {
 	struct rte_mbuf *frags[FRAG_MAX];
 	struct rte_ether_addr mac;
+	void *t = trace_frag_begin(m);
 	int n;
 
 	n = frag_ip4(m, ports[port].mtu, frags, FRAG_MAX);
@@ -228,7 +229,9 @@ ip4_frag_send(struct wctx *w, struct rte_mbuf *m, uint16_t port, uint32_t nh_ip)
 		dp_drop(m, DROP_FRAG_FAILED);
 		return;
 	}
+	trace_frag_end(t, frags, n, port, ports[port].mtu);
 	if (neigh_lookup_bulk(&port, &nh_ip, 1, &mac) & 1) {
+		TRACE(t != NULL, frags[0], trace_neigh(frags[0], port, nh_ip, &mac));
 		for (int i = 0; i < n; i++)
 			ip4_eth_tx(w, frags[i], port, &mac);
 	} else {
@@ -314,6 +317,7 @@ ip4_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 {
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
 
+	TRACE(trace_on(), m, trace_local(m));
 	if (unlikely(ip->fragment_offset & IP4_FRAG)) {
 		dp_drop(m, DROP_LOCAL_UNREACH);
 		return;
@@ -403,6 +407,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 {
 	const struct addr_table *at = addrs_get();
 	const bool nat = nat_enabled;
+	const bool tr = trace_on();
 	struct rte_mbuf *ok[DP_BURST], *fw[DP_BURST];
 	uint32_t dst[DP_BURST], fw_ip[DP_BURST];
 	uint16_t fw_port[DP_BURST];
@@ -422,9 +427,11 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		d = ip4_validate(m, at);
 		if (unlikely(d == 0))
 			continue;
+		TRACE(tr, m, trace_valid(m));
 		if (unlikely(nat)) {
 			if (nat_prerouting(w, m, in_port) != NAT_PASS)
 				continue;
+			TRACE(tr, m, trace_nat(m, 0));
 			d = rte_be_to_cpu_32(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->dst_addr);
 		}
 		if (unlikely(bcast))
@@ -444,6 +451,8 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		uint32_t nh_ip;
 		uint16_t out;
 
+		TRACE(tr, m, trace_route(m, h->type, h->port,
+					 h->type == NH_GATEWAY ? h->gw : dst[i], dst[i]));
 		if (unlikely(h->type != NH_CONNECTED && h->type != NH_GATEWAY)) {
 			ip4_not_forwarded(w, m, in_port, h->type);
 			continue;
@@ -473,8 +482,11 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			continue;
 		}
 		ip4_dec_ttl(ip);
-		if (unlikely(nat) && nat_postrouting(w, m, in_port, out) != NAT_PASS)
-			continue;
+		if (unlikely(nat)) {
+			if (nat_postrouting(w, m, in_port, out) != NAT_PASS)
+				continue;
+			TRACE(tr, m, trace_nat(m, 1));
+		}
 		nh_ip = h->type == NH_GATEWAY ? h->gw : dst[i];
 		if (unlikely(rte_pktmbuf_pkt_len(m) > ports[out].mtu)) {
 			ip4_frag_send(w, m, out, nh_ip);
@@ -489,7 +501,10 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 
 	found = neigh_lookup_bulk(fw_port, fw_ip, f, macs);
 	for (uint16_t i = 0; i < f; i++) {
-		if (likely(found & (UINT64_C(1) << i)))
+		bool ok = found & (UINT64_C(1) << i);
+
+		TRACE(tr, fw[i], trace_neigh(fw[i], fw_port[i], fw_ip[i], ok ? &macs[i] : NULL));
+		if (likely(ok))
 			ip4_xmit(w, fw[i], fw_port[i], &macs[i]);
 		else
 			ip4_punt_resolve(fw[i], fw_port[i], fw_ip[i]);

@@ -53,10 +53,26 @@ _sluice()
 	if [ "$n" -eq 0 ]; then
 		case $cur in
 		-*) _sluice_reply -j -s -b -force -V --version -h --help ;;
-		*) _sluice_reply link address route neighbor nat stats help ;;
+		*) _sluice_reply link address route neighbor nat stats capture trace help ;;
 		esac
 		return 0
 	fi
+
+	# capture and trace: there "in" and "out" are directions, not ports.
+	case ${w[0]} in
+	c|ca|cap|capt|captu|captur|capture|t|tr|tra|trac|trace)
+		case $prev in
+		dev) _sluice_reply "$(_sluice_ports "$prog" "$sock")" ;;
+		-w) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
+		-c|-s) ;;
+		*) if [ "${w[0]:0:1}" = c ]; then
+			_sluice_reply dev in out both -c -s -w help
+		   else
+			_sluice_reply dev -c help
+		   fi ;;
+		esac
+		return 0 ;;
+	esac
 
 	# After "dev", "out" or "in" (and link set NAME): a port.
 	case $prev in

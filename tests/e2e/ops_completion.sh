@@ -25,7 +25,7 @@ expect() {		# WANT WORD...: WANT exactly
 }
 
 step "objects, commands, keywords"
-expect "address help link nat neighbor route stats" "$prog" ""
+expect "address capture help link nat neighbor route stats trace" "$prog" ""
 expect "route" "$prog" -j ro
 expect "--help --version" "$prog" --
 expect "add del flush get help replace show" "$prog" route ""
@@ -37,6 +37,8 @@ expect "dnat masquerade snat" "$prog" nat rule add ""
 expect "tcp udp" "$prog" nat rule add dnat in wan proto ""
 expect "address-port-dependent endpoint-independent" "$prog" nat rule add masquerade out wan filter ""
 expect "down mtu up" "$prog" link set lan ""
+expect "-c -s -w both dev help in out" "$prog" capture ""
+expect "-c dev help" "$prog" trace ""
 ok "objects, commands and keywords"
 
 step "port names from the lab's dataplane (-s $sock)"
@@ -44,6 +46,9 @@ expect "lan wan" "$prog" -s "$sock" link set ""
 expect "lan wan" "$prog" -s "$sock" route add 10.0.0.0/8 via 203.0.113.1 dev ""
 expect "wan" "$prog" -s "$sock" nat rule add masquerade out w
 expect "dev lan wan" "$prog" -s "$sock" link show ""
+expect "lan wan" "$prog" -s "$sock" capture in dev ""
+expect "-c -s -w both dev help in out" "$prog" -s "$sock" capture dev lan ""
+expect "lan wan" "$prog" -s "$sock" trace dev ""
 expect "" "$prog" -s "$E2E_TMP/nothing.sock" link set ""
 ok "port names from the running dataplane, none from a dead socket"
 

@@ -1,0 +1,511 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sluice capture [dev NAME] [in|out|both] [-c COUNT] [-s SNAPLEN] [-w FILE|-]
+ *
+ * The dataplane writes pcapng (DPDK's rte_pcapng) to one end of a
+ * SOCK_SEQPACKET pair whose other end this command reads, whole blocks per
+ * datagram: with -w they are copied as they are to FILE or stdout, else
+ * each packet block becomes one line as `tcpdump -n` prints its headers.
+ * Also here: the session loop shared with trace.c, and the header summary.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <libmnl/libmnl.h>
+
+#include "grammar.h"
+#include "ops.h"
+
+#define OPS_DG_MAX	(256 * 1024)	/* larger than any datagram the dataplane sends */
+
+/* ---- the session ------------------------------------------------------ */
+
+static volatile sig_atomic_t ops_stop;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	ops_stop = 1;
+}
+
+struct nlmsghdr *
+ops_request(struct cli *c, uint16_t type, uint32_t ifindex)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(c->buf);
+	struct sluicemsg *sm;
+
+	nlh->nlmsg_type = type;
+	sm = mnl_nlmsg_put_extra_header(nlh, sizeof(*sm));
+	sm->sm_family = AF_INET;
+	if (ifindex)
+		mnl_attr_put_u32(nlh, SLUICE_OPSA_IFINDEX, ifindex);
+	return nlh;
+}
+
+int
+ops_session(struct cli *c, struct nlmsghdr *nlh, uint16_t del_type, ops_dg_fn fn, void *arg)
+{
+	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term, old_pipe;
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	uint16_t type = nlh->nlmsg_type;
+	bool asked = false;
+	uint8_t *buf;
+	int sv[2], err, r = CLI_OK;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+		cli_error(c, "socketpair: %s", strerror(errno));
+		return CLI_FAIL;
+	}
+	if (!(buf = malloc(OPS_DG_MAX))) {
+		cli_error(c, "out of memory");
+		close(sv[0]);
+		close(sv[1]);
+		return CLI_FAIL;
+	}
+	/* No SA_RESTART: Ctrl-C interrupts the wait. */
+	ops_stop = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGPIPE, &ign, &old_pipe);	/* a closed reader is EPIPE */
+	err = ctl_request_fd(&c->conn, nlh, sv[1]);
+	close(sv[1]);
+	if (err) {
+		r = cli_fail(c, type, err);
+		goto out;
+	}
+	for (;;) {
+		struct pollfd p = { .fd = sv[0], .events = POLLIN };
+		ssize_t n;
+
+		if (ops_stop && !asked) {
+			/* Ask for the end; what was copied still comes, then
+			 * the end of the stream.  Gone already (its count was
+			 * reached) is as good. */
+			struct nlmsghdr *del = nl_simple(c->buf, del_type, 0, 0);
+
+			asked = true;
+			err = ctl_request(&c->conn, del);
+			if (err && err != -ENOENT)
+				break;
+		}
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		n = recv(sv[0], buf, OPS_DG_MAX, MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			break;
+		}
+		if (n == 0)
+			break;		/* the dataplane ended the session */
+		if (fn(arg, buf, (size_t)n) < 0)
+			break;		/* the reader went away: closing ends it */
+	}
+out:
+	close(sv[0]);
+	free(buf);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
+	return r;
+}
+
+/* ---- headers, as tcpdump -n ------------------------------------------- */
+
+void
+pkt_time(FILE *f, uint64_t ns)
+{
+	time_t s = (time_t)(ns / 1000000000);
+	struct tm tm;
+
+	localtime_r(&s, &tm);
+	fprintf(f, "%02d:%02d:%02d.%06u", tm.tm_hour, tm.tm_min, tm.tm_sec,
+		(unsigned)(ns % 1000000000 / 1000));
+}
+
+static uint16_t
+be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t
+be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+ip_str(const uint8_t *p, char *s)
+{
+	snprintf(s, INET_ADDRSTRLEN, "%u.%u.%u.%u", p[0], p[1], p[2], p[3]);
+}
+
+static void
+tcp_flags(FILE *f, uint8_t fl)
+{
+	static const struct { uint8_t bit; char c; } b[] = {
+		{ 0x02, 'S' }, { 0x01, 'F' }, { 0x04, 'R' }, { 0x08, 'P' }, { 0x20, 'U' },
+		{ 0x40, 'E' }, { 0x80, 'W' }, { 0x10, '.' },
+	};
+
+	fputs("Flags [", f);
+	for (unsigned i = 0; i < sizeof(b) / sizeof(b[0]); i++)
+		if (fl & b[i].bit)
+			fputc(b[i].c, f);
+	fputc(']', f);
+}
+
+static void
+icmp_summary(FILE *f, const uint8_t *l4, uint32_t caplen, uint32_t plen)
+{
+	static const char *const unreach[] = {
+		"net", "host", "protocol", "port", "need to frag", "source route failed",
+	};
+
+	if (caplen < 8) {
+		fprintf(f, "ICMP, length %u", plen);
+		return;
+	}
+	switch (l4[0]) {
+	case 0:
+	case 8:
+		fprintf(f, "ICMP echo %s, id %u, seq %u, length %u",
+			l4[0] ? "request" : "reply", be16(l4 + 4), be16(l4 + 6), plen);
+		break;
+	case 3:
+		fprintf(f, "ICMP %s unreachable, length %u",
+			l4[1] < sizeof(unreach) / sizeof(unreach[0]) ? unreach[l4[1]] : "dest", plen);
+		break;
+	case 11:
+		fprintf(f, "ICMP time exceeded in-transit, length %u", plen);
+		break;
+	default:
+		fprintf(f, "ICMP type %u code %u, length %u", l4[0], l4[1], plen);
+	}
+}
+
+static void
+ip4_summary(FILE *f, const uint8_t *ip, uint32_t caplen)
+{
+	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
+	uint32_t hl, tot, plen;
+	uint16_t frag;
+	const uint8_t *l4;
+
+	if (caplen < 20 || (ip[0] >> 4) != 4 || (hl = (ip[0] & 15u) * 4) < 20) {
+		fputs("IP truncated", f);
+		return;
+	}
+	ip_str(ip + 12, src);
+	ip_str(ip + 16, dst);
+	tot = be16(ip + 2);
+	plen = tot > hl ? tot - hl : 0;
+	frag = be16(ip + 6);
+	l4 = ip + hl;
+	caplen = caplen > hl ? caplen - hl : 0;
+	/* Later fragments carry no transport header. */
+	if (frag & 0x1fff) {
+		fprintf(f, "IP %s > %s: ip-proto-%u (frag offset %u), length %u", src, dst, ip[9],
+			(frag & 0x1fff) * 8u, plen);
+		return;
+	}
+	switch (ip[9]) {
+	case 1:
+		fprintf(f, "IP %s > %s: ", src, dst);
+		icmp_summary(f, l4, caplen, plen);
+		return;
+	case 6:
+		if (caplen >= 20) {
+			uint32_t doff = (l4[12] >> 4) * 4u;
+
+			fprintf(f, "IP %s.%u > %s.%u: ", src, be16(l4), dst, be16(l4 + 2));
+			tcp_flags(f, l4[13]);
+			fprintf(f, ", seq %u", be32(l4 + 4));
+			if (l4[13] & 0x10)
+				fprintf(f, ", ack %u", be32(l4 + 8));
+			fprintf(f, ", win %u, length %u", be16(l4 + 14),
+				plen > doff ? plen - doff : 0);
+			return;
+		}
+		break;
+	case 17:
+		if (caplen >= 8) {
+			fprintf(f, "IP %s.%u > %s.%u: UDP, length %u", src, be16(l4), dst,
+				be16(l4 + 2), be16(l4 + 4) >= 8 ? be16(l4 + 4) - 8u : 0);
+			return;
+		}
+		break;
+	}
+	fprintf(f, "IP %s > %s: ip-proto-%u %u", src, dst, ip[9], plen);
+}
+
+void
+pkt_summary(FILE *f, const uint8_t *p, uint32_t caplen, uint32_t len)
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	uint16_t type;
+
+	if (caplen < 14) {
+		fprintf(f, "truncated frame, length %u", len);
+		return;
+	}
+	type = be16(p + 12);
+	p += 14;
+	caplen -= 14;
+	if (type == 0x0800) {
+		ip4_summary(f, p, caplen);
+	} else if (type == 0x0806 && caplen >= 28) {
+		ip_str(p + 14, a);
+		ip_str(p + 24, b);
+		if (be16(p + 6) == 1)
+			fprintf(f, "ARP, Request who-has %s tell %s, length %u", b, a, len - 14);
+		else if (be16(p + 6) == 2)
+			fprintf(f, "ARP, Reply %s is-at %02x:%02x:%02x:%02x:%02x:%02x, length %u",
+				a, p[8], p[9], p[10], p[11], p[12], p[13], len - 14);
+		else
+			fprintf(f, "ARP, op %u, length %u", be16(p + 6), len - 14);
+	} else {
+		fprintf(f, "ethertype 0x%04x, length %u", type, len);
+	}
+}
+
+/* ---- pcapng, for the text lines --------------------------------------- */
+
+#define PCAPNG_IDB	1
+#define PCAPNG_EPB	6
+#define IF_MAX		64
+
+struct capture {
+	struct cli *c;
+	int out;			/* -w: where blocks go; -1: text */
+	bool out_stdout;
+	uint64_t frames;
+	/* Text: interface block i is port name[i] (matched by device). */
+	unsigned nif;
+	char ifname[IF_MAX][SLUICE_IFNAMSIZ];
+	/* The ports and their devices, from a link dump. */
+	unsigned nlinks;
+	struct { char name[SLUICE_IFNAMSIZ]; char dev[SLUICE_DEVARGS_MAX]; } links[SLUICE_MAX_PORTS];
+};
+
+static void
+link_cb(void *arg, const struct ctl_link *l)
+{
+	struct capture *cp = arg;
+
+	if (cp->nlinks == SLUICE_MAX_PORTS)
+		return;
+	snprintf(cp->links[cp->nlinks].name, SLUICE_IFNAMSIZ, "%s", l->name);
+	snprintf(cp->links[cp->nlinks].dev, SLUICE_DEVARGS_MAX, "%s", l->device);
+	cp->nlinks++;
+}
+
+/* An interface block: rte_pcapng names the device "bus-name" in its
+ * if_hardware option (15); the port whose device string starts with that
+ * name is the one. */
+static void
+idb(struct capture *cp, const uint8_t *b, uint32_t len)
+{
+	char *name;
+	uint32_t off = 16;
+
+	if (cp->nif == IF_MAX)
+		return;
+	name = cp->ifname[cp->nif++];
+	snprintf(name, SLUICE_IFNAMSIZ, "if%u", cp->nif - 1);
+	while (off + 4 <= len - 4) {
+		uint16_t code, olen;
+		const char *dash;
+		char hw[SLUICE_DEVARGS_MAX];
+
+		memcpy(&code, b + off, 2);
+		memcpy(&olen, b + off + 2, 2);
+		if (code == 0 || off + 4 + olen > len - 4)
+			break;
+		if (code == 15 && olen < sizeof(hw)) {
+			memcpy(hw, b + off + 4, olen);
+			hw[olen] = '\0';
+			dash = strchr(hw, '-');
+			for (unsigned i = 0; dash && i < cp->nlinks; i++) {
+				size_t n = strlen(dash + 1);
+
+				if (!strncmp(cp->links[i].dev, dash + 1, n) &&
+				    (cp->links[i].dev[n] == '\0' || cp->links[i].dev[n] == ','))
+					memcpy(name, cp->links[i].name, SLUICE_IFNAMSIZ);
+			}
+		}
+		off += 4 + ((olen + 3u) & ~3u);
+	}
+}
+
+static void
+epb(struct capture *cp, const uint8_t *b, uint32_t len)
+{
+	uint32_t ifid, caplen, origlen, off, flags = 0;
+	uint64_t ns;
+
+	if (len < 32)
+		return;
+	memcpy(&ifid, b + 8, 4);
+	ns = (uint64_t)(b[12] | b[13] << 8 | b[14] << 16 | (uint32_t)b[15] << 24) << 32;
+	ns |= (uint32_t)(b[16] | b[17] << 8 | b[18] << 16 | (uint32_t)b[19] << 24);
+	memcpy(&caplen, b + 20, 4);
+	memcpy(&origlen, b + 24, 4);
+	if (caplen > len - 32)
+		return;
+	/* Options: the direction is in epb_flags (2). */
+	for (off = 28 + ((caplen + 3) & ~3u); off + 4 <= len - 4;) {
+		uint16_t code, olen;
+
+		memcpy(&code, b + off, 2);
+		memcpy(&olen, b + off + 2, 2);
+		if (code == 0 || off + 4 + olen > len - 4)
+			break;
+		if (code == 2 && olen == 4)
+			memcpy(&flags, b + off + 4, 4);
+		off += 4 + ((olen + 3u) & ~3u);
+	}
+	pkt_time(stdout, ns);
+	printf(" %s %s ", ifid < cp->nif ? cp->ifname[ifid] : "?",
+	       (flags & 3) == 1 ? "in " : (flags & 3) == 2 ? "out" : "?  ");
+	pkt_summary(stdout, b + 28, caplen, origlen);
+	putchar('\n');
+}
+
+static int
+write_all(int fd, const uint8_t *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+capture_dg(void *arg, const uint8_t *buf, size_t len)
+{
+	struct capture *cp = arg;
+	size_t off = 0;
+
+	/* Whole blocks: count the packet blocks. */
+	while (off + 12 <= len) {
+		uint32_t type, blen;
+
+		memcpy(&type, buf + off, 4);
+		memcpy(&blen, buf + off + 4, 4);
+		if (blen < 12 || blen > len - off)
+			break;
+		if (type == PCAPNG_EPB)
+			cp->frames++;
+		if (cp->out < 0 && type == PCAPNG_IDB)
+			idb(cp, buf + off, blen);
+		else if (cp->out < 0 && type == PCAPNG_EPB)
+			epb(cp, buf + off, blen);
+		off += blen;
+	}
+	if (cp->out >= 0)
+		return write_all(cp->out, buf, len);
+	/* Lines as they come, as tcpdump -l; a closed reader ends it. */
+	return fflush(stdout) == 0 ? 0 : -1;
+}
+
+int
+do_capture(struct cli *c, int argc, char **argv)
+{
+	struct capture *cp;
+	uint32_t ifindex = 0, count = 0, snaplen = 0;
+	const char *file = NULL;
+	uint8_t dir = SLUICE_CAPTURE_IN | SLUICE_CAPTURE_OUT;
+	struct nlmsghdr *nlh;
+	int r;
+
+	for (int i = 0; i < argc; i++) {
+		const char *w = argv[i];
+
+		if (!strcmp(w, "in") || !strcmp(w, "out") || !strcmp(w, "both")) {
+			dir = w[0] == 'i' ? SLUICE_CAPTURE_IN : w[0] == 'o' ? SLUICE_CAPTURE_OUT :
+			      SLUICE_CAPTURE_IN | SLUICE_CAPTURE_OUT;
+			continue;
+		}
+		if (strcmp(w, "dev") && strcmp(w, "-c") && strcmp(w, "-s") && strcmp(w, "-w")) {
+			char msg[CTL_ERRLEN];
+
+			snprintf(msg, sizeof(msg), "unknown keyword \"%s\"", w);
+			return cli_usage_err(c, "capture", msg);
+		}
+		if (++i == argc) {
+			char msg[CTL_ERRLEN];
+
+			snprintf(msg, sizeof(msg), "missing value after \"%s\"", w);
+			return cli_usage_err(c, "capture", msg);
+		}
+		if (!strcmp(w, "dev")) {
+			if (!(ifindex = cli_resolve(c, argv[i])))
+				return CLI_FAIL;
+		} else if (!strcmp(w, "-c")) {
+			if (!parse_u32(argv[i], UINT32_MAX, &count) || !count)
+				return cli_usage_err(c, "capture", "invalid count");
+		} else if (!strcmp(w, "-s")) {
+			if (!parse_u32(argv[i], 262144, &snaplen) || snaplen < 14)
+				return cli_usage_err(c, "capture", "invalid snaplen (14 to 262144)");
+		} else {
+			file = argv[i];
+		}
+	}
+	if (c->line)
+		return cli_usage_err(c, "capture", "capture does not run in a batch");
+	if (!(cp = calloc(1, sizeof(*cp)))) {
+		cli_error(c, "out of memory");
+		return CLI_FAIL;
+	}
+	cp->c = c;
+	cp->out = -1;
+	if (cli_connect(c) || (!file && cli_links(c, link_cb, cp))) {
+		free(cp);
+		return CLI_FAIL;
+	}
+	if (file && !strcmp(file, "-")) {
+		cp->out = STDOUT_FILENO;
+		cp->out_stdout = true;
+	} else if (file && (cp->out = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+					   0644)) < 0) {
+		cli_error(c, "cannot open %s: %s", file, strerror(errno));
+		free(cp);
+		return CLI_FAIL;
+	}
+	nlh = ops_request(c, SLUICE_NEWCAPTURE, ifindex);
+	mnl_attr_put_u8(nlh, SLUICE_OPSA_DIR, dir);
+	if (snaplen)
+		mnl_attr_put_u32(nlh, SLUICE_OPSA_SNAPLEN, snaplen);
+	if (count)
+		mnl_attr_put_u32(nlh, SLUICE_OPSA_COUNT, count);
+	fflush(stdout);
+	r = ops_session(c, nlh, SLUICE_DELCAPTURE, capture_dg, cp);
+	if (r == CLI_OK)
+		fprintf(stderr, "%llu packets captured\n", (unsigned long long)cp->frames);
+	if (cp->out >= 0 && !cp->out_stdout && close(cp->out) != 0 && r == CLI_OK) {
+		cli_error(c, "%s: %s", file, strerror(errno));
+		r = CLI_FAIL;
+	}
+	free(cp);
+	return r;
+}
