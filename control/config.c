@@ -18,10 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ini.h>
+#include <arpa/inet.h>
 
 #include "config.h"
 
-enum sect { S_NONE, S_BAD, S_DATAPLANE, S_PORT, S_ROUTES, S_NEIGHS, S_NAT };
+enum sect { S_NONE, S_BAD, S_DATAPLANE, S_PORT, S_ROUTES, S_NEIGHS, S_NAT, S_METRICS };
 
 struct cfg_err {
 	int line;
@@ -147,6 +148,8 @@ section(struct loader *ld, char *s)
 		ld->sect = S_NEIGHS;
 	} else if (!strcmp(s, "nat")) {
 		ld->sect = S_NAT;
+	} else if (!strcmp(s, "metrics")) {
+		ld->sect = S_METRICS;
 	} else if (!strncmp(s, "port", 4) && (s[4] == ' ' || s[4] == '\t' || s[4] == '\0')) {
 		for (name = s + 4; *name == ' ' || *name == '\t'; name++)
 			;
@@ -430,6 +433,62 @@ nat_key(struct loader *ld, const char *k, const char *v)
 	err_at(ld, ld->line, "unknown key \"%s\" in [nat]", k);
 }
 
+/* [metrics] listen = A.B.C.D:PORT or [IPv6]:PORT: numeric, since the
+ * file says where to bind, not what to look up. */
+static void
+metrics_key(struct loader *ld, const char *k, const char *v)
+{
+	struct cfg *c = ld->c;
+	char addr[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(v, ':');
+	uint32_t port;
+	size_t n;
+
+	if (strcmp(k, "listen")) {
+		err_at(ld, ld->line, "unknown key \"%s\" in [metrics] (listen = ADDR:PORT)", k);
+		return;
+	}
+	if (c->metrics_listen[0]) {
+		err_at(ld, ld->line, "duplicate key \"listen\" in [metrics]");
+		return;
+	}
+	n = colon ? (size_t)(colon - v) : 0;
+	if (!colon || !parse_u32(colon + 1, 65535, &port) || port == 0 || n == 0 ||
+	    n >= sizeof(addr) || strlen(v) >= sizeof(c->metrics_listen)) {
+		err_at(ld, ld->line, "invalid listen \"%s\": ADDR:PORT, an IPv4 address or an "
+		       "[IPv6] one and a port 1..65535 (e.g. 127.0.0.1:9111, [::1]:9111)", v);
+		return;
+	}
+	memcpy(addr, v, n);
+	addr[n] = '\0';
+	memset(&c->metrics_addr, 0, sizeof(c->metrics_addr));
+	if (addr[0] == '[' && addr[n - 1] == ']') {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&c->metrics_addr;
+
+		addr[n - 1] = '\0';
+		if (inet_pton(AF_INET6, addr + 1, &s6->sin6_addr) != 1) {
+			err_at(ld, ld->line, "invalid listen \"%s\": \"%s\" is not an IPv6 address",
+			       v, addr + 1);
+			return;
+		}
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		c->metrics_addrlen = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&c->metrics_addr;
+
+		if (inet_pton(AF_INET, addr, &s4->sin_addr) != 1) {
+			err_at(ld, ld->line, "invalid listen \"%s\": \"%s\" is not an IPv4 address "
+			       "(an IPv6 one goes in brackets: [::1]:9111)", v, addr);
+			return;
+		}
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		c->metrics_addrlen = sizeof(*s4);
+	}
+	strcpy(c->metrics_listen, v);
+}
+
 struct caps { unsigned routes, neighs, rules; };
 
 /* A [routes]/[neighbors]/[nat] value the grammar refused; not reported when
@@ -539,6 +598,9 @@ handler(void *user, const char *sect, const char *k, const char *v)
 			list_key(ld, &h->cap, v);
 		else
 			nat_key(ld, k, v);
+		break;
+	case S_METRICS:
+		metrics_key(ld, k, v);
 		break;
 	}
 	return 1;

@@ -8,6 +8,7 @@
 #define SLUICE_CONFIG_H
 
 #include <stdio.h>
+#include <sys/socket.h>
 #include "nlmsg.h"
 
 #define CFG_MAX_ADDRS 16
@@ -37,6 +38,10 @@ struct cfg {
 	struct ctl_natrule *rules;
 	int *route_line, *neigh_line, *rule_line;
 	struct ctl_natconf natconf;	/* every value set: the file's or the default */
+	/* [metrics] listen = ADDR:PORT; metrics_addrlen is 0 when absent (off). */
+	char metrics_listen[64];
+	struct sockaddr_storage metrics_addr;
+	socklen_t metrics_addrlen;
 };
 
 /*

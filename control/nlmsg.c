@@ -420,9 +420,21 @@ nl_parse_natconf(const struct nlmsghdr *nlh, struct ctl_natconf *c)
 
 struct stats_walk {
 	nl_stat_fn fn;
+	nl_worker_fn wfn;
 	void *arg;
 	int bad;
 };
+
+/* Every attribute of a SLUICE_GETSTATS message through cb. */
+static int
+stats_walk(const struct nlmsghdr *nlh, mnl_attr_cb_t cb, struct stats_walk *w)
+{
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct sluicemsg)))
+		return -1;
+	if (mnl_attr_parse(nlh, sizeof(struct sluicemsg), cb, w) < 0)
+		return -1;
+	return w->bad ? -1 : 0;
+}
 
 static int
 stats_cb(const struct nlattr *attr, void *data)
@@ -435,7 +447,7 @@ stats_cb(const struct nlattr *attr, void *data)
 	const struct nlattr *in;
 
 	if (group != SLUICE_STATSA_DROP && group != SLUICE_STATSA_NAT && group != SLUICE_STATSA_POOL &&
-	    group != SLUICE_STATSA_CTL)
+	    group != SLUICE_STATSA_CTL && group != SLUICE_STATSA_ROUTES)
 		return MNL_CB_OK;
 	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0) {
 		w->bad = 1;
@@ -461,11 +473,50 @@ stats_cb(const struct nlattr *attr, void *data)
 int
 nl_parse_stats(const struct nlmsghdr *nlh, nl_stat_fn fn, void *arg)
 {
-	struct stats_walk w = { fn, arg, 0 };
+	struct stats_walk w = { .fn = fn, .arg = arg };
 
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct sluicemsg)))
-		return -1;
-	if (mnl_attr_parse(nlh, sizeof(struct sluicemsg), stats_cb, &w) < 0)
-		return -1;
-	return w.bad ? -1 : 0;
+	return stats_walk(nlh, stats_cb, &w);
+}
+
+static int
+worker_cb(const struct nlattr *attr, void *data)
+{
+	struct stats_walk *w = data;
+	uint64_t v[SLUICE_STATSA_MAX + 1] = { 0 };
+	unsigned int seen = 0;
+	const struct nlattr *in;
+
+	if (mnl_attr_get_type(attr) != SLUICE_STATSA_WORKER)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0) {
+		w->bad = 1;
+		return MNL_CB_OK;
+	}
+	mnl_attr_for_each_nested(in, attr) {
+		uint16_t t = mnl_attr_get_type(in);
+
+		if (t == SLUICE_STATSA_LCORE && mnl_attr_validate(in, MNL_TYPE_U32) == 0)
+			v[t] = mnl_attr_get_u32(in);
+		else if ((t == SLUICE_STATSA_POLLS || t == SLUICE_STATSA_BUSY_POLLS) &&
+			 mnl_attr_validate(in, MNL_TYPE_U64) == 0)
+			v[t] = mnl_attr_get_u64(in);
+		else
+			continue;
+		seen |= 1u << t;
+	}
+	if (seen != (1u << SLUICE_STATSA_LCORE | 1u << SLUICE_STATSA_POLLS |
+		     1u << SLUICE_STATSA_BUSY_POLLS))
+		w->bad = 1;
+	else
+		w->wfn(w->arg, (uint32_t)v[SLUICE_STATSA_LCORE], v[SLUICE_STATSA_POLLS],
+		      v[SLUICE_STATSA_BUSY_POLLS]);
+	return MNL_CB_OK;
+}
+
+int
+nl_parse_workers(const struct nlmsghdr *nlh, nl_worker_fn fn, void *arg)
+{
+	struct stats_walk w = { .wfn = fn, .arg = arg };
+
+	return stats_walk(nlh, worker_cb, &w);
 }

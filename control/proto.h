@@ -196,8 +196,16 @@ enum {
  *   SLUICE_STATSA_NAT    nested, repeated: one NAT counter each
  *   SLUICE_STATSA_POOL   nested, repeated: packet pool figures
  *   SLUICE_STATSA_CTL    nested, repeated: the control socket's clients
+ *   SLUICE_STATSA_ROUTES nested, repeated: routes per family, NAME "inet"
+ *                        (and "inet6" when the dataplane has IPv6 routes)
  * Each nested group holds SLUICE_STATSA_NAME (string, e.g. "no_route") and
  * SLUICE_STATSA_VALUE (u64).
+ *   SLUICE_STATSA_WORKER nested, repeated: one worker lcore each, with
+ *                        SLUICE_STATSA_LCORE (u32), SLUICE_STATSA_POLLS (u64:
+ *                        passes of its loop) and SLUICE_STATSA_BUSY_POLLS
+ *                        (u64: passes whose rx found packets).  With many
+ *                        workers a dump's reply may go on in further
+ *                        SLUICE_GETSTATS messages holding the rest of them.
  */
 enum {
 	SLUICE_STATSA_UNSPEC,
@@ -207,6 +215,11 @@ enum {
 	SLUICE_STATSA_NAME,
 	SLUICE_STATSA_VALUE,
 	SLUICE_STATSA_CTL,
+	SLUICE_STATSA_ROUTES,
+	SLUICE_STATSA_WORKER,
+	SLUICE_STATSA_LCORE,
+	SLUICE_STATSA_POLLS,
+	SLUICE_STATSA_BUSY_POLLS,
 	__SLUICE_STATSA_MAX
 };
 #define SLUICE_STATSA_MAX (__SLUICE_STATSA_MAX - 1)

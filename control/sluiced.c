@@ -8,7 +8,9 @@
  * re-reading the file (a broken file keeps the old configuration).
  * Foreground, one line per change or event on stderr (with journald
  * priorities, control/log.h), SIGINT/SIGTERM exit 0, sd_notify READY=1 once
- * the configuration is applied: a systemd Type=notify service.
+ * the configuration is applied: a systemd Type=notify service.  With
+ * [metrics] listen, it also serves GET /metrics from the same poll loop
+ * (metrics.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,6 +22,7 @@
 #include <sys/signalfd.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "reconcile.h"
 
 #define RETRY_MS 200
@@ -83,9 +86,36 @@ reload(const char *file, struct cfg *cfg)
 	return true;
 }
 
+/* [metrics] listen: (re)open the endpoint when it changed.  A socket that
+ * cannot be bound is an error in the log; the router runs on without it. */
+static struct metrics *
+metrics_update(struct metrics *mx, const struct cfg *cfg, const char *path)
+{
+	static char cur[sizeof(cfg->metrics_listen)];
+
+	if (mx && !strcmp(cur, cfg->metrics_listen)) {
+		metrics_set_socket(mx, path);
+		return mx;
+	}
+	metrics_close(mx);
+	mx = NULL;
+	snprintf(cur, sizeof(cur), "%s", cfg->metrics_listen);
+	if (!cfg->metrics_addrlen)
+		return NULL;
+	mx = metrics_open((const struct sockaddr *)&cfg->metrics_addr, cfg->metrics_addrlen,
+			  cfg->metrics_listen, path);
+	if (!mx)
+		fprintf(stderr, SD_ERR "metrics: cannot listen on %s: %s\n", cfg->metrics_listen,
+			strerror(errno));
+	else
+		fprintf(stderr, SD_INFO "metrics: serving http://%s/metrics\n", cfg->metrics_listen);
+	return mx;
+}
+
 static int
 daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
 {
+	struct metrics *mx = NULL;
 	struct ctl_conn conn = { .fd = -1 };
 	bool connected = false, dirty = true;
 	int last_err = 0, sfd;
@@ -110,12 +140,14 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
 	snprintf(path, sizeof(path), "%s", socket_of(cfg, opt_sock));
 	fprintf(stderr, SD_INFO "sluiced: %s loaded (%u ports, %u routes, %u neighbours, %u nat rules)\n",
 		file, cfg->nports, cfg->nroutes, cfg->nneighs, cfg->nrules);
+	mx = metrics_update(mx, cfg, path);
 	for (;;) {
-		struct pollfd pfd[2] = {
+		struct pollfd pfd[2 + METRICS_NFDS] = {
 			{ .fd = sfd, .events = POLLIN },
 			{ .fd = connected ? conn.fd : -1, .events = POLLIN },
 		};
 		struct signalfd_siginfo si;
+		unsigned int nmx;
 		int err;
 
 		if (!connected) {
@@ -146,11 +178,15 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
 			sd_notify(0, "READY=1");
 		}
 		pfd[1].fd = connected ? conn.fd : -1;
+		nmx = mx ? metrics_pollfds(mx, pfd + 2) : 0;
 		fflush(stderr);
-		if (poll(pfd, 2, connected ? -1 : RETRY_MS) < 0 && errno != EINTR) {
+		if (poll(pfd, 2 + nmx, mx ? metrics_timeout(mx, connected ? -1 : RETRY_MS) :
+		    connected ? -1 : RETRY_MS) < 0 && errno != EINTR) {
 			fprintf(stderr, SD_ERR "Error: poll: %s.\n", strerror(errno));
 			return 1;
 		}
+		if (mx)
+			metrics_run(mx, pfd + 2, nmx);
 		if (pfd[1].revents) {
 			/* Nothing is expected unasked: this is EOF or a stray answer. */
 			ssize_t n = recv(conn.fd, conn.rbuf, SLUICE_MSG_MAX, MSG_DONTWAIT);
@@ -178,6 +214,7 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
 						ctl_close(&conn);
 					connected = false;
 				}
+				mx = metrics_update(mx, cfg, path);
 			}
 			if (!dirty || !connected)
 				sd_notify(0, "READY=1");	/* nothing to apply now */
@@ -185,6 +222,7 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
 	}
 	if (connected)
 		ctl_close(&conn);
+	metrics_close(mx);
 	close(sfd);
 	return 0;
 }

@@ -74,6 +74,9 @@ struct port_counters {
 struct lcore_counters {
 	uint64_t drop[DROP__MAX];
 	struct port_counters port[DP_MAX_PORTS];
+	/* Worker loop passes, and those whose rx found packets: how busy the
+	 * worker is (stats' SLUICE_STATSA_WORKER, the metrics' busy ratio). */
+	uint64_t polls, busy_polls;
 } __rte_cache_aligned;
 
 /* Stored in every mbuf's private area (pool priv_size). */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * SLUICE_GETSTATS: one reply with the drop counters by reason, the NAT
- * counters, the packet pool's use and the control socket's clients, each a
- * nest of NAME and VALUE.
+ * counters, the packet pool's use, the control socket's clients and the
+ * route count, each a nest of NAME and VALUE; then the workers' poll
+ * counters, a nest each (proto.h).
  */
 #include <errno.h>
 #include <string.h>
@@ -13,9 +14,12 @@
 #include "dp.h"
 #include "nat.h"
 #include "port.h"
+#include "route.h"
 
 /* Keeps the reply well inside CTL_MSG_ROOM next to the drop reasons. */
 #define STATS_NAT_MAX 32
+/* One SLUICE_STATSA_WORKER nest: its header, a u32 and two u64s. */
+#define STATS_WORKER_LEN (MNL_ATTR_HDRLEN + MNL_ATTR_HDRLEN + 4 + 2 * (MNL_ATTR_HDRLEN + 8))
 
 static void
 stats_put(struct nlmsghdr *nlh, uint16_t group, const char *name, uint64_t value)
@@ -76,6 +80,24 @@ stats_nl_get(struct ctl_req *rq)
 	stats_put(nlh, SLUICE_STATSA_CTL, "clients_refused", cs.clients_refused);
 	stats_put(nlh, SLUICE_STATSA_CTL, "captures", capture_sessions());
 	stats_put(nlh, SLUICE_STATSA_CTL, "traces", trace_sessions());
+	stats_put(nlh, SLUICE_STATSA_ROUTES, "inet", route_count());
+	for (uint16_t i = 0; i < dp.nb_workers; i++) {
+		const struct lcore_counters *lc = &dp.counters[dp.workers[i].lcore];
+		struct nlattr *nest;
+
+		/* A get answers with one message; a dump goes on in another. */
+		if (nlh->nlmsg_len + STATS_WORKER_LEN > CTL_MSG_ROOM) {
+			ctl_msg_end(rq, nlh);
+			if (!ctl_is_dump(rq))
+				return 0;
+			nlh = ctl_msg_begin(rq, SLUICE_GETSTATS, NLM_F_MULTI, &sm, sizeof(sm));
+		}
+		nest = mnl_attr_nest_start(nlh, SLUICE_STATSA_WORKER);
+		mnl_attr_put_u32(nlh, SLUICE_STATSA_LCORE, dp.workers[i].lcore);
+		mnl_attr_put_u64(nlh, SLUICE_STATSA_POLLS, lc->polls);
+		mnl_attr_put_u64(nlh, SLUICE_STATSA_BUSY_POLLS, lc->busy_polls);
+		mnl_attr_nest_end(nlh, nest);
+	}
 	ctl_msg_end(rq, nlh);
 	return 0;
 }

@@ -214,11 +214,14 @@ worker_main(void *arg)
 	struct wctx w;
 	struct rte_mbuf *pkts[DP_BURST];
 	unsigned int lcore = rte_lcore_id();
+	struct lcore_counters *lc = dp_counters();
 
 	wctx_init(&w, dw->index);
 	rte_rcu_qsbr_thread_online(dp.qsbr, lcore);
 
 	while (likely(!dp.quit)) {
+		uint16_t got = 0;
+
 		for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
 			uint16_t n;
 
@@ -227,7 +230,11 @@ worker_main(void *arg)
 			n = rte_eth_rx_burst(ports[p].eth_port, w.queue, pkts, DP_BURST);
 			if (n != 0)
 				worker_input(&w, p, pkts, n);
+			got |= n;
 		}
+		/* This lcore's own slot: plain adds, read by the control lcore. */
+		lc->polls++;
+		lc->busy_polls += got != 0;
 		drain_tx_ring(&w, dw->tx_ring);
 		tx_flush(&w);
 		/* Everything read from the tables in this pass is done with. */

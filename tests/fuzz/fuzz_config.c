@@ -16,19 +16,10 @@
 #include <linux/rtnetlink.h>
 
 #include "config.h"
+#include "fuzz_check.h"
 #include "grammar.h"
 #include "select.h"
 
-#define CHECK(cond, ...) do {							\
-	if (!(cond)) {								\
-		fprintf(stderr, "%s:%d: invariant broken: ", __FILE__, __LINE__); \
-		fprintf(stderr, __VA_ARGS__);					\
-		fputc('\n', stderr);						\
-		abort();							\
-	}									\
-} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
 load(const uint8_t *data, size_t size)
@@ -40,28 +31,28 @@ load(const uint8_t *data, size_t size)
 	int fd, ret;
 
 	fd = memfd_create("fuzz.ini", MFD_CLOEXEC);
-	CHECK(fd >= 0, "memfd_create");
-	CHECK(write(fd, data, size) == (ssize_t)size, "write");
+	FZ_CHECK(fd >= 0, "memfd_create");
+	FZ_CHECK(write(fd, data, size) == (ssize_t)size, "write");
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	errf = open_memstream(&msg, &msglen);
-	CHECK(errf != NULL, "open_memstream");
+	FZ_CHECK(errf != NULL, "open_memstream");
 	ret = cfg_load(path, &c, errf);
 	fclose(errf);
-	CHECK(ret >= 0, "cfg_load could not read its file: %s", msg);
+	FZ_CHECK(ret >= 0, "cfg_load could not read its file: %s", msg);
 	/* One "FILE:LINE: what" line per error. */
 	if (ret == 0) {
-		CHECK(msglen == 0, "no error counted but said: %s", msg);
-		CHECK(c.nports <= SLUICE_MAX_PORTS, "%u ports", c.nports);
+		FZ_CHECK(msglen == 0, "no error counted but said: %s", msg);
+		FZ_CHECK(c.nports <= SLUICE_MAX_PORTS, "%u ports", c.nports);
 		for (unsigned int i = 0; i < c.nports; i++) {
-			CHECK(c.port[i].naddr <= CFG_MAX_ADDRS, "%u addresses",
+			FZ_CHECK(c.port[i].naddr <= CFG_MAX_ADDRS, "%u addresses",
 			      c.port[i].naddr);
-			CHECK(memchr(c.port[i].name, '\0', sizeof(c.port[i].name)) != NULL,
+			FZ_CHECK(memchr(c.port[i].name, '\0', sizeof(c.port[i].name)) != NULL,
 			      "port name without NUL");
-			CHECK(cfg_port_find(&c, c.port[i].name) != NULL, "port %s not found",
+			FZ_CHECK(cfg_port_find(&c, c.port[i].name) != NULL, "port %s not found",
 			      c.port[i].name);
 		}
 	} else {
-		CHECK(msglen > 0 && strncmp(msg, path, strlen(path)) == 0,
+		FZ_CHECK(msglen > 0 && strncmp(msg, path, strlen(path)) == 0,
 		      "%d errors, message: %s", ret, msg ? msg : "(none)");
 	}
 	cfg_free(&c);
@@ -78,10 +69,10 @@ route_round_trip(const struct ctl_route *r, const char *line)
 
 	fmt_route(r, r->dev, buf, sizeof(buf));
 	n = tokenize(buf, argv, CTL_MAX_TOKENS);
-	CHECK(n > 0, "route printed as nothing (from \"%s\")", line);
-	CHECK(grammar_route(n, argv, GRAMMAR_ADD, &b, err) == 0,
+	FZ_CHECK(n > 0, "route printed as nothing (from \"%s\")", line);
+	FZ_CHECK(grammar_route(n, argv, GRAMMAR_ADD, &b, err) == 0,
 	      "route \"%s\" printed from \"%s\" does not parse: %s", buf, line, err);
-	CHECK(b.dst == r->dst && b.dst_len == r->dst_len && b.type == r->type &&
+	FZ_CHECK(b.dst == r->dst && b.dst_len == r->dst_len && b.type == r->type &&
 	      b.gw == r->gw && b.metric == r->metric && strcmp(b.dev, r->dev) == 0,
 	      "route \"%s\" changed printed as \"%s\"", line, buf);
 }
@@ -95,10 +86,10 @@ natrule_round_trip(const struct ctl_natrule *r, const char *line)
 
 	fmt_natrule(r, r->port, buf, sizeof(buf));
 	n = tokenize(buf, argv, CTL_MAX_TOKENS);
-	CHECK(n > 0, "rule printed as nothing (from \"%s\")", line);
-	CHECK(grammar_natrule(n, argv, &b, err) == 0,
+	FZ_CHECK(n > 0, "rule printed as nothing (from \"%s\")", line);
+	FZ_CHECK(grammar_natrule(n, argv, &b, err) == 0,
 	      "rule \"%s\" printed from \"%s\" does not parse: %s", buf, line, err);
-	CHECK(natrule_equal(r, &b) && strcmp(r->port, b.port) == 0,
+	FZ_CHECK(natrule_equal(r, &b) && strcmp(r->port, b.port) == 0,
 	      "rule \"%s\" changed printed as \"%s\"", line, buf);
 }
 
@@ -142,7 +133,7 @@ grammar_line(const char *line, size_t len)
 	if (grammar_route(n, argv, GRAMMAR_ADD, &u.r, err) == 0)
 		route_round_trip(&u.r, copy);
 	else
-		CHECK(err[0] != '\0', "route \"%s\" refused without a reason", copy);
+		FZ_CHECK(err[0] != '\0', "route \"%s\" refused without a reason", copy);
 	TOKENS();
 	grammar_route(n, argv, GRAMMAR_DEL, &u.r, err);
 	TOKENS();
@@ -154,7 +145,7 @@ grammar_line(const char *line, size_t len)
 	if (grammar_natrule(n, argv, &u.nr, err) == 0)
 		natrule_round_trip(&u.nr, copy);
 	else
-		CHECK(err[0] != '\0', "rule \"%s\" refused without a reason", copy);
+		FZ_CHECK(err[0] != '\0', "rule \"%s\" refused without a reason", copy);
 	TOKENS();
 	grammar_addr(n, argv, &u.a, err);
 	TOKENS();

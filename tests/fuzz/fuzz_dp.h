@@ -31,6 +31,7 @@
 #include <rte_memzone.h>
 
 #include "dp_test.h"
+#include "fuzz_check.h"
 #include "nat.h"
 #include "nat_int.h"
 #include "neigh.h"
@@ -42,16 +43,6 @@
 #define FZ_WAN_MAC "02:00:00:00:01:01"
 #define FZ_HOST_MAC "02:00:00:00:00:99"
 #define FZ_GW_MAC "02:00:00:00:01:fe"
-
-/* Fatal: say what and where, then abort so that libFuzzer keeps the input. */
-#define FZ_CHECK(cond, ...) do {						\
-	if (!(cond)) {								\
-		fprintf(stderr, "%s:%d: invariant broken: ", __FILE__, __LINE__); \
-		fprintf(stderr, __VA_ARGS__);					\
-		fputc('\n', stderr);						\
-		abort();							\
-	}									\
-} while (0)
 
 static struct nat_conf fz_natconf0;
 static uint64_t fz_clk, fz_clk0;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <cmocka.h>
 
@@ -374,6 +375,85 @@ test_shipped_example(void **state)
 	cfg_free(&c);
 }
 
+/* [metrics] listen = ADDR:PORT: IPv4, or IPv6 in brackets; absent is off. */
+static void
+test_config_listen(void **state)
+{
+	const struct sockaddr_in *s4;
+	const struct sockaddr_in6 *s6;
+	struct in6_addr lo6 = IN6ADDR_LOOPBACK_INIT;
+	struct cfg c;
+
+	(void)state;
+	assert_int_equal(load("[dataplane]\n", &c), 0);
+	assert_int_equal(c.metrics_addrlen, 0);		/* absent: off */
+	cfg_free(&c);
+
+	assert_int_equal(load("[metrics]\nlisten = 127.0.0.1:9111\n", &c), 0);
+	s4 = (const struct sockaddr_in *)&c.metrics_addr;
+	assert_int_equal(c.metrics_addrlen, sizeof(*s4));
+	assert_int_equal(s4->sin_family, AF_INET);
+	assert_int_equal(ntohs(s4->sin_port), 9111);
+	assert_int_equal(ntohl(s4->sin_addr.s_addr), 0x7f000001);
+	assert_string_equal(c.metrics_listen, "127.0.0.1:9111");
+	cfg_free(&c);
+
+	assert_int_equal(load("[metrics]\nlisten = [::1]:65535 ; comment\n", &c), 0);
+	s6 = (const struct sockaddr_in6 *)&c.metrics_addr;
+	assert_int_equal(c.metrics_addrlen, sizeof(*s6));
+	assert_int_equal(s6->sin6_family, AF_INET6);
+	assert_int_equal(ntohs(s6->sin6_port), 65535);
+	assert_memory_equal(&s6->sin6_addr, &lo6, sizeof(lo6));
+	cfg_free(&c);
+
+	assert_int_equal(load("[metrics]\nlisten = [::]:1\n", &c), 0);
+	cfg_free(&c);
+}
+
+static void
+test_config_listen_errors(void **state)
+{
+	static const struct { const char *v, *err; } bad[] = {
+		{ "localhost:9111", "2: invalid listen \"localhost:9111\": \"localhost\" is not an "
+		  "IPv4 address (an IPv6 one goes in brackets: [::1]:9111)" },
+		{ "::1:9111", "2: invalid listen \"::1:9111\": \"::1\" is not an IPv4 address (an "
+		  "IPv6 one goes in brackets: [::1]:9111)" },
+		{ "[fe80::1%eth0]:9111", "2: invalid listen \"[fe80::1%eth0]:9111\": "
+		  "\"fe80::1%eth0\" is not an IPv6 address" },
+		{ "10.0.0.256:80", "2: invalid listen \"10.0.0.256:80\": \"10.0.0.256\" is not an "
+		  "IPv4 address (an IPv6 one goes in brackets: [::1]:9111)" },
+		{ "127.0.0.1", NULL },
+		{ "127.0.0.1:", NULL },
+		{ "127.0.0.1:0", NULL },
+		{ "127.0.0.1:65536", NULL },
+		{ "127.0.0.1:http", NULL },
+		{ ":9111", NULL },
+		{ "[::1]", NULL },
+	};
+	char text[128], want[256];
+	struct cfg c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[metrics]\nlisten = %s\n", bad[i].v);
+		assert_int_equal(load(text, &c), 1);
+		assert_int_equal(c.metrics_addrlen, 0);
+		if (bad[i].err)
+			snprintf(want, sizeof(want), "%s", bad[i].err);
+		else
+			snprintf(want, sizeof(want), "2: invalid listen \"%s\": ADDR:PORT, an IPv4 "
+				 "address or an [IPv6] one and a port 1..65535 (e.g. 127.0.0.1:9111, "
+				 "[::1]:9111)", bad[i].v);
+		expect_errors((const char *const[]){ want }, 1);
+		cfg_free(&c);
+	}
+	assert_int_equal(load("[metrics]\nlisten = 127.0.0.1:1\nlisten = 127.0.0.1:2\nport = 3\n",
+			      &c), 2);
+	expect_errors((const char *const[]){ "3: duplicate key \"listen\" in [metrics]",
+			"4: unknown key \"port\" in [metrics] (listen = ADDR:PORT)" }, 2);
+	cfg_free(&c);
+}
+
 int
 main(void)
 {
@@ -385,6 +465,8 @@ main(void)
 		cmocka_unit_test(test_check_gaps),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_shipped_example),
+		cmocka_unit_test(test_config_listen),
+		cmocka_unit_test(test_config_listen_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

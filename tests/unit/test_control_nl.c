@@ -327,15 +327,32 @@ stats_nest_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+static int
+stats_worker_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t t = mnl_attr_get_type(a);
+
+	if (t == SLUICE_STATSA_LCORE)
+		assert_int_equal(mnl_attr_validate(a, MNL_TYPE_U32), 0);
+	else
+		assert_int_equal(mnl_attr_validate(a, MNL_TYPE_U64), 0);
+	assert_true(t <= SLUICE_STATSA_MAX);
+	tb[t] = a;
+	return MNL_CB_OK;
+}
+
 static void
 test_stats(void **state)
 {
 	const struct nlattr *a;
-	unsigned int drops = 0, pool = 0, ctl = 0;
+	unsigned int drops = 0, pool = 0, ctl = 0, routes = 0, workers = 0;
 
 	(void)state;
 	dp.counters[0].drop[DROP_NO_ROUTE] = 4;
 	dp.counters[2].drop[DROP_NO_ROUTE] = 3;
+	dp.counters[dp.workers[0].lcore].polls = 9;
+	dp.counters[dp.workers[0].lcore].busy_polls = 4;
 	q_simple(SLUICE_GETSTATS, 0, 110, &(struct sluicemsg){ .sm_family = AF_INET },
 		 sizeof(struct sluicemsg));
 	q_send(false);
@@ -348,6 +365,17 @@ test_stats(void **state)
 		const char *name;
 		uint64_t v;
 
+		if (mnl_attr_get_type(a) == SLUICE_STATSA_WORKER) {
+			/* The one worker: its lcore, polls and busy polls. */
+			struct nlattr *tb[SLUICE_STATSA_MAX + 1] = { NULL };
+
+			assert_int_equal(mnl_attr_parse_nested(a, stats_worker_cb, tb), MNL_CB_OK);
+			assert_int_equal(mnl_attr_get_u32(tb[SLUICE_STATSA_LCORE]), dp.workers[0].lcore);
+			assert_int_equal(mnl_attr_get_u64(tb[SLUICE_STATSA_POLLS]), 9);
+			assert_int_equal(mnl_attr_get_u64(tb[SLUICE_STATSA_BUSY_POLLS]), 4);
+			workers++;
+			continue;
+		}
 		assert_int_equal(mnl_attr_parse_nested(a, stats_nest_cb, kv), MNL_CB_OK);
 		assert_non_null(kv[0]);
 		assert_non_null(kv[1]);
@@ -382,6 +410,10 @@ test_stats(void **state)
 				    strcmp(name, "captures") == 0 || strcmp(name, "traces") == 0);
 			assert_int_equal(v, 0);
 			ctl++;
+		} else if (mnl_attr_get_type(a) == SLUICE_STATSA_ROUTES) {
+			assert_string_equal(name, "inet");
+			assert_int_equal(v, route_count());
+			routes++;
 		} else {
 			assert_int_equal(mnl_attr_get_type(a), SLUICE_STATSA_NAT);
 		}
@@ -389,6 +421,8 @@ test_stats(void **state)
 	assert_int_equal(drops, DROP__MAX + 5);
 	assert_int_equal(pool, 3);
 	assert_int_equal(ctl, 5);
+	assert_int_equal(routes, 1);
+	assert_int_equal(workers, 1);
 }
 
 /* ---- neighbours ------------------------------------------------------- */
