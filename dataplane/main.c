@@ -2,6 +2,7 @@
 /*
  * sluice-dataplane [EAL options] -- [--socket PATH] [--mbufs N] [--group G]
  *                                   [--max-routes N] [--neigh-reachable S]
+ *                                   [--punt-rate N]
  * sluice-dataplane -V | --version | -h | --help
  *
  * The main lcore serves the control channel and runs the slow path (ARP,
@@ -29,6 +30,7 @@
 #include "control.h"
 #include "dplog.h"
 #include "dp.h"
+#include "host.h"
 #include "nat.h"
 #include "neigh.h"
 #include "port.h"
@@ -54,6 +56,7 @@ usage(FILE *f, const char *prog)
 	fprintf(f,
 		"Usage: %s [EAL options] -- [--socket PATH] [--mbufs N] [--group GROUP]\n"
 		"       [--max-routes N] [--neigh-reachable SECONDS] [--neigh-stale SECONDS]\n"
+		"       [--punt-rate N]\n"
 		"       %s -V | --version | -h | --help\n"
 		"EAL options (DPDK's) come before \"--\", sluice's after it. The first lcore\n"
 		"serves the control socket, every other one is a worker (-l 0,1 at least);\n"
@@ -64,6 +67,7 @@ usage(FILE *f, const char *prog)
 		"  --max-routes N       FIB size (default: the largest that fits, 64k to 1M)\n"
 		"  --neigh-reachable S  seconds a resolved neighbour stays REACHABLE (default 30)\n"
 		"  --neigh-stale S      seconds an unused STALE neighbour is kept (default 60)\n"
+		"  --punt-rate N        frames per second per lcore to host interfaces (default 50000)\n"
 		"  -V, --version        print sluice's and DPDK's versions and exit\n"
 		"  -h, --help           print DPDK's EAL options, then these, and exit\n",
 		prog, prog);
@@ -120,6 +124,7 @@ parse_args(int argc, char **argv, struct args *a)
 		{ "max-routes", required_argument, NULL, 'r' },
 		{ "neigh-reachable", required_argument, NULL, 'R' },
 		{ "neigh-stale", required_argument, NULL, 'S' },
+		{ "punt-rate", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -160,6 +165,11 @@ parse_args(int argc, char **argv, struct args *a)
 			if (parse_uint("neigh-stale", optarg, 1, 86400, &v) < 0)
 				return -1;
 			neigh_timers.stale = v;
+			break;
+		case 'P':
+			if (parse_uint("punt-rate", optarg, 100, 100000000, &v) < 0)
+				return -1;
+			host_set_punt_rate(v);
 			break;
 		default:
 			usage(stderr, argv[0]);
@@ -212,8 +222,10 @@ slow_path(void)
 
 	while ((n = rte_ring_sc_dequeue_burst(dp.punt, (void **)pkts, DP_BURST, NULL)) > 0) {
 		for (unsigned int i = 0; i < n; i++) {
-			if (pkt_meta(pkts[i])->kind == PKT_ARP)
+			if (pkt_meta(pkts[i])->kind == PKT_ARP) {
+				host_arp_copy(pkts[i]);
 				arp_input(pkts[i]);
+			}
 			else
 				neigh_resolve(pkts[i]);
 		}
@@ -292,10 +304,13 @@ main(int argc, char **argv)
 		a.mbufs = 8ul * nb_workers * 2048 + 8192;
 	}
 	if (dp_init(a.mbufs, nb_workers) < 0 || neigh_init() < 0 || nat_init() < 0 ||
-	    fib_init(a.max_routes) < 0)
+	    host_init() < 0 || fib_init(a.max_routes) < 0)
 		goto fail_eal;
 	if (ctl_server_open(&a.ctl) < 0)
 		goto fail_eal;
+	if (host_nl_init() < 0)
+		fprintf(stderr, SD_WARNING "sluice-dataplane: no rtnetlink: host interfaces "
+			"will not share addresses with their ports\n");
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -314,7 +329,7 @@ main(int argc, char **argv)
 	sd_notify(0, "READY=1");
 
 	while (!dp.quit) {
-		unsigned int busy = slow_path();
+		unsigned int busy = slow_path() + host_poll();
 
 		/* Sleep in the socket only when the punt ring is quiet. */
 		ctl_server_poll(busy ? 0 : 1);
@@ -325,6 +340,7 @@ main(int argc, char **argv)
 			neigh_timer(now);
 			nat_timer(now);
 			route_sync();
+			host_timer(now);
 			last_timer = now;
 		}
 	}

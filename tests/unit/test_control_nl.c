@@ -346,7 +346,7 @@ static void
 test_stats(void **state)
 {
 	const struct nlattr *a;
-	unsigned int drops = 0, pool = 0, ctl = 0, routes = 0, workers = 0;
+	unsigned int drops = 0, pool = 0, ctl = 0, routes = 0, workers = 0, host = 0;
 
 	(void)state;
 	dp.counters[0].drop[DROP_NO_ROUTE] = 4;
@@ -414,6 +414,10 @@ test_stats(void **state)
 			assert_string_equal(name, "inet");
 			assert_int_equal(v, route_count());
 			routes++;
+		} else if (mnl_attr_get_type(a) == SLUICE_STATSA_HOST) {
+			/* No host interface: nothing punted or sent. */
+			assert_int_equal(v, 0);
+			host++;
 		} else {
 			assert_int_equal(mnl_attr_get_type(a), SLUICE_STATSA_NAT);
 		}
@@ -423,6 +427,7 @@ test_stats(void **state)
 	assert_int_equal(ctl, 5);
 	assert_int_equal(routes, 1);
 	assert_int_equal(workers, 1);
+	assert_int_equal(host, 7);
 }
 
 /* ---- neighbours ------------------------------------------------------- */
