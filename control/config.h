@@ -19,6 +19,8 @@ struct cfg_port {
 	uint32_t mtu;			/* 0: not given (1500) */
 	bool has_mac;
 	uint8_t mac[6];
+	bool ra;			/* ra = yes: send router advertisements */
+	int ra_line;			/* 0: not given */
 	unsigned naddr;
 	struct ctl_addr addr[CFG_MAX_ADDRS];
 	int line;			/* of its [port NAME] */
