@@ -610,6 +610,13 @@ grammar_link_set(int argc, char **argv, struct ctl_link *l, char *err)
 				return -1;
 			if (!parse_u32(v, SLUICE_MTU_MAX, &l->mtu) || l->mtu < SLUICE_MTU_MIN)
 				fail("invalid mtu \"%s\" (%u..%u)", v, SLUICE_MTU_MIN, SLUICE_MTU_MAX);
+		} else if (!strcmp(t, "ra")) {
+			if (!(v = arg_of(argc, argv, &i, err)))
+				return -1;
+			if (strcmp(v, "on") && strcmp(v, "off"))
+				fail("invalid ra \"%s\" (on or off)", v);
+			l->has_ra = true;
+			l->ra = v[1] == 'n';
 		} else if (!strcmp(t, "dev") && !l->name[0]) {
 			if (!(v = arg_of(argc, argv, &i, err)))
 				return -1;
@@ -626,8 +633,8 @@ name:
 	}
 	if (!l->name[0])
 		fail("missing port name");
-	if (!l->change && !l->mtu)
-		fail("nothing to change (up, down or mtu N)");
+	if (!l->change && !l->mtu && !l->has_ra)
+		fail("nothing to change (up, down, mtu N or ra on|off)");
 	return 0;
 }
 

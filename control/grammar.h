@@ -95,6 +95,7 @@ struct ctl_link {
 	uint32_t change;	/* IFF_* bits to change (link set) */
 	uint32_t mtu;		/* 0 = unchanged / unknown */
 	uint8_t operstate;
+	bool has_ra, ra;	/* IPv6 router advertisements: given (set, dumps), on */
 	bool has_mac, has_stats;
 	uint8_t mac[6];
 	struct rtnl_link_stats64 stats;

@@ -115,6 +115,8 @@ nl_link(void *buf, uint16_t type, uint16_t flags, const struct ctl_link *l)
 		mnl_attr_put_u32(nlh, IFLA_MTU, l->mtu);
 	if (l->has_mac)
 		mnl_attr_put(nlh, IFLA_ADDRESS, 6, l->mac);
+	if (l->has_ra)
+		mnl_attr_put_u8(nlh, SLUICE_IFLA_RA, l->ra);
 	return nlh;
 }
 
@@ -286,6 +288,15 @@ nl_parse_link(const struct nlmsghdr *nlh, struct ctl_link *l)
 
 		memcpy(&l->stats, mnl_attr_get_payload(a), n < sizeof(l->stats) ? n : sizeof(l->stats));
 		l->has_stats = true;
+	}
+	/* Project attributes lie past the table's reach. */
+	mnl_attr_for_each(a, nlh, sizeof(*ifi)) {
+		if (mnl_attr_get_type(a) != SLUICE_IFLA_RA)
+			continue;
+		if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+			return -1;
+		l->has_ra = true;
+		l->ra = mnl_attr_get_u8(a) != 0;
 	}
 	return bad ? -1 : 0;
 }

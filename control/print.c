@@ -150,7 +150,8 @@ link_head(struct printer *p, const struct ctl_link *l, bool *first)
 		fprintf(f, "%u: %s: <", l->ifindex, l->name);
 		for (unsigned i = 0; i < nf; i++)
 			fprintf(f, "%s%s", i ? "," : "", fl[i]);
-		fprintf(f, "> mtu %u state %s\n", l->mtu, operstate_name(l->operstate));
+		fprintf(f, "> mtu %u state %s%s\n", l->mtu, operstate_name(l->operstate),
+			l->ra ? " ra on" : "");
 		fprintf(f, "    link/ether %s brd ff:ff:ff:ff:ff:ff", mac);
 		if (l->device[0])
 			fprintf(f, " parentdev %s", l->device);
@@ -170,6 +171,8 @@ link_head(struct printer *p, const struct ctl_link *l, bool *first)
 	jkv(f, first, "broadcast", "ff:ff:ff:ff:ff:ff");
 	if (l->device[0])
 		jkv(f, first, "parentdev", l->device);
+	if (l->has_ra)
+		fprintf(f, ",\"ra\":%s", l->ra ? "true" : "false");
 }
 
 /* Widen cols[] to fit each of the n values, as iproute2's size_columns. */

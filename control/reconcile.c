@@ -170,6 +170,8 @@ ports(struct rec *r, bool add)
 			l.mtu = p->mtu;
 			l.has_mac = p->has_mac;
 			memcpy(l.mac, p->mac, 6);
+			l.has_ra = p->ra;	/* off is the default: said only when on */
+			l.ra = p->ra;
 			l.flags = l.change = IFF_UP;
 			snprintf(what, sizeof(what), "port %s (device %s)", p->name, p->device);
 			err = change(r, nl_link(r->buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &l),
@@ -180,6 +182,16 @@ ports(struct rec *r, bool add)
 			snprintf(what, sizeof(what), "port %s (mtu %u)", p->name, mtu);
 			err = change(r, nl_link(r->buf, RTM_NEWLINK, 0, &l),
 				     p->mtu_line ? p->mtu_line : p->line, what, "changed");
+		}
+		if (!err && cur && cur->ra != p->ra) {
+			memset(&l, 0, sizeof(l));
+			strcpy(l.name, p->name);
+			l.ifindex = cur->ifindex;
+			l.has_ra = true;
+			l.ra = p->ra;
+			snprintf(what, sizeof(what), "port %s (ra %s)", p->name, p->ra ? "on" : "off");
+			err = change(r, nl_link(r->buf, RTM_NEWLINK, 0, &l),
+				     p->ra_line ? p->ra_line : p->line, what, "changed");
 		}
 		if (err)
 			return err;

@@ -321,7 +321,21 @@ test_addr_link(void **state)
 	strcpy(buf, "lan");
 	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
 	assert_int_equal(grammar_link_set(argc, argv, &l, err), -1);
-	assert_string_equal(err, "nothing to change (up, down or mtu N)");
+	assert_string_equal(err, "nothing to change (up, down, mtu N or ra on|off)");
+	strcpy(buf, "lan ra on");
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_link_set(argc, argv, &l, err), 0);
+	assert_true(l.has_ra && l.ra);
+	assert_int_equal(l.change, 0);
+	strcpy(buf, "lan ra off mtu 1400");
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_link_set(argc, argv, &l, err), 0);
+	assert_true(l.has_ra && !l.ra);
+	assert_int_equal(l.mtu, 1400);
+	strcpy(buf, "lan ra yes");
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_link_set(argc, argv, &l, err), -1);
+	assert_string_equal(err, "invalid ra \"yes\" (on or off)");
 }
 
 static void

@@ -108,6 +108,20 @@ test_neigh_link_addr_roundtrip(void **state)
 	assert_true(lb.has_mac);
 	assert_memory_equal(lb.mac, l.mac, 6);
 	assert_int_equal(lb.flags, IFF_UP);
+	assert_false(lb.has_ra);
+
+	/* ra: a project attribute past rtnetlink's, one byte */
+	memset(&l, 0, sizeof(l));
+	l.has_ra = l.ra = true;
+	nlh = nl_link(buf, RTM_NEWLINK, 0, &l);
+	assert_int_equal(nlh->nlmsg_len, mnl_nlmsg_size(sizeof(struct ifinfomsg)) + 8);
+	assert_int_equal(mnl_attr_get_type((struct nlattr *)((char *)mnl_nlmsg_get_payload(nlh) +
+							    sizeof(struct ifinfomsg))), SLUICE_IFLA_RA);
+	assert_int_equal(nl_parse_link(nlh, &lb), 0);
+	assert_true(lb.has_ra && lb.ra);
+	l.ra = false;
+	assert_int_equal(nl_parse_link(nl_link(buf, RTM_NEWLINK, 0, &l), &lb), 0);
+	assert_true(lb.has_ra && !lb.ra);
 
 	nlh = nl_addr(buf, RTM_NEWADDR, 0, &ad);
 	assert_int_equal(nl_parse_addr(nlh, &ab), 0);
