@@ -56,11 +56,11 @@ cli_usage(FILE *f, const char *o)
 	static const struct { const char *obj, *text; } u[] = {
 		{ "link", "sluice link show [[dev] NAME]\n"
 			  "       sluice link set NAME [up|down] [mtu N] [ra on|off]" },
-		{ "address", "sluice [-4|-6] addr show [[dev] NAME] [to PREFIX]\n"
+		{ "address", "sluice addr show [[dev] NAME] [to PREFIX]\n"
 			     "       sluice addr add|del A.B.C.D/N|X:X::X/N dev NAME\n"
-			     "       sluice [-4|-6] addr flush [dev] NAME [to PREFIX]" },
-		{ "route", "sluice [-4|-6] route show [SELECTOR]\n"
-			   "       sluice [-4|-6] route flush SELECTOR\n"
+			     "       sluice addr flush [dev] NAME [to PREFIX]" },
+		{ "route", "sluice route show [SELECTOR]\n"
+			   "       sluice route flush SELECTOR\n"
 			   "       sluice route add|del|replace PREFIX|default via GW [dev NAME] [metric N]\n"
 			   "       sluice route add|del|replace PREFIX dev NAME [metric N]\n"
 			   "       sluice route add|del|replace PREFIX blackhole [metric N]\n"
@@ -72,10 +72,10 @@ cli_usage(FILE *f, const char *o)
 			   "       PREFIX and GW of either family (10.0.0.0/8, 2001:db8::/32); show and\n"
 			   "       flush list IPv4 unless -6 or an IPv6 prefix says otherwise;\n"
 			   "       a link-local gateway (fe80::1) needs dev NAME" },
-		{ "neighbor", "sluice [-4|-6] neigh show [dev NAME] [[to] PREFIX] [nud STATE]\n"
+		{ "neighbor", "sluice neigh show [dev NAME] [[to] PREFIX] [nud STATE]\n"
 			      "       sluice neigh add|replace ADDR lladdr MAC dev NAME\n"
 			      "       sluice neigh del ADDR dev NAME\n"
-			      "       sluice [-4|-6] neigh flush [dev NAME]" },
+			      "       sluice neigh flush [dev NAME]" },
 		{ "nat", "sluice nat rule show\n"
 			 "       sluice nat rule add|del masquerade out PORT [from PREFIX] [filter F]\n"
 			 "       sluice nat rule add|del snat from PREFIX out PORT to ADDR[-ADDR] "
