@@ -58,6 +58,7 @@
 #include "control.h"
 #include "log.h"
 #include "route.h"
+#include "route6.h"
 
 #define CTL_RX_PER_POLL		64	/* datagrams per client per poll: fairness */
 #define CTL_EVENTS		64
@@ -448,6 +449,7 @@ client_requests(struct ctl_client *c)
 	}
 	ctl_flush(&rq);
 	route_sync();
+	route6_sync();
 
 	rem = c->in_len - c->in_off;
 	if (c->dropped || rem < sizeof(struct nlmsghdr)) {

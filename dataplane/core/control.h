@@ -114,6 +114,13 @@ int nat_nl_sess_del(struct ctl_req *rq);
 int nat_nl_conf_set(struct ctl_req *rq);
 int nat_nl_conf_get(struct ctl_req *rq);
 int stats_nl_get(struct ctl_req *rq);
+/* IPv6 halves of the handlers above (ip6/): the request is AF_INET6, or
+ * AF_UNSPEC for dumps of both families. */
+int addr6_nl_new(struct ctl_req *rq, uint16_t slot, const uint8_t *ip);
+int addr6_nl_dump(struct ctl_req *rq, uint32_t ifindex);
+int route6_nl_new(struct ctl_req *rq);
+int route6_nl_del(struct ctl_req *rq);
+int route6_nl_get(struct ctl_req *rq);
 
 /*
  * Server.  It never blocks on a client: replies the socket does not take

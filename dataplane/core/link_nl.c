@@ -12,8 +12,10 @@
 
 #include <rte_ethdev.h>
 
+#include "addr6.h"
 #include "control.h"
 #include "port.h"
+#include "ra.h"
 
 int
 ctl_port_slot(uint32_t ifindex)
@@ -41,6 +43,12 @@ link_attr_cb(const struct nlattr *a, void *data)
 	int type = mnl_attr_get_type(a);
 	int ret = MNL_CB_OK;
 
+	if (type == SLUICE_IFLA_RA) {
+		if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+			return dp_errmsg(MNL_CB_ERROR, "the RA flag is a u8");
+		tb[IFLA_MAX + 1] = a;	/* the slot after rtnetlink's */
+		return MNL_CB_OK;
+	}
 	if (mnl_attr_type_valid(a, IFLA_MAX) < 0)
 		return MNL_CB_OK;	/* unknown: skipped, as the kernel does */
 	switch (type) {
@@ -130,6 +138,8 @@ link_change(uint16_t slot, const struct ifinfomsg *ifi, const struct nlattr **tb
 		if (ret != 0)
 			return ret;
 	}
+	if (tb[IFLA_MAX + 1] != NULL)
+		ra_set(slot, mnl_attr_get_u8(tb[IFLA_MAX + 1]) != 0);
 	if (up >= 0)
 		return port_set_up(slot, up != 0);
 	return 0;
@@ -139,7 +149,7 @@ int
 link_nl_new(struct ctl_req *rq)
 {
 	const struct ifinfomsg *ifi = ctl_payload(rq);
-	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	const struct nlattr *tb[IFLA_MAX + 2] = { 0 };
 	struct rte_ether_addr mac;
 	uint16_t slot, mtu = 1500;
 	int ret, up;
@@ -174,6 +184,8 @@ link_nl_new(struct ctl_req *rq)
 	up = link_want_up(ifi);
 	if (up == 0)
 		port_set_up(slot, false);
+	if (tb[IFLA_MAX + 1] != NULL)
+		ra_set(slot, mnl_attr_get_u8(tb[IFLA_MAX + 1]) != 0);
 	return 0;
 }
 
@@ -181,7 +193,7 @@ int
 link_nl_del(struct ctl_req *rq)
 {
 	const struct ifinfomsg *ifi = ctl_payload(rq);
-	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	const struct nlattr *tb[IFLA_MAX + 2] = { 0 };
 	int slot;
 
 	if (ctl_attr_parse(rq, sizeof(*ifi), link_attr_cb, tb) < 0)
@@ -252,6 +264,7 @@ link_put(struct ctl_req *rq, uint16_t slot, uint16_t flags)
 	mnl_attr_put_u32(nlh, IFLA_MTU, p->mtu);
 	mnl_attr_put_u8(nlh, IFLA_OPERSTATE, carrier ? IF_OPER_UP : IF_OPER_DOWN);
 	mnl_attr_put(nlh, IFLA_STATS64, sizeof(st), &st);
+	mnl_attr_put_u8(nlh, SLUICE_IFLA_RA, ra_enabled(slot));
 	ctl_msg_end(rq, nlh);
 }
 
@@ -259,7 +272,7 @@ int
 link_nl_get(struct ctl_req *rq)
 {
 	const struct ifinfomsg *ifi = ctl_payload(rq);
-	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	const struct nlattr *tb[IFLA_MAX + 2] = { 0 };
 	int slot;
 
 	if (ctl_attr_parse(rq, sizeof(*ifi), link_attr_cb, tb) < 0)
@@ -290,7 +303,9 @@ addr_attr_cb(const struct nlattr *a, void *data)
 	switch (type) {
 	case IFA_ADDRESS:
 	case IFA_LOCAL:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+		/* 4 bytes (AF_INET) or 16 (AF_INET6): addr_parse matches it
+		 * to the family. */
+		if (mnl_attr_get_payload_len(a) != 4 && mnl_attr_get_payload_len(a) != 16)
 			return MNL_CB_ERROR;
 		break;
 	case IFA_LABEL:
@@ -304,30 +319,38 @@ addr_attr_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
-/* Port and host-order address of an address request. */
+/* Port and address of an address request: host order in *ip (AF_INET),
+ * 16 bytes in ip6 (AF_INET6). */
 static int
-addr_parse(struct ctl_req *rq, uint16_t *slot, uint32_t *ip)
+addr_parse(struct ctl_req *rq, uint16_t *slot, uint32_t *ip, uint8_t *ip6)
 {
 	const struct ifaddrmsg *ifa = ctl_payload(rq);
 	const struct nlattr *tb[IFA_MAX + 1] = { 0 };
 	const struct nlattr *a;
+	unsigned int alen = ifa->ifa_family == AF_INET6 ? 16 : 4, max = alen * 8;
 	int ret;
 
 	if (ctl_attr_parse(rq, sizeof(*ifa), addr_attr_cb, tb) < 0)
 		return -EINVAL;
-	if (ifa->ifa_family != AF_INET)
-		return dp_errmsg(-EAFNOSUPPORT, "only IPv4 addresses");
-	if (ifa->ifa_prefixlen > 32)
-		return dp_errmsg(-EINVAL, "prefix length %u out of range (0..32)",
-				 ifa->ifa_prefixlen);
+	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
+		return dp_errmsg(-EAFNOSUPPORT, "only IPv4 and IPv6 addresses");
+	if (ifa->ifa_prefixlen > max)
+		return dp_errmsg(-EINVAL, "prefix length %u out of range (0..%u)",
+				 ifa->ifa_prefixlen, max);
 	a = tb[IFA_LOCAL] != NULL ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
 	if (a == NULL)
 		return dp_errmsg(-EINVAL, "no address (IFA_LOCAL or IFA_ADDRESS)");
+	if (mnl_attr_get_payload_len(a) != alen)
+		return dp_errmsg(-EINVAL, "an %s address has %u bytes",
+				 alen == 4 ? "IPv4" : "IPv6", alen);
 	ret = ctl_port_slot(ifa->ifa_index);
 	if (ret < 0)
 		return ret;
 	*slot = (uint16_t)ret;
-	*ip = ntohl(mnl_attr_get_u32(a));
+	if (alen == 4)
+		*ip = ntohl(mnl_attr_get_u32(a));
+	else
+		memcpy(ip6, mnl_attr_get_payload(a), 16);
 	return 0;
 }
 
@@ -336,13 +359,16 @@ addr_nl_new(struct ctl_req *rq)
 {
 	const struct ifaddrmsg *ifa = ctl_payload(rq);
 	const struct addr_table *t;
+	uint8_t ip6[16];
 	uint16_t slot = 0;
 	uint32_t ip = 0;
 	int ret;
 
-	ret = addr_parse(rq, &slot, &ip);
+	ret = addr_parse(rq, &slot, &ip, ip6);
 	if (ret != 0)
 		return ret;
+	if (ifa->ifa_family == AF_INET6)
+		return addr6_nl_new(rq, slot, ip6);
 	ret = addr_add(slot, ip, ifa->ifa_prefixlen);
 	if (ret != -EEXIST || !(rq->nlh->nlmsg_flags & NLM_F_REPLACE) ||
 	    (rq->nlh->nlmsg_flags & NLM_F_EXCL))
@@ -359,13 +385,16 @@ int
 addr_nl_del(struct ctl_req *rq)
 {
 	const struct ifaddrmsg *ifa = ctl_payload(rq);
+	uint8_t ip6[16];
 	uint16_t slot = 0;
 	uint32_t ip = 0;
 	int ret;
 
-	ret = addr_parse(rq, &slot, &ip);
+	ret = addr_parse(rq, &slot, &ip, ip6);
 	if (ret != 0)
 		return ret;
+	if (ifa->ifa_family == AF_INET6)
+		return addr6_del(slot, ip6, ifa->ifa_prefixlen);
 	return addr_del(slot, ip, ifa->ifa_prefixlen);
 }
 
@@ -380,6 +409,8 @@ addr_nl_get(struct ctl_req *rq)
 		return -EINVAL;
 	if (!ctl_is_dump(rq))
 		return -EOPNOTSUPP;	/* as the kernel: addresses are dumped */
+	if (req->ifa_family == AF_INET6)
+		return addr6_nl_dump(rq, req->ifa_index);
 	if (req->ifa_family != AF_UNSPEC && req->ifa_family != AF_INET)
 		return 0;
 	for (uint16_t i = 0; i < t->n && rq->err == 0; i++) {
@@ -404,5 +435,7 @@ addr_nl_get(struct ctl_req *rq)
 		mnl_attr_put_strz(nlh, IFA_LABEL, ports[a->port].name);
 		ctl_msg_end(rq, nlh);
 	}
+	if (req->ifa_family == AF_UNSPEC)
+		return addr6_nl_dump(rq, req->ifa_index);
 	return 0;
 }
