@@ -14,10 +14,6 @@
 
 #define NL_ROOM 1024	/* the largest request we build */
 
-#ifndef SLUICE_IFLA_RA	/* until proto.h has it (the dataplane's IPv6 work) */
-#define SLUICE_IFLA_RA	(0x3f00 + 1)
-#endif
-
 struct ctl_natsess {
 	uint8_t proto, state;
 	uint16_t in_port, out_port, rem_port;
