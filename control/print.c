@@ -244,7 +244,8 @@ pr_link(struct printer *p, const struct ctl_link *l)
 		(unsigned long long)s->tx_carrier_errors, (unsigned long long)s->collisions);
 }
 
-/* ip lists an interface's IPv4 addresses before its IPv6 ones. */
+/* ip lists an interface's IPv4 addresses, then its global IPv6 ones, then
+ * the link-local one (the kernel keeps them by scope). */
 void
 pr_link_addrs(struct printer *p, const struct ctl_link *l, const struct ctl_addr *a, unsigned n)
 {
@@ -255,12 +256,13 @@ pr_link_addrs(struct printer *p, const struct ctl_link *l, const struct ctl_addr
 	link_head(p, l, &first);
 	if (p->json)
 		fputs(",\"addr_info\":[", p->f);
-	for (int six = 0; six < 2; six++)
+	for (int pass = 0; pass < 3; pass++)
 		for (unsigned i = 0; i < n; i++) {
-			const char *scope = a[i].scope == RT_SCOPE_LINK ? "link" : "global";
+			bool link = a[i].scope == RT_SCOPE_LINK, six = is6(a[i].family);
+			const char *scope = link ? "link" : "global";
 			bool f1 = true;
 
-			if (is6(a[i].family) != six)
+			if (pass != (!six ? 0 : link ? 2 : 1))
 				continue;
 			fmt_ip(a[i].family, a[i].addr, &a[i].addr6, ip);
 			if (!p->json) {

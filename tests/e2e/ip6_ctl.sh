@@ -22,7 +22,7 @@ expect_err() {
 lan ping -6 -n -c 2 -i 0.2 -W 2 2001:db8:2::1 >/dev/null || fail "no IPv6 path at start"
 lan ping -n -c 2 -i 0.2 -W 2 203.0.113.1 >/dev/null || fail "no IPv4 path at start"
 
-step "addr show: both families, IPv4 first, the link-local with scope link"
+step "addr show: both families, IPv4, IPv6 global, then the link-local with scope link"
 out=$(cli addr show lan) || fail "addr show lan failed"
 echo "$out"
 grep -A3 "link/ether" <<<"$out" | sed -n 2,4p | awk '{ print $1, $4 }' | tr '\n' ' ' |
@@ -48,7 +48,7 @@ cli route show | grep -q ":" && fail "route show lists IPv6 routes"
 cli -4 route show | grep -q "^default via 203\.0\.113\.1 dev wan proto boot" || fail "-4 route show lacks the IPv4 default"
 cli -6 route show | grep -q "^default via 2001:db8:2::1 dev wan proto boot" || fail "-6 route show lacks the IPv6 default"
 cli -6 route show | grep -q "^2001:db8:1::/64 dev lan proto kernel" || fail "-6 route show lacks lan's connected route"
-cli -6 route show | grep -q "^[0-9]" && fail "-6 route show lists IPv4 routes"
+cli -6 route show | grep -qE "^([0-9]+\.){3}" && fail "-6 route show lists IPv4 routes"
 r=$(cli -j -6 route show | json '[r for r in d if r["dst"] == "default"][0]')
 echo "$r"
 for k in '"type": "unicast"' '"gateway": "2001:db8:2::1"' '"dev": "wan"' '"protocol": "boot"' '"metric": 0' '"flags": []'; do

@@ -472,9 +472,10 @@ test_print_ip6(void **state)
 {
 	struct ctl_link l = { .ifindex = 1, .name = "lan", .mtu = 1500, .flags = IFF_UP | IFF_LOWER_UP,
 			      .operstate = IF_OPER_UP, .mac = { 2, 0, 0, 0, 0, 1 } };
+	/* in the dump's order, which the printer does not keep */
 	struct ctl_addr a[3] = {
-		{ .family = AF_INET6, .len = 64, .ifindex = 1 },
 		{ .family = AF_INET6, .len = 64, .ifindex = 1, .scope = RT_SCOPE_LINK },
+		{ .family = AF_INET6, .len = 64, .ifindex = 1 },
 		{ .family = AF_INET, .addr = IP(192, 168, 1, 1), .len = 24, .ifindex = 1 },
 	};
 	struct ctl_route r[3] = {
@@ -491,8 +492,8 @@ test_print_ip6(void **state)
 	struct printer p;
 
 	(void)state;
-	parse_ip6("2001:db8:1::1", &a[0].addr6);
-	parse_ip6("fe80::ff:fe00:1", &a[1].addr6);
+	parse_ip6("fe80::ff:fe00:1", &a[0].addr6);
+	parse_ip6("2001:db8:1::1", &a[1].addr6);
 	parse_ip6("2001:db8:99::", &r[0].dst6);
 	parse_ip6("2001:db8:2::1", &r[0].gw6);
 	parse_ip6("fe80::1", &r[1].gw6);
@@ -500,7 +501,7 @@ test_print_ip6(void **state)
 	parse_ip6("2001:db8:1::1", &r[2].prefsrc6);
 	parse_ip6("2001:db8:1::10", &n.addr6);
 
-	/* addr show: IPv4 first, as ip; IPv6 without a label */
+	/* addr show: IPv4, IPv6 global, IPv6 link, as ip; IPv6 without a label */
 	p = mem_printer(false);
 	pr_begin(&p);
 	pr_link_addrs(&p, &l, a, 3);
@@ -560,7 +561,7 @@ test_print_ip6(void **state)
 
 	/* route get */
 	parse_ip6("2001:db8:99::1", &q);
-	r[0].prefsrc6 = a[0].addr6;
+	r[0].prefsrc6 = a[1].addr6;
 	p = mem_printer(false);
 	pr_route_get6(&p, &r[0], &q);
 	done(&p);
