@@ -24,7 +24,9 @@ grep -q "From 2001:db8:1::1 .*Packet too big: mtu=1400" <<<"$out" ||
 pmtu=$(lan ip -6 route get 2001:db8:2::1)
 echo "LAN host: $pmtu"
 grep -q "mtu 1400" <<<"$pmtu" || fail "the LAN host's PMTU cache did not learn 1400"
-ok "Packet Too Big mtu=1400 from the router, nothing fragmented, PMTU 1400 cached"
+n=$(stat_value '^ip6_packet_too_big$')
+[ "$n" = 1 ] || fail "ip6_packet_too_big is $n, expected 1"
+ok "Packet Too Big mtu=1400 from the router, nothing fragmented, PMTU 1400 cached, counted once"
 
 step "the same ping again: the LAN host fragments it to 1400, it gets through"
 out=$(lan ping -6 -n -c 3 -i 0.3 -s 1452 -W 2 2001:db8:2::1 2>&1)
