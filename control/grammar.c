@@ -644,8 +644,11 @@ fmt_route(const struct ctl_route *r, const char *dev, char *buf, size_t len)
 	char d[CTL_ADDRSTRLEN], g[CTL_ADDRSTRLEN];
 	int n;
 
+	bool gw = is6(r->family) ? !ip6_unspec(&r->gw6) : r->gw != 0;
+
+	/* "default" without a gateway would read back as IPv4. */
 	if (r->dst_len == 0)
-		strcpy(d, "default");
+		strcpy(d, is6(r->family) && !gw ? "::/0" : "default");
 	else
 		fmt_ip(r->family, r->dst, &r->dst6, d);
 	if (r->type == RTN_BLACKHOLE)
@@ -654,7 +657,7 @@ fmt_route(const struct ctl_route *r, const char *dev, char *buf, size_t len)
 		n = snprintf(buf, len, "%s", d);
 	if (r->dst_len && r->dst_len != (is6(r->family) ? 128 : 32) && n > 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n, "/%u", r->dst_len);
-	if ((is6(r->family) ? !ip6_unspec(&r->gw6) : r->gw != 0) && n > 0 && (size_t)n < len)
+	if (gw && n > 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n, " via %s", fmt_ip(r->family, r->gw, &r->gw6, g));
 	if (dev && *dev && n > 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n, " dev %s", dev);

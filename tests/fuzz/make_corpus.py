@@ -293,6 +293,24 @@ rule = dnat in wan proto tcp dport 8080-8081 to 10.0.0.2:80 filter endpoint-inde
 timeout-udp = 300
 max-sessions = 1024
 """
+    s["ip6"] = b"""[port lan]
+device = net_null0
+address = 192.168.1.1/24
+address = 2001:db8:1::1/64
+ra = yes
+[port wan]
+device = net_null1
+address = 2001:db8:2::2/64
+[routes]
+route = default via 2001:db8:2::1
+route = ::/0 dev wan metric 9
+route = 2001:db8:99::/48 via fe80::1 dev wan metric 5
+route = blackhole 2001:db8:aa::/48
+[neighbors]
+neigh = 2001:db8:1::10 lladdr 02:00:00:00:00:10 dev lan
+route show root 2001:db8::/32 via fe80::/10
+neigh show to 2001:db8:1::/64 nud reachable
+"""
     s["errors"] = b"""[port a]
 device =
 address = 300.0.0.1/33

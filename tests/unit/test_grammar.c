@@ -425,6 +425,9 @@ test_ip6_forms(void **state)
 	assert_int_equal(route("default via 203.0.113.1", GRAMMAR_ADD, &r), 0);
 	assert_int_equal(r.family, AF_INET);
 
+	/* without a gateway the IPv6 default prints as ::/0: "default" would read back as IPv4 */
+	assert_int_equal(route("::/0 dev wan", GRAMMAR_ADD, &r), 0);
+	assert_string_equal(fmt_route(&r, "wan", buf, sizeof(buf)), "::/0 dev wan");
 	assert_int_equal(route("blackhole 2001:db8:aa::/48 metric 7", GRAMMAR_ADD, &r), 0);
 	assert_int_equal(r.type, RTN_BLACKHOLE);
 	assert_int_equal(r.family, AF_INET6);
