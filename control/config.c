@@ -620,6 +620,9 @@ overlaps(struct loader *ld)
 		for (unsigned a = 0; a < c->port[i].naddr; a++) {
 			const struct ctl_addr *x = &c->port[i].addr[a];
 
+			/* fe80::/64 is on every link by design. */
+			if (is6(x->family) && ip6_linklocal(&x->addr6))
+				continue;
 			for (unsigned j = 0; j < i; j++)
 				for (unsigned b = 0; b < c->port[j].naddr; b++) {
 					const struct ctl_addr *y = &c->port[j].addr[b];
@@ -670,6 +673,17 @@ cross_check(struct loader *ld)
 				       "\"%s\"", c->port[i].device, c->port[j].name);
 	}
 	overlaps(ld);
+	for (unsigned i = 0; i < c->nports; i++) {
+		const struct cfg_port *p = &c->port[i];
+		bool prefix = false;
+
+		for (unsigned a = 0; a < p->naddr; a++)
+			prefix |= is6(p->addr[a].family) && p->addr[a].len == 64 &&
+				  !ip6_linklocal(&p->addr[a].addr6);
+		if (p->ra && !prefix)
+			warn_at(ld, p->ra_line, "port \"%s\" advertises no prefix (it has no global "
+				"IPv6 /64): hosts get a default route but no address", p->name);
+	}
 	for (unsigned i = 0; i < c->nroutes; i++) {
 		const struct ctl_route *r = &c->routes[i];
 		const struct cfg_port *p = r->dev[0] ? cfg_port_find(c, r->dev) : NULL;

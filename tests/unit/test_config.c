@@ -366,15 +366,17 @@ test_ip6(void **state)
 		"address = 2001:db8:1:0:8000::1/65\n"		/* 12: inside lan's /64 */
 		"address = 10.0.0.1/8\n"			/* IPv4: no overlap with IPv6 */
 		"address = 2001:db8:7::1/64 uplink\n"		/* 14 */
+		"address = fe80::1/64\n"			/* 15: on every link, no overlap */
+		"ra = yes\n"					/* 16: warning, no /64 */
 		"[routes]\n"
-		"route = default via fe80::1\n"		/* 16 */
-		"route = 2001:db8:99::/48 via 2001:db8:9::1\n"	/* 17 */
-		"route = 2001:db8:99::/48 via 2001:db8:1::9 dev wan metric 9\n"	/* 18 */
+		"route = default via fe80::1\n"		/* 18 */
+		"route = 2001:db8:99::/48 via 2001:db8:9::1\n"	/* 19 */
+		"route = 2001:db8:99::/48 via 2001:db8:1::9 dev wan metric 9\n"	/* 20 */
 		"route = 2001:db8:aa::/48 via 2001:db8:7::9 dev wan\n"	/* knock-on of 14 */
-		"route = 2001:db8:99::/48 via 2001:db8:1::9\n"	/* 20: duplicate of 17 */
+		"route = 2001:db8:99::/48 via 2001:db8:1::9\n"	/* 22: duplicate of 19 */
 		"[neighbors]\n"
 		"neigh = 2001:db8:1::10 lladdr 02:00:00:00:00:10 dev lan\n"
-		"neigh = 2001:db8:1::10 lladdr 02:00:00:00:00:11 dev lan\n";	/* 23 */
+		"neigh = 2001:db8:1::10 lladdr 02:00:00:00:00:11 dev lan\n";	/* 25 */
 	static const char *const want[] = {
 		"4: duplicate address \"2001:db8:1::1/64\"",
 		"5: invalid address \"2001:db8:1::1/129\" (X:X::X/N)",
@@ -386,11 +388,13 @@ test_ip6(void **state)
 		"12: address 2001:db8:1:0:8000::1/65 of port \"wan\" overlaps 2001:db8:1::1/64 of "
 		"port \"lan\" (line 3): two ports on one network",
 		"14: invalid address \"2001:db8:7::1/64 uplink\" (X:X::X/N)",
-		"16: link-local gateway fe80::1 needs \"dev NAME\"",
-		"17: gateway 2001:db8:9::1 is on no port's network",
-		"18: gateway 2001:db8:1::9 is on no network of port \"wan\"",
-		"20: duplicate route (same prefix and metric as line 17)",
-		"23: duplicate neighbour (line 22)",
+		"16: warning: port \"wan\" advertises no prefix (it has no global IPv6 /64): "
+		"hosts get a default route but no address",
+		"18: link-local gateway fe80::1 needs \"dev NAME\"",
+		"19: gateway 2001:db8:9::1 is on no port's network",
+		"20: gateway 2001:db8:1::9 is on no network of port \"wan\"",
+		"22: duplicate route (same prefix and metric as line 19)",
+		"25: duplicate neighbour (line 24)",
 	};
 	struct in6_addr a;
 	struct cfg c;
@@ -419,7 +423,7 @@ test_ip6(void **state)
 	cfg_free(&c);
 
 	assert_int_equal(load(errs, &c), 12);
-	expect_errors(want, 13);
+	expect_errors(want, 14);
 	cfg_free(&c);
 }
 
