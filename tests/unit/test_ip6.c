@@ -7,6 +7,8 @@
  * never about an ICMPv6 error, rate-limited), echo replies for global and
  * link-local addresses, and the checksums of all of them.
  */
+#include <rte_random.h>
+
 #include "ip6_test.h"
 
 static struct wctx w;
@@ -213,6 +215,112 @@ test_lpm(void **state)
 	route6(false, "2001:db8:99::", 48, NULL, RTN_UNSPEC, DP_NO_PORT);
 	a6("fe80::2", a);
 	assert_int_equal(neigh6_del(1, a), 0);
+}
+
+/*
+ * Lookups exact against a reference: random prefixes of every length from
+ * /16 to /128 through four gateways (the same gateway and length often
+ * side by side, so that groups fold), random addresses near them; then
+ * half the prefixes go and the rest must still be exact.
+ */
+enum { NPFX = 1500, NPROBE = 4000 };
+static struct { uint8_t ip[16]; uint8_t plen, gw; bool live; } pfx[NPFX];
+
+static int
+ref_gw(const uint8_t *a)
+{
+	int best = -1, bl = -1;
+
+	for (int i = 0; i < NPFX; i++)
+		if (pfx[i].live && pfx[i].plen > bl && ip6_in_prefix(a, pfx[i].ip, pfx[i].plen)) {
+			best = pfx[i].gw;
+			bl = pfx[i].plen;
+		}
+	return best;
+}
+
+static void
+check_probes(const char (*gws)[16])
+{
+	uint8_t ips[32][16], g[4][16];
+	uint64_t nh[32];
+
+	for (int k = 0; k < 4; k++)
+		a6(gws[k], g[k]);
+	for (int p = 0; p < NPROBE; p += 32) {
+		for (int i = 0; i < 32; i++) {
+			int j = (int)(rte_rand() % NPFX);
+
+			memcpy(ips[i], pfx[j].ip, 16);
+			/* Inside the prefix, or just past its end. */
+			ips[i][15] ^= (uint8_t)rte_rand();
+			if (rte_rand() & 1)
+				ips[i][(pfx[j].plen - 1) / 8] ^= (uint8_t)(0x80 >> ((pfx[j].plen - 1) % 8));
+		}
+		route6_lookup_bulk((const uint8_t (*)[16])ips, nh, 32);
+		for (int i = 0; i < 32; i++) {
+			int want = ref_gw(ips[i]);
+
+			if (want < 0) {
+				/* Only the default covers it. */
+				a6(GW6, g[0]);
+				assert_memory_equal(nexthops6[nh[i]].gw, g[0], 16);
+				a6(gws[0], g[0]);
+				continue;
+			}
+			assert_int_equal(nexthops6[nh[i]].type, NH_GATEWAY);
+			assert_memory_equal(nexthops6[nh[i]].gw, g[want], 16);
+		}
+	}
+}
+
+static void
+test_lpm_random(void **state)
+{
+	static const char gws[4][16] = { "2001:db8:2::a", "2001:db8:2::b", "2001:db8:2::c",
+					  "2001:db8:2::d" };
+	char s[INET6_ADDRSTRLEN];
+
+	(void)state;
+	for (int i = 0; i < NPFX; i++) {
+		uint8_t a[16];
+
+		a6("2001:db8:4000::", a);
+		for (int k = 4; k < 16; k++)
+			a[k] = (uint8_t)rte_rand();
+		/* Mostly a small space, so prefixes nest and sit side by side. */
+		a[4] &= 0x03;
+		pfx[i].plen = (uint8_t)(16 + rte_rand() % 113);
+		if (i % 3 == 0)
+			pfx[i].plen = 64;
+		ip6_prefix(a, pfx[i].plen, pfx[i].ip);
+		pfx[i].gw = (uint8_t)(rte_rand() % 4);
+		pfx[i].live = true;
+		for (int j = 0; j < i; j++)
+			if (pfx[j].live && pfx[j].plen == pfx[i].plen &&
+			    memcmp(pfx[j].ip, pfx[i].ip, 16) == 0)
+				pfx[i].live = false;	/* a duplicate */
+		if (pfx[i].live)
+			route6(true, ip6_fmt(pfx[i].ip, s), pfx[i].plen, gws[pfx[i].gw],
+			       RTN_UNICAST, DP_NO_PORT);
+	}
+	route6_sync();
+	check_probes(gws);
+	for (int i = 0; i < NPFX; i += 2)
+		if (pfx[i].live) {
+			route6(false, ip6_fmt(pfx[i].ip, s), pfx[i].plen, NULL, RTN_UNSPEC,
+			       DP_NO_PORT);
+			pfx[i].live = false;
+		}
+	route6_sync();
+	check_probes(gws);
+	for (int i = 0; i < NPFX; i++)
+		if (pfx[i].live) {
+			route6(false, ip6_fmt(pfx[i].ip, s), pfx[i].plen, NULL, RTN_UNSPEC,
+			       DP_NO_PORT);
+			pfx[i].live = false;
+		}
+	route6_sync();
 }
 
 /* What no router forwards, each counted under its reason. */
@@ -425,6 +533,7 @@ main(void)
 		cmocka_unit_test(test_packet_too_big),
 		cmocka_unit_test(test_no_route_and_blackhole),
 		cmocka_unit_test(test_lpm),
+		cmocka_unit_test(test_lpm_random),
 		cmocka_unit_test(test_martians),
 		cmocka_unit_test(test_extension_headers),
 		cmocka_unit_test(test_echo),
