@@ -10,6 +10,7 @@
 #include <rte_random.h>
 
 #include "ip6_test.h"
+#include "nat.h"
 
 static struct wctx w;
 
@@ -402,6 +403,26 @@ test_extension_headers(void **state)
 	dpt_done(&w);
 }
 
+/* NAT is IPv4's: IPv6 out of a masquerading port is routed untranslated. */
+static void
+test_nat_leaves_ip6_alone(void **state)
+{
+	struct nat_rule_spec masq = { .kind = SLUICE_NAT_MASQUERADE, .port = 1 };
+	uint8_t udp[16] = { 0x13, 0x88, 0, 53, 0, 16 }, pkt[64];
+	uint32_t n;
+
+	(void)state;
+	assert_int_equal(nat_rule_add(&masq), 0);
+	assert_true(nat_enabled);
+	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_UDP, 64, udp, sizeof(udp));
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	pkt[7] = 63;
+	check_frame(only(1), DPT_GW_MAC, DPT_WAN_MAC, pkt, n);
+	dpt_done(&w);
+	assert_int_equal(nat_sess_count(), 0);
+	assert_int_equal(nat_rule_del(&masq, true), 0);
+}
+
 /* Echo: every router address answers, global and link-local, on either
  * port's global address from lan; the reply's checksum is right. */
 static void
@@ -536,6 +557,7 @@ main(void)
 		cmocka_unit_test(test_lpm_random),
 		cmocka_unit_test(test_martians),
 		cmocka_unit_test(test_extension_headers),
+		cmocka_unit_test(test_nat_leaves_ip6_alone),
 		cmocka_unit_test(test_echo),
 		cmocka_unit_test(test_port_unreachable),
 		cmocka_unit_test(test_error_limits),
