@@ -224,7 +224,7 @@ test_lpm(void **state)
  * side by side, so that groups fold), random addresses near them; then
  * half the prefixes go and the rest must still be exact.
  */
-enum { NPFX = 1500, NPROBE = 4000 };
+enum { NPFX = 1000, NPROBE = 4000 };
 static struct { uint8_t ip[16]; uint8_t plen, gw; bool live; } pfx[NPFX];
 
 static int
