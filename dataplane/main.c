@@ -174,9 +174,10 @@ parse_args(int argc, char **argv, struct args *a)
 	return 0;
 }
 
-/* IPv6's FIB: a trie with a fixed 64 MB first level; its size follows
- * --max-routes, else the largest of these that fits. */
-#define AUTO_MAX_ROUTES6	(1u << 16)
+/* IPv6's FIB: a trie with a fixed 64 MB first level and a group (1 KB)
+ * per route; its size follows --max-routes, else the largest of these
+ * that fits, small enough to leave IPv4 its 256k routes in -m 512. */
+#define AUTO_MAX_ROUTES6	(1u << 15)
 #define AUTO_MIN_ROUTES6	(1u << 12)
 
 static int
@@ -202,6 +203,7 @@ fib6_init(unsigned long max_routes)
 			"(give EAL more with -m, or hugepages)\n", AUTO_MIN_ROUTES6);
 		return -1;
 	}
+	fprintf(stderr, SD_INFO "sluice-dataplane: room for %u IPv6 routes\n", n * 2);
 	return 0;
 }
 

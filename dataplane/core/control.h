@@ -68,6 +68,16 @@ ctl_multi(const struct ctl_req *rq)
  */
 int ctl_attr_parse(const struct ctl_req *rq, size_t famlen, mnl_attr_cb_t cb, void *data);
 
+/* Does a route request (its rtm_table, or RTA_TABLE in tb) name the main
+ * table, the only one there is? */
+static inline bool
+ctl_table_main(const struct rtmsg *rtm, const struct nlattr *const *tb)
+{
+	uint32_t table = tb[RTA_TABLE] != NULL ? mnl_attr_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
+
+	return table == RT_TABLE_UNSPEC || table == RT_TABLE_MAIN;
+}
+
 /* Port slot for a netlink ifindex (slot + 1), or -ENODEV (link_nl.c). */
 int ctl_port_slot(uint32_t ifindex);
 

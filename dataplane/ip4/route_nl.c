@@ -43,14 +43,6 @@ plen_mask(uint8_t plen)
 	return plen == 0 ? 0 : ~0u << (32 - plen);
 }
 
-static inline bool
-table_main(const struct rtmsg *rtm, const struct nlattr **tb)
-{
-	uint32_t table = tb[RTA_TABLE] != NULL ? mnl_attr_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
-
-	return table == RT_TABLE_UNSPEC || table == RT_TABLE_MAIN;
-}
-
 /* A NEWROUTE or DELROUTE request as a struct route and what it names. */
 static int
 route_parse(struct ctl_req *rq, struct route *r, struct route_match *m)
@@ -65,7 +57,7 @@ route_parse(struct ctl_req *rq, struct route *r, struct route_match *m)
 		return -EAFNOSUPPORT;
 	if (rtm->rtm_dst_len > 32 || rtm->rtm_src_len != 0 || rtm->rtm_type > RTN_MAX)
 		return -EINVAL;
-	if (!table_main(rtm, tb))
+	if (!ctl_table_main(rtm, tb))
 		return -EOPNOTSUPP;
 	if (rtm->rtm_type != RTN_UNSPEC && rtm->rtm_type != RTN_UNICAST &&
 	    rtm->rtm_type != RTN_BLACKHOLE)
@@ -264,7 +256,7 @@ route_nl_get(struct ctl_req *rq)
 		return ctl_is_dump(rq) ? 0 : -EAFNOSUPPORT;
 	if (!ctl_is_dump(rq))
 		return route_get_one(rq, req, tb);
-	if (!table_main(req, tb))
+	if (!ctl_table_main(req, tb))
 		return 0;	/* the other tables are empty */
 	RTE_BUILD_BUG_ON(sizeof(struct route_pos) > DUMP_PHASE * sizeof(uint64_t));
 	ret = route_walk_from((struct route_pos *)rq->args, route_dump_cb, rq);

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 
 #include <rte_ether.h>
+#include <rte_icmp.h>
 
 #include "addr6.h"
 #include "icmp.h"
@@ -64,7 +65,7 @@ void
 icmp6_input(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 {
 	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
-	struct icmp6_hdr *ic;
+	struct rte_icmp_hdr *ic;	/* packed: ICMPv6's first 8 bytes alike */
 	uint8_t a[16];
 	uint32_t sum;
 
@@ -73,8 +74,8 @@ icmp6_input(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 		dp_drop(m, DROP6_BAD_HEADER);
 		return;
 	}
-	ic = (struct icmp6_hdr *)(ip + 1);
-	switch (ic->icmp6_type) {
+	ic = (struct rte_icmp_hdr *)(ip + 1);
+	switch (ic->icmp_type) {
 	case ND_ROUTER_SOLICIT:
 	case ND_ROUTER_ADVERT:
 	case ND_NEIGHBOR_SOLICIT:
@@ -99,10 +100,10 @@ icmp6_input(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	}
 	/* Type 128 -> 129 in the high byte of the first word: ~m + m' folds
 	 * to 0x0100 (RFC 1624 eqn 3); the pseudo-header only swaps. */
-	ic->icmp6_type = ICMP6_ECHO_REPLY;
-	sum = (uint32_t)(uint16_t)~ic->icmp6_cksum + rte_cpu_to_be_16(0x0100);
+	ic->icmp_type = ICMP6_ECHO_REPLY;
+	sum = (uint32_t)(uint16_t)~ic->icmp_cksum + rte_cpu_to_be_16(0x0100);
 	sum = (sum & 0xffff) + (sum >> 16);
-	ic->icmp6_cksum = (uint16_t)~sum;
+	ic->icmp_cksum = (uint16_t)~sum;
 	memcpy(a, ip->src_addr, 16);
 	memcpy(ip->src_addr, ip->dst_addr, 16);
 	memcpy(ip->dst_addr, a, 16);
@@ -179,7 +180,7 @@ icmp6_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 	const struct addr6_table *at = addrs6_get();
 	const struct rte_ipv6_hdr *oip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
 	struct rte_ipv6_hdr *ip;
-	struct icmp6_hdr *ic;
+	struct rte_icmp_hdr *ic;
 	struct rte_mbuf *e;
 	uint8_t src[16];
 	uint32_t qlen;
@@ -210,7 +211,7 @@ icmp6_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 		dp_drop(e, DROP_NO_MBUF);
 		return;
 	}
-	ic = (struct icmp6_hdr *)(ip + 1);
+	ic = (struct rte_icmp_hdr *)(ip + 1);
 	q = rte_pktmbuf_read(m, 0, qlen, ic + 1);
 	if (q != (void *)(ic + 1))
 		memcpy(ic + 1, q, qlen);
@@ -220,11 +221,13 @@ icmp6_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 	ip->hop_limits = ICMP6_HOP_LIMIT;
 	memcpy(ip->src_addr, src, 16);
 	memcpy(ip->dst_addr, ((const struct rte_ipv6_hdr *)(ic + 1))->src_addr, 16);
-	ic->icmp6_type = type;
-	ic->icmp6_code = code;
-	ic->icmp6_cksum = 0;
-	ic->icmp6_data32[0] = rte_cpu_to_be_32(param);
-	ic->icmp6_cksum = icmp6_cksum(ip, ic, sizeof(*ic) + qlen);
+	ic->icmp_type = type;
+	ic->icmp_code = code;
+	ic->icmp_cksum = 0;
+	/* The MTU or pointer: the second word (RFC 4443 3.2, 3.4). */
+	ic->icmp_ident = rte_cpu_to_be_16(param >> 16);
+	ic->icmp_seq_nb = rte_cpu_to_be_16(param & 0xffff);
+	ic->icmp_cksum = icmp6_cksum(ip, ic, sizeof(*ic) + qlen);
 	/* No error is ever sent about this one. */
 	pkt_meta(e)->in_port = DP_NO_PORT;
 	ip6_output(w, e, ip6_link_local(ip->dst_addr) ? in_port : DP_NO_PORT);

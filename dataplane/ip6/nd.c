@@ -59,10 +59,12 @@ nd_finish(struct rte_mbuf *m, uint16_t port)
 {
 	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *,
 							  sizeof(struct rte_ether_hdr));
-	struct icmp6_hdr *ic = (struct icmp6_hdr *)(ip + 1);
+	uint8_t *ic = (uint8_t *)(ip + 1);
+	uint16_t ck;
 
-	ic->icmp6_cksum = 0;
-	ic->icmp6_cksum = icmp6_cksum(ip, ic, rte_be_to_cpu_16(ip->payload_len));
+	ic[2] = ic[3] = 0;
+	ck = icmp6_cksum(ip, ic, rte_be_to_cpu_16(ip->payload_len));
+	memcpy(ic + 2, &ck, 2);
 	dp_send(m, port);
 }
 
@@ -78,10 +80,9 @@ put_lladdr(uint8_t *p, uint8_t type, const struct rte_ether_addr *mac)
 void
 nd_solicit(uint16_t port, const uint8_t *target, const struct rte_ether_addr *unicast)
 {
-	struct nd_neighbor_solicit *ns;
 	struct rte_ether_addr mac;
 	struct rte_mbuf *m;
-	uint8_t src[16], dst[16];
+	uint8_t src[16], dst[16], *ns;
 
 	if (port >= DP_MAX_PORTS || !ports[port].used ||
 	    !addr6_source(addrs6_get(), port, target, src))
@@ -93,12 +94,12 @@ nd_solicit(uint16_t port, const uint8_t *target, const struct rte_ether_addr *un
 		ip6_solicited_node(target, dst);
 		ip6_mcast_mac(dst, &mac);
 	}
-	ns = nd_frame(port, &mac, src, dst, sizeof(*ns) + ND_OPT_LLADDR_LEN, &m);
+	ns = nd_frame(port, &mac, src, dst, ND_NS_LEN + ND_OPT_LLADDR_LEN, &m);
 	if (ns == NULL)
 		return;
-	ns->nd_ns_type = ND_NEIGHBOR_SOLICIT;
-	memcpy(&ns->nd_ns_target, target, 16);
-	put_lladdr((uint8_t *)(ns + 1), ND_OPT_SOURCE_LINKADDR, &ports[port].mac);
+	ns[0] = ND_NEIGHBOR_SOLICIT;
+	memcpy(ns + ND_TARGET_OFF, target, 16);
+	put_lladdr(ns + ND_NS_LEN, ND_OPT_SOURCE_LINKADDR, &ports[port].mac);
 	nd_finish(m, port);
 }
 
@@ -107,9 +108,9 @@ nd_advertise(uint16_t port, const uint8_t *target, const uint8_t *dst,
 	     const struct rte_ether_addr *dst_mac, bool solicited)
 {
 	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
-	struct nd_neighbor_advert *na;
 	struct rte_ether_addr mac;
 	struct rte_mbuf *m;
+	uint8_t *na;
 
 	if (port >= DP_MAX_PORTS || !ports[port].used)
 		return;
@@ -118,14 +119,13 @@ nd_advertise(uint16_t port, const uint8_t *target, const uint8_t *dst,
 		ip6_mcast_mac(dst, &mac);
 		dst_mac = &mac;
 	}
-	na = nd_frame(port, dst_mac, target, dst, sizeof(*na) + ND_OPT_LLADDR_LEN, &m);
+	na = nd_frame(port, dst_mac, target, dst, ND_NA_LEN + ND_OPT_LLADDR_LEN, &m);
 	if (na == NULL)
 		return;
-	na->nd_na_type = ND_NEIGHBOR_ADVERT;
-	((uint8_t *)&na->nd_na_flags_reserved)[0] =
-		ND_NA_ROUTER | ND_NA_OVERRIDE | (solicited ? ND_NA_SOLICITED : 0);
-	memcpy(&na->nd_na_target, target, 16);
-	put_lladdr((uint8_t *)(na + 1), ND_OPT_TARGET_LINKADDR, &ports[port].mac);
+	na[0] = ND_NEIGHBOR_ADVERT;
+	na[4] = ND_NA_ROUTER | ND_NA_OVERRIDE | (solicited ? ND_NA_SOLICITED : 0);
+	memcpy(na + ND_TARGET_OFF, target, 16);
+	put_lladdr(na + ND_NA_LEN, ND_OPT_TARGET_LINKADDR, &ports[port].mac);
 	nd_finish(m, port);
 }
 
@@ -177,14 +177,12 @@ static void
 ns_input(uint16_t port, const struct rte_ipv6_hdr *ip, const uint8_t *msg, uint32_t len,
 	 const struct rte_ether_addr *eth_src)
 {
-	const struct nd_neighbor_solicit *ns = (const void *)msg;
+	const uint8_t *target = msg + ND_TARGET_OFF;
 	struct rte_ether_addr sll;
 	bool has_sll, dad = ip6_is_zero(ip->src_addr);
-	const uint8_t *target = (const uint8_t *)&ns->nd_ns_target;
 
-	if (len < sizeof(*ns) || ip6_multicast(target) ||
-	    !nd_options(msg + sizeof(*ns), len - sizeof(*ns), ND_OPT_SOURCE_LINKADDR, &sll,
-			&has_sll))
+	if (len < ND_NS_LEN || ip6_multicast(target) ||
+	    !nd_options(msg + ND_NS_LEN, len - ND_NS_LEN, ND_OPT_SOURCE_LINKADDR, &sll, &has_sll))
 		goto invalid;
 	/* 7.1.1: from ::, to a solicited-node group and without the option. */
 	if (dad && (has_sll || !ip6_multicast(ip->dst_addr)))
@@ -211,16 +209,17 @@ invalid:
 static void
 na_input(uint16_t port, const struct rte_ipv6_hdr *ip, const uint8_t *msg, uint32_t len)
 {
-	const struct nd_neighbor_advert *na = (const void *)msg;
-	const uint8_t *target = (const uint8_t *)&na->nd_na_target;
-	uint8_t flags = ((const uint8_t *)&na->nd_na_flags_reserved)[0];
+	const uint8_t *target = msg + ND_TARGET_OFF;
 	struct rte_ether_addr tll, old;
+	uint8_t flags;
 	bool has_tll;
 	uint16_t st;
 
-	if (len < sizeof(*na) || ip6_multicast(target) ||
-	    !nd_options(msg + sizeof(*na), len - sizeof(*na), ND_OPT_TARGET_LINKADDR, &tll,
-			&has_tll) ||
+	if (len < ND_NA_LEN)
+		goto invalid;
+	flags = msg[4];
+	if (ip6_multicast(target) ||
+	    !nd_options(msg + ND_NA_LEN, len - ND_NA_LEN, ND_OPT_TARGET_LINKADDR, &tll, &has_tll) ||
 	    /* 7.1.2: S is never set in an advertisement to a group. */
 	    (ip6_multicast(ip->dst_addr) && (flags & ND_NA_SOLICITED)) ||
 	    (has_tll && !rte_is_valid_assigned_ether_addr(&tll)))

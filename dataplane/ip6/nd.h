@@ -14,6 +14,13 @@
 
 #define ND_HOP_LIMIT	255	/* RFC 4861 6.1.2, 7.1.1: never from off-link */
 
+/* Messages are read and written by offset: an ICMPv6 message sits 54
+ * bytes into a frame, where glibc's structs (4-byte aligned) may not be
+ * laid over it. */
+#define ND_NS_LEN	24	/* type, code, cksum, reserved, target */
+#define ND_NA_LEN	24	/* type, code, cksum, flags, target */
+#define ND_TARGET_OFF	8
+
 /* NA flags in the first word (RFC 4861 4.4). */
 #define ND_NA_ROUTER	0x80
 #define ND_NA_SOLICITED	0x40

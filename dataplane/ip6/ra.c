@@ -28,6 +28,20 @@ static struct {
 
 static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
 
+static inline void
+put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+static inline void
+put_be32(uint8_t *p, uint32_t v)
+{
+	put_be16(p, v >> 16);
+	put_be16(p + 2, v & 0xffff);
+}
+
 static inline uint64_t
 secs(double s)
 {
@@ -65,47 +79,44 @@ ra_prefixes(uint16_t port, uint8_t (*out)[16], unsigned int max)
 void
 ra_send(uint16_t port, uint16_t lifetime)
 {
-	uint8_t pfx[RA_MAX_PREFIXES][16], src[16];
-	struct nd_router_advert *ra_h;
-	struct nd_opt_prefix_info *pi;
-	struct nd_opt_mtu *mo;
+	uint8_t pfx[RA_MAX_PREFIXES][16], src[16], *ra_h, *p;
 	struct rte_ether_addr mac;
 	struct rte_mbuf *m;
 	unsigned int np;
-	uint8_t *p;
 
 	if (port >= DP_MAX_PORTS || !ports[port].used ||
 	    !addr6_link_local(addrs6_get(), port, src))
 		return;
 	np = ra_prefixes(port, pfx, RA_MAX_PREFIXES);
 	ip6_mcast_mac(all_nodes, &mac);
-	ra_h = nd_frame(port, &mac, src, all_nodes,
-			sizeof(*ra_h) + 8 + sizeof(*mo) + np * sizeof(*pi), &m);
+	/* RFC 4861 4.2, 4.6: the message (16 bytes), the source link-layer
+	 * address (8), the MTU (8), a prefix information option (32) each;
+	 * written by offset (see nd.h). */
+	ra_h = nd_frame(port, &mac, src, all_nodes, 16 + 8 + 8 + np * 32, &m);
 	if (ra_h == NULL)
 		return;
-	ra_h->nd_ra_type = ND_ROUTER_ADVERT;
-	ra_h->nd_ra_curhoplimit = 64;
-	ra_h->nd_ra_flags_reserved = 0;		/* no DHCPv6: M and O clear */
-	ra_h->nd_ra_router_lifetime = rte_cpu_to_be_16(lifetime);
-	ra_h->nd_ra_reachable = 0;		/* unspecified: the host's own */
-	ra_h->nd_ra_retransmit = 0;
-	p = (uint8_t *)(ra_h + 1);
+	ra_h[0] = ND_ROUTER_ADVERT;
+	ra_h[4] = 64;				/* cur hop limit */
+	ra_h[5] = 0;				/* no DHCPv6: M and O clear */
+	put_be16(ra_h + 6, lifetime);
+	/* reachable time and retrans timer 0: unspecified, the host's own */
+	p = ra_h + 16;
 	p[0] = ND_OPT_SOURCE_LINKADDR;
 	p[1] = 1;
 	memcpy(p + 2, ports[port].mac.addr_bytes, RTE_ETHER_ADDR_LEN);
-	mo = (struct nd_opt_mtu *)(p + 8);
-	mo->nd_opt_mtu_type = ND_OPT_MTU;
-	mo->nd_opt_mtu_len = 1;
-	mo->nd_opt_mtu_mtu = rte_cpu_to_be_32(ports[port].mtu);
-	pi = (struct nd_opt_prefix_info *)(mo + 1);
-	for (unsigned int i = 0; i < np; i++, pi++) {
-		pi->nd_opt_pi_type = ND_OPT_PREFIX_INFORMATION;
-		pi->nd_opt_pi_len = 4;
-		pi->nd_opt_pi_prefix_len = 64;
-		pi->nd_opt_pi_flags_reserved = ND_OPT_PI_FLAG_ONLINK | ND_OPT_PI_FLAG_AUTO;
-		pi->nd_opt_pi_valid_time = rte_cpu_to_be_32(ra_conf.valid_lifetime);
-		pi->nd_opt_pi_preferred_time = rte_cpu_to_be_32(ra_conf.preferred_lifetime);
-		memcpy(&pi->nd_opt_pi_prefix, pfx[i], 16);
+	p += 8;
+	p[0] = ND_OPT_MTU;
+	p[1] = 1;
+	put_be32(p + 4, ports[port].mtu);
+	p += 8;
+	for (unsigned int i = 0; i < np; i++, p += 32) {
+		p[0] = ND_OPT_PREFIX_INFORMATION;
+		p[1] = 4;
+		p[2] = 64;
+		p[3] = ND_OPT_PI_FLAG_ONLINK | ND_OPT_PI_FLAG_AUTO;
+		put_be32(p + 4, ra_conf.valid_lifetime);
+		put_be32(p + 8, ra_conf.preferred_lifetime);
+		memcpy(p + 16, pfx[i], 16);
 	}
 	nd_finish(m, port);
 }

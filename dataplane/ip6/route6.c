@@ -178,13 +178,51 @@ fib_before_write(void)
 	}
 }
 
-static int
-fib_set(const uint8_t *dst, uint8_t plen, uint32_t nh)
+/*
+ * May adding the new prefix dst/plen (value val) have freed a tbl8 group?
+ * A group is folded when all its 256 entries come to hold one value.  The
+ * add writes val over the part of its range no longer prefix covers; the
+ * group holding its edge can turn uniform only if the rest of it holds val
+ * already, and since a value carries its prefix length, that takes another
+ * prefix of the same length and next hop in the same group.  Groups above
+ * fold only after it.  A /24 or shorter touches no group it could fold.
+ * Looking for such a sibling is a walk over the group's block: bounded,
+ * assuming the worst beyond 32 prefixes.
+ */
+static bool
+add_may_fold(const uint8_t *dst, uint8_t plen, uint64_t val)
 {
+	uint8_t blk = RTE_MAX(24, ((plen - 1) / 8) * 8), base[16], ip[16], depth;
+	struct rte_rib6_node *n = NULL;
+	uint64_t v;
+	int probes = 0;
+
+	if (plen <= 24)
+		return false;
+	ip6_prefix(dst, blk, base);
+	while ((n = rte_rib6_get_nxt(rib6, base, blk, n, RTE_RIB6_GET_NXT_ALL)) != NULL) {
+		if (++probes > 32)
+			return true;
+		rte_rib6_get_depth(n, &depth);
+		rte_rib6_get_nh(n, &v);
+		rte_rib6_get_ip(n, ip);
+		if (depth == plen && v == val && memcmp(ip, dst, 16) != 0)
+			return true;
+	}
+	return false;
+}
+
+static int
+fib_set(const uint8_t *dst, uint8_t plen, uint32_t nh, bool new_prefix)
+{
+	int ret;
+
 	fib_before_write();
-	/* Changing a prefix's next hop may fold a group too. */
-	fib_dirty = true;
-	return rte_fib6_add(fib6, dst, plen, fib_value(nh, plen));
+	ret = rte_fib6_add(fib6, dst, plen, fib_value(nh, plen));
+	/* Changing a prefix's next hop may fold groups anywhere under it. */
+	if (!new_prefix || (ret == 0 && add_may_fold(dst, plen, fib_value(nh, plen))))
+		fib_dirty = true;
+	return ret;
 }
 
 static int
@@ -362,7 +400,7 @@ route6_add(const struct route6 *in, uint16_t nl_flags)
 		old->nh = (uint32_t)nh;
 		counts(&r, 1);
 		if (x->head->nh != old_head_nh)
-			fib_set(r.dst, r.plen, x->head->nh);
+			fib_set(r.dst, r.plen, x->head->nh, false);
 		nh_put(prev_nh);
 		return 0;
 	}
@@ -375,7 +413,7 @@ route6_add(const struct route6 *in, uint16_t nl_flags)
 	e->nh = (uint32_t)nh;
 	e->next = NULL;
 	if (n == NULL) {
-		ret = fib_set(r.dst, r.plen, e->nh);
+		ret = fib_set(r.dst, r.plen, e->nh, true);
 		n = ret == 0 ? rte_rib6_lookup_exact(rib6, r.dst, r.plen) : NULL;
 		if (n == NULL) {
 			if (ret == 0)
@@ -388,7 +426,7 @@ route6_add(const struct route6 *in, uint16_t nl_flags)
 	} else {
 		list_insert(x, e);
 		if (x->head->nh != old_head_nh)
-			fib_set(r.dst, r.plen, x->head->nh);
+			fib_set(r.dst, r.plen, x->head->nh, false);
 	}
 	counts(&r, 1);
 	return 0;
@@ -443,7 +481,7 @@ node_remove(struct rte_rib6_node *n, bool (*gone)(const struct route6 *, const v
 			return -ENOSPC;
 		}
 	} else if (x->head->nh != old_head_nh) {
-		fib_set(dst, plen, x->head->nh);
+		fib_set(dst, plen, x->head->nh, false);
 	}
 	while ((e = dead) != NULL) {
 		dead = e->next;
@@ -736,7 +774,9 @@ route6_init(uint32_t max_routes)
 		.rib_ext_sz = sizeof(struct rib6_ext),
 		.trie = {
 			.nh_sz = RTE_FIB6_TRIE_4B,
-			.num_tbl8 = RTE_MIN(RTE_MAX(max_routes * 2, 4096u), 1u << 20),
+			/* One group per route: real tables share most of them (a /48 needs
+			 * three at most, its /32 and /40 levels shared). */
+			.num_tbl8 = RTE_MIN(RTE_MAX(max_routes, 4096u), 1u << 20),
 		},
 	};
 	struct rte_hash_parameters hp = {

@@ -65,10 +65,11 @@ int route6_walk_from(struct route6_pos *pos, int (*cb)(const struct route6 *r, v
 unsigned int route6_count(void);
 
 /*
- * RCU: DPDK 22.11's trie, like dir24_8, frees a tbl8 group on a delete and
- * hands it to the next add while a worker may still read it: after any
- * delete the next write waits for a grace period.  route6_sync() ends a
- * batch (freed next hops are recycled).
+ * RCU: DPDK 22.11's trie, like dir24_8, frees a tbl8 group that a write
+ * left uniform and hands it to the next write while a worker may still
+ * read it: after a delete or change, or an add that may have done so, the
+ * next write waits for a grace period; a batch of new prefixes does not.
+ * route6_sync() ends a batch (freed next hops are recycled).
  */
 void route6_sync(void);
 

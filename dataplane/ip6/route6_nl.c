@@ -40,14 +40,6 @@ route6_attr_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
-static inline bool
-table_main(const struct rtmsg *rtm, const struct nlattr **tb)
-{
-	uint32_t table = tb[RTA_TABLE] != NULL ? mnl_attr_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
-
-	return table == RT_TABLE_UNSPEC || table == RT_TABLE_MAIN;
-}
-
 static int
 route6_parse(struct ctl_req *rq, struct route6 *r, struct route_match *m)
 {
@@ -61,7 +53,7 @@ route6_parse(struct ctl_req *rq, struct route6 *r, struct route_match *m)
 		return -EINVAL;
 	if (rtm->rtm_dst_len > 128 || rtm->rtm_src_len != 0 || rtm->rtm_type > RTN_MAX)
 		return -EINVAL;
-	if (!table_main(rtm, tb))
+	if (!ctl_table_main(rtm, tb))
 		return -EOPNOTSUPP;
 	if (rtm->rtm_type != RTN_UNSPEC && rtm->rtm_type != RTN_UNICAST &&
 	    rtm->rtm_type != RTN_BLACKHOLE)
@@ -243,7 +235,7 @@ route6_nl_get(struct ctl_req *rq)
 		return -EINVAL;
 	if (!ctl_is_dump(rq))
 		return route6_get_one(rq, req, tb);
-	if (!table_main(req, tb))
+	if (!ctl_table_main(req, tb))
 		return 0;
 	RTE_BUILD_BUG_ON(sizeof(struct route6_pos) > (CTL_DUMP_ARGS - 1) * sizeof(uint64_t));
 	return route6_walk_from((struct route6_pos *)rq->args, route6_dump_cb, rq) ==

@@ -30,7 +30,7 @@ dpt_init(const char *name)
 		fprintf(stderr, "%s: EAL init failed\n", name);
 		exit(1);
 	}
-	if (dp_init(8192, 1) < 0 || route_init(1 << 16) < 0 || route6_init(1 << 12) < 0 ||
+	if (dp_init(8192, 1) < 0 || route_init(1 << 16) < 0 || route6_init(1 << 14) < 0 ||
 	    neigh_init() < 0 ||
 	    nat_init() < 0) {
 		fprintf(stderr, "%s: dp init failed\n", name);
