@@ -56,9 +56,9 @@ cli_usage(FILE *f, const char *o)
 {
 	static const struct { const char *obj, *text; } u[] = {
 		{ "link", "sluice link show [[dev] NAME]\n"
-			  "       sluice link set NAME [up|down] [mtu N] [host on|off]" },
+			  "       sluice link set NAME [up|down] [mtu N] [host on|off] [ra on|off]" },
 		{ "address", "sluice addr show [[dev] NAME] [to PREFIX]\n"
-			     "       sluice addr add|del A.B.C.D/N dev NAME\n"
+			     "       sluice addr add|del A.B.C.D/N|X:X::X/N dev NAME\n"
 			     "       sluice addr flush [dev] NAME [to PREFIX]" },
 		{ "route", "sluice route show [SELECTOR]\n"
 			   "       sluice route flush SELECTOR\n"
@@ -69,7 +69,10 @@ cli_usage(FILE *f, const char *o)
 			   "SELECTOR := [[to] [root|match|exact] PREFIX] [dev NAME] [via PREFIX]\n"
 			   "            [proto P] [type T] [scope S]\n"
 			   "       (root: inside PREFIX; match: covering PREFIX; exact, the default:\n"
-			   "        PREFIX itself; P, T, S: names of ip's rt_protos, types, rt_scopes)" },
+			   "        PREFIX itself; P, T, S: names of ip's rt_protos, types, rt_scopes)\n"
+			   "       PREFIX and GW of either family (10.0.0.0/8, 2001:db8::/32); show and\n"
+			   "       flush list IPv4 unless -6 or an IPv6 prefix says otherwise;\n"
+			   "       a link-local gateway (fe80::1) needs dev NAME" },
 		{ "neighbor", "sluice neigh show [dev NAME] [[to] PREFIX] [nud STATE]\n"
 			      "       sluice neigh add|replace ADDR lladdr MAC dev NAME\n"
 			      "       sluice neigh del ADDR dev NAME\n"
@@ -97,12 +100,13 @@ cli_usage(FILE *f, const char *o)
 			fprintf(f, "Usage: %s\n", u[i].text);
 			return;
 		}
-	fputs("Usage: sluice [-s SOCKET] [-j] [-b FILE] OBJECT COMMAND [ARGS]\n"
+	fputs("Usage: sluice [-s SOCKET] [-j] [-4|-6] [-b FILE] OBJECT COMMAND [ARGS]\n"
 	      "       sluice [-V | --version] [-h | --help]\n"
 	      "       OBJECT := { link | address | route | neighbor | nat | stats | capture |\n"
 	      "                  trace | help }\n"
 	      "       -s SOCKET  the dataplane's socket (default " SLUICE_SOCKET_DEFAULT ")\n"
 	      "       -j         JSON output\n"
+	      "       -4, -6     IPv4 or IPv6 only (route show lists IPv4 without -6)\n"
 	      "       -b FILE    run the commands of FILE, one per line ('-': stdin)\n"
 	      "       -V         print the version\n"
 	      "       sluice OBJECT help: the commands of OBJECT\n",
@@ -188,6 +192,8 @@ struct dump_ctx {
 	const char *dev;		/* filter, "" = all */
 	uint32_t ifindex;
 	uint32_t dst;			/* route get */
+	struct in6_addr dst6;
+	uint8_t family;			/* route show|flush|get: the family listed */
 	struct ctl_route route;		/* route get: the answer */
 	struct ctl_link link;		/* link show NAME: the port */
 	bool found;			/* route get: route above is the answer */
@@ -213,17 +219,43 @@ dump_cb(const struct nlmsghdr *nlh, void *arg)
 
 /* Dump type into d->fn; answers 0 or CLI_FAIL after printing the error. */
 static int
-dump(struct cli *c, uint16_t type, uint32_t limit, struct dump_ctx *d)
+dump_nlh(struct cli *c, struct nlmsghdr *nlh, struct dump_ctx *d)
 {
-	struct nlmsghdr *nlh;
 	int err;
 
+	if ((err = ctl_dump(&c->conn, nlh, dump_cb, d)))
+		return fail(c, nlh->nlmsg_type, err);
+	return 0;
+}
+
+static int
+dump(struct cli *c, uint16_t type, uint32_t limit, struct dump_ctx *d)
+{
 	if (cli_connect(c) || drain(c))
 		return CLI_FAIL;
-	nlh = nl_simple(c->buf, type, NLM_F_DUMP, limit);
-	if ((err = ctl_dump(&c->conn, nlh, dump_cb, d)))
-		return fail(c, type, err);
-	return 0;
+	return dump_nlh(c, nl_simple(c->buf, type, NLM_F_DUMP, limit), d);
+}
+
+/* Addresses, routes, neighbours of one family (AF_UNSPEC: both). */
+static int
+dump_af(struct cli *c, uint16_t type, uint8_t family, struct dump_ctx *d)
+{
+	if (cli_connect(c) || drain(c))
+		return CLI_FAIL;
+	return dump_nlh(c, nl_simple_af(c->buf, type, NLM_F_DUMP, family), d);
+}
+
+/* -4 or -6 against the family of an address the command names. */
+static int
+family_check(struct cli *c, const char *obj, uint8_t family)
+{
+	char msg[CTL_ERRLEN];
+
+	if (!c->family || is6(c->family) == is6(family))
+		return 0;
+	snprintf(msg, sizeof(msg), "an %s address with -%c", is6(family) ? "IPv6" : "IPv4",
+		 is6(c->family) ? '6' : '4');
+	return usage_err(c, obj, msg);
 }
 
 static int
@@ -496,7 +528,7 @@ addr_list(struct cli *c, const struct addr_sel *sel, bool flush)
 	bool found = false;
 	int r;
 
-	if ((r = dump(c, RTM_GETLINK, 0, &d)) || (r = dump(c, RTM_GETADDR, 0, &d)))
+	if ((r = dump(c, RTM_GETLINK, 0, &d)) || (r = dump_af(c, RTM_GETADDR, c->family, &d)))
 		goto out;
 	for (unsigned i = 0; i < d.nlinks && !found; i++)
 		found = !d.dev[0] || !strcmp(d.dev, d.links[i].name);
@@ -521,7 +553,11 @@ addr_list(struct cli *c, const struct addr_sel *sel, bool flush)
 		if (d.dev[0] && strcmp(d.dev, d.links[i].name))
 			continue;
 		for (unsigned j = 0; j < d.naddrs; j++)
-			if (d.addrs[j].ifindex == d.links[i].ifindex && addr_selected(sel, &d.addrs[j]))
+			if (d.addrs[j].ifindex == d.links[i].ifindex &&
+			    (!c->family || is6(c->family) == is6(d.addrs[j].family)) &&
+			    addr_selected(sel, &d.addrs[j]) &&
+			    /* A port keeps its link-local address: ND needs it. */
+			    !(flush && d.addrs[j].scope == RT_SCOPE_LINK))
 				pick[n++] = d.addrs[j];
 		if (flush) {
 			void *buf;
@@ -567,6 +603,8 @@ do_addr(struct cli *c, int argc, char **argv)
 
 		if (grammar_addr(argc - 1, argv + 1, &a, err))
 			return usage_err(c, "address", err);
+		if (family_check(c, "address", a.family))
+			return CLI_USAGE;
 		if (!(a.ifindex = resolve(c, a.dev)))
 			return CLI_FAIL;
 		ROOM_OR_FAIL(c, buf);
@@ -584,7 +622,7 @@ route_fn(struct dump_ctx *d, const struct nlmsghdr *nlh)
 	struct ctl_route r;
 
 	if (nlh->nlmsg_type != RTM_NEWROUTE || nl_parse_route(nlh, &r) ||
-	    (d->rsel && !route_selected(d->rsel, &r)))
+	    is6(r.family) != is6(d->family) || (d->rsel && !route_selected(d->rsel, &r)))
 		return 0;
 	if (!d->collect) {
 		pr_route(&d->pr, &r);
@@ -621,12 +659,18 @@ route_list(struct cli *c, int argc, char **argv, bool flush, struct dump_ctx *d)
 	char err[CTL_ERRLEN];
 	struct route_sel sel;
 	struct flush f;
-	int r;
+	int r, family;
 
 	if (flush && argc == 0)
 		return usage_err(c, "route", "\"route flush\" requires arguments");
 	if (select_route(argc, argv, &sel, err))
 		return usage_err(c, "route", err);
+	/* One family, as ip: -4/-6, else the selector's prefixes', else IPv4. */
+	if ((family = route_sel_family(&sel, err)) < 0)
+		return usage_err(c, "route", err);
+	if (family && family_check(c, "route", (uint8_t)family))
+		return CLI_USAGE;
+	d->family = c->family ? c->family : family ? (uint8_t)family : AF_INET;
 	if (load_names(c) || (sel.dev[0] && !(sel.oif = resolve(c, sel.dev))))
 		return CLI_FAIL;
 	d->fn = route_fn;
@@ -634,11 +678,11 @@ route_list(struct cli *c, int argc, char **argv, bool flush, struct dump_ctx *d)
 	d->collect = flush;
 	if (!flush) {
 		pr_begin(&d->pr);
-		r = dump(c, RTM_GETROUTE, 0, d);
+		r = dump_af(c, RTM_GETROUTE, d->family, d);
 		pr_end(&d->pr);
 		return r;
 	}
-	if ((r = dump(c, RTM_GETROUTE, 0, d)) || (r = flush_begin(c, &f)))
+	if ((r = dump_af(c, RTM_GETROUTE, d->family, d)) || (r = flush_begin(c, &f)))
 		goto out;
 	for (unsigned i = 0; i < d->nroutes; i++) {
 		void *buf = flush_room(&f);
@@ -659,7 +703,7 @@ out:
 static int
 route_get(struct cli *c, int argc, char **argv, struct dump_ctx *d)
 {
-	struct ctl_route q = { .type = RTN_UNICAST, .dst_len = 32 };
+	struct ctl_route q = { .type = RTN_UNICAST };
 	struct nlmsghdr *nlh;
 	uint8_t len;
 	int i = 0, r;
@@ -668,18 +712,24 @@ route_get(struct cli *c, int argc, char **argv, struct dump_ctx *d)
 		i++;
 	if (i == argc)
 		return usage_err(c, "route", "missing address");
-	if (!parse_prefix(argv[i], &q.dst, &len)) {
+	/* The family is the address's: no -6 needed, as in ip. */
+	if (!parse_prefix_af(argv[i], &q.family, &q.dst, &q.dst6, &len)) {
 		char msg[CTL_ERRLEN];
 
 		snprintf(msg, sizeof(msg), "invalid address \"%s\"", argv[i]);
 		return usage_err(c, "route", msg);
 	}
+	if (family_check(c, "route", q.family))
+		return CLI_USAGE;
+	q.dst_len = is6(q.family) ? 128 : 32;
 	if (++i < argc)
 		return unknown(c, "route", "keyword", argv[i]);
 	if (load_names(c) || drain(c))
 		return CLI_FAIL;
 	d->fn = route_get_fn;
 	d->dst = q.dst;
+	d->dst6 = q.dst6;
+	d->family = q.family;
 	nlh = nl_route(c->buf, RTM_GETROUTE, 0, &q);
 	/* Printed only once answered: an error leaves stdout empty. */
 	r = ctl_dump(&c->conn, nlh, dump_cb, d);
@@ -688,7 +738,10 @@ route_get(struct cli *c, int argc, char **argv, struct dump_ctx *d)
 	if (r)
 		return fail(c, RTM_GETROUTE, r);
 	pr_begin(&d->pr);
-	pr_route_get(&d->pr, &d->route, d->dst);
+	if (is6(d->family))
+		pr_route_get6(&d->pr, &d->route, &d->dst6);
+	else
+		pr_route_get(&d->pr, &d->route, d->dst);
 	pr_end(&d->pr);
 	return 0;
 }
@@ -712,7 +765,8 @@ do_route(struct cli *c, int argc, char **argv)
 		uint16_t flags;
 		void *buf;
 
-		if (grammar_route(argc - 1, argv + 1, del ? GRAMMAR_DEL : GRAMMAR_ADD, &r, err))
+		if (grammar_route_af(argc - 1, argv + 1, del ? GRAMMAR_DEL : GRAMMAR_ADD, c->family,
+				     &r, err))
 			return usage_err(c, "route", err);
 		if (r.dev[0] && !(r.oif = resolve(c, r.dev)))
 			return CLI_FAIL;
@@ -739,7 +793,7 @@ neigh_fn(struct dump_ctx *d, const struct nlmsghdr *nlh)
 	struct ctl_neigh n;
 
 	if (nlh->nlmsg_type == RTM_NEWNEIGH && nl_parse_neigh(nlh, &n) == 0 &&
-	    neigh_selected(d->nsel, &n))
+	    (!d->c->family || is6(d->c->family) == is6(n.family)) && neigh_selected(d->nsel, &n))
 		pr_neigh(&d->pr, &n);
 	return 0;
 }
@@ -781,12 +835,12 @@ do_neigh(struct cli *c, int argc, char **argv)
 		d.fn = neigh_fn;
 		d.nsel = &sel;
 		pr_begin(&d.pr);
-		r = dump(c, RTM_GETNEIGH, 0, &d);
+		r = dump_af(c, RTM_GETNEIGH, c->family, &d);
 		pr_end(&d.pr);
 		return r;
 	}
 	if (!strcmp(argv[0], "flush")) {
-		struct ctl_neigh n = { 0 };
+		struct ctl_neigh n = { .family = c->family };
 
 		if ((r = dev_arg(c, "neighbor", argc - 1, argv + 1, &n.ifindex)))
 			return r;
@@ -799,6 +853,8 @@ do_neigh(struct cli *c, int argc, char **argv)
 
 		if (grammar_neigh(argc - 1, argv + 1, del ? GRAMMAR_DEL : GRAMMAR_ADD, &n, err))
 			return usage_err(c, "neighbor", err);
+		if (family_check(c, "neighbor", n.family))
+			return CLI_USAGE;
 		if (!(n.ifindex = resolve(c, n.dev)))
 			return CLI_FAIL;
 		ROOM_OR_FAIL(c, buf);

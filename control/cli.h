@@ -16,6 +16,7 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 struct cli {
 	const char *sock;
 	bool json;
+	uint8_t family;			/* -4: AF_INET, -6: AF_INET6, else AF_UNSPEC */
 	bool connected;
 	struct ctl_conn conn;
 	bool have_names;

@@ -49,7 +49,13 @@ struct loader {
 	unsigned nerrs, errcap, nwarnings;
 	/* For knock-on errors: what rejected addresses seemed to mean, and the
 	 * names of [port] sections rejected whole. */
-	struct guess { const struct cfg_port *p; uint32_t addr; uint8_t len; } guess[GUESS_MAX];
+	struct guess {
+		const struct cfg_port *p;
+		uint8_t family;		/* 0: any address (nothing could be read) */
+		uint32_t addr;
+		struct in6_addr addr6;
+		uint8_t len;
+	} guess[GUESS_MAX];
 	unsigned nguess;
 	char rejected[REJECTED_MAX][SLUICE_IFNAMSIZ];
 	unsigned nrejected;
@@ -306,9 +312,10 @@ device_check(const char *v, bool *unknown)
 static void
 guess_address(struct loader *ld, const struct cfg_port *p, const char *v)
 {
-	size_t n = strspn(v, "0123456789.");
+	bool six = strchr(v, ':') != NULL;
+	size_t n = strspn(v, six ? "0123456789abcdefABCDEF:." : "0123456789.");
 	struct guess g = { .p = p, .len = 0 };
-	char buf[16];
+	char buf[CTL_ADDRSTRLEN];
 
 	if (ld->nguess == GUESS_MAX) {
 		/* Too many to keep: the last one matches every address. */
@@ -316,25 +323,39 @@ guess_address(struct loader *ld, const struct cfg_port *p, const char *v)
 		return;
 	}
 	if (n < sizeof(buf)) {
+		unsigned max = six ? 128 : 32;
+
 		memcpy(buf, v, n);
 		buf[n] = '\0';
-		if (parse_ip4(buf, &g.addr)) {
-			unsigned long l = v[n] == '/' ? strtoul(v + n + 1, NULL, 10) : 32;
+		if (six ? parse_ip6(buf, &g.addr6) : parse_ip4(buf, &g.addr)) {
+			unsigned long l = v[n] == '/' ? strtoul(v + n + 1, NULL, 10) : max;
 
-			g.len = l >= 1 && l <= 32 ? (uint8_t)l : 32;
+			g.family = six ? AF_INET6 : AF_INET;
+			g.len = l >= 1 && l <= max ? (uint8_t)l : (uint8_t)max;
 		}
 	}
 	ld->guess[ld->nguess++] = g;
+}
+
+/* yes/no, as systemd and most INI files spell a switch. */
+static int
+parse_bool(const char *v)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "1"))
+		return 1;
+	if (!strcmp(v, "no") || !strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "0"))
+		return 0;
+	return -1;
 }
 
 static void
 port_key(struct loader *ld, const char *k, const char *v)
 {
 	struct cfg_port *p = ld->port;
-	static const char *const once[] = { "device", "mtu", "mac", "host" };
+	static const char *const once[] = { "device", "mtu", "mac", "host", "ra" };
 	uint32_t mtu;
 
-	for (unsigned i = 0; i < 4; i++)
+	for (unsigned i = 0; i < sizeof(once) / sizeof(once[0]); i++)
 		if (!strcmp(k, once[i])) {
 			if (ld->port_seen & (1u << i)) {
 				err_at(ld, ld->line, "duplicate key \"%s\" in [port %s]", k, p->name);
@@ -363,16 +384,21 @@ port_key(struct loader *ld, const char *k, const char *v)
 	} else if (!strcmp(k, "address")) {
 		struct ctl_addr a = { 0 };
 
-		if (!parse_prefix(v, &a.addr, &a.len) || a.addr == 0 || a.len == 0) {
-			err_at(ld, ld->line, "invalid address \"%s\" (A.B.C.D/N)", v);
+		if (!parse_prefix_af(v, &a.family, &a.addr, &a.addr6, &a.len) || a.len == 0 ||
+		    (is6(a.family) ? ip6_unspec(&a.addr6) || IN6_IS_ADDR_MULTICAST(&a.addr6) :
+		     a.addr == 0)) {
+			err_at(ld, ld->line, "invalid address \"%s\" (%s)", v,
+			       strchr(v, ':') ? "X:X::X/N" : "A.B.C.D/N");
 			guess_address(ld, p, v);
 			return;
 		}
 		if (!strchr(v, '/'))
-			warn_at(ld, ld->line, "address %s has no prefix length: taken as %s/32, "
-				"a network of one address (write A.B.C.D/N)", v, v);
+			warn_at(ld, ld->line, "address %s has no prefix length: taken as %s/%s, "
+				"a network of one address (write %s/N)", v, v,
+				is6(a.family) ? "128" : "32", is6(a.family) ? "X:X::X" : "A.B.C.D");
 		for (unsigned i = 0; i < p->naddr; i++)
-			if (p->addr[i].addr == a.addr) {
+			if (addr_equal(&p->addr[i], &(struct ctl_addr){ .family = a.family,
+					.addr = a.addr, .addr6 = a.addr6, .len = p->addr[i].len })) {
 				err_at(ld, ld->line, "duplicate address \"%s\"", v);
 				return;
 			}
@@ -400,6 +426,14 @@ port_key(struct loader *ld, const char *k, const char *v)
 			err_at(ld, ld->line, "invalid MAC address \"%s\"", v);
 		else
 			p->has_mac = true;
+	} else if (!strcmp(k, "ra")) {
+		int b = parse_bool(v);
+
+		if (b < 0)
+			err_at(ld, ld->line, "invalid ra \"%s\" (yes or no)", v);
+		else
+			p->ra = b;
+		p->ra_line = ld->line;
 	} else {
 		err_at(ld, ld->line, "unknown key \"%s\" in [port %s]", k, p->name);
 	}
@@ -616,40 +650,59 @@ mask_of(uint8_t len)
 	return len ? ~0u << (32 - len) : 0;
 }
 
+/* Is the address (family, a4 or a6) in net/len of that family? */
 static bool
-on_port_net(const struct cfg_port *p, uint32_t a)
+in_net(uint8_t nfamily, uint32_t net, const struct in6_addr *net6, uint8_t len, uint8_t family,
+       uint32_t a4, const struct in6_addr *a6)
+{
+	if (is6(nfamily) != is6(family))
+		return false;
+	if (is6(family))
+		return prefix6_has(net6, len, a6);
+	return ((a4 ^ net) & mask_of(len)) == 0;
+}
+
+static bool
+on_port_net(const struct cfg_port *p, uint8_t family, uint32_t a, const struct in6_addr *a6)
 {
 	for (unsigned i = 0; i < p->naddr; i++) {
-		if (((a ^ p->addr[i].addr) & mask_of(p->addr[i].len)) == 0)
+		const struct ctl_addr *x = &p->addr[i];
+
+		if (in_net(x->family, x->addr, &x->addr6, x->len, family, a, a6))
 			return true;
 	}
 	return false;
 }
 
 /* Two ports on one network: the router could not tell which one a host of
- * it is on.  Reported at the later address. */
+ * it is on.  Reported at the later address; each family apart. */
 static void
 overlaps(struct loader *ld)
 {
 	const struct cfg *c = ld->c;
-	char ip[16], ip2[16];
+	char ip[CTL_ADDRSTRLEN], ip2[CTL_ADDRSTRLEN];
 
 	for (unsigned i = 0; i < c->nports; i++)
 		for (unsigned a = 0; a < c->port[i].naddr; a++) {
 			const struct ctl_addr *x = &c->port[i].addr[a];
 
+			/* fe80::/64 is on every link by design. */
+			if (is6(x->family) && ip6_linklocal(&x->addr6))
+				continue;
 			for (unsigned j = 0; j < i; j++)
 				for (unsigned b = 0; b < c->port[j].naddr; b++) {
 					const struct ctl_addr *y = &c->port[j].addr[b];
-					uint32_t m = mask_of(x->len < y->len ? x->len : y->len);
+					uint8_t m = x->len < y->len ? x->len : y->len;
 
-					if (((x->addr ^ y->addr) & m) != 0)
+					if (!in_net(y->family, y->addr, &y->addr6, m, x->family,
+						    x->addr, &x->addr6))
 						continue;
 					err_at(ld, c->port[i].addr_line[a], "address %s/%u of port "
 					       "\"%s\" overlaps %s/%u of port \"%s\" (line %d): two "
-					       "ports on one network", fmt_ip4(x->addr, ip), x->len,
-					       c->port[i].name, fmt_ip4(y->addr, ip2), y->len,
-					       c->port[j].name, c->port[j].addr_line[b]);
+					       "ports on one network",
+					       fmt_ip(x->family, x->addr, &x->addr6, ip), x->len,
+					       c->port[i].name, fmt_ip(y->family, y->addr, &y->addr6, ip2),
+					       y->len, c->port[j].name, c->port[j].addr_line[b]);
 				}
 		}
 }
@@ -657,12 +710,16 @@ overlaps(struct loader *ld)
 /* Could a be on a network of p (of any port when NULL) that a rejected
  * address of it meant?  Then an error about a would be a knock-on one. */
 static bool
-on_guess(const struct loader *ld, const struct cfg_port *p, uint32_t a)
+on_guess(const struct loader *ld, const struct cfg_port *p, uint8_t family, uint32_t a,
+	 const struct in6_addr *a6)
 {
-	for (unsigned i = 0; i < ld->nguess; i++)
-		if ((!p || !ld->guess[i].p || ld->guess[i].p == p) &&
-		    ((a ^ ld->guess[i].addr) & mask_of(ld->guess[i].len)) == 0)
+	for (unsigned i = 0; i < ld->nguess; i++) {
+		const struct guess *g = &ld->guess[i];
+
+		if ((!p || !g->p || g->p == p) &&
+		    (!g->family || in_net(g->family, g->addr, &g->addr6, g->len, family, a, a6)))
 			return true;
+	}
 	return false;
 }
 
@@ -671,7 +728,7 @@ static void
 cross_check(struct loader *ld)
 {
 	struct cfg *c = ld->c;
-	char ip[16];
+	char ip[CTL_ADDRSTRLEN];
 
 	for (unsigned i = 0; i < c->nports; i++) {
 		if (!c->port[i].device[0] && !c->port[i].device_line)
@@ -682,6 +739,17 @@ cross_check(struct loader *ld)
 				       "\"%s\"", c->port[i].device, c->port[j].name);
 	}
 	overlaps(ld);
+	for (unsigned i = 0; i < c->nports; i++) {
+		const struct cfg_port *p = &c->port[i];
+		bool prefix = false;
+
+		for (unsigned a = 0; a < p->naddr; a++)
+			prefix |= is6(p->addr[a].family) && p->addr[a].len == 64 &&
+				  !ip6_linklocal(&p->addr[a].addr6);
+		if (p->ra && !prefix)
+			warn_at(ld, p->ra_line, "port \"%s\" advertises no prefix (it has no global "
+				"IPv6 /64): hosts get a default route but no address", p->name);
+	}
 	for (unsigned i = 0; i < c->nroutes; i++) {
 		const struct ctl_route *r = &c->routes[i];
 		const struct cfg_port *p = r->dev[0] ? cfg_port_find(c, r->dev) : NULL;
@@ -692,18 +760,23 @@ cross_check(struct loader *ld)
 				err_at(ld, c->route_line[i], "unknown port \"%s\"", r->dev);
 			continue;
 		}
-		if (r->gw) {
+		/* A link-local gateway is on its port's link (the grammar made
+		 * sure there is one): no network to check. */
+		if (is6(r->family) ? !ip6_unspec(&r->gw6) && !ip6_linklocal(&r->gw6) : r->gw != 0) {
 			for (unsigned j = 0; j < c->nports && !on; j++)
-				on = (!p || p == &c->port[j]) && on_port_net(&c->port[j], r->gw);
-			if (!on && p && !on_guess(ld, p, r->gw))
+				on = (!p || p == &c->port[j]) &&
+				     on_port_net(&c->port[j], r->family, r->gw, &r->gw6);
+			fmt_ip(r->family, r->gw, &r->gw6, ip);
+			if (!on && p && !on_guess(ld, p, r->family, r->gw, &r->gw6))
 				err_at(ld, c->route_line[i], "gateway %s is on no network of port "
-				       "\"%s\"", fmt_ip4(r->gw, ip), p->name);
-			else if (!on && !p && !on_guess(ld, NULL, r->gw))
-				err_at(ld, c->route_line[i], "gateway %s is on no port's network",
-				       fmt_ip4(r->gw, ip));
+				       "\"%s\"", ip, p->name);
+			else if (!on && !p && !on_guess(ld, NULL, r->family, r->gw, &r->gw6))
+				err_at(ld, c->route_line[i], "gateway %s is on no port's network", ip);
 		}
 		for (unsigned j = 0; j < i; j++)
-			if (c->routes[j].dst == r->dst && c->routes[j].dst_len == r->dst_len &&
+			if (is6(c->routes[j].family) == is6(r->family) &&
+			    (is6(r->family) ? !memcmp(&c->routes[j].dst6, &r->dst6, 16) :
+			     c->routes[j].dst == r->dst) && c->routes[j].dst_len == r->dst_len &&
 			    c->routes[j].metric == r->metric) {
 				err_at(ld, c->route_line[i], "duplicate route (same prefix and metric "
 				       "as line %d)", c->route_line[j]);
@@ -714,7 +787,7 @@ cross_check(struct loader *ld)
 		if (!cfg_port_find(c, c->neighs[i].dev) && !port_rejected(ld, c->neighs[i].dev))
 			err_at(ld, c->neigh_line[i], "unknown port \"%s\"", c->neighs[i].dev);
 		for (unsigned j = 0; j < i; j++)
-			if (c->neighs[j].addr == c->neighs[i].addr &&
+			if (neigh_addr_equal(&c->neighs[j], &c->neighs[i]) &&
 			    !strcmp(c->neighs[j].dev, c->neighs[i].dev)) {
 				err_at(ld, c->neigh_line[i], "duplicate neighbour (line %d)",
 				       c->neigh_line[j]);
@@ -732,10 +805,10 @@ cross_check(struct loader *ld)
 		}
 		/* A dnat target the router has no route to may be reached by a
 		 * route added later (by the CLI): a warning, not an error. */
-		if (r->kind != SLUICE_NAT_DNAT || on_guess(ld, NULL, r->addr_min))
+		if (r->kind != SLUICE_NAT_DNAT || on_guess(ld, NULL, AF_INET, r->addr_min, NULL))
 			continue;
 		for (unsigned j = 0; j < c->nports && !on; j++)
-			on = on_port_net(&c->port[j], r->addr_min);
+			on = on_port_net(&c->port[j], AF_INET, r->addr_min, NULL);
 		if (!on)
 			warn_at(ld, c->rule_line[i], "dnat target %s is on no port's network",
 				fmt_ip4(r->addr_min, ip));

@@ -21,6 +21,8 @@ struct cfg_port {
 	bool has_mac;
 	bool host;			/* host = yes: a host interface */
 	uint8_t mac[6];
+	bool ra;			/* ra = yes: send router advertisements */
+	int ra_line;			/* 0: not given */
 	unsigned naddr;
 	struct ctl_addr addr[CFG_MAX_ADDRS];
 	int line;			/* of its [port NAME] */

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <net/if.h>
 
@@ -42,26 +43,79 @@ parse_ip4(const char *s, uint32_t *out)
 	return true;
 }
 
+/* ADDR[/N]: the address into buf, N (max when absent) into *len. */
+static bool
+split_prefix(const char *s, char *buf, size_t size, uint32_t max, uint8_t *len)
+{
+	const char *slash = strchr(s, '/');
+	uint32_t l = max;
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+
+	if (n >= size)
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (slash && !parse_u32(slash + 1, max, &l))
+		return false;
+	*len = (uint8_t)l;
+	return true;
+}
+
 /* A.B.C.D[/N]; host bits are allowed here (addresses), callers that need a
  * network check them. */
 bool
 parse_prefix(const char *s, uint32_t *addr, uint8_t *len)
 {
 	char buf[20];
-	const char *slash = strchr(s, '/');
-	uint32_t l = 32;
-	size_t n = slash ? (size_t)(slash - s) : strlen(s);
 
-	if (n >= sizeof(buf))
+	return split_prefix(s, buf, sizeof(buf), 32, len) && parse_ip4(buf, addr);
+}
+
+/* inet_pton's syntax: no zone ("%eth0"), no brackets. */
+bool
+parse_ip6(const char *s, struct in6_addr *out)
+{
+	return inet_pton(AF_INET6, s, out) == 1;
+}
+
+bool
+parse_prefix_af(const char *s, uint8_t *family, uint32_t *a4, struct in6_addr *a6, uint8_t *len)
+{
+	char buf[CTL_ADDRSTRLEN];
+
+	*family = strchr(s, ':') ? AF_INET6 : AF_INET;
+	if (!is6(*family))
+		return parse_prefix(s, a4, len);
+	return split_prefix(s, buf, sizeof(buf), 128, len) && parse_ip6(buf, a6);
+}
+
+bool
+prefix6_has(const struct in6_addr *net, uint8_t len, const struct in6_addr *a)
+{
+	unsigned full = len / 8, bits = len % 8;
+
+	if (memcmp(net->s6_addr, a->s6_addr, full))
 		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (!parse_ip4(buf, addr))
-		return false;
-	if (slash && !parse_u32(slash + 1, 32, &l))
-		return false;
-	*len = (uint8_t)l;
-	return true;
+	return !bits || ((net->s6_addr[full] ^ a->s6_addr[full]) & (0xff00 >> bits) & 0xff) == 0;
+}
+
+void
+prefix6_clear(struct in6_addr *a, uint8_t len)
+{
+	for (unsigned i = 0; i < 16; i++) {
+		if (len >= 8 * (i + 1))
+			continue;
+		a->s6_addr[i] &= len > 8 * i ? (uint8_t)(0xff00 >> (len - 8 * i)) : 0;
+	}
+}
+
+bool
+prefix6_host_bits(const struct in6_addr *a, uint8_t len)
+{
+	struct in6_addr m = *a;
+
+	prefix6_clear(&m, len);
+	return memcmp(&m, a, sizeof(m)) != 0;
 }
 
 bool
@@ -152,6 +206,18 @@ fmt_ip4(uint32_t a, char *buf)
 }
 
 char *
+fmt_ip6(const struct in6_addr *a, char *buf)
+{
+	return (char *)inet_ntop(AF_INET6, a, buf, CTL_ADDRSTRLEN);
+}
+
+char *
+fmt_ip(uint8_t family, uint32_t v4, const struct in6_addr *v6, char *buf)
+{
+	return is6(family) ? fmt_ip6(v6, buf) : fmt_ip4(v4, buf);
+}
+
+char *
 fmt_mac(const uint8_t m[6], char *buf)
 {
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
@@ -189,10 +255,45 @@ take_network(const char *v, uint32_t *addr, uint8_t *len, char *err)
 	return 0;
 }
 
+/* A route's destination, of either family. */
+static int
+take_network_af(const char *v, struct ctl_route *r, char *err)
+{
+	if (!strchr(v, ':')) {
+		r->family = AF_INET;
+		return take_network(v, &r->dst, &r->dst_len, err);
+	}
+	if (!parse_prefix_af(v, &r->family, &r->dst, &r->dst6, &r->dst_len))
+		fail("invalid prefix \"%s\"", v);
+	if (prefix6_host_bits(&r->dst6, r->dst_len))
+		fail("invalid prefix \"%s\": host bits set", v);
+	return 0;
+}
+
+/* A unicast address of either family (not 0.0.0.0, ::, or multicast). */
+static bool
+take_ip(const char *v, uint8_t *family, uint32_t *a4, struct in6_addr *a6)
+{
+	if (!strchr(v, ':')) {
+		*family = AF_INET;
+		return parse_ip4(v, a4) && *a4 != 0;
+	}
+	*family = AF_INET6;
+	return parse_ip6(v, a6) && !ip6_unspec(a6) && !IN6_IS_ADDR_MULTICAST(a6);
+}
+
 int
 grammar_route(int argc, char **argv, int mode, struct ctl_route *r, char *err)
 {
-	bool has_dst = false, blackhole = false, has_gw = false;
+	return grammar_route_af(argc, argv, mode, AF_UNSPEC, r, err);
+}
+
+int
+grammar_route_af(int argc, char **argv, int mode, uint8_t family, struct ctl_route *r, char *err)
+{
+	bool has_dst = false, blackhole = false, has_gw = false, dst_default = false;
+	const char *dst_word = NULL, *gw_word = NULL;
+	uint8_t gw_family = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->type = RTN_UNICAST;
@@ -204,8 +305,9 @@ grammar_route(int argc, char **argv, int mode, struct ctl_route *r, char *err)
 				return -1;
 			if (has_gw)
 				fail("duplicate \"via\"");
-			if (!parse_ip4(v, &r->gw) || r->gw == 0)
+			if (!take_ip(v, &gw_family, &r->gw, &r->gw6))
 				fail("invalid gateway \"%s\"", v);
+			gw_word = v;
 			has_gw = true;
 		} else if (!strcmp(t, "dev") || !strcmp(t, "oif")) {
 			if (!(v = arg_of(argc, argv, &i, err)) || take_dev(v, r->dev, err))
@@ -230,9 +332,11 @@ dst:
 			if (!strcmp(v, "default") || !strcmp(v, "0/0")) {
 				r->dst = 0;
 				r->dst_len = 0;
-			} else if (take_network(v, &r->dst, &r->dst_len, err)) {
+				dst_default = true;
+			} else if (take_network_af(v, r, err)) {
 				return -1;
 			}
+			dst_word = v;
 			has_dst = true;
 		} else {
 			fail("unknown keyword \"%s\"", t);
@@ -240,6 +344,16 @@ dst:
 	}
 	if (!has_dst)
 		fail("missing destination prefix");
+	/* "default" takes the gateway's family, else the one asked for;
+	 * a prefix and its gateway must agree (no IPv4 via IPv6 here). */
+	if (dst_default)
+		r->family = has_gw ? gw_family : is6(family) ? AF_INET6 : AF_INET;
+	if (family && family != r->family && !dst_default)
+		fail("\"%s\" is not an %s prefix", dst_word, is6(family) ? "IPv6" : "IPv4");
+	if (family && family != r->family)
+		fail("gateway \"%s\" is not an %s address", gw_word, is6(family) ? "IPv6" : "IPv4");
+	if (has_gw && gw_family != r->family)
+		fail("gateway \"%s\" is not an %s address", gw_word, is6(r->family) ? "IPv6" : "IPv4");
 	if (blackhole) {
 		r->type = RTN_BLACKHOLE;
 		if (has_gw || r->dev[0])
@@ -247,7 +361,10 @@ dst:
 	} else if (mode == GRAMMAR_ADD && !has_gw && !r->dev[0]) {
 		fail("missing \"via GW\", \"dev NAME\" or \"blackhole\"");
 	}
-	if (r->gw == 0 && r->dev[0])
+	/* A link-local address is only unique on its link (RFC 4291 2.5.6). */
+	if (mode == GRAMMAR_ADD && has_gw && is6(r->family) && ip6_linklocal(&r->gw6) && !r->dev[0])
+		fail("link-local gateway %s needs \"dev NAME\"", gw_word);
+	if (!has_gw && r->dev[0])
 		r->scope = RT_SCOPE_LINK;
 	return 0;
 }
@@ -280,7 +397,7 @@ grammar_neigh(int argc, char **argv, int mode, struct ctl_neigh *n, char *err)
 			v = t;
 			if (!strcmp(t, "to") && !(v = arg_of(argc, argv, &i, err)))
 				return -1;
-			if (!parse_ip4(v, &n->addr) || n->addr == 0)
+			if (!take_ip(v, &n->family, &n->addr, &n->addr6))
 				fail("invalid address \"%s\"", v);
 			has_addr = true;
 		} else {
@@ -462,7 +579,9 @@ grammar_addr(int argc, char **argv, struct ctl_addr *a, char *err)
 			v = t;
 			if (!strcmp(t, "local") && !(v = arg_of(argc, argv, &i, err)))
 				return -1;
-			if (!parse_prefix(v, &a->addr, &a->len) || a->addr == 0)
+			if (!parse_prefix_af(v, &a->family, &a->addr, &a->addr6, &a->len) ||
+			    (is6(a->family) ? ip6_unspec(&a->addr6) || IN6_IS_ADDR_MULTICAST(&a->addr6) :
+			     a->addr == 0))
 				fail("invalid address \"%s\"", v);
 			has = true;
 		} else {
@@ -510,6 +629,13 @@ grammar_link_set(int argc, char **argv, struct ctl_link *l, char *err)
 			if (!parse_onoff(v, &l->host))
 				fail("invalid host \"%s\" (on or off)", v);
 			l->has_host = true;
+		} else if (!strcmp(t, "ra")) {
+			if (!(v = arg_of(argc, argv, &i, err)))
+				return -1;
+			if (strcmp(v, "on") && strcmp(v, "off"))
+				fail("invalid ra \"%s\" (on or off)", v);
+			l->has_ra = true;
+			l->ra = v[1] == 'n';
 		} else if (!strcmp(t, "dev") && !l->name[0]) {
 			if (!(v = arg_of(argc, argv, &i, err)))
 				return -1;
@@ -526,29 +652,32 @@ name:
 	}
 	if (!l->name[0])
 		fail("missing port name");
-	if (!l->change && !l->mtu && !l->has_host)
-		fail("nothing to change (up, down, mtu N or host on|off)");
+	if (!l->change && !l->mtu && !l->has_host && !l->has_ra)
+		fail("nothing to change (up, down, mtu N, host on|off or ra on|off)");
 	return 0;
 }
 
 char *
 fmt_route(const struct ctl_route *r, const char *dev, char *buf, size_t len)
 {
-	char d[16], g[16];
+	char d[CTL_ADDRSTRLEN], g[CTL_ADDRSTRLEN];
 	int n;
 
+	bool gw = is6(r->family) ? !ip6_unspec(&r->gw6) : r->gw != 0;
+
+	/* "default" without a gateway would read back as IPv4. */
 	if (r->dst_len == 0)
-		strcpy(d, "default");
+		strcpy(d, is6(r->family) && !gw ? "::/0" : "default");
 	else
-		fmt_ip4(r->dst, d);
+		fmt_ip(r->family, r->dst, &r->dst6, d);
 	if (r->type == RTN_BLACKHOLE)
 		n = snprintf(buf, len, "blackhole %s", d);
 	else
 		n = snprintf(buf, len, "%s", d);
-	if (r->dst_len && r->dst_len != 32 && n > 0 && (size_t)n < len)
+	if (r->dst_len && r->dst_len != (is6(r->family) ? 128 : 32) && n > 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n, "/%u", r->dst_len);
-	if (r->gw && n > 0 && (size_t)n < len)
-		n += snprintf(buf + n, len - (size_t)n, " via %s", fmt_ip4(r->gw, g));
+	if (gw && n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, " via %s", fmt_ip(r->family, r->gw, &r->gw6, g));
 	if (dev && *dev && n > 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n, " dev %s", dev);
 	if (r->metric && n > 0 && (size_t)n < len)
@@ -604,4 +733,20 @@ natrule_equal(const struct ctl_natrule *a, const struct ctl_natrule *b)
 	       a->port_min == b->port_min && a->port_max == b->port_max &&
 	       a->proto == b->proto && a->dport_min == b->dport_min &&
 	       a->dport_max == b->dport_max && a->filter == b->filter;
+}
+
+bool
+addr_equal(const struct ctl_addr *a, const struct ctl_addr *b)
+{
+	if (is6(a->family) != is6(b->family) || a->len != b->len)
+		return false;
+	return is6(a->family) ? !memcmp(&a->addr6, &b->addr6, 16) : a->addr == b->addr;
+}
+
+bool
+neigh_addr_equal(const struct ctl_neigh *a, const struct ctl_neigh *b)
+{
+	if (is6(a->family) != is6(b->family))
+		return false;
+	return is6(a->family) ? !memcmp(&a->addr6, &b->addr6, 16) : a->addr == b->addr;
 }

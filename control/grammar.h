@@ -15,12 +15,28 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include "proto.h"
 
 #define CTL_ERRLEN 256
 #define CTL_MAX_TOKENS 32
+#define CTL_ADDRSTRLEN 46	/* INET6_ADDRSTRLEN: either family's text */
+
+/*
+ * Both families: every struct with an address has a family (AF_INET6, or
+ * AF_INET / 0 for IPv4).  IPv4 addresses stay in their uint32_t fields
+ * (host order); IPv6 ones are in the *6 fields (network order, as struct
+ * in6_addr always is).
+ */
+static inline bool
+is6(uint8_t family)
+{
+	return family == AF_INET6;
+}
 
 struct ctl_route {
+	uint8_t family;		/* AF_INET6, else IPv4 */
+	struct in6_addr dst6, gw6, prefsrc6;	/* IPv6: dst, gw (:: = none), prefsrc */
 	uint32_t dst;		/* host order */
 	uint8_t dst_len;
 	uint8_t type;		/* RTN_UNICAST, RTN_BLACKHOLE (RTN_LOCAL in get replies) */
@@ -35,6 +51,8 @@ struct ctl_route {
 };
 
 struct ctl_neigh {
+	uint8_t family;		/* AF_INET6, else IPv4 */
+	struct in6_addr addr6;
 	uint32_t addr;		/* host order */
 	uint32_t ifindex;
 	uint16_t state;		/* NUD_* */
@@ -59,6 +77,9 @@ struct ctl_natrule {
 };
 
 struct ctl_addr {
+	uint8_t family;		/* AF_INET6, else IPv4 */
+	uint8_t scope;		/* RT_SCOPE_LINK for IPv6 link-local (dumps) */
+	struct in6_addr addr6;
 	uint32_t addr;		/* host order */
 	uint8_t len;
 	uint8_t proto;		/* dumps: IFA_PROTO (SLUICE_IFAPROT_HOST: host-made) */
@@ -75,6 +96,7 @@ struct ctl_link {
 	uint32_t change;	/* IFF_* bits to change (link set) */
 	uint32_t mtu;		/* 0 = unchanged / unknown */
 	uint8_t operstate;
+	bool has_ra, ra;	/* IPv6 router advertisements: given (set, dumps), on */
 	bool has_mac, has_stats;
 	bool has_host, host;	/* link set: "host on|off"; dumps: a host interface */
 	uint32_t host_ifindex;	/* dumps: its kernel index */
@@ -87,6 +109,10 @@ struct ctl_link {
 enum { GRAMMAR_ADD, GRAMMAR_DEL };
 
 int grammar_route(int argc, char **argv, int mode, struct ctl_route *r, char *err);
+/* The same with the family a "default" or "dev"-only route has when
+ * nothing in it tells (sluice -6: AF_INET6; AF_UNSPEC: IPv4, as ip). */
+int grammar_route_af(int argc, char **argv, int mode, uint8_t family, struct ctl_route *r,
+		     char *err);
 int grammar_neigh(int argc, char **argv, int mode, struct ctl_neigh *n, char *err);
 int grammar_natrule(int argc, char **argv, struct ctl_natrule *r, char *err);
 int grammar_addr(int argc, char **argv, struct ctl_addr *a, char *err);
@@ -95,6 +121,11 @@ int grammar_link_set(int argc, char **argv, struct ctl_link *l, char *err);
 /* Tokens. */
 bool parse_ip4(const char *s, uint32_t *out);			/* host order */
 bool parse_prefix(const char *s, uint32_t *addr, uint8_t *len);	/* bare address = /32 */
+bool parse_ip6(const char *s, struct in6_addr *out);
+/* Either family, A.B.C.D[/N] or X:X::X[/N] (a bare address is a host):
+ * sets *family to AF_INET or AF_INET6 and the field of that family. */
+bool parse_prefix_af(const char *s, uint8_t *family, uint32_t *a4, struct in6_addr *a6,
+		     uint8_t *len);
 bool parse_mac(const char *s, uint8_t mac[6]);
 bool parse_u32(const char *s, uint32_t max, uint32_t *out);
 bool parse_name(const char *s);					/* a port name */
@@ -104,6 +135,23 @@ static inline uint32_t
 prefix_mask(uint8_t len)
 {
 	return len == 0 ? 0 : ~0u << (32 - len);
+}
+
+/* IPv6 prefixes: a in net/len; clear the host bits of a; any set? */
+bool prefix6_has(const struct in6_addr *net, uint8_t len, const struct in6_addr *a);
+void prefix6_clear(struct in6_addr *a, uint8_t len);
+bool prefix6_host_bits(const struct in6_addr *a, uint8_t len);
+
+static inline bool
+ip6_unspec(const struct in6_addr *a)
+{
+	return IN6_IS_ADDR_UNSPECIFIED(a);
+}
+
+static inline bool
+ip6_linklocal(const struct in6_addr *a)
+{
+	return IN6_IS_ADDR_LINKLOCAL(a);
 }
 
 /* The value after keyword argv[*i] (*i moves to it), or NULL with err set. */
@@ -117,13 +165,19 @@ int tokenize(char *line, char **argv, int max);
 
 /* Formatting helpers (host order in). */
 char *fmt_ip4(uint32_t a, char *buf);			/* buf >= 16 */
+char *fmt_ip6(const struct in6_addr *a, char *buf);	/* buf >= CTL_ADDRSTRLEN */
+/* The address of either family (v4 or v6 by family). */
+char *fmt_ip(uint8_t family, uint32_t v4, const struct in6_addr *v6, char *buf);
 char *fmt_mac(const uint8_t mac[6], char *buf);		/* buf >= 18 */
 /* The rule in grammar form, without the id (buf >= 160). */
 char *fmt_natrule(const struct ctl_natrule *r, const char *port, char *buf, size_t len);
-/* The route in `route add` form (buf >= 96). */
+/* The route in `route add` form (buf >= 160). */
 char *fmt_route(const struct ctl_route *r, const char *dev, char *buf, size_t len);
 
 /* Equality for reconciliation (ids, indexes and names ignored where said). */
 bool natrule_equal(const struct ctl_natrule *a, const struct ctl_natrule *b);
+/* Same family and address (addresses: and prefix length). */
+bool addr_equal(const struct ctl_addr *a, const struct ctl_addr *b);
+bool neigh_addr_equal(const struct ctl_neigh *a, const struct ctl_neigh *b);
 
 #endif

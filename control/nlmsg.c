@@ -62,6 +62,35 @@ tb_get(const struct tb *tb, unsigned type, size_t len, bool *bad)
 
 #define GET32(tb, t, bad) tb_get(tb, t, 4, bad)
 
+/* An address attribute of the family: 4 bytes (v4, to host order) or 16. */
+static void
+put_ip(struct nlmsghdr *nlh, uint16_t type, uint8_t family, uint32_t v4, const struct in6_addr *v6)
+{
+	if (is6(family))
+		mnl_attr_put(nlh, type, 16, v6);
+	else
+		mnl_attr_put_u32(nlh, type, htonl(v4));
+}
+
+static const struct nlattr *
+get_ip(const struct tb *tb, unsigned type, uint8_t family, uint32_t *v4, struct in6_addr *v6,
+       bool *bad)
+{
+	const struct nlattr *a = tb_get(tb, type, is6(family) ? 16 : 4, bad);
+
+	if (a && is6(family))
+		memcpy(v6, mnl_attr_get_payload(a), 16);
+	else if (a)
+		*v4 = ntohl(mnl_attr_get_u32(a));
+	return a;
+}
+
+static inline uint8_t
+wire_family(uint8_t family)
+{
+	return is6(family) ? AF_INET6 : AF_INET;
+}
+
 static struct nlmsghdr *
 begin(void *buf, uint16_t type, uint16_t flags, const void *fam, size_t famlen)
 {
@@ -94,6 +123,8 @@ nl_link(void *buf, uint16_t type, uint16_t flags, const struct ctl_link *l)
 		mnl_attr_put(nlh, IFLA_ADDRESS, 6, l->mac);
 	if (l->has_host)
 		mnl_attr_put_u8(nlh, SLUICE_IFLA_HOST, l->host);
+	if (l->has_ra)
+		mnl_attr_put_u8(nlh, SLUICE_IFLA_RA, l->ra);
 	return nlh;
 }
 
@@ -101,14 +132,15 @@ struct nlmsghdr *
 nl_addr(void *buf, uint16_t type, uint16_t flags, const struct ctl_addr *a)
 {
 	struct ifaddrmsg ifa = {
-		.ifa_family = AF_INET,
+		.ifa_family = wire_family(a->family),
 		.ifa_prefixlen = a->len,
+		.ifa_scope = a->scope,
 		.ifa_index = a->ifindex,
 	};
 	struct nlmsghdr *nlh = begin(buf, type, flags, &ifa, sizeof(ifa));
 
-	mnl_attr_put_u32(nlh, IFA_LOCAL, htonl(a->addr));
-	mnl_attr_put_u32(nlh, IFA_ADDRESS, htonl(a->addr));
+	put_ip(nlh, IFA_LOCAL, a->family, a->addr, &a->addr6);
+	put_ip(nlh, IFA_ADDRESS, a->family, a->addr, &a->addr6);
 	return nlh;
 }
 
@@ -116,7 +148,7 @@ struct nlmsghdr *
 nl_route(void *buf, uint16_t type, uint16_t flags, const struct ctl_route *r)
 {
 	struct rtmsg rtm = {
-		.rtm_family = AF_INET,
+		.rtm_family = wire_family(r->family),
 		.rtm_dst_len = r->dst_len,
 		.rtm_table = RT_TABLE_MAIN,
 		.rtm_protocol = r->protocol,
@@ -126,9 +158,9 @@ nl_route(void *buf, uint16_t type, uint16_t flags, const struct ctl_route *r)
 	struct nlmsghdr *nlh = begin(buf, type, flags, &rtm, sizeof(rtm));
 
 	if (r->dst_len)
-		mnl_attr_put_u32(nlh, RTA_DST, htonl(r->dst));
-	if (r->gw)
-		mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(r->gw));
+		put_ip(nlh, RTA_DST, r->family, r->dst, &r->dst6);
+	if (is6(r->family) ? !ip6_unspec(&r->gw6) : r->gw != 0)
+		put_ip(nlh, RTA_GATEWAY, r->family, r->gw, &r->gw6);
 	if (r->oif)
 		mnl_attr_put_u32(nlh, RTA_OIF, r->oif);
 	if (r->metric || r->has_metric)
@@ -140,14 +172,14 @@ struct nlmsghdr *
 nl_neigh(void *buf, uint16_t type, uint16_t flags, const struct ctl_neigh *n)
 {
 	struct ndmsg ndm = {
-		.ndm_family = AF_INET,
+		.ndm_family = n->family == AF_UNSPEC && !n->addr ? AF_UNSPEC : wire_family(n->family),
 		.ndm_ifindex = (int)n->ifindex,
 		.ndm_state = n->state,
 	};
 	struct nlmsghdr *nlh = begin(buf, type, flags, &ndm, sizeof(ndm));
 
-	if (n->addr)
-		mnl_attr_put_u32(nlh, NDA_DST, htonl(n->addr));
+	if (is6(n->family) ? !ip6_unspec(&n->addr6) : n->addr != 0)
+		put_ip(nlh, NDA_DST, n->family, n->addr, &n->addr6);
 	if (n->has_lladdr)
 		mnl_attr_put(nlh, NDA_LLADDR, 6, n->lladdr);
 	return nlh;
@@ -201,6 +233,16 @@ nl_natconf(void *buf, uint16_t flags, const struct ctl_natconf *c)
 struct nlmsghdr *
 nl_simple(void *buf, uint16_t type, uint16_t flags, uint32_t limit)
 {
+	struct nlmsghdr *nlh = nl_simple_af(buf, type, flags, AF_UNSPEC);
+
+	if (type == SLUICE_GETNATSESS && limit)
+		mnl_attr_put_u32(nlh, SLUICE_NATS_LIMIT, limit);
+	return nlh;
+}
+
+struct nlmsghdr *
+nl_simple_af(void *buf, uint16_t type, uint16_t flags, uint8_t family)
+{
 	union {
 		struct ifinfomsg ifi;
 		struct ifaddrmsg ifa;
@@ -214,15 +256,13 @@ nl_simple(void *buf, uint16_t type, uint16_t flags, uint32_t limit)
 	memset(&fam, 0, sizeof(fam));
 	switch (type) {
 	case RTM_GETLINK:  len = sizeof(fam.ifi); fam.ifi.ifi_family = AF_UNSPEC; break;
-	case RTM_GETADDR:  len = sizeof(fam.ifa); fam.ifa.ifa_family = AF_INET; break;
-	case RTM_GETROUTE: len = sizeof(fam.rtm); fam.rtm.rtm_family = AF_INET; break;
+	case RTM_GETADDR:  len = sizeof(fam.ifa); fam.ifa.ifa_family = family; break;
+	case RTM_GETROUTE: len = sizeof(fam.rtm); fam.rtm.rtm_family = family; break;
 	case RTM_GETNEIGH:
-	case RTM_DELNEIGH: len = sizeof(fam.ndm); fam.ndm.ndm_family = AF_INET; break;
+	case RTM_DELNEIGH: len = sizeof(fam.ndm); fam.ndm.ndm_family = family; break;
 	default:           len = sizeof(fam.sm); fam.sm.sm_family = AF_INET; break;
 	}
 	nlh = begin(buf, type, flags, &fam, len);
-	if (type == SLUICE_GETNATSESS && limit)
-		mnl_attr_put_u32(nlh, SLUICE_NATS_LIMIT, limit);
 	return nlh;
 }
 
@@ -264,6 +304,15 @@ nl_parse_link(const struct nlmsghdr *nlh, struct ctl_link *l)
 	if ((a = tb.proj[SLUICE_IFLA_HOST_IFINDEX - SLUICE_IFLA_HOST]) &&
 	    mnl_attr_get_payload_len(a) >= 4)
 		l->host_ifindex = mnl_attr_get_u32(a);
+	/* Project attributes lie past the table's reach. */
+	mnl_attr_for_each(a, nlh, sizeof(*ifi)) {
+		if (mnl_attr_get_type(a) != SLUICE_IFLA_RA)
+			continue;
+		if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+			return -1;
+		l->has_ra = true;
+		l->ra = mnl_attr_get_u8(a) != 0;
+	}
 	return bad ? -1 : 0;
 }
 
@@ -278,15 +327,18 @@ nl_parse_addr(const struct nlmsghdr *nlh, struct ctl_addr *ad)
 	memset(ad, 0, sizeof(*ad));
 	if (tb_parse(nlh, sizeof(*ifa), &tb, IFA_PROTO) < 0)
 		return -1;
+	ad->family = wire_family(ifa->ifa_family);
 	ad->len = ifa->ifa_prefixlen;
+	ad->scope = ifa->ifa_scope;
 	ad->ifindex = ifa->ifa_index;
-	if ((a = GET32(&tb, IFA_LOCAL, &bad)) || (a = GET32(&tb, IFA_ADDRESS, &bad)))
-		ad->addr = ntohl(mnl_attr_get_u32(a));
+	if (!get_ip(&tb, IFA_LOCAL, ad->family, &ad->addr, &ad->addr6, &bad))
+		get_ip(&tb, IFA_ADDRESS, ad->family, &ad->addr, &ad->addr6, &bad);
 	if ((a = tb_get(&tb, IFA_LABEL, 0, &bad)))
 		snprintf(ad->dev, sizeof(ad->dev), "%s", mnl_attr_get_str(a));
 	if ((a = tb_get(&tb, IFA_PROTO, 1, &bad)))
 		ad->proto = mnl_attr_get_u8(a);
-	return bad ? -1 : 0;
+	return bad || ad->len > (is6(ad->family) ? 128 : 32) ? -1 : 0;
+
 }
 
 int
@@ -300,23 +352,21 @@ nl_parse_route(const struct nlmsghdr *nlh, struct ctl_route *r)
 	memset(r, 0, sizeof(*r));
 	if (tb_parse(nlh, sizeof(*rtm), &tb, RTA_PREFSRC > RTA_PRIORITY ? RTA_PREFSRC : RTA_PRIORITY) < 0)
 		return -1;
+	r->family = wire_family(rtm->rtm_family);
 	r->dst_len = rtm->rtm_dst_len;
 	r->type = rtm->rtm_type;
 	r->protocol = rtm->rtm_protocol;
 	r->scope = rtm->rtm_scope;
-	if ((a = GET32(&tb, RTA_DST, &bad)))
-		r->dst = ntohl(mnl_attr_get_u32(a));
-	if ((a = GET32(&tb, RTA_GATEWAY, &bad)))
-		r->gw = ntohl(mnl_attr_get_u32(a));
+	get_ip(&tb, RTA_DST, r->family, &r->dst, &r->dst6, &bad);
+	get_ip(&tb, RTA_GATEWAY, r->family, &r->gw, &r->gw6, &bad);
 	if ((a = GET32(&tb, RTA_OIF, &bad)))
 		r->oif = mnl_attr_get_u32(a);
 	if ((a = GET32(&tb, RTA_PRIORITY, &bad))) {
 		r->metric = mnl_attr_get_u32(a);
 		r->has_metric = true;
 	}
-	if ((a = GET32(&tb, RTA_PREFSRC, &bad)))
-		r->prefsrc = ntohl(mnl_attr_get_u32(a));
-	return bad || r->dst_len > 32 ? -1 : 0;
+	get_ip(&tb, RTA_PREFSRC, r->family, &r->prefsrc, &r->prefsrc6, &bad);
+	return bad || r->dst_len > (is6(r->family) ? 128 : 32) ? -1 : 0;
 }
 
 int
@@ -330,10 +380,10 @@ nl_parse_neigh(const struct nlmsghdr *nlh, struct ctl_neigh *n)
 	memset(n, 0, sizeof(*n));
 	if (tb_parse(nlh, sizeof(*ndm), &tb, NDA_LLADDR) < 0)
 		return -1;
+	n->family = wire_family(ndm->ndm_family);
 	n->ifindex = (uint32_t)ndm->ndm_ifindex;
 	n->state = ndm->ndm_state;
-	if ((a = GET32(&tb, NDA_DST, &bad)))
-		n->addr = ntohl(mnl_attr_get_u32(a));
+	get_ip(&tb, NDA_DST, n->family, &n->addr, &n->addr6, &bad);
 	if ((a = tb_get(&tb, NDA_LLADDR, 6, &bad))) {
 		memcpy(n->lladdr, mnl_attr_get_payload(a), 6);
 		n->has_lladdr = true;

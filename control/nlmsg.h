@@ -34,8 +34,11 @@ struct nlmsghdr *nl_neigh(void *buf, uint16_t type, uint16_t flags, const struct
 struct nlmsghdr *nl_natrule(void *buf, uint16_t type, uint16_t flags, const struct ctl_natrule *r);
 struct nlmsghdr *nl_natconf(void *buf, uint16_t flags, const struct ctl_natconf *c);
 /* A request with only a family header (dumps, flush, stats); limit > 0 adds
- * SLUICE_NATS_LIMIT to GETNATSESS. */
+ * SLUICE_NATS_LIMIT to GETNATSESS.  Address, route and neighbour requests
+ * are AF_UNSPEC (both families); nl_simple_af asks for one (AF_INET,
+ * AF_INET6) or AF_UNSPEC. */
 struct nlmsghdr *nl_simple(void *buf, uint16_t type, uint16_t flags, uint32_t limit);
+struct nlmsghdr *nl_simple_af(void *buf, uint16_t type, uint16_t flags, uint8_t family);
 
 int nl_parse_link(const struct nlmsghdr *nlh, struct ctl_link *l);
 int nl_parse_addr(const struct nlmsghdr *nlh, struct ctl_addr *a);

@@ -150,7 +150,8 @@ link_head(struct printer *p, const struct ctl_link *l, bool *first)
 		fprintf(f, "%u: %s: <", l->ifindex, l->name);
 		for (unsigned i = 0; i < nf; i++)
 			fprintf(f, "%s%s", i ? "," : "", fl[i]);
-		fprintf(f, "> mtu %u state %s\n", l->mtu, operstate_name(l->operstate));
+		fprintf(f, "> mtu %u state %s%s\n", l->mtu, operstate_name(l->operstate),
+			l->ra ? " ra on" : "");
 		fprintf(f, "    link/ether %s brd ff:ff:ff:ff:ff:ff", mac);
 		if (l->device[0])
 			fprintf(f, " parentdev %s", l->device);
@@ -174,6 +175,8 @@ link_head(struct printer *p, const struct ctl_link *l, bool *first)
 		jkv(f, first, "parentdev", l->device);
 	if (l->host)
 		jkv(f, first, "host", l->name);
+	if (l->has_ra)
+		fprintf(f, ",\"ra\":%s", l->ra ? "true" : "false");
 }
 
 /* Widen cols[] to fit each of the n values, as iproute2's size_columns. */
@@ -245,36 +248,51 @@ pr_link(struct printer *p, const struct ctl_link *l)
 		(unsigned long long)s->tx_carrier_errors, (unsigned long long)s->collisions);
 }
 
+/* ip lists an interface's IPv4 addresses, then its global IPv6 ones, then
+ * the link-local one (the kernel keeps them by scope). */
 void
 pr_link_addrs(struct printer *p, const struct ctl_link *l, const struct ctl_addr *a, unsigned n)
 {
-	char ip[16];
-	bool first = true;
+	char ip[CTL_ADDRSTRLEN];
+	bool first = true, any = false;
 
 	obj_begin(p);
 	link_head(p, l, &first);
-	if (!p->json) {
-		for (unsigned i = 0; i < n; i++)
-			fprintf(p->f, "    inet %s/%u scope global %s%s\n", fmt_ip4(a[i].addr, ip),
-				a[i].len, a[i].proto == SLUICE_IFAPROT_HOST ? "proto host " : "",
-				l->name);
-		return;
-	}
-	fputs(",\"addr_info\":[", p->f);
-	for (unsigned i = 0; i < n; i++) {
-		bool f1 = true;
+	if (p->json)
+		fputs(",\"addr_info\":[", p->f);
+	for (int pass = 0; pass < 3; pass++)
+		for (unsigned i = 0; i < n; i++) {
+			bool link = a[i].scope == RT_SCOPE_LINK, six = is6(a[i].family);
+			const char *scope = link ? "link" : "global";
+			bool f1 = true;
 
-		fputs(i ? ",{" : "{", p->f);
-		jkv(p->f, &f1, "family", "inet");
-		jkv(p->f, &f1, "local", fmt_ip4(a[i].addr, ip));
-		jku(p->f, &f1, "prefixlen", a[i].len);
-		jkv(p->f, &f1, "scope", "global");
-		if (a[i].proto == SLUICE_IFAPROT_HOST)
-			jkv(p->f, &f1, "protocol", "host");
-		jkv(p->f, &f1, "label", l->name);
-		fputc('}', p->f);
-	}
-	fputs("]}", p->f);
+			if (pass != (!six ? 0 : link ? 2 : 1))
+				continue;
+			fmt_ip(a[i].family, a[i].addr, &a[i].addr6, ip);
+			if (!p->json) {
+				/* ip labels IPv4 addresses only. */
+				if (six)
+					fprintf(p->f, "    inet6 %s/%u scope %s\n", ip, a[i].len, scope);
+				else
+					fprintf(p->f, "    inet %s/%u scope %s %s%s\n", ip, a[i].len, scope,
+						a[i].proto == SLUICE_IFAPROT_HOST ? "proto host " : "",
+						l->name);
+				continue;
+			}
+			fputs(any ? ",{" : "{", p->f);
+			any = true;
+			jkv(p->f, &f1, "family", six ? "inet6" : "inet");
+			jkv(p->f, &f1, "local", ip);
+			jku(p->f, &f1, "prefixlen", a[i].len);
+			jkv(p->f, &f1, "scope", scope);
+			if (a[i].proto == SLUICE_IFAPROT_HOST)
+				jkv(p->f, &f1, "protocol", "host");
+			if (!six)
+				jkv(p->f, &f1, "label", l->name);
+			fputc('}', p->f);
+		}
+	if (p->json)
+		fputs("]}", p->f);
 }
 
 static const char *
@@ -285,34 +303,48 @@ rtype_name(uint8_t t)
 	return s ? s : "unknown";
 }
 
+/* The gateway and preferred source of r as text, "" when it has none. */
+static void
+route_addrs(const struct ctl_route *r, char gw[CTL_ADDRSTRLEN], char src[CTL_ADDRSTRLEN])
+{
+	gw[0] = src[0] = '\0';
+	if (is6(r->family) ? !ip6_unspec(&r->gw6) : r->gw != 0)
+		fmt_ip(r->family, r->gw, &r->gw6, gw);
+	if (is6(r->family) ? !ip6_unspec(&r->prefsrc6) : r->prefsrc != 0)
+		fmt_ip(r->family, r->prefsrc, &r->prefsrc6, src);
+}
+
 void
 pr_route(struct printer *p, const struct ctl_route *r)
 {
-	char dst[24], ip[16], pb[12], ib[16];
+	char dst[CTL_ADDRSTRLEN + 4], ip[CTL_ADDRSTRLEN], gw[CTL_ADDRSTRLEN], src[CTL_ADDRSTRLEN];
+	char pb[12], ib[16];
 	const char *dev = r->oif ? names_get(p->names, r->oif, ib) : NULL;
 	FILE *f = p->f;
 	bool first = true;
 
+	route_addrs(r, gw, src);
 	if (r->dst_len == 0)
 		strcpy(dst, "default");
-	else if (r->dst_len == 32)
-		fmt_ip4(r->dst, dst);
+	else if (r->dst_len == (is6(r->family) ? 128 : 32))
+		fmt_ip(r->family, r->dst, &r->dst6, dst);
 	else
-		snprintf(dst, sizeof(dst), "%s/%u", fmt_ip4(r->dst, ip), r->dst_len);
+		snprintf(dst, sizeof(dst), "%s/%u", fmt_ip(r->family, r->dst, &r->dst6, ip),
+			 r->dst_len);
 	obj_begin(p);
 	if (!p->json) {
 		if (r->type != RTN_UNICAST)
 			fprintf(f, "%s ", rtype_name(r->type));
 		fputs(dst, f);
-		if (r->gw)
-			fprintf(f, " via %s", fmt_ip4(r->gw, ip));
+		if (gw[0])
+			fprintf(f, " via %s", gw);
 		if (dev)
 			fprintf(f, " dev %s", dev);
 		fprintf(f, " proto %s", rtprot_name(r->protocol, pb));
 		if (r->scope == RT_SCOPE_LINK)
 			fputs(" scope link", f);
-		if (r->prefsrc)
-			fprintf(f, " src %s", fmt_ip4(r->prefsrc, ip));
+		if (src[0])
+			fprintf(f, " src %s", src);
 		if (r->metric)
 			fprintf(f, " metric %u", r->metric);
 		fputc('\n', f);
@@ -320,52 +352,69 @@ pr_route(struct printer *p, const struct ctl_route *r)
 	}
 	jkv(f, &first, "type", rtype_name(r->type));
 	jkv(f, &first, "dst", dst);
-	if (r->gw)
-		jkv(f, &first, "gateway", fmt_ip4(r->gw, ip));
+	if (gw[0])
+		jkv(f, &first, "gateway", gw);
 	if (dev)
 		jkv(f, &first, "dev", dev);
 	jkv(f, &first, "protocol", rtprot_name(r->protocol, pb));
 	if (r->scope == RT_SCOPE_LINK)
 		jkv(f, &first, "scope", "link");
-	if (r->prefsrc)
-		jkv(f, &first, "prefsrc", fmt_ip4(r->prefsrc, ip));
+	if (src[0])
+		jkv(f, &first, "prefsrc", src);
 	/* Always there (ip omits 0): scripts read r["metric"] without a guard. */
 	jku(f, &first, "metric", r->metric);
+	fputs(",\"flags\":[]}", f);
+}
+
+/* `route get`: the answer r for the address asked, d. */
+static void
+route_get(struct printer *p, const struct ctl_route *r, const char *d)
+{
+	char gw[CTL_ADDRSTRLEN], src[CTL_ADDRSTRLEN], ib[16];
+	const char *dev = r->oif ? names_get(p->names, r->oif, ib) : NULL;
+	FILE *f = p->f;
+	bool first = true;
+
+	route_addrs(r, gw, src);
+	obj_begin(p);
+	if (!p->json) {
+		if (r->type != RTN_UNICAST)
+			fprintf(f, "%s ", rtype_name(r->type));
+		fputs(d, f);
+		if (gw[0])
+			fprintf(f, " via %s", gw);
+		if (dev)
+			fprintf(f, " dev %s", dev);
+		if (src[0])
+			fprintf(f, " src %s", src);
+		fputc('\n', f);
+		return;
+	}
+	jkv(f, &first, "type", rtype_name(r->type));
+	jkv(f, &first, "dst", d);
+	if (gw[0])
+		jkv(f, &first, "gateway", gw);
+	if (dev)
+		jkv(f, &first, "dev", dev);
+	if (src[0])
+		jkv(f, &first, "prefsrc", src);
 	fputs(",\"flags\":[]}", f);
 }
 
 void
 pr_route_get(struct printer *p, const struct ctl_route *r, uint32_t dst)
 {
-	char d[16], ip[16], ib[16];
-	const char *dev = r->oif ? names_get(p->names, r->oif, ib) : NULL;
-	FILE *f = p->f;
-	bool first = true;
+	char d[16];
 
-	fmt_ip4(dst, d);
-	obj_begin(p);
-	if (!p->json) {
-		if (r->type != RTN_UNICAST)
-			fprintf(f, "%s ", rtype_name(r->type));
-		fputs(d, f);
-		if (r->gw)
-			fprintf(f, " via %s", fmt_ip4(r->gw, ip));
-		if (dev)
-			fprintf(f, " dev %s", dev);
-		if (r->prefsrc)
-			fprintf(f, " src %s", fmt_ip4(r->prefsrc, ip));
-		fputc('\n', f);
-		return;
-	}
-	jkv(f, &first, "type", rtype_name(r->type));
-	jkv(f, &first, "dst", d);
-	if (r->gw)
-		jkv(f, &first, "gateway", fmt_ip4(r->gw, ip));
-	if (dev)
-		jkv(f, &first, "dev", dev);
-	if (r->prefsrc)
-		jkv(f, &first, "prefsrc", fmt_ip4(r->prefsrc, ip));
-	fputs(",\"flags\":[]}", f);
+	route_get(p, r, fmt_ip4(dst, d));
+}
+
+void
+pr_route_get6(struct printer *p, const struct ctl_route *r, const struct in6_addr *dst)
+{
+	char d[CTL_ADDRSTRLEN];
+
+	route_get(p, r, fmt_ip6(dst, d));
 }
 
 static const struct { uint16_t bit; const char *name; } nud_names[] = {
@@ -377,13 +426,13 @@ static const struct { uint16_t bit; const char *name; } nud_names[] = {
 void
 pr_neigh(struct printer *p, const struct ctl_neigh *n)
 {
-	char ip[16], mac[18], ib[16];
+	char ip[CTL_ADDRSTRLEN], mac[18], ib[16];
 	const char *dev = names_get(p->names, n->ifindex, ib);
 	FILE *f = p->f;
 	bool first = true, any = false;
 
 	obj_begin(p);
-	fmt_ip4(n->addr, ip);
+	fmt_ip(n->family, n->addr, &n->addr6, ip);
 	fmt_mac(n->lladdr, mac);
 	if (!p->json) {
 		fprintf(f, "%s dev %s", ip, dev);

@@ -42,6 +42,7 @@ void pr_link_addrs(struct printer *p, const struct ctl_link *l, const struct ctl
 void pr_route(struct printer *p, const struct ctl_route *r);
 /* `route get ADDR`: the answer for dst. */
 void pr_route_get(struct printer *p, const struct ctl_route *r, uint32_t dst);
+void pr_route_get6(struct printer *p, const struct ctl_route *r, const struct in6_addr *dst);
 void pr_neigh(struct printer *p, const struct ctl_neigh *n);
 void pr_natrule(struct printer *p, const struct ctl_natrule *r);
 void pr_natsess(struct printer *p, const struct ctl_natsess *s);

@@ -57,41 +57,54 @@
  *                                  kernel interface of the port's name in
  *                                  the dataplane's namespace (host = yes)
  *   SLUICE_IFLA_HOST_IFINDEX u32   that interface's kernel index (dumps)
- * NEWLINK on an existing name changes it (admin state, MTU) unless
+ *   SLUICE_IFLA_RA        u8       1: send IPv6 router advertisements on
+ *                                  the port (`ra = yes`), 0: not (the
+ *                                  default); in dumps always
+ * NEWLINK on an existing name changes it (admin state, MTU, RA) unless
  * NLM_F_EXCL; NLM_F_CREATE is needed to create one.
  */
+/* Link attributes rtnetlink lacks, far above IFLA_MAX (nla_type has 14
+ * bits); a kernel would skip them as unknown. */
+#define SLUICE_IFLA_BASE	0x3f00
+#define SLUICE_IFLA_RA		(SLUICE_IFLA_BASE + 1)
 
 #define SLUICE_IFLA_HOST		0x400	/* project range: no rtnetlink meaning */
 #define SLUICE_IFLA_HOST_IFINDEX	0x401
 
 /*
  * Addresses (RTM_NEWADDR / RTM_DELADDR / RTM_GETADDR, struct ifaddrmsg):
- * ifa_family AF_INET, ifa_prefixlen, ifa_index = port index.
- *   IFA_LOCAL, IFA_ADDRESS   u32 network order (both set to the address)
+ * ifa_family AF_INET or AF_INET6, ifa_prefixlen, ifa_index = port index.
+ *   IFA_LOCAL, IFA_ADDRESS   AF_INET: u32 network order; AF_INET6: 16 bytes
+ *                            (both set to the address in dumps)
  *   IFA_LABEL                string, the port name (dumps)
  *   IFA_PROTO                u8, SLUICE_IFAPROT_HOST (dumps): the host made
  *                            it on the port's host interface; a reload
  *                            leaves it alone
  * On a host interface the dataplane marks the port's own addresses with
  * IFA_PROTO SLUICE_IFAPROT_DP, so that `ip addr` tells them apart.
+ * Every port has an IPv6 link-local address fe80::/64 (EUI-64 of its MAC),
+ * dumped with ifa_scope RT_SCOPE_LINK; global ones RT_SCOPE_UNIVERSE.
+ * A GETADDR dump of AF_UNSPEC gives both families, of AF_INET/AF_INET6 one.
  */
 #define SLUICE_IFAPROT_HOST	16
 #define SLUICE_IFAPROT_DP	17
 
 /*
  * Routes (RTM_NEWROUTE / RTM_DELROUTE / RTM_GETROUTE, struct rtmsg):
- * rtm_family AF_INET, rtm_dst_len, rtm_table RT_TABLE_MAIN,
+ * rtm_family AF_INET or AF_INET6, rtm_dst_len, rtm_table RT_TABLE_MAIN,
  * rtm_type RTN_UNICAST | RTN_BLACKHOLE,
  * rtm_protocol who owns it (SLUICE_RTPROT_*), rtm_scope RT_SCOPE_LINK for
  * connected routes, RT_SCOPE_UNIVERSE otherwise.
- *   RTA_DST        u32 network order (absent for default)
- *   RTA_GATEWAY    u32 network order
- *   RTA_OIF        u32 port index
+ *   RTA_DST        u32 network order (absent for default); AF_INET6: 16 bytes
+ *   RTA_GATEWAY    u32 network order; AF_INET6: 16 bytes
+ *   RTA_OIF        u32 port index (required with a link-local gateway)
  *   RTA_PRIORITY   u32 metric (default 0)
  *   RTA_PREFSRC    u32 (connected routes in dumps, and RTM_GETROUTE replies)
- * RTM_GETROUTE without NLM_F_DUMP and with RTA_DST (rtm_dst_len 32) answers
- * with the route the fast path would choose for that address; a route for
- * the router's own address answers rtm_type RTN_LOCAL.
+ * RTM_GETROUTE without NLM_F_DUMP and with RTA_DST (rtm_dst_len 32 or 128)
+ * answers with the route the fast path would choose for that address; a
+ * route for the router's own address answers rtm_type RTN_LOCAL.  A dump of
+ * AF_UNSPEC gives both families (IPv4 first), of AF_INET/AF_INET6 one.
+ * Connected IPv6 routes have metric 256, as the kernel's.
  */
 #define SLUICE_RTPROT_CONNECTED	RTPROT_KERNEL	/* from a port address */
 #define SLUICE_RTPROT_CONFIG	RTPROT_BOOT	/* loaded by sluiced from the INI file */
@@ -99,12 +112,13 @@
 
 /*
  * Neighbours (RTM_NEWNEIGH / RTM_DELNEIGH / RTM_GETNEIGH, struct ndmsg):
- * ndm_family AF_INET, ndm_ifindex port index, ndm_state NUD_* (NUD_PERMANENT
- * for static entries).
- *   NDA_DST      u32 network order
+ * ndm_family AF_INET or AF_INET6, ndm_ifindex port index, ndm_state NUD_*
+ * (NUD_PERMANENT for static entries).
+ *   NDA_DST      u32 network order; AF_INET6: 16 bytes
  *   NDA_LLADDR   6 bytes
  * RTM_DELNEIGH with NLM_F_DUMP-less and no NDA_DST flushes the learned
- * entries of ndm_ifindex (all ports when 0): that is "neigh flush".
+ * entries of ndm_ifindex (all ports when 0): that is "neigh flush" (both
+ * families for AF_UNSPEC).  Dumps: both families for AF_UNSPEC.
  */
 
 /*

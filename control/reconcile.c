@@ -172,6 +172,8 @@ ports(struct rec *r, bool add)
 			memcpy(l.mac, p->mac, 6);
 			l.has_host = p->host;
 			l.host = p->host;
+			l.has_ra = p->ra;	/* off is the default: said only when on */
+			l.ra = p->ra;
 			l.flags = l.change = IFF_UP;
 			snprintf(what, sizeof(what), "port %s (device %s)", p->name, p->device);
 			err = change(r, nl_link(r->buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &l),
@@ -194,6 +196,16 @@ ports(struct rec *r, bool add)
 			err = change(r, nl_link(r->buf, RTM_NEWLINK, 0, &l),
 				     p->host_line ? p->host_line : p->line, what, "changed");
 		}
+		if (!err && cur && cur->ra != p->ra) {
+			memset(&l, 0, sizeof(l));
+			strcpy(l.name, p->name);
+			l.ifindex = cur->ifindex;
+			l.has_ra = true;
+			l.ra = p->ra;
+			snprintf(what, sizeof(what), "port %s (ra %s)", p->name, p->ra ? "on" : "off");
+			err = change(r, nl_link(r->buf, RTM_NEWLINK, 0, &l),
+				     p->ra_line ? p->ra_line : p->line, what, "changed");
+		}
 		if (err)
 			return err;
 	}
@@ -213,11 +225,32 @@ port_of(const struct rec *r, uint32_t ifindex)
 	return cfg_port_find(r->cfg, names_get(&r->names, ifindex, b));
 }
 
+/* The link-local address the dataplane gives every port (fe80::/64 with
+ * the MAC's EUI-64, RFC 4291 2.5.1): the port's own, not the file's. */
+static bool
+auto_linklocal(const struct rec *r, const struct ctl_addr *a)
+{
+	struct in6_addr ll = { .s6_addr = { 0xfe, 0x80 } };
+
+	if (!is6(a->family) || a->len != 64)
+		return false;
+	for (unsigned i = 0; i < r->nlinks; i++) {
+		const uint8_t *m = r->links[i].mac;
+
+		if (r->links[i].ifindex != a->ifindex)
+			continue;
+		memcpy(&ll.s6_addr[8], (uint8_t[8]){ m[0] ^ 2, m[1], m[2], 0xff, 0xfe, m[3], m[4],
+						     m[5] }, 8);
+		return !memcmp(&ll, &a->addr6, 16);
+	}
+	return false;
+}
+
 static int
 addresses(struct rec *r, bool add)
 {
 	const struct cfg *cfg = r->cfg;
-	char what[96], ip[16];
+	char what[96], ip[CTL_ADDRSTRLEN];
 	int err;
 
 	if (!add && (err = COLLECT(r, RTM_GETADDR, RTM_NEWADDR, r->addrs, r->naddrs, nl_parse_addr)))
@@ -231,11 +264,11 @@ addresses(struct rec *r, bool add)
 			bool keep = a->proto == SLUICE_IFAPROT_HOST;
 
 			for (unsigned j = 0; p && j < p->naddr && !keep; j++)
-				keep = p->addr[j].addr == a->addr && p->addr[j].len == a->len;
-			if (keep || !p)
+				keep = addr_equal(&p->addr[j], a);
+			if (keep || !p || auto_linklocal(r, a))
 				continue;
 			snprintf(what, sizeof(what), "address %s/%u dev %s",
-				 fmt_ip4(a->addr, ip), a->len, p->name);
+				 fmt_ip(a->family, a->addr, &a->addr6, ip), a->len, p->name);
 			if ((err = change(r, nl_addr(r->buf, RTM_DELADDR, 0, a), 0, what, "removed")))
 				return err;
 		}
@@ -250,13 +283,12 @@ addresses(struct rec *r, bool add)
 			bool have = false;
 
 			for (unsigned k = 0; k < r->naddrs && !have; k++)
-				have = r->addrs[k].ifindex == idx && r->addrs[k].addr == a.addr &&
-				       r->addrs[k].len == a.len;
+				have = r->addrs[k].ifindex == idx && addr_equal(&r->addrs[k], &a);
 			if (have)
 				continue;
 			a.ifindex = idx;
 			snprintf(what, sizeof(what), "address %s/%u dev %s",
-				 fmt_ip4(a.addr, ip), a.len, p->name);
+				 fmt_ip(a.family, a.addr, &a.addr6, ip), a.len, p->name);
 			if ((err = change(r, nl_addr(r->buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, &a),
 					  p->addr_line[j], what, "added")))
 				return err;
@@ -269,7 +301,12 @@ static int
 route_key_cmp(const void *x, const void *y)
 {
 	const struct ctl_route *a = x, *b = y;
+	int c;
 
+	if (is6(a->family) != is6(b->family))
+		return is6(a->family) ? 1 : -1;
+	if (is6(a->family) && (c = memcmp(&a->dst6, &b->dst6, 16)))
+		return c;
 	if (a->dst != b->dst)
 		return a->dst < b->dst ? -1 : 1;
 	if (a->dst_len != b->dst_len)
@@ -283,7 +320,7 @@ static bool
 route_same(const struct ctl_route *want, const struct ctl_route *have)
 {
 	return want->type == have->type && want->gw == have->gw &&
-	       (!want->oif || want->oif == have->oif);
+	       !memcmp(&want->gw6, &have->gw6, 16) && (!want->oif || want->oif == have->oif);
 }
 
 struct pipe_ctx {
@@ -305,7 +342,7 @@ static void
 route_error(void *arg, uint32_t tag, uint16_t type, int err, const char *msg)
 {
 	struct pipe_ctx *pc = arg;
-	char text[128], what[160], ib[16];
+	char text[192], what[224], ib[16];
 	const struct ctl_route *rt = &pc->routes[tag];
 
 	fmt_route(rt, rt->oif ? names_get(&pc->r->names, rt->oif, ib) : NULL, text, sizeof(text));
@@ -322,7 +359,7 @@ send_routes(struct rec *r, const struct ctl_route *list, const bool *pick, unsig
 {
 	struct pipe_ctx pc = { r, list };
 	struct ctl_pipe *p = malloc(sizeof(*p));
-	char text[128], ib[16];
+	char text[192], ib[16];
 	int err = 0;
 
 	if (!p || ctl_pipe_init(p, r->conn, route_error, &pc)) {
@@ -401,7 +438,7 @@ static int
 neighbours(struct rec *r, bool add)
 {
 	const struct cfg *cfg = r->cfg;
-	char what[128], ip[16], mac[18], ib[16];
+	char what[128], ip[CTL_ADDRSTRLEN], mac[18], ib[16];
 	int err;
 
 	if (!add) {
@@ -415,12 +452,13 @@ neighbours(struct rec *r, bool add)
 			if (!(h->state & NUD_PERMANENT))
 				continue;
 			for (unsigned j = 0; j < cfg->nneighs && !keep; j++)
-				keep = cfg->neighs[j].addr == h->addr &&
+				keep = neigh_addr_equal(&cfg->neighs[j], h) &&
 				       names_find(&r->names, cfg->neighs[j].dev) == h->ifindex;
 			if (keep)
 				continue;
 			snprintf(what, sizeof(what), "neighbour %s dev %s",
-				 fmt_ip4(h->addr, ip), names_get(&r->names, h->ifindex, ib));
+				 fmt_ip(h->family, h->addr, &h->addr6, ip),
+				 names_get(&r->names, h->ifindex, ib));
 			if ((err = change(r, nl_neigh(r->buf, RTM_DELNEIGH, 0, h), 0, what, "removed")))
 				return err;
 		}
@@ -432,13 +470,13 @@ neighbours(struct rec *r, bool add)
 
 		n.ifindex = names_find(&r->names, n.dev);
 		for (unsigned j = 0; j < r->nneighs && !have; j++)
-			have = r->neighs[j].addr == n.addr && r->neighs[j].ifindex == n.ifindex &&
+			have = neigh_addr_equal(&r->neighs[j], &n) && r->neighs[j].ifindex == n.ifindex &&
 			       (r->neighs[j].state & NUD_PERMANENT) && r->neighs[j].has_lladdr &&
 			       !memcmp(r->neighs[j].lladdr, n.lladdr, 6);
 		if (have || !n.ifindex)
 			continue;
 		snprintf(what, sizeof(what), "neighbour %s lladdr %s dev %s",
-			 fmt_ip4(n.addr, ip), fmt_mac(n.lladdr, mac), n.dev);
+			 fmt_ip(n.family, n.addr, &n.addr6, ip), fmt_mac(n.lladdr, mac), n.dev);
 		if ((err = change(r, nl_neigh(r->buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, &n),
 				  cfg->neigh_line[i], what, "added")))
 			return err;

@@ -101,29 +101,57 @@ take_prefix(const char *v, const char *what, struct sel_prefix *p, char *err)
 	if (p->set)
 		fail("duplicate \"%s\"", what);
 	if (all || !strcmp(v, "default")) {
+		p->family = 0;
 		p->addr = 0;
 		p->len = 0;
-	} else if (!parse_prefix(v, &p->addr, &p->len)) {
+	} else if (!parse_prefix_af(v, &p->family, &p->addr, &p->addr6, &p->len)) {
 		fail("invalid prefix \"%s\"", v);
 	}
-	p->addr &= prefix_mask(p->len);
+	if (is6(p->family))
+		prefix6_clear(&p->addr6, p->len);
+	else
+		p->addr &= prefix_mask(p->len);
 	p->set = true;
 	return all;
 }
 
-/* a lies in p. */
+/* The address (a4 or a6, by family) lies in p's first len bits; another
+ * family never does, unless p is "default"/"all". */
 static inline bool
-prefix_has(const struct sel_prefix *p, uint32_t a, uint8_t len)
+prefix_has_af(const struct sel_prefix *p, uint8_t family, uint32_t a4, const struct in6_addr *a6,
+	      uint8_t len)
 {
-	return ((a ^ p->addr) & prefix_mask(len)) == 0;
+	if (!p->family)
+		return len == 0 || p->len == 0;
+	if (is6(p->family) != is6(family))
+		return false;
+	if (is6(family))
+		return prefix6_has(&p->addr6, len, a6);
+	return ((a4 ^ p->addr) & prefix_mask(len)) == 0;
+}
+
+int
+route_sel_family(const struct route_sel *s, char *err)
+{
+	const struct sel_prefix *p[] = { &s->root, &s->match, &s->via };
+	int family = 0;
+
+	for (unsigned i = 0; i < 3; i++) {
+		if (!p[i]->set || !p[i]->family)
+			continue;
+		if (family && family != p[i]->family)
+			fail("prefixes of both families in one selector");
+		family = p[i]->family;
+	}
+	return family;
 }
 
 /* A word that is no keyword may be a prefix, if it looks like one. */
 static bool
 prefixish(const char *t)
 {
-	return (t[0] >= '0' && t[0] <= '9') || !strcmp(t, "default") || !strcmp(t, "all") ||
-	       !strcmp(t, "any");
+	return (t[0] >= '0' && t[0] <= '9') || strchr(t, ':') || !strcmp(t, "default") ||
+	       !strcmp(t, "all") || !strcmp(t, "any");
 }
 
 int
@@ -193,13 +221,18 @@ select_route(int argc, char **argv, struct route_sel *s, char *err)
 bool
 route_selected(const struct route_sel *s, const struct ctl_route *r)
 {
-	if (s->root.set && (r->dst_len < s->root.len || !prefix_has(&s->root, r->dst, s->root.len)))
+	bool gw = is6(r->family) ? !ip6_unspec(&r->gw6) : r->gw != 0;
+
+	/* "exact default" is the default route of the family listed. */
+	if (s->root.set && (r->dst_len < s->root.len ||
+			    !prefix_has_af(&s->root, r->family, r->dst, &r->dst6, s->root.len)))
 		return false;
-	if (s->match.set && (r->dst_len > s->match.len || !prefix_has(&s->match, r->dst, r->dst_len)))
+	if (s->match.set && (r->dst_len > s->match.len ||
+			     !prefix_has_af(&s->match, r->family, r->dst, &r->dst6, r->dst_len)))
 		return false;
 	if (s->dev[0] && r->oif != s->oif)
 		return false;
-	if (s->via.set && (!r->gw || !prefix_has(&s->via, r->gw, s->via.len)))
+	if (s->via.set && (!gw || !prefix_has_af(&s->via, r->family, r->gw, &r->gw6, s->via.len)))
 		return false;
 	if (s->has_proto && r->protocol != s->proto)
 		return false;
@@ -262,7 +295,7 @@ neigh_selected(const struct neigh_sel *s, const struct ctl_neigh *n)
 {
 	if (s->dev[0] && n->ifindex != s->ifindex)
 		return false;
-	if (s->to.set && !prefix_has(&s->to, n->addr, s->to.len))
+	if (s->to.set && !prefix_has_af(&s->to, n->family, n->addr, &n->addr6, s->to.len))
 		return false;
 	return !s->nud || (n->state & s->nud);
 }
@@ -292,5 +325,5 @@ select_addr(int argc, char **argv, struct addr_sel *s, char *err)
 bool
 addr_selected(const struct addr_sel *s, const struct ctl_addr *a)
 {
-	return !s->to.set || prefix_has(&s->to, a->addr, s->to.len);
+	return !s->to.set || prefix_has_af(&s->to, a->family, a->addr, &a->addr6, s->to.len);
 }

@@ -13,11 +13,14 @@
 
 #include "grammar.h"
 
-/* A prefix to compare with; host bits are cleared. */
+/* A prefix to compare with; host bits are cleared.  family 0 (default,
+ * all) matches both families. */
 struct sel_prefix {
 	bool set;
+	uint8_t family;		/* AF_INET, AF_INET6, or 0 */
 	uint8_t len;
 	uint32_t addr;		/* host order */
+	struct in6_addr addr6;
 };
 
 /*
@@ -60,6 +63,10 @@ bool route_selected(const struct route_sel *s, const struct ctl_route *r);
 bool neigh_selected(const struct neigh_sel *s, const struct ctl_neigh *n);
 /* The address part only: the port is the caller's to compare. */
 bool addr_selected(const struct addr_sel *s, const struct ctl_addr *a);
+
+/* The family the selector's prefixes name (AF_INET, AF_INET6), 0 when they
+ * name none, -1 when they name both (err says which word). */
+int route_sel_family(const struct route_sel *s, char *err);
 
 /* iproute2's names for route protocols (rt_protos), types and scopes
  * (rt_scopes): the name, or NULL for a number that has none. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sluice [-s SOCKET] [-j] [-b FILE] OBJECT COMMAND [ARGS]
+ * sluice [-s SOCKET] [-j] [-4|-6] [-b FILE] OBJECT COMMAND [ARGS]
  * sluice -V | -h
  *
  * The command-line tool.  One command from argv, or a batch (-b) of one
@@ -91,6 +91,8 @@ main(int argc, char **argv)
 
 		if (!strcmp(o, "-j") || !strcmp(o, "-json")) {
 			c.json = true;
+		} else if (!strcmp(o, "-4") || !strcmp(o, "-6")) {
+			c.family = o[1] == '6' ? AF_INET6 : AF_INET;
 		} else if (!strcmp(o, "-f") || !strcmp(o, "-force")) {
 			;	/* a batch always runs every line */
 		} else if (!strcmp(o, "-s") || !strcmp(o, "-socket") || !strcmp(o, "-b") ||

@@ -32,10 +32,13 @@
 #include "dp.h"
 #include "host.h"
 #include "nat.h"
+#include "nd.h"
 #include "neigh.h"
 #include "port.h"
+#include "ra.h"
 #include "route.h"
 #include "trace.h"
+#include "route6.h"
 #include "worker.h"
 
 /* Without --max-routes the FIB takes the largest of these that memory
@@ -183,7 +186,40 @@ parse_args(int argc, char **argv, struct args *a)
 	return 0;
 }
 
-/* The FIB comes last so that it sizes itself to the memory the other
+/* IPv6's FIB: a trie with a fixed 64 MB first level and a group (1 KB)
+ * per route; its size follows --max-routes, else the largest of these
+ * that fits, small enough to leave IPv4 its 256k routes in -m 512. */
+#define AUTO_MAX_ROUTES6	(1u << 15)
+#define AUTO_MIN_ROUTES6	(1u << 12)
+
+static int
+fib6_init(unsigned long max_routes)
+{
+	uint32_t level = rte_log_get_global_level();
+	uint32_t n;
+	int ret = -1;
+
+	if (max_routes != 0) {
+		if (route6_init(max_routes) == 0)
+			return 0;
+		fprintf(stderr, SD_ERR "sluice-dataplane: not enough memory for %lu IPv6 routes "
+			"(give EAL more with -m, or hugepages)\n", max_routes);
+		return -1;
+	}
+	rte_log_set_global_level(RTE_LOG_EMERG);
+	for (n = AUTO_MAX_ROUTES6; n >= AUTO_MIN_ROUTES6 && ret != 0; n /= 2)
+		ret = route6_init(n);
+	rte_log_set_global_level(level);
+	if (ret != 0) {
+		fprintf(stderr, SD_ERR "sluice-dataplane: not enough memory for %u IPv6 routes "
+			"(give EAL more with -m, or hugepages)\n", AUTO_MIN_ROUTES6);
+		return -1;
+	}
+	fprintf(stderr, SD_INFO "sluice-dataplane: room for %u IPv6 routes\n", n * 2);
+	return 0;
+}
+
+/* The IPv4 FIB comes last so that it sizes itself to the memory the other
  * tables left. */
 static int
 fib_init(unsigned long max_routes)
@@ -225,6 +261,8 @@ slow_path(void)
 			if (pkt_meta(pkts[i])->kind == PKT_ARP) {
 				host_arp_copy(pkts[i]);
 				arp_input(pkts[i]);
+			} else if (pkt_meta(pkts[i])->kind == PKT_ND) {
+				nd_input(pkts[i]);
 			}
 			else
 				neigh_resolve(pkts[i]);
@@ -304,7 +342,7 @@ main(int argc, char **argv)
 		a.mbufs = 8ul * nb_workers * 2048 + 8192;
 	}
 	if (dp_init(a.mbufs, nb_workers) < 0 || neigh_init() < 0 || nat_init() < 0 ||
-	    host_init() < 0 || fib_init(a.max_routes) < 0)
+	    host_init() < 0 || fib6_init(a.max_routes) < 0 || fib_init(a.max_routes) < 0)
 		goto fail_eal;
 	if (ctl_server_open(&a.ctl) < 0)
 		goto fail_eal;
@@ -339,8 +377,10 @@ main(int argc, char **argv)
 		if (now - last_timer > dp.hz / 100) {
 			neigh_timer(now);
 			nat_timer(now);
+			ra_timer(now);
 			route_sync();
 			host_timer(now);
+			route6_sync();
 			last_timer = now;
 		}
 	}

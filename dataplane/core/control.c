@@ -60,6 +60,7 @@
 #include "log.h"
 #include "route.h"
 #include "trace.h"
+#include "route6.h"
 
 #define CTL_RX_PER_POLL		64	/* datagrams per client per poll: fairness */
 #define CTL_EVENTS		64
@@ -456,6 +457,7 @@ client_requests(struct ctl_client *c)
 	}
 	ctl_flush(&rq);
 	route_sync();
+	route6_sync();
 
 	rem = c->in_len - c->in_off;
 	if (c->dropped || rem < sizeof(struct nlmsghdr)) {

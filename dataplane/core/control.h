@@ -71,6 +71,15 @@ int ctl_attr_parse(const struct ctl_req *rq, size_t famlen, mnl_attr_cb_t cb, vo
 /* The descriptor the request's datagram carried (SCM_RIGHTS), now the
  * caller's to close; -1 when none. */
 int ctl_take_fd(struct ctl_req *rq);
+/* Does a route request (its rtm_table, or RTA_TABLE in tb) name the main
+ * table, the only one there is? */
+static inline bool
+ctl_table_main(const struct rtmsg *rtm, const struct nlattr *const *tb)
+{
+	uint32_t table = tb[RTA_TABLE] != NULL ? mnl_attr_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
+
+	return table == RT_TABLE_UNSPEC || table == RT_TABLE_MAIN;
+}
 
 /* Port slot for a netlink ifindex (slot + 1), or -ENODEV (link_nl.c). */
 int ctl_port_slot(uint32_t ifindex);
@@ -122,6 +131,13 @@ int capture_nl_new(struct ctl_req *rq);
 int capture_nl_del(struct ctl_req *rq);
 int trace_nl_new(struct ctl_req *rq);
 int trace_nl_del(struct ctl_req *rq);
+/* IPv6 halves of the handlers above (ip6/): the request is AF_INET6, or
+ * AF_UNSPEC for dumps of both families. */
+int addr6_nl_new(struct ctl_req *rq, uint16_t slot, const uint8_t *ip);
+int addr6_nl_dump(struct ctl_req *rq, uint32_t ifindex);
+int route6_nl_new(struct ctl_req *rq);
+int route6_nl_del(struct ctl_req *rq);
+int route6_nl_get(struct ctl_req *rq);
 
 /*
  * Server.  It never blocks on a client: replies the socket does not take

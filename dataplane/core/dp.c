@@ -34,6 +34,20 @@ const char *const drop_names[DROP__MAX] = {
 	[DROP_PORT_DOWN] = "port_down",
 	[DROP_NO_MBUF] = "no_mbuf",
 	[DROP_NAT] = "nat",
+	[DROP6_BAD_HEADER] = "ip6_bad_header",
+	[DROP6_MARTIAN_SRC] = "ip6_martian_source",
+	[DROP6_MARTIAN_DST] = "ip6_martian_destination",
+	[DROP6_SCOPE] = "ip6_beyond_scope",
+	[DROP6_MULTICAST] = "ip6_multicast",
+	[DROP6_HOP_BY_HOP] = "ip6_hop_by_hop",
+	[DROP6_NO_ROUTE] = "ip6_no_route",
+	[DROP6_BLACKHOLE] = "ip6_blackhole",
+	[DROP6_HOP_LIMIT] = "ip6_hop_limit_exceeded",
+	[DROP6_TOO_BIG] = "ip6_packet_too_big",
+	[DROP6_LOCAL_UNREACH] = "ip6_local_unreachable",
+	[DROP_ND_TIMEOUT] = "nd_timeout",
+	[DROP_ND_HOLD_FULL] = "nd_hold_full",
+	[DROP_ND_INVALID] = "nd_invalid",
 };
 
 uint64_t

@@ -32,6 +32,7 @@
 #define DP_BURST		32
 #define DP_MAX_PORTS		SLUICE_MAX_PORTS
 #define DP_MAX_ADDRS		64	/* IPv4 addresses over all ports */
+#define DP_MAX_ADDRS6		(64 + DP_MAX_PORTS)	/* IPv6, link-locals included */
 #define DP_MAX_WORKERS		RTE_MAX_LCORE
 #define DP_PUNT_RING_SIZE	4096
 #define DP_TX_RING_SIZE		4096
@@ -40,7 +41,7 @@
 /* Why a packet was dropped. Names (drop_names[]) are the stats contract. */
 enum drop_reason {
 	DROP_NOT_FOR_US,	/* L2 destination is neither our MAC nor broadcast */
-	DROP_UNSUPPORTED,	/* VLAN, IPv6, LLDP, other ethertypes */
+	DROP_UNSUPPORTED,	/* VLAN, LLDP, other ethertypes */
 	DROP_BAD_HEADER,	/* runt frame, bad IPv4 version/IHL/length/checksum */
 	DROP_MARTIAN_SRC,
 	DROP_MARTIAN_DST,
@@ -59,6 +60,21 @@ enum drop_reason {
 	DROP_PORT_DOWN,		/* egress port administratively down */
 	DROP_NO_MBUF,		/* packet pool empty when a packet had to be built */
 	DROP_NAT,		/* NAT refused it (counted in detail by nat stats) */
+	/* IPv6 (ip6/): the same reasons for the other family, and its own */
+	DROP6_BAD_HEADER,	/* runt, version, payload length, bad ICMPv6/ND */
+	DROP6_MARTIAN_SRC,	/* ::, ::1, multicast, IPv4-mapped, our own */
+	DROP6_MARTIAN_DST,	/* ::, ::1, IPv4-mapped */
+	DROP6_SCOPE,		/* link-local source or destination: not forwarded */
+	DROP6_MULTICAST,	/* multicast: never forwarded; groups we are not in */
+	DROP6_HOP_BY_HOP,	/* hop-by-hop options header: dropped, not processed */
+	DROP6_NO_ROUTE,
+	DROP6_BLACKHOLE,
+	DROP6_HOP_LIMIT,	/* hop limit expired in transit */
+	DROP6_TOO_BIG,		/* larger than the egress MTU (never fragmented) */
+	DROP6_LOCAL_UNREACH,	/* for us, nothing listens */
+	DROP_ND_TIMEOUT,	/* next hop never answered neighbour solicitations */
+	DROP_ND_HOLD_FULL,	/* too many packets waiting for one IPv6 next hop */
+	DROP_ND_INVALID,	/* malformed or unusable neighbour discovery message */
 	DROP__MAX
 };
 extern const char *const drop_names[DROP__MAX];
@@ -84,9 +100,14 @@ enum pkt_kind {
 	PKT_ARP,		/* punted: an ARP frame from in_port */
 	PKT_RESOLVE,		/* punted: IPv4 packet for out_port waiting for nh_ip */
 	PKT_TX,			/* to a worker's tx ring: send on out_port as is */
+	PKT_RESOLVE6,		/* punted: IPv6 packet for out_port waiting for nh_ip6 */
+	PKT_ND,			/* punted: ICMPv6 ND message (data at IPv6) from in_port */
 };
 struct pkt_meta {
-	uint32_t nh_ip;		/* next hop, host order (PKT_RESOLVE) */
+	union {
+		uint32_t nh_ip;		/* next hop, host order (PKT_RESOLVE) */
+		uint8_t nh_ip6[16];	/* next hop (PKT_RESOLVE6) */
+	};
 	uint16_t in_port;
 	uint16_t out_port;
 	uint8_t kind;		/* enum pkt_kind */

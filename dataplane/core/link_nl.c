@@ -12,9 +12,11 @@
 
 #include <rte_ethdev.h>
 
+#include "addr6.h"
 #include "control.h"
 #include "host.h"
 #include "port.h"
+#include "ra.h"
 
 int
 ctl_port_slot(uint32_t ifindex)
@@ -37,7 +39,8 @@ attr_string(const struct nlattr *a, size_t max)
 
 /* The project's link attribute has its slot after the kernel's. */
 #define LINK_TB_HOST	(IFLA_MAX + 1)
-#define LINK_TB_MAX	LINK_TB_HOST
+#define LINK_TB_RA	(IFLA_MAX + 2)
+#define LINK_TB_MAX	LINK_TB_RA
 
 static int
 link_attr_cb(const struct nlattr *a, void *data)
@@ -50,6 +53,11 @@ link_attr_cb(const struct nlattr *a, void *data)
 		if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
 			return dp_errmsg(MNL_CB_ERROR, "host is a u8 (0 or 1)");
 		tb[LINK_TB_HOST] = a;
+		return MNL_CB_OK;
+	} else if (type == SLUICE_IFLA_RA) {
+		if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+			return dp_errmsg(MNL_CB_ERROR, "the RA flag is a u8");
+		tb[LINK_TB_RA] = a;
 		return MNL_CB_OK;
 	}
 	if (mnl_attr_type_valid(a, IFLA_MAX) < 0)
@@ -141,6 +149,8 @@ link_change(uint16_t slot, const struct ifinfomsg *ifi, const struct nlattr **tb
 		if (ret != 0)
 			return ret;
 	}
+	if (tb[LINK_TB_RA] != NULL)
+		ra_set(slot, mnl_attr_get_u8(tb[LINK_TB_RA]) != 0);
 	if (up >= 0 && (ret = port_set_up(slot, up != 0)) != 0)
 		return ret;
 	if (tb[LINK_TB_HOST] != NULL)
@@ -187,6 +197,8 @@ link_nl_new(struct ctl_req *rq)
 	up = link_want_up(ifi);
 	if (up == 0)
 		port_set_up(slot, false);
+	if (tb[LINK_TB_RA] != NULL)
+		ra_set(slot, mnl_attr_get_u8(tb[LINK_TB_RA]) != 0);
 	if (tb[LINK_TB_HOST] != NULL && mnl_attr_get_u8(tb[LINK_TB_HOST]) != 0) {
 		/* A port asked for with a host interface is not left without. */
 		ret = host_set(slot, true);
@@ -279,6 +291,7 @@ link_put(struct ctl_req *rq, uint16_t slot, uint16_t flags)
 	mnl_attr_put_u8(nlh, SLUICE_IFLA_HOST, host_ifs[slot].fd >= 0);
 	if (host_ifs[slot].fd >= 0)
 		mnl_attr_put_u32(nlh, SLUICE_IFLA_HOST_IFINDEX, (uint32_t)host_ifs[slot].ifindex);
+	mnl_attr_put_u8(nlh, SLUICE_IFLA_RA, ra_enabled(slot));
 	ctl_msg_end(rq, nlh);
 }
 
@@ -317,7 +330,9 @@ addr_attr_cb(const struct nlattr *a, void *data)
 	switch (type) {
 	case IFA_ADDRESS:
 	case IFA_LOCAL:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+		/* 4 bytes (AF_INET) or 16 (AF_INET6): addr_parse matches it
+		 * to the family. */
+		if (mnl_attr_get_payload_len(a) != 4 && mnl_attr_get_payload_len(a) != 16)
 			return MNL_CB_ERROR;
 		break;
 	case IFA_LABEL:
@@ -331,30 +346,38 @@ addr_attr_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
-/* Port and host-order address of an address request. */
+/* Port and address of an address request: host order in *ip (AF_INET),
+ * 16 bytes in ip6 (AF_INET6). */
 static int
-addr_parse(struct ctl_req *rq, uint16_t *slot, uint32_t *ip)
+addr_parse(struct ctl_req *rq, uint16_t *slot, uint32_t *ip, uint8_t *ip6)
 {
 	const struct ifaddrmsg *ifa = ctl_payload(rq);
 	const struct nlattr *tb[IFA_MAX + 1] = { 0 };
 	const struct nlattr *a;
+	unsigned int alen = ifa->ifa_family == AF_INET6 ? 16 : 4, max = alen * 8;
 	int ret;
 
 	if (ctl_attr_parse(rq, sizeof(*ifa), addr_attr_cb, tb) < 0)
 		return -EINVAL;
-	if (ifa->ifa_family != AF_INET)
-		return dp_errmsg(-EAFNOSUPPORT, "only IPv4 addresses");
-	if (ifa->ifa_prefixlen > 32)
-		return dp_errmsg(-EINVAL, "prefix length %u out of range (0..32)",
-				 ifa->ifa_prefixlen);
+	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
+		return dp_errmsg(-EAFNOSUPPORT, "only IPv4 and IPv6 addresses");
+	if (ifa->ifa_prefixlen > max)
+		return dp_errmsg(-EINVAL, "prefix length %u out of range (0..%u)",
+				 ifa->ifa_prefixlen, max);
 	a = tb[IFA_LOCAL] != NULL ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
 	if (a == NULL)
 		return dp_errmsg(-EINVAL, "no address (IFA_LOCAL or IFA_ADDRESS)");
+	if (mnl_attr_get_payload_len(a) != alen)
+		return dp_errmsg(-EINVAL, "an %s address has %u bytes",
+				 alen == 4 ? "IPv4" : "IPv6", alen);
 	ret = ctl_port_slot(ifa->ifa_index);
 	if (ret < 0)
 		return ret;
 	*slot = (uint16_t)ret;
-	*ip = ntohl(mnl_attr_get_u32(a));
+	if (alen == 4)
+		*ip = ntohl(mnl_attr_get_u32(a));
+	else
+		memcpy(ip6, mnl_attr_get_payload(a), 16);
 	return 0;
 }
 
@@ -363,13 +386,16 @@ addr_nl_new(struct ctl_req *rq)
 {
 	const struct ifaddrmsg *ifa = ctl_payload(rq);
 	const struct addr_table *t;
+	uint8_t ip6[16];
 	uint16_t slot = 0;
 	uint32_t ip = 0;
 	int ret;
 
-	ret = addr_parse(rq, &slot, &ip);
+	ret = addr_parse(rq, &slot, &ip, ip6);
 	if (ret != 0)
 		return ret;
+	if (ifa->ifa_family == AF_INET6)
+		return addr6_nl_new(rq, slot, ip6);
 	ret = addr_add(slot, ip, ifa->ifa_prefixlen);
 	if (ret != -EEXIST || !(rq->nlh->nlmsg_flags & NLM_F_REPLACE) ||
 	    (rq->nlh->nlmsg_flags & NLM_F_EXCL))
@@ -386,13 +412,16 @@ int
 addr_nl_del(struct ctl_req *rq)
 {
 	const struct ifaddrmsg *ifa = ctl_payload(rq);
+	uint8_t ip6[16];
 	uint16_t slot = 0;
 	uint32_t ip = 0;
 	int ret;
 
-	ret = addr_parse(rq, &slot, &ip);
+	ret = addr_parse(rq, &slot, &ip, ip6);
 	if (ret != 0)
 		return ret;
+	if (ifa->ifa_family == AF_INET6)
+		return addr6_del(slot, ip6, ifa->ifa_prefixlen);
 	return addr_del(slot, ip, ifa->ifa_prefixlen);
 }
 
@@ -407,6 +436,8 @@ addr_nl_get(struct ctl_req *rq)
 		return -EINVAL;
 	if (!ctl_is_dump(rq))
 		return -EOPNOTSUPP;	/* as the kernel: addresses are dumped */
+	if (req->ifa_family == AF_INET6)
+		return addr6_nl_dump(rq, req->ifa_index);
 	if (req->ifa_family != AF_UNSPEC && req->ifa_family != AF_INET)
 		return 0;
 	for (uint16_t i = 0; i < t->n && rq->err == 0; i++) {
@@ -433,5 +464,7 @@ addr_nl_get(struct ctl_req *rq)
 			mnl_attr_put_u8(nlh, IFA_PROTO, SLUICE_IFAPROT_HOST);
 		ctl_msg_end(rq, nlh);
 	}
+	if (req->ifa_family == AF_UNSPEC)
+		return addr6_nl_dump(rq, req->ifa_index);
 	return 0;
 }

@@ -18,6 +18,8 @@
 #include <linux/rtnetlink.h>
 
 #include "host.h"
+#include "addr6.h"
+#include "log.h"
 #include "neigh.h"
 #include "nat.h"
 #include "port.h"
@@ -178,6 +180,9 @@ port_start(struct port *p, const struct rte_ether_addr *mac)
 		/* The device keeps its own address: take frames to ours anyway. */
 		rte_eth_promiscuous_enable(p->eth_port);
 	}
+	/* IPv6's solicited-node and all-routers groups (neighbour discovery,
+	 * router solicitations); devices without the filter see them all. */
+	(void)rte_eth_allmulticast_enable(p->eth_port);
 	ret = rte_eth_dev_start(p->eth_port);
 	if (ret != 0)
 		return start_failed("start", ret);
@@ -351,6 +356,10 @@ port_create(const char *name, const char *devargs, const struct rte_ether_addr *
 	/* Workers start polling the port only once it is whole. */
 	__atomic_store_n(&p->active, true, __ATOMIC_RELEASE);
 	*index = slot;
+	/* Its link-local address: without it, no neighbour discovery. */
+	if (ip6_port_up(slot) != 0)
+		fprintf(stderr, SD_WARNING "sluice-dataplane: port %s: no IPv6 link-local "
+			"address: %s\n", p->name, dp_errmsg_get());
 	return 0;
 }
 
@@ -371,6 +380,7 @@ port_destroy(uint16_t port)
 		if (i < t->n && t->a[i].port == port)
 			addr_del(port, t->a[i].ip, t->a[i].plen);
 	}
+	ip6_port_down(port);
 	route_flush_port(port);
 	neigh_flush_port_all(port);
 	nat_flush_port(port);

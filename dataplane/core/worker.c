@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The worker lcore: poll every live port's queue, classify by ethertype,
- * hand IPv4 to ip4_input a burst at a time, punt ARP, transmit what the
+ * hand IPv4 to ip4_input and IPv6 to ip6_input a burst at a time, punt
+ * ARP, transmit what the
  * packet functions left in the tx buffers.
  */
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "capture.h"
 #include "host.h"
 #include "ip4.h"
+#include "ip6.h"
 #include "port.h"
 #include "worker.h"
 
@@ -116,12 +118,15 @@ wctx_flush_to_control(struct wctx *w)
 	}
 }
 
-/* Frames the Ethernet layer accepts: to the port's MAC or broadcast. */
+/* Frames the Ethernet layer accepts: to the port's MAC, broadcast, or an
+ * IPv6 multicast group (33:33:..., RFC 2464 7: ip6_input keeps only the
+ * groups the router is in). */
 static inline bool
 eth_for_us(const struct rte_ether_hdr *eth, const struct rte_ether_addr *mac)
 {
 	return rte_is_same_ether_addr(&eth->dst_addr, mac) ||
-	       rte_is_broadcast_ether_addr(&eth->dst_addr);
+	       rte_is_broadcast_ether_addr(&eth->dst_addr) ||
+	       (eth->dst_addr.addr_bytes[0] == 0x33 && eth->dst_addr.addr_bytes[1] == 0x33);
 }
 
 static void
@@ -129,9 +134,9 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 {
 	const struct rte_ether_addr *mac = &ports[in_port].mac;
 	struct port_counters *pc = &dp_counters()->port[in_port];
-	struct rte_mbuf *ip4[DP_BURST];
+	struct rte_mbuf *ip4[DP_BURST], *ip6[DP_BURST];
 	uint64_t bytes = 0;
-	uint16_t nip4 = 0, dropped = 0;
+	uint16_t nip4 = 0, nip6 = 0, dropped = 0;
 
 	CAPTURE_BURST(capture_rx_ports, SLUICE_CAPTURE_IN, in_port, w->queue, pkts, n);
 	TRACE_MARK(in_port, pkts, n);
@@ -172,6 +177,8 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 		type = eth->ether_type;
 		if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
 			ip4[nip4++] = m;
+		} else if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
+			ip6[nip6++] = m;
 		} else if (type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
 			pkt_meta(m)->kind = PKT_ARP;
 			dp_punt(m);
@@ -185,6 +192,8 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 	pc->rx_dropped += dropped;
 	if (nip4 != 0)
 		ip4_input(w, in_port, ip4, nip4);
+	if (nip6 != 0)
+		ip6_input(w, in_port, ip6, nip6);
 }
 
 void

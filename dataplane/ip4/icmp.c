@@ -46,7 +46,7 @@ icmp_type_is_error(uint8_t type)
 
 /* One token per error; ICMP_RATE_PER_S come back each second, up to
  * ICMP_RATE_BURST.  Per worker, so nothing is shared. */
-static bool
+bool
 icmp_take_token(struct wctx *w)
 {
 	uint64_t now = rte_get_tsc_cycles();

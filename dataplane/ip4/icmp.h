@@ -29,6 +29,10 @@ void icmp_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
  */
 bool icmp_error_ok(struct wctx *w, const struct rte_mbuf *m);
 
+/* The worker's token bucket alone (ICMPv6 errors share it): false, and
+ * nothing counted, when it is empty. */
+bool icmp_take_token(struct wctx *w);
+
 /* Local delivery of a TCP segment (tcp_rst.c): nothing listens, so it is
  * answered with a reset (RFC 9293 3.10.7.1) under icmp_error_ok, and
  * dropped (local_unreach; bad_header when malformed).  Consumes m. */

@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The neighbour table.
+ * The neighbour table, both families: ARP's (RFC 826) and neighbour
+ * discovery's (RFC 4861).  An entry's key is a 16-byte address, an IPv4
+ * one as its IPv4-mapped form ::ffff:a.b.c.d (never an IPv6 neighbour: it
+ * is a martian there), so that one table, one state machine and one set of
+ * bounds serve both; only asking (arp_request, nd_solicit), the frame a
+ * held packet leaves in and the error a failed resolution sends differ.
  *
  * One rte_hash (lock-free readers) maps (ip, port) to a key position; the
  * position indexes two arrays: nfast[], what workers read and write, and
@@ -30,11 +35,15 @@
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
 
+#include <sys/socket.h>
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
 
 #include "icmp.h"
+#include "icmp6.h"
+#include "ip6.h"
 #include "log.h"
+#include "nd.h"
 #include "neigh.h"
 #include "port.h"
 #include "worker.h"
@@ -45,7 +54,7 @@
 struct neigh_timers neigh_timers = { .reachable = 30, .stale = 60, .retrans = 1 };
 
 struct neigh_key {
-	uint32_t ip;
+	uint8_t a[16];		/* IPv6, or IPv4-mapped */
 	uint16_t port;
 	uint16_t pad;
 };
@@ -58,7 +67,7 @@ struct neigh_fast {
 
 /* Control lcore only. */
 struct neigh_ent {
-	uint32_t ip;
+	uint8_t a[16];
 	uint16_t port;
 	uint16_t state;		/* NUD_* */
 	uint32_t live;		/* index in live[] */
@@ -116,9 +125,51 @@ mac_word(const struct rte_ether_addr *mac)
 }
 
 static inline struct neigh_key
-nkey(uint16_t port, uint32_t ip)
+nkey(uint16_t port, const uint8_t *a)
 {
-	return (struct neigh_key){ .ip = ip, .port = port };
+	struct neigh_key k = { .port = port };
+
+	memcpy(k.a, a, sizeof(k.a));
+	return k;
+}
+
+/* ip (host order) as the key's IPv4-mapped address. */
+static inline void
+v4_mapped(uint32_t ip, uint8_t *a)
+{
+	static const uint8_t pfx[12] = { [10] = 0xff, [11] = 0xff };
+	uint32_t be = rte_cpu_to_be_32(ip);
+
+	memcpy(a, pfx, sizeof(pfx));
+	memcpy(a + 12, &be, 4);
+}
+
+static inline bool
+is_v4(const uint8_t *a)
+{
+	static const uint8_t pfx[12] = { [10] = 0xff, [11] = 0xff };
+
+	return memcmp(a, pfx, sizeof(pfx)) == 0;
+}
+
+static inline uint32_t
+v4_of(const uint8_t *a)
+{
+	uint32_t be;
+
+	memcpy(&be, a + 12, 4);
+	return rte_be_to_cpu_32(be);
+}
+
+/* Ask for e's address: a broadcast or multicast request, or unicast to a
+ * known MAC (probe). */
+static void
+solicit(const uint8_t *a, uint16_t port, const struct rte_ether_addr *unicast)
+{
+	if (is_v4(a))
+		arp_request(port, v4_of(a), unicast);
+	else
+		nd_solicit(port, a, unicast);
 }
 
 static inline bool
@@ -130,24 +181,12 @@ port_ok(uint16_t port)
 /* ------------------------------------------------------------------ */
 /* Workers */
 
-uint64_t
-neigh_lookup_bulk(const uint16_t *port, const uint32_t *ip, unsigned int n,
-		  struct rte_ether_addr *macs)
+static uint64_t
+lookup_keys(const void **kp, unsigned int n, struct rte_ether_addr *macs)
 {
-	struct neigh_key keys[RTE_HASH_LOOKUP_BULK_MAX];
-	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
 	int32_t pos[RTE_HASH_LOOKUP_BULK_MAX];
 	uint64_t found = 0;
 
-	/* found has 64 bits: a burst never holds more. */
-	if (unlikely(n > RTE_HASH_LOOKUP_BULK_MAX))
-		n = RTE_HASH_LOOKUP_BULK_MAX;
-	if (n == 0)
-		return 0;
-	for (unsigned int i = 0; i < n; i++) {
-		keys[i] = nkey(port[i], ip[i]);
-		kp[i] = &keys[i];
-	}
 	rte_hash_lookup_bulk(neigh_hash, kp, n, pos);
 	for (unsigned int i = 0; i < n; i++) {
 		struct neigh_fast *f;
@@ -165,6 +204,44 @@ neigh_lookup_bulk(const uint16_t *port, const uint32_t *ip, unsigned int n,
 			__atomic_store_n(&f->used, 1, __ATOMIC_RELAXED);
 	}
 	return found;
+}
+
+uint64_t
+neigh_lookup_bulk(const uint16_t *port, const uint32_t *ip, unsigned int n,
+		  struct rte_ether_addr *macs)
+{
+	struct neigh_key keys[RTE_HASH_LOOKUP_BULK_MAX];
+	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
+
+	/* found has 64 bits: a burst never holds more. */
+	if (unlikely(n > RTE_HASH_LOOKUP_BULK_MAX))
+		n = RTE_HASH_LOOKUP_BULK_MAX;
+	if (n == 0)
+		return 0;
+	for (unsigned int i = 0; i < n; i++) {
+		keys[i] = (struct neigh_key){ .port = port[i] };
+		v4_mapped(ip[i], keys[i].a);
+		kp[i] = &keys[i];
+	}
+	return lookup_keys(kp, n, macs);
+}
+
+uint64_t
+neigh6_lookup_bulk(const uint16_t *port, const uint8_t (*ip)[16], unsigned int n,
+		   struct rte_ether_addr *macs)
+{
+	struct neigh_key keys[RTE_HASH_LOOKUP_BULK_MAX];
+	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
+
+	if (unlikely(n > RTE_HASH_LOOKUP_BULK_MAX))
+		n = RTE_HASH_LOOKUP_BULK_MAX;
+	if (n == 0)
+		return 0;
+	for (unsigned int i = 0; i < n; i++) {
+		keys[i] = nkey(port[i], ip[i]);
+		kp[i] = &keys[i];
+	}
+	return lookup_keys(kp, n, macs);
 }
 
 /* ------------------------------------------------------------------ */
@@ -188,17 +265,17 @@ pend_reclaim(bool wait)
 }
 
 static inline int32_t
-ent_find(uint16_t port, uint32_t ip)
+ent_find(uint16_t port, const uint8_t *a)
 {
-	struct neigh_key k = nkey(port, ip);
+	struct neigh_key k = nkey(port, a);
 
 	return rte_hash_lookup(neigh_hash, &k);
 }
 
 static int32_t
-ent_create(uint16_t port, uint32_t ip)
+ent_create(uint16_t port, const uint8_t *a)
 {
-	struct neigh_key k = nkey(port, ip);
+	struct neigh_key k = nkey(port, a);
 	struct neigh_ent *e;
 	int32_t pos;
 
@@ -213,7 +290,7 @@ ent_create(uint16_t port, uint32_t ip)
 		return pos;
 	e = &nent[pos];
 	memset(e, 0, sizeof(*e));
-	e->ip = ip;
+	memcpy(e->a, a, sizeof(e->a));
 	e->port = port;
 	e->state = NUD_NONE;
 	e->live = nlive;
@@ -223,9 +300,9 @@ ent_create(uint16_t port, uint32_t ip)
 	return pos;
 }
 
-/* Put a held packet (data at its IPv4 header) on the wire to mac. */
+/* Put a held packet (data at its IP header) on the wire to mac. */
 static void
-held_send(struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *mac)
+held_send(struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *mac, bool v4)
 {
 	struct rte_ether_hdr *eh =
 		(struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eh));
@@ -236,7 +313,7 @@ held_send(struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *mac)
 	}
 	eh->dst_addr = *mac;
 	eh->src_addr = ports[port].mac;
-	eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	eh->ether_type = rte_cpu_to_be_16(v4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
 	dp_send(m, port);
 }
 
@@ -244,12 +321,19 @@ held_send(struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *mac)
 static void
 held_drop(struct neigh_ent *e, bool icmp)
 {
+	bool v4 = is_v4(e->a);
+
 	for (uint8_t i = 0; i < e->nheld; i++) {
 		struct rte_mbuf *m = e->held[i];
 
-		if (icmp)
+		/* Host unreachable (RFC 1812 5.2.7.1), address unreachable
+		 * (RFC 4443 3.1). */
+		if (icmp && v4)
 			icmp_error(&ctl_w, m, pkt_meta(m)->in_port, 3, 1, 0);
-		dp_drop(m, DROP_ARP_TIMEOUT);
+		else if (icmp)
+			icmp6_error(&ctl_w, m, pkt_meta(m)->in_port, ICMP6_DST_UNREACH,
+				    ICMP6_DST_UNREACH_ADDR, 0);
+		dp_drop(m, v4 ? DROP_ARP_TIMEOUT : DROP_ND_TIMEOUT);
 	}
 	if (icmp && e->nheld > 0)
 		wctx_flush_to_control(&ctl_w);
@@ -260,7 +344,7 @@ static void
 ent_remove(int32_t pos, bool icmp)
 {
 	struct neigh_ent *e = &nent[pos];
-	struct neigh_key k = nkey(e->port, e->ip);
+	struct neigh_key k = nkey(e->port, e->a);
 	uint32_t slot;
 
 	__atomic_store_n(&nfast[pos].word, 0, __ATOMIC_RELEASE);
@@ -290,14 +374,16 @@ ent_confirm(int32_t pos, const struct rte_ether_addr *mac, bool permanent)
 	e->deadline = permanent ? UINT64_MAX : now + secs(neigh_timers.reachable);
 	due(e->deadline);
 	for (uint8_t i = 0; i < e->nheld; i++)
-		held_send(e->held[i], e->port, mac);
+		held_send(e->held[i], e->port, mac, is_v4(e->a));
 	e->nheld = 0;
 }
 
-int
-neigh_learn(uint16_t port, uint32_t ip, const struct rte_ether_addr *mac, bool create)
+/* What an ARP reply or request, or a solicited NA, showed: a on port is at
+ * mac, REACHABLE (made when create). */
+static int
+learn(uint16_t port, const uint8_t *a, const struct rte_ether_addr *mac, bool create)
 {
-	int32_t pos = ent_find(port, ip);
+	int32_t pos = ent_find(port, a);
 
 	if (pos >= 0) {
 		if (nent[pos].state != NUD_PERMANENT)
@@ -306,11 +392,66 @@ neigh_learn(uint16_t port, uint32_t ip, const struct rte_ether_addr *mac, bool c
 	}
 	if (!create)
 		return 0;
-	pos = ent_create(port, ip);
+	pos = ent_create(port, a);
 	if (pos < 0)
 		return pos;
 	ent_confirm(pos, mac, false);
 	return 0;
+}
+
+int
+neigh_learn(uint16_t port, uint32_t ip, const struct rte_ether_addr *mac, bool create)
+{
+	uint8_t a[16];
+
+	v4_mapped(ip, a);
+	return learn(port, a, mac, create);
+}
+
+int
+neigh6_learn(uint16_t port, const uint8_t *ip, const struct rte_ether_addr *mac, bool create)
+{
+	return learn(port, ip, mac, create);
+}
+
+/* What ND's "is the sender known" needs (RFC 4861 7.2.5): the state, or
+ * NUD_NONE when there is no entry; the MAC in *mac. */
+uint16_t
+neigh6_state(uint16_t port, const uint8_t *ip, struct rte_ether_addr *mac)
+{
+	int32_t pos = ent_find(port, ip);
+
+	if (pos < 0)
+		return NUD_NONE;
+	if (mac != NULL)
+		*mac = nent[pos].mac;
+	return nent[pos].state;
+}
+
+/* An unsolicited or unconfirmed advertisement with a different MAC: the
+ * new MAC, STALE until traffic proves it (RFC 4861 7.2.5, 7.2.6). */
+void
+neigh6_stale(uint16_t port, const uint8_t *ip, const struct rte_ether_addr *mac)
+{
+	int32_t pos = ent_find(port, ip);
+	struct neigh_ent *e;
+	uint64_t now = neigh_clock();
+
+	if (pos < 0 || nent[pos].state == NUD_PERMANENT)
+		return;
+	e = &nent[pos];
+	if (e->state == NUD_INCOMPLETE) {
+		/* What waited may go now: the address has a MAC. */
+		ent_confirm(pos, mac, false);
+	} else {
+		e->mac = *mac;
+		__atomic_store_n(&nfast[pos].word, mac_word(mac), __ATOMIC_RELEASE);
+	}
+	e->state = NUD_STALE;
+	e->since = now;
+	__atomic_store_n(&nfast[pos].used, 0, __ATOMIC_RELAXED);
+	e->deadline = now;
+	due(now);
 }
 
 /* ------------------------------------------------------------------ */
@@ -321,8 +462,10 @@ neigh_resolve(struct rte_mbuf *m)
 {
 	struct pkt_meta *meta = pkt_meta(m);
 	uint16_t port = meta->out_port;
-	uint32_t ip = meta->nh_ip;
+	bool v4 = meta->kind != PKT_RESOLVE6;
+	enum drop_reason full = v4 ? DROP_ARP_HOLD_FULL : DROP_ND_HOLD_FULL;
 	struct neigh_ent *e;
+	uint8_t a[16];
 	uint64_t now;
 	int32_t pos;
 
@@ -330,22 +473,26 @@ neigh_resolve(struct rte_mbuf *m)
 		dp_drop(m, DROP_PORT_DOWN);
 		return;
 	}
-	pos = ent_find(port, ip);
+	if (v4)
+		v4_mapped(meta->nh_ip, a);
+	else
+		memcpy(a, meta->nh_ip6, sizeof(a));
+	pos = ent_find(port, a);
 	if (pos >= 0) {
 		e = &nent[pos];
 		if (e->state != NUD_INCOMPLETE) {
 			/* Resolved since the worker looked. */
-			held_send(m, port, &e->mac);
+			held_send(m, port, &e->mac, v4);
 		} else if (e->nheld < NEIGH_HOLD_MAX) {
 			e->held[e->nheld++] = m;
 		} else {
-			dp_drop(m, DROP_ARP_HOLD_FULL);
+			dp_drop(m, full);
 		}
 		return;
 	}
-	pos = ent_create(port, ip);
+	pos = ent_create(port, a);
 	if (pos < 0) {
-		dp_drop(m, DROP_ARP_HOLD_FULL);
+		dp_drop(m, full);
 		return;
 	}
 	now = neigh_clock();
@@ -356,7 +503,7 @@ neigh_resolve(struct rte_mbuf *m)
 	e->probes = 1;
 	e->deadline = now + secs(neigh_timers.retrans);
 	due(e->deadline);
-	arp_request(port, ip, NULL);
+	solicit(a, port, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -375,7 +522,7 @@ ent_age(int32_t pos, uint64_t now)
 		if (e->probes < NEIGH_RETRIES) {
 			e->probes++;
 			e->deadline = now + retrans;
-			arp_request(e->port, e->ip, NULL);
+			solicit(e->a, e->port, NULL);
 			break;
 		}
 		e->state = NUD_FAILED;
@@ -395,7 +542,7 @@ ent_age(int32_t pos, uint64_t now)
 			e->state = NUD_PROBE;
 			e->probes = 1;
 			e->deadline = now + retrans;
-			arp_request(e->port, e->ip, &e->mac);
+			solicit(e->a, e->port, &e->mac);
 			break;
 		}
 		if (now >= e->since + secs(neigh_timers.stale)) {
@@ -411,7 +558,7 @@ ent_age(int32_t pos, uint64_t now)
 		if (e->probes < NEIGH_RETRIES) {
 			e->probes++;
 			e->deadline = now + retrans;
-			arp_request(e->port, e->ip, &e->mac);
+			solicit(e->a, e->port, &e->mac);
 			break;
 		}
 		ent_remove(pos, false);
@@ -439,24 +586,19 @@ neigh_timer(uint64_t now)
 /* ------------------------------------------------------------------ */
 /* Management */
 
-int
-neigh_add(uint16_t port, uint32_t ip, const struct rte_ether_addr *mac,
-	  bool permanent, uint16_t nl_flags)
+static int
+add(uint16_t port, const uint8_t *a, const struct rte_ether_addr *mac,
+    bool permanent, uint16_t nl_flags)
 {
 	int32_t pos;
 
-	if (!port_ok(port))
-		return -ENODEV;
-	if (ip == 0 || ip >= 0xe0000000u)
-		return dp_errmsg(-EINVAL, "neighbour address " DP_IP4_FMT " is not a unicast "
-				 "address", DP_IP4_ARGS(ip));
 	if (mac == NULL || !rte_is_valid_assigned_ether_addr(mac))
 		return dp_errmsg(-EINVAL, "a neighbour's lladdr may be neither multicast nor zero");
-	pos = ent_find(port, ip);
+	pos = ent_find(port, a);
 	if (pos >= 0 && (nl_flags & NLM_F_EXCL))
 		return -EEXIST;
 	if (pos < 0) {
-		pos = ent_create(port, ip);
+		pos = ent_create(port, a);
 		if (pos < 0)
 			return pos;
 	}
@@ -465,9 +607,36 @@ neigh_add(uint16_t port, uint32_t ip, const struct rte_ether_addr *mac,
 }
 
 int
-neigh_del(uint16_t port, uint32_t ip)
+neigh_add(uint16_t port, uint32_t ip, const struct rte_ether_addr *mac,
+	  bool permanent, uint16_t nl_flags)
 {
-	int32_t pos = ent_find(port, ip);
+	uint8_t a[16];
+
+	if (!port_ok(port))
+		return -ENODEV;
+	if (ip == 0 || ip >= 0xe0000000u)
+		return dp_errmsg(-EINVAL, "neighbour address " DP_IP4_FMT " is not a unicast "
+				 "address", DP_IP4_ARGS(ip));
+	v4_mapped(ip, a);
+	return add(port, a, mac, permanent, nl_flags);
+}
+
+int
+neigh6_add(uint16_t port, const uint8_t *ip, const struct rte_ether_addr *mac,
+	   bool permanent, uint16_t nl_flags)
+{
+	if (!port_ok(port))
+		return -ENODEV;
+	/* Unspecified, multicast, loopback, IPv4-mapped: nobody's address. */
+	if (ip6_martian(ip) || ip[0] == 0xff)
+		return dp_errmsg(-EINVAL, "neighbour address is not a unicast IPv6 address");
+	return add(port, ip, mac, permanent, nl_flags);
+}
+
+static int
+del(uint16_t port, const uint8_t *a)
+{
+	int32_t pos = ent_find(port, a);
 
 	if (pos < 0)
 		return -ENOENT;
@@ -475,14 +644,30 @@ neigh_del(uint16_t port, uint32_t ip)
 	return 0;
 }
 
+int
+neigh_del(uint16_t port, uint32_t ip)
+{
+	uint8_t a[16];
+
+	v4_mapped(ip, a);
+	return del(port, a);
+}
+
+int
+neigh6_del(uint16_t port, const uint8_t *ip)
+{
+	return del(port, ip);
+}
+
 static void
-flush(uint16_t port, bool permanent_too)
+flush(uint16_t port, bool permanent_too, uint8_t family)
 {
 	for (uint32_t i = nlive; i-- > 0;) {
 		struct neigh_ent *e = &nent[live[i]];
 
 		if ((port == DP_NO_PORT || e->port == port) &&
-		    (permanent_too || e->state != NUD_PERMANENT))
+		    (permanent_too || e->state != NUD_PERMANENT) &&
+		    (family == AF_UNSPEC || (family == AF_INET) == is_v4(e->a)))
 			ent_remove(live[i], false);
 	}
 }
@@ -490,13 +675,19 @@ flush(uint16_t port, bool permanent_too)
 void
 neigh_flush(uint16_t port)
 {
-	flush(port, false);
+	flush(port, false, AF_UNSPEC);
+}
+
+void
+neigh_flush_family(uint16_t port, uint8_t family)
+{
+	flush(port, false, family);
 }
 
 void
 neigh_flush_port_all(uint16_t port)
 {
-	flush(port, true);
+	flush(port, true, AF_UNSPEC);
 }
 
 static int
@@ -506,35 +697,41 @@ info_cmp(const void *a, const void *b)
 
 	if (x->port != y->port)
 		return x->port < y->port ? -1 : 1;
-	return x->ip < y->ip ? -1 : x->ip > y->ip;
+	return memcmp(x->a, y->a, sizeof(x->a));
 }
 
 int
 neigh_walk_from(struct neigh_pos *pos, int (*cb)(const struct neigh_info *n, void *arg), void *arg)
 {
-	const struct neigh_info from = { .port = pos->port, .ip = pos->ip };
+	struct neigh_info from = { .port = pos->port };
 	struct neigh_info *v;
 	uint32_t n = 0;
 	int ret = 0;
 
 	if (nlive == 0)
 		return 0;
+	memcpy(from.a, pos->a, sizeof(from.a));
 	v = malloc(nlive * sizeof(*v));
 	if (v == NULL)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < nlive; i++) {
 		const struct neigh_ent *e = &nent[live[i]];
 
-		v[n] = (struct neigh_info){ .port = e->port, .ip = e->ip,
-					    .mac = e->mac, .state = e->state };
+		v[n] = (struct neigh_info){ .port = e->port, .mac = e->mac,
+					    .state = e->state };
+		memcpy(v[n].a, e->a, sizeof(v[n].a));
+		v[n].family = is_v4(e->a) ? AF_INET : AF_INET6;
+		v[n].ip = v[n].family == AF_INET ? v4_of(e->a) : 0;
 		if (info_cmp(&v[n], &from) >= 0)
 			n++;
 	}
 	qsort(v, n, sizeof(*v), info_cmp);
 	for (uint32_t i = 0; i < n && ret == 0; i++) {
 		ret = cb(&v[i], arg);
-		if (ret != 0)
-			*pos = (struct neigh_pos){ .port = v[i].port, .ip = v[i].ip };
+		if (ret != 0) {
+			pos->port = v[i].port;
+			memcpy(pos->a, v[i].a, sizeof(pos->a));
+		}
 	}
 	free(v);
 	return ret;

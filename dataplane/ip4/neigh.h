@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Neighbours (ARP, RFC 826).  One table keyed by (port, IPv4 address):
+ * Neighbours (ARP, RFC 826; neighbour discovery, RFC 4861).  One table
+ * keyed by (port, address), IPv4 and IPv6 alike:
  * workers look up MACs lock-free (rte_hash RW_CONCURRENCY_LF under RCU),
  * the control lcore alone adds, changes and removes entries, answers and
  * sends ARP, holds packets waiting for resolution, and ages entries.
@@ -35,9 +36,14 @@ int neigh_init(void);
 uint64_t neigh_lookup_bulk(const uint16_t *port, const uint32_t *ip,
 			   unsigned int n, struct rte_ether_addr *macs);
 
+/* Worker: the same for IPv6 next hops. */
+uint64_t neigh6_lookup_bulk(const uint16_t *port, const uint8_t (*ip)[16],
+			    unsigned int n, struct rte_ether_addr *macs);
+
 /* Control lcore: process one punted ARP frame (meta in_port); consumes m. */
 void arp_input(struct rte_mbuf *m);
-/* Control lcore: m waits for meta nh_ip on meta out_port; consumes m. */
+/* Control lcore: m waits for meta nh_ip (PKT_RESOLVE) or nh_ip6
+ * (PKT_RESOLVE6) on meta out_port; consumes m. */
 void neigh_resolve(struct rte_mbuf *m);
 /* Control lcore: gratuitous ARP for a new address. */
 void arp_announce(uint16_t port, uint32_t ip);
@@ -48,29 +54,42 @@ void neigh_timer(uint64_t now);
 int neigh_add(uint16_t port, uint32_t ip, const struct rte_ether_addr *mac,
 	      bool permanent, uint16_t nl_flags);
 int neigh_del(uint16_t port, uint32_t ip);
+int neigh6_add(uint16_t port, const uint8_t *ip, const struct rte_ether_addr *mac,
+	       bool permanent, uint16_t nl_flags);
+int neigh6_del(uint16_t port, const uint8_t *ip);
 void neigh_flush(uint16_t port);		/* learned entries; DP_NO_PORT = all */
+void neigh_flush_family(uint16_t port, uint8_t family);	/* the same, AF_UNSPEC: both */
 void neigh_flush_port_all(uint16_t port);	/* every entry: port going away */
 
 /* Between arp.c and neigh.c (control lcore). */
 /* An ARP frame showed ip at mac on port: update the entry (never a
  * permanent one) and, when create, make it.  -ENOSPC when the table is full. */
 int neigh_learn(uint16_t port, uint32_t ip, const struct rte_ether_addr *mac, bool create);
+/* The same from neighbour discovery (nd.c). */
+int neigh6_learn(uint16_t port, const uint8_t *ip, const struct rte_ether_addr *mac, bool create);
+/* The entry's NUD_* state (NUD_NONE: none) and MAC. */
+uint16_t neigh6_state(uint16_t port, const uint8_t *ip, struct rte_ether_addr *mac);
+/* An advertisement without S, or with O and another MAC: the entry takes
+ * mac and goes STALE (RFC 4861 7.2.5, 7.2.6). */
+void neigh6_stale(uint16_t port, const uint8_t *ip, const struct rte_ether_addr *mac);
 /* Ask for tip on port: broadcast, or unicast to a known MAC (probe). */
 void arp_request(uint16_t port, uint32_t tip, const struct rte_ether_addr *unicast);
 
 struct neigh_info {
 	uint16_t port;
-	uint32_t ip;
+	uint8_t family;		/* AF_INET, AF_INET6 */
+	uint32_t ip;		/* AF_INET: host order */
+	uint8_t a[16];		/* AF_INET6: the address (AF_INET: IPv4-mapped) */
 	struct rte_ether_addr mac;
 	uint16_t state;		/* NUD_* */
 };
-/* Every entry by (port, ip); stops when cb returns non-zero and returns that. */
+/* Every entry by (port, address; IPv4 first); stops when cb returns non-zero and returns that. */
 int neigh_walk(int (*cb)(const struct neigh_info *n, void *arg), void *arg);
 /* The same from *pos on (zeroed: the beginning); when cb returns non-zero,
  * *pos is the entry it refused, where the next call starts. */
 struct neigh_pos {
 	uint16_t port;
-	uint32_t ip;
+	uint8_t a[16];
 };
 int neigh_walk_from(struct neigh_pos *pos, int (*cb)(const struct neigh_info *n, void *arg),
 		    void *arg);

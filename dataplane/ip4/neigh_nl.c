@@ -2,7 +2,9 @@
 /*
  * Neighbours over netlink: RTM_{NEW,DEL,GET}NEIGH with struct ndmsg.
  * RTM_DELNEIGH without NDA_DST is "neigh flush": the learned entries of
- * ndm_ifindex, or of every port when it is 0.
+ * ndm_ifindex, or of every port when it is 0.  IPv4 (NDA_DST of 4 bytes)
+ * and IPv6 (16 bytes, ndm_family AF_INET6) share the table and these
+ * handlers; dumps give both families for AF_UNSPEC.
  */
 #include <errno.h>
 #include <string.h>
@@ -22,7 +24,7 @@ neigh_attr_cb(const struct nlattr *a, void *data)
 		return MNL_CB_OK;	/* unknown: skipped, as the kernel does */
 	switch (type) {
 	case NDA_DST:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+		if (mnl_attr_get_payload_len(a) != 4 && mnl_attr_get_payload_len(a) != 16)
 			return MNL_CB_ERROR;
 		break;
 	case NDA_LLADDR:
@@ -43,11 +45,23 @@ neigh_parse(struct ctl_req *rq, const struct nlattr **tb)
 
 	if (ctl_attr_parse(rq, sizeof(*ndm), neigh_attr_cb, tb) < 0)
 		return -EINVAL;
-	if (ndm->ndm_family != AF_INET && ndm->ndm_family != AF_UNSPEC)
-		return dp_errmsg(-EAFNOSUPPORT, "only IPv4 neighbours");
+	if (ndm->ndm_family != AF_INET && ndm->ndm_family != AF_INET6 &&
+	    ndm->ndm_family != AF_UNSPEC)
+		return dp_errmsg(-EAFNOSUPPORT, "only IPv4 and IPv6 neighbours");
 	if (ndm->ndm_ifindex < 0)
 		return dp_errmsg(-ENODEV, "no port with index %d", ndm->ndm_ifindex);
+	if (tb[NDA_DST] != NULL &&
+	    mnl_attr_get_payload_len(tb[NDA_DST]) != (ndm->ndm_family == AF_INET6 ? 16u : 4u))
+		return dp_errmsg(-EINVAL, "NDA_DST has %u bytes for %s",
+				 ndm->ndm_family == AF_INET6 ? 16u : 4u,
+				 ndm->ndm_family == AF_INET6 ? "AF_INET6" : "AF_INET");
 	return 0;
+}
+
+static inline bool
+v6(const struct ctl_req *rq)
+{
+	return ((const struct ndmsg *)ctl_payload(rq))->ndm_family == AF_INET6;
 }
 
 int
@@ -71,6 +85,10 @@ neigh_nl_new(struct ctl_req *rq)
 		return dp_errmsg(-EINVAL, "lladdr %02x:%02x:%02x:%02x:%02x:%02x is %s: no "
 				 "neighbour has it", RTE_ETHER_ADDR_BYTES(&mac),
 				 rte_is_zero_ether_addr(&mac) ? "zero" : "multicast");
+	if (v6(rq))
+		return neigh6_add((uint16_t)slot, mnl_attr_get_payload(tb[NDA_DST]), &mac,
+				  (ndm->ndm_state & NUD_PERMANENT) != 0,
+				  rq->nlh->nlmsg_flags & (NLM_F_EXCL | NLM_F_REPLACE));
 	return neigh_add((uint16_t)slot, ntohl(mnl_attr_get_u32(tb[NDA_DST])), &mac,
 			 (ndm->ndm_state & NUD_PERMANENT) != 0,
 			 rq->nlh->nlmsg_flags & (NLM_F_EXCL | NLM_F_REPLACE));
@@ -93,8 +111,19 @@ neigh_nl_del(struct ctl_req *rq)
 			return slot;
 	}
 	if (tb[NDA_DST] == NULL) {
-		neigh_flush(slot < 0 ? DP_NO_PORT : (uint16_t)slot);
+		neigh_flush_family(slot < 0 ? DP_NO_PORT : (uint16_t)slot, ndm->ndm_family);
 		return 0;
+	}
+	if (v6(rq)) {
+		const uint8_t *ip6 = mnl_attr_get_payload(tb[NDA_DST]);
+
+		if (slot >= 0)
+			return neigh6_del((uint16_t)slot, ip6);
+		ret = -ENOENT;
+		for (uint16_t i = 0; i < DP_MAX_PORTS; i++)
+			if (ports[i].used && neigh6_del(i, ip6) == 0)
+				ret = 0;
+		return ret;
 	}
 	ip = ntohl(mnl_attr_get_u32(tb[NDA_DST]));
 	if (slot >= 0)
@@ -111,7 +140,8 @@ struct neigh_dump {
 	struct ctl_req *rq;
 	uint16_t flags;
 	int slot;		/* -1: every port */
-	uint32_t ip;		/* single get: this address only */
+	uint8_t family;		/* AF_UNSPEC: both */
+	uint8_t ip[16];		/* single get: this address only (IPv4-mapped) */
 	bool one;
 	bool found;
 };
@@ -121,7 +151,7 @@ neigh_put_cb(const struct neigh_info *n, void *arg)
 {
 	struct neigh_dump *d = arg;
 	struct ndmsg ndm = {
-		.ndm_family = AF_INET,
+		.ndm_family = n->family,
 		.ndm_ifindex = n->port + 1,
 		.ndm_state = n->state,
 		.ndm_type = RTN_UNICAST,
@@ -130,12 +160,17 @@ neigh_put_cb(const struct neigh_info *n, void *arg)
 
 	if (d->slot >= 0 && n->port != d->slot)
 		return 0;
-	if (d->one && n->ip != d->ip)
+	if (d->family != AF_UNSPEC && n->family != d->family)
+		return 0;
+	if (d->one && memcmp(n->a, d->ip, 16) != 0)
 		return 0;
 	if (!d->one && ctl_dump_full(d->rq))
 		return CTL_DUMP_MORE;	/* n comes first next time */
 	nlh = ctl_msg_begin(d->rq, RTM_NEWNEIGH, d->flags, &ndm, sizeof(ndm));
-	mnl_attr_put_u32(nlh, NDA_DST, htonl(n->ip));
+	if (n->family == AF_INET)
+		mnl_attr_put_u32(nlh, NDA_DST, htonl(n->ip));
+	else
+		mnl_attr_put(nlh, NDA_DST, 16, n->a);
 	if (!(n->state & (NUD_INCOMPLETE | NUD_FAILED | NUD_NONE)))
 		mnl_attr_put(nlh, NDA_LLADDR, RTE_ETHER_ADDR_LEN, &n->mac);
 	ctl_msg_end(d->rq, nlh);
@@ -148,7 +183,8 @@ neigh_nl_get(struct ctl_req *rq)
 {
 	const struct ndmsg *ndm = ctl_payload(rq);
 	const struct nlattr *tb[NDA_MAX + 1] = { 0 };
-	struct neigh_dump d = { .rq = rq, .flags = ctl_multi(rq), .slot = -1 };
+	struct neigh_dump d = { .rq = rq, .flags = ctl_multi(rq), .slot = -1,
+				.family = ndm->ndm_family };
 	int ret;
 
 	ret = neigh_parse(rq, tb);
@@ -163,7 +199,15 @@ neigh_nl_get(struct ctl_req *rq)
 		if (tb[NDA_DST] == NULL || d.slot < 0)
 			return dp_errmsg(-EINVAL, "a neighbour get needs an address and a port");
 		d.one = true;
-		d.ip = ntohl(mnl_attr_get_u32(tb[NDA_DST]));
+		if (v6(rq)) {
+			memcpy(d.ip, mnl_attr_get_payload(tb[NDA_DST]), 16);
+		} else {
+			uint32_t be = mnl_attr_get_u32(tb[NDA_DST]);
+
+			d.family = AF_INET;
+			d.ip[10] = d.ip[11] = 0xff;
+			memcpy(d.ip + 12, &be, 4);
+		}
 	}
 	if (d.one) {
 		neigh_walk(neigh_put_cb, &d);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Routes over netlink: RTM_{NEW,DEL,GET}ROUTE with struct rtmsg, IPv4 and
- * the main table only, with rtnetlink's field meanings.
+ * Routes over netlink: RTM_{NEW,DEL,GET}ROUTE with struct rtmsg, the main
+ * table only, with rtnetlink's field meanings.  AF_INET6 requests go to
+ * route6_nl.c; an AF_UNSPEC dump gives IPv4's routes, then IPv6's.
  */
 #include <errno.h>
 #include <string.h>
@@ -42,14 +43,6 @@ plen_mask(uint8_t plen)
 	return plen == 0 ? 0 : ~0u << (32 - plen);
 }
 
-static inline bool
-table_main(const struct rtmsg *rtm, const struct nlattr **tb)
-{
-	uint32_t table = tb[RTA_TABLE] != NULL ? mnl_attr_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
-
-	return table == RT_TABLE_UNSPEC || table == RT_TABLE_MAIN;
-}
-
 /* A NEWROUTE or DELROUTE request as a struct route and what it names. */
 static int
 route_parse(struct ctl_req *rq, struct route *r, struct route_match *m)
@@ -64,7 +57,7 @@ route_parse(struct ctl_req *rq, struct route *r, struct route_match *m)
 		return -EAFNOSUPPORT;
 	if (rtm->rtm_dst_len > 32 || rtm->rtm_src_len != 0 || rtm->rtm_type > RTN_MAX)
 		return -EINVAL;
-	if (!table_main(rtm, tb))
+	if (!ctl_table_main(rtm, tb))
 		return -EOPNOTSUPP;
 	if (rtm->rtm_type != RTN_UNSPEC && rtm->rtm_type != RTN_UNICAST &&
 	    rtm->rtm_type != RTN_BLACKHOLE)
@@ -101,6 +94,12 @@ route_parse(struct ctl_req *rq, struct route *r, struct route_match *m)
 	return 0;
 }
 
+static inline bool
+family6(const struct ctl_req *rq)
+{
+	return ((const struct rtmsg *)ctl_payload(rq))->rtm_family == AF_INET6;
+}
+
 int
 route_nl_new(struct ctl_req *rq)
 {
@@ -108,6 +107,8 @@ route_nl_new(struct ctl_req *rq)
 	struct route r;
 	int ret;
 
+	if (family6(rq))
+		return route6_nl_new(rq);
 	ret = route_parse(rq, &r, &m);
 	if (ret != 0)
 		return ret;
@@ -132,6 +133,8 @@ route_nl_del(struct ctl_req *rq)
 	struct route r;
 	int ret;
 
+	if (family6(rq))
+		return route6_nl_del(rq);
 	ret = route_parse(rq, &r, &m);
 	if (ret != 0)
 		return ret;
@@ -220,21 +223,49 @@ route_get_one(struct ctl_req *rq, const struct rtmsg *req, const struct nlattr *
 	return 0;
 }
 
+/* An AF_UNSPEC `route get` for a 16-byte address is IPv6's. */
+static bool
+get_dst_is_v6(const struct ctl_req *rq)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, rq->nlh, sizeof(struct rtmsg))
+		if (mnl_attr_get_type(a) == RTA_DST && mnl_attr_get_payload_len(a) == 16)
+			return true;
+	return false;
+}
+
+/* Where an AF_UNSPEC dump is: the last word of the dump's place. */
+#define DUMP_PHASE	(CTL_DUMP_ARGS - 1)
+#define PHASE_IP6	1
+
 int
 route_nl_get(struct ctl_req *rq)
 {
 	const struct rtmsg *req = ctl_payload(rq);
 	const struct nlattr *tb[RTA_MAX + 1] = { 0 };
+	int ret;
 
+	if (req->rtm_family == AF_INET6 ||
+	    (req->rtm_family == AF_UNSPEC && ctl_is_dump(rq) && rq->args[DUMP_PHASE] == PHASE_IP6) ||
+	    (req->rtm_family == AF_UNSPEC && !ctl_is_dump(rq) && get_dst_is_v6(rq)))
+		return route6_nl_get(rq);
 	if (ctl_attr_parse(rq, sizeof(*req), route_attr_cb, tb) < 0)
 		return -EINVAL;
 	if (req->rtm_family != AF_UNSPEC && req->rtm_family != AF_INET)
 		return ctl_is_dump(rq) ? 0 : -EAFNOSUPPORT;
 	if (!ctl_is_dump(rq))
 		return route_get_one(rq, req, tb);
-	if (!table_main(req, tb))
+	if (!ctl_table_main(req, tb))
 		return 0;	/* the other tables are empty */
-	RTE_BUILD_BUG_ON(sizeof(struct route_pos) > CTL_DUMP_ARGS * sizeof(uint64_t));
-	return route_walk_from((struct route_pos *)rq->args, route_dump_cb, rq) ==
-	       CTL_DUMP_MORE ? CTL_DUMP_MORE : 0;
+	RTE_BUILD_BUG_ON(sizeof(struct route_pos) > DUMP_PHASE * sizeof(uint64_t));
+	ret = route_walk_from((struct route_pos *)rq->args, route_dump_cb, rq);
+	if (ret == CTL_DUMP_MORE)
+		return CTL_DUMP_MORE;
+	if (req->rtm_family != AF_UNSPEC || rq->err != 0)
+		return 0;
+	/* IPv4 is done: IPv6 from its beginning. */
+	memset(rq->args, 0, sizeof(uint64_t) * DUMP_PHASE);
+	rq->args[DUMP_PHASE] = PHASE_IP6;
+	return route6_nl_get(rq);
 }

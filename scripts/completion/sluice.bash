@@ -52,7 +52,7 @@ _sluice()
 
 	if [ "$n" -eq 0 ]; then
 		case $cur in
-		-*) _sluice_reply -j -s -b -force -V --version -h --help ;;
+		-*) _sluice_reply -j -4 -6 -s -b -force -V --version -h --help ;;
 		*) _sluice_reply link address route neighbor nat stats capture trace help ;;
 		esac
 		return 0
@@ -88,6 +88,7 @@ _sluice()
 	type) _sluice_reply unicast blackhole; return 0 ;;
 	host) _sluice_reply on off; return 0 ;;
 	filter) _sluice_reply endpoint-independent address-port-dependent; return 0 ;;
+	ra) _sluice_reply on off; return 0 ;;
 	mtu|metric|via|lladdr|limit|id|to|from|dport|ports) return 0 ;;
 	esac
 
@@ -100,7 +101,7 @@ _sluice()
 		   else
 			_sluice_reply dev "$(_sluice_ports "$prog" "$sock")"
 		   fi ;;
-		*) [ "${w[1]}" = set ] && _sluice_reply up down mtu host ;;
+		*) [ "${w[1]}" = set ] && _sluice_reply up down mtu host ra ;;
 		esac ;;
 	a|ad|add|addr|addre|addres|address)
 		case $n in

@@ -88,7 +88,7 @@ n=$(cli -j neigh show to 203.0.113.0/24 nud permanent | json '" ".join(n["dst"] 
 [ "$n" = "203.0.113.50" ] || fail "neigh show to 203.0.113.0/24 nud permanent: [$n]"
 for args in "lan" "dev lan"; do
 	# shellcheck disable=SC2086
-	n=$(cli -j addr show $args | json '" ".join(a["local"] for l in d for a in l["addr_info"])')
+	n=$(cli -j addr show $args | json '" ".join(a["local"] for l in d for a in l["addr_info"] if a["family"] == "inet")')
 	[ "$n" = "192.168.1.1" ] || fail "addr show $args: [$n]"
 done
 n=$(cli -j addr show to 203.0.0.0/16 | json '" ".join(l["ifname"] for l in d)')
@@ -170,11 +170,11 @@ cli addr add 10.50.0.1/24 dev wan || fail "addr add 10.50.0.1/24"
 cli addr add 10.51.0.1/24 dev wan || fail "addr add 10.51.0.1/24"
 out=$(cli addr flush dev wan to 10.50.0.0/16) || fail "addr flush failed"
 [ -z "$out" ] || fail "addr flush printed [$out]"
-n=$(cli -j addr show wan | json '" ".join(sorted(a["local"] for l in d for a in l["addr_info"]))')
+n=$(cli -j addr show wan | json '" ".join(sorted(a["local"] for l in d for a in l["addr_info"] if a["family"] == "inet"))')
 [ "$n" = "10.51.0.1 203.0.113.2" ] || fail "after addr flush dev wan to 10.50.0.0/16: [$n]"
 expect "" route show 10.50.0.0/24
 cli addr flush wan to 10.51.0.1 || fail "addr flush wan to 10.51.0.1"
-n=$(cli -j addr show wan | json '" ".join(sorted(a["local"] for l in d for a in l["addr_info"]))')
+n=$(cli -j addr show wan | json '" ".join(sorted(a["local"] for l in d for a in l["addr_info"] if a["family"] == "inet"))')
 [ "$n" = "203.0.113.2" ] || fail "after addr flush wan to 10.51.0.1: [$n]"
 ping_ok lan 1 203.0.113.1 || fail "forwarding broke after addr flush"
 ok "10.50.0.1 and 10.51.0.1 went, 203.0.113.2 stayed"

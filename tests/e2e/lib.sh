@@ -35,11 +35,17 @@ e2e_cleanup() {
 	return 0
 }
 
-# e2e_up TAG [xdp|packet]: a lab named TAG + our pid (TAG: up to 5 lowercase
-# letters), removed on exit whatever happens.  Ports are the lab's default
-# (af_xdp) unless a test asks for a kind (several workers need af_packet).
+# e2e_up TAG [xdp|packet] [ip6]: a lab named TAG + our pid (TAG: up to 5
+# lowercase letters), removed on exit whatever happens.  Ports are the lab's
+# default (af_xdp) unless a test asks for a kind (several workers need
+# af_packet); "ip6" gives the lab its IPv6 addresses (scripts/lab --ip6).
 e2e_up() {
 	local tag=$1 ports=${2:-}
+	if [ "${3:-}" = ip6 ]; then
+		export SLUICE_LAB_IP6=1
+	else
+		unset SLUICE_LAB_IP6
+	fi
 	LAB=${tag:0:5}$$
 	E2E_TMP=$(mktemp -d "/tmp/sluice-e2e-$LAB.XXXXXX")
 	trap e2e_cleanup EXIT

@@ -36,10 +36,13 @@ expect "help rule session" "$prog" nat ""
 expect "dnat masquerade snat" "$prog" nat rule add ""
 expect "tcp udp" "$prog" nat rule add dnat in wan proto ""
 expect "address-port-dependent endpoint-independent" "$prog" nat rule add masquerade out wan filter ""
-expect "down host mtu up" "$prog" link set lan ""
+expect "down host mtu ra up" "$prog" link set lan ""
 expect "off on" "$prog" link set lan host ""
 expect "-c -s -w both dev help in out" "$prog" capture ""
 expect "-c dev help" "$prog" trace ""
+expect "off on" "$prog" link set lan ra ""
+expect "-6" "$prog" -6
+expect "route" "$prog" -6 ro
 ok "objects, commands and keywords"
 
 step "port names from the lab's dataplane (-s $sock)"

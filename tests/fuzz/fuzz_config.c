@@ -73,7 +73,9 @@ route_round_trip(const struct ctl_route *r, const char *line)
 	FZ_CHECK(grammar_route(n, argv, GRAMMAR_ADD, &b, err) == 0,
 	      "route \"%s\" printed from \"%s\" does not parse: %s", buf, line, err);
 	FZ_CHECK(b.dst == r->dst && b.dst_len == r->dst_len && b.type == r->type &&
-	      b.gw == r->gw && b.metric == r->metric && strcmp(b.dev, r->dev) == 0,
+	      b.gw == r->gw && b.metric == r->metric && strcmp(b.dev, r->dev) == 0 &&
+	      is6(b.family) == is6(r->family) && !memcmp(&b.dst6, &r->dst6, 16) &&
+	      !memcmp(&b.gw6, &r->gw6, 16),
 	      "route \"%s\" changed printed as \"%s\"", line, buf);
 }
 
@@ -109,7 +111,8 @@ grammar_line(const char *line, size_t len)
 		struct addr_sel as;
 	} u;
 	uint32_t ip, v;
-	uint8_t plen, mac[6];
+	uint8_t plen, mac[6], family;
+	struct in6_addr ip6;
 	int n;
 
 	if (len >= sizeof(copy))
@@ -123,6 +126,8 @@ grammar_line(const char *line, size_t len)
 	if (n > 0) {
 		parse_ip4(argv[0], &ip);
 		parse_prefix(argv[0], &ip, &plen);
+		parse_ip6(argv[0], &ip6);
+		parse_prefix_af(argv[0], &family, &ip, &ip6, &plen);
 		parse_mac(argv[0], mac);
 		parse_u32(argv[0], UINT32_MAX, &v);
 		parse_u32(argv[0], 65535, &v);
@@ -154,8 +159,12 @@ grammar_line(const char *line, size_t len)
 	TOKENS();
 	if (select_route(n, argv, &u.rs, err) == 0) {
 		struct ctl_route r = { .dst = 0x0a140100, .dst_len = 24, .type = RTN_UNICAST };
+		struct ctl_route r6 = { .family = AF_INET6, .dst_len = 48, .type = RTN_UNICAST,
+					.dst6 = { .s6_addr = { 0x20, 0x01, 0x0d, 0xb8 } } };
 
 		route_selected(&u.rs, &r);
+		route_selected(&u.rs, &r6);
+		route_sel_family(&u.rs, err);
 	}
 	TOKENS();
 	select_neigh(n, argv, &u.ns, err);

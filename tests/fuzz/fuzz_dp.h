@@ -9,7 +9,10 @@
  * (ifindex 2), 203.0.113.1/24; 198.51.100.0/24 via 203.0.113.254 (no
  * default route: a /0 rewrites the whole DIR-24-8 table, 128 MB, on every
  * add and delete, which would make the fuzzers crawl); 192.0.2.0/24
- * blackhole; static neighbours for a LAN host and the gateway.
+ * blackhole; static neighbours for a LAN host and the gateway.  IPv6: the
+ * ports' link-local addresses, lan 2001:db8:1::1/64, wan 2001:db8:2::1/64,
+ * 2001:db8:99::/48 via 2001:db8:2::fe, 2001:db8:dead::/48 blackhole, static
+ * neighbours 2001:db8:1::2 and 2001:db8:2::fe.
  *
  * Tables, sessions and rules live in DPDK memory, which LeakSanitizer does
  * not scan by itself: it is registered as a root region so that what only
@@ -30,12 +33,14 @@
 #include <rte_memory.h>
 #include <rte_memzone.h>
 
+#include "addr6.h"
 #include "dp_test.h"
 #include "fuzz_check.h"
 #include "nat.h"
 #include "nat_int.h"
 #include "neigh.h"
 #include "route.h"
+#include "route6.h"
 
 #define FZ_LAN 0
 #define FZ_WAN 1
@@ -69,7 +74,17 @@ fz_first_rule(const struct nat_rule_spec *r, void *arg)
 }
 
 static struct route fz_left[256];
+static struct route6 fz_left6[256];
 static unsigned int fz_nleft;
+
+static int
+fz_collect_route6(const struct route6 *r, void *arg)
+{
+	(void)arg;
+	if (fz_nleft < RTE_DIM(fz_left6))
+		fz_left6[fz_nleft++] = *r;
+	return 0;
+}
 
 static int
 fz_collect_route(const struct route *r, void *arg)
@@ -193,6 +208,15 @@ fz_teardown(struct wctx *w)
 			route_del(&fz_left[i], &(struct route_match){ .type = true });
 		route_sync();
 	} while (fz_nleft == RTE_DIM(fz_left));
+	do {
+		struct route6_pos pos = { 0 };
+
+		fz_nleft = 0;
+		route6_walk_from(&pos, fz_collect_route6, NULL);
+		for (unsigned int i = 0; i < fz_nleft; i++)
+			route6_del(&fz_left6[i], &(struct route_match){ .type = true });
+		route6_sync();
+	} while (fz_nleft == RTE_DIM(fz_left6));
 	neigh_flush(DP_NO_PORT);
 	nat_conf_get(&c);
 	if (memcmp(&c, &fz_natconf0, sizeof(c)) != 0)
@@ -214,6 +238,8 @@ fz_teardown(struct wctx *w)
 		last = st.heap_allocsz_bytes;
 	}
 	FZ_CHECK(route_count() == 0, "%u routes left", route_count());
+	FZ_CHECK(route6_count() == 0, "%u IPv6 routes left", route6_count());
+	FZ_CHECK(addrs6_get()->n == 0, "%u IPv6 addresses left", addrs6_get()->n);
 	FZ_CHECK(!nat_enabled, "NAT enabled without rules");
 }
 
@@ -223,6 +249,39 @@ fz_neigh(uint16_t port, const char *ip, const char *mac)
 	struct rte_ether_addr m = dpt_mac(mac);
 
 	FZ_CHECK(neigh_add(port, dpt_ip(ip), &m, true, NLM_F_CREATE) == 0, "neigh %s", ip);
+}
+
+static inline void
+fz_in6(const char *s, uint8_t *a)
+{
+	FZ_CHECK(inet_pton(AF_INET6, s, a) == 1, "IPv6 address %s", s);
+}
+
+static inline void
+fz_setup6(void)
+{
+	struct route6 via = { .plen = 48, .type = RTN_UNICAST, .protocol = SLUICE_RTPROT_CLI,
+			      .port = DP_NO_PORT };
+	struct route6 bh = { .plen = 48, .type = RTN_BLACKHOLE, .protocol = SLUICE_RTPROT_CLI,
+			     .port = DP_NO_PORT };
+	struct rte_ether_addr h = dpt_mac(FZ_HOST_MAC), g = dpt_mac(FZ_GW_MAC);
+	uint8_t a[16];
+
+	FZ_CHECK(ip6_port_up(FZ_LAN) == 0 && ip6_port_up(FZ_WAN) == 0, "link-local addresses");
+	fz_in6("2001:db8:1::1", a);
+	FZ_CHECK(addr6_add(FZ_LAN, a, 64) == 0, "lan IPv6 address");
+	fz_in6("2001:db8:2::1", a);
+	FZ_CHECK(addr6_add(FZ_WAN, a, 64) == 0, "wan IPv6 address");
+	fz_in6("2001:db8:99::", via.dst);
+	fz_in6("2001:db8:2::fe", via.gw);
+	FZ_CHECK(route6_add(&via, 0) == 0, "IPv6 gateway route");
+	fz_in6("2001:db8:dead::", bh.dst);
+	FZ_CHECK(route6_add(&bh, 0) == 0, "IPv6 blackhole route");
+	fz_in6("2001:db8:1::2", a);
+	FZ_CHECK(neigh6_add(FZ_LAN, a, &h, true, NLM_F_CREATE) == 0, "IPv6 host");
+	fz_in6("2001:db8:2::fe", a);
+	FZ_CHECK(neigh6_add(FZ_WAN, a, &g, true, NLM_F_CREATE) == 0, "IPv6 gateway");
+	route6_sync();
 }
 
 /* The topology every input starts from. */
@@ -245,7 +304,8 @@ fz_setup(struct wctx *w)
 	fz_neigh(FZ_LAN, "10.0.0.2", FZ_HOST_MAC);
 	fz_neigh(FZ_WAN, "203.0.113.254", FZ_GW_MAC);
 	route_sync();
-	fz_drain(w);		/* gratuitous ARPs */
+	fz_setup6();
+	fz_drain(w);		/* gratuitous ARPs, unsolicited NAs */
 }
 
 static int
@@ -270,8 +330,8 @@ fz_eal(const char *name)
 
 	snprintf(prefix, sizeof(prefix), "--file-prefix=sluice-%s-%d", name, getpid());
 	FZ_CHECK(rte_eal_init(RTE_DIM(argv) - 1, argv) >= 0, "%s: EAL init", name);
-	FZ_CHECK(dp_init(8192, 1) == 0 && route_init(1 << 16) == 0 && neigh_init() == 0 &&
-		 nat_init() == 0, "%s: dp init", name);
+	FZ_CHECK(dp_init(8192, 1) == 0 && route_init(1 << 16) == 0 && route6_init(1 << 12) == 0 &&
+		 neigh_init() == 0 && nat_init() == 0, "%s: dp init", name);
 }
 
 static inline void

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libFuzzer: frames through the whole worker pipeline (worker_input) and
- * the control lcore's slow path (arp_input, neigh_resolve), with NAT on:
+ * the control lcore's slow path (arp_input, nd_input, neigh_resolve), with
+ * IPv6 on and NAT on:
  * masquerade of the LAN out of wan, snat of 10.0.1.0/24 to the pool
  * 203.0.113.10-11 (proxy ARP), dnat of wan TCP 8080 and UDP 5353 to the
  * LAN host; a session table of 64.  Topology in fuzz_dp.h.
@@ -23,6 +24,7 @@
 #include <rte_cycles.h>
 
 #include "fuzz_dp.h"
+#include "nd.h"
 
 static struct wctx w;
 
@@ -95,6 +97,18 @@ check_out(struct rte_mbuf *m, uint16_t port, const char *who)
 			 "%s: total length %u in a frame of %u", who,
 			 rte_be_to_cpu_16(ip->total_length), m->pkt_len);
 		FZ_CHECK(ip->time_to_live != 0, "%s: TTL 0 sent", who);
+	} else if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6)) {
+		const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(eth + 1);
+
+		FZ_CHECK(m->data_len >= sizeof(*eth) + sizeof(*ip), "%s: IPv6 header not in "
+			 "the first segment", who);
+		FZ_CHECK((rte_be_to_cpu_32(ip->vtc_flow) >> 28) == 6, "%s: IPv6 version", who);
+		FZ_CHECK(rte_be_to_cpu_16(ip->payload_len) + sizeof(*ip) + sizeof(*eth) ==
+			 m->pkt_len, "%s: payload length %u in a frame of %u", who,
+			 rte_be_to_cpu_16(ip->payload_len), m->pkt_len);
+		FZ_CHECK(ip->hop_limits != 0, "%s: hop limit 0 sent", who);
+		FZ_CHECK(!ip6_martian(ip->src_addr) && !ip6_multicast(ip->src_addr),
+			 "%s: IPv6 source a martian", who);
 	}
 }
 
@@ -133,7 +147,11 @@ slow_path(void)
 				arp_input(p[i]);
 				break;
 			case PKT_RESOLVE:
+			case PKT_RESOLVE6:
 				neigh_resolve(p[i]);
+				break;
+			case PKT_ND:
+				nd_input(p[i]);
 				break;
 			default:
 				FZ_CHECK(false, "punted kind %u", pkt_meta(p[i])->kind);

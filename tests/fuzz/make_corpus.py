@@ -4,7 +4,9 @@
 
 Seeds are valid inputs that reach deep code: the topology is fuzz_dp.h's
 (lan 10.0.0.1/24 slot 0 = ifindex 1, wan 203.0.113.1/24 slot 1 = ifindex 2,
-198.51.100.0/24 via 203.0.113.254, LAN host 10.0.0.2), the record format
+198.51.100.0/24 via 203.0.113.254, LAN host 10.0.0.2; IPv6: lan
+2001:db8:1::1/64, wan 2001:db8:2::1/64, 2001:db8:99::/48 via 2001:db8:2::fe,
+LAN host 2001:db8:1::2), the record format
 of fuzz_frames is in fuzz_frames.c.  Run again after changing either.
 """
 import os
@@ -145,6 +147,61 @@ def frames():
                                                  "203.0.113.11"), 0x0806))
                  + wan(ipv4(r, q, 1, icmp(8, 0, struct.pack("!HH", 3, 1)))))
     s["vlan_and_junk"] = rec(0, LAN_MAC + HOST_MAC + b"\x81\x00\x00\x05\x08\x00" + b"\x45" * 30)
+    s.update(frames6())
+    return s
+
+
+def ip6(a):
+    return socket.inet_pton(socket.AF_INET6, a)
+
+
+def ipv6(src, dst, nxt, payload, hlim=64):
+    return struct.pack("!IHBB16s16s", 6 << 28, len(payload), nxt, hlim, ip6(src), ip6(dst)) + payload
+
+
+def icmp6(src, dst, typ, code, body):
+    msg = struct.pack("!BBH", typ, code, 0) + body
+    ph = ip6(src) + ip6(dst) + struct.pack("!IxxxB", len(msg), 58)
+    return msg[:2] + struct.pack("!H", csum(ph + msg)) + msg[4:]
+
+
+def lan6(p, dst=LAN_MAC):
+    return rec(0, eth(dst, HOST_MAC, p, 0x86DD))
+
+
+def wan6(p, dst=WAN_MAC):
+    return rec(1, eth(dst, GW_MAC, p, 0x86DD))
+
+
+def frames6():
+    h, r, lan_a, far = "2001:db8:1::2", "2001:db8:99::7", "2001:db8:1::1", "2001:db8:2::10"
+    lan_ll = "fe80::ff:fe00:1"
+    s = {}
+    echo = struct.pack("!HH", 5, 1) + b"ping6"
+    s["ip6_echo_router"] = (lan6(ipv6(h, lan_a, 58, icmp6(h, lan_a, 128, 0, echo)))
+                            + lan6(ipv6("fe80::2", lan_ll, 58, icmp6("fe80::2", lan_ll, 128, 0, echo))))
+    s["ip6_forward"] = lan6(ipv6(h, r, 17, struct.pack("!HHHH", 1, 2, 12, 0) + b"abcd"))
+    s["ip6_hop_limit"] = lan6(ipv6(h, r, 17, struct.pack("!HHHH", 1, 2, 12, 0) + b"abcd", hlim=1))
+    s["ip6_too_big"] = lan6(ipv6(h, r, 17, b"C" * 1470))
+    s["ip6_no_route"] = lan6(ipv6(h, "2001:db8:7::1", 17, b"D" * 16))
+    s["ip6_ext_headers"] = lan6(ipv6(h, r, 60, bytes([43, 0, 1, 4, 0, 0, 0, 0,
+                                                       17, 0, 0, 0, 0, 0, 0, 0]) + b"E" * 12))
+    sn = "ff02::1:ff00:1"
+    ns = b"\0" * 4 + ip6(lan_a) + bytes([1, 1]) + HOST_MAC
+    s["ip6_ns"] = lan6(ipv6(h, sn, 58, icmp6(h, sn, 135, 0, ns), hlim=255), dst=bytes.fromhex("3333ff000001"))
+    s["ip6_dad"] = lan6(ipv6("::", sn, 58, icmp6("::", sn, 135, 0, ns[:20]), hlim=255),
+                        dst=bytes.fromhex("3333ff000001"))
+    # Resolution of a wan host, its answer, then a resolution that fails.
+    na = bytes([0x60, 0, 0, 0]) + ip6(far) + bytes([2, 1]) + bytes.fromhex("020000000210")
+    s["ip6_resolve_then_na"] = (lan6(ipv6(h, far, 17, b"F" * 12))
+                                + wan6(ipv6(far, "2001:db8:2::1", 58,
+                                            icmp6(far, "2001:db8:2::1", 136, 0, na), hlim=255)))
+    s["ip6_resolve_timeout"] = (lan6(ipv6(h, "2001:db8:2::11", 17, b"G" * 12))
+                                + tick(2) + tick(2) + tick(2) + tick(2))
+    rs = b"\0" * 4 + bytes([1, 1]) + HOST_MAC
+    s["ip6_rs"] = lan6(ipv6("fe80::2", "ff02::2", 58, icmp6("fe80::2", "ff02::2", 133, 0, rs), hlim=255),
+                       dst=bytes.fromhex("333300000002"))
+    s["ip6_hop_by_hop"] = lan6(ipv6(h, r, 0, bytes([17, 0, 1, 4, 0, 0, 0, 0]) + b"H" * 8))
     return s
 
 
@@ -292,6 +349,24 @@ rule = snat from 10.0.1.0/24 out wan to 203.0.113.10-203.0.113.12 ports 1024-204
 rule = dnat in wan proto tcp dport 8080-8081 to 10.0.0.2:80 filter endpoint-independent
 timeout-udp = 300
 max-sessions = 1024
+"""
+    s["ip6"] = b"""[port lan]
+device = net_null0
+address = 192.168.1.1/24
+address = 2001:db8:1::1/64
+ra = yes
+[port wan]
+device = net_null1
+address = 2001:db8:2::2/64
+[routes]
+route = default via 2001:db8:2::1
+route = ::/0 dev wan metric 9
+route = 2001:db8:99::/48 via fe80::1 dev wan metric 5
+route = blackhole 2001:db8:aa::/48
+[neighbors]
+neigh = 2001:db8:1::10 lladdr 02:00:00:00:00:10 dev lan
+route show root 2001:db8::/32 via fe80::/10
+neigh show to 2001:db8:1::/64 nud reachable
 """
     s["errors"] = b"""[port a]
 device =

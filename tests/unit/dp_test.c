@@ -12,14 +12,16 @@
 
 #include "dp_test.h"
 #include "nat.h"
+#include "addr6.h"
 #include "neigh.h"
 #include "route.h"
+#include "route6.h"
 
 void
 dpt_init(const char *name)
 {
 	char prefix[64];
-	char *argv[] = { "unit", "-l", "0", "--no-huge", "-m", "256", "--no-shconf",
+	char *argv[] = { "unit", "-l", "0", "--no-huge", "-m", "384", "--no-shconf",
 			 "--no-pci", "--no-telemetry", "--log-level", "lib.*:error",
 			 prefix, NULL };
 
@@ -28,7 +30,8 @@ dpt_init(const char *name)
 		fprintf(stderr, "%s: EAL init failed\n", name);
 		exit(1);
 	}
-	if (dp_init(8192, 1) < 0 || route_init(1 << 16) < 0 || neigh_init() < 0 ||
+	if (dp_init(8192, 1) < 0 || route_init(1 << 16) < 0 || route6_init(1 << 14) < 0 ||
+	    neigh_init() < 0 ||
 	    nat_init() < 0) {
 		fprintf(stderr, "%s: dp init failed\n", name);
 		exit(1);
@@ -61,6 +64,7 @@ dpt_port_remove(uint16_t slot)
 		if (i < t->n && t->a[i].port == slot)
 			addr_del(slot, t->a[i].ip, t->a[i].plen);
 	}
+	ip6_port_down(slot);
 	route_flush_port(slot);
 	neigh_flush_port_all(slot);
 	nat_flush_port(slot);

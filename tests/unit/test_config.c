@@ -327,6 +327,107 @@ test_check_gaps(void **state)
 	cfg_free(&c);
 }
 
+/* Both families in one file: several address lines of either, IPv6
+ * routes and neighbours, ra; each family checked apart. */
+static void
+test_ip6(void **state)
+{
+	static const char text[] =
+		"[port lan]\n"
+		"device = net_null0\n"
+		"address = 192.168.1.1/24\n"
+		"address = 2001:db8:1::1/64\n"
+		"address = 2001:db8:1:1::1/64\n"
+		"ra = yes\n"					/* 6 */
+		"[port wan]\n"
+		"device = net_null1\n"
+		"address = 203.0.113.2/24\n"
+		"address = 2001:db8:2::2/64\n"
+		"ra = no\n"
+		"[routes]\n"
+		"route = default via 2001:db8:2::1\n"		/* 13 */
+		"route = default via 203.0.113.1\n"		/* 14: not a duplicate */
+		"route = 2001:db8:99::/48 via fe80::1 dev wan metric 5\n"
+		"route = blackhole 2001:db8:aa::/48\n"
+		"[neighbors]\n"
+		"neigh = 2001:db8:1::10 lladdr 02:00:00:00:00:10 dev lan\n"
+		"neigh = 192.168.1.10 lladdr 02:00:00:00:00:10 dev lan\n";
+	static const char errs[] =
+		"[port lan]\n"
+		"device = net_null0\n"
+		"address = 2001:db8:1::1/64\n"
+		"address = 2001:db8:1::1/64\n"			/* 4: duplicate */
+		"address = 2001:db8:1::1/129\n"		/* 5 */
+		"address = ff02::1/64\n"			/* 6 */
+		"address = 2001:db8:5::1\n"			/* 7: warning, /128 */
+		"ra = maybe\n"					/* 8 */
+		"ra = no\n"					/* 9: duplicate */
+		"[port wan]\n"
+		"device = net_null1\n"
+		"address = 2001:db8:1:0:8000::1/65\n"		/* 12: inside lan's /64 */
+		"address = 10.0.0.1/8\n"			/* IPv4: no overlap with IPv6 */
+		"address = 2001:db8:7::1/64 uplink\n"		/* 14 */
+		"address = fe80::1/64\n"			/* 15: on every link, no overlap */
+		"ra = yes\n"					/* 16: warning, no /64 */
+		"[routes]\n"
+		"route = default via fe80::1\n"		/* 18 */
+		"route = 2001:db8:99::/48 via 2001:db8:9::1\n"	/* 19 */
+		"route = 2001:db8:99::/48 via 2001:db8:1::9 dev wan metric 9\n"	/* 20 */
+		"route = 2001:db8:aa::/48 via 2001:db8:7::9 dev wan\n"	/* knock-on of 14 */
+		"route = 2001:db8:99::/48 via 2001:db8:1::9\n"	/* 22: duplicate of 19 */
+		"[neighbors]\n"
+		"neigh = 2001:db8:1::10 lladdr 02:00:00:00:00:10 dev lan\n"
+		"neigh = 2001:db8:1::10 lladdr 02:00:00:00:00:11 dev lan\n";	/* 25 */
+	static const char *const want[] = {
+		"4: duplicate address \"2001:db8:1::1/64\"",
+		"5: invalid address \"2001:db8:1::1/129\" (X:X::X/N)",
+		"6: invalid address \"ff02::1/64\" (X:X::X/N)",
+		"7: warning: address 2001:db8:5::1 has no prefix length: taken as "
+		"2001:db8:5::1/128, a network of one address (write X:X::X/N)",
+		"8: invalid ra \"maybe\" (yes or no)",
+		"9: duplicate key \"ra\" in [port lan]",
+		"12: address 2001:db8:1:0:8000::1/65 of port \"wan\" overlaps 2001:db8:1::1/64 of "
+		"port \"lan\" (line 3): two ports on one network",
+		"14: invalid address \"2001:db8:7::1/64 uplink\" (X:X::X/N)",
+		"16: warning: port \"wan\" advertises no prefix (it has no global IPv6 /64): "
+		"hosts get a default route but no address",
+		"18: link-local gateway fe80::1 needs \"dev NAME\"",
+		"19: gateway 2001:db8:9::1 is on no port's network",
+		"20: gateway 2001:db8:1::9 is on no network of port \"wan\"",
+		"22: duplicate route (same prefix and metric as line 19)",
+		"25: duplicate neighbour (line 24)",
+	};
+	struct in6_addr a;
+	struct cfg c;
+
+	(void)state;
+	assert_int_equal(load(text, &c), 0);
+	assert_string_equal(errbuf, "");
+	assert_int_equal(c.port[0].naddr, 3);
+	assert_int_equal(c.port[0].addr[1].family, AF_INET6);
+	assert_int_equal(c.port[0].addr[1].len, 64);
+	parse_ip6("2001:db8:1::1", &a);
+	assert_memory_equal(&c.port[0].addr[1].addr6, &a, 16);
+	assert_int_equal(c.port[0].addr[0].family, AF_INET);
+	assert_true(c.port[0].ra);
+	assert_int_equal(c.port[0].ra_line, 6);
+	assert_false(c.port[1].ra);
+	assert_int_equal(c.nroutes, 4);
+	assert_int_equal(c.routes[0].family, AF_INET6);
+	assert_int_equal(c.routes[1].family, AF_INET);
+	assert_int_equal(c.routes[2].metric, 5);
+	assert_string_equal(c.routes[2].dev, "wan");
+	assert_int_equal(c.routes[3].type, RTN_BLACKHOLE);
+	assert_int_equal(c.routes[3].family, AF_INET6);
+	assert_int_equal(c.nneighs, 2);
+	assert_int_equal(c.neighs[0].family, AF_INET6);
+	cfg_free(&c);
+
+	assert_int_equal(load(errs, &c), 12);
+	expect_errors(want, 14);
+	cfg_free(&c);
+}
+
 static void
 test_missing_file(void **state)
 {
@@ -463,6 +564,7 @@ main(void)
 		cmocka_unit_test(test_duplicate_port_and_sections),
 		cmocka_unit_test(test_several_errors),
 		cmocka_unit_test(test_check_gaps),
+		cmocka_unit_test(test_ip6),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_shipped_example),
 		cmocka_unit_test(test_config_listen),

@@ -354,12 +354,17 @@ test_ethernet(void **state)
 	dpt_input1(&w, with_ethertype("01:80:c2:00:00:0e", 0x88cc));	/* LLDP */
 	assert_int_equal(dpt_drops(DROP_NOT_FOR_US), nfu + 3);
 	dpt_input1(&w, with_ethertype(DPT_LAN_MAC, RTE_ETHER_TYPE_VLAN));
-	dpt_input1(&w, with_ethertype(DPT_LAN_MAC, RTE_ETHER_TYPE_IPV6));
+	dpt_input1(&w, with_ethertype(DPT_LAN_MAC, 0x8847));	/* MPLS */
 	dpt_input1(&w, with_ethertype("ff:ff:ff:ff:ff:ff", 0x9000));
 	assert_int_equal(dpt_drops(DROP_UNSUPPORTED), uns + 3);
 	assert_int_equal(pc->rx_dropped, rxd + 6);
 	assert_int_equal(dpt_queued(&w), 0);
 	assert_int_equal(dpt_punted(p, 4), 0);
+	/* IPv6 is IPv6's to judge: an IPv4 packet under its ethertype has
+	 * the wrong version. */
+	uns = dpt_drops(DROP6_BAD_HEADER);
+	dpt_input1(&w, with_ethertype(DPT_LAN_MAC, RTE_ETHER_TYPE_IPV6));
+	assert_int_equal(dpt_drops(DROP6_BAD_HEADER), uns + 1);
 
 	/* ARP, broadcast or to us: punted whole, with its port. */
 	dpt_input1(&w, with_ethertype("ff:ff:ff:ff:ff:ff", RTE_ETHER_TYPE_ARP));

@@ -321,7 +321,7 @@ test_addr_link(void **state)
 	strcpy(buf, "lan");
 	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
 	assert_int_equal(grammar_link_set(argc, argv, &l, err), -1);
-	assert_string_equal(err, "nothing to change (up, down, mtu N or host on|off)");
+	assert_string_equal(err, "nothing to change (up, down, mtu N, host on|off or ra on|off)");
 	strcpy(buf, "lan host on");
 	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
 	assert_int_equal(grammar_link_set(argc, argv, &l, err), 0);
@@ -335,6 +335,20 @@ test_addr_link(void **state)
 	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
 	assert_int_equal(grammar_link_set(argc, argv, &l, err), -1);
 	assert_string_equal(err, "invalid host \"maybe\" (on or off)");
+	strcpy(buf, "lan ra on");
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_link_set(argc, argv, &l, err), 0);
+	assert_true(l.has_ra && l.ra);
+	assert_int_equal(l.change, 0);
+	strcpy(buf, "lan ra off mtu 1400");
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_link_set(argc, argv, &l, err), 0);
+	assert_true(l.has_ra && !l.ra);
+	assert_int_equal(l.mtu, 1400);
+	strcpy(buf, "lan ra yes");
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_link_set(argc, argv, &l, err), -1);
+	assert_string_equal(err, "invalid ra \"yes\" (on or off)");
 }
 
 static void
@@ -353,6 +367,166 @@ test_fmt_route(void **state)
 	assert_string_equal(fmt_route(&r, "wan", buf, sizeof(buf)), "default via 1.2.3.4 dev wan");
 }
 
+/* IPv6 in the same grammar: the family comes from the words. */
+static void
+test_ip6_forms(void **state)
+{
+	struct ctl_route r;
+	struct ctl_neigh n;
+	struct in6_addr a6, want;
+	uint32_t a4;
+	uint8_t family, len;
+	char buf[160], *argv[CTL_MAX_TOKENS];
+	struct ctl_addr ad;
+	int argc;
+
+	(void)state;
+	assert_true(parse_ip6("2001:db8:1::1", &a6));
+	assert_memory_equal(a6.s6_addr, "\x20\x01\x0d\xb8\0\x01\0\0\0\0\0\0\0\0\0\x01", 16);
+	assert_false(parse_ip6("2001:db8::1::2", &a6));
+	assert_false(parse_ip6("fe80::1%eth0", &a6));
+	assert_false(parse_ip6("2001:db8:1::g", &a6));
+	assert_true(parse_prefix_af("2001:db8::/32", &family, &a4, &a6, &len));
+	assert_int_equal(family, AF_INET6);
+	assert_int_equal(len, 32);
+	assert_true(parse_prefix_af("::1", &family, &a4, &a6, &len));
+	assert_int_equal(len, 128);
+	assert_false(parse_prefix_af("2001:db8::/129", &family, &a4, &a6, &len));
+	assert_false(parse_prefix_af("2001:db8::/", &family, &a4, &a6, &len));
+	assert_true(parse_prefix_af("10.0.0.0/8", &family, &a4, &a6, &len));
+	assert_int_equal(family, AF_INET);
+	assert_int_equal(a4, IP(10, 0, 0, 0));
+
+	/* prefix arithmetic, at and around byte boundaries */
+	parse_ip6("2001:db8:ff::", &want);
+	parse_ip6("2001:db8:ff:abcd::1", &a6);
+	assert_true(prefix6_has(&want, 48, &a6));
+	assert_false(prefix6_has(&want, 49, &a6));	/* abcd: its first bit is 1 */
+	parse_ip6("2001:db8:ff:8000::", &want);
+	assert_true(prefix6_has(&want, 49, &a6));
+	assert_true(prefix6_has(&want, 50, &a6));	/* 0xab = 10101011, 0x80 = 10000000 */
+	assert_false(prefix6_has(&want, 51, &a6));
+	prefix6_clear(&a6, 52);
+	parse_ip6("2001:db8:ff:a000::", &want);
+	assert_memory_equal(&a6, &want, 16);
+	assert_false(prefix6_host_bits(&a6, 52));
+	assert_false(prefix6_host_bits(&a6, 51));	/* a = 1010: the 51st bit is 1, the 52nd 0 */
+	assert_true(prefix6_host_bits(&a6, 50));
+	prefix6_clear(&a6, 0);
+	assert_true(ip6_unspec(&a6));
+
+	assert_int_equal(route("2001:db8:99::/48 via 2001:db8:2::1", GRAMMAR_ADD, &r), 0);
+	assert_int_equal(r.family, AF_INET6);
+	assert_int_equal(r.dst_len, 48);
+	parse_ip6("2001:db8:99::", &want);
+	assert_memory_equal(&r.dst6, &want, 16);
+	parse_ip6("2001:db8:2::1", &want);
+	assert_memory_equal(&r.gw6, &want, 16);
+	assert_int_equal(r.gw, 0);
+	assert_int_equal(r.scope, RT_SCOPE_UNIVERSE);
+	assert_string_equal(fmt_route(&r, NULL, buf, sizeof(buf)), "2001:db8:99::/48 via 2001:db8:2::1");
+
+	/* ::/0 and "default" with an IPv6 gateway are the IPv6 default */
+	assert_int_equal(route("::/0 via fe80::1 dev wan", GRAMMAR_ADD, &r), 0);
+	assert_int_equal(r.family, AF_INET6);
+	assert_int_equal(r.dst_len, 0);
+	assert_string_equal(r.dev, "wan");
+	assert_string_equal(fmt_route(&r, "wan", buf, sizeof(buf)), "default via fe80::1 dev wan");
+	assert_int_equal(route("default via 2001:db8:2::1 metric 5", GRAMMAR_ADD, &r), 0);
+	assert_int_equal(r.family, AF_INET6);
+	assert_int_equal(r.metric, 5);
+	assert_int_equal(route("default via 203.0.113.1", GRAMMAR_ADD, &r), 0);
+	assert_int_equal(r.family, AF_INET);
+
+	/* without a gateway the IPv6 default prints as ::/0: "default" would read back as IPv4 */
+	assert_int_equal(route("::/0 dev wan", GRAMMAR_ADD, &r), 0);
+	assert_string_equal(fmt_route(&r, "wan", buf, sizeof(buf)), "::/0 dev wan");
+	assert_int_equal(route("blackhole 2001:db8:aa::/48 metric 7", GRAMMAR_ADD, &r), 0);
+	assert_int_equal(r.type, RTN_BLACKHOLE);
+	assert_int_equal(r.family, AF_INET6);
+	assert_string_equal(fmt_route(&r, NULL, buf, sizeof(buf)), "blackhole 2001:db8:aa::/48 metric 7");
+	assert_int_equal(route("2001:db8:5::/64 dev lan", GRAMMAR_ADD, &r), 0);
+	assert_int_equal(r.scope, RT_SCOPE_LINK);
+	assert_int_equal(route("2001:db8:5::7 via 2001:db8:1::9", GRAMMAR_ADD, &r), 0);
+	assert_int_equal(r.dst_len, 128);
+	assert_string_equal(fmt_route(&r, NULL, buf, sizeof(buf)), "2001:db8:5::7 via 2001:db8:1::9");
+	/* del: the link-local gateway narrows, no dev needed */
+	assert_int_equal(route("::/0 via fe80::1", GRAMMAR_DEL, &r), 0);
+
+	/* the family asked for (sluice -6) when the words name none */
+	strcpy(buf, "default dev wan");
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_route_af(argc, argv, GRAMMAR_ADD, AF_INET6, &r, err), 0);
+	assert_int_equal(r.family, AF_INET6);
+	assert_int_equal(grammar_route_af(argc, argv, GRAMMAR_ADD, AF_UNSPEC, &r, err), 0);
+	assert_int_equal(r.family, AF_INET);
+	strcpy(buf, "10.0.0.0/8 via 1.1.1.1");
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_route_af(argc, argv, GRAMMAR_ADD, AF_INET6, &r, err), -1);
+	assert_string_equal(err, "\"10.0.0.0/8\" is not an IPv6 prefix");
+	strcpy(buf, "default via 2001:db8::1");
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_route_af(argc, argv, GRAMMAR_ADD, AF_INET, &r, err), -1);
+	assert_string_equal(err, "gateway \"2001:db8::1\" is not an IPv4 address");
+
+	assert_int_equal(neigh("2001:db8:1::10 lladdr 02:00:00:00:00:10 dev lan", GRAMMAR_ADD, &n), 0);
+	assert_int_equal(n.family, AF_INET6);
+	parse_ip6("2001:db8:1::10", &want);
+	assert_memory_equal(&n.addr6, &want, 16);
+	assert_int_equal(n.addr, 0);
+	assert_int_equal(neigh("fe80::10 dev lan", GRAMMAR_DEL, &n), 0);
+	assert_int_equal(neigh("ff02::1 lladdr 02:00:00:00:00:10 dev lan", GRAMMAR_ADD, &n), -1);
+	assert_string_equal(err, "invalid address \"ff02::1\"");
+	assert_int_equal(neigh(":: lladdr 02:00:00:00:00:10 dev lan", GRAMMAR_ADD, &n), -1);
+	assert_string_equal(err, "invalid address \"::\"");
+
+	strcpy(buf, "2001:db8:1::1/64 dev lan");
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_addr(argc, argv, &ad, err), 0);
+	assert_int_equal(ad.family, AF_INET6);
+	assert_int_equal(ad.len, 64);
+	parse_ip6("2001:db8:1::1", &want);
+	assert_memory_equal(&ad.addr6, &want, 16);
+	strcpy(buf, "2001:db8:1::1 dev lan");
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_addr(argc, argv, &ad, err), 0);
+	assert_int_equal(ad.len, 128);
+	strcpy(buf, "ff02::1/64 dev lan");
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_addr(argc, argv, &ad, err), -1);
+	assert_string_equal(err, "invalid address \"ff02::1/64\"");
+	assert_true(addr_equal(&(struct ctl_addr){ .family = AF_INET6, .addr6 = want, .len = 64 },
+			       &(struct ctl_addr){ .family = AF_INET6, .addr6 = want, .len = 64 }));
+	assert_false(addr_equal(&(struct ctl_addr){ .family = AF_INET6, .len = 0 },
+				&(struct ctl_addr){ .family = AF_INET, .len = 0 }));
+}
+
+static void
+test_ip6_errors(void **state)
+{
+	static const struct { const char *in, *msg; } cases[] = {
+		{ "2001:db8:99::/48 via fe80::1", "link-local gateway fe80::1 needs \"dev NAME\"" },
+		{ "default via fe80::1", "link-local gateway fe80::1 needs \"dev NAME\"" },
+		{ "2001:db8:99::1/48 via 2001:db8:2::1", "invalid prefix \"2001:db8:99::1/48\": host bits set" },
+		{ "2001:db8:99::/129 via 2001:db8:2::1", "invalid prefix \"2001:db8:99::/129\"" },
+		{ "2001:db8:99:::/48 via 2001:db8:2::1", "invalid prefix \"2001:db8:99:::/48\"" },
+		{ "2001:db8:99::/48 via 203.0.113.1", "gateway \"203.0.113.1\" is not an IPv6 address" },
+		{ "10.0.0.0/8 via 2001:db8:2::1", "gateway \"2001:db8:2::1\" is not an IPv4 address" },
+		{ "2001:db8:99::/48 via ::", "invalid gateway \"::\"" },
+		{ "2001:db8:99::/48 via ff02::2", "invalid gateway \"ff02::2\"" },
+		{ "2001:db8:99::/48 via fe80::1%wan", "invalid gateway \"fe80::1%wan\"" },
+		{ "2001:db8:99::/48 blackhole via 2001:db8:2::1", "a blackhole route takes no \"via\"" },
+		{ "2001:db8:99::/48", "missing \"via GW\", \"dev NAME\" or \"blackhole\"" },
+	};
+	struct ctl_route r;
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(route(cases[i].in, GRAMMAR_ADD, &r), -1);
+		assert_string_equal(err, cases[i].msg);
+	}
+}
+
 int
 main(void)
 {
@@ -365,6 +539,8 @@ main(void)
 		cmocka_unit_test(test_nat_errors),
 		cmocka_unit_test(test_addr_link),
 		cmocka_unit_test(test_fmt_route),
+		cmocka_unit_test(test_ip6_forms),
+		cmocka_unit_test(test_ip6_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

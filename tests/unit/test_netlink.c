@@ -108,6 +108,20 @@ test_neigh_link_addr_roundtrip(void **state)
 	assert_true(lb.has_mac);
 	assert_memory_equal(lb.mac, l.mac, 6);
 	assert_int_equal(lb.flags, IFF_UP);
+	assert_false(lb.has_ra);
+
+	/* ra: a project attribute past rtnetlink's, one byte */
+	memset(&l, 0, sizeof(l));
+	l.has_ra = l.ra = true;
+	nlh = nl_link(buf, RTM_NEWLINK, 0, &l);
+	assert_int_equal(nlh->nlmsg_len, mnl_nlmsg_size(sizeof(struct ifinfomsg)) + 8);
+	assert_int_equal(mnl_attr_get_type((struct nlattr *)((char *)mnl_nlmsg_get_payload(nlh) +
+							    sizeof(struct ifinfomsg))), SLUICE_IFLA_RA);
+	assert_int_equal(nl_parse_link(nlh, &lb), 0);
+	assert_true(lb.has_ra && lb.ra);
+	l.ra = false;
+	assert_int_equal(nl_parse_link(nl_link(buf, RTM_NEWLINK, 0, &l), &lb), 0);
+	assert_true(lb.has_ra && !lb.ra);
 
 	nlh = nl_addr(buf, RTM_NEWADDR, 0, &ad);
 	assert_int_equal(nl_parse_addr(nlh, &ab), 0);
@@ -157,6 +171,103 @@ test_natrule_roundtrip(void **state)
 	nlh = nl_simple(buf, SLUICE_GETNATSESS, NLM_F_DUMP, 25);
 	assert_int_equal(mnl_attr_get_u32((struct nlattr *)((char *)mnl_nlmsg_get_payload(nlh) +
 							    sizeof(struct sluicemsg))), 25);
+}
+
+/*
+ * IPv6 on the wire, byte for byte as rtnetlink lays it out (x86's host
+ * order for the header integers): family AF_INET6 (10), 16-byte address
+ * attributes.
+ */
+static void
+test_ip6_bytes(void **state)
+{
+	static const uint8_t route[] = {
+		84, 0, 0, 0, 24, 0, 0x01, 0x06, 0, 0, 0, 0, 0, 0, 0, 0,	/* NEWROUTE, REQ|EXCL|CREATE */
+		10, 48, 0, 0, 254, 4, 0, 1, 0, 0, 0, 0,			/* inet6 /48 main static universe unicast */
+		20, 0, 1, 0, 0x20, 0x01, 0x0d, 0xb8, 0, 0x99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* RTA_DST */
+		20, 0, 5, 0, 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,		/* RTA_GATEWAY */
+		8, 0, 4, 0, 2, 0, 0, 0,					/* RTA_OIF 2 */
+		8, 0, 6, 0, 5, 0, 0, 0,					/* RTA_PRIORITY 5 */
+	};
+	static const uint8_t addr[] = {
+		64, 0, 0, 0, 20, 0, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0,	/* NEWADDR, REQ|ACK|EXCL|CREATE */
+		10, 64, 0, 0, 1, 0, 0, 0,				/* inet6 /64 index 1 */
+		20, 0, 2, 0, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,	/* IFA_LOCAL */
+		20, 0, 1, 0, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,	/* IFA_ADDRESS */
+	};
+	static const uint8_t neigh[] = {
+		60, 0, 0, 0, 28, 0, 0x01, 0x05, 0, 0, 0, 0, 0, 0, 0, 0,	/* NEWNEIGH, REQ|REPLACE|CREATE */
+		10, 0, 0, 0, 1, 0, 0, 0, 0x80, 0, 0, 0,			/* inet6 index 1 PERMANENT */
+		20, 0, 1, 0, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,	/* NDA_DST */
+		10, 0, 2, 0, 2, 0, 0, 0, 0, 0x10, 0, 0,			/* NDA_LLADDR, padded */
+	};
+	struct ctl_route r = { .family = AF_INET6, .dst_len = 48, .type = RTN_UNICAST,
+			       .protocol = RTPROT_STATIC, .oif = 2, .metric = 5 }, rb;
+	struct ctl_addr a = { .family = AF_INET6, .len = 64, .ifindex = 1 }, ab;
+	struct ctl_neigh n = { .family = AF_INET6, .ifindex = 1, .state = NUD_PERMANENT,
+			       .has_lladdr = true, .lladdr = { 2, 0, 0, 0, 0, 0x10 } }, nb;
+	struct nlmsghdr *nlh;
+
+	(void)state;
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+	skip();
+#endif
+	parse_ip6("2001:db8:99::", &r.dst6);
+	parse_ip6("fe80::1", &r.gw6);
+	parse_ip6("2001:db8:1::1", &a.addr6);
+	parse_ip6("2001:db8:1::10", &n.addr6);
+
+	nlh = nl_route(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &r);
+	assert_int_equal(nlh->nlmsg_len, sizeof(route));
+	assert_memory_equal(nlh, route, sizeof(route));
+	assert_int_equal(nl_parse_route(nlh, &rb), 0);
+	assert_int_equal(rb.family, AF_INET6);
+	assert_memory_equal(&rb.dst6, &r.dst6, 16);
+	assert_memory_equal(&rb.gw6, &r.gw6, 16);
+	assert_int_equal(rb.gw, 0);
+	assert_int_equal(rb.dst_len, 48);
+	assert_int_equal(rb.metric, 5);
+
+	nlh = nl_addr(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, &a);
+	assert_int_equal(nlh->nlmsg_len, sizeof(addr));
+	assert_memory_equal(nlh, addr, sizeof(addr));
+	assert_int_equal(nl_parse_addr(nlh, &ab), 0);
+	assert_true(addr_equal(&ab, &a));
+
+	nlh = nl_neigh(buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, &n);
+	assert_int_equal(nlh->nlmsg_len, sizeof(neigh));
+	assert_memory_equal(nlh, neigh, sizeof(neigh));
+	assert_int_equal(nl_parse_neigh(nlh, &nb), 0);
+	assert_true(neigh_addr_equal(&nb, &n));
+	assert_memory_equal(nb.lladdr, n.lladdr, 6);
+
+	/* A 4-byte address in an inet6 message is malformed, and so is /129. */
+	nlh = nl_route(buf, RTM_NEWROUTE, 0, &(struct ctl_route){ .dst = 1, .dst_len = 32 });
+	((struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_family = AF_INET6;
+	assert_int_equal(nl_parse_route(nlh, &rb), -1);
+	nlh = nl_route(buf, RTM_NEWROUTE, 0, &r);
+	((struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_dst_len = 129;
+	assert_int_equal(nl_parse_route(nlh, &rb), -1);
+
+	/* Dumps: AF_UNSPEC is both families, AF_INET6 one; a flush without
+	 * an address is AF_UNSPEC unless a family is asked for. */
+	nlh = nl_simple(buf, RTM_GETROUTE, NLM_F_DUMP, 0);
+	assert_int_equal(nlh->nlmsg_len, mnl_nlmsg_size(sizeof(struct rtmsg)));
+	assert_int_equal(((struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_family, AF_UNSPEC);
+	nlh = nl_simple_af(buf, RTM_GETROUTE, NLM_F_DUMP, AF_INET6);
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+	assert_int_equal(((struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_family, AF_INET6);
+	nlh = nl_simple_af(buf, RTM_GETNEIGH, NLM_F_DUMP, AF_INET6);
+	assert_int_equal(nlh->nlmsg_len, mnl_nlmsg_size(sizeof(struct ndmsg)));
+	assert_int_equal(((struct ndmsg *)mnl_nlmsg_get_payload(nlh))->ndm_family, AF_INET6);
+	nlh = nl_simple_af(buf, RTM_GETADDR, NLM_F_DUMP, AF_INET);
+	assert_int_equal(((struct ifaddrmsg *)mnl_nlmsg_get_payload(nlh))->ifa_family, AF_INET);
+	nlh = nl_neigh(buf, RTM_DELNEIGH, 0, &(struct ctl_neigh){ .ifindex = 2 });
+	assert_int_equal(nlh->nlmsg_len, mnl_nlmsg_size(sizeof(struct ndmsg)));
+	assert_int_equal(((struct ndmsg *)mnl_nlmsg_get_payload(nlh))->ndm_family, AF_UNSPEC);
+	nlh = nl_neigh(buf, RTM_DELNEIGH, 0, &(struct ctl_neigh){ .family = AF_INET6, .ifindex = 2 });
+	assert_int_equal(nlh->nlmsg_len, mnl_nlmsg_size(sizeof(struct ndmsg)));
+	assert_int_equal(((struct ndmsg *)mnl_nlmsg_get_payload(nlh))->ndm_family, AF_INET6);
 }
 
 /* Print into memory. */
@@ -353,6 +464,129 @@ test_print_link_neigh(void **state)
 	done(&p);
 	assert_string_equal(out, "[{\"dst\":\"192.168.1.50\",\"dev\":\"lan\","
 			    "\"lladdr\":\"02:00:00:00:00:50\",\"state\":[\"REACHABLE\"]}]\n");
+}
+
+/* IPv6 in every printer, with ip -6 -j's field names and values. */
+static void
+test_print_ip6(void **state)
+{
+	struct ctl_link l = { .ifindex = 1, .name = "lan", .mtu = 1500, .flags = IFF_UP | IFF_LOWER_UP,
+			      .operstate = IF_OPER_UP, .mac = { 2, 0, 0, 0, 0, 1 } };
+	/* in the dump's order, which the printer does not keep */
+	struct ctl_addr a[3] = {
+		{ .family = AF_INET6, .len = 64, .ifindex = 1, .scope = RT_SCOPE_LINK },
+		{ .family = AF_INET6, .len = 64, .ifindex = 1 },
+		{ .family = AF_INET, .addr = IP(192, 168, 1, 1), .len = 24, .ifindex = 1 },
+	};
+	struct ctl_route r[3] = {
+		{ .family = AF_INET6, .dst_len = 48, .type = RTN_UNICAST, .protocol = RTPROT_STATIC,
+		  .oif = 2, .metric = 5 },
+		{ .family = AF_INET6, .dst_len = 0, .type = RTN_UNICAST, .protocol = RTPROT_BOOT,
+		  .oif = 2 },
+		{ .family = AF_INET6, .dst_len = 64, .type = RTN_UNICAST, .protocol = RTPROT_KERNEL,
+		  .oif = 1, .scope = RT_SCOPE_LINK },
+	}, got;
+	struct ctl_neigh n = { .family = AF_INET6, .ifindex = 1, .state = NUD_STALE, .has_lladdr = true,
+			       .lladdr = { 2, 0, 0, 0, 0, 0x10 } };
+	struct in6_addr q;
+	struct printer p;
+
+	(void)state;
+	parse_ip6("fe80::ff:fe00:1", &a[0].addr6);
+	parse_ip6("2001:db8:1::1", &a[1].addr6);
+	parse_ip6("2001:db8:99::", &r[0].dst6);
+	parse_ip6("2001:db8:2::1", &r[0].gw6);
+	parse_ip6("fe80::1", &r[1].gw6);
+	parse_ip6("2001:db8:1::", &r[2].dst6);
+	parse_ip6("2001:db8:1::1", &r[2].prefsrc6);
+	parse_ip6("2001:db8:1::10", &n.addr6);
+
+	/* addr show: IPv4, IPv6 global, IPv6 link, as ip; IPv6 without a label */
+	p = mem_printer(false);
+	pr_begin(&p);
+	pr_link_addrs(&p, &l, a, 3);
+	pr_end(&p);
+	done(&p);
+	assert_non_null(strstr(out,
+		"    inet 192.168.1.1/24 scope global lan\n"
+		"    inet6 2001:db8:1::1/64 scope global\n"
+		"    inet6 fe80::ff:fe00:1/64 scope link\n"));
+	p = mem_printer(true);
+	pr_begin(&p);
+	pr_link_addrs(&p, &l, a, 3);
+	pr_end(&p);
+	done(&p);
+	assert_non_null(strstr(out, ",\"addr_info\":["
+		"{\"family\":\"inet\",\"local\":\"192.168.1.1\",\"prefixlen\":24,\"scope\":\"global\","
+		"\"label\":\"lan\"},"
+		"{\"family\":\"inet6\",\"local\":\"2001:db8:1::1\",\"prefixlen\":64,\"scope\":\"global\"},"
+		"{\"family\":\"inet6\",\"local\":\"fe80::ff:fe00:1\",\"prefixlen\":64,\"scope\":\"link\"}]}]\n"));
+
+	/* routes, through the wire and back */
+	p = mem_printer(false);
+	pr_begin(&p);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(nl_parse_route(nl_route(buf, RTM_NEWROUTE, 0, &r[i]), &got), 0);
+		if (i == 2)
+			got.prefsrc6 = r[2].prefsrc6;	/* dumps only: nl_route sends none */
+		pr_route(&p, &got);
+	}
+	pr_end(&p);
+	done(&p);
+	assert_string_equal(out,
+		"2001:db8:99::/48 via 2001:db8:2::1 dev wan proto static metric 5\n"
+		"default via fe80::1 dev wan proto boot\n"
+		"2001:db8:1::/64 dev lan proto kernel scope link src 2001:db8:1::1\n");
+	p = mem_printer(true);
+	pr_begin(&p);
+	for (int i = 0; i < 3; i++)
+		pr_route(&p, &r[i]);
+	pr_end(&p);
+	done(&p);
+	assert_string_equal(out,
+		"[{\"type\":\"unicast\",\"dst\":\"2001:db8:99::/48\",\"gateway\":\"2001:db8:2::1\","
+		"\"dev\":\"wan\",\"protocol\":\"static\",\"metric\":5,\"flags\":[]},"
+		"{\"type\":\"unicast\",\"dst\":\"default\",\"gateway\":\"fe80::1\",\"dev\":\"wan\","
+		"\"protocol\":\"boot\",\"metric\":0,\"flags\":[]},"
+		"{\"type\":\"unicast\",\"dst\":\"2001:db8:1::/64\",\"dev\":\"lan\",\"protocol\":\"kernel\","
+		"\"scope\":\"link\",\"prefsrc\":\"2001:db8:1::1\",\"metric\":0,\"flags\":[]}]\n");
+
+	/* a /128 is the bare address */
+	r[0].dst_len = 128;
+	parse_ip6("2001:db8:99::7", &r[0].dst6);
+	p = mem_printer(false);
+	pr_route(&p, &r[0]);
+	done(&p);
+	assert_string_equal(out, "2001:db8:99::7 via 2001:db8:2::1 dev wan proto static metric 5\n");
+
+	/* route get */
+	parse_ip6("2001:db8:99::1", &q);
+	r[0].prefsrc6 = a[1].addr6;
+	p = mem_printer(false);
+	pr_route_get6(&p, &r[0], &q);
+	done(&p);
+	assert_string_equal(out, "2001:db8:99::1 via 2001:db8:2::1 dev wan src 2001:db8:1::1\n");
+	p = mem_printer(true);
+	pr_begin(&p);
+	pr_route_get6(&p, &r[0], &q);
+	pr_end(&p);
+	done(&p);
+	assert_string_equal(out, "[{\"type\":\"unicast\",\"dst\":\"2001:db8:99::1\","
+			    "\"gateway\":\"2001:db8:2::1\",\"dev\":\"wan\",\"prefsrc\":\"2001:db8:1::1\","
+			    "\"flags\":[]}]\n");
+
+	/* neighbours */
+	p = mem_printer(false);
+	pr_neigh(&p, &n);
+	done(&p);
+	assert_string_equal(out, "2001:db8:1::10 dev lan lladdr 02:00:00:00:00:10 STALE\n");
+	p = mem_printer(true);
+	pr_begin(&p);
+	pr_neigh(&p, &n);
+	pr_end(&p);
+	done(&p);
+	assert_string_equal(out, "[{\"dst\":\"2001:db8:1::10\",\"dev\":\"lan\","
+			    "\"lladdr\":\"02:00:00:00:00:10\",\"state\":[\"STALE\"]}]\n");
 }
 
 static void
@@ -691,8 +925,10 @@ main(void)
 		cmocka_unit_test(test_route_roundtrip),
 		cmocka_unit_test(test_neigh_link_addr_roundtrip),
 		cmocka_unit_test(test_natrule_roundtrip),
+		cmocka_unit_test(test_ip6_bytes),
 		cmocka_unit_test(test_print_routes),
 		cmocka_unit_test(test_print_link_neigh),
+		cmocka_unit_test(test_print_ip6),
 		cmocka_unit_test(test_print_nat_stats),
 		cmocka_unit_test(test_pipeline),
 		cmocka_unit_test(test_pipeline_errors_by_tag),

@@ -55,7 +55,26 @@ test_addresses(void **state)
 	uint16_t idx;
 
 	(void)state;
+	/* Earlier tests' ports announced their link-local addresses. */
+	{
+		struct rte_mbuf *m[8];
+		unsigned int n;
+
+		while ((n = dpt_sent(m, 8)) > 0)
+			rte_pktmbuf_free_bulk(m, n);
+	}
 	assert_int_equal(port_create("lan", "net_null0,no-rx=1", NULL, 1500, &idx), 0);
+	/* A port comes with its link-local address, announced by an
+	 * unsolicited neighbour advertisement. */
+	{
+		struct rte_mbuf *m[8];
+		unsigned int n = dpt_sent(m, 8);
+
+		assert_int_equal(n, 1);
+		assert_int_equal(rte_pktmbuf_mtod(m[0], struct rte_ether_hdr *)->ether_type,
+				 rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6));
+		rte_pktmbuf_free_bulk(m, n);
+	}
 	assert_int_equal(addr_add(idx, dpt_ip("192.168.1.1"), 24), 0);
 	assert_int_equal(addr_add(idx, dpt_ip("192.168.1.1"), 24), -EEXIST);
 	assert_int_equal(addr_add(idx, dpt_ip("10.0.0.1"), 33), -EINVAL);

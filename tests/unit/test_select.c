@@ -269,6 +269,110 @@ test_addr(void **state)
 	assert_string_equal(err, "missing value after \"to\"");
 }
 
+/* IPv6 routes: the same words, prefixes of 128 bits. */
+static struct ctl_route
+r6(const char *dst, uint8_t len, const char *gw, uint32_t oif, uint8_t proto)
+{
+	struct ctl_route r = { .family = AF_INET6, .dst_len = len, .type = RTN_UNICAST,
+			       .protocol = proto, .oif = oif };
+
+	assert_true(parse_ip6(dst, &r.dst6));
+	if (gw)
+		assert_true(parse_ip6(gw, &r.gw6));
+	return r;
+}
+
+static void
+test_route_ip6(void **state)
+{
+	struct ctl_route t[] = {
+		r6("::", 0, "fe80::1", 2, RTPROT_BOOT),
+		r6("2001:db8:99::", 48, "2001:db8:2::1", 2, RTPROT_STATIC),
+		r6("2001:db8:99:1::", 64, "2001:db8:2::1", 2, RTPROT_STATIC),
+		r6("2001:db8:1::", 64, NULL, 1, RTPROT_KERNEL),
+		r6("2001:db8:99:1::7", 128, "2001:db8:1::9", 1, RTPROT_STATIC),
+	};
+	struct ctl_route v4 = table[0];	/* IPv4 default */
+	struct route_sel sel;
+	unsigned bits;
+
+	(void)state;
+#define PICK6(s) ({ assert_int_equal(rsel(s, &sel), 0); bits = 0; \
+		    for (unsigned i = 0; i < 5; i++) bits |= route_selected(&sel, &t[i]) ? 1u << i : 0; \
+		    bits; })
+	assert_int_equal(PICK6(""), 0x1f);
+	assert_int_equal(PICK6("2001:db8:99::/48"), R(1));
+	assert_int_equal(PICK6("2001:db8:99:0:ffff::/48"), R(1));	/* host bits ignored */
+	assert_int_equal(PICK6("2001:db8:99:1::7"), R(4));		/* a bare address: /128 */
+	assert_int_equal(PICK6("root 2001:db8:99::/48"), R(1) | R(2) | R(4));
+	assert_int_equal(PICK6("match 2001:db8:99:1::7"), R(0) | R(1) | R(2) | R(4));
+	assert_int_equal(PICK6("match 2001:db8:99:2::/64"), R(0) | R(1));
+	assert_int_equal(PICK6("default"), R(0));
+	assert_int_equal(PICK6("::/0"), R(0));
+	assert_int_equal(PICK6("all"), 0x1f);
+	assert_int_equal(PICK6("via fe80::/10"), R(0));
+	assert_int_equal(PICK6("via 2001:db8:2::1"), R(1) | R(2));
+	assert_int_equal(PICK6("via 2001:db8:1::/64"), R(4));
+	assert_int_equal(PICK6("proto kernel"), R(3));
+	/* a prefix of one family never selects the other's routes */
+	assert_int_equal(rsel("root 2001:db8::/32", &sel), 0);
+	assert_false(route_selected(&sel, &v4));
+	assert_int_equal(rsel("root 0.0.0.0/0", &sel), 0);
+	assert_false(route_selected(&sel, &t[0]));
+	assert_int_equal(rsel("via 203.0.113.0/24", &sel), 0);
+	assert_false(route_selected(&sel, &t[1]));
+	/* "default" and "all" fit both; the family of the listing decides */
+	assert_int_equal(rsel("default", &sel), 0);
+	assert_true(route_selected(&sel, &v4));
+	assert_int_equal(route_sel_family(&sel, err), 0);
+	assert_int_equal(rsel("root 2001:db8::/32 proto static", &sel), 0);
+	assert_int_equal(route_sel_family(&sel, err), AF_INET6);
+	assert_int_equal(rsel("via 10.0.0.1", &sel), 0);
+	assert_int_equal(route_sel_family(&sel, err), AF_INET);
+	assert_int_equal(rsel("root 2001:db8::/32 via 10.0.0.1", &sel), 0);
+	assert_int_equal(route_sel_family(&sel, err), -1);
+	assert_string_equal(err, "prefixes of both families in one selector");
+	assert_int_equal(rsel("2001:db8::/129", &sel), -1);
+	assert_string_equal(err, "invalid prefix \"2001:db8::/129\"");
+#undef PICK6
+}
+
+static void
+test_neigh_addr_ip6(void **state)
+{
+	struct ctl_neigh n6 = { .family = AF_INET6, .ifindex = 1, .state = NUD_STALE };
+	const struct ctl_neigh n4 = { .addr = IP(192, 168, 1, 10), .ifindex = 1,
+				      .state = NUD_REACHABLE };
+	struct ctl_addr a6 = { .family = AF_INET6, .len = 64 }, ll = { .family = AF_INET6, .len = 64,
+								      .scope = RT_SCOPE_LINK };
+	const struct ctl_addr a4 = { .addr = IP(192, 168, 1, 1), .len = 24 };
+	struct neigh_sel ns;
+	struct addr_sel as;
+
+	(void)state;
+	parse_ip6("2001:db8:1::10", &n6.addr6);
+	parse_ip6("2001:db8:1::1", &a6.addr6);
+	parse_ip6("fe80::1", &ll.addr6);
+	assert_int_equal(nsel("", &ns), 0);
+	assert_true(neigh_selected(&ns, &n6) && neigh_selected(&ns, &n4));
+	assert_int_equal(nsel("2001:db8:1::/64", &ns), 0);
+	assert_true(neigh_selected(&ns, &n6));
+	assert_false(neigh_selected(&ns, &n4));
+	assert_int_equal(nsel("to 192.168.0.0/16 nud reachable", &ns), 0);
+	assert_false(neigh_selected(&ns, &n6));
+	assert_true(neigh_selected(&ns, &n4));
+	assert_int_equal(nsel("2001:db8:1::10 nud stale", &ns), 0);
+	assert_true(neigh_selected(&ns, &n6));
+
+	assert_int_equal(asel("dev lan to 2001:db8::/32", &as), 0);
+	assert_true(addr_selected(&as, &a6));
+	assert_false(addr_selected(&as, &ll));
+	assert_false(addr_selected(&as, &a4));
+	assert_int_equal(asel("lan to fe80::/10", &as), 0);
+	assert_true(addr_selected(&as, &ll));
+	assert_false(addr_selected(&as, &a6));
+}
+
 int
 main(void)
 {
@@ -279,6 +383,8 @@ main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_neigh),
 		cmocka_unit_test(test_addr),
+		cmocka_unit_test(test_route_ip6),
+		cmocka_unit_test(test_neigh_addr_ip6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

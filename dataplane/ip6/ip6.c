@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv6 per burst (RFC 8200, RFC 4291): validate, drop what no router
+ * forwards (martians, link-local scope, multicast, hop-by-hop options),
+ * one bulk FIB lookup, local delivery or forwarding (hop limit, Packet Too
+ * Big: a router never fragments IPv6), one bulk neighbour lookup, Ethernet
+ * and tx.  Extension headers other than hop-by-hop are forwarded as they
+ * are: a router does not look at them (RFC 8200 4).
+ *
+ * Hop-by-hop options are dropped and counted (ip6_hop_by_hop) rather than
+ * sent to a slow path: the router runs no protocol that needs them (MLD,
+ * RSVP), and RFC 8200 4.3 lets a router skip them; dropping is what a
+ * fast path without a slow path for them can honestly do.
+ */
+#include <string.h>
+#include <netinet/in.h>
+
+#include <rte_prefetch.h>
+
+#include "addr6.h"
+#include "icmp6.h"
+#include "ip6.h"
+#include "neigh.h"
+#include "port.h"
+#include "route6.h"
+
+#define PREFETCH_AHEAD	3
+
+/* ff02::1 and ff02::2: all nodes, all routers (link scope). */
+static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
+static const uint8_t all_routers[16] = { 0xff, 0x02, [15] = 0x02 };
+
+static inline bool
+port_live(uint16_t port)
+{
+	return port < DP_MAX_PORTS &&
+	       __atomic_load_n(&ports[port].active, __ATOMIC_ACQUIRE) &&
+	       __atomic_load_n(&ports[port].up, __ATOMIC_RELAXED);
+}
+
+void
+ip6_eth_tx(struct wctx *w, struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst_mac)
+{
+	struct rte_ether_hdr *eth;
+
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+	if (unlikely(eth == NULL)) {
+		dp_drop(m, DROP_NO_MBUF);
+		return;
+	}
+	rte_ether_addr_copy(dst_mac, &eth->dst_addr);
+	rte_ether_addr_copy(&ports[port].mac, &eth->src_addr);
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	tx_enqueue(w, port, m);
+}
+
+static inline void
+ip6_punt_resolve(struct rte_mbuf *m, uint16_t port, const uint8_t *nh)
+{
+	struct pkt_meta *meta = pkt_meta(m);
+
+	meta->kind = PKT_RESOLVE6;
+	memcpy(meta->nh_ip6, nh, 16);
+	meta->out_port = port;
+	dp_punt(m);
+}
+
+/* Toward nh on port: its MAC, or the control lcore resolves it. */
+static void
+ip6_to_neighbour(struct wctx *w, struct rte_mbuf *m, uint16_t port, const uint8_t *nh)
+{
+	struct rte_ether_addr mac;
+	uint8_t a[1][16];
+
+	memcpy(a[0], nh, 16);
+	if (neigh6_lookup_bulk(&port, (const uint8_t (*)[16])a, 1, &mac) & 1)
+		ip6_eth_tx(w, m, port, &mac);
+	else
+		ip6_punt_resolve(m, port, nh);
+}
+
+void
+ip6_output(struct wctx *w, struct rte_mbuf *m, uint16_t out_port)
+{
+	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+	const uint8_t *dst = ip->dst_addr;
+	const struct nexthop6 *h;
+	struct rte_ether_addr mac;
+	uint64_t idx;
+	uint16_t port;
+
+	if (ip6_multicast(dst) || ip6_link_local(dst)) {
+		/* Link scope: the caller names the link. */
+		if (unlikely(!port_live(out_port))) {
+			dp_drop(m, out_port < DP_MAX_PORTS ? DROP_PORT_DOWN : DROP6_SCOPE);
+			return;
+		}
+		if (ip6_multicast(dst)) {
+			ip6_mcast_mac(dst, &mac);
+			ip6_eth_tx(w, m, out_port, &mac);
+		} else {
+			ip6_to_neighbour(w, m, out_port, dst);
+		}
+		return;
+	}
+	route6_lookup_bulk((const uint8_t (*)[16])dst, &idx, 1);
+	h = &nexthops6[idx];
+	switch (h->type) {
+	case NH_CONNECTED:
+	case NH_GATEWAY:
+		break;
+	case NH_NONE:
+		dp_drop(m, DROP6_NO_ROUTE);
+		return;
+	case NH_BLACKHOLE:
+		dp_drop(m, DROP6_BLACKHOLE);
+		return;
+	default:	/* NH_LOCAL: the router does not talk to itself */
+		dp_drop(m, DROP6_LOCAL_UNREACH);
+		return;
+	}
+	port = h->port;
+	if (unlikely(!port_live(port))) {
+		dp_drop(m, DROP_PORT_DOWN);
+		return;
+	}
+	if (unlikely(rte_pktmbuf_pkt_len(m) > ports[port].mtu)) {
+		dp_drop(m, DROP6_TOO_BIG);
+		return;
+	}
+	ip6_to_neighbour(w, m, port, h->type == NH_GATEWAY ? h->gw : dst);
+}
+
+/* For one of our addresses.  Nothing listens on UDP: port unreachable;
+ * TCP is refused silently (no IPv6 reset yet); other protocols get
+ * Parameter Problem, unrecognized next header, pointing at it. */
+static __rte_noinline void
+ip6_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
+{
+	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+
+	switch (ip->proto) {
+	case IPPROTO_ICMPV6:
+		icmp6_input(w, m, in_port);
+		return;
+	case IPPROTO_UDP:
+		icmp6_error(w, m, in_port, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_NOPORT, 0);
+		break;
+	case IPPROTO_TCP:
+		break;
+	default:
+		icmp6_error(w, m, in_port, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_NEXTHEADER,
+			    offsetof(struct rte_ipv6_hdr, proto));
+		break;
+	}
+	dp_drop(m, DROP6_LOCAL_UNREACH);
+}
+
+/* A multicast destination: ours when it is a group the router is in on
+ * in_port (all nodes, all routers, a solicited-node group of ours), and
+ * then only ICMPv6 (neighbour discovery, router solicitations) matters. */
+static __rte_noinline void
+ip6_multicast_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
+{
+	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+
+	if (ip->proto == IPPROTO_ICMPV6 &&
+	    (memcmp(ip->dst_addr, all_nodes, 16) == 0 ||
+	     memcmp(ip->dst_addr, all_routers, 16) == 0 ||
+	     addr6_solicited_on_port(addrs6_get(), in_port, ip->dst_addr))) {
+		icmp6_input(w, m, in_port);
+		return;
+	}
+	dp_drop(m, DROP6_MULTICAST);
+}
+
+enum { V6_DROPPED, V6_ROUTE, V6_DONE };
+
+/* Validation, martians and link-scope delivery for one packet; Ethernet
+ * is stripped here.  V6_ROUTE: the caller looks the destination up. */
+static inline int
+ip6_validate(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
+	     const struct addr6_table *at, bool l2mcast)
+{
+	struct rte_ipv6_hdr *ip;
+	uint32_t len;
+
+	ip = (struct rte_ipv6_hdr *)rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
+	if (unlikely(ip == NULL || rte_pktmbuf_data_len(m) < IP6_HDR_LEN ||
+		     (rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6)) {
+		dp_drop(m, DROP6_BAD_HEADER);
+		return V6_DROPPED;
+	}
+	len = IP6_HDR_LEN + rte_be_to_cpu_16(ip->payload_len);
+	/* Ethernet pads short frames: the IPv6 length rules.  A payload
+	 * length of 0 (a jumbogram) needs hop-by-hop options, dropped below
+	 * anyway. */
+	if (unlikely(len > rte_pktmbuf_pkt_len(m))) {
+		dp_drop(m, DROP6_BAD_HEADER);
+		return V6_DROPPED;
+	}
+	if (unlikely(rte_pktmbuf_pkt_len(m) > len) &&
+	    rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - len) != 0) {
+		dp_drop(m, DROP6_BAD_HEADER);
+		return V6_DROPPED;
+	}
+	if (unlikely(ip6_martian(ip->dst_addr))) {
+		dp_drop(m, DROP6_MARTIAN_DST);
+		return V6_DROPPED;
+	}
+	/* :: is a source for duplicate address detection only: solicitations
+	 * to a multicast group, which ip6_multicast_in and nd.c check. */
+	if (unlikely(ip6_multicast(ip->src_addr) ||
+		     (ip6_martian(ip->src_addr) &&
+		      !(ip6_is_zero(ip->src_addr) && ip6_multicast(ip->dst_addr))) ||
+		     addr6_is_local(at, ip->src_addr))) {
+		dp_drop(m, DROP6_MARTIAN_SRC);
+		return V6_DROPPED;
+	}
+	if (unlikely(ip->proto == IPPROTO_HOPOPTS)) {
+		dp_drop(m, DROP6_HOP_BY_HOP);
+		return V6_DROPPED;
+	}
+	if (unlikely(ip6_multicast(ip->dst_addr))) {
+		ip6_multicast_in(w, m, in_port);
+		return V6_DONE;
+	}
+	if (unlikely(ip6_link_local(ip->dst_addr))) {
+		if (addr6_on_port(at, in_port, ip->dst_addr))
+			ip6_local(w, m, in_port);
+		else
+			dp_drop(m, DROP6_SCOPE);
+		return V6_DONE;
+	}
+	if (unlikely(l2mcast)) {
+		/* A unicast packet in a multicast or broadcast frame. */
+		dp_drop(m, DROP6_MULTICAST);
+		return V6_DONE;
+	}
+	return V6_ROUTE;
+}
+
+static void
+ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct addr6_table *at = addrs6_get();
+	struct rte_mbuf *ok[DP_BURST], *fw[DP_BURST];
+	uint8_t dst[DP_BURST][16], fw_ip[DP_BURST][16];
+	uint16_t fw_port[DP_BURST];
+	struct rte_ether_addr macs[DP_BURST];
+	uint64_t nh[DP_BURST], found;
+	uint16_t k = 0, f = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+		bool l2mcast = rte_is_multicast_ether_addr(&eth->dst_addr);
+
+		if (likely(i + PREFETCH_AHEAD < n))
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		if (ip6_validate(w, m, in_port, at, l2mcast) != V6_ROUTE)
+			continue;
+		memcpy(dst[k], rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->dst_addr, 16);
+		ok[k++] = m;
+	}
+	if (k == 0)
+		return;
+
+	route6_lookup_bulk((const uint8_t (*)[16])dst, nh, k);
+
+	for (uint16_t i = 0; i < k; i++) {
+		struct rte_mbuf *m = ok[i];
+		struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+		const struct nexthop6 *h = &nexthops6[nh[i]];
+		uint16_t out;
+
+		switch (h->type) {
+		case NH_CONNECTED:
+		case NH_GATEWAY:
+			break;
+		case NH_LOCAL:
+			ip6_local(w, m, in_port);
+			continue;
+		case NH_BLACKHOLE:
+			dp_drop(m, DROP6_BLACKHOLE);
+			continue;
+		default:
+			icmp6_error(w, m, in_port, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_NOROUTE, 0);
+			dp_drop(m, DROP6_NO_ROUTE);
+			continue;
+		}
+		/* RFC 4291 2.5.6: a link-local source never leaves its link. */
+		if (unlikely(ip6_link_local(ip->src_addr))) {
+			icmp6_error(w, m, in_port, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_BEYONDSCOPE, 0);
+			dp_drop(m, DROP6_SCOPE);
+			continue;
+		}
+		if (unlikely(ip->hop_limits <= 1)) {
+			icmp6_error(w, m, in_port, ICMP6_TIME_EXCEEDED, ICMP6_TIME_EXCEED_TRANSIT, 0);
+			dp_drop(m, DROP6_HOP_LIMIT);
+			continue;
+		}
+		out = h->port;
+		if (unlikely(!port_live(out))) {
+			dp_drop(m, DROP_PORT_DOWN);
+			continue;
+		}
+		if (unlikely(rte_pktmbuf_pkt_len(m) > ports[out].mtu)) {
+			icmp6_error(w, m, in_port, ICMP6_PACKET_TOO_BIG, 0, ports[out].mtu);
+			dp_drop(m, DROP6_TOO_BIG);
+			continue;
+		}
+		/* No header checksum in IPv6. */
+		ip->hop_limits--;
+		fw[f] = m;
+		fw_port[f] = out;
+		memcpy(fw_ip[f++], h->type == NH_GATEWAY ? h->gw : dst[i], 16);
+	}
+	if (f == 0)
+		return;
+
+	found = neigh6_lookup_bulk(fw_port, (const uint8_t (*)[16])fw_ip, f, macs);
+	for (uint16_t i = 0; i < f; i++) {
+		if (likely(found & (UINT64_C(1) << i)))
+			ip6_eth_tx(w, fw[i], fw_port[i], &macs[i]);
+		else
+			ip6_punt_resolve(fw[i], fw_port[i], fw_ip[i]);
+	}
+}
+
+void
+ip6_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
+{
+	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	while (n > 0) {
+		uint16_t k = RTE_MIN(n, (uint16_t)DP_BURST);
+
+		ip6_input_burst(w, in_port, pkts, k);
+		pkts += k;
+		n -= k;
+	}
+}

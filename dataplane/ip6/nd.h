@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Neighbour discovery (RFC 4861) on the control lcore: the ND messages
+ * workers punt (PKT_ND), solicitations for resolution, advertisements.
+ * What is learnt goes to the neighbour table (neigh.c), shared with ARP.
+ */
+#ifndef SLUICE_ND_H
+#define SLUICE_ND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#define ND_HOP_LIMIT	255	/* RFC 4861 6.1.2, 7.1.1: never from off-link */
+
+/* Messages are read and written by offset: an ICMPv6 message sits 54
+ * bytes into a frame, where glibc's structs (4-byte aligned) may not be
+ * laid over it. */
+#define ND_NS_LEN	24	/* type, code, cksum, reserved, target */
+#define ND_NA_LEN	24	/* type, code, cksum, flags, target */
+#define ND_TARGET_OFF	8
+
+/* NA flags in the first word (RFC 4861 4.4). */
+#define ND_NA_ROUTER	0x80
+#define ND_NA_SOLICITED	0x40
+#define ND_NA_OVERRIDE	0x20
+
+/* One punted ND message (data at the IPv6 header, meta in_port). */
+void nd_input(struct rte_mbuf *m);
+
+/* Ask who has target on port: to its solicited-node group, or unicast to
+ * a known MAC (a probe).  From our address on target's prefix (or the
+ * link-local one), with our MAC in a source link-layer address option. */
+void nd_solicit(uint16_t port, const uint8_t *target, const struct rte_ether_addr *unicast);
+
+/*
+ * Advertise target (ours) on port: to dst at dst_mac in answer to a
+ * solicitation (solicited: S set), or, with dst NULL, unsolicited to all
+ * nodes (RFC 4861 7.2.6).  R and O are always set: the router's own
+ * addresses, never an anycast or proxied one.
+ */
+void nd_advertise(uint16_t port, const uint8_t *target, const uint8_t *dst,
+		  const struct rte_ether_addr *dst_mac, bool solicited);
+
+/* Build an ICMPv6 frame for port: Ethernet to dst_mac, IPv6 src -> dst
+ * (hop limit 255), room for len bytes of ICMPv6 (returned, zeroed);
+ * *out is the mbuf (NULL when none).  The checksum is nd_finish's. */
+void *nd_frame(uint16_t port, const struct rte_ether_addr *dst_mac, const uint8_t *src,
+	       const uint8_t *dst, uint16_t len, struct rte_mbuf **out);
+/* Checksum the message built by nd_frame and send it from the control lcore. */
+void nd_finish(struct rte_mbuf *m, uint16_t port);
+
+#endif

@@ -1,0 +1,809 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The IPv6 routing table, built as route.c builds IPv4's: rte_fib6 (trie)
+ * for the workers, every route in the rib nodes of the FIB's own rte_rib6
+ * (a list per prefix, local entries first, then by metric), next hops
+ * shared and counted in a hash, an index reused only after a grace period.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_fib6.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_rib6.h>
+
+#include <linux/rtnetlink.h>
+
+#include "addr6.h"
+#include "ip6.h"
+#include "port.h"
+#include "route6.h"
+
+struct nexthop6 nexthops6[NH6_MAX];
+static struct rte_fib6 *fib6;
+static struct rte_rib6 *rib6;
+
+struct rt6 {
+	struct rt6 *next;
+	struct route6 r;
+	uint32_t nh;
+};
+
+struct rib6_ext {
+	struct rt6 *head;
+};
+
+struct nh6_key {
+	uint8_t gw[16];
+	uint16_t port;
+	uint8_t type;
+	uint8_t pad;
+};
+
+static struct rte_hash *nh_hash;
+static uint32_t nh_ref[NH6_MAX];
+static uint32_t nh_free[NH6_MAX];
+static uint32_t nh_nfree;
+static uint32_t nh_pending[NH6_MAX];
+static uint32_t nh_npending;
+
+static uint32_t max_total, n_total, n_visible;
+static bool fib_dirty;
+
+typedef unsigned __int128 u128;
+
+static inline u128
+a2u(const uint8_t *a)
+{
+	u128 v = 0;
+
+	for (int i = 0; i < 16; i++)
+		v = v << 8 | a[i];
+	return v;
+}
+
+static inline void
+u2a(u128 v, uint8_t *a)
+{
+	for (int i = 15; i >= 0; i--) {
+		a[i] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+static inline u128
+mask128(uint8_t plen)
+{
+	return plen == 0 ? 0 : ~(u128)0 << (128 - plen);
+}
+
+void
+ip6_prefix(const uint8_t *a, uint8_t plen, uint8_t *out)
+{
+	u2a(a2u(a) & mask128(plen), out);
+}
+
+bool
+ip6_in_prefix(const uint8_t *a, const uint8_t *net, uint8_t plen)
+{
+	return ((a2u(a) ^ a2u(net)) & mask128(plen)) == 0;
+}
+
+static inline struct rib6_ext *
+node_ext(struct rte_rib6_node *n)
+{
+	return rte_rib6_get_ext(n);
+}
+
+/* ---- next hops -------------------------------------------------------- */
+
+static void
+nh_recycle_pending(void)
+{
+	while (nh_npending > 0)
+		nh_free[nh_nfree++] = nh_pending[--nh_npending];
+}
+
+static int
+nh_get(uint8_t type, uint16_t port, const uint8_t *gw)
+{
+	struct nh6_key k = { .port = port, .type = type };
+	void *data;
+	uint32_t i;
+
+	memcpy(k.gw, gw, 16);
+	if (rte_hash_lookup_data(nh_hash, &k, &data) >= 0) {
+		i = (uint32_t)(uintptr_t)data;
+		nh_ref[i]++;
+		return (int)i;
+	}
+	if (nh_nfree == 0 && nh_npending > 0) {
+		rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+		nh_recycle_pending();
+	}
+	if (nh_nfree == 0)
+		return -ENOSPC;
+	i = nh_free[--nh_nfree];
+	nexthops6[i].type = type;
+	nexthops6[i].port = port;
+	memcpy(nexthops6[i].gw, gw, 16);
+	if (rte_hash_add_key_data(nh_hash, &k, (void *)(uintptr_t)i) < 0) {
+		nh_free[nh_nfree++] = i;
+		return -ENOSPC;
+	}
+	nh_ref[i] = 1;
+	rte_atomic_thread_fence(__ATOMIC_RELEASE);
+	return (int)i;
+}
+
+static void
+nh_put(uint32_t i)
+{
+	struct nh6_key k = { 0 };
+
+	if (i == 0 || --nh_ref[i] > 0)
+		return;
+	memcpy(k.gw, nexthops6[i].gw, 16);
+	k.port = nexthops6[i].port;
+	k.type = nexthops6[i].type;
+	rte_hash_del_key(nh_hash, &k);
+	nh_pending[nh_npending++] = i;
+}
+
+/* ---- the FIB under change --------------------------------------------- */
+
+/*
+ * The value stored carries the prefix length above the next hop, for the
+ * reason route.c gives (the trie, too, skips an add equal to its covering
+ * prefix's value and miscounts its groups).  The trie keeps one bit of an
+ * entry for itself: 4-byte entries hold 31 bits, enough for 8 + 16.
+ */
+#define FIB_NH_MASK	0xffffu
+static inline uint64_t
+fib_value(uint32_t nh, uint8_t plen)
+{
+	return (uint64_t)plen << 16 | nh;
+}
+
+static inline void
+fib_before_write(void)
+{
+	if (unlikely(fib_dirty)) {
+		rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+		fib_dirty = false;
+	}
+}
+
+/*
+ * May adding the new prefix dst/plen (value val) have freed a tbl8 group?
+ * A group is folded when all its 256 entries come to hold one value.  The
+ * add writes val over the part of its range no longer prefix covers; the
+ * group holding its edge can turn uniform only if the rest of it holds val
+ * already, and since a value carries its prefix length, that takes another
+ * prefix of the same length and next hop in the same group.  Groups above
+ * fold only after it.  A /24 or shorter touches no group it could fold.
+ * Looking for such a sibling is a walk over the group's block: bounded,
+ * assuming the worst beyond 32 prefixes.
+ */
+static bool
+add_may_fold(const uint8_t *dst, uint8_t plen, uint64_t val)
+{
+	uint8_t blk = RTE_MAX(24, ((plen - 1) / 8) * 8), base[16], ip[16], depth;
+	struct rte_rib6_node *n = NULL;
+	uint64_t v;
+	int probes = 0;
+
+	if (plen <= 24)
+		return false;
+	ip6_prefix(dst, blk, base);
+	while ((n = rte_rib6_get_nxt(rib6, base, blk, n, RTE_RIB6_GET_NXT_ALL)) != NULL) {
+		if (++probes > 32)
+			return true;
+		rte_rib6_get_depth(n, &depth);
+		rte_rib6_get_nh(n, &v);
+		rte_rib6_get_ip(n, ip);
+		if (depth == plen && v == val && memcmp(ip, dst, 16) != 0)
+			return true;
+	}
+	return false;
+}
+
+static int
+fib_set(const uint8_t *dst, uint8_t plen, uint32_t nh, bool new_prefix)
+{
+	int ret;
+
+	fib_before_write();
+	ret = rte_fib6_add(fib6, dst, plen, fib_value(nh, plen));
+	/* Changing a prefix's next hop may fold groups anywhere under it. */
+	if (!new_prefix || (ret == 0 && add_may_fold(dst, plen, fib_value(nh, plen))))
+		fib_dirty = true;
+	return ret;
+}
+
+static int
+fib_unset(const uint8_t *dst, uint8_t plen)
+{
+	fib_before_write();
+	fib_dirty = true;
+	return rte_fib6_delete(fib6, dst, plen);
+}
+
+/* ---- routes ----------------------------------------------------------- */
+
+static inline int
+rt_rank(const struct route6 *r)
+{
+	return r->type == RTN_LOCAL ? 0 : 1;
+}
+
+static inline bool
+rt_better(const struct route6 *a, const struct route6 *b)
+{
+	if (rt_rank(a) != rt_rank(b))
+		return rt_rank(a) < rt_rank(b);
+	return a->metric < b->metric;
+}
+
+static inline bool
+rt_is_connected(const struct route6 *r)
+{
+	return r->type == RTN_UNICAST && ip6_is_zero(r->gw) && r->port != DP_NO_PORT;
+}
+
+static int
+gw_port(const uint8_t *gw, uint16_t want)
+{
+	struct rte_rib6_node *n = rte_rib6_lookup(rib6, gw);
+
+	for (; n != NULL; n = rte_rib6_lookup_parent(n)) {
+		for (struct rt6 *e = node_ext(n)->head; e != NULL; e = e->next) {
+			if (!rt_is_connected(&e->r))
+				continue;
+			if (want == DP_NO_PORT || e->r.port == want)
+				return e->r.port;
+		}
+	}
+	return -ENETUNREACH;
+}
+
+static uint8_t
+nh_type_of(const struct route6 *r)
+{
+	switch (r->type) {
+	case RTN_LOCAL:
+		return NH_LOCAL;
+	case RTN_BLACKHOLE:
+		return NH_BLACKHOLE;
+	default:
+		return ip6_is_zero(r->gw) ? NH_CONNECTED : NH_GATEWAY;
+	}
+}
+
+static inline bool
+port_ok(uint16_t port)
+{
+	return port < DP_MAX_PORTS && ports[port].used;
+}
+
+static int
+route_check(const struct route6 *in, struct route6 *r)
+{
+	char gs[INET6_ADDRSTRLEN];
+	int port;
+
+	*r = *in;
+	if (r->plen > 128)
+		return -EINVAL;
+	if ((a2u(r->dst) & ~mask128(r->plen)) != 0)
+		return -EINVAL;
+	switch (r->type) {
+	case RTN_BLACKHOLE:
+		if (!ip6_is_zero(r->gw))
+			return -EINVAL;
+		r->port = DP_NO_PORT;
+		return 0;
+	case RTN_LOCAL:
+		if (!port_ok(r->port))
+			return -ENODEV;
+		memset(r->gw, 0, 16);
+		return 0;
+	case RTN_UNICAST:
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	if (r->port != DP_NO_PORT && !port_ok(r->port))
+		return -ENODEV;
+	if (ip6_is_zero(r->gw))
+		return r->port == DP_NO_PORT ? -ENODEV : 0;
+	ip6_fmt(r->gw, gs);
+	if (r->gw[0] == 0xff || ip6_martian(r->gw))
+		return dp_errmsg(-EINVAL, "gateway %s is not a unicast address", gs);
+	if (addr6_is_local(addrs6_get(), r->gw))
+		return dp_errmsg(-EINVAL, "gateway %s is an address of this router", gs);
+	if (ip6_link_local(r->gw)) {
+		/* RFC 4291 2.5.6: fe80::/10 means something on one link only. */
+		if (r->port == DP_NO_PORT)
+			return dp_errmsg(-EINVAL, "link-local gateway %s needs a device", gs);
+		return 0;
+	}
+	port = gw_port(r->gw, r->port);
+	if (port < 0 && r->port != DP_NO_PORT)
+		return dp_errmsg(port, "gateway %s is on no network of port %s", gs,
+				 ports[r->port].name);
+	if (port < 0)
+		return dp_errmsg(port, "gateway %s is on no connected network", gs);
+	r->port = (uint16_t)port;
+	return 0;
+}
+
+static void
+list_insert(struct rib6_ext *x, struct rt6 *e)
+{
+	struct rt6 **pp = &x->head;
+
+	while (*pp != NULL && !rt_better(&e->r, &(*pp)->r))
+		pp = &(*pp)->next;
+	e->next = *pp;
+	*pp = e;
+}
+
+static void
+counts(const struct route6 *r, int d)
+{
+	n_total += d;
+	if (r->type != RTN_LOCAL)
+		n_visible += d;
+}
+
+int
+route6_add(const struct route6 *in, uint16_t nl_flags)
+{
+	struct rte_rib6_node *n;
+	struct rib6_ext *x = NULL;
+	struct rt6 *e, *old = NULL;
+	struct route6 r;
+	uint32_t old_head_nh = 0;
+	int nh, ret;
+
+	ret = route_check(in, &r);
+	if (ret != 0)
+		return ret;
+	n = rte_rib6_lookup_exact(rib6, r.dst, r.plen);
+	if (n != NULL) {
+		x = node_ext(n);
+		old_head_nh = x->head->nh;
+		for (e = x->head; e != NULL; e = e->next)
+			if (e->r.metric == r.metric &&
+			    (e->r.type == RTN_LOCAL) == (r.type == RTN_LOCAL)) {
+				old = e;
+				break;
+			}
+		if (old != NULL && !(nl_flags & NLM_F_REPLACE))
+			return -EEXIST;
+	}
+	if (old == NULL && n_total >= max_total)
+		return -ENOSPC;
+	nh = nh_get(nh_type_of(&r), r.port, r.gw);
+	if (nh < 0)
+		return nh;
+	if (old != NULL) {
+		uint32_t prev_nh = old->nh;
+
+		counts(&old->r, -1);
+		old->r = r;
+		old->nh = (uint32_t)nh;
+		counts(&r, 1);
+		if (x->head->nh != old_head_nh)
+			fib_set(r.dst, r.plen, x->head->nh, false);
+		nh_put(prev_nh);
+		return 0;
+	}
+	e = malloc(sizeof(*e));
+	if (e == NULL) {
+		nh_put((uint32_t)nh);
+		return -ENOMEM;
+	}
+	e->r = r;
+	e->nh = (uint32_t)nh;
+	e->next = NULL;
+	if (n == NULL) {
+		ret = fib_set(r.dst, r.plen, e->nh, true);
+		n = ret == 0 ? rte_rib6_lookup_exact(rib6, r.dst, r.plen) : NULL;
+		if (n == NULL) {
+			if (ret == 0)
+				fib_unset(r.dst, r.plen);
+			free(e);
+			nh_put((uint32_t)nh);
+			return ret == -ENOMEM || ret == -ENOSPC ? -ENOSPC : ret != 0 ? ret : -EIO;
+		}
+		node_ext(n)->head = e;
+	} else {
+		list_insert(x, e);
+		if (x->head->nh != old_head_nh)
+			fib_set(r.dst, r.plen, x->head->nh, false);
+	}
+	counts(&r, 1);
+	return 0;
+}
+
+static bool
+rt_match(const struct route6 *e, const struct route6 *r, const struct route_match *m)
+{
+	if (m->type ? e->type != r->type : e->type == RTN_LOCAL)
+		return false;
+	if (m->metric && e->metric != r->metric)
+		return false;
+	if (m->gw && memcmp(e->gw, r->gw, 16) != 0)
+		return false;
+	if (m->port && e->port != r->port)
+		return false;
+	if (m->protocol && e->protocol != r->protocol)
+		return false;
+	return true;
+}
+
+static int
+node_remove(struct rte_rib6_node *n, bool (*gone)(const struct route6 *, const void *),
+	    const void *arg, bool once)
+{
+	struct rib6_ext *x = node_ext(n);
+	struct rt6 **pp = &x->head, *e, *dead = NULL, **dead_tail = &dead;
+	uint32_t old_head_nh = x->head->nh;
+	uint8_t dst[16], plen;
+	int k = 0;
+
+	while ((e = *pp) != NULL) {
+		if (gone(&e->r, arg)) {
+			*pp = e->next;
+			e->next = NULL;
+			*dead_tail = e;
+			dead_tail = &e->next;
+			k++;
+			if (once)
+				break;
+		} else {
+			pp = &e->next;
+		}
+	}
+	if (k == 0)
+		return 0;
+	rte_rib6_get_ip(n, dst);
+	rte_rib6_get_depth(n, &plen);
+	if (x->head == NULL) {
+		if (fib_unset(dst, plen) != 0) {
+			x->head = dead;
+			return -ENOSPC;
+		}
+	} else if (x->head->nh != old_head_nh) {
+		fib_set(dst, plen, x->head->nh, false);
+	}
+	while ((e = dead) != NULL) {
+		dead = e->next;
+		counts(&e->r, -1);
+		nh_put(e->nh);
+		free(e);
+	}
+	return k;
+}
+
+struct del_arg {
+	const struct route6 *r;
+	const struct route_match *m;
+};
+
+static bool
+del_gone(const struct route6 *e, const void *arg)
+{
+	const struct del_arg *a = arg;
+
+	return rt_match(e, a->r, a->m);
+}
+
+int
+route6_del(const struct route6 *r, const struct route_match *match)
+{
+	static const struct route_match none;
+	struct del_arg a = { r, match != NULL ? match : &none };
+	struct rte_rib6_node *n;
+	uint8_t dst[16];
+	int ret;
+
+	if (r->plen > 128)
+		return -EINVAL;
+	ip6_prefix(r->dst, r->plen, dst);
+	n = rte_rib6_lookup_exact(rib6, dst, r->plen);
+	ret = n != NULL ? node_remove(n, del_gone, &a, true) : 0;
+	return ret == 0 ? -ESRCH : ret < 0 ? ret : 0;
+}
+
+static bool
+port_gone(const struct route6 *e, const void *arg)
+{
+	return e->port == *(const uint16_t *)arg;
+}
+
+struct gw_net {
+	uint16_t port;
+	uint8_t net[16];
+	uint8_t plen;
+};
+
+static bool
+gateway_gone(const struct route6 *e, const void *arg)
+{
+	const struct gw_net *g = arg;
+
+	return !ip6_is_zero(e->gw) && !ip6_link_local(e->gw) && e->port == g->port &&
+	       ip6_in_prefix(e->gw, g->net, g->plen);
+}
+
+static void
+route_flush_if(bool (*gone)(const struct route6 *, const void *), const void *arg)
+{
+	static const uint8_t zero[16];
+	struct rte_rib6_node *n = NULL;
+	uint32_t cap = 1024, k = 0;
+	struct { uint8_t ip[16]; uint8_t plen; } *v = malloc(cap * sizeof(*v));
+
+	if (v == NULL)
+		return;
+	if (rte_rib6_lookup_exact(rib6, zero, 0) != NULL) {
+		memset(v[k].ip, 0, 16);
+		v[k++].plen = 0;
+	}
+	while ((n = rte_rib6_get_nxt(rib6, zero, 0, n, RTE_RIB6_GET_NXT_ALL)) != NULL) {
+		if (k == cap) {
+			void *t = realloc(v, 2 * cap * sizeof(*v));
+
+			if (t == NULL)
+				break;
+			v = t;
+			cap *= 2;
+		}
+		rte_rib6_get_ip(n, v[k].ip);
+		rte_rib6_get_depth(n, &v[k].plen);
+		k++;
+	}
+	for (uint32_t i = 0; i < k; i++) {
+		n = rte_rib6_lookup_exact(rib6, v[i].ip, v[i].plen);
+		if (n != NULL)
+			node_remove(n, gone, arg, false);
+	}
+	free(v);
+}
+
+void
+route6_flush_port(uint16_t port)
+{
+	route_flush_if(port_gone, &port);
+}
+
+void
+route6_flush_gateways(uint16_t port, const uint8_t *net, uint8_t plen)
+{
+	struct gw_net g = { .port = port, .plen = plen };
+
+	ip6_prefix(net, plen, g.net);
+	route_flush_if(gateway_gone, &g);
+}
+
+void
+route6_lookup_bulk(const uint8_t (*ips)[16], uint64_t *nh, unsigned int n)
+{
+	rte_fib6_lookup_bulk(fib6, (uint8_t (*)[16])(uintptr_t)ips, nh, (int)n);
+	for (unsigned int i = 0; i < n; i++) {
+		/* A 0 may be an entry read while a group folded (route.c). */
+		if (unlikely(nh[i] == 0))
+			rte_fib6_lookup_bulk(fib6, (uint8_t (*)[16])(uintptr_t)&ips[i], &nh[i], 1);
+		nh[i] &= FIB_NH_MASK;
+	}
+}
+
+int
+route6_get(const uint8_t *ip, struct route6 *out)
+{
+	struct rte_rib6_node *n;
+	uint8_t a[1][16];
+	uint64_t nh = 0;
+
+	memcpy(a[0], ip, 16);
+	rte_fib6_lookup_bulk(fib6, a, &nh, 1);
+	if (nh == 0)
+		return -ENETUNREACH;
+	n = rte_rib6_lookup(rib6, ip);
+	if (n == NULL)
+		return -ENETUNREACH;
+	*out = node_ext(n)->head->r;
+	if (ip6_is_zero(out->prefsrc) && out->port != DP_NO_PORT)
+		addr6_source(addrs6_get(), out->port, ip, out->prefsrc);
+	return 0;
+}
+
+/* ---- walks ------------------------------------------------------------ */
+
+static int
+walk_entries(struct rte_rib6_node *n, int (*cb)(const struct route6 *, void *), void *arg)
+{
+	for (struct rt6 *e = node_ext(n)->head; e != NULL; e = e->next) {
+		int ret;
+
+		if (e->r.type == RTN_LOCAL)
+			continue;
+		ret = cb(&e->r, arg);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Pre-order under ip/plen: each direct child, then its own (depth <= 128). */
+static int
+walk_under(const uint8_t *ip, uint8_t plen, int (*cb)(const struct route6 *, void *), void *arg)
+{
+	struct rte_rib6_node *c = NULL;
+	uint8_t cip[16], cplen;
+	int ret;
+
+	while ((c = rte_rib6_get_nxt(rib6, ip, plen, c, RTE_RIB6_GET_NXT_COVER)) != NULL) {
+		ret = walk_entries(c, cb, arg);
+		if (ret != 0)
+			return ret;
+		rte_rib6_get_ip(c, cip);
+		rte_rib6_get_depth(c, &cplen);
+		if (cplen < 128) {
+			ret = walk_under(cip, cplen, cb, arg);
+			if (ret != 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+struct walk_from {
+	int (*cb)(const struct route6 *r, void *arg);
+	void *arg;
+	struct route6_pos *pos;
+};
+
+static int
+walk_from_cb(const struct route6 *r, void *arg)
+{
+	struct walk_from *w = arg;
+	int ret = w->cb(r, w->arg);
+
+	if (ret != 0) {
+		memcpy(w->pos->dst, r->dst, 16);
+		w->pos->plen = r->plen;
+		w->pos->metric = r->metric;
+		w->pos->valid = true;
+	}
+	return ret;
+}
+
+/* As route_walk_from, over 128 bits: after the prefix where the walk
+ * stopped, those under it, then the rest of the space in aligned blocks. */
+int
+route6_walk_from(struct route6_pos *pos, int (*cb)(const struct route6 *r, void *arg), void *arg)
+{
+	static const uint8_t zero[16];
+	struct walk_from w = { .cb = cb, .arg = arg, .pos = pos };
+	struct rte_rib6_node *n;
+	uint8_t a[16];
+	u128 ip;
+	int ret;
+
+	if (!pos->valid) {
+		n = rte_rib6_lookup_exact(rib6, zero, 0);
+		if (n != NULL) {
+			ret = walk_entries(n, walk_from_cb, &w);
+			if (ret != 0)
+				return ret;
+		}
+		return walk_under(zero, 0, walk_from_cb, &w);
+	}
+	n = rte_rib6_lookup_exact(rib6, pos->dst, pos->plen);
+	if (n != NULL)
+		for (struct rt6 *e = node_ext(n)->head; e != NULL; e = e->next) {
+			if (e->r.type == RTN_LOCAL || e->r.metric < pos->metric)
+				continue;
+			ret = walk_from_cb(&e->r, &w);
+			if (ret != 0)
+				return ret;
+		}
+	if (pos->plen < 128) {
+		ret = walk_under(pos->dst, pos->plen, walk_from_cb, &w);
+		if (ret != 0)
+			return ret;
+	}
+	if (pos->plen == 0)
+		return 0;
+	ip = a2u(pos->dst) + ((u128)1 << (128 - pos->plen));
+	while (ip != 0) {	/* 0: past the end of the space */
+		uint8_t bits = 0, plen;
+
+		while (bits < 127 && !((ip >> bits) & 1))
+			bits++;
+		plen = (uint8_t)(128 - bits);
+		u2a(ip, a);
+		n = rte_rib6_lookup_exact(rib6, a, plen);
+		if (n != NULL) {
+			ret = walk_entries(n, walk_from_cb, &w);
+			if (ret != 0)
+				return ret;
+		}
+		if (plen < 128) {
+			ret = walk_under(a, plen, walk_from_cb, &w);
+			if (ret != 0)
+				return ret;
+		}
+		ip += (u128)1 << bits;
+	}
+	return 0;
+}
+
+unsigned int
+route6_count(void)
+{
+	return n_visible;
+}
+
+void
+route6_sync(void)
+{
+	if (!fib_dirty && nh_npending == 0)
+		return;
+	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+	fib_dirty = false;
+	nh_recycle_pending();
+}
+
+int
+route6_init(uint32_t max_routes)
+{
+	uint32_t total = max_routes + 4 * DP_MAX_ADDRS6;
+	struct rte_fib6_conf fc = {
+		.type = RTE_FIB6_TRIE,
+		.default_nh = NH_NONE,
+		.max_routes = (int)total,
+		.rib_ext_sz = sizeof(struct rib6_ext),
+		.trie = {
+			.nh_sz = RTE_FIB6_TRIE_4B,
+			/* One group per route: real tables share most of them (a /48 needs
+			 * three at most, its /32 and /40 levels shared). */
+			.num_tbl8 = RTE_MIN(RTE_MAX(max_routes, 4096u), 1u << 20),
+		},
+	};
+	struct rte_hash_parameters hp = {
+		.name = "sluice_nh6",
+		.entries = NH6_MAX,
+		.key_len = sizeof(struct nh6_key),
+		.hash_func = rte_hash_crc,
+		.socket_id = (int)rte_socket_id(),
+	};
+
+	fib6 = rte_fib6_create("sluice_fib6", (int)rte_socket_id(), &fc);
+	if (fib6 == NULL)
+		return -ENOMEM;
+	rib6 = rte_fib6_get_rib(fib6);
+	nh_hash = rte_hash_create(&hp);
+	if (rib6 == NULL || nh_hash == NULL) {
+		rte_hash_free(nh_hash);
+		rte_fib6_free(fib6);
+		nh_hash = NULL;
+		rib6 = NULL;
+		fib6 = NULL;
+		return -ENOMEM;
+	}
+	max_total = total;
+	memset(nexthops6, 0, sizeof(nexthops6));
+	nh_nfree = 0;
+	for (uint32_t i = NH6_MAX - 1; i >= 1; i--)
+		nh_free[nh_nfree++] = i;
+	return 0;
+}

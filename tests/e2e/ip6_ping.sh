@@ -1,0 +1,54 @@
+#!/bin/bash
+# IPv6: the router answers ping -6 on its global addresses and on each
+# port's link-local address (fe80::/64 from the MAC, reached as fe80::X%eth0
+# from the host on that link), from the LAN and the WAN side; the hosts
+# learn the router by neighbour discovery, and the router learns them.
+. "$(dirname "$0")/lib.sh"
+e2e_up ip6pg "" ip6
+
+ping6_ok() {		# SIDE COUNT DEST: every echo answered
+	local out
+	out=$(lab_exec "$LAB" "$1" ping -6 -n -c "$2" -i 0.2 -W 2 "$3" 2>&1)
+	grep -q " $2 received" <<<"$out" || { echo "$out" >&2; return 1; }
+}
+
+# The link-local address sluice shows for a port, and the EUI-64 one its
+# MAC makes (RFC 4291 2.5.1): they must be the same.
+linklocal() {		# PORT
+	cli -j addr show dev "$1" | json '[a["local"] for a in d[0]["addr_info"] if a["family"] == "inet6" and a["scope"] == "link"][0]'
+}
+eui64() {		# PORT
+	cli -j link show "$1" | json 'd[0]["address"]' | "$PY" -c 'import ipaddress, sys
+m = [int(x, 16) for x in sys.stdin.read().strip().split(":")]
+iid = bytes([m[0] ^ 2, m[1], m[2], 0xff, 0xfe, m[3], m[4], m[5]])
+print(ipaddress.IPv6Address(bytes([0xfe, 0x80] + [0] * 6) + iid))'
+}
+
+step "the ports' link-local addresses"
+lan_ll=$(linklocal lan) || fail "addr show lan lists no link-local address"
+wan_ll=$(linklocal wan) || fail "addr show wan lists no link-local address"
+[ "$lan_ll" = "$(eui64 lan)" ] || fail "lan's link-local $lan_ll is not the EUI-64 $(eui64 lan)"
+[ "$wan_ll" = "$(eui64 wan)" ] || fail "wan's link-local $wan_ll is not the EUI-64 $(eui64 wan)"
+ok "lan $lan_ll, wan $wan_ll (EUI-64 of their MACs)"
+
+step "LAN host pings the router's LAN address 2001:db8:1::1"
+ping6_ok lan 5 2001:db8:1::1 || fail "no full set of echo replies from 2001:db8:1::1"
+step "LAN host pings the router's WAN address 2001:db8:2::2 (any router address answers)"
+ping6_ok lan 5 2001:db8:2::2 || fail "no full set of echo replies from 2001:db8:2::2"
+step "LAN host pings the router's link-local address $lan_ll%eth0"
+ping6_ok lan 5 "$lan_ll%eth0" || fail "no full set of echo replies from $lan_ll"
+step "WAN host pings 2001:db8:2::2 and $wan_ll%eth0"
+ping6_ok wan 5 2001:db8:2::2 || fail "the WAN host got no full set of replies from 2001:db8:2::2"
+ping6_ok wan 5 "$wan_ll%eth0" || fail "the WAN host got no full set of replies from $wan_ll"
+ok "global and link-local addresses answer on both ports"
+
+step "neighbour discovery: each side knows the other's MAC"
+lan_mac=$(lan cat /sys/class/net/eth0/address)
+rt_mac=$(cli -j link show lan | json 'd[0]["address"]')
+got=$(lan ip -6 neigh show 2001:db8:1::1 dev eth0)
+echo "lan host: $got"
+grep -q "lladdr $rt_mac router" <<<"$got" || fail "the LAN host has not learned the router's MAC $rt_mac with the router flag"
+got=$(cli -j -6 neigh show dev lan | json '[n for n in d if n["dst"] == "2001:db8:1::10"]')
+echo "router: $got"
+[ "$(json 'd[0]["lladdr"]' <<<"$got")" = "$lan_mac" ] || fail "the router has not learned 2001:db8:1::10 at $lan_mac"
+ok "the host learned the router ($rt_mac, R flag), the router the host ($lan_mac)"

@@ -1,0 +1,57 @@
+#!/bin/bash
+# IPv6 router advertisements: `sluice link set lan ra on` makes the router
+# advertise; a LAN host with accept_ra=2 and no static address or route
+# autoconfigures an address in 2001:db8:1::/64 (SLAAC) and a default route
+# via the router's link-local address, and reaches the WAN with them.
+# `ra off` stops the answers to its solicitations.
+. "$(dirname "$0")/lib.sh"
+e2e_up ip6ra "" ip6
+
+step "the LAN host forgets its static IPv6 address and route; accept_ra=2, autoconf"
+lan ip -6 route del default via 2001:db8:1::1 || fail "no static default route to remove"
+lan ip -6 addr del 2001:db8:1::10/64 dev eth0 || fail "no static address to remove"
+lan sysctl -q -w net.ipv6.conf.eth0.accept_ra=2 net.ipv6.conf.eth0.autoconf=1 \
+	net.ipv6.conf.eth0.router_solicitations=3 net.ipv6.conf.eth0.router_solicitation_interval=1
+lan ping -6 -n -c 1 -W 1 2001:db8:2::1 >/dev/null 2>&1 && fail "the WAN host is reachable before any RA"
+
+step "sluice link set lan ra on"
+cli link set lan ra on || fail "link set lan ra on failed"
+cli link show lan | grep -q "state UP ra on" || { cli link show lan; fail "link show lan does not say ra on"; }
+[ "$(cli -j link show lan | json 'd[0]["ra"]')" = True ] || fail "link show -j: ra is not true"
+[ "$(cli -j link show wan | json 'd[0]["ra"]')" = False ] || fail "link show -j: wan's ra is not false"
+ll=$(cli -j addr show dev lan | json '[a["local"] for a in d[0]["addr_info"] if a["scope"] == "link"][0]')
+
+step "the LAN host solicits (its link goes down and up) and configures itself"
+lan ip link set eth0 down
+lan ip link set eth0 up
+autoconf() {
+	lan ip -6 addr show dev eth0 scope global | grep -q "inet6 2001:db8:1:0:.*/64 scope global dynamic" &&
+		lan ip -6 route show default | grep -q "via $ll dev eth0 proto ra"
+}
+lab_wait 30 "a SLAAC address and a default route from the RA" autoconf || {
+	lan ip -6 addr show dev eth0
+	lan ip -6 route show
+	fail "the LAN host did not autoconfigure from the router's advertisements"
+}
+addr=$(lan ip -6 addr show dev eth0 scope global | awk '/inet6 2001:db8:1:0:/ { sub("/.*", "", $2); print $2; exit }')
+lan ip -6 addr show dev eth0
+lan ip -6 route show default
+ok "address $addr, default route via $ll (proto ra)"
+
+step "the autoconfigured host reaches the WAN host"
+out=$(lan ping -6 -n -c 5 -i 0.2 -W 2 2001:db8:2::1 2>&1)
+echo "$out"
+grep -q " 5 received" <<<"$out" || fail "the autoconfigured host cannot reach 2001:db8:2::1"
+lab_wait 5 "the router's neighbour entry for $addr" \
+	sh -c "'$SLUICE_BUILD/control/sluice' -s '$(lab_sock "$LAB")' -6 neigh show | grep -q '^$addr dev lan'" ||
+	fail "the router has no neighbour entry for the SLAAC address $addr"
+ok "5 of 5 echo replies from the WAN host via the advertised router"
+
+step "ra off: a solicitation gets no answer"
+cli link set lan ra off || fail "link set lan ra off failed"
+[ "$(cli -j link show lan | json 'd[0]["ra"]')" = False ] || fail "link show -j: ra is still true"
+lan ip link set eth0 down
+lan ip link set eth0 up
+sleep 5
+lan ip -6 route show default | grep -q "proto ra" && fail "a default route from an RA came back with ra off"
+ok "no advertisement answered the solicitations"

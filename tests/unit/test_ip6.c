@@ -1,0 +1,569 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv6 forwarding and ICMPv6, byte for byte: what is forwarded (hop limit,
+ * extension headers untouched), what is not (martians, link-local scope,
+ * multicast, hop-by-hop options), longest-prefix match, the errors (Time
+ * Exceeded, Destination Unreachable, Packet Too Big with the egress MTU,
+ * never about an ICMPv6 error, rate-limited), echo replies for global and
+ * link-local addresses, and the checksums of all of them.
+ */
+#include <rte_random.h>
+
+#include "ip6_test.h"
+#include "nat.h"
+
+static struct wctx w;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return ip6_fixture(&w);
+}
+
+/* The one frame w holds, on port. */
+static struct rte_mbuf *
+only(uint16_t port)
+{
+	assert_int_equal(dpt_queued(&w), 1);
+	assert_int_equal(w.tx[port].n, 1);
+	return w.tx[port].m[0];
+}
+
+/*
+ * The error the router must send about orig (olen bytes of IPv6 packet as
+ * the host sent it), from src to the host, built from RFC 4443.
+ */
+static void
+check_error6(const char *src, uint8_t type, uint8_t code, uint32_t param,
+	     const uint8_t *orig, uint32_t olen)
+{
+	uint8_t exp[1280], msg[1240];
+	uint32_t qlen = olen < 1232 ? olen : 1232, n;
+
+	memset(msg, 0, sizeof(msg));
+	msg[0] = type;
+	msg[1] = code;
+	msg[4] = param >> 24;
+	msg[5] = param >> 16;
+	msg[6] = param >> 8;
+	msg[7] = param;
+	memcpy(msg + 8, orig, qlen);
+	n = ip6_bytes(exp, src, HOST6, IPPROTO_ICMPV6, 64, msg, 8 + qlen);
+	fix_icmp6(exp);
+	check_frame(only(0), DPT_HOST_MAC, DPT_LAN_MAC, exp, n);
+	dpt_done(&w);
+}
+
+static void
+test_forward_hop_limit(void **state)
+{
+	uint8_t data[64], pkt[128];
+	uint32_t n;
+
+	(void)state;
+	memset(data, 0xab, sizeof(data));
+	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_UDP, 64, data, sizeof(data));
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	/* Out on wan to the gateway, the hop limit one less, nothing else
+	 * changed (IPv6 has no header checksum). */
+	pkt[7] = 63;
+	check_frame(only(1), DPT_GW_MAC, DPT_WAN_MAC, pkt, n);
+	dpt_done(&w);
+
+	/* Hop limit 2 still goes, with 1. */
+	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_UDP, 2, data, sizeof(data));
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	pkt[7] = 1;
+	check_frame(only(1), DPT_GW_MAC, DPT_WAN_MAC, pkt, n);
+	dpt_done(&w);
+}
+
+static void
+test_time_exceeded(void **state)
+{
+	uint64_t d = dpt_drops(DROP6_HOP_LIMIT);
+	uint8_t data[16] = { 1, 2, 3 }, pkt[128];
+	uint32_t n;
+
+	(void)state;
+	for (uint8_t hl = 0; hl <= 1; hl++) {
+		n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_UDP, hl, data, sizeof(data));
+		dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+		/* RFC 4443 3.3: code 0, from our address on the host's
+		 * network, quoting the packet as it came. */
+		check_error6(LAN_GUA, ICMP6_TIME_EXCEEDED, ICMP6_TIME_EXCEED_TRANSIT, 0, pkt, n);
+	}
+	assert_int_equal(dpt_drops(DROP6_HOP_LIMIT), d + 2);
+}
+
+static void
+test_packet_too_big(void **state)
+{
+	static uint8_t data[1500], pkt[1600];
+	uint64_t d = dpt_drops(DROP6_TOO_BIG);
+	uint32_t n;
+
+	(void)state;
+	assert_int_equal(port_set_mtu(1, 1400), 0);
+	for (unsigned int i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7);
+	/* 1401 bytes of IPv6 for a 1400-byte MTU: never fragmented, PTB
+	 * with the MTU, quoting as much as fits in 1280 bytes. */
+	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_UDP, 64, data, 1361);
+	assert_int_equal(n, 1401);
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	assert_int_equal(w.tx[1].n, 0);
+	check_error6(LAN_GUA, ICMP6_PACKET_TOO_BIG, 0, 1400, pkt, n);
+	assert_int_equal(dpt_drops(DROP6_TOO_BIG), d + 1);
+	/* Exactly the MTU passes. */
+	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_UDP, 64, data, 1360);
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	pkt[7] = 63;
+	check_frame(only(1), DPT_GW_MAC, DPT_WAN_MAC, pkt, n);
+	dpt_done(&w);
+	assert_int_equal(port_set_mtu(1, 1500), 0);
+}
+
+static void
+test_no_route_and_blackhole(void **state)
+{
+	uint8_t data[8] = { 9 }, pkt[64];
+	uint64_t nr = dpt_drops(DROP6_NO_ROUTE), bh = dpt_drops(DROP6_BLACKHOLE);
+	uint32_t n;
+
+	(void)state;
+	route6(false, "::", 0, NULL, RTN_UNSPEC, DP_NO_PORT);
+	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_UDP, 64, data, sizeof(data));
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	check_error6(LAN_GUA, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_NOROUTE, 0, pkt, n);
+	assert_int_equal(dpt_drops(DROP6_NO_ROUTE), nr + 1);
+	/* A blackhole drops without a word. */
+	route6(true, "2001:db8:99::", 48, NULL, RTN_BLACKHOLE, DP_NO_PORT);
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	assert_int_equal(dpt_queued(&w), 0);
+	assert_int_equal(dpt_drops(DROP6_BLACKHOLE), bh + 1);
+	dpt_done(&w);
+	route6(false, "2001:db8:99::", 48, NULL, RTN_UNSPEC, DP_NO_PORT);
+	route6(true, "::", 0, GW6, RTN_UNICAST, DP_NO_PORT);
+}
+
+/* Longest prefix wins, at every length; a delete uncovers the shorter. */
+static void
+test_lpm(void **state)
+{
+	struct rte_ether_addr gw2 = dpt_mac("02:00:00:00:01:f2");
+	uint8_t ips[4][16], a[16];
+	uint64_t nh[4];
+	struct route6 r;
+
+	(void)state;
+	a6("fe80::2", a);
+	assert_int_equal(neigh6_add(1, a, &gw2, true, 0), 0);
+	route6(true, "2001:db8:99::", 48, GW6, RTN_UNICAST, DP_NO_PORT);
+	route6(true, "2001:db8:99:5::", 64, NULL, RTN_BLACKHOLE, DP_NO_PORT);
+	route6(true, "2001:db8:99:5:1::", 80, "fe80::2", RTN_UNICAST, 1);
+	route6(true, "2001:db8:99:5:1::7", 128, NULL, RTN_BLACKHOLE, DP_NO_PORT);
+	a6("2001:db8:99:6::1", ips[0]);		/* the /48 */
+	a6("2001:db8:99:5:2::1", ips[1]);	/* the /64 */
+	a6("2001:db8:99:5:1::8", ips[2]);	/* the /80 */
+	a6("2001:db8:99:5:1::7", ips[3]);	/* the /128 */
+	route6_lookup_bulk((const uint8_t (*)[16])ips, nh, 4);
+	assert_int_equal(nexthops6[nh[0]].type, NH_GATEWAY);
+	a6(GW6, a);
+	assert_memory_equal(nexthops6[nh[0]].gw, a, 16);
+	assert_int_equal(nexthops6[nh[1]].type, NH_BLACKHOLE);
+	assert_int_equal(nexthops6[nh[2]].type, NH_GATEWAY);
+	assert_int_equal(nexthops6[nh[2]].port, 1);
+	a6("fe80::2", a);
+	assert_memory_equal(nexthops6[nh[2]].gw, a, 16);
+	assert_int_equal(nexthops6[nh[3]].type, NH_BLACKHOLE);
+	assert_int_equal(route6_get(ips[2], &r), 0);
+	assert_int_equal(r.plen, 80);
+
+	/* A link-local gateway needs its port. */
+	{
+		struct route6 bad = { .plen = 64, .type = RTN_UNICAST, .port = DP_NO_PORT };
+
+		a6("2001:db8:77::", bad.dst);
+		a6("fe80::9", bad.gw);
+		assert_int_equal(route6_add(&bad, 0), -EINVAL);
+		a6("2001:db8:77::1", bad.dst);		/* host bits */
+		bad.port = 1;
+		assert_int_equal(route6_add(&bad, 0), -EINVAL);
+	}
+
+	route6(false, "2001:db8:99:5:1::7", 128, NULL, RTN_UNSPEC, DP_NO_PORT);
+	route6(false, "2001:db8:99:5::", 64, NULL, RTN_UNSPEC, DP_NO_PORT);
+	route6_sync();
+	route6_lookup_bulk((const uint8_t (*)[16])ips, nh, 4);
+	assert_int_equal(nexthops6[nh[1]].type, NH_GATEWAY);	/* the /48 again */
+	assert_int_equal(nexthops6[nh[3]].port, 1);		/* the /80 */
+	a6("fe80::2", a);
+	assert_memory_equal(nexthops6[nh[3]].gw, a, 16);
+
+	/* Forwarded through the link-local gateway, to its MAC. */
+	{
+		uint8_t data[8] = { 0 }, pkt[64];
+		uint32_t n = ip6_bytes(pkt, HOST6, "2001:db8:99:5:1::8", IPPROTO_UDP, 9, data, 8);
+
+		dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+		pkt[7] = 8;
+		check_frame(only(1), "02:00:00:00:01:f2", DPT_WAN_MAC, pkt, n);
+		dpt_done(&w);
+	}
+	route6(false, "2001:db8:99:5:1::", 80, NULL, RTN_UNSPEC, DP_NO_PORT);
+	route6(false, "2001:db8:99::", 48, NULL, RTN_UNSPEC, DP_NO_PORT);
+	a6("fe80::2", a);
+	assert_int_equal(neigh6_del(1, a), 0);
+}
+
+/*
+ * Lookups exact against a reference: random prefixes of every length from
+ * /16 to /128 through four gateways (the same gateway and length often
+ * side by side, so that groups fold), random addresses near them; then
+ * half the prefixes go and the rest must still be exact.
+ */
+enum { NPFX = 1000, NPROBE = 4000 };
+static struct { uint8_t ip[16]; uint8_t plen, gw; bool live; } pfx[NPFX];
+
+static int
+ref_gw(const uint8_t *a)
+{
+	int best = -1, bl = -1;
+
+	for (int i = 0; i < NPFX; i++)
+		if (pfx[i].live && pfx[i].plen > bl && ip6_in_prefix(a, pfx[i].ip, pfx[i].plen)) {
+			best = pfx[i].gw;
+			bl = pfx[i].plen;
+		}
+	return best;
+}
+
+static void
+check_probes(const char (*gws)[16])
+{
+	uint8_t ips[32][16], g[4][16];
+	uint64_t nh[32];
+
+	for (int k = 0; k < 4; k++)
+		a6(gws[k], g[k]);
+	for (int p = 0; p < NPROBE; p += 32) {
+		for (int i = 0; i < 32; i++) {
+			int j = (int)(rte_rand() % NPFX);
+
+			memcpy(ips[i], pfx[j].ip, 16);
+			/* Inside the prefix, or just past its end. */
+			ips[i][15] ^= (uint8_t)rte_rand();
+			if (rte_rand() & 1)
+				ips[i][(pfx[j].plen - 1) / 8] ^= (uint8_t)(0x80 >> ((pfx[j].plen - 1) % 8));
+		}
+		route6_lookup_bulk((const uint8_t (*)[16])ips, nh, 32);
+		for (int i = 0; i < 32; i++) {
+			int want = ref_gw(ips[i]);
+
+			if (want < 0) {
+				/* Only the default covers it. */
+				a6(GW6, g[0]);
+				assert_memory_equal(nexthops6[nh[i]].gw, g[0], 16);
+				a6(gws[0], g[0]);
+				continue;
+			}
+			assert_int_equal(nexthops6[nh[i]].type, NH_GATEWAY);
+			assert_memory_equal(nexthops6[nh[i]].gw, g[want], 16);
+		}
+	}
+}
+
+static void
+test_lpm_random(void **state)
+{
+	static const char gws[4][16] = { "2001:db8:2::a", "2001:db8:2::b", "2001:db8:2::c",
+					  "2001:db8:2::d" };
+	char s[INET6_ADDRSTRLEN];
+
+	(void)state;
+	for (int i = 0; i < NPFX; i++) {
+		uint8_t a[16];
+
+		a6("2001:db8:4000::", a);
+		for (int k = 4; k < 16; k++)
+			a[k] = (uint8_t)rte_rand();
+		/* Mostly a small space, so prefixes nest and sit side by side. */
+		a[4] &= 0x03;
+		pfx[i].plen = (uint8_t)(16 + rte_rand() % 113);
+		if (i % 3 == 0)
+			pfx[i].plen = 64;
+		ip6_prefix(a, pfx[i].plen, pfx[i].ip);
+		pfx[i].gw = (uint8_t)(rte_rand() % 4);
+		pfx[i].live = true;
+		for (int j = 0; j < i; j++)
+			if (pfx[j].live && pfx[j].plen == pfx[i].plen &&
+			    memcmp(pfx[j].ip, pfx[i].ip, 16) == 0)
+				pfx[i].live = false;	/* a duplicate */
+		if (pfx[i].live)
+			route6(true, ip6_fmt(pfx[i].ip, s), pfx[i].plen, gws[pfx[i].gw],
+			       RTN_UNICAST, DP_NO_PORT);
+	}
+	route6_sync();
+	check_probes(gws);
+	for (int i = 0; i < NPFX; i += 2)
+		if (pfx[i].live) {
+			route6(false, ip6_fmt(pfx[i].ip, s), pfx[i].plen, NULL, RTN_UNSPEC,
+			       DP_NO_PORT);
+			pfx[i].live = false;
+		}
+	route6_sync();
+	check_probes(gws);
+	for (int i = 0; i < NPFX; i++)
+		if (pfx[i].live) {
+			route6(false, ip6_fmt(pfx[i].ip, s), pfx[i].plen, NULL, RTN_UNSPEC,
+			       DP_NO_PORT);
+			pfx[i].live = false;
+		}
+	route6_sync();
+}
+
+/* What no router forwards, each counted under its reason. */
+static void
+test_martians(void **state)
+{
+	static const struct {
+		const char *src, *dst;
+		uint8_t nxt;
+		enum drop_reason why;
+	} c[] = {
+		{ "::1", "2001:db8:99::5", IPPROTO_UDP, DROP6_MARTIAN_SRC },
+		{ "::ffff:10.0.0.2", "2001:db8:99::5", IPPROTO_UDP, DROP6_MARTIAN_SRC },
+		{ "ff02::1", "2001:db8:99::5", IPPROTO_UDP, DROP6_MARTIAN_SRC },
+		{ "::", "2001:db8:99::5", IPPROTO_UDP, DROP6_MARTIAN_SRC },
+		{ LAN_GUA, "2001:db8:99::5", IPPROTO_UDP, DROP6_MARTIAN_SRC },
+		{ HOST6, "::", IPPROTO_UDP, DROP6_MARTIAN_DST },
+		{ HOST6, "::1", IPPROTO_UDP, DROP6_MARTIAN_DST },
+		{ HOST6, "::ffff:192.0.2.7", IPPROTO_UDP, DROP6_MARTIAN_DST },
+		{ HOST6, "fe80::99", IPPROTO_UDP, DROP6_SCOPE },
+		{ HOST6, WAN_LL, IPPROTO_UDP, DROP6_SCOPE },	/* another port's */
+		{ HOST6, "ff0e::1", IPPROTO_UDP, DROP6_MULTICAST },
+		{ HOST6, "ff02::1:ff00:99", IPPROTO_ICMPV6, DROP6_MULTICAST },
+		{ HOST6, "2001:db8:99::5", IPPROTO_HOPOPTS, DROP6_HOP_BY_HOP },
+	};
+	uint8_t data[16] = { 0 };
+
+	(void)state;
+	for (unsigned int i = 0; i < RTE_DIM(c); i++) {
+		uint64_t d = dpt_drops(c[i].why);
+
+		dpt_input1(&w, from_host(c[i].src, c[i].dst, c[i].nxt, 64, data, sizeof(data)));
+		if (dpt_drops(c[i].why) != d + 1)
+			fail_msg("%s -> %s: %s not counted", c[i].src, c[i].dst, drop_names[c[i].why]);
+		assert_int_equal(dpt_queued(&w), 0);
+		dpt_done(&w);
+	}
+	/* A link-local source never leaves its link: beyond scope (code 2). */
+	{
+		uint64_t d = dpt_drops(DROP6_SCOPE);
+		uint8_t pkt[64];
+		uint32_t n = ip6_bytes(pkt, "fe80::2", "2001:db8:99::5", IPPROTO_UDP, 64, data, 16);
+
+		dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+		assert_int_equal(dpt_drops(DROP6_SCOPE), d + 1);
+		dpt_done(&w);
+	}
+	/* A unicast packet in a broadcast frame is not forwarded. */
+	{
+		uint64_t d = dpt_drops(DROP6_MULTICAST);
+		uint8_t pkt[64];
+		uint32_t n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_UDP, 64, data, 16);
+
+		dpt_input1(&w, frame6("ff:ff:ff:ff:ff:ff", DPT_HOST_MAC, pkt, n));
+		assert_int_equal(dpt_drops(DROP6_MULTICAST), d + 1);
+		assert_int_equal(dpt_queued(&w), 0);
+		dpt_done(&w);
+	}
+}
+
+/* Extension headers (routing, destination options) are not the router's
+ * business: forwarded as they are. */
+static void
+test_extension_headers(void **state)
+{
+	uint8_t payload[40] = {
+		/* destination options: next routing, 8 bytes, PadN */
+		IPPROTO_ROUTING, 0, 1, 4, 0, 0, 0, 0,
+		/* routing type 0 segments left 0: next UDP */
+		IPPROTO_UDP, 0, 0, 0, 0, 0, 0, 0,
+	}, pkt[128];
+	uint32_t n;
+
+	(void)state;
+	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_DSTOPTS, 30, payload, sizeof(payload));
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	pkt[7] = 29;
+	check_frame(only(1), DPT_GW_MAC, DPT_WAN_MAC, pkt, n);
+	dpt_done(&w);
+}
+
+/* NAT is IPv4's: IPv6 out of a masquerading port is routed untranslated. */
+static void
+test_nat_leaves_ip6_alone(void **state)
+{
+	struct nat_rule_spec masq = { .kind = SLUICE_NAT_MASQUERADE, .port = 1 };
+	uint8_t udp[16] = { 0x13, 0x88, 0, 53, 0, 16 }, pkt[64];
+	uint32_t n;
+
+	(void)state;
+	assert_int_equal(nat_rule_add(&masq), 0);
+	assert_true(nat_enabled);
+	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_UDP, 64, udp, sizeof(udp));
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	pkt[7] = 63;
+	check_frame(only(1), DPT_GW_MAC, DPT_WAN_MAC, pkt, n);
+	dpt_done(&w);
+	assert_int_equal(nat_sess_count(), 0);
+	assert_int_equal(nat_rule_del(&masq, true), 0);
+}
+
+/* Echo: every router address answers, global and link-local, on either
+ * port's global address from lan; the reply's checksum is right. */
+static void
+test_echo(void **state)
+{
+	static const char *const to[] = { LAN_GUA, WAN_GUA, LAN_LL };
+	const char *from[] = { HOST6, HOST6, "fe80::2" };
+
+	(void)state;
+	for (unsigned int i = 0; i < RTE_DIM(to); i++) {
+		uint8_t msg[8 + 32] = { ICMP6_ECHO_REPLY, 0, 0, 0, 0x12, 0x34, 0, 1 }, exp[128];
+		struct rte_ether_addr fe = dpt_mac(DPT_HOST_MAC);
+		uint32_t n;
+
+		if (i == 2) {
+			uint8_t a[16];
+
+			a6("fe80::2", a);
+			assert_int_equal(neigh6_add(0, a, &fe, true, 0), 0);
+		}
+		dpt_input1(&w, echo6(from[i], to[i], 64, 32));
+		for (int k = 0; k < 32; k++)
+			msg[8 + k] = (uint8_t)k;
+		n = ip6_bytes(exp, to[i], from[i], IPPROTO_ICMPV6, 64, msg, sizeof(msg));
+		fix_icmp6(exp);
+		check_frame(only(0), DPT_HOST_MAC, DPT_LAN_MAC, exp, n);
+		dpt_done(&w);
+	}
+	/* To the all-nodes group: not answered. */
+	dpt_input1(&w, echo6(HOST6, "ff02::1", 64, 8));
+	assert_int_equal(dpt_queued(&w), 0);
+	dpt_done(&w);
+	/* A bad checksum: dropped. */
+	{
+		uint64_t d = dpt_drops(DROP6_BAD_HEADER);
+		struct rte_mbuf *m = echo6(HOST6, LAN_GUA, 64, 8);
+
+		rte_pktmbuf_mtod_offset(m, uint8_t *, 14 + 40 + 2)[0] ^= 1;
+		dpt_input1(&w, m);
+		assert_int_equal(dpt_drops(DROP6_BAD_HEADER), d + 1);
+		assert_int_equal(dpt_queued(&w), 0);
+		dpt_done(&w);
+	}
+}
+
+/* UDP to the router: port unreachable from the address it was sent to. */
+static void
+test_port_unreachable(void **state)
+{
+	uint8_t udp[12] = { 0x30, 0x39, 0x82, 0x9a, 0, 12, 0, 0, 'a', 'b', 'c', 'd' }, pkt[64];
+	uint16_t ck;
+	uint32_t n;
+
+	(void)state;
+	n = ip6_bytes(pkt, HOST6, WAN_GUA, IPPROTO_UDP, 64, udp, sizeof(udp));
+	ck = cksum6(pkt + 8, pkt + 24, IPPROTO_UDP, pkt + 40, sizeof(udp));
+	memcpy(pkt + 46, &ck, 2);
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	check_error6(WAN_GUA, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_NOPORT, 0, pkt, n);
+}
+
+/* Never an error about an ICMPv6 error; errors about queries are fine;
+ * the token bucket holds them back and counts it. */
+static void
+test_error_limits(void **state)
+{
+	uint8_t err[16] = { ICMP6_DST_UNREACH, 0 }, q[16] = { ICMP6_ECHO_REQUEST, 0 };
+	uint64_t rl = dpt_drops(DROP_ICMP_RATELIMIT);
+
+	(void)state;
+	dpt_input1(&w, from_host(HOST6, "2001:db8:99::5", IPPROTO_ICMPV6, 1, err, sizeof(err)));
+	assert_int_equal(dpt_queued(&w), 0);
+	dpt_done(&w);
+	dpt_input1(&w, from_host(HOST6, "2001:db8:99::5", IPPROTO_ICMPV6, 1, q, sizeof(q)));
+	assert_int_equal(dpt_queued(&w), 1);
+	dpt_done(&w);
+
+	w.icmp_tokens = 0;
+	w.icmp_last = UINT64_MAX;	/* no refill */
+	dpt_input1(&w, from_host(HOST6, "2001:db8:99::5", IPPROTO_ICMPV6, 1, q, sizeof(q)));
+	assert_int_equal(dpt_queued(&w), 0);
+	assert_int_equal(dpt_drops(DROP_ICMP_RATELIMIT), rl + 1);
+	dpt_done(&w);
+	wctx_init(&w, 0);
+}
+
+/* The router's addresses over the table API: bounds, link-local per
+ * port, the routes a global address brings and takes. */
+static void
+test_addresses(void **state)
+{
+	uint8_t a[16], ll[16];
+	struct route6 r;
+
+	(void)state;
+	ip6_eui64_link_local(&ports[0].mac, ll);
+	a6(LAN_LL, a);
+	assert_memory_equal(ll, a, 16);
+	assert_true(addr6_on_port(addrs6_get(), 0, a));
+	assert_false(addr6_on_port(addrs6_get(), 1, a));
+	a6("2001:db8:3::1", a);
+	assert_int_equal(addr6_add(0, a, 129), -EINVAL);
+	a6("ff02::5", a);
+	assert_int_equal(addr6_add(0, a, 64), -EINVAL);
+	a6(WAN_GUA, a);
+	assert_int_equal(addr6_add(0, a, 64), -EEXIST);
+	a6("2001:db8:3::1", a);
+	assert_int_equal(addr6_add(0, a, 64), 0);
+	drain_sent6();
+	a6("2001:db8:3::99", a);
+	assert_int_equal(route6_get(a, &r), 0);
+	assert_int_equal(r.port, 0);
+	assert_int_equal(r.metric, 256);
+	a6("2001:db8:3::1", a);
+	assert_int_equal(route6_get(a, &r), 0);
+	assert_int_equal(r.type, RTN_LOCAL);
+	assert_int_equal(addr6_del(0, a, 64), 0);
+	a6("2001:db8:3::99", a);
+	assert_int_equal(route6_get(a, &r), 0);
+	assert_int_equal(r.plen, 0);	/* only the default is left */
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_forward_hop_limit),
+		cmocka_unit_test(test_time_exceeded),
+		cmocka_unit_test(test_packet_too_big),
+		cmocka_unit_test(test_no_route_and_blackhole),
+		cmocka_unit_test(test_lpm),
+		cmocka_unit_test(test_lpm_random),
+		cmocka_unit_test(test_martians),
+		cmocka_unit_test(test_extension_headers),
+		cmocka_unit_test(test_nat_leaves_ip6_alone),
+		cmocka_unit_test(test_echo),
+		cmocka_unit_test(test_port_unreachable),
+		cmocka_unit_test(test_error_limits),
+		cmocka_unit_test(test_addresses),
+	};
+
+	dpt_init("ip6");
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
