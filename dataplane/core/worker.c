@@ -126,7 +126,8 @@ eth_for_us(const struct rte_ether_hdr *eth, const struct rte_ether_addr *mac)
 {
 	return rte_is_same_ether_addr(&eth->dst_addr, mac) ||
 	       rte_is_broadcast_ether_addr(&eth->dst_addr) ||
-	       (eth->dst_addr.addr_bytes[0] == 0x33 && eth->dst_addr.addr_bytes[1] == 0x33);
+	       (eth->dst_addr.addr_bytes[0] == 0x33 && eth->dst_addr.addr_bytes[1] == 0x33 &&
+		eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6));
 }
 
 static void

@@ -774,9 +774,10 @@ route6_init(uint32_t max_routes)
 		.rib_ext_sz = sizeof(struct rib6_ext),
 		.trie = {
 			.nh_sz = RTE_FIB6_TRIE_4B,
-			/* One group per route: real tables share most of them (a /48 needs
-			 * three at most, its /32 and /40 levels shared). */
-			.num_tbl8 = RTE_MIN(RTE_MAX(max_routes, 4096u), 1u << 20),
+			/* The trie reserves a group per byte of a prefix past the
+			 * longest of /24 and its covering prefix (a /48 under a /32:
+			 * two, alone: three), and refuses an add beyond them. */
+			.num_tbl8 = RTE_MIN(RTE_MAX(max_routes * 2, 4096u), 1u << 20),
 		},
 	};
 	struct rte_hash_parameters hp = {

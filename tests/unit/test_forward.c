@@ -352,12 +352,14 @@ test_ethernet(void **state)
 	dpt_input1(&w, with_ethertype("02:00:00:00:00:99", RTE_ETHER_TYPE_IPV4));
 	dpt_input1(&w, with_ethertype(DPT_WAN_MAC, RTE_ETHER_TYPE_IPV4));	/* the other port's MAC */
 	dpt_input1(&w, with_ethertype("01:80:c2:00:00:0e", 0x88cc));	/* LLDP */
-	assert_int_equal(dpt_drops(DROP_NOT_FOR_US), nfu + 3);
+	/* IPv6's multicast MACs are IPv6's only. */
+	dpt_input1(&w, with_ethertype("33:33:00:00:00:01", RTE_ETHER_TYPE_IPV4));
+	assert_int_equal(dpt_drops(DROP_NOT_FOR_US), nfu + 4);
 	dpt_input1(&w, with_ethertype(DPT_LAN_MAC, RTE_ETHER_TYPE_VLAN));
 	dpt_input1(&w, with_ethertype(DPT_LAN_MAC, 0x8847));	/* MPLS */
 	dpt_input1(&w, with_ethertype("ff:ff:ff:ff:ff:ff", 0x9000));
 	assert_int_equal(dpt_drops(DROP_UNSUPPORTED), uns + 3);
-	assert_int_equal(pc->rx_dropped, rxd + 6);
+	assert_int_equal(pc->rx_dropped, rxd + 7);
 	assert_int_equal(dpt_queued(&w), 0);
 	assert_int_equal(dpt_punted(p, 4), 0);
 	/* IPv6 is IPv6's to judge: an IPv4 packet under its ethertype has
@@ -377,7 +379,7 @@ test_ethernet(void **state)
 				 htons(RTE_ETHER_TYPE_ARP));
 	}
 	rte_pktmbuf_free_bulk(p, 2);
-	assert_int_equal(dpt_drops(DROP_NOT_FOR_US), nfu + 3);
+	assert_int_equal(dpt_drops(DROP_NOT_FOR_US), nfu + 4);
 	done();
 }
 
