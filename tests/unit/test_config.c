@@ -68,6 +68,7 @@ static const char good[] =
 	"[port wan]\n"
 	"  device = 0000:03:00.0\n"
 	"  address = 203.0.113.2/24\n"
+	"  host = yes\n"
 	"\n"
 	"[routes]\n"
 	"route = default via 203.0.113.1\n"
@@ -108,12 +109,15 @@ test_good(void **state)
 	assert_string_equal(c.port[1].device, "0000:03:00.0");
 	assert_int_equal(c.port[1].mtu, 0);
 	assert_false(c.port[1].has_mac);
+	assert_false(c.port[0].host);
+	assert_true(c.port[1].host);
+	assert_int_equal(c.port[1].host_line, 15);
 
 	assert_int_equal(c.nroutes, 4);
 	assert_int_equal(c.routes[0].dst_len, 0);
 	assert_int_equal(c.routes[0].gw, IP(203, 0, 113, 1));
 	assert_int_equal(c.routes[0].protocol, SLUICE_RTPROT_CONFIG);
-	assert_int_equal(c.route_line[0], 17);
+	assert_int_equal(c.route_line[0], 18);
 	assert_int_equal(c.routes[1].metric, 10);
 	assert_int_equal(c.routes[2].type, RTN_BLACKHOLE);
 	assert_string_equal(c.routes[3].dev, "lan");
@@ -169,6 +173,7 @@ test_each_error(void **state)
 	one_error("[port wan]", "mac = 02:00:00:00:00", "invalid MAC address \"02:00:00:00:00\"");
 	one_error("[port wan]", "mac = 01:00:5e:00:00:01", "invalid MAC address \"01:00:5e:00:00:01\"");
 	one_error("[port wan]", "speed = 10", "unknown key \"speed\" in [port wan]");
+	one_error("[port wan]", "host = maybe", "invalid host \"maybe\" (yes or no)");
 	one_error("[port lan2]", "device = net_null0", "device \"net_null0\" is already port \"lan\"");
 	one_error("[dataplane]", "sockets = /x", "unknown key \"sockets\" in [dataplane]");
 	one_error("[routes]", "route = 10.0.0.0/8 via 10.1.1.1", "gateway 10.1.1.1 is on no port's network");
