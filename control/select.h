@@ -12,6 +12,7 @@
 #define SLUICE_SELECT_H
 
 #include "grammar.h"
+#include "rtprot.h"
 
 /* A prefix to compare with; host bits are cleared. */
 struct sel_prefix {
@@ -61,9 +62,8 @@ bool neigh_selected(const struct neigh_sel *s, const struct ctl_neigh *n);
 /* The address part only: the port is the caller's to compare. */
 bool addr_selected(const struct addr_sel *s, const struct ctl_addr *a);
 
-/* iproute2's names for route protocols (rt_protos), types and scopes
- * (rt_scopes): the name, or NULL for a number that has none. */
-const char *rtprot_n2a(uint8_t proto);
+/* iproute2's names for route types and scopes (rt_scopes): the name, or
+ * NULL for a number that has none.  Protocols: rtprot.h. */
 const char *rtype_n2a(uint8_t type);
 const char *rtscope_n2a(uint8_t scope);
 
