@@ -522,8 +522,8 @@ fmt_route(const struct ctl_route *r, const char *dev, char *buf, size_t len)
 		strcpy(d, "default");
 	else
 		fmt_ip4(r->dst, d);
-	if (r->type == RTN_BLACKHOLE)
-		n = snprintf(buf, len, "blackhole %s", d);
+	if (r->type == RTN_BLACKHOLE || r->type == RTN_UNREACHABLE)
+		n = snprintf(buf, len, "%s %s", r->type == RTN_BLACKHOLE ? "blackhole" : "unreachable", d);
 	else
 		n = snprintf(buf, len, "%s", d);
 	if (r->dst_len && r->dst_len != 32 && n > 0 && (size_t)n < len)
