@@ -55,7 +55,7 @@ cli_usage(FILE *f, const char *o)
 {
 	static const struct { const char *obj, *text; } u[] = {
 		{ "link", "sluice link show [[dev] NAME]\n"
-			  "       sluice link set NAME [up|down] [mtu N]" },
+			  "       sluice link set NAME [up|down] [mtu N] [host on|off]" },
 		{ "address", "sluice addr show [[dev] NAME] [to PREFIX]\n"
 			     "       sluice addr add|del A.B.C.D/N dev NAME\n"
 			     "       sluice addr flush [dev] NAME [to PREFIX]" },

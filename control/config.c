@@ -42,7 +42,7 @@ struct loader {
 	size_t bufsz;
 	enum sect sect;
 	struct cfg_port *port;		/* current [port], NULL if broken */
-	unsigned port_seen;		/* device/mtu/mac given: bits */
+	unsigned port_seen;		/* device/mtu/mac/host given: bits */
 	int dup_natc[SLUICE_NATC_MAX + 1];
 	struct cfg_err *errs;
 	unsigned nerrs, errcap, nwarnings;
@@ -328,10 +328,10 @@ static void
 port_key(struct loader *ld, const char *k, const char *v)
 {
 	struct cfg_port *p = ld->port;
-	static const char *const once[] = { "device", "mtu", "mac" };
+	static const char *const once[] = { "device", "mtu", "mac", "host" };
 	uint32_t mtu;
 
-	for (unsigned i = 0; i < 3; i++)
+	for (unsigned i = 0; i < 4; i++)
 		if (!strcmp(k, once[i])) {
 			if (ld->port_seen & (1u << i)) {
 				err_at(ld, ld->line, "duplicate key \"%s\" in [port %s]", k, p->name);
@@ -387,6 +387,10 @@ port_key(struct loader *ld, const char *k, const char *v)
 		else
 			p->mtu = mtu;
 		p->mtu_line = ld->line;
+	} else if (!strcmp(k, "host")) {
+		if (!parse_onoff(v, &p->host))
+			err_at(ld, ld->line, "invalid host \"%s\" (yes or no)", v);
+		p->host_line = ld->line;
 	} else if (!strcmp(k, "mac")) {
 		if (!parse_mac(v, p->mac) || (p->mac[0] & 1) ||
 		    !(p->mac[0] | p->mac[1] | p->mac[2] | p->mac[3] | p->mac[4] | p->mac[5]))

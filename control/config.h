@@ -18,11 +18,12 @@ struct cfg_port {
 	char device[SLUICE_DEVARGS_MAX];
 	uint32_t mtu;			/* 0: not given (1500) */
 	bool has_mac;
+	bool host;			/* host = yes: a host interface */
 	uint8_t mac[6];
 	unsigned naddr;
 	struct ctl_addr addr[CFG_MAX_ADDRS];
 	int line;			/* of its [port NAME] */
-	int device_line, mtu_line;	/* of its keys; 0: not given */
+	int device_line, mtu_line, host_line;	/* of its keys; 0: not given */
 	int addr_line[CFG_MAX_ADDRS];
 };
 

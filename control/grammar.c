@@ -476,6 +476,19 @@ grammar_addr(int argc, char **argv, struct ctl_addr *a, char *err)
 	return 0;
 }
 
+/* A switch: "on" or "off", and the INI file's "yes" or "no". */
+bool
+parse_onoff(const char *s, bool *on)
+{
+	if (!strcmp(s, "on") || !strcmp(s, "yes"))
+		*on = true;
+	else if (!strcmp(s, "off") || !strcmp(s, "no"))
+		*on = false;
+	else
+		return false;
+	return true;
+}
+
 int
 grammar_link_set(int argc, char **argv, struct ctl_link *l, char *err)
 {
@@ -491,6 +504,12 @@ grammar_link_set(int argc, char **argv, struct ctl_link *l, char *err)
 				return -1;
 			if (!parse_u32(v, SLUICE_MTU_MAX, &l->mtu) || l->mtu < SLUICE_MTU_MIN)
 				fail("invalid mtu \"%s\" (%u..%u)", v, SLUICE_MTU_MIN, SLUICE_MTU_MAX);
+		} else if (!strcmp(t, "host")) {
+			if (!(v = arg_of(argc, argv, &i, err)))
+				return -1;
+			if (!parse_onoff(v, &l->host))
+				fail("invalid host \"%s\" (on or off)", v);
+			l->has_host = true;
 		} else if (!strcmp(t, "dev") && !l->name[0]) {
 			if (!(v = arg_of(argc, argv, &i, err)))
 				return -1;
@@ -507,8 +526,8 @@ name:
 	}
 	if (!l->name[0])
 		fail("missing port name");
-	if (!l->change && !l->mtu)
-		fail("nothing to change (up, down or mtu N)");
+	if (!l->change && !l->mtu && !l->has_host)
+		fail("nothing to change (up, down, mtu N or host on|off)");
 	return 0;
 }
 

@@ -61,6 +61,7 @@ struct ctl_natrule {
 struct ctl_addr {
 	uint32_t addr;		/* host order */
 	uint8_t len;
+	uint8_t proto;		/* dumps: IFA_PROTO (SLUICE_IFAPROT_HOST: host-made) */
 	uint32_t ifindex;
 	char dev[SLUICE_IFNAMSIZ];
 };
@@ -75,6 +76,8 @@ struct ctl_link {
 	uint32_t mtu;		/* 0 = unchanged / unknown */
 	uint8_t operstate;
 	bool has_mac, has_stats;
+	bool has_host, host;	/* link set: "host on|off"; dumps: a host interface */
+	uint32_t host_ifindex;	/* dumps: its kernel index */
 	uint8_t mac[6];
 	struct rtnl_link_stats64 stats;
 };
@@ -95,6 +98,7 @@ bool parse_prefix(const char *s, uint32_t *addr, uint8_t *len);	/* bare address 
 bool parse_mac(const char *s, uint8_t mac[6]);
 bool parse_u32(const char *s, uint32_t max, uint32_t *out);
 bool parse_name(const char *s);					/* a port name */
+bool parse_onoff(const char *s, bool *on);			/* on|off, yes|no */
 
 static inline uint32_t
 prefix_mask(uint8_t len)

@@ -12,8 +12,12 @@
 
 #define TB_MAX 64	/* IFLA_PARENT_DEV_NAME is 56 */
 
+/* The project's link attributes (SLUICE_IFLA_*) have slots of their own. */
+#define TB_PROJ 2
+
 struct tb {
 	const struct nlattr *a[TB_MAX + 1];
+	const struct nlattr *proj[TB_PROJ];
 	unsigned max;
 };
 
@@ -25,6 +29,8 @@ tb_cb(const struct nlattr *attr, void *data)
 
 	if (t <= tb->max && t <= TB_MAX)
 		tb->a[t] = attr;
+	else if (t >= SLUICE_IFLA_HOST && t < SLUICE_IFLA_HOST + TB_PROJ)
+		tb->proj[t - SLUICE_IFLA_HOST] = attr;
 	return MNL_CB_OK;
 }
 
@@ -86,6 +92,8 @@ nl_link(void *buf, uint16_t type, uint16_t flags, const struct ctl_link *l)
 		mnl_attr_put_u32(nlh, IFLA_MTU, l->mtu);
 	if (l->has_mac)
 		mnl_attr_put(nlh, IFLA_ADDRESS, 6, l->mac);
+	if (l->has_host)
+		mnl_attr_put_u8(nlh, SLUICE_IFLA_HOST, l->host);
 	return nlh;
 }
 
@@ -249,6 +257,13 @@ nl_parse_link(const struct nlmsghdr *nlh, struct ctl_link *l)
 		memcpy(&l->stats, mnl_attr_get_payload(a), n < sizeof(l->stats) ? n : sizeof(l->stats));
 		l->has_stats = true;
 	}
+	if ((a = tb.proj[0]) && mnl_attr_get_payload_len(a) >= 1) {
+		l->has_host = true;
+		l->host = mnl_attr_get_u8(a) != 0;
+	}
+	if ((a = tb.proj[SLUICE_IFLA_HOST_IFINDEX - SLUICE_IFLA_HOST]) &&
+	    mnl_attr_get_payload_len(a) >= 4)
+		l->host_ifindex = mnl_attr_get_u32(a);
 	return bad ? -1 : 0;
 }
 
@@ -261,7 +276,7 @@ nl_parse_addr(const struct nlmsghdr *nlh, struct ctl_addr *ad)
 	bool bad = false;
 
 	memset(ad, 0, sizeof(*ad));
-	if (tb_parse(nlh, sizeof(*ifa), &tb, IFA_LABEL) < 0)
+	if (tb_parse(nlh, sizeof(*ifa), &tb, IFA_PROTO) < 0)
 		return -1;
 	ad->len = ifa->ifa_prefixlen;
 	ad->ifindex = ifa->ifa_index;
@@ -269,6 +284,8 @@ nl_parse_addr(const struct nlmsghdr *nlh, struct ctl_addr *ad)
 		ad->addr = ntohl(mnl_attr_get_u32(a));
 	if ((a = tb_get(&tb, IFA_LABEL, 0, &bad)))
 		snprintf(ad->dev, sizeof(ad->dev), "%s", mnl_attr_get_str(a));
+	if ((a = tb_get(&tb, IFA_PROTO, 1, &bad)))
+		ad->proto = mnl_attr_get_u8(a);
 	return bad ? -1 : 0;
 }
 
@@ -435,7 +452,7 @@ stats_cb(const struct nlattr *attr, void *data)
 	const struct nlattr *in;
 
 	if (group != SLUICE_STATSA_DROP && group != SLUICE_STATSA_NAT && group != SLUICE_STATSA_POOL &&
-	    group != SLUICE_STATSA_CTL)
+	    group != SLUICE_STATSA_CTL && group != SLUICE_STATSA_HOST)
 		return MNL_CB_OK;
 	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0) {
 		w->bad = 1;

@@ -154,6 +154,8 @@ link_head(struct printer *p, const struct ctl_link *l, bool *first)
 		fprintf(f, "    link/ether %s brd ff:ff:ff:ff:ff:ff", mac);
 		if (l->device[0])
 			fprintf(f, " parentdev %s", l->device);
+		if (l->host)
+			fprintf(f, " host %s", l->name);
 		fputc('\n', f);
 		return;
 	}
@@ -170,6 +172,8 @@ link_head(struct printer *p, const struct ctl_link *l, bool *first)
 	jkv(f, first, "broadcast", "ff:ff:ff:ff:ff:ff");
 	if (l->device[0])
 		jkv(f, first, "parentdev", l->device);
+	if (l->host)
+		jkv(f, first, "host", l->name);
 }
 
 /* Widen cols[] to fit each of the n values, as iproute2's size_columns. */
@@ -251,8 +255,9 @@ pr_link_addrs(struct printer *p, const struct ctl_link *l, const struct ctl_addr
 	link_head(p, l, &first);
 	if (!p->json) {
 		for (unsigned i = 0; i < n; i++)
-			fprintf(p->f, "    inet %s/%u scope global %s\n", fmt_ip4(a[i].addr, ip),
-				a[i].len, l->name);
+			fprintf(p->f, "    inet %s/%u scope global %s%s\n", fmt_ip4(a[i].addr, ip),
+				a[i].len, a[i].proto == SLUICE_IFAPROT_HOST ? "proto host " : "",
+				l->name);
 		return;
 	}
 	fputs(",\"addr_info\":[", p->f);
@@ -264,6 +269,8 @@ pr_link_addrs(struct printer *p, const struct ctl_link *l, const struct ctl_addr
 		jkv(p->f, &f1, "local", fmt_ip4(a[i].addr, ip));
 		jku(p->f, &f1, "prefixlen", a[i].len);
 		jkv(p->f, &f1, "scope", "global");
+		if (a[i].proto == SLUICE_IFAPROT_HOST)
+			jkv(p->f, &f1, "protocol", "host");
 		jkv(p->f, &f1, "label", l->name);
 		fputc('}', p->f);
 	}
@@ -550,6 +557,7 @@ pr_stats_end(struct printer *p)
 		{ SLUICE_STATSA_NAT, "nat" },
 		{ SLUICE_STATSA_POOL, "pool" },
 		{ SLUICE_STATSA_CTL, "control" },
+		{ SLUICE_STATSA_HOST, "host" },
 	};
 	FILE *f = p->f;
 

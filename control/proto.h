@@ -53,16 +53,30 @@
  *   IFLA_MTU              u32      68..9000, default 1500
  *   IFLA_OPERSTATE        u8       IF_OPER_UP / IF_OPER_DOWN (dumps)
  *   IFLA_STATS64          struct rtnl_link_stats64 (dumps)
+ *   SLUICE_IFLA_HOST      u8       1: the port has a host interface, a
+ *                                  kernel interface of the port's name in
+ *                                  the dataplane's namespace (host = yes)
+ *   SLUICE_IFLA_HOST_IFINDEX u32   that interface's kernel index (dumps)
  * NEWLINK on an existing name changes it (admin state, MTU) unless
  * NLM_F_EXCL; NLM_F_CREATE is needed to create one.
  */
+
+#define SLUICE_IFLA_HOST		0x400	/* project range: no rtnetlink meaning */
+#define SLUICE_IFLA_HOST_IFINDEX	0x401
 
 /*
  * Addresses (RTM_NEWADDR / RTM_DELADDR / RTM_GETADDR, struct ifaddrmsg):
  * ifa_family AF_INET, ifa_prefixlen, ifa_index = port index.
  *   IFA_LOCAL, IFA_ADDRESS   u32 network order (both set to the address)
  *   IFA_LABEL                string, the port name (dumps)
+ *   IFA_PROTO                u8, SLUICE_IFAPROT_HOST (dumps): the host made
+ *                            it on the port's host interface; a reload
+ *                            leaves it alone
+ * On a host interface the dataplane marks the port's own addresses with
+ * IFA_PROTO SLUICE_IFAPROT_DP, so that `ip addr` tells them apart.
  */
+#define SLUICE_IFAPROT_HOST	16
+#define SLUICE_IFAPROT_DP	17
 
 /*
  * Routes (RTM_NEWROUTE / RTM_DELROUTE / RTM_GETROUTE, struct rtmsg):
@@ -192,6 +206,7 @@ enum {
  *   SLUICE_STATSA_NAT    nested, repeated: one NAT counter each
  *   SLUICE_STATSA_POOL   nested, repeated: packet pool figures
  *   SLUICE_STATSA_CTL    nested, repeated: the control socket's clients
+ *   SLUICE_STATSA_HOST   nested, repeated: the host path (punted, punt_drops)
  * Each nested group holds SLUICE_STATSA_NAME (string, e.g. "no_route") and
  * SLUICE_STATSA_VALUE (u64).
  */
@@ -203,6 +218,7 @@ enum {
 	SLUICE_STATSA_NAME,
 	SLUICE_STATSA_VALUE,
 	SLUICE_STATSA_CTL,
+	SLUICE_STATSA_HOST,
 	__SLUICE_STATSA_MAX
 };
 #define SLUICE_STATSA_MAX (__SLUICE_STATSA_MAX - 1)

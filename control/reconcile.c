@@ -171,6 +171,8 @@ ports(struct rec *r, bool add)
 			l.mtu = p->mtu;
 			l.has_mac = p->has_mac;
 			memcpy(l.mac, p->mac, 6);
+			l.has_host = p->host;
+			l.host = p->host;
 			l.flags = l.change = IFF_UP;
 			snprintf(what, sizeof(what), "port %s (device %s)", p->name, p->device);
 			err = change(r, nl_link(r->buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &l),
@@ -181,6 +183,17 @@ ports(struct rec *r, bool add)
 			snprintf(what, sizeof(what), "port %s (mtu %u)", p->name, mtu);
 			err = change(r, nl_link(r->buf, RTM_NEWLINK, 0, &l),
 				     p->mtu_line ? p->mtu_line : p->line, what, "changed");
+		}
+		if (!err && cur && cur->host != p->host) {
+			memset(&l, 0, sizeof(l));
+			strcpy(l.name, p->name);
+			l.ifindex = cur->ifindex;
+			l.has_host = true;
+			l.host = p->host;
+			snprintf(what, sizeof(what), "port %s (host %s)", p->name,
+				 p->host ? "on" : "off");
+			err = change(r, nl_link(r->buf, RTM_NEWLINK, 0, &l),
+				     p->host_line ? p->host_line : p->line, what, "changed");
 		}
 		if (err)
 			return err;
@@ -214,7 +227,9 @@ addresses(struct rec *r, bool add)
 		for (unsigned i = 0; i < r->naddrs; i++) {
 			const struct ctl_addr *a = &r->addrs[i];
 			const struct cfg_port *p = port_of(r, a->ifindex);
-			bool keep = false;
+			/* The host made it on the port's host interface: the
+			 * host's to remove. */
+			bool keep = a->proto == SLUICE_IFAPROT_HOST;
 
 			for (unsigned j = 0; p && j < p->naddr && !keep; j++)
 				keep = p->addr[j].addr == a->addr && p->addr[j].len == a->len;

@@ -28,6 +28,7 @@
 #include "control.h"
 #include "dplog.h"
 #include "dp.h"
+#include "host.h"
 #include "nat.h"
 #include "neigh.h"
 #include "port.h"
@@ -210,8 +211,10 @@ slow_path(void)
 
 	while ((n = rte_ring_sc_dequeue_burst(dp.punt, (void **)pkts, DP_BURST, NULL)) > 0) {
 		for (unsigned int i = 0; i < n; i++) {
-			if (pkt_meta(pkts[i])->kind == PKT_ARP)
+			if (pkt_meta(pkts[i])->kind == PKT_ARP) {
+				host_arp_copy(pkts[i]);
 				arp_input(pkts[i]);
+			}
 			else
 				neigh_resolve(pkts[i]);
 		}
@@ -290,10 +293,13 @@ main(int argc, char **argv)
 		a.mbufs = 8ul * nb_workers * 2048 + 8192;
 	}
 	if (dp_init(a.mbufs, nb_workers) < 0 || neigh_init() < 0 || nat_init() < 0 ||
-	    fib_init(a.max_routes) < 0)
+	    host_init() < 0 || fib_init(a.max_routes) < 0)
 		goto fail_eal;
 	if (ctl_server_open(&a.ctl) < 0)
 		goto fail_eal;
+	if (host_nl_init() < 0)
+		fprintf(stderr, SD_WARNING "sluice-dataplane: no rtnetlink: host interfaces "
+			"will not share addresses with their ports\n");
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -312,7 +318,7 @@ main(int argc, char **argv)
 	sd_notify(0, "READY=1");
 
 	while (!dp.quit) {
-		unsigned int busy = slow_path();
+		unsigned int busy = slow_path() + host_poll();
 
 		/* Sleep in the socket only when the punt ring is quiet. */
 		ctl_server_poll(busy ? 0 : 1);
@@ -321,6 +327,7 @@ main(int argc, char **argv)
 			neigh_timer(now);
 			nat_timer(now);
 			route_sync();
+			host_timer(now);
 			last_timer = now;
 		}
 	}

@@ -855,6 +855,23 @@ ctl_server_open(const struct ctl_server_conf *conf)
 	return 0;
 }
 
+/* Another descriptor whose readiness wakes the poll (the host path's
+ * TAPs and netlink socket): ctl_server_poll only returns for it, and the
+ * owner reads it after.  Events for it carry &srv_wake. */
+static char srv_wake;
+
+int
+ctl_server_watch(int fd, bool on)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &srv_wake };
+
+	if (srv.epfd < 0)
+		return -EBADF;
+	if (epoll_ctl(srv.epfd, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, fd, &ev) != 0)
+		return -errno;
+	return 0;
+}
+
 void
 ctl_server_poll(int timeout_ms)
 {
@@ -872,6 +889,8 @@ ctl_server_poll(int timeout_ms)
 
 		if (ev[i].data.ptr == &srv)
 			server_accept();
+		else if (ev[i].data.ptr == &srv_wake)
+			continue;
 		else if (!client_service(c))
 			client_close(c);
 	}

@@ -142,6 +142,9 @@ int ctl_server_open(const struct ctl_server_conf *conf);
 /* Serve whatever is ready, waiting at most timeout_ms; then return.  The
  * work done per call is bounded (about a megabyte of requests and replies). */
 void ctl_server_poll(int timeout_ms);
+/* fd's input wakes ctl_server_poll too (on) or no longer (off); its owner
+ * reads it after the poll returns.  0 or -errno. */
+int ctl_server_watch(int fd, bool on);
 void ctl_server_close(void);
 
 struct ctl_server_stats {

@@ -13,6 +13,7 @@
 #include <rte_ethdev.h>
 
 #include "control.h"
+#include "host.h"
 #include "port.h"
 
 int
@@ -34,6 +35,10 @@ attr_string(const struct nlattr *a, size_t max)
 	return MNL_CB_OK;
 }
 
+/* The project's link attribute has its slot after the kernel's. */
+#define LINK_TB_HOST	(IFLA_MAX + 1)
+#define LINK_TB_MAX	LINK_TB_HOST
+
 static int
 link_attr_cb(const struct nlattr *a, void *data)
 {
@@ -41,6 +46,12 @@ link_attr_cb(const struct nlattr *a, void *data)
 	int type = mnl_attr_get_type(a);
 	int ret = MNL_CB_OK;
 
+	if (type == SLUICE_IFLA_HOST) {
+		if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+			return dp_errmsg(MNL_CB_ERROR, "host is a u8 (0 or 1)");
+		tb[LINK_TB_HOST] = a;
+		return MNL_CB_OK;
+	}
 	if (mnl_attr_type_valid(a, IFLA_MAX) < 0)
 		return MNL_CB_OK;	/* unknown: skipped, as the kernel does */
 	switch (type) {
@@ -130,8 +141,10 @@ link_change(uint16_t slot, const struct ifinfomsg *ifi, const struct nlattr **tb
 		if (ret != 0)
 			return ret;
 	}
-	if (up >= 0)
-		return port_set_up(slot, up != 0);
+	if (up >= 0 && (ret = port_set_up(slot, up != 0)) != 0)
+		return ret;
+	if (tb[LINK_TB_HOST] != NULL)
+		return host_set(slot, mnl_attr_get_u8(tb[LINK_TB_HOST]) != 0);
 	return 0;
 }
 
@@ -139,7 +152,7 @@ int
 link_nl_new(struct ctl_req *rq)
 {
 	const struct ifinfomsg *ifi = ctl_payload(rq);
-	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	const struct nlattr *tb[LINK_TB_MAX + 1] = { 0 };
 	struct rte_ether_addr mac;
 	uint16_t slot, mtu = 1500;
 	int ret, up;
@@ -174,6 +187,17 @@ link_nl_new(struct ctl_req *rq)
 	up = link_want_up(ifi);
 	if (up == 0)
 		port_set_up(slot, false);
+	if (tb[LINK_TB_HOST] != NULL && mnl_attr_get_u8(tb[LINK_TB_HOST]) != 0) {
+		/* A port asked for with a host interface is not left without. */
+		ret = host_set(slot, true);
+		if (ret != 0) {
+			char why[DP_ERRMSG_MAX];
+
+			snprintf(why, sizeof(why), "%s", dp_errmsg_get());
+			port_destroy(slot);
+			return dp_errmsg(ret, "%s", why);
+		}
+	}
 	return 0;
 }
 
@@ -181,7 +205,7 @@ int
 link_nl_del(struct ctl_req *rq)
 {
 	const struct ifinfomsg *ifi = ctl_payload(rq);
-	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	const struct nlattr *tb[LINK_TB_MAX + 1] = { 0 };
 	int slot;
 
 	if (ctl_attr_parse(rq, sizeof(*ifi), link_attr_cb, tb) < 0)
@@ -252,6 +276,9 @@ link_put(struct ctl_req *rq, uint16_t slot, uint16_t flags)
 	mnl_attr_put_u32(nlh, IFLA_MTU, p->mtu);
 	mnl_attr_put_u8(nlh, IFLA_OPERSTATE, carrier ? IF_OPER_UP : IF_OPER_DOWN);
 	mnl_attr_put(nlh, IFLA_STATS64, sizeof(st), &st);
+	mnl_attr_put_u8(nlh, SLUICE_IFLA_HOST, host_ifs[slot].fd >= 0);
+	if (host_ifs[slot].fd >= 0)
+		mnl_attr_put_u32(nlh, SLUICE_IFLA_HOST_IFINDEX, (uint32_t)host_ifs[slot].ifindex);
 	ctl_msg_end(rq, nlh);
 }
 
@@ -259,7 +286,7 @@ int
 link_nl_get(struct ctl_req *rq)
 {
 	const struct ifinfomsg *ifi = ctl_payload(rq);
-	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	const struct nlattr *tb[LINK_TB_MAX + 1] = { 0 };
 	int slot;
 
 	if (ctl_attr_parse(rq, sizeof(*ifi), link_attr_cb, tb) < 0)
@@ -402,6 +429,8 @@ addr_nl_get(struct ctl_req *rq)
 			mnl_attr_put_u32(nlh, IFA_BROADCAST,
 					 htonl(a->ip | (a->plen == 0 ? ~0u : ~(~0u << (32 - a->plen)))));
 		mnl_attr_put_strz(nlh, IFA_LABEL, ports[a->port].name);
+		if (host_addr_made(a->port, a->ip))
+			mnl_attr_put_u8(nlh, IFA_PROTO, SLUICE_IFAPROT_HOST);
 		ctl_msg_end(rq, nlh);
 	}
 	return 0;

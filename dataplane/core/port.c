@@ -17,6 +17,7 @@
 
 #include <linux/rtnetlink.h>
 
+#include "host.h"
 #include "neigh.h"
 #include "nat.h"
 #include "port.h"
@@ -362,6 +363,7 @@ port_destroy(uint16_t port)
 	if (port >= DP_MAX_PORTS || !p->used)
 		return -ENODEV;
 	__atomic_store_n(&p->active, false, __ATOMIC_RELEASE);
+	host_set(port, false);
 
 	t = addrs_get();
 	for (int i = t->n - 1; i >= 0; i--) {
@@ -415,6 +417,7 @@ port_set_up(uint16_t port, bool up)
 	if (port >= DP_MAX_PORTS || !ports[port].used)
 		return -ENODEV;
 	ports[port].up = up;
+	host_port_changed(port);
 	return 0;
 }
 
@@ -433,6 +436,7 @@ port_set_mtu(uint16_t port, uint16_t mtu)
 			return ret;
 	}
 	ports[port].mtu = mtu;
+	host_port_changed(port);
 	return 0;
 }
 
@@ -652,6 +656,7 @@ addr_add(uint16_t port, uint32_t ip, uint8_t plen)
 		return ret;
 	}
 	arp_announce(port, ip);
+	host_addr_changed(port, ip, plen, true);
 	return 0;
 }
 
@@ -683,6 +688,7 @@ addr_del(uint16_t port, uint32_t ip, uint8_t plen)
 	/* Flows masqueraded to the address would go on leaving from an
 	 * address the router no longer has. */
 	nat_addr_gone(port, ip);
+	host_addr_changed(port, ip, plen, false);
 	return 0;
 }
 

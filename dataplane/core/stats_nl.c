@@ -10,6 +10,7 @@
 
 #include "control.h"
 #include "dp.h"
+#include "host.h"
 #include "nat.h"
 #include "port.h"
 
@@ -35,6 +36,7 @@ stats_nl_get(struct ctl_req *rq)
 	uint64_t values[STATS_NAT_MAX];
 	struct nlmsghdr *nlh;
 	struct ctl_server_stats cs;
+	struct host_stats hs;
 	unsigned int n, in_use, avail;
 
 	nlh = ctl_msg_begin(rq, SLUICE_GETSTATS, ctl_multi(rq), &sm, sizeof(sm));
@@ -71,6 +73,14 @@ stats_nl_get(struct ctl_req *rq)
 	stats_put(nlh, SLUICE_STATSA_CTL, "clients", cs.clients);
 	stats_put(nlh, SLUICE_STATSA_CTL, "clients_dropped", cs.clients_dropped);
 	stats_put(nlh, SLUICE_STATSA_CTL, "clients_refused", cs.clients_refused);
+	host_stats(&hs);
+	stats_put(nlh, SLUICE_STATSA_HOST, "punted", hs.punted);
+	stats_put(nlh, SLUICE_STATSA_HOST, "punt_drops", hs.punt_drops);
+	stats_put(nlh, SLUICE_STATSA_HOST, "punt_ratelimit", hs.punt_ratelimit);
+	stats_put(nlh, SLUICE_STATSA_HOST, "punt_queue_full", hs.punt_queue_full);
+	stats_put(nlh, SLUICE_STATSA_HOST, "punt_kernel_drops", hs.punt_kernel_drops);
+	stats_put(nlh, SLUICE_STATSA_HOST, "host_tx", hs.host_tx);
+	stats_put(nlh, SLUICE_STATSA_HOST, "host_tx_drops", hs.host_tx_drops);
 	ctl_msg_end(rq, nlh);
 	return 0;
 }

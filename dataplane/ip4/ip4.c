@@ -12,6 +12,7 @@
 #include <rte_prefetch.h>
 
 #include "frag.h"
+#include "host.h"
 #include "icmp.h"
 #include "ip4.h"
 #include "nat.h"
@@ -315,6 +316,9 @@ ip4_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 {
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
 
+	/* A port with a host interface: the host's stack answers. */
+	if (unlikely(host_on(in_port)) && host_punt_local(m, in_port))
+		return;
 	if (unlikely(ip->fragment_offset & IP4_FRAG)) {
 		dp_drop(m, DROP_LOCAL_UNREACH);
 		return;
@@ -352,6 +356,10 @@ ip4_not_forwarded(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint8_t 
 		dp_drop(m, DROP_NO_ROUTE);
 		break;
 	default:	/* NH_BROADCAST */
+		if (unlikely(host_on(in_port))) {
+			host_punt(m, in_port);
+			break;
+		}
 		dp_drop(m, DROP_BROADCAST);
 		break;
 	}
@@ -359,11 +367,12 @@ ip4_not_forwarded(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint8_t 
 
 /*
  * Validation and martians for one packet; Ethernet is stripped here.
- * Returns the destination (host order) or 0 when m was dropped (0/8 is a
- * martian destination, so 0 never names a real one).
+ * Returns the destination (host order) or 0 when m was dropped or punted
+ * to in_port's host interface (0/8 is a martian destination, so 0 never
+ * names a real one).  host: in_port has a host interface.
  */
 static inline uint32_t
-ip4_validate(struct rte_mbuf *m, const struct addr_table *at)
+ip4_validate(struct rte_mbuf *m, const struct addr_table *at, bool host, uint16_t in_port)
 {
 	struct rte_ipv4_hdr *ip;
 	uint32_t src, dst, tot;
@@ -384,19 +393,26 @@ ip4_validate(struct rte_mbuf *m, const struct addr_table *at)
 		return 0;
 	}
 	src = rte_be_to_cpu_32(ip->src_addr);
+	dst = rte_be_to_cpu_32(ip->dst_addr);
 	if (unlikely(martian_src(src) || addr_is_local(at, src))) {
-		dp_drop(m, DROP_MARTIAN_SRC);
+		/* A DHCP client with no address yet, to the host's server. */
+		if (!(host && src == 0 && host_punt_early(m, in_port, src, dst)))
+			dp_drop(m, DROP_MARTIAN_SRC);
 		return 0;
 	}
-	dst = rte_be_to_cpu_32(ip->dst_addr);
 	if (unlikely(martian_dst(dst))) {
 		dp_drop(m, DROP_MARTIAN_DST);
 		return 0;
 	}
 	if (unlikely(dst == 0xffffffff || ip4_multicast(dst))) {
-		dp_drop(m, DROP_BROADCAST);
+		if (!(host && host_punt_early(m, in_port, src, dst)))
+			dp_drop(m, DROP_BROADCAST);
 		return 0;
 	}
+	/* A DHCP reply to this port's own client, to an address it has not
+	 * taken yet. */
+	if (unlikely(host) && host_punt_dhcp(m, in_port))
+		return 0;
 	return dst;
 }
 
@@ -405,6 +421,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 {
 	const struct addr_table *at = addrs_get();
 	const bool nat = nat_enabled;
+	const bool host = host_on(in_port);
 	struct rte_mbuf *ok[DP_BURST], *fw[DP_BURST];
 	uint32_t dst[DP_BURST], fw_ip[DP_BURST];
 	uint16_t fw_port[DP_BURST];
@@ -421,7 +438,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 
 		if (likely(i + PREFETCH_AHEAD < n))
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		d = ip4_validate(m, at);
+		d = ip4_validate(m, at, host, in_port);
 		if (unlikely(d == 0))
 			continue;
 		if (unlikely(nat)) {

@@ -12,6 +12,7 @@
 #include <rte_malloc.h>
 #include <rte_random.h>
 
+#include "host.h"
 #include "log.h"
 #include "nat_int.h"
 
@@ -173,6 +174,9 @@ port_free(const struct nat_tables *t, const struct addr_table *at,
 	uint64_t d;
 
 	if (hash_get(t, map_key(MK_OUT, proto, addr, rte_cpu_to_be_16(port)), &d) == 0)
+		return false;
+	/* The host's own connections take their ports from that range. */
+	if (host_port_reserved(addr, port))
 		return false;
 	/* A port forwarded by a dnat rule is never handed out. */
 	return proto == IPPROTO_ICMP ||

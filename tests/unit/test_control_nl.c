@@ -331,7 +331,7 @@ static void
 test_stats(void **state)
 {
 	const struct nlattr *a;
-	unsigned int drops = 0, pool = 0, ctl = 0;
+	unsigned int drops = 0, pool = 0, ctl = 0, host = 0;
 
 	(void)state;
 	dp.counters[0].drop[DROP_NO_ROUTE] = 4;
@@ -379,6 +379,10 @@ test_stats(void **state)
 				    strcmp(name, "clients_refused") == 0);
 			assert_int_equal(v, 0);
 			ctl++;
+		} else if (mnl_attr_get_type(a) == SLUICE_STATSA_HOST) {
+			/* No host interface: nothing punted or sent. */
+			assert_int_equal(v, 0);
+			host++;
 		} else {
 			assert_int_equal(mnl_attr_get_type(a), SLUICE_STATSA_NAT);
 		}
@@ -386,6 +390,7 @@ test_stats(void **state)
 	assert_int_equal(drops, DROP__MAX + 4);
 	assert_int_equal(pool, 3);
 	assert_int_equal(ctl, 3);
+	assert_int_equal(host, 7);
 }
 
 /* ---- neighbours ------------------------------------------------------- */

@@ -321,7 +321,20 @@ test_addr_link(void **state)
 	strcpy(buf, "lan");
 	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
 	assert_int_equal(grammar_link_set(argc, argv, &l, err), -1);
-	assert_string_equal(err, "nothing to change (up, down or mtu N)");
+	assert_string_equal(err, "nothing to change (up, down, mtu N or host on|off)");
+	strcpy(buf, "lan host on");
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_link_set(argc, argv, &l, err), 0);
+	assert_true(l.has_host && l.host);
+	assert_int_equal(l.change, 0);
+	strcpy(buf, "lan host no");
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_link_set(argc, argv, &l, err), 0);
+	assert_true(l.has_host && !l.host);
+	strcpy(buf, "lan host maybe");
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_link_set(argc, argv, &l, err), -1);
+	assert_string_equal(err, "invalid host \"maybe\" (on or off)");
 }
 
 static void

@@ -454,7 +454,8 @@ test_print_nat_stats(void **state)
 	pr_stats_end(&p);
 	done(&p);
 	assert_string_equal(out, "{\"drops\":{\"no_route\":12},\"nat\":{\"sessions_created\":5},"
-			    "\"pool\":{\"mbufs_in_use\":512},\"control\":{\"clients_dropped\":3}}\n");
+			    "\"pool\":{\"mbufs_in_use\":512},\"control\":{\"clients_dropped\":3},"
+			    "\"host\":{}}\n");
 }
 
 /* ---- the pipeline against a fake server ---- */

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Worker side of the host path: which packets the host gets, and the hand
+ * over (token bucket, then host_ring).  Called only from branches that have
+ * already left the forwarding loop, or for ports with a host interface.
+ */
+#include <netinet/in.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+#include "host.h"
+#include "host_int.h"
+#include "port.h"
+
+struct host_lcore host_lc[RTE_MAX_LCORE];
+
+#define IP4_FRAG	RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)
+/* BOOTP (RFC 951): op, htype, hlen, hops, xid, secs, flags, ciaddr, yiaddr,
+ * siaddr, giaddr, then chaddr. */
+#define BOOTP_CHADDR_OFF	28
+#define DHCP_SERVER_PORT	67
+#define DHCP_CLIENT_PORT	68
+
+/* One token per frame, refilled at HOST_PUNT_RATE per second. */
+bool
+host_take_token(struct host_lcore *l)
+{
+	uint64_t now = rte_get_tsc_cycles();
+
+	if (now > l->last) {
+		uint64_t add = (now - l->last) * HOST_PUNT_RATE / dp.hz;
+
+		if (add != 0) {
+			l->tokens += add;
+			if (l->tokens >= HOST_PUNT_BURST) {
+				l->tokens = HOST_PUNT_BURST;
+				l->last = now;
+			} else {
+				l->last += add * dp.hz / HOST_PUNT_RATE;
+			}
+		}
+	}
+	if (l->tokens == 0) {
+		l->punt_ratelimit++;
+		return false;
+	}
+	l->tokens--;
+	return true;
+}
+
+void
+host_punt(struct rte_mbuf *m, uint16_t in_port)
+{
+	struct host_lcore *l = &host_lc[rte_lcore_id()];
+
+	/* The Ethernet header is still in front: ip4 only moved past it. */
+	if (unlikely(rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr)) == NULL)) {
+		l->punt_queue_full++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (!host_take_token(l)) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	pkt_meta(m)->in_port = in_port;
+	if (unlikely(rte_ring_mp_enqueue(host_ring, m) != 0)) {
+		l->punt_queue_full++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	/* Counted when the TAP takes it (host.c), so that punted is what
+	 * the host received. */
+}
+
+/* A DHCP reply for this port's own client: the client hardware address
+ * is the port's MAC (the reply may be unicast to an address the port does
+ * not have yet). */
+static bool
+dhcp_for_port(const struct rte_mbuf *m, uint16_t in_port, const struct rte_ipv4_hdr *ip)
+{
+	uint32_t hlen = rte_ipv4_hdr_len(ip), off = hlen + sizeof(struct rte_udp_hdr) +
+		BOOTP_CHADDR_OFF;
+	const struct rte_udp_hdr *udp;
+	struct rte_udp_hdr ub;
+	struct rte_ether_addr mb;
+	const struct rte_ether_addr *mac;
+
+	if (ip->next_proto_id != IPPROTO_UDP || (ip->fragment_offset & IP4_FRAG))
+		return false;
+	udp = rte_pktmbuf_read(m, hlen, sizeof(ub), &ub);
+	if (udp == NULL || udp->dst_port != RTE_BE16(DHCP_CLIENT_PORT) ||
+	    udp->src_port != RTE_BE16(DHCP_SERVER_PORT))
+		return false;
+	mac = rte_pktmbuf_read(m, off, sizeof(mb), &mb);
+	return mac != NULL && rte_is_same_ether_addr(mac, &ports[in_port].mac);
+}
+
+bool
+host_punt_early(struct rte_mbuf *m, uint16_t in_port, uint32_t src, uint32_t dst)
+{
+	if (!host_on(in_port))
+		return false;
+	/* From 0.0.0.0: only a client asking for an address (DHCP
+	 * discover/request), which is a limited broadcast. */
+	if (src == 0 && dst != UINT32_MAX)
+		return false;
+	if (dst == UINT32_MAX || (dst & 0xffffff00) == RTE_IPV4(224, 0, 0, 0)) {
+		host_punt(m, in_port);
+		return true;
+	}
+	return false;
+}
+
+bool
+host_punt_dhcp(struct rte_mbuf *m, uint16_t in_port)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+
+	if (likely(ip->next_proto_id != IPPROTO_UDP) || !dhcp_for_port(m, in_port, ip))
+		return false;
+	host_punt(m, in_port);
+	return true;
+}
+
+bool
+host_punt_local(struct rte_mbuf *m, uint16_t in_port)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+
+	if (!host_on(in_port))
+		return false;
+	/* Echo requests stay in the fast path, which answers them. */
+	if (ip->next_proto_id == IPPROTO_ICMP && !(ip->fragment_offset & IP4_FRAG)) {
+		const struct rte_icmp_hdr *icmp;
+		struct rte_icmp_hdr ib;
+
+		icmp = rte_pktmbuf_read(m, rte_ipv4_hdr_len(ip), sizeof(ib), &ib);
+		if (icmp != NULL && icmp->icmp_type == RTE_IP_ICMP_ECHO_REQUEST)
+			return false;
+	}
+	host_punt(m, in_port);
+	return true;
+}
