@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sluiced's sockets to the kernel of its namespace (ksync.h).
+ * sluiced's sockets to the kernel of its namespace (ksync.h).  Host
+ * interfaces are the ports whose link dump says SLUICE_IFLA_HOST.
  *
  * Two rtnetlink sockets: one subscribed to route, link and address events,
  * with a large receive buffer (a BGP table arrives as a burst), and one for
@@ -403,19 +404,15 @@ dp_dump(struct ctl_conn *c, uint16_t type, struct dump_arr *d)
 	return ctl_dump(c, nl_simple(req, type, NLM_F_DUMP, 0), dump_arr_cb, d);
 }
 
-/* Is the dataplane port l a host interface?  Its kernel interface has its
- * name; a port whose own device is the kernel interface of that name
- * (iface=NAME) is not one. */
+/* Is the dataplane port l a host interface (SLUICE_IFLA_HOST), and which
+ * kernel interface is it (the dump's index, else the port's name)? */
 static bool
 port_is_host(const struct ctl_link *l, uint32_t *kindex)
 {
-	char want[SLUICE_IFNAMSIZ + 8];
-	const char *d = strstr(l->device, "iface=");
-
-	*kindex = if_nametoindex(l->name);
-	snprintf(want, sizeof(want), "iface=%s", l->name);
-	if (d && !strncmp(d, want, strlen(want)) && (d[strlen(want)] == ',' || !d[strlen(want)]))
+	*kindex = 0;
+	if (!l->has_host || !l->host)
 		return false;
+	*kindex = l->host_ifindex ? l->host_ifindex : if_nametoindex(l->name);
 	return *kindex != 0;
 }
 

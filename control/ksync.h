@@ -3,7 +3,8 @@
  * sluiced and the kernel of its own network namespace (docs/architecture.md,
  * "The kernel route mirror"):
  *  - routes from the host: the kernel's IPv4 routes through host interfaces
- *    (ports with a kernel interface of their name), watched over rtnetlink
+ *    (ports with `host = yes`: a kernel interface of their name), watched
+ *    over rtnetlink
  *    and mirrored into the dataplane with the kernel's protocol;
  *  - routes to the host: sluice's own routes (the file's and the CLI's)
  *    through host interfaces, installed in the kernel under protocol
