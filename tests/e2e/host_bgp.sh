@@ -34,7 +34,7 @@ sed -n 's|^\troute \([0-9./]*\) blackhole;|\1 via 203.0.113.1 dev wan proto bird
 	"$E2E_TMP/announce.conf" | sort >"$E2E_TMP/want"
 diff -u "$E2E_TMP/want" "$E2E_TMP/got" | head -20 >"$E2E_TMP/diff"
 [ -s "$E2E_TMP/diff" ] && { cat "$E2E_TMP/diff"; fail "sluice's bird routes differ from the announcement"; }
-cli -j route show proto bird | json 'sorted(set(r["protocol"] for r in d))' | grep -qx "\['bird'\]" ||
+cli -j route show proto bird | json 'sorted(set(r["protocol"] for r in d))' | grep -qxF '["bird"]' ||
 	fail "JSON protocol is not bird"
 ok "all $N prefixes in sluice: via 203.0.113.1 dev wan proto bird"
 
