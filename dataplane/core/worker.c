@@ -10,6 +10,7 @@
 #include <rte_ethdev.h>
 #include <rte_prefetch.h>
 
+#include "host.h"
 #include "ip4.h"
 #include "port.h"
 #include "worker.h"
@@ -156,7 +157,10 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 			continue;
 		}
 		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-		if (unlikely(!eth_for_us(eth, mac))) {
+		/* A host interface also takes multicast (OSPF hellos): ip4
+		 * punts what is link-local, drops the rest. */
+		if (unlikely(!eth_for_us(eth, mac)) &&
+		    !(rte_is_multicast_ether_addr(&eth->dst_addr) && host_on(in_port))) {
 			dropped++;
 			dp_drop(m, DROP_NOT_FOR_US);
 			continue;

@@ -54,11 +54,17 @@ host_ioctl_fd(void)
 	return fd;
 }
 
-int
-host_init(void)
+/* No interface until one is made, whether or not host_init ran (the unit
+ * tests of other objects do not run it). */
+RTE_INIT(host_ifs_init)
 {
 	for (uint16_t p = 0; p < DP_MAX_PORTS; p++)
 		host_ifs[p].fd = -1;
+}
+
+int
+host_init(void)
+{
 	host_ring = rte_ring_create("sluice_host", HOST_RING_SIZE, rte_socket_id(),
 				    RING_F_SC_DEQ);
 	if (host_ring == NULL)

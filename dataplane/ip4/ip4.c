@@ -433,7 +433,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-		bool bcast = rte_is_broadcast_ether_addr(&eth->dst_addr);
+		bool bcast = rte_is_multicast_ether_addr(&eth->dst_addr);	/* broadcast too */
 		uint32_t d;
 
 		if (likely(i + PREFETCH_AHEAD < n))
