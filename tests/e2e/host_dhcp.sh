@@ -34,6 +34,13 @@ echo "kernel: $(rt ip route show default)"
 echo "sluice: $(routes default)"
 ok "address $leased and $(routes default)"
 
+step "a reload leaves the leased address and dhclient's route (proto boot, not the file's)"
+kill -HUP "$(lab_pid "$LAB" sluiced)"
+sleep 2
+routes default | grep -q "via 203.0.113.1 dev wan proto boot" || fail "the reload removed the default route"
+cli addr show dev wan | grep -q "inet $leased/24" || fail "the reload removed $leased"
+ok "both kept"
+
 step "the LAN host is masqueraded to $leased"
 mkdir -p "$E2E_TMP/www"
 echo "dhcp $$" >"$E2E_TMP/www/f"
