@@ -229,7 +229,10 @@ dpname(const struct ksync *ks, uint32_t dp_index)
 static int
 kernel_acks(struct ksync *ks, size_t from, size_t to, uint32_t base)
 {
-	size_t left = to - from;
+	size_t left = 0, logged = 0;
+
+	for (size_t i = from; i < to; i++)
+		left += ks->ops.v[i].kind != KM_NOP;	/* NOPs were not sent */
 
 	while (left) {
 		ssize_t n = recv(ks->req_fd, ks->buf, KS_BUF, 0);
@@ -249,7 +252,7 @@ kernel_acks(struct ksync *ks, size_t from, size_t to, uint32_t base)
 			if (nlh->nlmsg_type != NLMSG_ERROR || i < from || i >= to)
 				continue;
 			op = &ks->ops.v[i];
-			if (km_done(&ks->host, op, e->error) || (!e->error && i - from < KS_LOG_ROUTES))
+			if ((km_done(&ks->host, op, e->error) || !e->error) && logged++ < KS_LOG_ROUTES)
 				log_route("kernel", &op->r, kname(ks, op->r.oif), op_verb(op->kind),
 					  e->error);
 			left--;
@@ -355,7 +358,9 @@ dp_apply(struct ksync *ks, struct ctl_conn *c)
 		bad = km_done(&ks->mirror, op, a.err[i]);
 		counts[op->kind]++;
 		failed += a.err[i] != 0;
-		if (bad || (!a.err[i] && logged < KS_LOG_ROUTES)) {
+		/* A few lines per batch, failures first: a table the dataplane
+		 * refuses whole (full) is one summary, not 100k lines. */
+		if ((bad || !a.err[i]) && logged < KS_LOG_ROUTES) {
 			log_route("mirror", &op->r, dpname(ks, op->r.oif), op_verb(op->kind), a.err[i]);
 			logged++;
 		}
