@@ -70,7 +70,7 @@ host_init(void)
 	if (host_ring == NULL)
 		return -ENOMEM;
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
-		host_lc[l].tokens = HOST_PUNT_BURST;
+		host_lc[l].tokens = host_punt_burst;
 	return 0;
 }
 

@@ -33,10 +33,14 @@
 #include "dp.h"
 
 /* Punted frames per second each worker (and the control lcore, for ARP
- * copies) may hand to the host, and the burst it may save up. */
+ * copies) may hand to the host by default (--punt-rate), and the most it
+ * may save up: a tenth of a second's worth, at most HOST_PUNT_BURST. */
 #define HOST_PUNT_RATE		50000
 #define HOST_PUNT_BURST		2048
 #define HOST_RING_SIZE		4096
+extern uint64_t host_punt_rate, host_punt_burst;
+/* Set the rate (frames per second per lcore) before workers start. */
+void host_set_punt_rate(uint64_t rate);
 
 /* The host's ephemeral ports (ip_local_port_range), which the NAT never
  * hands out on a host-enabled port's address. */

@@ -17,6 +17,16 @@
 #include "port.h"
 
 struct host_lcore host_lc[RTE_MAX_LCORE];
+uint64_t host_punt_rate = HOST_PUNT_RATE, host_punt_burst = HOST_PUNT_BURST;
+
+void
+host_set_punt_rate(uint64_t rate)
+{
+	host_punt_rate = rate;
+	host_punt_burst = RTE_MAX(RTE_MIN(rate / 10, (uint64_t)HOST_PUNT_BURST), (uint64_t)32);
+	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
+		host_lc[l].tokens = host_punt_burst;
+}
 
 #define IP4_FRAG	RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)
 /* BOOTP (RFC 951): op, htype, hlen, hops, xid, secs, flags, ciaddr, yiaddr,
@@ -25,22 +35,22 @@ struct host_lcore host_lc[RTE_MAX_LCORE];
 #define DHCP_SERVER_PORT	67
 #define DHCP_CLIENT_PORT	68
 
-/* One token per frame, refilled at HOST_PUNT_RATE per second. */
+/* One token per frame, refilled at host_punt_rate per second. */
 bool
 host_take_token(struct host_lcore *l)
 {
 	uint64_t now = rte_get_tsc_cycles();
 
 	if (now > l->last) {
-		uint64_t add = (now - l->last) * HOST_PUNT_RATE / dp.hz;
+		uint64_t add = (now - l->last) * host_punt_rate / dp.hz;
 
 		if (add != 0) {
 			l->tokens += add;
-			if (l->tokens >= HOST_PUNT_BURST) {
-				l->tokens = HOST_PUNT_BURST;
+			if (l->tokens >= host_punt_burst) {
+				l->tokens = host_punt_burst;
 				l->last = now;
 			} else {
-				l->last += add * dp.hz / HOST_PUNT_RATE;
+				l->last += add * dp.hz / host_punt_rate;
 			}
 		}
 	}

@@ -1,0 +1,63 @@
+#!/bin/bash
+# Host path, addresses both ways: an address added with `ip addr add` on the
+# host interface is the port's (sluice addr show, proto host; it answers ARP
+# and ping from the LAN, and brings its connected route); a reload leaves
+# it; `ip addr del` removes it.  One of the port's own addresses removed by
+# the host is put back.
+. "$(dirname "$0")/lib.sh"
+export SLUICE_LAB_HOST=yes
+e2e_up haddr
+
+step "ip addr add 192.168.1.77/24 and 10.77.0.1/24 on the host's lan"
+rt ip addr add 192.168.1.77/24 dev lan || fail "ip addr add failed"
+rt ip addr add 10.77.0.1/24 dev lan || fail "ip addr add failed"
+has_addrs() { cli addr show lan | grep -q "inet 192\.168\.1\.77/24 .*proto host" &&
+	      cli addr show lan | grep -q "inet 10\.77\.0\.1/24 .*proto host"; }
+lab_wait 5 "the host's addresses on port lan" has_addrs || fail "not on port lan: $(cli addr show lan)"
+cli addr show lan
+cli -j addr show lan | json '[a["local"] for a in d[0]["addr_info"] if a.get("protocol") == "host"]' |
+	grep -q '"192.168.1.77", "10.77.0.1"' || fail "addr show -j: no protocol host"
+cli route show | grep -q "^10\.77\.0\.0/24 dev lan proto kernel" || fail "no connected route 10.77.0.0/24"
+ok "both on port lan, proto host, with their connected route"
+
+step "the LAN host reaches 192.168.1.77 (ARP and ping answered)"
+lan ip neigh flush dev eth0
+ping_ok lan 3 192.168.1.77 || fail "ping 192.168.1.77 failed"
+rmac=$(cli -j link show lan | json 'd[0]["address"]')
+lan ip neigh show 192.168.1.77 | grep -qi "$rmac" || fail "192.168.1.77 not resolved to the port's MAC $rmac"
+ok "192.168.1.77 is at $rmac and answers"
+
+step "a reload leaves the host's addresses alone"
+kill -HUP "$(lab_pid "$LAB" sluiced)" || fail "no sluiced"
+lab_wait 10 "the reload" grep -q "SIGHUP" "$(lab_state "$LAB")/sluiced.log"
+sleep 1
+cli addr show lan | grep -q "inet 192\.168\.1\.77/24" || fail "the reload removed 192.168.1.77"
+grep -q "192\.168\.1\.77" "$(lab_state "$LAB")/sluiced.log" && fail "sluiced touched 192.168.1.77"
+ping_ok lan 2 192.168.1.77 || fail "ping 192.168.1.77 failed after the reload"
+ok "kept"
+
+step "ip addr del: gone from the port"
+rt ip addr del 192.168.1.77/24 dev lan || fail "ip addr del failed"
+gone() { ! cli addr show lan | grep -q "192\.168\.1\.77"; }
+lab_wait 5 "192.168.1.77 gone from port lan" gone || fail "still on lan: $(cli addr show lan)"
+lan ip neigh flush dev eth0
+lan ping -c 2 -W 1 192.168.1.77 >/dev/null 2>&1 && fail "192.168.1.77 still answers"
+rt ip addr del 10.77.0.1/24 dev lan || fail "ip addr del failed"
+lab_wait 5 "10.77.0.0/24 gone" sh -c "! $SLUICE_BUILD/control/sluice -s $(lab_sock "$LAB") route show | grep -q '^10\.77\.0\.0/24'" ||
+	fail "the connected route 10.77.0.0/24 stayed"
+ok "removed, with its route"
+
+step "the host removes the port's own 192.168.1.1: it goes back on the interface"
+rt ip addr del 192.168.1.1/24 dev lan || fail "ip addr del failed"
+back() { rt ip -4 addr show dev lan | grep -q "inet 192\.168\.1\.1/24"; }
+lab_wait 5 "192.168.1.1 back on the host's lan" back || fail "192.168.1.1 was not put back"
+cli addr show lan | grep -q "inet 192\.168\.1\.1/24" || fail "port lan lost 192.168.1.1"
+ok "put back"
+
+step "sluice addr add puts an address on the interface; addr del takes it off"
+cli addr add 192.168.1.88/24 dev lan || fail "addr add failed"
+rt ip -4 addr show dev lan | grep -q "inet 192\.168\.1\.88/24" || fail "192.168.1.88 not on the host's lan"
+cli addr show lan | grep "192\.168\.1\.88" | grep -q "proto host" && fail "192.168.1.88 shown as the host's"
+cli addr del 192.168.1.88/24 dev lan || fail "addr del failed"
+rt ip -4 addr show dev lan | grep -q "192\.168\.1\.88" && fail "192.168.1.88 still on the host's lan"
+ok "both ways"
