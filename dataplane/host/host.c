@@ -34,6 +34,7 @@
 
 struct host_if host_ifs[DP_MAX_PORTS];
 struct rte_ring *host_ring;
+struct rte_mempool *host_pool;
 
 #define HOST_POLL_FRAMES	64	/* per TAP and per ring drain, each poll */
 #define HOST_SEGS_MAX		8	/* a 9014-byte frame in 2 KB mbufs */
@@ -67,7 +68,8 @@ host_init(void)
 {
 	host_ring = rte_ring_create("sluice_host", HOST_RING_SIZE, rte_socket_id(),
 				    RING_F_SC_DEQ);
-	if (host_ring == NULL)
+	host_pool = dp_pool_create("sluice_host_pkts", HOST_POOL_SIZE);
+	if (host_ring == NULL || host_pool == NULL)
 		return -ENOMEM;
 	for (unsigned int l = 0; l < RTE_MAX_LCORE; l++)
 		host_lc[l].tokens = host_punt_burst;
@@ -235,7 +237,7 @@ static unsigned int
 from_host(struct host_lcore *l, uint16_t port)
 {
 	uint32_t frame = ports[port].mtu + RTE_ETHER_HDR_LEN;
-	uint16_t room = rte_pktmbuf_data_room_size(dp.pool) - RTE_PKTMBUF_HEADROOM;
+	uint16_t room = rte_pktmbuf_data_room_size(host_pool) - RTE_PKTMBUF_HEADROOM;
 	unsigned int nseg = RTE_MIN((frame + room - 1) / room, (uint32_t)HOST_SEGS_MAX);
 	unsigned int done = 0;
 
@@ -245,11 +247,8 @@ from_host(struct host_lcore *l, uint16_t port)
 		ssize_t len;
 		unsigned int used;
 
-		if (rte_pktmbuf_alloc_bulk(dp.pool, segs, nseg) != 0) {
-			/* Leave the frame in the TAP's queue for the next poll. */
-			dp_counters()->drop[DROP_NO_MBUF]++;
-			break;
-		}
+		if (rte_pktmbuf_alloc_bulk(host_pool, segs, nseg) != 0)
+			break;	/* the frame waits in the TAP's queue */
 		for (unsigned int i = 0; i < nseg; i++) {
 			iov[i].iov_base = rte_pktmbuf_mtod(segs[i], void *);
 			iov[i].iov_len = room;

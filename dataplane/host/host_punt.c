@@ -66,6 +66,7 @@ void
 host_punt(struct rte_mbuf *m, uint16_t in_port)
 {
 	struct host_lcore *l = &host_lc[rte_lcore_id()];
+	struct rte_mbuf *c;
 
 	/* The Ethernet header is still in front: ip4 only moved past it. */
 	if (unlikely(rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr)) == NULL)) {
@@ -77,10 +78,17 @@ host_punt(struct rte_mbuf *m, uint16_t in_port)
 		rte_pktmbuf_free(m);
 		return;
 	}
-	pkt_meta(m)->in_port = in_port;
-	if (unlikely(rte_ring_mp_enqueue(host_ring, m) != 0)) {
+	/* A copy in the host path's pool (host_int.h says why). */
+	c = rte_pktmbuf_copy(m, host_pool, 0, UINT32_MAX);
+	rte_pktmbuf_free(m);
+	if (unlikely(c == NULL)) {
 		l->punt_queue_full++;
-		rte_pktmbuf_free(m);
+		return;
+	}
+	pkt_meta(c)->in_port = in_port;
+	if (unlikely(rte_ring_mp_enqueue(host_ring, c) != 0)) {
+		l->punt_queue_full++;
+		rte_pktmbuf_free(c);
 		return;
 	}
 	/* Counted when the TAP takes it (host.c), so that punted is what

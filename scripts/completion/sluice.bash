@@ -70,6 +70,7 @@ _sluice()
 		esac
 		return 0 ;;
 	type) _sluice_reply unicast blackhole; return 0 ;;
+	host) _sluice_reply on off; return 0 ;;
 	filter) _sluice_reply endpoint-independent address-port-dependent; return 0 ;;
 	mtu|metric|via|lladdr|limit|id|to|from|dport|ports) return 0 ;;
 	esac
@@ -83,7 +84,7 @@ _sluice()
 		   else
 			_sluice_reply dev "$(_sluice_ports "$prog" "$sock")"
 		   fi ;;
-		*) [ "${w[1]}" = set ] && _sluice_reply up down mtu ;;
+		*) [ "${w[1]}" = set ] && _sluice_reply up down mtu host ;;
 		esac ;;
 	a|ad|add|addr|addre|addres|address)
 		case $n in

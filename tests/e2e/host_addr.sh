@@ -61,3 +61,15 @@ cli addr show lan | grep "192\.168\.1\.88" | grep -q "proto host" && fail "192.1
 cli addr del 192.168.1.88/24 dev lan || fail "addr del failed"
 rt ip -4 addr show dev lan | grep -q "192\.168\.1\.88" && fail "192.168.1.88 still on the host's lan"
 ok "both ways"
+
+step "the dataplane restarts: its host interfaces come back with the ports' addresses"
+old=$(rt cat /sys/class/net/lan/ifindex)
+lab_stop "$LAB" dataplane
+rt test -e /sys/class/net/lan && fail "the host's lan outlived the dataplane"
+lab_start_dataplane "$LAB" || fail "the dataplane did not restart"
+replayed() { rt ip -4 addr show dev lan | grep -q "inet 192\.168\.1\.1/24" &&
+	     rt ip -4 addr show dev wan | grep -q "inet 203\.0\.113\.2/24"; }
+lab_wait 30 "lan and wan back with their addresses" replayed || fail "not replayed: $(rt ip -4 addr)"
+echo "lan was interface $old, is $(rt cat /sys/class/net/lan/ifindex)"
+ping_ok lan 2 192.168.1.1 || fail "no ping to the router after the restart"
+ok "back, with the addresses sluiced replayed"
