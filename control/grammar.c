@@ -670,8 +670,8 @@ fmt_route(const struct ctl_route *r, const char *dev, char *buf, size_t len)
 		strcpy(d, is6(r->family) && !gw ? "::/0" : "default");
 	else
 		fmt_ip(r->family, r->dst, &r->dst6, d);
-	if (r->type == RTN_BLACKHOLE)
-		n = snprintf(buf, len, "blackhole %s", d);
+	if (r->type == RTN_BLACKHOLE || r->type == RTN_UNREACHABLE)
+		n = snprintf(buf, len, "%s %s", r->type == RTN_BLACKHOLE ? "blackhole" : "unreachable", d);
 	else
 		n = snprintf(buf, len, "%s", d);
 	if (r->dst_len && r->dst_len != (is6(r->family) ? 128 : 32) && n > 0 && (size_t)n < len)

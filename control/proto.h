@@ -92,7 +92,7 @@
 /*
  * Routes (RTM_NEWROUTE / RTM_DELROUTE / RTM_GETROUTE, struct rtmsg):
  * rtm_family AF_INET or AF_INET6, rtm_dst_len, rtm_table RT_TABLE_MAIN,
- * rtm_type RTN_UNICAST | RTN_BLACKHOLE,
+ * rtm_type RTN_UNICAST | RTN_BLACKHOLE | RTN_UNREACHABLE (ICMP net unreachable),
  * rtm_protocol who owns it (SLUICE_RTPROT_*), rtm_scope RT_SCOPE_LINK for
  * connected routes, RT_SCOPE_UNIVERSE otherwise.
  *   RTA_DST        u32 network order (absent for default); AF_INET6: 16 bytes

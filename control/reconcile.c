@@ -12,6 +12,7 @@
 #include <string.h>
 #include <net/if.h>
 
+#include "ksync.h"
 #include "log.h"
 #include "reconcile.h"
 #include "print.h"
@@ -416,8 +417,8 @@ routes(struct rec *r, bool add)
 
 		if (w && route_same(w, have))
 			missing[w - r->want] = false;
-		else if (!w && have->protocol == SLUICE_RTPROT_CONFIG)
-			stale[i] = true;
+		else if (!w && have->protocol == SLUICE_RTPROT_CONFIG && !ks_holds(have))
+			stale[i] = true;	/* (a kernel route may be proto boot too) */
 	}
 	/* A changed route is replaced in place (same key), never removed first. */
 	if (!add)

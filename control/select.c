@@ -19,15 +19,6 @@ struct name_val {
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))
 
-/* /etc/iproute2/rt_protos of iproute2 6.1. */
-static const struct name_val rtprots[] = {
-	{ 0, "unspec" }, { 1, "redirect" }, { 2, "kernel" }, { 3, "boot" }, { 4, "static" },
-	{ 8, "gated" }, { 9, "ra" }, { 10, "mrt" }, { 11, "zebra" }, { 12, "bird" },
-	{ 13, "dnrouted" }, { 14, "xorp" }, { 15, "ntk" }, { 16, "dhcp" },
-	{ 18, "keepalived" }, { 42, "babel" }, { 99, "openr" }, { 186, "bgp" },
-	{ 187, "isis" }, { 188, "ospf" }, { 189, "rip" }, { 192, "eigrp" },
-};
-
 static const struct name_val rtypes[] = {
 	{ RTN_UNSPEC, "none" }, { RTN_UNICAST, "unicast" }, { RTN_LOCAL, "local" },
 	{ RTN_BROADCAST, "broadcast" }, { RTN_ANYCAST, "anycast" },
@@ -72,12 +63,6 @@ a2n(const struct name_val *t, size_t n, const char *s, uint8_t *v)
 		return false;
 	*v = (uint8_t)x;
 	return true;
-}
-
-const char *
-rtprot_n2a(uint8_t proto)
-{
-	return n2a(rtprots, N(rtprots), proto);
 }
 
 const char *
@@ -173,7 +158,7 @@ select_route(int argc, char **argv, struct route_sel *s, char *err)
 			if (s->has_proto)
 				fail("duplicate \"%s\"", t);
 			/* "all" is every protocol, as in ip. */
-			if (strcmp(v, "all") && !(s->has_proto = a2n(rtprots, N(rtprots), v, &s->proto)))
+			if (strcmp(v, "all") && !(s->has_proto = rtprot_a2n(v, &s->proto)))
 				fail("invalid protocol \"%s\"", v);
 		} else if (!strcmp(t, "type")) {
 			if (!(v = arg_of(argc, argv, &i, err)))

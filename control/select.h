@@ -12,6 +12,7 @@
 #define SLUICE_SELECT_H
 
 #include "grammar.h"
+#include "rtprot.h"
 
 /* A prefix to compare with; host bits are cleared.  family 0 (default,
  * all) matches both families. */
@@ -68,9 +69,8 @@ bool addr_selected(const struct addr_sel *s, const struct ctl_addr *a);
  * name none, -1 when they name both (err says which word). */
 int route_sel_family(const struct route_sel *s, char *err);
 
-/* iproute2's names for route protocols (rt_protos), types and scopes
- * (rt_scopes): the name, or NULL for a number that has none. */
-const char *rtprot_n2a(uint8_t proto);
+/* iproute2's names for route types and scopes (rt_scopes): the name, or
+ * NULL for a number that has none.  Protocols: rtprot.h. */
 const char *rtype_n2a(uint8_t type);
 const char *rtscope_n2a(uint8_t scope);
 

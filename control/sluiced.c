@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sluiced -c FILE [-s SOCKET] [--check] [--oneshot]
+ * sluiced -c FILE [-s SOCKET] [--check] [--oneshot] [--no-mirror]
  *
  * Loads the INI file and keeps the dataplane equal to it: reconciles on
  * start, again whenever the dataplane comes back (its socket answers after
@@ -11,6 +11,8 @@
  * the configuration is applied: a systemd Type=notify service.  With
  * [metrics] listen, it also serves GET /metrics from the same poll loop
  * (metrics.c).
+ * Beside it, the kernel of its namespace and the dataplane exchange routes
+ * through host interfaces (ksync.c); --no-mirror leaves the kernel alone.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,9 +20,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
 
+#include "ksync.h"
 #include "log.h"
 #include "metrics.h"
 #include "reconcile.h"
@@ -33,12 +37,13 @@ static FILE *cfg_errf;
 static void
 usage(FILE *f)
 {
-	fputs("Usage: sluiced -c FILE [-s SOCKET] [--check] [--oneshot]\n"
+	fputs("Usage: sluiced -c FILE [-s SOCKET] [--check] [--oneshot] [--no-mirror]\n"
 	      "       sluiced -V | --version | -h | --help\n"
 	      "  -c, --config FILE   the INI configuration\n"
 	      "  -s, --socket PATH   the dataplane's socket (overrides [dataplane] socket)\n"
 	      "      --check         validate FILE and exit (0 good: \"FILE: OK\", 1 with every error)\n"
 	      "      --oneshot       apply FILE once and exit (0 applied, 1 any failure)\n"
+	      "      --no-mirror     leave the kernel's routes alone (no host route mirror)\n"
 	      "  -V, --version       print the version and exit\n"
 	      "  -h, --help          print this and exit\n", f);
 }
@@ -112,13 +117,25 @@ metrics_update(struct metrics *mx, const struct cfg *cfg, const char *path)
 	return mx;
 }
 
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static int
-daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
+daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock, bool mirror)
 {
 	struct metrics *mx = NULL;
+	struct ksync ks = { .ev_fd = -1, .req_fd = -1 };
+	bool kon = false;
+	uint64_t next_poll = 0;
 	struct ctl_conn conn = { .fd = -1 };
 	bool connected = false, dirty = true;
-	int last_err = 0, sfd;
+	int last_err = 0, sfd, err = 0;
 	char path[CFG_PATH_MAX];
 	sigset_t set;
 
@@ -138,17 +155,22 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
 		return 1;
 	}
 	snprintf(path, sizeof(path), "%s", socket_of(cfg, opt_sock));
+	if (mirror && (err = ks_open(&ks)))
+		fprintf(stderr, SD_WARNING "sluiced: cannot watch the kernel's routes (%s): no route mirror\n",
+			strerror(-err));
+	kon = mirror && !err;
 	fprintf(stderr, SD_INFO "sluiced: %s loaded (%u ports, %u routes, %u neighbours, %u nat rules)\n",
 		file, cfg->nports, cfg->nroutes, cfg->nneighs, cfg->nrules);
 	mx = metrics_update(mx, cfg, path);
 	for (;;) {
-		struct pollfd pfd[2 + METRICS_NFDS] = {
+		struct pollfd pfd[3 + METRICS_NFDS] = {
 			{ .fd = sfd, .events = POLLIN },
 			{ .fd = connected ? conn.fd : -1, .events = POLLIN },
+			{ .fd = kon ? ks.ev_fd : -1, .events = POLLIN },
 		};
 		struct signalfd_siginfo si;
 		unsigned int nmx;
-		int err;
+		int timeout;
 
 		if (!connected) {
 			if ((err = ctl_connect(&conn, path)) == 0) {
@@ -165,7 +187,12 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
 		if (connected && dirty) {
 			struct rec_result res;
 
-			if ((err = reconcile(&conn, cfg, &res))) {
+			/* The mirror's routes first, so that reconcile leaves them;
+			 * then both ways once the file's ports and routes are in. */
+			if ((!kon || !(err = ks_resync(&ks, &conn, cfg, false))) &&
+			    !(err = reconcile(&conn, cfg, &res)) && kon)
+				err = ks_resync(&ks, &conn, cfg, true);
+			if (err) {
 				fprintf(stderr, SD_WARNING "lost the dataplane: %s\n", strerror(-err));
 				ctl_close(&conn);
 				connected = false;
@@ -178,15 +205,17 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
 			sd_notify(0, "READY=1");
 		}
 		pfd[1].fd = connected ? conn.fd : -1;
-		nmx = mx ? metrics_pollfds(mx, pfd + 2) : 0;
+		nmx = mx ? metrics_pollfds(mx, pfd + 3) : 0;
 		fflush(stderr);
-		if (poll(pfd, 2 + nmx, mx ? metrics_timeout(mx, connected ? -1 : RETRY_MS) :
-		    connected ? -1 : RETRY_MS) < 0 && errno != EINTR) {
+		timeout = !connected ? RETRY_MS : !kon ? -1 : KS_POLL_MS;
+		if (mx)
+			timeout = metrics_timeout(mx, timeout);
+		if (poll(pfd, 3 + nmx, timeout) < 0 && errno != EINTR) {
 			fprintf(stderr, SD_ERR "Error: poll: %s.\n", strerror(errno));
 			return 1;
 		}
 		if (mx)
-			metrics_run(mx, pfd + 2, nmx);
+			metrics_run(mx, pfd + 3, nmx);
 		if (pfd[1].revents) {
 			/* Nothing is expected unasked: this is EOF or a stray answer. */
 			ssize_t n = recv(conn.fd, conn.rbuf, SLUICE_MSG_MAX, MSG_DONTWAIT);
@@ -194,6 +223,20 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
 			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 				fprintf(stderr, SD_WARNING "lost the dataplane: %s\n",
 					n == 0 ? "connection closed" : strerror(errno));
+				ctl_close(&conn);
+				connected = false;
+				last_err = 0;
+			}
+		}
+		if (kon && (pfd[2].revents || (connected && now_ms() >= next_poll))) {
+			if (pfd[2].revents)
+				err = ks_events(&ks, connected ? &conn : NULL, cfg);
+			else {
+				err = ks_poll(&ks, &conn, cfg);
+				next_poll = now_ms() + KS_POLL_MS;
+			}
+			if (err && connected && ctl_lost(err)) {
+				fprintf(stderr, SD_WARNING "lost the dataplane: %s\n", strerror(-err));
 				ctl_close(&conn);
 				connected = false;
 				last_err = 0;
@@ -223,6 +266,8 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock)
 	if (connected)
 		ctl_close(&conn);
 	metrics_close(mx);
+	if (kon)
+		ks_close(&ks);
 	close(sfd);
 	return 0;
 }
@@ -235,12 +280,13 @@ main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "check", no_argument, NULL, 'C' },
 		{ "oneshot", no_argument, NULL, 'o' },
+		{ "no-mirror", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *file = NULL, *sock = NULL;
-	bool check = false, once = false;
+	bool check = false, once = false, mirror = true;
 	struct cfg cfg;
 	int o, r;
 
@@ -250,6 +296,7 @@ main(int argc, char **argv)
 		case 's': sock = optarg; break;
 		case 'C': check = true; break;
 		case 'o': once = true; break;
+		case 'M': mirror = false; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("sluiced %s\n", SLUICE_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -272,7 +319,7 @@ main(int argc, char **argv)
 	if (once)
 		r = oneshot(&cfg, socket_of(&cfg, sock));
 	else
-		r = daemon_loop(file, &cfg, sock);
+		r = daemon_loop(file, &cfg, sock, mirror);
 	cfg_free(&cfg);
 	return r;
 }

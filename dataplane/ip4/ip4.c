@@ -265,6 +265,7 @@ ip4_output_common(struct wctx *w, struct rte_mbuf *m, bool nat, uint16_t in_port
 		nh_ip = h->gw;
 		break;
 	case NH_NONE:
+	case NH_UNREACHABLE:
 		dp_drop(m, DROP_NO_ROUTE);
 		return;
 	case NH_BLACKHOLE:
@@ -354,6 +355,7 @@ ip4_not_forwarded(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint8_t 
 		dp_drop(m, DROP_BLACKHOLE);
 		break;
 	case NH_NONE:
+	case NH_UNREACHABLE:	/* a route that says so (a kernel's, mirrored) */
 		icmp_error(w, m, in_port, ICMP_DEST_UNREACH, ICMP_NET_UNREACH, 0);
 		dp_drop(m, DROP_NO_ROUTE);
 		break;

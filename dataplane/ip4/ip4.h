@@ -47,7 +47,7 @@ void ip4_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_
 
 /*
  * m (data at the IPv4 header) was routed to a next hop of a type that does
- * not forward (NH_NONE, NH_LOCAL, NH_BLACKHOLE, NH_BROADCAST): delivered,
+ * not forward (NH_NONE, NH_LOCAL, NH_BLACKHOLE, NH_UNREACHABLE, NH_BROADCAST): delivered,
  * answered or dropped as ip4_input does.  Consumes m.
  */
 void ip4_not_forwarded(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint8_t type);

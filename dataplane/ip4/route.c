@@ -367,6 +367,8 @@ nh_type_of(const struct route *r)
 		return NH_BROADCAST;
 	case RTN_BLACKHOLE:
 		return NH_BLACKHOLE;
+	case RTN_UNREACHABLE:
+		return NH_UNREACHABLE;
 	default:
 		return r->gw != 0 ? NH_GATEWAY : NH_CONNECTED;
 	}
@@ -389,6 +391,7 @@ route_check(const struct route *in, struct route *r)
 		return -EINVAL;
 	switch (r->type) {
 	case RTN_BLACKHOLE:
+	case RTN_UNREACHABLE:
 		if (r->gw != 0)
 			return -EINVAL;
 		r->port = DP_NO_PORT;

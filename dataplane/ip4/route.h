@@ -22,6 +22,7 @@ enum nh_type {
 	NH_LOCAL,		/* one of our addresses: deliver locally */
 	NH_BROADCAST,		/* a directed broadcast address of ours: never forwarded */
 	NH_BLACKHOLE,		/* drop */
+	NH_UNREACHABLE,		/* drop with ICMP network unreachable, as no route */
 };
 
 struct nexthop {
@@ -43,7 +44,7 @@ void route_lookup_bulk(const uint32_t *ips, uint64_t *nh, unsigned int n);
 struct route {
 	uint32_t dst;		/* host order, masked */
 	uint8_t plen;
-	uint8_t type;		/* RTN_UNICAST, RTN_BLACKHOLE, RTN_LOCAL, RTN_BROADCAST */
+	uint8_t type;		/* RTN_UNICAST, RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_LOCAL, RTN_BROADCAST */
 	uint8_t protocol;	/* SLUICE_RTPROT_* */
 	uint8_t scope;		/* RT_SCOPE_* */
 	uint32_t metric;

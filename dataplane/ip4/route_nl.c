@@ -60,7 +60,7 @@ route_parse(struct ctl_req *rq, struct route *r, struct route_match *m)
 	if (!ctl_table_main(rtm, tb))
 		return -EOPNOTSUPP;
 	if (rtm->rtm_type != RTN_UNSPEC && rtm->rtm_type != RTN_UNICAST &&
-	    rtm->rtm_type != RTN_BLACKHOLE)
+	    rtm->rtm_type != RTN_BLACKHOLE && rtm->rtm_type != RTN_UNREACHABLE)
 		return -EOPNOTSUPP;
 
 	memset(r, 0, sizeof(*r));
@@ -114,9 +114,10 @@ route_nl_new(struct ctl_req *rq)
 		return ret;
 	if (r.type == RTN_UNSPEC)
 		r.type = RTN_UNICAST;
-	if (r.type == RTN_BLACKHOLE) {
+	if (r.type == RTN_BLACKHOLE || r.type == RTN_UNREACHABLE) {
 		if (r.gw != 0)
-			return dp_errmsg(-EINVAL, "a blackhole route has no gateway");
+			return dp_errmsg(-EINVAL, "a %s route has no gateway",
+					 r.type == RTN_BLACKHOLE ? "blackhole" : "unreachable");
 		r.port = DP_NO_PORT;
 	} else if (r.gw == 0) {
 		if (r.port == DP_NO_PORT)

@@ -400,6 +400,16 @@ test_port_down_and_blackhole(void **state)
 	assert_int_equal(dpt_queued(&w), 0);
 	assert_int_equal(dpt_drops(DROP_BLACKHOLE), bh + 1);
 	dpt_route(false, "198.18.0.0", 15, NULL, RTN_BLACKHOLE);
+
+	/* An unreachable route (a kernel's, mirrored) answers as no route:
+	 * net unreachable back out the ingress port. */
+	uint64_t nr = dpt_drops(DROP_NO_ROUTE);
+	dpt_route(true, "198.18.0.0", 15, NULL, RTN_UNREACHABLE);
+	dpt_input1(&w, udp("198.19.1.1", 64));
+	check_icmp_back(3, 0);
+	assert_int_equal(dpt_drops(DROP_NO_ROUTE), nr + 1);
+	assert_int_equal(dpt_drops(DROP_BLACKHOLE), bh + 1);
+	dpt_route(false, "198.18.0.0", 15, NULL, RTN_UNREACHABLE);
 	done();
 }
 
