@@ -406,7 +406,9 @@ dp_dump(struct ctl_conn *c, uint16_t type, struct dump_arr *d)
 	char req[NL_ROOM];
 
 	d->n = 0;
-	return ctl_dump(c, nl_simple(req, type, NLM_F_DUMP, 0), dump_arr_cb, d);
+	/* The mirror is IPv4's: the dataplane's IPv6 routes stay out of it. */
+	return ctl_dump(c, nl_simple_af(req, type, NLM_F_DUMP,
+					type == RTM_GETROUTE ? AF_INET : AF_UNSPEC), dump_arr_cb, d);
 }
 
 /* Is the dataplane port l a host interface (SLUICE_IFLA_HOST), and which
