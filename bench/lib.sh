@@ -14,7 +14,9 @@
 # (/ethdev/stats of the out port), the same reader for both.
 #
 # Environment: BENCH_SECONDS (per measurement, default 5), BENCH_ROUNDS
-# (A B pairs, default 3), BENCH_CORE (the worker's CPU, default 1).
+# (A B pairs, default 3), BENCH_CORE (the worker's CPU, default 1),
+# BENCH_DATAPLANE (another sluice-dataplane binary, e.g. a build before a
+# change).
 
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
@@ -209,13 +211,17 @@ bench_sluice_start() {
 	BENCH_SOCK=$BENCH_TMP/$BENCH_PREFIX.sock
 	ini=$BENCH_TMP/$BENCH_PREFIX.ini
 	sed "s|@PCAP@|$pcap|g" "$conf" >"$ini"
-	"$SLUICE_BUILD/dataplane/sluice-dataplane" -l "0,$BENCH_CORE" --main-lcore 0 \
+	"${BENCH_DATAPLANE:-$SLUICE_BUILD/dataplane/sluice-dataplane}" -l "0,$BENCH_CORE" --main-lcore 0 \
 		--no-huge -m 2048 --no-pci --file-prefix "$BENCH_PREFIX" \
 		-- --socket "$BENCH_SOCK" --mbufs "$(bench_pool "$pcap")" "$@" \
 		>"$BENCH_TMP/$BENCH_PREFIX.log" 2>&1 &
 	BENCH_DP=$!
 	BENCH_PIDS="$BENCH_PIDS $BENCH_DP"
-	for _ in $(seq 100); do [ -S "$BENCH_SOCK" ] && break; sleep 0.1; done
+	for _ in $(seq 600); do
+		[ -S "$BENCH_SOCK" ] && break
+		kill -0 "$BENCH_DP" 2>/dev/null || break
+		sleep 0.1
+	done
 	"$SLUICE_BUILD/control/sluiced" -c "$ini" -s "$BENCH_SOCK" --oneshot \
 		>>"$BENCH_TMP/$BENCH_PREFIX.log" 2>&1 ||
 		{ cat "$BENCH_TMP/$BENCH_PREFIX.log" >&2; return 1; }
@@ -224,6 +230,36 @@ bench_sluice_start() {
 bench_sluice() { "$SLUICE_BUILD/control/sluice" -s "$BENCH_SOCK" "$@"; }
 
 bench_sluice_stop() { bench_stop "$BENCH_DP"; rm -rf "/run/dpdk/$BENCH_PREFIX"; }
+
+# bench_worker_tid PID: the thread of a DPDK program's first worker lcore,
+# or its main thread when it has none (l3fwd on one lcore).
+bench_worker_tid() {
+	local t
+	for t in /proc/"$1"/task/*; do
+		case $(cat "$t/comm" 2>/dev/null) in
+		rte-worker-*|lcore-worker-*) echo "${t##*/}"; return 0 ;;
+		esac
+	done
+	echo "$1"
+}
+
+# bench_cpp PREFIX PORT SECONDS: CPU cycles the worker thread spends per
+# packet PORT sends: its task-clock (perf stat; time on the CPU only, so a
+# shared machine's preemptions do not count) times the TSC rate, over the
+# packets.  This machine's VM exposes no hardware counters, so no
+# instruction count: the TSC rate stands for the clock.
+bench_cpp() {
+	local tid a b ms hz
+	tid=$(bench_worker_tid "$BENCH_DP")
+	sleep 1
+	a=$(bench_opackets "$1" "$2") || return 1
+	perf stat -e task-clock -x, -t "$tid" -o "$BENCH_TMP/perf.csv" -- sleep "$3" >/dev/null 2>&1
+	b=$(bench_opackets "$1" "$2") || return 1
+	ms=$(awk -F, '$3 == "task-clock" { print $1 }' "$BENCH_TMP/perf.csv")
+	hz=$(awk '/^cpu MHz/ { print $4 * 1e6; exit }' /proc/cpuinfo)
+	awk -v ms="$ms" -v hz="$hz" -v n="$((b - a))" 'BEGIN {
+		if (n > 0) printf "%.1f\n", ms / 1000 * hz / n; else print 0 }'
+}
 
 # The forwarding set-up: pcap in, one /16 via a static neighbour out.
 bench_fwd_conf() {
