@@ -51,7 +51,7 @@ ip4_hdr_sum(const struct rte_ipv4_hdr *ip, uint32_t hlen)
 }
 
 static inline int
-ip4_check_inline(const struct rte_ipv4_hdr *ip, uint32_t l3_len)
+ip4_check_inline(const struct rte_ipv4_hdr *ip, uint32_t l3_len, bool sum)
 {
 	uint32_t hlen, tot;
 
@@ -66,7 +66,7 @@ ip4_check_inline(const struct rte_ipv4_hdr *ip, uint32_t l3_len)
 	if (unlikely(tot < hlen || tot > l3_len))
 		return DROP_BAD_HEADER;
 	/* A header with a right checksum sums to all ones. */
-	if (unlikely(ip4_hdr_sum(ip, hlen) != 0xffff))
+	if (sum && unlikely(ip4_hdr_sum(ip, hlen) != 0xffff))
 		return DROP_BAD_HEADER;
 	return 0;
 }
@@ -74,7 +74,7 @@ ip4_check_inline(const struct rte_ipv4_hdr *ip, uint32_t l3_len)
 int
 ip4_check(const struct rte_ipv4_hdr *ip, uint32_t l3_len)
 {
-	return ip4_check_inline(ip, l3_len);
+	return ip4_check_inline(ip, l3_len, true);
 }
 
 /* 0/8, 127/8, and 224/4 + 240/4 (which hold 255.255.255.255) */
@@ -406,14 +406,18 @@ ip4_not_forwarded(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint8_t 
 static inline uint32_t
 ip4_validate(struct rte_mbuf *m, const struct addr_table *at)
 {
+	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	struct rte_ipv4_hdr *ip;
 	uint32_t src, dst, tot;
 
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
-	/* The whole header must be in the first segment before it is summed. */
+	/* The whole header must be in the first segment before it is summed;
+	 * the sum is skipped where the device vouches for it. */
 	if (unlikely(ip == NULL || rte_pktmbuf_data_len(m) < sizeof(*ip) ||
 		     rte_pktmbuf_data_len(m) < rte_ipv4_hdr_len(ip) ||
-		     ip4_check_inline(ip, rte_pktmbuf_pkt_len(m)) != 0)) {
+		     ck == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
+		     ip4_check_inline(ip, rte_pktmbuf_pkt_len(m),
+				      ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD) != 0)) {
 		dp_drop(m, DROP_BAD_HEADER);
 		return 0;
 	}
