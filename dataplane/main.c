@@ -2,6 +2,7 @@
 /*
  * sluice-dataplane [EAL options] -- [--socket PATH] [--mbufs N] [--group G]
  *                                   [--max-routes N] [--neigh-reachable S]
+ *                                   [--neigh-stale S] [--no-idle-sleep]
  * sluice-dataplane -V | --version | -h | --help
  *
  * The main lcore serves the control channel and runs the slow path (ARP,
@@ -52,6 +53,7 @@ usage(FILE *f, const char *prog)
 	fprintf(f,
 		"Usage: %s [EAL options] -- [--socket PATH] [--mbufs N] [--group GROUP]\n"
 		"       [--max-routes N] [--neigh-reachable SECONDS] [--neigh-stale SECONDS]\n"
+		"       [--no-idle-sleep]\n"
 		"       %s -V | --version | -h | --help\n"
 		"EAL options (DPDK's) come before \"--\", sluice's after it. The first lcore\n"
 		"serves the control socket, every other one is a worker (-l 0,1 at least);\n"
@@ -62,6 +64,8 @@ usage(FILE *f, const char *prog)
 		"  --max-routes N       FIB size (default: the largest that fits, 64k to 1M)\n"
 		"  --neigh-reachable S  seconds a resolved neighbour stays REACHABLE (default 30)\n"
 		"  --neigh-stale S      seconds an unused STALE neighbour is kept (default 60)\n"
+		"  --no-idle-sleep      workers poll without pause even with no traffic (default:\n"
+		"                       after 1 ms of nothing they sleep, waking within ~1 ms)\n"
 		"  -V, --version        print sluice's and DPDK's versions and exit\n"
 		"  -h, --help           print DPDK's EAL options, then these, and exit\n",
 		prog, prog);
@@ -118,6 +122,7 @@ parse_args(int argc, char **argv, struct args *a)
 		{ "max-routes", required_argument, NULL, 'r' },
 		{ "neigh-reachable", required_argument, NULL, 'R' },
 		{ "neigh-stale", required_argument, NULL, 'S' },
+		{ "no-idle-sleep", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -158,6 +163,9 @@ parse_args(int argc, char **argv, struct args *a)
 			if (parse_uint("neigh-stale", optarg, 1, 86400, &v) < 0)
 				return -1;
 			neigh_timers.stale = v;
+			break;
+		case 'I':
+			worker_idle_sleep = false;
 			break;
 		default:
 			usage(stderr, argv[0]);
