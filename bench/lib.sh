@@ -222,9 +222,11 @@ bench_sluice_start() {
 		kill -0 "$BENCH_DP" 2>/dev/null || break
 		sleep 0.1
 	done
+	# Stopped here on failure: callers run in $(...), whose BENCH_PIDS the
+	# exit trap never sees.
 	"$SLUICE_BUILD/control/sluiced" -c "$ini" -s "$BENCH_SOCK" --oneshot \
 		>>"$BENCH_TMP/$BENCH_PREFIX.log" 2>&1 ||
-		{ cat "$BENCH_TMP/$BENCH_PREFIX.log" >&2; return 1; }
+		{ cat "$BENCH_TMP/$BENCH_PREFIX.log" >&2; bench_sluice_stop; return 1; }
 }
 
 bench_sluice() { "$SLUICE_BUILD/control/sluice" -s "$BENCH_SOCK" "$@"; }
@@ -288,7 +290,7 @@ bench_run_sluice() {
 	shift 3
 	bench_sluice_start "$conf" "$pcap" "$@" || return 1
 	bench_wait_flow "$BENCH_PREFIX" 1 || { bench_sluice_stop; return 1; }
-	r=$(bench_rate "$BENCH_PREFIX" 1 "$secs")
+	r=$(bench_rate "$BENCH_PREFIX" 1 "$secs") || r=0
 	bench_sluice_stop
 	echo "$r"
 }
@@ -340,7 +342,7 @@ bench_run_l3fwd() {
 	bench_l3fwd_start "$1"
 	bench_wait_flow "$BENCH_PREFIX" 1 ||
 		{ tail -20 "$BENCH_TMP/$BENCH_PREFIX.log" >&2; bench_l3fwd_stop; return 1; }
-	r=$(bench_rate "$BENCH_PREFIX" 1 "$2")
+	r=$(bench_rate "$BENCH_PREFIX" 1 "$2") || r=0
 	bench_l3fwd_stop
 	echo "$r"
 }
