@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * IPv4 per burst: validate (RFC 1812 5.2.2), drop martians, NAT, one bulk
- * FIB lookup, local delivery or forwarding, one bulk neighbour lookup,
- * Ethernet and tx.  Anything unusual (ICMP errors, fragmentation, punts)
+ * FIB lookup, local delivery or forwarding, the next hop's MAC (from the
+ * gateway's next hop, else one bulk neighbour lookup), Ethernet and tx.  Anything unusual (ICMP errors, fragmentation, punts)
  * leaves the loop through an unlikely() branch.
  */
 #include <netinet/in.h>
