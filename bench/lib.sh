@@ -14,7 +14,9 @@
 # (/ethdev/stats of the out port), the same reader for both.
 #
 # Environment: BENCH_SECONDS (per measurement, default 5), BENCH_ROUNDS
-# (A B pairs, default 3), BENCH_CORE (the worker's CPU, default 1).
+# (A B pairs, default 3), BENCH_CORE (the worker's CPU, default 1),
+# BENCH_DATAPLANE (another sluice-dataplane binary, e.g. a build before a
+# change).
 
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
@@ -209,22 +211,58 @@ bench_sluice_start() {
 	BENCH_SOCK=$BENCH_TMP/$BENCH_PREFIX.sock
 	ini=$BENCH_TMP/$BENCH_PREFIX.ini
 	sed "s|@PCAP@|$pcap|g" "$conf" >"$ini"
-	"$SLUICE_BUILD/dataplane/sluice-dataplane" -l "0,$BENCH_CORE" --main-lcore 0 \
+	"${BENCH_DATAPLANE:-$SLUICE_BUILD/dataplane/sluice-dataplane}" -l "0,$BENCH_CORE" --main-lcore 0 \
 		--no-huge -m 2048 --no-pci --file-prefix "$BENCH_PREFIX" \
 		-- --socket "$BENCH_SOCK" --mbufs "$(bench_pool "$pcap")" "$@" \
 		>"$BENCH_TMP/$BENCH_PREFIX.log" 2>&1 &
 	BENCH_DP=$!
 	BENCH_PIDS="$BENCH_PIDS $BENCH_DP"
-	# BENCH_START_WAIT seconds (default 10) for its socket: EAL takes long on a loaded machine.
-	for _ in $(seq $((${BENCH_START_WAIT:-10} * 10))); do [ -S "$BENCH_SOCK" ] && break; sleep 0.1; done
+	# BENCH_START_WAIT seconds (default 60) for its socket: EAL takes long on a loaded machine.
+	for _ in $(seq $((${BENCH_START_WAIT:-60} * 10))); do
+		[ -S "$BENCH_SOCK" ] && break
+		kill -0 "$BENCH_DP" 2>/dev/null || break
+		sleep 0.1
+	done
+	# Stopped here on failure: callers run in $(...), whose BENCH_PIDS the
+	# exit trap never sees.
 	"$SLUICE_BUILD/control/sluiced" -c "$ini" -s "$BENCH_SOCK" --oneshot \
 		>>"$BENCH_TMP/$BENCH_PREFIX.log" 2>&1 ||
-		{ cat "$BENCH_TMP/$BENCH_PREFIX.log" >&2; return 1; }
+		{ cat "$BENCH_TMP/$BENCH_PREFIX.log" >&2; bench_sluice_stop; return 1; }
 }
 
 bench_sluice() { "$SLUICE_BUILD/control/sluice" -s "$BENCH_SOCK" "$@"; }
 
 bench_sluice_stop() { bench_stop "$BENCH_DP"; rm -rf "/run/dpdk/$BENCH_PREFIX"; }
+
+# bench_worker_tid PID: the thread of a DPDK program's first worker lcore,
+# or its main thread when it has none (l3fwd on one lcore).
+bench_worker_tid() {
+	local t
+	for t in /proc/"$1"/task/*; do
+		case $(cat "$t/comm" 2>/dev/null) in
+		rte-worker-*|lcore-worker-*) echo "${t##*/}"; return 0 ;;
+		esac
+	done
+	echo "$1"
+}
+
+# bench_cpp PREFIX PORT SECONDS: CPU cycles the worker thread spends per
+# packet PORT sends: its task-clock (perf stat; time on the CPU only, so a
+# shared machine's preemptions do not count) times the TSC rate, over the
+# packets.  This machine's VM exposes no hardware counters, so no
+# instruction count: the TSC rate stands for the clock.
+bench_cpp() {
+	local tid a b ms hz
+	tid=$(bench_worker_tid "$BENCH_DP")
+	sleep 1
+	a=$(bench_opackets "$1" "$2") || return 1
+	perf stat -e task-clock -x, -t "$tid" -o "$BENCH_TMP/perf.csv" -- sleep "$3" >/dev/null 2>&1
+	b=$(bench_opackets "$1" "$2") || return 1
+	ms=$(awk -F, '$3 == "task-clock" { print $1 }' "$BENCH_TMP/perf.csv")
+	hz=$(awk '/^cpu MHz/ { print $4 * 1e6; exit }' /proc/cpuinfo)
+	awk -v ms="$ms" -v hz="$hz" -v n="$((b - a))" 'BEGIN {
+		if (n > 0) printf "%.1f\n", ms / 1000 * hz / n; else print 0 }'
+}
 
 # The forwarding set-up: pcap in, one /16 via a static neighbour out.
 bench_fwd_conf() {
@@ -253,7 +291,7 @@ bench_run_sluice() {
 	shift 3
 	bench_sluice_start "$conf" "$pcap" "$@" || return 1
 	bench_wait_flow "$BENCH_PREFIX" 1 || { bench_sluice_stop; return 1; }
-	r=$(bench_rate "$BENCH_PREFIX" 1 "$secs")
+	r=$(bench_rate "$BENCH_PREFIX" 1 "$secs") || r=0
 	bench_sluice_stop
 	echo "$r"
 }
@@ -305,7 +343,7 @@ bench_run_l3fwd() {
 	bench_l3fwd_start "$1"
 	bench_wait_flow "$BENCH_PREFIX" 1 ||
 		{ tail -20 "$BENCH_TMP/$BENCH_PREFIX.log" >&2; bench_l3fwd_stop; return 1; }
-	r=$(bench_rate "$BENCH_PREFIX" 1 "$2")
+	r=$(bench_rate "$BENCH_PREFIX" 1 "$2") || r=0
 	bench_l3fwd_stop
 	echo "$r"
 }

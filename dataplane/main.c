@@ -3,6 +3,7 @@
  * sluice-dataplane [EAL options] -- [--socket PATH] [--mbufs N] [--group G]
  *                                   [--max-routes N] [--neigh-reachable S]
  *                                   [--punt-rate N]
+ *                                   [--no-idle-sleep]
  * sluice-dataplane -V | --version | -h | --help
  *
  * The main lcore serves the control channel and runs the slow path (ARP,
@@ -60,6 +61,7 @@ usage(FILE *f, const char *prog)
 		"Usage: %s [EAL options] -- [--socket PATH] [--mbufs N] [--group GROUP]\n"
 		"       [--max-routes N] [--neigh-reachable SECONDS] [--neigh-stale SECONDS]\n"
 		"       [--punt-rate N]\n"
+		"       [--no-idle-sleep]\n"
 		"       %s -V | --version | -h | --help\n"
 		"EAL options (DPDK's) come before \"--\", sluice's after it. The first lcore\n"
 		"serves the control socket, every other one is a worker (-l 0,1 at least);\n"
@@ -71,6 +73,8 @@ usage(FILE *f, const char *prog)
 		"  --neigh-reachable S  seconds a resolved neighbour stays REACHABLE (default 30)\n"
 		"  --neigh-stale S      seconds an unused STALE neighbour is kept (default 60)\n"
 		"  --punt-rate N        frames per second per lcore to host interfaces (default 50000)\n"
+		"  --no-idle-sleep      workers poll without pause even with no traffic (default:\n"
+		"                       after 1 ms of nothing they sleep, waking within ~1 ms)\n"
 		"  -V, --version        print sluice's and DPDK's versions and exit\n"
 		"  -h, --help           print DPDK's EAL options, then these, and exit\n",
 		prog, prog);
@@ -128,6 +132,7 @@ parse_args(int argc, char **argv, struct args *a)
 		{ "neigh-reachable", required_argument, NULL, 'R' },
 		{ "neigh-stale", required_argument, NULL, 'S' },
 		{ "punt-rate", required_argument, NULL, 'P' },
+		{ "no-idle-sleep", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -173,6 +178,9 @@ parse_args(int argc, char **argv, struct args *a)
 			if (parse_uint("punt-rate", optarg, 100, 100000000, &v) < 0)
 				return -1;
 			host_set_punt_rate(v);
+			break;
+		case 'I':
+			worker_idle_sleep = false;
 			break;
 		default:
 			usage(stderr, argv[0]);

@@ -148,6 +148,10 @@ port_start(struct port *p, const struct rte_ether_addr *mac)
 		conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP |
 						    RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
 	}
+	/* A device that verifies IPv4 header checksums spares the workers
+	 * the sum (ip4.c reads RTE_MBUF_F_RX_IP_CKSUM_*). */
+	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
 	/* A frame larger than one mbuf needs scattered receive, and then
 	 * multi-segment transmit for what the router forwards. */
 	if (mtu_frame(p->mtu) > (uint32_t)rte_pktmbuf_data_room_size(dp.pool) - RTE_PKTMBUF_HEADROOM) {

@@ -210,7 +210,7 @@ worker_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t 
 }
 
 /* Frames the control lcore sent (dp_send): already whole, just transmit. */
-static void
+static unsigned int
 drain_tx_ring(struct wctx *w, struct rte_ring *r)
 {
 	struct rte_mbuf *pkts[DP_BURST];
@@ -219,6 +219,52 @@ drain_tx_ring(struct wctx *w, struct rte_ring *r)
 	n = rte_ring_sc_dequeue_burst(r, (void **)pkts, DP_BURST, NULL);
 	for (unsigned int i = 0; i < n; i++)
 		tx_enqueue(w, pkt_meta(pkts[i])->out_port, pkts[i]);
+	return n;
+}
+
+/*
+ * Idle back-off.  None of the vdevs sluice runs on (af_xdp, af_packet,
+ * pcap, null) has RX interrupts, so a worker that found nothing for
+ * IDLE_AFTER_US sleeps instead, IDLE_SLEEP_MIN_US at first and twice as
+ * long each empty pass up to IDLE_SLEEP_MAX_US: the first packet after a
+ * quiet spell waits at most about that long (plus the kernel's timer
+ * slack), and a burst of traffic returns the worker to busy polling at
+ * once.  Asleep, the worker is offline for RCU, so that the control lcore
+ * never waits on it.  --no-idle-sleep keeps it polling.
+ */
+#define IDLE_AFTER_US		1000
+#define IDLE_SLEEP_MIN_US	16
+#define IDLE_SLEEP_MAX_US	1000
+
+bool worker_idle_sleep = true;
+
+struct idle {
+	uint64_t since;		/* TSC of the first empty pass, 0: busy */
+	uint64_t after;		/* IDLE_AFTER_US in TSC cycles */
+	unsigned int sleep_us;
+};
+
+static inline void
+idle_pass(struct idle *st, unsigned int lcore, bool busy)
+{
+	uint64_t now;
+
+	if (busy) {
+		st->since = 0;
+		st->sleep_us = IDLE_SLEEP_MIN_US;
+		return;
+	}
+	now = rte_get_tsc_cycles();
+	if (st->since == 0) {
+		st->since = now;
+		return;
+	}
+	if (now - st->since < st->after)
+		return;
+	rte_rcu_qsbr_thread_offline(dp.qsbr, lcore);
+	rte_delay_us_sleep(st->sleep_us);
+	rte_rcu_qsbr_thread_online(dp.qsbr, lcore);
+	st->sleep_us = RTE_MIN(st->sleep_us * 2, (unsigned int)IDLE_SLEEP_MAX_US);
 }
 
 int
@@ -230,11 +276,15 @@ worker_main(void *arg)
 	unsigned int lcore = rte_lcore_id();
 	struct lcore_counters *lc = dp_counters();
 
+	struct idle idle = { .after = rte_get_tsc_hz() / 1000000 * IDLE_AFTER_US,
+			     .sleep_us = IDLE_SLEEP_MIN_US };
+	const bool sleep = worker_idle_sleep;
+
 	wctx_init(&w, dw->index);
 	rte_rcu_qsbr_thread_online(dp.qsbr, lcore);
 
 	while (likely(!dp.quit)) {
-		uint16_t got = 0;
+		unsigned int got = 0;
 
 		for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
 			uint16_t n;
@@ -244,15 +294,17 @@ worker_main(void *arg)
 			n = rte_eth_rx_burst(ports[p].eth_port, w.queue, pkts, DP_BURST);
 			if (n != 0)
 				worker_input(&w, p, pkts, n);
-			got |= n;
+			got += n;
 		}
 		/* This lcore's own slot: plain adds, read by the control lcore. */
 		lc->polls++;
 		lc->busy_polls += got != 0;
-		drain_tx_ring(&w, dw->tx_ring);
+		got += drain_tx_ring(&w, dw->tx_ring);
 		tx_flush(&w);
 		/* Everything read from the tables in this pass is done with. */
 		rte_rcu_qsbr_quiescent(dp.qsbr, lcore);
+		if (sleep)
+			idle_pass(&idle, lcore, got != 0);
 	}
 
 	tx_flush(&w);

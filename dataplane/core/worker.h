@@ -46,5 +46,7 @@ void worker_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint
 
 /* The lcore loop. */
 int worker_main(void *arg);
+/* Sleep when idle (default); --no-idle-sleep clears it before workers start. */
+extern bool worker_idle_sleep;
 
 #endif

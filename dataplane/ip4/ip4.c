@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * IPv4 per burst: validate (RFC 1812 5.2.2), drop martians, NAT, one bulk
- * FIB lookup, local delivery or forwarding, one bulk neighbour lookup,
- * Ethernet and tx.  Anything unusual (ICMP errors, fragmentation, punts)
+ * FIB lookup, local delivery or forwarding, the next hop's MAC (from the
+ * gateway's next hop, else one bulk neighbour lookup), Ethernet and tx.  Anything unusual (ICMP errors, fragmentation, punts)
  * leaves the loop through an unlikely() branch.
  */
 #include <netinet/in.h>
@@ -52,7 +52,7 @@ ip4_hdr_sum(const struct rte_ipv4_hdr *ip, uint32_t hlen)
 }
 
 static inline int
-ip4_check_inline(const struct rte_ipv4_hdr *ip, uint32_t l3_len)
+ip4_check_inline(const struct rte_ipv4_hdr *ip, uint32_t l3_len, bool sum)
 {
 	uint32_t hlen, tot;
 
@@ -67,7 +67,7 @@ ip4_check_inline(const struct rte_ipv4_hdr *ip, uint32_t l3_len)
 	if (unlikely(tot < hlen || tot > l3_len))
 		return DROP_BAD_HEADER;
 	/* A header with a right checksum sums to all ones. */
-	if (unlikely(ip4_hdr_sum(ip, hlen) != 0xffff))
+	if (sum && unlikely(ip4_hdr_sum(ip, hlen) != 0xffff))
 		return DROP_BAD_HEADER;
 	return 0;
 }
@@ -75,7 +75,7 @@ ip4_check_inline(const struct rte_ipv4_hdr *ip, uint32_t l3_len)
 int
 ip4_check(const struct rte_ipv4_hdr *ip, uint32_t l3_len)
 {
-	return ip4_check_inline(ip, l3_len);
+	return ip4_check_inline(ip, l3_len, true);
 }
 
 /* 0/8, 127/8, and 224/4 + 240/4 (which hold 255.255.255.255) */
@@ -113,6 +113,49 @@ port_live(uint16_t port)
 	return port < DP_MAX_PORTS &&
 	       __atomic_load_n(&ports[port].active, __ATOMIC_ACQUIRE) &&
 	       __atomic_load_n(&ports[port].up, __ATOMIC_RELAXED);
+}
+
+/* A gateway's MAC straight from its next hop (no hash), when resolved. */
+static inline bool
+nh_mac(const struct nexthop *h, struct rte_ether_addr *mac)
+{
+	return h->type == NH_GATEWAY &&
+	       neigh_fast_at(__atomic_load_n(&h->neigh, __ATOMIC_ACQUIRE), mac);
+}
+
+/*
+ * The MACs of the n next hops whose bit is clear in found (connected
+ * destinations, gateways not resolved through their next hop) from the
+ * neighbour hash, in one bulk lookup; returns found with theirs added.
+ */
+static uint64_t
+ip4_neigh_rest(const uint16_t *port, const uint32_t *ip, unsigned int n,
+	       struct rte_ether_addr *macs, uint64_t found)
+{
+	uint16_t p[DP_BURST];
+	uint32_t a[DP_BURST];
+	struct rte_ether_addr m[DP_BURST];
+	uint8_t idx[DP_BURST];
+	unsigned int k = 0;
+	uint64_t got;
+
+	if (likely(found == (n >= 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1)))
+		return found;
+	for (unsigned int i = 0; i < n; i++) {
+		if (found & (UINT64_C(1) << i))
+			continue;
+		idx[k] = (uint8_t)i;
+		p[k] = port[i];
+		a[k++] = ip[i];
+	}
+	got = neigh_lookup_bulk(p, a, k, m);
+	for (unsigned int j = 0; j < k; j++) {
+		if (!(got & (UINT64_C(1) << j)))
+			continue;
+		macs[idx[j]] = m[j];
+		found |= UINT64_C(1) << idx[j];
+	}
+	return found;
 }
 
 /* The neighbour is not known: the control lcore holds m and ARPs. */
@@ -293,7 +336,7 @@ ip4_output_common(struct wctx *w, struct rte_mbuf *m, bool nat, uint16_t in_port
 		ip4_frag_send(w, m, port, nh_ip);
 		return;
 	}
-	if (neigh_lookup_bulk(&port, &nh_ip, 1, &mac) & 1)
+	if (nh_mac(h, &mac) || (neigh_lookup_bulk(&port, &nh_ip, 1, &mac) & 1))
 		ip4_xmit(w, m, port, &mac);
 	else
 		ip4_punt_resolve(m, port, nh_ip);
@@ -378,14 +421,18 @@ ip4_not_forwarded(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint8_t 
 static inline uint32_t
 ip4_validate(struct rte_mbuf *m, const struct addr_table *at, bool host, uint16_t in_port)
 {
+	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	struct rte_ipv4_hdr *ip;
 	uint32_t src, dst, tot;
 
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
-	/* The whole header must be in the first segment before it is summed. */
+	/* The whole header must be in the first segment before it is summed;
+	 * the sum is skipped where the device vouches for it. */
 	if (unlikely(ip == NULL || rte_pktmbuf_data_len(m) < sizeof(*ip) ||
 		     rte_pktmbuf_data_len(m) < rte_ipv4_hdr_len(ip) ||
-		     ip4_check_inline(ip, rte_pktmbuf_pkt_len(m)) != 0)) {
+		     ck == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
+		     ip4_check_inline(ip, rte_pktmbuf_pkt_len(m),
+				      ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD) != 0)) {
 		dp_drop(m, DROP_BAD_HEADER);
 		return 0;
 	}
@@ -431,7 +478,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	uint32_t dst[DP_BURST], fw_ip[DP_BURST];
 	uint16_t fw_port[DP_BURST];
 	struct rte_ether_addr macs[DP_BURST];
-	uint64_t nh[DP_BURST], found;
+	uint64_t nh[DP_BURST], found = 0;
 	uint32_t l2bcast = 0;
 	uint16_t k = 0, f = 0;
 
@@ -513,12 +560,15 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		}
 		fw[f] = m;
 		fw_port[f] = out;
-		fw_ip[f++] = nh_ip;
+		fw_ip[f] = nh_ip;
+		if (nh_mac(h, &macs[f]))
+			found |= UINT64_C(1) << f;
+		f++;
 	}
 	if (f == 0)
 		return;
 
-	found = neigh_lookup_bulk(fw_port, fw_ip, f, macs);
+	found = ip4_neigh_rest(fw_port, fw_ip, f, macs, found);
 	for (uint16_t i = 0; i < f; i++) {
 		bool ok = found & (UINT64_C(1) << i);
 

@@ -92,6 +92,7 @@ test_check_rules(void **state)
 static void
 test_bad_headers_counted(void **state)
 {
+	uint64_t bad, noroute;
 	struct rte_mbuf *m;
 	struct rte_ipv4_hdr *ip;
 
@@ -121,6 +122,28 @@ test_bad_headers_counted(void **state)
 	m = udp_from("10.0.0.2", "192.0.2.9");
 	dpt_frame_ip(m)->hdr_checksum ^= htons(0x0100);
 	expect_drop(m, DROP_BAD_HEADER);
+
+	/* A device that checked the sum: its BAD is a drop even for a right
+	 * sum; its GOOD is trusted (the worker does not sum again), while
+	 * every other rule still applies. */
+	m = udp_from("10.0.0.2", "192.0.2.9");
+	m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_BAD;
+	expect_drop(m, DROP_BAD_HEADER);
+	m = udp_from("10.0.0.2", "192.0.2.9");
+	m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+	dpt_frame_ip(m)->version_ihl = 0x65;
+	dpt_fix_cksum(dpt_frame_ip(m));
+	expect_drop(m, DROP_BAD_HEADER);
+	m = udp_from("10.0.0.2", "192.0.2.9");
+	m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+	dpt_frame_ip(m)->hdr_checksum ^= htons(0x0100);
+	bad = dpt_drops(DROP_BAD_HEADER);
+	noroute = dpt_drops(DROP_NO_ROUTE);
+	dpt_input1(&w, m);		/* routed: nothing goes to 192.0.2.9 */
+	assert_int_equal(dpt_drops(DROP_BAD_HEADER), bad);
+	assert_int_equal(dpt_drops(DROP_NO_ROUTE), noroute + 1);
+	dpt_tx_clear(&w);
+	assert_int_equal(dpt_mbufs_in_use(), 0);
 
 	/* Truncated: the frame ends inside the IPv4 header. */
 	m = udp_from("10.0.0.2", "192.0.2.9");
