@@ -114,6 +114,49 @@ port_live(uint16_t port)
 	       __atomic_load_n(&ports[port].up, __ATOMIC_RELAXED);
 }
 
+/* A gateway's MAC straight from its next hop (no hash), when resolved. */
+static inline bool
+nh_mac(const struct nexthop *h, struct rte_ether_addr *mac)
+{
+	return h->type == NH_GATEWAY &&
+	       neigh_fast_at(__atomic_load_n(&h->neigh, __ATOMIC_ACQUIRE), mac);
+}
+
+/*
+ * The MACs of the n next hops whose bit is clear in found (connected
+ * destinations, gateways not resolved through their next hop) from the
+ * neighbour hash, in one bulk lookup; returns found with theirs added.
+ */
+static uint64_t
+ip4_neigh_rest(const uint16_t *port, const uint32_t *ip, unsigned int n,
+	       struct rte_ether_addr *macs, uint64_t found)
+{
+	uint16_t p[DP_BURST];
+	uint32_t a[DP_BURST];
+	struct rte_ether_addr m[DP_BURST];
+	uint8_t idx[DP_BURST];
+	unsigned int k = 0;
+	uint64_t got;
+
+	if (likely(found == (n >= 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1)))
+		return found;
+	for (unsigned int i = 0; i < n; i++) {
+		if (found & (UINT64_C(1) << i))
+			continue;
+		idx[k] = (uint8_t)i;
+		p[k] = port[i];
+		a[k++] = ip[i];
+	}
+	got = neigh_lookup_bulk(p, a, k, m);
+	for (unsigned int j = 0; j < k; j++) {
+		if (!(got & (UINT64_C(1) << j)))
+			continue;
+		macs[idx[j]] = m[j];
+		found |= UINT64_C(1) << idx[j];
+	}
+	return found;
+}
+
 /* The neighbour is not known: the control lcore holds m and ARPs. */
 static inline void
 ip4_punt_resolve(struct rte_mbuf *m, uint16_t port, uint32_t nh_ip)
@@ -288,7 +331,7 @@ ip4_output_common(struct wctx *w, struct rte_mbuf *m, bool nat, uint16_t in_port
 		ip4_frag_send(w, m, port, nh_ip);
 		return;
 	}
-	if (neigh_lookup_bulk(&port, &nh_ip, 1, &mac) & 1)
+	if (nh_mac(h, &mac) || (neigh_lookup_bulk(&port, &nh_ip, 1, &mac) & 1))
 		ip4_xmit(w, m, port, &mac);
 	else
 		ip4_punt_resolve(m, port, nh_ip);
@@ -430,7 +473,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	uint32_t dst[DP_BURST], fw_ip[DP_BURST];
 	uint16_t fw_port[DP_BURST];
 	struct rte_ether_addr macs[DP_BURST];
-	uint64_t nh[DP_BURST], found;
+	uint64_t nh[DP_BURST], found = 0;
 	uint32_t l2bcast = 0;
 	uint16_t k = 0, f = 0;
 
@@ -502,12 +545,15 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		}
 		fw[f] = m;
 		fw_port[f] = out;
-		fw_ip[f++] = nh_ip;
+		fw_ip[f] = nh_ip;
+		if (nh_mac(h, &macs[f]))
+			found |= UINT64_C(1) << f;
+		f++;
 	}
 	if (f == 0)
 		return;
 
-	found = neigh_lookup_bulk(fw_port, fw_ip, f, macs);
+	found = ip4_neigh_rest(fw_port, fw_ip, f, macs, found);
 	for (uint16_t i = 0; i < f; i++) {
 		if (likely(found & (UINT64_C(1) << i)))
 			ip4_xmit(w, fw[i], fw_port[i], &macs[i]);

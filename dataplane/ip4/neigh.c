@@ -3,8 +3,8 @@
  * The neighbour table.
  *
  * One rte_hash (lock-free readers) maps (ip, port) to a key position; the
- * position indexes two arrays: nfast[], what workers read and write, and
- * nent[], what only the control lcore touches (state, timers, packets held
+ * position indexes two arrays: neigh_fast_tbl[], what workers read and
+ * write, and nent[], what only the control lcore touches (state, timers, packets held
  * for resolution).  A worker reads one 64-bit word holding the MAC and a
  * valid bit, so it sees either the old MAC or the new one, never half of
  * each; it marks an entry used with a plain byte store, so that the control
@@ -12,7 +12,14 @@
  *
  * A deleted key's position is handed back to the hash only after a grace
  * period (RW_CONCURRENCY_LF implies NO_FREE_ON_DEL): a worker that found the
- * position just before the delete may still read nfast[pos].
+ * position just before the delete may still read neigh_fast_tbl[pos].
+ *
+ * A gateway's next hop (route.h) carries its entry's position, so that
+ * workers reach the MAC of a route's gateway without hashing: the position
+ * is set there when the entry is made and cleared when it goes, before
+ * the grace period that hands it back starts.  Only connected
+ * destinations (the neighbour is the packet's own destination) are looked
+ * up in the hash per packet.
  *
  * States (NUD_*): INCOMPLETE (asking, holding packets) -> REACHABLE ->
  * STALE after neigh_timers.reachable; a stale entry that carried traffic is
@@ -37,10 +44,10 @@
 #include "log.h"
 #include "neigh.h"
 #include "port.h"
+#include "route.h"
 #include "worker.h"
 
 #define NEIGH_SLOTS	(NEIGH_MAX * 2)	/* hash room: live entries + deferred frees */
-#define NW_VALID	(1ull << 48)	/* nfast word: MAC in bytes 0-5, valid bit */
 
 struct neigh_timers neigh_timers = { .reachable = 30, .stale = 60, .retrans = 1 };
 
@@ -49,12 +56,6 @@ struct neigh_key {
 	uint16_t port;
 	uint16_t pad;
 };
-
-/* Shared with workers. */
-struct neigh_fast {
-	uint64_t word;
-	uint8_t used;
-} __rte_aligned(16);
 
 /* Control lcore only. */
 struct neigh_ent {
@@ -71,7 +72,7 @@ struct neigh_ent {
 };
 
 static struct rte_hash *neigh_hash;
-static struct neigh_fast *nfast;
+struct neigh_fast *neigh_fast_tbl;	/* shared with workers */
 static struct neigh_ent *nent;
 static int32_t live[NEIGH_MAX];		/* positions in use, dense */
 static uint32_t nlive;
@@ -112,7 +113,7 @@ mac_word(const struct rte_ether_addr *mac)
 	uint64_t w = 0;
 
 	memcpy(&w, mac->addr_bytes, RTE_ETHER_ADDR_LEN);
-	return w | NW_VALID;
+	return w | NEIGH_VALID;
 }
 
 static inline struct neigh_key
@@ -149,21 +150,9 @@ neigh_lookup_bulk(const uint16_t *port, const uint32_t *ip, unsigned int n,
 		kp[i] = &keys[i];
 	}
 	rte_hash_lookup_bulk(neigh_hash, kp, n, pos);
-	for (unsigned int i = 0; i < n; i++) {
-		struct neigh_fast *f;
-		uint64_t w;
-
-		if (pos[i] < 0)
-			continue;
-		f = &nfast[pos[i]];
-		w = __atomic_load_n(&f->word, __ATOMIC_ACQUIRE);
-		if (!(w & NW_VALID))
-			continue;
-		memcpy(macs[i].addr_bytes, &w, RTE_ETHER_ADDR_LEN);
-		found |= 1ull << i;
-		if (unlikely(!__atomic_load_n(&f->used, __ATOMIC_RELAXED)))
-			__atomic_store_n(&f->used, 1, __ATOMIC_RELAXED);
-	}
+	for (unsigned int i = 0; i < n; i++)
+		if (neigh_fast_at(pos[i], &macs[i]))
+			found |= 1ull << i;
 	return found;
 }
 
@@ -195,6 +184,14 @@ ent_find(uint16_t port, uint32_t ip)
 	return rte_hash_lookup(neigh_hash, &k);
 }
 
+int32_t
+neigh_position(uint16_t port, uint32_t ip)
+{
+	int32_t pos = neigh_hash != NULL ? ent_find(port, ip) : -1;
+
+	return pos >= 0 ? pos : -1;
+}
+
 static int32_t
 ent_create(uint16_t port, uint32_t ip)
 {
@@ -218,8 +215,9 @@ ent_create(uint16_t port, uint32_t ip)
 	e->state = NUD_NONE;
 	e->live = nlive;
 	live[nlive++] = pos;
-	nfast[pos].used = 0;
-	__atomic_store_n(&nfast[pos].word, 0, __ATOMIC_RELEASE);
+	neigh_fast_tbl[pos].used = 0;
+	__atomic_store_n(&neigh_fast_tbl[pos].word, 0, __ATOMIC_RELEASE);
+	route_nh_neigh(port, ip, pos);
 	return pos;
 }
 
@@ -263,7 +261,10 @@ ent_remove(int32_t pos, bool icmp)
 	struct neigh_key k = nkey(e->port, e->ip);
 	uint32_t slot;
 
-	__atomic_store_n(&nfast[pos].word, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&neigh_fast_tbl[pos].word, 0, __ATOMIC_RELEASE);
+	/* Before the grace period starts: no worker may take pos from the
+	 * gateway's next hop once it is handed back. */
+	route_nh_neigh(e->port, e->ip, -1);
 	held_drop(e, icmp);
 	rte_hash_del_key(neigh_hash, &k);
 	slot = (pend_head + pend_n) % NEIGH_SLOTS;
@@ -283,7 +284,7 @@ ent_confirm(int32_t pos, const struct rte_ether_addr *mac, bool permanent)
 	uint64_t now = neigh_clock();
 
 	e->mac = *mac;
-	__atomic_store_n(&nfast[pos].word, mac_word(mac), __ATOMIC_RELEASE);
+	__atomic_store_n(&neigh_fast_tbl[pos].word, mac_word(mac), __ATOMIC_RELEASE);
 	e->state = permanent ? NUD_PERMANENT : NUD_REACHABLE;
 	e->since = now;
 	e->probes = 0;
@@ -386,12 +387,12 @@ ent_age(int32_t pos, uint64_t now)
 			break;
 		e->state = NUD_STALE;
 		e->since = now;
-		__atomic_store_n(&nfast[pos].used, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&neigh_fast_tbl[pos].used, 0, __ATOMIC_RELAXED);
 		e->deadline = now + secs(neigh_timers.stale);
 		/* fall through: look at it again soon for use */
 		/* FALLTHROUGH */
 	case NUD_STALE:
-		if (__atomic_load_n(&nfast[pos].used, __ATOMIC_RELAXED)) {
+		if (__atomic_load_n(&neigh_fast_tbl[pos].used, __ATOMIC_RELAXED)) {
 			e->state = NUD_PROBE;
 			e->probes = 1;
 			e->deadline = now + retrans;
@@ -561,11 +562,11 @@ neigh_init(void)
 	};
 
 	neigh_hash = rte_hash_create(&hp);
-	nfast = rte_zmalloc("sluice_neigh_fast", sizeof(*nfast) * NEIGH_SLOTS,
+	neigh_fast_tbl = rte_zmalloc("sluice_neigh_fast", sizeof(*neigh_fast_tbl) * NEIGH_SLOTS,
 			    RTE_CACHE_LINE_SIZE);
 	nent = rte_zmalloc("sluice_neigh_ent", sizeof(*nent) * NEIGH_SLOTS,
 			   RTE_CACHE_LINE_SIZE);
-	if (neigh_hash == NULL || nfast == NULL || nent == NULL) {
+	if (neigh_hash == NULL || neigh_fast_tbl == NULL || nent == NULL) {
 		fprintf(stderr, SD_ERR "neigh_init: table of %u entries: %s\n", NEIGH_SLOTS,
 			rte_strerror(rte_errno));
 		return -ENOMEM;

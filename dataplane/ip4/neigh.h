@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <rte_ether.h>
 
 #include "dp.h"
@@ -34,6 +35,44 @@ int neigh_init(void);
  */
 uint64_t neigh_lookup_bulk(const uint16_t *port, const uint32_t *ip,
 			   unsigned int n, struct rte_ether_addr *macs);
+
+/*
+ * What workers read of an entry: the MAC in bytes 0-5 of word and
+ * NEIGH_VALID, one 64-bit load, so that a MAC is never seen half old and
+ * half new; used, set by a worker whose traffic keeps the entry alive.
+ */
+#define NEIGH_VALID		(1ull << 48)
+struct neigh_fast {
+	uint64_t word;
+	uint8_t used;
+} __rte_aligned(16);
+extern struct neigh_fast *neigh_fast_tbl;
+
+/*
+ * Worker: the MAC at position pos (a next hop's neigh): true and *mac
+ * filled when resolved.  The position stays the same entry's until a grace
+ * period after the entry goes, so a pos read in this pass is safe to use.
+ */
+static inline bool
+neigh_fast_at(int32_t pos, struct rte_ether_addr *mac)
+{
+	struct neigh_fast *f;
+	uint64_t w;
+
+	if (pos < 0)
+		return false;
+	f = &neigh_fast_tbl[pos];
+	w = __atomic_load_n(&f->word, __ATOMIC_ACQUIRE);
+	if (!(w & NEIGH_VALID))
+		return false;
+	memcpy(mac->addr_bytes, &w, RTE_ETHER_ADDR_LEN);
+	if (unlikely(!__atomic_load_n(&f->used, __ATOMIC_RELAXED)))
+		__atomic_store_n(&f->used, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
+/* Control lcore: the position of (port, ip)'s entry, or -1. */
+int32_t neigh_position(uint16_t port, uint32_t ip);
 
 /* Control lcore: process one punted ARP frame (meta in_port); consumes m. */
 void arp_input(struct rte_mbuf *m);

@@ -33,6 +33,7 @@
 
 #include <linux/rtnetlink.h>
 
+#include "neigh.h"
 #include "port.h"
 #include "route.h"
 
@@ -123,7 +124,8 @@ nh_get(uint8_t type, uint16_t port, uint32_t gw)
 	if (nh_nfree == 0)
 		return -ENOSPC;
 	i = nh_free[--nh_nfree];
-	nexthops[i] = (struct nexthop){ .type = type, .port = port, .gw = gw };
+	nexthops[i] = (struct nexthop){ .type = type, .port = port, .gw = gw,
+					.neigh = type == NH_GATEWAY ? neigh_position(port, gw) : -1 };
 	if (rte_hash_add_key_data(nh_hash, &k, (void *)(uintptr_t)i) < 0) {
 		nh_free[nh_nfree++] = i;
 		return -ENOSPC;
@@ -145,6 +147,17 @@ nh_put(uint32_t i)
 			     .type = nexthops[i].type };
 	rte_hash_del_key(nh_hash, &k);
 	nh_pending[nh_npending++] = i;
+}
+
+void
+route_nh_neigh(uint16_t port, uint32_t ip, int32_t pos)
+{
+	struct nh_key k = { .gw = ip, .port = port, .type = NH_GATEWAY };
+	void *data;
+
+	if (nh_hash != NULL && rte_hash_lookup_data(nh_hash, &k, &data) >= 0)
+		__atomic_store_n(&nexthops[(uint32_t)(uintptr_t)data].neigh, pos,
+				 __ATOMIC_RELEASE);
 }
 
 /* ------------------------------------------------------------------ */

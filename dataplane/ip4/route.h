@@ -28,6 +28,14 @@ struct nexthop {
 	uint8_t type;		/* enum nh_type */
 	uint16_t port;
 	uint32_t gw;		/* host order, NH_GATEWAY */
+	/*
+	 * NH_GATEWAY: where the neighbour table keeps gw's MAC (neigh_fast_at),
+	 * -1 while it has no entry.  The only field that changes while FIB
+	 * entries point here: the control lcore stores it atomically when the
+	 * entry is made or removed, workers load it once per packet, so that
+	 * a resolved gateway costs them no hash lookup.
+	 */
+	int32_t neigh;
 };
 
 #define NH_MAX 65536
@@ -71,6 +79,10 @@ void route_flush_port(uint16_t port);
 /* Delete the gateway routes of port whose gateway is on net/plen (that
  * network is no longer connected), as the kernel does. */
 void route_flush_gateways(uint16_t port, uint32_t net, uint8_t plen);
+
+/* Control lcore (neigh.c): the neighbour entry for (port, ip) is now at
+ * position pos (-1: gone); the gateway next hop through it follows. */
+void route_nh_neigh(uint16_t port, uint32_t ip, int32_t pos);
 
 /* What the fast path would do for ip: 0 and *out filled, or -ENETUNREACH. */
 int route_get(uint32_t ip, struct route *out);
