@@ -15,6 +15,8 @@
 #
 # Environment: BENCH_SECONDS (per measurement, default 5), BENCH_ROUNDS
 # (A B pairs, default 3), BENCH_CORE (the worker's CPU, default 1),
+# BENCH_MEM (MB of memory for each DPDK program, default 2048: a pcap is
+# held in mbufs, about 2.3 KB a packet),
 # BENCH_DATAPLANE (another sluice-dataplane binary, e.g. a build before a
 # change).
 
@@ -212,12 +214,13 @@ bench_sluice_start() {
 	ini=$BENCH_TMP/$BENCH_PREFIX.ini
 	sed "s|@PCAP@|$pcap|g" "$conf" >"$ini"
 	"${BENCH_DATAPLANE:-$SLUICE_BUILD/dataplane/sluice-dataplane}" -l "0,$BENCH_CORE" --main-lcore 0 \
-		--no-huge -m 2048 --no-pci --file-prefix "$BENCH_PREFIX" \
+		--no-huge -m "${BENCH_MEM:-2048}" --no-pci --file-prefix "$BENCH_PREFIX" \
 		-- --socket "$BENCH_SOCK" --mbufs "$(bench_pool "$pcap")" "$@" \
 		>"$BENCH_TMP/$BENCH_PREFIX.log" 2>&1 &
 	BENCH_DP=$!
 	BENCH_PIDS="$BENCH_PIDS $BENCH_DP"
-	# BENCH_START_WAIT seconds (default 60) for its socket: EAL takes long on a loaded machine.
+	# BENCH_START_WAIT seconds (default 60) for its socket: without hugepages
+	# EAL's start grows with BENCH_MEM (minutes for several GB when loaded).
 	for _ in $(seq $((${BENCH_START_WAIT:-60} * 10))); do
 		[ -S "$BENCH_SOCK" ] && break
 		kill -0 "$BENCH_DP" 2>/dev/null || break
@@ -326,7 +329,7 @@ bench_l3fwd_build() {
 bench_l3fwd_start() {
 	bench_l3fwd_build
 	BENCH_PREFIX=bl$$_$RANDOM
-	"$BENCH_TMP/l3fwd/build/l3fwd" -l "$BENCH_CORE" --no-huge -m 2048 --no-pci \
+	"$BENCH_TMP/l3fwd/build/l3fwd" -l "$BENCH_CORE" --no-huge -m "${BENCH_MEM:-2048}" --no-pci \
 		--file-prefix "$BENCH_PREFIX" \
 		--vdev "net_pcap0,rx_pcap=$1,infinite_rx=1" --vdev net_null0,no-rx=1 \
 		-- -p 0x3 -L --parse-ptype --config="(0,0,$BENCH_CORE),(1,0,$BENCH_CORE)" \

@@ -467,6 +467,30 @@ ip4_validate(struct rte_mbuf *m, const struct addr_table *at, bool host, uint16_
 	return dst;
 }
 
+/* NAT prerouting for the validated packets ok[0..k) (the whole burst at
+ * once: its lookups overlap), keeping those that go on, with their
+ * destinations as prerouting left them.  Returns how many. */
+static inline uint16_t
+ip4_nat_pre(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *dst,
+	    uint32_t *l2bcast, uint16_t k, bool tr)
+{
+	uint64_t pass = nat_prerouting_burst(w, in_port, ok, k);
+	uint32_t bc = 0;
+	uint16_t j = 0;
+
+	for (uint16_t i = 0; i < k; i++) {
+		if (!(pass & (UINT64_C(1) << i)))
+			continue;
+		if (*l2bcast & (1u << i))
+			bc |= 1u << j;
+		TRACE(tr, ok[i], trace_nat(ok[i], 0));
+		ok[j] = ok[i];
+		dst[j++] = rte_be_to_cpu_32(rte_pktmbuf_mtod(ok[i], struct rte_ipv4_hdr *)->dst_addr);
+	}
+	*l2bcast = bc;
+	return j;
+}
+
 static void
 ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -494,17 +518,13 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		if (unlikely(d == 0))
 			continue;
 		TRACE(tr, m, trace_valid(m));
-		if (unlikely(nat)) {
-			if (nat_prerouting(w, m, in_port) != NAT_PASS)
-				continue;
-			TRACE(tr, m, trace_nat(m, 0));
-			d = rte_be_to_cpu_32(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->dst_addr);
-		}
 		if (unlikely(bcast))
 			l2bcast |= 1u << k;
 		ok[k] = m;
 		dst[k++] = d;
 	}
+	if (unlikely(nat) && k > 0)
+		k = ip4_nat_pre(w, in_port, ok, dst, &l2bcast, k, tr);
 	if (k == 0)
 		return;
 

@@ -28,6 +28,10 @@ extern volatile bool nat_enabled;
 int nat_init(void);
 
 enum nat_verdict nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port);
+/* nat_prerouting for m[0..n) (n <= DP_BURST) in order, the session
+ * lookups of the burst overlapped; bit i set when m[i] goes on. */
+uint64_t nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **m,
+			      uint16_t n);
 enum nat_verdict nat_postrouting(struct wctx *w, struct rte_mbuf *m,
 				 uint16_t in_port, uint16_t out_port);
 

@@ -12,13 +12,13 @@
 #include <stdint.h>
 
 #include <rte_byteorder.h>
-#include <rte_hash.h>
 #include <rte_ip.h>
 #include <rte_ip_frag.h>
 #include <rte_mbuf_dyn.h>
 #include <rte_spinlock.h>
 
 #include "nat.h"
+#include "nat_table.h"
 #include "port.h"
 
 /* A flow as seen in a packet: all four fields network order.  ICMP query:
@@ -75,23 +75,25 @@ struct nat_sess {
 } __rte_cache_aligned;
 
 /*
- * The tables, rebuilt whole when max-sessions changes.  One rte_hash with
- * 8-byte keys holds both kinds of entry:
- *   flow keys     a 63-bit digest of (tuple, proto) with the top bit set;
- *                 data = session pointer | direction (0 forward, 1 reverse).
- *                 The digest may collide: a hit is checked against the
- *                 session's tuple, and a colliding new flow is refused.
- *   mapping keys  exact (kind, proto, port, address) with the top bit clear:
- *                 MK_IN  (inside endpoint)  data = out addr<<32 | port<<16 | refs
- *                 MK_OUT (outside endpoint) data = in addr<<32 | port<<16 | rule id
+ * The tables, rebuilt whole when max-sessions changes (nat_table.h has
+ * the hash tables):
+ *   flows  a flow's tuple (as a packet of one direction arrives with it)
+ *          -> sess_val(session index, direction): two per session.
+ *   maps   the endpoint-independent mappings, exact keys
+ *          (kind, proto, port, address):
+ *            MK_IN  (inside endpoint)  data = out addr<<32 | port<<16 | refs
+ *            MK_OUT (outside endpoint) data = in addr<<32 | port<<16 | rule id
+ *          two per mapping, at most one mapping per session.
  */
 struct nat_tables {
-	struct rte_hash *h;
+	struct nat_ht flows;
+	struct nat_ht maps;
 	struct nat_sess *sess;
 	uint32_t *free;			/* stack of free session indexes */
 	uint32_t n_free;
 	uint32_t max;
 	uint32_t cursor;		/* expiry scan position */
+	size_t bytes;			/* all of the above */
 };
 
 #define MK_IN	1
@@ -111,24 +113,21 @@ nat_tables(void)
 	return __atomic_load_n(&nat_tab, __ATOMIC_ACQUIRE);
 }
 
+/* The hash of a flow's tuple (flows table). */
 static inline uint64_t
-fmix64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= UINT64_C(0xff51afd7ed558ccd);
-	k ^= k >> 33;
-	k *= UINT64_C(0xc4ceb9fe1a85ec53);
-	k ^= k >> 33;
-	return k;
-}
-
-static inline uint64_t
-flow_key(const struct nat_tuple *t, uint8_t proto)
+flow_hash(const struct nat_tuple *t, uint8_t proto)
 {
 	uint64_t a = (uint64_t)t->src << 32 | t->dst;
 	uint64_t b = (uint64_t)t->sp << 48 | (uint64_t)t->dp << 32 | proto;
 
-	return fmix64(a ^ fmix64(b ^ nat_seed)) | UINT64_C(1) << 63;
+	return nt_fmix64(a ^ nt_fmix64(b ^ nat_seed));
+}
+
+/* What the flows table holds for direction d of session index i. */
+static inline uint32_t
+sess_val(uint32_t i, unsigned int d)
+{
+	return (i + 1) << 1 | d;
 }
 
 /* addr network order, port network order */
@@ -178,25 +177,50 @@ sess_chains(const struct nat_sess *s, unsigned int d)
 	return d == 0 ? s->x.dst == s->o.dst : s->x.src == s->o.src;
 }
 
-/* Lookup of a packet's tuple: the session and direction, or NULL. */
+/* The session of flows value v, when it is tuple k's (the table keeps
+ * only part of the hash: another flow's session may turn up). */
+static inline struct nat_sess *
+sess_of(const struct nat_tables *t, uint32_t v, const struct nat_tuple *k, uint8_t proto,
+	unsigned int *dir)
+{
+	struct nat_sess *s = &t->sess[(v >> 1) - 1];
+	struct nat_tuple kt = sess_key_tuple(s, v & 1);
+
+	if (unlikely(s->proto != proto || !tuple_eq(&kt, k)))
+		return NULL;
+	*dir = v & 1;
+	return s;
+}
+
+/* Lookup of a packet's tuple whose flow_hash is h: the session and
+ * direction, or NULL. */
+static inline struct nat_sess *
+sess_lookup_h(const struct nat_tables *t, const struct nat_tuple *k, uint8_t proto,
+	      uint64_t h, unsigned int *dir)
+{
+	struct nat_sess *s;
+	unsigned int from;
+	uint32_t c, v;
+
+	do {
+		c = nt_chg(&t->flows);
+		from = 0;
+		while ((v = nt_flow_next(&t->flows, h, &from)) != 0)
+			if ((s = sess_of(t, v, k, proto, dir)) != NULL)
+				return s;
+	} while (unlikely(nt_moved(&t->flows, c)));
+	return NULL;
+}
+
 static inline struct nat_sess *
 sess_lookup(const struct nat_tables *t, const struct nat_tuple *k, uint8_t proto,
 	    unsigned int *dir)
 {
-	void *data;
-	uint64_t key = flow_key(k, proto);
-	struct nat_sess *s;
-	struct nat_tuple kt;
-
-	if (rte_hash_lookup_data(t->h, &key, &data) < 0)
-		return NULL;
-	s = (struct nat_sess *)((uintptr_t)data & ~(uintptr_t)1);
-	*dir = (uintptr_t)data & 1;
-	kt = sess_key_tuple(s, *dir);
-	if (unlikely(s->proto != proto || !tuple_eq(&kt, k)))
-		return NULL;		/* a digest collision */
-	return s;
+	return sess_lookup_h(t, k, proto, flow_hash(k, proto), dir);
 }
+
+/* A mapping's data, read without nat_lock (workers): 0, or -ENOENT. */
+int nat_map_get(struct nat_tables *t, uint64_t key, uint64_t *data);
 
 struct rte_ip_frag_tbl;
 

@@ -21,9 +21,6 @@ rte_spinlock_t nat_lock = RTE_SPINLOCK_INITIALIZER;
 
 #define NS_DEAD		0x80	/* keys already gone: only the slot to recycle */
 
-/* Keys deleted between two grace periods stay below this (see nat_timer
- * and delete_if: at most DEL_SLICE sessions, 4 keys each). */
-#define NAT_DQ_SIZE	16384
 #define SCAN_SLICE	4096	/* session slots looked at per nat_timer call */
 #define DEL_SLICE	1024	/* sessions deleted per grace period */
 #define LOCK_CHUNK	32	/* deletions per holding of nat_lock */
@@ -32,42 +29,28 @@ rte_spinlock_t nat_lock = RTE_SPINLOCK_INITIALIZER;
 static struct nat_tables *
 tables_new(uint32_t max)
 {
-	static unsigned int gen;
-	struct rte_hash_parameters hp = { 0 };
-	struct rte_hash_rcu_config rc = { 0 };
+	int socket = (int)rte_socket_id();
 	struct nat_tables *t;
-	char name[RTE_HASH_NAMESIZE];
 
 	t = rte_zmalloc("nat_tables", sizeof(*t), 0);
 	if (t == NULL)
 		return NULL;
-	snprintf(name, sizeof(name), "nat%u", gen++);
-	hp.name = name;
-	/* Four keys per session at worst: its two directions, and its own
-	 * inside endpoint's mapping both ways. */
-	hp.entries = RTE_MAX(4 * max, 64u);
-	hp.key_len = sizeof(uint64_t);
-	hp.socket_id = (int)rte_socket_id();
-	/* A cuckoo hash refuses some inserts before it is 100% full; the
-	 * extendable buckets take those, so a session the table has room for
-	 * is never refused by the hash. */
-	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-			RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
-	t->h = rte_hash_create(&hp);
-	rc.v = dp.qsbr;
-	rc.mode = RTE_HASH_QSBR_MODE_DQ;
-	rc.dq_size = NAT_DQ_SIZE;
 	t->sess = rte_zmalloc_socket("nat_sess", sizeof(struct nat_sess) * (size_t)max,
-				     RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
+				     RTE_CACHE_LINE_SIZE, socket);
 	t->free = rte_malloc("nat_free", sizeof(uint32_t) * (size_t)max, 0);
-	if (t->h == NULL || t->sess == NULL || t->free == NULL ||
-	    rte_hash_rcu_qsbr_add(t->h, &rc) != 0) {
+	/* Two flows keys per session; two mapping keys per mapping, and at
+	 * most one mapping per session. */
+	if (t->sess == NULL || t->free == NULL ||
+	    nt_create(&t->flows, 2 * max, false, socket) != 0 ||
+	    nt_create(&t->maps, 2 * max, true, socket) != 0) {
 		fprintf(stderr, SD_ERR "sluice-dataplane: nat: cannot allocate a table of %u sessions\n",
 			max);
 		nat_tables_free(t);
 		return NULL;
 	}
 	t->max = max;
+	t->bytes = (sizeof(struct nat_sess) + sizeof(uint32_t)) * (size_t)max +
+		   t->flows.bytes + t->maps.bytes;
 	for (uint32_t i = 0; i < max; i++)
 		t->free[i] = max - 1 - i;
 	t->n_free = max;
@@ -79,7 +62,8 @@ nat_tables_free(struct nat_tables *t)
 {
 	if (t == NULL)
 		return;
-	rte_hash_free(t->h);
+	nt_destroy(&t->flows);
+	nt_destroy(&t->maps);
 	rte_free(t->sess);
 	rte_free(t->free);
 	rte_free(t);
@@ -116,28 +100,43 @@ nat_sess_count(void)
 static inline int
 hash_get(const struct nat_tables *t, uint64_t key, uint64_t *data)
 {
-	void *d;
-
-	if (rte_hash_lookup_data(t->h, &key, &d) < 0)
-		return -1;
-	*data = (uintptr_t)d;
-	return 0;
+	return nt_keyed_get(&t->maps, key, data);
 }
 
 static inline int
-hash_put(const struct nat_tables *t, uint64_t key, uint64_t data)
+hash_put(struct nat_tables *t, uint64_t key, uint64_t data)
 {
-	return rte_hash_add_key_data(t->h, &key, (void *)(uintptr_t)data) < 0 ? -1 : 0;
+	int ret;
+
+	nt_begin(&t->maps);
+	ret = nt_keyed_put(&t->maps, key, data);
+	nt_end(&t->maps);
+	return ret;
 }
 
 static inline void
-hash_del(const struct nat_tables *t, uint64_t key)
+hash_del(struct nat_tables *t, uint64_t key)
 {
-	(void)rte_hash_del_key(t->h, &key);
+	nt_begin(&t->maps);
+	nt_keyed_del(&t->maps, key);
+	nt_end(&t->maps);
+}
+
+int
+nat_map_get(struct nat_tables *t, uint64_t key, uint64_t *data)
+{
+	int ret = nt_keyed_get_lf(&t->maps, key, data);
+
+	if (unlikely(ret == -EBUSY)) {
+		rte_spinlock_lock(&nat_lock);
+		ret = hash_get(t, key, data);
+		rte_spinlock_unlock(&nat_lock);
+	}
+	return ret;
 }
 
 static void
-map_unref(const struct nat_tables *t, uint8_t proto, uint32_t in_addr, uint16_t in_port)
+map_unref(struct nat_tables *t, uint8_t proto, uint32_t in_addr, uint16_t in_port)
 {
 	uint64_t kin = map_key(MK_IN, proto, in_addr, in_port), d;
 
@@ -153,7 +152,7 @@ map_unref(const struct nat_tables *t, uint8_t proto, uint32_t in_addr, uint16_t 
 
 /* One more session on an existing mapping of inside endpoint in_addr:port. */
 static int
-map_ref(const struct nat_tables *t, uint8_t proto, uint32_t in_addr, uint16_t in_port,
+map_ref(struct nat_tables *t, uint8_t proto, uint32_t in_addr, uint16_t in_port,
 	uint32_t *out_addr, uint16_t *out_port)
 {
 	uint64_t kin = map_key(MK_IN, proto, in_addr, in_port), d;
@@ -190,7 +189,7 @@ port_free(const struct nat_tables *t, const struct addr_table *at,
  * below 1024, of the same parity when one is free.
  */
 static int
-map_new(const struct nat_tables *t, const struct nat_sess_req *q, uint32_t *out_addr,
+map_new(struct nat_tables *t, const struct nat_sess_req *q, uint32_t *out_addr,
 	uint16_t *out_port)
 {
 	const struct addr_table *at = addrs_get();
@@ -201,7 +200,7 @@ map_new(const struct nat_tables *t, const struct nat_sess_req *q, uint32_t *out_
 	if (q->map_addr != 0)
 		addr = q->map_addr;
 	else if (r->s.kind == SLUICE_NAT_SNAT)
-		addr = r->s.addr_min + (uint32_t)(fmix64(q->o.src ^ nat_seed) %
+		addr = r->s.addr_min + (uint32_t)(nt_fmix64(q->o.src ^ nat_seed) %
 						  (r->s.addr_max - r->s.addr_min + 1ull));
 	else
 		addr = addr_of_port(at, r->s.port);
@@ -279,22 +278,15 @@ found:
 
 /* ---- sessions ---- */
 
-static inline bool
-key_taken(const struct nat_tables *t, uint64_t key)
-{
-	uint64_t d;
-
-	return hash_get(t, key, &d) == 0;
-}
-
 struct nat_sess *
 nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 {
 	struct nat_sess *s = NULL;
 	struct nat_tuple rev;
-	uint64_t kf, kr;
+	uint64_t hf, hr;
 	bool src_ref = false, dst_ref = false;
-	uint32_t a;
+	unsigned int d;
+	uint32_t a, i;
 	uint16_t p;
 
 	rte_spinlock_lock(&nat_lock);
@@ -323,14 +315,16 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 		dst_ref = true;
 	}
 	rev = tuple_rev(&q->x);
-	kf = flow_key(&q->o, q->proto);
-	kr = flow_key(&rev, q->proto);
-	/* A digest collision, or a tuple another session holds: refused. */
-	if (kf == kr || key_taken(t, kf) || key_taken(t, kr)) {
+	hf = flow_hash(&q->o, q->proto);
+	hr = flow_hash(&rev, q->proto);
+	/* Both directions one tuple, or the reverse one another session's:
+	 * refused. */
+	if (tuple_eq(&q->o, &rev) || sess_lookup_h(t, &rev, q->proto, hr, &d) != NULL) {
 		nat_count(NC_TABLE_FULL);
 		goto fail;
 	}
-	s = &t->sess[t->free[--t->n_free]];
+	i = t->free[--t->n_free];
+	s = &t->sess[i];
 	s->o = q->o;
 	s->x = q->x;
 	s->proto = q->proto;
@@ -339,15 +333,16 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 	s->last = nat_now_s;
 	s->pkts[0] = s->pkts[1] = 0;
 	__atomic_store_n(&s->flags, (uint8_t)(q->flags | NS_USED), __ATOMIC_RELEASE);
-	if (hash_put(t, kf, (uintptr_t)s) < 0) {
+	if (nt_flow_add(&t->flows, hf, sess_val(i, 0)) < 0) {
 		__atomic_store_n(&s->flags, (uint8_t)(NS_USED | NS_DEAD), __ATOMIC_RELEASE);
 		nat_count(NC_TABLE_FULL);
 		s = NULL;
 		goto fail;
 	}
-	if (hash_put(t, kr, (uintptr_t)s | 1) < 0) {
-		/* A reader may have seen kf: the slot waits for the timer. */
-		hash_del(t, kf);
+	if (nt_flow_add(&t->flows, hr, sess_val(i, 1)) < 0) {
+		/* A reader may have seen the forward key: the slot waits for
+		 * the timer. */
+		nt_flow_del(&t->flows, hf, sess_val(i, 0));
 		__atomic_store_n(&s->flags, (uint8_t)(NS_USED | NS_DEAD), __ATOMIC_RELEASE);
 		nat_count(NC_TABLE_FULL);
 		s = NULL;
@@ -368,13 +363,14 @@ out:
 
 /* nat_lock held. */
 static void
-sess_unlink(const struct nat_tables *t, struct nat_sess *s)
+sess_unlink(struct nat_tables *t, struct nat_sess *s)
 {
 	struct nat_tuple rev = tuple_rev(&s->x);
+	uint32_t i = (uint32_t)(s - t->sess);
 
 	if (!(s->flags & NS_DEAD)) {
-		hash_del(t, flow_key(&s->o, s->proto));
-		hash_del(t, flow_key(&rev, s->proto));
+		nt_flow_del(&t->flows, flow_hash(&s->o, s->proto), sess_val(i, 0));
+		nt_flow_del(&t->flows, flow_hash(&rev, s->proto), sess_val(i, 1));
 		if (s->flags & NS_MAP_SRC)
 			map_unref(t, s->proto, s->o.src, s->o.sp);
 		if (s->flags & NS_MAP_DST)

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The NAT's cuckoo tables, writer side (see nat_table.h): sizing, inserts
+ * with breadth-first displacement, deletes, and the keyed table's lookups.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+#include <rte_pause.h>
+#include <rte_random.h>
+
+#include "nat_table.h"
+#ifdef __SSE4_1__
+#include <smmintrin.h>
+#endif
+
+/* Nodes of the breadth-first search for a free slot: at 90 % load a free
+ * slot is almost always one or two moves away; 512 nodes reach 3 levels
+ * whole (2 + 16 + 128 + ...). */
+#define NT_BFS	512
+
+int
+nt_create(struct nat_ht *t, uint32_t keys, bool keyed, int socket)
+{
+	size_t bsz = keyed ? sizeof(struct nt_kbucket) : sizeof(struct nt_fbucket);
+	/* 90 % of NT_WAYS slots per bucket; a few more so that a tiny table
+	 * is never short of paths. */
+	uint64_t nb = ((uint64_t)keys * 10 + NT_WAYS * 9 - 1) / (NT_WAYS * 9) + 4;
+
+	memset(t, 0, sizeof(*t));
+	t->nb = (uint32_t)nb;
+	t->keyed = keyed;
+	t->seed = rte_rand();
+	t->bytes = bsz * nb;
+	t->fb = rte_zmalloc_socket("nat_ht", t->bytes, RTE_CACHE_LINE_SIZE, socket);
+	return t->fb == NULL ? -ENOMEM : 0;
+}
+
+void
+nt_destroy(struct nat_ht *t)
+{
+	rte_free(t->fb);
+	t->fb = NULL;
+}
+
+static inline uint64_t *
+word(const struct nat_ht *t, uint32_t b, unsigned int j)
+{
+	return t->keyed ? &t->kb[b].k[j] : &t->fb[b].e[j];
+}
+
+static inline uint64_t
+key_hash(const struct nat_ht *t, uint64_t key)
+{
+	return nt_fmix64(key ^ t->seed);
+}
+
+/* The g (high half of the hash, ranged) of what word w of t holds. */
+static inline uint32_t
+word_g(const struct nat_ht *t, uint64_t w)
+{
+	uint64_t h = t->keyed ? key_hash(t, w) : w;
+
+	return nt_range((uint32_t)(h >> 32), t->nb);
+}
+
+/* The slots of keyed bucket b holding key: bit j for slot j. */
+static inline uint32_t
+key_mask(const struct nat_ht *t, uint32_t b, uint64_t key)
+{
+	uint32_t m = 0;
+#ifdef __SSE4_1__
+	const __m128i *k = (const __m128i *)t->kb[b].k;
+	__m128i x = _mm_set1_epi64x((long long)key);
+
+	for (unsigned int i = 0; i < NT_WAYS / 2; i++)
+		m |= (uint32_t)_mm_movemask_pd(_mm_castsi128_pd(
+			_mm_cmpeq_epi64(_mm_load_si128(&k[i]), x))) << (2 * i);
+#else
+	for (unsigned int j = 0; j < NT_WAYS; j++)
+		if (__atomic_load_n(&t->kb[b].k[j], __ATOMIC_ACQUIRE) == key)
+			m |= 1u << j;
+#endif
+	return m;
+}
+
+static inline int
+free_slot(const struct nat_ht *t, uint32_t b)
+{
+	uint32_t m = t->keyed ? key_mask(t, b, 0) : 0;
+
+	if (!t->keyed)
+		for (unsigned int j = 0; j < NT_WAYS; j++)
+			m |= (t->fb[b].e[j] == 0) << j;
+	return m == 0 ? -1 : __builtin_ctz(m);
+}
+
+/* Publish w (and its data) in an empty slot. */
+static inline void
+place(struct nat_ht *t, uint32_t b, unsigned int j, uint64_t w, uint64_t d)
+{
+	if (t->keyed)
+		t->kb[b].d[j] = d;
+	__atomic_store_n(word(t, b, j), w, __ATOMIC_RELEASE);
+}
+
+/* Move slot (fb, fj) to the empty slot (tb, tj): the new place first,
+ * then chg, then the old place cleared (see nat_table.h). */
+static void
+move(struct nat_ht *t, uint32_t fb, unsigned int fj, uint32_t tb, unsigned int tj)
+{
+	uint64_t *from = word(t, fb, fj);
+
+	place(t, tb, tj, *from, t->keyed ? t->kb[fb].d[fj] : 0);
+	__atomic_store_n(&t->chg, t->chg + 2, __ATOMIC_RELEASE);
+	/* The clear must not be seen before the new chg. */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	__atomic_store_n(from, 0, __ATOMIC_RELEASE);
+}
+
+struct bfs_node {
+	uint32_t b;
+	int16_t parent;		/* -1: one of the key's own buckets */
+	uint8_t slot;		/* parent's slot whose key came here */
+};
+
+static bool
+on_path(const struct bfs_node *q, int n, uint32_t b)
+{
+	for (; n >= 0; n = q[n].parent)
+		if (q[n].b == b)
+			return true;
+	return false;
+}
+
+/* w (and d) into bucket b1 or b2, displacing others when both are full. */
+static int
+insert(struct nat_ht *t, uint32_t b1, uint32_t b2, uint64_t w, uint64_t d)
+{
+	struct bfs_node q[NT_BFS];
+	int j, n = 2;
+
+	if ((j = free_slot(t, b1)) >= 0) {
+		place(t, b1, (unsigned int)j, w, d);
+		return 0;
+	}
+	if ((j = free_slot(t, b2)) >= 0) {
+		place(t, b2, (unsigned int)j, w, d);
+		return 0;
+	}
+	q[0] = (struct bfs_node){ .b = b1, .parent = -1 };
+	q[1] = (struct bfs_node){ .b = b2, .parent = -1 };
+	for (int head = 0; head < n; head++) {
+		for (unsigned int s = 0; s < NT_WAYS; s++) {
+			uint32_t a = nt_alt(word_g(t, *word(t, q[head].b, s)), q[head].b, t->nb);
+			unsigned int fs;
+			int cur;
+
+			if (on_path(q, head, a))
+				continue;
+			if ((j = free_slot(t, a)) < 0) {
+				if (n < NT_BFS)
+					q[n++] = (struct bfs_node){ .b = a, .parent = (int16_t)head,
+								    .slot = (uint8_t)s };
+				continue;
+			}
+			/* Found: shift the path along from its far end, each
+			 * key into the slot the previous move freed. */
+			move(t, q[head].b, s, a, (unsigned int)j);
+			fs = s;
+			for (cur = head; q[cur].parent >= 0; cur = q[cur].parent) {
+				move(t, q[q[cur].parent].b, q[cur].slot, q[cur].b, fs);
+				fs = q[cur].slot;
+			}
+			place(t, q[cur].b, fs, w, d);
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+/* ---- flows ---- */
+
+int
+nt_flow_add(struct nat_ht *t, uint64_t h, uint32_t v)
+{
+	uint32_t b1, b2;
+
+	nt_buckets(t, h, &b1, &b2);
+	return insert(t, b1, b2, (h & ~UINT64_C(0xffffffff)) | v, 0);
+}
+
+void
+nt_flow_del(struct nat_ht *t, uint64_t h, uint32_t v)
+{
+	uint64_t w = (h & ~UINT64_C(0xffffffff)) | v;
+	uint32_t b[2];
+
+	nt_buckets(t, h, &b[0], &b[1]);
+	for (unsigned int i = 0; i < 2 * NT_WAYS; i++) {
+		uint64_t *s = word(t, b[i / NT_WAYS], i % NT_WAYS);
+
+		if (*s == w) {
+			__atomic_store_n(s, 0, __ATOMIC_RELEASE);
+			return;
+		}
+	}
+}
+
+/* ---- keyed ---- */
+
+void
+nt_begin(struct nat_ht *t)
+{
+	__atomic_store_n(&t->chg, t->chg + 1, __ATOMIC_RELAXED);
+	/* Nothing written after this may be seen before the odd chg. */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+void
+nt_end(struct nat_ht *t)
+{
+	__atomic_store_n(&t->chg, t->chg + 1, __ATOMIC_RELEASE);
+}
+
+/* Where key is in t (a slot of bucket *b), or -1. */
+static inline int
+find(const struct nat_ht *t, uint64_t key, uint32_t *b)
+{
+	uint32_t bb[2];
+
+	nt_buckets(t, key_hash(t, key), &bb[0], &bb[1]);
+	for (unsigned int i = 0; i < 2; i++) {
+		uint32_t m = key_mask(t, bb[i], key);
+
+		if (m != 0) {
+			*b = bb[i];
+			return __builtin_ctz(m);
+		}
+	}
+	return -1;
+}
+
+int
+nt_keyed_put(struct nat_ht *t, uint64_t key, uint64_t data)
+{
+	uint32_t b, b1, b2;
+	int j = find(t, key, &b);
+
+	if (j >= 0) {
+		__atomic_store_n(&t->kb[b].d[j], data, __ATOMIC_RELEASE);
+		return 0;
+	}
+	nt_buckets(t, key_hash(t, key), &b1, &b2);
+	return insert(t, b1, b2, key, data);
+}
+
+void
+nt_keyed_del(struct nat_ht *t, uint64_t key)
+{
+	uint32_t b;
+	int j = find(t, key, &b);
+
+	if (j >= 0)
+		__atomic_store_n(&t->kb[b].k[j], 0, __ATOMIC_RELEASE);
+}
+
+int
+nt_keyed_get(const struct nat_ht *t, uint64_t key, uint64_t *data)
+{
+	uint32_t b;
+	int j = find(t, key, &b);
+
+	if (j < 0)
+		return -ENOENT;
+	*data = __atomic_load_n(&t->kb[b].d[j], __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* Writers hold the table for a few hundred nanoseconds at a time: a
+ * reader that loses this many races in a row gives up to the lock. */
+#define LF_TRIES	16
+
+int
+nt_keyed_get_lf(const struct nat_ht *t, uint64_t key, uint64_t *data)
+{
+	for (unsigned int i = 0; i < LF_TRIES; i++) {
+		uint32_t c = nt_chg(t);
+		int ret;
+
+		if (c & 1) {
+			rte_pause();
+			continue;
+		}
+		ret = nt_keyed_get(t, key, data);
+		if (!nt_moved(t, c))
+			return ret;
+	}
+	return -EBUSY;
+}

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The NAT's tables read and written at once.  Two worker threads send
+ * bursts through worker_input: UDP flows of one inside host (its ports
+ * 1024 + i, one per flow, so that masquerade keeps each port and the
+ * right translation of flow i is known) and the remote's replies to them.
+ * The workers look sessions up lock-free and make new ones (each its own
+ * half of the flows), in a table kept nearly full, so that inserts
+ * displace keys (cuckoo moves) under the other worker's lookups; this
+ * thread, the control lcore, meanwhile expires sessions on a fake clock
+ * and flushes the table.  Every frame that leaves must be flow i's packet
+ * translated as flow i's: out of the WAN from 192.0.2.1:1024+i, or in to
+ * 10.0.0.2:1024+i, checksums right; or an ICMP error the router made
+ * (no session for a reply, or a full table).  Never another flow's
+ * translation, never a torn one.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include <linux/rtnetlink.h>
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+#include <rte_pause.h>
+#include <rte_udp.h>
+
+#include "dp_test.h"
+#include "nat.h"
+#include "nat_int.h"
+
+#define FLOWS		2600	/* per worker: two together overfill the table */
+#define MAX_SESS	4096
+#define BURST		32
+#define REMOTE		"198.51.100.1"
+
+static struct wctx cw;
+static volatile bool stop;
+static volatile unsigned int started;
+
+struct worker {
+	unsigned int first;		/* its flows: first .. first + FLOWS - 1 */
+	uint64_t bursts, out, in, icmp, wrong;
+};
+
+/* Flow i's payload: i, so that a frame names its flow. */
+static struct rte_mbuf *
+flow_pkt(unsigned int i, bool reply)
+{
+	uint32_t tag = i;
+	struct rte_mbuf *m;
+	struct rte_udp_hdr *u;
+	struct rte_ipv4_hdr *ip;
+
+	if (!reply)
+		m = dpt_udp(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", REMOTE, (uint16_t)(1024 + i),
+			    53, sizeof(tag));
+	else
+		m = dpt_udp(DPT_WAN_MAC, DPT_GW_MAC, REMOTE, "192.0.2.1", 53,
+			    (uint16_t)(1024 + i), sizeof(tag));
+	ip = dpt_frame_ip(m);
+	u = (struct rte_udp_hdr *)(ip + 1);
+	memcpy(u + 1, &tag, sizeof(tag));
+	u->dgram_cksum = 0;
+	u->dgram_cksum = rte_ipv4_udptcp_cksum(ip, u);
+	return m;
+}
+
+static const struct rte_udp_hdr *
+udp_of(const struct rte_ipv4_hdr *ip)
+{
+	return (const struct rte_udp_hdr *)(ip + 1);
+}
+
+/* The flow a UDP frame's payload names. */
+static unsigned int
+flow_of(const struct rte_ipv4_hdr *ip)
+{
+	uint32_t tag;
+
+	memcpy(&tag, udp_of(ip) + 1, sizeof(tag));
+	return tag;
+}
+
+/* The UDP checksum over the pseudo-header holds. */
+static bool
+udp_sum_ok(const struct rte_ipv4_hdr *ip)
+{
+	uint16_t len = ntohs(udp_of(ip)->dgram_len);
+	uint8_t buf[64];
+
+	if (len > sizeof(buf) - 12)
+		return false;
+	memcpy(buf, &ip->src_addr, 8);
+	buf[8] = 0;
+	buf[9] = IPPROTO_UDP;
+	buf[10] = len >> 8;
+	buf[11] = len & 0xff;
+	memcpy(buf + 12, udp_of(ip), len);
+	return dpt_cksum(buf, 12u + len) == 0;
+}
+
+static bool
+udp_ok(const struct rte_ipv4_hdr *ip, uint32_t src, uint16_t sp, uint32_t dst, uint16_t dp_)
+{
+	const struct rte_udp_hdr *u = udp_of(ip);
+
+	return ip->next_proto_id == IPPROTO_UDP && dpt_cksum(ip, sizeof(*ip)) == 0 &&
+	       udp_sum_ok(ip) && ntohl(ip->src_addr) == src &&
+	       ntohl(ip->dst_addr) == dst && ntohs(u->src_port) == sp && ntohs(u->dst_port) == dp_;
+}
+
+/* What the bursts left in the tx buffers, checked and freed. */
+static void
+check_sent(struct worker *k, struct wctx *w)
+{
+	const uint32_t host = dpt_ip("10.0.0.2"), wan = dpt_ip("192.0.2.1"),
+		       remote = dpt_ip(REMOTE);
+
+	for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
+		struct txbuf *t = &w->tx[p];
+
+		for (uint16_t j = 0; j < t->n; j++) {
+			const struct rte_ipv4_hdr *ip = dpt_frame_ip(t->m[j]);
+			unsigned int f = flow_of(ip);
+
+			if (ip->next_proto_id == IPPROTO_ICMP)
+				k->icmp++;
+			else if (f < k->first || f >= k->first + FLOWS)
+				k->wrong++;
+			else if (p == 1 && udp_ok(ip, wan, (uint16_t)(1024 + f), remote, 53))
+				k->out++;
+			else if (p == 0 && udp_ok(ip, remote, 53, host, (uint16_t)(1024 + f)))
+				k->in++;
+			else
+				k->wrong++;
+		}
+		rte_pktmbuf_free_bulk(t->m, t->n);
+		t->n = 0;
+	}
+}
+
+static void *
+worker(void *arg)
+{
+	struct worker *k = arg;
+	struct rte_mbuf *pkts[BURST];
+	struct wctx w;
+	unsigned int lcore;
+	uint64_t r = (uint64_t)k->first * 2654435761u + 1;
+
+	if (rte_thread_register() != 0)
+		return NULL;
+	lcore = rte_lcore_id();
+	rte_rcu_qsbr_thread_register(dp.qsbr, lcore);
+	rte_rcu_qsbr_thread_online(dp.qsbr, lcore);
+	wctx_init(&w, 0);
+	__atomic_fetch_add(&started, 1, __ATOMIC_RELEASE);
+	while (!stop) {
+		/* Outbound every other burst, replies between. */
+		bool reply = k->bursts & 1;
+
+		for (unsigned int n = 0; n < BURST; n++) {
+			r = r * 6364136223846793005u + 1442695040888963407u;
+			pkts[n] = flow_pkt(k->first + (unsigned int)(r >> 33) % FLOWS, reply);
+		}
+		worker_input(&w, reply ? 1 : 0, pkts, BURST);
+		check_sent(k, &w);
+		k->bursts++;
+		rte_rcu_qsbr_quiescent(dp.qsbr, lcore);
+	}
+	rte_rcu_qsbr_thread_offline(dp.qsbr, lcore);
+	rte_rcu_qsbr_thread_unregister(dp.qsbr, lcore);
+	rte_thread_unregister();
+	return NULL;
+}
+
+static void
+drain(void)
+{
+	struct rte_mbuf *p[64];
+	unsigned int n;
+
+	while ((n = dpt_punted(p, 64)) > 0)
+		rte_pktmbuf_free_bulk(p, n);
+	while ((n = dpt_sent(p, 64)) > 0)
+		rte_pktmbuf_free_bulk(p, n);
+}
+
+static void
+test_lookups_while_writing(void **state)
+{
+	struct worker k[2] = { { .first = 0 }, { .first = FLOWS } };
+	struct nat_conf c = { .max_sessions = MAX_SESS };
+	struct nat_rule_spec masq = { .kind = SLUICE_NAT_MASQUERADE, .port = 1 };
+	uint64_t clk = rte_get_tsc_cycles(), end, chg0;
+	unsigned int steps = 0, flushes = 0;
+	pthread_t th[2];
+
+	(void)state;
+	assert_int_equal(nat_conf_set(&c), 0);
+	assert_int_equal(nat_rule_add(&masq), 0);
+	chg0 = nat_tables()->flows.chg;
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, worker, &k[i]), 0);
+	while (started < 2)
+		rte_pause();
+	end = rte_get_tsc_cycles() + 2 * rte_get_tsc_hz();
+	while (rte_get_tsc_cycles() < end) {
+		/* A minute of fake time a step: what no packet refreshed for
+		 * the UDP timeout goes (default 300 s). */
+		clk += 60 * dp.hz;
+		for (unsigned int i = 0; i < MAX_SESS / 4096 + 1; i++)
+			nat_timer(clk);
+		if (++steps % 8 == 0) {
+			nat_sess_flush();
+			flushes++;
+		}
+		rte_delay_us_block(2000);
+		drain();
+	}
+	stop = true;
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	drain();
+	for (int i = 0; i < 2; i++)
+		print_message("worker %d: %lu bursts, %lu out, %lu in, %lu icmp, %lu wrong\n", i,
+			      (unsigned long)k[i].bursts, (unsigned long)k[i].out,
+			      (unsigned long)k[i].in, (unsigned long)k[i].icmp,
+			      (unsigned long)k[i].wrong);
+	print_message("%u steps, %u flushes, %u cuckoo moves\n", steps, flushes,
+		      (nat_tables()->flows.chg - (uint32_t)chg0) / 2);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(k[i].wrong, 0);
+		/* Both directions were translated, and some replies found no
+		 * session (expired or flushed). */
+		assert_true(k[i].out > 1000 && k[i].in > 1000);
+	}
+	assert_true(k[0].icmp + k[1].icmp > 0);
+	assert_true(flushes > 0);
+	/* Keys were displaced while the other worker looked up. */
+	assert_true(nat_tables()->flows.chg != (uint32_t)chg0);
+	assert_int_equal(nat_rule_del(&masq, true), 0);
+	nat_sess_flush();
+	drain();
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+}
+
+static int
+group_setup(void **state)
+{
+	(void)state;
+	if (dpt_two_ports(&cw) != 0)
+		return -1;
+	dpt_route(true, "0.0.0.0", 0, "192.0.2.254", RTN_UNICAST);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lookups_while_writing),
+	};
+
+	dpt_init("nat_rw");
+	return cmocka_run_group_tests(tests, group_setup, NULL);
+}
