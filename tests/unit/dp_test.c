@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,4 +315,45 @@ dpt_done(struct wctx *w)
 	while ((n = dpt_sent(p, 8)) > 0)
 		rte_pktmbuf_free_bulk(p, n);
 	assert_int_equal(dpt_mbufs_in_use(), 0);
+}
+
+void
+dpt_drain(void)
+{
+	struct rte_mbuf *p[64];
+	unsigned int n;
+
+	while ((n = dpt_punted(p, 64)) > 0)
+		rte_pktmbuf_free_bulk(p, n);
+	while ((n = dpt_sent(p, 64)) > 0)
+		rte_pktmbuf_free_bulk(p, n);
+}
+
+int
+dpt_worker_thread_begin(void)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int lcore;
+	cpu_set_t cpus;
+
+	CPU_ZERO(&cpus);
+	for (long c = 0; c < CPU_SETSIZE && c < ncpu; c++)
+		CPU_SET(c, &cpus);
+	if (CPU_COUNT(&cpus) > 1)
+		CPU_CLR(sched_getcpu(), &cpus);
+	pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus);
+	if (rte_thread_register() != 0)
+		return -1;
+	lcore = rte_lcore_id();
+	rte_rcu_qsbr_thread_register(dp.qsbr, lcore);
+	rte_rcu_qsbr_thread_online(dp.qsbr, lcore);
+	return (int)lcore;
+}
+
+void
+dpt_worker_thread_end(unsigned int lcore)
+{
+	rte_rcu_qsbr_thread_offline(dp.qsbr, lcore);
+	rte_rcu_qsbr_thread_unregister(dp.qsbr, lcore);
+	rte_thread_unregister();
 }

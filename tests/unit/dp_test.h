@@ -85,6 +85,18 @@ unsigned int dpt_sent(struct rte_mbuf **out, unsigned int max);
 /* Dequeue what workers punted. */
 unsigned int dpt_punted(struct rte_mbuf **out, unsigned int max);
 
+/* Free what workers punted and what the control lcore sent, without
+ * asserting anything (tests whose threads still run). */
+void dpt_drain(void);
+
+/* A test thread that runs the worker code: an EAL thread of its own
+ * (counters and RCU are per lcore), online for RCU, off the CPU the test's
+ * EAL pinned its main thread to where the control side busy-waits (sharing
+ * it, the thread would run only while that side waits for RCU).  Returns
+ * its lcore, or -1.  dpt_worker_thread_end undoes it. */
+int dpt_worker_thread_begin(void);
+void dpt_worker_thread_end(unsigned int lcore);
+
 /* End of a step: free what w's tx buffers hold, what was punted and what
  * the control lcore sent, then assert that no mbuf is left in use. */
 void dpt_done(struct wctx *w);

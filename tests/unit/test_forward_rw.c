@@ -10,8 +10,6 @@
  * one, never out of another port.
  */
 #include <pthread.h>
-#include <sched.h>
-#include <unistd.h>
 #include <string.h>
 
 #include <linux/netlink.h>
@@ -70,26 +68,11 @@ forwarder(void *arg)
 {
 	struct wctx w;
 	struct rte_mbuf *pkts[BURST];
-	unsigned int lcore;
-
-	cpu_set_t all;
+	int lcore;
 
 	(void)arg;
-	/* Any CPU but the one the test's EAL pinned its main thread to, where
-	 * the control side busy-waits: sharing it, this thread would run only
-	 * while that side waits for RCU, and never see some of the MACs. */
-	CPU_ZERO(&all);
-	for (int c = 0; c < CPU_SETSIZE && c < (int)sysconf(_SC_NPROCESSORS_ONLN); c++)
-		CPU_SET(c, &all);
-	if (CPU_COUNT(&all) > 1)
-		CPU_CLR(sched_getcpu(), &all);
-	pthread_setaffinity_np(pthread_self(), sizeof(all), &all);
-	/* An EAL thread of its own: counters and RCU are per lcore. */
-	if (rte_thread_register() != 0)
+	if ((lcore = dpt_worker_thread_begin()) < 0)
 		return NULL;
-	lcore = rte_lcore_id();
-	rte_rcu_qsbr_thread_register(dp.qsbr, lcore);
-	rte_rcu_qsbr_thread_online(dp.qsbr, lcore);
 	wctx_init(&w, 0);
 	registered = 1;
 	while (!stop) {
@@ -106,22 +89,8 @@ forwarder(void *arg)
 		loops++;
 		rte_rcu_qsbr_quiescent(dp.qsbr, lcore);
 	}
-	rte_rcu_qsbr_thread_offline(dp.qsbr, lcore);
-	rte_rcu_qsbr_thread_unregister(dp.qsbr, lcore);
-	rte_thread_unregister();
+	dpt_worker_thread_end((unsigned int)lcore);
 	return NULL;
-}
-
-static void
-drain_punted(void)
-{
-	struct rte_mbuf *p[64];
-	unsigned int n;
-
-	while ((n = dpt_punted(p, 64)) > 0)
-		rte_pktmbuf_free_bulk(p, n);
-	while ((n = dpt_sent(p, 64)) > 0)
-		rte_pktmbuf_free_bulk(p, n);
 }
 
 static void
@@ -164,7 +133,7 @@ test_forward_while_tables_change(void **state)
 			assert_int_equal(route_add(&r, NLM_F_REPLACE), 0);
 			route_sync();
 		}
-		drain_punted();
+		dpt_drain();
 		i++;
 	}
 	/*
@@ -184,12 +153,12 @@ test_forward_while_tables_change(void **state)
 			assert_int_equal(neigh_del(1, d + k - DECOYS_LIVE), 0);
 		if (k % 256 == 0) {
 			neigh_timer(rte_get_tsc_cycles());
-			drain_punted();
+			dpt_drain();
 		}
 	}
 	stop = true;
 	pthread_join(th, NULL);
-	drain_punted();
+	dpt_drain();
 	neigh_flush(1);
 	print_message("%lu bursts: %lu frames to A, %lu to B, %lu to C, %lu wrong; %u changes\n",
 		      (unsigned long)loops, (unsigned long)sent_a, (unsigned long)sent_b,

@@ -144,14 +144,11 @@ worker(void *arg)
 	struct worker *k = arg;
 	struct rte_mbuf *pkts[BURST];
 	struct wctx w;
-	unsigned int lcore;
 	uint64_t r = (uint64_t)k->first * 2654435761u + 1;
+	int lcore;
 
-	if (rte_thread_register() != 0)
+	if ((lcore = dpt_worker_thread_begin()) < 0)
 		return NULL;
-	lcore = rte_lcore_id();
-	rte_rcu_qsbr_thread_register(dp.qsbr, lcore);
-	rte_rcu_qsbr_thread_online(dp.qsbr, lcore);
 	wctx_init(&w, 0);
 	__atomic_fetch_add(&started, 1, __ATOMIC_RELEASE);
 	while (!stop) {
@@ -167,22 +164,8 @@ worker(void *arg)
 		k->bursts++;
 		rte_rcu_qsbr_quiescent(dp.qsbr, lcore);
 	}
-	rte_rcu_qsbr_thread_offline(dp.qsbr, lcore);
-	rte_rcu_qsbr_thread_unregister(dp.qsbr, lcore);
-	rte_thread_unregister();
+	dpt_worker_thread_end((unsigned int)lcore);
 	return NULL;
-}
-
-static void
-drain(void)
-{
-	struct rte_mbuf *p[64];
-	unsigned int n;
-
-	while ((n = dpt_punted(p, 64)) > 0)
-		rte_pktmbuf_free_bulk(p, n);
-	while ((n = dpt_sent(p, 64)) > 0)
-		rte_pktmbuf_free_bulk(p, n);
 }
 
 static void
@@ -215,12 +198,12 @@ test_lookups_while_writing(void **state)
 			flushes++;
 		}
 		rte_delay_us_block(2000);
-		drain();
+		dpt_drain();
 	}
 	stop = true;
 	for (int i = 0; i < 2; i++)
 		pthread_join(th[i], NULL);
-	drain();
+	dpt_drain();
 	for (int i = 0; i < 2; i++)
 		print_message("worker %d: %lu bursts, %lu out, %lu in, %lu icmp, %lu wrong\n", i,
 			      (unsigned long)k[i].bursts, (unsigned long)k[i].out,
@@ -240,7 +223,7 @@ test_lookups_while_writing(void **state)
 	assert_true(nat_tables()->flows.chg != (uint32_t)chg0);
 	assert_int_equal(nat_rule_del(&masq, true), 0);
 	nat_sess_flush();
-	drain();
+	dpt_drain();
 	assert_int_equal(dpt_mbufs_in_use(), 0);
 }
 
