@@ -232,6 +232,8 @@ nat_rewrite_src(struct nat_pkt *p, uint32_t addr, uint16_t port)
 	rewrite_end(p, &p->ip->src_addr, &p->t.src, p->spf, &p->t.sp, addr, port);
 }
 
+/* 0 when p is a translatable packet, 1 when it also has the fast path's
+ * shape (TCP/UDP behind a 20-byte header), -1 otherwise. */
 static inline int
 parse(struct rte_mbuf *m, struct nat_pkt *p)
 {
@@ -272,7 +274,7 @@ fast:
 	RTE_BUILD_BUG_ON(offsetof(struct nat_tuple, dst) != 4 || offsetof(struct nat_tuple, dp) != 10);
 	memcpy(&p->t.src, &ip->src_addr, 8);
 	memcpy(&p->t.sp, l4, 4);
-	return 0;
+	return 1;
 }
 
 /* A packet of direction d of s: counters, TCP state, idle time. */
@@ -281,15 +283,15 @@ sess_hit(struct nat_sess *s, unsigned int d, const struct nat_pkt *p)
 {
 	s->pkts[d]++;
 	if (p->proto == IPPROTO_TCP) {
-		uint8_t f = 0;
+		uint8_t f = 0, tf = p->tcp_flags;
 
-		if (p->tcp_flags & RTE_TCP_SYN_FLAG)
+		if (tf & RTE_TCP_SYN_FLAG)
 			f |= NT_SYN;
-		if (p->tcp_flags & RTE_TCP_FIN_FLAG)
+		if (tf & RTE_TCP_FIN_FLAG)
 			f |= NT_FIN;
-		if (p->tcp_flags & RTE_TCP_RST_FLAG)
+		if (tf & RTE_TCP_RST_FLAG)
 			f |= NT_RST;
-		if (p->tcp_flags & RTE_TCP_ACK_FLAG)
+		if (tf & RTE_TCP_ACK_FLAG)
 			f |= NT_ACK;
 		if (unlikely((s->tcp[d] | f) != s->tcp[d])) {
 			/* A new SYN on a closed tuple starts a new connection. */
@@ -321,6 +323,90 @@ pre_hit(struct rte_mbuf *m, struct nat_tables *t, struct nat_pkt *p, struct nat_
 		nat_rewrite_dst(p, n.dst, n.dp);
 	*stash(m) = (uintptr_t)s | d;
 	return NAT_PASS;
+}
+
+/*
+ * The fast path's rewrite of one end of a TCP/UDP packet behind a 20-byte
+ * header: address a at fa, port pt at fp, both checksums by a session's
+ * precomputed deltas (dip for the header, dl4 for TCP/UDP).
+ */
+static inline void
+rewrite_fast(struct rte_ipv4_hdr *ip, rte_be32_t *fa, uint16_t *fp, uint32_t a, uint16_t pt,
+	     uint16_t dip, uint16_t dl4)
+{
+	uint16_t *ck;
+
+	memcpy(fa, &a, sizeof(a));
+	*fp = pt;
+	ip->hdr_checksum = ck_add(ip->hdr_checksum, dip);
+	if (ip->next_proto_id == IPPROTO_UDP) {
+		ck = &((struct rte_udp_hdr *)(ip + 1))->dgram_cksum;
+		/* RFC 768: none stays none; a computed zero is sent as ones. */
+		if (*ck != 0) {
+			uint16_t c = ck_add(*ck, dl4);
+
+			*ck = c == 0 ? 0xffff : c;
+		}
+	} else {
+		ck = &((struct rte_tcp_hdr *)(ip + 1))->cksum;
+		*ck = ck_add(*ck, dl4);
+	}
+}
+
+/* pre_hit for p of the fast shape (parse() == 1) and s not a hairpin's:
+ * the destination rewrite by the session's deltas. */
+static inline void
+pre_hit_fast(struct rte_mbuf *m, struct nat_pkt *p, struct nat_sess *s, unsigned int d)
+{
+	struct rte_ipv4_hdr *ip = p->ip;
+	uint16_t *ports = (uint16_t *)(ip + 1);
+
+	sess_hit(s, d, p);
+	if (d == 0) {
+		if (unlikely(s->x.dst != s->o.dst || s->x.dp != s->o.dp))
+			rewrite_fast(ip, &ip->dst_addr, &ports[1], s->x.dst, s->x.dp,
+				     s->ckd[CKD_DST_IP], s->ckd[CKD_DST_L4]);
+	} else if (s->o.src != s->x.src || s->o.sp != s->x.sp) {
+		rewrite_fast(ip, &ip->dst_addr, &ports[1], s->o.src, s->o.sp,
+			     (uint16_t)~s->ckd[CKD_SRC_IP], (uint16_t)~s->ckd[CKD_SRC_L4]);
+	}
+	*stash(m) = (uintptr_t)s | d | STASH_FAST;
+}
+
+/*
+ * Postrouting for a packet prerouting's fast path stashed: when it is
+ * still that direction's packet as prerouting left it, its source
+ * rewritten by the session's deltas; false sends it the general way.
+ */
+static inline bool
+post_fast(struct rte_mbuf *m, const struct nat_tables *t, uint64_t st)
+{
+	struct nat_sess *s = (struct nat_sess *)(uintptr_t)(st & ~(uint64_t)(RTE_CACHE_LINE_SIZE - 1));
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint16_t *ports = (uint16_t *)(ip + 1);
+	uint32_t src, dst;
+
+	if (unlikely(s < t->sess || s >= t->sess + t->max) ||
+	    unlikely(ip->version_ihl != RTE_IPV4_VHL_DEF || ip->next_proto_id != s->proto))
+		return false;
+	memcpy(&src, &ip->src_addr, sizeof(src));
+	memcpy(&dst, &ip->dst_addr, sizeof(dst));
+	if ((st & STASH_DIR) == 0) {
+		if (unlikely(src != s->o.src || ports[0] != s->o.sp || dst != s->x.dst ||
+			     ports[1] != s->x.dp))
+			return false;
+		if (likely(s->x.src != src || s->x.sp != ports[0]))
+			rewrite_fast(ip, &ip->src_addr, &ports[0], s->x.src, s->x.sp,
+				     s->ckd[CKD_SRC_IP], s->ckd[CKD_SRC_L4]);
+	} else {
+		if (unlikely(src != s->x.dst || ports[0] != s->x.dp || dst != s->o.src ||
+			     ports[1] != s->o.sp))
+			return false;
+		if (unlikely(s->o.dst != src || s->o.dp != ports[0]))
+			rewrite_fast(ip, &ip->src_addr, &ports[0], s->o.dst, s->o.dp,
+				     (uint16_t)~s->ckd[CKD_DST_IP], (uint16_t)~s->ckd[CKD_DST_L4]);
+	}
+	return true;
 }
 
 /* The session an inside host's new flow t makes when it leaves by rule r. */
@@ -515,7 +601,7 @@ nat_pre_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 
 	(void)w;
 	*stash(m) = 0;
-	if (unlikely(parse(m, &p) != 0)) {
+	if (unlikely(parse(m, &p) < 0)) {
 		const struct addr_table *at = addrs_get();
 		uint32_t dst = rte_be_to_cpu_32(p.ip->dst_addr);
 
@@ -555,7 +641,7 @@ nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, u
 {
 	struct nat_tables *t = nat_tables();
 	struct nat_pkt p[DP_BURST];
-	uint64_t h[DP_BURST], look = 0, pass = 0;
+	uint64_t h[DP_BURST], look = 0, fast = 0, pass = 0;
 	uint32_t b[DP_BURST][2], cand[DP_BURST];
 
 	RTE_BUILD_BUG_ON(DP_BURST > 64);
@@ -563,10 +649,15 @@ nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, u
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
+		int shape;
+
 		if (unlikely(rte_ipv4_frag_pkt_is_fragmented(
-			    rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *))) ||
-		    unlikely(parse(m, &p[i]) != 0))
+			    rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *))))
 			continue;
+		shape = parse(m, &p[i]);
+		if (unlikely(shape < 0))
+			continue;
+		fast |= (uint64_t)shape << i;
 		h[i] = flow_hash(&p[i].t, p[i].proto);
 		nt_buckets(&t->flows, h[i], &b[i][0], &b[i][1]);
 		rte_prefetch0(&t->flows.fb[b[i][0]]);
@@ -596,7 +687,11 @@ nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, u
 			 * earlier packet of this burst made: the whole lookup. */
 			if (unlikely(s == NULL))
 				s = sess_lookup_h(t, &p[i].t, p[i].proto, h[i], &d);
-			if (likely(s != NULL))
+			if (likely(s != NULL) && likely(fast & (UINT64_C(1) << i)) &&
+			    likely(!(s->flags & NS_HAIRPIN))) {
+				pre_hit_fast(m, &p[i], s, d);
+				v = NAT_PASS;
+			} else if (likely(s != NULL))
 				v = pre_hit(m, t, &p[i], s, d);
 			else
 				v = pre_new(m, in_port, t, &p[i]);
@@ -652,12 +747,15 @@ nat_post_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_
 	struct nat_pkt p;
 	uint64_t st;
 
+	st = *stash(m);
+	if (likely(st & STASH_FAST) && likely(post_fast(m, t, st)))
+		return NAT_PASS;
 	s = nat_stash_get(m, t, &st);
 	if (s != NULL && (st & STASH_ICMPERR)) {
 		nat_icmp_post(m, s, st & STASH_DIR);
 		return NAT_PASS;
 	}
-	if (unlikely(parse(m, &p) != 0)) {
+	if (unlikely(parse(m, &p) < 0)) {
 		uint32_t src = rte_be_to_cpu_32(p.ip->src_addr);
 
 		/* What the NAT cannot translate (another protocol, a header

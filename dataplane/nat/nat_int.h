@@ -70,9 +70,19 @@ struct nat_sess {
 	uint8_t tcp[2];
 	uint32_t rule_id;
 	volatile uint32_t last;		/* nat_now_s of the last refresh */
-	uint32_t pad;
+	/* Checksum deltas of direction 0's rewrites (RFC 1624), so that a
+	 * packet's checksums change in one step: [CKD_SRC_IP] the IPv4
+	 * header's for o.src -> x.src, [CKD_SRC_L4] a TCP/UDP checksum's for
+	 * that and o.sp -> x.sp, [CKD_DST_*] the same for the destination.
+	 * Direction 1's rewrites are the inverses: the complements. */
+	uint16_t ckd[4];
 	uint64_t pkts[2];
 } __rte_cache_aligned;
+
+#define CKD_SRC_IP	0
+#define CKD_SRC_L4	1
+#define CKD_DST_IP	2
+#define CKD_DST_L4	3
 
 /*
  * The tables, rebuilt whole when max-sessions changes (nat_table.h has
@@ -349,6 +359,38 @@ ck_upd32(uint16_t *ck, uint32_t o, uint32_t n)
 	*ck = (uint16_t)~ck_fold((uint32_t)(uint16_t)~*ck + (uint16_t)~o +
 				 (uint16_t)~(o >> 16) + (uint16_t)n + (uint16_t)(n >> 16));
 }
+/* The one's complement sum of o -> n (RFC 1624's ~m + m'), to be added to
+ * a checksum by ck_add. */
+static inline uint16_t
+ck_delta32(uint32_t o, uint32_t n)
+{
+	return ck_fold((uint32_t)(uint16_t)~o + (uint16_t)~(o >> 16) + (uint16_t)n +
+		       (uint16_t)(n >> 16));
+}
+
+static inline uint16_t
+ck_delta16(uint16_t d, uint16_t o, uint16_t n)
+{
+	return ck_fold((uint32_t)d + (uint16_t)~o + n);
+}
+
+/* HC' = ~(~HC + delta) */
+static inline uint16_t
+ck_add(uint16_t ck, uint16_t delta)
+{
+	return (uint16_t)~ck_fold((uint32_t)(uint16_t)~ck + delta);
+}
+
+/* Fill s->ckd from s->o and s->x. */
+static inline void
+sess_ck_deltas(struct nat_sess *s)
+{
+	s->ckd[CKD_SRC_IP] = ck_delta32(s->o.src, s->x.src);
+	s->ckd[CKD_SRC_L4] = ck_delta16(s->ckd[CKD_SRC_IP], s->o.sp, s->x.sp);
+	s->ckd[CKD_DST_IP] = ck_delta32(s->o.dst, s->x.dst);
+	s->ckd[CKD_DST_L4] = ck_delta16(s->ckd[CKD_DST_IP], s->o.dp, s->x.dp);
+}
+
 void nat_rewrite_src(struct nat_pkt *p, uint32_t addr, uint16_t port);
 void nat_rewrite_dst(struct nat_pkt *p, uint32_t addr, uint16_t port);
 /* Parse the L4 header at l4 (len bytes available) of p->ip's protocol
@@ -363,6 +405,8 @@ extern int nat_stash_off;
 #define STASH_DIR	1
 #define STASH_ICMPERR	2
 #define STASH_HAIRPIN	4	/* first half of a hairpin: postrouting does its source */
+#define STASH_FAST	8	/* TCP/UDP behind a 20-byte header, not a hairpin:
+				 * postrouting's fast path (nat_post_fast) */
 
 /* The stashed session, if prerouting left one that still names m.  The
  * caller checks that the packet matches it: the field is never cleared

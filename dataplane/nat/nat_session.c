@@ -332,6 +332,7 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 	s->rule_id = q->r->s.id;
 	s->last = nat_now_s;
 	s->pkts[0] = s->pkts[1] = 0;
+	sess_ck_deltas(s);
 	__atomic_store_n(&s->flags, (uint8_t)(q->flags | NS_USED), __ATOMIC_RELEASE);
 	if (nt_flow_add(&t->flows, hf, sess_val(i, 0)) < 0) {
 		__atomic_store_n(&s->flags, (uint8_t)(NS_USED | NS_DEAD), __ATOMIC_RELEASE);
