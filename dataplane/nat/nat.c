@@ -598,10 +598,12 @@ nat_pre_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	struct nat_pkt p;
 	struct nat_sess *s;
 	unsigned int d;
+	int shape;
 
 	(void)w;
 	*stash(m) = 0;
-	if (unlikely(parse(m, &p) < 0)) {
+	shape = parse(m, &p);
+	if (unlikely(shape < 0)) {
 		const struct addr_table *at = addrs_get();
 		uint32_t dst = rte_be_to_cpu_32(p.ip->dst_addr);
 
@@ -612,6 +614,10 @@ nat_pre_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 		return pre_unmatched(m, in_port, at, dst, &p, false);
 	}
 	s = sess_lookup(t, &p.t, p.proto, &d);
+	if (likely(s != NULL) && shape == 1 && !(s->flags & NS_HAIRPIN)) {
+		pre_hit_fast(m, &p, s, d);
+		return NAT_PASS;
+	}
 	if (likely(s != NULL))
 		return pre_hit(m, t, &p, s, d);
 	return pre_new(m, in_port, t, &p);
