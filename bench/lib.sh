@@ -18,7 +18,10 @@
 # BENCH_MEM (MB of memory for each DPDK program, default 2048: a pcap is
 # held in mbufs, about 2.3 KB a packet),
 # BENCH_DATAPLANE (another sluice-dataplane binary, e.g. a build before a
-# change).
+# change), BENCH_HUGE=1 (both programs take their memory from 2 MB
+# hugepages instead of --no-huge; reserve and mount them first:
+# echo N > /proc/sys/vm/nr_hugepages; mount -t hugetlbfs nodev /dev/hugepages,
+# N >= BENCH_MEM / 2, and set nr_hugepages back to 0 after).
 
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
@@ -214,7 +217,7 @@ bench_sluice_start() {
 	ini=$BENCH_TMP/$BENCH_PREFIX.ini
 	sed "s|@PCAP@|$pcap|g" "$conf" >"$ini"
 	"${BENCH_DATAPLANE:-$SLUICE_BUILD/dataplane/sluice-dataplane}" -l "0,$BENCH_CORE" --main-lcore 0 \
-		--no-huge -m "${BENCH_MEM:-2048}" --no-pci --file-prefix "$BENCH_PREFIX" \
+		$(bench_eal_mem) --no-pci --file-prefix "$BENCH_PREFIX" \
 		-- --socket "$BENCH_SOCK" --mbufs "$(bench_pool "$pcap")" "$@" \
 		>"$BENCH_TMP/$BENCH_PREFIX.log" 2>&1 &
 	BENCH_DP=$!
@@ -231,6 +234,15 @@ bench_sluice_start() {
 	"$SLUICE_BUILD/control/sluiced" -c "$ini" -s "$BENCH_SOCK" --oneshot \
 		>>"$BENCH_TMP/$BENCH_PREFIX.log" 2>&1 ||
 		{ cat "$BENCH_TMP/$BENCH_PREFIX.log" >&2; bench_sluice_stop; return 1; }
+}
+
+# EAL's memory options for both peers: the same for both, so fair.
+bench_eal_mem() {
+	if [ "${BENCH_HUGE:-0}" = 1 ]; then
+		echo "--huge-unlink -m ${BENCH_MEM:-2048}"
+	else
+		echo "--no-huge -m ${BENCH_MEM:-2048}"
+	fi
 }
 
 bench_sluice() { "$SLUICE_BUILD/control/sluice" -s "$BENCH_SOCK" "$@"; }
@@ -329,7 +341,7 @@ bench_l3fwd_build() {
 bench_l3fwd_start() {
 	bench_l3fwd_build
 	BENCH_PREFIX=bl$$_$RANDOM
-	"$BENCH_TMP/l3fwd/build/l3fwd" -l "$BENCH_CORE" --no-huge -m "${BENCH_MEM:-2048}" --no-pci \
+	"$BENCH_TMP/l3fwd/build/l3fwd" -l "$BENCH_CORE" $(bench_eal_mem) --no-pci \
 		--file-prefix "$BENCH_PREFIX" \
 		--vdev "net_pcap0,rx_pcap=$1,infinite_rx=1" --vdev net_null0,no-rx=1 \
 		-- -p 0x3 -L --parse-ptype --config="(0,0,$BENCH_CORE),(1,0,$BENCH_CORE)" \
