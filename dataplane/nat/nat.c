@@ -649,6 +649,7 @@ nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, u
 	struct nat_pkt p[DP_BURST];
 	uint64_t h[DP_BURST], look = 0, fast = 0, pass = 0;
 	uint32_t b[DP_BURST][2], cand[DP_BURST];
+	const struct nat_ruleset *rs = NULL;
 
 	RTE_BUILD_BUG_ON(DP_BURST > 64);
 	nat_frag_tick();
@@ -674,8 +675,19 @@ nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, u
 		unsigned int i = (unsigned int)__builtin_ctzll(l);
 
 		cand[i] = nt_flow_first(&t->flows, b[i][0], b[i][1], (uint32_t)(h[i] >> 32));
-		if (cand[i] != 0)
+		if (cand[i] != 0) {
 			rte_prefetch0(&t->sess[(cand[i] >> 1) - 1]);
+		} else {
+			/* Most likely a new outbound flow: what making its
+			 * session reads, fetched while the burst is routed. */
+			const struct nat_rule *r;
+
+			if (rs == NULL)
+				rs = nat_rules_get();
+			r = nat_rule_snat_guess(rs, in_port, rte_be_to_cpu_32(p[i].t.src));
+			if (r != NULL)
+				nat_sess_prefetch(t, &p[i].t, p[i].proto, r);
+		}
 	}
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];

@@ -287,6 +287,10 @@ nat_rules_get(void)
  * out_port, or NULL. */
 const struct nat_rule *nat_rule_snat(const struct nat_ruleset *rs, uint16_t out_port,
 				     uint32_t src);
+/* Before the route is known: the rule a new flow from src that came in on
+ * in_port most likely leaves by (the first for src on another port). */
+const struct nat_rule *nat_rule_snat_guess(const struct nat_ruleset *rs, uint16_t in_port,
+					   uint32_t src);
 /* dnat rule for proto/dst/dport (host order) or NULL. */
 const struct nat_rule *nat_rule_dnat(const struct nat_ruleset *rs,
 				     const struct addr_table *at, uint8_t proto,
@@ -318,6 +322,9 @@ struct nat_sess_req {
 };
 struct nat_sess *nat_sess_create(struct nat_tables *t, struct nat_sess_req *q,
 				 unsigned int *dir);
+/* Prefetch for a nat_sess_create of outbound flow o by rule r (a hint). */
+void nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t proto,
+		       const struct nat_rule *r);
 uint8_t nat_sess_state(const struct nat_sess *s);
 /* Delete sessions for which match(s, arg) is true (all when NULL), in
  * slices with RCU; returns how many. */

@@ -36,17 +36,31 @@ mask_of(uint8_t len)
 	return len == 0 ? 0 : ~0u << (32 - len);
 }
 
-const struct nat_rule *
-nat_rule_snat(const struct nat_ruleset *rs, uint16_t out_port, uint32_t src)
+/* The first masquerade/snat rule for src on port (other: on any port
+ * but that one). */
+static inline const struct nat_rule *
+snat_first(const struct nat_ruleset *rs, uint16_t port, bool other, uint32_t src)
 {
 	for (uint16_t i = 0; i < rs->n; i++) {
 		const struct nat_rule *r = &rs->r[i];
 
-		if (r->s.kind != SLUICE_NAT_DNAT && r->s.port == out_port &&
+		if (r->s.kind != SLUICE_NAT_DNAT && (r->s.port == port) != other &&
 		    (src & r->src_mask) == r->s.src)
 			return r;
 	}
 	return NULL;
+}
+
+const struct nat_rule *
+nat_rule_snat(const struct nat_ruleset *rs, uint16_t out_port, uint32_t src)
+{
+	return snat_first(rs, out_port, false, src);
+}
+
+const struct nat_rule *
+nat_rule_snat_guess(const struct nat_ruleset *rs, uint16_t in_port, uint32_t src)
+{
+	return snat_first(rs, in_port, true, src);
 }
 
 const struct nat_rule *

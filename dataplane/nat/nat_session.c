@@ -182,6 +182,41 @@ port_free(const struct nat_tables *t, const struct addr_table *at,
 	       nat_rule_dnat(rs, at, proto, rte_be_to_cpu_32(addr), port) == NULL;
 }
 
+/* The outside address (host order, 0 when none) of a new mapping of
+ * inside address src (network order) on rule r's pool: paired, a hash of
+ * the inside address. */
+static inline uint32_t
+map_addr(const struct addr_table *at, const struct nat_rule *r, uint32_t src)
+{
+	if (r->s.kind == SLUICE_NAT_SNAT)
+		return r->s.addr_min + (uint32_t)(nt_fmix64(src ^ nat_seed) %
+						  (r->s.addr_max - r->s.addr_min + 1ull));
+	return addr_of_port(at, r->s.port);
+}
+
+/*
+ * Fetch, all at once, what making the session of outbound flow o by rule
+ * r will read one after the other under nat_lock: the inside endpoint's
+ * mapping, the outside endpoint it gets when its port is kept (the usual
+ * case), the reverse flow's buckets and the next free session.  A guess:
+ * what turns out otherwise is only a wasted fetch.
+ */
+void
+nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t proto,
+		  const struct nat_rule *r)
+{
+	uint32_t a = rte_cpu_to_be_32(map_addr(addrs_get(), r, o->src));
+	struct nat_tuple rev = { .src = o->dst, .dst = a, .sp = o->dp, .dp = o->sp };
+	uint32_t n = __atomic_load_n(&t->n_free, __ATOMIC_RELAXED);
+
+	nt_keyed_prefetch(&t->maps, map_key(MK_IN, proto, o->src, o->sp));
+	nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, o->sp));
+	nt_flow_prefetch(&t->flows, flow_hash(&rev, proto));
+	/* Read without the lock: any slot is a harmless guess. */
+	if (n > 0 && n <= t->max)
+		rte_prefetch0(&t->sess[__atomic_load_n(&t->free[n - 1], __ATOMIC_RELAXED) % t->max]);
+}
+
 /*
  * RFC 4787 REQ-1/2/3, RFC 6056: the inside endpoint's outside address is
  * fixed by the pool (paired: a hash of the inside address), its port kept
@@ -197,13 +232,7 @@ map_new(struct nat_tables *t, const struct nat_sess_req *q, uint32_t *out_addr,
 	const struct nat_rule *r = q->map_rule;
 	uint32_t addr, lo = 1, hi = 65535, clo, chi, n, p = rte_be_to_cpu_16(q->o.sp);
 
-	if (q->map_addr != 0)
-		addr = q->map_addr;
-	else if (r->s.kind == SLUICE_NAT_SNAT)
-		addr = r->s.addr_min + (uint32_t)(nt_fmix64(q->o.src ^ nat_seed) %
-						  (r->s.addr_max - r->s.addr_min + 1ull));
-	else
-		addr = addr_of_port(at, r->s.port);
+	addr = q->map_addr != 0 ? q->map_addr : map_addr(at, r, q->o.src);
 	if (addr == 0) {
 		nat_count(NC_NO_ADDRESS);
 		return -EADDRNOTAVAIL;

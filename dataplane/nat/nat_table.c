@@ -50,17 +50,11 @@ word(const struct nat_ht *t, uint32_t b, unsigned int j)
 	return t->keyed ? &t->kb[b].k[j] : &t->fb[b].e[j];
 }
 
-static inline uint64_t
-key_hash(const struct nat_ht *t, uint64_t key)
-{
-	return nt_fmix64(key ^ t->seed);
-}
-
 /* The g (high half of the hash, ranged) of what word w of t holds. */
 static inline uint32_t
 word_g(const struct nat_ht *t, uint64_t w)
 {
-	uint64_t h = t->keyed ? key_hash(t, w) : w;
+	uint64_t h = t->keyed ? nt_key_hash(t, w) : w;
 
 	return nt_range((uint32_t)(h >> 32), t->nb);
 }
@@ -230,7 +224,7 @@ find(const struct nat_ht *t, uint64_t key, uint32_t *b)
 {
 	uint32_t bb[2];
 
-	nt_buckets(t, key_hash(t, key), &bb[0], &bb[1]);
+	nt_buckets(t, nt_key_hash(t, key), &bb[0], &bb[1]);
 	for (unsigned int i = 0; i < 2; i++) {
 		uint32_t m = key_mask(t, bb[i], key);
 
@@ -252,7 +246,7 @@ nt_keyed_put(struct nat_ht *t, uint64_t key, uint64_t data)
 		__atomic_store_n(&t->kb[b].d[j], data, __ATOMIC_RELEASE);
 		return 0;
 	}
-	nt_buckets(t, key_hash(t, key), &b1, &b2);
+	nt_buckets(t, nt_key_hash(t, key), &b1, &b2);
 	return insert(t, b1, b2, key, data);
 }
 

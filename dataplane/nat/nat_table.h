@@ -42,6 +42,7 @@
 #include <stdint.h>
 
 #include <rte_common.h>
+#include <rte_prefetch.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -192,6 +193,37 @@ nt_moved(const struct nat_ht *t, uint32_t c)
 {
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	return __atomic_load_n(&t->chg, __ATOMIC_RELAXED) != c;
+}
+
+/* The hash of a keyed table's key. */
+static inline uint64_t
+nt_key_hash(const struct nat_ht *t, uint64_t key)
+{
+	return nt_fmix64(key ^ t->seed);
+}
+
+/* Fetch what a lookup or insert of hash h (flows) will read. */
+static inline void
+nt_flow_prefetch(const struct nat_ht *t, uint64_t h)
+{
+	uint32_t b1, b2;
+
+	nt_buckets(t, h, &b1, &b2);
+	rte_prefetch0(&t->fb[b1]);
+	rte_prefetch0(&t->fb[b2]);
+}
+
+/* The same for a keyed table's key: both buckets' keys, and the data of
+ * the first, where an insert goes when it can. */
+static inline void
+nt_keyed_prefetch(const struct nat_ht *t, uint64_t key)
+{
+	uint32_t b1, b2;
+
+	nt_buckets(t, nt_key_hash(t, key), &b1, &b2);
+	rte_prefetch0(t->kb[b1].k);
+	rte_prefetch0(t->kb[b1].d);
+	rte_prefetch0(t->kb[b2].k);
 }
 
 /* Buckets for keys keys at 90 % load; 0, or -ENOMEM. */
