@@ -194,6 +194,48 @@ map_addr(const struct addr_table *at, const struct nat_rule *r, uint32_t src)
 	return addr_of_port(at, r->s.port);
 }
 
+/* The ports (host order) a new mapping of inside port p draws from, on
+ * rule r: *clo and how many. */
+static inline uint32_t
+port_range(const struct nat_rule *r, uint8_t proto, uint32_t p, uint32_t *clo)
+{
+	uint32_t lo = 1, hi = 65535, chi;
+
+	if (r->s.kind == SLUICE_NAT_SNAT && r->s.port_min != 0) {
+		lo = r->s.port_min;
+		hi = r->s.port_max;
+	}
+	*clo = lo;
+	chi = hi;
+	if (proto != IPPROTO_ICMP) {
+		*clo = p < 1024 ? RTE_MAX(lo, 1u) : RTE_MAX(lo, 1024u);
+		chi = p < 1024 ? RTE_MIN(hi, 1023u) : hi;
+		if (*clo > chi) {
+			*clo = lo;
+			chi = hi;
+		}
+	}
+	return chi - *clo + 1;
+}
+
+/*
+ * The first port drawn for inside endpoint src:sp (network order) when
+ * its own is taken: a keyed hash of the endpoint (the idea of RFC 6056's
+ * algorithm 3; the key, nat_seed, is random) rather than a random draw,
+ * so that nat_sess_prefetch can fetch its mapping slot before it is
+ * looked at.  The draws after it are random.  Of parity par (UINT32_MAX:
+ * any).
+ */
+static inline uint32_t
+port_first(uint8_t proto, uint32_t src, uint16_t sp, uint32_t clo, uint32_t n, uint32_t par)
+{
+	uint32_t c = clo + (uint32_t)((nt_fmix64(map_key(MK_IN, proto, src, sp) ^ nat_seed) >> 16) % n);
+
+	if (par != UINT32_MAX && (c & 1) != par)
+		c = c > clo ? c - 1 : c + 1;
+	return c;
+}
+
 /*
  * Fetch, all at once, what making the session of outbound flow o by rule
  * r will read one after the other under nat_lock: the inside endpoint's
@@ -206,12 +248,18 @@ nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t
 		  const struct nat_rule *r)
 {
 	uint32_t a = rte_cpu_to_be_32(map_addr(addrs_get(), r, o->src));
+	uint32_t p = rte_be_to_cpu_16(o->sp), clo, c, n = port_range(r, proto, p, &clo);
 	struct nat_tuple rev = { .src = o->dst, .dst = a, .sp = o->dp, .dp = o->sp };
-	uint32_t n = __atomic_load_n(&t->n_free, __ATOMIC_RELAXED);
 
+	c = rte_cpu_to_be_16((uint16_t)port_first(proto, o->src, o->sp, clo, n, p & 1));
 	nt_keyed_prefetch(&t->maps, map_key(MK_IN, proto, o->src, o->sp));
 	nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, o->sp));
 	nt_flow_prefetch(&t->flows, flow_hash(&rev, proto));
+	/* Its own port taken: the first drawn instead. */
+	nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, (uint16_t)c));
+	rev.dp = (uint16_t)c;
+	nt_flow_prefetch(&t->flows, flow_hash(&rev, proto));
+	n = __atomic_load_n(&t->n_free, __ATOMIC_RELAXED);
 	/* Read without the lock: any slot is a harmless guess. */
 	if (n > 0 && n <= t->max)
 		rte_prefetch0(&t->sess[__atomic_load_n(&t->free[n - 1], __ATOMIC_RELAXED) % t->max]);
@@ -230,7 +278,7 @@ map_new(struct nat_tables *t, const struct nat_sess_req *q, uint32_t *out_addr,
 	const struct addr_table *at = addrs_get();
 	const struct nat_ruleset *rs = nat_rules_get();
 	const struct nat_rule *r = q->map_rule;
-	uint32_t addr, lo = 1, hi = 65535, clo, chi, n, p = rte_be_to_cpu_16(q->o.sp);
+	uint32_t addr, clo, n, p = rte_be_to_cpu_16(q->o.sp);
 
 	addr = q->map_addr != 0 ? q->map_addr : map_addr(at, r, q->o.src);
 	if (addr == 0) {
@@ -238,22 +286,8 @@ map_new(struct nat_tables *t, const struct nat_sess_req *q, uint32_t *out_addr,
 		return -EADDRNOTAVAIL;
 	}
 	addr = rte_cpu_to_be_32(addr);
-	if (r->s.kind == SLUICE_NAT_SNAT && r->s.port_min != 0) {
-		lo = r->s.port_min;
-		hi = r->s.port_max;
-	}
-	clo = lo;
-	chi = hi;
-	if (q->proto != IPPROTO_ICMP) {
-		clo = p < 1024 ? RTE_MAX(lo, 1u) : RTE_MAX(lo, 1024u);
-		chi = p < 1024 ? RTE_MIN(hi, 1023u) : hi;
-		if (clo > chi) {
-			clo = lo;
-			chi = hi;
-		}
-	}
-	n = chi - clo + 1;
-	if (p >= clo && p <= chi && port_free(t, at, rs, q->proto, addr, (uint16_t)p))
+	n = port_range(r, q->proto, p, &clo);
+	if (p >= clo && p < clo + n && port_free(t, at, rs, q->proto, addr, (uint16_t)p))
 		goto found;
 	/* RFC 4787 REQ-4, RFC 6056 via RFC 7857 (port randomisation): a port drawn
 	 * anew keeps the inside port's parity while one of that parity is
@@ -262,7 +296,9 @@ map_new(struct nat_tables *t, const struct nat_sess_req *q, uint32_t *out_addr,
 		uint32_t par = pass == 0 ? (p & 1) : UINT32_MAX;
 
 		if (n <= PORT_TRIES) {
-			uint32_t start = (uint32_t)(rte_rand() % n);
+			uint32_t start = pass == 0 ?
+				port_first(q->proto, q->o.src, q->o.sp, clo, n, UINT32_MAX) - clo :
+				(uint32_t)(rte_rand() % n);
 
 			for (uint32_t i = 0; i < n; i++) {
 				uint32_t c = clo + (start + i) % n;
@@ -275,10 +311,15 @@ map_new(struct nat_tables *t, const struct nat_sess_req *q, uint32_t *out_addr,
 			}
 		} else {
 			for (uint32_t i = 0; i < PORT_TRIES / 2; i++) {
-				uint32_t c = clo + (uint32_t)(rte_rand() % n);
+				uint32_t c;
 
-				if (par != UINT32_MAX && (c & 1) != par)
-					c = c > clo ? c - 1 : c + 1;
+				if (pass == 0 && i == 0) {
+					c = port_first(q->proto, q->o.src, q->o.sp, clo, n, par);
+				} else {
+					c = clo + (uint32_t)(rte_rand() % n);
+					if (par != UINT32_MAX && (c & 1) != par)
+						c = c > clo ? c - 1 : c + 1;
+				}
 				if (port_free(t, at, rs, q->proto, addr, (uint16_t)c)) {
 					p = c;
 					goto found;
