@@ -765,9 +765,6 @@ nat_post_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_
 	struct nat_pkt p;
 	uint64_t st;
 
-	st = *stash(m);
-	if (likely(st & STASH_FAST) && likely(post_fast(m, t, st)))
-		return NAT_PASS;
 	s = nat_stash_get(m, t, &st);
 	if (s != NULL && (st & STASH_ICMPERR)) {
 		nat_icmp_post(m, s, st & STASH_DIR);
@@ -808,10 +805,15 @@ enum nat_verdict
 nat_postrouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_port)
 {
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	uint64_t st = *stash(m);
 
 	/* Fragments that concern the NAT never get here (prerouting
 	 * reassembles them); the others go as they are. */
 	if (unlikely(rte_ipv4_frag_pkt_is_fragmented(ip)))
+		return NAT_PASS;
+	/* Here rather than in nat_post_one, whose frame the fast path
+	 * does not need. */
+	if (likely(st & STASH_FAST) && likely(post_fast(m, nat_tables(), st)))
 		return NAT_PASS;
 	return nat_post_one(w, m, in_port, out_port);
 }
