@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -52,6 +53,7 @@ on_signal(int sig)
 {
 	(void)sig;
 	dp.quit = true;
+	dp_wake_write();	/* the control lcore may be asleep in epoll */
 }
 
 static void
@@ -283,6 +285,43 @@ slow_path(void)
 }
 
 /*
+ * How long the control lcore may sleep when it has nothing to do: until its
+ * next timer tick (CTL_TICK_MS), since punted frames (dp_wake_control),
+ * requests, the TAPs and signals wake it at once.  While a capture or a
+ * trace runs it looks every millisecond: the workers fill those rings
+ * without waking it.
+ */
+#define CTL_TICK_MS	10
+
+static int
+ctl_sleep_ms(uint64_t now, uint64_t last_timer)
+{
+	uint64_t due = last_timer + dp.hz / (1000 / CTL_TICK_MS), ms;
+
+	if (capture_sessions() != 0 || trace_sessions() != 0)
+		return 1;
+	if (now >= due)
+		return 0;
+	ms = (due - now) * 1000 / dp.hz + 1;
+	return (int)RTE_MIN(ms, (uint64_t)CTL_TICK_MS);
+}
+
+/* Sleep in the control socket's epoll for at most ms, unless work came
+ * meanwhile: dp.h's dp_wake says why the order of these steps matters. */
+static void
+ctl_sleep(int ms)
+{
+	if (ms > 0) {
+		__atomic_store_n(&dp_wake.asleep, 1, __ATOMIC_RELAXED);
+		rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (!rte_ring_empty(dp.punt) || host_pending() || dp.quit)
+			ms = 0;
+	}
+	ctl_server_poll(ms);
+	__atomic_store_n(&dp_wake.asleep, 0, __ATOMIC_RELAXED);
+}
+
+/*
  * DPDK 22.11 takes --no-huge as legacy memory and refuses it beside
  * --in-memory.  Without hugepages nothing lands on hugetlbfs anyway, so
  * --in-memory there means only "no shared runtime files": --no-shconf.
@@ -354,6 +393,11 @@ main(int argc, char **argv)
 		goto fail_eal;
 	if (ctl_server_open(&a.ctl) < 0)
 		goto fail_eal;
+	if (ctl_server_eventfd(dp_wake.fd) < 0) {
+		fprintf(stderr, SD_ERR "sluice-dataplane: cannot watch the wake-up eventfd\n");
+		ctl_server_close();
+		goto fail_eal;
+	}
 	if (host_nl_init() < 0)
 		fprintf(stderr, SD_WARNING "sluice-dataplane: no rtnetlink: host interfaces "
 			"will not share addresses with their ports\n");
@@ -377,8 +421,8 @@ main(int argc, char **argv)
 	while (!dp.quit) {
 		unsigned int busy = slow_path() + host_poll();
 
-		/* Sleep in the socket only when the punt ring is quiet. */
-		ctl_server_poll(busy ? 0 : 1);
+		/* Sleep only when the punt rings are quiet. */
+		ctl_sleep(busy ? 0 : ctl_sleep_ms(rte_get_tsc_cycles(), last_timer));
 		capture_poll();
 		trace_poll();
 		now = rte_get_tsc_cycles();
@@ -393,7 +437,9 @@ main(int argc, char **argv)
 		}
 	}
 
-	fprintf(stderr, SD_NOTICE "sluice-dataplane: stopping\n");
+	/* How often a worker had to wake the control lcore (bench/idle). */
+	fprintf(stderr, SD_NOTICE "sluice-dataplane: stopping (the control lcore was woken "
+		"%" PRIu64 " times)\n", dp_wake.wakes);
 	sd_notify(0, "STOPPING=1");
 	rte_eal_mp_wait_lcore();
 	ctl_server_close();

@@ -926,6 +926,21 @@ ctl_server_watch(int fd, bool on)
 	return 0;
 }
 
+static int srv_eventfd = -1;
+
+int
+ctl_server_eventfd(int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &srv_eventfd };
+
+	if (srv.epfd < 0)
+		return -EBADF;
+	if (epoll_ctl(srv.epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+		return -errno;
+	srv_eventfd = fd;
+	return 0;
+}
+
 void
 ctl_server_poll(int timeout_ms)
 {
@@ -945,6 +960,13 @@ ctl_server_poll(int timeout_ms)
 			server_accept();
 		else if (ev[i].data.ptr == &srv_wake)
 			continue;
+		else if (ev[i].data.ptr == &srv_eventfd) {
+			uint64_t v;
+
+			if (read(srv_eventfd, &v, sizeof(v)) < 0) {
+				/* EAGAIN: another read took it */
+			}
+		}
 		else if (!client_service(c))
 			client_close(c);
 	}
@@ -970,5 +992,5 @@ ctl_server_close(void)
 	}
 	if (srv.epfd >= 0)
 		close(srv.epfd);
-	srv.lfd = srv.epfd = -1;
+	srv.lfd = srv.epfd = srv_eventfd = -1;
 }

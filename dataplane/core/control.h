@@ -169,6 +169,9 @@ void ctl_server_poll(int timeout_ms);
 /* fd's input wakes ctl_server_poll too (on) or no longer (off); its owner
  * reads it after the poll returns.  0 or -errno. */
 int ctl_server_watch(int fd, bool on);
+/* An eventfd that wakes ctl_server_poll and that the poll reads (clears)
+ * itself: how the workers wake a sleeping control lcore (dp.h).  0 or -errno. */
+int ctl_server_eventfd(int fd);
 void ctl_server_close(void);
 
 struct ctl_server_stats {

@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
@@ -12,6 +15,7 @@
 #include "log.h"
 
 struct dp_global dp;
+struct dp_wake dp_wake = { .fd = -1 };
 
 const char *const drop_names[DROP__MAX] = {
 	[DROP_NOT_FOR_US] = "not_for_us",
@@ -97,6 +101,12 @@ dp_init(unsigned int nb_mbufs, uint16_t nb_workers)
 		fprintf(stderr, SD_ERR "sluice-dataplane: out of memory at start\n");
 		return -ENOMEM;
 	}
+	if (dp_wake.fd < 0)
+		dp_wake.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (dp_wake.fd < 0) {
+		fprintf(stderr, SD_ERR "sluice-dataplane: eventfd: %s\n", strerror(errno));
+		return -errno;
+	}
 	for (uint16_t i = 0; i < nb_workers; i++) {
 		snprintf(name, sizeof(name), "sluice_tx%u", i);
 		dp.workers[i].index = i;
@@ -107,6 +117,18 @@ dp_init(unsigned int nb_mbufs, uint16_t nb_workers)
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+/* Async-signal-safe: main.c's signal handler calls it too. */
+void
+dp_wake_write(void)
+{
+	uint64_t one = 1;
+
+	__atomic_fetch_add(&dp_wake.wakes, 1, __ATOMIC_RELAXED);
+	if (dp_wake.fd >= 0 && write(dp_wake.fd, &one, sizeof(one)) < 0) {
+		/* EAGAIN: the counter is full, so the sleeper is woken anyway. */
+	}
 }
 
 void

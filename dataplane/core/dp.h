@@ -167,6 +167,34 @@ struct rte_mempool *dp_pool_create(const char *name, unsigned int n);
  */
 int dp_init(unsigned int nb_mbufs, uint16_t nb_workers);
 
+/*
+ * Waking the control lcore.  With nothing to do it sleeps in epoll (main.c)
+ * on its socket, the TAPs and dp_wake.fd, an eventfd.  It sets asleep,
+ * then looks at its rings once more, then sleeps; a thread that puts work
+ * on one of them (dp.punt, the host path's ring) then calls dp_wake_control,
+ * which writes the eventfd only if it is the one that clears asleep: one
+ * syscall per sleep at most, none while the control lcore is awake.  The
+ * two full fences (here and in main.c) make sure that either the sleeper
+ * sees the work or the worker sees it asleep.
+ */
+struct dp_wake {
+	uint32_t asleep;
+	int fd;
+	uint64_t wakes;		/* eventfd writes (workers; statistics only) */
+} __rte_cache_aligned;
+extern struct dp_wake dp_wake;
+
+void dp_wake_write(void);
+
+static inline void
+dp_wake_control(void)
+{
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (unlikely(__atomic_load_n(&dp_wake.asleep, __ATOMIC_RELAXED) != 0) &&
+	    __atomic_exchange_n(&dp_wake.asleep, 0, __ATOMIC_ACQ_REL) != 0)
+		dp_wake_write();
+}
+
 /* Hand a packet to the control lcore (worker side); counts a drop when full. */
 static inline void
 dp_punt(struct rte_mbuf *m)
@@ -174,6 +202,8 @@ dp_punt(struct rte_mbuf *m)
 	TRACE(trace_on(), m, trace_end(m, SLUICE_TRACE_PUNT, 0, DP_NO_PORT));
 	if (unlikely(rte_ring_mp_enqueue(dp.punt, m) != 0))
 		dp_drop(m, DROP_QUEUE_FULL);
+	else
+		dp_wake_control();
 }
 
 /* Control lcore: send a finished frame on a port through worker 0's ring. */

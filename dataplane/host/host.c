@@ -302,6 +302,12 @@ host_poll(void)
 	return work;
 }
 
+bool
+host_pending(void)
+{
+	return host_ring != NULL && !rte_ring_empty(host_ring);
+}
+
 void
 host_timer(uint64_t now)
 {

@@ -89,6 +89,8 @@ void host_port_changed(uint16_t port);
 /* Serve the TAPs, host_ring and the kernel's address events; returns how
  * much work it did (0: idle). */
 unsigned int host_poll(void);
+/* Frames wait on host_ring (the control lcore looks before it sleeps). */
+bool host_pending(void);
 /* Once in a while: carrier, and the kernel's port range. */
 void host_timer(uint64_t now);
 /* A copy of an ARP frame (meta in_port) for the host; m is left alone. */

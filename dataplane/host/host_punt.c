@@ -93,6 +93,7 @@ host_punt(struct rte_mbuf *m, uint16_t in_port)
 		rte_pktmbuf_free(c);
 		return;
 	}
+	dp_wake_control();
 	/* Counted when the TAP takes it (host.c), so that punted is what
 	 * the host received. */
 }
