@@ -253,7 +253,8 @@ ip6_validate(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
  * The next hops a burst's forwarded packets go to, one lookup key each
  * (port, address): a gateway's once however many packets go through it
  * (up to NH_KEYS_GW gateways a burst; packets through more get a key of
- * their own), a connected destination's once a packet.
+ * their own), a connected destination's once for a run of packets to it
+ * (a download to one host), else once a packet.
  */
 #define NH_KEYS_GW	8
 struct nh_keys {
@@ -261,6 +262,7 @@ struct nh_keys {
 	uint16_t g;			/* gateways remembered in gw_nh */
 	uint64_t last_nh;		/* the previous packet's gateway ... */
 	uint8_t last_key;		/* ... and its key */
+	int16_t last_conn;		/* the key of the last connected destination, or -1 */
 	uint64_t gw_nh[NH_KEYS_GW];	/* nexthops6 index of a gateway ... */
 	uint8_t gw_key[NH_KEYS_GW];	/* ... and its key */
 	uint16_t port[DP_BURST];
@@ -285,8 +287,14 @@ nh_key(struct nh_keys *k, uint64_t idx, const struct nexthop6 *h, uint16_t port,
 {
 	uint8_t j;
 
-	if (h->type != NH_GATEWAY)
-		return nh_key_new(k, port, dst);
+	if (h->type != NH_GATEWAY) {
+		j = (uint8_t)k->last_conn;
+		if (k->last_conn >= 0 && k->port[j] == port && memcmp(k->ip[j], dst, 16) == 0)
+			return j;
+		j = nh_key_new(k, port, dst);
+		k->last_conn = j;
+		return j;
+	}
 	if (likely(idx == k->last_nh))
 		return k->last_key;
 	for (uint16_t i = 0; i < k->g; i++)
@@ -334,6 +342,7 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	keys.n = 0;
 	keys.g = 0;
 	keys.last_nh = UINT64_MAX;	/* no index */
+	keys.last_conn = -1;
 	for (uint16_t i = 0; i < k; i++) {
 		struct rte_mbuf *m = ok[i];
 		struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);

@@ -152,7 +152,8 @@ test_no_route_and_blackhole(void **state)
  * One burst through many next hops: ten gateways (the burst's neighbour
  * step remembers eight, looks each up once, and the others packet by
  * packet), one of them unresolved, and connected destinations, resolved
- * and not, interleaved.  Every packet leaves on wan in its order, to its
+ * and not, interleaved, then a run to one connected host with another
+ * between.  Every packet leaves on wan in its order, to its
  * own next hop's MAC, hop limit one less; the unresolved ones are punted
  * with their next hop, nothing else.
  */
@@ -186,7 +187,8 @@ test_burst_next_hops(void **state)
 		assert_int_equal(neigh6_add(1, a, &m, true, 0), 0);
 	}
 	for (int i = 0; i < DP_BURST; i++) {
-		int c = (i * 7) % (NGW + 2);
+		/* The last four: a run to one connected host, another between. */
+		int c = i < 28 ? (i * 7) % (NGW + 2) : i == 30 ? NGW + 1 : NGW;
 
 		if (c < NGW) {
 			snprintf(dst[i], sizeof(dst[i]), "2001:db8:a%d::%x", c, i + 1);
