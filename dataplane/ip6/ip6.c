@@ -17,16 +17,12 @@
 #include <string.h>
 #include <netinet/in.h>
 
-#include <rte_prefetch.h>
-
 #include "addr6.h"
 #include "icmp6.h"
 #include "ip6.h"
 #include "neigh.h"
 #include "port.h"
 #include "route6.h"
-
-#define PREFETCH_AHEAD	3
 
 /* ff02::1 and ff02::2: all nodes, all routers (link scope). */
 static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
@@ -327,8 +323,6 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 		bool l2mcast = rte_is_multicast_ether_addr(&eth->dst_addr);
 
-		if (likely(i + PREFETCH_AHEAD < n))
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
 		if (ip6_validate(w, m, in_port, at, l2mcast) != V6_ROUTE)
 			continue;
 		memcpy(dst[k], rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->dst_addr, 16);
@@ -407,8 +401,9 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 void
 ip6_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
-	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	/* No prefetch: worker_input has just read every frame's Ethernet
+	 * header, and the IPv6 header up to the destination shares its
+	 * cache line. */
 	while (n > 0) {
 		uint16_t k = RTE_MIN(n, (uint16_t)DP_BURST);
 
