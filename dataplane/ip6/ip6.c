@@ -402,8 +402,9 @@ void
 ip6_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
 	/* No prefetch: worker_input has just read every frame's Ethernet
-	 * header, and the IPv6 header up to the destination shares its
-	 * cache line. */
+	 * header, whose cache line holds the IPv6 header up to the
+	 * destination when the frame starts on a line (the default
+	 * headroom). */
 	while (n > 0) {
 		uint16_t k = RTE_MIN(n, (uint16_t)DP_BURST);
 
