@@ -3,9 +3,11 @@
  * IPv6 per burst (RFC 8200, RFC 4291): validate, drop what no router
  * forwards (martians, link-local scope, multicast, hop-by-hop options),
  * one bulk FIB lookup, local delivery or forwarding (hop limit, Packet Too
- * Big: a router never fragments IPv6), one bulk neighbour lookup, Ethernet
- * and tx.  Extension headers other than hop-by-hop are forwarded as they
- * are: a router does not look at them (RFC 8200 4).
+ * Big: a router never fragments IPv6), the neighbours' MACs in one bulk
+ * lookup of each distinct next hop of the burst (a burst through one
+ * gateway costs one hash lookup, not one a packet), Ethernet and tx.
+ * Extension headers other than hop-by-hop are forwarded as they are: a
+ * router does not look at them (RFC 8200 4).
  *
  * Hop-by-hop options are dropped and counted (ip6_hop_by_hop) rather than
  * sent to a slow path: the router runs no protocol that needs them (MLD,
@@ -15,16 +17,12 @@
 #include <string.h>
 #include <netinet/in.h>
 
-#include <rte_prefetch.h>
-
 #include "addr6.h"
 #include "icmp6.h"
 #include "ip6.h"
 #include "neigh.h"
 #include "port.h"
 #include "route6.h"
-
-#define PREFETCH_AHEAD	3
 
 /* ff02::1 and ff02::2: all nodes, all routers (link scope). */
 static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
@@ -38,8 +36,9 @@ port_live(uint16_t port)
 	       __atomic_load_n(&ports[port].up, __ATOMIC_RELAXED);
 }
 
-void
-ip6_eth_tx(struct wctx *w, struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst_mac)
+/* Inlined into the forwarding loop; ip6_eth_tx for everyone else. */
+static inline void
+ip6_eth_put(struct wctx *w, struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst_mac)
 {
 	struct rte_ether_hdr *eth;
 
@@ -52,6 +51,12 @@ ip6_eth_tx(struct wctx *w, struct rte_mbuf *m, uint16_t port, const struct rte_e
 	rte_ether_addr_copy(&ports[port].mac, &eth->src_addr);
 	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
 	tx_enqueue(w, port, m);
+}
+
+void
+ip6_eth_tx(struct wctx *w, struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst_mac)
+{
+	ip6_eth_put(w, m, port, dst_mac);
 }
 
 static inline void
@@ -240,14 +245,76 @@ ip6_validate(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 	return V6_ROUTE;
 }
 
+/*
+ * The next hops a burst's forwarded packets go to, one lookup key each
+ * (port, address): a gateway's once however many packets go through it
+ * (up to NH_KEYS_GW gateways a burst; packets through more get a key of
+ * their own), a connected destination's once for a run of packets to it
+ * (a download to one host), else once a packet.
+ */
+#define NH_KEYS_GW	8
+struct nh_keys {
+	uint16_t n;			/* keys */
+	uint16_t g;			/* gateways remembered in gw_nh */
+	uint64_t last_nh;		/* the previous packet's gateway ... */
+	uint8_t last_key;		/* ... and its key */
+	int16_t last_conn;		/* the key of the last connected destination, or -1 */
+	uint64_t gw_nh[NH_KEYS_GW];	/* nexthops6 index of a gateway ... */
+	uint8_t gw_key[NH_KEYS_GW];	/* ... and its key */
+	uint16_t port[DP_BURST];
+	uint8_t ip[DP_BURST][16];
+	struct rte_ether_addr mac[DP_BURST];
+};
+
+static inline uint8_t
+nh_key_new(struct nh_keys *k, uint16_t port, const uint8_t *ip)
+{
+	uint8_t j = (uint8_t)k->n++;
+
+	k->port[j] = port;
+	memcpy(k->ip[j], ip, 16);
+	return j;
+}
+
+/* The key of a packet toward next hop idx (h) on port, destination dst. */
+static inline uint8_t
+nh_key(struct nh_keys *k, uint64_t idx, const struct nexthop6 *h, uint16_t port,
+       const uint8_t *dst)
+{
+	uint8_t j;
+
+	if (h->type != NH_GATEWAY) {
+		j = (uint8_t)k->last_conn;
+		if (k->last_conn >= 0 && k->port[j] == port && memcmp(k->ip[j], dst, 16) == 0)
+			return j;
+		j = nh_key_new(k, port, dst);
+		k->last_conn = j;
+		return j;
+	}
+	if (likely(idx == k->last_nh))
+		return k->last_key;
+	for (uint16_t i = 0; i < k->g; i++)
+		if (k->gw_nh[i] == idx) {
+			k->last_nh = idx;
+			return k->last_key = k->gw_key[i];
+		}
+	j = nh_key_new(k, port, h->gw);
+	if (k->g < NH_KEYS_GW) {
+		k->gw_nh[k->g] = idx;
+		k->gw_key[k->g++] = j;
+		k->last_nh = idx;
+		k->last_key = j;
+	}
+	return j;
+}
+
 static void
 ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct addr6_table *at = addrs6_get();
 	struct rte_mbuf *ok[DP_BURST], *fw[DP_BURST];
-	uint8_t dst[DP_BURST][16], fw_ip[DP_BURST][16];
-	uint16_t fw_port[DP_BURST];
-	struct rte_ether_addr macs[DP_BURST];
+	uint8_t dst[DP_BURST][16], key[DP_BURST];
+	struct nh_keys keys;
 	uint64_t nh[DP_BURST], found;
 	uint16_t k = 0, f = 0;
 
@@ -256,8 +323,6 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 		bool l2mcast = rte_is_multicast_ether_addr(&eth->dst_addr);
 
-		if (likely(i + PREFETCH_AHEAD < n))
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
 		if (ip6_validate(w, m, in_port, at, l2mcast) != V6_ROUTE)
 			continue;
 		memcpy(dst[k], rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->dst_addr, 16);
@@ -268,6 +333,10 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 
 	route6_lookup_bulk((const uint8_t (*)[16])dst, nh, k);
 
+	keys.n = 0;
+	keys.g = 0;
+	keys.last_nh = UINT64_MAX;	/* no index */
+	keys.last_conn = -1;
 	for (uint16_t i = 0; i < k; i++) {
 		struct rte_mbuf *m = ok[i];
 		struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
@@ -313,26 +382,29 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		/* No header checksum in IPv6. */
 		ip->hop_limits--;
 		fw[f] = m;
-		fw_port[f] = out;
-		memcpy(fw_ip[f++], h->type == NH_GATEWAY ? h->gw : dst[i], 16);
+		key[f++] = nh_key(&keys, nh[i], h, out, dst[i]);
 	}
 	if (f == 0)
 		return;
 
-	found = neigh6_lookup_bulk(fw_port, (const uint8_t (*)[16])fw_ip, f, macs);
+	found = neigh6_lookup_bulk(keys.port, (const uint8_t (*)[16])keys.ip, keys.n, keys.mac);
 	for (uint16_t i = 0; i < f; i++) {
-		if (likely(found & (UINT64_C(1) << i)))
-			ip6_eth_tx(w, fw[i], fw_port[i], &macs[i]);
+		uint8_t j = key[i];
+
+		if (likely(found & (UINT64_C(1) << j)))
+			ip6_eth_put(w, fw[i], keys.port[j], &keys.mac[j]);
 		else
-			ip6_punt_resolve(fw[i], fw_port[i], fw_ip[i]);
+			ip6_punt_resolve(fw[i], keys.port[j], keys.ip[j]);
 	}
 }
 
 void
 ip6_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
-	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	/* No prefetch: worker_input has just read every frame's Ethernet
+	 * header, whose cache line holds the IPv6 header up to the
+	 * destination when the frame starts on a line (the default
+	 * headroom). */
 	while (n > 0) {
 		uint16_t k = RTE_MIN(n, (uint16_t)DP_BURST);
 

@@ -148,6 +148,108 @@ test_no_route_and_blackhole(void **state)
 	route6(true, "::", 0, GW6, RTN_UNICAST, DP_NO_PORT);
 }
 
+/*
+ * One burst through many next hops: ten gateways (the burst's neighbour
+ * step remembers eight, looks each up once, and the others packet by
+ * packet), one of them unresolved, and connected destinations, resolved
+ * and not, interleaved, then a run to one connected host with another
+ * between.  Every packet leaves on wan in its order, to its
+ * own next hop's MAC, hop limit one less; the unresolved ones are punted
+ * with their next hop, nothing else.
+ */
+#define NGW	10
+static void
+test_burst_next_hops(void **state)
+{
+	struct rte_mbuf *in[DP_BURST], *punted[DP_BURST];
+	uint8_t pkt[DP_BURST][128], data[2], a[16];
+	uint32_t len[DP_BURST];
+	char dst[DP_BURST][INET6_ADDRSTRLEN], nh[DP_BURST][INET6_ADDRSTRLEN];
+	char mac[DP_BURST][18], s[INET6_ADDRSTRLEN];
+	unsigned int sent = 0, np;
+
+	(void)state;
+	for (int g = 0; g < NGW; g++) {
+		struct rte_ether_addr m = { { 0x02, 0, 0, 0, 0x02, (uint8_t)g } };
+
+		snprintf(s, sizeof(s), "2001:db8:2::a%d", g);
+		if (g != 7) {	/* 2001:db8:2::a7 stays unresolved */
+			a6(s, a);
+			assert_int_equal(neigh6_add(1, a, &m, true, 0), 0);
+		}
+		snprintf(dst[0], sizeof(dst[0]), "2001:db8:a%d::", g);
+		route6(true, dst[0], 48, s, RTN_UNICAST, DP_NO_PORT);
+	}
+	{
+		struct rte_ether_addr m = dpt_mac("02:00:00:00:03:01");
+
+		a6("2001:db8:2::77", a);
+		assert_int_equal(neigh6_add(1, a, &m, true, 0), 0);
+	}
+	for (int i = 0; i < DP_BURST; i++) {
+		/* The last four: a run to one connected host, another between. */
+		int c = i < 28 ? (i * 7) % (NGW + 2) : i == 30 ? NGW + 1 : NGW;
+
+		if (c < NGW) {
+			snprintf(dst[i], sizeof(dst[i]), "2001:db8:a%d::%x", c, i + 1);
+			snprintf(nh[i], sizeof(nh[i]), "2001:db8:2::a%d", c);
+			snprintf(mac[i], sizeof(mac[i]), "02:00:00:00:02:%02x", c);
+		} else {
+			/* Connected: 2001:db8:2::77 is known, ::78 not. */
+			snprintf(dst[i], sizeof(dst[i]), "2001:db8:2::%s", c == NGW ? "77" : "78");
+			memcpy(nh[i], dst[i], sizeof(nh[i]));
+			snprintf(mac[i], sizeof(mac[i]), "%s",
+				 c == NGW ? "02:00:00:00:03:01" : "");
+		}
+		if (c == 7)
+			mac[i][0] = '\0';
+		data[0] = (uint8_t)i;
+		data[1] = (uint8_t)c;
+		len[i] = ip6_bytes(pkt[i], HOST6, dst[i], IPPROTO_UDP, 64, data, sizeof(data));
+		in[i] = frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt[i], len[i]);
+		pkt[i][7] = 63;
+	}
+	worker_input(&w, 0, in, DP_BURST);
+
+	np = dpt_punted(punted, DP_BURST);
+	for (int i = 0, p = 0; i < DP_BURST; i++) {
+		if (mac[i][0] != '\0') {
+			struct rte_mbuf *m = w.tx[1].m[sent++];
+
+			assert_true(sent <= w.tx[1].n);
+			check_frame(m, mac[i], DPT_WAN_MAC, pkt[i], len[i]);
+			continue;
+		}
+		/* Held for resolution of its own next hop, as it will leave. */
+		assert_true(p < (int)np);
+		assert_int_equal(pkt_meta(punted[p])->kind, PKT_RESOLVE6);
+		assert_int_equal(pkt_meta(punted[p])->out_port, 1);
+		a6(nh[i], a);
+		assert_memory_equal(pkt_meta(punted[p])->nh_ip6, a, 16);
+		assert_int_equal(rte_pktmbuf_pkt_len(punted[p]), len[i]);
+		assert_memory_equal(rte_pktmbuf_mtod(punted[p], void *), pkt[i], len[i]);
+		rte_pktmbuf_free(punted[p++]);
+	}
+	assert_int_equal(sent, w.tx[1].n);
+	assert_int_equal(dpt_queued(&w), sent);
+	/* c == 7 (gateway) and c == 11 (connected) punted: 6 of 32. */
+	assert_int_equal(np, DP_BURST - sent);
+	assert_int_equal(sent, 26);
+	dpt_done(&w);
+
+	for (int g = 0; g < NGW; g++) {
+		snprintf(s, sizeof(s), "2001:db8:a%d::", g);
+		route6(false, s, 48, NULL, RTN_UNSPEC, DP_NO_PORT);
+		snprintf(s, sizeof(s), "2001:db8:2::a%d", g);
+		a6(s, a);
+		if (g != 7)
+			assert_int_equal(neigh6_del(1, a), 0);
+	}
+	a6("2001:db8:2::77", a);
+	assert_int_equal(neigh6_del(1, a), 0);
+	drain_sent6();
+}
+
 /* Longest prefix wins, at every length; a delete uncovers the shorter. */
 static void
 test_lpm(void **state)
@@ -553,6 +655,7 @@ main(void)
 		cmocka_unit_test(test_time_exceeded),
 		cmocka_unit_test(test_packet_too_big),
 		cmocka_unit_test(test_no_route_and_blackhole),
+		cmocka_unit_test(test_burst_next_hops),
 		cmocka_unit_test(test_lpm),
 		cmocka_unit_test(test_lpm_random),
 		cmocka_unit_test(test_martians),
