@@ -17,6 +17,7 @@
 
 #include <linux/rtnetlink.h>
 
+#include "arp.h"
 #include "host.h"
 #include "addr6.h"
 #include "log.h"

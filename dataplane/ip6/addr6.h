@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "dp.h"
-#include "ip6.h"
+#include "ip6_addr.h"
 
 struct addr6 {
 	uint8_t ip[16];

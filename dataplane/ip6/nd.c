@@ -4,7 +4,8 @@
  * workers punt (7.1.1, 6.1.1), answering solicitations for our addresses
  * (7.2.4), learning from solicitations and advertisements (7.2.3, 7.2.5),
  * building solicitations and advertisements; router solicitations go to
- * ra.c.  The state machine is the neighbour table's (neigh.c).
+ * ra.c.  The state machine is the neighbour table's (neigh.c); packets
+ * it releases go out through resolve.c.
  */
 #include <string.h>
 #include <netinet/in.h>
@@ -18,6 +19,7 @@
 #include "neigh.h"
 #include "port.h"
 #include "ra.h"
+#include "resolve.h"
 
 #define ND_OPT_LLADDR_LEN	8	/* type, length (in 8 bytes), MAC */
 
@@ -162,14 +164,16 @@ learn_sender(uint16_t port, const uint8_t *src, const struct rte_ether_addr *mac
 {
 	struct rte_ether_addr old;
 	uint16_t st = neigh6_state(port, src, &old);
+	struct neigh_act act;
 
 	if (st == NUD_NONE) {
-		if (neigh6_learn(port, src, mac, true) == 0)
-			neigh6_stale(port, src, mac);
+		if (neigh6_learn(port, src, mac, true, &act) == 0)
+			neigh6_stale(port, src, mac, &act);	/* new: nothing held */
 		else
 			dp_counters()->drop[DROP_ND_INVALID]++;	/* table full */
 	} else if (st == NUD_INCOMPLETE || !rte_is_same_ether_addr(&old, mac)) {
-		neigh6_stale(port, src, mac);
+		neigh6_stale(port, src, mac, &act);
+		resolve_act(&act);
 	}
 }
 
@@ -211,6 +215,7 @@ na_input(uint16_t port, const struct rte_ipv6_hdr *ip, const uint8_t *msg, uint3
 {
 	const uint8_t *target = msg + ND_TARGET_OFF;
 	struct rte_ether_addr tll, old;
+	struct neigh_act act = { 0 };
 	uint8_t flags;
 	bool has_tll;
 	uint16_t st;
@@ -236,9 +241,10 @@ na_input(uint16_t port, const struct rte_ipv6_hdr *ip, const uint8_t *msg, uint3
 		if (!has_tll)
 			return;
 		if (flags & ND_NA_SOLICITED)
-			neigh6_learn(port, target, &tll, false);
+			neigh6_learn(port, target, &tll, false, &act);
 		else
-			neigh6_stale(port, target, &tll);
+			neigh6_stale(port, target, &tll, &act);
+		resolve_act(&act);
 		return;
 	}
 	if (has_tll && !rte_is_same_ether_addr(&old, &tll) && !(flags & ND_NA_OVERRIDE)) {
@@ -246,9 +252,10 @@ na_input(uint16_t port, const struct rte_ipv6_hdr *ip, const uint8_t *msg, uint3
 		return;
 	}
 	if (flags & ND_NA_SOLICITED)
-		neigh6_learn(port, target, has_tll ? &tll : &old, false);
+		neigh6_learn(port, target, has_tll ? &tll : &old, false, &act);
 	else if (has_tll && !rte_is_same_ether_addr(&old, &tll))
-		neigh6_stale(port, target, &tll);
+		neigh6_stale(port, target, &tll, &act);
+	resolve_act(&act);
 	return;
 invalid:
 	dp_counters()->drop[DROP_ND_INVALID]++;

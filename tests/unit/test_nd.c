@@ -11,6 +11,7 @@
 
 #include "ip6_test.h"
 #include "ra.h"
+#include "resolve.h"
 
 static struct wctx w;
 
