@@ -21,6 +21,7 @@
 #include "host.h"
 #include "addr6.h"
 #include "log.h"
+#include "nd.h"
 #include "neigh.h"
 #include "nat.h"
 #include "port.h"

@@ -70,6 +70,44 @@ nd_finish(struct rte_mbuf *m, uint16_t port)
 	dp_send(m, port);
 }
 
+int
+nd_addr_add(uint16_t port, const uint8_t *ip, uint8_t plen)
+{
+	int ret = addr6_add(port, ip, plen);
+
+	if (ret != 0)
+		return ret;
+	nd_advertise(port, ip, NULL, NULL, false);
+	ra_addr_changed(port);
+	return 0;
+}
+
+int
+nd_addr_del(uint16_t port, const uint8_t *ip, uint8_t plen)
+{
+	int ret = addr6_del(port, ip, plen);
+
+	if (ret == 0)
+		ra_addr_changed(port);
+	return ret;
+}
+
+int
+ip6_port_up(uint16_t port)
+{
+	uint8_t ll[16];
+
+	ip6_eui64_link_local(&ports[port].mac, ll);
+	return nd_addr_add(port, ll, 64);
+}
+
+void
+ip6_port_down(uint16_t port)
+{
+	ra_set(port, false);
+	addr6_flush_port(port);
+}
+
 /* A link-layer address option (RFC 4861 4.6.1) at p. */
 static inline void
 put_lladdr(uint8_t *p, uint8_t type, const struct rte_ether_addr *mac)
