@@ -28,6 +28,7 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "arp.h"
 #include "capture.h"
 #include "control.h"
 #include "dplog.h"
@@ -38,6 +39,7 @@
 #include "neigh.h"
 #include "port.h"
 #include "ra.h"
+#include "resolve.h"
 #include "route.h"
 #include "trace.h"
 #include "route6.h"

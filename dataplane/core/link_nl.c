@@ -15,6 +15,7 @@
 #include "addr6.h"
 #include "control.h"
 #include "host.h"
+#include "nd.h"
 #include "port.h"
 #include "ra.h"
 
@@ -421,7 +422,7 @@ addr_nl_del(struct ctl_req *rq)
 	if (ret != 0)
 		return ret;
 	if (ifa->ifa_family == AF_INET6)
-		return addr6_del(slot, ip6, ifa->ifa_prefixlen);
+		return nd_addr_del(slot, ip6, ifa->ifa_prefixlen);
 	return addr_del(slot, ip, ifa->ifa_prefixlen);
 }
 

@@ -17,9 +17,11 @@
 
 #include <linux/rtnetlink.h>
 
+#include "arp.h"
 #include "host.h"
 #include "addr6.h"
 #include "log.h"
+#include "nd.h"
 #include "neigh.h"
 #include "nat.h"
 #include "port.h"

@@ -3,16 +3,19 @@
  * ARP frames on the control lcore (RFC 826): checking what workers punt,
  * answering for our addresses and for the NAT pools' (proxy_arp.c), and
  * building requests and announcements.  What is learnt goes to the
- * neighbour table (neigh.c).
+ * neighbour table (neigh.c); packets it then releases go out through
+ * resolve.c.
  */
 #include <string.h>
 
 #include <rte_arp.h>
 #include <rte_byteorder.h>
 
+#include "arp.h"
 #include "neigh.h"
 #include "port.h"
 #include "proxy_arp.h"
+#include "resolve.h"
 
 #define ARP_FRAME_LEN	(sizeof(struct rte_ether_hdr) + sizeof(struct rte_arp_hdr))
 
@@ -88,6 +91,25 @@ arp_announce(uint16_t port, uint32_t ip)
 	arp_send(port, RTE_ARP_OP_REQUEST, &bcast_mac, ip, &zero_mac, ip);
 }
 
+void
+arp_announce_range(uint16_t port, uint32_t lo, uint32_t hi)
+{
+	const struct addr_table *t = addrs_get();
+	unsigned int sent = 0;
+	uint32_t ip = lo;
+
+	for (;;) {
+		if (!addr_on_port(t, port, ip)) {
+			arp_announce(port, ip);
+			if (++sent == PROXY_ARP_ANNOUNCE_MAX)
+				return;
+		}
+		if (ip == hi)
+			return;
+		ip++;
+	}
+}
+
 /* Addresses nobody may claim: this network (other than 0 itself, which
  * ARP probes use), loopback, multicast, reserved and broadcast. */
 static inline bool
@@ -105,6 +127,7 @@ arp_input(struct rte_mbuf *m)
 	const struct addr_table *t;
 	struct rte_ether_addr sha;
 	uint16_t port = pkt_meta(m)->in_port, op;
+	struct neigh_act act;
 	uint32_t sip, tip;
 	bool for_us;
 
@@ -144,10 +167,11 @@ arp_input(struct rte_mbuf *m)
 
 	/* RFC 826: update the sender if known; add it if the frame was for
 	 * us; then answer a request for us. */
-	if (neigh_learn(port, sip, &sha, for_us) < 0)
+	if (neigh_learn(port, sip, &sha, for_us, &act) < 0)
 		dp_counters()->drop[DROP_ARP_INVALID]++;	/* table full */
 	if (op == RTE_ARP_OP_REQUEST && for_us)
 		arp_send(port, RTE_ARP_OP_REPLY, &sha, tip, &sha, sip);
+	resolve_act(&act);	/* what waited for sip */
 	rte_pktmbuf_free(m);
 	return;
 

@@ -4,8 +4,15 @@
  * discovery's (RFC 4861).  An entry's key is a 16-byte address, an IPv4
  * one as its IPv4-mapped form ::ffff:a.b.c.d (never an IPv6 neighbour: it
  * is a martian there), so that one table, one state machine and one set of
- * bounds serve both; only asking (arp_request, nd_solicit), the frame a
- * held packet leaves in and the error a failed resolution sends differ.
+ * bounds serve both.
+ *
+ * The table sends nothing and calls no packet stage.  What is due, a
+ * request (ASK, PROBE), held packets resolved (SEND) or failed (FAIL), it
+ * hands back in a struct neigh_act from the call that made it due
+ * (neigh_hold, neigh_age, the learn functions), and the caller acts:
+ * resolve.c asks with ARP (arp.c) or neighbour discovery (nd.c), puts
+ * held packets on the wire, answers failed ones with ICMP or ICMPv6.
+ * Packets an add from netlink resolves wait for the next neigh_age.
  *
  * One rte_hash (lock-free readers) maps (ip, port) to a key position; the
  * position indexes two arrays: neigh_fast_tbl[], what workers read and
@@ -46,15 +53,11 @@
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
 
-#include "icmp.h"
-#include "icmp6.h"
-#include "ip6.h"
+#include "ip6_addr.h"
 #include "log.h"
-#include "nd.h"
 #include "neigh.h"
 #include "port.h"
 #include "route.h"
-#include "worker.h"
 
 #define NEIGH_SLOTS	(NEIGH_MAX * 2)	/* hash room: live entries + deferred frees */
 
@@ -92,7 +95,8 @@ static uint32_t pend_head, pend_n;
 
 static uint64_t clock_last;	/* the latest neigh_timer now */
 static uint64_t next_due;	/* no entry needs anything before this */
-static struct wctx ctl_w;	/* ICMP errors sent from the control lcore */
+static uint32_t age_left;	/* a neigh_age pass: live[0..age_left) to do */
+static bool age_on;		/* a pass is under way */
 
 static inline uint64_t
 secs(double s)
@@ -134,45 +138,6 @@ nkey(uint16_t port, const uint8_t *a)
 	return k;
 }
 
-/* ip (host order) as the key's IPv4-mapped address. */
-static inline void
-v4_mapped(uint32_t ip, uint8_t *a)
-{
-	static const uint8_t pfx[12] = { [10] = 0xff, [11] = 0xff };
-	uint32_t be = rte_cpu_to_be_32(ip);
-
-	memcpy(a, pfx, sizeof(pfx));
-	memcpy(a + 12, &be, 4);
-}
-
-static inline bool
-is_v4(const uint8_t *a)
-{
-	static const uint8_t pfx[12] = { [10] = 0xff, [11] = 0xff };
-
-	return memcmp(a, pfx, sizeof(pfx)) == 0;
-}
-
-static inline uint32_t
-v4_of(const uint8_t *a)
-{
-	uint32_t be;
-
-	memcpy(&be, a + 12, 4);
-	return rte_be_to_cpu_32(be);
-}
-
-/* Ask for e's address: a broadcast or multicast request, or unicast to a
- * known MAC (probe). */
-static void
-solicit(const uint8_t *a, uint16_t port, const struct rte_ether_addr *unicast)
-{
-	if (is_v4(a))
-		arp_request(port, v4_of(a), unicast);
-	else
-		nd_solicit(port, a, unicast);
-}
-
 static inline bool
 port_ok(uint16_t port)
 {
@@ -209,7 +174,7 @@ neigh_lookup_bulk(const uint16_t *port, const uint32_t *ip, unsigned int n,
 		return 0;
 	for (unsigned int i = 0; i < n; i++) {
 		keys[i] = (struct neigh_key){ .port = port[i] };
-		v4_mapped(ip[i], keys[i].a);
+		neigh_v4_mapped(ip[i], keys[i].a);
 		kp[i] = &keys[i];
 	}
 	return lookup_keys(kp, n, macs);
@@ -269,7 +234,7 @@ neigh_position(uint16_t port, uint32_t ip)
 
 	if (neigh_hash == NULL)
 		return -1;
-	v4_mapped(ip, a);
+	neigh_v4_mapped(ip, a);
 	pos = ent_find(port, a);
 	return pos >= 0 ? pos : -1;
 }
@@ -299,53 +264,39 @@ ent_create(uint16_t port, const uint8_t *a)
 	live[nlive++] = pos;
 	neigh_fast_tbl[pos].used = 0;
 	__atomic_store_n(&neigh_fast_tbl[pos].word, 0, __ATOMIC_RELEASE);
-	if (is_v4(a))	/* IPv6 next hops look their neighbour up */
-		route_nh_neigh(port, v4_of(a), pos);
+	if (neigh_is_v4(a))	/* IPv6 next hops look their neighbour up */
+		route_nh_neigh(port, neigh_v4_of(a), pos);
 	return pos;
 }
 
-/* Put a held packet (data at its IP header) on the wire to mac. */
+/* What e's act is about: e itself. */
 static void
-held_send(struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *mac, bool v4)
+act_of(struct neigh_act *act, const struct neigh_ent *e, uint8_t what)
 {
-	struct rte_ether_hdr *eh =
-		(struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eh));
-
-	if (unlikely(eh == NULL)) {
-		dp_drop(m, DROP_NO_MBUF);
-		return;
-	}
-	eh->dst_addr = *mac;
-	eh->src_addr = ports[port].mac;
-	eh->ether_type = rte_cpu_to_be_16(v4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
-	dp_send(m, port);
+	act->what = what;
+	act->n = 0;
+	act->port = e->port;
+	memcpy(act->a, e->a, sizeof(act->a));
+	act->mac = e->mac;
 }
 
-/* Drop what e holds; icmp: tell each sender the host is unreachable. */
+/* What e holds goes into act (the caller sends or fails it), or, without
+ * act, is dropped. */
 static void
-held_drop(struct neigh_ent *e, bool icmp)
+held_give(struct neigh_ent *e, struct neigh_act *act)
 {
-	bool v4 = is_v4(e->a);
-
 	for (uint8_t i = 0; i < e->nheld; i++) {
-		struct rte_mbuf *m = e->held[i];
-
-		/* Host unreachable (RFC 1812 5.2.7.1), address unreachable
-		 * (RFC 4443 3.1). */
-		if (icmp && v4)
-			icmp_error(&ctl_w, m, pkt_meta(m)->in_port, 3, 1, 0);
-		else if (icmp)
-			icmp6_error(&ctl_w, m, pkt_meta(m)->in_port, ICMP6_DST_UNREACH,
-				    ICMP6_DST_UNREACH_ADDR, 0);
-		dp_drop(m, v4 ? DROP_ARP_TIMEOUT : DROP_ND_TIMEOUT);
+		if (act != NULL)
+			act->pkts[act->n++] = e->held[i];
+		else
+			dp_drop(e->held[i], neigh_is_v4(e->a) ? DROP_ARP_TIMEOUT : DROP_ND_TIMEOUT);
 	}
-	if (icmp && e->nheld > 0)
-		wctx_flush_to_control(&ctl_w);
 	e->nheld = 0;
 }
 
+/* fail: what e holds is handed back to fail (FAIL), else dropped. */
 static void
-ent_remove(int32_t pos, bool icmp)
+ent_remove(int32_t pos, struct neigh_act *fail)
 {
 	struct neigh_ent *e = &nent[pos];
 	struct neigh_key k = nkey(e->port, e->a);
@@ -354,9 +305,11 @@ ent_remove(int32_t pos, bool icmp)
 	__atomic_store_n(&neigh_fast_tbl[pos].word, 0, __ATOMIC_RELEASE);
 	/* Before the grace period starts: no worker may take pos from the
 	 * gateway's next hop once it is handed back. */
-	if (is_v4(e->a))
-		route_nh_neigh(e->port, v4_of(e->a), -1);
-	held_drop(e, icmp);
+	if (neigh_is_v4(e->a))
+		route_nh_neigh(e->port, neigh_v4_of(e->a), -1);
+	if (fail != NULL)
+		act_of(fail, e, NEIGH_ACT_FAIL);
+	held_give(e, fail);
 	rte_hash_del_key(neigh_hash, &k);
 	slot = (pend_head + pend_n) % NEIGH_SLOTS;
 	pend[slot].pos = pos;
@@ -367,9 +320,11 @@ ent_remove(int32_t pos, bool icmp)
 	e->state = NUD_NONE;
 }
 
-/* A confirmed MAC: REACHABLE (or PERMANENT), and whatever waited goes. */
+/* A confirmed MAC: REACHABLE (or PERMANENT), and whatever waited goes:
+ * into act (SEND), or without act with the next neigh_age. */
 static void
-ent_confirm(int32_t pos, const struct rte_ether_addr *mac, bool permanent)
+ent_confirm(int32_t pos, const struct rte_ether_addr *mac, bool permanent,
+	    struct neigh_act *act)
 {
 	struct neigh_ent *e = &nent[pos];
 	uint64_t now = neigh_clock();
@@ -381,21 +336,27 @@ ent_confirm(int32_t pos, const struct rte_ether_addr *mac, bool permanent)
 	e->probes = 0;
 	e->deadline = permanent ? UINT64_MAX : now + secs(neigh_timers.reachable);
 	due(e->deadline);
-	for (uint8_t i = 0; i < e->nheld; i++)
-		held_send(e->held[i], e->port, mac, is_v4(e->a));
-	e->nheld = 0;
+	if (act != NULL) {
+		act_of(act, e, e->nheld > 0 ? NEIGH_ACT_SEND : 0);
+		held_give(e, act);
+	} else if (e->nheld > 0) {
+		due(now);
+	}
 }
 
 /* What an ARP reply or request, or a solicited NA, showed: a on port is at
  * mac, REACHABLE (made when create). */
 static int
-learn(uint16_t port, const uint8_t *a, const struct rte_ether_addr *mac, bool create)
+learn(uint16_t port, const uint8_t *a, const struct rte_ether_addr *mac, bool create,
+      struct neigh_act *act)
 {
 	int32_t pos = ent_find(port, a);
 
+	act->what = 0;
+	act->n = 0;
 	if (pos >= 0) {
 		if (nent[pos].state != NUD_PERMANENT)
-			ent_confirm(pos, mac, false);
+			ent_confirm(pos, mac, false, act);
 		return 0;
 	}
 	if (!create)
@@ -403,23 +364,25 @@ learn(uint16_t port, const uint8_t *a, const struct rte_ether_addr *mac, bool cr
 	pos = ent_create(port, a);
 	if (pos < 0)
 		return pos;
-	ent_confirm(pos, mac, false);
+	ent_confirm(pos, mac, false, act);
 	return 0;
 }
 
 int
-neigh_learn(uint16_t port, uint32_t ip, const struct rte_ether_addr *mac, bool create)
+neigh_learn(uint16_t port, uint32_t ip, const struct rte_ether_addr *mac, bool create,
+	    struct neigh_act *act)
 {
 	uint8_t a[16];
 
-	v4_mapped(ip, a);
-	return learn(port, a, mac, create);
+	neigh_v4_mapped(ip, a);
+	return learn(port, a, mac, create, act);
 }
 
 int
-neigh6_learn(uint16_t port, const uint8_t *ip, const struct rte_ether_addr *mac, bool create)
+neigh6_learn(uint16_t port, const uint8_t *ip, const struct rte_ether_addr *mac, bool create,
+	     struct neigh_act *act)
 {
-	return learn(port, ip, mac, create);
+	return learn(port, ip, mac, create, act);
 }
 
 /* What ND's "is the sender known" needs (RFC 4861 7.2.5): the state, or
@@ -439,18 +402,21 @@ neigh6_state(uint16_t port, const uint8_t *ip, struct rte_ether_addr *mac)
 /* An unsolicited or unconfirmed advertisement with a different MAC: the
  * new MAC, STALE until traffic proves it (RFC 4861 7.2.5, 7.2.6). */
 void
-neigh6_stale(uint16_t port, const uint8_t *ip, const struct rte_ether_addr *mac)
+neigh6_stale(uint16_t port, const uint8_t *ip, const struct rte_ether_addr *mac,
+	     struct neigh_act *act)
 {
 	int32_t pos = ent_find(port, ip);
 	struct neigh_ent *e;
 	uint64_t now = neigh_clock();
 
+	act->what = 0;
+	act->n = 0;
 	if (pos < 0 || nent[pos].state == NUD_PERMANENT)
 		return;
 	e = &nent[pos];
 	if (e->state == NUD_INCOMPLETE) {
 		/* What waited may go now: the address has a MAC. */
-		ent_confirm(pos, mac, false);
+		ent_confirm(pos, mac, false, act);
 	} else {
 		e->mac = *mac;
 		__atomic_store_n(&neigh_fast_tbl[pos].word, mac_word(mac), __ATOMIC_RELEASE);
@@ -465,44 +431,34 @@ neigh6_stale(uint16_t port, const uint8_t *ip, const struct rte_ether_addr *mac)
 /* ------------------------------------------------------------------ */
 /* Resolution */
 
-void
-neigh_resolve(struct rte_mbuf *m)
+int
+neigh_hold(uint16_t port, const uint8_t *a, struct rte_mbuf *m, struct neigh_act *act)
 {
-	struct pkt_meta *meta = pkt_meta(m);
-	uint16_t port = meta->out_port;
-	bool v4 = meta->kind != PKT_RESOLVE6;
-	enum drop_reason full = v4 ? DROP_ARP_HOLD_FULL : DROP_ND_HOLD_FULL;
 	struct neigh_ent *e;
-	uint8_t a[16];
 	uint64_t now;
 	int32_t pos;
 
-	if (unlikely(!port_ok(port))) {
-		dp_drop(m, DROP_PORT_DOWN);
-		return;
-	}
-	if (v4)
-		v4_mapped(meta->nh_ip, a);
-	else
-		memcpy(a, meta->nh_ip6, sizeof(a));
+	act->what = 0;
+	act->n = 0;
 	pos = ent_find(port, a);
 	if (pos >= 0) {
 		e = &nent[pos];
 		if (e->state != NUD_INCOMPLETE) {
-			/* Resolved since the worker looked. */
-			held_send(m, port, &e->mac, v4);
+			/* Resolved since the worker looked; after anything an
+			 * add left waiting. */
+			act_of(act, e, NEIGH_ACT_SEND);
+			held_give(e, act);
+			act->pkts[act->n++] = m;
 		} else if (e->nheld < NEIGH_HOLD_MAX) {
 			e->held[e->nheld++] = m;
 		} else {
-			dp_drop(m, full);
+			return -ENOBUFS;
 		}
-		return;
+		return 0;
 	}
 	pos = ent_create(port, a);
-	if (pos < 0) {
-		dp_drop(m, full);
-		return;
-	}
+	if (pos < 0)
+		return -ENOSPC;
 	now = neigh_clock();
 	e = &nent[pos];
 	e->state = NUD_INCOMPLETE;
@@ -511,18 +467,26 @@ neigh_resolve(struct rte_mbuf *m)
 	e->probes = 1;
 	e->deadline = now + secs(neigh_timers.retrans);
 	due(e->deadline);
-	solicit(a, port, NULL);
+	act_of(act, e, NEIGH_ACT_ASK);
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
 /* Ageing */
 
-static void
-ent_age(int32_t pos, uint64_t now)
+/* e's state at now; true when act holds something to do. */
+static bool
+ent_age(int32_t pos, uint64_t now, struct neigh_act *act)
 {
 	struct neigh_ent *e = &nent[pos];
 	uint64_t retrans = secs(neigh_timers.retrans);
 
+	/* Packets an add resolved go first, with whatever else is due. */
+	act_of(act, e, 0);
+	if (e->nheld > 0 && e->state != NUD_INCOMPLETE) {
+		act->what = NEIGH_ACT_SEND;
+		held_give(e, act);
+	}
 	switch (e->state) {
 	case NUD_INCOMPLETE:
 		if (now < e->deadline)
@@ -530,12 +494,12 @@ ent_age(int32_t pos, uint64_t now)
 		if (e->probes < NEIGH_RETRIES) {
 			e->probes++;
 			e->deadline = now + retrans;
-			solicit(e->a, e->port, NULL);
+			act->what |= NEIGH_ACT_ASK;
 			break;
 		}
 		e->state = NUD_FAILED;
-		ent_remove(pos, true);
-		return;
+		ent_remove(pos, act);
+		return true;
 	case NUD_REACHABLE:
 		if (now < e->deadline)
 			break;
@@ -550,12 +514,12 @@ ent_age(int32_t pos, uint64_t now)
 			e->state = NUD_PROBE;
 			e->probes = 1;
 			e->deadline = now + retrans;
-			solicit(e->a, e->port, &e->mac);
+			act->what |= NEIGH_ACT_PROBE;
 			break;
 		}
 		if (now >= e->since + secs(neigh_timers.stale)) {
-			ent_remove(pos, false);
-			return;
+			ent_remove(pos, NULL);
+			return act->what != 0;
 		}
 		/* Use is seen only by looking: look every tenth of a second. */
 		e->deadline = RTE_MIN(e->since + secs(neigh_timers.stale), now + dp.hz / 10);
@@ -566,29 +530,43 @@ ent_age(int32_t pos, uint64_t now)
 		if (e->probes < NEIGH_RETRIES) {
 			e->probes++;
 			e->deadline = now + retrans;
-			solicit(e->a, e->port, &e->mac);
+			act->what |= NEIGH_ACT_PROBE;
 			break;
 		}
-		ent_remove(pos, false);
-		return;
+		ent_remove(pos, NULL);
+		return act->what != 0;
 	default:
-		return;
+		return act->what != 0;
 	}
 	due(e->deadline);
+	return act->what != 0;
 }
 
-void
-neigh_timer(uint64_t now)
+unsigned int
+neigh_age(uint64_t now, struct neigh_act *acts, unsigned int max)
 {
-	if (now > clock_last)
-		clock_last = now;
-	pend_reclaim(false);
-	if (now < next_due)
-		return;
-	next_due = UINT64_MAX;
-	/* Backwards: a removal moves the last entry into the hole. */
-	for (uint32_t i = nlive; i-- > 0;)
-		ent_age(live[i], now);
+	unsigned int n = 0;
+
+	if (!age_on) {
+		if (now > clock_last)
+			clock_last = now;
+		pend_reclaim(false);
+		if (now < next_due)
+			return 0;
+		next_due = UINT64_MAX;
+		age_left = nlive;
+		age_on = true;
+	}
+	/* Backwards: a removal moves the last entry into the hole, one
+	 * already seen.  The caller acts between calls and changes nothing. */
+	while (age_left > 0 && n < max) {
+		age_left--;
+		if (ent_age(live[age_left], now, &acts[n]))
+			n++;
+	}
+	if (age_left == 0)
+		age_on = false;
+	return n;
 }
 
 /* ------------------------------------------------------------------ */
@@ -610,7 +588,7 @@ add(uint16_t port, const uint8_t *a, const struct rte_ether_addr *mac,
 		if (pos < 0)
 			return pos;
 	}
-	ent_confirm(pos, mac, permanent);
+	ent_confirm(pos, mac, permanent, NULL);
 	return 0;
 }
 
@@ -625,7 +603,7 @@ neigh_add(uint16_t port, uint32_t ip, const struct rte_ether_addr *mac,
 	if (ip == 0 || ip >= 0xe0000000u)
 		return dp_errmsg(-EINVAL, "neighbour address " DP_IP4_FMT " is not a unicast "
 				 "address", DP_IP4_ARGS(ip));
-	v4_mapped(ip, a);
+	neigh_v4_mapped(ip, a);
 	return add(port, a, mac, permanent, nl_flags);
 }
 
@@ -648,7 +626,7 @@ del(uint16_t port, const uint8_t *a)
 
 	if (pos < 0)
 		return -ENOENT;
-	ent_remove(pos, false);
+	ent_remove(pos, NULL);
 	return 0;
 }
 
@@ -657,7 +635,7 @@ neigh_del(uint16_t port, uint32_t ip)
 {
 	uint8_t a[16];
 
-	v4_mapped(ip, a);
+	neigh_v4_mapped(ip, a);
 	return del(port, a);
 }
 
@@ -675,8 +653,8 @@ flush(uint16_t port, bool permanent_too, uint8_t family)
 
 		if ((port == DP_NO_PORT || e->port == port) &&
 		    (permanent_too || e->state != NUD_PERMANENT) &&
-		    (family == AF_UNSPEC || (family == AF_INET) == is_v4(e->a)))
-			ent_remove(live[i], false);
+		    (family == AF_UNSPEC || (family == AF_INET) == neigh_is_v4(e->a)))
+			ent_remove(live[i], NULL);
 	}
 }
 
@@ -728,8 +706,8 @@ neigh_walk_from(struct neigh_pos *pos, int (*cb)(const struct neigh_info *n, voi
 		v[n] = (struct neigh_info){ .port = e->port, .mac = e->mac,
 					    .state = e->state };
 		memcpy(v[n].a, e->a, sizeof(v[n].a));
-		v[n].family = is_v4(e->a) ? AF_INET : AF_INET6;
-		v[n].ip = v[n].family == AF_INET ? v4_of(e->a) : 0;
+		v[n].family = neigh_is_v4(e->a) ? AF_INET : AF_INET6;
+		v[n].ip = v[n].family == AF_INET ? neigh_v4_of(e->a) : 0;
 		if (info_cmp(&v[n], &from) >= 0)
 			n++;
 	}
@@ -775,7 +753,6 @@ neigh_init(void)
 			rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
-	wctx_init(&ctl_w, 0);
 	next_due = UINT64_MAX;
 	return 0;
 }

@@ -3,8 +3,10 @@
  * Neighbours (ARP, RFC 826; neighbour discovery, RFC 4861).  One table
  * keyed by (port, address), IPv4 and IPv6 alike:
  * workers look up MACs lock-free (rte_hash RW_CONCURRENCY_LF under RCU),
- * the control lcore alone adds, changes and removes entries, answers and
- * sends ARP, holds packets waiting for resolution, and ages entries.
+ * the control lcore alone adds, changes and removes entries, holds packets
+ * waiting for resolution, and ages entries.  The table sends nothing: what
+ * is due (a request, held packets to send or to fail) it hands back in a
+ * struct neigh_act, and its caller acts (resolve.c, arp.c, nd.c).
  */
 #ifndef SLUICE_NEIGH_H
 #define SLUICE_NEIGH_H
@@ -12,13 +14,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <rte_byteorder.h>
 #include <rte_ether.h>
+#include <rte_mbuf.h>
 
 #include "dp.h"
 
 #define NEIGH_MAX		16384	/* table bound */
 #define NEIGH_HOLD_MAX		8	/* packets held per unresolved next hop */
-#define NEIGH_RETRIES		3	/* ARP requests before giving up */
+#define NEIGH_RETRIES		3	/* requests before giving up */
 
 /* Timers (seconds), changed by --neigh-* options and tests. */
 struct neigh_timers {
@@ -79,17 +83,74 @@ neigh_fast_at(int32_t pos, struct rte_ether_addr *mac)
 /* Control lcore: the position of (port, ip)'s entry, or -1. */
 int32_t neigh_position(uint16_t port, uint32_t ip);
 
-/* Control lcore: process one punted ARP frame (meta in_port); consumes m. */
-void arp_input(struct rte_mbuf *m);
-/* Control lcore: m waits for meta nh_ip (PKT_RESOLVE) or nh_ip6
- * (PKT_RESOLVE6) on meta out_port; consumes m. */
-void neigh_resolve(struct rte_mbuf *m);
-/* Control lcore: gratuitous ARP for a new address. */
-void arp_announce(uint16_t port, uint32_t ip);
-/* Control lcore: ageing, retries, timeouts; now in TSC cycles. */
-void neigh_timer(uint64_t now);
+/* IPv4 addresses (host order) in the table's 16-byte form, ::ffff:a.b.c.d. */
+static inline void
+neigh_v4_mapped(uint32_t ip, uint8_t *a)
+{
+	static const uint8_t pfx[12] = { [10] = 0xff, [11] = 0xff };
+	uint32_t be = rte_cpu_to_be_32(ip);
 
-/* Management (netlink).  Return 0 or -errno. */
+	memcpy(a, pfx, sizeof(pfx));
+	memcpy(a + 12, &be, 4);
+}
+
+static inline bool
+neigh_is_v4(const uint8_t *a)
+{
+	static const uint8_t pfx[12] = { [10] = 0xff, [11] = 0xff };
+
+	return memcmp(a, pfx, sizeof(pfx)) == 0;
+}
+
+static inline uint32_t
+neigh_v4_of(const uint8_t *a)
+{
+	uint32_t be;
+
+	memcpy(&be, a + 12, 4);
+	return rte_be_to_cpu_32(be);
+}
+
+/*
+ * What the table hands back for its caller to do (control lcore).  Bits of
+ * what, for the neighbour a on port: ASK, a request to the broadcast or
+ * solicited-node address; PROBE, a unicast one to mac; SEND, pkts (data at
+ * their IP headers) are resolved to mac; FAIL, pkts never will be (host or
+ * address unreachable).  The caller owns pkts.
+ */
+enum {
+	NEIGH_ACT_ASK = 1,
+	NEIGH_ACT_PROBE = 2,
+	NEIGH_ACT_SEND = 4,
+	NEIGH_ACT_FAIL = 8,
+};
+struct neigh_act {
+	uint8_t what;			/* NEIGH_ACT_*; 0: nothing to do */
+	uint8_t n;			/* pkts */
+	uint16_t port;
+	uint8_t a[16];			/* IPv6, or IPv4-mapped */
+	struct rte_ether_addr mac;
+	struct rte_mbuf *pkts[NEIGH_HOLD_MAX + 1];
+};
+
+/*
+ * Control lcore: m (data at its IP header) waits for a on port.  0 when
+ * the table took m: held, or in act (SEND) when a is resolved already;
+ * act says whether to ask (a new entry).  -ENOBUFS (holding
+ * NEIGH_HOLD_MAX already) or -ENOSPC (table full): m is the caller's.
+ */
+int neigh_hold(uint16_t port, const uint8_t *a, struct rte_mbuf *m, struct neigh_act *act);
+
+/*
+ * Control lcore: age the table at now (TSC cycles): states move on,
+ * entries go, grace periods end; what is due (requests, retries, held
+ * packets failed or released) fills acts.  Returns how many; a pass may
+ * take several calls: call again while it returns max.
+ */
+unsigned int neigh_age(uint64_t now, struct neigh_act *acts, unsigned int max);
+
+/* Management (netlink).  Return 0 or -errno.  Packets held for an entry
+ * an add resolves go with the next neigh_age. */
 int neigh_add(uint16_t port, uint32_t ip, const struct rte_ether_addr *mac,
 	      bool permanent, uint16_t nl_flags);
 int neigh_del(uint16_t port, uint32_t ip);
@@ -100,19 +161,21 @@ void neigh_flush(uint16_t port);		/* learned entries; DP_NO_PORT = all */
 void neigh_flush_family(uint16_t port, uint8_t family);	/* the same, AF_UNSPEC: both */
 void neigh_flush_port_all(uint16_t port);	/* every entry: port going away */
 
-/* Between arp.c and neigh.c (control lcore). */
+/* For the ARP and ND stages (control lcore).  act: held packets the
+ * change released (SEND). */
 /* An ARP frame showed ip at mac on port: update the entry (never a
  * permanent one) and, when create, make it.  -ENOSPC when the table is full. */
-int neigh_learn(uint16_t port, uint32_t ip, const struct rte_ether_addr *mac, bool create);
+int neigh_learn(uint16_t port, uint32_t ip, const struct rte_ether_addr *mac, bool create,
+		struct neigh_act *act);
 /* The same from neighbour discovery (nd.c). */
-int neigh6_learn(uint16_t port, const uint8_t *ip, const struct rte_ether_addr *mac, bool create);
+int neigh6_learn(uint16_t port, const uint8_t *ip, const struct rte_ether_addr *mac, bool create,
+		 struct neigh_act *act);
 /* The entry's NUD_* state (NUD_NONE: none) and MAC. */
 uint16_t neigh6_state(uint16_t port, const uint8_t *ip, struct rte_ether_addr *mac);
 /* An advertisement without S, or with O and another MAC: the entry takes
  * mac and goes STALE (RFC 4861 7.2.5, 7.2.6). */
-void neigh6_stale(uint16_t port, const uint8_t *ip, const struct rte_ether_addr *mac);
-/* Ask for tip on port: broadcast, or unicast to a known MAC (probe). */
-void arp_request(uint16_t port, uint32_t tip, const struct rte_ether_addr *unicast);
+void neigh6_stale(uint16_t port, const uint8_t *ip, const struct rte_ether_addr *mac,
+		  struct neigh_act *act);
 
 struct neigh_info {
 	uint16_t port;

@@ -8,10 +8,7 @@
 #include <linux/rtnetlink.h>
 
 #include "addr6.h"
-#include "nd.h"
-#include "neigh.h"
 #include "port.h"
-#include "ra.h"
 #include "route6.h"
 
 struct addr6_table *volatile addrs6;
@@ -167,9 +164,6 @@ addr6_add(uint16_t port, const uint8_t *ip, uint8_t plen)
 		addr6_del(port, ip, plen);
 		return ret;
 	}
-	/* RFC 4861 7.2.6: tell the link (we skip DAD, as for IPv4's ARP). */
-	nd_advertise(port, ip, NULL, NULL, false);
-	ra_addr_changed(port);
 	return 0;
 }
 
@@ -198,25 +192,14 @@ addr6_del(uint16_t port, const uint8_t *ip, uint8_t plen)
 			t->a[j++] = cur->a[i];
 	t->n = j;
 	addrs6_publish(t);
-	ra_addr_changed(port);
 	return 0;
 }
 
-int
-ip6_port_up(uint16_t port)
-{
-	uint8_t ll[16];
-
-	ip6_eui64_link_local(&ports[port].mac, ll);
-	return addr6_add(port, ll, 64);
-}
-
 void
-ip6_port_down(uint16_t port)
+addr6_flush_port(uint16_t port)
 {
 	const struct addr6_table *t = addrs6_get();
 
-	ra_set(port, false);
 	for (int i = t->n - 1; i >= 0; i--) {
 		t = addrs6_get();
 		if (i < t->n && t->a[i].port == port)

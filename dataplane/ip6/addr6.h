@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "dp.h"
-#include "ip6.h"
+#include "ip6_addr.h"
 
 struct addr6 {
 	uint8_t ip[16];
@@ -78,14 +78,12 @@ bool addr6_source(const struct addr6_table *t, uint16_t port, const uint8_t *dst
 /* The port's link-local address; false when it has none. */
 bool addr6_link_local(const struct addr6_table *t, uint16_t port, uint8_t *out);
 
-/* Control lcore.  0 or -errno.  Adding sends an unsolicited NA. */
+/* Control lcore.  0 or -errno.  The table alone, with the routes an
+ * address brings: telling the link is nd_addr_add's (nd.h). */
 int addr6_add(uint16_t port, const uint8_t *ip, uint8_t plen);
 int addr6_del(uint16_t port, const uint8_t *ip, uint8_t plen);	/* plen 255: any */
-
-/* A port came: its link-local address.  A port goes: every IPv6 address,
- * route and RA state of it. */
-int ip6_port_up(uint16_t port);
-void ip6_port_down(uint16_t port);
+/* A port goes: every IPv6 address and route of it. */
+void addr6_flush_port(uint16_t port);
 
 /* fe80::/64 with the modified EUI-64 of mac. */
 void ip6_eui64_link_local(const struct rte_ether_addr *mac, uint8_t *out);

@@ -6,6 +6,7 @@
 
 #include "addr6.h"
 #include "control.h"
+#include "nd.h"
 #include "port.h"
 
 int
@@ -15,7 +16,7 @@ addr6_nl_new(struct ctl_req *rq, uint16_t slot, const uint8_t *ip)
 	const struct addr6_table *t;
 	int ret;
 
-	ret = addr6_add(slot, ip, ifa->ifa_prefixlen);
+	ret = nd_addr_add(slot, ip, ifa->ifa_prefixlen);
 	if (ret != -EEXIST || !(rq->nlh->nlmsg_flags & NLM_F_REPLACE) ||
 	    (rq->nlh->nlmsg_flags & NLM_F_EXCL))
 		return ret;

@@ -4,7 +4,8 @@
  * workers punt (7.1.1, 6.1.1), answering solicitations for our addresses
  * (7.2.4), learning from solicitations and advertisements (7.2.3, 7.2.5),
  * building solicitations and advertisements; router solicitations go to
- * ra.c.  The state machine is the neighbour table's (neigh.c).
+ * ra.c.  The state machine is the neighbour table's (neigh.c); packets
+ * it releases go out through resolve.c.
  */
 #include <string.h>
 #include <netinet/in.h>
@@ -18,6 +19,7 @@
 #include "neigh.h"
 #include "port.h"
 #include "ra.h"
+#include "resolve.h"
 
 #define ND_OPT_LLADDR_LEN	8	/* type, length (in 8 bytes), MAC */
 
@@ -66,6 +68,44 @@ nd_finish(struct rte_mbuf *m, uint16_t port)
 	ck = icmp6_cksum(ip, ic, rte_be_to_cpu_16(ip->payload_len));
 	memcpy(ic + 2, &ck, 2);
 	dp_send(m, port);
+}
+
+int
+nd_addr_add(uint16_t port, const uint8_t *ip, uint8_t plen)
+{
+	int ret = addr6_add(port, ip, plen);
+
+	if (ret != 0)
+		return ret;
+	nd_advertise(port, ip, NULL, NULL, false);
+	ra_addr_changed(port);
+	return 0;
+}
+
+int
+nd_addr_del(uint16_t port, const uint8_t *ip, uint8_t plen)
+{
+	int ret = addr6_del(port, ip, plen);
+
+	if (ret == 0)
+		ra_addr_changed(port);
+	return ret;
+}
+
+int
+ip6_port_up(uint16_t port)
+{
+	uint8_t ll[16];
+
+	ip6_eui64_link_local(&ports[port].mac, ll);
+	return nd_addr_add(port, ll, 64);
+}
+
+void
+ip6_port_down(uint16_t port)
+{
+	ra_set(port, false);
+	addr6_flush_port(port);
 }
 
 /* A link-layer address option (RFC 4861 4.6.1) at p. */
@@ -162,14 +202,16 @@ learn_sender(uint16_t port, const uint8_t *src, const struct rte_ether_addr *mac
 {
 	struct rte_ether_addr old;
 	uint16_t st = neigh6_state(port, src, &old);
+	struct neigh_act act;
 
 	if (st == NUD_NONE) {
-		if (neigh6_learn(port, src, mac, true) == 0)
-			neigh6_stale(port, src, mac);
+		if (neigh6_learn(port, src, mac, true, &act) == 0)
+			neigh6_stale(port, src, mac, &act);	/* new: nothing held */
 		else
 			dp_counters()->drop[DROP_ND_INVALID]++;	/* table full */
 	} else if (st == NUD_INCOMPLETE || !rte_is_same_ether_addr(&old, mac)) {
-		neigh6_stale(port, src, mac);
+		neigh6_stale(port, src, mac, &act);
+		resolve_act(&act);
 	}
 }
 
@@ -211,6 +253,7 @@ na_input(uint16_t port, const struct rte_ipv6_hdr *ip, const uint8_t *msg, uint3
 {
 	const uint8_t *target = msg + ND_TARGET_OFF;
 	struct rte_ether_addr tll, old;
+	struct neigh_act act = { 0 };
 	uint8_t flags;
 	bool has_tll;
 	uint16_t st;
@@ -236,9 +279,10 @@ na_input(uint16_t port, const struct rte_ipv6_hdr *ip, const uint8_t *msg, uint3
 		if (!has_tll)
 			return;
 		if (flags & ND_NA_SOLICITED)
-			neigh6_learn(port, target, &tll, false);
+			neigh6_learn(port, target, &tll, false, &act);
 		else
-			neigh6_stale(port, target, &tll);
+			neigh6_stale(port, target, &tll, &act);
+		resolve_act(&act);
 		return;
 	}
 	if (has_tll && !rte_is_same_ether_addr(&old, &tll) && !(flags & ND_NA_OVERRIDE)) {
@@ -246,9 +290,10 @@ na_input(uint16_t port, const struct rte_ipv6_hdr *ip, const uint8_t *msg, uint3
 		return;
 	}
 	if (flags & ND_NA_SOLICITED)
-		neigh6_learn(port, target, has_tll ? &tll : &old, false);
+		neigh6_learn(port, target, has_tll ? &tll : &old, false, &act);
 	else if (has_tll && !rte_is_same_ether_addr(&old, &tll))
-		neigh6_stale(port, target, &tll);
+		neigh6_stale(port, target, &tll, &act);
+	resolve_act(&act);
 	return;
 invalid:
 	dp_counters()->drop[DROP_ND_INVALID]++;

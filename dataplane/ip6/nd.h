@@ -43,6 +43,20 @@ void nd_solicit(uint16_t port, const uint8_t *target, const struct rte_ether_add
 void nd_advertise(uint16_t port, const uint8_t *target, const uint8_t *dst,
 		  const struct rte_ether_addr *dst_mac, bool solicited);
 
+/*
+ * Addresses from the outside (netlink, a new port): the table (addr6.c)
+ * changes, then the link is told.  Adding one sends an unsolicited
+ * advertisement (7.2.6; no duplicate address detection, as IPv4 sends no
+ * ARP probe); router advertisements follow the port's prefixes (ra.c).
+ * 0 or -errno.
+ */
+int nd_addr_add(uint16_t port, const uint8_t *ip, uint8_t plen);
+int nd_addr_del(uint16_t port, const uint8_t *ip, uint8_t plen);	/* plen 255: any */
+/* A port came: its link-local address (EUI-64).  A port goes: a last
+ * router advertisement, then every IPv6 address and route of it. */
+int ip6_port_up(uint16_t port);
+void ip6_port_down(uint16_t port);
+
 /* Build an ICMPv6 frame for port: Ethernet to dst_mac, IPv6 src -> dst
  * (hop limit 255), room for len bytes of ICMPv6 (returned, zeroed);
  * *out is the mbuf (NULL when none).  The checksum is nd_finish's. */

@@ -194,14 +194,15 @@ ra_solicited(uint16_t port, const uint8_t *src, const uint8_t *msg, uint32_t len
 			goto invalid;
 		if (o[0] == ND_OPT_SOURCE_LINKADDR && o[1] == 1) {
 			struct rte_ether_addr mac;
+			struct neigh_act act;	/* a new entry: nothing held */
 
 			memcpy(mac.addr_bytes, o + 2, RTE_ETHER_ADDR_LEN);
 			if (!rte_is_valid_assigned_ether_addr(&mac))
 				goto invalid;
 			has_sll = true;
 			if (!ip6_is_zero(src) && neigh6_state(port, src, NULL) == 0 &&
-			    neigh6_learn(port, src, &mac, true) == 0)
-				neigh6_stale(port, src, &mac);	/* 6.2.6 */
+			    neigh6_learn(port, src, &mac, true, &act) == 0)
+				neigh6_stale(port, src, &mac, &act);	/* 6.2.6 */
 		}
 		left -= 8u * o[1];
 		o += 8u * o[1];

@@ -19,7 +19,7 @@
 #include <linux/rtnetlink.h>
 
 #include "addr6.h"
-#include "ip6.h"
+#include "ip6_addr.h"
 #include "port.h"
 #include "route6.h"
 

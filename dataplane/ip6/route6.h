@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "dp.h"
-#include "ip6.h"
+#include "ip6_addr.h"
 #include "route.h"	/* enum nh_type, struct route_match */
 
 struct nexthop6 {

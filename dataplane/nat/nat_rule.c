@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <rte_malloc.h>
 
+#include "arp.h"
 #include "nat_int.h"
 #include "proxy_arp.h"
 
@@ -242,9 +243,7 @@ nat_rule_add(struct nat_rule_spec *r)
 	rs->n++;
 	rules_publish(rs);
 	if (r->kind == SLUICE_NAT_SNAT)
-		proxy_arp_announce(&(struct proxy_arp_range){ .lo = r->addr_min,
-							      .hi = r->addr_max,
-							      .port = r->port });
+		arp_announce_range(r->port, r->addr_min, r->addr_max);
 	return 0;
 }
 

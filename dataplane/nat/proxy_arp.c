@@ -11,8 +11,6 @@
 #include <rte_rcu_qsbr.h>
 
 #include "dp.h"
-#include "neigh.h"
-#include "port.h"
 #include "proxy_arp.h"
 
 struct proxy_arp_set {
@@ -47,23 +45,4 @@ proxy_arp_has(uint16_t port, uint32_t ip)
 		if (s->r[i].port == port && ip >= s->r[i].lo && ip <= s->r[i].hi)
 			return true;
 	return false;
-}
-
-void
-proxy_arp_announce(const struct proxy_arp_range *r)
-{
-	const struct addr_table *t = addrs_get();
-	unsigned int sent = 0;
-	uint32_t ip = r->lo;
-
-	for (;;) {
-		if (!addr_on_port(t, r->port, ip)) {
-			arp_announce(r->port, ip);
-			if (++sent == PROXY_ARP_ANNOUNCE_MAX)
-				return;
-		}
-		if (ip == r->hi)
-			return;
-		ip++;
-	}
 }

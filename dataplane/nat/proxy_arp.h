@@ -9,7 +9,7 @@
  * Pools are ranges, kept as ranges: a /16 pool is one entry, never 65536.
  * The control lcore replaces the set whole whenever the NAT rules change
  * and publishes it under RCU; arp.c (control lcore) consults it after the
- * port's own addresses.
+ * port's own addresses, and announces a new range (arp_announce_range).
  */
 #ifndef SLUICE_PROXY_ARP_H
 #define SLUICE_PROXY_ARP_H
@@ -34,10 +34,5 @@ int proxy_arp_set(const struct proxy_arp_range *r, unsigned int n);
 
 /* Is ip (host order) answered for on port by proxy? */
 bool proxy_arp_has(uint16_t port, uint32_t ip);
-
-/* Control lcore: gratuitous ARP on r->port for the addresses of r that
- * are not already the port's own (those were announced when added), up
- * to PROXY_ARP_ANNOUNCE_MAX of them. */
-void proxy_arp_announce(const struct proxy_arp_range *r);
 
 #endif

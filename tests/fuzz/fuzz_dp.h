@@ -38,6 +38,7 @@
 #include "fuzz_check.h"
 #include "nat.h"
 #include "nat_int.h"
+#include "nd.h"
 #include "neigh.h"
 #include "route.h"
 #include "route6.h"

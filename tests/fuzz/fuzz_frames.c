@@ -23,8 +23,10 @@
 
 #include <rte_cycles.h>
 
+#include "arp.h"
 #include "fuzz_dp.h"
 #include "nd.h"
+#include "resolve.h"
 
 static struct wctx w;
 

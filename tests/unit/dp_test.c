@@ -15,6 +15,7 @@
 #include "dp_test.h"
 #include "nat.h"
 #include "addr6.h"
+#include "nd.h"
 #include "neigh.h"
 #include "route.h"
 #include "route6.h"

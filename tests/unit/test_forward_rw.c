@@ -19,6 +19,7 @@
 
 #include "dp_test.h"
 #include "neigh.h"
+#include "resolve.h"
 #include "route.h"
 
 #define GW_A_MAC	"02:00:00:00:01:a1"	/* 192.0.2.254, one MAC... */

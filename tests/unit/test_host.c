@@ -23,6 +23,7 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
+#include "arp.h"
 #include "dp_test.h"
 #include "host_int.h"
 #include "nat.h"

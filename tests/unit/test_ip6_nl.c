@@ -9,6 +9,7 @@
 
 #include "ctl_test.h"
 #include "addr6.h"
+#include "nd.h"
 #include "neigh.h"
 #include "ra.h"
 #include "route6.h"

@@ -19,6 +19,7 @@
 #include "nat.h"
 #include "nat_int.h"	/* nat_parse_l4 */
 #include "neigh.h"
+#include "resolve.h"
 
 #define LAN 0
 #define WAN 1

@@ -11,6 +11,7 @@
 
 #include "ip6_test.h"
 #include "ra.h"
+#include "resolve.h"
 
 static struct wctx w;
 
@@ -211,13 +212,18 @@ test_dad_defended(void **state)
 static void
 test_unsolicited_na(void **state)
 {
+	struct rte_mbuf *m;
 	uint8_t a[16];
 
 	(void)state;
 	a6("2001:db8:5::1", a);
-	assert_int_equal(addr6_add(1, a, 64), 0);
+	assert_int_equal(nd_addr_add(1, a, 64), 0);
 	check_na(sent1(), 1, "2001:db8:5::1", "ff02::1", "33:33:00:00:00:01",
 		 ND_NA_ROUTER | ND_NA_OVERRIDE);
+	assert_int_equal(nd_addr_del(1, a, 64), 0);
+	/* The table alone tells nobody: announcing is ND's. */
+	assert_int_equal(addr6_add(1, a, 64), 0);
+	assert_int_equal(dpt_sent(&m, 1), 0);
 	assert_int_equal(addr6_del(1, a, 64), 0);
 	dpt_done(&w);
 }
@@ -409,15 +415,15 @@ test_ra(void **state)
 	/* A second /64 (a /48 and link-local addresses are not advertised);
 	 * its change is advertised within MIN_DELAY_BETWEEN_RAS. */
 	a6("2001:db8:7::1", a);
-	assert_int_equal(addr6_add(0, a, 64), 0);
+	assert_int_equal(nd_addr_add(0, a, 64), 0);
 	a6("2001:db8:8::1", a);
-	assert_int_equal(addr6_add(0, a, 48), 0);
+	assert_int_equal(nd_addr_add(0, a, 48), 0);
 	drain_sent6();
 	t += (uint64_t)(RA_MIN_DELAY + 1) * dp.hz;
 	ra_timer(t);
 	check_ra(sent1(), 1800, 2, two);
 	a6("2001:db8:8::1", a);
-	assert_int_equal(addr6_del(0, a, 48), 0);
+	assert_int_equal(nd_addr_del(0, a, 48), 0);
 
 	/* A router solicitation, with the host's address: answered within
 	 * the minimum delay, the host learnt (STALE). */
@@ -432,7 +438,7 @@ test_ra(void **state)
 
 	/* Off: a last one with lifetime 0, then nothing. */
 	a6("2001:db8:7::1", a);
-	assert_int_equal(addr6_del(0, a, 64), 0);
+	assert_int_equal(nd_addr_del(0, a, 64), 0);
 	ra_set(0, false);
 	check_ra(sent1(), 0, 1, one);
 	ra_timer(t + 3600 * dp.hz);

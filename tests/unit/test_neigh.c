@@ -9,9 +9,11 @@
 #include <rte_arp.h>
 #include <rte_cycles.h>
 
+#include "arp.h"
 #include "dp_test.h"
 #include "nat.h"
 #include "neigh.h"
+#include "resolve.h"
 
 #define LAN_MAC		"02:00:00:00:00:01"
 #define WAN_MAC		"02:00:00:00:00:02"
@@ -583,6 +585,64 @@ test_resolution(void **state)
 		       "172.16.0.9");
 }
 
+/* A static entry added from netlink for an address being asked for: what
+ * waited goes with the next timer pass (the table sends nothing itself),
+ * once, to the added MAC. */
+static void
+test_add_releases_held(void **state)
+{
+	struct rte_ether_addr a = dpt_mac(HOST_MAC);
+	struct rte_mbuf *m[8];
+
+	(void)state;
+	tick(0);
+	neigh_resolve(waiting("10.9.3.3", "10.9.3.3", 1100));
+	neigh_resolve(waiting("10.9.3.3", "10.9.3.3", 1101));
+	expect_one_arp(0, RTE_ARP_OP_REQUEST, BCAST_MAC, LAN_MAC, "10.9.0.1", ZERO_MAC,
+		       "10.9.3.3");
+	assert_int_equal(neigh_add(0, dpt_ip("10.9.3.3"), &a, true, NLM_F_CREATE), 0);
+	assert_int_equal(state_of(0, "10.9.3.3", NULL), NUD_PERMANENT);
+	tick(0);
+	assert_int_equal(dpt_sent(m, 8), 2);
+	assert_released(m[0], HOST_MAC, 1100);
+	assert_released(m[1], HOST_MAC, 1101);
+	rte_pktmbuf_free_bulk(m, 2);
+	/* Nothing more: no retry for a resolved entry, nothing sent twice. */
+	tick(neigh_timers.retrans * 4);
+	expect_nothing_sent();
+}
+
+/* More entries due at once than one pass of the table hands back in a
+ * call: every one is asked again. */
+static void
+test_many_due_at_once(void **state)
+{
+	struct rte_mbuf *m[64];
+	char ip[32];
+
+	(void)state;
+	tick(0);
+	for (unsigned int i = 0; i < 40; i++) {
+		snprintf(ip, sizeof(ip), "10.9.4.%u", i + 1);
+		neigh_resolve(waiting(ip, ip, (uint16_t)(1200 + i)));
+	}
+	assert_int_equal(dpt_sent(m, 64), 40);
+	rte_pktmbuf_free_bulk(m, 40);
+	tick(neigh_timers.retrans + 0.1);
+	assert_int_equal(dpt_sent(m, 64), 40);
+	for (unsigned int i = 0; i < 40; i++) {
+		struct rte_arp_hdr *ah = rte_pktmbuf_mtod_offset(m[i], struct rte_arp_hdr *,
+								 sizeof(struct rte_ether_hdr));
+
+		assert_int_equal(rte_be_to_cpu_16(ah->arp_opcode), RTE_ARP_OP_REQUEST);
+		assert_int_equal(rte_be_to_cpu_32(ah->arp_data.arp_tip) & 0xffffff00,
+				 dpt_ip("10.9.4.0"));
+	}
+	rte_pktmbuf_free_bulk(m, 40);
+	tick(0);
+	expect_nothing_sent();
+}
+
 static void
 test_hold_bound_and_timeout(void **state)
 {
@@ -897,6 +957,8 @@ main(void)
 		cmocka_unit_test_teardown(test_invalid_frames, teardown),
 		cmocka_unit_test_teardown(test_permanent_not_overwritten, teardown),
 		cmocka_unit_test_teardown(test_resolution, teardown),
+		cmocka_unit_test_teardown(test_add_releases_held, teardown),
+		cmocka_unit_test_teardown(test_many_due_at_once, teardown),
 		cmocka_unit_test_teardown(test_hold_bound_and_timeout, teardown),
 		cmocka_unit_test_teardown(test_ageing, teardown),
 		cmocka_unit_test_teardown(test_probe_stale_in_use, teardown),
