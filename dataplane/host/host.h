@@ -93,12 +93,19 @@ unsigned int host_poll(void);
 void host_timer(uint64_t now);
 /* A copy of an ARP frame (meta in_port) for the host; m is left alone. */
 void host_arp_copy(struct rte_mbuf *m);
+/* A copy of a punted ND message (PKT_ND: data at the IPv6 header, meta
+ * in_port) for the host, but for neighbour solicitations, which the
+ * dataplane answers for every address the interface has; m is left alone. */
+void host_nd_copy(struct rte_mbuf *m);
 
 /* ---- addresses (host_nl.c, control lcore) ---- */
 /* port.c: an address was added to or removed from port. */
 void host_addr_changed(uint16_t port, uint32_t ip, uint8_t plen, bool add);
 /* Was this address of port added by the host? (dumps) */
 bool host_addr_made(uint16_t port, uint32_t ip);
+/* The same for IPv6 (addr6.c, addr6_nl.c). */
+void host_addr6_changed(uint16_t port, const uint8_t *ip, uint8_t plen, bool add);
+bool host_addr6_made(uint16_t port, const uint8_t *ip);
 int host_nl_init(void);
 unsigned int host_nl_poll(void);
 /* The interface came (put the port's addresses on it) or goes (the
@@ -115,9 +122,9 @@ bool host_port_reserved(uint32_t addr_be, uint16_t port);
 
 /* ---- workers (host_punt.c) ---- */
 /*
- * m's data starts at the IPv4 header (Ethernet before it, untouched): give
- * the frame as it arrived to in_port's host interface, or count the drop.
- * Consumes m.
+ * m's data starts at the IPv4 or IPv6 header (Ethernet before it,
+ * untouched): give the frame as it arrived to in_port's host interface, or
+ * count the drop.  Consumes m.
  */
 void host_punt(struct rte_mbuf *m, uint16_t in_port);
 /*
@@ -135,5 +142,16 @@ bool host_punt_dhcp(struct rte_mbuf *m, uint16_t in_port);
  * echo request, which the fast path answers (fragments too: the kernel
  * reassembles them).  true: m was punted. */
 bool host_punt_local(struct rte_mbuf *m, uint16_t in_port);
+/*
+ * IPv6 (data at the IPv6 header).  For a router address on a host port:
+ * everything but ICMPv6 echo requests (the fast path answers them) and
+ * neighbour discovery (the control lcore's, copied by host_nd_copy).
+ * true: m was punted.
+ */
+bool host_punt6_local(struct rte_mbuf *m, uint16_t in_port);
+/* To a link-scope group (ff02::/16) on a host port, but the solicited-node
+ * groups (ff02::1:ff00:0/104), whose solicitations the dataplane answers:
+ * DHCPv6 (ff02::1:2), OSPFv3, MLD, mDNS...  true: m was punted. */
+bool host_punt6_mcast(struct rte_mbuf *m, uint16_t in_port);
 
 #endif

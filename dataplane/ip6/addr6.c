@@ -8,6 +8,7 @@
 #include <linux/rtnetlink.h>
 
 #include "addr6.h"
+#include "host.h"
 #include "nd.h"
 #include "neigh.h"
 #include "port.h"
@@ -170,6 +171,7 @@ addr6_add(uint16_t port, const uint8_t *ip, uint8_t plen)
 	/* RFC 4861 7.2.6: tell the link (we skip DAD, as for IPv4's ARP). */
 	nd_advertise(port, ip, NULL, NULL, false);
 	ra_addr_changed(port);
+	host_addr6_changed(port, ip, plen, true);
 	return 0;
 }
 
@@ -199,6 +201,7 @@ addr6_del(uint16_t port, const uint8_t *ip, uint8_t plen)
 	t->n = j;
 	addrs6_publish(t);
 	ra_addr_changed(port);
+	host_addr6_changed(port, ip, plen, false);
 	return 0;
 }
 
