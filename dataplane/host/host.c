@@ -365,6 +365,17 @@ from_host(struct host_lcore *l, uint16_t port)
 }
 
 unsigned int
+host_poll_taps(struct host_lcore *l)
+{
+	unsigned int work = 0;
+
+	for (uint16_t p = 0; p < DP_MAX_PORTS; p++)
+		if (host_ifs[p].fd >= 0)
+			work += from_host(l, p);
+	return work;
+}
+
+unsigned int
 host_poll(void)
 {
 	struct host_lcore *l = &host_lc[rte_lcore_id()];
@@ -379,11 +390,7 @@ host_poll(void)
 	work += n;
 	if (nb_on == 0)
 		return work;
-	for (uint16_t p = 0; p < DP_MAX_PORTS; p++)
-		if (host_ifs[p].fd >= 0)
-			work += from_host(l, p);
-	work += host_nl_poll();
-	return work;
+	return work + host_poll_taps(l) + host_nl_poll();
 }
 
 void
