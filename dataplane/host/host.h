@@ -9,8 +9,13 @@
  *    it arrived to the control lcore on host_ring (MP/SC), after a per-worker
  *    token bucket; a worker never makes a syscall for it.
  *  - The control lcore (host.c) writes punted frames and a copy of each ARP
- *    frame to the TAP, and sends what the host writes on the TAP out of the
- *    port as it was written (dp_send).
+ *    frame and of each IPv6 neighbour discovery message but solicitations
+ *    to the TAP, and sends what the host writes on the TAP out of the port
+ *    as it was written (dp_send); a router advertisement among them turns
+ *    sluice's own on that port off (radvd speaks for the router there).
+ *  - Both families: IPv6 for router addresses and link-scope groups goes up
+ *    as IPv4 does; the TAP has the port's link-local address, not one of
+ *    the kernel's making.
  *  - Addresses go both ways over rtnetlink to the dataplane's own network
  *    namespace (host_nl.c): the port's addresses are put on the interface,
  *    and what the host adds or removes there is added to or removed from the
