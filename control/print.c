@@ -272,7 +272,8 @@ pr_link_addrs(struct printer *p, const struct ctl_link *l, const struct ctl_addr
 			if (!p->json) {
 				/* ip labels IPv4 addresses only. */
 				if (six)
-					fprintf(p->f, "    inet6 %s/%u scope %s\n", ip, a[i].len, scope);
+					fprintf(p->f, "    inet6 %s/%u scope %s%s\n", ip, a[i].len, scope,
+						a[i].proto == SLUICE_IFAPROT_HOST ? " proto host" : "");
 				else
 					fprintf(p->f, "    inet %s/%u scope %s %s%s\n", ip, a[i].len, scope,
 						a[i].proto == SLUICE_IFAPROT_HOST ? "proto host " : "",

@@ -274,6 +274,7 @@ slow_path(void)
 				host_arp_copy(pkts[i]);
 				arp_input(pkts[i]);
 			} else if (pkt_meta(pkts[i])->kind == PKT_ND) {
+				host_nd_copy(pkts[i]);
 				nd_input(pkts[i]);
 			}
 			else

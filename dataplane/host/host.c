@@ -24,13 +24,17 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <linux/if_tun.h>
+#include <netinet/in.h>
+#include <netinet/icmp6.h>
 
 #include <rte_cycles.h>
 
 #include "control.h"
 #include "host_int.h"
 #include "log.h"
+#include "ip6.h"
 #include "port.h"
+#include "ra.h"
 
 struct host_if host_ifs[DP_MAX_PORTS];
 struct rte_ring *host_ring;
@@ -146,6 +150,43 @@ tap_open(uint16_t port)
 	return fd;
 }
 
+/* net.ipv6.conf.NAME.KEY = val, before the interface is up. */
+static void
+tap_sysctl6(uint16_t port, const char *key, const char *val)
+{
+	char path[64 + IF_NAMESIZE];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ports[port].name, key);
+	f = fopen(path, "we");
+	if (f == NULL || fprintf(f, "%s\n", val) < 0 || fclose(f) != 0)
+		fprintf(stderr, SD_WARNING "host %s: cannot set %s to %s: %s\n",
+			ports[port].name, path, val, strerror(errno));
+}
+
+/*
+ * IPv6 on the interface.  No link-local address of the kernel's own
+ * (addr_gen_mode 1): the port's, the same EUI-64 of the same MAC, is put
+ * on by host_nl_if_up, marked as the dataplane's, so there is one of it and
+ * it is never the host's to remove.  A router interface (forwarding 1):
+ * the kernel sends no router solicitations there and takes no
+ * advertisements unless accept_ra is 2; radvd finds what it expects.
+ * Forwarding between interfaces stays net.ipv6.conf.all.forwarding's, 0.
+ */
+static void
+tap_ip6(uint16_t port)
+{
+	if (access("/proc/sys/net/ipv6", F_OK) != 0)
+		return;		/* a kernel without IPv6 */
+	tap_sysctl6(port, "addr_gen_mode", "1");
+	tap_sysctl6(port, "forwarding", "1");
+	/* The port's addresses stay while it is down, as IPv4's do. */
+	tap_sysctl6(port, "keep_addr_on_down", "1");
+	/* The port always has IPv6 (its link-local address at least): so
+	 * does its interface, whatever the namespace's default. */
+	tap_sysctl6(port, "disable_ipv6", "0");
+}
+
 int
 host_set(uint16_t port, bool on)
 {
@@ -176,6 +217,7 @@ host_set(uint16_t port, bool on)
 	h->fd = fd;
 	h->ifindex = (int)if_nametoindex(ports[port].name);
 	h->carrier = true;
+	tap_ip6(port);
 	host_if_sync(port);
 	if (nb_on++ == 0)
 		host_nl_port_range(true);
@@ -232,6 +274,46 @@ host_arp_copy(struct rte_mbuf *m)
 	to_host(l, port, m);
 }
 
+void
+host_nd_copy(struct rte_mbuf *m)
+{
+	uint16_t port = pkt_meta(m)->in_port;
+	struct host_lcore *l = &host_lc[rte_lcore_id()];
+	const uint8_t *type;
+	uint8_t tb;
+
+	if (!host_on(port))
+		return;
+	/* The dataplane answers solicitations for all the interface's
+	 * addresses (they are the port's, both ways): the kernel would only
+	 * answer a second time.  Advertisements are what the kernel resolves
+	 * its own neighbours with; solicitations from routers' hosts are what
+	 * radvd answers. */
+	type = rte_pktmbuf_read(m, IP6_HDR_LEN, 1, &tb);
+	if (type == NULL || *type == ND_NEIGHBOR_SOLICIT ||
+	    rte_pktmbuf_headroom(m) < sizeof(struct rte_ether_hdr) || !host_take_token(l))
+		return;
+	/* The frame as it came: its Ethernet header is in front. */
+	rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr));
+	to_host(l, port, m);
+	rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
+}
+
+/* Is this frame from the host a router advertisement?  Then a daemon
+ * (radvd) advertises on the port, and sluice's own advertisements there
+ * stop (ra_yield): two sources of one router's advertisements with
+ * different contents would make hosts' prefixes and lifetimes flap. */
+static bool
+host_frame_is_ra(const struct rte_mbuf *m)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	return rte_pktmbuf_data_len(m) > RTE_ETHER_HDR_LEN + IP6_HDR_LEN &&
+	       f[12] == 0x86 && f[13] == 0xdd &&
+	       f[RTE_ETHER_HDR_LEN + offsetof(struct rte_ipv6_hdr, proto)] == IPPROTO_ICMPV6 &&
+	       f[RTE_ETHER_HDR_LEN + IP6_HDR_LEN] == ND_ROUTER_ADVERT;
+}
+
 /* What the host sent on port's interface, up to HOST_POLL_FRAMES frames. */
 static unsigned int
 from_host(struct host_lcore *l, uint16_t port)
@@ -274,10 +356,23 @@ from_host(struct host_lcore *l, uint16_t port)
 		segs[0]->pkt_len = (uint32_t)len;
 		if (used < nseg)
 			rte_pktmbuf_free_bulk(&segs[used], nseg - used);
+		if (unlikely(host_frame_is_ra(segs[0])) && ra_enabled(port))
+			ra_yield(port);
 		l->host_tx++;
 		dp_send(segs[0], port);
 	}
 	return done;
+}
+
+unsigned int
+host_poll_taps(struct host_lcore *l)
+{
+	unsigned int work = 0;
+
+	for (uint16_t p = 0; p < DP_MAX_PORTS; p++)
+		if (host_ifs[p].fd >= 0)
+			work += from_host(l, p);
+	return work;
 }
 
 unsigned int
@@ -295,11 +390,7 @@ host_poll(void)
 	work += n;
 	if (nb_on == 0)
 		return work;
-	for (uint16_t p = 0; p < DP_MAX_PORTS; p++)
-		if (host_ifs[p].fd >= 0)
-			work += from_host(l, p);
-	work += host_nl_poll();
-	return work;
+	return work + host_poll_taps(l) + host_nl_poll();
 }
 
 bool

@@ -9,8 +9,13 @@
  *    it arrived to the control lcore on host_ring (MP/SC), after a per-worker
  *    token bucket; a worker never makes a syscall for it.
  *  - The control lcore (host.c) writes punted frames and a copy of each ARP
- *    frame to the TAP, and sends what the host writes on the TAP out of the
- *    port as it was written (dp_send).
+ *    frame and of each IPv6 neighbour discovery message but solicitations
+ *    to the TAP, and sends what the host writes on the TAP out of the port
+ *    as it was written (dp_send); a router advertisement among them turns
+ *    sluice's own on that port off (radvd speaks for the router there).
+ *  - Both families: IPv6 for router addresses and link-scope groups goes up
+ *    as IPv4 does; the TAP has the port's link-local address, not one of
+ *    the kernel's making.
  *  - Addresses go both ways over rtnetlink to the dataplane's own network
  *    namespace (host_nl.c): the port's addresses are put on the interface,
  *    and what the host adds or removes there is added to or removed from the
@@ -95,12 +100,19 @@ bool host_pending(void);
 void host_timer(uint64_t now);
 /* A copy of an ARP frame (meta in_port) for the host; m is left alone. */
 void host_arp_copy(struct rte_mbuf *m);
+/* A copy of a punted ND message (PKT_ND: data at the IPv6 header, meta
+ * in_port) for the host, but for neighbour solicitations, which the
+ * dataplane answers for every address the interface has; m is left alone. */
+void host_nd_copy(struct rte_mbuf *m);
 
 /* ---- addresses (host_nl.c, control lcore) ---- */
 /* port.c: an address was added to or removed from port. */
 void host_addr_changed(uint16_t port, uint32_t ip, uint8_t plen, bool add);
 /* Was this address of port added by the host? (dumps) */
 bool host_addr_made(uint16_t port, uint32_t ip);
+/* The same for IPv6 (addr6.c, addr6_nl.c). */
+void host_addr6_changed(uint16_t port, const uint8_t *ip, uint8_t plen, bool add);
+bool host_addr6_made(uint16_t port, const uint8_t *ip);
 int host_nl_init(void);
 unsigned int host_nl_poll(void);
 /* The interface came (put the port's addresses on it) or goes (the
@@ -117,9 +129,9 @@ bool host_port_reserved(uint32_t addr_be, uint16_t port);
 
 /* ---- workers (host_punt.c) ---- */
 /*
- * m's data starts at the IPv4 header (Ethernet before it, untouched): give
- * the frame as it arrived to in_port's host interface, or count the drop.
- * Consumes m.
+ * m's data starts at the IPv4 or IPv6 header (Ethernet before it,
+ * untouched): give the frame as it arrived to in_port's host interface, or
+ * count the drop.  Consumes m.
  */
 void host_punt(struct rte_mbuf *m, uint16_t in_port);
 /*
@@ -137,5 +149,16 @@ bool host_punt_dhcp(struct rte_mbuf *m, uint16_t in_port);
  * echo request, which the fast path answers (fragments too: the kernel
  * reassembles them).  true: m was punted. */
 bool host_punt_local(struct rte_mbuf *m, uint16_t in_port);
+/*
+ * IPv6 (data at the IPv6 header).  For a router address on a host port:
+ * everything but ICMPv6 echo requests (the fast path answers them) and
+ * neighbour discovery (the control lcore's, copied by host_nd_copy).
+ * true: m was punted.
+ */
+bool host_punt6_local(struct rte_mbuf *m, uint16_t in_port);
+/* To a link-scope group (ff02::/16) on a host port, but the solicited-node
+ * groups (ff02::1:ff00:0/104), whose solicitations the dataplane answers:
+ * DHCPv6 (ff02::1:2), OSPFv3, MLD, mDNS...  true: m was punted. */
+bool host_punt6_mcast(struct rte_mbuf *m, uint16_t in_port);
 
 #endif

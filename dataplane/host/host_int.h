@@ -23,6 +23,10 @@ extern struct rte_mempool *host_pool;
 /* Take one of this lcore's tokens; false (counted) when there is none. */
 bool host_take_token(struct host_lcore *l);
 
+/* What the host sent on every host interface (host_poll's part, which
+ * the unit tests call without making interfaces). */
+unsigned int host_poll_taps(struct host_lcore *l);
+
 /* A socket for interface ioctls (control lcore), or -1. */
 int host_ioctl_fd(void);
 

@@ -5,6 +5,7 @@
  * already left the forwarding loop, or for ports with a host interface.
  */
 #include <netinet/in.h>
+#include <netinet/icmp6.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -15,6 +16,7 @@
 #include "trace.h"
 #include "host.h"
 #include "host_int.h"
+#include "ip6.h"
 #include "port.h"
 
 struct host_lcore host_lc[RTE_MAX_LCORE];
@@ -70,7 +72,7 @@ host_punt(struct rte_mbuf *m, uint16_t in_port)
 	struct rte_mbuf *c;
 
 	TRACE(trace_on(), m, trace_end(m, SLUICE_TRACE_PUNT, 0, DP_NO_PORT));
-	/* The Ethernet header is still in front: ip4 only moved past it. */
+	/* The Ethernet header is still in front: ip4/ip6 only moved past it. */
 	if (unlikely(rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr)) == NULL)) {
 		l->punt_queue_full++;
 		rte_pktmbuf_free(m);
@@ -164,6 +166,52 @@ host_punt_local(struct rte_mbuf *m, uint16_t in_port)
 		if (icmp != NULL && icmp->icmp_type == RTE_IP_ICMP_ECHO_REQUEST)
 			return false;
 	}
+	host_punt(m, in_port);
+	return true;
+}
+
+/* ICMPv6 types the fast path or the control lcore keep: echo requests
+ * (answered by icmp6_input) and neighbour discovery (RFC 4861 133-137,
+ * the control lcore's; host_nd_copy gives the host its copy). */
+static bool
+icmp6_kept(const struct rte_mbuf *m)
+{
+	const uint8_t *t;
+	uint8_t tb;
+
+	t = rte_pktmbuf_read(m, IP6_HDR_LEN, 1, &tb);
+	return t != NULL && (*t == ICMP6_ECHO_REQUEST ||
+			     (*t >= ND_ROUTER_SOLICIT && *t <= ND_REDIRECT));
+}
+
+bool
+host_punt6_local(struct rte_mbuf *m, uint16_t in_port)
+{
+	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+
+	if (!host_on(in_port))
+		return false;
+	if (ip->proto == IPPROTO_ICMPV6 && icmp6_kept(m))
+		return false;
+	/* TCP, UDP (DHCPv6 replies to the host's client too), other next
+	 * headers, fragments (the kernel reassembles), echo replies and
+	 * errors for the host's own traffic. */
+	host_punt(m, in_port);
+	return true;
+}
+
+bool
+host_punt6_mcast(struct rte_mbuf *m, uint16_t in_port)
+{
+	static const uint8_t solicited[13] = { 0xff, 0x02, [11] = 0x01, [12] = 0xff };
+	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+	const uint8_t *dst = ip->dst_addr;
+
+	/* Link scope (RFC 4291 2.7: the scope is the low nibble of byte 1,
+	 * ff12:: transient groups included). */
+	if (!host_on(in_port) || dst[0] != 0xff || (dst[1] & 0x0f) != 2 ||
+	    memcmp(dst, solicited, sizeof(solicited)) == 0)
+		return false;
 	host_punt(m, in_port);
 	return true;
 }

@@ -6,6 +6,7 @@
 
 #include "addr6.h"
 #include "control.h"
+#include "host.h"
 #include "nd.h"
 #include "port.h"
 
@@ -51,6 +52,8 @@ addr6_nl_dump(struct ctl_req *rq, uint32_t ifindex)
 		mnl_attr_put(nlh, IFA_ADDRESS, 16, a->ip);
 		mnl_attr_put(nlh, IFA_LOCAL, 16, a->ip);
 		mnl_attr_put_strz(nlh, IFA_LABEL, ports[a->port].name);
+		if (host_addr6_made(a->port, a->ip))
+			mnl_attr_put_u8(nlh, IFA_PROTO, SLUICE_IFAPROT_HOST);
 		ctl_msg_end(rq, nlh);
 	}
 	return 0;

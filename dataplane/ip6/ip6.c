@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 
 #include "addr6.h"
+#include "host.h"
 #include "icmp6.h"
 #include "ip6.h"
 #include "neigh.h"
@@ -144,6 +145,9 @@ ip6_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 {
 	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
 
+	/* A port with a host interface: the host's stack answers. */
+	if (unlikely(host_on(in_port)) && host_punt6_local(m, in_port))
+		return;
 	switch (ip->proto) {
 	case IPPROTO_ICMPV6:
 		icmp6_input(w, m, in_port);
@@ -176,6 +180,8 @@ ip6_multicast_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 		icmp6_input(w, m, in_port);
 		return;
 	}
+	if (unlikely(host_on(in_port)) && host_punt6_mcast(m, in_port))
+		return;
 	dp_drop(m, DROP6_MULTICAST);
 }
 
@@ -223,7 +229,9 @@ ip6_validate(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 		return V6_DROPPED;
 	}
 	if (unlikely(ip->proto == IPPROTO_HOPOPTS)) {
-		dp_drop(m, DROP6_HOP_BY_HOP);
+		/* But MLD to a link-scope group, for a host interface. */
+		if (!(unlikely(host_on(in_port)) && host_punt6_mcast(m, in_port)))
+			dp_drop(m, DROP6_HOP_BY_HOP);
 		return V6_DROPPED;
 	}
 	if (unlikely(ip6_multicast(ip->dst_addr))) {

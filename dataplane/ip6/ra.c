@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Router advertisements (RFC 4861 6.2); see ra.h. */
+#include <stdio.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <netinet/icmp6.h>
@@ -9,6 +10,7 @@
 
 #include "addr6.h"
 #include "ip6.h"
+#include "log.h"
 #include "nd.h"
 #include "neigh.h"
 #include "port.h"
@@ -52,6 +54,16 @@ bool
 ra_enabled(uint16_t port)
 {
 	return port < DP_MAX_PORTS && ra[port].on;
+}
+
+void
+ra_yield(uint16_t port)
+{
+	if (!ra_enabled(port))
+		return;
+	memset(&ra[port], 0, sizeof(ra[port]));
+	fprintf(stderr, SD_WARNING "port %s: the host sends router advertisements on its host "
+		"interface; sluice's own there are off\n", ports[port].name);
 }
 
 /* The port's distinct global /64 prefixes, at most max. */

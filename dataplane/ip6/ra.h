@@ -32,6 +32,10 @@ extern struct ra_conf ra_conf;
  * with router lifetime 0 goes, 6.2.5). */
 void ra_set(uint16_t port, bool on);
 bool ra_enabled(uint16_t port);
+/* The host advertises on the port's host interface (radvd): off, without
+ * the last advertisement of lifetime 0 that ra_set sends, which would take
+ * the host daemon's default route from the link's hosts. */
+void ra_yield(uint16_t port);
 /* The port's prefixes changed: advertise soon (6.2.4). */
 void ra_addr_changed(uint16_t port);
 /* A router solicitation (msg, len bytes of ICMPv6) from src on port. */

@@ -1,0 +1,91 @@
+#!/bin/bash
+# Host path, IPv6: radvd on the LAN port's host interface advertises the
+# LAN /64.  The router's solicitations reach it through the host path and
+# its advertisements leave through the port; a LAN host with accept_ra=2 and
+# no static address or route autoconfigures from them (the prefix, and a
+# default route via sluice's link-local address, which is the interface's)
+# and pings the WAN host through sluice.  sluice's own `ra`, turned on
+# first, goes off when the host's advertisements start.
+. "$(dirname "$0")/lib.sh"
+export SLUICE_LAB_HOST=yes
+e2e_up hradv "" ip6
+
+radvd=$(command -v radvd) || radvd=/usr/sbin/radvd
+[ -x "$radvd" ] || skip "radvd is not installed (Debian package radvd)"
+
+step "the host interface lan has the port's addresses, one link-local of the same EUI-64"
+ll=$(cli -j addr show dev lan | json '[a["local"] for a in d[0]["addr_info"] if a["scope"] == "link"][0]')
+lab_wait 10 "2001:db8:1::1/64 on the host's lan" \
+	sh -c "ip netns exec '$(lab_ns "$LAB" rt)' ip -6 addr show dev lan | grep -q 'inet6 2001:db8:1::1/64'" ||
+	fail "2001:db8:1::1/64 is not on the host's lan: $(rt ip -6 addr show dev lan)"
+klls=$(rt ip -6 addr show dev lan scope link | awk '/inet6/ { print $2 }')
+[ "$klls" = "$ll/64" ] || fail "the host's lan has link-local '$klls', the port $ll/64"
+ok "lan: 2001:db8:1::1/64 and $ll/64 only"
+
+step "the LAN host forgets its static IPv6 address and route; accept_ra=2"
+lan ip -6 route del default via 2001:db8:1::1 || fail "no static default route to remove"
+lan ip -6 addr del 2001:db8:1::10/64 dev eth0 || fail "no static address to remove"
+lan sysctl -q -w net.ipv6.conf.eth0.accept_ra=2 net.ipv6.conf.eth0.autoconf=1 \
+	net.ipv6.conf.eth0.router_solicitations=3 net.ipv6.conf.eth0.router_solicitation_interval=1
+lan ping -6 -n -c 1 -W 1 2001:db8:2::1 >/dev/null 2>&1 && fail "the WAN host is reachable before any RA"
+
+step "sluice's own ra on, then radvd on the host's lan"
+cli link set lan ra on || fail "link set lan ra on failed"
+[ "$(cli -j link show lan | json 'd[0]["ra"]')" = True ] || fail "ra did not go on"
+# Long intervals: the LAN host's solicitations must be what radvd answers.
+cat >"$E2E_TMP/radvd.conf" <<EOF
+interface lan {
+	AdvSendAdvert on;
+	MinRtrAdvInterval 200;
+	MaxRtrAdvInterval 600;
+	AdvDefaultLifetime 1800;
+	prefix 2001:db8:1::/64 {
+		AdvOnLink on;
+		AdvAutonomous on;
+		AdvValidLifetime 86400;
+		AdvPreferredLifetime 14400;
+	};
+};
+EOF
+chmod 644 "$E2E_TMP/radvd.conf"
+before=$(stat_value '^punted$')
+rt "$radvd" -C "$E2E_TMP/radvd.conf" -p "$E2E_TMP/radvd.pid" -n -m logfile \
+	-l "$E2E_TMP/radvd.log" -d 4 </dev/null >/dev/null 2>&1 &
+lab_wait 10 "radvd's pidfile" test -s "$E2E_TMP/radvd.pid" ||
+	fail "radvd did not start: $(cat "$E2E_TMP/radvd.log" 2>/dev/null)"
+ra_off() { [ "$(cli -j link show lan | json 'd[0]["ra"]')" = False ]; }
+lab_wait 15 "sluice's ra off for lan" ra_off ||
+	fail "sluice's own ra is still on beside radvd"
+ok "radvd runs (pid $(cat "$E2E_TMP/radvd.pid")); sluice's ra on lan went off"
+
+step "the LAN host solicits and configures itself from radvd's answer"
+lan ip link set eth0 down
+lan ip link set eth0 up
+autoconf() {
+	lan ip -6 addr show dev eth0 scope global | grep -q "inet6 2001:db8:1:0:.*/64 scope global dynamic" &&
+		lan ip -6 route show default | grep -q "via $ll dev eth0 proto ra"
+}
+lab_wait 30 "a SLAAC address and a default route from radvd's RA" autoconf || {
+	lan ip -6 addr show dev eth0
+	lan ip -6 route show
+	cat "$E2E_TMP/radvd.log"
+	fail "the LAN host did not autoconfigure from radvd's advertisements"
+}
+addr=$(lan ip -6 addr show dev eth0 scope global | awk '/inet6 2001:db8:1:0:/ { sub("/.*", "", $2); print $2; exit }')
+lan ip -6 addr show dev eth0
+lan ip -6 route show default
+# radvd's prefix lifetimes, not sluice's (30 days): the advertisement was radvd's.
+lan ip -6 addr show dev eth0 scope global | grep -A1 "inet6 $addr/" | grep -q "valid_lft 86[34][0-9][0-9]sec" ||
+	fail "the address's lifetime is not radvd's 86400 s: $(lan ip -6 addr show dev eth0 scope global)"
+after=$(stat_value '^punted$')
+[ "$after" -gt "$before" ] || fail "stats: punted did not grow ($before -> $after): the solicitations did not reach radvd"
+lladdr=$(lan ip -6 addr show dev eth0 scope link | awk '/inet6 fe80/ { sub("/.*", "", $2); print $2; exit }')
+grep -q "lan received RS from: $lladdr" "$E2E_TMP/radvd.log" ||
+	fail "radvd got no solicitation from $lladdr through the host path: $(cat "$E2E_TMP/radvd.log")"
+ok "radvd answered $lladdr's RS: address $addr (radvd's lifetime), default route via $ll; punted $before -> $after"
+
+step "the autoconfigured host reaches the WAN host through sluice, with no static route"
+out=$(lan ping -6 -n -c 5 -i 0.2 -W 2 2001:db8:2::1 2>&1)
+echo "$out"
+grep -q " 5 received" <<<"$out" || fail "the autoconfigured host cannot reach 2001:db8:2::1"
+ok "5 of 5 echo replies from the WAN host via radvd's router"
