@@ -29,7 +29,6 @@ wctx_init(struct wctx *w, uint16_t queue)
 	RTE_BUILD_BUG_ON(DP_MAX_PORTS > 32);	/* tx_dirty */
 	memset(w, 0, sizeof(*w));
 	w->queue = queue;
-	w->lcore = rte_lcore_id();
 	w->icmp_tokens = ICMP_RATE_BURST;
 	w->icmp_last = rte_get_tsc_cycles();
 }
@@ -63,8 +62,7 @@ static void
 tx_flush_port(struct wctx *w, uint16_t port)
 {
 	struct txbuf *b = &w->tx[port];
-	struct lcore_counters *lc = wctx_counters(w);
-	struct port_counters *pc = &lc->port[port];
+	struct port_counters *pc = &dp_counters()->port[port];
 	uint16_t eth_port = ports[port].eth_port;
 	uint64_t bytes = 0;
 	uint16_t sent = 0;
@@ -84,7 +82,7 @@ tx_flush_port(struct wctx *w, uint16_t port)
 			bytes -= rte_pktmbuf_pkt_len(b->m[i]);
 		rte_pktmbuf_free_bulk(&b->m[sent], lost);
 		pc->tx_dropped += lost;
-		lc->drop[DROP_QUEUE_FULL] += lost;
+		dp_counters()->drop[DROP_QUEUE_FULL] += lost;
 	}
 	pc->tx_packets += sent;
 	pc->tx_bytes += bytes;
@@ -107,11 +105,11 @@ tx_enqueue(struct wctx *w, uint16_t port, struct rte_mbuf *m)
 {
 	if (unlikely(port >= DP_MAX_PORTS || !port_live(port))) {
 		if (port < DP_MAX_PORTS)
-			wctx_counters(w)->port[port].tx_dropped++;
+			dp_counters()->port[port].tx_dropped++;
 		dp_drop(m, DROP_PORT_DOWN);
 		return;
 	}
-	tx_enqueue_live(w, port, m);
+	tx_buf_add(w, port, tx_buf_get(w, port), m);
 }
 
 /* The ports whose buffers were filled since the last flush, only. */
@@ -140,7 +138,6 @@ wctx_flush_to_control(struct wctx *w)
 			dp_send(b->m[i], p);
 		b->n = 0;
 	}
-	w->tx_dirty = 0;
 }
 
 /* Frames the Ethernet layer accepts: to the port's MAC, broadcast, or an
@@ -155,15 +152,31 @@ eth_for_us(const struct rte_ether_hdr *eth, const struct rte_ether_addr *mac)
 		eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6));
 }
 
+/* The 6 bytes of a MAC at p and the 2 after it, as one word: compared
+ * under MAC48 (in memory order, whatever the byte order) one frame's
+ * destination costs one load and one compare. */
+static inline uint64_t
+word8(const void *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+static const uint8_t mac48[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0 };
+
 static void
 worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct rte_ether_addr *mac = &ports[in_port].mac;
-	struct port_counters *pc = &wctx_counters(w)->port[in_port];
+	const uint64_t mask = word8(mac48);
+	uint64_t ours = 0;
+	struct port_counters *pc = &dp_counters()->port[in_port];
 	struct rte_mbuf *ip4[DP_BURST], *ip6[DP_BURST];
 	uint64_t bytes = 0;
 	uint16_t nip4 = 0, nip6 = 0, dropped = 0;
 
+	memcpy(&ours, mac, RTE_ETHER_ADDR_LEN);
 	CAPTURE_BURST(capture_rx_ports, SLUICE_CAPTURE_IN, in_port, w->queue, pkts, n);
 	TRACE_MARK(in_port, pkts, n);
 	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
@@ -186,7 +199,7 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 		/* A host interface also takes multicast (OSPF hellos): ip4
 		 * punts what is link-local, drops the rest. */
-		if (unlikely(!eth_for_us(eth, mac)) &&
+		if (unlikely(((word8(eth) ^ ours) & mask) != 0) && !eth_for_us(eth, mac) &&
 		    !(rte_is_multicast_ether_addr(&eth->dst_addr) && host_on(in_port))) {
 			dropped++;
 			dp_drop(m, DROP_NOT_FOR_US);

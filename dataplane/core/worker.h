@@ -20,7 +20,6 @@ struct txbuf {
 
 struct wctx {
 	uint16_t queue;			/* this worker's queue id on every port */
-	unsigned int lcore;		/* the lcore it runs on: its counters' slot */
 	uint32_t tx_dirty;		/* bit p: tx[p] may hold frames */
 	struct txbuf tx[DP_MAX_PORTS];
 	/* ICMP error token bucket (RFC 1812 4.3.2.8): per worker, no sharing */
@@ -32,16 +31,7 @@ struct wctx {
 #define ICMP_RATE_BURST	100
 #define ICMP_RATE_PER_S	1000
 
-/* On the thread (lcore) that will use w. */
 void wctx_init(struct wctx *w, uint16_t queue);
-
-/* This wctx's counters: its lcore's slot, without rte_lcore_id()'s TLS
- * lookup per call. */
-static inline struct lcore_counters *
-wctx_counters(const struct wctx *w)
-{
-	return &dp.counters[w->lcore];
-}
 
 /* Queue a finished frame for port (counts tx, or a drop when full/down). */
 void tx_enqueue(struct wctx *w, uint16_t port, struct rte_mbuf *m);
@@ -50,18 +40,27 @@ void tx_enqueue(struct wctx *w, uint16_t port, struct rte_mbuf *m);
  * lcore (the control lcore's wctx). */
 void tx_full(struct wctx *w, uint16_t port);
 
-/* tx_enqueue for a port (< DP_MAX_PORTS) the caller saw live in this pass
- * of the worker loop: the forwarding loop checks liveness once per burst. */
-static inline void
-tx_enqueue_live(struct wctx *w, uint16_t port, struct rte_mbuf *m)
+/*
+ * tx_enqueue for a port (< DP_MAX_PORTS) the caller saw live in this pass
+ * of the worker loop, in two steps so that a loop of packets to one port
+ * marks it once: tx_buf_get marks port's buffer for the next tx_flush,
+ * tx_buf_add appends to it.
+ */
+static inline struct txbuf *
+tx_buf_get(struct wctx *w, uint16_t port)
 {
-	struct txbuf *b = &w->tx[port];
+	w->tx_dirty |= UINT32_C(1) << port;
+	return &w->tx[port];
+}
 
+static inline void
+tx_buf_add(struct wctx *w, uint16_t port, struct txbuf *b, struct rte_mbuf *m)
+{
 	if (unlikely(b->n == WCTX_TXBUF))
 		tx_full(w, port);
 	b->m[b->n++] = m;
-	w->tx_dirty |= UINT32_C(1) << port;
 }
+
 /* Send what tx buffers hold (rte_eth_tx_burst); unsent ones are dropped. */
 void tx_flush(struct wctx *w);
 

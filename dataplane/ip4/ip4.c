@@ -51,6 +51,28 @@ ip4_hdr_sum(const struct rte_ipv4_hdr *ip, uint32_t hlen)
 	return (uint16_t)sum;
 }
 
+/*
+ * Is a 20-byte header's checksum right, that is, its ones' complement sum
+ * 0xffff?  Its five 32-bit words are summed in 64 bits and not folded:
+ * 2^16 is 1 modulo 0xffff, so that sum and the folded 16-bit one agree
+ * modulo 0xffff (in either byte order, 2^8 being invertible), and a folded
+ * sum, never 0 unless every word is (version 4 is not), is 0xffff exactly
+ * when the wide one is a multiple of 0xffff.  Cheaper than the folds.
+ */
+static inline bool
+ip4_hdr20_sum_ok(const struct rte_ipv4_hdr *ip)
+{
+	const uint8_t *p = (const uint8_t *)ip;
+	uint64_t sum = 0;
+	uint32_t w;
+
+	for (int i = 0; i < 5; i++) {
+		memcpy(&w, p + 4 * i, sizeof(w));
+		sum += w;
+	}
+	return sum % 0xffff == 0;
+}
+
 static inline int
 ip4_check_inline(const struct rte_ipv4_hdr *ip, uint32_t l3_len, bool sum)
 {
@@ -423,6 +445,27 @@ ip4_addrs_slow(struct rte_mbuf *m, const struct addr_table *at, bool host, uint1
 }
 
 /*
+ * The router's addresses in a 64-bit filter, made once a burst: a source
+ * whose bit is clear is none of them, the rest are looked up (with two
+ * addresses, 1 packet in 32 is).
+ */
+static inline uint64_t
+addr_bit(uint32_t ip)
+{
+	return UINT64_C(1) << ((ip * 0x9e3779b1u) >> 26);
+}
+
+static inline uint64_t
+addrs_filter(const struct addr_table *at)
+{
+	uint64_t f = 0;
+
+	for (uint16_t i = 0; i < at->n; i++)
+		f |= addr_bit(at->a[i].ip);
+	return f;
+}
+
+/*
  * The common header: version 4 with no options, wholly in the first segment,
  * a total length the frame holds, a right checksum (or the device's word
  * for it).  Strips Ethernet when so; false leaves m to ip4_header_slow.
@@ -440,7 +483,7 @@ ip4_header_fast(struct rte_mbuf *m)
 		     tot < sizeof(*ip) || tot > rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN))
 		return false;
 	if (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
-	    (ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || ip4_hdr_sum(ip, sizeof(*ip)) != 0xffff))
+	    (ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip4_hdr20_sum_ok(ip)))
 		return false;
 	/* rte_pktmbuf_adj, whose checks the test above made. */
 	m->data_off += RTE_ETHER_HDR_LEN;
@@ -478,7 +521,8 @@ ip4_header_slow(struct rte_mbuf *m)
  * names a real one).  host: in_port has a host interface.
  */
 static inline uint32_t
-ip4_validate(struct rte_mbuf *m, const struct addr_table *at, bool host, uint16_t in_port)
+ip4_validate(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, bool host,
+	     uint16_t in_port)
 {
 	const struct rte_ipv4_hdr *ip;
 	uint32_t src, dst, tot;
@@ -496,7 +540,7 @@ ip4_validate(struct rte_mbuf *m, const struct addr_table *at, bool host, uint16_
 	src = rte_be_to_cpu_32(ip->src_addr);
 	dst = rte_be_to_cpu_32(ip->dst_addr);
 	if (unlikely((octet_odd[src >> 24] | octet_odd[dst >> 24]) || host) ||
-	    unlikely(addr_is_local(at, src)))
+	    (unlikely(ours & addr_bit(src)) && addr_is_local(at, src)))
 		return ip4_addrs_slow(m, at, host, in_port, src, dst);
 	return dst;
 }
@@ -537,10 +581,11 @@ struct ip4_out {
 	uint16_t mtu;
 	bool live;
 	uint8_t src[8];		/* bytes 6-13 of the frame: our MAC, IPv4's ethertype */
+	struct txbuf *tx;	/* the worker's buffer for port (tx_buf_get) */
 };
 
 static __rte_noinline void
-ip4_out_read(struct ip4_out *o, uint16_t port)
+ip4_out_read(struct wctx *w, struct ip4_out *o, uint16_t port)
 {
 	const uint16_t type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 
@@ -548,6 +593,7 @@ ip4_out_read(struct ip4_out *o, uint16_t port)
 	o->live = port_live(port);
 	if (!o->live)
 		return;
+	o->tx = tx_buf_get(w, port);
 	o->mtu = ports[port].mtu;
 	memcpy(o->src, &ports[port].mac, RTE_ETHER_ADDR_LEN);
 	memcpy(o->src + RTE_ETHER_ADDR_LEN, &type, sizeof(type));
@@ -571,15 +617,20 @@ ip4_fwd_tx(struct wctx *w, const struct ip4_out *o, struct rte_mbuf *m,
 	}
 	memcpy(eth, dst_mac, RTE_ETHER_ADDR_LEN);
 	memcpy(eth + RTE_ETHER_ADDR_LEN, o->src, sizeof(o->src));
-	tx_enqueue_live(w, o->port, m);
+	tx_buf_add(w, o->port, o->tx, m);
 }
 
-static void
-ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
+/*
+ * One burst.  Inlined twice by ip4_input: with tr (a trace runs) and nat
+ * (NAT is on) as they are, and with both false, the common case, which
+ * thus tests neither per packet.
+ */
+static __rte_always_inline void
+ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
+		const bool tr, const bool nat)
 {
 	const struct addr_table *at = addrs_get();
-	const bool nat = nat_enabled;
-	const bool tr = trace_on();
+	const uint64_t ours = addrs_filter(at);
 	const bool host = host_on(in_port);
 	struct rte_mbuf *ok[DP_BURST], *fw[DP_BURST];
 	uint32_t dst[DP_BURST], fw_ip[DP_BURST];
@@ -598,7 +649,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		bool bcast = rte_is_multicast_ether_addr(&eth->dst_addr);	/* broadcast too */
 		uint32_t d;
 
-		d = ip4_validate(m, at, host, in_port);
+		d = ip4_validate(m, at, ours, host, in_port);
 		if (unlikely(d == 0))
 			continue;
 		TRACE(tr, m, trace_valid(m));
@@ -629,7 +680,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		}
 		/* RFC 1812 5.3.4 (and Linux): what came as a link-layer
 		 * broadcast is not forwarded. */
-		if (unlikely(l2bcast & (1u << i))) {
+		if (unlikely(l2bcast != 0) && (l2bcast & (1u << i))) {
 			dp_drop(m, DROP_BROADCAST);
 			continue;
 		}
@@ -639,7 +690,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			continue;
 		}
 		if (unlikely(h->port != o.port))
-			ip4_out_read(&o, h->port);
+			ip4_out_read(w, &o, h->port);
 		if (unlikely(!o.live)) {
 			dp_drop(m, DROP_PORT_DOWN);
 			continue;
@@ -693,14 +744,30 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	}
 }
 
+static __rte_noinline void
+ip4_input_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
+{
+	ip4_input_burst(w, in_port, pkts, n, false, false);
+}
+
+static __rte_noinline void
+ip4_input_hooked(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
+{
+	ip4_input_burst(w, in_port, pkts, n, trace_on(), nat_enabled);
+}
+
 void
 ip4_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
-	/* The worker's classification loop has just read every header. */
+	/* The worker's classification loop has just read every header:
+	 * no prefetch here. */
 	while (n > 0) {
 		uint16_t k = RTE_MIN(n, (uint16_t)DP_BURST);
 
-		ip4_input_burst(w, in_port, pkts, k);
+		if (likely(!trace_on() && !nat_enabled))
+			ip4_input_plain(w, in_port, pkts, k);
+		else
+			ip4_input_hooked(w, in_port, pkts, k);
 		pkts += k;
 		n -= k;
 	}
