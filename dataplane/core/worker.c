@@ -26,6 +26,7 @@
 void
 wctx_init(struct wctx *w, uint16_t queue)
 {
+	RTE_BUILD_BUG_ON(DP_MAX_PORTS > 32);	/* tx_dirty */
 	memset(w, 0, sizeof(*w));
 	w->queue = queue;
 	w->icmp_tokens = ICMP_RATE_BURST;
@@ -39,6 +40,19 @@ port_live(uint16_t port)
 
 	return __atomic_load_n(&p->active, __ATOMIC_ACQUIRE) &&
 	       __atomic_load_n(&p->up, __ATOMIC_RELAXED);
+}
+
+/* The slots of every started port (bit p: ports[p]), for the poll loop. */
+#define POLL_RESCAN	64
+static uint32_t
+ports_active(void)
+{
+	uint32_t mask = 0;
+
+	for (uint16_t p = 0; p < DP_MAX_PORTS; p++)
+		if (__atomic_load_n(&ports[p].active, __ATOMIC_RELAXED))
+			mask |= UINT32_C(1) << p;
+	return mask;
 }
 
 /* Send one port's buffer.  Counted here, once, for what the device took:
@@ -76,34 +90,42 @@ tx_flush_port(struct wctx *w, uint16_t port)
 }
 
 void
+tx_full(struct wctx *w, uint16_t port)
+{
+	/* The control lcore's wctx must never touch a device queue: every
+	 * queue belongs to one worker. */
+	if (rte_lcore_id() == rte_get_main_lcore())
+		wctx_flush_to_control(w);
+	else
+		tx_flush_port(w, port);
+}
+
+void
 tx_enqueue(struct wctx *w, uint16_t port, struct rte_mbuf *m)
 {
-	struct txbuf *b;
-
 	if (unlikely(port >= DP_MAX_PORTS || !port_live(port))) {
 		if (port < DP_MAX_PORTS)
 			dp_counters()->port[port].tx_dropped++;
 		dp_drop(m, DROP_PORT_DOWN);
 		return;
 	}
-	b = &w->tx[port];
-	if (unlikely(b->n == WCTX_TXBUF)) {
-		/* The control lcore's wctx must never touch a device queue:
-		 * every queue belongs to one worker. */
-		if (rte_lcore_id() == rte_get_main_lcore())
-			wctx_flush_to_control(w);
-		else
-			tx_flush_port(w, port);
-	}
-	b->m[b->n++] = m;
+	tx_buf_add(w, port, tx_buf_get(w, port), m);
 }
 
+/* The ports whose buffers were filled since the last flush, only. */
 void
 tx_flush(struct wctx *w)
 {
-	for (uint16_t p = 0; p < DP_MAX_PORTS; p++)
+	uint32_t dirty = w->tx_dirty;
+
+	w->tx_dirty = 0;
+	while (dirty != 0) {
+		uint16_t p = (uint16_t)rte_bsf32(dirty);
+
+		dirty &= dirty - 1;
 		if (w->tx[p].n != 0)
 			tx_flush_port(w, p);
+	}
 }
 
 void
@@ -130,35 +152,43 @@ eth_for_us(const struct rte_ether_hdr *eth, const struct rte_ether_addr *mac)
 		eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6));
 }
 
+/* The 6 bytes of a MAC at p and the 2 after it, as one word: compared
+ * under MAC48 (in memory order, whatever the byte order) one frame's
+ * destination costs one load and one compare. */
+static inline uint64_t
+word8(const void *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+static const uint8_t mac48[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0 };
+
 static void
 worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct rte_ether_addr *mac = &ports[in_port].mac;
+	const uint64_t mask = word8(mac48);
+	uint64_t ours = 0;
 	struct port_counters *pc = &dp_counters()->port[in_port];
 	struct rte_mbuf *ip4[DP_BURST], *ip6[DP_BURST];
 	uint64_t bytes = 0;
 	uint16_t nip4 = 0, nip6 = 0, dropped = 0;
 
+	memcpy(&ours, mac, RTE_ETHER_ADDR_LEN);
 	CAPTURE_BURST(capture_rx_ports, SLUICE_CAPTURE_IN, in_port, w->queue, pkts, n);
 	TRACE_MARK(in_port, pkts, n);
-	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++) {
+	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-		rte_prefetch0(pkt_meta(pkts[i]));
-	}
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct rte_ether_hdr *eth;
 		uint16_t type;
 
-		/* The headers, and the private area (its own cache line after
-		 * the mbuf) that in_port is written to. */
-		if (likely(i + PREFETCH_AHEAD < n)) {
+		if (likely(i + PREFETCH_AHEAD < n))
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-			rte_prefetch0(pkt_meta(pkts[i + PREFETCH_AHEAD]));
-		}
-
-		pkt_meta(m)->in_port = in_port;
 		bytes += rte_pktmbuf_pkt_len(m);
 
 		if (unlikely(rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr))) {
@@ -169,18 +199,24 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 		/* A host interface also takes multicast (OSPF hellos): ip4
 		 * punts what is link-local, drops the rest. */
-		if (unlikely(!eth_for_us(eth, mac)) &&
+		if (unlikely(((word8(eth) ^ ours) & mask) != 0) && !eth_for_us(eth, mac) &&
 		    !(rte_is_multicast_ether_addr(&eth->dst_addr) && host_on(in_port))) {
 			dropped++;
 			dp_drop(m, DROP_NOT_FOR_US);
 			continue;
 		}
 		type = eth->ether_type;
+		/* IPv4 keeps in_port in its arguments and writes it to the
+		 * packet's metadata (its own cache line after the mbuf) only
+		 * where a packet leaves for the control lcore; the rest is
+		 * punted or held with it. */
 		if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
 			ip4[nip4++] = m;
 		} else if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
+			pkt_meta(m)->in_port = in_port;
 			ip6[nip6++] = m;
 		} else if (type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
+			pkt_meta(m)->in_port = in_port;
 			pkt_meta(m)->kind = PKT_ARP;
 			dp_punt(m);
 		} else {
@@ -280,13 +316,24 @@ worker_main(void *arg)
 			     .sleep_us = IDLE_SLEEP_MIN_US };
 	const bool sleep = worker_idle_sleep;
 
+	uint32_t polled = 0;
+	unsigned int rescan = 0;
+
 	wctx_init(&w, dw->index);
 	rte_rcu_qsbr_thread_online(dp.qsbr, lcore);
 
 	while (likely(!dp.quit)) {
 		unsigned int got = 0;
 
-		for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
+		/* The slots worth a look: one cache line per slot is read to
+		 * know, so the whole table is read again only every
+		 * POLL_RESCAN busy passes, or in an idle one. */
+		if (rescan-- == 0) {
+			polled = ports_active();
+			rescan = POLL_RESCAN;
+		}
+		for (uint32_t todo = polled; todo != 0; todo &= todo - 1) {
+			uint16_t p = (uint16_t)rte_bsf32(todo);
 			uint16_t n;
 
 			if (!port_live(p))
@@ -296,6 +343,8 @@ worker_main(void *arg)
 				worker_input(&w, p, pkts, n);
 			got += n;
 		}
+		if (got == 0)
+			rescan = 0;
 		/* This lcore's own slot: plain adds, read by the control lcore. */
 		lc->polls++;
 		lc->busy_polls += got != 0;

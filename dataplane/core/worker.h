@@ -20,6 +20,7 @@ struct txbuf {
 
 struct wctx {
 	uint16_t queue;			/* this worker's queue id on every port */
+	uint32_t tx_dirty;		/* bit p: tx[p] may hold frames */
 	struct txbuf tx[DP_MAX_PORTS];
 	/* ICMP error token bucket (RFC 1812 4.3.2.8): per worker, no sharing */
 	uint64_t icmp_tokens;
@@ -34,6 +35,32 @@ void wctx_init(struct wctx *w, uint16_t queue);
 
 /* Queue a finished frame for port (counts tx, or a drop when full/down). */
 void tx_enqueue(struct wctx *w, uint16_t port, struct rte_mbuf *m);
+
+/* tx_enqueue's buffer full: send it (a worker) or hand it to the control
+ * lcore (the control lcore's wctx). */
+void tx_full(struct wctx *w, uint16_t port);
+
+/*
+ * tx_enqueue for a port (< DP_MAX_PORTS) the caller saw live in this pass
+ * of the worker loop, in two steps so that a loop of packets to one port
+ * marks it once: tx_buf_get marks port's buffer for the next tx_flush,
+ * tx_buf_add appends to it.
+ */
+static inline struct txbuf *
+tx_buf_get(struct wctx *w, uint16_t port)
+{
+	w->tx_dirty |= UINT32_C(1) << port;
+	return &w->tx[port];
+}
+
+static inline void
+tx_buf_add(struct wctx *w, uint16_t port, struct txbuf *b, struct rte_mbuf *m)
+{
+	if (unlikely(b->n == WCTX_TXBUF))
+		tx_full(w, port);
+	b->m[b->n++] = m;
+}
+
 /* Send what tx buffers hold (rte_eth_tx_burst); unsent ones are dropped. */
 void tx_flush(struct wctx *w);
 

@@ -51,6 +51,28 @@ ip4_hdr_sum(const struct rte_ipv4_hdr *ip, uint32_t hlen)
 	return (uint16_t)sum;
 }
 
+/*
+ * Is a 20-byte header's checksum right, that is, its ones' complement sum
+ * 0xffff?  Its five 32-bit words are summed in 64 bits and not folded:
+ * 2^16 is 1 modulo 0xffff, so that sum and the folded 16-bit one agree
+ * modulo 0xffff (in either byte order, 2^8 being invertible), and a folded
+ * sum, never 0 unless every word is (version 4 is not), is 0xffff exactly
+ * when the wide one is a multiple of 0xffff.  Cheaper than the folds.
+ */
+static inline bool
+ip4_hdr20_sum_ok(const struct rte_ipv4_hdr *ip)
+{
+	const uint8_t *p = (const uint8_t *)ip;
+	uint64_t sum = 0;
+	uint32_t w;
+
+	for (int i = 0; i < 5; i++) {
+		memcpy(&w, p + 4 * i, sizeof(w));
+		sum += w;
+	}
+	return sum % 0xffff == 0;
+}
+
 static inline int
 ip4_check_inline(const struct rte_ipv4_hdr *ip, uint32_t l3_len, bool sum)
 {
@@ -123,50 +145,17 @@ nh_mac(const struct nexthop *h, struct rte_ether_addr *mac)
 	       neigh_fast_at(__atomic_load_n(&h->neigh, __ATOMIC_ACQUIRE), mac);
 }
 
-/*
- * The MACs of the n next hops whose bit is clear in found (connected
- * destinations, gateways not resolved through their next hop) from the
- * neighbour hash, in one bulk lookup; returns found with theirs added.
- */
-static uint64_t
-ip4_neigh_rest(const uint16_t *port, const uint32_t *ip, unsigned int n,
-	       struct rte_ether_addr *macs, uint64_t found)
-{
-	uint16_t p[DP_BURST];
-	uint32_t a[DP_BURST];
-	struct rte_ether_addr m[DP_BURST];
-	uint8_t idx[DP_BURST];
-	unsigned int k = 0;
-	uint64_t got;
-
-	if (likely(found == (n >= 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1)))
-		return found;
-	for (unsigned int i = 0; i < n; i++) {
-		if (found & (UINT64_C(1) << i))
-			continue;
-		idx[k] = (uint8_t)i;
-		p[k] = port[i];
-		a[k++] = ip[i];
-	}
-	got = neigh_lookup_bulk(p, a, k, m);
-	for (unsigned int j = 0; j < k; j++) {
-		if (!(got & (UINT64_C(1) << j)))
-			continue;
-		macs[idx[j]] = m[j];
-		found |= UINT64_C(1) << idx[j];
-	}
-	return found;
-}
-
-/* The neighbour is not known: the control lcore holds m and ARPs. */
+/* The neighbour is not known: the control lcore holds m and ARPs (and
+ * answers in_port with an ICMP error when nobody answers). */
 static inline void
-ip4_punt_resolve(struct rte_mbuf *m, uint16_t port, uint32_t nh_ip)
+ip4_punt_resolve(struct rte_mbuf *m, uint16_t port, uint32_t nh_ip, uint16_t in_port)
 {
 	struct pkt_meta *meta = pkt_meta(m);
 
 	meta->kind = PKT_RESOLVE;
 	meta->nh_ip = nh_ip;
 	meta->out_port = port;
+	meta->in_port = in_port;
 	dp_punt(m);
 }
 
@@ -261,7 +250,8 @@ ip4_xmit(struct wctx *w, struct rte_mbuf *m, uint16_t port,
  * without looking at their size.
  */
 static __rte_noinline void
-ip4_frag_send(struct wctx *w, struct rte_mbuf *m, uint16_t port, uint32_t nh_ip)
+ip4_frag_send(struct wctx *w, struct rte_mbuf *m, uint16_t port, uint32_t nh_ip,
+	      uint16_t in_port)
 {
 	struct rte_mbuf *frags[FRAG_MAX];
 	struct rte_ether_addr mac;
@@ -280,7 +270,7 @@ ip4_frag_send(struct wctx *w, struct rte_mbuf *m, uint16_t port, uint32_t nh_ip)
 			ip4_eth_tx(w, frags[i], port, &mac);
 	} else {
 		for (int i = 0; i < n; i++)
-			ip4_punt_resolve(frags[i], port, nh_ip);
+			ip4_punt_resolve(frags[i], port, nh_ip, in_port);
 	}
 }
 
@@ -293,6 +283,11 @@ ip4_output_common(struct wctx *w, struct rte_mbuf *m, bool nat, uint16_t in_port
 	struct rte_ether_addr mac;
 	uint64_t idx;
 	uint16_t port;
+
+	/* A packet the router made, or a reassembled one (ip4_nat_pre
+	 * wrote where its pieces came from): a punt keeps its metadata's
+	 * in_port. */
+	const uint16_t meta_in = pkt_meta(m)->in_port;
 
 	if (nat && nat_prerouting(w, m, in_port) != NAT_PASS)
 		return;
@@ -333,13 +328,13 @@ ip4_output_common(struct wctx *w, struct rte_mbuf *m, bool nat, uint16_t in_port
 	}
 	if (unlikely(rte_pktmbuf_pkt_len(m) > ports[port].mtu) &&
 	    !(ip->fragment_offset & IP4_DF)) {
-		ip4_frag_send(w, m, port, nh_ip);
+		ip4_frag_send(w, m, port, nh_ip, meta_in);
 		return;
 	}
 	if (nh_mac(h, &mac) || (neigh_lookup_bulk(&port, &nh_ip, 1, &mac) & 1))
 		ip4_xmit(w, m, port, &mac);
 	else
-		ip4_punt_resolve(m, port, nh_ip);
+		ip4_punt_resolve(m, port, nh_ip, meta_in);
 }
 
 void
@@ -412,18 +407,98 @@ ip4_not_forwarded(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint8_t 
 	}
 }
 
+/* By first octet: an address that may be a martian source (0/8, 127/8,
+ * 224/4, 240/4) or a destination never forwarded as it is (the same, for
+ * 224/4 and 255.255.255.255).  One load each for the common case;
+ * ip4_addrs_slow sorts out the rest. */
+static const bool octet_odd[256] = { [0] = true, [127] = true, [224 ... 255] = true };
+
 /*
- * Validation and martians for one packet; Ethernet is stripped here.
- * Returns the destination (host order) or 0 when m was dropped or punted
- * to in_port's host interface (0/8 is a martian destination, so 0 never
- * names a real one).  host: in_port has a host interface.
+ * ip4_validate's address checks for what octet_odd or our own addresses
+ * flagged, and the host's DHCP: the destination, or 0 when m was dropped or
+ * punted.
  */
-static inline uint32_t
-ip4_validate(struct rte_mbuf *m, const struct addr_table *at, bool host, uint16_t in_port)
+static __rte_noinline uint32_t
+ip4_addrs_slow(struct rte_mbuf *m, const struct addr_table *at, bool host, uint16_t in_port,
+	       uint32_t src, uint32_t dst)
+{
+	if (martian_src(src) || addr_is_local(at, src)) {
+		/* A DHCP client with no address yet, to the host's server. */
+		if (!(host && src == 0 && host_punt_early(m, in_port, src, dst)))
+			dp_drop(m, DROP_MARTIAN_SRC);
+		return 0;
+	}
+	if (martian_dst(dst)) {
+		dp_drop(m, DROP_MARTIAN_DST);
+		return 0;
+	}
+	if (dst == 0xffffffff || ip4_multicast(dst)) {
+		if (!(host && host_punt_early(m, in_port, src, dst)))
+			dp_drop(m, DROP_BROADCAST);
+		return 0;
+	}
+	/* A DHCP reply to this port's own client, to an address it has not
+	 * taken yet. */
+	if (host && host_punt_dhcp(m, in_port))
+		return 0;
+	return dst;
+}
+
+/*
+ * The router's addresses in a 64-bit filter, made once a burst: a source
+ * whose bit is clear is none of them, the rest are looked up (with two
+ * addresses, 1 packet in 32 is).
+ */
+static inline uint64_t
+addr_bit(uint32_t ip)
+{
+	return UINT64_C(1) << ((ip * 0x9e3779b1u) >> 26);
+}
+
+static inline uint64_t
+addrs_filter(const struct addr_table *at)
+{
+	uint64_t f = 0;
+
+	for (uint16_t i = 0; i < at->n; i++)
+		f |= addr_bit(at->a[i].ip);
+	return f;
+}
+
+/*
+ * The common header: version 4 with no options, wholly in the first segment,
+ * a total length the frame holds, a right checksum (or the device's word
+ * for it).  Strips Ethernet when so; false leaves m to ip4_header_slow.
+ */
+static inline bool
+ip4_header_fast(struct rte_mbuf *m)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	uint32_t tot = rte_be_to_cpu_16(ip->total_length);
+
+	if (unlikely(ip->version_ihl != RTE_IPV4_VHL_DEF ||
+		     rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + sizeof(*ip) ||
+		     tot < sizeof(*ip) || tot > rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN))
+		return false;
+	if (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
+	    (ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip4_hdr20_sum_ok(ip)))
+		return false;
+	/* rte_pktmbuf_adj, whose checks the test above made. */
+	m->data_off += RTE_ETHER_HDR_LEN;
+	m->data_len -= RTE_ETHER_HDR_LEN;
+	m->pkt_len -= RTE_ETHER_HDR_LEN;
+	return true;
+}
+
+/* Every other header: options, a header across segments, a length or a
+ * checksum that is wrong.  Strips Ethernet; false when m was dropped. */
+static __rte_noinline bool
+ip4_header_slow(struct rte_mbuf *m)
 {
 	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	struct rte_ipv4_hdr *ip;
-	uint32_t src, dst, tot;
 
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
 	/* The whole header must be in the first segment before it is summed;
@@ -434,8 +509,27 @@ ip4_validate(struct rte_mbuf *m, const struct addr_table *at, bool host, uint16_
 		     ip4_check_inline(ip, rte_pktmbuf_pkt_len(m),
 				      ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD) != 0)) {
 		dp_drop(m, DROP_BAD_HEADER);
-		return 0;
+		return false;
 	}
+	return true;
+}
+
+/*
+ * Validation and martians for one packet; Ethernet is stripped here.
+ * Returns the destination (host order) or 0 when m was dropped or punted
+ * to in_port's host interface (0/8 is a martian destination, so 0 never
+ * names a real one).  host: in_port has a host interface.
+ */
+static inline uint32_t
+ip4_validate(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, bool host,
+	     uint16_t in_port)
+{
+	const struct rte_ipv4_hdr *ip;
+	uint32_t src, dst, tot;
+
+	if (unlikely(!ip4_header_fast(m)) && !ip4_header_slow(m))
+		return 0;
+	ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
 	/* Ethernet pads short frames to 60 bytes: the IP length rules. */
 	tot = rte_be_to_cpu_16(ip->total_length);
 	if (unlikely(rte_pktmbuf_pkt_len(m) > tot) &&
@@ -445,25 +539,9 @@ ip4_validate(struct rte_mbuf *m, const struct addr_table *at, bool host, uint16_
 	}
 	src = rte_be_to_cpu_32(ip->src_addr);
 	dst = rte_be_to_cpu_32(ip->dst_addr);
-	if (unlikely(martian_src(src) || addr_is_local(at, src))) {
-		/* A DHCP client with no address yet, to the host's server. */
-		if (!(host && src == 0 && host_punt_early(m, in_port, src, dst)))
-			dp_drop(m, DROP_MARTIAN_SRC);
-		return 0;
-	}
-	if (unlikely(martian_dst(dst))) {
-		dp_drop(m, DROP_MARTIAN_DST);
-		return 0;
-	}
-	if (unlikely(dst == 0xffffffff || ip4_multicast(dst))) {
-		if (!(host && host_punt_early(m, in_port, src, dst)))
-			dp_drop(m, DROP_BROADCAST);
-		return 0;
-	}
-	/* A DHCP reply to this port's own client, to an address it has not
-	 * taken yet. */
-	if (unlikely(host) && host_punt_dhcp(m, in_port))
-		return 0;
+	if (unlikely((octet_odd[src >> 24] | octet_odd[dst >> 24]) || host) ||
+	    (unlikely(ours & addr_bit(src)) && addr_is_local(at, src)))
+		return ip4_addrs_slow(m, at, host, in_port, src, dst);
 	return dst;
 }
 
@@ -474,10 +552,15 @@ static inline uint16_t
 ip4_nat_pre(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *dst,
 	    uint32_t *l2bcast, uint16_t k, bool tr)
 {
-	uint64_t pass = nat_prerouting_burst(w, in_port, ok, k);
+	uint64_t pass;
 	uint32_t bc = 0;
 	uint16_t j = 0;
 
+	/* A fragment may come back whole through ip4_output, which finds
+	 * where it came from in its metadata. */
+	for (uint16_t i = 0; i < k; i++)
+		pkt_meta(ok[i])->in_port = in_port;
+	pass = nat_prerouting_burst(w, in_port, ok, k);
 	for (uint16_t i = 0; i < k; i++) {
 		if (!(pass & (UINT64_C(1) << i)))
 			continue;
@@ -491,18 +574,72 @@ ip4_nat_pre(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *ds
 	return j;
 }
 
-static void
-ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
+/* What the forwarding loop needs of its out port, read when the port
+ * changes (once a burst, as a rule) rather than for every packet. */
+struct ip4_out {
+	uint16_t port;		/* DP_NO_PORT: none read yet */
+	uint16_t mtu;
+	bool live;
+	uint8_t src[8];		/* bytes 6-13 of the frame: our MAC, IPv4's ethertype */
+	struct txbuf *tx;	/* the worker's buffer for port (tx_buf_get) */
+};
+
+static __rte_noinline void
+ip4_out_read(struct wctx *w, struct ip4_out *o, uint16_t port)
+{
+	const uint16_t type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+
+	o->port = port;
+	o->live = port_live(port);
+	if (!o->live)
+		return;
+	o->tx = tx_buf_get(w, port);
+	o->mtu = ports[port].mtu;
+	memcpy(o->src, &ports[port].mac, RTE_ETHER_ADDR_LEN);
+	memcpy(o->src + RTE_ETHER_ADDR_LEN, &type, sizeof(type));
+}
+
+/* ip4_eth_tx for a forwarded packet to a port o found live in this pass. */
+static inline void
+ip4_fwd_tx(struct wctx *w, const struct ip4_out *o, struct rte_mbuf *m,
+	   const struct rte_ether_addr *dst_mac)
+{
+	uint8_t *eth;
+
+	if (unlikely(m->nb_segs > 1)) {
+		ip4_eth_tx(w, m, o->port, dst_mac);
+		return;
+	}
+	eth = (uint8_t *)rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr));
+	if (unlikely(eth == NULL)) {
+		dp_drop(m, DROP_NO_MBUF);
+		return;
+	}
+	memcpy(eth, dst_mac, RTE_ETHER_ADDR_LEN);
+	memcpy(eth + RTE_ETHER_ADDR_LEN, o->src, sizeof(o->src));
+	tx_buf_add(w, o->port, o->tx, m);
+}
+
+/*
+ * One burst.  Inlined twice by ip4_input: with tr (a trace runs) and nat
+ * (NAT is on) as they are, and with both false, the common case, which
+ * thus tests neither per packet.
+ */
+static __rte_always_inline void
+ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
+		const bool tr, const bool nat)
 {
 	const struct addr_table *at = addrs_get();
-	const bool nat = nat_enabled;
-	const bool tr = trace_on();
+	const uint64_t ours = addrs_filter(at);
 	const bool host = host_on(in_port);
 	struct rte_mbuf *ok[DP_BURST], *fw[DP_BURST];
 	uint32_t dst[DP_BURST], fw_ip[DP_BURST];
 	uint16_t fw_port[DP_BURST];
-	struct rte_ether_addr macs[DP_BURST];
-	uint64_t nh[DP_BURST], found = 0;
+	struct rte_ether_addr macs[DP_BURST], gw_mac;
+	struct ip4_out o = { .port = DP_NO_PORT };
+	const struct nexthop *gw = NULL;
+	bool gw_ok = false;
+	uint64_t nh[DP_BURST], found;
 	uint32_t l2bcast = 0;
 	uint16_t k = 0, f = 0;
 
@@ -512,9 +649,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		bool bcast = rte_is_multicast_ether_addr(&eth->dst_addr);	/* broadcast too */
 		uint32_t d;
 
-		if (likely(i + PREFETCH_AHEAD < n))
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		d = ip4_validate(m, at, host, in_port);
+		d = ip4_validate(m, at, ours, host, in_port);
 		if (unlikely(d == 0))
 			continue;
 		TRACE(tr, m, trace_valid(m));
@@ -534,18 +669,18 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		struct rte_mbuf *m = ok[i];
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 		const struct nexthop *h = &nexthops[nh[i]];
+		const uint8_t type = h->type;
 		uint32_t nh_ip;
-		uint16_t out;
 
-		TRACE(tr, m, trace_route(m, h->type, h->port,
-					 h->type == NH_GATEWAY ? h->gw : dst[i], dst[i]));
-		if (unlikely(h->type != NH_CONNECTED && h->type != NH_GATEWAY)) {
-			ip4_not_forwarded(w, m, in_port, h->type);
+		TRACE(tr, m, trace_route(m, type, h->port,
+					 type == NH_GATEWAY ? h->gw : dst[i], dst[i]));
+		if (unlikely(type != NH_CONNECTED && type != NH_GATEWAY)) {
+			ip4_not_forwarded(w, m, in_port, type);
 			continue;
 		}
 		/* RFC 1812 5.3.4 (and Linux): what came as a link-layer
 		 * broadcast is not forwarded. */
-		if (unlikely(l2bcast & (1u << i))) {
+		if (unlikely(l2bcast != 0) && (l2bcast & (1u << i))) {
 			dp_drop(m, DROP_BROADCAST);
 			continue;
 		}
@@ -554,41 +689,50 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			dp_drop(m, DROP_TTL);
 			continue;
 		}
-		out = h->port;
-		if (unlikely(!port_live(out))) {
+		if (unlikely(h->port != o.port))
+			ip4_out_read(w, &o, h->port);
+		if (unlikely(!o.live)) {
 			dp_drop(m, DROP_PORT_DOWN);
 			continue;
 		}
 		/* Before NAT, as Linux does: the sender must see its own
 		 * addresses quoted back. */
-		if (unlikely(rte_pktmbuf_pkt_len(m) > ports[out].mtu) &&
+		if (unlikely(rte_pktmbuf_pkt_len(m) > o.mtu) &&
 		    (ip->fragment_offset & IP4_DF)) {
-			icmp_error(w, m, in_port, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ports[out].mtu);
+			icmp_error(w, m, in_port, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, o.mtu);
 			dp_drop(m, DROP_FRAG_NEEDED);
 			continue;
 		}
 		ip4_dec_ttl(ip);
 		if (unlikely(nat)) {
-			if (nat_postrouting(w, m, in_port, out) != NAT_PASS)
+			if (nat_postrouting(w, m, in_port, o.port) != NAT_PASS)
 				continue;
 			TRACE(tr, m, trace_nat(m, 1));
 		}
-		nh_ip = h->type == NH_GATEWAY ? h->gw : dst[i];
-		if (unlikely(rte_pktmbuf_pkt_len(m) > ports[out].mtu)) {
-			ip4_frag_send(w, m, out, nh_ip);
+		nh_ip = type == NH_GATEWAY ? h->gw : dst[i];
+		if (unlikely(rte_pktmbuf_pkt_len(m) > o.mtu)) {
+			ip4_frag_send(w, m, o.port, nh_ip, in_port);
+			continue;
+		}
+		/* A gateway's MAC from its next hop, read once for the run of
+		 * packets through it; the rest from the neighbour hash below. */
+		if (unlikely(h != gw)) {
+			gw = h;
+			gw_ok = nh_mac(h, &gw_mac);
+		}
+		if (likely(gw_ok)) {
+			TRACE(tr, m, trace_neigh(m, o.port, nh_ip, &gw_mac));
+			ip4_fwd_tx(w, &o, m, &gw_mac);
 			continue;
 		}
 		fw[f] = m;
-		fw_port[f] = out;
-		fw_ip[f] = nh_ip;
-		if (nh_mac(h, &macs[f]))
-			found |= UINT64_C(1) << f;
-		f++;
+		fw_port[f] = o.port;
+		fw_ip[f++] = nh_ip;
 	}
-	if (f == 0)
+	if (likely(f == 0))
 		return;
 
-	found = ip4_neigh_rest(fw_port, fw_ip, f, macs, found);
+	found = neigh_lookup_bulk(fw_port, fw_ip, f, macs);
 	for (uint16_t i = 0; i < f; i++) {
 		bool ok = found & (UINT64_C(1) << i);
 
@@ -596,19 +740,34 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		if (likely(ok))
 			ip4_xmit(w, fw[i], fw_port[i], &macs[i]);
 		else
-			ip4_punt_resolve(fw[i], fw_port[i], fw_ip[i]);
+			ip4_punt_resolve(fw[i], fw_port[i], fw_ip[i], in_port);
 	}
+}
+
+static __rte_noinline void
+ip4_input_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
+{
+	ip4_input_burst(w, in_port, pkts, n, false, false);
+}
+
+static __rte_noinline void
+ip4_input_hooked(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
+{
+	ip4_input_burst(w, in_port, pkts, n, trace_on(), nat_enabled);
 }
 
 void
 ip4_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
-	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	/* The worker's classification loop has just read every header:
+	 * no prefetch here. */
 	while (n > 0) {
 		uint16_t k = RTE_MIN(n, (uint16_t)DP_BURST);
 
-		ip4_input_burst(w, in_port, pkts, k);
+		if (likely(!trace_on() && !nat_enabled))
+			ip4_input_plain(w, in_port, pkts, k);
+		else
+			ip4_input_hooked(w, in_port, pkts, k);
 		pkts += k;
 		n -= k;
 	}
