@@ -211,11 +211,12 @@ parse_args(int argc, char **argv, struct args *a)
 	return 0;
 }
 
-/* IPv6's FIB: a trie with a fixed 64 MB first level and two groups (1 KB
- * each) per route; its size follows --max-routes, else the largest of these
- * that fits, small enough to leave IPv4 its 256k routes in -m 512. */
-#define AUTO_MAX_ROUTES6	(1u << 14)
-#define AUTO_MIN_ROUTES6	(1u << 12)
+/* IPv6's FIB: a trie with a fixed 64 MB first level and three groups (1 KB
+ * each) per route; its size follows --max-routes6, else --max-routes, else
+ * the largest of these that fits, small enough to leave IPv4 its 256k
+ * routes in -m 512. */
+#define AUTO_MAX_ROUTES6	10240u
+#define AUTO_MIN_ROUTES6	2560u
 
 static int
 fib6_init(unsigned long max_routes)
