@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * sluice-dataplane [EAL options] -- [--socket PATH] [--mbufs N] [--group G]
- *                                   [--max-routes N] [--neigh-reachable S]
+ *                                   [--max-routes N] [--max-routes6 N] [--neigh-reachable S]
  *                                   [--punt-rate N]
  *                                   [--no-idle-sleep]
  * sluice-dataplane -V | --version | -h | --help
@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
@@ -24,6 +25,7 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_memory.h>
 #include <rte_version.h>
 
 #include <systemd/sd-daemon.h>
@@ -63,9 +65,10 @@ usage(FILE *f, const char *prog)
 {
 	fprintf(f,
 		"Usage: %s [EAL options] -- [--socket PATH] [--mbufs N] [--group GROUP]\n"
-		"       [--max-routes N] [--neigh-reachable SECONDS] [--neigh-stale SECONDS]\n"
+		"       [--max-routes N] [--max-routes6 N] [--neigh-reachable SECONDS]\n"
+		"       [--neigh-stale SECONDS]\n"
 		"       [--punt-rate N]\n"
-		"       [--no-idle-sleep]\n"
+		"       [--no-idle-sleep] [--prefault]\n"
 		"       %s -V | --version | -h | --help\n"
 		"EAL options (DPDK's) come before \"--\", sluice's after it. The first lcore\n"
 		"serves the control socket, every other one is a worker (-l 0,1 at least);\n"
@@ -74,11 +77,14 @@ usage(FILE *f, const char *prog)
 		"  --mbufs N            packet pool size (default: enough for every worker's rings)\n"
 		"  --group GROUP        members of GROUP may change state too (default root only)\n"
 		"  --max-routes N       FIB size (default: the largest that fits, 64k to 1M)\n"
+		"  --max-routes6 N      IPv6 FIB size (default: --max-routes's N, else 16k)\n"
 		"  --neigh-reachable S  seconds a resolved neighbour stays REACHABLE (default 30)\n"
 		"  --neigh-stale S      seconds an unused STALE neighbour is kept (default 60)\n"
 		"  --punt-rate N        frames per second per lcore to host interfaces (default 50000)\n"
 		"  --no-idle-sleep      workers poll without pause even with no traffic (default:\n"
 		"                       after 1 ms of nothing they sleep, waking within ~1 ms)\n"
+		"  --prefault           with --no-huge: back all of -m's memory at start, so that\n"
+		"                       tables grow without page faults, as on hugepages\n"
 		"  -V, --version        print sluice's and DPDK's versions and exit\n"
 		"  -h, --help           print DPDK's EAL options, then these, and exit\n",
 		prog, prog);
@@ -123,6 +129,8 @@ struct args {
 	struct ctl_server_conf ctl;
 	unsigned long mbufs;
 	unsigned long max_routes;
+	unsigned long max_routes6;
+	bool prefault;
 };
 
 static int
@@ -133,10 +141,12 @@ parse_args(int argc, char **argv, struct args *a)
 		{ "mbufs", required_argument, NULL, 'm' },
 		{ "group", required_argument, NULL, 'g' },
 		{ "max-routes", required_argument, NULL, 'r' },
+		{ "max-routes6", required_argument, NULL, '6' },
 		{ "neigh-reachable", required_argument, NULL, 'R' },
 		{ "neigh-stale", required_argument, NULL, 'S' },
 		{ "punt-rate", required_argument, NULL, 'P' },
 		{ "no-idle-sleep", no_argument, NULL, 'I' },
+		{ "prefault", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -166,6 +176,13 @@ parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 'r':
 			if (parse_uint("max-routes", optarg, 1024, 1ul << 24, &a->max_routes) < 0)
+				return -1;
+			break;
+		case 'F':
+			a->prefault = true;
+			break;
+		case '6':
+			if (parse_uint("max-routes6", optarg, 1024, 1ul << 24, &a->max_routes6) < 0)
 				return -1;
 			break;
 		case 'R':
@@ -198,11 +215,12 @@ parse_args(int argc, char **argv, struct args *a)
 	return 0;
 }
 
-/* IPv6's FIB: a trie with a fixed 64 MB first level and two groups (1 KB
- * each) per route; its size follows --max-routes, else the largest of these
- * that fits, small enough to leave IPv4 its 256k routes in -m 512. */
-#define AUTO_MAX_ROUTES6	(1u << 14)
-#define AUTO_MIN_ROUTES6	(1u << 12)
+/* IPv6's FIB: a trie with a fixed 64 MB first level and three groups (1 KB
+ * each) per route; its size follows --max-routes6, else --max-routes, else
+ * the largest of these that fits, small enough to leave IPv4 its 256k
+ * routes in -m 512. */
+#define AUTO_MAX_ROUTES6	10240u
+#define AUTO_MIN_ROUTES6	2560u
 
 static int
 fib6_init(unsigned long max_routes)
@@ -229,6 +247,41 @@ fib6_init(unsigned long max_routes)
 	}
 	fprintf(stderr, SD_INFO "sluice-dataplane: room for %u IPv6 routes\n", n * 2);
 	return 0;
+}
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23	/* Linux 5.14 */
+#endif
+
+static int
+prefault_msl(const struct rte_memseg_list *msl, void *arg)
+{
+	unsigned int *failed = arg;
+
+	if (msl->base_va != NULL && msl->len > 0 &&
+	    madvise(msl->base_va, msl->len, MADV_POPULATE_WRITE) != 0)
+		(*failed)++;
+	return 0;
+}
+
+/*
+ * --prefault: without hugepages EAL's memory is backed page by page as it
+ * is first written, and in a VM each of those faults costs microseconds: a
+ * bulk load of IPv6 routes, whose trie writes a fresh 1 KB group for most
+ * prefixes, spent half its time in them.  Backing it all at start (as
+ * hugepages are) moves that cost out of the load; it leaves the contents
+ * alone, so it may run after the tables are made.
+ */
+static void
+prefault(void)
+{
+	unsigned int failed = 0;
+
+	if (rte_eal_has_hugepages())
+		return;
+	rte_memseg_list_walk(prefault_msl, &failed);
+	if (failed != 0)
+		fprintf(stderr, SD_WARNING "sluice-dataplane: --prefault: %s\n", strerror(errno));
 }
 
 /* The IPv4 FIB comes last so that it sizes itself to the memory the other
@@ -392,8 +445,10 @@ main(int argc, char **argv)
 		a.mbufs = 8ul * nb_workers * 2048 + 8192;
 	}
 	if (dp_init(a.mbufs, nb_workers) < 0 || neigh_init() < 0 || nat_init() < 0 ||
-	    host_init() < 0 || fib6_init(a.max_routes) < 0 || fib_init(a.max_routes) < 0)
+	    host_init() < 0 || fib6_init(a.max_routes6 != 0 ? a.max_routes6 : a.max_routes) < 0 || fib_init(a.max_routes) < 0)
 		goto fail_eal;
+	if (a.prefault)
+		prefault();
 	if (ctl_server_open(&a.ctl) < 0)
 		goto fail_eal;
 	if (ctl_server_eventfd(dp_wake.fd) < 0) {

@@ -3,22 +3,22 @@
  * The routing table.
  *
  * Workers read one rte_fib (DIR-24-8, 4-byte entries): the entry for an
- * address is an index into nexthops[].  The control lcore keeps every route
- * in the rte_rib the FIB is built over (rte_fib_get_rib, with room in each
- * node for us): a node is one prefix, its extension the list of routes for
- * that prefix, best first (a local or broadcast entry before anything, then
- * by metric).  The FIB carries the best route's next hop for each prefix;
- * nothing else ever reaches the workers.  Sharing the FIB's rib rather than
- * keeping a second one halves the cache misses of a bulk load: the trie
- * walk that finds whether a prefix exists is the one the FIB repeats.
+ * address is an index into nexthops[].  The control lcore keeps every
+ * route in a list per prefix, best first (a local or broadcast entry
+ * before anything, then by metric), found by the prefix hash of
+ * route/rt_pfx.c; the rte_rib the FIB is built over (rte_fib_get_rib)
+ * answers the longest-match and ordered questions (route get, a gateway's
+ * network, dumps).  The FIB carries the best route's next hop for each
+ * prefix; nothing else ever reaches the workers.  An add asks the hash
+ * whether its prefix exists, not the rib: the FIB's own add descends the
+ * rib three times already, and each descent of a million-node trie is
+ * some twenty cache misses.
  *
- * Next hops are shared: (type, port, gw) is found in a small hash, counted
- * by the routes using it, and its index is reused only after an RCU grace
- * period, because a worker may have read the index from the FIB just before
- * the last route using it went away.
+ * Next hops are shared and counted (route/rt_nh.c): (type, port, gw) has
+ * one index, reused only after an RCU grace period.
  *
- * Every control-side step of an add is O(log n) or O(32): trie walks, one
- * hash lookup, one FIB write; nothing scans the table.
+ * Every control-side step of an add is O(1) or O(32): hash lookups, the
+ * FIB's trie walks, one FIB write; nothing scans the table.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -36,6 +36,8 @@
 #include "neigh.h"
 #include "port.h"
 #include "route.h"
+#include "rt_nh.h"
+#include "rt_pfx.h"
 
 struct nexthop nexthops[NH_MAX];
 struct rte_fib *fib;
@@ -47,12 +49,7 @@ struct rt {
 	uint32_t nh;		/* index into nexthops[], one reference */
 };
 
-/* The rib node's extension. */
-struct rib_ext {
-	struct rt *head;	/* best first */
-};
-
-/* Next-hop hash key. */
+/* Next-hop key. */
 struct nh_key {
 	uint32_t gw;
 	uint16_t port;
@@ -60,13 +57,15 @@ struct nh_key {
 	uint8_t pad;
 };
 
+/* Prefix key. */
+struct pfx_key {
+	uint32_t dst;
+	uint8_t plen;
+};
+
 static struct rte_rib *rib;
-static struct rte_hash *nh_hash;
-static uint32_t nh_ref[NH_MAX];
-static uint32_t nh_free[NH_MAX];	/* stack of unused indexes */
-static uint32_t nh_nfree;
-static uint32_t nh_pending[NH_MAX];	/* unreferenced, waiting for a grace period */
-static uint32_t nh_npending;
+static struct rt_nh_pool nhp;
+static struct rt_pfx pfx;		/* prefix -> its first route */
 
 static uint32_t max_total;		/* routes of every kind */
 static uint32_t n_total;
@@ -89,75 +88,74 @@ plen_mask(uint8_t plen)
 	return plen == 0 ? 0 : ~0u << (32 - plen);
 }
 
-static inline struct rib_ext *
-node_ext(struct rte_rib_node *n)
+static bool
+pfx_same(const void *p, const void *key)
 {
-	return rte_rib_get_ext(n);
+	const struct rt *e = p;
+	const struct pfx_key *k = key;
+
+	return e->r.dst == k->dst && e->r.plen == k->plen;
+}
+
+/* Where the first route of dst/plen is kept, NULL when none. */
+static inline struct rt **
+pfx_find(uint32_t dst, uint8_t plen)
+{
+	struct pfx_key k = { .dst = dst, .plen = plen };
+
+	return (struct rt **)rt_pfx_find(&pfx, rt_pfx_hash(0, dst, plen), &k);
+}
+
+/* The routes of a rib node's prefix, best first. */
+static struct rt *
+node_head(const struct rte_rib_node *n)
+{
+	struct rt **hp;
+	uint32_t ip;
+	uint8_t plen;
+
+	rte_rib_get_ip(n, &ip);
+	rte_rib_get_depth(n, &plen);
+	hp = pfx_find(ip, plen);
+	return hp != NULL ? *hp : NULL;
 }
 
 /* ------------------------------------------------------------------ */
 /* Next hops */
 
-static void
-nh_recycle_pending(void)
-{
-	while (nh_npending > 0)
-		nh_free[nh_nfree++] = nh_pending[--nh_npending];
-}
-
 static int
 nh_get(uint8_t type, uint16_t port, uint32_t gw)
 {
 	struct nh_key k = { .gw = gw, .port = port, .type = type };
-	void *data;
-	uint32_t i;
+	bool fresh;
+	int i = rt_nh_get(&nhp, &k, &fresh);
 
-	if (rte_hash_lookup_data(nh_hash, &k, &data) >= 0) {
-		i = (uint32_t)(uintptr_t)data;
-		nh_ref[i]++;
-		return (int)i;
+	if (i > 0 && fresh) {
+		nexthops[i] = (struct nexthop){ .type = type, .port = port, .gw = gw,
+			.neigh = type == NH_GATEWAY ? neigh_position(port, gw) : -1 };
+		/* The next hop is whole before any FIB entry can name it. */
+		rte_atomic_thread_fence(__ATOMIC_RELEASE);
 	}
-	if (nh_nfree == 0 && nh_npending > 0) {
-		rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
-		nh_recycle_pending();
-	}
-	if (nh_nfree == 0)
-		return -ENOSPC;
-	i = nh_free[--nh_nfree];
-	nexthops[i] = (struct nexthop){ .type = type, .port = port, .gw = gw,
-					.neigh = type == NH_GATEWAY ? neigh_position(port, gw) : -1 };
-	if (rte_hash_add_key_data(nh_hash, &k, (void *)(uintptr_t)i) < 0) {
-		nh_free[nh_nfree++] = i;
-		return -ENOSPC;
-	}
-	nh_ref[i] = 1;
-	/* The next hop is whole before any FIB entry can name it. */
-	rte_atomic_thread_fence(__ATOMIC_RELEASE);
-	return (int)i;
+	return i;
 }
 
 static void
 nh_put(uint32_t i)
 {
-	struct nh_key k;
+	struct nh_key k = { .gw = nexthops[i].gw, .port = nexthops[i].port,
+			    .type = nexthops[i].type };
 
-	if (i == 0 || --nh_ref[i] > 0)
-		return;
-	k = (struct nh_key){ .gw = nexthops[i].gw, .port = nexthops[i].port,
-			     .type = nexthops[i].type };
-	rte_hash_del_key(nh_hash, &k);
-	nh_pending[nh_npending++] = i;
+	rt_nh_put(&nhp, i, &k);
 }
 
 void
 route_nh_neigh(uint16_t port, uint32_t ip, int32_t pos)
 {
 	struct nh_key k = { .gw = ip, .port = port, .type = NH_GATEWAY };
-	void *data;
+	int i = rt_nh_find(&nhp, &k);
 
-	if (nh_hash != NULL && rte_hash_lookup_data(nh_hash, &k, &data) >= 0)
-		__atomic_store_n(&nexthops[(uint32_t)(uintptr_t)data].neigh, pos,
-				 __ATOMIC_RELEASE);
+	if (i > 0)
+		__atomic_store_n(&nexthops[i].neigh, pos, __ATOMIC_RELEASE);
 }
 
 /* ------------------------------------------------------------------ */
@@ -344,7 +342,7 @@ gw_port_find(uint32_t gw, uint16_t want)
 	struct rte_rib_node *n = rte_rib_lookup(rib, gw);
 
 	for (; n != NULL; n = rte_rib_lookup_parent(n)) {
-		for (struct rt *e = node_ext(n)->head; e != NULL; e = e->next) {
+		for (struct rt *e = node_head(n); e != NULL; e = e->next) {
 			if (!rt_is_connected(&e->r))
 				continue;
 			if (want == DP_NO_PORT || e->r.port == want)
@@ -439,10 +437,8 @@ route_check(const struct route *in, struct route *r)
 }
 
 static void
-list_insert(struct rib_ext *x, struct rt *e)
+list_insert(struct rt **pp, struct rt *e)
 {
-	struct rt **pp = &x->head;
-
 	while (*pp != NULL && !rt_better(&e->r, &(*pp)->r))
 		pp = &(*pp)->next;
 	e->next = *pp;
@@ -459,33 +455,26 @@ counts(const struct route *r, int d)
 		gw_gen++;
 }
 
-/* A prefix nobody routes yet: the FIB makes the rib node, we fill it. */
+/* A prefix nobody routes yet: into the FIB, then the prefix hash. */
 static int
 route_add_prefix(struct rt *e)
 {
-	struct rte_rib_node *n;
 	int ret;
 
 	ret = fib_set(e->r.dst, e->r.plen, e->nh, true);
 	if (ret != 0)
 		return ret == -ENOMEM ? -ENOSPC : ret;
-	n = rte_rib_lookup_exact(rib, e->r.dst, e->r.plen);
-	if (unlikely(n == NULL)) {
-		/* The FIB took the prefix but its rib has no node for it. */
-		fib_unset(e->r.dst, e->r.plen);
-		return -EIO;
-	}
 	e->next = NULL;
-	node_ext(n)->head = e;
-	return 0;
+	ret = rt_pfx_add(&pfx, rt_pfx_hash(0, e->r.dst, e->r.plen), e);
+	if (unlikely(ret != 0))
+		fib_unset(e->r.dst, e->r.plen);
+	return ret;
 }
 
 int
 route_add(const struct route *in, uint16_t nl_flags)
 {
-	struct rte_rib_node *n;
-	struct rib_ext *x = NULL;
-	struct rt *e, *old = NULL;
+	struct rt **hp, *e, *old = NULL;
 	struct route r;
 	uint32_t old_head_nh = 0;
 	int nh, ret;
@@ -494,11 +483,10 @@ route_add(const struct route *in, uint16_t nl_flags)
 	if (ret != 0)
 		return ret;
 
-	n = rte_rib_lookup_exact(rib, r.dst, r.plen);
-	if (n != NULL) {
-		x = node_ext(n);
-		old_head_nh = x->head->nh;
-		for (e = x->head; e != NULL; e = e->next)
+	hp = pfx_find(r.dst, r.plen);
+	if (hp != NULL) {
+		old_head_nh = (*hp)->nh;
+		for (e = *hp; e != NULL; e = e->next)
 			if (e->r.metric == r.metric &&
 			    rt_local_table(e->r.type) == rt_local_table(r.type)) {
 				old = e;
@@ -522,8 +510,8 @@ route_add(const struct route *in, uint16_t nl_flags)
 		old->r = r;
 		old->nh = (uint32_t)nh;
 		counts(&r, 1);
-		if (x->head->nh != old_head_nh)
-			fib_set(r.dst, r.plen, x->head->nh, false);
+		if ((*hp)->nh != old_head_nh)
+			fib_set(r.dst, r.plen, (*hp)->nh, false);
 		nh_put(prev_nh);
 		return 0;
 	}
@@ -535,7 +523,7 @@ route_add(const struct route *in, uint16_t nl_flags)
 	}
 	e->r = r;
 	e->nh = (uint32_t)nh;
-	if (n == NULL) {
+	if (hp == NULL) {
 		ret = route_add_prefix(e);
 		if (ret != 0) {
 			free(e);
@@ -543,10 +531,10 @@ route_add(const struct route *in, uint16_t nl_flags)
 			return ret;
 		}
 	} else {
-		list_insert(x, e);
+		list_insert(hp, e);
 		/* The FIB changes an existing prefix in place: it cannot fail. */
-		if (x->head->nh != old_head_nh)
-			fib_set(r.dst, r.plen, x->head->nh, false);
+		if ((*hp)->nh != old_head_nh)
+			fib_set(r.dst, r.plen, (*hp)->nh, false);
 	}
 	counts(&r, 1);
 	return 0;
@@ -569,18 +557,17 @@ rt_match(const struct route *e, const struct route *r, const struct route_match 
 }
 
 /*
- * Remove from node n every route gone() picks (the first only, when once).
- * Returns how many went, or -ENOSPC when the FIB could not drop the prefix
- * (a delete may need a tbl8 group) and nothing changed.
+ * Remove from prefix dst/plen, whose first route is kept at hp, every
+ * route gone() picks (the first only, when once).  Returns how many went,
+ * or -ENOSPC when the FIB could not drop the prefix (a delete may need a
+ * tbl8 group) and nothing changed.
  */
 static int
-node_remove(struct rte_rib_node *n, bool (*gone)(const struct route *, const void *),
-	    const void *arg, bool once)
+pfx_remove(struct rt **hp, uint32_t dst, uint8_t plen,
+	   bool (*gone)(const struct route *, const void *), const void *arg, bool once)
 {
-	struct rib_ext *x = node_ext(n);
-	struct rt **pp = &x->head, *e, *dead = NULL, **dead_tail = &dead;
-	uint32_t old_head_nh = x->head->nh, dst;
-	uint8_t plen;
+	struct rt **pp = hp, *e, *dead = NULL, **dead_tail = &dead;
+	uint32_t old_head_nh = (*hp)->nh;
 	int k = 0;
 
 	while ((e = *pp) != NULL) {
@@ -598,16 +585,18 @@ node_remove(struct rte_rib_node *n, bool (*gone)(const struct route *, const voi
 	}
 	if (k == 0)
 		return 0;
-	rte_rib_get_ip(n, &dst);
-	rte_rib_get_depth(n, &plen);
-	if (x->head == NULL) {
+	if (*hp == NULL) {
+		struct pfx_key key = { .dst = dst, .plen = plen };
+
 		if (fib_unset(dst, plen) != 0) {
-			x->head = dead;
+			*hp = dead;
 			return -ENOSPC;
 		}
-		/* n went with the prefix. */
-	} else if (x->head->nh != old_head_nh) {
-		fib_set(dst, plen, x->head->nh, false);
+		/* dead's routes still name the prefix: the slot is found. */
+		*hp = dead;
+		rt_pfx_del(&pfx, rt_pfx_hash(0, dst, plen), &key);
+	} else if ((*hp)->nh != old_head_nh) {
+		fib_set(dst, plen, (*hp)->nh, false);
 	}
 	while ((e = dead) != NULL) {
 		dead = e->next;
@@ -636,13 +625,15 @@ route_del(const struct route *r, const struct route_match *match)
 {
 	static const struct route_match none;
 	struct del_arg a = { r, match != NULL ? match : &none };
-	struct rte_rib_node *n;
+	uint32_t dst;
+	struct rt **hp;
 	int ret;
 
 	if (r->plen > 32)
 		return -EINVAL;
-	n = rte_rib_lookup_exact(rib, r->dst & plen_mask(r->plen), r->plen);
-	ret = n != NULL ? node_remove(n, del_gone, &a, true) : 0;
+	dst = r->dst & plen_mask(r->plen);
+	hp = pfx_find(dst, r->plen);
+	ret = hp != NULL ? pfx_remove(hp, dst, r->plen, del_gone, &a, true) : 0;
 	return ret == 0 ? -ESRCH : ret < 0 ? ret : 0;
 }
 
@@ -692,9 +683,10 @@ route_flush_if(bool (*gone)(const struct route *, const void *), const void *arg
 		k++;
 	}
 	for (uint32_t i = 0; i < k; i++) {
-		n = rte_rib_lookup_exact(rib, v[i].ip, v[i].plen);
-		if (n != NULL)
-			node_remove(n, gone, arg, false);
+		struct rt **hp = pfx_find(v[i].ip, v[i].plen);
+
+		if (hp != NULL)
+			pfx_remove(hp, v[i].ip, v[i].plen, gone, arg, false);
 	}
 	free(v);
 }
@@ -738,9 +730,9 @@ route_get(uint32_t ip, struct route *out)
 	if (nh == 0)
 		return -ENETUNREACH;
 	n = rte_rib_lookup(rib, ip);
-	if (n == NULL)
+	if (n == NULL || node_head(n) == NULL)
 		return -ENETUNREACH;
-	*out = node_ext(n)->head->r;
+	*out = node_head(n)->r;
 	if (out->prefsrc == 0 && out->port != DP_NO_PORT) {
 		/* Where an answer would come from: our address on the
 		 * network of the next hop, else the port's first. */
@@ -760,11 +752,11 @@ route_get(uint32_t ip, struct route *out)
 }
 
 static int
-walk_entries(struct rte_rib_node *n, int (*cb)(const struct route *, void *), void *arg)
+walk_entries(struct rt *head, int (*cb)(const struct route *, void *), void *arg)
 {
 	int ret;
 
-	for (struct rt *e = node_ext(n)->head; e != NULL; e = e->next) {
+	for (struct rt *e = head; e != NULL; e = e->next) {
 		if (rt_local_table(e->r.type))
 			continue;
 		ret = cb(&e->r, arg);
@@ -785,7 +777,7 @@ walk_under(uint32_t ip, uint8_t plen, int (*cb)(const struct route *, void *), v
 	int ret;
 
 	while ((c = rte_rib_get_nxt(rib, ip, plen, c, RTE_RIB_GET_NXT_COVER)) != NULL) {
-		ret = walk_entries(c, cb, arg);
+		ret = walk_entries(node_head(c), cb, arg);
 		if (ret != 0)
 			return ret;
 		rte_rib_get_ip(c, &cip);
@@ -802,11 +794,11 @@ walk_under(uint32_t ip, uint8_t plen, int (*cb)(const struct route *, void *), v
 int
 route_walk(int (*cb)(const struct route *r, void *arg), void *arg)
 {
-	struct rte_rib_node *n = rte_rib_lookup_exact(rib, 0, 0);
+	struct rt **hp = pfx_find(0, 0);
 	int ret;
 
-	if (n != NULL) {
-		ret = walk_entries(n, cb, arg);
+	if (hp != NULL) {
+		ret = walk_entries(*hp, cb, arg);
 		if (ret != 0)
 			return ret;
 	}
@@ -842,15 +834,15 @@ int
 route_walk_from(struct route_pos *pos, int (*cb)(const struct route *r, void *arg), void *arg)
 {
 	struct walk_from w = { .cb = cb, .arg = arg, .pos = pos };
-	struct rte_rib_node *n;
+	struct rt **hp;
 	uint64_t ip;
 	int ret;
 
 	if (!pos->valid)
 		return route_walk(walk_from_cb, &w);
-	n = rte_rib_lookup_exact(rib, pos->dst, pos->plen);
-	if (n != NULL)
-		for (struct rt *e = node_ext(n)->head; e != NULL; e = e->next) {
+	hp = pfx_find(pos->dst, pos->plen);
+	if (hp != NULL)
+		for (struct rt *e = *hp; e != NULL; e = e->next) {
 			if (rt_local_table(e->r.type) || e->r.metric < pos->metric)
 				continue;
 			ret = walk_from_cb(&e->r, &w);
@@ -866,9 +858,9 @@ route_walk_from(struct route_pos *pos, int (*cb)(const struct route *r, void *ar
 		uint8_t bits = (uint8_t)__builtin_ctzll(ip);	/* ip > 0 here */
 		uint8_t plen = (uint8_t)(32 - bits);
 
-		n = rte_rib_lookup_exact(rib, (uint32_t)ip, plen);
-		if (n != NULL) {
-			ret = walk_entries(n, walk_from_cb, &w);
+		hp = pfx_find((uint32_t)ip, plen);
+		if (hp != NULL) {
+			ret = walk_entries(*hp, walk_from_cb, &w);
 			if (ret != 0)
 				return ret;
 		}
@@ -891,11 +883,11 @@ route_count(void)
 void
 route_sync(void)
 {
-	if (!fib_dirty && nh_npending == 0)
+	if (!fib_dirty && !rt_nh_pending(&nhp))
 		return;
 	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
 	fib_dirty = false;
-	nh_recycle_pending();
+	rt_nh_recycle(&nhp);
 }
 
 int
@@ -908,7 +900,7 @@ route_init(uint32_t max_routes)
 		.type = RTE_FIB_DIR24_8,
 		.default_nh = NH_NONE,
 		.max_routes = (int)total,
-		.rib_ext_sz = sizeof(struct rib_ext),
+		.rib_ext_sz = 0,
 		.dir24_8 = {
 			.nh_sz = RTE_FIB_DIR24_8_4B,
 			.num_tbl8 = RTE_MIN(RTE_MAX(max_routes / 8, 4096u), 131072u),
@@ -918,26 +910,19 @@ route_init(uint32_t max_routes)
 		.ext_sz = 0,
 		.max_nodes = (int)(2 * RTE_MIN(RTE_MAX(max_routes / 8, 4096u), 131072u)),
 	};
-	struct rte_hash_parameters hp = {
-		.name = "sluice_nh",
-		.entries = NH_MAX,
-		.key_len = sizeof(struct nh_key),
-		.hash_func = rte_hash_crc,
-		.socket_id = (int)rte_socket_id(),
-	};
-
+	RTE_BUILD_BUG_ON(NH_MAX != RT_NH_MAX);
 	fib = rte_fib_create("sluice_fib", (int)rte_socket_id(), &fc);
 	if (fib == NULL)
 		return -ENOMEM;
 	rib = rte_fib_get_rib(fib);
 	long24 = rte_rib_create("sluice_long24", (int)rte_socket_id(), &rc);
-	nh_hash = rte_hash_create(&hp);
-	if (rib == NULL || long24 == NULL || nh_hash == NULL) {
+	if (rib == NULL || long24 == NULL || rt_nh_init(&nhp, "sluice_nh", sizeof(struct nh_key)) != 0 ||
+	    rt_pfx_init(&pfx, "sluice_pfx", total, pfx_same) != 0) {
 		/* Leave nothing behind: the caller may try a smaller table. */
-		rte_hash_free(nh_hash);
+		rt_nh_free(&nhp);
+		rt_pfx_free(&pfx);
 		rte_rib_free(long24);
 		rte_fib_free(fib);
-		nh_hash = NULL;
 		long24 = NULL;
 		rib = NULL;
 		fib = NULL;
@@ -945,8 +930,5 @@ route_init(uint32_t max_routes)
 	}
 	max_total = total;
 	memset(nexthops, 0, sizeof(nexthops));
-	nh_nfree = 0;
-	for (uint32_t i = NH_MAX - 1; i >= 1; i--)
-		nh_free[nh_nfree++] = i;
 	return 0;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The IPv6 routing table, built as route.c builds IPv4's: rte_fib6 (trie)
- * for the workers, every route in the rib nodes of the FIB's own rte_rib6
- * (a list per prefix, local entries first, then by metric), next hops
- * shared and counted in a hash, an index reused only after a grace period.
+ * for the workers, every route in a list per prefix (local entries first,
+ * then by metric) found by the prefix hash (route/rt_pfx.c), the FIB's own
+ * rte_rib6 for longest matches and ordered walks, next hops shared and
+ * counted (route/rt_nh.c), an index reused only after a grace period.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +23,8 @@
 #include "ip6_addr.h"
 #include "port.h"
 #include "route6.h"
+#include "rt_nh.h"
+#include "rt_pfx.h"
 
 struct nexthop6 nexthops6[NH6_MAX];
 static struct rte_fib6 *fib6;
@@ -33,10 +36,6 @@ struct rt6 {
 	uint32_t nh;
 };
 
-struct rib6_ext {
-	struct rt6 *head;
-};
-
 struct nh6_key {
 	uint8_t gw[16];
 	uint16_t port;
@@ -44,15 +43,17 @@ struct nh6_key {
 	uint8_t pad;
 };
 
-static struct rte_hash *nh_hash;
-static uint32_t nh_ref[NH6_MAX];
-static uint32_t nh_free[NH6_MAX];
-static uint32_t nh_nfree;
-static uint32_t nh_pending[NH6_MAX];
-static uint32_t nh_npending;
+struct pfx6_key {
+	const uint8_t *dst;
+	uint8_t plen;
+};
+
+static struct rt_nh_pool nhp;
+static struct rt_pfx pfx;		/* prefix -> its first route */
 
 static uint32_t max_total, n_total, n_visible;
 static bool fib_dirty;
+static uint64_t gw_gen = 1;		/* bumped when a connected route comes or goes */
 
 typedef unsigned __int128 u128;
 
@@ -93,65 +94,74 @@ ip6_in_prefix(const uint8_t *a, const uint8_t *net, uint8_t plen)
 	return ((a2u(a) ^ a2u(net)) & mask128(plen)) == 0;
 }
 
-static inline struct rib6_ext *
-node_ext(struct rte_rib6_node *n)
+static inline uint64_t
+pfx_hash(const uint8_t *dst, uint8_t plen)
 {
-	return rte_rib6_get_ext(n);
+	uint64_t hi, lo;
+
+	memcpy(&hi, dst, 8);
+	memcpy(&lo, dst + 8, 8);
+	return rt_pfx_hash(hi, lo, plen);
+}
+
+static bool
+pfx_same(const void *p, const void *key)
+{
+	const struct rt6 *e = p;
+	const struct pfx6_key *k = key;
+
+	return e->r.plen == k->plen && memcmp(e->r.dst, k->dst, 16) == 0;
+}
+
+/* Where the first route of dst/plen is kept, NULL when none. */
+static inline struct rt6 **
+pfx_find(const uint8_t *dst, uint8_t plen)
+{
+	struct pfx6_key k = { .dst = dst, .plen = plen };
+
+	return (struct rt6 **)rt_pfx_find(&pfx, pfx_hash(dst, plen), &k);
+}
+
+/* The routes of a rib node's prefix, best first. */
+static struct rt6 *
+node_head(const struct rte_rib6_node *n)
+{
+	struct rt6 **hp;
+	uint8_t ip[16], plen;
+
+	rte_rib6_get_ip(n, ip);
+	rte_rib6_get_depth(n, &plen);
+	hp = pfx_find(ip, plen);
+	return hp != NULL ? *hp : NULL;
 }
 
 /* ---- next hops -------------------------------------------------------- */
-
-static void
-nh_recycle_pending(void)
-{
-	while (nh_npending > 0)
-		nh_free[nh_nfree++] = nh_pending[--nh_npending];
-}
 
 static int
 nh_get(uint8_t type, uint16_t port, const uint8_t *gw)
 {
 	struct nh6_key k = { .port = port, .type = type };
-	void *data;
-	uint32_t i;
+	bool fresh;
+	int i;
 
 	memcpy(k.gw, gw, 16);
-	if (rte_hash_lookup_data(nh_hash, &k, &data) >= 0) {
-		i = (uint32_t)(uintptr_t)data;
-		nh_ref[i]++;
-		return (int)i;
+	i = rt_nh_get(&nhp, &k, &fresh);
+	if (i > 0 && fresh) {
+		nexthops6[i].type = type;
+		nexthops6[i].port = port;
+		memcpy(nexthops6[i].gw, gw, 16);
+		rte_atomic_thread_fence(__ATOMIC_RELEASE);
 	}
-	if (nh_nfree == 0 && nh_npending > 0) {
-		rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
-		nh_recycle_pending();
-	}
-	if (nh_nfree == 0)
-		return -ENOSPC;
-	i = nh_free[--nh_nfree];
-	nexthops6[i].type = type;
-	nexthops6[i].port = port;
-	memcpy(nexthops6[i].gw, gw, 16);
-	if (rte_hash_add_key_data(nh_hash, &k, (void *)(uintptr_t)i) < 0) {
-		nh_free[nh_nfree++] = i;
-		return -ENOSPC;
-	}
-	nh_ref[i] = 1;
-	rte_atomic_thread_fence(__ATOMIC_RELEASE);
-	return (int)i;
+	return i;
 }
 
 static void
 nh_put(uint32_t i)
 {
-	struct nh6_key k = { 0 };
+	struct nh6_key k = { .port = nexthops6[i].port, .type = nexthops6[i].type };
 
-	if (i == 0 || --nh_ref[i] > 0)
-		return;
 	memcpy(k.gw, nexthops6[i].gw, 16);
-	k.port = nexthops6[i].port;
-	k.type = nexthops6[i].type;
-	rte_hash_del_key(nh_hash, &k);
-	nh_pending[nh_npending++] = i;
+	rt_nh_put(&nhp, i, &k);
 }
 
 /* ---- the FIB under change --------------------------------------------- */
@@ -256,12 +266,12 @@ rt_is_connected(const struct route6 *r)
 }
 
 static int
-gw_port(const uint8_t *gw, uint16_t want)
+gw_port_find(const uint8_t *gw, uint16_t want)
 {
 	struct rte_rib6_node *n = rte_rib6_lookup(rib6, gw);
 
 	for (; n != NULL; n = rte_rib6_lookup_parent(n)) {
-		for (struct rt6 *e = node_ext(n)->head; e != NULL; e = e->next) {
+		for (struct rt6 *e = node_head(n); e != NULL; e = e->next) {
 			if (!rt_is_connected(&e->r))
 				continue;
 			if (want == DP_NO_PORT || e->r.port == want)
@@ -269,6 +279,21 @@ gw_port(const uint8_t *gw, uint16_t want)
 		}
 	}
 	return -ENETUNREACH;
+}
+
+/* As route.c's: the last answer holds until a connected route comes or goes. */
+static int
+gw_port(const uint8_t *gw, uint16_t want)
+{
+	static struct { uint64_t gen; uint8_t gw[16]; uint16_t want; int port; } c;
+
+	if (c.gen != gw_gen || memcmp(c.gw, gw, 16) != 0 || c.want != want) {
+		c.port = gw_port_find(gw, want);
+		c.gen = gw_gen;
+		memcpy(c.gw, gw, 16);
+		c.want = want;
+	}
+	return c.port;
 }
 
 static uint8_t
@@ -343,10 +368,8 @@ route_check(const struct route6 *in, struct route6 *r)
 }
 
 static void
-list_insert(struct rib6_ext *x, struct rt6 *e)
+list_insert(struct rt6 **pp, struct rt6 *e)
 {
-	struct rt6 **pp = &x->head;
-
 	while (*pp != NULL && !rt_better(&e->r, &(*pp)->r))
 		pp = &(*pp)->next;
 	e->next = *pp;
@@ -359,14 +382,14 @@ counts(const struct route6 *r, int d)
 	n_total += d;
 	if (r->type != RTN_LOCAL)
 		n_visible += d;
+	if (rt_is_connected(r))
+		gw_gen++;
 }
 
 int
 route6_add(const struct route6 *in, uint16_t nl_flags)
 {
-	struct rte_rib6_node *n;
-	struct rib6_ext *x = NULL;
-	struct rt6 *e, *old = NULL;
+	struct rt6 **hp, *e, *old = NULL;
 	struct route6 r;
 	uint32_t old_head_nh = 0;
 	int nh, ret;
@@ -374,11 +397,10 @@ route6_add(const struct route6 *in, uint16_t nl_flags)
 	ret = route_check(in, &r);
 	if (ret != 0)
 		return ret;
-	n = rte_rib6_lookup_exact(rib6, r.dst, r.plen);
-	if (n != NULL) {
-		x = node_ext(n);
-		old_head_nh = x->head->nh;
-		for (e = x->head; e != NULL; e = e->next)
+	hp = pfx_find(r.dst, r.plen);
+	if (hp != NULL) {
+		old_head_nh = (*hp)->nh;
+		for (e = *hp; e != NULL; e = e->next)
 			if (e->r.metric == r.metric &&
 			    (e->r.type == RTN_LOCAL) == (r.type == RTN_LOCAL)) {
 				old = e;
@@ -399,8 +421,8 @@ route6_add(const struct route6 *in, uint16_t nl_flags)
 		old->r = r;
 		old->nh = (uint32_t)nh;
 		counts(&r, 1);
-		if (x->head->nh != old_head_nh)
-			fib_set(r.dst, r.plen, x->head->nh, false);
+		if ((*hp)->nh != old_head_nh)
+			fib_set(r.dst, r.plen, (*hp)->nh, false);
 		nh_put(prev_nh);
 		return 0;
 	}
@@ -412,21 +434,22 @@ route6_add(const struct route6 *in, uint16_t nl_flags)
 	e->r = r;
 	e->nh = (uint32_t)nh;
 	e->next = NULL;
-	if (n == NULL) {
+	if (hp == NULL) {
 		ret = fib_set(r.dst, r.plen, e->nh, true);
-		n = ret == 0 ? rte_rib6_lookup_exact(rib6, r.dst, r.plen) : NULL;
-		if (n == NULL) {
-			if (ret == 0)
+		if (ret == 0) {
+			ret = rt_pfx_add(&pfx, pfx_hash(r.dst, r.plen), e);
+			if (ret != 0)
 				fib_unset(r.dst, r.plen);
+		}
+		if (ret != 0) {
 			free(e);
 			nh_put((uint32_t)nh);
-			return ret == -ENOMEM || ret == -ENOSPC ? -ENOSPC : ret != 0 ? ret : -EIO;
+			return ret == -ENOMEM || ret == -ENOSPC ? -ENOSPC : ret;
 		}
-		node_ext(n)->head = e;
 	} else {
-		list_insert(x, e);
-		if (x->head->nh != old_head_nh)
-			fib_set(r.dst, r.plen, x->head->nh, false);
+		list_insert(hp, e);
+		if ((*hp)->nh != old_head_nh)
+			fib_set(r.dst, r.plen, (*hp)->nh, false);
 	}
 	counts(&r, 1);
 	return 0;
@@ -448,14 +471,13 @@ rt_match(const struct route6 *e, const struct route6 *r, const struct route_matc
 	return true;
 }
 
+/* As route.c's pfx_remove. */
 static int
-node_remove(struct rte_rib6_node *n, bool (*gone)(const struct route6 *, const void *),
-	    const void *arg, bool once)
+pfx_remove(struct rt6 **hp, const uint8_t *dst, uint8_t plen,
+	   bool (*gone)(const struct route6 *, const void *), const void *arg, bool once)
 {
-	struct rib6_ext *x = node_ext(n);
-	struct rt6 **pp = &x->head, *e, *dead = NULL, **dead_tail = &dead;
-	uint32_t old_head_nh = x->head->nh;
-	uint8_t dst[16], plen;
+	struct rt6 **pp = hp, *e, *dead = NULL, **dead_tail = &dead;
+	uint32_t old_head_nh = (*hp)->nh;
 	int k = 0;
 
 	while ((e = *pp) != NULL) {
@@ -473,15 +495,17 @@ node_remove(struct rte_rib6_node *n, bool (*gone)(const struct route6 *, const v
 	}
 	if (k == 0)
 		return 0;
-	rte_rib6_get_ip(n, dst);
-	rte_rib6_get_depth(n, &plen);
-	if (x->head == NULL) {
+	if (*hp == NULL) {
+		struct pfx6_key key = { .dst = dst, .plen = plen };
+
 		if (fib_unset(dst, plen) != 0) {
-			x->head = dead;
+			*hp = dead;
 			return -ENOSPC;
 		}
-	} else if (x->head->nh != old_head_nh) {
-		fib_set(dst, plen, x->head->nh, false);
+		*hp = dead;	/* for the hash to find the slot it frees */
+		rt_pfx_del(&pfx, pfx_hash(dst, plen), &key);
+	} else if ((*hp)->nh != old_head_nh) {
+		fib_set(dst, plen, (*hp)->nh, false);
 	}
 	while ((e = dead) != NULL) {
 		dead = e->next;
@@ -510,15 +534,15 @@ route6_del(const struct route6 *r, const struct route_match *match)
 {
 	static const struct route_match none;
 	struct del_arg a = { r, match != NULL ? match : &none };
-	struct rte_rib6_node *n;
+	struct rt6 **hp;
 	uint8_t dst[16];
 	int ret;
 
 	if (r->plen > 128)
 		return -EINVAL;
 	ip6_prefix(r->dst, r->plen, dst);
-	n = rte_rib6_lookup_exact(rib6, dst, r->plen);
-	ret = n != NULL ? node_remove(n, del_gone, &a, true) : 0;
+	hp = pfx_find(dst, r->plen);
+	ret = hp != NULL ? pfx_remove(hp, dst, r->plen, del_gone, &a, true) : 0;
 	return ret == 0 ? -ESRCH : ret < 0 ? ret : 0;
 }
 
@@ -571,9 +595,10 @@ route_flush_if(bool (*gone)(const struct route6 *, const void *), const void *ar
 		k++;
 	}
 	for (uint32_t i = 0; i < k; i++) {
-		n = rte_rib6_lookup_exact(rib6, v[i].ip, v[i].plen);
-		if (n != NULL)
-			node_remove(n, gone, arg, false);
+		struct rt6 **hp = pfx_find(v[i].ip, v[i].plen);
+
+		if (hp != NULL)
+			pfx_remove(hp, v[i].ip, v[i].plen, gone, arg, false);
 	}
 	free(v);
 }
@@ -617,9 +642,9 @@ route6_get(const uint8_t *ip, struct route6 *out)
 	if (nh == 0)
 		return -ENETUNREACH;
 	n = rte_rib6_lookup(rib6, ip);
-	if (n == NULL)
+	if (n == NULL || node_head(n) == NULL)
 		return -ENETUNREACH;
-	*out = node_ext(n)->head->r;
+	*out = node_head(n)->r;
 	if (ip6_is_zero(out->prefsrc) && out->port != DP_NO_PORT)
 		addr6_source(addrs6_get(), out->port, ip, out->prefsrc);
 	return 0;
@@ -628,9 +653,9 @@ route6_get(const uint8_t *ip, struct route6 *out)
 /* ---- walks ------------------------------------------------------------ */
 
 static int
-walk_entries(struct rte_rib6_node *n, int (*cb)(const struct route6 *, void *), void *arg)
+walk_entries(struct rt6 *head, int (*cb)(const struct route6 *, void *), void *arg)
 {
-	for (struct rt6 *e = node_ext(n)->head; e != NULL; e = e->next) {
+	for (struct rt6 *e = head; e != NULL; e = e->next) {
 		int ret;
 
 		if (e->r.type == RTN_LOCAL)
@@ -651,7 +676,7 @@ walk_under(const uint8_t *ip, uint8_t plen, int (*cb)(const struct route6 *, voi
 	int ret;
 
 	while ((c = rte_rib6_get_nxt(rib6, ip, plen, c, RTE_RIB6_GET_NXT_COVER)) != NULL) {
-		ret = walk_entries(c, cb, arg);
+		ret = walk_entries(node_head(c), cb, arg);
 		if (ret != 0)
 			return ret;
 		rte_rib6_get_ip(c, cip);
@@ -693,23 +718,23 @@ route6_walk_from(struct route6_pos *pos, int (*cb)(const struct route6 *r, void 
 {
 	static const uint8_t zero[16];
 	struct walk_from w = { .cb = cb, .arg = arg, .pos = pos };
-	struct rte_rib6_node *n;
+	struct rt6 **hp;
 	uint8_t a[16];
 	u128 ip;
 	int ret;
 
 	if (!pos->valid) {
-		n = rte_rib6_lookup_exact(rib6, zero, 0);
-		if (n != NULL) {
-			ret = walk_entries(n, walk_from_cb, &w);
+		hp = pfx_find(zero, 0);
+		if (hp != NULL) {
+			ret = walk_entries(*hp, walk_from_cb, &w);
 			if (ret != 0)
 				return ret;
 		}
 		return walk_under(zero, 0, walk_from_cb, &w);
 	}
-	n = rte_rib6_lookup_exact(rib6, pos->dst, pos->plen);
-	if (n != NULL)
-		for (struct rt6 *e = node_ext(n)->head; e != NULL; e = e->next) {
+	hp = pfx_find(pos->dst, pos->plen);
+	if (hp != NULL)
+		for (struct rt6 *e = *hp; e != NULL; e = e->next) {
 			if (e->r.type == RTN_LOCAL || e->r.metric < pos->metric)
 				continue;
 			ret = walk_from_cb(&e->r, &w);
@@ -731,9 +756,9 @@ route6_walk_from(struct route6_pos *pos, int (*cb)(const struct route6 *r, void 
 			bits++;
 		plen = (uint8_t)(128 - bits);
 		u2a(ip, a);
-		n = rte_rib6_lookup_exact(rib6, a, plen);
-		if (n != NULL) {
-			ret = walk_entries(n, walk_from_cb, &w);
+		hp = pfx_find(a, plen);
+		if (hp != NULL) {
+			ret = walk_entries(*hp, walk_from_cb, &w);
 			if (ret != 0)
 				return ret;
 		}
@@ -756,11 +781,11 @@ route6_count(void)
 void
 route6_sync(void)
 {
-	if (!fib_dirty && nh_npending == 0)
+	if (!fib_dirty && !rt_nh_pending(&nhp))
 		return;
 	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
 	fib_dirty = false;
-	nh_recycle_pending();
+	rt_nh_recycle(&nhp);
 }
 
 int
@@ -771,40 +796,31 @@ route6_init(uint32_t max_routes)
 		.type = RTE_FIB6_TRIE,
 		.default_nh = NH_NONE,
 		.max_routes = (int)total,
-		.rib_ext_sz = sizeof(struct rib6_ext),
+		.rib_ext_sz = 0,
 		.trie = {
 			.nh_sz = RTE_FIB6_TRIE_4B,
 			/* The trie reserves a group per byte of a prefix past the
 			 * longest of /24 and its covering prefix (a /48 under a /32:
-			 * two, alone: three), and refuses an add beyond them. */
-			.num_tbl8 = RTE_MIN(RTE_MAX(max_routes * 2, 4096u), 1u << 20),
+			 * two, alone: three, a lone /64: five), and refuses an add
+			 * beyond them: an Internet-like table needs three a route. */
+			.num_tbl8 = RTE_MIN(RTE_MAX(max_routes * 3, 4096u), 3u << 20),
 		},
 	};
-	struct rte_hash_parameters hp = {
-		.name = "sluice_nh6",
-		.entries = NH6_MAX,
-		.key_len = sizeof(struct nh6_key),
-		.hash_func = rte_hash_crc,
-		.socket_id = (int)rte_socket_id(),
-	};
-
+	RTE_BUILD_BUG_ON(NH6_MAX != RT_NH_MAX);
 	fib6 = rte_fib6_create("sluice_fib6", (int)rte_socket_id(), &fc);
 	if (fib6 == NULL)
 		return -ENOMEM;
 	rib6 = rte_fib6_get_rib(fib6);
-	nh_hash = rte_hash_create(&hp);
-	if (rib6 == NULL || nh_hash == NULL) {
-		rte_hash_free(nh_hash);
+	if (rib6 == NULL || rt_nh_init(&nhp, "sluice_nh6", sizeof(struct nh6_key)) != 0 ||
+	    rt_pfx_init(&pfx, "sluice_pfx6", total, pfx_same) != 0) {
+		rt_nh_free(&nhp);
+		rt_pfx_free(&pfx);
 		rte_fib6_free(fib6);
-		nh_hash = NULL;
 		rib6 = NULL;
 		fib6 = NULL;
 		return -ENOMEM;
 	}
 	max_total = total;
 	memset(nexthops6, 0, sizeof(nexthops6));
-	nh_nfree = 0;
-	for (uint32_t i = NH6_MAX - 1; i >= 1; i--)
-		nh_free[nh_nfree++] = i;
 	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "dp_test.h"
 #include "route.h"
+#include "rt_pfx.h"
 
 /* Port 0 "lan" 192.168.1.1/24, port 1 "wan" 198.51.100.1/24. */
 static int
@@ -620,10 +621,66 @@ test_grace_period_before_reuse(void **state)
 	assert_int_equal(gw_of("20.3.0.129"), dpt_ip("192.168.1.4"));
 }
 
+
+/* The prefix hash (route/rt_pfx.c) that route.c and route6.c find their
+ * prefixes by: keys whose hashes collide, or fall in one run of slots
+ * across the table's end, stay findable as others are deleted around them
+ * (its deletion shifts runs back). */
+static bool
+int_same(const void *p, const void *key)
+{
+	return *(const int *)p == *(const int *)key;
+}
+
+static void
+test_prefix_hash_runs(void **state)
+{
+	static int keys[96];
+	struct rt_pfx t;
+	bool gone[96] = { false };
+	uint32_t order[96];
+
+	(void)state;
+	assert_int_equal(rt_pfx_init(&t, "test_pfx", 96, int_same), 0);
+	/* 256 slots: hashes 250..255 and 0..3, so that runs wrap. */
+	for (int i = 0; i < 96; i++) {
+		keys[i] = i;
+		assert_null(rt_pfx_find(&t, (uint64_t)(250 + i % 10), &keys[i]));
+		assert_int_equal(rt_pfx_add(&t, (uint64_t)(250 + i % 10), &keys[i]), 0);
+		order[i] = (uint32_t)i;
+	}
+	assert_int_equal(rt_pfx_add(&t, 7, &keys[0]), -ENOSPC);
+	srand(7);
+	for (int i = 95; i > 0; i--) {
+		int j = rand() % (i + 1);
+		uint32_t x = order[i];
+
+		order[i] = order[j];
+		order[j] = x;
+	}
+	for (int d = 0; d < 96; d++) {
+		int k = (int)order[d];
+
+		rt_pfx_del(&t, (uint64_t)(250 + k % 10), &keys[k]);
+		gone[k] = true;
+		for (int i = 0; i < 96; i++) {
+			void **pp = rt_pfx_find(&t, (uint64_t)(250 + i % 10), &keys[i]);
+
+			if (gone[i])
+				assert_null(pp);
+			else
+				assert_ptr_equal(pp != NULL ? *pp : NULL, &keys[i]);
+		}
+	}
+	assert_int_equal(t.n, 0);
+	rt_pfx_free(&t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_prefix_hash_runs),
 		cmocka_unit_test_setup_teardown(test_connected_from_addr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_longest_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_route, setup, teardown),
