@@ -25,6 +25,7 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_memory.h>
 #include <rte_version.h>
 
@@ -77,7 +78,7 @@ usage(FILE *f, const char *prog)
 		"  --mbufs N            packet pool size (default: enough for every worker's rings)\n"
 		"  --group GROUP        members of GROUP may change state too (default root only)\n"
 		"  --max-routes N       FIB size (default: the largest that fits, 64k to 1M)\n"
-		"  --max-routes6 N      IPv6 FIB size (default: --max-routes's N, else 16k)\n"
+		"  --max-routes6 N      IPv6 FIB size (default: --max-routes's N, else 5120)\n"
 		"  --neigh-reachable S  seconds a resolved neighbour stays REACHABLE (default 30)\n"
 		"  --neigh-stale S      seconds an unused STALE neighbour is kept (default 60)\n"
 		"  --punt-rate N        frames per second per lcore to host interfaces (default 50000)\n"
@@ -219,7 +220,7 @@ parse_args(int argc, char **argv, struct args *a)
  * each) per route; its size follows --max-routes6, else --max-routes, else
  * the largest of these that fits, small enough to leave IPv4 its 256k
  * routes in -m 512. */
-#define AUTO_MAX_ROUTES6	10240u
+#define AUTO_MAX_ROUTES6	5120u
 #define AUTO_MIN_ROUTES6	2560u
 
 static int
@@ -285,11 +286,14 @@ prefault(void)
 }
 
 /* The IPv4 FIB comes last so that it sizes itself to the memory the other
- * tables left. */
+ * tables left, less RUNTIME_RESERVE. */
+#define RUNTIME_RESERVE		(16u << 20)
+
 static int
 fib_init(unsigned long max_routes)
 {
 	uint32_t level = rte_log_get_global_level();
+	void *reserve;
 	uint32_t n;
 	int ret = -1;
 
@@ -300,11 +304,15 @@ fib_init(unsigned long max_routes)
 			"(give EAL more with -m, or hugepages)\n", max_routes);
 		return -1;
 	}
-	/* Failed attempts are expected here: keep DPDK's complaints quiet. */
+	/* Failed attempts are expected here: keep DPDK's complaints quiet.
+	 * What is made at run time (a capture's pool) must still fit: hold
+	 * its room while the FIB sizes itself. */
+	reserve = rte_malloc("sluice_runtime_reserve", RUNTIME_RESERVE, 0);
 	rte_log_set_global_level(RTE_LOG_EMERG);
 	for (n = AUTO_MAX_ROUTES; n >= AUTO_MIN_ROUTES && ret != 0; n /= 2)
 		ret = route_init(n);
 	rte_log_set_global_level(level);
+	rte_free(reserve);
 	if (ret != 0) {
 		fprintf(stderr, SD_ERR "sluice-dataplane: not enough memory for %u routes "
 			"(give EAL more with -m, or hugepages)\n", AUTO_MIN_ROUTES);

@@ -59,19 +59,11 @@ lab_wait 15 "sluice's ra off for lan" ra_off ||
 ok "radvd runs (pid $(cat "$E2E_TMP/radvd.pid")); sluice's ra on lan went off"
 
 step "the LAN host solicits and configures itself from radvd's answer"
-lan ip link set eth0 down
-lan ip link set eth0 up
-autoconf() {
-	lan ip -6 addr show dev eth0 scope global | grep -q "inet6 2001:db8:1:0:.*/64 scope global dynamic" &&
-		lan ip -6 route show default | grep -q "via $ll dev eth0 proto ra"
-}
-lab_wait 30 "a SLAAC address and a default route from radvd's RA" autoconf || {
-	lan ip -6 addr show dev eth0
-	lan ip -6 route show
+lan_slaac "$ll" "a SLAAC address and a default route from radvd's RA" || {
 	cat "$E2E_TMP/radvd.log"
 	fail "the LAN host did not autoconfigure from radvd's advertisements"
 }
-addr=$(lan ip -6 addr show dev eth0 scope global | awk '/inet6 2001:db8:1:0:/ { sub("/.*", "", $2); print $2; exit }')
+addr=$SLAAC_ADDR
 lan ip -6 addr show dev eth0
 lan ip -6 route show default
 # radvd's prefix lifetimes, not sluice's (30 days): the advertisement was radvd's.

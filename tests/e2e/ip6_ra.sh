@@ -22,18 +22,9 @@ cli link show lan | grep -q "state UP ra on" || { cli link show lan; fail "link 
 ll=$(cli -j addr show dev lan | json '[a["local"] for a in d[0]["addr_info"] if a["scope"] == "link"][0]')
 
 step "the LAN host solicits (its link goes down and up) and configures itself"
-lan ip link set eth0 down
-lan ip link set eth0 up
-autoconf() {
-	lan ip -6 addr show dev eth0 scope global | grep -q "inet6 2001:db8:1:0:.*/64 scope global dynamic" &&
-		lan ip -6 route show default | grep -q "via $ll dev eth0 proto ra"
-}
-lab_wait 30 "a SLAAC address and a default route from the RA" autoconf || {
-	lan ip -6 addr show dev eth0
-	lan ip -6 route show
+lan_slaac "$ll" "a SLAAC address and a default route from the RA" ||
 	fail "the LAN host did not autoconfigure from the router's advertisements"
-}
-addr=$(lan ip -6 addr show dev eth0 scope global | awk '/inet6 2001:db8:1:0:/ { sub("/.*", "", $2); print $2; exit }')
+addr=$SLAAC_ADDR
 lan ip -6 addr show dev eth0
 lan ip -6 route show default
 ok "address $addr, default route via $ll (proto ra)"

@@ -139,6 +139,28 @@ ping_ok() {
 	grep -q " $2 received" <<<"$out" || { echo "$out" >&2; return 1; }
 }
 
+# lan_slaac ROUTER_LL WHAT: the LAN host's link goes down and up, so it
+# solicits; it must then hold a SLAAC address in 2001:db8:1::/64 and a
+# default route via ROUTER_LL learnt from an RA, within 30 s.  Sets
+# SLAAC_ADDR.  On failure prints the host's addresses and routes and
+# returns 1 (the caller says what failed).
+lan_slaac() {
+	local ll=$1
+	lan ip link set eth0 down
+	lan ip link set eth0 up
+	slaac_done() {
+		lan ip -6 addr show dev eth0 scope global | grep -q "inet6 2001:db8:1:0:.*/64 scope global dynamic" &&
+			lan ip -6 route show default | grep -q "via $ll dev eth0 proto ra"
+	}
+	lab_wait 30 "$2" slaac_done || {
+		lan ip -6 addr show dev eth0
+		lan ip -6 route show
+		return 1
+	}
+	SLAAC_ADDR=$(lan ip -6 addr show dev eth0 scope global |
+		awk '/inet6 2001:db8:1:0:/ { sub("/.*", "", $2); print $2; exit }')
+}
+
 # An IPv4 counter of a host's kernel from /proc/net/snmp (e.g. Ip ReasmOKs).
 snmp() {		# SIDE GROUP FIELD
 	lab_exec "$LAB" "$1" cat /proc/net/snmp | awk -v g="$2:" -v f="$3" '

@@ -24,7 +24,7 @@ wait_capture() { lab_wait 10 "a running capture" captures_are 1; }
 step "capture -w FILE on lan while the LAN host pings 203.0.113.1 ten times, then Ctrl-C"
 timeout 60 "$SLUICE" -s "$SOCK" capture dev lan -w "$E2E_TMP/ping.pcapng" 2>"$E2E_TMP/cap.err" &
 cap=$!
-wait_capture || fail "the capture did not start"
+wait_capture || { cat "$E2E_TMP/cap.err"; fail "the capture did not start"; }
 ping_ok lan 10 203.0.113.1 || fail "the pings did not get through while capturing"
 kill -INT "$cap"
 wait_gone "$cap" 10 || fail "SIGINT did not end the capture"
