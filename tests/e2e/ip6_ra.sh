@@ -8,11 +8,7 @@
 e2e_up ip6ra "" ip6
 
 step "the LAN host forgets its static IPv6 address and route; accept_ra=2, autoconf"
-lan ip -6 route del default via 2001:db8:1::1 || fail "no static default route to remove"
-lan ip -6 addr del 2001:db8:1::10/64 dev eth0 || fail "no static address to remove"
-lan sysctl -q -w net.ipv6.conf.eth0.accept_ra=2 net.ipv6.conf.eth0.autoconf=1 \
-	net.ipv6.conf.eth0.router_solicitations=3 net.ipv6.conf.eth0.router_solicitation_interval=1
-lan ping -6 -n -c 1 -W 1 2001:db8:2::1 >/dev/null 2>&1 && fail "the WAN host is reachable before any RA"
+lan_await_ra
 
 step "sluice link set lan ra on"
 cli link set lan ra on || fail "link set lan ra on failed"

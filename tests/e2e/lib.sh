@@ -139,6 +139,18 @@ ping_ok() {
 	grep -q " $2 received" <<<"$out" || { echo "$out" >&2; return 1; }
 }
 
+# lan_await_ra: the LAN host drops its static IPv6 address and default
+# route and takes its configuration from router advertisements
+# (accept_ra=2, autoconf, solicitations a second apart); the WAN host must
+# then be out of its reach.
+lan_await_ra() {
+	lan ip -6 route del default via 2001:db8:1::1 || fail "no static default route to remove"
+	lan ip -6 addr del 2001:db8:1::10/64 dev eth0 || fail "no static address to remove"
+	lan sysctl -q -w net.ipv6.conf.eth0.accept_ra=2 net.ipv6.conf.eth0.autoconf=1 \
+		net.ipv6.conf.eth0.router_solicitations=3 net.ipv6.conf.eth0.router_solicitation_interval=1
+	lan ping -6 -n -c 1 -W 1 2001:db8:2::1 >/dev/null 2>&1 && fail "the WAN host is reachable before any RA"
+}
+
 # lan_slaac ROUTER_LL WHAT: the LAN host's link goes down and up, so it
 # solicits; it must then hold a SLAAC address in 2001:db8:1::/64 and a
 # default route via ROUTER_LL learnt from an RA, within 30 s.  Sets
