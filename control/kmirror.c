@@ -8,6 +8,7 @@
  * cannot both be there.  Then sluice's own wins: the mirror adds with
  * NLM_F_EXCL and leaves a key it finds taken (KM_SHADOWED, tried again at
  * every resync), while sluiced's file replaces whatever holds its keys.
+ * IPv6 follows IPv4's rules; what differs is said where it does.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -32,6 +33,20 @@ kr_attr(const struct nlattr *a, void *data)
 	if (t <= RTA_MAX)
 		tb->a[t] = a;
 	return MNL_CB_OK;
+}
+
+/* An IPv6 address attribute: absent (left as it is) or 16 bytes. */
+static bool
+kr_in6(const struct kr_tb *tb, unsigned t, struct in6_addr *v)
+{
+	const struct nlattr *a = tb->a[t];
+
+	if (!a)
+		return true;
+	if (mnl_attr_get_payload_len(a) != sizeof(*v))
+		return false;
+	memcpy(v, mnl_attr_get_payload(a), sizeof(*v));
+	return true;
 }
 
 static bool
@@ -73,6 +88,9 @@ kroute_parse(const struct nlmsghdr *nlh, struct kroute *k)
 	    !kr_u32(&tb, RTA_PRIORITY, &k->metric))
 		return -1;
 	k->multipath = tb.a[RTA_MULTIPATH] != NULL;
+	if (k->family == AF_INET6)
+		return k->dst_len > 128 || !kr_in6(&tb, RTA_DST, &k->dst6) ||
+		       !kr_in6(&tb, RTA_GATEWAY, &k->gw6) ? -1 : 0;
 	if (k->family != AF_INET)
 		return 0;	/* the caller looks no further */
 	if (k->dst_len > 32 || !kr_u32(&tb, RTA_DST, &dst) || !kr_u32(&tb, RTA_GATEWAY, &gw))
@@ -109,10 +127,11 @@ km_verdict_str(enum km_verdict v)
 {
 	static const char *const s[] = {
 		[KM_TAKE] = "taken",
-		[KM_NOT_IPV4] = "not IPv4",
+		[KM_FAMILY] = "neither IPv4 nor IPv6",
 		[KM_NOT_MAIN] = "not in the main table",
-		[KM_TYPE] = "not unicast, blackhole or unreachable",
+		[KM_TYPE] = "not unicast, blackhole or (IPv4) unreachable",
 		[KM_CONNECTED] = "connected (proto kernel)",
+		[KM_LINK] = "link-local or multicast",
 		[KM_OURS] = "sluice's own",
 		[KM_POLICY] = "source, TOS or cached",
 		[KM_MULTIPATH] = "multipath",
@@ -122,45 +141,89 @@ km_verdict_str(enum km_verdict v)
 	return (unsigned)v < sizeof(s) / sizeof(s[0]) ? s[v] : "?";
 }
 
+/* Is the IPv6 prefix a/len inside fe80::/10 or ff00::/8?  The kernel makes
+ * such routes for every interface (proto kernel) and the dataplane never
+ * routes either, so one added by hand or by a daemon is not taken either. */
+static bool
+prefix6_link(const struct in6_addr *a, uint8_t len)
+{
+	return (len >= 10 && IN6_IS_ADDR_LINKLOCAL(a)) || (len >= 8 && IN6_IS_ADDR_MULTICAST(a));
+}
+
 enum km_verdict
 km_take(const struct kroute *k, const struct km_ports *p, struct ctl_route *out)
 {
 	const struct km_port *port = NULL;
+	bool v6 = k->family == AF_INET6;
 
-	if (k->family != AF_INET)
-		return KM_NOT_IPV4;
+	if (k->family != AF_INET && !v6)
+		return KM_FAMILY;
 	if (k->table != RT_TABLE_MAIN)
 		return KM_NOT_MAIN;
 	if (k->protocol == RTPROT_KERNEL)
 		return KM_CONNECTED;
-	if (k->type != RTN_UNICAST && k->type != RTN_BLACKHOLE && k->type != RTN_UNREACHABLE)
+	/* The dataplane's IPv6 table holds no unreachable routes (route6_nl.c
+	 * refuses them): taking one would only fail at every retry. */
+	if (k->type != RTN_UNICAST && k->type != RTN_BLACKHOLE &&
+	    (k->type != RTN_UNREACHABLE || v6))
 		return KM_TYPE;
 	if (k->protocol == SLUICE_RTPROT_KERNEL_OWN)
 		return KM_OURS;
 	if (k->src_len || k->tos || (k->flags & RTM_F_CLONED))
 		return KM_POLICY;
+	if (v6 && prefix6_link(&k->dst6, k->dst_len))
+		return KM_LINK;
 	if (k->multipath)
 		return KM_MULTIPATH;
-	/* A blackhole or unreachable route has no next hop to check. */
+	/* A blackhole or unreachable route has no next hop to check (an IPv6
+	 * one names the loopback). */
 	if (k->type == RTN_UNICAST && !(port = km_port_by_kindex(p, k->oif)))
 		return KM_NOT_HOST;
 	memset(out, 0, sizeof(*out));
+	out->family = k->family;
 	out->dst = k->dst;
+	out->dst6 = k->dst6;
 	out->dst_len = k->dst_len;
 	out->type = k->type;
 	out->protocol = k->protocol;
-	out->scope = port && !k->gw ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+	out->scope = port && !(v6 ? !IN6_IS_ADDR_UNSPECIFIED(&k->gw6) : k->gw != 0) ?
+		     RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
 	out->gw = port ? k->gw : 0;
+	if (port)
+		out->gw6 = k->gw6;	/* a link-local one keeps its port in oif */
 	out->oif = port ? port->dp_index : 0;
 	out->metric = k->metric;
 	out->has_metric = true;
 	return KM_TAKE;
 }
 
+int
+km_key_cmp(const void *x, const void *y)
+{
+	const struct ctl_route *a = x, *b = y;
+	int c;
+
+	if (is6(a->family) != is6(b->family))
+		return is6(a->family) ? 1 : -1;
+	if (is6(a->family) && (c = memcmp(&a->dst6, &b->dst6, sizeof(a->dst6))))
+		return c;
+	if (a->dst != b->dst)
+		return a->dst < b->dst ? -1 : 1;
+	if (a->dst_len != b->dst_len)
+		return a->dst_len < b->dst_len ? -1 : 1;
+	return a->metric < b->metric ? -1 : a->metric > b->metric;
+}
+
+static bool
+gw_eq(const struct ctl_route *a, const struct ctl_route *b)
+{
+	return a->gw == b->gw && !memcmp(&a->gw6, &b->gw6, sizeof(a->gw6));
+}
+
 bool
 km_same(const struct ctl_route *a, const struct ctl_route *b)
 {
-	return km_key_eq(a, b) && a->type == b->type && a->gw == b->gw && a->oif == b->oif &&
+	return km_key_eq(a, b) && a->type == b->type && gw_eq(a, b) && a->oif == b->oif &&
 	       a->protocol == b->protocol;
 }
 
@@ -186,6 +249,13 @@ static size_t
 km_hash(const struct km_set *s, const struct ctl_route *r)
 {
 	uint64_t h = ((uint64_t)r->dst << 32 | (uint64_t)r->dst_len << 24) ^ r->metric;
+
+	if (is6(r->family)) {
+		uint64_t w[2];
+
+		memcpy(w, &r->dst6, sizeof(w));
+		h ^= w[0] ^ (w[1] * 0x9e3779b97f4a7c15ull) ^ 1;
+	}
 
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
@@ -420,18 +490,29 @@ km_event(struct km_set *s, const struct km_ports *p, const struct kroute *k, boo
 	struct ctl_route r = { 0 };
 	struct km_ent *e;
 
-	if (is_new && km_take(k, p, &r) == KM_TAKE)
+	struct ctl_route gone;
+	bool taken = km_take(k, p, &r) == KM_TAKE;
+
+	if (is_new && taken)
 		return km_want(s, &r, ops);
-	if (k->family != AF_INET || k->table != RT_TABLE_MAIN || k->tos || k->src_len)
+	if ((k->family != AF_INET && k->family != AF_INET6) || k->table != RT_TABLE_MAIN ||
+	    k->tos || k->src_len)
 		return 0;
-	r.dst = k->dst;
-	r.dst_len = k->dst_len;
-	r.metric = k->metric;
-	if (!(e = km_find(s, &r)) || e->r.protocol != k->protocol)
+	memset(&gone, 0, sizeof(gone));
+	gone.family = k->family;
+	gone.dst = k->dst;
+	gone.dst6 = k->dst6;
+	gone.dst_len = k->dst_len;
+	gone.metric = k->metric;
+	gone.gw = k->gw;
+	gone.gw6 = k->gw6;
+	if (!(e = km_find(s, &gone)))
+		return !is_new && taken ? 1 : 0;
+	if (e->r.protocol != k->protocol)
 		return 0;
 	/* A deletion names the route it removes; a new route of the same
 	 * owner that is no longer taken replaced the one we hold. */
-	if (!is_new && e->r.type == RTN_UNICAST && e->r.gw != k->gw)
+	if (!is_new && e->r.type == RTN_UNICAST && !gw_eq(&e->r, &gone))
 		return 0;
 	return unwant(s, e, ops);
 }

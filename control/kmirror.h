@@ -3,7 +3,8 @@
  * The kernel route mirror's decisions, apart from any socket so that they
  * can be tested: which kernel routes sluice takes, who owns a route the
  * dataplane holds, and the diff that brings a set of routes to what is
- * wanted without touching what is unchanged.
+ * wanted without touching what is unchanged.  Both families, one set:
+ * an IPv6 route's key is its family and 16-byte prefix.
  *
  * Two sets use it (ksync.c drives them):
  *  - the mirror: kernel routes through host interfaces, in the dataplane,
@@ -21,12 +22,14 @@
 
 #include "grammar.h"
 
-/* A route as the kernel's rtnetlink describes it.  Addresses host order. */
+/* A route as the kernel's rtnetlink describes it: IPv4 addresses in dst
+ * and gw (host order), IPv6 ones in dst6 and gw6 (:: = no gateway). */
 struct kroute {
 	uint8_t family, dst_len, src_len, tos, type, protocol, scope;
 	uint32_t table;		/* RTA_TABLE, else rtm_table */
 	uint32_t flags;		/* rtm_flags */
 	uint32_t dst, gw;
+	struct in6_addr dst6, gw6;
 	uint32_t oif;		/* kernel ifindex, 0 = none */
 	uint32_t metric;	/* RTA_PRIORITY */
 	bool multipath;		/* RTA_MULTIPATH: several next hops */
@@ -56,10 +59,11 @@ const struct km_port *km_port_by_dp(const struct km_ports *p, uint32_t dp_index)
 /* Why a kernel route is taken or not. */
 enum km_verdict {
 	KM_TAKE,
-	KM_NOT_IPV4,
+	KM_FAMILY,		/* neither IPv4 nor IPv6 */
 	KM_NOT_MAIN,		/* another table */
-	KM_TYPE,		/* not unicast, blackhole or unreachable */
+	KM_TYPE,		/* not unicast, blackhole or (IPv4) unreachable */
 	KM_CONNECTED,		/* proto kernel: sluice makes its own from addresses */
+	KM_LINK,		/* IPv6 link-local or multicast prefix: never routed */
 	KM_OURS,		/* sluice's own, installed by sluiced */
 	KM_POLICY,		/* source prefix, TOS or a cached clone */
 	KM_MULTIPATH,		/* several next hops: not mirrored */
@@ -72,11 +76,14 @@ const char *km_verdict_str(enum km_verdict v);
  * port index, the kernel's protocol and metric). */
 enum km_verdict km_take(const struct kroute *k, const struct km_ports *p, struct ctl_route *out);
 
-/* Same place in a table: prefix, length and metric. */
+/* The order of places in a table: family, prefix, length and metric
+ * (IPv4 first).  0 when a and b are the same place. */
+int km_key_cmp(const void *a, const void *b);
+
 static inline bool
 km_key_eq(const struct ctl_route *a, const struct ctl_route *b)
 {
-	return a->dst == b->dst && a->dst_len == b->dst_len && a->metric == b->metric;
+	return km_key_cmp(a, b) == 0;
 }
 
 /* Same route: the key, and type, next hop, port and protocol. */
@@ -164,7 +171,10 @@ bool km_done(struct km_set *s, const struct km_op *op, int err);
 /*
  * A kernel route event into the mirror: taken routes are wanted, a route
  * that leaves (DELROUTE, or NEWROUTE of the same owner that is no longer
- * taken) is unwanted.  Returns -ENOMEM or 0.
+ * taken) is unwanted.  Returns -ENOMEM, 0, or 1 when only a resync can
+ * tell what the kernel now has: a route that would be taken left a key
+ * the set does not hold, as one next hop of a multipath route does (IPv6
+ * deletes them one by one; what remains may be a single route to take).
  */
 int km_event(struct km_set *s, const struct km_ports *p, const struct kroute *k, bool is_new,
 	     struct km_ops *ops);

@@ -30,6 +30,7 @@
 #define KS_BUF		(256 * 1024)
 #define KS_RCVBUF	(64 * 1024 * 1024)	/* ~500k route events */
 #define KS_LOG_ROUTES	8	/* routes logged one by one per batch; then a count */
+#define KS_IP6_METRIC	1024	/* the kernel's IPv6 metric for 0 (IP6_RT_PRIO_USER) */
 
 static struct ksync *the_ks;	/* for ks_holds(), reconcile's question */
 
@@ -62,7 +63,8 @@ ks_open(struct ksync *ks)
 	ks->ev_fd = ks->req_fd = -1;
 	if (!(ks->buf = malloc(KS_BUF)))
 		return -ENOMEM;
-	if ((ks->ev_fd = nl_open(RTMGRP_IPV4_ROUTE | RTMGRP_LINK | RTMGRP_IPV4_IFADDR, true)) < 0 ||
+	if ((ks->ev_fd = nl_open(RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | RTMGRP_LINK |
+				 RTMGRP_IPV4_IFADDR, true)) < 0 ||
 	    (ks->req_fd = nl_open(0, false)) < 0) {
 		int err = ks->ev_fd < 0 ? ks->ev_fd : ks->req_fd;
 
@@ -122,9 +124,9 @@ kdump_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Every IPv4 route of the kernel, to fn. */
+/* Every route of the kernel of one family, to fn. */
 static int
-kernel_dump(struct ksync *ks, kdump_fn fn, void *arg)
+kernel_dump(struct ksync *ks, uint8_t family, kdump_fn fn, void *arg)
 {
 	struct kdump_ctx c = { fn, arg };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(ks->buf);
@@ -136,7 +138,7 @@ kernel_dump(struct ksync *ks, kdump_fn fn, void *arg)
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = seq;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
+	rtm->rtm_family = family;
 	if (send(ks->req_fd, nlh, nlh->nlmsg_len, 0) < 0)
 		return -errno;
 	do {
@@ -161,22 +163,28 @@ kernel_route_msg(void *buf, const struct km_op *op, uint32_t seq)
 		[KM_DEL] = 0,
 	};
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	bool v6 = is6(op->r.family);
+	bool gw = v6 ? !ip6_unspec(&op->r.gw6) : op->r.gw != 0;
 	struct rtmsg *rtm;
 
 	nlh->nlmsg_type = op->kind == KM_DEL ? RTM_DELROUTE : RTM_NEWROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags[op->kind];
 	nlh->nlmsg_seq = seq;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
+	rtm->rtm_family = v6 ? AF_INET6 : AF_INET;
 	rtm->rtm_dst_len = op->r.dst_len;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_protocol = SLUICE_RTPROT_KERNEL_OWN;
 	rtm->rtm_scope = op->kind == KM_DEL ? RT_SCOPE_NOWHERE :
-			 op->r.gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+			 gw || v6 ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
 	rtm->rtm_type = RTN_UNICAST;
-	if (op->r.dst_len)
+	if (op->r.dst_len && v6)
+		mnl_attr_put(nlh, RTA_DST, sizeof(op->r.dst6), &op->r.dst6);
+	else if (op->r.dst_len)
 		mnl_attr_put_u32(nlh, RTA_DST, htonl(op->r.dst));
-	if (op->r.gw)
+	if (gw && v6)
+		mnl_attr_put(nlh, RTA_GATEWAY, sizeof(op->r.gw6), &op->r.gw6);
+	else if (gw)
 		mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(op->r.gw));
 	mnl_attr_put_u32(nlh, RTA_OIF, op->r.oif);
 	mnl_attr_put_u32(nlh, RTA_PRIORITY, op->r.metric);
@@ -406,9 +414,8 @@ dp_dump(struct ctl_conn *c, uint16_t type, struct dump_arr *d)
 	char req[NL_ROOM];
 
 	d->n = 0;
-	/* The mirror is IPv4's: the dataplane's IPv6 routes stay out of it. */
-	return ctl_dump(c, nl_simple_af(req, type, NLM_F_DUMP,
-					type == RTM_GETROUTE ? AF_INET : AF_UNSPEC), dump_arr_cb, d);
+	/* AF_UNSPEC: links once, routes of both families. */
+	return ctl_dump(c, nl_simple_af(req, type, NLM_F_DUMP, AF_UNSPEC), dump_arr_cb, d);
 }
 
 /* Is the dataplane port l a host interface (SLUICE_IFLA_HOST), and which
@@ -463,18 +470,29 @@ struct kwant {
 	bool nomem;
 };
 
+/* One of ours in the kernel (proto sluice, main table) as the host's copy
+ * keeps it: the kernel's fields, its interface index. */
+static bool
+kernel_own(const struct kroute *k, struct ctl_route *h)
+{
+	if ((k->family != AF_INET && k->family != AF_INET6) || k->table != RT_TABLE_MAIN ||
+	    k->protocol != SLUICE_RTPROT_KERNEL_OWN)
+		return false;
+	*h = (struct ctl_route){ .family = k->family, .dst = k->dst, .dst6 = k->dst6,
+				 .dst_len = k->dst_len, .type = k->type, .protocol = k->protocol,
+				 .gw = k->gw, .gw6 = k->gw6, .oif = k->oif, .metric = k->metric,
+				 .has_metric = true };
+	return true;
+}
+
 static void
 kwant_cb(const struct kroute *k, void *arg)
 {
 	struct kwant *w = arg;
-	struct ctl_route r;
+	struct ctl_route r, h;
 
-	if (k->family == AF_INET && k->table == RT_TABLE_MAIN &&
-	    k->protocol == SLUICE_RTPROT_KERNEL_OWN) {
+	if (kernel_own(k, &h)) {
 		/* Ours in the kernel: what the host's copy holds. */
-		struct ctl_route h = { .dst = k->dst, .dst_len = k->dst_len, .type = k->type,
-				       .protocol = k->protocol, .gw = k->gw, .oif = k->oif,
-				       .metric = k->metric, .has_metric = true };
 		struct km_ent *e = km_put(&w->ks->host, &h);
 
 		if (e) {
@@ -499,18 +517,6 @@ kwant_cb(const struct kroute *k, void *arg)
 	w->v[w->n++] = r;
 }
 
-static int
-key_cmp(const void *x, const void *y)
-{
-	const struct ctl_route *a = x, *b = y;
-
-	if (a->dst != b->dst)
-		return a->dst < b->dst ? -1 : 1;
-	if (a->dst_len != b->dst_len)
-		return a->dst_len < b->dst_len ? -1 : 1;
-	return a->metric < b->metric ? -1 : a->metric > b->metric;
-}
-
 /* The file's route keys, sorted, to tell the file's routes from the
  * mirror's (both may be proto boot). */
 struct cfg_keys {
@@ -526,13 +532,13 @@ cfg_keys_make(const struct cfg *cfg, struct cfg_keys *k)
 		return;
 	memcpy(k->v, cfg->routes, cfg->nroutes * sizeof(*k->v));
 	k->n = cfg->nroutes;
-	qsort(k->v, k->n, sizeof(*k->v), key_cmp);
+	qsort(k->v, k->n, sizeof(*k->v), km_key_cmp);
 }
 
 static bool
 in_cfg(const struct cfg_keys *k, const struct ctl_route *r)
 {
-	return k->n && bsearch(r, k->v, k->n, sizeof(*k->v), key_cmp);
+	return k->n && bsearch(r, k->v, k->n, sizeof(*k->v), km_key_cmp);
 }
 
 /*
@@ -583,6 +589,10 @@ dp_routes(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg, const str
 			}
 			r.oif = p->kindex;
 			r.protocol = SLUICE_RTPROT_KERNEL_OWN;
+			/* The kernel stores an IPv6 metric of 0 as 1024: keyed
+			 * as it will answer, or every poll would see another. */
+			if (is6(r.family) && !r.metric)
+				r.metric = KS_IP6_METRIC;
 			hw->v[hw->n++] = r;
 		}
 	}
@@ -620,7 +630,8 @@ ks_resync(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg, bool appl
 		return err;
 	km_clear(&ks->host);
 	km_clear(&ks->mirror);
-	if ((err = kernel_dump(ks, kwant_cb, &w)) || w.nomem) {
+	if ((err = kernel_dump(ks, AF_INET, kwant_cb, &w)) ||
+	    (!w.nomem && (err = kernel_dump(ks, AF_INET6, kwant_cb, &w))) || w.nomem) {
 		log_line(SD_ERR "Error: kernel route dump: %s.", strerror(err ? -err : ENOMEM));
 		ks->need_resync = true;
 		free(w.v);
@@ -674,11 +685,11 @@ ks_poll(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg)
 static void
 host_event(struct ksync *ks, const struct kroute *k, bool is_new)
 {
-	struct ctl_route h = { .dst = k->dst, .dst_len = k->dst_len, .type = k->type,
-			       .protocol = k->protocol, .gw = k->gw, .oif = k->oif,
-			       .metric = k->metric, .has_metric = true };
+	struct ctl_route h;
 	struct km_ent *e;
 
+	if (!kernel_own(k, &h))
+		return;
 	if (is_new) {
 		if ((e = km_put(&ks->host, &h)) && e->state != KM_PENDING) {
 			e->r = h;
@@ -720,14 +731,15 @@ ks_events(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg)
 			switch (nlh->nlmsg_type) {
 			case RTM_NEWROUTE:
 			case RTM_DELROUTE:
-				if (kroute_parse(nlh, &k) < 0 || k.family != AF_INET)
+				if (kroute_parse(nlh, &k) < 0 ||
+				    (k.family != AF_INET && k.family != AF_INET6))
 					break;
 				if (k.protocol == SLUICE_RTPROT_KERNEL_OWN && k.table == RT_TABLE_MAIN)
 					host_event(ks, &k, nlh->nlmsg_type == RTM_NEWROUTE);
 				else if (live && !ks->need_resync &&
 					 km_event(&ks->mirror, &ks->ports, &k,
-						  nlh->nlmsg_type == RTM_NEWROUTE, &ks->ops) < 0)
-					ks->need_resync = true;
+						  nlh->nlmsg_type == RTM_NEWROUTE, &ks->ops) != 0)
+					ks->need_resync = true;	/* no memory, or a multipath's part */
 				break;
 			case RTM_NEWLINK:
 			case RTM_DELLINK:

@@ -2,10 +2,10 @@
 /*
  * sluiced and the kernel of its own network namespace (docs/architecture.md,
  * "The kernel route mirror"):
- *  - routes from the host: the kernel's IPv4 routes through host interfaces
- *    (ports with `host = yes`: a kernel interface of their name), watched
- *    over rtnetlink
- *    and mirrored into the dataplane with the kernel's protocol;
+ *  - routes from the host: the kernel's IPv4 and IPv6 routes through host
+ *    interfaces (ports with `host = yes`: a kernel interface of their
+ *    name), watched over rtnetlink and mirrored into the dataplane with
+ *    the kernel's protocol;
  *  - routes to the host: sluice's own routes (the file's and the CLI's)
  *    through host interfaces, installed in the kernel under protocol
  *    SLUICE_RTPROT_KERNEL_OWN ("sluice"), never mirrored back.
@@ -28,7 +28,7 @@
 #define KS_RETRY_S 10
 
 struct ksync {
-	int ev_fd;			/* RTNLGRP_IPV4_ROUTE, _LINK, _IPV4_IFADDR */
+	int ev_fd;			/* RTNLGRP_IPV4_ROUTE, _IPV6_ROUTE, _LINK, _IPV4_IFADDR */
 	int req_fd;			/* dumps and changes */
 	uint32_t seq;
 	char *buf;

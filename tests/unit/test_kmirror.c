@@ -180,8 +180,8 @@ take_not(void **state)
 	assert_int_equal(km_take(&k, &ports, &r), KM_POLICY);
 
 	k = bird(0, 0);
-	k.family = AF_INET6;
-	assert_int_equal(km_take(&k, &ports, &r), KM_NOT_IPV4);
+	k.family = AF_BRIDGE;
+	assert_int_equal(km_take(&k, &ports, &r), KM_FAMILY);
 	assert_string_equal(km_verdict_str(KM_CONNECTED), "connected (proto kernel)");
 }
 
@@ -526,6 +526,281 @@ big_table(void **state)
 	free(w);
 }
 
+/* ---- IPv6 ---- */
+
+static struct in6_addr
+in6(const char *s)
+{
+	struct in6_addr a;
+
+	assert_int_equal(inet_pton(AF_INET6, s, &a), 1);
+	return a;
+}
+
+/* A route as `ip -6 route add 2001:db8:77::/48 via GW dev wan` makes it
+ * (proto boot, metric 1024). */
+static struct kroute
+static6(const char *dst, uint8_t len, const char *gw)
+{
+	return (struct kroute){ .family = AF_INET6, .dst6 = in6(dst), .dst_len = len,
+				.type = RTN_UNICAST, .protocol = RTPROT_BOOT,
+				.table = RT_TABLE_MAIN, .gw6 = in6(gw), .oif = 7, .metric = 1024 };
+}
+
+static void
+kroute_parse_message6(void **state)
+{
+	char buf[1024];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct in6_addr dst = in6("2001:db8:77::"), gw = in6("fe80::1");
+	struct rtmsg *rtm;
+	struct kroute k;
+
+	(void)state;
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET6;
+	rtm->rtm_dst_len = 48;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_BIRD;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put_u32(nlh, RTA_TABLE, RT_TABLE_MAIN);
+	mnl_attr_put(nlh, RTA_DST, 16, &dst);
+	mnl_attr_put(nlh, RTA_GATEWAY, 16, &gw);
+	mnl_attr_put_u32(nlh, RTA_OIF, 7);
+	mnl_attr_put_u32(nlh, RTA_PRIORITY, 32);
+	assert_int_equal(kroute_parse(nlh, &k), 0);
+	assert_int_equal(k.family, AF_INET6);
+	assert_memory_equal(&k.dst6, &dst, 16);
+	assert_memory_equal(&k.gw6, &gw, 16);
+	assert_int_equal(k.dst_len, 48);
+	assert_int_equal(k.oif, 7);
+	assert_int_equal(k.metric, 32);
+	assert_int_equal(k.dst, 0);
+	assert_int_equal(k.gw, 0);
+
+	/* An IPv4-sized gateway in an IPv6 route, and a /129, are malformed. */
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET6;
+	mnl_attr_put_u32(nlh, RTA_GATEWAY, 1);
+	assert_int_equal(kroute_parse(nlh, &k), -1);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET6;
+	rtm->rtm_dst_len = 129;
+	assert_int_equal(kroute_parse(nlh, &k), -1);
+}
+
+static void
+take6(void **state)
+{
+	struct in6_addr ll = in6("fe80::1"), g = in6("2001:db8:2::1");
+	struct ctl_route r;
+	struct kroute k;
+
+	(void)state;
+	/* Through wan, a global gateway: the dataplane's IPv6 route. */
+	k = static6("2001:db8:77::", 48, "2001:db8:2::1");
+	assert_int_equal(km_take(&k, &ports, &r), KM_TAKE);
+	assert_int_equal(r.family, AF_INET6);
+	assert_memory_equal(&r.dst6, &k.dst6, 16);
+	assert_int_equal(r.dst_len, 48);
+	assert_memory_equal(&r.gw6, &g, 16);
+	assert_int_equal(r.gw, 0);
+	assert_int_equal(r.oif, 2);
+	assert_int_equal(r.protocol, RTPROT_BOOT);
+	assert_int_equal(r.metric, 1024);
+	assert_int_equal(r.scope, RT_SCOPE_UNIVERSE);
+
+	/* A link-local gateway keeps its port. */
+	k = static6("::", 0, "fe80::1");
+	k.protocol = RTPROT_RA;
+	assert_int_equal(km_take(&k, &ports, &r), KM_TAKE);
+	assert_memory_equal(&r.gw6, &ll, 16);
+	assert_int_equal(r.oif, 2);
+	assert_int_equal(r.protocol, RTPROT_RA);
+
+	/* A device route: scope link, no gateway. */
+	k = static6("2001:db8:78::", 48, "::");
+	assert_int_equal(km_take(&k, &ports, &r), KM_TAKE);
+	assert_int_equal(r.scope, RT_SCOPE_LINK);
+	assert_true(IN6_IS_ADDR_UNSPECIFIED(&r.gw6));
+
+	/* A blackhole names the loopback: no port. */
+	k = static6("2001:db8:79::", 48, "::");
+	k.type = RTN_BLACKHOLE;
+	k.oif = 1;
+	assert_int_equal(km_take(&k, &ports, &r), KM_TAKE);
+	assert_int_equal(r.type, RTN_BLACKHOLE);
+	assert_int_equal(r.oif, 0);
+	/* Unreachable: the dataplane's IPv6 table has no such type. */
+	k.type = RTN_UNREACHABLE;
+	assert_int_equal(km_take(&k, &ports, &r), KM_TYPE);
+
+	/* What the kernel makes for every IPv6 interface, and the rest. */
+	k = static6("2001:db8:2::", 64, "::");
+	k.protocol = RTPROT_KERNEL;
+	assert_int_equal(km_take(&k, &ports, &r), KM_CONNECTED);
+	k = static6("fe80::", 64, "::");
+	k.protocol = RTPROT_KERNEL;
+	assert_int_equal(km_take(&k, &ports, &r), KM_CONNECTED);
+	k = static6("ff00::", 8, "::");
+	k.protocol = RTPROT_KERNEL;
+	k.type = RTN_MULTICAST;
+	k.table = RT_TABLE_LOCAL;
+	assert_int_equal(km_take(&k, &ports, &r), KM_NOT_MAIN);
+	k.table = RT_TABLE_MAIN;
+	assert_int_equal(km_take(&k, &ports, &r), KM_CONNECTED);
+	/* Made by hand, still never routed. */
+	k = static6("fe80::", 64, "::");
+	assert_int_equal(km_take(&k, &ports, &r), KM_LINK);
+	k = static6("ff02::", 16, "::");
+	assert_int_equal(km_take(&k, &ports, &r), KM_LINK);
+	k = static6("fe80::", 8, "::");		/* wider than fe80::/10: routed */
+	assert_int_equal(km_take(&k, &ports, &r), KM_TAKE);
+
+	k = static6("2001:db8:77::", 48, "2001:db8:2::1");
+	k.protocol = SLUICE_RTPROT_KERNEL_OWN;
+	assert_int_equal(km_take(&k, &ports, &r), KM_OURS);
+	k = static6("2001:db8:77::", 48, "2001:db8:2::1");
+	k.oif = 9;
+	assert_int_equal(km_take(&k, &ports, &r), KM_NOT_HOST);
+	k = static6("2001:db8:77::", 48, "2001:db8:2::1");
+	k.table = 100;
+	assert_int_equal(km_take(&k, &ports, &r), KM_NOT_MAIN);
+	k = static6("2001:db8:77::", 48, "2001:db8:2::1");
+	k.src_len = 64;
+	assert_int_equal(km_take(&k, &ports, &r), KM_POLICY);
+	k = static6("2001:db8:77::", 48, "2001:db8:2::1");
+	k.flags = RTM_F_CLONED;
+	assert_int_equal(km_take(&k, &ports, &r), KM_POLICY);
+	k = static6("2001:db8:77::", 48, "::");
+	k.multipath = true;
+	k.oif = 0;
+	assert_int_equal(km_take(&k, &ports, &r), KM_MULTIPATH);
+}
+
+/* IPv4 and IPv6 in one set: 10.0.0.0/16 and a00::/16 (the same first
+ * two bytes) are two keys; events, replace and delete by gateway as IPv4's;
+ * a multipath route leaves the dataplane, and when one next hop of it is
+ * deleted, only a resync tells what remains. */
+static void
+events6(void **state)
+{
+	struct km_set s = { 0 };
+	struct km_ops ops = { 0 };
+	struct kroute v4 = bird(IP(10, 0, 0, 0), 16), v6 = static6("a00::", 16, "fe80::1");
+	struct kroute k = static6("2001:db8:77::", 48, "2001:db8:2::1"), other, mp;
+	struct in6_addr g3 = in6("2001:db8:2::3");
+	struct ctl_route r;
+
+	(void)state;
+	v6.metric = v4.metric;
+	v6.dst = 0;
+	assert_int_equal(km_event(&s, &ports, &v4, true, &ops), 0);
+	assert_int_equal(km_event(&s, &ports, &v6, true, &ops), 0);
+	assert_int_equal(km_event(&s, &ports, &k, true, &ops), 0);
+	assert_int_equal(count(&ops, KM_ADD), 3);
+	answer(&s, &ops, 0);
+	assert_int_equal(s.n, 3);
+	assert_true(km_take(&v6, &ports, &r) == KM_TAKE && km_find(&s, &r)->r.family == AF_INET6);
+	assert_true(km_take(&v4, &ports, &r) == KM_TAKE && !is6(km_find(&s, &r)->r.family));
+
+	/* ip -6 route replace: changed in place. */
+	k.gw6 = g3;
+	assert_int_equal(km_event(&s, &ports, &k, true, &ops), 0);
+	assert_int_equal(ops.n, 1);
+	assert_int_equal(ops.v[0].kind, KM_REPLACE);
+	assert_memory_equal(&ops.v[0].r.gw6, &g3, 16);
+	answer(&s, &ops, 0);
+
+	/* A deletion naming another gateway: kept; naming ours: removed. */
+	other = k;
+	other.gw6 = in6("2001:db8:2::9");
+	assert_int_equal(km_event(&s, &ports, &other, false, &ops), 0);
+	assert_int_equal(ops.n, 0);
+	assert_int_equal(km_event(&s, &ports, &k, false, &ops), 0);
+	assert_int_equal(ops.n, 1);
+	assert_int_equal(ops.v[0].kind, KM_DEL);
+	assert_int_equal(ops.v[0].r.family, AF_INET6);
+	answer(&s, &ops, 0);
+	assert_int_equal(s.n, 2);
+
+	/* ip -6 route append makes it multipath: the kernel's NEWROUTE holds
+	 * both next hops; the single route we held leaves the dataplane. */
+	k.gw6 = in6("2001:db8:2::1");
+	assert_int_equal(km_event(&s, &ports, &k, true, &ops), 0);
+	answer(&s, &ops, 0);
+	mp = k;
+	mp.multipath = true;
+	mp.oif = 0;
+	memset(&mp.gw6, 0, 16);
+	assert_int_equal(km_event(&s, &ports, &mp, true, &ops), 0);
+	assert_int_equal(ops.n, 1);
+	assert_int_equal(ops.v[0].kind, KM_DEL);
+	answer(&s, &ops, 0);
+	/* One next hop deleted: a single route, a key the set lacks: resync. */
+	assert_int_equal(km_event(&s, &ports, &k, false, &ops), 1);
+	assert_int_equal(ops.n, 0);
+	/* A deletion of a route that would not be taken asks for nothing. */
+	other = k;
+	other.oif = 9;
+	assert_int_equal(km_event(&s, &ports, &other, false, &ops), 0);
+
+	/* The IPv4 route of the same bytes is untouched by all that. */
+	assert_int_equal(km_event(&s, &ports, &v4, false, &ops), 0);
+	assert_int_equal(ops.n, 1);
+	assert_false(is6(ops.v[0].r.family));
+	assert_int_equal(ops.v[0].r.dst, IP(10, 0, 0, 0));
+	answer(&s, &ops, 0);
+	assert_int_equal(s.n, 1);
+	km_clear(&s);
+	km_ops_free(&ops);
+}
+
+/* A resync of both families: a dump the same as the set changes nothing. */
+static void
+diff6_no_flap(void **state)
+{
+	struct km_set s = { 0 };
+	struct km_ops ops = { 0 };
+	struct ctl_route w[300];
+	char a[64];
+
+	(void)state;
+	for (int i = 0; i < 300; i++) {
+		struct kroute k;
+
+		if (i % 2) {
+			k = bird(IP(10, 0, 0, 0) + ((uint32_t)i << 8), 24);
+		} else {
+			snprintf(a, sizeof(a), "2001:db8:%x::", i);
+			k = static6(a, 48, "fe80::1");
+		}
+		assert_int_equal(km_take(&k, &ports, &w[i]), KM_TAKE);
+	}
+	assert_int_equal(km_diff(&s, w, 300, &ops), 0);
+	assert_int_equal(count(&ops, KM_ADD), 300);
+	answer(&s, &ops, 0);
+	assert_int_equal(km_diff(&s, w, 300, &ops), 0);
+	assert_int_equal(ops.n, 0);
+	/* The IPv6 half gone: 150 deletes, all IPv6. */
+	struct ctl_route w4[150];
+	for (int i = 0; i < 150; i++)
+		w4[i] = w[2 * i + 1];
+	assert_int_equal(km_diff(&s, w4, 150, &ops), 0);
+	assert_int_equal(count(&ops, KM_DEL), 150);
+	for (size_t i = 0; i < ops.n; i++)
+		assert_int_equal(ops.v[i].r.family, AF_INET6);
+	answer(&s, &ops, 0);
+	assert_int_equal(s.n, 150);
+	km_clear(&s);
+	km_ops_free(&ops);
+}
+
 int
 main(void)
 {
@@ -540,6 +815,10 @@ main(void)
 		cmocka_unit_test(events),
 		cmocka_unit_test(tie_sluice_wins),
 		cmocka_unit_test(big_table),
+		cmocka_unit_test(kroute_parse_message6),
+		cmocka_unit_test(take6),
+		cmocka_unit_test(events6),
+		cmocka_unit_test(diff6_no_flap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
