@@ -25,6 +25,8 @@ lab_wait 10 "default via 2001:db8:2::1 dev wan proto sluice in the kernel" \
 	fail "the router's kernel: $(kr6)"
 r6 | grep -q "proto sluice" && fail "sluice mirrored its own route back: $(r6)"
 cli -6 route del default via 2001:db8:2::1 || fail "route del default"
+# ...and from the file, which a restarted sluiced reconciles.
+sed -i '/^route = default via 2001:db8:2::1/d' "$(lab_conf "$LAB")"
 lab_wait 5 "sluice's default route gone from the kernel" sh -c "! ip netns exec $LAB-rt ip -6 route show default | grep -q ." ||
 	fail "still in the kernel: $(kr6 default)"
 ok "installed (metric 1024) and removed with sluice's route"
@@ -64,6 +66,28 @@ rt ip -6 route del 2001:db8:77::/48 via "$wll" dev wan || fail "ip -6 route del 
 lab_wait 5 "the remaining route in sluice" mirrored "$want" || fail "sluice -6 route show: $(r6)"
 ping_ok lan 2 2001:db8:77::1 || fail "no ping after the multipath route became single"
 ok "multipath not mirrored; the single route back: $want"
+
+step "kill -9 sluiced; the kernel changes meanwhile; the restarted sluiced resyncs IPv6 without a flap"
+rt ip -6 route add 2001:db8:78::/48 via 2001:db8:2::1 dev wan || fail "ip -6 route add 78"
+lab_wait 5 "2001:db8:78::/48 in sluice" sh -c "'$SLUICE_BUILD/control/sluice' -s '$(lab_sock "$LAB")' -6 route show 2001:db8:78::/48 | grep -q ." ||
+	fail "sluice -6 route show: $(r6)"
+log=$(lab_state "$LAB")/sluiced.log
+lines=$(wc -l <"$log")
+kill -KILL "$(lab_pid "$LAB" sluiced)"
+rt ip -6 route del 2001:db8:78::/48 || fail "ip -6 route del 78"
+rt ip -6 route add 2001:db8:79::/48 via 2001:db8:2::1 dev wan metric 7 || fail "ip -6 route add 79"
+lab_start_sluiced "$LAB"
+lab_wait 30 "sluiced resynced" sh -c "tail -n +$((lines + 1)) '$log' | grep -q 'mirror: resynced'" ||
+	fail "sluiced did not resync: $(tail -5 "$log")"
+mirrored "$want" || fail "2001:db8:77::/48 after the restart: $(r6)"
+tail -n +$((lines + 1)) "$log" | grep -E "route 2001:db8:77::/48 .*(removed|added|changed)" &&
+	fail "the restarted sluiced changed 2001:db8:77::/48 (a flap)"
+[ -z "$(r6 2001:db8:78::/48)" ] || fail "2001:db8:78::/48, deleted while sluiced was down, is still in sluice"
+[ "$(r6 2001:db8:79::/48)" = "2001:db8:79::/48 via 2001:db8:2::1 dev wan proto boot metric 7" ] ||
+	fail "2001:db8:79::/48, added while sluiced was down: $(r6)"
+ping_ok lan 2 2001:db8:77::1 || fail "no ping after the restart"
+rt ip -6 route del 2001:db8:79::/48 || fail "ip -6 route del 79"
+ok "77 kept untouched, 78 removed, 79 added"
 
 step "ip -6 route del: gone from sluice, pings stop (ip6_no_route)"
 rt ip -6 route del 2001:db8:77::/48 via 2001:db8:2::1 dev wan || fail "ip -6 route del"
