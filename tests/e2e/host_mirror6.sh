@@ -48,7 +48,12 @@ lab_wait 5 "the route in sluice" mirrored "$want" || fail "sluice -6 route show:
 	fail "JSON protocol: $(cli -j -6 route show 2001:db8:77::/48)"
 cli route get 2001:db8:77::1 | grep -q "via 2001:db8:2::1 dev wan" || fail "route get: $(cli route get 2001:db8:77::1)"
 ping_ok lan 3 2001:db8:77::1 || fail "no ping to 2001:db8:77::1 through the mirrored route"
-ok "$want; route get; 3 of 3 pings"
+# The kernel's own IPv6 routes on wan (connected 2001:db8:2::/64 and
+# fe80::/64, metric 256; multicast) stay out of sluice.
+kr6 dev wan | grep -q "^fe80::/64 proto kernel metric 256" || fail "the kernel has no fe80::/64 on wan: $(kr6 dev wan)"
+r6 | grep -E "^(fe80|ff00)" && fail "sluice took a kernel-made route: $(r6)"
+[ "$(r6 2001:db8:2::/64 | wc -l)" = 1 ] || fail "sluice has $(r6 2001:db8:2::/64 | wc -l) routes for 2001:db8:2::/64: $(r6)"
+ok "$want; route get; 3 of 3 pings; no kernel-made route taken"
 
 step "ip -6 route replace ... via $wll dev wan: a link-local gateway keeps its dev"
 rt ip -6 route replace 2001:db8:77::/48 via "$wll" dev wan || fail "ip -6 route replace"
