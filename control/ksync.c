@@ -630,8 +630,11 @@ ks_resync(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg, bool appl
 		return err;
 	km_clear(&ks->host);
 	km_clear(&ks->mirror);
-	if ((err = kernel_dump(ks, AF_INET, kwant_cb, &w)) ||
-	    (!w.nomem && (err = kernel_dump(ks, AF_INET6, kwant_cb, &w))) || w.nomem) {
+	/* A kernel without IPv6 has no IPv6 routes to take. */
+	if (!(err = kernel_dump(ks, AF_INET, kwant_cb, &w)) && !w.nomem &&
+	    (err = kernel_dump(ks, AF_INET6, kwant_cb, &w)) == -EAFNOSUPPORT)
+		err = 0;
+	if (err || w.nomem) {
 		log_line(SD_ERR "Error: kernel route dump: %s.", strerror(err ? -err : ENOMEM));
 		ks->need_resync = true;
 		free(w.v);
