@@ -487,11 +487,9 @@ int
 km_event(struct km_set *s, const struct km_ports *p, const struct kroute *k, bool is_new,
 	 struct km_ops *ops)
 {
-	struct ctl_route r = { 0 };
-	struct km_ent *e;
-
-	struct ctl_route gone;
+	struct ctl_route r, gone;
 	bool taken = km_take(k, p, &r) == KM_TAKE;
+	struct km_ent *e;
 
 	if (is_new && taken)
 		return km_want(s, &r, ops);
