@@ -94,6 +94,18 @@ ping_ok lan 2 2001:db8:77::1 || fail "no ping after the restart"
 rt ip -6 route del 2001:db8:79::/48 || fail "ip -6 route del 79"
 ok "77 kept untouched, 78 removed, 79 added"
 
+step "a blackhole is mirrored (no port); an IPv6 unreachable is not (the dataplane has no such type)"
+rt ip -6 route add blackhole 2001:db8:55::/48 || fail "ip -6 route add blackhole"
+rt ip -6 route add unreachable 2001:db8:56::/48 || fail "ip -6 route add unreachable"
+lab_wait 5 "the blackhole in sluice" sh -c "[ \"\$('$SLUICE_BUILD/control/sluice' -s '$(lab_sock "$LAB")' -6 route show 2001:db8:55::/48)\" = 'blackhole 2001:db8:55::/48 proto boot metric 1024' ]" ||
+	fail "sluice -6 route show: $(r6)"
+[ -z "$(r6 2001:db8:56::/48)" ] || fail "the unreachable route is in sluice: $(r6)"
+rt ip -6 route del blackhole 2001:db8:55::/48 || fail "ip -6 route del blackhole"
+rt ip -6 route del unreachable 2001:db8:56::/48 || fail "ip -6 route del unreachable"
+lab_wait 5 "the blackhole gone from sluice" sh -c "[ -z \"\$('$SLUICE_BUILD/control/sluice' -s '$(lab_sock "$LAB")' -6 route show 2001:db8:55::/48)\" ]" ||
+	fail "sluice -6 route show: $(r6)"
+ok "blackhole in and out; unreachable left out"
+
 step "ip -6 route del: gone from sluice, pings stop (ip6_no_route)"
 rt ip -6 route del 2001:db8:77::/48 via 2001:db8:2::1 dev wan || fail "ip -6 route del"
 lab_wait 5 "the route gone from sluice" mirrored "" || fail "sluice -6 route show: $(r6)"
