@@ -138,8 +138,8 @@ link_want_up(const struct ifinfomsg *ifi)
  * The table of ports (port.c) tells nobody; a port's coming and going
  * reaches the rest here.  A new port gets its IPv6 link-local address
  * (without it, no neighbour discovery); a port going takes its host
- * interface, NAT rules and IPv6 addresses (a last RA) with it first, then
- * the table drops its IPv4 addresses, routes and neighbours.
+ * interface and IPv6 addresses (a last RA) with it first, then the table
+ * drops its IPv4 addresses, routes and neighbours, then its NAT rules go.
  */
 static void
 link_port_made(uint16_t slot)
@@ -152,12 +152,17 @@ link_port_made(uint16_t slot)
 static int
 link_port_gone(uint16_t slot)
 {
+	int ret;
+
 	if (slot >= DP_MAX_PORTS || !ports[slot].used)
 		return -ENODEV;
 	host_set(slot, false);
-	nat_flush_port(slot);
 	ip6_port_down(slot);
-	return port_destroy(slot);
+	ret = port_destroy(slot);
+	/* Its NAT rules last until no worker forwards through the port:
+	 * none of its traffic leaves untranslated. */
+	nat_flush_port(slot);
+	return ret;
 }
 
 static int
