@@ -5,6 +5,7 @@
  * rtnetlink has them.  A port's ifindex is its slot + 1.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <linux/if.h>
@@ -13,8 +14,11 @@
 #include <rte_ethdev.h>
 
 #include "addr6.h"
+#include "arp.h"
 #include "control.h"
 #include "host.h"
+#include "log.h"
+#include "nat.h"
 #include "nd.h"
 #include "port.h"
 #include "ra.h"
@@ -130,6 +134,37 @@ link_want_up(const struct ifinfomsg *ifi)
 	return -1;
 }
 
+/*
+ * The table of ports (port.c) tells nobody; a port's coming and going
+ * reaches the rest here.  A new port gets its IPv6 link-local address
+ * (without it, no neighbour discovery); a port going takes its host
+ * interface and IPv6 addresses (a last RA) with it first, then the table
+ * drops its IPv4 addresses, routes and neighbours, then its NAT rules go.
+ */
+static void
+link_port_made(uint16_t slot)
+{
+	if (ip6_port_up(slot) != 0)
+		fprintf(stderr, SD_WARNING "sluice-dataplane: port %s: no IPv6 link-local "
+			"address: %s\n", ports[slot].name, dp_errmsg_get());
+}
+
+static int
+link_port_gone(uint16_t slot)
+{
+	int ret;
+
+	if (slot >= DP_MAX_PORTS || !ports[slot].used)
+		return -ENODEV;
+	host_set(slot, false);
+	ip6_port_down(slot);
+	ret = port_destroy(slot);
+	/* Its NAT rules last until no worker forwards through the port:
+	 * none of its traffic leaves untranslated. */
+	nat_flush_port(slot);
+	return ret;
+}
+
 static int
 link_change(uint16_t slot, const struct ifinfomsg *ifi, const struct nlattr **tb)
 {
@@ -149,11 +184,15 @@ link_change(uint16_t slot, const struct ifinfomsg *ifi, const struct nlattr **tb
 		ret = port_set_mtu(slot, (uint16_t)mnl_attr_get_u32(tb[IFLA_MTU]));
 		if (ret != 0)
 			return ret;
+		host_port_changed(slot);
 	}
 	if (tb[LINK_TB_RA] != NULL)
 		ra_set(slot, mnl_attr_get_u8(tb[LINK_TB_RA]) != 0);
-	if (up >= 0 && (ret = port_set_up(slot, up != 0)) != 0)
-		return ret;
+	if (up >= 0) {
+		if ((ret = port_set_up(slot, up != 0)) != 0)
+			return ret;
+		host_port_changed(slot);
+	}
 	if (tb[LINK_TB_HOST] != NULL)
 		return host_set(slot, mnl_attr_get_u8(tb[LINK_TB_HOST]) != 0);
 	return 0;
@@ -195,6 +234,7 @@ link_nl_new(struct ctl_req *rq)
 			  tb[IFLA_ADDRESS] != NULL ? &mac : NULL, mtu, &slot);
 	if (ret != 0)
 		return ret;
+	link_port_made(slot);
 	up = link_want_up(ifi);
 	if (up == 0)
 		port_set_up(slot, false);
@@ -207,7 +247,7 @@ link_nl_new(struct ctl_req *rq)
 			char why[DP_ERRMSG_MAX];
 
 			snprintf(why, sizeof(why), "%s", dp_errmsg_get());
-			port_destroy(slot);
+			link_port_gone(slot);
 			return dp_errmsg(ret, "%s", why);
 		}
 	}
@@ -226,7 +266,7 @@ link_nl_del(struct ctl_req *rq)
 	slot = link_select(ifi, tb);
 	if (slot < 0)
 		return slot;
-	return port_destroy((uint16_t)slot);
+	return link_port_gone((uint16_t)slot);
 }
 
 /*
@@ -397,7 +437,7 @@ addr_nl_new(struct ctl_req *rq)
 		return ret;
 	if (ifa->ifa_family == AF_INET6)
 		return addr6_nl_new(rq, slot, ip6);
-	ret = addr_add(slot, ip, ifa->ifa_prefixlen);
+	ret = arp_addr_add(slot, ip, ifa->ifa_prefixlen);
 	if (ret != -EEXIST || !(rq->nlh->nlmsg_flags & NLM_F_REPLACE) ||
 	    (rq->nlh->nlmsg_flags & NLM_F_EXCL))
 		return ret;
@@ -423,7 +463,7 @@ addr_nl_del(struct ctl_req *rq)
 		return ret;
 	if (ifa->ifa_family == AF_INET6)
 		return nd_addr_del(slot, ip6, ifa->ifa_prefixlen);
-	return addr_del(slot, ip, ifa->ifa_prefixlen);
+	return arp_addr_del(slot, ip, ifa->ifa_prefixlen);
 }
 
 int

@@ -17,13 +17,8 @@
 
 #include <linux/rtnetlink.h>
 
-#include "arp.h"
-#include "host.h"
-#include "addr6.h"
 #include "log.h"
-#include "nd.h"
 #include "neigh.h"
-#include "nat.h"
 #include "port.h"
 #include "route.h"
 #include "pmdsock.h"
@@ -362,10 +357,6 @@ port_create(const char *name, const char *devargs, const struct rte_ether_addr *
 	/* Workers start polling the port only once it is whole. */
 	__atomic_store_n(&p->active, true, __ATOMIC_RELEASE);
 	*index = slot;
-	/* Its link-local address: without it, no neighbour discovery. */
-	if (ip6_port_up(slot) != 0)
-		fprintf(stderr, SD_WARNING "sluice-dataplane: port %s: no IPv6 link-local "
-			"address: %s\n", p->name, dp_errmsg_get());
 	return 0;
 }
 
@@ -378,7 +369,6 @@ port_destroy(uint16_t port)
 	if (port >= DP_MAX_PORTS || !p->used)
 		return -ENODEV;
 	__atomic_store_n(&p->active, false, __ATOMIC_RELEASE);
-	host_set(port, false);
 
 	t = addrs_get();
 	for (int i = t->n - 1; i >= 0; i--) {
@@ -386,10 +376,8 @@ port_destroy(uint16_t port)
 		if (i < t->n && t->a[i].port == port)
 			addr_del(port, t->a[i].ip, t->a[i].plen);
 	}
-	ip6_port_down(port);
 	route_flush_port(port);
 	neigh_flush_port_all(port);
-	nat_flush_port(port);
 	/* No worker may still be inside rx/tx on this device. */
 	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
 
@@ -433,7 +421,6 @@ port_set_up(uint16_t port, bool up)
 	if (port >= DP_MAX_PORTS || !ports[port].used)
 		return -ENODEV;
 	ports[port].up = up;
-	host_port_changed(port);
 	return 0;
 }
 
@@ -452,7 +439,6 @@ port_set_mtu(uint16_t port, uint16_t mtu)
 			return ret;
 	}
 	ports[port].mtu = mtu;
-	host_port_changed(port);
 	return 0;
 }
 
@@ -671,8 +657,6 @@ addr_add(uint16_t port, uint32_t ip, uint8_t plen)
 		addr_del(port, ip, plen);
 		return ret;
 	}
-	arp_announce(port, ip);
-	host_addr_changed(port, ip, plen, true);
 	return 0;
 }
 
@@ -701,10 +685,6 @@ addr_del(uint16_t port, uint32_t ip, uint8_t plen)
 			t->a[j++] = cur->a[i];
 	t->n = j;
 	addrs_publish(t);
-	/* Flows masqueraded to the address would go on leaving from an
-	 * address the router no longer has. */
-	nat_addr_gone(port, ip);
-	host_addr_changed(port, ip, plen, false);
 	return 0;
 }
 

@@ -81,7 +81,9 @@ addr_of_port(const struct addr_table *t, uint16_t port)
 	return 0;
 }
 
-/* Control lcore.  All return 0 or -errno. */
+/* Control lcore.  All return 0 or -errno.  The table of ports tells
+ * nobody: what a port brings or takes with it elsewhere (its link-local
+ * address, host interface, NAT rules) is link_nl.c's to do. */
 int port_create(const char *name, const char *devargs,
 		const struct rte_ether_addr *mac, uint16_t mtu, uint16_t *index);
 int port_destroy(uint16_t port);
@@ -102,8 +104,9 @@ struct port_dev_stats {
 };
 void port_dev_stats(uint16_t port, struct port_dev_stats *d);
 
-/* Adding an address also adds its connected route and local route, and
- * sends a gratuitous ARP. */
+/* The IPv4 address table.  Adding an address also adds its connected,
+ * local and broadcast routes; the table tells nobody else: the gratuitous
+ * ARP, NAT and the host interface are arp_addr_add/del's (arp.h). */
 int addr_add(uint16_t port, uint32_t ip, uint8_t plen);
 int addr_del(uint16_t port, uint32_t ip, uint8_t plen);
 

@@ -34,6 +34,7 @@
 #include <libmnl/libmnl.h>
 
 #include "addr6.h"
+#include "arp.h"
 #include "control.h"
 #include "host_int.h"
 #include "log.h"
@@ -159,7 +160,8 @@ port_addr(const struct haddr *a, bool add)
 
 	from_kernel = true;
 	if (a->family == AF_INET)
-		ret = add ? addr_add(a->port, a->ip4, a->plen) : addr_del(a->port, a->ip4, a->plen);
+		ret = add ? arp_addr_add(a->port, a->ip4, a->plen) :
+			    arp_addr_del(a->port, a->ip4, a->plen);
 	else
 		ret = add ? nd_addr_add(a->port, a->ip6, a->plen) :
 			    nd_addr_del(a->port, a->ip6, a->plen);

@@ -2,7 +2,8 @@
 /*
  * ARP frames on the control lcore (RFC 826): checking what workers punt,
  * answering for our addresses and for the NAT pools' (proxy_arp.c), and
- * building requests and announcements.  What is learnt goes to the
+ * building requests and announcements, and what an address added or
+ * removed tells the link and the host.  What is learnt goes to the
  * neighbour table (neigh.c); packets it then releases go out through
  * resolve.c.
  */
@@ -12,6 +13,8 @@
 #include <rte_byteorder.h>
 
 #include "arp.h"
+#include "host.h"
+#include "nat.h"
 #include "neigh.h"
 #include "port.h"
 #include "proxy_arp.h"
@@ -89,6 +92,38 @@ arp_announce(uint16_t port, uint32_t ip)
 	if (port >= DP_MAX_PORTS || !ports[port].used)
 		return;
 	arp_send(port, RTE_ARP_OP_REQUEST, &bcast_mac, ip, &zero_mac, ip);
+}
+
+int
+arp_addr_add(uint16_t port, uint32_t ip, uint8_t plen)
+{
+	int ret = addr_add(port, ip, plen);
+
+	if (ret != 0)
+		return ret;
+	arp_announce(port, ip);
+	host_addr_changed(port, ip, plen, true);
+	return 0;
+}
+
+int
+arp_addr_del(uint16_t port, uint32_t ip, uint8_t plen)
+{
+	const struct addr_table *t = addrs_get();
+	int ret;
+
+	/* The host is told the prefix length the address had. */
+	for (uint16_t i = 0; i < t->n && plen > 32; i++)
+		if (t->a[i].ip == ip && t->a[i].port == port)
+			plen = t->a[i].plen;
+	ret = addr_del(port, ip, plen);
+	if (ret != 0)
+		return ret;
+	/* Flows masqueraded to the address would go on leaving from an
+	 * address the router no longer has. */
+	nat_addr_gone(port, ip);
+	host_addr_changed(port, ip, plen, false);
+	return 0;
 }
 
 void

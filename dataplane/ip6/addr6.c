@@ -8,7 +8,6 @@
 #include <linux/rtnetlink.h>
 
 #include "addr6.h"
-#include "host.h"
 #include "port.h"
 #include "route6.h"
 
@@ -165,7 +164,6 @@ addr6_add(uint16_t port, const uint8_t *ip, uint8_t plen)
 		addr6_del(port, ip, plen);
 		return ret;
 	}
-	host_addr6_changed(port, ip, plen, true);
 	return 0;
 }
 
@@ -194,7 +192,6 @@ addr6_del(uint16_t port, const uint8_t *ip, uint8_t plen)
 			t->a[j++] = cur->a[i];
 	t->n = j;
 	addrs6_publish(t);
-	host_addr6_changed(port, ip, plen, false);
 	return 0;
 }
 

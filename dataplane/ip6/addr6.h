@@ -79,7 +79,8 @@ bool addr6_source(const struct addr6_table *t, uint16_t port, const uint8_t *dst
 bool addr6_link_local(const struct addr6_table *t, uint16_t port, uint8_t *out);
 
 /* Control lcore.  0 or -errno.  The table alone, with the routes an
- * address brings: telling the link is nd_addr_add's (nd.h). */
+ * address brings: telling the link and the host interface is
+ * nd_addr_add's (nd.h). */
 int addr6_add(uint16_t port, const uint8_t *ip, uint8_t plen);
 int addr6_del(uint16_t port, const uint8_t *ip, uint8_t plen);	/* plen 255: any */
 /* A port goes: every IPv6 address and route of it. */

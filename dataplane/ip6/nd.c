@@ -13,6 +13,7 @@
 #include <linux/neighbour.h>
 
 #include "addr6.h"
+#include "host.h"
 #include "icmp6.h"
 #include "ip6.h"
 #include "nd.h"
@@ -79,17 +80,26 @@ nd_addr_add(uint16_t port, const uint8_t *ip, uint8_t plen)
 		return ret;
 	nd_advertise(port, ip, NULL, NULL, false);
 	ra_addr_changed(port);
+	host_addr6_changed(port, ip, plen, true);
 	return 0;
 }
 
 int
 nd_addr_del(uint16_t port, const uint8_t *ip, uint8_t plen)
 {
-	int ret = addr6_del(port, ip, plen);
+	const struct addr6_table *t = addrs6_get();
+	int ret;
 
-	if (ret == 0)
-		ra_addr_changed(port);
-	return ret;
+	/* The host is told the prefix length the address had. */
+	for (uint16_t i = 0; i < t->n && plen > 128; i++)
+		if (memcmp(t->a[i].ip, ip, 16) == 0 && t->a[i].port == port)
+			plen = t->a[i].plen;
+	ret = addr6_del(port, ip, plen);
+	if (ret != 0)
+		return ret;
+	ra_addr_changed(port);
+	host_addr6_changed(port, ip, plen, false);
+	return 0;
 }
 
 int

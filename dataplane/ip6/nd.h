@@ -47,7 +47,8 @@ void nd_advertise(uint16_t port, const uint8_t *target, const uint8_t *dst,
  * Addresses from the outside (netlink, a new port): the table (addr6.c)
  * changes, then the link is told.  Adding one sends an unsolicited
  * advertisement (7.2.6; no duplicate address detection, as IPv4 sends no
- * ARP probe); router advertisements follow the port's prefixes (ra.c).
+ * ARP probe); router advertisements follow the port's prefixes (ra.c);
+ * the host interface follows the port's addresses (host.h).
  * 0 or -errno.
  */
 int nd_addr_add(uint16_t port, const uint8_t *ip, uint8_t plen);

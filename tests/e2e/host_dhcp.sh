@@ -11,15 +11,11 @@ host_up hdhcp '/^address = 203.0.113.2/d' '/^route = default/d'
 cli addr show dev wan | grep -q "inet " && fail "port wan has an address before DHCP: $(cli addr show dev wan)"
 
 step "dnsmasq serves 203.0.113.50-59 with router 203.0.113.1"
-wan dnsmasq --conf-file=/dev/null --port=0 --interface=eth0 --bind-interfaces \
-	--dhcp-range=203.0.113.50,203.0.113.59,255.255.255.0,1h \
-	--dhcp-option=option:router,203.0.113.1 --dhcp-authoritative \
-	--dhcp-leasefile="$E2E_TMP/dnsmasq.leases" --pid-file="$E2E_TMP/dnsmasq.pid" \
-	--log-facility="$E2E_TMP/dnsmasq.log" --log-dhcp || fail "dnsmasq did not start"
+dnsmasq_dhcp wan eth0 --dhcp-range=203.0.113.50,203.0.113.59,255.255.255.0,1h \
+	--dhcp-option=option:router,203.0.113.1 || fail "dnsmasq did not start"
 
 step "dhclient on wan in the router namespace"
-rt timeout 60 dhclient -4 -v -1 -pf "$E2E_TMP/dhclient.pid" -lf "$E2E_TMP/dhclient.leases" \
-	-sf /sbin/dhclient-script wan >"$E2E_TMP/dhclient.log" 2>&1 ||
+dhclient_in rt -4 -1 wan ||
 	{ cat "$E2E_TMP/dhclient.log" "$E2E_TMP/dnsmasq.log"; fail "dhclient got no lease"; }
 leased=$(rt ip -4 -o addr show dev wan | awk '{ sub("/.*", "", $4); print $4; exit }')
 case "$leased" in 203.0.113.5[0-9]) ;; *) fail "wan has '$leased', not a leased address" ;; esac
@@ -51,8 +47,7 @@ grep -q "^$leased " "$E2E_TMP/http.log" || fail "the server saw: $(cat "$E2E_TMP
 ok "the WAN server saw $leased"
 
 step "release the lease: address and default route leave sluice"
-rt dhclient -4 -r -pf "$E2E_TMP/dhclient.pid" -lf "$E2E_TMP/dhclient.leases" \
-	-sf /sbin/dhclient-script wan >>"$E2E_TMP/dhclient.log" 2>&1 || fail "dhclient -r"
+dhclient_in rt -4 -r wan || fail "dhclient -r"
 lab_wait 10 "$leased gone from port wan" sh -c "! '$SLUICE_BUILD/control/sluice' -s '$(lab_sock "$LAB")' addr show dev wan | grep -q 'inet $leased/'" ||
 	fail "port wan still has $leased"
 lab_wait 10 "no default route" sh -c "! '$SLUICE_BUILD/control/sluice' -s '$(lab_sock "$LAB")' route show default | grep -q ." ||

@@ -69,6 +69,33 @@ host_up() {
 		fail "no host interface wan in the router namespace"
 }
 
+# ---- DHCP (host_dhcp, host_dhcp6) ----
+
+# dnsmasq_dhcp SIDE IFACE ARGS...: dnsmasq in namespace SIDE serving DHCP
+# on IFACE alone, no DNS (--port=0), its lease file, pidfile and log under
+# E2E_TMP (dnsmasq.leases, dnsmasq.pid, dnsmasq.log); ARGS: its ranges and
+# options.  It goes to the background once it serves.
+dnsmasq_dhcp() {
+	local side=$1 ifc=$2
+	shift 2
+	lab_exec "$LAB" "$side" dnsmasq --conf-file=/dev/null --port=0 --interface="$ifc" \
+		--bind-interfaces --dhcp-authoritative \
+		--dhcp-leasefile="$E2E_TMP/dnsmasq.leases" --pid-file="$E2E_TMP/dnsmasq.pid" \
+		--log-facility="$E2E_TMP/dnsmasq.log" --log-dhcp "$@"
+}
+
+# dhclient_in SIDE ARGS... IFACE: dhclient in namespace SIDE with its
+# pidfile and lease file under E2E_TMP (dhclient.pid, dhclient.leases),
+# Debian's dhclient-script, its output appended to dhclient.log; at most
+# 60 s.  ARGS: -4 or -6, and -1 (one try) or -r (release).
+dhclient_in() {
+	local side=$1
+	shift
+	lab_exec "$LAB" "$side" timeout 60 dhclient -v -pf "$E2E_TMP/dhclient.pid" \
+		-lf "$E2E_TMP/dhclient.leases" -sf /sbin/dhclient-script "$@" \
+		>>"$E2E_TMP/dhclient.log" 2>&1
+}
+
 # The routes of `sluice route show ARGS` (one per line).
 routes() {
 	cli route show "$@"

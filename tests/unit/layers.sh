@@ -19,8 +19,11 @@ root=${1:-$(dirname "$0")/../..}
 build=${2:-}
 cd "$root" || exit 1
 
-# The tables: their code and their headers.
+# The tables: their code and their headers.  port.c is the table of ports
+# and of IPv4 addresses: what a port or an address brings elsewhere is its
+# callers' (link_nl.c, arp_addr_add/del in arp.c).
 tables="
+dataplane/core/port.c dataplane/core/port.h
 dataplane/ip4/neigh.c dataplane/ip4/neigh.h
 dataplane/ip4/route.c dataplane/ip4/route.h
 dataplane/ip6/route6.c dataplane/ip6/route6.h
@@ -45,6 +48,13 @@ dataplane/ip6/ip6.c dataplane/ip6/icmp6.c dataplane/ip6/nd.c dataplane/ip6/ra.c
 dataplane/nat/nat.c dataplane/nat/nat_icmp.c dataplane/nat/nat_frag.c
 dataplane/host/host_punt.c
 "
+
+# The host path's actions, which tell the host interface and the kernel
+# behind it (host.c, host_nl.c).  Their queries (host_port_reserved,
+# host_addr_made) are a table's to ask, so host.h is no stage header and
+# the files are not in stage_code: these functions are named instead.
+host_actions="host_set host_port_changed host_addr_changed host_addr6_changed
+host_nl_if_up host_nl_if_gone host_poll host_timer"
 
 # Few processes: the machine running the tests may be busy.
 bad=0
@@ -85,6 +95,15 @@ if [ -n "$build" ]; then
 			continue
 		fi
 		nm -g --defined-only "$o" | awk -v f="$f" '$2 == "T" { print $3, f }' >>"$funcs"
+	done
+	host_defs=$(nm -g --defined-only "$(obj dataplane/host/host.c)" \
+		"$(obj dataplane/host/host_nl.c)" 2>/dev/null | awk '$2 == "T" { print $3 }')
+	for fn in $host_actions; do
+		if ! echo "$host_defs" | grep -qx "$fn"; then
+			echo "layers: host path action $fn is gone: update tests/unit/layers.sh" >&2
+			bad=1
+		fi
+		echo "$fn dataplane/host/" >>"$funcs"
 	done
 	for f in $tables; do
 		case $f in *.c) ;; *) continue ;; esac

@@ -244,10 +244,14 @@ test_gratuitous(void **state)
 	arp_announce(0, dpt_ip("192.168.1.1"));
 	expect_one_arp(0, RTE_ARP_OP_REQUEST, BCAST_MAC, LAN_MAC, "192.168.1.1",
 		       ZERO_MAC, "192.168.1.1");
-	/* Adding an address announces it. */
-	assert_int_equal(addr_add(1, dpt_ip("203.0.113.2"), 24), 0);
+	/* Adding an address announces it; the table alone does not. */
+	assert_int_equal(arp_addr_add(1, dpt_ip("203.0.113.2"), 24), 0);
 	expect_one_arp(1, RTE_ARP_OP_REQUEST, BCAST_MAC, WAN_MAC, "203.0.113.2",
 		       ZERO_MAC, "203.0.113.2");
+	assert_int_equal(arp_addr_del(1, dpt_ip("203.0.113.2"), 24), 0);
+	expect_nothing_sent();
+	assert_int_equal(addr_add(1, dpt_ip("203.0.113.2"), 24), 0);
+	expect_nothing_sent();
 	assert_int_equal(addr_del(1, dpt_ip("203.0.113.2"), 24), 0);
 	assert_int_equal(dpt_mbufs_in_use(), 0);
 }

@@ -5,7 +5,9 @@
 
 #include <rte_ethdev.h>
 
+#include "arp.h"
 #include "dp_test.h"
+#include "nd.h"
 #include "route.h"
 
 static void
@@ -64,18 +66,22 @@ test_addresses(void **state)
 			rte_pktmbuf_free_bulk(m, n);
 	}
 	assert_int_equal(port_create("lan", "net_null0,no-rx=1", NULL, 1500, &idx), 0);
-	/* A port comes with its link-local address, announced by an
-	 * unsolicited neighbour advertisement. */
+	/* The table of ports tells nobody; its caller (link_nl.c) gives the
+	 * port its link-local address, announced by an unsolicited neighbour
+	 * advertisement. */
 	{
 		struct rte_mbuf *m[8];
 		unsigned int n = dpt_sent(m, 8);
 
+		assert_int_equal(n, 0);
+		assert_int_equal(ip6_port_up(idx), 0);
+		n = dpt_sent(m, 8);
 		assert_int_equal(n, 1);
 		assert_int_equal(rte_pktmbuf_mtod(m[0], struct rte_ether_hdr *)->ether_type,
 				 rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6));
 		rte_pktmbuf_free_bulk(m, n);
 	}
-	assert_int_equal(addr_add(idx, dpt_ip("192.168.1.1"), 24), 0);
+	assert_int_equal(arp_addr_add(idx, dpt_ip("192.168.1.1"), 24), 0);
 	assert_int_equal(addr_add(idx, dpt_ip("192.168.1.1"), 24), -EEXIST);
 	assert_int_equal(addr_add(idx, dpt_ip("10.0.0.1"), 33), -EINVAL);
 	assert_int_equal(addr_add(idx + 1, dpt_ip("10.0.0.1"), 8), -ENODEV);
@@ -104,8 +110,8 @@ test_addresses(void **state)
 		rte_pktmbuf_free_bulk(m, n);
 	}
 
-	assert_int_equal(addr_del(idx, dpt_ip("192.168.1.1"), 24), 0);
-	assert_int_equal(addr_del(idx, dpt_ip("192.168.1.1"), 24), -ENOENT);
+	assert_int_equal(arp_addr_del(idx, dpt_ip("192.168.1.1"), 24), 0);
+	assert_int_equal(arp_addr_del(idx, dpt_ip("192.168.1.1"), 24), -ENOENT);
 	assert_false(addr_is_local(addrs_get(), dpt_ip("192.168.1.1")));
 	assert_int_equal(route_get(dpt_ip("192.168.1.77"), &r), -ENETUNREACH);
 
@@ -113,6 +119,12 @@ test_addresses(void **state)
 	 * the two leaves the network reachable. */
 	assert_int_equal(addr_add(idx, dpt_ip("10.1.0.1"), 24), 0);
 	assert_int_equal(addr_add(idx, dpt_ip("10.1.0.2"), 24), 0);
+	/* The table alone announces nothing. */
+	{
+		struct rte_mbuf *m[8];
+
+		assert_int_equal(dpt_sent(m, 8), 0);
+	}
 	assert_int_equal(addr_del(idx, dpt_ip("10.1.0.2"), 24), 0);
 	assert_int_equal(route_get(dpt_ip("10.1.0.77"), &r), 0);
 	assert_int_equal(r.port, idx);
