@@ -11,7 +11,7 @@ export SLUICE_LAB_HOST=yes
 e2e_up hradv "" ip6
 
 radvd=$(command -v radvd) || radvd=/usr/sbin/radvd
-[ -x "$radvd" ] || skip "radvd is not installed (Debian package radvd)"
+[ -x "$radvd" ] || fail "no radvd (Debian package radvd: scripts/lib.sh sl_install_deps)"
 
 step "the host interface lan has the port's addresses, one link-local of the same EUI-64"
 ll=$(cli -j addr show dev lan | json '[a["local"] for a in d[0]["addr_info"] if a["scope"] == "link"][0]')
