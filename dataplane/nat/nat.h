@@ -29,9 +29,12 @@ int nat_init(void);
 
 enum nat_verdict nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port);
 /* nat_prerouting for m[0..n) (n <= DP_BURST) in order, the session
- * lookups of the burst overlapped; bit i set when m[i] goes on. */
+ * lookups of the burst overlapped; bit i set when m[i] goes on.  whole
+ * (or NULL): bit i set when m[i] was translated whole, postrouting
+ * included, which the caller then skips (the common established TCP/UDP
+ * packet; see nat.c). */
 uint64_t nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **m,
-			      uint16_t n);
+			      uint16_t n, uint64_t *whole);
 enum nat_verdict nat_postrouting(struct wctx *w, struct rte_mbuf *m,
 				 uint16_t in_port, uint16_t out_port);
 

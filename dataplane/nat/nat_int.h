@@ -322,9 +322,10 @@ struct nat_sess_req {
 };
 struct nat_sess *nat_sess_create(struct nat_tables *t, struct nat_sess_req *q,
 				 unsigned int *dir);
-/* Prefetch for a nat_sess_create of outbound flow o by rule r (a hint). */
+/* Prefetch for a nat_sess_create of outbound flow o by rule r, the k-th
+ * new flow of its burst (a hint). */
 void nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t proto,
-		       const struct nat_rule *r);
+		       const struct nat_rule *r, uint32_t k);
 uint8_t nat_sess_state(const struct nat_sess *s);
 /* Delete sessions for which match(s, arg) is true (all when NULL), in
  * slices with RCU; returns how many. */

@@ -213,8 +213,11 @@ nt_flow_prefetch(const struct nat_ht *t, uint64_t h)
 	rte_prefetch0(&t->fb[b2]);
 }
 
-/* The same for a keyed table's key: both buckets' keys, and the data of
- * the first, where an insert goes when it can. */
+/* The same for a keyed table's key: both buckets' keys.  Not the data:
+ * a session's setup only writes it (nt_keyed_has checks a port), and a
+ * store waits in the store buffer where a load would stall; fewer lines
+ * asked for also keep the burst's prefetches from filling the miss
+ * buffers. */
 static inline void
 nt_keyed_prefetch(const struct nat_ht *t, uint64_t key)
 {
@@ -222,7 +225,6 @@ nt_keyed_prefetch(const struct nat_ht *t, uint64_t key)
 
 	nt_buckets(t, nt_key_hash(t, key), &b1, &b2);
 	rte_prefetch0(t->kb[b1].k);
-	rte_prefetch0(t->kb[b1].d);
 	rte_prefetch0(t->kb[b2].k);
 }
 
@@ -245,6 +247,8 @@ void nt_end(struct nat_ht *t);
 /* key -> data, added or replaced: 0 or -ENOSPC. */
 int nt_keyed_put(struct nat_ht *t, uint64_t key, uint64_t data);
 void nt_keyed_del(struct nat_ht *t, uint64_t key);
+/* Is key in t?  By the writer (or under its lock); reads no data. */
+bool nt_keyed_has(const struct nat_ht *t, uint64_t key);
 /* Lookup by the writer (or under its lock): 0 and *data, or -ENOENT. */
 int nt_keyed_get(const struct nat_ht *t, uint64_t key, uint64_t *data);
 /* Lookup without the lock: 0 and *data, -ENOENT, or -EBUSY when writers
