@@ -262,7 +262,8 @@ nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t
 	 * top (after a flush or expiry they lie anywhere).  Read without the
 	 * lock: any slot is a harmless guess. */
 	if (n > k && n <= t->max)
-		rte_prefetch0(&t->sess[__atomic_load_n(&t->free[n - 1 - k], __ATOMIC_RELAXED) % t->max]);
+		rte_prefetch0(&t->sess[__atomic_load_n(&t->free[n - 1 - k], __ATOMIC_RELAXED) %
+					     t->max]);
 }
 
 /*

@@ -213,11 +213,10 @@ nt_flow_prefetch(const struct nat_ht *t, uint64_t h)
 	rte_prefetch0(&t->fb[b2]);
 }
 
-/* The same for a keyed table's key: both buckets' keys.  Not the data:
- * a session's setup only writes it (nt_keyed_has checks a port), and a
- * store waits in the store buffer where a load would stall; fewer lines
- * asked for also keep the burst's prefetches from filling the miss
- * buffers. */
+/* The same for a keyed table's key: both buckets' keys, and the data of
+ * the first, where an insert goes when it can.  A setup only writes the
+ * data (nt_keyed_has checks a port without it), but the store must not
+ * miss either: nat_lock's next taking waits for every store before it. */
 static inline void
 nt_keyed_prefetch(const struct nat_ht *t, uint64_t key)
 {
@@ -225,6 +224,7 @@ nt_keyed_prefetch(const struct nat_ht *t, uint64_t key)
 
 	nt_buckets(t, nt_key_hash(t, key), &b1, &b2);
 	rte_prefetch0(t->kb[b1].k);
+	rte_prefetch0(t->kb[b1].d);
 	rte_prefetch0(t->kb[b2].k);
 }
 
