@@ -10,8 +10,10 @@
  *   dnat, endpoint-independent inbound and hairpin to a dnat port (both
  *   ends rewritten) are one mechanism.  Prerouting rewrites destinations
  *   (so the route lookup sees the inside host), postrouting rewrites
- *   sources (so ICMP errors the router makes about the packet still go to
- *   the real sender).
+ *   sources; an ICMP error the router makes about a packet between the
+ *   hooks quotes (nat_quote_original) and goes to the real sender.  A
+ *   TCP/UDP packet of an established session is translated whole in
+ *   prerouting's burst and skips postrouting (nat_prerouting_burst).
  *
  * - Hairpin to a mapping (RFC 4787 REQ-9) is two sessions, as if the
  *   packet left and came back: the sender's outbound one (source -> its

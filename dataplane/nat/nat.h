@@ -42,7 +42,8 @@ enum nat_verdict nat_postrouting(struct wctx *w, struct rte_mbuf *m,
  * The router is about to send an ICMP error about m (data at its IPv4
  * header), whose copied header + 8 bytes are at quote (qlen bytes).  When
  * the NAT hooks already translated m (a dnat or a session's reply seen by
- * prerouting; also postrouting for a packet held for ARP), put the
+ * prerouting, an established TCP/UDP packet translated whole there; also
+ * postrouting for a packet held for ARP), put the
  * addresses, ports and checksums in the quote back to what the sender
  * sent, so that it can match the error (RFC 5508 REQ-3 for errors the NAT
  * box makes itself).  True when the quote changed.
