@@ -438,8 +438,8 @@ post_fast(struct rte_mbuf *m, const struct nat_tables *t, uint64_t st)
  * Both ends of a TCP/UDP packet behind a 20-byte header, of direction d
  * of s, as prerouting and postrouting would leave them one after the
  * other: the four fields written, each checksum by the sum of both ends'
- * deltas.  An end that does not change has the delta 0xffff (-0), which
- * adds nothing.
+ * deltas (ckw, made with the session).  An end that does not change has
+ * the delta 0xffff (-0), which adds nothing.
  */
 static inline void
 rewrite_whole(struct rte_ipv4_hdr *ip, const struct nat_sess *s, unsigned int d)
@@ -447,8 +447,8 @@ rewrite_whole(struct rte_ipv4_hdr *ip, const struct nat_sess *s, unsigned int d)
 	uint16_t *ports = (uint16_t *)(ip + 1), dip, dl4;
 	struct nat_tuple n = sess_new_tuple(s, d);
 
-	dip = ck_fold((uint32_t)s->ckd[CKD_SRC_IP] + s->ckd[CKD_DST_IP]);
-	dl4 = ck_fold((uint32_t)s->ckd[CKD_SRC_L4] + s->ckd[CKD_DST_L4]);
+	dip = s->ckw[0];
+	dl4 = s->ckw[1];
 	if (d != 0) {
 		dip = (uint16_t)~dip;
 		dl4 = (uint16_t)~dl4;

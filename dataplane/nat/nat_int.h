@@ -76,6 +76,9 @@ struct nat_sess {
 	 * that and o.sp -> x.sp, [CKD_DST_*] the same for the destination.
 	 * Direction 1's rewrites are the inverses: the complements. */
 	uint16_t ckd[4];
+	/* Both ends at once (prerouting's whole translation): [0] the
+	 * header's, [1] TCP/UDP's; the sums of the two ends' deltas. */
+	uint16_t ckw[2];
 	uint64_t pkts[2];
 } __rte_cache_aligned;
 
@@ -397,6 +400,8 @@ sess_ck_deltas(struct nat_sess *s)
 	s->ckd[CKD_SRC_L4] = ck_delta16(s->ckd[CKD_SRC_IP], s->o.sp, s->x.sp);
 	s->ckd[CKD_DST_IP] = ck_delta32(s->o.dst, s->x.dst);
 	s->ckd[CKD_DST_L4] = ck_delta16(s->ckd[CKD_DST_IP], s->o.dp, s->x.dp);
+	s->ckw[0] = ck_fold((uint32_t)s->ckd[CKD_SRC_IP] + s->ckd[CKD_DST_IP]);
+	s->ckw[1] = ck_fold((uint32_t)s->ckd[CKD_SRC_L4] + s->ckd[CKD_DST_L4]);
 }
 
 void nat_rewrite_src(struct nat_pkt *p, uint32_t addr, uint16_t port);

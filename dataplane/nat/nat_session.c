@@ -33,6 +33,7 @@ tables_new(uint32_t max)
 	struct nat_tables *t;
 
 	t = rte_zmalloc("nat_tables", sizeof(*t), 0);
+	RTE_BUILD_BUG_ON(sizeof(struct nat_sess) != RTE_CACHE_LINE_SIZE);
 	if (t == NULL)
 		return NULL;
 	t->sess = rte_zmalloc_socket("nat_sess", sizeof(struct nat_sess) * (size_t)max,
