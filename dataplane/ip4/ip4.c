@@ -284,7 +284,7 @@ ip4_output_common(struct wctx *w, struct rte_mbuf *m, bool nat, uint16_t in_port
 	uint64_t idx;
 	uint16_t port;
 
-	/* A packet the router made, or a reassembled one (ip4_nat_pre
+	/* A packet the router made, or a reassembled one (nat_frag_in
 	 * wrote where its pieces came from): a punt keeps its metadata's
 	 * in_port. */
 	const uint16_t meta_in = pkt_meta(m)->in_port;
@@ -550,27 +550,36 @@ ip4_validate(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, boo
  * destinations as prerouting left them.  Returns how many. */
 static inline uint16_t
 ip4_nat_pre(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *dst,
-	    uint32_t *l2bcast, uint16_t k, bool tr)
+	    uint32_t *l2bcast, uint32_t *whole, uint16_t k, bool tr)
 {
-	uint64_t pass;
-	uint32_t bc = 0;
+	uint64_t pass, wh = 0;
+	uint32_t bc = 0, wb = 0;
 	uint16_t j = 0;
 
-	/* A fragment may come back whole through ip4_output, which finds
-	 * where it came from in its metadata. */
-	for (uint16_t i = 0; i < k; i++)
-		pkt_meta(ok[i])->in_port = in_port;
-	pass = nat_prerouting_burst(w, in_port, ok, k);
+	/* A trace shows both hooks: none is skipped under one. */
+	pass = nat_prerouting_burst(w, in_port, ok, k, tr ? NULL : &wh);
+	/* The common case: every packet goes on, and none was a broadcast. */
+	if (likely(pass == (UINT64_C(1) << k) - 1) && likely(!tr) &&
+	    likely(*l2bcast == 0)) {
+		for (uint16_t i = 0; i < k; i++)
+			dst[i] = rte_be_to_cpu_32(
+				rte_pktmbuf_mtod(ok[i], struct rte_ipv4_hdr *)->dst_addr);
+		*whole = (uint32_t)wh;
+		return k;
+	}
 	for (uint16_t i = 0; i < k; i++) {
 		if (!(pass & (UINT64_C(1) << i)))
 			continue;
 		if (*l2bcast & (1u << i))
 			bc |= 1u << j;
+		if (wh & (UINT64_C(1) << i))
+			wb |= 1u << j;
 		TRACE(tr, ok[i], trace_nat(ok[i], 0));
 		ok[j] = ok[i];
 		dst[j++] = rte_be_to_cpu_32(rte_pktmbuf_mtod(ok[i], struct rte_ipv4_hdr *)->dst_addr);
 	}
 	*l2bcast = bc;
+	*whole = wb;
 	return j;
 }
 
@@ -640,7 +649,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	const struct nexthop *gw = NULL;
 	bool gw_ok = false;
 	uint64_t nh[DP_BURST], found;
-	uint32_t l2bcast = 0;
+	uint32_t l2bcast = 0, whole = 0;
 	uint16_t k = 0, f = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
@@ -659,7 +668,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		dst[k++] = d;
 	}
 	if (unlikely(nat) && k > 0)
-		k = ip4_nat_pre(w, in_port, ok, dst, &l2bcast, k, tr);
+		k = ip4_nat_pre(w, in_port, ok, dst, &l2bcast, &whole, k, tr);
 	if (k == 0)
 		return;
 
@@ -704,7 +713,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			continue;
 		}
 		ip4_dec_ttl(ip);
-		if (unlikely(nat)) {
+		if (unlikely(nat) && !(whole & (1u << i))) {
 			if (nat_postrouting(w, m, in_port, o.port) != NAT_PASS)
 				continue;
 			TRACE(tr, m, trace_nat(m, 1));
@@ -750,6 +759,14 @@ ip4_input_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	ip4_input_burst(w, in_port, pkts, n, false, false);
 }
 
+/* NAT on, no trace: the NAT's common case, with neither tested per
+ * packet. */
+static __rte_noinline void
+ip4_input_nat(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
+{
+	ip4_input_burst(w, in_port, pkts, n, false, true);
+}
+
 static __rte_noinline void
 ip4_input_hooked(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -764,10 +781,14 @@ ip4_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 	while (n > 0) {
 		uint16_t k = RTE_MIN(n, (uint16_t)DP_BURST);
 
-		if (likely(!trace_on() && !nat_enabled))
-			ip4_input_plain(w, in_port, pkts, k);
-		else
+		if (likely(!trace_on())) {
+			if (likely(!nat_enabled))
+				ip4_input_plain(w, in_port, pkts, k);
+			else
+				ip4_input_nat(w, in_port, pkts, k);
+		} else {
 			ip4_input_hooked(w, in_port, pkts, k);
+		}
 		pkts += k;
 		n -= k;
 	}

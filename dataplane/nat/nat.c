@@ -10,8 +10,10 @@
  *   dnat, endpoint-independent inbound and hairpin to a dnat port (both
  *   ends rewritten) are one mechanism.  Prerouting rewrites destinations
  *   (so the route lookup sees the inside host), postrouting rewrites
- *   sources (so ICMP errors the router makes about the packet still go to
- *   the real sender).
+ *   sources; an ICMP error the router makes about a packet between the
+ *   hooks quotes (nat_quote_original) and goes to the real sender.  A
+ *   TCP/UDP packet of an established session is translated whole in
+ *   prerouting's burst and skips postrouting (nat_prerouting_burst).
  *
  * - Hairpin to a mapping (RFC 4787 REQ-9) is two sessions, as if the
  *   packet left and came back: the sender's outbound one (source -> its
@@ -277,13 +279,14 @@ fast:
 	return 1;
 }
 
-/* A packet of direction d of s: counters, TCP state, idle time. */
+/* A packet of direction d of s, of protocol proto (TCP flags tf):
+ * counters, TCP state, idle time. */
 static inline void
-sess_hit(struct nat_sess *s, unsigned int d, const struct nat_pkt *p)
+sess_hit_pf(struct nat_sess *s, unsigned int d, uint8_t proto, uint8_t tf)
 {
 	s->pkts[d]++;
-	if (p->proto == IPPROTO_TCP) {
-		uint8_t f = 0, tf = p->tcp_flags;
+	if (proto == IPPROTO_TCP) {
+		uint8_t f = 0;
 
 		if (tf & RTE_TCP_SYN_FLAG)
 			f |= NT_SYN;
@@ -299,11 +302,17 @@ sess_hit(struct nat_sess *s, unsigned int d, const struct nat_pkt *p)
 				s->tcp[0] = s->tcp[1] = 0;
 			s->tcp[d] |= f;
 		}
-	} else if (p->proto == IPPROTO_UDP && !(s->flags & (NS_REFRESH0 << d))) {
+	} else if (proto == IPPROTO_UDP && !(s->flags & (NS_REFRESH0 << d))) {
 		return;		/* RFC 4787 REQ-6: outbound refreshes */
 	}
 	if (s->last != nat_now_s)
 		s->last = nat_now_s;
+}
+
+static inline void
+sess_hit(struct nat_sess *s, unsigned int d, const struct nat_pkt *p)
+{
+	sess_hit_pf(s, d, p->proto, p->tcp_flags);
 }
 
 static enum nat_verdict pre_hairpin(struct rte_mbuf *m, struct nat_tables *t,
@@ -325,20 +334,13 @@ pre_hit(struct rte_mbuf *m, struct nat_tables *t, struct nat_pkt *p, struct nat_
 	return NAT_PASS;
 }
 
-/*
- * The fast path's rewrite of one end of a TCP/UDP packet behind a 20-byte
- * header: address a at fa, port pt at fp, both checksums by a session's
- * precomputed deltas (dip for the header, dl4 for TCP/UDP).
- */
+/* Delta dl4 into the TCP or UDP checksum of a packet behind a 20-byte
+ * header. */
 static inline void
-rewrite_fast(struct rte_ipv4_hdr *ip, rte_be32_t *fa, uint16_t *fp, uint32_t a, uint16_t pt,
-	     uint16_t dip, uint16_t dl4)
+l4_ck_add(struct rte_ipv4_hdr *ip, uint16_t dl4)
 {
 	uint16_t *ck;
 
-	memcpy(fa, &a, sizeof(a));
-	*fp = pt;
-	ip->hdr_checksum = ck_add(ip->hdr_checksum, dip);
 	if (ip->next_proto_id == IPPROTO_UDP) {
 		ck = &((struct rte_udp_hdr *)(ip + 1))->dgram_cksum;
 		/* RFC 768: none stays none; a computed zero is sent as ones. */
@@ -353,15 +355,30 @@ rewrite_fast(struct rte_ipv4_hdr *ip, rte_be32_t *fa, uint16_t *fp, uint32_t a, 
 	}
 }
 
-/* pre_hit for p of the fast shape (parse() == 1) and s not a hairpin's:
- * the destination rewrite by the session's deltas. */
+/*
+ * The fast path's rewrite of one end of a TCP/UDP packet behind a 20-byte
+ * header: address a at fa, port pt at fp, both checksums by a session's
+ * precomputed deltas (dip for the header, dl4 for TCP/UDP).
+ */
 static inline void
-pre_hit_fast(struct rte_mbuf *m, struct nat_pkt *p, struct nat_sess *s, unsigned int d)
+rewrite_fast(struct rte_ipv4_hdr *ip, rte_be32_t *fa, uint16_t *fp, uint32_t a, uint16_t pt,
+	     uint16_t dip, uint16_t dl4)
 {
-	struct rte_ipv4_hdr *ip = p->ip;
+	memcpy(fa, &a, sizeof(a));
+	*fp = pt;
+	ip->hdr_checksum = ck_add(ip->hdr_checksum, dip);
+	l4_ck_add(ip, dl4);
+}
+
+/* The destination rewrite of a packet of the fast shape of direction d
+ * of s (not a hairpin's) by the session's deltas; postrouting's fast
+ * path does the source. */
+static inline void
+pre_rewrite_fast(struct rte_mbuf *m, struct rte_ipv4_hdr *ip, struct nat_sess *s,
+		 unsigned int d)
+{
 	uint16_t *ports = (uint16_t *)(ip + 1);
 
-	sess_hit(s, d, p);
 	if (d == 0) {
 		if (unlikely(s->x.dst != s->o.dst || s->x.dp != s->o.dp))
 			rewrite_fast(ip, &ip->dst_addr, &ports[1], s->x.dst, s->x.dp,
@@ -371,6 +388,14 @@ pre_hit_fast(struct rte_mbuf *m, struct nat_pkt *p, struct nat_sess *s, unsigned
 			     (uint16_t)~s->ckd[CKD_SRC_IP], (uint16_t)~s->ckd[CKD_SRC_L4]);
 	}
 	*stash(m) = (uintptr_t)s | d | STASH_FAST;
+}
+
+/* pre_hit for p of the fast shape (parse() == 1) and s not a hairpin's. */
+static inline void
+pre_hit_fast(struct rte_mbuf *m, struct nat_pkt *p, struct nat_sess *s, unsigned int d)
+{
+	sess_hit(s, d, p);
+	pre_rewrite_fast(m, p->ip, s, d);
 }
 
 /*
@@ -407,6 +432,32 @@ post_fast(struct rte_mbuf *m, const struct nat_tables *t, uint64_t st)
 				     (uint16_t)~s->ckd[CKD_DST_IP], (uint16_t)~s->ckd[CKD_DST_L4]);
 	}
 	return true;
+}
+
+/*
+ * Both ends of a TCP/UDP packet behind a 20-byte header, of direction d
+ * of s, as prerouting and postrouting would leave them one after the
+ * other: the four fields written, each checksum by the sum of both ends'
+ * deltas (ckw, made with the session).  An end that does not change has
+ * the delta 0xffff (-0), which adds nothing.
+ */
+static inline void
+rewrite_whole(struct rte_ipv4_hdr *ip, const struct nat_sess *s, unsigned int d)
+{
+	uint16_t *ports = (uint16_t *)(ip + 1), dip, dl4;
+	struct nat_tuple n = sess_new_tuple(s, d);
+
+	dip = s->ckw[0];
+	dl4 = s->ckw[1];
+	if (d != 0) {
+		dip = (uint16_t)~dip;
+		dl4 = (uint16_t)~dl4;
+	}
+	memcpy(&ip->src_addr, &n.src, 8);	/* src and dst, as in the tuple */
+	ports[0] = n.sp;
+	ports[1] = n.dp;
+	ip->hdr_checksum = ck_add(ip->hdr_checksum, dip);
+	l4_ck_add(ip, dl4);
 }
 
 /* The session an inside host's new flow t makes when it leaves by rule r. */
@@ -635,47 +686,72 @@ nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 }
 
 /*
+ * The fast shape: TCP or UDP right behind a 20-byte header, not a
+ * fragment, its ports in the first segment.
+ */
+static inline bool
+fast_shape(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
+{
+	if (unlikely(ip->version_ihl != RTE_IPV4_VHL_DEF) ||
+	    unlikely(ip->fragment_offset &
+		     rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
+		return false;
+	if (likely(ip->next_proto_id == IPPROTO_UDP))
+		return rte_pktmbuf_data_len(m) >= sizeof(*ip) + sizeof(struct rte_udp_hdr);
+	return ip->next_proto_id == IPPROTO_TCP &&
+	       rte_pktmbuf_data_len(m) >= sizeof(*ip) + sizeof(struct rte_tcp_hdr);
+}
+
+/*
  * Prerouting for a burst, in order, as nat_prerouting for each packet,
  * but with the lookups of the whole burst overlapped: every tuple's hash
  * and its two buckets are fetched first, then every candidate session,
  * then each packet is handled while the others' memory is already near.
- * What the fast parse does not take (fragments, ICMP errors, other
+ * What is not of the fast shape (fragments, ICMP, IP options, other
  * protocols) goes the way of nat_prerouting.
+ *
+ * whole (NULL: never): a packet of the fast shape that hits a session
+ * (not a hairpin's) has its source rewritten here too, as postrouting
+ * would after the route, and its bit set: the caller skips postrouting
+ * for it.  Nothing between the hooks reads the source but an ICMP error
+ * about the packet, whose quote nat_quote_original puts back from the
+ * stash either way, and the session, not the route, says what the
+ * source becomes.
  */
 uint64_t
-nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
+nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
+		     uint64_t *whole)
 {
 	struct nat_tables *t = nat_tables();
-	struct nat_pkt p[DP_BURST];
-	uint64_t h[DP_BURST], look = 0, fast = 0, pass = 0;
-	uint32_t b[DP_BURST][2], cand[DP_BURST];
+	struct nat_tuple k[DP_BURST];
+	uint64_t h[DP_BURST], fast = 0, pass = 0, done = 0;
+	uint32_t b[DP_BURST][2], cand[DP_BURST], nnew = 0;
+	uint8_t proto[DP_BURST];
 	const struct nat_ruleset *rs = NULL;
 
 	RTE_BUILD_BUG_ON(DP_BURST > 64);
+	/* src, dst and sp, dp lie in the same order in the headers. */
+	RTE_BUILD_BUG_ON(offsetof(struct nat_tuple, dst) != 4 || offsetof(struct nat_tuple, dp) != 10);
 	nat_frag_tick();
 	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
+		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(pkts[i], const struct rte_ipv4_hdr *);
 
-		int shape;
-
-		if (unlikely(rte_ipv4_frag_pkt_is_fragmented(
-			    rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *))))
+		if (unlikely(!fast_shape(pkts[i], ip)))
 			continue;
-		shape = parse(m, &p[i]);
-		if (unlikely(shape < 0))
-			continue;
-		fast |= (uint64_t)shape << i;
-		h[i] = flow_hash(&p[i].t, p[i].proto);
+		memcpy(&k[i].src, &ip->src_addr, 8);
+		memcpy(&k[i].sp, ip + 1, 4);
+		proto[i] = ip->next_proto_id;
+		h[i] = flow_hash(&k[i], proto[i]);
 		nt_buckets(&t->flows, h[i], &b[i][0], &b[i][1]);
 		rte_prefetch0(&t->flows.fb[b[i][0]]);
 		rte_prefetch0(&t->flows.fb[b[i][1]]);
-		look |= UINT64_C(1) << i;
+		fast |= UINT64_C(1) << i;
 	}
-	for (uint64_t l = look; l != 0; l &= l - 1) {
+	for (uint64_t l = fast; l != 0; l &= l - 1) {
 		unsigned int i = (unsigned int)__builtin_ctzll(l);
 
 		cand[i] = nt_flow_first(&t->flows, b[i][0], b[i][1], (uint32_t)(h[i] >> 32));
-		if (cand[i] != 0) {
+		if (likely(cand[i] != 0)) {
 			rte_prefetch0(&t->sess[(cand[i] >> 1) - 1]);
 		} else {
 			/* Most likely a new outbound flow: what making its
@@ -684,39 +760,55 @@ nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, u
 
 			if (rs == NULL)
 				rs = nat_rules_get();
-			r = nat_rule_snat_guess(rs, in_port, rte_be_to_cpu_32(p[i].t.src));
+			r = nat_rule_snat_guess(rs, in_port, rte_be_to_cpu_32(k[i].src));
 			if (r != NULL)
-				nat_sess_prefetch(t, &p[i].t, p[i].proto, r);
+				nat_sess_prefetch(t, &k[i], proto[i], r, nnew++);
 		}
 	}
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		enum nat_verdict v;
+		struct rte_ipv4_hdr *ip;
 		struct nat_sess *s = NULL;
-		unsigned int d;
+		enum nat_verdict v;
+		struct nat_pkt p;
+		unsigned int d = 0;
 
-		if (unlikely(!(look & (UINT64_C(1) << i)))) {
-			v = nat_prerouting(w, m, in_port);
-		} else {
-			*stash(m) = 0;
-			if (likely(cand[i] != 0))
-				s = sess_of(t, cand[i], &p[i].t, p[i].proto, &d);
-			/* Another flow's sig, a key that moved, a session an
-			 * earlier packet of this burst made: the whole lookup. */
-			if (unlikely(s == NULL))
-				s = sess_lookup_h(t, &p[i].t, p[i].proto, h[i], &d);
-			if (likely(s != NULL) && likely(fast & (UINT64_C(1) << i)) &&
-			    likely(!(s->flags & NS_HAIRPIN))) {
-				pre_hit_fast(m, &p[i], s, d);
-				v = NAT_PASS;
-			} else if (likely(s != NULL))
-				v = pre_hit(m, t, &p[i], s, d);
-			else
-				v = pre_new(m, in_port, t, &p[i]);
+		if (unlikely(!(fast & (UINT64_C(1) << i)))) {
+			if (nat_prerouting(w, m, in_port) == NAT_PASS)
+				pass |= UINT64_C(1) << i;
+			continue;
 		}
+		ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+		if (likely(cand[i] != 0))
+			s = sess_of(t, cand[i], &k[i], proto[i], &d);
+		/* Another flow's sig, a key that moved, a session an earlier
+		 * packet of this burst made: the whole lookup. */
+		if (unlikely(s == NULL))
+			s = sess_lookup_h(t, &k[i], proto[i], h[i], &d);
+		if (likely(s != NULL) && likely(!(s->flags & NS_HAIRPIN))) {
+			sess_hit_pf(s, d, proto[i], proto[i] == IPPROTO_TCP ?
+				    ((struct rte_tcp_hdr *)(ip + 1))->tcp_flags : 0);
+			if (likely(whole != NULL)) {
+				rewrite_whole(ip, s, d);
+				*stash(m) = (uintptr_t)s | d;
+				done |= UINT64_C(1) << i;
+			} else {
+				pre_rewrite_fast(m, ip, s, d);
+			}
+			pass |= UINT64_C(1) << i;
+			continue;
+		}
+		*stash(m) = 0;
+		(void)parse(m, &p);
+		if (s != NULL)
+			v = pre_hit(m, t, &p, s, d);
+		else
+			v = pre_new(m, in_port, t, &p);
 		if (v == NAT_PASS)
 			pass |= UINT64_C(1) << i;
 	}
+	if (whole != NULL)
+		*whole = done;
 	return pass;
 }
 

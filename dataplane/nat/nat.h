@@ -29,9 +29,12 @@ int nat_init(void);
 
 enum nat_verdict nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port);
 /* nat_prerouting for m[0..n) (n <= DP_BURST) in order, the session
- * lookups of the burst overlapped; bit i set when m[i] goes on. */
+ * lookups of the burst overlapped; bit i set when m[i] goes on.  whole
+ * (or NULL): bit i set when m[i] was translated whole, postrouting
+ * included, which the caller then skips (the common established TCP/UDP
+ * packet; see nat.c). */
 uint64_t nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **m,
-			      uint16_t n);
+			      uint16_t n, uint64_t *whole);
 enum nat_verdict nat_postrouting(struct wctx *w, struct rte_mbuf *m,
 				 uint16_t in_port, uint16_t out_port);
 
@@ -39,7 +42,8 @@ enum nat_verdict nat_postrouting(struct wctx *w, struct rte_mbuf *m,
  * The router is about to send an ICMP error about m (data at its IPv4
  * header), whose copied header + 8 bytes are at quote (qlen bytes).  When
  * the NAT hooks already translated m (a dnat or a session's reply seen by
- * prerouting; also postrouting for a packet held for ARP), put the
+ * prerouting, an established TCP/UDP packet translated whole there; also
+ * postrouting for a packet held for ARP), put the
  * addresses, ports and checksums in the quote back to what the sender
  * sent, so that it can match the error (RFC 5508 REQ-3 for errors the NAT
  * box makes itself).  True when the quote changed.

@@ -182,6 +182,9 @@ nat_frag_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 		dp_drop(m, DROP_NAT);
 		return NAT_DROP;
 	}
+	/* The datagram may come back whole through ip4_output, which finds
+	 * where it came from in its metadata (any piece may carry it). */
+	pkt_meta(m)->in_port = in_port;
 	m->l2_len = 0;
 	m->l3_len = rte_ipv4_hdr_len(ip);
 	full = rte_ipv4_frag_reassemble_packet(lc->frag, &dr, m, nat_now, ip);

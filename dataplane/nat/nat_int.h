@@ -76,6 +76,9 @@ struct nat_sess {
 	 * that and o.sp -> x.sp, [CKD_DST_*] the same for the destination.
 	 * Direction 1's rewrites are the inverses: the complements. */
 	uint16_t ckd[4];
+	/* Both ends at once (prerouting's whole translation): [0] the
+	 * header's, [1] TCP/UDP's; the sums of the two ends' deltas. */
+	uint16_t ckw[2];
 	uint64_t pkts[2];
 } __rte_cache_aligned;
 
@@ -322,9 +325,10 @@ struct nat_sess_req {
 };
 struct nat_sess *nat_sess_create(struct nat_tables *t, struct nat_sess_req *q,
 				 unsigned int *dir);
-/* Prefetch for a nat_sess_create of outbound flow o by rule r (a hint). */
+/* Prefetch for a nat_sess_create of outbound flow o by rule r, the k-th
+ * new flow of its burst (a hint). */
 void nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t proto,
-		       const struct nat_rule *r);
+		       const struct nat_rule *r, uint32_t k);
 uint8_t nat_sess_state(const struct nat_sess *s);
 /* Delete sessions for which match(s, arg) is true (all when NULL), in
  * slices with RCU; returns how many. */
@@ -396,6 +400,8 @@ sess_ck_deltas(struct nat_sess *s)
 	s->ckd[CKD_SRC_L4] = ck_delta16(s->ckd[CKD_SRC_IP], s->o.sp, s->x.sp);
 	s->ckd[CKD_DST_IP] = ck_delta32(s->o.dst, s->x.dst);
 	s->ckd[CKD_DST_L4] = ck_delta16(s->ckd[CKD_DST_IP], s->o.dp, s->x.dp);
+	s->ckw[0] = ck_fold((uint32_t)s->ckd[CKD_SRC_IP] + s->ckd[CKD_DST_IP]);
+	s->ckw[1] = ck_fold((uint32_t)s->ckd[CKD_SRC_L4] + s->ckd[CKD_DST_L4]);
 }
 
 void nat_rewrite_src(struct nat_pkt *p, uint32_t addr, uint16_t port);

@@ -33,6 +33,7 @@ tables_new(uint32_t max)
 	struct nat_tables *t;
 
 	t = rte_zmalloc("nat_tables", sizeof(*t), 0);
+	RTE_BUILD_BUG_ON(sizeof(struct nat_sess) != RTE_CACHE_LINE_SIZE);
 	if (t == NULL)
 		return NULL;
 	t->sess = rte_zmalloc_socket("nat_sess", sizeof(struct nat_sess) * (size_t)max,
@@ -170,9 +171,7 @@ static inline bool
 port_free(const struct nat_tables *t, const struct addr_table *at,
 	  const struct nat_ruleset *rs, uint8_t proto, uint32_t addr, uint16_t port)
 {
-	uint64_t d;
-
-	if (hash_get(t, map_key(MK_OUT, proto, addr, rte_cpu_to_be_16(port)), &d) == 0)
+	if (nt_keyed_has(&t->maps, map_key(MK_OUT, proto, addr, rte_cpu_to_be_16(port))))
 		return false;
 	/* The host's own connections take their ports from that range. */
 	if (host_port_reserved(addr, port))
@@ -245,7 +244,7 @@ port_first(uint8_t proto, uint32_t src, uint16_t sp, uint32_t clo, uint32_t n, u
  */
 void
 nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t proto,
-		  const struct nat_rule *r)
+		  const struct nat_rule *r, uint32_t k)
 {
 	uint32_t a = rte_cpu_to_be_32(map_addr(addrs_get(), r, o->src));
 	uint32_t p = rte_be_to_cpu_16(o->sp), clo, c, n = port_range(r, proto, p, &clo);
@@ -260,9 +259,12 @@ nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t
 	rev.dp = (uint16_t)c;
 	nt_flow_prefetch(&t->flows, flow_hash(&rev, proto));
 	n = __atomic_load_n(&t->n_free, __ATOMIC_RELAXED);
-	/* Read without the lock: any slot is a harmless guess. */
-	if (n > 0 && n <= t->max)
-		rte_prefetch0(&t->sess[__atomic_load_n(&t->free[n - 1], __ATOMIC_RELAXED) % t->max]);
+	/* The k-th new flow of a burst takes the k-th free session from the
+	 * top (after a flush or expiry they lie anywhere).  Read without the
+	 * lock: any slot is a harmless guess. */
+	if (n > k && n <= t->max)
+		rte_prefetch0(&t->sess[__atomic_load_n(&t->free[n - 1 - k], __ATOMIC_RELAXED) %
+					     t->max]);
 }
 
 /*

@@ -260,6 +260,14 @@ nt_keyed_del(struct nat_ht *t, uint64_t key)
 		__atomic_store_n(&t->kb[b].k[j], 0, __ATOMIC_RELEASE);
 }
 
+bool
+nt_keyed_has(const struct nat_ht *t, uint64_t key)
+{
+	uint32_t b;
+
+	return find(t, key, &b) >= 0;
+}
+
 int
 nt_keyed_get(const struct nat_ht *t, uint64_t key, uint64_t *data)
 {

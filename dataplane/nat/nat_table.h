@@ -214,7 +214,9 @@ nt_flow_prefetch(const struct nat_ht *t, uint64_t h)
 }
 
 /* The same for a keyed table's key: both buckets' keys, and the data of
- * the first, where an insert goes when it can. */
+ * the first, where an insert goes when it can.  A setup only writes the
+ * data (nt_keyed_has checks a port without it), but the store must not
+ * miss either: nat_lock's next taking waits for every store before it. */
 static inline void
 nt_keyed_prefetch(const struct nat_ht *t, uint64_t key)
 {
@@ -245,6 +247,8 @@ void nt_end(struct nat_ht *t);
 /* key -> data, added or replaced: 0 or -ENOSPC. */
 int nt_keyed_put(struct nat_ht *t, uint64_t key, uint64_t data);
 void nt_keyed_del(struct nat_ht *t, uint64_t key);
+/* Is key in t?  By the writer (or under its lock); reads no data. */
+bool nt_keyed_has(const struct nat_ht *t, uint64_t key);
 /* Lookup by the writer (or under its lock): 0 and *data, or -ENOENT. */
 int nt_keyed_get(const struct nat_ht *t, uint64_t key, uint64_t *data);
 /* Lookup without the lock: 0 and *data, -ENOENT, or -EBUSY when writers

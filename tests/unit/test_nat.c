@@ -926,6 +926,98 @@ test_router_errors_about_dnat(void **state)
 	neigh_del(WAN, dpt_ip(R));
 }
 
+/* The frame the worker queued i-th on port, its data moved to the IPv4
+ * header (it stays in the buffer). */
+static struct rte_mbuf *
+queued_ip(uint16_t port, unsigned int i)
+{
+	struct rte_mbuf *f = w.tx[port].m[i];
+	static const uint8_t lan[6] = { 2, 0, 0, 0, 0, 0x22 }, peer[6] = { 2, 0, 0, 0, 1, 0x77 };
+
+	/* The next hop's MAC, then ours. */
+	assert_memory_equal(rte_pktmbuf_mtod(f, uint8_t *), port == LAN ? lan : peer, 6);
+	return at_ip(f);
+}
+
+/*
+ * Established TCP and UDP flows in bursts through worker_input, where
+ * prerouting translates a session's packet whole (its source too, and
+ * postrouting is skipped): the bytes and checksums each direction leaves
+ * with, a zero UDP checksum kept, and the errors the router makes about
+ * such a packet after prerouting (TTL 1, too big with DF) still quoting
+ * what the inside host sent.
+ */
+static void
+test_established_bursts(void **state)
+{
+	struct rte_ether_addr amac = dpt_mac(A_MAC), rmac = dpt_mac(PEER_MAC);
+	struct rte_mbuf *m[4];
+	uint8_t orig[28];
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	assert_int_equal(neigh_add(WAN, dpt_ip(R), &rmac, true, 0), 0);
+	assert_int_equal(neigh_add(LAN, dpt_ip(A), &amac, true, 0), 0);
+	/* The sessions, made by the first packets. */
+	m[0] = tcp_frame(LAN_MAC, A_MAC, A, R, 40001, 80, 64, 4, false);
+	m[1] = dpt_udp(LAN_MAC, A_MAC, A, R, 40002, 53, 9);
+	m[2] = dpt_udp(LAN_MAC, A_MAC, A, R, 40003, 53, 9);
+	((struct rte_udp_hdr *)(dpt_frame_ip(m[2]) + 1))->dgram_cksum = 0;
+	worker_input(&w, LAN, m, 3);
+	assert_int_equal(dpt_queued(&w), 3);
+	dpt_tx_clear(&w);
+	for (int round = 0; round < 2; round++) {
+		m[0] = tcp_frame(LAN_MAC, A_MAC, A, R, 40001, 80, 64, 100, false);
+		m[1] = dpt_udp(LAN_MAC, A_MAC, A, R, 40002, 53, 33);
+		m[2] = dpt_udp(LAN_MAC, A_MAC, A, R, 40003, 53, 9);
+		((struct rte_udp_hdr *)(dpt_frame_ip(m[2]) + 1))->dgram_cksum = 0;
+		m[3] = tcp_frame(LAN_MAC, A_MAC, A, R, 40001, 80, 64, 7, false);
+		worker_input(&w, LAN, m, 4);
+		assert_int_equal(dpt_queued(&w), 4);
+		check_ip(queued_ip(WAN, 0), W, 40001, R, 80);
+		check_ip(queued_ip(WAN, 1), W, 40002, R, 53);
+		check_ip(queued_ip(WAN, 2), W, 40003, R, 53);
+		assert_int_equal(((struct rte_udp_hdr *)l4(w.tx[WAN].m[2]))->dgram_cksum, 0);
+		check_ip(queued_ip(WAN, 3), W, 40001, R, 80);
+		assert_int_equal(iph(w.tx[WAN].m[3])->time_to_live, 63);
+		dpt_tx_clear(&w);
+
+		m[0] = tcp_frame(WAN_MAC, PEER_MAC, R, W, 80, 40001, 64, 20, false);
+		m[1] = dpt_udp(WAN_MAC, PEER_MAC, R, W, 53, 40002, 40);
+		m[2] = dpt_udp(WAN_MAC, PEER_MAC, R, W, 53, 40003, 40);
+		worker_input(&w, WAN, m, 3);
+		assert_int_equal(dpt_queued(&w), 3);
+		check_ip(queued_ip(LAN, 0), R, 80, A, 40001);
+		check_ip(queued_ip(LAN, 1), R, 53, A, 40002);
+		check_ip(queued_ip(LAN, 2), R, 53, A, 40003);
+		dpt_tx_clear(&w);
+	}
+
+	/* TTL 1 on an established flow: the error quotes A's packet. */
+	m[0] = tcp_frame(LAN_MAC, A_MAC, A, R, 40001, 80, 1, 4, false);
+	memcpy(orig, dpt_frame_ip(m[0]), 28);
+	worker_input(&w, LAN, m, 1);
+	expect_error(queued1(LAN), A_MAC, LAN_MAC, "10.0.0.1", A, ICMP_TIME_EXCEEDED,
+		     ICMP_EXC_TTL, 0, orig);
+	dpt_tx_clear(&w);
+
+	/* Too big for the WAN with DF, behind a packet that goes. */
+	ports[WAN].mtu = 1400;
+	m[0] = dpt_udp(LAN_MAC, A_MAC, A, R, 40002, 53, 9);
+	m[1] = tcp_frame(LAN_MAC, A_MAC, A, R, 40001, 80, 64, 1460, true);
+	memcpy(orig, dpt_frame_ip(m[1]), 28);
+	worker_input(&w, LAN, m, 2);
+	ports[WAN].mtu = 1500;
+	assert_int_equal(dpt_queued(&w), 2);
+	check_ip(queued_ip(WAN, 0), W, 40002, R, 53);
+	assert_int_equal(w.tx[LAN].n, 1);
+	expect_error(w.tx[LAN].m[0], A_MAC, LAN_MAC, "10.0.0.1", A, ICMP_DEST_UNREACH,
+		     ICMP_FRAG_NEEDED, 1400, orig);
+	dpt_tx_clear(&w);
+	neigh_del(WAN, dpt_ip(R));
+	neigh_del(LAN, dpt_ip(A));
+}
+
 /* Hairpin: A reaches B through W:8080 with TTL 1.  Prerouting rewrote the
  * destination but not yet the source: the error still quotes W:8080. */
 static void
@@ -1983,6 +2075,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pool_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_router_errors_about_dnat, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_established_bursts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_router_error_about_hairpin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_router_error_after_arp_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untranslatable_dropped, setup, teardown),
