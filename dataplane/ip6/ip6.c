@@ -432,48 +432,6 @@ ip6_header_fast(struct rte_mbuf *m, uint64_t ours)
 	return true;
 }
 
-/* What the forwarding loop needs of its out port, read when the port
- * changes (once a burst, as a rule) rather than for every packet. */
-struct ip6_out {
-	uint16_t port;		/* DP_NO_PORT: none read yet */
-	uint16_t mtu;
-	bool live;
-	uint8_t src[8];		/* bytes 6-13 of the frame: our MAC, IPv6's ethertype */
-	struct txbuf *tx;	/* the worker's buffer for port (tx_buf_get) */
-};
-
-static __rte_noinline void
-ip6_out_read(struct wctx *w, struct ip6_out *o, uint16_t port)
-{
-	const uint16_t type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
-
-	o->port = port;
-	o->live = port_live(port);
-	if (!o->live)
-		return;
-	o->tx = tx_buf_get(w, port);
-	o->mtu = ports[port].mtu;
-	memcpy(o->src, &ports[port].mac, RTE_ETHER_ADDR_LEN);
-	memcpy(o->src + RTE_ETHER_ADDR_LEN, &type, sizeof(type));
-}
-
-/* Ethernet in front of a forwarded packet (data at IPv6) and into the tx
- * buffer of a port found live in this pass; src: o's bytes 6-13. */
-static inline void
-ip6_fwd_put(struct wctx *w, uint16_t port, struct txbuf *tx, const uint8_t *src,
-	    struct rte_mbuf *m, const struct rte_ether_addr *dst_mac)
-{
-	uint8_t *eth = (uint8_t *)rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr));
-
-	if (unlikely(eth == NULL)) {
-		dp_drop(m, DROP_NO_MBUF);
-		return;
-	}
-	memcpy(eth, dst_mac, RTE_ETHER_ADDR_LEN);
-	memcpy(eth + RTE_ETHER_ADDR_LEN, src, 8);
-	tx_buf_add(w, port, tx, m);
-}
-
 #define PREFETCH_AHEAD	3
 /* The last byte of a frame's IPv6 header, whose cache line worker_input's
  * prefetch of the frame's first does not bring when the frame does not
@@ -488,7 +446,7 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	struct rte_mbuf *ok[DP_BURST], *fw[DP_BURST];
 	uint8_t dst[DP_BURST][16], key[DP_BURST];
 	uint16_t fw_port[DP_BURST];
-	struct ip6_out o = { .port = DP_NO_PORT };
+	struct fwd_out o = { .port = DP_NO_PORT };
 	const struct nexthop6 *gw = NULL;
 	struct rte_ether_addr gw_mac, fw_mac[DP_BURST];
 	bool gw_ok = false;
@@ -536,7 +494,7 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			continue;
 		}
 		if (unlikely(h->port != o.port))
-			ip6_out_read(w, &o, h->port);
+			fwd_out_read(w, &o, h->port, RTE_ETHER_TYPE_IPV6);
 		if (unlikely(ip6_link_local(ip->src_addr) || ip->hop_limits <= 1)) {
 			ip6_fwd_error(w, m, in_port, o.mtu);
 			continue;
@@ -558,7 +516,7 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			gw_ok = nh6_mac(h, &gw_mac);
 		}
 		if (likely(gw_ok && f == 0)) {
-			ip6_fwd_put(w, o.port, o.tx, o.src, m, &gw_mac);
+			fwd_out_put(w, &o, m, &gw_mac);
 			continue;
 		}
 		/* Behind a packet that waits for the hash: it waits too, so
@@ -589,12 +547,12 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			mac = &keys.mac[j];
 		}
 		if (unlikely(fw_port[i] != o.port))
-			ip6_out_read(w, &o, fw_port[i]);
+			fwd_out_read(w, &o, fw_port[i], RTE_ETHER_TYPE_IPV6);
 		if (unlikely(!o.live)) {
 			dp_drop(fw[i], DROP_PORT_DOWN);
 			continue;
 		}
-		ip6_fwd_put(w, o.port, o.tx, o.src, fw[i], mac);
+		fwd_out_put(w, &o, fw[i], mac);
 	}
 }
 
