@@ -11,6 +11,9 @@
  *     fwd     no NAT rule: plain forwarding of the same frames
  *     masq    masquerade on wan
  *     snat32  snat to a pool of 32 addresses (203.0.113.32/27)
+ *     fwd6    IPv6 forwarding of bench/forward6's frames (64 bytes, UDP
+ *             2001:db8:100::/64 -> 2001:200:0:1::i, via a static
+ *             neighbour on wan's 2001:db8:2::/64)
  *
  * Prints the time per new flow (a pass that makes every session, after a
  * flush; the median of several), then the time per packet over the
@@ -43,14 +46,18 @@
 #include <rte_random.h>
 #include <rte_udp.h>
 
+#include "addr6.h"
 #include "dp.h"
 #include "nat.h"
+#include "nd.h"
 #include "neigh.h"
 #include "port.h"
 #include "route.h"
+#include "route6.h"
 #include "worker.h"
 
 #define FRAME	60
+#define FRAME6	64	/* the smallest IPv6 UDP frame is 62 bytes */
 #define LAN_MAC	{ { 0x02, 0, 0, 0, 0, 0x01 } }
 #define WAN_MAC	{ { 0x02, 0, 0, 0, 1, 0x01 } }
 #define GW_MAC	{ { 0x02, 0, 0, 0, 1, 0xfe } }
@@ -59,6 +66,7 @@
 #define ROUNDS_MAX 64
 
 static struct wctx w;
+static uint32_t frame_len = FRAME;
 static uint64_t sent;
 
 static void
@@ -121,6 +129,58 @@ frame(uint8_t *buf, uint32_t i, uint32_t hosts)
 	udp->dst_port = htons(53);
 	udp->dgram_len = htons(FRAME - sizeof(*eth) - sizeof(*ip));
 	udp->dgram_cksum = 0;
+}
+
+/* bench/forward6's frame of flow i into buf (FRAME6 bytes); UDP checksum
+ * left 0: nothing on the forwarding path reads it. */
+static void
+frame6(uint8_t *buf, uint32_t i)
+{
+	static const uint8_t dpfx[8] = { 0x20, 0x01, 0x02, 0x00, 0, 0, 0, 0x01 };
+	static const uint8_t spfx[8] = { 0x20, 0x01, 0x0d, 0xb8, 0x01, 0, 0, 0 };
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)buf;
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eth + 1);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+	uint64_t id = rte_cpu_to_be_64(i + 1), sid = rte_cpu_to_be_64((i >> 8) + 1);
+
+	memset(buf, 0, FRAME6);
+	eth->dst_addr = (struct rte_ether_addr)LAN_MAC;
+	eth->src_addr = (struct rte_ether_addr){ { 0x02, 0, 0, 0, 0, 0x77 } };
+	eth->ether_type = htons(RTE_ETHER_TYPE_IPV6);
+	ip->vtc_flow = htonl(6u << 28);
+	ip->payload_len = htons(FRAME6 - sizeof(*eth) - sizeof(*ip));
+	ip->proto = IPPROTO_UDP;
+	ip->hop_limits = 64;
+	memcpy(ip->src_addr, spfx, 8);
+	memcpy(ip->src_addr + 8, &sid, 8);
+	memcpy(ip->dst_addr, dpfx, 8);
+	memcpy(ip->dst_addr + 8, &id, 8);
+	udp->src_port = htons((uint16_t)(1024 + (i * 7919) % 64000));
+	udp->dst_port = htons(9);
+	udp->dgram_len = ip->payload_len;
+}
+
+/* IPv6 on both ports as bench/forward6 sets it up. */
+static void
+setup6(void)
+{
+	struct rte_ether_addr gw = GW_MAC;
+	struct route6 r = { .plen = 64, .type = RTN_UNICAST, .protocol = SLUICE_RTPROT_CLI,
+			    .scope = RT_SCOPE_UNIVERSE, .port = DP_NO_PORT };
+	uint8_t a[16];
+
+	if (route6_init(1 << 14) < 0 || ip6_port_up(0) != 0 || ip6_port_up(1) != 0)
+		die("IPv6 init failed");
+	inet_pton(AF_INET6, "2001:db8:1::1", a);
+	if (addr6_add(0, a, 64) != 0)
+		die("IPv6 address");
+	inet_pton(AF_INET6, "2001:db8:2::1", a);
+	if (addr6_add(1, a, 64) != 0)
+		die("IPv6 address");
+	inet_pton(AF_INET6, "2001:db8:2::2", r.gw);
+	inet_pton(AF_INET6, "2001:200:0:1::", r.dst);
+	if (neigh6_add(1, r.gw, &gw, true, 0) != 0 || route6_add(&r, 0) != 0)
+		die("IPv6 route");
 }
 
 static int
@@ -191,8 +251,8 @@ pass(const uint8_t *frames, const uint32_t *order, uint32_t n)
 		if (rte_pktmbuf_alloc_bulk(dp.pool, m, c) != 0)
 			die("mbuf pool empty");
 		for (uint32_t j = 0; j < c; j++)
-			memcpy(rte_pktmbuf_append(m[j], FRAME),
-			       frames + (size_t)order[i + j] * FRAME, FRAME);
+			memcpy(rte_pktmbuf_append(m[j], frame_len),
+			       frames + (size_t)order[i + j] * frame_len, frame_len);
 		t0 = cpu_ns();
 		for (uint32_t j = 0; j < c; j += DP_BURST) {
 			phase(m + j, (uint16_t)RTE_MIN((uint32_t)DP_BURST, c - j));
@@ -226,7 +286,7 @@ main(int argc, char **argv)
 			   .port = DP_NO_PORT };
 
 	if (argc < 3)
-		die("usage: nat-micro fwd|masq|snat32 FLOWS [ROUNDS [PACKETS]]");
+		die("usage: nat-micro fwd|fwd6|masq|snat32 FLOWS [ROUNDS [PACKETS]]");
 	mode = argv[1];
 	flows = (uint32_t)strtoul(argv[2], NULL, 0);
 	rounds = argc > 3 ? (uint32_t)strtoul(argv[3], NULL, 0) : 0;
@@ -234,7 +294,9 @@ main(int argc, char **argv)
 		rounds = 9;
 	reps = RTE_MAX(1u, (argc > 4 ? (uint32_t)strtoul(argv[4], NULL, 0) : 1u << 20) / flows);
 	setups = flows >= 500000 ? 3 : 9;
-	mode_fwd = strcmp(mode, "fwd") == 0;
+	mode_fwd = strcmp(mode, "fwd") == 0 || strcmp(mode, "fwd6") == 0;
+	if (strcmp(mode, "fwd6") == 0)
+		frame_len = FRAME6;
 	hosts = strcmp(mode, "masq") == 0 && flows <= 60000 ? 1 : 4096;
 	snprintf(prefix, sizeof(prefix), "--file-prefix=natmicro-%d", getpid());
 	/* NAT_MICRO_HUGE=1: hugepages (reserved beforehand) instead of
@@ -252,6 +314,8 @@ main(int argc, char **argv)
 	if (addr_add(0, IP(10, 0, 0, 1), 8) != 0 || addr_add(1, IP(192, 0, 2, 1), 24) != 0 ||
 	    neigh_add(1, IP(192, 0, 2, 254), &gw, true, 0) != 0 || route_add(&r, 0) != 0)
 		die("ports");
+	if (frame_len == FRAME6)
+		setup6();
 	if (!mode_fwd) {
 		struct nat_conf c = { .max_sessions = RTE_MAX(flows, 16u) };
 		struct nat_rule_spec s = { .kind = SLUICE_NAT_MASQUERADE, .port = 1 };
@@ -264,7 +328,7 @@ main(int argc, char **argv)
 			s.src = IP(10, 0, 0, 0);
 			s.src_len = 8;
 		} else if (strcmp(mode, "masq") != 0) {
-			die("mode is fwd, masq or snat32");
+			die("mode is fwd, fwd6, masq or snat32");
 		}
 		if (nat_conf_set(&c) != 0)
 			die(dp_errmsg_get());
@@ -275,12 +339,15 @@ main(int argc, char **argv)
 	for (void *p = NULL; rte_ring_dequeue(dp.workers[0].tx_ring, &p) == 0;)
 		rte_pktmbuf_free(p);
 
-	frames = malloc((size_t)flows * FRAME);
+	frames = malloc((size_t)flows * frame_len);
 	order = malloc(sizeof(*order) * flows);
 	if (frames == NULL || order == NULL)
 		die("memory");
 	for (uint32_t i = 0; i < flows; i++) {
-		frame(frames + (size_t)i * FRAME, i, hosts);
+		if (frame_len == FRAME6)
+			frame6(frames + (size_t)i * FRAME6, i);
+		else
+			frame(frames + (size_t)i * FRAME, i, hosts);
 		order[i] = i;
 	}
 	/* Session setup: the first pass makes every session; the table is

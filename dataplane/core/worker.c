@@ -206,14 +206,13 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 			continue;
 		}
 		type = eth->ether_type;
-		/* IPv4 keeps in_port in its arguments and writes it to the
-		 * packet's metadata (its own cache line after the mbuf) only
-		 * where a packet leaves for the control lcore; the rest is
-		 * punted or held with it. */
+		/* IPv4 and IPv6 keep in_port in their arguments and write it
+		 * to the packet's metadata (its own cache line after the mbuf)
+		 * only where a packet leaves for the control lcore; the rest
+		 * is punted or held with it. */
 		if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
 			ip4[nip4++] = m;
 		} else if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
-			pkt_meta(m)->in_port = in_port;
 			ip6[nip6++] = m;
 		} else if (type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
 			pkt_meta(m)->in_port = in_port;

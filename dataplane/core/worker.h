@@ -8,8 +8,14 @@
 #ifndef SLUICE_WORKER_H
 #define SLUICE_WORKER_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
 #include "dp.h"
+#include "port.h"
 
 #define WCTX_TXBUF	(DP_BURST * 4)	/* fragments can multiply a burst */
 
@@ -59,6 +65,55 @@ tx_buf_add(struct wctx *w, uint16_t port, struct txbuf *b, struct rte_mbuf *m)
 	if (unlikely(b->n == WCTX_TXBUF))
 		tx_full(w, port);
 	b->m[b->n++] = m;
+}
+
+/*
+ * What a forwarding loop (ip4, ip6) needs of its out port, read when the
+ * port changes (once a burst, as a rule) rather than for every packet.
+ */
+struct fwd_out {
+	uint16_t port;		/* DP_NO_PORT: none read yet */
+	uint16_t mtu;
+	bool live;
+	uint8_t src[8];		/* bytes 6-13 of the frame: our MAC, the ethertype */
+	struct txbuf *tx;	/* the worker's buffer for port (tx_buf_get) */
+};
+
+
+/* o becomes port's, for frames of type (host order).  A copy in each
+ * forwarding loop's file, out of its loop: called once a burst, as a rule,
+ * and the compiler sees what it clobbers. */
+static __rte_noinline __rte_unused void
+fwd_out_read(struct wctx *w, struct fwd_out *o, uint16_t port, uint16_t type)
+{
+	const uint16_t be = rte_cpu_to_be_16(type);
+
+	o->port = port;
+	o->live = port < DP_MAX_PORTS && __atomic_load_n(&ports[port].active, __ATOMIC_ACQUIRE) &&
+		  __atomic_load_n(&ports[port].up, __ATOMIC_RELAXED);
+	if (!o->live)
+		return;
+	o->tx = tx_buf_get(w, port);
+	o->mtu = ports[port].mtu;
+	memcpy(o->src, &ports[port].mac, RTE_ETHER_ADDR_LEN);
+	memcpy(o->src + RTE_ETHER_ADDR_LEN, &be, sizeof(be));
+}
+
+/* Ethernet to dst_mac in front of m (data at the IP header, one segment)
+ * and into o's tx buffer; o->live must be true. */
+static inline void
+fwd_out_put(struct wctx *w, const struct fwd_out *o, struct rte_mbuf *m,
+	    const struct rte_ether_addr *dst_mac)
+{
+	uint8_t *eth = (uint8_t *)rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr));
+
+	if (unlikely(eth == NULL)) {
+		dp_drop(m, DROP_NO_MBUF);
+		return;
+	}
+	memcpy(eth, dst_mac, RTE_ETHER_ADDR_LEN);
+	memcpy(eth + RTE_ETHER_ADDR_LEN, o->src, sizeof(o->src));
+	tx_buf_add(w, o->port, o->tx, m);
 }
 
 /* Send what tx buffers hold (rte_eth_tx_burst); unsent ones are dropped. */

@@ -583,50 +583,16 @@ ip4_nat_pre(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *ds
 	return j;
 }
 
-/* What the forwarding loop needs of its out port, read when the port
- * changes (once a burst, as a rule) rather than for every packet. */
-struct ip4_out {
-	uint16_t port;		/* DP_NO_PORT: none read yet */
-	uint16_t mtu;
-	bool live;
-	uint8_t src[8];		/* bytes 6-13 of the frame: our MAC, IPv4's ethertype */
-	struct txbuf *tx;	/* the worker's buffer for port (tx_buf_get) */
-};
-
-static __rte_noinline void
-ip4_out_read(struct wctx *w, struct ip4_out *o, uint16_t port)
-{
-	const uint16_t type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-
-	o->port = port;
-	o->live = port_live(port);
-	if (!o->live)
-		return;
-	o->tx = tx_buf_get(w, port);
-	o->mtu = ports[port].mtu;
-	memcpy(o->src, &ports[port].mac, RTE_ETHER_ADDR_LEN);
-	memcpy(o->src + RTE_ETHER_ADDR_LEN, &type, sizeof(type));
-}
-
 /* ip4_eth_tx for a forwarded packet to a port o found live in this pass. */
 static inline void
-ip4_fwd_tx(struct wctx *w, const struct ip4_out *o, struct rte_mbuf *m,
+ip4_fwd_tx(struct wctx *w, const struct fwd_out *o, struct rte_mbuf *m,
 	   const struct rte_ether_addr *dst_mac)
 {
-	uint8_t *eth;
-
 	if (unlikely(m->nb_segs > 1)) {
 		ip4_eth_tx(w, m, o->port, dst_mac);
 		return;
 	}
-	eth = (uint8_t *)rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr));
-	if (unlikely(eth == NULL)) {
-		dp_drop(m, DROP_NO_MBUF);
-		return;
-	}
-	memcpy(eth, dst_mac, RTE_ETHER_ADDR_LEN);
-	memcpy(eth + RTE_ETHER_ADDR_LEN, o->src, sizeof(o->src));
-	tx_buf_add(w, o->port, o->tx, m);
+	fwd_out_put(w, o, m, dst_mac);
 }
 
 /*
@@ -645,7 +611,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	uint32_t dst[DP_BURST], fw_ip[DP_BURST];
 	uint16_t fw_port[DP_BURST];
 	struct rte_ether_addr macs[DP_BURST], gw_mac;
-	struct ip4_out o = { .port = DP_NO_PORT };
+	struct fwd_out o = { .port = DP_NO_PORT };
 	const struct nexthop *gw = NULL;
 	bool gw_ok = false;
 	uint64_t nh[DP_BURST], found;
@@ -699,7 +665,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			continue;
 		}
 		if (unlikely(h->port != o.port))
-			ip4_out_read(w, &o, h->port);
+			fwd_out_read(w, &o, h->port, RTE_ETHER_TYPE_IPV4);
 		if (unlikely(!o.live)) {
 			dp_drop(m, DROP_PORT_DOWN);
 			continue;

@@ -26,7 +26,7 @@
  * period (RW_CONCURRENCY_LF implies NO_FREE_ON_DEL): a worker that found the
  * position just before the delete may still read neigh_fast_tbl[pos].
  *
- * A gateway's next hop (route.h) carries its entry's position, so that
+ * A gateway's next hop (route.h, route6.h) carries its entry's position, so that
  * workers reach the MAC of a route's gateway without hashing: the position
  * is set there when the entry is made and cleared when it goes, before
  * the grace period that hands it back starts.  Only connected
@@ -58,6 +58,7 @@
 #include "neigh.h"
 #include "port.h"
 #include "route.h"
+#include "route6.h"
 
 #define NEIGH_SLOTS	(NEIGH_MAX * 2)	/* hash room: live entries + deferred frees */
 
@@ -239,6 +240,17 @@ neigh_position(uint16_t port, uint32_t ip)
 	return pos >= 0 ? pos : -1;
 }
 
+int32_t
+neigh6_position(uint16_t port, const uint8_t *ip)
+{
+	int32_t pos;
+
+	if (neigh_hash == NULL)
+		return -1;
+	pos = ent_find(port, ip);
+	return pos >= 0 ? pos : -1;
+}
+
 static int32_t
 ent_create(uint16_t port, const uint8_t *a)
 {
@@ -264,8 +276,10 @@ ent_create(uint16_t port, const uint8_t *a)
 	live[nlive++] = pos;
 	neigh_fast_tbl[pos].used = 0;
 	__atomic_store_n(&neigh_fast_tbl[pos].word, 0, __ATOMIC_RELEASE);
-	if (neigh_is_v4(a))	/* IPv6 next hops look their neighbour up */
+	if (neigh_is_v4(a))
 		route_nh_neigh(port, neigh_v4_of(a), pos);
+	else
+		route6_nh_neigh(port, a, pos);
 	return pos;
 }
 
@@ -307,6 +321,8 @@ ent_remove(int32_t pos, struct neigh_act *fail)
 	 * gateway's next hop once it is handed back. */
 	if (neigh_is_v4(e->a))
 		route_nh_neigh(e->port, neigh_v4_of(e->a), -1);
+	else
+		route6_nh_neigh(e->port, e->a, -1);
 	if (fail != NULL)
 		act_of(fail, e, NEIGH_ACT_FAIL);
 	held_give(e, fail);

@@ -80,8 +80,9 @@ neigh_fast_at(int32_t pos, struct rte_ether_addr *mac)
 	return true;
 }
 
-/* Control lcore: the position of (port, ip)'s entry, or -1. */
+/* Control lcore: the position of (port, ip)'s entry (IPv4, IPv6), or -1. */
 int32_t neigh_position(uint16_t port, uint32_t ip);
+int32_t neigh6_position(uint16_t port, const uint8_t *ip);
 
 /* IPv4 addresses (host order) in the table's 16-byte form, ::ffff:a.b.c.d. */
 static inline void

@@ -3,9 +3,11 @@
  * IPv6 per burst (RFC 8200, RFC 4291): validate, drop what no router
  * forwards (martians, link-local scope, multicast, hop-by-hop options),
  * one bulk FIB lookup, local delivery or forwarding (hop limit, Packet Too
- * Big: a router never fragments IPv6), the neighbours' MACs in one bulk
- * lookup of each distinct next hop of the burst (a burst through one
- * gateway costs one hash lookup, not one a packet), Ethernet and tx.
+ * Big: a router never fragments IPv6), the next hop's MAC (a gateway's
+ * from its next hop, else one bulk lookup of each distinct neighbour of
+ * the burst), Ethernet and tx.  The common packet is decided in one test
+ * (ip6_header_fast); anything unusual leaves the loop through an
+ * unlikely() branch to code that checks it exactly.
  * Extension headers other than hop-by-hop are forwarded as they are: a
  * router does not look at them (RFC 8200 4).
  *
@@ -16,6 +18,8 @@
  */
 #include <string.h>
 #include <netinet/in.h>
+
+#include <rte_prefetch.h>
 
 #include "addr6.h"
 #include "host.h"
@@ -60,14 +64,19 @@ ip6_eth_tx(struct wctx *w, struct rte_mbuf *m, uint16_t port, const struct rte_e
 	ip6_eth_put(w, m, port, dst_mac);
 }
 
+/* The neighbour is not known: the control lcore holds m and solicits
+ * (and answers in_port with Address Unreachable when nobody answers).  The
+ * metadata is written here only: the worker does not write in_port into
+ * every packet's (its own cache line). */
 static inline void
-ip6_punt_resolve(struct rte_mbuf *m, uint16_t port, const uint8_t *nh)
+ip6_punt_resolve(struct rte_mbuf *m, uint16_t port, const uint8_t *nh, uint16_t in_port)
 {
 	struct pkt_meta *meta = pkt_meta(m);
 
 	meta->kind = PKT_RESOLVE6;
 	memcpy(meta->nh_ip6, nh, 16);
 	meta->out_port = port;
+	meta->in_port = in_port;
 	dp_punt(m);
 }
 
@@ -82,7 +91,7 @@ ip6_to_neighbour(struct wctx *w, struct rte_mbuf *m, uint16_t port, const uint8_
 	if (neigh6_lookup_bulk(&port, (const uint8_t (*)[16])a, 1, &mac) & 1)
 		ip6_eth_tx(w, m, port, &mac);
 	else
-		ip6_punt_resolve(m, port, nh);
+		ip6_punt_resolve(m, port, nh, pkt_meta(m)->in_port);
 }
 
 void
@@ -187,9 +196,10 @@ ip6_multicast_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 
 enum { V6_DROPPED, V6_ROUTE, V6_DONE };
 
-/* Validation, martians and link-scope delivery for one packet; Ethernet
- * is stripped here.  V6_ROUTE: the caller looks the destination up. */
-static inline int
+/* Validation, martians and link-scope delivery for one packet that
+ * ip6_header_fast did not pass; Ethernet is stripped here.  V6_ROUTE: the
+ * caller looks the destination up. */
+static __rte_noinline int
 ip6_validate(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 	     const struct addr6_table *at, bool l2mcast)
 {
@@ -316,23 +326,151 @@ nh_key(struct nh_keys *k, uint64_t idx, const struct nexthop6 *h, uint16_t port,
 	return j;
 }
 
+/* A gateway's MAC straight from its next hop (no hash), when resolved. */
+static inline bool
+nh6_mac(const struct nexthop6 *h, struct rte_ether_addr *mac)
+{
+	return h->type == NH_GATEWAY &&
+	       neigh_fast_at(__atomic_load_n(&h->neigh, __ATOMIC_ACQUIRE), mac);
+}
+
+/* What is not forwarded: local delivery, a blackhole, no route. */
+static __rte_noinline void
+ip6_not_forwarded(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint8_t type)
+{
+	switch (type) {
+	case NH_LOCAL:
+		ip6_local(w, m, in_port);
+		break;
+	case NH_BLACKHOLE:
+		dp_drop(m, DROP6_BLACKHOLE);
+		break;
+	default:
+		icmp6_error(w, m, in_port, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_NOROUTE, 0);
+		dp_drop(m, DROP6_NO_ROUTE);
+		break;
+	}
+}
+
+/* A forwarded packet the loop cannot send as it is: a link-local source,
+ * the hop limit spent, too big for out_mtu.  Answered and dropped. */
+static __rte_noinline void
+ip6_fwd_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_mtu)
+{
+	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+
+	/* RFC 4291 2.5.6: a link-local source never leaves its link. */
+	if (ip6_link_local(ip->src_addr)) {
+		icmp6_error(w, m, in_port, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_BEYONDSCOPE, 0);
+		dp_drop(m, DROP6_SCOPE);
+	} else if (ip->hop_limits <= 1) {
+		icmp6_error(w, m, in_port, ICMP6_TIME_EXCEEDED, ICMP6_TIME_EXCEED_TRANSIT, 0);
+		dp_drop(m, DROP6_HOP_LIMIT);
+	} else {
+		icmp6_error(w, m, in_port, ICMP6_PACKET_TOO_BIG, 0, out_mtu);
+		dp_drop(m, DROP6_TOO_BIG);
+	}
+}
+
+/*
+ * By first byte: an address that may be a martian (::, ::1, ::ffff:0:0/96
+ * begin with 0), link-local (fe80::/10) or multicast (ff00::/8).  One load
+ * per address for the common case; ip6_validate sorts out the rest.
+ */
+static const bool byte_odd6[256] = { [0] = true, [0xfe] = true, [0xff] = true };
+
+/*
+ * The router's addresses in a 64-bit filter, made once a burst (as IPv4's
+ * addrs_filter): a source whose bit is clear is none of them, the rest go
+ * through ip6_validate's exact compare.
+ */
+static inline uint64_t
+addr6_bit(const uint8_t *a)
+{
+	uint64_t hi, lo;
+
+	memcpy(&hi, a, 8);
+	memcpy(&lo, a + 8, 8);
+	return UINT64_C(1) << (((hi ^ lo) * UINT64_C(0x9e3779b97f4a7c15)) >> 58);
+}
+
+static inline uint64_t
+addrs6_filter(const struct addr6_table *at)
+{
+	uint64_t f = 0;
+
+	for (uint16_t i = 0; i < at->n; i++)
+		f |= addr6_bit(at->a[i].ip);
+	return f;
+}
+
+/*
+ * The common packet, decided in one test: IPv6 with its header in the
+ * first segment and a payload length the frame holds exactly, no
+ * hop-by-hop options, unicast frame, neither address odd by its first
+ * byte, a source that is not ours.  Strips Ethernet when so; false leaves
+ * m (Ethernet still on) to ip6_validate, which decides it exactly.
+ */
+static inline bool
+ip6_header_fast(struct rte_mbuf *m, uint64_t ours)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(f + RTE_ETHER_HDR_LEN);
+	uint32_t len = IP6_HDR_LEN + rte_be_to_cpu_16(ip->payload_len);
+
+	if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + IP6_HDR_LEN ||
+		     (ip->vtc_flow & RTE_BE32(0xf0000000)) != RTE_BE32(0x60000000) ||
+		     len != rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN ||
+		     ip->proto == IPPROTO_HOPOPTS || (f[0] & 1) != 0 ||	/* L2 multicast */
+		     (byte_odd6[ip->src_addr[0]] | byte_odd6[ip->dst_addr[0]]) ||
+		     (ours & addr6_bit(ip->src_addr)) != 0))
+		return false;
+	/* rte_pktmbuf_adj, whose checks the test above made. */
+	m->data_off += RTE_ETHER_HDR_LEN;
+	m->data_len -= RTE_ETHER_HDR_LEN;
+	m->pkt_len -= RTE_ETHER_HDR_LEN;
+	return true;
+}
+
+#define PREFETCH_AHEAD	3
+/* The last byte of a frame's IPv6 header, whose cache line worker_input's
+ * prefetch of the frame's first does not bring when the frame does not
+ * start on a line (the mbufs' private area puts it 24 bytes in). */
+#define IP6_HDR_END	(RTE_ETHER_HDR_LEN + IP6_HDR_LEN - 1)
+
 static void
 ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct addr6_table *at = addrs6_get();
+	const uint64_t ours = addrs6_filter(at);
 	struct rte_mbuf *ok[DP_BURST], *fw[DP_BURST];
 	uint8_t dst[DP_BURST][16], key[DP_BURST];
+	uint16_t fw_port[DP_BURST];
+	struct fwd_out o = { .port = DP_NO_PORT };
+	const struct nexthop6 *gw = NULL;
+	struct rte_ether_addr gw_mac, fw_mac[DP_BURST];
+	bool gw_ok = false;
+	uint32_t known = 0;	/* fw[i] with its MAC in fw_mac[i] */
 	struct nh_keys keys;
 	uint64_t nh[DP_BURST], found;
 	uint16_t k = 0, f = 0;
 
+	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod_offset(pkts[i], void *, IP6_HDR_END));
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-		bool l2mcast = rte_is_multicast_ether_addr(&eth->dst_addr);
 
-		if (ip6_validate(w, m, in_port, at, l2mcast) != V6_ROUTE)
-			continue;
+		if (likely(i + PREFETCH_AHEAD < n))
+			rte_prefetch0(rte_pktmbuf_mtod_offset(pkts[i + PREFETCH_AHEAD], void *,
+							      IP6_HDR_END));
+		if (unlikely(!ip6_header_fast(m, ours))) {
+			const struct rte_ether_hdr *eth =
+				rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+			if (ip6_validate(w, m, in_port, at,
+					 rte_is_multicast_ether_addr(&eth->dst_addr)) != V6_ROUTE)
+				continue;
+		}
 		memcpy(dst[k], rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->dst_addr, 16);
 		ok[k++] = m;
 	}
@@ -349,70 +487,78 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		struct rte_mbuf *m = ok[i];
 		struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
 		const struct nexthop6 *h = &nexthops6[nh[i]];
-		uint16_t out;
+		const uint8_t type = h->type;
 
-		switch (h->type) {
-		case NH_CONNECTED:
-		case NH_GATEWAY:
-			break;
-		case NH_LOCAL:
-			ip6_local(w, m, in_port);
-			continue;
-		case NH_BLACKHOLE:
-			dp_drop(m, DROP6_BLACKHOLE);
-			continue;
-		default:
-			icmp6_error(w, m, in_port, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_NOROUTE, 0);
-			dp_drop(m, DROP6_NO_ROUTE);
+		if (unlikely(type != NH_CONNECTED && type != NH_GATEWAY)) {
+			ip6_not_forwarded(w, m, in_port, type);
 			continue;
 		}
-		/* RFC 4291 2.5.6: a link-local source never leaves its link. */
-		if (unlikely(ip6_link_local(ip->src_addr))) {
-			icmp6_error(w, m, in_port, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_BEYONDSCOPE, 0);
-			dp_drop(m, DROP6_SCOPE);
+		if (unlikely(h->port != o.port))
+			fwd_out_read(w, &o, h->port, RTE_ETHER_TYPE_IPV6);
+		if (unlikely(ip6_link_local(ip->src_addr) || ip->hop_limits <= 1)) {
+			ip6_fwd_error(w, m, in_port, o.mtu);
 			continue;
 		}
-		if (unlikely(ip->hop_limits <= 1)) {
-			icmp6_error(w, m, in_port, ICMP6_TIME_EXCEEDED, ICMP6_TIME_EXCEED_TRANSIT, 0);
-			dp_drop(m, DROP6_HOP_LIMIT);
-			continue;
-		}
-		out = h->port;
-		if (unlikely(!port_live(out))) {
+		if (unlikely(!o.live)) {
 			dp_drop(m, DROP_PORT_DOWN);
 			continue;
 		}
-		if (unlikely(rte_pktmbuf_pkt_len(m) > ports[out].mtu)) {
-			icmp6_error(w, m, in_port, ICMP6_PACKET_TOO_BIG, 0, ports[out].mtu);
-			dp_drop(m, DROP6_TOO_BIG);
+		if (unlikely(rte_pktmbuf_pkt_len(m) > o.mtu)) {
+			ip6_fwd_error(w, m, in_port, o.mtu);
 			continue;
 		}
 		/* No header checksum in IPv6. */
 		ip->hop_limits--;
+		/* A gateway's MAC from its next hop, read once for the run of
+		 * packets through it; the rest from the neighbour hash below. */
+		if (unlikely(h != gw)) {
+			gw = h;
+			gw_ok = nh6_mac(h, &gw_mac);
+		}
+		if (likely(gw_ok && f == 0)) {
+			fwd_out_put(w, &o, m, &gw_mac);
+			continue;
+		}
+		/* Behind a packet that waits for the hash: it waits too, so
+		 * that the burst leaves in the order it came. */
 		fw[f] = m;
-		key[f++] = nh_key(&keys, nh[i], h, out, dst[i]);
+		fw_port[f] = o.port;
+		if (gw_ok) {
+			known |= UINT32_C(1) << f;
+			fw_mac[f++] = gw_mac;
+			continue;
+		}
+		key[f++] = nh_key(&keys, nh[i], h, o.port, dst[i]);
 	}
-	if (f == 0)
+	if (likely(f == 0))
 		return;
 
 	found = neigh6_lookup_bulk(keys.port, (const uint8_t (*)[16])keys.ip, keys.n, keys.mac);
 	for (uint16_t i = 0; i < f; i++) {
-		uint8_t j = key[i];
+		const struct rte_ether_addr *mac = &fw_mac[i];
 
-		if (likely(found & (UINT64_C(1) << j)))
-			ip6_eth_put(w, fw[i], keys.port[j], &keys.mac[j]);
-		else
-			ip6_punt_resolve(fw[i], keys.port[j], keys.ip[j]);
+		if (!(known & (UINT32_C(1) << i))) {
+			uint8_t j = key[i];
+
+			if (unlikely(!(found & (UINT64_C(1) << j)))) {
+				ip6_punt_resolve(fw[i], keys.port[j], keys.ip[j], in_port);
+				continue;
+			}
+			mac = &keys.mac[j];
+		}
+		if (unlikely(fw_port[i] != o.port))
+			fwd_out_read(w, &o, fw_port[i], RTE_ETHER_TYPE_IPV6);
+		if (unlikely(!o.live)) {
+			dp_drop(fw[i], DROP_PORT_DOWN);
+			continue;
+		}
+		fwd_out_put(w, &o, fw[i], mac);
 	}
 }
 
 void
 ip6_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
-	/* No prefetch: worker_input has just read every frame's Ethernet
-	 * header, whose cache line holds the IPv6 header up to the
-	 * destination when the frame starts on a line (the default
-	 * headroom). */
 	while (n > 0) {
 		uint16_t k = RTE_MIN(n, (uint16_t)DP_BURST);
 

@@ -21,6 +21,7 @@
 
 #include "addr6.h"
 #include "ip6_addr.h"
+#include "neigh.h"
 #include "port.h"
 #include "route6.h"
 #include "rt_nh.h"
@@ -150,6 +151,7 @@ nh_get(uint8_t type, uint16_t port, const uint8_t *gw)
 		nexthops6[i].type = type;
 		nexthops6[i].port = port;
 		memcpy(nexthops6[i].gw, gw, 16);
+		nexthops6[i].neigh = type == NH_GATEWAY ? neigh6_position(port, gw) : -1;
 		rte_atomic_thread_fence(__ATOMIC_RELEASE);
 	}
 	return i;
@@ -162,6 +164,18 @@ nh_put(uint32_t i)
 
 	memcpy(k.gw, nexthops6[i].gw, 16);
 	rt_nh_put(&nhp, i, &k);
+}
+
+void
+route6_nh_neigh(uint16_t port, const uint8_t *ip, int32_t pos)
+{
+	struct nh6_key k = { .port = port, .type = NH_GATEWAY };
+	int i;
+
+	memcpy(k.gw, ip, 16);
+	i = rt_nh_find(&nhp, &k);
+	if (i > 0)
+		__atomic_store_n(&nexthops6[i].neigh, pos, __ATOMIC_RELEASE);
 }
 
 /* ---- the FIB under change --------------------------------------------- */

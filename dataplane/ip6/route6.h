@@ -19,6 +19,10 @@ struct nexthop6 {
 	uint8_t type;		/* enum nh_type (never NH_BROADCAST) */
 	uint16_t port;
 	uint8_t gw[16];		/* NH_GATEWAY */
+	/* NH_GATEWAY: gw's neighbour entry (neigh_fast_at), -1 while it has
+	 * none; as struct nexthop's neigh, the only field that changes while
+	 * FIB entries point here (route6_nh_neigh, atomically). */
+	int32_t neigh;
 };
 
 #define NH6_MAX 65536
@@ -48,6 +52,10 @@ int route6_del(const struct route6 *r, const struct route_match *match);
 void route6_flush_port(uint16_t port);
 /* Gateway routes of port through net/plen (that network went). */
 void route6_flush_gateways(uint16_t port, const uint8_t *net, uint8_t plen);
+
+/* Control lcore (neigh.c): the neighbour entry for (port, ip) is now at
+ * position pos (-1: gone); the gateway next hop through it follows. */
+void route6_nh_neigh(uint16_t port, const uint8_t *ip, int32_t pos);
 
 /* What the fast path would do for ip: 0 and *out, or -ENETUNREACH. */
 int route6_get(const uint8_t *ip, struct route6 *out);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_pause.h>
 #include <rte_ring.h>
 #include <rte_udp.h>
 #include <rte_icmp.h>
@@ -357,4 +358,79 @@ dpt_worker_thread_end(unsigned int lcore)
 	rte_rcu_qsbr_thread_offline(dp.qsbr, lcore);
 	rte_rcu_qsbr_thread_unregister(dp.qsbr, lcore);
 	rte_thread_unregister();
+}
+
+static void
+fwd_sort(struct dpt_fwd *f, struct wctx *w)
+{
+	const struct rte_ether_addr wan = dpt_mac(DPT_WAN_MAC);
+
+	for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
+		struct txbuf *t = &w->tx[p];
+
+		for (uint16_t i = 0; i < t->n; i++) {
+			const struct rte_ether_hdr *eh =
+				rte_pktmbuf_mtod(t->m[i], const struct rte_ether_hdr *);
+			int k = 0;
+
+			if (p == 1 && rte_is_same_ether_addr(&eh->src_addr, &wan) &&
+			    (f->check == NULL || f->check(t->m[i])))
+				while (k < DPT_FWD_MACS &&
+				       !rte_is_same_ether_addr(&eh->dst_addr, &f->macs[k]))
+					k++;
+			else
+				k = DPT_FWD_MACS;
+			if (k < DPT_FWD_MACS)
+				f->sent[k]++;
+			else
+				f->wrong++;
+		}
+		rte_pktmbuf_free_bulk(t->m, t->n);
+		t->n = 0;
+	}
+}
+
+static void *
+fwd_thread(void *arg)
+{
+	struct dpt_fwd *f = arg;
+	struct rte_mbuf *pkts[DPT_FWD_BURST];
+	struct wctx w;
+	int lcore;
+
+	if ((lcore = dpt_worker_thread_begin()) < 0)
+		return NULL;
+	wctx_init(&w, 0);
+	f->registered = true;
+	while (!f->stop) {
+		for (unsigned int n = 0; n < DPT_FWD_BURST; n++)
+			pkts[n] = f->frame(n, f->loops);
+		worker_input(&w, 0, pkts, DPT_FWD_BURST);
+		fwd_sort(f, &w);
+		f->loops++;
+		rte_rcu_qsbr_quiescent(dp.qsbr, lcore);
+	}
+	dpt_worker_thread_end((unsigned int)lcore);
+	return NULL;
+}
+
+int
+dpt_fwd_start(struct dpt_fwd *f)
+{
+	if (pthread_create(&f->th, NULL, fwd_thread, f) != 0)
+		return -1;
+	while (!f->registered)
+		rte_pause();
+	return 0;
+}
+
+void
+dpt_fwd_stop(struct dpt_fwd *f)
+{
+	f->stop = true;
+	pthread_join(f->th, NULL);
+	print_message("%lu bursts: %lu frames to MAC 0, %lu to 1, %lu to 2, %lu wrong\n",
+		      (unsigned long)f->loops, (unsigned long)f->sent[0],
+		      (unsigned long)f->sent[1], (unsigned long)f->sent[2],
+		      (unsigned long)f->wrong);
 }

@@ -8,6 +8,7 @@
 #ifndef SLUICE_DP_TEST_H
 #define SLUICE_DP_TEST_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -96,6 +97,30 @@ void dpt_drain(void);
  * its lcore, or -1.  dpt_worker_thread_end undoes it. */
 int dpt_worker_thread_begin(void);
 void dpt_worker_thread_end(unsigned int lcore);
+
+/*
+ * The forwarder of the tests that change tables under a worker
+ * (test_forward_rw, test_forward6_rw): a worker thread puts bursts of
+ * DPT_FWD_BURST frames, frame(n, loop) each, in on port 0 through
+ * worker_input and sorts what leaves: sent[k] counts the frames out of
+ * port 1 from the WAN MAC to macs[k] that check (NULL: any) passes, wrong
+ * every other frame.  Every burst's frames are freed, and the thread is
+ * quiescent for RCU once a burst.
+ */
+#define DPT_FWD_BURST	32
+#define DPT_FWD_MACS	3
+struct dpt_fwd {
+	struct rte_mbuf *(*frame)(unsigned int n, uint64_t loop);
+	bool (*check)(const struct rte_mbuf *m);
+	struct rte_ether_addr macs[DPT_FWD_MACS];
+	volatile bool stop, registered;
+	volatile uint64_t loops, wrong, sent[DPT_FWD_MACS];
+	pthread_t th;
+};
+/* Start f's thread; returns once it forwards.  0 or -1. */
+int dpt_fwd_start(struct dpt_fwd *f);
+/* Stop it, and print what it counted. */
+void dpt_fwd_stop(struct dpt_fwd *f);
 
 /* End of a step: free what w's tx buffers hold, what was punted and what
  * the control lcore sent, then assert that no mbuf is left in use. */
