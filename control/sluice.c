@@ -15,14 +15,9 @@
 #include "cli.h"
 
 static void
-batch_error(void *arg, uint32_t line, uint16_t type, int err, const char *msg)
+pipe_error(void *arg, uint32_t line, uint16_t type, int err, const char *msg)
 {
-	struct cli *c = arg;
-	uint32_t cur = c->line;
-
-	c->line = line;
-	cli_error(c, "%s", msg[0] ? msg : ctl_strerror(type, err));
-	c->line = cur;
+	batch_error(arg, line, msg[0] ? msg : ctl_strerror(type, err));
 }
 
 static int
@@ -40,8 +35,8 @@ run_batch(struct cli *c, const char *file)
 		return CLI_FAIL;
 	}
 	setvbuf(in, NULL, _IOFBF, 1 << 20);
-	if (!(c->pipe = malloc(sizeof(*c->pipe))) ||
-	    ctl_pipe_init(c->pipe, &c->conn, batch_error, c)) {
+	if (!(c->pipe = malloc(sizeof(*c->pipe))) || batch_init(c) ||
+	    ctl_pipe_init(c->pipe, &c->conn, pipe_error, c)) {
 		fprintf(stderr, "Error: out of memory.\n");
 		return CLI_FAIL;
 	}
@@ -63,8 +58,10 @@ run_batch(struct cli *c, const char *file)
 		}
 	}
 	c->line = 0;
-	if (c->connected && !c->pipe->fatal && ctl_pipe_wait(c->pipe))
+	if (c->connected && !c->pipe->fatal && (batch_flush(c) || ctl_pipe_wait(c->pipe)))
 		cli_error(c, "%s", ctl_strerror(0, c->pipe->fatal));
+	batch_errors(c);
+	batch_free(c);
 	if (c->pipe->fatal)
 		failed++;
 	failed += c->pipe->errors;
