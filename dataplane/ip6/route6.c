@@ -297,11 +297,11 @@ gw_port_find(const uint8_t *gw, uint16_t want)
 
 /*
  * As route.c's, the answer holds until a connected route comes or goes; a
- * cache of 1024 answers by gateway, since a table's routes name their
+ * cache of 4096 answers by gateway, since a table's routes name their
  * gateways in any order (a bulk load of 1000 gateways missed a one-answer
  * cache every time and descended the rib for each route).
  */
-#define GW_CACHE	1024
+#define GW_CACHE	4096
 static int
 gw_port(const uint8_t *gw, uint16_t want)
 {
