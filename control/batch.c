@@ -17,8 +17,10 @@
  * another prefix's gateway routes.  Any other line (a connected route, an
  * address, a show, a delete that may take a connected route) ends the run:
  * the run is sent before it, so each line still sees every earlier line
- * applied.  What does differ: when the table fills within a run, which of
- * its routes are refused.
+ * applied.  What does differ: forwarding sees the run's routes come and go
+ * in prefix order, and when the table fills within a run, which of its
+ * routes are refused.  Only a batch file is sorted (sluice.c): a stream's
+ * lines are sent as they come.
  */
 #include <errno.h>
 #include <stdlib.h>

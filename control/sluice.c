@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -25,6 +26,7 @@ run_batch(struct cli *c, const char *file)
 {
 	FILE *in = strcmp(file, "-") ? fopen(file, "r") : stdin;
 	char *line = NULL, *argv[CTL_MAX_TOKENS];
+	struct stat st;
 	size_t cap = 0;
 	unsigned failed = 0;
 	uint32_t n = 0;
@@ -35,11 +37,15 @@ run_batch(struct cli *c, const char *file)
 		return CLI_FAIL;
 	}
 	setvbuf(in, NULL, _IOFBF, 1 << 20);
-	if (!(c->pipe = malloc(sizeof(*c->pipe))) || batch_init(c) ||
+	if (!(c->pipe = malloc(sizeof(*c->pipe))) ||
 	    ctl_pipe_init(c->pipe, &c->conn, pipe_error, c)) {
 		fprintf(stderr, "Error: out of memory.\n");
 		return CLI_FAIL;
 	}
+	/* A file's runs of route changes go sorted (batch.c); a stream's
+	 * lines go as they come, and its errors print as they come. */
+	if (fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode) && batch_init(c))
+		batch_free(c);
 	while (getline(&line, &cap, in) >= 0) {
 		c->line = ++n;
 		argc = tokenize(line, argv, CTL_MAX_TOKENS);
