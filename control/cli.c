@@ -165,7 +165,13 @@ cli_connect(struct cli *c)
 static int
 drain(struct cli *c)
 {
-	if (c->pipe && ctl_pipe_wait(c->pipe)) {
+	int err;
+
+	if (!c->pipe)
+		return 0;
+	err = batch_flush(c) || ctl_pipe_wait(c->pipe);
+	batch_errors(c);
+	if (err) {
 		cli_error(c, "%s", ctl_strerror(0, c->pipe->fatal));
 		return CLI_FAIL;
 	}
@@ -337,6 +343,15 @@ commit(struct cli *c, struct nlmsghdr *nlh)
 	int err;
 
 	if (c->pipe) {
+		if (batch_pending(c)) {
+			/* The run goes first; nlh lies where it is sent from. */
+			uint32_t len = nlh->nlmsg_len;
+
+			memcpy(c->buf, nlh, len);
+			if (batch_flush(c) || !(nlh = ctl_pipe_room(c->pipe)))
+				return fail(c, 0, c->pipe->fatal);
+			memcpy(nlh, c->buf, len);
+		}
 		ctl_pipe_commit(c->pipe, nlh, c->line);
 		return 0;
 	}
@@ -762,6 +777,7 @@ do_route(struct cli *c, int argc, char **argv)
 	    !strcmp(argv[0], "change")) {
 		bool del = is_del(argv[0]);
 		struct ctl_route r;
+		struct nlmsghdr *nlh;
 		uint16_t flags;
 		void *buf;
 
@@ -780,7 +796,8 @@ do_route(struct cli *c, int argc, char **argv)
 				argv[0][0] == 'c' ? NLM_F_REPLACE : NLM_F_CREATE | NLM_F_REPLACE;
 		}
 		ROOM_OR_FAIL(c, buf);
-		return commit(c, nl_route(buf, del ? RTM_DELROUTE : RTM_NEWROUTE, flags, &r));
+		nlh = nl_route(buf, del ? RTM_DELROUTE : RTM_NEWROUTE, flags, &r);
+		return batch_route(c, nlh, &r) == 0 ? 0 : commit(c, nlh);
 	}
 	return unknown(c, "route", "route command", argv[0]);
 }

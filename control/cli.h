@@ -22,6 +22,7 @@ struct cli {
 	bool have_names;
 	struct ctl_names names;
 	struct ctl_pipe *pipe;		/* batch mode */
+	struct cli_batch *batch;	/* batch mode: its sorted run, its errors */
 	uint32_t line;			/* batch line, 0 outside a batch */
 	unsigned failures;
 	char buf[NL_ROOM];		/* one request outside a batch */
@@ -43,5 +44,20 @@ void cli_usage(FILE *f, const char *object);
 int cli_usage_err(struct cli *c, const char *obj, const char *msg);
 /* An error answer to a request of type: prints it; CLI_FAIL. */
 int cli_fail(struct cli *c, uint16_t type, int err);
+
+/* A batch's runs of route changes, sent sorted by prefix, and its errors,
+ * printed in line order (batch.c). */
+struct cli_batch;
+int batch_init(struct cli *c);
+void batch_free(struct cli *c);
+/* Stage a route change made in the pipe's room: 0 staged, 1 not one
+ * that may be sorted (commit it), -1 out of memory (commit it). */
+int batch_route(struct cli *c, const struct nlmsghdr *nlh, const struct ctl_route *r);
+bool batch_pending(const struct cli *c);
+/* Send the run, sorted: 0 or CLI_FAIL (the connection broke). */
+int batch_flush(struct cli *c);
+/* An error of line, kept until batch_errors prints them in line order. */
+void batch_error(struct cli *c, uint32_t line, const char *msg);
+void batch_errors(struct cli *c);
 
 #endif

@@ -11,18 +11,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
 static void
-batch_error(void *arg, uint32_t line, uint16_t type, int err, const char *msg)
+pipe_error(void *arg, uint32_t line, uint16_t type, int err, const char *msg)
 {
-	struct cli *c = arg;
-	uint32_t cur = c->line;
-
-	c->line = line;
-	cli_error(c, "%s", msg[0] ? msg : ctl_strerror(type, err));
-	c->line = cur;
+	batch_error(arg, line, msg[0] ? msg : ctl_strerror(type, err));
 }
 
 static int
@@ -30,6 +26,7 @@ run_batch(struct cli *c, const char *file)
 {
 	FILE *in = strcmp(file, "-") ? fopen(file, "r") : stdin;
 	char *line = NULL, *argv[CTL_MAX_TOKENS];
+	struct stat st;
 	size_t cap = 0;
 	unsigned failed = 0;
 	uint32_t n = 0;
@@ -41,10 +38,14 @@ run_batch(struct cli *c, const char *file)
 	}
 	setvbuf(in, NULL, _IOFBF, 1 << 20);
 	if (!(c->pipe = malloc(sizeof(*c->pipe))) ||
-	    ctl_pipe_init(c->pipe, &c->conn, batch_error, c)) {
+	    ctl_pipe_init(c->pipe, &c->conn, pipe_error, c)) {
 		fprintf(stderr, "Error: out of memory.\n");
 		return CLI_FAIL;
 	}
+	/* A file's runs of route changes go sorted (batch.c); a stream's
+	 * lines go as they come, and its errors print as they come. */
+	if (fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode) && batch_init(c))
+		batch_free(c);
 	while (getline(&line, &cap, in) >= 0) {
 		c->line = ++n;
 		argc = tokenize(line, argv, CTL_MAX_TOKENS);
@@ -63,8 +64,10 @@ run_batch(struct cli *c, const char *file)
 		}
 	}
 	c->line = 0;
-	if (c->connected && !c->pipe->fatal && ctl_pipe_wait(c->pipe))
+	if (c->connected && !c->pipe->fatal && (batch_flush(c) || ctl_pipe_wait(c->pipe)))
 		cli_error(c, "%s", ctl_strerror(0, c->pipe->fatal));
+	batch_errors(c);
+	batch_free(c);
 	if (c->pipe->fatal)
 		failed++;
 	failed += c->pipe->errors;

@@ -15,6 +15,7 @@
 #include <rte_fib6.h>
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
+#include <rte_malloc.h>
 #include <rte_rib6.h>
 
 #include <linux/rtnetlink.h>
@@ -51,6 +52,10 @@ struct pfx6_key {
 
 static struct rt_nh_pool nhp;
 static struct rt_pfx pfx;		/* prefix -> its first route */
+/* Routes come from one array in the DPDK heap, made at start (prefaulted
+ * with the FIB): malloc's first touch of fresh heap cost a bulk load a
+ * page fault every few dozen routes. */
+static struct rt6 *rt_mem, *rt_spare;
 
 static uint32_t max_total, n_total, n_visible;
 static bool fib_dirty;
@@ -136,6 +141,23 @@ node_head(const struct rte_rib6_node *n)
 	return hp != NULL ? *hp : NULL;
 }
 
+static struct rt6 *
+rt_alloc(void)
+{
+	struct rt6 *e = rt_spare;
+
+	if (e != NULL)
+		rt_spare = e->next;
+	return e;
+}
+
+static void
+rt_free(struct rt6 *e)
+{
+	e->next = rt_spare;
+	rt_spare = e;
+}
+
 /* ---- next hops -------------------------------------------------------- */
 
 static int
@@ -207,33 +229,25 @@ fib_before_write(void)
  * A group is folded when all its 256 entries come to hold one value.  The
  * add writes val over the part of its range no longer prefix covers; the
  * group holding its edge can turn uniform only if the rest of it holds val
- * already, and since a value carries its prefix length, that takes another
- * prefix of the same length and next hop in the same group.  Groups above
- * fold only after it.  A /24 or shorter touches no group it could fold.
- * Looking for such a sibling is a walk over the group's block: bounded,
- * assuming the worst beyond 32 prefixes.
+ * already, and since a value carries its prefix length, that takes every
+ * other prefix of that length in the group with the same next hop: first
+ * of all its buddy (the prefix that differs in its last bit, in the same
+ * group since plen > 24).  Groups above fold only after it.  A /24 or
+ * shorter touches no group it could fold.  One probe of the prefix hash,
+ * where a walk of the rib under the group cost a descent per add.
  */
 static bool
 add_may_fold(const uint8_t *dst, uint8_t plen, uint64_t val)
 {
-	uint8_t blk = RTE_MAX(24, ((plen - 1) / 8) * 8), base[16], ip[16], depth;
-	struct rte_rib6_node *n = NULL;
-	uint64_t v;
-	int probes = 0;
+	uint8_t buddy[16];
+	struct rt6 **hp;
 
 	if (plen <= 24)
 		return false;
-	ip6_prefix(dst, blk, base);
-	while ((n = rte_rib6_get_nxt(rib6, base, blk, n, RTE_RIB6_GET_NXT_ALL)) != NULL) {
-		if (++probes > 32)
-			return true;
-		rte_rib6_get_depth(n, &depth);
-		rte_rib6_get_nh(n, &v);
-		rte_rib6_get_ip(n, ip);
-		if (depth == plen && v == val && memcmp(ip, dst, 16) != 0)
-			return true;
-	}
-	return false;
+	memcpy(buddy, dst, 16);
+	buddy[(plen - 1) / 8] ^= (uint8_t)(0x80 >> ((plen - 1) % 8));
+	hp = pfx_find(buddy, plen);
+	return hp != NULL && fib_value((*hp)->nh, plen) == val;
 }
 
 static int
@@ -295,19 +309,30 @@ gw_port_find(const uint8_t *gw, uint16_t want)
 	return -ENETUNREACH;
 }
 
-/* As route.c's: the last answer holds until a connected route comes or goes. */
+/*
+ * As route.c's, the answer holds until a connected route comes or goes; a
+ * cache of 4096 answers by gateway, since a table's routes name their
+ * gateways in any order (a bulk load of 1000 gateways missed a one-answer
+ * cache every time and descended the rib for each route).
+ */
+#define GW_CACHE	4096
 static int
 gw_port(const uint8_t *gw, uint16_t want)
 {
-	static struct { uint64_t gen; uint8_t gw[16]; uint16_t want; int port; } c;
+	static struct { uint64_t gen; uint8_t gw[16]; uint16_t want; int port; } c[GW_CACHE];
+	uint64_t hi, lo;
+	uint32_t i;
 
-	if (c.gen != gw_gen || memcmp(c.gw, gw, 16) != 0 || c.want != want) {
-		c.port = gw_port_find(gw, want);
-		c.gen = gw_gen;
-		memcpy(c.gw, gw, 16);
-		c.want = want;
+	memcpy(&hi, gw, 8);
+	memcpy(&lo, gw + 8, 8);
+	i = (uint32_t)rt_pfx_hash(hi, lo, (uint8_t)want) & (GW_CACHE - 1);
+	if (c[i].gen != gw_gen || memcmp(c[i].gw, gw, 16) != 0 || c[i].want != want) {
+		c[i].port = gw_port_find(gw, want);
+		c[i].gen = gw_gen;
+		memcpy(c[i].gw, gw, 16);
+		c[i].want = want;
 	}
-	return c.port;
+	return c[i].port;
 }
 
 static uint8_t
@@ -360,23 +385,26 @@ route_check(const struct route6 *in, struct route6 *r)
 		return -ENODEV;
 	if (ip6_is_zero(r->gw))
 		return r->port == DP_NO_PORT ? -ENODEV : 0;
-	ip6_fmt(r->gw, gs);
+	/* The gateway is formatted for an error only: a bulk load checks
+	 * hundreds of thousands. */
 	if (r->gw[0] == 0xff || ip6_martian(r->gw))
-		return dp_errmsg(-EINVAL, "gateway %s is not a unicast address", gs);
+		return dp_errmsg(-EINVAL, "gateway %s is not a unicast address", ip6_fmt(r->gw, gs));
 	if (addr6_is_local(addrs6_get(), r->gw))
-		return dp_errmsg(-EINVAL, "gateway %s is an address of this router", gs);
+		return dp_errmsg(-EINVAL, "gateway %s is an address of this router",
+				 ip6_fmt(r->gw, gs));
 	if (ip6_link_local(r->gw)) {
 		/* RFC 4291 2.5.6: fe80::/10 means something on one link only. */
 		if (r->port == DP_NO_PORT)
-			return dp_errmsg(-EINVAL, "link-local gateway %s needs a device", gs);
+			return dp_errmsg(-EINVAL, "link-local gateway %s needs a device",
+					 ip6_fmt(r->gw, gs));
 		return 0;
 	}
 	port = gw_port(r->gw, r->port);
 	if (port < 0 && r->port != DP_NO_PORT)
-		return dp_errmsg(port, "gateway %s is on no network of port %s", gs,
-				 ports[r->port].name);
+		return dp_errmsg(port, "gateway %s is on no network of port %s",
+				 ip6_fmt(r->gw, gs), ports[r->port].name);
 	if (port < 0)
-		return dp_errmsg(port, "gateway %s is on no connected network", gs);
+		return dp_errmsg(port, "gateway %s is on no connected network", ip6_fmt(r->gw, gs));
 	r->port = (uint16_t)port;
 	return 0;
 }
@@ -440,7 +468,7 @@ route6_add(const struct route6 *in, uint16_t nl_flags)
 		nh_put(prev_nh);
 		return 0;
 	}
-	e = malloc(sizeof(*e));
+	e = rt_alloc();
 	if (e == NULL) {
 		nh_put((uint32_t)nh);
 		return -ENOMEM;
@@ -456,7 +484,7 @@ route6_add(const struct route6 *in, uint16_t nl_flags)
 				fib_unset(r.dst, r.plen);
 		}
 		if (ret != 0) {
-			free(e);
+			rt_free(e);
 			nh_put((uint32_t)nh);
 			return ret == -ENOMEM || ret == -ENOSPC ? -ENOSPC : ret;
 		}
@@ -525,7 +553,7 @@ pfx_remove(struct rt6 **hp, const uint8_t *dst, uint8_t plen,
 		dead = e->next;
 		counts(&e->r, -1);
 		nh_put(e->nh);
-		free(e);
+		rt_free(e);
 	}
 	return k;
 }
@@ -826,7 +854,9 @@ route6_init(uint32_t max_routes)
 		return -ENOMEM;
 	rib6 = rte_fib6_get_rib(fib6);
 	if (rib6 == NULL || rt_nh_init(&nhp, "sluice_nh6", sizeof(struct nh6_key)) != 0 ||
-	    rt_pfx_init(&pfx, "sluice_pfx6", total, pfx_same) != 0) {
+	    rt_pfx_init(&pfx, "sluice_pfx6", total, pfx_same) != 0 ||
+	    (rt_mem = rte_malloc_socket("sluice_rt6", (size_t)total * sizeof(*rt_mem),
+					RTE_CACHE_LINE_SIZE, (int)rte_socket_id())) == NULL) {
 		rt_nh_free(&nhp);
 		rt_pfx_free(&pfx);
 		rte_fib6_free(fib6);
@@ -835,6 +865,9 @@ route6_init(uint32_t max_routes)
 		return -ENOMEM;
 	}
 	max_total = total;
+	rt_spare = NULL;
+	for (uint32_t i = total; i-- > 0;)
+		rt_free(&rt_mem[i]);
 	memset(nexthops6, 0, sizeof(nexthops6));
 	return 0;
 }

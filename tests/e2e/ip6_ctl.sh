@@ -116,6 +116,32 @@ done
 cli -6 addr show lan | grep -q "inet6 2001:db8:5::1/64" || fail "the batch did not add 2001:db8:5::1/64"
 ok "good lines applied, the bad one named by its line"
 
+step "a batch's gateway routes go sorted by prefix, yet apply as in line order"
+# Same prefix in line order (exists, del, add again); a connected route
+# (line 6) applied before the gateway route that needs it; errors printed
+# in line order.
+printf '%s\n' "route add 2001:db8:c9::/48 via 2001:db8:2::1" "route add 2001:db8:c1::/48 via 2001:db8:2::1" \
+	"route add 2001:db8:c9::/48 via 2001:db8:2::4" "route del 2001:db8:c9::/48 via 2001:db8:2::1" \
+	"route add 2001:db8:c9::/48 via 2001:db8:2::3" "route add 2001:db8:7::/64 dev wan" \
+	"route add 2001:db8:c5::/48 via 2001:db8:7::1" "route add 2001:db8:c8::/48 via 2001:db9::1" \
+	"route add 2001:db8:c0::/48 via 2001:db9::1" >"$E2E_TMP/s"
+rc=0
+cli -b "$E2E_TMP/s" 2>"$E2E_TMP/serr" || rc=$?
+cat "$E2E_TMP/serr"
+[ "$rc" = 1 ] || fail "the batch exited $rc, expected 1"
+printf '%s\n' "Error: route exists. (line 3)" \
+	"Error: gateway 2001:db9::1 is on no connected network. (line 8)" \
+	"Error: gateway 2001:db9::1 is on no connected network. (line 9)" | diff - "$E2E_TMP/serr" ||
+	fail "the batch's errors are not those of lines 3, 8, 9 in order"
+cli -6 route show | grep -q "^2001:db8:c9::/48 via 2001:db8:2::3 dev wan" || fail "2001:db8:c9::/48 is not via 2001:db8:2::3"
+cli -6 route show | grep -q "^2001:db8:c1::/48 via 2001:db8:2::1 dev wan" || fail "2001:db8:c1::/48 missing"
+cli -6 route show | grep -q "^2001:db8:c5::/48 via 2001:db8:7::1 dev wan" ||
+	fail "2001:db8:c5::/48 via the connected route of an earlier line missing"
+printf '%s\n' "route del 2001:db8:c9::/48 via 2001:db8:2::3" "route del 2001:db8:c1::/48 via 2001:db8:2::1" \
+	"route del 2001:db8:c5::/48 via 2001:db8:7::1" "route del 2001:db8:7::/64 dev wan" >"$E2E_TMP/s"
+cli -b "$E2E_TMP/s" || fail "deleting the batch's routes failed"
+ok "same-prefix order, a connected route's order and the errors' order kept"
+
 step "reload: the file's IPv6 address, route and ra reconciled, link-local kept"
 conf=$(lab_conf "$LAB")
 cp "$conf" "$E2E_TMP/orig.ini"
