@@ -329,11 +329,25 @@ test_lpm(void **state)
 enum { NPFX = 1000, NPROBE = 4000 };
 static struct { uint8_t ip[16]; uint8_t plen, gw; bool live; } pfx[NPFX];
 
+enum { REF_DEFAULT = -1, REF_CONNECTED = -2 };
+
+/* The longest match of a among pfx[] and the fixture's two connected /64s
+ * (the random prefixes may cover them): a gateway's number or REF_*. */
 static int
 ref_gw(const uint8_t *a)
 {
-	int best = -1, bl = -1;
+	static const char *const connected[] = { LAN_GUA, WAN_GUA };
+	int best = REF_DEFAULT, bl = -1;
 
+	for (int i = 0; i < 2; i++) {
+		uint8_t net[16];
+
+		a6(connected[i], net);
+		if (ip6_in_prefix(a, net, 64)) {
+			best = REF_CONNECTED;
+			bl = 64;
+		}
+	}
 	for (int i = 0; i < NPFX; i++)
 		if (pfx[i].live && pfx[i].plen > bl && ip6_in_prefix(a, pfx[i].ip, pfx[i].plen)) {
 			best = pfx[i].gw;
@@ -364,7 +378,11 @@ check_probes(const char (*gws)[16])
 		for (int i = 0; i < 32; i++) {
 			int want = ref_gw(ips[i]);
 
-			if (want < 0) {
+			if (want == REF_CONNECTED) {
+				assert_int_equal(nexthops6[nh[i]].type, NH_CONNECTED);
+				continue;
+			}
+			if (want == REF_DEFAULT) {
 				/* Only the default covers it. */
 				a6(GW6, g[0]);
 				assert_memory_equal(nexthops6[nh[i]].gw, g[0], 16);
