@@ -146,8 +146,17 @@ insert(struct nat_ht *t, uint32_t b1, uint32_t b2, uint64_t w, uint64_t d)
 	q[0] = (struct bfs_node){ .b = b1, .parent = -1 };
 	q[1] = (struct bfs_node){ .b = b2, .parent = -1 };
 	for (int head = 0; head < n; head++) {
+		uint32_t alt[NT_WAYS];
+
+		/* The eight keys' other buckets, fetched at once: in a big
+		 * table each is a miss, which one after the other would
+		 * cost up to eight memory latencies instead of about one. */
 		for (unsigned int s = 0; s < NT_WAYS; s++) {
-			uint32_t a = nt_alt(word_g(t, *word(t, q[head].b, s)), q[head].b, t->nb);
+			alt[s] = nt_alt(word_g(t, *word(t, q[head].b, s)), q[head].b, t->nb);
+			rte_prefetch0(word(t, alt[s], 0));
+		}
+		for (unsigned int s = 0; s < NT_WAYS; s++) {
+			uint32_t a = alt[s];
 			unsigned int fs;
 			int cur;
 
