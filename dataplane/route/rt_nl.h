@@ -52,7 +52,7 @@ struct rt_nl_family {
 	bool unreachable;	/* takes RTN_UNREACHABLE routes */
 	bool get_metric;	/* a `route get` answer has RTA_PRIORITY, as the kernel's IPv6 one */
 	/* The extended ack for an address attribute of another size; NULL:
-	 * none (IPv4's has always been a bare -EINVAL). */
+	 * ctl_attr_parse's "attribute N is malformed" (IPv4's). */
 	const char *alen_msg;
 
 	/* The table: add r (m NULL; nl_flags: NLM_F_EXCL, NLM_F_REPLACE) or
