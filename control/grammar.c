@@ -657,6 +657,23 @@ name:
 	return 0;
 }
 
+int
+ctl_route_key_cmp(const void *x, const void *y)
+{
+	const struct ctl_route *a = x, *b = y;
+	int c;
+
+	if (is6(a->family) != is6(b->family))
+		return is6(a->family) ? 1 : -1;
+	if (is6(a->family) && (c = memcmp(&a->dst6, &b->dst6, sizeof(a->dst6))))
+		return c;
+	if (a->dst != b->dst)
+		return a->dst < b->dst ? -1 : 1;
+	if (a->dst_len != b->dst_len)
+		return a->dst_len < b->dst_len ? -1 : 1;
+	return a->metric < b->metric ? -1 : a->metric > b->metric;
+}
+
 char *
 fmt_route(const struct ctl_route *r, const char *dev, char *buf, size_t len)
 {

@@ -50,6 +50,10 @@ struct ctl_route {
 	char dev[SLUICE_IFNAMSIZ];	/* "" = none */
 };
 
+/* The order of places in a route table (qsort, bsearch): family (IPv4
+ * first), prefix, length and metric.  0 when a and b are the same place. */
+int ctl_route_key_cmp(const void *a, const void *b);
+
 struct ctl_neigh {
 	uint8_t family;		/* AF_INET6, else IPv4 */
 	struct in6_addr addr6;

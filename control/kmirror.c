@@ -197,23 +197,6 @@ km_take(const struct kroute *k, const struct km_ports *p, struct ctl_route *out)
 	return KM_TAKE;
 }
 
-int
-km_key_cmp(const void *x, const void *y)
-{
-	const struct ctl_route *a = x, *b = y;
-	int c;
-
-	if (is6(a->family) != is6(b->family))
-		return is6(a->family) ? 1 : -1;
-	if (is6(a->family) && (c = memcmp(&a->dst6, &b->dst6, sizeof(a->dst6))))
-		return c;
-	if (a->dst != b->dst)
-		return a->dst < b->dst ? -1 : 1;
-	if (a->dst_len != b->dst_len)
-		return a->dst_len < b->dst_len ? -1 : 1;
-	return a->metric < b->metric ? -1 : a->metric > b->metric;
-}
-
 static bool
 gw_eq(const struct ctl_route *a, const struct ctl_route *b)
 {

@@ -76,14 +76,11 @@ const char *km_verdict_str(enum km_verdict v);
  * port index, the kernel's protocol and metric). */
 enum km_verdict km_take(const struct kroute *k, const struct km_ports *p, struct ctl_route *out);
 
-/* The order of places in a table: family, prefix, length and metric
- * (IPv4 first).  0 when a and b are the same place. */
-int km_key_cmp(const void *a, const void *b);
-
+/* The same place in a table (ctl_route_key_cmp). */
 static inline bool
 km_key_eq(const struct ctl_route *a, const struct ctl_route *b)
 {
-	return km_key_cmp(a, b) == 0;
+	return ctl_route_key_cmp(a, b) == 0;
 }
 
 /* Same route: the key, and type, next hop, port and protocol. */

@@ -532,13 +532,13 @@ cfg_keys_make(const struct cfg *cfg, struct cfg_keys *k)
 		return;
 	memcpy(k->v, cfg->routes, cfg->nroutes * sizeof(*k->v));
 	k->n = cfg->nroutes;
-	qsort(k->v, k->n, sizeof(*k->v), km_key_cmp);
+	qsort(k->v, k->n, sizeof(*k->v), ctl_route_key_cmp);
 }
 
 static bool
 in_cfg(const struct cfg_keys *k, const struct ctl_route *r)
 {
-	return k->n && bsearch(r, k->v, k->n, sizeof(*k->v), km_key_cmp);
+	return k->n && bsearch(r, k->v, k->n, sizeof(*k->v), ctl_route_key_cmp);
 }
 
 /*

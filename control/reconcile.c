@@ -298,25 +298,6 @@ addresses(struct rec *r, bool add)
 	return 0;
 }
 
-static int
-route_key_cmp(const void *x, const void *y)
-{
-	const struct ctl_route *a = x, *b = y;
-	int c;
-
-	if (is6(a->family) != is6(b->family))
-		return is6(a->family) ? 1 : -1;
-	if (is6(a->family) && (c = memcmp(&a->dst6, &b->dst6, 16)))
-		return c;
-	if (a->dst != b->dst)
-		return a->dst < b->dst ? -1 : 1;
-	if (a->dst_len != b->dst_len)
-		return a->dst_len < b->dst_len ? -1 : 1;
-	if (a->metric != b->metric)
-		return a->metric < b->metric ? -1 : 1;
-	return 0;
-}
-
 static bool
 route_same(const struct ctl_route *want, const struct ctl_route *have)
 {
@@ -334,7 +315,7 @@ static int
 route_line(const struct cfg *cfg, const struct ctl_route *rt)
 {
 	for (unsigned i = 0; i < cfg->nroutes; i++)
-		if (route_key_cmp(&cfg->routes[i], rt) == 0)
+		if (ctl_route_key_cmp(&cfg->routes[i], rt) == 0)
 			return cfg->route_line[i];
 	return 0;
 }
@@ -410,10 +391,10 @@ routes(struct rec *r, bool add)
 		r->want[i].oif = r->want[i].dev[0] ? names_find(&r->names, r->want[i].dev) : 0;
 		missing[i] = true;
 	}
-	qsort(r->want, n, sizeof(*r->want), route_key_cmp);
+	qsort(r->want, n, sizeof(*r->want), ctl_route_key_cmp);
 	for (unsigned i = 0; i < r->nroutes; i++) {
 		const struct ctl_route *have = &r->routes[i];
-		struct ctl_route *w = bsearch(have, r->want, n, sizeof(*r->want), route_key_cmp);
+		struct ctl_route *w = bsearch(have, r->want, n, sizeof(*r->want), ctl_route_key_cmp);
 
 		if (w && route_same(w, have))
 			missing[w - r->want] = false;

@@ -2,7 +2,7 @@
 /*
  * The control channel's server (main lcore): the seqpacket socket, clients,
  * framing, validation and permission checks in control.c; one handler file
- * per object (link_nl.c, route_nl.c, neigh_nl.c, nat_nl.c, stats_nl.c).
+ * per object (link_nl.c, rt_nl.c, neigh_nl.c, nat_nl.c, stats_nl.c).
  *
  * A handler gets one request whose header and family header were checked to
  * be inside the message, parses its attributes (mnl_attr_parse with a
@@ -135,9 +135,6 @@ int trace_nl_del(struct ctl_req *rq);
  * AF_UNSPEC for dumps of both families. */
 int addr6_nl_new(struct ctl_req *rq, uint16_t slot, const uint8_t *ip);
 int addr6_nl_dump(struct ctl_req *rq, uint32_t ifindex);
-int route6_nl_new(struct ctl_req *rq);
-int route6_nl_del(struct ctl_req *rq);
-int route6_nl_get(struct ctl_req *rq);
 
 /*
  * Server.  It never blocks on a client: replies the socket does not take

@@ -197,10 +197,13 @@ fz_teardown(struct wctx *w)
 	for (uint16_t i = 0; i < DP_MAX_PORTS; i++) {
 		if (!ports[i].used)
 			continue;
-		if (ports[i].eth_port == UINT16_MAX)
+		if (ports[i].eth_port == UINT16_MAX) {
 			dpt_port_remove(i);
-		else
+		} else {
+			/* As link_port_gone: its IPv6 addresses go first. */
+			ip6_port_down(i);
 			FZ_CHECK(port_destroy(i) == 0, "port %u not destroyed", i);
+		}
 	}
 	do {
 		fz_nleft = 0;

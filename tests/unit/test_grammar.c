@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <net/if.h>
@@ -367,6 +368,46 @@ test_fmt_route(void **state)
 	assert_string_equal(fmt_route(&r, "wan", buf, sizeof(buf)), "default via 1.2.3.4 dev wan");
 }
 
+/* One order of route table places for sluiced's reconciler and the kernel
+ * mirror: IPv4 first, then by prefix, length and metric; the next hop, type
+ * and device are no part of the place. */
+static void
+test_route_key_order(void **state)
+{
+	static const char *const sorted[] = {
+		"default via 10.0.0.1",
+		"10.0.0.0/8 via 10.0.0.1",
+		"10.0.0.0/16 via 10.0.0.1",
+		"10.0.0.0/16 via 10.0.0.1 metric 5",
+		"10.1.0.0/16 via 10.0.0.1",
+		"::/0 via 2001:db8::1",
+		"2001:db8::/32 via 2001:db8::1 metric 1",
+		"2001:db8::/32 via 2001:db8::1 metric 2",
+		"2001:db8::/48 via 2001:db8::1",
+		"2001:db9::/32 via 2001:db8::1",
+	};
+	enum { N = sizeof(sorted) / sizeof(sorted[0]) };
+	struct ctl_route r[N], a, b;
+
+	(void)state;
+	for (int i = 0; i < N; i++)
+		assert_int_equal(route(sorted[N - 1 - i], GRAMMAR_ADD, &r[i]), 0);
+	qsort(r, N, sizeof(r[0]), ctl_route_key_cmp);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(route(sorted[i], GRAMMAR_ADD, &a), 0);
+		assert_int_equal(ctl_route_key_cmp(&r[i], &a), 0);
+		if (i > 0) {
+			assert_true(ctl_route_key_cmp(&r[i - 1], &r[i]) < 0);
+			assert_true(ctl_route_key_cmp(&r[i], &r[i - 1]) > 0);
+		}
+	}
+	assert_int_equal(route("10.0.0.0/16 via 10.0.0.1 metric 5", GRAMMAR_ADD, &a), 0);
+	assert_int_equal(route("blackhole 10.0.0.0/16 metric 5", GRAMMAR_ADD, &b), 0);
+	assert_int_equal(ctl_route_key_cmp(&a, &b), 0);
+	assert_int_equal(route("2001:db8::/32 via fe80::1 dev wan metric 2", GRAMMAR_ADD, &b), 0);
+	assert_int_equal(ctl_route_key_cmp(&r[7], &b), 0);
+}
+
 /* IPv6 in the same grammar: the family comes from the words. */
 static void
 test_ip6_forms(void **state)
@@ -539,6 +580,7 @@ main(void)
 		cmocka_unit_test(test_nat_errors),
 		cmocka_unit_test(test_addr_link),
 		cmocka_unit_test(test_fmt_route),
+		cmocka_unit_test(test_route_key_order),
 		cmocka_unit_test(test_ip6_forms),
 		cmocka_unit_test(test_ip6_errors),
 	};
