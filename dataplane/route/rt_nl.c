@@ -125,8 +125,8 @@ route_nl_new(struct ctl_req *rq)
 		r.type = RTN_UNICAST;
 	if (r.type == RTN_BLACKHOLE || r.type == RTN_UNREACHABLE) {
 		if (!ip6_is_zero(r.gw))
-			return dp_errmsg(-EINVAL, "a %s route has no gateway",
-					 r.type == RTN_BLACKHOLE ? "blackhole" : "unreachable");
+			return dp_errmsg(-EINVAL, "%s route has no gateway",
+					 r.type == RTN_BLACKHOLE ? "a blackhole" : "an unreachable");
 		r.port = DP_NO_PORT;
 	} else if (ip6_is_zero(r.gw)) {
 		if (r.port == DP_NO_PORT)

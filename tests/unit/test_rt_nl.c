@@ -196,7 +196,7 @@ test_same_errors(void **state)
 		expect_err(msgs[1], s + 21, 0);
 		expect_bare(msgs[2], s + 22, -ESRCH);
 		if (f->family == AF_INET) {
-			expect_errmsg(msgs[3], s + 23, -EINVAL, "a unreachable route has no gateway");
+			expect_errmsg(msgs[3], s + 23, -EINVAL, "an unreachable route has no gateway");
 			expect_err(msgs[4], s + 24, 0);
 		} else {
 			expect_bare(msgs[3], s + 23, -EOPNOTSUPP);
