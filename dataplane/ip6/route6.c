@@ -209,6 +209,18 @@ route6_nh_neigh(uint16_t port, const uint8_t *ip, int32_t pos)
  * entry for itself: 4-byte entries hold 31 bits, enough for 8 + 16.
  */
 #define FIB_NH_MASK	0xffffu
+/*
+ * What the trie holds where no route is: not 0, so that a 0 means only
+ * one thing, an entry of a group read while it was zeroed.  A delete
+ * (and an add of a prefix a whole number of bytes long, whose last group
+ * it makes and folds at once) folds a chain of groups, each rewritten in
+ * its parent then zeroed, one level after another: a lookup that read 0
+ * in one and looks again from the top can land in the next one being
+ * zeroed, and did (11 of 3e7 lookups beside a /64 and a /128 coming and
+ * going, test_lookup6_while_groups_fold), where route.c's single level
+ * can only send it to the folded entry.  Masked, it is index 0, NH_NONE.
+ */
+#define FIB_NONE	((uint64_t)1 << 24)
 static inline uint64_t
 fib_value(uint32_t nh, uint8_t plen)
 {
@@ -235,6 +247,16 @@ fib_before_write(void)
  * group since plen > 24).  Groups above fold only after it.  A /24 or
  * shorter touches no group it could fold.  One probe of the prefix hash,
  * where a walk of the rib under the group cost a descent per add.
+ *
+ * One window is left open: an add of a prefix a whole number of bytes
+ * long (a /32, /48, /64) makes the group under its last byte, publishes
+ * it, fills it and folds it back, so that group is free when the add
+ * returns and the next write that needs one takes it.  A worker stalled
+ * between loading the pointer to it and loading its entry would read the
+ * next prefix's value.  Closing it costs a grace period per such add,
+ * which a bulk load of /48s cannot pay (12x ip -6 -batch, docs/
+ * performance.md); it takes a worker stalled between those two dependent
+ * loads from the fold until the next write.
  */
 static bool
 add_may_fold(const uint8_t *dst, uint8_t plen, uint64_t val)
@@ -665,8 +687,12 @@ route6_lookup_bulk(const uint8_t (*ips)[16], uint64_t *nh, unsigned int n)
 {
 	rte_fib6_lookup_bulk(fib6, (uint8_t (*)[16])(uintptr_t)ips, nh, (int)n);
 	for (unsigned int i = 0; i < n; i++) {
-		/* A 0 may be an entry read while a group folded (route.c). */
-		if (unlikely(nh[i] == 0))
+		/* A 0 is an entry read while its group was zeroed (FIB_NONE):
+		 * looked up again until the answer is one a route or the
+		 * default wrote.  Each look starts at the top, past the parent
+		 * the trie rewrote before zeroing, so it ends when the writer
+		 * stops zeroing groups under this address. */
+		while (unlikely(nh[i] == 0))
 			rte_fib6_lookup_bulk(fib6, (uint8_t (*)[16])(uintptr_t)&ips[i], &nh[i], 1);
 		nh[i] &= FIB_NH_MASK;
 	}
@@ -681,7 +707,7 @@ route6_get(const uint8_t *ip, struct route6 *out)
 
 	memcpy(a[0], ip, 16);
 	rte_fib6_lookup_bulk(fib6, a, &nh, 1);
-	if (nh == 0)
+	if ((nh & FIB_NH_MASK) == NH_NONE)
 		return -ENETUNREACH;
 	n = rte_rib6_lookup(rib6, ip);
 	if (n == NULL || node_head(n) == NULL)
@@ -836,7 +862,7 @@ route6_init(uint32_t max_routes)
 	uint32_t total = max_routes + 4 * DP_MAX_ADDRS6;
 	struct rte_fib6_conf fc = {
 		.type = RTE_FIB6_TRIE,
-		.default_nh = NH_NONE,
+		.default_nh = FIB_NONE,
 		.max_routes = (int)total,
 		.rib_ext_sz = 0,
 		.trie = {
