@@ -25,7 +25,7 @@ void
 dpt_init(const char *name)
 {
 	char prefix[64];
-	char *argv[] = { "unit", "-l", "0", "--no-huge", "-m", "384", "--no-shconf",
+	char *argv[] = { "unit", "-l", "0", "--no-huge", "-m", "512", "--no-shconf",
 			 "--no-pci", "--no-telemetry", "--log-level", "lib.*:error",
 			 prefix, NULL };
 
