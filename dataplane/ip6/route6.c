@@ -39,6 +39,7 @@ static struct rte_rib6 *rib6;
 static struct rte_fib6_conf fib_conf;
 static unsigned int fib_gen;		/* names a FIB apart from the one it replaces */
 static uint32_t long_dels;		/* prefixes past /24 deleted since the FIB was made */
+static uint32_t rebuild_failed;		/* long_dels when a rebuild last failed */
 static uint64_t n_rebuilds;
 
 struct rt6 {
@@ -351,6 +352,7 @@ route6_rebuild(void)
 	fib_dirty = false;
 	rte_fib6_free(old);
 	long_dels = 0;
+	rebuild_failed = 0;
 	n_rebuilds++;
 	fprintf(stderr, SD_NOTICE "sluice-dataplane: IPv6 FIB rebuilt (DPDK trie leaked the "
 		"groups of %u deleted prefixes): %u prefixes, %u routes\n", dels, k, n_total);
@@ -371,10 +373,21 @@ fib_set(const uint8_t *dst, uint8_t plen, uint32_t nh, bool new_prefix)
 	fib_before_write();
 	ret = rte_fib6_add(fib6, dst, plen, fib_value(nh, plen));
 	/* Refused for reservations a delete leaked (route6_rebuild): a
-	 * table with nothing deleted is full indeed. */
-	if (ret == -ENOSPC && new_prefix && plen > 24 && long_dels > 0 &&
-	    route6_rebuild() == 0)
-		ret = rte_fib6_add(fib6, dst, plen, fib_value(nh, plen));
+	 * table with nothing deleted since it was made, or since a rebuild
+	 * failed, is full indeed (no rebuild per add of a bulk load). */
+	if (ret == -ENOSPC && new_prefix && plen > 24 && long_dels > rebuild_failed) {
+		int err = route6_rebuild();
+
+		if (err == 0) {
+			ret = rte_fib6_add(fib6, dst, plen, fib_value(nh, plen));
+		} else {
+			rebuild_failed = long_dels;
+			fprintf(stderr, SD_WARNING "sluice-dataplane: IPv6 FIB full of groups "
+				"DPDK's trie kept for deleted prefixes, and not rebuilt: %s "
+				"(%u routes)\n", err == -ENOMEM ? "no memory for a second FIB" :
+				strerror(-err), n_total);
+		}
+	}
 	/* Changing a prefix's next hop may fold groups anywhere under it. */
 	if (!new_prefix || (ret == 0 && add_may_fold(dst, plen, fib_value(nh, plen))))
 		fib_dirty = true;

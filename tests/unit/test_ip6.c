@@ -7,6 +7,7 @@
  * never about an ICMPv6 error, rate-limited), echo replies for global and
  * link-local addresses, and the checksums of all of them.
  */
+#include <rte_malloc.h>
 #include <rte_random.h>
 
 #include "ip6_test.h"
@@ -478,64 +479,160 @@ churn_check(uint32_t first, uint32_t n, const uint8_t *gw, const uint8_t (*gws)[
 
 	a6(GW6, def);
 	for (uint32_t i = 0; i < n; i += 32) {
-		for (uint32_t j = 0; j < 32; j++) {
+		uint32_t m = RTE_MIN(32u, n - i);
+
+		for (uint32_t j = 0; j < m; j++) {
 			churn_pfx(first + i + j, ips[j]);
 			for (int k = 8; k < 16; k++)
 				ips[j][k] = (uint8_t)rte_rand();
 		}
-		route6_lookup_bulk((const uint8_t (*)[16])ips, nh, 32);
-		for (uint32_t j = 0; j < 32; j++) {
+		route6_lookup_bulk((const uint8_t (*)[16])ips, nh, m);
+		for (uint32_t j = 0; j < m; j++) {
 			assert_int_equal(nexthops6[nh[j]].type, NH_GATEWAY);
 			assert_memory_equal(nexthops6[nh[j]].gw,
-					    gw != NULL ? gws[gw[(i + j) % CHURN_N]] : def, 16);
+					    gw != NULL ? gws[gw[i + j]] : def, 16);
 		}
 	}
+}
+
+static const char *churn_gwn[4] = { "2001:db8:2::a", "2001:db8:2::b", "2001:db8:2::c",
+				     "2001:db8:2::d" };
+
+static struct route6
+churn_route(uint32_t i, const uint8_t *gw)
+{
+	struct route6 r = { .plen = 64, .type = RTN_UNICAST, .protocol = SLUICE_RTPROT_CLI,
+			    .port = DP_NO_PORT };
+
+	churn_pfx(i, r.dst);
+	if (gw != NULL)
+		memcpy(r.gw, gw, 16);
+	return r;
+}
+
+/* Cycle c: CHURN_N fresh prefixes through random gateways (g), those of
+ * cycle c - 1 deleted unless c is the first.  The first add refused stops it: its error, its
+ * number in *at. */
+static int
+churn_cycle(uint32_t c, uint32_t first, uint8_t *g, const uint8_t (*gws)[16], uint32_t *at)
+{
+	struct route_match any = { 0 };
+
+	for (uint32_t i = 0; i < CHURN_N; i++) {
+		struct route6 r;
+		int ret;
+
+		g[i] = (uint8_t)(rte_rand() % 4);
+		r = churn_route(c * CHURN_N + i, gws[g[i]]);
+		ret = route6_add(&r, 0);
+		if (ret != 0) {
+			*at = c * CHURN_N + i;
+			return ret;
+		}
+	}
+	for (uint32_t i = 0; c > first && i < CHURN_N; i++) {
+		struct route6 r = churn_route((c - 1) * CHURN_N + i, NULL);
+
+		assert_int_equal(route6_del(&r, &any), 0);
+	}
+	route6_sync();
+	if (c > first)
+		churn_check((c - 1) * CHURN_N, CHURN_N, NULL, gws);
+	churn_check(c * CHURN_N, CHURN_N, g, gws);
+	return 0;
+}
+
+static void
+churn_end(uint32_t first, uint32_t n)
+{
+	struct route_match any = { 0 };
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct route6 r = churn_route(first + i, NULL);
+
+		assert_int_equal(route6_del(&r, &any), 0);
+	}
+	route6_sync();
+	churn_check(first, n, NULL, NULL);
 }
 
 static void
 test_fib_churn(void **state)
 {
-	static const char *gwn[4] = { "2001:db8:2::a", "2001:db8:2::b", "2001:db8:2::c",
-				      "2001:db8:2::d" };
-	struct route6 r = { .plen = 64, .type = RTN_UNICAST, .protocol = SLUICE_RTPROT_CLI,
-			    .port = DP_NO_PORT };
-	struct route_match any = { 0 };
 	uint8_t gws[4][16], gw[2][CHURN_N];
 	uint64_t rebuilds = route6_rebuilds();
 	unsigned int routes = route6_count();
+	uint32_t at;
 
 	(void)state;
 	for (int k = 0; k < 4; k++)
-		a6(gwn[k], gws[k]);
+		a6(churn_gwn[k], gws[k]);
 	for (uint32_t c = 0; c < CHURN_CYCLES; c++) {
-		uint8_t *g = gw[c & 1];
-
-		for (uint32_t i = 0; i < CHURN_N; i++) {
-			g[i] = (uint8_t)(rte_rand() % 4);
-			churn_pfx(c * CHURN_N + i, r.dst);
-			memcpy(r.gw, gws[g[i]], 16);
-			if (route6_add(&r, 0) != 0)
-				fail_msg("cycle %u: add %u refused", c, c * CHURN_N + i + 1);
-		}
-		if (c > 0) {
-			for (uint32_t i = 0; i < CHURN_N; i++) {
-				churn_pfx((c - 1) * CHURN_N + i, r.dst);
-				assert_int_equal(route6_del(&r, &any), 0);
-			}
-			route6_sync();
-			churn_check((c - 1) * CHURN_N, CHURN_N, NULL, gws);
-		}
-		churn_check(c * CHURN_N, CHURN_N, g, gws);
+		if (churn_cycle(c, 0, gw[c & 1], (const uint8_t (*)[16])gws, &at) != 0)
+			fail_msg("cycle %u: add %u refused", c, at + 1);
 		assert_int_equal(route6_count(), routes + CHURN_N);
 	}
 	print_message("%lu rebuilds\n", (unsigned long)(route6_rebuilds() - rebuilds));
 	assert_true(route6_rebuilds() > rebuilds);
-	for (uint32_t i = 0; i < CHURN_N; i++) {
-		churn_pfx((CHURN_CYCLES - 1) * CHURN_N + i, r.dst);
-		assert_int_equal(route6_del(&r, &any), 0);
-	}
-	route6_sync();
-	churn_check((CHURN_CYCLES - 1) * CHURN_N, CHURN_N, NULL, gws);
+	churn_end((CHURN_CYCLES - 1) * CHURN_N, CHURN_N);
+	assert_int_equal(route6_count(), routes);
+}
+
+/*
+ * The same with no memory for a second FIB: the add the trie refuses is
+ * refused (-ENOSPC, "route table is full"), the FIB the workers read
+ * stays whole, and adds do not try again until a delete; with memory back,
+ * the next add after a delete rebuilds.
+ */
+static void
+test_fib_churn_no_memory(void **state)
+{
+	uint8_t gws[4][16], gw[2][CHURN_N];
+	uint64_t rebuilds = route6_rebuilds();
+	unsigned int routes = route6_count();
+	struct rte_malloc_socket_stats st;
+	struct route_match any = { 0 };
+	struct route6 r;
+	uint32_t c, at = 0;
+	void *hog;
+	int ret = 0;
+
+	(void)state;
+	for (int k = 0; k < 4; k++)
+		a6(churn_gwn[k], gws[k]);
+	/* All the heap but 4 MB: a FIB of dpt_init's size needs some 110. */
+	assert_int_equal(rte_malloc_get_socket_stats((int)rte_socket_id(), &st), 0);
+	hog = rte_malloc(NULL, st.greatest_free_size - (4 << 20), 0);
+	assert_non_null(hog);
+	for (c = 1000; c < 1000 + CHURN_CYCLES && ret == 0; c++)
+		ret = churn_cycle(c, 1000, gw[c & 1], (const uint8_t (*)[16])gws, &at);
+	c--;
+	assert_int_equal(ret, -ENOSPC);
+	assert_true(c > 1000);
+	assert_int_equal(route6_rebuilds(), rebuilds);
+	/* Cycle c - 1 whole, cycle c up to the refused add. */
+	churn_check((c - 1) * CHURN_N, CHURN_N, gw[(c - 1) & 1], (const uint8_t (*)[16])gws);
+	if (at > c * CHURN_N)
+		churn_check(c * CHURN_N, at - c * CHURN_N, gw[c & 1],
+			    (const uint8_t (*)[16])gws);
+	churn_check(at, 1, NULL, NULL);
+	r = churn_route(at, gws[0]);
+	assert_int_equal(route6_add(&r, 0), -ENOSPC);
+	rte_free(hog);
+	assert_int_equal(route6_add(&r, 0), -ENOSPC);	/* no delete since */
+	assert_int_equal(route6_rebuilds(), rebuilds);
+	r = churn_route((c - 1) * CHURN_N, NULL);
+	assert_int_equal(route6_del(&r, &any), 0);
+	r = churn_route(at, gws[0]);
+	assert_int_equal(route6_add(&r, 0), 0);
+	assert_int_equal(route6_rebuilds(), rebuilds + 1);
+	gw[c & 1][at - c * CHURN_N] = 0;
+	churn_check((c - 1) * CHURN_N, 1, NULL, NULL);
+	churn_check((c - 1) * CHURN_N + 1, CHURN_N - 1, gw[(c - 1) & 1] + 1,
+		    (const uint8_t (*)[16])gws);
+	churn_check(c * CHURN_N, at - c * CHURN_N + 1, gw[c & 1], (const uint8_t (*)[16])gws);
+	churn_end((c - 1) * CHURN_N + 1, CHURN_N - 1);
+	churn_end(c * CHURN_N, at - c * CHURN_N + 1);
 	assert_int_equal(route6_count(), routes);
 }
 
@@ -772,6 +869,7 @@ main(void)
 		cmocka_unit_test(test_lpm),
 		cmocka_unit_test(test_lpm_random),
 		cmocka_unit_test(test_fib_churn),
+		cmocka_unit_test(test_fib_churn_no_memory),
 		cmocka_unit_test(test_martians),
 		cmocka_unit_test(test_extension_headers),
 		cmocka_unit_test(test_nat_leaves_ip6_alone),
