@@ -6,7 +6,7 @@
  * rte_rib6 for longest matches and ordered walks, next hops shared and
  * counted (route/rt_nh.c), an index reused only after a grace period.
  * The FIB is rebuilt when DPDK 22.11's trie refuses an add for groups it
- * reserved for prefixes long deleted (fib_rebuild).
+ * reserved for prefixes long deleted (route6_rebuild).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,7 +32,7 @@
 #include "rt_pfx.h"
 
 struct nexthop6 nexthops6[NH6_MAX];
-/* Workers load fib6 once a burst (route6_lookup_bulk): fib_rebuild may
+/* Workers load fib6 once a burst (route6_lookup_bulk): route6_rebuild may
  * publish another, the old one freed after a grace period. */
 static struct rte_fib6 *fib6;
 static struct rte_rib6 *rib6;
