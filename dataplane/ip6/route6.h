@@ -81,4 +81,10 @@ unsigned int route6_count(void);
  */
 void route6_sync(void);
 
+/* A FIB made afresh from the live routes in place of the one the workers
+ * read (route6.c says why): 0, or an error and the old FIB kept.  Done by
+ * route6_add when the trie refuses a prefix; counted. */
+int route6_rebuild(void);
+uint64_t route6_rebuilds(void);
+
 #endif

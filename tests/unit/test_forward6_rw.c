@@ -236,6 +236,65 @@ test_lookup6_while_groups_fold(void **state)
 	assert_int_equal(l.none, 0);
 }
 
+/*
+ * The FIB rebuilt under the forwarder (route6_rebuild, as route6_add does
+ * when DPDK's trie refuses a prefix for groups its deletes leaked): the
+ * worker keeps the FIB it loaded for its burst, the old one is freed only
+ * after it passed a quiescent state.  The traffic's routes, a /48 and a
+ * /64 in it, go through GW6_2; the default goes through GW6, which has no
+ * neighbour entry: a frame looked up in a half-made FIB, a freed one or
+ * one short of a route goes elsewhere (or starts a solicitation), and
+ * counts as wrong.  /64s elsewhere come and go in between.
+ */
+static void
+test_forward6_while_fib_rebuilt(void **state)
+{
+	const struct rte_ether_addr c = dpt_mac(GW2_MAC);
+	struct dpt_fwd f = { .frame = frame, .check = check, .macs = { c } };
+	uint64_t rebuilds = route6_rebuilds(), end;
+	unsigned int i = 0;
+	char s[INET6_ADDRSTRLEN];
+	uint8_t gw2[16], d[16];
+
+	(void)state;
+	a6(GW6_2, gw2);
+	assert_int_equal(neigh6_add(1, gw2, &c, true, 0), 0);
+	route6(true, "2001:db8:99::", 48, GW6_2, RTN_UNICAST, DP_NO_PORT);
+	route6(true, "2001:db8:99:2::", 64, GW6_2, RTN_UNICAST, DP_NO_PORT);
+	assert_int_equal(dpt_fwd_start(&f), 0);
+	/* A rebuild makes and zeroes a FIB of dpt_init's size (some 110 MB):
+	 * a quarter to one second here.  Four, or what ten seconds allow. */
+	end = rte_get_tsc_cycles() + 10 * rte_get_tsc_hz();
+	a6("2001:db8:c000::", d);
+	while (rte_get_tsc_cycles() < end && route6_rebuilds() - rebuilds < 4) {
+		for (int k = 0; k < 16; k++) {
+			d[6] = (uint8_t)i;
+			d[7] = (uint8_t)k;
+			route6(true, ip6_fmt(d, s), 64, GW6, RTN_UNICAST, DP_NO_PORT);
+		}
+		assert_int_equal(route6_rebuild(), 0);
+		for (int k = 0; k < 16; k += 2) {
+			d[6] = (uint8_t)i;
+			d[7] = (uint8_t)k;
+			route6(false, ip6_fmt(d, s), 64, NULL, RTN_UNSPEC, DP_NO_PORT);
+		}
+		rte_delay_us_block(200);
+		dpt_drain();
+		i++;
+	}
+	dpt_fwd_stop(&f);
+	dpt_drain();
+	print_message("%lu rebuilds\n", (unsigned long)(route6_rebuilds() - rebuilds));
+	assert_true(route6_rebuilds() - rebuilds >= 2);
+	assert_int_equal(f.wrong, 0);
+	assert_true(f.sent[0] > 0);
+	route6(false, "2001:db8:99:2::", 64, NULL, RTN_UNSPEC, DP_NO_PORT);
+	route6(false, "2001:db8:99::", 48, NULL, RTN_UNSPEC, DP_NO_PORT);
+	route6_sync();
+	neigh_flush(1);
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+}
+
 static int
 group_setup(void **state)
 {
@@ -263,6 +322,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forward6_while_tables_change),
 		cmocka_unit_test(test_lookup6_while_groups_fold),
+		cmocka_unit_test(test_forward6_while_fib_rebuilt),
 	};
 
 	dpt_init("forward6_rw");
