@@ -41,6 +41,7 @@ static unsigned int fib_gen;		/* names a FIB apart from the one it replaces */
 static uint32_t long_dels;		/* prefixes past /24 deleted since the FIB was made */
 static uint32_t rebuild_failed;		/* long_dels when a rebuild last failed */
 static uint64_t n_rebuilds;
+static size_t fib_bytes;		/* what making the FIB took of the heap */
 
 struct rt6 {
 	struct rt6 *next;
@@ -385,6 +386,12 @@ uint64_t
 route6_rebuilds(void)
 {
 	return n_rebuilds;
+}
+
+size_t
+route6_fib_bytes(void)
+{
+	return fib_bytes;
 }
 
 static int
@@ -998,6 +1005,8 @@ int
 route6_init(uint32_t max_routes)
 {
 	uint32_t total = max_routes + 4 * DP_MAX_ADDRS6;
+	struct rte_malloc_socket_stats before, after;
+
 	fib_conf = (struct rte_fib6_conf){
 		.type = RTE_FIB6_TRIE,
 		.default_nh = FIB_NONE,
@@ -1014,9 +1023,13 @@ route6_init(uint32_t max_routes)
 	};
 	RTE_BUILD_BUG_ON(NH6_MAX != RT_NH_MAX);
 	fib_gen = 0;
+	rte_malloc_get_socket_stats((int)rte_socket_id(), &before);
 	fib6 = fib_create();
 	if (fib6 == NULL)
 		return -ENOMEM;
+	rte_malloc_get_socket_stats((int)rte_socket_id(), &after);
+	fib_bytes = after.heap_allocsz_bytes > before.heap_allocsz_bytes ?
+		    after.heap_allocsz_bytes - before.heap_allocsz_bytes : 0;
 	rib6 = rte_fib6_get_rib(fib6);
 	if (rib6 == NULL || rt_nh_init(&nhp, "sluice_nh6", sizeof(struct nh6_key)) != 0 ||
 	    rt_pfx_init(&pfx, "sluice_pfx6", total, pfx_same) != 0 ||

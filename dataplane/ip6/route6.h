@@ -9,6 +9,7 @@
 #define SLUICE_ROUTE6_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dp.h"
@@ -86,5 +87,8 @@ void route6_sync(void);
  * route6_add when the trie refuses a prefix; counted. */
 int route6_rebuild(void);
 uint64_t route6_rebuilds(void);
+/* The heap one FIB took when route6_init made it: what a rebuild needs
+ * free beside it (main.c keeps it back when it sizes the IPv4 FIB). */
+size_t route6_fib_bytes(void);
 
 #endif
