@@ -218,8 +218,8 @@ parse_args(int argc, char **argv, struct args *a)
 
 /* IPv6's FIB: a trie with a fixed 64 MB first level and three groups (1 KB
  * each) per route; its size follows --max-routes6, else --max-routes, else
- * the largest of these that fits, small enough to leave IPv4 its 256k
- * routes in -m 512. */
+ * the largest of these that fits, small enough to leave IPv4 128k routes
+ * in -m 512 beside the room for a second IPv6 FIB (fib_init). */
 #define AUTO_MAX_ROUTES6	5120u
 #define AUTO_MIN_ROUTES6	2560u
 
@@ -296,14 +296,15 @@ prefault(void)
 }
 
 /* The IPv4 FIB comes last so that it sizes itself to the memory the other
- * tables left, less RUNTIME_RESERVE. */
+ * tables left, less RUNTIME_RESERVE and the size of one more IPv6 FIB
+ * (route6_rebuild makes its fresh FIB beside the old one). */
 #define RUNTIME_RESERVE		(16u << 20)
 
 static int
 fib_init(unsigned long max_routes)
 {
 	uint32_t level = rte_log_get_global_level();
-	void *reserve;
+	void *reserve, *reserve6;
 	uint32_t n;
 	int ret = -1;
 
@@ -318,10 +319,14 @@ fib_init(unsigned long max_routes)
 	 * What is made at run time (a capture's pool) must still fit: hold
 	 * its room while the FIB sizes itself. */
 	reserve = rte_malloc("sluice_runtime_reserve", RUNTIME_RESERVE, 0);
+	/* And room for a rebuild of the IPv6 FIB, in one piece as its first
+	 * level is. */
+	reserve6 = rte_malloc("sluice_fib6_reserve", route6_fib_bytes(), 0);
 	rte_log_set_global_level(RTE_LOG_EMERG);
 	for (n = AUTO_MAX_ROUTES; n >= AUTO_MIN_ROUTES && ret != 0; n /= 2)
 		ret = route_init(n);
 	rte_log_set_global_level(level);
+	rte_free(reserve6);
 	rte_free(reserve);
 	if (ret != 0) {
 		fprintf(stderr, SD_ERR "sluice-dataplane: not enough memory for %u routes "

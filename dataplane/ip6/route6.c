@@ -5,6 +5,8 @@
  * then by metric) found by the prefix hash (route/rt_pfx.c), the FIB's own
  * rte_rib6 for longest matches and ordered walks, next hops shared and
  * counted (route/rt_nh.c), an index reused only after a grace period.
+ * The FIB is rebuilt when DPDK 22.11's trie refuses an add for groups it
+ * reserved for prefixes long deleted (route6_rebuild).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +24,7 @@
 
 #include "addr6.h"
 #include "ip6_addr.h"
+#include "log.h"
 #include "neigh.h"
 #include "port.h"
 #include "route6.h"
@@ -29,8 +32,16 @@
 #include "rt_pfx.h"
 
 struct nexthop6 nexthops6[NH6_MAX];
+/* Workers load fib6 once a burst (route6_lookup_bulk): route6_rebuild may
+ * publish another, the old one freed after a grace period. */
 static struct rte_fib6 *fib6;
 static struct rte_rib6 *rib6;
+static struct rte_fib6_conf fib_conf;
+static unsigned int fib_gen;		/* names a FIB apart from the one it replaces */
+static uint32_t long_dels;		/* prefixes past /24 deleted since the FIB was made */
+static uint32_t rebuild_failed;		/* long_dels when a rebuild last failed */
+static uint64_t n_rebuilds;
+static size_t fib_bytes;		/* what making the FIB took of the heap */
 
 struct rt6 {
 	struct rt6 *next;
@@ -209,6 +220,18 @@ route6_nh_neigh(uint16_t port, const uint8_t *ip, int32_t pos)
  * entry for itself: 4-byte entries hold 31 bits, enough for 8 + 16.
  */
 #define FIB_NH_MASK	0xffffu
+/*
+ * What the trie holds where no route is: not 0, so that a 0 means only
+ * one thing, an entry of a group read while it was zeroed.  A delete
+ * (and an add of a prefix a whole number of bytes long, whose last group
+ * it makes and folds at once) folds a chain of groups, each rewritten in
+ * its parent then zeroed, one level after another: a lookup that read 0
+ * in one and looks again from the top can land in the next one being
+ * zeroed, and did (11 of 3e7 lookups beside a /64 and a /128 coming and
+ * going, test_lookup6_while_groups_fold), where route.c's single level
+ * can only send it to the folded entry.  Masked, it is index 0, NH_NONE.
+ */
+#define FIB_NONE	((uint64_t)1 << 24)
 static inline uint64_t
 fib_value(uint32_t nh, uint8_t plen)
 {
@@ -235,6 +258,16 @@ fib_before_write(void)
  * group since plen > 24).  Groups above fold only after it.  A /24 or
  * shorter touches no group it could fold.  One probe of the prefix hash,
  * where a walk of the rib under the group cost a descent per add.
+ *
+ * One window is left open: an add of a prefix a whole number of bytes
+ * long (a /32, /48, /64) makes the group under its last byte, publishes
+ * it, fills it and folds it back, so that group is free when the add
+ * returns and the next write that needs one takes it.  A worker stalled
+ * between loading the pointer to it and loading its entry would read the
+ * next prefix's value.  Closing it costs a grace period per such add,
+ * which a bulk load of /48s cannot pay (12x ip -6 -batch, docs/
+ * performance.md); it takes a worker stalled between those two dependent
+ * loads from the fold until the next write.
  */
 static bool
 add_may_fold(const uint8_t *dst, uint8_t plen, uint64_t val)
@@ -250,6 +283,117 @@ add_may_fold(const uint8_t *dst, uint8_t plen, uint64_t val)
 	return hp != NULL && fib_value((*hp)->nh, plen) == val;
 }
 
+static struct rte_fib6 *
+fib_create(void)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), fib_gen == 0 ? "sluice_fib6" : "sluice_fib6_%u", fib_gen);
+	fib_gen++;
+	return rte_fib6_create(name, (int)rte_socket_id(), &fib_conf);
+}
+
+/*
+ * DPDK 22.11's trie reserves tbl8 groups for each prefix past /24 it adds
+ * (rsvd_tbl8s) and gives none back on delete (trie_modify measures the
+ * delete's share with the prefix still in the rib: 0), then refuses every
+ * such add with -ENOSPC once the reservations reach num_tbl8, however few
+ * routes are left.  A FIB made afresh from the live prefixes reserves for
+ * them alone.  It is filled off to the side, shortest prefixes first (a
+ * prefix added before its covering one reserves for the groups above it
+ * too), published with one pointer store, and the old one freed after a
+ * grace period: the workers never see a FIB in the making nor a freed one.
+ * It costs a pass over the table and, for the time, the memory of two
+ * FIBs; without that memory the old FIB stays, and the add is refused.
+ */
+int
+route6_rebuild(void)
+{
+	static const uint8_t zero[16];
+	struct rte_rib6_node *n = NULL, **v, **sorted;
+	uint32_t at[130] = { 0 }, k = 0, cap = n_total + 1;
+	struct rte_fib6 *nf, *old = fib6;
+	uint32_t dels = long_dels;
+	int ret = 0;
+
+	/* First what fails first when memory is short. */
+	nf = fib_create();
+	if (nf == NULL)
+		return -ENOMEM;
+	v = malloc(2 * (size_t)cap * sizeof(*v));
+	if (v == NULL) {
+		rte_fib6_free(nf);
+		return -ENOMEM;
+	}
+	sorted = v + cap;
+	n = rte_rib6_lookup_exact(rib6, zero, 0);
+	if (n != NULL)
+		v[k++] = n;
+	n = NULL;
+	/* A prefix holds one route at least: cap is room enough. */
+	while ((n = rte_rib6_get_nxt(rib6, zero, 0, n, RTE_RIB6_GET_NXT_ALL)) != NULL) {
+		if (k == cap) {
+			free(v);
+			rte_fib6_free(nf);
+			return -EOVERFLOW;
+		}
+		v[k++] = n;
+	}
+	/* By length: counts, then where each length starts. */
+	for (uint32_t i = 0; i < k; i++) {
+		uint8_t d;
+
+		rte_rib6_get_depth(v[i], &d);
+		at[d + 1]++;
+	}
+	for (int d = 1; d < 130; d++)
+		at[d] += at[d - 1];
+	for (uint32_t i = 0; i < k; i++) {
+		uint8_t d;
+
+		rte_rib6_get_depth(v[i], &d);
+		sorted[at[d]++] = v[i];
+	}
+	for (uint32_t i = 0; i < k && ret == 0; i++) {
+		struct rt6 *head = node_head(sorted[i]);
+		uint8_t ip[16], d;
+
+		if (head == NULL)
+			continue;
+		rte_rib6_get_ip(sorted[i], ip);
+		rte_rib6_get_depth(sorted[i], &d);
+		ret = rte_fib6_add(nf, ip, d, fib_value(head->nh, d));
+	}
+	free(v);
+	if (ret != 0) {
+		rte_fib6_free(nf);
+		return ret;
+	}
+	__atomic_store_n(&fib6, nf, __ATOMIC_RELEASE);
+	rib6 = rte_fib6_get_rib(nf);
+	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+	fib_dirty = false;
+	rte_fib6_free(old);
+	long_dels = 0;
+	rebuild_failed = 0;
+	n_rebuilds++;
+	fprintf(stderr, SD_NOTICE "sluice-dataplane: IPv6 FIB rebuilt (DPDK trie leaked the "
+		"groups of %u deleted prefixes): %u prefixes, %u routes\n", dels, k, n_total);
+	return 0;
+}
+
+uint64_t
+route6_rebuilds(void)
+{
+	return n_rebuilds;
+}
+
+size_t
+route6_fib_bytes(void)
+{
+	return fib_bytes;
+}
+
 static int
 fib_set(const uint8_t *dst, uint8_t plen, uint32_t nh, bool new_prefix)
 {
@@ -257,6 +401,22 @@ fib_set(const uint8_t *dst, uint8_t plen, uint32_t nh, bool new_prefix)
 
 	fib_before_write();
 	ret = rte_fib6_add(fib6, dst, plen, fib_value(nh, plen));
+	/* Refused for reservations a delete leaked (route6_rebuild): a
+	 * table with nothing deleted since it was made, or since a rebuild
+	 * failed, is full indeed (no rebuild per add of a bulk load). */
+	if (ret == -ENOSPC && new_prefix && plen > 24 && long_dels > rebuild_failed) {
+		int err = route6_rebuild();
+
+		if (err == 0) {
+			ret = rte_fib6_add(fib6, dst, plen, fib_value(nh, plen));
+		} else {
+			rebuild_failed = long_dels;
+			fprintf(stderr, SD_WARNING "sluice-dataplane: IPv6 FIB full of groups "
+				"DPDK's trie kept for deleted prefixes, and not rebuilt: %s "
+				"(%u routes)\n", err == -ENOMEM ? "no memory for a second FIB" :
+				strerror(-err), n_total);
+		}
+	}
 	/* Changing a prefix's next hop may fold groups anywhere under it. */
 	if (!new_prefix || (ret == 0 && add_may_fold(dst, plen, fib_value(nh, plen))))
 		fib_dirty = true;
@@ -266,9 +426,14 @@ fib_set(const uint8_t *dst, uint8_t plen, uint32_t nh, bool new_prefix)
 static int
 fib_unset(const uint8_t *dst, uint8_t plen)
 {
+	int ret;
+
 	fib_before_write();
 	fib_dirty = true;
-	return rte_fib6_delete(fib6, dst, plen);
+	ret = rte_fib6_delete(fib6, dst, plen);
+	if (ret == 0 && plen > 24)
+		long_dels++;
+	return ret;
 }
 
 /* ---- routes ----------------------------------------------------------- */
@@ -663,11 +828,17 @@ route6_flush_gateways(uint16_t port, const uint8_t *net, uint8_t plen)
 void
 route6_lookup_bulk(const uint8_t (*ips)[16], uint64_t *nh, unsigned int n)
 {
-	rte_fib6_lookup_bulk(fib6, (uint8_t (*)[16])(uintptr_t)ips, nh, (int)n);
+	struct rte_fib6 *f = __atomic_load_n(&fib6, __ATOMIC_ACQUIRE);
+
+	rte_fib6_lookup_bulk(f, (uint8_t (*)[16])(uintptr_t)ips, nh, (int)n);
 	for (unsigned int i = 0; i < n; i++) {
-		/* A 0 may be an entry read while a group folded (route.c). */
-		if (unlikely(nh[i] == 0))
-			rte_fib6_lookup_bulk(fib6, (uint8_t (*)[16])(uintptr_t)&ips[i], &nh[i], 1);
+		/* A 0 is an entry read while its group was zeroed (FIB_NONE):
+		 * looked up again until the answer is one a route or the
+		 * default wrote.  Each look starts at the top, past the parent
+		 * the trie rewrote before zeroing, so it ends when the writer
+		 * stops zeroing groups under this address. */
+		while (unlikely(nh[i] == 0))
+			rte_fib6_lookup_bulk(f, (uint8_t (*)[16])(uintptr_t)&ips[i], &nh[i], 1);
 		nh[i] &= FIB_NH_MASK;
 	}
 }
@@ -681,7 +852,7 @@ route6_get(const uint8_t *ip, struct route6 *out)
 
 	memcpy(a[0], ip, 16);
 	rte_fib6_lookup_bulk(fib6, a, &nh, 1);
-	if (nh == 0)
+	if ((nh & FIB_NH_MASK) == NH_NONE)
 		return -ENETUNREACH;
 	n = rte_rib6_lookup(rib6, ip);
 	if (n == NULL || node_head(n) == NULL)
@@ -834,9 +1005,11 @@ int
 route6_init(uint32_t max_routes)
 {
 	uint32_t total = max_routes + 4 * DP_MAX_ADDRS6;
-	struct rte_fib6_conf fc = {
+	struct rte_malloc_socket_stats before, after;
+
+	fib_conf = (struct rte_fib6_conf){
 		.type = RTE_FIB6_TRIE,
-		.default_nh = NH_NONE,
+		.default_nh = FIB_NONE,
 		.max_routes = (int)total,
 		.rib_ext_sz = 0,
 		.trie = {
@@ -849,9 +1022,14 @@ route6_init(uint32_t max_routes)
 		},
 	};
 	RTE_BUILD_BUG_ON(NH6_MAX != RT_NH_MAX);
-	fib6 = rte_fib6_create("sluice_fib6", (int)rte_socket_id(), &fc);
+	fib_gen = 0;
+	rte_malloc_get_socket_stats((int)rte_socket_id(), &before);
+	fib6 = fib_create();
 	if (fib6 == NULL)
 		return -ENOMEM;
+	rte_malloc_get_socket_stats((int)rte_socket_id(), &after);
+	fib_bytes = after.heap_allocsz_bytes > before.heap_allocsz_bytes ?
+		    after.heap_allocsz_bytes - before.heap_allocsz_bytes : 0;
 	rib6 = rte_fib6_get_rib(fib6);
 	if (rib6 == NULL || rt_nh_init(&nhp, "sluice_nh6", sizeof(struct nh6_key)) != 0 ||
 	    rt_pfx_init(&pfx, "sluice_pfx6", total, pfx_same) != 0 ||

@@ -9,6 +9,7 @@
 #define SLUICE_ROUTE6_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dp.h"
@@ -80,5 +81,14 @@ unsigned int route6_count(void);
  * route6_sync() ends a batch (freed next hops are recycled).
  */
 void route6_sync(void);
+
+/* A FIB made afresh from the live routes in place of the one the workers
+ * read (route6.c says why): 0, or an error and the old FIB kept.  Done by
+ * route6_add when the trie refuses a prefix; counted. */
+int route6_rebuild(void);
+uint64_t route6_rebuilds(void);
+/* The heap one FIB took when route6_init made it: what a rebuild needs
+ * free beside it (main.c keeps it back when it sizes the IPv4 FIB). */
+size_t route6_fib_bytes(void);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_pause.h>
 #include <rte_ring.h>
@@ -25,7 +26,7 @@ void
 dpt_init(const char *name)
 {
 	char prefix[64];
-	char *argv[] = { "unit", "-l", "0", "--no-huge", "-m", "384", "--no-shconf",
+	char *argv[] = { "unit", "-l", "0", "--no-huge", "-m", "512", "--no-shconf",
 			 "--no-pci", "--no-telemetry", "--log-level", "lib.*:error",
 			 prefix, NULL };
 
@@ -361,6 +362,18 @@ dpt_worker_thread_end(unsigned int lcore)
 }
 
 static void
+fwd_keep(struct dpt_fwd_bad *b, const struct dpt_fwd *f, uint16_t port,
+	 const struct rte_mbuf *m)
+{
+	b->loop = f->loops;
+	b->step = f->step;
+	b->port = port;
+	b->len = (uint16_t)rte_pktmbuf_pkt_len(m);
+	memcpy(b->bytes, rte_pktmbuf_mtod(m, const uint8_t *),
+	       RTE_MIN(sizeof(b->bytes), (size_t)rte_pktmbuf_data_len(m)));
+}
+
+static void
 fwd_sort(struct dpt_fwd *f, struct wctx *w)
 {
 	const struct rte_ether_addr wan = dpt_mac(DPT_WAN_MAC);
@@ -380,10 +393,13 @@ fwd_sort(struct dpt_fwd *f, struct wctx *w)
 					k++;
 			else
 				k = DPT_FWD_MACS;
-			if (k < DPT_FWD_MACS)
+			if (k < DPT_FWD_MACS) {
 				f->sent[k]++;
-			else
+			} else {
+				if (f->wrong < DPT_FWD_BAD)
+					fwd_keep(&f->bad[f->wrong], f, p, t->m[i]);
 				f->wrong++;
+			}
 		}
 		rte_pktmbuf_free_bulk(t->m, t->n);
 		t->n = 0;
@@ -425,6 +441,15 @@ dpt_fwd_start(struct dpt_fwd *f)
 }
 
 void
+dpt_fwd_wait(struct dpt_fwd *f, unsigned int n)
+{
+	uint64_t until = f->loops + n, end = rte_get_tsc_cycles() + rte_get_tsc_hz() / 10;
+
+	while (f->loops < until && rte_get_tsc_cycles() < end)
+		rte_pause();
+}
+
+void
 dpt_fwd_stop(struct dpt_fwd *f)
 {
 	f->stop = true;
@@ -433,4 +458,13 @@ dpt_fwd_stop(struct dpt_fwd *f)
 		      (unsigned long)f->loops, (unsigned long)f->sent[0],
 		      (unsigned long)f->sent[1], (unsigned long)f->sent[2],
 		      (unsigned long)f->wrong);
+	for (uint64_t i = 0; i < f->wrong && i < DPT_FWD_BAD; i++) {
+		const struct dpt_fwd_bad *b = &f->bad[i];
+		char hex[3 * sizeof(b->bytes) + 1] = "";
+
+		for (size_t j = 0; j < sizeof(b->bytes) && j < b->len; j++)
+			snprintf(hex + 3 * j, 4, "%02x ", b->bytes[j]);
+		print_message("wrong: burst %lu, step %u, port %u, %u bytes: %s\n",
+			      (unsigned long)b->loop, b->step, b->port, b->len, hex);
+	}
 }

@@ -109,16 +109,30 @@ void dpt_worker_thread_end(unsigned int lcore);
  */
 #define DPT_FWD_BURST	32
 #define DPT_FWD_MACS	3
+#define DPT_FWD_BAD	4	/* wrong frames kept for dpt_fwd_stop to show */
+struct dpt_fwd_bad {
+	uint64_t loop;		/* the burst */
+	uint32_t step;		/* the control side's step then */
+	uint16_t port, len;	/* out port, frame length */
+	uint8_t bytes[64];	/* the frame's first */
+};
 struct dpt_fwd {
 	struct rte_mbuf *(*frame)(unsigned int n, uint64_t loop);
 	bool (*check)(const struct rte_mbuf *m);
 	struct rte_ether_addr macs[DPT_FWD_MACS];
 	volatile bool stop, registered;
 	volatile uint64_t loops, wrong, sent[DPT_FWD_MACS];
+	/* The test says where it is (any number it likes), and the worker
+	 * keeps its first wrong frames with it: printing in the loop would
+	 * change the timing that makes them. */
+	volatile uint32_t step;
+	struct dpt_fwd_bad bad[DPT_FWD_BAD];
 	pthread_t th;
 };
 /* Start f's thread; returns once it forwards.  0 or -1. */
 int dpt_fwd_start(struct dpt_fwd *f);
+/* Wait until f's thread has forwarded n more bursts (at most 100 ms). */
+void dpt_fwd_wait(struct dpt_fwd *f, unsigned int n);
 /* Stop it, and print what it counted. */
 void dpt_fwd_stop(struct dpt_fwd *f);
 

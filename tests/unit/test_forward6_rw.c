@@ -11,7 +11,11 @@
  * (never a decoy's, never a torn one), with the hop limit taken down by
  * one; nothing may leak.
  */
+#include <pthread.h>
+
 #include <rte_cycles.h>
+#include <rte_pause.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_lcore.h>
 
 #include "ip6_test.h"
@@ -78,10 +82,14 @@ test_forward6_while_tables_change(void **state)
 	assert_int_equal(neigh6_add(1, gw, &a, false, 0), 0);
 	assert_int_equal(dpt_fwd_start(&f), 0);
 	end = rte_get_tsc_cycles() + rte_get_tsc_hz();
-	while (rte_get_tsc_cycles() < end) {
+	/* A second, and every kind of change twice however slow the
+	 * machine (the route moves every 64th). */
+	while (rte_get_tsc_cycles() < end || i < 128) {
+		f.step = i;	/* for the wrong frames dpt_fwd_stop shows */
 		assert_int_equal(neigh6_add(1, gw, (i & 1) ? &a : &b, false, 0), 0);
-		/* Long enough for the forwarder to see each MAC. */
-		rte_delay_us_block(50);
+		/* Long enough for the forwarder to see each MAC: two bursts
+		 * (a fixed 50 us missed one on a loaded machine). */
+		dpt_fwd_wait(&f, 2);
 		if (i % 16 == 15) {
 			/* Away and back: the gateway comes back at another
 			 * position, the next hop follows. */
@@ -106,6 +114,7 @@ test_forward6_while_tables_change(void **state)
 		dpt_drain();
 		i++;
 	}
+	f.step = UINT32_MAX;	/* the decoys */
 	/*
 	 * The gateway away for long: decoys made and removed go round every
 	 * position of the hash (its free positions are a FIFO), the
@@ -156,6 +165,141 @@ test_forward6_while_tables_change(void **state)
 	assert_int_equal(dpt_mbufs_in_use(), 0);
 }
 
+/*
+ * Lookups alone while groups of the trie fold: a reader thread looks up
+ * addresses under 2001:db8:77::/48 as fast as it can, while this thread
+ * adds and deletes a /64 and a /128 under it.  Each delete folds a chain
+ * of groups, freed and zeroed one level after another; the default route
+ * covers every address, so no lookup may ever find no route.
+ */
+struct lk {
+	volatile bool stop, registered;
+	volatile uint64_t lookups, none;
+	pthread_t th;
+};
+
+static void *
+lk_thread(void *arg)
+{
+	struct lk *l = arg;
+	uint8_t ips[32][16];
+	uint64_t nh[32];
+	int lcore;
+
+	if ((lcore = dpt_worker_thread_begin()) < 0)
+		return NULL;
+	for (int i = 0; i < 32; i++) {
+		a6("2001:db8:77:1::", ips[i]);
+		ips[i][15] = (uint8_t)i;
+	}
+	l->registered = true;
+	while (!l->stop) {
+		route6_lookup_bulk((const uint8_t (*)[16])ips, nh, 32);
+		for (int i = 0; i < 32; i++)
+			if (nh[i] == 0)
+				l->none++;
+		l->lookups += 32;
+		rte_rcu_qsbr_quiescent(dp.qsbr, lcore);
+	}
+	dpt_worker_thread_end((unsigned int)lcore);
+	return NULL;
+}
+
+static void
+test_lookup6_while_groups_fold(void **state)
+{
+	struct lk l = { 0 };
+	uint64_t end;
+	unsigned int i = 0;
+
+	(void)state;
+	route6(true, "2001:db8:77::", 48, GW6_2, RTN_UNICAST, DP_NO_PORT);
+	route6_sync();
+	assert_int_equal(pthread_create(&l.th, NULL, lk_thread, &l), 0);
+	while (!l.registered)
+		rte_pause();
+	end = rte_get_tsc_cycles() + 2 * rte_get_tsc_hz();
+	while (rte_get_tsc_cycles() < end) {
+		route6(true, "2001:db8:77:1::", 64, GW6, RTN_UNICAST, DP_NO_PORT);
+		route6(true, "2001:db8:77:1::5", 128, GW6_2, RTN_UNICAST, DP_NO_PORT);
+		route6_sync();
+		route6(false, "2001:db8:77:1::5", 128, GW6_2, RTN_UNICAST, DP_NO_PORT);
+		route6(false, "2001:db8:77:1::", 64, GW6, RTN_UNICAST, DP_NO_PORT);
+		route6_sync();
+		i++;
+	}
+	l.stop = true;
+	pthread_join(l.th, NULL);
+	print_message("%u rounds, %lu lookups, %lu found no route\n", i,
+		      (unsigned long)l.lookups, (unsigned long)l.none);
+	route6(false, "2001:db8:77::", 48, GW6_2, RTN_UNICAST, DP_NO_PORT);
+	route6_sync();
+	assert_true(l.lookups > 0);
+	assert_int_equal(l.none, 0);
+}
+
+/*
+ * The FIB rebuilt under the forwarder (route6_rebuild, as route6_add does
+ * when DPDK's trie refuses a prefix for groups its deletes leaked): the
+ * worker keeps the FIB it loaded for its burst, the old one is freed only
+ * after it passed a quiescent state.  The traffic's routes, a /48 and a
+ * /64 in it, go through GW6_2; the default goes through GW6, which has no
+ * neighbour entry: a frame looked up in a half-made FIB, a freed one or
+ * one short of a route goes elsewhere (or starts a solicitation), and
+ * counts as wrong.  /64s elsewhere come and go in between.
+ */
+static void
+test_forward6_while_fib_rebuilt(void **state)
+{
+	const struct rte_ether_addr c = dpt_mac(GW2_MAC);
+	struct dpt_fwd f = { .frame = frame, .check = check, .macs = { c } };
+	uint64_t rebuilds = route6_rebuilds(), end, last;
+	unsigned int i = 0;
+	char s[INET6_ADDRSTRLEN];
+	uint8_t gw2[16], d[16];
+
+	(void)state;
+	a6(GW6_2, gw2);
+	assert_int_equal(neigh6_add(1, gw2, &c, true, 0), 0);
+	route6(true, "2001:db8:99::", 48, GW6_2, RTN_UNICAST, DP_NO_PORT);
+	route6(true, "2001:db8:99:2::", 64, GW6_2, RTN_UNICAST, DP_NO_PORT);
+	assert_int_equal(dpt_fwd_start(&f), 0);
+	/* A rebuild makes and zeroes a FIB of dpt_init's size (some 110 MB):
+	 * a quarter to one second here, but over ten on a loaded machine.
+	 * Four, or what ten seconds allow, two at least (within a minute). */
+	end = rte_get_tsc_cycles() + 10 * rte_get_tsc_hz();
+	last = end + 50 * rte_get_tsc_hz();
+	a6("2001:db8:c000::", d);
+	while (route6_rebuilds() - rebuilds < 4 && rte_get_tsc_cycles() < last &&
+	       (rte_get_tsc_cycles() < end || route6_rebuilds() - rebuilds < 2)) {
+		for (int k = 0; k < 16; k++) {
+			d[6] = (uint8_t)i;
+			d[7] = (uint8_t)k;
+			route6(true, ip6_fmt(d, s), 64, GW6, RTN_UNICAST, DP_NO_PORT);
+		}
+		assert_int_equal(route6_rebuild(), 0);
+		for (int k = 0; k < 16; k += 2) {
+			d[6] = (uint8_t)i;
+			d[7] = (uint8_t)k;
+			route6(false, ip6_fmt(d, s), 64, NULL, RTN_UNSPEC, DP_NO_PORT);
+		}
+		rte_delay_us_block(200);
+		dpt_drain();
+		i++;
+	}
+	dpt_fwd_stop(&f);
+	dpt_drain();
+	print_message("%lu rebuilds\n", (unsigned long)(route6_rebuilds() - rebuilds));
+	assert_true(route6_rebuilds() - rebuilds >= 2);
+	assert_int_equal(f.wrong, 0);
+	assert_true(f.sent[0] > 0);
+	route6(false, "2001:db8:99:2::", 64, NULL, RTN_UNSPEC, DP_NO_PORT);
+	route6(false, "2001:db8:99::", 48, NULL, RTN_UNSPEC, DP_NO_PORT);
+	route6_sync();
+	neigh_flush(1);
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+}
+
 static int
 group_setup(void **state)
 {
@@ -182,6 +326,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forward6_while_tables_change),
+		cmocka_unit_test(test_lookup6_while_groups_fold),
+		cmocka_unit_test(test_forward6_while_fib_rebuilt),
 	};
 
 	dpt_init("forward6_rw");
