@@ -300,13 +300,27 @@ prefault(void)
  * (route6_rebuild makes its fresh FIB beside the old one). */
 #define RUNTIME_RESERVE		(16u << 20)
 
+/* The largest table from AUTO_MAX_ROUTES down that fits: its size, or 0. */
+static uint32_t
+fib_auto_size(void)
+{
+	uint32_t level = rte_log_get_global_level();
+	uint32_t n;
+	int ret = -1;
+
+	/* Failed attempts are expected here: keep DPDK's complaints quiet. */
+	rte_log_set_global_level(RTE_LOG_EMERG);
+	for (n = AUTO_MAX_ROUTES; n >= AUTO_MIN_ROUTES && ret != 0; n /= 2)
+		ret = route_init(n);
+	rte_log_set_global_level(level);
+	return ret == 0 ? n * 2 : 0;
+}
+
 static int
 fib_init(unsigned long max_routes)
 {
-	uint32_t level = rte_log_get_global_level();
 	void *reserve, *reserve6;
 	uint32_t n;
-	int ret = -1;
 
 	if (max_routes != 0) {
 		if (route_init(max_routes) == 0)
@@ -315,25 +329,30 @@ fib_init(unsigned long max_routes)
 			"(give EAL more with -m, or hugepages)\n", max_routes);
 		return -1;
 	}
-	/* Failed attempts are expected here: keep DPDK's complaints quiet.
-	 * What is made at run time (a capture's pool) must still fit: hold
-	 * its room while the FIB sizes itself. */
+	/* What is made at run time (a capture's pool) must still fit: hold
+	 * its room while the FIB sizes itself.  And room for a rebuild of the
+	 * IPv6 FIB, in one piece as its first level is, unless the smallest
+	 * IPv4 FIB would not fit beside it (more workers, less -m): then
+	 * IPv4 comes first and a rebuild will find no memory. */
 	reserve = rte_malloc("sluice_runtime_reserve", RUNTIME_RESERVE, 0);
-	/* And room for a rebuild of the IPv6 FIB, in one piece as its first
-	 * level is. */
 	reserve6 = rte_malloc("sluice_fib6_reserve", route6_fib_bytes(), 0);
-	rte_log_set_global_level(RTE_LOG_EMERG);
-	for (n = AUTO_MAX_ROUTES; n >= AUTO_MIN_ROUTES && ret != 0; n /= 2)
-		ret = route_init(n);
-	rte_log_set_global_level(level);
+	n = fib_auto_size();
+	if (n == 0 && reserve6 != NULL) {
+		rte_free(reserve6);
+		reserve6 = NULL;
+		n = fib_auto_size();
+		if (n != 0)
+			fprintf(stderr, SD_WARNING "sluice-dataplane: no room kept for a rebuild of "
+				"the IPv6 FIB (give EAL more with -m, or hugepages)\n");
+	}
 	rte_free(reserve6);
 	rte_free(reserve);
-	if (ret != 0) {
+	if (n == 0) {
 		fprintf(stderr, SD_ERR "sluice-dataplane: not enough memory for %u routes "
 			"(give EAL more with -m, or hugepages)\n", AUTO_MIN_ROUTES);
 		return -1;
 	}
-	fprintf(stderr, SD_INFO "sluice-dataplane: room for %u routes\n", n * 2);
+	fprintf(stderr, SD_INFO "sluice-dataplane: room for %u routes\n", n);
 	return 0;
 }
 
