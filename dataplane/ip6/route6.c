@@ -70,6 +70,7 @@ static struct rt6 *rt_mem, *rt_spare;
 
 static uint32_t max_total, n_total, n_visible;
 static bool fib_dirty;
+static uint64_t fib_token;		/* the grace period fib_dirty waits for */
 static uint64_t gw_gen = 1;		/* bumped when a connected route comes or goes */
 
 typedef unsigned __int128 u128;
@@ -238,11 +239,23 @@ fib_value(uint32_t nh, uint8_t plen)
 	return (uint64_t)plen << 16 | nh;
 }
 
+/* A write may have freed a group: the next write must not reuse it before
+ * every worker has passed a quiescent state.  The grace period starts when
+ * the write ends and is waited for only at the next write, so the time a
+ * batch spends between two routes counts towards it (idle workers are
+ * offline: nothing to wait for). */
+static inline void
+fib_freed_group(void)
+{
+	fib_token = rte_rcu_qsbr_start(dp.qsbr);
+	fib_dirty = true;
+}
+
 static inline void
 fib_before_write(void)
 {
 	if (unlikely(fib_dirty)) {
-		rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+		rte_rcu_qsbr_check(dp.qsbr, fib_token, true);
 		fib_dirty = false;
 	}
 }
@@ -259,15 +272,13 @@ fib_before_write(void)
  * shorter touches no group it could fold.  One probe of the prefix hash,
  * where a walk of the rib under the group cost a descent per add.
  *
- * One window is left open: an add of a prefix a whole number of bytes
- * long (a /32, /48, /64) makes the group under its last byte, publishes
- * it, fills it and folds it back, so that group is free when the add
- * returns and the next write that needs one takes it.  A worker stalled
- * between loading the pointer to it and loading its entry would read the
- * next prefix's value.  Closing it costs a grace period per such add,
- * which a bulk load of /48s cannot pay (12x ip -6 -batch, docs/
- * performance.md); it takes a worker stalled between those two dependent
- * loads from the fold until the next write.
+ * An add of a prefix a whole number of bytes long (a /32, /48, /64)
+ * makes the group under its last byte, publishes it, fills it and folds
+ * it back, so that group is free when the add returns, and the next write
+ * that needs one takes it: a worker stalled between loading the pointer
+ * to it and loading its entry would read the next prefix's value.  Those
+ * adds count as folds too; the grace period they start runs while the
+ * next request is read (fib_freed_group).
  */
 static bool
 add_may_fold(const uint8_t *dst, uint8_t plen, uint64_t val)
@@ -418,8 +429,9 @@ fib_set(const uint8_t *dst, uint8_t plen, uint32_t nh, bool new_prefix)
 		}
 	}
 	/* Changing a prefix's next hop may fold groups anywhere under it. */
-	if (!new_prefix || (ret == 0 && add_may_fold(dst, plen, fib_value(nh, plen))))
-		fib_dirty = true;
+	if (!new_prefix || (ret == 0 && ((plen > 24 && plen % 8 == 0) ||
+					 add_may_fold(dst, plen, fib_value(nh, plen)))))
+		fib_freed_group();
 	return ret;
 }
 
@@ -429,8 +441,8 @@ fib_unset(const uint8_t *dst, uint8_t plen)
 	int ret;
 
 	fib_before_write();
-	fib_dirty = true;
 	ret = rte_fib6_delete(fib6, dst, plen);
+	fib_freed_group();
 	if (ret == 0 && plen > 24)
 		long_dels++;
 	return ret;
