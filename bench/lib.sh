@@ -18,10 +18,11 @@
 # BENCH_MEM (MB of memory for each DPDK program, default 2048: a pcap is
 # held in mbufs, about 2.3 KB a packet),
 # BENCH_DATAPLANE (another sluice-dataplane binary, e.g. a build before a
-# change), BENCH_HUGE=1 (both programs take their memory from 2 MB
-# hugepages instead of --no-huge; reserve and mount them first:
-# echo N > /proc/sys/vm/nr_hugepages; mount -t hugetlbfs nodev /dev/hugepages,
-# N >= BENCH_MEM / 2, and set nr_hugepages back to 0 after).
+# change), BENCH_HUGE (default 1: both programs take their memory from 2 MB
+# hugepages, as DPDK is deployed; bench_setup mounts /dev/hugepages if it
+# is not, reserves the pages that are missing for BENCH_MEM and gives back
+# what it reserved when the bench ends; BENCH_HUGE=0: both on 4 KB pages,
+# --no-huge, where l3fwd is bound by TLB misses, see docs/performance.md).
 
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
@@ -61,7 +62,30 @@ bench_setup() {
 		BENCH_TMP=$(mktemp -d /tmp/sluice-bench.XXXXXX)
 		trap bench_cleanup EXIT
 		trap 'exit 1' INT TERM HUP
+		bench_huge_reserve
 	fi
+}
+
+# Pages this bench added to nr_hugepages, given back by bench_cleanup.
+BENCH_HUGE_ADDED=0
+
+# bench_huge_reserve: with BENCH_HUGE=1 (the default), enough free 2 MB
+# pages for one program of BENCH_MEM MB (the peers run one at a time).
+bench_huge_reserve() {
+	local need free total
+	[ "${BENCH_HUGE:-1}" = 1 ] || return 0
+	mountpoint -q /dev/hugepages || mount -t hugetlbfs nodev /dev/hugepages ||
+		sl_die "cannot mount hugetlbfs on /dev/hugepages (BENCH_HUGE=0 runs without)"
+	need=$(((${BENCH_MEM:-2048} + 1) / 2 + 64))
+	free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
+	[ "$free" -ge "$need" ] && return 0
+	total=$(cat /proc/sys/vm/nr_hugepages)
+	echo $((total + need - free)) >/proc/sys/vm/nr_hugepages
+	BENCH_HUGE_ADDED=$(($(cat /proc/sys/vm/nr_hugepages) - total))
+	free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
+	[ "$free" -ge "$need" ] ||
+		sl_die "only $free of $need free 2 MB hugepages (memory too fragmented?); BENCH_HUGE=0 runs without"
+	bench_say "== reserved $BENCH_HUGE_ADDED hugepages of 2 MB for this bench"
 }
 
 bench_cleanup() {
@@ -70,6 +94,10 @@ bench_cleanup() {
 		bench_stop "$pid"
 	done
 	[ -n "$BENCH_TMP" ] && rm -rf "$BENCH_TMP"
+	if [ "$BENCH_HUGE_ADDED" -gt 0 ]; then
+		echo $(($(cat /proc/sys/vm/nr_hugepages) - BENCH_HUGE_ADDED)) >/proc/sys/vm/nr_hugepages
+		BENCH_HUGE_ADDED=0
+	fi
 	return 0
 }
 
@@ -238,7 +266,7 @@ bench_sluice_start() {
 
 # EAL's memory options for both peers: the same for both, so fair.
 bench_eal_mem() {
-	if [ "${BENCH_HUGE:-0}" = 1 ]; then
+	if [ "${BENCH_HUGE:-1}" = 1 ]; then
 		echo "--huge-unlink -m ${BENCH_MEM:-2048}"
 	else
 		echo "--no-huge -m ${BENCH_MEM:-2048}"
