@@ -465,13 +465,25 @@ addrs_filter(const struct addr_table *at)
 	return f;
 }
 
+/* rte_pktmbuf_adj of the Ethernet header, whose checks the caller made
+ * (a first segment that holds it and a 20-byte IPv4 header). */
+static inline struct rte_mbuf *
+ip4_l3(struct rte_mbuf *m)
+{
+	m->data_off += RTE_ETHER_HDR_LEN;
+	m->data_len -= RTE_ETHER_HDR_LEN;
+	m->pkt_len -= RTE_ETHER_HDR_LEN;
+	return m;
+}
+
 /*
  * The common header: version 4 with no options, wholly in the first segment,
  * a total length the frame holds, a right checksum (or the device's word
- * for it).  Strips Ethernet when so; false leaves m to ip4_header_slow.
+ * for it).  Strips Ethernet when so, unless keep; false leaves m to
+ * ip4_header_slow.
  */
 static inline bool
-ip4_header_fast(struct rte_mbuf *m)
+ip4_header_fast(struct rte_mbuf *m, const bool keep)
 {
 	const struct rte_ipv4_hdr *ip =
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
@@ -486,9 +498,8 @@ ip4_header_fast(struct rte_mbuf *m)
 	    (ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip4_hdr20_sum_ok(ip)))
 		return false;
 	/* rte_pktmbuf_adj, whose checks the test above made. */
-	m->data_off += RTE_ETHER_HDR_LEN;
-	m->data_len -= RTE_ETHER_HDR_LEN;
-	m->pkt_len -= RTE_ETHER_HDR_LEN;
+	if (!keep)
+		ip4_l3(m);
 	return true;
 }
 
@@ -515,33 +526,46 @@ ip4_header_slow(struct rte_mbuf *m)
 }
 
 /*
- * Validation and martians for one packet; Ethernet is stripped here.
+ * Validation and martians for one packet; Ethernet is stripped here, unless
+ * keep (then it stays in front of every packet this returns nonzero for).
  * Returns the destination (host order) or 0 when m was dropped or punted
  * to in_port's host interface (0/8 is a martian destination, so 0 never
  * names a real one).  host: in_port has a host interface.
  */
 static inline uint32_t
 ip4_validate(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, bool host,
-	     uint16_t in_port)
+	     uint16_t in_port, const bool keep)
 {
+	const uint32_t l2 = keep ? RTE_ETHER_HDR_LEN : 0;
 	const struct rte_ipv4_hdr *ip;
-	uint32_t src, dst, tot;
+	uint32_t src, dst, tot, len;
 
-	if (unlikely(!ip4_header_fast(m)) && !ip4_header_slow(m))
-		return 0;
-	ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	if (unlikely(!ip4_header_fast(m, keep))) {
+		if (!ip4_header_slow(m))
+			return 0;
+		/* The Ethernet header is still there, in front. */
+		if (keep)
+			rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
+	}
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l2);
 	/* Ethernet pads short frames to 60 bytes: the IP length rules. */
 	tot = rte_be_to_cpu_16(ip->total_length);
-	if (unlikely(rte_pktmbuf_pkt_len(m) > tot) &&
-	    rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot) != 0) {
+	len = rte_pktmbuf_pkt_len(m) - l2;
+	if (unlikely(len > tot) && rte_pktmbuf_trim(m, len - tot) != 0) {
 		dp_drop(m, DROP_BAD_HEADER);
 		return 0;
 	}
 	src = rte_be_to_cpu_32(ip->src_addr);
 	dst = rte_be_to_cpu_32(ip->dst_addr);
 	if (unlikely((octet_odd[src >> 24] | octet_odd[dst >> 24]) || host) ||
-	    (unlikely(ours & addr_bit(src)) && addr_is_local(at, src)))
-		return ip4_addrs_slow(m, at, host, in_port, src, dst);
+	    (unlikely(ours & addr_bit(src)) && addr_is_local(at, src))) {
+		/* The host's punts take an IP packet. */
+		if (keep)
+			ip4_l3(m);
+		dst = ip4_addrs_slow(m, at, host, in_port, src, dst);
+		if (keep && dst != 0)
+			rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
+	}
 	return dst;
 }
 
@@ -583,27 +607,35 @@ ip4_nat_pre(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *ds
 	return j;
 }
 
-/* ip4_eth_tx for a forwarded packet to a port o found live in this pass. */
+/* ip4_eth_tx for a forwarded packet to a port o found live in this pass;
+ * keep: m still has its (IPv4) Ethernet header in front. */
 static inline void
 ip4_fwd_tx(struct wctx *w, const struct fwd_out *o, struct rte_mbuf *m,
-	   const struct rte_ether_addr *dst_mac)
+	   const struct rte_ether_addr *dst_mac, const bool keep)
 {
 	if (unlikely(m->nb_segs > 1)) {
-		ip4_eth_tx(w, m, o->port, dst_mac);
+		ip4_eth_tx(w, keep ? ip4_l3(m) : m, o->port, dst_mac);
 		return;
 	}
-	fwd_out_put(w, o, m, dst_mac);
+	if (keep)
+		fwd_out_rewrite(w, o, m, dst_mac);
+	else
+		fwd_out_put(w, o, m, dst_mac);
 }
 
 /*
- * One burst.  Inlined twice by ip4_input: with tr (a trace runs) and nat
- * (NAT is on) as they are, and with both false, the common case, which
- * thus tests neither per packet.
+ * One burst.  Inlined three times by ip4_input: with tr (a trace runs) and
+ * nat (NAT is on) as they are, with NAT alone, and with both false, the
+ * common case, which thus tests neither per packet.  keep (only with both
+ * false): a forwarded frame keeps its Ethernet header, whose addresses are
+ * rewritten in place; a packet that leaves the forwarding path loses it
+ * there (ip4_l3), since everything else takes an IP packet.
  */
 static __rte_always_inline void
 ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
-		const bool tr, const bool nat)
+		const bool tr, const bool nat, const bool keep)
 {
+	const uint32_t l2 = keep ? RTE_ETHER_HDR_LEN : 0;
 	const struct addr_table *at = addrs_get();
 	const uint64_t ours = addrs_filter(at);
 	const bool host = host_on(in_port);
@@ -624,7 +656,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		bool bcast = rte_is_multicast_ether_addr(&eth->dst_addr);	/* broadcast too */
 		uint32_t d;
 
-		d = ip4_validate(m, at, ours, host, in_port);
+		d = ip4_validate(m, at, ours, host, in_port, keep);
 		if (unlikely(d == 0))
 			continue;
 		TRACE(tr, m, trace_valid(m));
@@ -638,19 +670,23 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	if (k == 0)
 		return;
 
-	route_lookup_bulk(dst, nh, k);
+	route_lookup_raw(dst, nh, k);
 
 	for (uint16_t i = 0; i < k; i++) {
 		struct rte_mbuf *m = ok[i];
-		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
-		const struct nexthop *h = &nexthops[nh[i]];
-		const uint8_t type = h->type;
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
+		const struct nexthop *h = &nexthops[route_nh(nh[i])];
+		uint8_t type = h->type;
 		uint32_t nh_ip;
 
+		if (unlikely(type != NH_CONNECTED && type != NH_GATEWAY) && nh[i] == 0) {
+			h = &nexthops[route_lookup_again(dst[i])];
+			type = h->type;
+		}
 		TRACE(tr, m, trace_route(m, type, h->port,
 					 type == NH_GATEWAY ? h->gw : dst[i], dst[i]));
 		if (unlikely(type != NH_CONNECTED && type != NH_GATEWAY)) {
-			ip4_not_forwarded(w, m, in_port, type);
+			ip4_not_forwarded(w, keep ? ip4_l3(m) : m, in_port, type);
 			continue;
 		}
 		/* RFC 1812 5.3.4 (and Linux): what came as a link-layer
@@ -660,7 +696,8 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			continue;
 		}
 		if (unlikely(ip->time_to_live <= 1)) {
-			icmp_error(w, m, in_port, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+			icmp_error(w, keep ? ip4_l3(m) : m, in_port, ICMP_TIME_EXCEEDED,
+				   ICMP_EXC_TTL, 0);
 			dp_drop(m, DROP_TTL);
 			continue;
 		}
@@ -672,9 +709,10 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		}
 		/* Before NAT, as Linux does: the sender must see its own
 		 * addresses quoted back. */
-		if (unlikely(rte_pktmbuf_pkt_len(m) > o.mtu) &&
+		if (unlikely(rte_pktmbuf_pkt_len(m) - l2 > o.mtu) &&
 		    (ip->fragment_offset & IP4_DF)) {
-			icmp_error(w, m, in_port, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, o.mtu);
+			icmp_error(w, keep ? ip4_l3(m) : m, in_port, ICMP_DEST_UNREACH,
+				   ICMP_FRAG_NEEDED, o.mtu);
 			dp_drop(m, DROP_FRAG_NEEDED);
 			continue;
 		}
@@ -685,8 +723,8 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			TRACE(tr, m, trace_nat(m, 1));
 		}
 		nh_ip = type == NH_GATEWAY ? h->gw : dst[i];
-		if (unlikely(rte_pktmbuf_pkt_len(m) > o.mtu)) {
-			ip4_frag_send(w, m, o.port, nh_ip, in_port);
+		if (unlikely(rte_pktmbuf_pkt_len(m) - l2 > o.mtu)) {
+			ip4_frag_send(w, keep ? ip4_l3(m) : m, o.port, nh_ip, in_port);
 			continue;
 		}
 		/* A gateway's MAC from its next hop, read once for the run of
@@ -697,10 +735,10 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		}
 		if (likely(gw_ok)) {
 			TRACE(tr, m, trace_neigh(m, o.port, nh_ip, &gw_mac));
-			ip4_fwd_tx(w, &o, m, &gw_mac);
+			ip4_fwd_tx(w, &o, m, &gw_mac, keep);
 			continue;
 		}
-		fw[f] = m;
+		fw[f] = keep ? ip4_l3(m) : m;
 		fw_port[f] = o.port;
 		fw_ip[f++] = nh_ip;
 	}
@@ -722,7 +760,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 static __rte_noinline void
 ip4_input_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
-	ip4_input_burst(w, in_port, pkts, n, false, false);
+	ip4_input_burst(w, in_port, pkts, n, false, false, true);
 }
 
 /* NAT on, no trace: the NAT's common case, with neither tested per
@@ -730,13 +768,13 @@ ip4_input_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 static __rte_noinline void
 ip4_input_nat(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
-	ip4_input_burst(w, in_port, pkts, n, false, true);
+	ip4_input_burst(w, in_port, pkts, n, false, true, false);
 }
 
 static __rte_noinline void
 ip4_input_hooked(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
-	ip4_input_burst(w, in_port, pkts, n, trace_on(), nat_enabled);
+	ip4_input_burst(w, in_port, pkts, n, trace_on(), nat_enabled, false);
 }
 
 void
