@@ -53,7 +53,8 @@ ip4_hdr_sum(const struct rte_ipv4_hdr *ip, uint32_t hlen)
 
 /*
  * Is a 20-byte header's checksum right, that is, its ones' complement sum
- * 0xffff?  Its five 32-bit words are summed in 64 bits and not folded:
+ * 0xffff?  It is summed as two 64-bit words and a 32-bit one with the
+ * carries added back (a ones' complement sum in 64 bits) and not folded:
  * 2^16 is 1 modulo 0xffff, so that sum and the folded 16-bit one agree
  * modulo 0xffff (in either byte order, 2^8 being invertible), and a folded
  * sum, never 0 unless every word is (version 4 is not), is 0xffff exactly
@@ -63,14 +64,18 @@ static inline bool
 ip4_hdr20_sum_ok(const struct rte_ipv4_hdr *ip)
 {
 	const uint8_t *p = (const uint8_t *)ip;
-	uint64_t sum = 0;
-	uint32_t w;
+	uint64_t a, b, sum;
+	uint32_t c;
 
-	for (int i = 0; i < 5; i++) {
-		memcpy(&w, p + 4 * i, sizeof(w));
-		sum += w;
-	}
-	return sum % 0xffff == 0;
+	memcpy(&a, p, sizeof(a));
+	memcpy(&b, p + 8, sizeof(b));
+	memcpy(&c, p + 16, sizeof(c));
+	/* No carry is lost: after one, the sum is at most 2^64 - 2. */
+	sum = a + b;
+	sum += sum < a;
+	a = sum + c;
+	a += a < sum;
+	return a % 0xffff == 0;
 }
 
 static inline int
@@ -447,10 +452,11 @@ ip4_addrs_slow(struct rte_mbuf *m, const struct addr_table *at, bool host, uint1
 /*
  * The router's addresses in a 64-bit filter, made once a burst: a source
  * whose bit is clear is none of them, the rest are looked up (with two
- * addresses, 1 packet in 32 is).
+ * addresses, 1 packet in 32 is).  Hashed in network order, as the header
+ * holds them: no byte swap per packet.
  */
 static inline uint64_t
-addr_bit(uint32_t ip)
+addr_bit(rte_be32_t ip)
 {
 	return UINT64_C(1) << ((ip * 0x9e3779b1u) >> 26);
 }
@@ -461,7 +467,7 @@ addrs_filter(const struct addr_table *at)
 	uint64_t f = 0;
 
 	for (uint16_t i = 0; i < at->n; i++)
-		f |= addr_bit(at->a[i].ip);
+		f |= addr_bit(rte_cpu_to_be_32(at->a[i].ip));
 	return f;
 }
 
@@ -555,10 +561,14 @@ ip4_validate(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, boo
 		dp_drop(m, DROP_BAD_HEADER);
 		return 0;
 	}
-	src = rte_be_to_cpu_32(ip->src_addr);
+	/* First octets straight from the header (in memory order, the
+	 * first byte); the source in host order only where it may be ours. */
 	dst = rte_be_to_cpu_32(ip->dst_addr);
-	if (unlikely((octet_odd[src >> 24] | octet_odd[dst >> 24]) || host) ||
-	    (unlikely(ours & addr_bit(src)) && addr_is_local(at, src))) {
+	if (unlikely((octet_odd[((const uint8_t *)&ip->src_addr)[0]] |
+		      octet_odd[((const uint8_t *)&ip->dst_addr)[0]]) || host) ||
+	    (unlikely(ours & addr_bit(ip->src_addr)) &&
+	     addr_is_local(at, rte_be_to_cpu_32(ip->src_addr)))) {
+		src = rte_be_to_cpu_32(ip->src_addr);
 		/* The host's punts take an IP packet. */
 		if (keep)
 			ip4_l3(m);
@@ -645,6 +655,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	struct rte_ether_addr macs[DP_BURST], gw_mac;
 	struct fwd_out o = { .port = DP_NO_PORT };
 	const struct nexthop *gw = NULL;
+	uint32_t l2mtu = 0;	/* o's MTU with the Ethernet header kept, 0: down */
 	bool gw_ok = false;
 	uint64_t nh[DP_BURST], found;
 	uint32_t l2bcast = 0, whole = 0;
@@ -701,20 +712,40 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			dp_drop(m, DROP_TTL);
 			continue;
 		}
-		if (unlikely(h->port != o.port))
-			fwd_out_read(w, &o, h->port, RTE_ETHER_TYPE_IPV4);
-		if (unlikely(!o.live)) {
-			dp_drop(m, DROP_PORT_DOWN);
-			continue;
+		/* What the next hop needs, read once for the run of packets
+		 * through it: its out port (when another), a gateway's MAC
+		 * (the rest take theirs from the neighbour hash below). */
+		if (unlikely(h != gw)) {
+			gw = h;
+			gw_ok = nh_mac(h, &gw_mac);
+			if (h->port != o.port) {
+				fwd_out_read(w, &o, h->port, RTE_ETHER_TYPE_IPV4);
+				/* A port that is down: every packet is "too
+				 * big", and the branch below tells them apart. */
+				l2mtu = o.live ? o.mtu + l2 : 0;
+			}
 		}
-		/* Before NAT, as Linux does: the sender must see its own
-		 * addresses quoted back. */
-		if (unlikely(rte_pktmbuf_pkt_len(m) - l2 > o.mtu) &&
-		    (ip->fragment_offset & IP4_DF)) {
-			icmp_error(w, keep ? ip4_l3(m) : m, in_port, ICMP_DEST_UNREACH,
-				   ICMP_FRAG_NEEDED, o.mtu);
-			dp_drop(m, DROP_FRAG_NEEDED);
-			continue;
+		if (unlikely(rte_pktmbuf_pkt_len(m) > l2mtu)) {
+			if (!o.live) {
+				dp_drop(m, DROP_PORT_DOWN);
+				continue;
+			}
+			/* Before NAT, as Linux does: the sender must see its
+			 * own addresses quoted back. */
+			if (ip->fragment_offset & IP4_DF) {
+				icmp_error(w, keep ? ip4_l3(m) : m, in_port, ICMP_DEST_UNREACH,
+					   ICMP_FRAG_NEEDED, o.mtu);
+				dp_drop(m, DROP_FRAG_NEEDED);
+				continue;
+			}
+			/* Without NAT, whose rewrite may change the length,
+			 * nothing is left to do before fragmenting. */
+			if (!nat) {
+				ip4_dec_ttl(ip);
+				ip4_frag_send(w, keep ? ip4_l3(m) : m, o.port,
+					      type == NH_GATEWAY ? h->gw : dst[i], in_port);
+				continue;
+			}
 		}
 		ip4_dec_ttl(ip);
 		if (unlikely(nat) && !(whole & (1u << i))) {
@@ -723,15 +754,9 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			TRACE(tr, m, trace_nat(m, 1));
 		}
 		nh_ip = type == NH_GATEWAY ? h->gw : dst[i];
-		if (unlikely(rte_pktmbuf_pkt_len(m) - l2 > o.mtu)) {
-			ip4_frag_send(w, keep ? ip4_l3(m) : m, o.port, nh_ip, in_port);
+		if (nat && unlikely(rte_pktmbuf_pkt_len(m) > o.mtu)) {
+			ip4_frag_send(w, m, o.port, nh_ip, in_port);
 			continue;
-		}
-		/* A gateway's MAC from its next hop, read once for the run of
-		 * packets through it; the rest from the neighbour hash below. */
-		if (unlikely(h != gw)) {
-			gw = h;
-			gw_ok = nh_mac(h, &gw_mac);
 		}
 		if (likely(gw_ok)) {
 			TRACE(tr, m, trace_neigh(m, o.port, nh_ip, &gw_mac));
