@@ -496,9 +496,12 @@ ip4_header_fast(struct rte_mbuf *m, const bool keep)
 	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	uint32_t tot = rte_be_to_cpu_16(ip->total_length);
 
+	/* 20 <= tot <= the frame's IP bytes in one unsigned compare: the
+	 * first segment, and so the frame, holds at least 34 bytes here. */
 	if (unlikely(ip->version_ihl != RTE_IPV4_VHL_DEF ||
 		     rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + sizeof(*ip) ||
-		     tot < sizeof(*ip) || tot > rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN))
+		     tot - sizeof(*ip) >
+			     rte_pktmbuf_pkt_len(m) - (RTE_ETHER_HDR_LEN + sizeof(*ip))))
 		return false;
 	if (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
 	    (ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip4_hdr20_sum_ok(ip)))
@@ -621,14 +624,14 @@ ip4_nat_pre(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *ds
  * keep: m still has its (IPv4) Ethernet header in front. */
 static inline void
 ip4_fwd_tx(struct wctx *w, const struct fwd_out *o, struct rte_mbuf *m,
-	   const struct rte_ether_addr *dst_mac, const bool keep)
+	   const struct rte_ether_addr *dst_mac, const uint64_t hdr[2], const bool keep)
 {
 	if (unlikely(m->nb_segs > 1)) {
 		ip4_eth_tx(w, keep ? ip4_l3(m) : m, o->port, dst_mac);
 		return;
 	}
 	if (keep)
-		fwd_out_rewrite(w, o, m, dst_mac);
+		fwd_out_rewrite(w, o, m, hdr);
 	else
 		fwd_out_put(w, o, m, dst_mac);
 }
@@ -653,6 +656,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	uint32_t dst[DP_BURST], fw_ip[DP_BURST];
 	uint16_t fw_port[DP_BURST];
 	struct rte_ether_addr macs[DP_BURST], gw_mac;
+	uint64_t gw_hdr[2] = { 0, 0 };	/* keep: the Ethernet header to gw_mac */
 	struct fwd_out o = { .port = DP_NO_PORT };
 	const struct nexthop *gw = NULL;
 	uint32_t l2mtu = 0;	/* o's MTU with the Ethernet header kept, 0: down */
@@ -664,8 +668,10 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-		bool bcast = rte_is_multicast_ether_addr(&eth->dst_addr);	/* broadcast too */
 		uint32_t d;
+
+		/* keep: the forwarding loop reads the header still in front. */
+		bool bcast = !keep && rte_is_multicast_ether_addr(&eth->dst_addr); /* broadcast too */
 
 		d = ip4_validate(m, at, ours, host, in_port, keep);
 		if (unlikely(d == 0))
@@ -702,7 +708,9 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		}
 		/* RFC 1812 5.3.4 (and Linux): what came as a link-layer
 		 * broadcast is not forwarded. */
-		if (unlikely(l2bcast != 0) && (l2bcast & (1u << i))) {
+		if (keep ? unlikely(rte_is_multicast_ether_addr(
+				   rte_pktmbuf_mtod(m, const struct rte_ether_addr *))) :
+			   unlikely(l2bcast != 0) && (l2bcast & (1u << i))) {
 			dp_drop(m, DROP_BROADCAST);
 			continue;
 		}
@@ -724,6 +732,8 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 				 * big", and the branch below tells them apart. */
 				l2mtu = o.live ? o.mtu + l2 : 0;
 			}
+			if (keep && gw_ok && o.live)
+				fwd_out_hdr(&o, &gw_mac, gw_hdr);
 		}
 		if (unlikely(rte_pktmbuf_pkt_len(m) > l2mtu)) {
 			if (!o.live) {
@@ -760,7 +770,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		}
 		if (likely(gw_ok)) {
 			TRACE(tr, m, trace_neigh(m, o.port, nh_ip, &gw_mac));
-			ip4_fwd_tx(w, &o, m, &gw_mac, keep);
+			ip4_fwd_tx(w, &o, m, &gw_mac, gw_hdr, keep);
 			continue;
 		}
 		fw[f] = keep ? ip4_l3(m) : m;
