@@ -116,6 +116,20 @@ fwd_out_put(struct wctx *w, const struct fwd_out *o, struct rte_mbuf *m,
 	tx_buf_add(w, o->port, o->tx, m);
 }
 
+/* fwd_out_put for a frame whose Ethernet header of o's type is still in
+ * front (one segment): its addresses are rewritten in place, which spares
+ * the strip and the prepend. */
+static inline void
+fwd_out_rewrite(struct wctx *w, const struct fwd_out *o, struct rte_mbuf *m,
+		const struct rte_ether_addr *dst_mac)
+{
+	uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *);
+
+	memcpy(eth, dst_mac, RTE_ETHER_ADDR_LEN);
+	memcpy(eth + RTE_ETHER_ADDR_LEN, o->src, sizeof(o->src));
+	tx_buf_add(w, o->port, o->tx, m);
+}
+
 /* Send what tx buffers hold (rte_eth_tx_burst); unsent ones are dropped. */
 void tx_flush(struct wctx *w);
 
