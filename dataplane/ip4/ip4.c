@@ -53,7 +53,8 @@ ip4_hdr_sum(const struct rte_ipv4_hdr *ip, uint32_t hlen)
 
 /*
  * Is a 20-byte header's checksum right, that is, its ones' complement sum
- * 0xffff?  Its five 32-bit words are summed in 64 bits and not folded:
+ * 0xffff?  It is summed as two 64-bit words and a 32-bit one with the
+ * carries added back (a ones' complement sum in 64 bits) and not folded:
  * 2^16 is 1 modulo 0xffff, so that sum and the folded 16-bit one agree
  * modulo 0xffff (in either byte order, 2^8 being invertible), and a folded
  * sum, never 0 unless every word is (version 4 is not), is 0xffff exactly
@@ -63,14 +64,18 @@ static inline bool
 ip4_hdr20_sum_ok(const struct rte_ipv4_hdr *ip)
 {
 	const uint8_t *p = (const uint8_t *)ip;
-	uint64_t sum = 0;
-	uint32_t w;
+	uint64_t a, b, sum;
+	uint32_t c;
 
-	for (int i = 0; i < 5; i++) {
-		memcpy(&w, p + 4 * i, sizeof(w));
-		sum += w;
-	}
-	return sum % 0xffff == 0;
+	memcpy(&a, p, sizeof(a));
+	memcpy(&b, p + 8, sizeof(b));
+	memcpy(&c, p + 16, sizeof(c));
+	/* No carry is lost: after one, the sum is at most 2^64 - 2. */
+	sum = a + b;
+	sum += sum < a;
+	a = sum + c;
+	a += a < sum;
+	return a % 0xffff == 0;
 }
 
 static inline int
@@ -447,10 +452,11 @@ ip4_addrs_slow(struct rte_mbuf *m, const struct addr_table *at, bool host, uint1
 /*
  * The router's addresses in a 64-bit filter, made once a burst: a source
  * whose bit is clear is none of them, the rest are looked up (with two
- * addresses, 1 packet in 32 is).
+ * addresses, 1 packet in 32 is).  Hashed in network order, as the header
+ * holds them: no byte swap per packet.
  */
 static inline uint64_t
-addr_bit(uint32_t ip)
+addr_bit(rte_be32_t ip)
 {
 	return UINT64_C(1) << ((ip * 0x9e3779b1u) >> 26);
 }
@@ -461,34 +467,48 @@ addrs_filter(const struct addr_table *at)
 	uint64_t f = 0;
 
 	for (uint16_t i = 0; i < at->n; i++)
-		f |= addr_bit(at->a[i].ip);
+		f |= addr_bit(rte_cpu_to_be_32(at->a[i].ip));
 	return f;
+}
+
+/* rte_pktmbuf_adj of the Ethernet header, whose checks the caller made
+ * (a first segment that holds it and a 20-byte IPv4 header). */
+static inline struct rte_mbuf *
+ip4_l3(struct rte_mbuf *m)
+{
+	m->data_off += RTE_ETHER_HDR_LEN;
+	m->data_len -= RTE_ETHER_HDR_LEN;
+	m->pkt_len -= RTE_ETHER_HDR_LEN;
+	return m;
 }
 
 /*
  * The common header: version 4 with no options, wholly in the first segment,
  * a total length the frame holds, a right checksum (or the device's word
- * for it).  Strips Ethernet when so; false leaves m to ip4_header_slow.
+ * for it).  Strips Ethernet when so, unless keep; false leaves m to
+ * ip4_header_slow.
  */
 static inline bool
-ip4_header_fast(struct rte_mbuf *m)
+ip4_header_fast(struct rte_mbuf *m, const bool keep)
 {
 	const struct rte_ipv4_hdr *ip =
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
 	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	uint32_t tot = rte_be_to_cpu_16(ip->total_length);
 
+	/* 20 <= tot <= the frame's IP bytes in one unsigned compare: the
+	 * first segment, and so the frame, holds at least 34 bytes here. */
 	if (unlikely(ip->version_ihl != RTE_IPV4_VHL_DEF ||
 		     rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + sizeof(*ip) ||
-		     tot < sizeof(*ip) || tot > rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN))
+		     tot - sizeof(*ip) >
+			     rte_pktmbuf_pkt_len(m) - (RTE_ETHER_HDR_LEN + sizeof(*ip))))
 		return false;
 	if (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
 	    (ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip4_hdr20_sum_ok(ip)))
 		return false;
 	/* rte_pktmbuf_adj, whose checks the test above made. */
-	m->data_off += RTE_ETHER_HDR_LEN;
-	m->data_len -= RTE_ETHER_HDR_LEN;
-	m->pkt_len -= RTE_ETHER_HDR_LEN;
+	if (!keep)
+		ip4_l3(m);
 	return true;
 }
 
@@ -515,33 +535,50 @@ ip4_header_slow(struct rte_mbuf *m)
 }
 
 /*
- * Validation and martians for one packet; Ethernet is stripped here.
+ * Validation and martians for one packet; Ethernet is stripped here, unless
+ * keep (then it stays in front of every packet this returns nonzero for).
  * Returns the destination (host order) or 0 when m was dropped or punted
  * to in_port's host interface (0/8 is a martian destination, so 0 never
  * names a real one).  host: in_port has a host interface.
  */
 static inline uint32_t
 ip4_validate(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, bool host,
-	     uint16_t in_port)
+	     uint16_t in_port, const bool keep)
 {
+	const uint32_t l2 = keep ? RTE_ETHER_HDR_LEN : 0;
 	const struct rte_ipv4_hdr *ip;
-	uint32_t src, dst, tot;
+	uint32_t src, dst, tot, len;
 
-	if (unlikely(!ip4_header_fast(m)) && !ip4_header_slow(m))
-		return 0;
-	ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	if (unlikely(!ip4_header_fast(m, keep))) {
+		if (!ip4_header_slow(m))
+			return 0;
+		/* The Ethernet header is still there, in front. */
+		if (keep)
+			rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
+	}
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l2);
 	/* Ethernet pads short frames to 60 bytes: the IP length rules. */
 	tot = rte_be_to_cpu_16(ip->total_length);
-	if (unlikely(rte_pktmbuf_pkt_len(m) > tot) &&
-	    rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - tot) != 0) {
+	len = rte_pktmbuf_pkt_len(m) - l2;
+	if (unlikely(len > tot) && rte_pktmbuf_trim(m, len - tot) != 0) {
 		dp_drop(m, DROP_BAD_HEADER);
 		return 0;
 	}
-	src = rte_be_to_cpu_32(ip->src_addr);
+	/* First octets straight from the header (in memory order, the
+	 * first byte); the source in host order only where it may be ours. */
 	dst = rte_be_to_cpu_32(ip->dst_addr);
-	if (unlikely((octet_odd[src >> 24] | octet_odd[dst >> 24]) || host) ||
-	    (unlikely(ours & addr_bit(src)) && addr_is_local(at, src)))
-		return ip4_addrs_slow(m, at, host, in_port, src, dst);
+	if (unlikely((octet_odd[((const uint8_t *)&ip->src_addr)[0]] |
+		      octet_odd[((const uint8_t *)&ip->dst_addr)[0]]) || host) ||
+	    (unlikely(ours & addr_bit(ip->src_addr)) &&
+	     addr_is_local(at, rte_be_to_cpu_32(ip->src_addr)))) {
+		src = rte_be_to_cpu_32(ip->src_addr);
+		/* The host's punts take an IP packet. */
+		if (keep)
+			ip4_l3(m);
+		dst = ip4_addrs_slow(m, at, host, in_port, src, dst);
+		if (keep && dst != 0)
+			rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
+	}
 	return dst;
 }
 
@@ -583,27 +620,35 @@ ip4_nat_pre(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *ds
 	return j;
 }
 
-/* ip4_eth_tx for a forwarded packet to a port o found live in this pass. */
+/* ip4_eth_tx for a forwarded packet to a port o found live in this pass;
+ * keep: m still has its (IPv4) Ethernet header in front. */
 static inline void
 ip4_fwd_tx(struct wctx *w, const struct fwd_out *o, struct rte_mbuf *m,
-	   const struct rte_ether_addr *dst_mac)
+	   const struct rte_ether_addr *dst_mac, const uint64_t hdr[2], const bool keep)
 {
 	if (unlikely(m->nb_segs > 1)) {
-		ip4_eth_tx(w, m, o->port, dst_mac);
+		ip4_eth_tx(w, keep ? ip4_l3(m) : m, o->port, dst_mac);
 		return;
 	}
-	fwd_out_put(w, o, m, dst_mac);
+	if (keep)
+		fwd_out_rewrite(w, o, m, hdr);
+	else
+		fwd_out_put(w, o, m, dst_mac);
 }
 
 /*
- * One burst.  Inlined twice by ip4_input: with tr (a trace runs) and nat
- * (NAT is on) as they are, and with both false, the common case, which
- * thus tests neither per packet.
+ * One burst.  Inlined three times by ip4_input: with tr (a trace runs) and
+ * nat (NAT is on) as they are, with NAT alone, and with both false, the
+ * common case, which thus tests neither per packet.  keep (only with both
+ * false): a forwarded frame keeps its Ethernet header, whose addresses are
+ * rewritten in place; a packet that leaves the forwarding path loses it
+ * there (ip4_l3), since everything else takes an IP packet.
  */
 static __rte_always_inline void
 ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
-		const bool tr, const bool nat)
+		const bool tr, const bool nat, const bool keep)
 {
+	const uint32_t l2 = keep ? RTE_ETHER_HDR_LEN : 0;
 	const struct addr_table *at = addrs_get();
 	const uint64_t ours = addrs_filter(at);
 	const bool host = host_on(in_port);
@@ -611,8 +656,10 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	uint32_t dst[DP_BURST], fw_ip[DP_BURST];
 	uint16_t fw_port[DP_BURST];
 	struct rte_ether_addr macs[DP_BURST], gw_mac;
+	uint64_t gw_hdr[2] = { 0, 0 };	/* keep: the Ethernet header to gw_mac */
 	struct fwd_out o = { .port = DP_NO_PORT };
 	const struct nexthop *gw = NULL;
+	uint32_t l2mtu = 0;	/* o's MTU with the Ethernet header kept, 0: down */
 	bool gw_ok = false;
 	uint64_t nh[DP_BURST], found;
 	uint32_t l2bcast = 0, whole = 0;
@@ -621,10 +668,12 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-		bool bcast = rte_is_multicast_ether_addr(&eth->dst_addr);	/* broadcast too */
 		uint32_t d;
 
-		d = ip4_validate(m, at, ours, host, in_port);
+		/* keep: the forwarding loop reads the header still in front. */
+		bool bcast = !keep && rte_is_multicast_ether_addr(&eth->dst_addr); /* broadcast too */
+
+		d = ip4_validate(m, at, ours, host, in_port, keep);
 		if (unlikely(d == 0))
 			continue;
 		TRACE(tr, m, trace_valid(m));
@@ -638,45 +687,75 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	if (k == 0)
 		return;
 
-	route_lookup_bulk(dst, nh, k);
+	route_lookup_raw(dst, nh, k);
 
 	for (uint16_t i = 0; i < k; i++) {
 		struct rte_mbuf *m = ok[i];
-		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
-		const struct nexthop *h = &nexthops[nh[i]];
-		const uint8_t type = h->type;
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
+		const struct nexthop *h = &nexthops[route_nh(nh[i])];
+		uint8_t type = h->type;
 		uint32_t nh_ip;
 
+		if (unlikely(type != NH_CONNECTED && type != NH_GATEWAY) && nh[i] == 0) {
+			h = &nexthops[route_lookup_again(dst[i])];
+			type = h->type;
+		}
 		TRACE(tr, m, trace_route(m, type, h->port,
 					 type == NH_GATEWAY ? h->gw : dst[i], dst[i]));
 		if (unlikely(type != NH_CONNECTED && type != NH_GATEWAY)) {
-			ip4_not_forwarded(w, m, in_port, type);
+			ip4_not_forwarded(w, keep ? ip4_l3(m) : m, in_port, type);
 			continue;
 		}
 		/* RFC 1812 5.3.4 (and Linux): what came as a link-layer
 		 * broadcast is not forwarded. */
-		if (unlikely(l2bcast != 0) && (l2bcast & (1u << i))) {
+		if (keep ? unlikely(rte_is_multicast_ether_addr(
+				   rte_pktmbuf_mtod(m, const struct rte_ether_addr *))) :
+			   unlikely(l2bcast != 0) && (l2bcast & (1u << i))) {
 			dp_drop(m, DROP_BROADCAST);
 			continue;
 		}
 		if (unlikely(ip->time_to_live <= 1)) {
-			icmp_error(w, m, in_port, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+			icmp_error(w, keep ? ip4_l3(m) : m, in_port, ICMP_TIME_EXCEEDED,
+				   ICMP_EXC_TTL, 0);
 			dp_drop(m, DROP_TTL);
 			continue;
 		}
-		if (unlikely(h->port != o.port))
-			fwd_out_read(w, &o, h->port, RTE_ETHER_TYPE_IPV4);
-		if (unlikely(!o.live)) {
-			dp_drop(m, DROP_PORT_DOWN);
-			continue;
+		/* What the next hop needs, read once for the run of packets
+		 * through it: its out port (when another), a gateway's MAC
+		 * (the rest take theirs from the neighbour hash below). */
+		if (unlikely(h != gw)) {
+			gw = h;
+			gw_ok = nh_mac(h, &gw_mac);
+			if (h->port != o.port) {
+				fwd_out_read(w, &o, h->port, RTE_ETHER_TYPE_IPV4);
+				/* A port that is down: every packet is "too
+				 * big", and the branch below tells them apart. */
+				l2mtu = o.live ? o.mtu + l2 : 0;
+			}
+			if (keep && gw_ok && o.live)
+				fwd_out_hdr(&o, &gw_mac, gw_hdr);
 		}
-		/* Before NAT, as Linux does: the sender must see its own
-		 * addresses quoted back. */
-		if (unlikely(rte_pktmbuf_pkt_len(m) > o.mtu) &&
-		    (ip->fragment_offset & IP4_DF)) {
-			icmp_error(w, m, in_port, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, o.mtu);
-			dp_drop(m, DROP_FRAG_NEEDED);
-			continue;
+		if (unlikely(rte_pktmbuf_pkt_len(m) > l2mtu)) {
+			if (!o.live) {
+				dp_drop(m, DROP_PORT_DOWN);
+				continue;
+			}
+			/* Before NAT, as Linux does: the sender must see its
+			 * own addresses quoted back. */
+			if (ip->fragment_offset & IP4_DF) {
+				icmp_error(w, keep ? ip4_l3(m) : m, in_port, ICMP_DEST_UNREACH,
+					   ICMP_FRAG_NEEDED, o.mtu);
+				dp_drop(m, DROP_FRAG_NEEDED);
+				continue;
+			}
+			/* Without NAT, whose rewrite may change the length,
+			 * nothing is left to do before fragmenting. */
+			if (!nat) {
+				ip4_dec_ttl(ip);
+				ip4_frag_send(w, keep ? ip4_l3(m) : m, o.port,
+					      type == NH_GATEWAY ? h->gw : dst[i], in_port);
+				continue;
+			}
 		}
 		ip4_dec_ttl(ip);
 		if (unlikely(nat) && !(whole & (1u << i))) {
@@ -685,22 +764,16 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			TRACE(tr, m, trace_nat(m, 1));
 		}
 		nh_ip = type == NH_GATEWAY ? h->gw : dst[i];
-		if (unlikely(rte_pktmbuf_pkt_len(m) > o.mtu)) {
+		if (nat && unlikely(rte_pktmbuf_pkt_len(m) > o.mtu)) {
 			ip4_frag_send(w, m, o.port, nh_ip, in_port);
 			continue;
 		}
-		/* A gateway's MAC from its next hop, read once for the run of
-		 * packets through it; the rest from the neighbour hash below. */
-		if (unlikely(h != gw)) {
-			gw = h;
-			gw_ok = nh_mac(h, &gw_mac);
-		}
 		if (likely(gw_ok)) {
 			TRACE(tr, m, trace_neigh(m, o.port, nh_ip, &gw_mac));
-			ip4_fwd_tx(w, &o, m, &gw_mac);
+			ip4_fwd_tx(w, &o, m, &gw_mac, gw_hdr, keep);
 			continue;
 		}
-		fw[f] = m;
+		fw[f] = keep ? ip4_l3(m) : m;
 		fw_port[f] = o.port;
 		fw_ip[f++] = nh_ip;
 	}
@@ -722,7 +795,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 static __rte_noinline void
 ip4_input_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
-	ip4_input_burst(w, in_port, pkts, n, false, false);
+	ip4_input_burst(w, in_port, pkts, n, false, false, true);
 }
 
 /* NAT on, no trace: the NAT's common case, with neither tested per
@@ -730,13 +803,13 @@ ip4_input_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 static __rte_noinline void
 ip4_input_nat(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
-	ip4_input_burst(w, in_port, pkts, n, false, true);
+	ip4_input_burst(w, in_port, pkts, n, false, true, false);
 }
 
 static __rte_noinline void
 ip4_input_hooked(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
-	ip4_input_burst(w, in_port, pkts, n, trace_on(), nat_enabled);
+	ip4_input_burst(w, in_port, pkts, n, trace_on(), nat_enabled, false);
 }
 
 void

@@ -36,10 +36,14 @@ ip4_dec_ttl(struct rte_ipv4_hdr *ip)
 	ip->time_to_live--;
 	/* HC' = ~(~HC + ~m + m'): the TTL is the high byte of its 16-bit word,
 	 * m' = m - 0x0100, so ~m + m' = ~0x0100 = 0xfeff.  Unlike HC + 0x0100
-	 * (eqn 2) this never leaves 0xffff where a full recompute gives 0. */
-	sum = (uint32_t)(uint16_t)~ip->hdr_checksum + rte_cpu_to_be_16(0xfeff);
-	sum = (sum & 0xffff) + (sum >> 16);
-	ip->hdr_checksum = (uint16_t)~sum;
+	 * (eqn 2) this never leaves 0xffff where a full recompute gives 0.
+	 * Eqn 3 works out, for every HC, to (HC + 0x0100) modulo 0xffff
+	 * (test_ip4 checks all 65 536): one add and a conditional subtract,
+	 * no complements and no fold. */
+	sum = (uint32_t)ip->hdr_checksum + rte_cpu_to_be_16(0x0100);
+	if (sum >= 0xffff)
+		sum -= 0xffff;
+	ip->hdr_checksum = (uint16_t)sum;
 }
 
 /* IPv4 packets of one burst, Ethernet header still in front. */

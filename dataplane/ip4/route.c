@@ -273,7 +273,7 @@ fib_after_write(uint32_t dst, uint8_t plen)
  * with ENOSPC.  A prefix never has the length of the prefix covering it,
  * so with the length in the value no add is ever skipped.
  */
-#define FIB_NH_MASK	0xffffu
+#define FIB_NH_MASK	ROUTE_NH_MASK
 static inline uint64_t
 fib_value(uint32_t nh, uint8_t plen)
 {
@@ -718,6 +718,21 @@ route_lookup_bulk(const uint32_t *ips, uint64_t *nh, unsigned int n)
 			rte_fib_lookup_bulk(fib, (uint32_t *)(uintptr_t)&ips[i], &nh[i], 1);
 		nh[i] &= FIB_NH_MASK;
 	}
+}
+
+void
+route_lookup_raw(const uint32_t *ips, uint64_t *raw, unsigned int n)
+{
+	rte_fib_lookup_bulk(fib, (uint32_t *)(uintptr_t)ips, raw, (int)n);
+}
+
+uint32_t
+route_lookup_again(uint32_t ip)
+{
+	uint64_t nh = 0;
+
+	rte_fib_lookup_bulk(fib, &ip, &nh, 1);
+	return route_nh(nh);
 }
 
 int

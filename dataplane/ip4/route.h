@@ -48,6 +48,22 @@ extern struct rte_fib *fib;
 /* Bulk lookup for workers: nh[i] = index into nexthops[] (0 = no route). */
 void route_lookup_bulk(const uint32_t *ips, uint64_t *nh, unsigned int n);
 
+/*
+ * route_lookup_bulk without its pass over the results, for a loop that
+ * reads each result anyway: raw[i] is the FIB's value, route_nh(raw[i])
+ * the index, and a raw 0 must be looked up again with route_lookup_again
+ * (it may be a group read in the instant it was zeroed: see route.c).
+ */
+#define ROUTE_NH_MASK	0xffffu
+void route_lookup_raw(const uint32_t *ips, uint64_t *raw, unsigned int n);
+uint32_t route_lookup_again(uint32_t ip);
+
+static inline uint32_t
+route_nh(uint64_t raw)
+{
+	return (uint32_t)(raw & ROUTE_NH_MASK);
+}
+
 /* A route as the control side sees it. */
 struct route {
 	uint32_t dst;		/* host order, masked */

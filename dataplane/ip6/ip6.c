@@ -466,18 +466,13 @@ ip6_fwd_run(struct wctx *w, const struct fwd_out *o, const struct rte_ether_addr
 	const uint64_t idx = nh[i];
 	const uint32_t max = (uint32_t)o->mtu + RTE_ETHER_HDR_LEN;
 	struct txbuf *b = o->tx;
-	uint64_t e0, e1;
+	uint64_t hdr[2];
 	uint16_t t;
 
 	if (unlikely(b->n + (k - i) > WCTX_TXBUF))
 		tx_full(w, o->port);
 	t = b->n;
-	/* Bytes 0-7 of the frame (the gateway's MAC, ours' first two) and
-	 * 6-13 (our MAC, the ethertype); the two stores overlap in bytes 6-7,
-	 * which both write alike. */
-	memcpy(&e0, mac, RTE_ETHER_ADDR_LEN);
-	memcpy((uint8_t *)&e0 + RTE_ETHER_ADDR_LEN, o->src, 2);
-	memcpy(&e1, o->src, sizeof(e1));
+	fwd_out_hdr(o, mac, hdr);
 	do {
 		struct rte_mbuf *m = ok[i];
 		uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
@@ -488,8 +483,8 @@ ip6_fwd_run(struct wctx *w, const struct fwd_out *o, const struct rte_ether_addr
 			break;
 		/* No header checksum in IPv6. */
 		ip->hop_limits--;
-		memcpy(f, &e0, sizeof(e0));
-		memcpy(f + RTE_ETHER_ADDR_LEN, &e1, sizeof(e1));
+		memcpy(f, &hdr[0], sizeof(hdr[0]));
+		memcpy(f + RTE_ETHER_HDR_LEN - sizeof(hdr[1]), &hdr[1], sizeof(hdr[1]));
 		b->m[t++] = m;
 	} while (++i < k && nh[i] == idx);
 	b->n = t;
@@ -513,7 +508,7 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	bool gw_ok = false;
 	uint32_t known = 0;	/* fw[i] with its MAC in fw_mac[i] */
 	struct nh_keys keys;
-	uint64_t nh[DP_BURST], found;
+	uint64_t nh[DP_BURST], found, hdr[2];
 	uint16_t k = 0, f = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
@@ -585,7 +580,8 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		}
 		ip->hop_limits--;
 		if (gw_ok && f == 0) {
-			fwd_out_rewrite(w, &o, m, &gw_mac);
+			fwd_out_hdr(&o, &gw_mac, hdr);
+			fwd_out_rewrite(w, &o, m, hdr);
 			continue;
 		}
 		/* Behind a packet that waits for the hash: it waits too, so
@@ -622,7 +618,8 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			dp_drop(fw[i], DROP_PORT_DOWN);
 			continue;
 		}
-		fwd_out_rewrite(w, &o, fw[i], mac);
+		fwd_out_hdr(&o, mac, hdr);
+		fwd_out_rewrite(w, &o, fw[i], hdr);
 	}
 }
 

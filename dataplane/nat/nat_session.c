@@ -104,13 +104,15 @@ hash_get(const struct nat_tables *t, uint64_t key, uint64_t *data)
 	return nt_keyed_get(&t->maps, key, data);
 }
 
+/* key -> data; absent: the caller knows key is not there (looked for
+ * under this holding of nat_lock), so it is added without a search. */
 static inline int
-hash_put(struct nat_tables *t, uint64_t key, uint64_t data)
+hash_put(struct nat_tables *t, uint64_t key, uint64_t data, bool absent)
 {
 	int ret;
 
 	nt_begin(&t->maps);
-	ret = nt_keyed_put(&t->maps, key, data);
+	ret = absent ? nt_keyed_add(&t->maps, key, data) : nt_keyed_put(&t->maps, key, data);
 	nt_end(&t->maps);
 	return ret;
 }
@@ -144,7 +146,7 @@ map_unref(struct nat_tables *t, uint8_t proto, uint32_t in_addr, uint16_t in_por
 	if (hash_get(t, kin, &d) < 0)
 		return;
 	if (map_data_low(d) > 1) {
-		(void)hash_put(t, kin, d - 1);
+		(void)hash_put(t, kin, d - 1, false);
 		return;
 	}
 	hash_del(t, map_key(MK_OUT, proto, map_data_addr(d), map_data_port(d)));
@@ -160,7 +162,7 @@ map_ref(struct nat_tables *t, uint8_t proto, uint32_t in_addr, uint16_t in_port,
 
 	if (hash_get(t, kin, &d) < 0)
 		return -ENOENT;
-	if (map_data_low(d) >= MAP_REFS_MAX || hash_put(t, kin, d + 1) < 0)
+	if (map_data_low(d) >= MAP_REFS_MAX || hash_put(t, kin, d + 1, false) < 0)
 		return -ENOSPC;
 	*out_addr = map_data_addr(d);
 	*out_port = map_data_port(d);
@@ -334,13 +336,15 @@ map_new(struct nat_tables *t, const struct nat_sess_req *q, uint32_t *out_addr,
 found:
 	*out_addr = addr;
 	*out_port = rte_cpu_to_be_16((uint16_t)p);
+	/* port_free found the outside endpoint free just now, under the
+	 * lock still held. */
 	if (hash_put(t, map_key(MK_OUT, q->proto, addr, *out_port),
-		     map_data(q->o.src, q->o.sp, (uint16_t)q->r->s.id)) < 0) {
+		     map_data(q->o.src, q->o.sp, (uint16_t)q->r->s.id), true) < 0) {
 		nat_count(NC_TABLE_FULL);
 		return -ENOSPC;
 	}
 	if (hash_put(t, map_key(MK_IN, q->proto, q->o.src, q->o.sp),
-		     map_data(addr, *out_port, 1)) < 0) {
+		     map_data(addr, *out_port, 1), false) < 0) {
 		hash_del(t, map_key(MK_OUT, q->proto, addr, *out_port));
 		nat_count(NC_TABLE_FULL);
 		return -ENOSPC;

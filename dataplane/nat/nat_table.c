@@ -59,34 +59,39 @@ word_g(const struct nat_ht *t, uint64_t w)
 	return nt_range((uint32_t)(h >> 32), t->nb);
 }
 
-/* The slots of keyed bucket b holding key: bit j for slot j. */
+/* The words of w[0..NT_WAYS) (a bucket's, 16-byte aligned) equal to x:
+ * bit j for word j. */
 static inline uint32_t
-key_mask(const struct nat_ht *t, uint32_t b, uint64_t key)
+words_eq(const uint64_t *w, uint64_t x)
 {
 	uint32_t m = 0;
 #ifdef __SSE4_1__
-	const __m128i *k = (const __m128i *)t->kb[b].k;
-	__m128i x = _mm_set1_epi64x((long long)key);
+	const __m128i *k = (const __m128i *)w;
+	__m128i v = _mm_set1_epi64x((long long)x);
 
 	for (unsigned int i = 0; i < NT_WAYS / 2; i++)
 		m |= (uint32_t)_mm_movemask_pd(_mm_castsi128_pd(
-			_mm_cmpeq_epi64(_mm_load_si128(&k[i]), x))) << (2 * i);
+			_mm_cmpeq_epi64(_mm_load_si128(&k[i]), v))) << (2 * i);
 #else
 	for (unsigned int j = 0; j < NT_WAYS; j++)
-		if (__atomic_load_n(&t->kb[b].k[j], __ATOMIC_ACQUIRE) == key)
+		if (__atomic_load_n(&w[j], __ATOMIC_ACQUIRE) == x)
 			m |= 1u << j;
 #endif
 	return m;
 }
 
+/* The slots of keyed bucket b holding key: bit j for slot j. */
+static inline uint32_t
+key_mask(const struct nat_ht *t, uint32_t b, uint64_t key)
+{
+	return words_eq(t->kb[b].k, key);
+}
+
 static inline int
 free_slot(const struct nat_ht *t, uint32_t b)
 {
-	uint32_t m = t->keyed ? key_mask(t, b, 0) : 0;
+	uint32_t m = words_eq(word(t, b, 0), 0);
 
-	if (!t->keyed)
-		for (unsigned int j = 0; j < NT_WAYS; j++)
-			m |= (t->fb[b].e[j] == 0) << j;
 	return m == 0 ? -1 : __builtin_ctz(m);
 }
 
@@ -255,6 +260,15 @@ nt_keyed_put(struct nat_ht *t, uint64_t key, uint64_t data)
 		__atomic_store_n(&t->kb[b].d[j], data, __ATOMIC_RELEASE);
 		return 0;
 	}
+	nt_buckets(t, nt_key_hash(t, key), &b1, &b2);
+	return insert(t, b1, b2, key, data);
+}
+
+int
+nt_keyed_add(struct nat_ht *t, uint64_t key, uint64_t data)
+{
+	uint32_t b1, b2;
+
 	nt_buckets(t, nt_key_hash(t, key), &b1, &b2);
 	return insert(t, b1, b2, key, data);
 }

@@ -246,6 +246,9 @@ void nt_begin(struct nat_ht *t);
 void nt_end(struct nat_ht *t);
 /* key -> data, added or replaced: 0 or -ENOSPC. */
 int nt_keyed_put(struct nat_ht *t, uint64_t key, uint64_t data);
+/* nt_keyed_put of a key the caller knows is not in t (looked for under
+ * the same holding of its lock): no search for it first. */
+int nt_keyed_add(struct nat_ht *t, uint64_t key, uint64_t data);
 void nt_keyed_del(struct nat_ht *t, uint64_t key);
 /* Is key in t?  By the writer (or under its lock); reads no data. */
 bool nt_keyed_has(const struct nat_ht *t, uint64_t key);

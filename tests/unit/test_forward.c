@@ -383,6 +383,32 @@ test_ethernet(void **state)
 	done();
 }
 
+/* RFC 1812 5.3.4: a unicast IP packet that came in a link-layer broadcast
+ * is not forwarded, even amid frames that are (the fast path reads the
+ * broadcast bit from the Ethernet header it keeps). */
+static void
+test_l2_broadcast_not_forwarded(void **state)
+{
+	uint64_t bc = dpt_drops(DROP_BROADCAST);
+	struct rte_mbuf *b[3];
+
+	(void)state;
+	dpt_input1(&w, dpt_udp("ff:ff:ff:ff:ff:ff", DPT_HOST_MAC, "10.0.0.2", "192.0.2.77",
+			       5000, 53, 64));
+	assert_int_equal(dpt_queued(&w), 0);
+	assert_int_equal(dpt_drops(DROP_BROADCAST), bc + 1);
+
+	b[0] = udp("192.0.2.77", 10);
+	b[1] = dpt_udp("ff:ff:ff:ff:ff:ff", DPT_HOST_MAC, "10.0.0.2", "192.0.2.77", 5000, 53, 11);
+	b[2] = udp("192.0.2.77", 12);
+	worker_input(&w, 0, b, 3);
+	assert_int_equal(w.tx[1].n, 2);
+	assert_int_equal(rte_pktmbuf_pkt_len(w.tx[1].m[0]), 14 + 28 + 10);
+	assert_int_equal(rte_pktmbuf_pkt_len(w.tx[1].m[1]), 14 + 28 + 12);
+	assert_int_equal(dpt_drops(DROP_BROADCAST), bc + 2);
+	done();
+}
+
 static void
 test_port_down_and_blackhole(void **state)
 {
@@ -541,6 +567,7 @@ main(void)
 		cmocka_unit_test(test_mtu),
 		cmocka_unit_test(test_unresolved_punted),
 		cmocka_unit_test(test_ethernet),
+		cmocka_unit_test(test_l2_broadcast_not_forwarded),
 		cmocka_unit_test(test_port_down_and_blackhole),
 		cmocka_unit_test(test_mixed_burst),
 		cmocka_unit_test(test_tx_paths),
