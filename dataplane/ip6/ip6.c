@@ -39,9 +39,8 @@ port_live(uint16_t port)
 	       __atomic_load_n(&ports[port].up, __ATOMIC_RELAXED);
 }
 
-/* Inlined into the forwarding loop; ip6_eth_tx for everyone else. */
-static inline void
-ip6_eth_put(struct wctx *w, struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst_mac)
+void
+ip6_eth_tx(struct wctx *w, struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst_mac)
 {
 	struct rte_ether_hdr *eth;
 
@@ -54,12 +53,6 @@ ip6_eth_put(struct wctx *w, struct rte_mbuf *m, uint16_t port, const struct rte_
 	rte_ether_addr_copy(&ports[port].mac, &eth->src_addr);
 	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
 	tx_enqueue(w, port, m);
-}
-
-void
-ip6_eth_tx(struct wctx *w, struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst_mac)
-{
-	ip6_eth_put(w, m, port, dst_mac);
 }
 
 /* The neighbour is not known: the control lcore holds m and solicits
@@ -406,11 +399,10 @@ addrs6_filter(const struct addr6_table *at)
  * The common packet, decided in one test: IPv6 with its header in the
  * first segment and a payload length the frame holds exactly, no
  * hop-by-hop options, unicast frame, neither address odd by its first
- * byte, a source that is not ours.  Strips Ethernet when so; false leaves
- * m (Ethernet still on) to ip6_validate, which decides it exactly.
+ * byte, a source that is not ours.  False: ip6_validate decides m exactly.
  */
 static inline bool
-ip6_header_fast(struct rte_mbuf *m, uint64_t ours)
+ip6_header_fast(const struct rte_mbuf *m, uint64_t ours)
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
 	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(f + RTE_ETHER_HDR_LEN);
@@ -423,11 +415,80 @@ ip6_header_fast(struct rte_mbuf *m, uint64_t ours)
 		     (byte_odd6[ip->src_addr[0]] | byte_odd6[ip->dst_addr[0]]) ||
 		     (ours & addr6_bit(ip->src_addr)) != 0))
 		return false;
-	/* rte_pktmbuf_adj, whose checks the test above made. */
+	return true;
+}
+
+/*
+ * The forwarding loop keeps a frame's Ethernet header and rewrites its
+ * addresses in place (l3fwd does the same): no strip and prepend, six
+ * mbuf stores a packet.  A packet that leaves the loop for code that
+ * wants it at the IPv6 header (errors, local delivery, the resolve punt)
+ * is stripped then; one that ip6_validate stripped is given its header
+ * back (the bytes are still there).  Both one segment, header in it.
+ */
+static inline struct rte_ipv6_hdr *
+ip6_hdr_eth(const struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, RTE_ETHER_HDR_LEN);
+}
+
+static inline struct rte_mbuf *
+ip6_eth_strip(struct rte_mbuf *m)
+{
 	m->data_off += RTE_ETHER_HDR_LEN;
 	m->data_len -= RTE_ETHER_HDR_LEN;
 	m->pkt_len -= RTE_ETHER_HDR_LEN;
-	return true;
+	return m;
+}
+
+static inline void
+ip6_eth_unstrip(struct rte_mbuf *m)
+{
+	m->data_off -= RTE_ETHER_HDR_LEN;
+	m->data_len += RTE_ETHER_HDR_LEN;
+	m->pkt_len += RTE_ETHER_HDR_LEN;
+}
+
+/*
+ * Packets ok[i..k) through next hop nh[i], sent for as long as each needs
+ * no more than its hop limit and its Ethernet addresses: the caller saw
+ * that o is live, that mac is the gateway's and that no packet before
+ * waits for the neighbour hash.  The tx buffer's count stays in a register
+ * (room for the rest of the burst made first), the addresses are two
+ * stores.  Returns the first packet not sent: k, one through another next
+ * hop, or one (same next hop) that the exact path must look at (hop limit
+ * spent, a source starting with 0xfe, too big for the MTU).
+ */
+static inline uint16_t
+ip6_fwd_run(struct wctx *w, const struct fwd_out *o, const struct rte_ether_addr *mac,
+	    struct rte_mbuf **ok, const uint64_t *nh, uint16_t i, uint16_t k)
+{
+	const uint64_t idx = nh[i];
+	const uint32_t max = (uint32_t)o->mtu + RTE_ETHER_HDR_LEN;
+	struct txbuf *b = o->tx;
+	uint64_t hdr[2];
+	uint16_t t;
+
+	if (unlikely(b->n + (k - i) > WCTX_TXBUF))
+		tx_full(w, o->port);
+	t = b->n;
+	fwd_out_hdr(o, mac, hdr);
+	do {
+		struct rte_mbuf *m = ok[i];
+		uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(f + RTE_ETHER_HDR_LEN);
+
+		if (unlikely(ip->hop_limits <= 1 || ip->src_addr[0] == 0xfe ||
+			     rte_pktmbuf_pkt_len(m) > max))
+			break;
+		/* No header checksum in IPv6. */
+		ip->hop_limits--;
+		memcpy(f, &hdr[0], sizeof(hdr[0]));
+		memcpy(f + RTE_ETHER_HDR_LEN - sizeof(hdr[1]), &hdr[1], sizeof(hdr[1]));
+		b->m[t++] = m;
+	} while (++i < k && nh[i] == idx);
+	b->n = t;
+	return i;
 }
 
 /* No prefetch here: a frame starts on a cache line (core/dp.c's private
@@ -447,7 +508,7 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	bool gw_ok = false;
 	uint32_t known = 0;	/* fw[i] with its MAC in fw_mac[i] */
 	struct nh_keys keys;
-	uint64_t nh[DP_BURST], found;
+	uint64_t nh[DP_BURST], found, hdr[2];
 	uint16_t k = 0, f = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
@@ -460,8 +521,9 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			if (ip6_validate(w, m, in_port, at,
 					 rte_is_multicast_ether_addr(&eth->dst_addr)) != V6_ROUTE)
 				continue;
+			ip6_eth_unstrip(m);
 		}
-		memcpy(dst[k], rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *)->dst_addr, 16);
+		memcpy(dst[k], ip6_hdr_eth(m)->dst_addr, 16);
 		ok[k++] = m;
 	}
 	if (k == 0)
@@ -475,38 +537,51 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	keys.last_conn = -1;
 	for (uint16_t i = 0; i < k; i++) {
 		struct rte_mbuf *m = ok[i];
-		struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
 		const struct nexthop6 *h = &nexthops6[nh[i]];
 		const uint8_t type = h->type;
+		struct rte_ipv6_hdr *ip;
 
 		if (unlikely(type != NH_CONNECTED && type != NH_GATEWAY)) {
-			ip6_not_forwarded(w, m, in_port, type);
+			ip6_not_forwarded(w, ip6_eth_strip(m), in_port, type);
 			continue;
 		}
 		if (unlikely(h->port != o.port))
 			fwd_out_read(w, &o, h->port, RTE_ETHER_TYPE_IPV6);
-		if (unlikely(ip6_link_local(ip->src_addr) || ip->hop_limits <= 1)) {
-			ip6_fwd_error(w, m, in_port, o.mtu);
-			continue;
-		}
-		if (unlikely(!o.live)) {
-			dp_drop(m, DROP_PORT_DOWN);
-			continue;
-		}
-		if (unlikely(rte_pktmbuf_pkt_len(m) > o.mtu)) {
-			ip6_fwd_error(w, m, in_port, o.mtu);
-			continue;
-		}
-		/* No header checksum in IPv6. */
-		ip->hop_limits--;
 		/* A gateway's MAC from its next hop, read once for the run of
 		 * packets through it; the rest from the neighbour hash below. */
 		if (unlikely(h != gw)) {
 			gw = h;
 			gw_ok = nh6_mac(h, &gw_mac);
 		}
-		if (likely(gw_ok && f == 0)) {
-			fwd_out_put(w, &o, m, &gw_mac);
+		if (likely(gw_ok && f == 0 && o.live)) {
+			uint16_t j = ip6_fwd_run(w, &o, &gw_mac, ok, nh, i, k);
+
+			/* Sent up to j: on with j's own next hop, or j through
+			 * the exact checks below. */
+			if (j == k || nh[j] != nh[i]) {
+				i = j - 1;
+				continue;
+			}
+			i = j;
+			m = ok[i];
+		}
+		ip = ip6_hdr_eth(m);
+		if (unlikely(ip6_link_local(ip->src_addr) || ip->hop_limits <= 1)) {
+			ip6_fwd_error(w, ip6_eth_strip(m), in_port, o.mtu);
+			continue;
+		}
+		if (unlikely(!o.live)) {
+			dp_drop(m, DROP_PORT_DOWN);
+			continue;
+		}
+		if (unlikely(rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN > o.mtu)) {
+			ip6_fwd_error(w, ip6_eth_strip(m), in_port, o.mtu);
+			continue;
+		}
+		ip->hop_limits--;
+		if (gw_ok && f == 0) {
+			fwd_out_hdr(&o, &gw_mac, hdr);
+			fwd_out_rewrite(w, &o, m, hdr);
 			continue;
 		}
 		/* Behind a packet that waits for the hash: it waits too, so
@@ -531,7 +606,8 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			uint8_t j = key[i];
 
 			if (unlikely(!(found & (UINT64_C(1) << j)))) {
-				ip6_punt_resolve(fw[i], keys.port[j], keys.ip[j], in_port);
+				ip6_punt_resolve(ip6_eth_strip(fw[i]), keys.port[j], keys.ip[j],
+						 in_port);
 				continue;
 			}
 			mac = &keys.mac[j];
@@ -542,7 +618,8 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			dp_drop(fw[i], DROP_PORT_DOWN);
 			continue;
 		}
-		fwd_out_put(w, &o, fw[i], mac);
+		fwd_out_hdr(&o, mac, hdr);
+		fwd_out_rewrite(w, &o, fw[i], hdr);
 	}
 }
 

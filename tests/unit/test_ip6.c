@@ -251,6 +251,110 @@ test_burst_next_hops(void **state)
 	drain_sent6();
 }
 
+/*
+ * One burst through one gateway, the forwarding loop's common case (it
+ * keeps the Ethernet header, rewrites its addresses in place and sends a
+ * run of packets through one next hop in a tight loop), with packets that
+ * the exact checks must take out of the run in the middle: hop limit 1, a
+ * link-local source, one too big for the MTU, a source starting with 0xfe
+ * that is not link-local (fec0::, forwarded), a frame padded past its IPv6
+ * length (trimmed), hop limit 2 (forwarded with 1).  Every forwarded
+ * packet leaves on wan in its order, byte for byte; each error goes back
+ * on lan.  The wan buffer already holds frames, too many for the burst to
+ * fit behind them: they are sent first, and the burst's frames stay
+ * together.
+ */
+#define PREFILL	100
+static void
+test_burst_one_gateway(void **state)
+{
+	static uint8_t pkt[DP_BURST][1500];
+	static uint8_t data[1400];
+	struct rte_mbuf *in[DP_BURST], *out[PREFILL];
+	uint32_t len[DP_BURST];
+	bool fwd[DP_BURST];
+	uint8_t errs[3] = { ICMP6_TIME_EXCEEDED, ICMP6_DST_UNREACH, ICMP6_PACKET_TOO_BIG };
+	char dst[INET6_ADDRSTRLEN];
+	struct rte_ether_addr host = dpt_mac(DPT_HOST_MAC);
+	uint8_t ll[16];
+	unsigned int sent = 0, flushed = 0, nf = 0, n;
+	uint64_t hl = dpt_drops(DROP6_HOP_LIMIT), sc = dpt_drops(DROP6_SCOPE),
+		 tb = dpt_drops(DROP6_TOO_BIG);
+
+	(void)state;
+	/* The link-local source is a neighbour: its error leaves at once. */
+	a6("fe80::13", ll);
+	assert_int_equal(neigh6_add(0, ll, &host, true, 0), 0);
+	assert_int_equal(port_set_mtu(1, 1400), 0);
+	for (unsigned int i = 0; i < PREFILL; i++) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
+
+		assert_non_null(m);
+		tx_buf_add(&w, 1, tx_buf_get(&w, 1), m);
+	}
+	for (int i = 0; i < DP_BURST; i++) {
+		const char *src = i == 9 ? "fec0::9" : i == 13 ? "fe80::13" : HOST6;
+		uint8_t hlim = i == 5 ? 1 : i == 25 ? 2 : 64;
+		uint16_t dlen = i == 17 ? 1361 : 8;	/* 1401 bytes of IPv6 */
+
+		memset(data, i, dlen);
+		snprintf(dst, sizeof(dst), "2001:db8:99::%x", i + 1);
+		len[i] = ip6_bytes(pkt[i], src, dst, IPPROTO_UDP, hlim, data, dlen);
+		if (i == 21) {
+			/* Ethernet padding behind the packet. */
+			struct rte_mbuf *m = frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt[i], len[i]);
+			uint8_t *pad = (uint8_t *)rte_pktmbuf_append(m, 10);
+
+			assert_non_null(pad);
+			memset(pad, 0xee, 10);
+			in[i] = m;
+		} else {
+			in[i] = frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt[i], len[i]);
+		}
+		fwd[i] = i != 5 && i != 13 && i != 17;
+		pkt[i][7] = hlim - 1;
+	}
+	worker_input(&w, 0, in, DP_BURST);
+
+	/* The frames that were in the buffer went first, to the control
+	 * lcore (the test runs on the main lcore, whose buffers are its). */
+	while ((n = dpt_sent(out, PREFILL)) > 0) {
+		flushed += n;
+		rte_pktmbuf_free_bulk(out, n);
+	}
+	assert_int_equal(flushed, PREFILL);
+	for (int i = 0; i < DP_BURST; i++) {
+		if (!fwd[i])
+			continue;
+		nf++;
+		assert_true(sent < w.tx[1].n);
+		check_frame(w.tx[1].m[sent++], DPT_GW_MAC, DPT_WAN_MAC, pkt[i], len[i]);
+	}
+	assert_int_equal(w.tx[1].n, nf);
+	assert_int_equal(nf, DP_BURST - 3);
+	/* Time Exceeded, beyond scope, Packet Too Big with the MTU, in that
+	 * order, from the lan address, quoting their packets. */
+	assert_int_equal(w.tx[0].n, 3);
+	for (int e = 0; e < 3; e++) {
+		const uint8_t *f = rte_pktmbuf_mtod(w.tx[0].m[e], const uint8_t *);
+		const int i = e == 0 ? 5 : e == 1 ? 13 : 17;
+
+		assert_int_equal(f[14 + 40], errs[e]);
+		assert_int_equal(f[14 + 40 + 1], e == 1 ? ICMP6_DST_UNREACH_BEYONDSCOPE : 0);
+		if (e == 2)
+			assert_int_equal(f[14 + 40 + 6] << 8 | f[14 + 40 + 7], 1400);
+		/* The quote: the packet as it came (hop limit unchanged). */
+		pkt[i][7]++;
+		assert_memory_equal(f + 14 + 48, pkt[i], 64);
+	}
+	assert_int_equal(dpt_drops(DROP6_HOP_LIMIT), hl + 1);
+	assert_int_equal(dpt_drops(DROP6_SCOPE), sc + 1);
+	assert_int_equal(dpt_drops(DROP6_TOO_BIG), tb + 1);
+	dpt_done(&w);
+	assert_int_equal(port_set_mtu(1, 1500), 0);
+	assert_int_equal(neigh6_del(0, ll), 0);
+}
+
 /* Longest prefix wins, at every length; a delete uncovers the shorter. */
 static void
 test_lpm(void **state)
@@ -866,6 +970,7 @@ main(void)
 		cmocka_unit_test(test_packet_too_big),
 		cmocka_unit_test(test_no_route_and_blackhole),
 		cmocka_unit_test(test_burst_next_hops),
+		cmocka_unit_test(test_burst_one_gateway),
 		cmocka_unit_test(test_lpm),
 		cmocka_unit_test(test_lpm_random),
 		cmocka_unit_test(test_fib_churn),
