@@ -143,6 +143,18 @@ fwd_out_rewrite(struct wctx *w, const struct fwd_out *o, struct rte_mbuf *m,
 	tx_buf_add(w, o->port, o->tx, m);
 }
 
+/* rte_pktmbuf_adj of a kept Ethernet header, for a frame that leaves the
+ * forwarding path (errors, local delivery, punts take an IP packet); the
+ * caller checked that the first segment holds it. */
+static inline struct rte_mbuf *
+fwd_eth_strip(struct rte_mbuf *m)
+{
+	m->data_off += RTE_ETHER_HDR_LEN;
+	m->data_len -= RTE_ETHER_HDR_LEN;
+	m->pkt_len -= RTE_ETHER_HDR_LEN;
+	return m;
+}
+
 /* Send what tx buffers hold (rte_eth_tx_burst); unsent ones are dropped. */
 void tx_flush(struct wctx *w);
 

@@ -471,17 +471,6 @@ addrs_filter(const struct addr_table *at)
 	return f;
 }
 
-/* rte_pktmbuf_adj of the Ethernet header, whose checks the caller made
- * (a first segment that holds it and a 20-byte IPv4 header). */
-static inline struct rte_mbuf *
-ip4_l3(struct rte_mbuf *m)
-{
-	m->data_off += RTE_ETHER_HDR_LEN;
-	m->data_len -= RTE_ETHER_HDR_LEN;
-	m->pkt_len -= RTE_ETHER_HDR_LEN;
-	return m;
-}
-
 /*
  * The common header: version 4 with no options, wholly in the first segment,
  * a total length the frame holds, a right checksum (or the device's word
@@ -508,7 +497,7 @@ ip4_header_fast(struct rte_mbuf *m, const bool keep)
 		return false;
 	/* rte_pktmbuf_adj, whose checks the test above made. */
 	if (!keep)
-		ip4_l3(m);
+		fwd_eth_strip(m);
 	return true;
 }
 
@@ -574,7 +563,7 @@ ip4_validate(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, boo
 		src = rte_be_to_cpu_32(ip->src_addr);
 		/* The host's punts take an IP packet. */
 		if (keep)
-			ip4_l3(m);
+			fwd_eth_strip(m);
 		dst = ip4_addrs_slow(m, at, host, in_port, src, dst);
 		if (keep && dst != 0)
 			rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
@@ -627,7 +616,7 @@ ip4_fwd_tx(struct wctx *w, const struct fwd_out *o, struct rte_mbuf *m,
 	   const struct rte_ether_addr *dst_mac, const uint64_t hdr[2], const bool keep)
 {
 	if (unlikely(m->nb_segs > 1)) {
-		ip4_eth_tx(w, keep ? ip4_l3(m) : m, o->port, dst_mac);
+		ip4_eth_tx(w, keep ? fwd_eth_strip(m) : m, o->port, dst_mac);
 		return;
 	}
 	if (keep)
@@ -642,7 +631,7 @@ ip4_fwd_tx(struct wctx *w, const struct fwd_out *o, struct rte_mbuf *m,
  * common case, which thus tests neither per packet.  keep (only with both
  * false): a forwarded frame keeps its Ethernet header, whose addresses are
  * rewritten in place; a packet that leaves the forwarding path loses it
- * there (ip4_l3), since everything else takes an IP packet.
+ * there (fwd_eth_strip), since everything else takes an IP packet.
  */
 static __rte_always_inline void
 ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
@@ -703,7 +692,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		TRACE(tr, m, trace_route(m, type, h->port,
 					 type == NH_GATEWAY ? h->gw : dst[i], dst[i]));
 		if (unlikely(type != NH_CONNECTED && type != NH_GATEWAY)) {
-			ip4_not_forwarded(w, keep ? ip4_l3(m) : m, in_port, type);
+			ip4_not_forwarded(w, keep ? fwd_eth_strip(m) : m, in_port, type);
 			continue;
 		}
 		/* RFC 1812 5.3.4 (and Linux): what came as a link-layer
@@ -715,7 +704,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			continue;
 		}
 		if (unlikely(ip->time_to_live <= 1)) {
-			icmp_error(w, keep ? ip4_l3(m) : m, in_port, ICMP_TIME_EXCEEDED,
+			icmp_error(w, keep ? fwd_eth_strip(m) : m, in_port, ICMP_TIME_EXCEEDED,
 				   ICMP_EXC_TTL, 0);
 			dp_drop(m, DROP_TTL);
 			continue;
@@ -743,7 +732,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			/* Before NAT, as Linux does: the sender must see its
 			 * own addresses quoted back. */
 			if (ip->fragment_offset & IP4_DF) {
-				icmp_error(w, keep ? ip4_l3(m) : m, in_port, ICMP_DEST_UNREACH,
+				icmp_error(w, keep ? fwd_eth_strip(m) : m, in_port, ICMP_DEST_UNREACH,
 					   ICMP_FRAG_NEEDED, o.mtu);
 				dp_drop(m, DROP_FRAG_NEEDED);
 				continue;
@@ -752,7 +741,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			 * nothing is left to do before fragmenting. */
 			if (!nat) {
 				ip4_dec_ttl(ip);
-				ip4_frag_send(w, keep ? ip4_l3(m) : m, o.port,
+				ip4_frag_send(w, keep ? fwd_eth_strip(m) : m, o.port,
 					      type == NH_GATEWAY ? h->gw : dst[i], in_port);
 				continue;
 			}
@@ -773,7 +762,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			ip4_fwd_tx(w, &o, m, &gw_mac, gw_hdr, keep);
 			continue;
 		}
-		fw[f] = keep ? ip4_l3(m) : m;
+		fw[f] = keep ? fwd_eth_strip(m) : m;
 		fw_port[f] = o.port;
 		fw_ip[f++] = nh_ip;
 	}

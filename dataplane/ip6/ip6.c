@@ -432,15 +432,6 @@ ip6_hdr_eth(const struct rte_mbuf *m)
 	return rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, RTE_ETHER_HDR_LEN);
 }
 
-static inline struct rte_mbuf *
-ip6_eth_strip(struct rte_mbuf *m)
-{
-	m->data_off += RTE_ETHER_HDR_LEN;
-	m->data_len -= RTE_ETHER_HDR_LEN;
-	m->pkt_len -= RTE_ETHER_HDR_LEN;
-	return m;
-}
-
 static inline void
 ip6_eth_unstrip(struct rte_mbuf *m)
 {
@@ -542,7 +533,7 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		struct rte_ipv6_hdr *ip;
 
 		if (unlikely(type != NH_CONNECTED && type != NH_GATEWAY)) {
-			ip6_not_forwarded(w, ip6_eth_strip(m), in_port, type);
+			ip6_not_forwarded(w, fwd_eth_strip(m), in_port, type);
 			continue;
 		}
 		if (unlikely(h->port != o.port))
@@ -567,7 +558,7 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		}
 		ip = ip6_hdr_eth(m);
 		if (unlikely(ip6_link_local(ip->src_addr) || ip->hop_limits <= 1)) {
-			ip6_fwd_error(w, ip6_eth_strip(m), in_port, o.mtu);
+			ip6_fwd_error(w, fwd_eth_strip(m), in_port, o.mtu);
 			continue;
 		}
 		if (unlikely(!o.live)) {
@@ -575,7 +566,7 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			continue;
 		}
 		if (unlikely(rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN > o.mtu)) {
-			ip6_fwd_error(w, ip6_eth_strip(m), in_port, o.mtu);
+			ip6_fwd_error(w, fwd_eth_strip(m), in_port, o.mtu);
 			continue;
 		}
 		ip->hop_limits--;
@@ -606,7 +597,7 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			uint8_t j = key[i];
 
 			if (unlikely(!(found & (UINT64_C(1) << j)))) {
-				ip6_punt_resolve(ip6_eth_strip(fw[i]), keys.port[j], keys.ip[j],
+				ip6_punt_resolve(fwd_eth_strip(fw[i]), keys.port[j], keys.ip[j],
 						 in_port);
 				continue;
 			}
