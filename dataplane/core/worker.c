@@ -15,7 +15,9 @@
 #include "host.h"
 #include "ip4.h"
 #include "ip6.h"
+#include "nat.h"
 #include "port.h"
+#include "trace.h"
 #include "worker.h"
 
 /* How far ahead of the packet being parsed its successor's header is
@@ -172,13 +174,26 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 	const uint64_t mask = word8(mac48);
 	uint64_t ours = 0;
 	struct port_counters *pc = &dp_counters()->port[in_port];
-	struct rte_mbuf *ip4[DP_BURST], *ip6[DP_BURST];
+	struct rte_mbuf *ip4[DP_BURST], *ip6[DP_BURST], *fast[DP_BURST];
+	uint32_t fast_dst[DP_BURST];
 	uint64_t bytes = 0;
-	uint16_t nip4 = 0, nip6 = 0, dropped = 0;
+	uint16_t nip4 = 0, nip6 = 0, nfast = 0, dropped = 0;
+	/* The plain case, no trace, no NAT, no host interface on in_port:
+	 * an IPv4 frame to our MAC is validated in this pass (ip4_plain_dst)
+	 * and, when plain, routed without a second look; the rest go the
+	 * way they always went. */
+	const struct addr_table *at = NULL;
+	uint64_t filter = 0;
+	bool plain;
 
 	memcpy(&ours, mac, RTE_ETHER_ADDR_LEN);
 	CAPTURE_BURST(capture_rx_ports, SLUICE_CAPTURE_IN, in_port, w->queue, pkts, n);
 	TRACE_MARK(in_port, pkts, n);
+	plain = !trace_on() && !nat_enabled && !host_on(in_port);
+	if (likely(plain)) {
+		at = addrs_get();
+		filter = ip4_addrs_filter(at);
+	}
 	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 
@@ -197,6 +212,21 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 			continue;
 		}
 		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+		if (likely(plain) &&
+		    likely(rte_pktmbuf_data_len(m) >=
+			   sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr)) &&
+		    likely(((word8(eth) ^ ours) & mask) == 0) &&
+		    likely(eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
+			uint32_t d = ip4_plain_dst(m, at, filter);
+
+			if (likely(d != 0)) {
+				fast[nfast] = m;
+				fast_dst[nfast++] = d;
+			} else {
+				ip4[nip4++] = m;
+			}
+			continue;
+		}
 		/* A host interface also takes multicast (OSPF hellos): ip4
 		 * punts what is link-local, drops the rest. */
 		if (unlikely(((word8(eth) ^ ours) & mask) != 0) && !eth_for_us(eth, mac) &&
@@ -226,6 +256,8 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 	pc->rx_packets += n;
 	pc->rx_bytes += bytes;
 	pc->rx_dropped += dropped;
+	if (nfast != 0)
+		ip4_forward_plain(w, in_port, fast, fast_dst, nfast);
 	if (nip4 != 0)
 		ip4_input(w, in_port, ip4, nip4);
 	if (nip6 != 0)

@@ -51,33 +51,6 @@ ip4_hdr_sum(const struct rte_ipv4_hdr *ip, uint32_t hlen)
 	return (uint16_t)sum;
 }
 
-/*
- * Is a 20-byte header's checksum right, that is, its ones' complement sum
- * 0xffff?  It is summed as two 64-bit words and a 32-bit one with the
- * carries added back (a ones' complement sum in 64 bits) and not folded:
- * 2^16 is 1 modulo 0xffff, so that sum and the folded 16-bit one agree
- * modulo 0xffff (in either byte order, 2^8 being invertible), and a folded
- * sum, never 0 unless every word is (version 4 is not), is 0xffff exactly
- * when the wide one is a multiple of 0xffff.  Cheaper than the folds.
- */
-static inline bool
-ip4_hdr20_sum_ok(const struct rte_ipv4_hdr *ip)
-{
-	const uint8_t *p = (const uint8_t *)ip;
-	uint64_t a, b, sum;
-	uint32_t c;
-
-	memcpy(&a, p, sizeof(a));
-	memcpy(&b, p + 8, sizeof(b));
-	memcpy(&c, p + 16, sizeof(c));
-	/* No carry is lost: after one, the sum is at most 2^64 - 2. */
-	sum = a + b;
-	sum += sum < a;
-	a = sum + c;
-	a += a < sum;
-	return a % 0xffff == 0;
-}
-
 static inline int
 ip4_check_inline(const struct rte_ipv4_hdr *ip, uint32_t l3_len, bool sum)
 {
@@ -416,10 +389,10 @@ ip4_not_forwarded(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint8_t 
  * 224/4, 240/4) or a destination never forwarded as it is (the same, for
  * 224/4 and 255.255.255.255).  One load each for the common case;
  * ip4_addrs_slow sorts out the rest. */
-static const bool octet_odd[256] = { [0] = true, [127] = true, [224 ... 255] = true };
+const bool ip4_octet_odd[256] = { [0] = true, [127] = true, [224 ... 255] = true };
 
 /*
- * ip4_validate's address checks for what octet_odd or our own addresses
+ * ip4_validate's address checks for what ip4_octet_odd or our own addresses
  * flagged, and the host's DHCP: the destination, or 0 when m was dropped or
  * punted.
  */
@@ -447,28 +420,6 @@ ip4_addrs_slow(struct rte_mbuf *m, const struct addr_table *at, bool host, uint1
 	if (host && host_punt_dhcp(m, in_port))
 		return 0;
 	return dst;
-}
-
-/*
- * The router's addresses in a 64-bit filter, made once a burst: a source
- * whose bit is clear is none of them, the rest are looked up (with two
- * addresses, 1 packet in 32 is).  Hashed in network order, as the header
- * holds them: no byte swap per packet.
- */
-static inline uint64_t
-addr_bit(rte_be32_t ip)
-{
-	return UINT64_C(1) << ((ip * 0x9e3779b1u) >> 26);
-}
-
-static inline uint64_t
-addrs_filter(const struct addr_table *at)
-{
-	uint64_t f = 0;
-
-	for (uint16_t i = 0; i < at->n; i++)
-		f |= addr_bit(rte_cpu_to_be_32(at->a[i].ip));
-	return f;
 }
 
 /*
@@ -556,9 +507,9 @@ ip4_validate(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, boo
 	/* First octets straight from the header (in memory order, the
 	 * first byte); the source in host order only where it may be ours. */
 	dst = rte_be_to_cpu_32(ip->dst_addr);
-	if (unlikely((octet_odd[((const uint8_t *)&ip->src_addr)[0]] |
-		      octet_odd[((const uint8_t *)&ip->dst_addr)[0]]) || host) ||
-	    (unlikely(ours & addr_bit(ip->src_addr)) &&
+	if (unlikely((ip4_octet_odd[((const uint8_t *)&ip->src_addr)[0]] |
+		      ip4_octet_odd[((const uint8_t *)&ip->dst_addr)[0]]) || host) ||
+	    (unlikely(ours & ip4_addr_bit(ip->src_addr)) &&
 	     addr_is_local(at, rte_be_to_cpu_32(ip->src_addr)))) {
 		src = rte_be_to_cpu_32(ip->src_addr);
 		/* The host's punts take an IP packet. */
@@ -626,23 +577,19 @@ ip4_fwd_tx(struct wctx *w, const struct fwd_out *o, struct rte_mbuf *m,
 }
 
 /*
- * One burst.  Inlined three times by ip4_input: with tr (a trace runs) and
- * nat (NAT is on) as they are, with NAT alone, and with both false, the
- * common case, which thus tests neither per packet.  keep (only with both
- * false): a forwarded frame keeps its Ethernet header, whose addresses are
- * rewritten in place; a packet that leaves the forwarding path loses it
- * there (fwd_eth_strip), since everything else takes an IP packet.
+ * The validated packets ok[0..k) of one burst, dst[i] the destination of
+ * ok[i]: one bulk FIB lookup, then local delivery or forwarding.  tr, nat
+ * and keep as ip4_input_burst says; pre: ip4_plain_dst passed every one
+ * (a unicast frame to our MAC, TTL above 1), so neither is tested again.
  */
 static __rte_always_inline void
-ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
-		const bool tr, const bool nat, const bool keep)
+ip4_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *dst, uint16_t k,
+	      uint32_t l2bcast, uint32_t whole, const bool tr, const bool nat, const bool keep,
+	      const bool pre)
 {
 	const uint32_t l2 = keep ? RTE_ETHER_HDR_LEN : 0;
-	const struct addr_table *at = addrs_get();
-	const uint64_t ours = addrs_filter(at);
-	const bool host = host_on(in_port);
-	struct rte_mbuf *ok[DP_BURST], *fw[DP_BURST];
-	uint32_t dst[DP_BURST], fw_ip[DP_BURST];
+	struct rte_mbuf *fw[DP_BURST];
+	uint32_t fw_ip[DP_BURST];
 	uint16_t fw_port[DP_BURST];
 	struct rte_ether_addr macs[DP_BURST], gw_mac;
 	uint64_t gw_hdr[2] = { 0, 0 };	/* keep: the Ethernet header to gw_mac */
@@ -651,30 +598,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	uint32_t l2mtu = 0;	/* o's MTU with the Ethernet header kept, 0: down */
 	bool gw_ok = false;
 	uint64_t nh[DP_BURST], found;
-	uint32_t l2bcast = 0, whole = 0;
-	uint16_t k = 0, f = 0;
-
-	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-		uint32_t d;
-
-		/* keep: the forwarding loop reads the header still in front. */
-		bool bcast = !keep && rte_is_multicast_ether_addr(&eth->dst_addr); /* broadcast too */
-
-		d = ip4_validate(m, at, ours, host, in_port, keep);
-		if (unlikely(d == 0))
-			continue;
-		TRACE(tr, m, trace_valid(m));
-		if (unlikely(bcast))
-			l2bcast |= 1u << k;
-		ok[k] = m;
-		dst[k++] = d;
-	}
-	if (unlikely(nat) && k > 0)
-		k = ip4_nat_pre(w, in_port, ok, dst, &l2bcast, &whole, k, tr);
-	if (k == 0)
-		return;
+	uint16_t f = 0;
 
 	route_lookup_raw(dst, nh, k);
 
@@ -697,13 +621,13 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		}
 		/* RFC 1812 5.3.4 (and Linux): what came as a link-layer
 		 * broadcast is not forwarded. */
-		if (keep ? unlikely(rte_is_multicast_ether_addr(
-				   rte_pktmbuf_mtod(m, const struct rte_ether_addr *))) :
-			   unlikely(l2bcast != 0) && (l2bcast & (1u << i))) {
+		if (!pre && (keep ? unlikely(rte_is_multicast_ether_addr(
+					    rte_pktmbuf_mtod(m, const struct rte_ether_addr *))) :
+				    unlikely(l2bcast != 0) && (l2bcast & (1u << i)))) {
 			dp_drop(m, DROP_BROADCAST);
 			continue;
 		}
-		if (unlikely(ip->time_to_live <= 1)) {
+		if (!pre && unlikely(ip->time_to_live <= 1)) {
 			icmp_error(w, keep ? fwd_eth_strip(m) : m, in_port, ICMP_TIME_EXCEEDED,
 				   ICMP_EXC_TTL, 0);
 			dp_drop(m, DROP_TTL);
@@ -779,6 +703,57 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		else
 			ip4_punt_resolve(fw[i], fw_port[i], fw_ip[i], in_port);
 	}
+}
+
+/*
+ * One burst.  Inlined three times by ip4_input: with tr (a trace runs) and
+ * nat (NAT is on) as they are, with NAT alone, and with both false, the
+ * common case, which thus tests neither per packet.  keep (only with both
+ * false): a forwarded frame keeps its Ethernet header, whose addresses are
+ * rewritten in place; a packet that leaves the forwarding path loses it
+ * there (fwd_eth_strip), since everything else takes an IP packet.
+ */
+static __rte_always_inline void
+ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
+		const bool tr, const bool nat, const bool keep)
+{
+	const struct addr_table *at = addrs_get();
+	const uint64_t ours = ip4_addrs_filter(at);
+	const bool host = host_on(in_port);
+	struct rte_mbuf *ok[DP_BURST];
+	uint32_t dst[DP_BURST];
+	uint32_t l2bcast = 0, whole = 0;
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+		uint32_t d;
+
+		/* keep: the forwarding loop reads the header still in front. */
+		bool bcast = !keep && rte_is_multicast_ether_addr(&eth->dst_addr); /* broadcast too */
+
+		d = ip4_validate(m, at, ours, host, in_port, keep);
+		if (unlikely(d == 0))
+			continue;
+		TRACE(tr, m, trace_valid(m));
+		if (unlikely(bcast))
+			l2bcast |= 1u << k;
+		ok[k] = m;
+		dst[k++] = d;
+	}
+	if (unlikely(nat) && k > 0)
+		k = ip4_nat_pre(w, in_port, ok, dst, &l2bcast, &whole, k, tr);
+	if (k == 0)
+		return;
+	ip4_fwd_burst(w, in_port, ok, dst, k, l2bcast, whole, tr, nat, keep, false);
+}
+
+void
+ip4_forward_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint32_t *dst,
+		  uint16_t n)
+{
+	ip4_fwd_burst(w, in_port, pkts, dst, n, 0, 0, false, false, true, true);
 }
 
 static __rte_noinline void

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <rte_ip.h>
 
 #include "worker.h"
@@ -48,6 +49,104 @@ ip4_dec_ttl(struct rte_ipv4_hdr *ip)
 
 /* IPv4 packets of one burst, Ethernet header still in front. */
 void ip4_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n);
+
+/*
+ * Is a 20-byte header's checksum right, that is, its ones' complement sum
+ * 0xffff?  It is summed as two 64-bit words and a 32-bit one with the
+ * carries added back (a ones' complement sum in 64 bits) and not folded:
+ * 2^16 is 1 modulo 0xffff, so that sum and the folded 16-bit one agree
+ * modulo 0xffff (in either byte order, 2^8 being invertible), and a folded
+ * sum, never 0 unless every word is (version 4 is not), is 0xffff exactly
+ * when the wide one is a multiple of 0xffff.  Cheaper than the folds.
+ */
+static inline bool
+ip4_hdr20_sum_ok(const struct rte_ipv4_hdr *ip)
+{
+	const uint8_t *p = (const uint8_t *)ip;
+	uint64_t a, b, sum;
+	uint32_t c;
+
+	memcpy(&a, p, sizeof(a));
+	memcpy(&b, p + 8, sizeof(b));
+	memcpy(&c, p + 16, sizeof(c));
+	/* No carry is lost: after one, the sum is at most 2^64 - 2. */
+	sum = a + b;
+	sum += sum < a;
+	a = sum + c;
+	a += a < sum;
+	return a % 0xffff == 0;
+}
+
+/* By first octet: an address that may be a martian source (0/8, 127/8,
+ * 224/4, 240/4) or a destination never forwarded as it is (ip4.c). */
+extern const bool ip4_octet_odd[256];
+
+/*
+ * The router's addresses in a 64-bit filter, made once a burst: a source
+ * whose bit is clear is none of them, the rest are looked up (with two
+ * addresses, 1 packet in 32 is).  Hashed in network order, as the header
+ * holds them: no byte swap per packet.
+ */
+static inline uint64_t
+ip4_addr_bit(rte_be32_t ip)
+{
+	return UINT64_C(1) << ((ip * 0x9e3779b1u) >> 26);
+}
+
+static inline uint64_t
+ip4_addrs_filter(const struct addr_table *at)
+{
+	uint64_t f = 0;
+
+	for (uint16_t i = 0; i < at->n; i++)
+		f |= ip4_addr_bit(rte_cpu_to_be_32(at->a[i].ip));
+	return f;
+}
+
+/*
+ * The plain case of an IPv4 frame to our MAC, for the worker's one pass
+ * over a burst (its first segment holds at least Ethernet and 20 bytes):
+ * version 4 without options, a total length the frame holds (Ethernet
+ * padding trimmed), a TTL above 1, a right checksum (or the device's word
+ * for it), neither address a martian by its first octet, a source that is
+ * none of ours (ours: ip4_addrs_filter(at)).  Returns the destination in
+ * host order, or 0: anything else, which ip4_input judges as before.
+ */
+static inline uint32_t
+ip4_plain_dst(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+	const uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	const uint32_t tot = rte_be_to_cpu_16(ip->total_length);
+	const uint32_t len = rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN;
+
+	/* 20 <= tot <= len in one unsigned compare (len >= 20 here). */
+	if (unlikely(ip->version_ihl != RTE_IPV4_VHL_DEF || tot - sizeof(*ip) > len - sizeof(*ip) ||
+		     ip->time_to_live <= 1))
+		return 0;
+	if (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
+	    (ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip4_hdr20_sum_ok(ip)))
+		return 0;
+	if (unlikely(ip4_octet_odd[((const uint8_t *)&ip->src_addr)[0]] |
+		     ip4_octet_odd[((const uint8_t *)&ip->dst_addr)[0]]) ||
+	    (unlikely(ours & ip4_addr_bit(ip->src_addr)) &&
+	     addr_is_local(at, rte_be_to_cpu_32(ip->src_addr))))
+		return 0;
+	/* Ethernet pads short frames to 60 bytes: the IP length rules. */
+	if (unlikely(len > tot) && rte_pktmbuf_trim(m, len - tot) != 0)
+		return 0;
+	return rte_be_to_cpu_32(ip->dst_addr);
+}
+
+/*
+ * Route and forward n frames that ip4_plain_dst passed (dst[i]: its
+ * result for pkts[i]), in order, Ethernet header kept and rewritten; what
+ * is not forwarded (local, no route, too big, unresolved) goes as in
+ * ip4_input.  Consumes pkts.
+ */
+void ip4_forward_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts,
+		       uint32_t *dst, uint16_t n);
 
 /*
  * m (data at the IPv4 header) was routed to a next hop of a type that does
