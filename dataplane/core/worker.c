@@ -206,11 +206,6 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
 		bytes += rte_pktmbuf_pkt_len(m);
 
-		if (unlikely(rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr))) {
-			dropped++;
-			dp_drop(m, DROP_BAD_HEADER);
-			continue;
-		}
 		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 		if (likely(plain) &&
 		    likely(rte_pktmbuf_data_len(m) >=
@@ -225,6 +220,11 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 			} else {
 				ip4[nip4++] = m;
 			}
+			continue;
+		}
+		if (unlikely(rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr))) {
+			dropped++;
+			dp_drop(m, DROP_BAD_HEADER);
 			continue;
 		}
 		/* A host interface also takes multicast (OSPF hellos): ip4

@@ -577,6 +577,40 @@ ip4_fwd_tx(struct wctx *w, const struct fwd_out *o, struct rte_mbuf *m,
 }
 
 /*
+ * ip4_forward_plain's packets ok[i..k) through one resolved gateway (o
+ * live, hdr its Ethernet header), in order while their FIB value is nh[i]
+ * and each needs nothing but its TTL and checksum (ip4_plain_dst checked
+ * the rest): into o's buffer, whose count stays in a register (room for
+ * the rest of the burst made first).  Returns the first not sent, which a
+ * length above max (o's MTU with Ethernet) or another FIB value stopped.
+ */
+static __rte_always_inline uint16_t
+ip4_fwd_run(struct wctx *w, const struct fwd_out *o, const uint64_t hdr[2],
+	    struct rte_mbuf **ok, const uint64_t *nh, uint16_t i, uint16_t k, uint32_t max)
+{
+	const uint64_t v = nh[i];
+	struct txbuf *b = o->tx;
+	uint16_t t;
+
+	if (unlikely(b->n + (k - i) > WCTX_TXBUF))
+		tx_full(w, o->port);
+	t = b->n;
+	do {
+		struct rte_mbuf *m = ok[i];
+		uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+
+		if (unlikely(rte_pktmbuf_pkt_len(m) > max))
+			break;
+		ip4_dec_ttl((struct rte_ipv4_hdr *)(f + RTE_ETHER_HDR_LEN));
+		memcpy(f, &hdr[0], sizeof(hdr[0]));
+		memcpy(f + RTE_ETHER_HDR_LEN - sizeof(hdr[1]), &hdr[1], sizeof(hdr[1]));
+		b->m[t++] = m;
+	} while (++i < k && nh[i] == v);
+	b->n = t;
+	return i;
+}
+
+/*
  * The validated packets ok[0..k) of one burst, dst[i] the destination of
  * ok[i]: one bulk FIB lookup, then local delivery or forwarding.  tr, nat
  * and keep as ip4_input_burst says; pre: ip4_plain_dst passed every one
@@ -647,6 +681,19 @@ ip4_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *
 			}
 			if (keep && gw_ok && o.live)
 				fwd_out_hdr(&o, &gw_mac, gw_hdr);
+		}
+		if (pre && likely(gw_ok && l2mtu != 0)) {
+			uint16_t j = ip4_fwd_run(w, &o, gw_hdr, ok, nh, i, k, l2mtu);
+
+			/* Sent up to j: on with j's own next hop, or j
+			 * (too big) through the exact checks below. */
+			if (j == k || nh[j] != nh[i]) {
+				i = j - 1;
+				continue;
+			}
+			i = j;
+			m = ok[i];
+			ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
 		}
 		if (unlikely(rte_pktmbuf_pkt_len(m) > l2mtu)) {
 			if (!o.live) {

@@ -106,7 +106,7 @@ ip4_addrs_filter(const struct addr_table *at)
 /*
  * The plain case of an IPv4 frame to our MAC, for the worker's one pass
  * over a burst (its first segment holds at least Ethernet and 20 bytes):
- * version 4 without options, a total length the frame holds (Ethernet
+ * one segment, version 4 without options, a total length the frame holds (Ethernet
  * padding trimmed), a TTL above 1, a right checksum (or the device's word
  * for it), neither address a martian by its first octet, a source that is
  * none of ours (ours: ip4_addrs_filter(at)).  Returns the destination in
@@ -123,11 +123,16 @@ ip4_plain_dst(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours)
 
 	/* 20 <= tot <= len in one unsigned compare (len >= 20 here). */
 	if (unlikely(ip->version_ihl != RTE_IPV4_VHL_DEF || tot - sizeof(*ip) > len - sizeof(*ip) ||
-		     ip->time_to_live <= 1))
+		     ip->time_to_live <= 1 || m->nb_segs != 1))
 		return 0;
-	if (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
-	    (ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip4_hdr20_sum_ok(ip)))
+	/* No word from the device (vdevs, most af_xdp): one flag test. */
+	if (likely(ck == RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN)) {
+		if (unlikely(!ip4_hdr20_sum_ok(ip)))
+			return 0;
+	} else if (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
+		   (ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip4_hdr20_sum_ok(ip))) {
 		return 0;
+	}
 	if (unlikely(ip4_octet_odd[((const uint8_t *)&ip->src_addr)[0]] |
 		     ip4_octet_odd[((const uint8_t *)&ip->dst_addr)[0]]) ||
 	    (unlikely(ours & ip4_addr_bit(ip->src_addr)) &&
