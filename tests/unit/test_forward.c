@@ -468,6 +468,130 @@ test_mixed_burst(void **state)
 	done();
 }
 
+/* udp() with 4 bytes of options (four NOPs) after the 20-byte header. */
+static struct rte_mbuf *
+udp_options(const char *dst, uint16_t len)
+{
+	struct rte_mbuf *m = udp(dst, len);
+	uint16_t flen = rte_pktmbuf_pkt_len(m);
+	uint8_t *f = (uint8_t *)rte_pktmbuf_append(m, 4);
+	struct rte_ipv4_hdr *ip;
+
+	assert_non_null(f);
+	f = rte_pktmbuf_mtod(m, uint8_t *);
+	memmove(f + 14 + 24, f + 14 + 20, flen - 14 - 20);
+	memset(f + 14 + 20, 1, 4);
+	ip = dpt_frame_ip(m);
+	ip->version_ihl = 0x46;
+	ip->total_length = htons(ntohs(ip->total_length) + 4);
+	dpt_fix_cksum(ip);
+	return m;
+}
+
+/*
+ * The worker's one pass: a burst where plain IPv4 frames (validated in the
+ * Ethernet classification and routed at once) are mixed with every frame
+ * that must go the old way, each of which meets its old fate and counter;
+ * the plain ones leave in the order they came.  A check left out of the
+ * plain case (TTL, checksum, martian, our source, padding) would forward
+ * a frame it must not, or leave one a byte too long.
+ */
+static void
+test_one_pass_burst(void **state)
+{
+	struct port_counters *pc = &dp_counters()->port[0];
+	const uint64_t rx = pc->rx_packets, rxd = pc->rx_dropped;
+	const uint64_t bad = dpt_drops(DROP_BAD_HEADER), nfu = dpt_drops(DROP_NOT_FOR_US),
+		       bc = dpt_drops(DROP_BROADCAST), ttl = dpt_drops(DROP_TTL),
+		       ms = dpt_drops(DROP_MARTIAN_SRC), md = dpt_drops(DROP_MARTIAN_DST),
+		       lu = dpt_drops(DROP_LOCAL_UNREACH), b6 = dpt_drops(DROP6_BAD_HEADER);
+	/* The plain frames' UDP lengths, in the order they came. */
+	static const uint16_t plain_len[] = { 10, 0, 12, 13, 14 };
+	struct rte_mbuf *b[17], *p[8];
+	bool seen_opt = false;
+	unsigned int np, j = 0;
+
+	(void)state;
+	b[0] = udp("192.0.2.77", 10);
+	b[1] = udp_options("192.0.2.77", 11);			/* options: the old way */
+	b[2] = udp("192.0.2.77", 20);
+	dpt_frame_ip(b[2])->hdr_checksum ^= htons(0x0100);	/* bad checksum */
+	b[3] = with_ethertype(DPT_LAN_MAC, RTE_ETHER_TYPE_IPV6);
+	b[4] = with_ethertype(DPT_LAN_MAC, RTE_ETHER_TYPE_ARP);
+	b[5] = dpt_udp("ff:ff:ff:ff:ff:ff", DPT_HOST_MAC, "10.0.0.2", "192.0.2.77", 5000, 53, 21);
+	b[6] = with_ethertype("02:00:00:00:00:99", RTE_ETHER_TYPE_IPV4);	/* not for us */
+	b[7] = udp("192.0.2.77", 22);
+	dpt_frame_ip(b[7])->time_to_live = 1;
+	dpt_fix_cksum(dpt_frame_ip(b[7]));
+	b[8] = dpt_udp(DPT_LAN_MAC, DPT_HOST_MAC, "127.0.0.1", "192.0.2.77", 1, 2, 23);
+	b[9] = dpt_udp(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.1", "192.0.2.77", 1, 2, 24);
+	/* 14 + 28 bytes, padded by Ethernet to 60: forwarded as 42. */
+	b[10] = udp("192.0.2.77", 0);
+	memset(rte_pktmbuf_append(b[10], 18), 0xee, 18);
+	b[11] = udp("192.0.2.77", 12);
+	b[12] = udp("10.0.0.1", 25);				/* ours: port unreachable */
+	b[13] = udp("192.0.2.99", 26);				/* unresolved: punted */
+	b[14] = udp("192.0.2.77", 13);
+	b[15] = dpt_udp(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "127.0.0.9", 1, 2, 27);
+	b[16] = udp("192.0.2.77", 14);
+	worker_input(&w, 0, b, 17);
+
+	/* Forwarded: the plain ones in order, the one with options among them. */
+	assert_int_equal(w.tx[1].n, RTE_DIM(plain_len) + 1);
+	for (unsigned int i = 0; i < w.tx[1].n; i++) {
+		struct rte_mbuf *m = w.tx[1].m[i];
+		struct rte_ipv4_hdr *ip = dpt_frame_ip(m);
+		struct rte_ether_addr a = dpt_mac(SRV_MAC);
+
+		assert_memory_equal(rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr.addr_bytes,
+				    a.addr_bytes, 6);
+		assert_int_equal(ip->time_to_live, 63);
+		assert_int_equal(dpt_cksum(ip, rte_ipv4_hdr_len(ip)), 0);
+		if (ip->version_ihl == 0x46) {
+			assert_false(seen_opt);
+			seen_opt = true;
+			assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + 24 + 8 + 11);
+			continue;
+		}
+		assert_int_equal(ip->version_ihl, 0x45);
+		assert_true(j < RTE_DIM(plain_len));
+		assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + 28 + plain_len[j]);
+		j++;
+	}
+	assert_true(seen_opt);
+	assert_int_equal(j, RTE_DIM(plain_len));
+
+	/* Back to the LAN host: Time Exceeded (TTL 1), Port Unreachable (ours). */
+	assert_int_equal(w.tx[0].n, 2);
+	{
+		uint8_t types[2];
+
+		for (int i = 0; i < 2; i++)
+			types[i] = ((struct rte_icmp_hdr *)(dpt_frame_ip(w.tx[0].m[i]) + 1))->icmp_type;
+		assert_true((types[0] == 11 && types[1] == 3) || (types[0] == 3 && types[1] == 11));
+	}
+	assert_int_equal(dpt_queued(&w), RTE_DIM(plain_len) + 1 + 2);
+
+	/* Punted: the ARP frame and the unresolved one. */
+	np = dpt_punted(p, 8);
+	assert_int_equal(np, 2);
+	assert_int_equal(pkt_meta(p[0])->kind + pkt_meta(p[1])->kind, PKT_ARP + PKT_RESOLVE);
+	assert_int_not_equal(pkt_meta(p[0])->kind, pkt_meta(p[1])->kind);
+	rte_pktmbuf_free_bulk(p, np);
+
+	assert_int_equal(pc->rx_packets, rx + 17);
+	assert_int_equal(pc->rx_dropped, rxd + 1);	/* the Ethernet layer's: not for us */
+	assert_int_equal(dpt_drops(DROP_NOT_FOR_US), nfu + 1);
+	assert_int_equal(dpt_drops(DROP_BAD_HEADER), bad + 1);
+	assert_int_equal(dpt_drops(DROP6_BAD_HEADER), b6 + 1);
+	assert_int_equal(dpt_drops(DROP_BROADCAST), bc + 1);
+	assert_int_equal(dpt_drops(DROP_TTL), ttl + 1);
+	assert_int_equal(dpt_drops(DROP_MARTIAN_SRC), ms + 2);
+	assert_int_equal(dpt_drops(DROP_MARTIAN_DST), md + 1);
+	assert_int_equal(dpt_drops(DROP_LOCAL_UNREACH), lu + 1);
+	done();
+}
+
 static void
 test_tx_paths(void **state)
 {
@@ -570,6 +694,7 @@ main(void)
 		cmocka_unit_test(test_l2_broadcast_not_forwarded),
 		cmocka_unit_test(test_port_down_and_blackhole),
 		cmocka_unit_test(test_mixed_burst),
+		cmocka_unit_test(test_one_pass_burst),
 		cmocka_unit_test(test_tx_paths),
 		cmocka_unit_test(test_chained_packet_flattened),
 	};
