@@ -207,20 +207,27 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 		bytes += rte_pktmbuf_pkt_len(m);
 
 		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-		if (likely(plain) &&
-		    likely(rte_pktmbuf_data_len(m) >=
+		/* The common frame first: to our MAC, IPv4 or IPv6, long
+		 * enough for either's checks to read its header. */
+		if (likely(rte_pktmbuf_data_len(m) >=
 			   sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr)) &&
-		    likely(((word8(eth) ^ ours) & mask) == 0) &&
-		    likely(eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
-			uint32_t d = ip4_plain_dst(m, at, filter);
+		    likely(((word8(eth) ^ ours) & mask) == 0)) {
+			uint32_t d;
 
-			if (likely(d != 0)) {
-				fast[nfast] = m;
-				fast_dst[nfast++] = d;
-			} else {
-				ip4[nip4++] = m;
+			type = eth->ether_type;
+			if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
+				if (likely(plain) && likely((d = ip4_plain_dst(m, at, filter)) != 0)) {
+					fast[nfast] = m;
+					fast_dst[nfast++] = d;
+				} else {
+					ip4[nip4++] = m;
+				}
+				continue;
 			}
-			continue;
+			if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
+				ip6[nip6++] = m;
+				continue;
+			}
 		}
 		if (unlikely(rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr))) {
 			dropped++;
