@@ -167,8 +167,16 @@ word8(const void *p)
 }
 static const uint8_t mac48[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0 };
 
-static void
-worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
+/*
+ * One burst, by ethertype.  plain: no trace, no NAT, no host interface on
+ * in_port, the common case: an IPv4 frame to our MAC is validated in this
+ * pass (ip4_plain_dst) and, when plain, routed without a second look
+ * (ip4_forward_plain); the rest go the way they always went.  Inlined
+ * twice, so that neither case tests plain per packet.
+ */
+static __rte_always_inline void
+worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
+		const bool plain)
 {
 	const struct rte_ether_addr *mac = &ports[in_port].mac;
 	const uint64_t mask = word8(mac48);
@@ -178,22 +186,10 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 	uint32_t fast_dst[DP_BURST];
 	uint64_t bytes = 0;
 	uint16_t nip4 = 0, nip6 = 0, nfast = 0, dropped = 0;
-	/* The plain case, no trace, no NAT, no host interface on in_port:
-	 * an IPv4 frame to our MAC is validated in this pass (ip4_plain_dst)
-	 * and, when plain, routed without a second look; the rest go the
-	 * way they always went. */
-	const struct addr_table *at = NULL;
-	uint64_t filter = 0;
-	bool plain;
+	const struct addr_table *at = plain ? addrs_get() : NULL;
+	const uint64_t filter = plain ? ip4_addrs_filter(at) : 0;
 
 	memcpy(&ours, mac, RTE_ETHER_ADDR_LEN);
-	CAPTURE_BURST(capture_rx_ports, SLUICE_CAPTURE_IN, in_port, w->queue, pkts, n);
-	TRACE_MARK(in_port, pkts, n);
-	plain = !trace_on() && !nat_enabled && !host_on(in_port);
-	if (likely(plain)) {
-		at = addrs_get();
-		filter = ip4_addrs_filter(at);
-	}
 	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 
@@ -216,7 +212,7 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 
 			type = eth->ether_type;
 			if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
-				if (likely(plain) && likely((d = ip4_plain_dst(m, at, filter)) != 0)) {
+				if (plain && likely((d = ip4_plain_dst(m, at, filter)) != 0)) {
 					fast[nfast] = m;
 					fast_dst[nfast++] = d;
 				} else {
@@ -263,12 +259,23 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 	pc->rx_packets += n;
 	pc->rx_bytes += bytes;
 	pc->rx_dropped += dropped;
-	if (nfast != 0)
+	if (plain && nfast != 0)
 		ip4_forward_plain(w, in_port, fast, fast_dst, nfast);
 	if (nip4 != 0)
 		ip4_input(w, in_port, ip4, nip4);
 	if (nip6 != 0)
 		ip6_input(w, in_port, ip6, nip6);
+}
+
+static void
+worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
+{
+	CAPTURE_BURST(capture_rx_ports, SLUICE_CAPTURE_IN, in_port, w->queue, pkts, n);
+	TRACE_MARK(in_port, pkts, n);
+	if (likely(!trace_on() && !nat_enabled && !host_on(in_port)))
+		worker_classify(w, in_port, pkts, n, true);
+	else
+		worker_classify(w, in_port, pkts, n, false);
 }
 
 void
