@@ -12,7 +12,9 @@
  *   0xf0..0xff S       the clocks advance S << (op & 7) seconds (NAT
  *                      expiry, neighbour ageing and retries)
  *   op LH LL frame     a frame of (LH << 8 | LL) bytes (at most what is
- *                      left) received on lan (op even) or wan (op odd)
+ *                      left) received on lan (op even) or wan (op odd),
+ *                      with NAT off for it when op & 2 (the worker's
+ *                      plain path, which NAT's being on would never reach)
  *
  * Every frame that leaves (worker tx buffers, control lcore sends) must be
  * a sane mbuf going to a live port and, when IPv4, carry a header that
@@ -177,7 +179,7 @@ tick(uint64_t seconds)
 }
 
 static void
-frame(uint16_t port, const uint8_t *data, size_t len)
+frame(uint16_t port, const uint8_t *data, size_t len, bool nat)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
 	char *p;
@@ -189,7 +191,9 @@ frame(uint16_t port, const uint8_t *data, size_t len)
 	FZ_CHECK(p != NULL, "append %zu", len);
 	memcpy(p, data, len);
 	m->port = port;
+	nat_enabled = nat;
 	worker_input(&w, port, &m, 1);
+	nat_enabled = true;
 	drain_out();
 	slow_path();
 	drain_out();
@@ -238,7 +242,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += 2;
 		if (len > size - off)
 			len = size - off;
-		frame(op & 1, data + off, len);
+		frame(op & 1, data + off, len, !(op & 2));
 		off += len;
 	}
 	/* Routes, rules and ports are the same for every input: only what
