@@ -374,7 +374,9 @@ addr_attr_cb(const struct nlattr *a, void *data)
 		/* 4 bytes (AF_INET) or 16 (AF_INET6): addr_parse matches it
 		 * to the family. */
 		if (mnl_attr_get_payload_len(a) != 4 && mnl_attr_get_payload_len(a) != 16)
-			return MNL_CB_ERROR;
+			return dp_errmsg(MNL_CB_ERROR, "%s has %u bytes: 4 (IPv4) or 16 (IPv6)",
+					 type == IFA_LOCAL ? "IFA_LOCAL" : "IFA_ADDRESS",
+					 mnl_attr_get_payload_len(a));
 		break;
 	case IFA_LABEL:
 		if (attr_string(a, SLUICE_IFNAMSIZ) != MNL_CB_OK)

@@ -24,12 +24,16 @@ neigh_attr_cb(const struct nlattr *a, void *data)
 		return MNL_CB_OK;	/* unknown: skipped, as the kernel does */
 	switch (type) {
 	case NDA_DST:
+		/* 4 bytes (AF_INET) or 16 (AF_INET6): the family's parser
+		 * matches it to the family. */
 		if (mnl_attr_get_payload_len(a) != 4 && mnl_attr_get_payload_len(a) != 16)
-			return MNL_CB_ERROR;
+			return dp_errmsg(MNL_CB_ERROR, "NDA_DST has %u bytes: 4 (IPv4) or 16 (IPv6)",
+					 mnl_attr_get_payload_len(a));
 		break;
 	case NDA_LLADDR:
 		if (mnl_attr_validate2(a, MNL_TYPE_BINARY, RTE_ETHER_ADDR_LEN) < 0)
-			return MNL_CB_ERROR;
+			return dp_errmsg(MNL_CB_ERROR, "lladdr has %u bytes: an Ethernet MAC has 6",
+					 mnl_attr_get_payload_len(a));
 		break;
 	default:
 		return MNL_CB_OK;

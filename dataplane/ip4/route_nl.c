@@ -100,6 +100,7 @@ const struct rt_nl_family rt_nl_inet = {
 	.family = AF_INET,
 	.alen = 4,
 	.unreachable = true,
+	.alen_msg = "an IPv4 address attribute has 4 bytes",
 	.change = inet_change,
 	.walk_from = inet_walk_from,
 	.get = inet_get,

@@ -29,8 +29,7 @@ rt_nl_attr_cb(const struct nlattr *a, void *data)
 	case RTA_GATEWAY:
 	case RTA_PREFSRC:
 		if (mnl_attr_validate2(a, MNL_TYPE_BINARY, at->f->alen) < 0)
-			return at->f->alen_msg == NULL ? MNL_CB_ERROR :
-			       dp_errmsg(MNL_CB_ERROR, "%s", at->f->alen_msg);
+			return dp_errmsg(MNL_CB_ERROR, "%s", at->f->alen_msg);
 		break;
 	case RTA_OIF:
 	case RTA_PRIORITY:

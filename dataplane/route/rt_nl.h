@@ -51,8 +51,7 @@ struct rt_nl_family {
 	uint8_t alen;		/* an address's bytes: 4, 16 */
 	bool unreachable;	/* takes RTN_UNREACHABLE routes */
 	bool get_metric;	/* a `route get` answer has RTA_PRIORITY, as the kernel's IPv6 one */
-	/* The extended ack for an address attribute of another size; NULL:
-	 * ctl_attr_parse's "attribute N is malformed" (IPv4's). */
+	/* The extended ack for an address attribute of another size. */
 	const char *alen_msg;
 
 	/* The table: add r (m NULL; nl_flags: NLM_F_EXCL, NLM_F_REPLACE) or

@@ -498,7 +498,7 @@ test_neigh_add_dump(void **state)
 	expect_err(msgs[2], 122, 0);
 	expect_err(msgs[3], 123, 0);
 	expect_errmsg(msgs[4], 124, -EINVAL, "a neighbour needs an address, a lladdr and a port");
-	expect_errmsg(msgs[5], 125, -EINVAL, "attribute 2 is malformed");
+	expect_errmsg(msgs[5], 125, -EINVAL, "lladdr has 4 bytes: an Ethernet MAC has 6");
 	expect_errmsg(msgs[6], 126, -ENODEV, "no port with index 9");
 	expect_errmsg(msgs[7], 127, -EINVAL,
 		      "lladdr 01:00:5e:00:00:01 is multicast: no neighbour has it");

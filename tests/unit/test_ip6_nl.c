@@ -90,9 +90,16 @@ test_addr6(void **state)
 	q_addr(RTM_NEWADDR, NLM_F_CREATE | NLM_F_ACK, 14, 1, "192.168.1.1", 24);
 	q_simple(RTM_GETADDR, NLM_F_DUMP, 15, &(struct ifaddrmsg){ .ifa_family = AF_INET6 },
 		 sizeof(struct ifaddrmsg));
+	/* An address attribute of neither family's size. */
+	nlh = q_begin(RTM_NEWADDR, NLM_F_CREATE | NLM_F_ACK, 16,
+		      &(struct ifaddrmsg){ .ifa_family = AF_INET, .ifa_prefixlen = 24,
+					   .ifa_index = 1 }, sizeof(struct ifaddrmsg));
+	mnl_attr_put(nlh, IFA_LOCAL, 5, "\x0a\0\0\x01\0");
+	q_end(nlh);
 	q_send(true);
 	r_collect();
-	assert_int_equal(nmsgs, 8);
+	assert_int_equal(nmsgs, 9);
+	expect_errmsg(msgs[8], 16, -EINVAL, "IFA_LOCAL has 5 bytes: 4 (IPv4) or 16 (IPv6)");
 	expect_err(msgs[0], 10, 0);
 	expect_err(msgs[1], 11, -EEXIST);
 	expect_errmsg(msgs[2], 12, -EINVAL, "prefix length 129 out of range (0..128)");

@@ -24,7 +24,7 @@ struct fam {
 
 static const struct fam fams[] = {
 	{ "IPv4", AF_INET, 4, "192.168.1.1", 24, "10.20.0.0", 16, "10.20.1.0", "192.168.1.254",
-	  "attribute 1 is malformed" },
+	  "an IPv4 address attribute has 4 bytes" },
 	{ "IPv6", AF_INET6, 16, "2001:db8:1::1", 64, "2001:db8:99::", 48, "2001:db8:99::1",
 	  "2001:db8:1::fe", "an IPv6 address attribute has 16 bytes" },
 };
