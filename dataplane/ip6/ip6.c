@@ -499,7 +499,7 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	bool gw_ok = false;
 	uint32_t known = 0;	/* fw[i] with its MAC in fw_mac[i] */
 	struct nh_keys keys;
-	uint64_t nh[DP_BURST], found, hdr[2];
+	uint64_t nh[DP_BURST], found, hdr[2];	/* nh: the FIB's raw values */
 	uint16_t k = 0, f = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
@@ -520,7 +520,7 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	if (k == 0)
 		return;
 
-	route6_lookup_bulk((const uint8_t (*)[16])dst, nh, k);
+	route6_lookup_raw((const uint8_t (*)[16])dst, nh, k);
 
 	keys.n = 0;
 	keys.g = 0;
@@ -528,10 +528,16 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	keys.last_conn = -1;
 	for (uint16_t i = 0; i < k; i++) {
 		struct rte_mbuf *m = ok[i];
-		const struct nexthop6 *h = &nexthops6[nh[i]];
-		const uint8_t type = h->type;
+		const struct nexthop6 *h;
 		struct rte_ipv6_hdr *ip;
+		uint8_t type;
 
+		/* The FIB's raw value, masked here (route6.h); a run of
+		 * packets through one next hop compares raw values. */
+		if (unlikely(nh[i] == 0))
+			nh[i] = route6_lookup_again(dst[i]);
+		h = &nexthops6[route6_nh(nh[i])];
+		type = h->type;
 		if (unlikely(type != NH_CONNECTED && type != NH_GATEWAY)) {
 			ip6_not_forwarded(w, fwd_eth_strip(m), in_port, type);
 			continue;
@@ -584,7 +590,7 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			fw_mac[f++] = gw_mac;
 			continue;
 		}
-		key[f++] = nh_key(&keys, nh[i], h, o.port, dst[i]);
+		key[f++] = nh_key(&keys, route6_nh(nh[i]), h, o.port, dst[i]);
 	}
 	if (likely(f == 0))
 		return;

@@ -34,7 +34,7 @@
 #include "rt_pfx.h"
 
 struct nexthop6 nexthops6[NH6_MAX];
-/* Workers load fib6 once a burst (route6_lookup_bulk): route6_rebuild may
+/* Workers load fib6 once a burst (route6_lookup_raw): route6_rebuild may
  * publish another, the old one freed after a grace period. */
 static struct rte_fib6 *fib6;
 static struct rte_rib6 *rib6;
@@ -222,7 +222,7 @@ route6_nh_neigh(uint16_t port, const uint8_t *ip, int32_t pos)
  * prefix's value and miscounts its groups).  The trie keeps one bit of an
  * entry for itself: 4-byte entries hold 31 bits, enough for 8 + 16.
  */
-#define FIB_NH_MASK	0xffffu
+#define FIB_NH_MASK	ROUTE6_NH_MASK
 /*
  * What the trie holds where no route is: not 0, so that a 0 means only
  * one thing, an entry of a group read while it was zeroed.  A delete
@@ -867,36 +867,53 @@ route6_flush_gateways(uint16_t port, const uint8_t *net, uint8_t plen)
 }
 
 void
-route6_lookup_bulk(const uint8_t (*ips)[16], uint64_t *nh, unsigned int n)
+route6_lookup_raw(const uint8_t (*ips)[16], uint64_t *raw, unsigned int n)
+{
+	rte_fib6_lookup_bulk(__atomic_load_n(&fib6, __ATOMIC_ACQUIRE),
+			     (uint8_t (*)[16])(uintptr_t)ips, raw, (int)n);
+}
+
+/*
+ * A 0 is an entry read while its group was zeroed (FIB_NONE is not 0):
+ * looked up until the answer is one a route or the default wrote.  Each
+ * look starts at the top, past the parent the trie rewrote before
+ * zeroing, so it ends when the writer stops zeroing groups under ip.
+ */
+uint64_t
+route6_lookup_again(const uint8_t *ip)
 {
 	struct rte_fib6 *f = __atomic_load_n(&fib6, __ATOMIC_ACQUIRE);
+	uint8_t a[1][16];
+	uint64_t raw;
+
+	memcpy(a[0], ip, 16);
+	do
+		rte_fib6_lookup_bulk(f, a, &raw, 1);
+	while (unlikely(raw == 0));
+	return raw;
+}
+
+void
+route6_lookup_bulk(const uint8_t (*ips)[16], uint64_t *nh, unsigned int n)
+{
 	uint64_t zero = 0;
 
-	rte_fib6_lookup_bulk(f, (uint8_t (*)[16])(uintptr_t)ips, nh, (int)n);
+	route6_lookup_raw(ips, nh, n);
 	/* Masked, and whether any read 0, in one pass the compiler makes
 	 * two entries a step (SSE). */
 	for (unsigned int i = 0; i < n; i++) {
 		const uint64_t v = nh[i];
 
 		zero |= v == 0;
-		nh[i] = v & FIB_NH_MASK;
+		nh[i] = route6_nh(v);
 	}
 	if (likely(zero == 0))
 		return;
-	/* A 0 is an entry read while its group was zeroed (FIB_NONE): looked
-	 * up again until the answer is one a route or the default wrote.
-	 * Each look starts at the top, past the parent the trie rewrote
-	 * before zeroing, so it ends when the writer stops zeroing groups
-	 * under this address.  Masked, a 0 and FIB_NONE are alike: every
-	 * index 0 is looked up again (a rare pass). */
-	for (unsigned int i = 0; i < n; i++) {
-		if (nh[i] != NH_NONE)
-			continue;
-		do
-			rte_fib6_lookup_bulk(f, (uint8_t (*)[16])(uintptr_t)&ips[i], &nh[i], 1);
-		while (unlikely(nh[i] == 0));
-		nh[i] &= FIB_NH_MASK;
-	}
+	/* Masked, a 0 and FIB_NONE are alike: every index 0 is looked up
+	 * again (a rare pass). */
+	for (unsigned int i = 0; i < n; i++)
+		if (nh[i] == NH_NONE)
+			nh[i] = route6_nh(route6_lookup_again(ips[i]));
 }
 
 int
