@@ -8,6 +8,7 @@
  * The FIB is rebuilt when DPDK 22.11's trie refuses an add for groups it
  * reserved for prefixes long deleted (route6_rebuild).
  */
+#define ALLOW_EXPERIMENTAL_API	/* rte_vect_{get,set}_max_simd_bitwidth */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
 #include <rte_rib6.h>
+#include <rte_vect.h>
 
 #include <linux/rtnetlink.h>
 
@@ -32,7 +34,7 @@
 #include "rt_pfx.h"
 
 struct nexthop6 nexthops6[NH6_MAX];
-/* Workers load fib6 once a burst (route6_lookup_bulk): route6_rebuild may
+/* Workers load fib6 once a burst (route6_lookup_raw): route6_rebuild may
  * publish another, the old one freed after a grace period. */
 static struct rte_fib6 *fib6;
 static struct rte_rib6 *rib6;
@@ -220,7 +222,7 @@ route6_nh_neigh(uint16_t port, const uint8_t *ip, int32_t pos)
  * prefix's value and miscounts its groups).  The trie keeps one bit of an
  * entry for itself: 4-byte entries hold 31 bits, enough for 8 + 16.
  */
-#define FIB_NH_MASK	0xffffu
+#define FIB_NH_MASK	ROUTE6_NH_MASK
 /*
  * What the trie holds where no route is: not 0, so that a 0 means only
  * one thing, an entry of a group read while it was zeroed.  A delete
@@ -294,14 +296,41 @@ add_may_fold(const uint8_t *dst, uint8_t plen, uint64_t val)
 	return hp != NULL && fib_value((*hp)->nh, plen) == val;
 }
 
+/*
+ * The trie's AVX-512 lookup where the CPU has it: 32 addresses a step,
+ * each level of the trie one gather for 16 of them, where the scalar walk
+ * makes one dependent load a level for each address (in bench/forward6 a
+ * fifth fewer of the worker's cycles in the lookup: docs/performance.md).
+ * DPDK picks it only under an EAL SIMD limit of 512, whose default is 256 (for
+ * CPUs that slow down under wide vectors), and the limit is process-wide:
+ * it is raised for the choice alone and put back, so that no driver or
+ * other library changes its path.  A limit the user forced
+ * (--force-max-simd-bitwidth) is theirs: 512 or more picks it anyway,
+ * less keeps the scalar walk, as does a CPU or a DPDK build without it.
+ */
+static void
+fib_pick_lookup(struct rte_fib6 *f)
+{
+	const uint16_t was = rte_vect_get_max_simd_bitwidth();
+
+	if (was >= RTE_VECT_SIMD_512 || rte_vect_set_max_simd_bitwidth(RTE_VECT_SIMD_512) != 0)
+		return;
+	(void)rte_fib6_select_lookup(f, RTE_FIB6_LOOKUP_TRIE_VECTOR_AVX512);
+	(void)rte_vect_set_max_simd_bitwidth(was);
+}
+
 static struct rte_fib6 *
 fib_create(void)
 {
+	struct rte_fib6 *f;
 	char name[32];
 
 	snprintf(name, sizeof(name), fib_gen == 0 ? "sluice_fib6" : "sluice_fib6_%u", fib_gen);
 	fib_gen++;
-	return rte_fib6_create(name, (int)rte_socket_id(), &fib_conf);
+	f = rte_fib6_create(name, (int)rte_socket_id(), &fib_conf);
+	if (f != NULL)
+		fib_pick_lookup(f);
+	return f;
 }
 
 /*
@@ -838,36 +867,53 @@ route6_flush_gateways(uint16_t port, const uint8_t *net, uint8_t plen)
 }
 
 void
-route6_lookup_bulk(const uint8_t (*ips)[16], uint64_t *nh, unsigned int n)
+route6_lookup_raw(const uint8_t (*ips)[16], uint64_t *raw, unsigned int n)
+{
+	rte_fib6_lookup_bulk(__atomic_load_n(&fib6, __ATOMIC_ACQUIRE),
+			     (uint8_t (*)[16])(uintptr_t)ips, raw, (int)n);
+}
+
+/*
+ * A 0 is an entry read while its group was zeroed (FIB_NONE is not 0):
+ * looked up until the answer is one a route or the default wrote.  Each
+ * look starts at the top, past the parent the trie rewrote before
+ * zeroing, so it ends when the writer stops zeroing groups under ip.
+ */
+uint64_t
+route6_lookup_again(const uint8_t *ip)
 {
 	struct rte_fib6 *f = __atomic_load_n(&fib6, __ATOMIC_ACQUIRE);
+	uint8_t a[1][16];
+	uint64_t raw;
+
+	memcpy(a[0], ip, 16);
+	do
+		rte_fib6_lookup_bulk(f, a, &raw, 1);
+	while (unlikely(raw == 0));
+	return raw;
+}
+
+void
+route6_lookup_bulk(const uint8_t (*ips)[16], uint64_t *nh, unsigned int n)
+{
 	uint64_t zero = 0;
 
-	rte_fib6_lookup_bulk(f, (uint8_t (*)[16])(uintptr_t)ips, nh, (int)n);
+	route6_lookup_raw(ips, nh, n);
 	/* Masked, and whether any read 0, in one pass the compiler makes
 	 * two entries a step (SSE). */
 	for (unsigned int i = 0; i < n; i++) {
 		const uint64_t v = nh[i];
 
 		zero |= v == 0;
-		nh[i] = v & FIB_NH_MASK;
+		nh[i] = route6_nh(v);
 	}
 	if (likely(zero == 0))
 		return;
-	/* A 0 is an entry read while its group was zeroed (FIB_NONE): looked
-	 * up again until the answer is one a route or the default wrote.
-	 * Each look starts at the top, past the parent the trie rewrote
-	 * before zeroing, so it ends when the writer stops zeroing groups
-	 * under this address.  Masked, a 0 and FIB_NONE are alike: every
-	 * index 0 is looked up again (a rare pass). */
-	for (unsigned int i = 0; i < n; i++) {
-		if (nh[i] != NH_NONE)
-			continue;
-		do
-			rte_fib6_lookup_bulk(f, (uint8_t (*)[16])(uintptr_t)&ips[i], &nh[i], 1);
-		while (unlikely(nh[i] == 0));
-		nh[i] &= FIB_NH_MASK;
-	}
+	/* Masked, a 0 and FIB_NONE are alike: every index 0 is looked up
+	 * again (a rare pass). */
+	for (unsigned int i = 0; i < n; i++)
+		if (nh[i] == NH_NONE)
+			nh[i] = route6_nh(route6_lookup_again(ips[i]));
 }
 
 int

@@ -29,8 +29,25 @@ struct nexthop6 {
 #define NH6_MAX 65536
 extern struct nexthop6 nexthops6[NH6_MAX];
 
-/* Bulk lookup for workers: nh[i] = index into nexthops6[] (0 = no route). */
+/* Bulk lookup: nh[i] = index into nexthops6[] (0 = no route). */
 void route6_lookup_bulk(const uint8_t (*ips)[16], uint64_t *nh, unsigned int n);
+
+/*
+ * The same without the pass over the results, for a forwarding loop that
+ * reads each result anyway: raw[i] is the FIB's value, route6_nh(raw[i])
+ * the index, and a raw 0 must be looked up again with route6_lookup_again
+ * (a group read in the instant it was zeroed: see route6.c), which
+ * returns a raw value that is not 0.
+ */
+#define ROUTE6_NH_MASK	0xffffu
+void route6_lookup_raw(const uint8_t (*ips)[16], uint64_t *raw, unsigned int n);
+uint64_t route6_lookup_again(const uint8_t *ip);
+
+static inline uint32_t
+route6_nh(uint64_t raw)
+{
+	return (uint32_t)(raw & ROUTE6_NH_MASK);
+}
 
 struct route6 {
 	uint8_t dst[16];	/* masked */

@@ -7,8 +7,10 @@
  * never about an ICMPv6 error, rate-limited), echo replies for global and
  * link-local addresses, and the checksums of all of them.
  */
+#define ALLOW_EXPERIMENTAL_API	/* rte_vect_get_max_simd_bitwidth */
 #include <rte_malloc.h>
 #include <rte_random.h>
+#include <rte_vect.h>
 
 #include "ip6_test.h"
 #include "nat.h"
@@ -683,6 +685,29 @@ test_fib_churn(void **state)
 }
 
 /*
+ * route6.c picks the trie's AVX-512 lookup by raising EAL's SIMD limit for
+ * that choice alone: after a FIB is made (here a rebuild) the limit is
+ * EAL's default again (dp_test.c forces none), and lookups are exact.
+ */
+static void
+test_fib_simd_limit(void **state)
+{
+	uint8_t ip[16], gw[16];
+	uint64_t rebuilds = route6_rebuilds();
+	struct route6 r;
+
+	(void)state;
+	assert_int_equal(rte_vect_get_max_simd_bitwidth(), RTE_VECT_SIMD_256);
+	assert_int_equal(route6_rebuild(), 0);
+	assert_int_equal(route6_rebuilds(), rebuilds + 1);
+	assert_int_equal(rte_vect_get_max_simd_bitwidth(), RTE_VECT_SIMD_256);
+	a6("2001:db8:99::1", ip);
+	a6(GW6, gw);
+	assert_int_equal(route6_get(ip, &r), 0);
+	assert_memory_equal(r.gw, gw, 16);
+}
+
+/*
  * The same with no memory for a second FIB: the add the trie refuses is
  * refused (-ENOSPC, "route table is full"), the FIB the workers read
  * stays whole, and adds do not try again until a delete; with memory back,
@@ -975,6 +1000,7 @@ main(void)
 		cmocka_unit_test(test_lpm_random),
 		cmocka_unit_test(test_fib_churn),
 		cmocka_unit_test(test_fib_churn_no_memory),
+		cmocka_unit_test(test_fib_simd_limit),
 		cmocka_unit_test(test_martians),
 		cmocka_unit_test(test_extension_headers),
 		cmocka_unit_test(test_nat_leaves_ip6_alone),
