@@ -690,16 +690,33 @@ nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
  * fragment, its ports in the first segment.
  */
 static inline bool
-fast_shape(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
+fast_shape(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t l2)
 {
 	if (unlikely(ip->version_ihl != RTE_IPV4_VHL_DEF) ||
 	    unlikely(ip->fragment_offset &
 		     rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
 		return false;
 	if (likely(ip->next_proto_id == IPPROTO_UDP))
-		return rte_pktmbuf_data_len(m) >= sizeof(*ip) + sizeof(struct rte_udp_hdr);
+		return rte_pktmbuf_data_len(m) >= l2 + sizeof(*ip) + sizeof(struct rte_udp_hdr);
 	return ip->next_proto_id == IPPROTO_TCP &&
-	       rte_pktmbuf_data_len(m) >= sizeof(*ip) + sizeof(struct rte_tcp_hdr);
+	       rte_pktmbuf_data_len(m) >= l2 + sizeof(*ip) + sizeof(struct rte_tcp_hdr);
+}
+
+/* nat_prerouting for a packet of a burst whose IPv4 header is l2 bytes in
+ * (a kept Ethernet header, which the hooks' general path does not know):
+ * it gets an IP packet, and what goes on gets its header back. */
+static inline enum nat_verdict
+pre_general(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint32_t l2)
+{
+	enum nat_verdict v;
+
+	if (l2 == 0)
+		return nat_prerouting(w, m, in_port);
+	rte_pktmbuf_adj(m, (uint16_t)l2);
+	v = nat_prerouting(w, m, in_port);
+	if (v == NAT_PASS)
+		rte_pktmbuf_prepend(m, (uint16_t)l2);
+	return v;
 }
 
 /*
@@ -718,9 +735,9 @@ fast_shape(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
  * stash either way, and the session, not the route, says what the
  * source becomes.
  */
-uint64_t
-nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
-		     uint64_t *whole)
+static __rte_always_inline uint64_t
+pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
+	  const uint32_t l2, uint64_t *whole)
 {
 	struct nat_tables *t = nat_tables();
 	struct nat_tuple k[DP_BURST];
@@ -734,9 +751,10 @@ nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, u
 	RTE_BUILD_BUG_ON(offsetof(struct nat_tuple, dst) != 4 || offsetof(struct nat_tuple, dp) != 10);
 	nat_frag_tick();
 	for (uint16_t i = 0; i < n; i++) {
-		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(pkts[i], const struct rte_ipv4_hdr *);
+		const struct rte_ipv4_hdr *ip =
+			rte_pktmbuf_mtod_offset(pkts[i], const struct rte_ipv4_hdr *, l2);
 
-		if (unlikely(!fast_shape(pkts[i], ip)))
+		if (unlikely(!fast_shape(pkts[i], ip, l2)))
 			continue;
 		memcpy(&k[i].src, &ip->src_addr, 8);
 		memcpy(&k[i].sp, ip + 1, 4);
@@ -774,11 +792,11 @@ nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, u
 		unsigned int d = 0;
 
 		if (unlikely(!(fast & (UINT64_C(1) << i)))) {
-			if (nat_prerouting(w, m, in_port) == NAT_PASS)
+			if (pre_general(w, m, in_port, l2) == NAT_PASS)
 				pass |= UINT64_C(1) << i;
 			continue;
 		}
-		ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
 		if (likely(cand[i] != 0))
 			s = sess_of(t, cand[i], &k[i], proto[i], &d);
 		/* Another flow's sig, a key that moved, a session an earlier
@@ -799,17 +817,34 @@ nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, u
 			continue;
 		}
 		*stash(m) = 0;
+		if (l2 != 0)
+			rte_pktmbuf_adj(m, (uint16_t)l2);
 		(void)parse(m, &p);
 		if (s != NULL)
 			v = pre_hit(m, t, &p, s, d);
 		else
 			v = pre_new(m, in_port, t, &p);
-		if (v == NAT_PASS)
+		if (v == NAT_PASS) {
+			if (l2 != 0)
+				rte_pktmbuf_prepend(m, (uint16_t)l2);
 			pass |= UINT64_C(1) << i;
+		}
 	}
 	if (whole != NULL)
 		*whole = done;
 	return pass;
+}
+
+/* pre_burst with l2 a constant: a kept Ethernet header (the NAT's usual
+ * burst, ip4_input_nat) or none (a trace's). */
+uint64_t
+nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
+		     uint32_t l2, uint64_t *whole)
+{
+	if (likely(l2 == RTE_ETHER_HDR_LEN))
+		return pre_burst(w, in_port, pkts, n, RTE_ETHER_HDR_LEN, whole);
+	RTE_ASSERT(l2 == 0);
+	return pre_burst(w, in_port, pkts, n, 0, whole);
 }
 
 static enum nat_verdict
