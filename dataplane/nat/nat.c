@@ -93,6 +93,7 @@ volatile uint32_t nat_now_s;
 struct nat_lcore nat_lc[RTE_MAX_LCORE];
 int nat_stash_off = -1;
 uint64_t nat_seed;
+uint64_t nat_flow_key[2];
 
 static inline uint64_t *
 stash(struct rte_mbuf *m)
@@ -956,6 +957,8 @@ nat_init(void)
 	int ret;
 
 	nat_seed = rte_rand();
+	nat_flow_key[0] = rte_rand();
+	nat_flow_key[1] = rte_rand();
 	nat_now = rte_get_tsc_cycles();
 	nat_now_s = (uint32_t)(nat_now / dp.hz);
 	nat_stash_off = rte_mbuf_dynfield_register(&desc);
