@@ -740,8 +740,9 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 				continue;
 			}
 			/* Without NAT, whose rewrite may change the length,
-			 * nothing is left to do before fragmenting. */
-			if (!nat) {
+			 * or translated whole, nothing is left to do before
+			 * fragmenting. */
+			if (!nat || (whole & (1u << i))) {
 				ip4_dec_ttl(ip);
 				ip4_frag_send(w, keep ? fwd_eth_strip(m) : m, o.port,
 					      type == NH_GATEWAY ? h->gw : dst[i], in_port);
@@ -749,20 +750,21 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			}
 		}
 		ip4_dec_ttl(ip);
+		nh_ip = type == NH_GATEWAY ? h->gw : dst[i];
+		/* A packet prerouting translated whole was sized above. */
 		if (unlikely(nat) && !(whole & (1u << i))) {
 			/* Postrouting takes an IP packet; a kept header
 			 * goes back in front of what it passes. */
 			if (nat_postrouting(w, keep ? fwd_eth_strip(m) : m, in_port, o.port) !=
 			    NAT_PASS)
 				continue;
+			TRACE(tr, m, trace_nat(m, 1));
+			if (unlikely(rte_pktmbuf_pkt_len(m) > o.mtu)) {
+				ip4_frag_send(w, m, o.port, nh_ip, in_port);
+				continue;
+			}
 			if (keep)
 				rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
-			TRACE(tr, m, trace_nat(m, 1));
-		}
-		nh_ip = type == NH_GATEWAY ? h->gw : dst[i];
-		if (nat && unlikely(rte_pktmbuf_pkt_len(m) - l2 > o.mtu)) {
-			ip4_frag_send(w, keep ? fwd_eth_strip(m) : m, o.port, nh_ip, in_port);
-			continue;
 		}
 		if (likely(gw_ok)) {
 			TRACE(tr, m, trace_neigh(m, o.port, nh_ip, &gw_mac));

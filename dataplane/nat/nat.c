@@ -280,10 +280,10 @@ fast:
 	return 1;
 }
 
-/* A packet of direction d of s, of protocol proto (TCP flags tf):
- * counters, TCP state, idle time. */
+/* A packet of direction d of s, of protocol proto (TCP flags tf), at
+ * nat_now_s now: counters, TCP state, idle time. */
 static inline void
-sess_hit_pf(struct nat_sess *s, unsigned int d, uint8_t proto, uint8_t tf)
+sess_hit_pf(struct nat_sess *s, unsigned int d, uint8_t proto, uint8_t tf, uint32_t now)
 {
 	s->pkts[d]++;
 	if (proto == IPPROTO_TCP) {
@@ -306,14 +306,14 @@ sess_hit_pf(struct nat_sess *s, unsigned int d, uint8_t proto, uint8_t tf)
 	} else if (proto == IPPROTO_UDP && !(s->flags & (NS_REFRESH0 << d))) {
 		return;		/* RFC 4787 REQ-6: outbound refreshes */
 	}
-	if (s->last != nat_now_s)
-		s->last = nat_now_s;
+	if (s->last != now)
+		s->last = now;
 }
 
 static inline void
 sess_hit(struct nat_sess *s, unsigned int d, const struct nat_pkt *p)
 {
-	sess_hit_pf(s, d, p->proto, p->tcp_flags);
+	sess_hit_pf(s, d, p->proto, p->tcp_flags, nat_now_s);
 }
 
 static enum nat_verdict pre_hairpin(struct rte_mbuf *m, struct nat_tables *t,
@@ -741,6 +741,12 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 	  const uint32_t l2, uint64_t *whole)
 {
 	struct nat_tables *t = nat_tables();
+	/* Read once a burst: the packets' stores may alias them for the
+	 * compiler, not in fact (the clock is the burst's, as expiry needs
+	 * it to the second). */
+	struct nat_sess *const sess = t->sess;
+	const int so = nat_stash_off;
+	const uint32_t now = nat_now_s;
 	struct nat_tuple k[DP_BURST];
 	uint64_t h[DP_BURST], fast = 0, pass = 0, done = 0;
 	uint32_t b[DP_BURST][2], cand[DP_BURST], nnew = 0;
@@ -771,7 +777,7 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 
 		cand[i] = nt_flow_first(&t->flows, b[i][0], b[i][1], (uint32_t)(h[i] >> 32));
 		if (likely(cand[i] != 0)) {
-			rte_prefetch0(&t->sess[(cand[i] >> 1) - 1]);
+			rte_prefetch0(&sess[(cand[i] >> 1) - 1]);
 		} else {
 			/* Most likely a new outbound flow: what making its
 			 * session reads, fetched while the burst is routed. */
@@ -806,10 +812,10 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 			s = sess_lookup_h(t, &k[i], proto[i], h[i], &d);
 		if (likely(s != NULL) && likely(!(s->flags & NS_HAIRPIN))) {
 			sess_hit_pf(s, d, proto[i], proto[i] == IPPROTO_TCP ?
-				    ((struct rte_tcp_hdr *)(ip + 1))->tcp_flags : 0);
+				    ((struct rte_tcp_hdr *)(ip + 1))->tcp_flags : 0, now);
 			if (likely(whole != NULL)) {
 				rewrite_whole(ip, s, d);
-				*stash(m) = (uintptr_t)s | d;
+				*RTE_MBUF_DYNFIELD(m, so, uint64_t *) = (uintptr_t)s | d;
 				done |= UINT64_C(1) << i;
 			} else {
 				pre_rewrite_fast(m, ip, s, d);

@@ -400,11 +400,14 @@ ck_delta16(uint16_t d, uint16_t o, uint16_t n)
 	return ck_fold((uint32_t)d + (uint16_t)~o + n);
 }
 
-/* HC' = ~(~HC + delta) */
+/* HC' = ~(~HC + delta).  A sum of two 16-bit words is at most 0x1fffe,
+ * whose one fold (0xfffe + 1) carries no more: one fold is enough. */
 static inline uint16_t
 ck_add(uint16_t ck, uint16_t delta)
 {
-	return (uint16_t)~ck_fold((uint32_t)(uint16_t)~ck + delta);
+	uint32_t s = (uint32_t)(uint16_t)~ck + delta;
+
+	return (uint16_t)~((s & 0xffff) + (s >> 16));
 }
 
 /* Fill s->ckd from s->o and s->x. */
