@@ -584,13 +584,10 @@ ip4_nat_pre(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *ds
 	uint16_t j = 0;
 
 	/* A trace shows both hooks: none is skipped under one. */
-	pass = nat_prerouting_burst(w, in_port, ok, k, l2, tr ? NULL : &wh);
+	pass = nat_prerouting_burst(w, in_port, ok, k, l2, dst, tr ? NULL : &wh);
 	/* The common case: every packet goes on, and none was a broadcast. */
 	if (likely(pass == (UINT64_C(1) << k) - 1) && likely(!tr) &&
 	    likely(*l2bcast == 0)) {
-		for (uint16_t i = 0; i < k; i++)
-			dst[i] = rte_be_to_cpu_32(
-				rte_pktmbuf_mtod_offset(ok[i], struct rte_ipv4_hdr *, l2)->dst_addr);
 		*whole = (uint32_t)wh;
 		return k;
 	}
@@ -603,8 +600,7 @@ ip4_nat_pre(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *ds
 			wb |= 1u << j;
 		TRACE(tr, ok[i], trace_nat(ok[i], 0));
 		ok[j] = ok[i];
-		dst[j++] = rte_be_to_cpu_32(
-			rte_pktmbuf_mtod_offset(ok[i], struct rte_ipv4_hdr *, l2)->dst_addr);
+		dst[j++] = dst[i];
 	}
 	*l2bcast = bc;
 	*whole = wb;

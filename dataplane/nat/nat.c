@@ -440,9 +440,9 @@ post_fast(struct rte_mbuf *m, const struct nat_tables *t, uint64_t st)
  * of s, as prerouting and postrouting would leave them one after the
  * other: the four fields written, each checksum by the sum of both ends'
  * deltas (ckw, made with the session).  An end that does not change has
- * the delta 0xffff (-0), which adds nothing.
+ * the delta 0xffff (-0), which adds nothing.  Returns the destination.
  */
-static inline void
+static inline uint32_t
 rewrite_whole(struct rte_ipv4_hdr *ip, const struct nat_sess *s, unsigned int d)
 {
 	uint16_t *ports = (uint16_t *)(ip + 1), dip, dl4;
@@ -459,6 +459,7 @@ rewrite_whole(struct rte_ipv4_hdr *ip, const struct nat_sess *s, unsigned int d)
 	ports[1] = n.dp;
 	ip->hdr_checksum = ck_add(ip->hdr_checksum, dip);
 	l4_ck_add(ip, dl4);
+	return n.dst;
 }
 
 /* The session an inside host's new flow t makes when it leaves by rule r. */
@@ -703,6 +704,14 @@ fast_shape(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t l2)
 	       rte_pktmbuf_data_len(m) >= l2 + sizeof(*ip) + sizeof(struct rte_tcp_hdr);
 }
 
+/* The destination (host order) of a packet whose IPv4 header is l2
+ * bytes in. */
+static inline uint32_t
+pkt_dst(const struct rte_mbuf *m, uint32_t l2)
+{
+	return rte_be_to_cpu_32(rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l2)->dst_addr);
+}
+
 /* nat_prerouting for a packet of a burst whose IPv4 header is l2 bytes in
  * (a kept Ethernet header, which the hooks' general path does not know):
  * it gets an IP packet, and what goes on gets its header back. */
@@ -738,7 +747,7 @@ pre_general(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint32_t l2)
  */
 static __rte_always_inline uint64_t
 pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
-	  const uint32_t l2, uint64_t *whole)
+	  const uint32_t l2, uint32_t *dst, uint64_t *whole)
 {
 	struct nat_tables *t = nat_tables();
 	/* Read once a burst: the packets' stores may alias them for the
@@ -799,8 +808,10 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 		unsigned int d = 0;
 
 		if (unlikely(!(fast & (UINT64_C(1) << i)))) {
-			if (pre_general(w, m, in_port, l2) == NAT_PASS)
+			if (pre_general(w, m, in_port, l2) == NAT_PASS) {
+				dst[i] = pkt_dst(m, l2);
 				pass |= UINT64_C(1) << i;
+			}
 			continue;
 		}
 		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
@@ -814,11 +825,12 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 			sess_hit_pf(s, d, proto[i], proto[i] == IPPROTO_TCP ?
 				    ((struct rte_tcp_hdr *)(ip + 1))->tcp_flags : 0, now);
 			if (likely(whole != NULL)) {
-				rewrite_whole(ip, s, d);
+				dst[i] = rte_be_to_cpu_32(rewrite_whole(ip, s, d));
 				*RTE_MBUF_DYNFIELD(m, so, uint64_t *) = (uintptr_t)s | d;
 				done |= UINT64_C(1) << i;
 			} else {
 				pre_rewrite_fast(m, ip, s, d);
+				dst[i] = pkt_dst(m, l2);
 			}
 			pass |= UINT64_C(1) << i;
 			continue;
@@ -834,6 +846,7 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 		if (v == NAT_PASS) {
 			if (l2 != 0)
 				rte_pktmbuf_prepend(m, (uint16_t)l2);
+			dst[i] = pkt_dst(m, l2);
 			pass |= UINT64_C(1) << i;
 		}
 	}
@@ -846,12 +859,12 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
  * burst, ip4_input_nat) or none (a trace's). */
 uint64_t
 nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
-		     uint32_t l2, uint64_t *whole)
+		     uint32_t l2, uint32_t *dst, uint64_t *whole)
 {
 	if (likely(l2 == RTE_ETHER_HDR_LEN))
-		return pre_burst(w, in_port, pkts, n, RTE_ETHER_HDR_LEN, whole);
+		return pre_burst(w, in_port, pkts, n, RTE_ETHER_HDR_LEN, dst, whole);
 	RTE_ASSERT(l2 == 0);
-	return pre_burst(w, in_port, pkts, n, 0, whole);
+	return pre_burst(w, in_port, pkts, n, 0, dst, whole);
 }
 
 static enum nat_verdict
