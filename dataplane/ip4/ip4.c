@@ -524,23 +524,21 @@ ip4_validate(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, boo
 
 /* NAT prerouting for the validated packets ok[0..k) (the whole burst at
  * once: its lookups overlap), keeping those that go on, with their
- * destinations as prerouting left them.  Returns how many. */
+ * destinations as prerouting left them.  l2: the IPv4 header's offset (a
+ * kept Ethernet header).  Returns how many. */
 static inline uint16_t
 ip4_nat_pre(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *dst,
-	    uint32_t *l2bcast, uint32_t *whole, uint16_t k, bool tr)
+	    uint32_t *l2bcast, uint32_t *whole, uint16_t k, bool tr, const uint32_t l2)
 {
 	uint64_t pass, wh = 0;
 	uint32_t bc = 0, wb = 0;
 	uint16_t j = 0;
 
 	/* A trace shows both hooks: none is skipped under one. */
-	pass = nat_prerouting_burst(w, in_port, ok, k, tr ? NULL : &wh);
+	pass = nat_prerouting_burst(w, in_port, ok, k, l2, dst, tr ? NULL : &wh);
 	/* The common case: every packet goes on, and none was a broadcast. */
 	if (likely(pass == (UINT64_C(1) << k) - 1) && likely(!tr) &&
 	    likely(*l2bcast == 0)) {
-		for (uint16_t i = 0; i < k; i++)
-			dst[i] = rte_be_to_cpu_32(
-				rte_pktmbuf_mtod(ok[i], struct rte_ipv4_hdr *)->dst_addr);
 		*whole = (uint32_t)wh;
 		return k;
 	}
@@ -553,7 +551,7 @@ ip4_nat_pre(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *ds
 			wb |= 1u << j;
 		TRACE(tr, ok[i], trace_nat(ok[i], 0));
 		ok[j] = ok[i];
-		dst[j++] = rte_be_to_cpu_32(rte_pktmbuf_mtod(ok[i], struct rte_ipv4_hdr *)->dst_addr);
+		dst[j++] = dst[i];
 	}
 	*l2bcast = bc;
 	*whole = wb;
@@ -709,8 +707,9 @@ ip4_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *
 				continue;
 			}
 			/* Without NAT, whose rewrite may change the length,
-			 * nothing is left to do before fragmenting. */
-			if (!nat) {
+			 * or translated whole, nothing is left to do before
+			 * fragmenting. */
+			if (!nat || (whole & (1u << i))) {
 				ip4_dec_ttl(ip);
 				ip4_frag_send(w, keep ? fwd_eth_strip(m) : m, o.port,
 					      type == NH_GATEWAY ? h->gw : dst[i], in_port);
@@ -718,15 +717,21 @@ ip4_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *
 			}
 		}
 		ip4_dec_ttl(ip);
+		nh_ip = type == NH_GATEWAY ? h->gw : dst[i];
+		/* A packet prerouting translated whole was sized above. */
 		if (unlikely(nat) && !(whole & (1u << i))) {
-			if (nat_postrouting(w, m, in_port, o.port) != NAT_PASS)
+			/* Postrouting takes an IP packet; a kept header
+			 * goes back in front of what it passes. */
+			if (nat_postrouting(w, keep ? fwd_eth_strip(m) : m, in_port, o.port) !=
+			    NAT_PASS)
 				continue;
 			TRACE(tr, m, trace_nat(m, 1));
-		}
-		nh_ip = type == NH_GATEWAY ? h->gw : dst[i];
-		if (nat && unlikely(rte_pktmbuf_pkt_len(m) > o.mtu)) {
-			ip4_frag_send(w, m, o.port, nh_ip, in_port);
-			continue;
+			if (unlikely(rte_pktmbuf_pkt_len(m) > o.mtu)) {
+				ip4_frag_send(w, m, o.port, nh_ip, in_port);
+				continue;
+			}
+			if (keep)
+				rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
 		}
 		if (likely(gw_ok)) {
 			TRACE(tr, m, trace_neigh(m, o.port, nh_ip, &gw_mac));
@@ -755,8 +760,8 @@ ip4_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *
 /*
  * One burst.  Inlined three times by ip4_input: with tr (a trace runs) and
  * nat (NAT is on) as they are, with NAT alone, and with both false, the
- * common case, which thus tests neither per packet.  keep (only with both
- * false): a forwarded frame keeps its Ethernet header, whose addresses are
+ * common case, which thus tests neither per packet.  keep (without a trace
+ * on): a forwarded frame keeps its Ethernet header, whose addresses are
  * rewritten in place; a packet that leaves the forwarding path loses it
  * there (fwd_eth_strip), since everything else takes an IP packet.
  */
@@ -790,7 +795,8 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		dst[k++] = d;
 	}
 	if (unlikely(nat) && k > 0)
-		k = ip4_nat_pre(w, in_port, ok, dst, &l2bcast, &whole, k, tr);
+		k = ip4_nat_pre(w, in_port, ok, dst, &l2bcast, &whole, k, tr,
+				keep ? RTE_ETHER_HDR_LEN : 0);
 	if (k == 0)
 		return;
 	ip4_fwd_burst(w, in_port, ok, dst, k, l2bcast, whole, tr, nat, keep, false);
@@ -810,11 +816,12 @@ ip4_input_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 }
 
 /* NAT on, no trace: the NAT's common case, with neither tested per
- * packet. */
+ * packet, and the Ethernet header kept as plain forwarding keeps it
+ * (prerouting translates behind it). */
 static __rte_noinline void
 ip4_input_nat(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
-	ip4_input_burst(w, in_port, pkts, n, false, true, false);
+	ip4_input_burst(w, in_port, pkts, n, false, true, true);
 }
 
 static __rte_noinline void

@@ -93,6 +93,7 @@ volatile uint32_t nat_now_s;
 struct nat_lcore nat_lc[RTE_MAX_LCORE];
 int nat_stash_off = -1;
 uint64_t nat_seed;
+uint64_t nat_flow_key[2];
 
 static inline uint64_t *
 stash(struct rte_mbuf *m)
@@ -279,10 +280,10 @@ fast:
 	return 1;
 }
 
-/* A packet of direction d of s, of protocol proto (TCP flags tf):
- * counters, TCP state, idle time. */
+/* A packet of direction d of s, of protocol proto (TCP flags tf), at
+ * nat_now_s now: counters, TCP state, idle time. */
 static inline void
-sess_hit_pf(struct nat_sess *s, unsigned int d, uint8_t proto, uint8_t tf)
+sess_hit_pf(struct nat_sess *s, unsigned int d, uint8_t proto, uint8_t tf, uint32_t now)
 {
 	s->pkts[d]++;
 	if (proto == IPPROTO_TCP) {
@@ -305,14 +306,14 @@ sess_hit_pf(struct nat_sess *s, unsigned int d, uint8_t proto, uint8_t tf)
 	} else if (proto == IPPROTO_UDP && !(s->flags & (NS_REFRESH0 << d))) {
 		return;		/* RFC 4787 REQ-6: outbound refreshes */
 	}
-	if (s->last != nat_now_s)
-		s->last = nat_now_s;
+	if (s->last != now)
+		s->last = now;
 }
 
 static inline void
 sess_hit(struct nat_sess *s, unsigned int d, const struct nat_pkt *p)
 {
-	sess_hit_pf(s, d, p->proto, p->tcp_flags);
+	sess_hit_pf(s, d, p->proto, p->tcp_flags, nat_now_s);
 }
 
 static enum nat_verdict pre_hairpin(struct rte_mbuf *m, struct nat_tables *t,
@@ -439,9 +440,9 @@ post_fast(struct rte_mbuf *m, const struct nat_tables *t, uint64_t st)
  * of s, as prerouting and postrouting would leave them one after the
  * other: the four fields written, each checksum by the sum of both ends'
  * deltas (ckw, made with the session).  An end that does not change has
- * the delta 0xffff (-0), which adds nothing.
+ * the delta 0xffff (-0), which adds nothing.  Returns the destination.
  */
-static inline void
+static inline uint32_t
 rewrite_whole(struct rte_ipv4_hdr *ip, const struct nat_sess *s, unsigned int d)
 {
 	uint16_t *ports = (uint16_t *)(ip + 1), dip, dl4;
@@ -458,6 +459,7 @@ rewrite_whole(struct rte_ipv4_hdr *ip, const struct nat_sess *s, unsigned int d)
 	ports[1] = n.dp;
 	ip->hdr_checksum = ck_add(ip->hdr_checksum, dip);
 	l4_ck_add(ip, dl4);
+	return n.dst;
 }
 
 /* The session an inside host's new flow t makes when it leaves by rule r. */
@@ -690,16 +692,41 @@ nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
  * fragment, its ports in the first segment.
  */
 static inline bool
-fast_shape(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
+fast_shape(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t l2)
 {
 	if (unlikely(ip->version_ihl != RTE_IPV4_VHL_DEF) ||
 	    unlikely(ip->fragment_offset &
 		     rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
 		return false;
 	if (likely(ip->next_proto_id == IPPROTO_UDP))
-		return rte_pktmbuf_data_len(m) >= sizeof(*ip) + sizeof(struct rte_udp_hdr);
+		return rte_pktmbuf_data_len(m) >= l2 + sizeof(*ip) + sizeof(struct rte_udp_hdr);
 	return ip->next_proto_id == IPPROTO_TCP &&
-	       rte_pktmbuf_data_len(m) >= sizeof(*ip) + sizeof(struct rte_tcp_hdr);
+	       rte_pktmbuf_data_len(m) >= l2 + sizeof(*ip) + sizeof(struct rte_tcp_hdr);
+}
+
+/* The destination (host order) of a packet whose IPv4 header is l2
+ * bytes in. */
+static inline uint32_t
+pkt_dst(const struct rte_mbuf *m, uint32_t l2)
+{
+	return rte_be_to_cpu_32(rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l2)->dst_addr);
+}
+
+/* nat_prerouting for a packet of a burst whose IPv4 header is l2 bytes in
+ * (a kept Ethernet header, which the hooks' general path does not know):
+ * it gets an IP packet, and what goes on gets its header back. */
+static inline enum nat_verdict
+pre_general(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint32_t l2)
+{
+	enum nat_verdict v;
+
+	if (l2 == 0)
+		return nat_prerouting(w, m, in_port);
+	rte_pktmbuf_adj(m, (uint16_t)l2);
+	v = nat_prerouting(w, m, in_port);
+	if (v == NAT_PASS)
+		rte_pktmbuf_prepend(m, (uint16_t)l2);
+	return v;
 }
 
 /*
@@ -718,11 +745,17 @@ fast_shape(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
  * stash either way, and the session, not the route, says what the
  * source becomes.
  */
-uint64_t
-nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
-		     uint64_t *whole)
+static __rte_always_inline uint64_t
+pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
+	  const uint32_t l2, uint32_t *dst, uint64_t *whole)
 {
 	struct nat_tables *t = nat_tables();
+	/* Read once a burst: the packets' stores may alias them for the
+	 * compiler, not in fact (the clock is the burst's, as expiry needs
+	 * it to the second). */
+	struct nat_sess *const sess = t->sess;
+	const int so = nat_stash_off;
+	const uint32_t now = nat_now_s;
 	struct nat_tuple k[DP_BURST];
 	uint64_t h[DP_BURST], fast = 0, pass = 0, done = 0;
 	uint32_t b[DP_BURST][2], cand[DP_BURST], nnew = 0;
@@ -734,9 +767,10 @@ nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, u
 	RTE_BUILD_BUG_ON(offsetof(struct nat_tuple, dst) != 4 || offsetof(struct nat_tuple, dp) != 10);
 	nat_frag_tick();
 	for (uint16_t i = 0; i < n; i++) {
-		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(pkts[i], const struct rte_ipv4_hdr *);
+		const struct rte_ipv4_hdr *ip =
+			rte_pktmbuf_mtod_offset(pkts[i], const struct rte_ipv4_hdr *, l2);
 
-		if (unlikely(!fast_shape(pkts[i], ip)))
+		if (unlikely(!fast_shape(pkts[i], ip, l2)))
 			continue;
 		memcpy(&k[i].src, &ip->src_addr, 8);
 		memcpy(&k[i].sp, ip + 1, 4);
@@ -752,7 +786,7 @@ nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, u
 
 		cand[i] = nt_flow_first(&t->flows, b[i][0], b[i][1], (uint32_t)(h[i] >> 32));
 		if (likely(cand[i] != 0)) {
-			rte_prefetch0(&t->sess[(cand[i] >> 1) - 1]);
+			rte_prefetch0(&sess[(cand[i] >> 1) - 1]);
 		} else {
 			/* Most likely a new outbound flow: what making its
 			 * session reads, fetched while the burst is routed. */
@@ -774,11 +808,13 @@ nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, u
 		unsigned int d = 0;
 
 		if (unlikely(!(fast & (UINT64_C(1) << i)))) {
-			if (nat_prerouting(w, m, in_port) == NAT_PASS)
+			if (pre_general(w, m, in_port, l2) == NAT_PASS) {
+				dst[i] = pkt_dst(m, l2);
 				pass |= UINT64_C(1) << i;
+			}
 			continue;
 		}
-		ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
 		if (likely(cand[i] != 0))
 			s = sess_of(t, cand[i], &k[i], proto[i], &d);
 		/* Another flow's sig, a key that moved, a session an earlier
@@ -787,29 +823,48 @@ nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, u
 			s = sess_lookup_h(t, &k[i], proto[i], h[i], &d);
 		if (likely(s != NULL) && likely(!(s->flags & NS_HAIRPIN))) {
 			sess_hit_pf(s, d, proto[i], proto[i] == IPPROTO_TCP ?
-				    ((struct rte_tcp_hdr *)(ip + 1))->tcp_flags : 0);
+				    ((struct rte_tcp_hdr *)(ip + 1))->tcp_flags : 0, now);
 			if (likely(whole != NULL)) {
-				rewrite_whole(ip, s, d);
-				*stash(m) = (uintptr_t)s | d;
+				dst[i] = rte_be_to_cpu_32(rewrite_whole(ip, s, d));
+				*RTE_MBUF_DYNFIELD(m, so, uint64_t *) = (uintptr_t)s | d;
 				done |= UINT64_C(1) << i;
 			} else {
 				pre_rewrite_fast(m, ip, s, d);
+				dst[i] = pkt_dst(m, l2);
 			}
 			pass |= UINT64_C(1) << i;
 			continue;
 		}
 		*stash(m) = 0;
+		if (l2 != 0)
+			rte_pktmbuf_adj(m, (uint16_t)l2);
 		(void)parse(m, &p);
 		if (s != NULL)
 			v = pre_hit(m, t, &p, s, d);
 		else
 			v = pre_new(m, in_port, t, &p);
-		if (v == NAT_PASS)
+		if (v == NAT_PASS) {
+			if (l2 != 0)
+				rte_pktmbuf_prepend(m, (uint16_t)l2);
+			dst[i] = pkt_dst(m, l2);
 			pass |= UINT64_C(1) << i;
+		}
 	}
 	if (whole != NULL)
 		*whole = done;
 	return pass;
+}
+
+/* pre_burst with l2 a constant: a kept Ethernet header (the NAT's usual
+ * burst, ip4_input_nat) or none (a trace's). */
+uint64_t
+nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
+		     uint32_t l2, uint32_t *dst, uint64_t *whole)
+{
+	if (likely(l2 == RTE_ETHER_HDR_LEN))
+		return pre_burst(w, in_port, pkts, n, RTE_ETHER_HDR_LEN, dst, whole);
+	RTE_ASSERT(l2 == 0);
+	return pre_burst(w, in_port, pkts, n, 0, dst, whole);
 }
 
 static enum nat_verdict
@@ -921,6 +976,8 @@ nat_init(void)
 	int ret;
 
 	nat_seed = rte_rand();
+	nat_flow_key[0] = rte_rand();
+	nat_flow_key[1] = rte_rand();
 	nat_now = rte_get_tsc_cycles();
 	nat_now_s = (uint32_t)(nat_now / dp.hz);
 	nat_stash_off = rte_mbuf_dynfield_register(&desc);

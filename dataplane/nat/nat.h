@@ -29,12 +29,14 @@ int nat_init(void);
 
 enum nat_verdict nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port);
 /* nat_prerouting for m[0..n) (n <= DP_BURST) in order, the session
- * lookups of the burst overlapped; bit i set when m[i] goes on.  whole
- * (or NULL): bit i set when m[i] was translated whole, postrouting
- * included, which the caller then skips (the common established TCP/UDP
- * packet; see nat.c). */
+ * lookups of the burst overlapped; bit i set when m[i] goes on.  l2: the
+ * bytes in front of every IPv4 header (0, or a kept Ethernet header's 14,
+ * which what goes on keeps).  dst[i]: m[i]'s destination (host order) as
+ * prerouting leaves it, set for what goes on.  whole (or NULL): bit i set
+ * when m[i] was translated whole, postrouting included, which the caller
+ * then skips (the common established TCP/UDP packet; see nat.c). */
 uint64_t nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **m,
-			      uint16_t n, uint64_t *whole);
+			      uint16_t n, uint32_t l2, uint32_t *dst, uint64_t *whole);
 enum nat_verdict nat_postrouting(struct wctx *w, struct rte_mbuf *m,
 				 uint16_t in_port, uint16_t out_port);
 

@@ -1014,6 +1014,32 @@ test_established_bursts(void **state)
 	expect_error(w.tx[LAN].m[0], A_MAC, LAN_MAC, "10.0.0.1", A, ICMP_DEST_UNREACH,
 		     ICMP_FRAG_NEEDED, 1400, orig);
 	dpt_tx_clear(&w);
+
+	/* Too big without DF, through a gateway whose MAC the next hop
+	 * holds (the path that rewrites a kept Ethernet header): translated
+	 * whole, then fragmented, every fragment from W. */
+	dpt_route(true, "198.51.100.0", 24, R, RTN_UNICAST);
+	m[0] = tcp_frame(LAN_MAC, A_MAC, A, "198.51.100.9", 40004, 80, 64, 4, false);
+	worker_input(&w, LAN, m, 1);
+	assert_int_equal(w.tx[WAN].n, 1);
+	dpt_tx_clear(&w);
+	ports[WAN].mtu = 1400;
+	m[0] = tcp_frame(LAN_MAC, A_MAC, A, "198.51.100.9", 40004, 80, 64, 1460, false);
+	worker_input(&w, LAN, m, 1);
+	ports[WAN].mtu = 1500;
+	dpt_route(false, "198.51.100.0", 24, R, RTN_UNICAST);
+	assert_int_equal(w.tx[LAN].n, 0);
+	assert_int_equal(w.tx[WAN].n, 2);
+	for (unsigned int i = 0; i < 2; i++) {
+		struct rte_ipv4_hdr *ip = iph(queued_ip(WAN, i));
+
+		assert_int_equal(ntohl(ip->src_addr), dpt_ip(W));
+		assert_int_equal(ntohl(ip->dst_addr), dpt_ip("198.51.100.9"));
+		assert_int_equal(rte_raw_cksum(ip, sizeof(*ip)), 0xffff);
+		assert_int_equal(!!(ntohs(ip->fragment_offset) & RTE_IPV4_HDR_MF_FLAG), i == 0);
+	}
+	assert_int_equal(ntohs(((uint16_t *)l4(w.tx[WAN].m[0]))[0]), 40004);
+	dpt_tx_clear(&w);
 	neigh_del(WAN, dpt_ip(R));
 	neigh_del(LAN, dpt_ip(A));
 }
