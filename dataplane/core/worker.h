@@ -129,6 +129,15 @@ fwd_out_hdr(const struct fwd_out *o, const struct rte_ether_addr *dst_mac, uint6
 	memcpy(&hdr[1], h + RTE_ETHER_HDR_LEN - sizeof(hdr[1]), sizeof(hdr[1]));
 }
 
+/* The header fwd_out_hdr made, written over the Ethernet header at eth:
+ * two stores. */
+static inline void
+fwd_hdr_write(uint8_t *eth, const uint64_t hdr[2])
+{
+	memcpy(eth, &hdr[0], sizeof(hdr[0]));
+	memcpy(eth + RTE_ETHER_HDR_LEN - sizeof(hdr[1]), &hdr[1], sizeof(hdr[1]));
+}
+
 /* fwd_out_put for a frame whose Ethernet header of o's type is still in
  * front (one segment): the header fwd_out_hdr made is written over it,
  * which spares the strip and the prepend. */
@@ -136,10 +145,7 @@ static inline void
 fwd_out_rewrite(struct wctx *w, const struct fwd_out *o, struct rte_mbuf *m,
 		const uint64_t hdr[2])
 {
-	uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *);
-
-	memcpy(eth, &hdr[0], sizeof(hdr[0]));
-	memcpy(eth + RTE_ETHER_HDR_LEN - sizeof(hdr[1]), &hdr[1], sizeof(hdr[1]));
+	fwd_hdr_write(rte_pktmbuf_mtod(m, uint8_t *), hdr);
 	tx_buf_add(w, o->port, o->tx, m);
 }
 

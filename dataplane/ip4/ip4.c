@@ -600,8 +600,7 @@ ip4_fwd_run(struct wctx *w, const struct fwd_out *o, const uint64_t hdr[2],
 		if (unlikely(rte_pktmbuf_pkt_len(m) > max))
 			break;
 		ip4_dec_ttl((struct rte_ipv4_hdr *)(f + RTE_ETHER_HDR_LEN));
-		memcpy(f, &hdr[0], sizeof(hdr[0]));
-		memcpy(f + RTE_ETHER_HDR_LEN - sizeof(hdr[1]), &hdr[1], sizeof(hdr[1]));
+		fwd_hdr_write(f, hdr);
 		b->m[t++] = m;
 	} while (++i < k && nh[i] == v);
 	b->n = t;

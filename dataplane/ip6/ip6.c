@@ -481,8 +481,7 @@ ip6_fwd_run(struct wctx *w, const struct fwd_out *o, const struct rte_ether_addr
 			break;
 		/* No header checksum in IPv6. */
 		ip->hop_limits--;
-		memcpy(f, &hdr[0], sizeof(hdr[0]));
-		memcpy(f + RTE_ETHER_HDR_LEN - sizeof(hdr[1]), &hdr[1], sizeof(hdr[1]));
+		fwd_hdr_write(f, hdr);
 		b->m[t++] = m;
 	} while (++i < end && nh[i] == idx);
 	b->n = t;
