@@ -95,10 +95,18 @@ int nat_stash_off = -1;
 uint64_t nat_seed;
 uint64_t nat_flow_key[2];
 
+/* m's stash at the dynamic field's offset off (nat_stash_off: a burst
+ * reads it once). */
+static inline uint64_t *
+stash_at(struct rte_mbuf *m, int off)
+{
+	return RTE_MBUF_DYNFIELD(m, off, uint64_t *);
+}
+
 static inline uint64_t *
 stash(struct rte_mbuf *m)
 {
-	return RTE_MBUF_DYNFIELD(m, nat_stash_off, uint64_t *);
+	return stash_at(m, nat_stash_off);
 }
 
 int
@@ -826,7 +834,7 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 				    ((struct rte_tcp_hdr *)(ip + 1))->tcp_flags : 0, now);
 			if (likely(whole != NULL)) {
 				dst[i] = rte_be_to_cpu_32(rewrite_whole(ip, s, d));
-				*RTE_MBUF_DYNFIELD(m, so, uint64_t *) = (uintptr_t)s | d;
+				*stash_at(m, so) = (uintptr_t)s | d;
 				done |= UINT64_C(1) << i;
 			} else {
 				pre_rewrite_fast(m, ip, s, d);
