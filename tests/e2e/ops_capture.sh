@@ -115,9 +115,16 @@ n=$(timeout 20 tcpdump -n -r "$E2E_TMP/int.pcapng" 2>/dev/null | grep -c "ICMP e
 [ "$(captures)" = 0 ] || fail "a capture still runs after Ctrl-C"
 
 step "a reader that goes away ends the capture (EPIPE)"
-( timeout 30 "$SLUICE" -s "$SOCK" capture dev lan -w - | head -c 100 >/dev/null ) &
+# The reader takes the first bytes, then holds the pipe open until the
+# capture is seen running (else a header sent in two writes could meet
+# EPIPE before wait_capture looks), then goes away (at most 30 s).
+rm -f "$E2E_TMP/reader.go"
+( timeout 30 "$SLUICE" -s "$SOCK" capture dev lan -w - |
+	{ head -c 100 >/dev/null
+	  for _ in $(seq 300); do [ -e "$E2E_TMP/reader.go" ] && break; sleep 0.1; done; } ) &
 ep=$!
 wait_capture || fail "the capture did not start"
+touch "$E2E_TMP/reader.go"
 ping_ok lan 3 203.0.113.1 || fail "pings failed"
 wait_gone "$ep" 20 || fail "the capture did not end when its reader went away"
 lab_wait 10 "the capture to end" captures_are 0 ||
