@@ -167,10 +167,15 @@ word8(const void *p)
 }
 static const uint8_t mac48[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0 };
 
+/* head16_eq's bits for the destination MAC, and for it with the IPv4
+ * ethertype and version/IHL 0x45. */
+#define HEAD16_MAC	0x003fu
+#define HEAD16_IP4	0x703fu
+
 /*
  * One burst, by ethertype.  plain: no trace, no NAT, no host interface on
  * in_port, the common case: an IPv4 frame to our MAC is validated in this
- * pass (ip4_plain_dst) and, when plain, routed without a second look
+ * pass (ip4_plain, after one head16_eq) and, when plain, routed without a second look
  * (ip4_forward_plain); the rest go the way they always went.  Inlined
  * twice, so that neither case tests plain per packet.
  */
@@ -188,7 +193,13 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	uint16_t nip4 = 0, nip6 = 0, nfast = 0, dropped = 0;
 	const struct addr_table *at = plain ? addrs_get() : NULL;
 	const uint64_t filter = plain ? ip4_addrs_filter(at) : 0;
+	/* Bytes 0-5 our MAC, 12-13 IPv4's ethertype, 14 version 4 without
+	 * options: the frame ip4_plain goes on to check. */
+	uint8_t t[16] = { [12] = 0x08, [13] = 0x00, [14] = RTE_IPV4_VHL_DEF };
+	head16_t head;
 
+	memcpy(t, mac, RTE_ETHER_ADDR_LEN);
+	head = head16_make(t);
 	memcpy(&ours, mac, RTE_ETHER_ADDR_LEN);
 	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
@@ -206,23 +217,28 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		/* The common frame first: to our MAC, IPv4 or IPv6, long
 		 * enough for either's checks to read its header. */
 		if (likely(rte_pktmbuf_data_len(m) >=
-			   sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr)) &&
-		    likely(((word8(eth) ^ ours) & mask) == 0)) {
-			uint32_t d;
+			   sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr))) {
+			const uint32_t eq = head16_eq(eth, head);
 
-			type = eth->ether_type;
-			if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
-				if (plain && likely((d = ip4_plain_dst(m, at, filter)) != 0)) {
-					fast[nfast] = m;
-					fast_dst[nfast++] = d;
-				} else {
+			if (plain && likely((eq & HEAD16_IP4) == HEAD16_IP4)) {
+				if (likely(ip4_plain(m, at, filter, &fast_dst[nfast])))
+					fast[nfast++] = m;
+				else
 					ip4[nip4++] = m;
-				}
 				continue;
 			}
-			if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
-				ip6[nip6++] = m;
-				continue;
+			/* To our MAC: IPv4 with options (or any, !plain),
+			 * or IPv6. */
+			if (likely((eq & HEAD16_MAC) == HEAD16_MAC)) {
+				type = eth->ether_type;
+				if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
+					ip4[nip4++] = m;
+					continue;
+				}
+				if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
+					ip6[nip6++] = m;
+					continue;
+				}
 			}
 		}
 		if (unlikely(rte_pktmbuf_data_len(m) < sizeof(struct rte_ether_hdr))) {

@@ -577,7 +577,7 @@ ip4_fwd_tx(struct wctx *w, const struct fwd_out *o, struct rte_mbuf *m,
 /*
  * ip4_forward_plain's packets ok[i..k) through one resolved gateway (o
  * live, hdr its Ethernet header), in order while their FIB value is nh[i]
- * and each needs nothing but its TTL and checksum (ip4_plain_dst checked
+ * and each needs nothing but its TTL and checksum (ip4_plain checked
  * the rest): into o's buffer, whose count stays in a register (room for
  * the rest of the burst made first).  Returns the first not sent, which a
  * length above max (o's MTU with Ethernet) or another FIB value stopped.
@@ -610,7 +610,7 @@ ip4_fwd_run(struct wctx *w, const struct fwd_out *o, const uint64_t hdr[2],
 /*
  * The validated packets ok[0..k) of one burst, dst[i] the destination of
  * ok[i]: one bulk FIB lookup, then local delivery or forwarding.  tr, nat
- * and keep as ip4_input_burst says; pre: ip4_plain_dst passed every one
+ * and keep as ip4_input_burst says; pre: ip4_plain passed every one
  * (a unicast frame to our MAC, TTL above 1), so neither is tested again.
  */
 static __rte_always_inline void

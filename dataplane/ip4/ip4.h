@@ -105,15 +105,16 @@ ip4_addrs_filter(const struct addr_table *at)
 
 /*
  * The plain case of an IPv4 frame to our MAC, for the worker's one pass
- * over a burst (its first segment holds at least Ethernet and 20 bytes):
- * one segment, version 4 without options, a total length the frame holds (Ethernet
- * padding trimmed), a TTL above 1, a right checksum (or the device's word
- * for it), neither address a martian by its first octet, a source that is
- * none of ours (ours: ip4_addrs_filter(at)).  Returns the destination in
- * host order, or 0: anything else, which ip4_input judges as before.
+ * over a burst (its first segment holds at least Ethernet and 20 bytes,
+ * and the caller saw version 4 without options): one segment, a total
+ * length the frame holds (Ethernet padding trimmed), a TTL above 1, a
+ * right checksum (or the device's word for it), neither address a martian
+ * by its first octet, a source that is none of ours (ours:
+ * ip4_addrs_filter(at)).  True with *dst the destination in host order;
+ * false for anything else, which ip4_input judges as before.
  */
-static inline uint32_t
-ip4_plain_dst(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours)
+static inline bool
+ip4_plain(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, uint32_t *dst)
 {
 	const struct rte_ipv4_hdr *ip =
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
@@ -122,30 +123,31 @@ ip4_plain_dst(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours)
 	const uint32_t len = rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN;
 
 	/* 20 <= tot <= len in one unsigned compare (len >= 20 here). */
-	if (unlikely(ip->version_ihl != RTE_IPV4_VHL_DEF || tot - sizeof(*ip) > len - sizeof(*ip) ||
-		     ip->time_to_live <= 1 || m->nb_segs != 1))
-		return 0;
+	if (unlikely(tot - sizeof(*ip) > len - sizeof(*ip) || ip->time_to_live <= 1 ||
+		     m->nb_segs != 1))
+		return false;
 	/* No word from the device (vdevs, most af_xdp): one flag test. */
 	if (likely(ck == RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN)) {
 		if (unlikely(!ip4_hdr20_sum_ok(ip)))
-			return 0;
+			return false;
 	} else if (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
 		   (ck == RTE_MBUF_F_RX_IP_CKSUM_BAD || !ip4_hdr20_sum_ok(ip))) {
-		return 0;
+		return false;
 	}
 	if (unlikely(ip4_octet_odd[((const uint8_t *)&ip->src_addr)[0]] |
 		     ip4_octet_odd[((const uint8_t *)&ip->dst_addr)[0]]) ||
 	    (unlikely(ours & ip4_addr_bit(ip->src_addr)) &&
 	     addr_is_local(at, rte_be_to_cpu_32(ip->src_addr))))
-		return 0;
+		return false;
 	/* Ethernet pads short frames to 60 bytes: the IP length rules. */
 	if (unlikely(len > tot) && rte_pktmbuf_trim(m, len - tot) != 0)
-		return 0;
-	return rte_be_to_cpu_32(ip->dst_addr);
+		return false;
+	*dst = rte_be_to_cpu_32(ip->dst_addr);
+	return true;
 }
 
 /*
- * Route and forward n frames that ip4_plain_dst passed (dst[i]: its
+ * Route and forward n frames that ip4_plain passed (dst[i]: its
  * result for pkts[i]), in order, Ethernet header kept and rewritten; what
  * is not forwarded (local, no route, too big, unresolved) goes as in
  * ip4_input.  Consumes pkts.
