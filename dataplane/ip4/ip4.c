@@ -582,29 +582,34 @@ ip4_fwd_tx(struct wctx *w, const struct fwd_out *o, struct rte_mbuf *m,
  * the rest of the burst made first).  Returns the first not sent, which a
  * length above max (o's MTU with Ethernet) or another FIB value stopped.
  */
-static __rte_always_inline uint16_t
+static __rte_noinline uint16_t
 ip4_fwd_run(struct wctx *w, const struct fwd_out *o, const uint64_t hdr[2],
 	    struct rte_mbuf **ok, const uint64_t *nh, uint16_t i, uint16_t k, uint32_t max)
 {
 	const uint64_t v = nh[i];
+	const uint64_t h0 = hdr[0], h1 = hdr[1];
 	struct txbuf *b = o->tx;
-	uint16_t t;
+	struct rte_mbuf **out;
+	unsigned int j = i;
 
 	if (unlikely(b->n + (k - i) > WCTX_TXBUF))
 		tx_full(w, o->port);
-	t = b->n;
+	/* Pointers and unsigned indexes: no 16-bit count to widen per
+	 * frame, the header's two words in registers. */
+	out = &b->m[b->n] - i;
 	do {
-		struct rte_mbuf *m = ok[i];
+		struct rte_mbuf *m = ok[j];
 		uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 
 		if (unlikely(rte_pktmbuf_pkt_len(m) > max))
 			break;
 		ip4_dec_ttl((struct rte_ipv4_hdr *)(f + RTE_ETHER_HDR_LEN));
-		fwd_hdr_write(f, hdr);
-		b->m[t++] = m;
-	} while (++i < k && nh[i] == v);
-	b->n = t;
-	return i;
+		memcpy(f, &h0, sizeof(h0));
+		memcpy(f + RTE_ETHER_HDR_LEN - sizeof(h1), &h1, sizeof(h1));
+		out[j] = m;
+	} while (++j < k && nh[j] == v);
+	b->n += (uint16_t)(j - i);
+	return (uint16_t)j;
 }
 
 /*

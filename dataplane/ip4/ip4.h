@@ -87,10 +87,16 @@ extern const bool ip4_octet_odd[256];
  * addresses, 1 packet in 32 is).  Hashed in network order, as the header
  * holds them: no byte swap per packet.
  */
+static inline unsigned int
+ip4_addr_hash(rte_be32_t ip)
+{
+	return (ip * 0x9e3779b1u) >> 26;
+}
+
 static inline uint64_t
 ip4_addr_bit(rte_be32_t ip)
 {
-	return UINT64_C(1) << ((ip * 0x9e3779b1u) >> 26);
+	return UINT64_C(1) << ip4_addr_hash(ip);
 }
 
 static inline uint64_t
@@ -119,12 +125,13 @@ ip4_plain(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, uint32
 	const struct rte_ipv4_hdr *ip =
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
 	const uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
-	const uint32_t tot = rte_be_to_cpu_16(ip->total_length);
 	const uint32_t len = rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN;
+	/* Ethernet's padding: len - total length. */
+	const uint32_t pad = len - rte_be_to_cpu_16(ip->total_length);
 
-	/* 20 <= tot <= len in one unsigned compare (len >= 20 here). */
-	if (unlikely(tot - sizeof(*ip) > len - sizeof(*ip) || ip->time_to_live <= 1 ||
-		     m->nb_segs != 1))
+	/* 20 <= total length <= len in one unsigned compare (len >= 20
+	 * here): a length above len wraps pad above it. */
+	if (unlikely(pad > len - sizeof(*ip) || ip->time_to_live <= 1 || m->nb_segs != 1))
 		return false;
 	/* No word from the device (vdevs, most af_xdp): one flag test. */
 	if (likely(ck == RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN)) {
@@ -136,11 +143,11 @@ ip4_plain(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, uint32
 	}
 	if (unlikely(ip4_octet_odd[((const uint8_t *)&ip->src_addr)[0]] |
 		     ip4_octet_odd[((const uint8_t *)&ip->dst_addr)[0]]) ||
-	    (unlikely(ours & ip4_addr_bit(ip->src_addr)) &&
+	    (unlikely((ours >> ip4_addr_hash(ip->src_addr)) & 1) &&
 	     addr_is_local(at, rte_be_to_cpu_32(ip->src_addr))))
 		return false;
 	/* Ethernet pads short frames to 60 bytes: the IP length rules. */
-	if (unlikely(len > tot) && rte_pktmbuf_trim(m, len - tot) != 0)
+	if (unlikely(pad != 0) && rte_pktmbuf_trim(m, pad) != 0)
 		return false;
 	*dst = rte_be_to_cpu_32(ip->dst_addr);
 	return true;
