@@ -592,6 +592,132 @@ test_one_pass_burst(void **state)
 	done();
 }
 
+/*
+ * head16_eq, the one compare of the one pass (SSE2 where the build has it),
+ * and its scalar twin give one answer: a template against itself, against
+ * a copy with each byte changed alone, and against random bytes.
+ */
+static void
+test_head16(void **state)
+{
+	uint8_t t[16], p[16];
+
+	(void)state;
+	for (unsigned int round = 0; round < 2000; round++) {
+		for (unsigned int i = 0; i < 16; i++)
+			t[i] = (uint8_t)rte_rand();
+		memcpy(p, t, sizeof(p));
+		assert_int_equal(head16_eq(p, head16_make(t)), 0xffff);
+		assert_int_equal(head16_eq_scalar(p, t), 0xffff);
+		for (unsigned int i = 0; i < 16; i++) {
+			p[i] ^= (uint8_t)(1u << (round % 8));
+			assert_int_equal(head16_eq(p, head16_make(t)), 0xffffu & ~(1u << i));
+			assert_int_equal(head16_eq_scalar(p, t), 0xffffu & ~(1u << i));
+			p[i] = t[i];
+		}
+		for (unsigned int i = 0; i < 16; i++)
+			p[i] = (uint8_t)(rte_rand() % 4 == 0 ? t[i] : rte_rand());
+		assert_int_equal(head16_eq(p, head16_make(t)), head16_eq_scalar(p, t));
+	}
+}
+
+/* One frame unlike the plain ones in a byte of the one pass's compare
+ * (our MAC, the ethertype, version/IHL) or just outside it, and its fate. */
+enum odd_fate { ODD_PLAIN, ODD_FORWARDED, ODD_DROPPED };
+struct odd {
+	unsigned int byte;	/* of the frame */
+	uint8_t xor;
+	enum odd_fate fate;
+	enum drop_reason drop;	/* ODD_DROPPED */
+};
+
+static const struct odd odds[] = {
+	{ 0, 0x10, ODD_DROPPED, DROP_NOT_FOR_US }, { 1, 0x01, ODD_DROPPED, DROP_NOT_FOR_US },
+	{ 2, 0x80, ODD_DROPPED, DROP_NOT_FOR_US }, { 3, 0x01, ODD_DROPPED, DROP_NOT_FOR_US },
+	{ 4, 0x04, ODD_DROPPED, DROP_NOT_FOR_US }, { 5, 0x01, ODD_DROPPED, DROP_NOT_FOR_US },
+	/* Our MAC's neighbours: the source MAC, not compared. */
+	{ 6, 0x01, ODD_PLAIN, 0 }, { 11, 0x20, ODD_PLAIN, 0 },
+	{ 12, 0x01, ODD_DROPPED, DROP_UNSUPPORTED }, { 13, 0x01, ODD_DROPPED, DROP_UNSUPPORTED },
+	{ 14, 0x10, ODD_DROPPED, DROP_BAD_HEADER },	/* version 5 */
+	{ 14, 0x01, ODD_DROPPED, DROP_BAD_HEADER },	/* IHL 4 */
+	{ 14, 0x03, ODD_FORWARDED, 0 },			/* IHL 6: udp_options' */
+	{ 15, 0x04, ODD_PLAIN, 0 },			/* TOS, not compared */
+};
+
+static struct rte_mbuf *
+plain_id(uint16_t id)
+{
+	struct rte_mbuf *m = udp("192.0.2.77", 10);
+
+	dpt_frame_ip(m)->packet_id = htons(id);
+	dpt_fix_cksum(dpt_frame_ip(m));
+	return m;
+}
+
+/*
+ * The one pass's compare at every place of a burst: for burst sizes 1-9,
+ * 13 and 32 (none a multiple of 4 but two) and every position in them,
+ * one frame changed in one byte of the 16 compared (or next to them) among
+ * plain ones: the plain ones (and a changed byte the compare does not
+ * look at) leave in order, the rest meet their old fate and counter.  A
+ * compare that looked at a byte too few or too many fails it.
+ */
+static void
+test_one_pass_positions(void **state)
+{
+	static const unsigned int sizes[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 32 };
+	struct port_counters *pc = &dp_counters()->port[0];
+
+	(void)state;
+	for (size_t o = 0; o < RTE_DIM(odds); o++)
+		for (size_t s = 0; s < RTE_DIM(sizes); s++)
+			for (unsigned int at = 0; at < sizes[s]; at++) {
+				const struct odd *d = &odds[o];
+				const unsigned int n = sizes[s];
+				const uint64_t rx = pc->rx_packets;
+				uint64_t drops = d->fate == ODD_DROPPED ? dpt_drops(d->drop) : 0;
+				struct rte_mbuf *b[32];
+				unsigned int plain = 0, other = 0;
+				int last = -1;
+
+				for (unsigned int i = 0; i < n; i++)
+					b[i] = plain_id((uint16_t)i);
+				if (d->fate == ODD_FORWARDED) {
+					/* 4 bytes of options, the old way. */
+					rte_pktmbuf_free(b[at]);
+					b[at] = udp_options("192.0.2.77", 10);
+					dpt_frame_ip(b[at])->packet_id = htons((uint16_t)at);
+				} else {
+					rte_pktmbuf_mtod(b[at], uint8_t *)[d->byte] ^= d->xor;
+				}
+				if (d->byte >= 14)
+					dpt_fix_cksum(dpt_frame_ip(b[at]));
+				worker_input(&w, 0, b, (uint16_t)n);
+
+				assert_int_equal(pc->rx_packets, rx + n);
+				for (unsigned int i = 0; i < w.tx[1].n; i++) {
+					struct rte_ipv4_hdr *ip = dpt_frame_ip(w.tx[1].m[i]);
+					int id = ntohs(ip->packet_id);
+
+					assert_int_equal(ip->time_to_live, 63);
+					assert_int_equal(dpt_cksum(ip, rte_ipv4_hdr_len(ip)), 0);
+					if (id == (int)at && d->fate == ODD_FORWARDED) {
+						other++;
+						continue;
+					}
+					/* The plain ones, in order. */
+					assert_true(id > last);
+					last = id;
+					plain++;
+				}
+				assert_int_equal(plain, n - (d->fate == ODD_PLAIN ? 0 : 1));
+				assert_int_equal(other, d->fate == ODD_FORWARDED ? 1 : 0);
+				if (d->fate == ODD_DROPPED)
+					assert_int_equal(dpt_drops(d->drop), drops + 1);
+				done();
+			}
+}
+
 static void
 test_tx_paths(void **state)
 {
@@ -695,6 +821,8 @@ main(void)
 		cmocka_unit_test(test_port_down_and_blackhole),
 		cmocka_unit_test(test_mixed_burst),
 		cmocka_unit_test(test_one_pass_burst),
+		cmocka_unit_test(test_head16),
+		cmocka_unit_test(test_one_pass_positions),
 		cmocka_unit_test(test_tx_paths),
 		cmocka_unit_test(test_chained_packet_flattened),
 	};
