@@ -660,7 +660,7 @@ plain_id(uint16_t id)
  * one frame changed in one byte of the 16 compared (or next to them) among
  * plain ones: the plain ones (and a changed byte the compare does not
  * look at) leave in order, the rest meet their old fate and counter.  A
- * compare that looked at a byte too few or too many fails it.
+ * compare that looked at a byte too few (version/IHL, a MAC byte) fails it.
  */
 static void
 test_one_pass_positions(void **state)
