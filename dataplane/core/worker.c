@@ -218,18 +218,30 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		 * enough for either's checks to read its header. */
 		if (likely(rte_pktmbuf_data_len(m) >=
 			   sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr))) {
-			const uint32_t eq = head16_eq(eth, head);
+			if (plain) {
+				/* Bit i: byte i differs from head's. */
+				const uint32_t ne = ~head16_eq(eth, head);
 
-			if (plain && likely((eq & HEAD16_IP4) == HEAD16_IP4)) {
-				if (likely(ip4_plain(m, at, filter, &fast_dst[nfast])))
-					fast[nfast++] = m;
-				else
-					ip4[nip4++] = m;
-				continue;
-			}
-			/* To our MAC: IPv4 with options (or any, !plain),
-			 * or IPv6. */
-			if (likely((eq & HEAD16_MAC) == HEAD16_MAC)) {
+				if (likely((ne & HEAD16_IP4) == 0)) {
+					if (likely(ip4_plain(m, at, filter, &fast_dst[nfast])))
+						fast[nfast++] = m;
+					else
+						ip4[nip4++] = m;
+					continue;
+				}
+				/* To our MAC: IPv6, or IPv4 with options. */
+				if (likely((ne & HEAD16_MAC) == 0)) {
+					type = eth->ether_type;
+					if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
+						ip6[nip6++] = m;
+						continue;
+					}
+					if (type == RTE_BE16(RTE_ETHER_TYPE_IPV4)) {
+						ip4[nip4++] = m;
+						continue;
+					}
+				}
+			} else if (likely(((word8(eth) ^ ours) & mask) == 0)) {
 				type = eth->ether_type;
 				if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4))) {
 					ip4[nip4++] = m;
