@@ -131,7 +131,8 @@ ip4_plain(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, uint32
 
 	/* 20 <= total length <= len in one unsigned compare (len >= 20
 	 * here): a length above len wraps pad above it. */
-	if (unlikely(pad > len - sizeof(*ip) || ip->time_to_live <= 1 || m->nb_segs != 1))
+	if (unlikely(pad > len - (uint32_t)sizeof(*ip) || ip->time_to_live <= 1 ||
+		     m->nb_segs != 1))
 		return false;
 	/* No word from the device (vdevs, most af_xdp): one flag test. */
 	if (likely(ck == RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN)) {
