@@ -877,7 +877,7 @@ nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, u
 
 static enum nat_verdict
 post_new(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_port,
-	 struct nat_tables *t, struct nat_pkt *p)
+	 struct nat_tables *t, struct nat_pkt *p, int shape)
 {
 	const struct nat_ruleset *rs = nat_rules_get();
 	uint32_t src = rte_be_to_cpu_32(p->t.src);
@@ -904,6 +904,13 @@ post_new(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_port
 		return NAT_DROP;
 	}
 	sess_hit(s, d, p);
+	/* TCP/UDP behind a 20-byte header (parse() == 1): both ends at once
+	 * by the session's summed deltas, as prerouting translates an
+	 * established packet; the packet is direction d's key tuple. */
+	if (likely(shape == 1)) {
+		(void)rewrite_whole(p->ip, s, d);
+		return NAT_PASS;
+	}
 	n = sess_new_tuple(s, d);
 	if (n.dst != p->t.dst || n.dp != p->t.dp)
 		nat_rewrite_dst(p, n.dst, n.dp);
@@ -919,13 +926,15 @@ nat_post_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_
 	struct nat_sess *s;
 	struct nat_pkt p;
 	uint64_t st;
+	int shape;
 
 	s = nat_stash_get(m, t, &st);
 	if (s != NULL && (st & STASH_ICMPERR)) {
 		nat_icmp_post(m, s, st & STASH_DIR);
 		return NAT_PASS;
 	}
-	if (unlikely(parse(m, &p) < 0)) {
+	shape = parse(m, &p);
+	if (unlikely(shape < 0)) {
 		uint32_t src = rte_be_to_cpu_32(p.ip->src_addr);
 
 		/* What the NAT cannot translate (another protocol, a header
@@ -953,7 +962,7 @@ nat_post_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_
 			return NAT_PASS;
 		}
 	}
-	return post_new(w, m, in_port, out_port, t, &p);
+	return post_new(w, m, in_port, out_port, t, &p, shape);
 }
 
 enum nat_verdict

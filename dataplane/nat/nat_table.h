@@ -244,14 +244,18 @@ void nt_flow_del(struct nat_ht *t, uint64_t h, uint32_t v);
 /* A keyed table's changes go between nt_begin and nt_end. */
 void nt_begin(struct nat_ht *t);
 void nt_end(struct nat_ht *t);
-/* key -> data, added or replaced: 0 or -ENOSPC. */
-int nt_keyed_put(struct nat_ht *t, uint64_t key, uint64_t data);
-/* nt_keyed_put of a key the caller knows is not in t (looked for under
- * the same holding of its lock): no search for it first. */
-int nt_keyed_add(struct nat_ht *t, uint64_t key, uint64_t data);
+/* key -> data, for a key the caller knows is not in t: it looked for it
+ * (nt_keyed_data, nt_keyed_has) under the same holding of its lock, which
+ * gave the key's buckets b.  No search, no hash.  0 or -ENOSPC. */
+int nt_keyed_add(struct nat_ht *t, const uint32_t b[2], uint64_t key, uint64_t data);
 void nt_keyed_del(struct nat_ht *t, uint64_t key);
-/* Is key in t?  By the writer (or under its lock); reads no data. */
-bool nt_keyed_has(const struct nat_ht *t, uint64_t key);
+/* Where key's data lies, or NULL: one search for a read and a change
+ * (the change goes between nt_begin and nt_end, as a plain store).  b:
+ * the key's buckets, for an nt_keyed_add of it. */
+uint64_t *nt_keyed_data(struct nat_ht *t, uint64_t key, uint32_t b[2]);
+/* Is key in t?  By the writer (or under its lock); reads no data.  b as
+ * nt_keyed_data's. */
+bool nt_keyed_has(const struct nat_ht *t, uint64_t key, uint32_t b[2]);
 /* Lookup by the writer (or under its lock): 0 and *data, or -ENOENT. */
 int nt_keyed_get(const struct nat_ht *t, uint64_t key, uint64_t *data);
 /* Lookup without the lock: 0 and *data, -ENOENT, or -EBUSY when writers
