@@ -10,6 +10,7 @@
 
 #include <rte_errno.h>
 #include <rte_malloc.h>
+#include <rte_per_lcore.h>
 #include <rte_random.h>
 
 #include "host.h"
@@ -257,27 +258,54 @@ port_first(uint8_t proto, uint32_t src, uint16_t sp, uint32_t clo, uint32_t n, u
 }
 
 /*
+ * Whether a new mapping's own port has lately been found taken, per
+ * lcore: 0..KEPT_MAX, up by one when it was, down by one when it was
+ * free.  With an snat pool shared by many hosts it nearly always is,
+ * with masquerade of a few hosts nearly never; nat_sess_prefetch fetches
+ * for the likelier of the two.
+ */
+#define KEPT_MAX	7
+static RTE_DEFINE_PER_LCORE(uint32_t, kept_taken);
+
+static inline void
+kept_note(bool taken)
+{
+	uint32_t *k = &RTE_PER_LCORE(kept_taken);
+
+	if (taken)
+		*k += *k < KEPT_MAX;
+	else
+		*k -= *k > 0;
+}
+
+/*
  * Fetch, all at once, what making the session of outbound flow o by rule
- * r will read one after the other under nat_lock: the inside endpoint's
- * mapping, the outside endpoint it gets when its port is kept (the usual
- * case), the reverse flow's buckets and the next free session.  A guess:
- * what turns out otherwise is only a wasted fetch.
+ * r will read and write one after the other under nat_lock: the inside
+ * endpoint's mapping, the next free session, and the outside endpoint
+ * the mapping most likely gets with the reverse flow's buckets: its own
+ * port when that was free lately, else the first drawn (then its own is
+ * only checked: its keys, not its data).  A guess: what turns out
+ * otherwise is only a wasted fetch, and a line not fetched is a miss
+ * under the lock.  The session setup is bound by how many lines are in
+ * flight at once, so fetching both outcomes' lines costs more than the
+ * wrong guess now and then.
  */
 void
 nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t proto,
 		  const struct nat_rule *r, uint32_t k)
 {
 	uint32_t a = rte_cpu_to_be_32(map_addr(addrs_get(), r, o->src));
-	uint32_t p = rte_be_to_cpu_16(o->sp), clo, c, n = port_range(r, proto, p, &clo);
+	uint32_t p = rte_be_to_cpu_16(o->sp), clo, n = port_range(r, proto, p, &clo);
 	struct nat_tuple rev = { .src = o->dst, .dst = a, .sp = o->dp, .dp = o->sp };
 
-	c = rte_cpu_to_be_16((uint16_t)port_first(proto, o->src, o->sp, clo, n, p & 1));
-	nt_keyed_prefetch(&t->maps, map_key(MK_IN, proto, o->src, o->sp));
-	nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, o->sp));
-	nt_flow_prefetch(&t->flows, flow_hash(&rev, proto));
-	/* Its own port taken: the first drawn instead. */
-	nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, (uint16_t)c));
-	rev.dp = (uint16_t)c;
+	nt_keyed_prefetch(&t->maps, map_key(MK_IN, proto, o->src, o->sp), true);
+	if (RTE_PER_LCORE(kept_taken) <= KEPT_MAX / 2 && p >= clo && p < clo + n) {
+		nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, o->sp), true);
+	} else {
+		nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, o->sp), false);
+		rev.dp = rte_cpu_to_be_16((uint16_t)port_first(proto, o->src, o->sp, clo, n, p & 1));
+		nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, rev.dp), true);
+	}
 	nt_flow_prefetch(&t->flows, flow_hash(&rev, proto));
 	n = __atomic_load_n(&t->n_free, __ATOMIC_RELAXED);
 	/* The k-th new flow of a burst takes the k-th free session from the
@@ -310,8 +338,11 @@ map_new(struct nat_tables *t, const struct nat_sess_req *q, const uint32_t bin[2
 	}
 	addr = rte_cpu_to_be_32(addr);
 	n = port_range(r, q->proto, p, &clo);
-	if (p >= clo && p < clo + n && port_free(t, at, rs, q->proto, addr, (uint16_t)p, bout))
+	if (p >= clo && p < clo + n && port_free(t, at, rs, q->proto, addr, (uint16_t)p, bout)) {
+		kept_note(false);
 		goto found;
+	}
+	kept_note(true);
 	/* RFC 4787 REQ-4, RFC 6056 via RFC 7857 (port randomisation): a port drawn
 	 * anew keeps the inside port's parity while one of that parity is
 	 * free (pass 0), then takes any. */

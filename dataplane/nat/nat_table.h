@@ -213,18 +213,18 @@ nt_flow_prefetch(const struct nat_ht *t, uint64_t h)
 	rte_prefetch0(&t->fb[b2]);
 }
 
-/* The same for a keyed table's key: both buckets' keys, and the data of
- * the first, where an insert goes when it can.  A setup only writes the
- * data (nt_keyed_has checks a port without it), but the store must not
- * miss either: nat_lock's next taking waits for every store before it. */
+/* The same for a keyed table's key: both buckets' keys, and with data the
+ * data of the first, where an insert goes when it can (nt_keyed_has reads
+ * no data: a port that is only checked needs no data line). */
 static inline void
-nt_keyed_prefetch(const struct nat_ht *t, uint64_t key)
+nt_keyed_prefetch(const struct nat_ht *t, uint64_t key, bool data)
 {
 	uint32_t b1, b2;
 
 	nt_buckets(t, nt_key_hash(t, key), &b1, &b2);
 	rte_prefetch0(t->kb[b1].k);
-	rte_prefetch0(t->kb[b1].d);
+	if (data)
+		rte_prefetch0(t->kb[b1].d);
 	rte_prefetch0(t->kb[b2].k);
 }
 

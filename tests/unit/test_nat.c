@@ -1453,6 +1453,45 @@ test_exhausted_told(void **state)
 	neigh_del(LAN, dpt_ip(B));
 }
 
+/*
+ * A mapping carries at most MAP_REFS_MAX sessions: the flow after that is
+ * dropped and counted, and the mapping is left as it was, not replaced by
+ * another one (RFC 4787 REQ-1: the endpoint keeps its outside endpoint
+ * while any of its sessions lives).
+ */
+static void
+test_mapping_refs_full(void **state)
+{
+	struct rte_ether_addr amac = dpt_mac(B_MAC);
+	uint64_t exh = counter("port_exhausted_drops");
+	struct rte_mbuf *m;
+	uint16_t first = 0;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, "10.0.0.0", 24, 0);
+	assert_int_equal(neigh_add(LAN, dpt_ip(A), &amac, true, 0), 0);
+	for (uint32_t i = 0; i < MAP_REFS_MAX; i++) {
+		m = udp(A, R, 5000, (uint16_t)(i + 1), 4);
+		assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+		if (i == 0)
+			first = sport(m);
+		if (sport(m) != first)
+			fail_msg("flow %u left from port %u, the mapping's is %u", i, sport(m), first);
+		rte_pktmbuf_free(m);
+	}
+	m = udp(A, R2, 5000, 2, 4);
+	assert_int_equal(through(m, LAN, WAN), NAT_DROP);
+	assert_int_equal(counter("port_exhausted_drops"), exh + 1);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 5000, NULL), MAP_REFS_MAX);
+	/* An existing session still goes out by the same mapping. */
+	m = udp(A, R, 5000, 7, 4);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	assert_int_equal(sport(m), first);
+	rte_pktmbuf_free(m);
+	dpt_tx_clear(&w);
+	neigh_del(LAN, dpt_ip(A));
+}
+
 /* Run the neighbour timer until the unanswered entries give up; the ICMP
  * frames the control lcore sent meanwhile land in out (ARP is freed). */
 static unsigned int
@@ -2117,6 +2156,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_icmp_error_from_inside_router, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_exhausted_told, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mapping_refs_full, setup, teardown),
 	};
 
 	dpt_init("nat");
