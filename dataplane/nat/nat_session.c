@@ -405,12 +405,24 @@ found:
 
 /* ---- sessions ---- */
 
+/* The session of tuple k (flow hash h), nat_lock held: b gets h's
+ * buckets, for nt_flow_add. */
+static inline struct nat_sess *
+sess_find_locked(const struct nat_tables *t, const struct nat_tuple *k, uint8_t proto,
+		 uint64_t h, uint32_t b[2], unsigned int *dir)
+{
+	if (nt_flow_none(&t->flows, h, b))
+		return NULL;
+	return sess_scan_h(t, k, proto, h, dir);
+}
+
 struct nat_sess *
 nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 {
 	struct nat_sess *s = NULL;
 	struct nat_tuple rev;
 	uint64_t hf, hr;
+	uint32_t bf[2], br[2];
 	bool src_ref = false, dst_ref = false;
 	unsigned int d;
 	uint32_t a, i;
@@ -421,7 +433,7 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 	t = nat_tab;
 	/* The other direction's first packet, on another worker, may have
 	 * made it meanwhile. */
-	s = sess_scan_h(t, &q->o, q->proto, hf, dir);
+	s = sess_find_locked(t, &q->o, q->proto, hf, bf, dir);
 	if (s != NULL)
 		goto out;
 	if (t->n_free == 0) {
@@ -454,7 +466,7 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 	hr = flow_hash(&rev, q->proto);
 	/* Both directions one tuple, or the reverse one another session's:
 	 * refused. */
-	if (tuple_eq(&q->o, &rev) || sess_scan_h(t, &rev, q->proto, hr, &d) != NULL) {
+	if (tuple_eq(&q->o, &rev) || sess_find_locked(t, &rev, q->proto, hr, br, &d) != NULL) {
 		nat_count(NC_TABLE_FULL);
 		goto fail;
 	}
@@ -469,13 +481,13 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 	s->pkts[0] = s->pkts[1] = 0;
 	sess_ck_deltas(s);
 	__atomic_store_n(&s->flags, (uint8_t)(q->flags | NS_USED), __ATOMIC_RELEASE);
-	if (nt_flow_add(&t->flows, hf, sess_val(i, 0)) < 0) {
+	if (nt_flow_add(&t->flows, bf, hf, sess_val(i, 0)) < 0) {
 		__atomic_store_n(&s->flags, (uint8_t)(NS_USED | NS_DEAD), __ATOMIC_RELEASE);
 		nat_count(NC_TABLE_FULL);
 		s = NULL;
 		goto fail;
 	}
-	if (nt_flow_add(&t->flows, hr, sess_val(i, 1)) < 0) {
+	if (nt_flow_add(&t->flows, br, hr, sess_val(i, 1)) < 0) {
 		/* A reader may have seen the forward key: the slot waits for
 		 * the timer. */
 		nt_flow_del(&t->flows, hf, sess_val(i, 0));

@@ -218,12 +218,9 @@ insert(struct nat_ht *t, uint32_t b1, uint32_t b2, uint64_t w, uint64_t d, const
 /* ---- flows ---- */
 
 int
-nt_flow_add(struct nat_ht *t, uint64_t h, uint32_t v)
+nt_flow_add(struct nat_ht *t, const uint32_t b[2], uint64_t h, uint32_t v)
 {
-	uint32_t b1, b2;
-
-	nt_buckets(t, h, &b1, &b2);
-	return insert(t, b1, b2, (h & ~UINT64_C(0xffffffff)) | v, 0, false);
+	return insert(t, b[0], b[1], (h & ~UINT64_C(0xffffffff)) | v, 0, false);
 }
 
 void

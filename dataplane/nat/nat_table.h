@@ -181,6 +181,18 @@ nt_flow_next(const struct nat_ht *t, uint64_t h, unsigned int *from)
 	return 0;
 }
 
+/* By a writer (under its lock nothing moves): is there no slot with hash
+ * h's sig in its buckets (a new flow's usual answer, without
+ * nt_flow_next's walk)?  b: the buckets, for nt_flow_add. */
+static inline bool
+nt_flow_none(const struct nat_ht *t, uint64_t h, uint32_t b[2])
+{
+	uint32_t sig = (uint32_t)(h >> 32);
+
+	nt_buckets(t, h, &b[0], &b[1]);
+	return (nt_sig_mask(t, b[0], sig) | nt_sig_mask(t, b[1], sig)) == 0;
+}
+
 static inline uint32_t
 nt_chg(const struct nat_ht *t)
 {
@@ -234,10 +246,10 @@ void nt_destroy(struct nat_ht *t);
 
 /* ---- writers: one at a time (the caller's lock) ---- */
 
-/* Add value v (not 0, below 2^32) of a flow whose hash is h: 0, or
- * -ENOSPC when no path frees a slot (the table is far fuller than
- * sized for). */
-int nt_flow_add(struct nat_ht *t, uint64_t h, uint32_t v);
+/* Add value v (not 0, below 2^32) of a flow whose hash is h, in h's
+ * buckets b (nt_flow_none's): 0, or -ENOSPC when no path frees a slot
+ * (the table is far fuller than sized for). */
+int nt_flow_add(struct nat_ht *t, const uint32_t b[2], uint64_t h, uint32_t v);
 /* Remove value v of hash h (nothing when absent). */
 void nt_flow_del(struct nat_ht *t, uint64_t h, uint32_t v);
 
