@@ -679,12 +679,16 @@ ip4_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *
 			if (keep && gw_ok && o.live)
 				fwd_out_hdr(&o, &gw_mac, gw_hdr);
 		}
-		if (pre && likely(gw_ok && l2mtu != 0)) {
-			uint16_t j = ip4_fwd_run(w, &o, gw_hdr, ok, nh, i, k, l2mtu);
+		/* With NAT, the run takes only what prerouting translated
+		 * whole: it ends (e) where postrouting is needed. */
+		if (pre && likely(gw_ok && l2mtu != 0) && (!nat || (whole & (1u << i)))) {
+			const uint16_t e = nat ? i + __builtin_ctzll(~((uint64_t)whole >> i)) : k;
+			uint16_t j = ip4_fwd_run(w, &o, gw_hdr, ok, nh, i, e, l2mtu);
 
-			/* Sent up to j: on with j's own next hop, or j
-			 * (too big) through the exact checks below. */
-			if (j == k || nh[j] != nh[i]) {
+			/* Sent up to j: on with j's own next hop (or j not
+			 * whole), or j (too big) through the exact checks
+			 * below. */
+			if (j == k || (nat && j == e) || nh[j] != nh[i]) {
 				i = j - 1;
 				continue;
 			}
@@ -806,6 +810,20 @@ ip4_forward_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint
 		  uint16_t n)
 {
 	ip4_fwd_burst(w, in_port, pkts, dst, n, 0, 0, false, false, true, true);
+}
+
+/* pre: the frames passed ip4_plain_dst, a test that nothing prerouting
+ * does to a packet it passes undoes (the TTL, the Ethernet destination,
+ * one segment: a reassembled packet leaves by ip4_output, never here). */
+void
+ip4_forward_nat(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint32_t *dst,
+		uint16_t n)
+{
+	uint32_t l2bcast = 0, whole = 0;
+
+	n = ip4_nat_pre(w, in_port, pkts, dst, &l2bcast, &whole, n, false, RTE_ETHER_HDR_LEN);
+	if (n != 0)
+		ip4_fwd_burst(w, in_port, pkts, dst, n, 0, whole, false, true, true, true);
 }
 
 static __rte_noinline void
