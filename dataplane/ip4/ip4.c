@@ -525,17 +525,20 @@ ip4_validate(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, boo
 /* NAT prerouting for the validated packets ok[0..k) (the whole burst at
  * once: its lookups overlap), keeping those that go on, with their
  * destinations as prerouting left them.  l2: the IPv4 header's offset (a
- * kept Ethernet header).  Returns how many. */
+ * kept Ethernet header); plain: ip4_plain_dst passed them.  Returns how
+ * many. */
 static inline uint16_t
 ip4_nat_pre(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *dst,
-	    uint32_t *l2bcast, uint32_t *whole, uint16_t k, bool tr, const uint32_t l2)
+	    uint32_t *l2bcast, uint32_t *whole, uint16_t k, bool tr, const uint32_t l2,
+	    const bool plain)
 {
 	uint64_t pass, wh = 0;
 	uint32_t bc = 0, wb = 0;
 	uint16_t j = 0;
 
 	/* A trace shows both hooks: none is skipped under one. */
-	pass = nat_prerouting_burst(w, in_port, ok, k, l2, dst, tr ? NULL : &wh);
+	pass = plain ? nat_prerouting_plain(w, in_port, ok, k, dst, &wh) :
+		       nat_prerouting_burst(w, in_port, ok, k, l2, dst, tr ? NULL : &wh);
 	/* The common case: every packet goes on, and none was a broadcast. */
 	if (likely(pass == (UINT64_C(1) << k) - 1) && likely(!tr) &&
 	    likely(*l2bcast == 0)) {
@@ -799,7 +802,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	}
 	if (unlikely(nat) && k > 0)
 		k = ip4_nat_pre(w, in_port, ok, dst, &l2bcast, &whole, k, tr,
-				keep ? RTE_ETHER_HDR_LEN : 0);
+				keep ? RTE_ETHER_HDR_LEN : 0, false);
 	if (k == 0)
 		return;
 	ip4_fwd_burst(w, in_port, ok, dst, k, l2bcast, whole, tr, nat, keep, false);
@@ -821,7 +824,7 @@ ip4_forward_nat(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint32
 {
 	uint32_t l2bcast = 0, whole = 0;
 
-	n = ip4_nat_pre(w, in_port, pkts, dst, &l2bcast, &whole, n, false, RTE_ETHER_HDR_LEN);
+	n = ip4_nat_pre(w, in_port, pkts, dst, &l2bcast, &whole, n, false, RTE_ETHER_HDR_LEN, true);
 	if (n != 0)
 		ip4_fwd_burst(w, in_port, pkts, dst, n, 0, whole, false, true, true, true);
 }

@@ -697,12 +697,14 @@ nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 
 /*
  * The fast shape: TCP or UDP right behind a 20-byte header, not a
- * fragment, its ports in the first segment.
+ * fragment, its ports in the first segment.  plain: ip4_plain_dst passed
+ * m (no options), which is not tested again.
  */
 static inline bool
-fast_shape(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t l2)
+fast_shape(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t l2,
+	   const bool plain)
 {
-	if (unlikely(ip->version_ihl != RTE_IPV4_VHL_DEF) ||
+	if ((!plain && unlikely(ip->version_ihl != RTE_IPV4_VHL_DEF)) ||
 	    unlikely(ip->fragment_offset &
 		     rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
 		return false;
@@ -755,7 +757,7 @@ pre_general(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint32_t l2)
  */
 static __rte_always_inline uint64_t
 pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
-	  const uint32_t l2, uint32_t *dst, uint64_t *whole)
+	  const uint32_t l2, uint32_t *dst, uint64_t *whole, const bool plain)
 {
 	struct nat_tables *t = nat_tables();
 	/* Read once a burst: the packets' stores may alias them for the
@@ -778,7 +780,7 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 		const struct rte_ipv4_hdr *ip =
 			rte_pktmbuf_mtod_offset(pkts[i], const struct rte_ipv4_hdr *, l2);
 
-		if (unlikely(!fast_shape(pkts[i], ip, l2)))
+		if (unlikely(!fast_shape(pkts[i], ip, l2, plain)))
 			continue;
 		memcpy(&k[i].src, &ip->src_addr, 8);
 		memcpy(&k[i].sp, ip + 1, 4);
@@ -832,15 +834,16 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 		if (likely(s != NULL) && likely(!(s->flags & NS_HAIRPIN))) {
 			sess_hit_pf(s, d, proto[i], proto[i] == IPPROTO_TCP ?
 				    ((struct rte_tcp_hdr *)(ip + 1))->tcp_flags : 0, now);
-			if (likely(whole != NULL)) {
+			/* what passes whole joins pass at the end */
+			if (plain || likely(whole != NULL)) {
 				dst[i] = rte_be_to_cpu_32(rewrite_whole(ip, s, d));
 				*stash_at(m, so) = (uintptr_t)s | d;
 				done |= UINT64_C(1) << i;
 			} else {
 				pre_rewrite_fast(m, ip, s, d);
 				dst[i] = pkt_dst(m, l2);
+				pass |= UINT64_C(1) << i;
 			}
-			pass |= UINT64_C(1) << i;
 			continue;
 		}
 		*stash(m) = 0;
@@ -858,9 +861,9 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 			pass |= UINT64_C(1) << i;
 		}
 	}
-	if (whole != NULL)
+	if (plain || whole != NULL)
 		*whole = done;
-	return pass;
+	return pass | done;
 }
 
 /* pre_burst with l2 a constant: a kept Ethernet header (the NAT's usual
@@ -870,9 +873,16 @@ nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, u
 		     uint32_t l2, uint32_t *dst, uint64_t *whole)
 {
 	if (likely(l2 == RTE_ETHER_HDR_LEN))
-		return pre_burst(w, in_port, pkts, n, RTE_ETHER_HDR_LEN, dst, whole);
+		return pre_burst(w, in_port, pkts, n, RTE_ETHER_HDR_LEN, dst, whole, false);
 	RTE_ASSERT(l2 == 0);
-	return pre_burst(w, in_port, pkts, n, 0, dst, whole);
+	return pre_burst(w, in_port, pkts, n, 0, dst, whole, false);
+}
+
+uint64_t
+nat_prerouting_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
+		     uint32_t *dst, uint64_t *whole)
+{
+	return pre_burst(w, in_port, pkts, n, RTE_ETHER_HDR_LEN, dst, whole, true);
 }
 
 static enum nat_verdict
