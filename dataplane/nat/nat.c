@@ -776,7 +776,8 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 	/* src, dst and sp, dp lie in the same order in the headers. */
 	RTE_BUILD_BUG_ON(offsetof(struct nat_tuple, dst) != 4 || offsetof(struct nat_tuple, dp) != 10);
 	nat_frag_tick();
-	for (uint16_t i = 0; i < n; i++) {
+	/* bit: 1 << i, carried along rather than made per mask test */
+	for (uint64_t i = 0, bit = 1; i < n; i++, bit <<= 1) {
 		const struct rte_ipv4_hdr *ip =
 			rte_pktmbuf_mtod_offset(pkts[i], const struct rte_ipv4_hdr *, l2);
 
@@ -789,7 +790,7 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 		nt_buckets(&t->flows, h[i], &b[i][0], &b[i][1]);
 		rte_prefetch0(&t->flows.fb[b[i][0]]);
 		rte_prefetch0(&t->flows.fb[b[i][1]]);
-		fast |= UINT64_C(1) << i;
+		fast |= bit;
 	}
 	for (uint64_t l = fast; l != 0; l &= l - 1) {
 		unsigned int i = (unsigned int)__builtin_ctzll(l);
@@ -809,7 +810,7 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 				nat_sess_prefetch(t, &k[i], proto[i], r, nnew++);
 		}
 	}
-	for (uint16_t i = 0; i < n; i++) {
+	for (uint64_t i = 0, bit = 1; i < n; i++, bit <<= 1) {
 		struct rte_mbuf *m = pkts[i];
 		struct rte_ipv4_hdr *ip;
 		struct nat_sess *s = NULL;
@@ -817,10 +818,10 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 		struct nat_pkt p;
 		unsigned int d = 0;
 
-		if (unlikely(!(fast & (UINT64_C(1) << i)))) {
+		if (unlikely(!(fast & bit))) {
 			if (pre_general(w, m, in_port, l2) == NAT_PASS) {
 				dst[i] = pkt_dst(m, l2);
-				pass |= UINT64_C(1) << i;
+				pass |= bit;
 			}
 			continue;
 		}
@@ -838,11 +839,11 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 			if (plain || likely(whole != NULL)) {
 				dst[i] = rte_be_to_cpu_32(rewrite_whole(ip, s, d));
 				*stash_at(m, so) = (uintptr_t)s | d;
-				done |= UINT64_C(1) << i;
+				done |= bit;
 			} else {
 				pre_rewrite_fast(m, ip, s, d);
 				dst[i] = pkt_dst(m, l2);
-				pass |= UINT64_C(1) << i;
+				pass |= bit;
 			}
 			continue;
 		}
@@ -858,7 +859,7 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 			if (l2 != 0)
 				rte_pktmbuf_prepend(m, (uint16_t)l2);
 			dst[i] = pkt_dst(m, l2);
-			pass |= UINT64_C(1) << i;
+			pass |= bit;
 		}
 	}
 	if (plain || whole != NULL)
