@@ -714,6 +714,19 @@ fast_shape(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t l2,
 	       rte_pktmbuf_data_len(m) >= l2 + sizeof(*ip) + sizeof(struct rte_tcp_hdr);
 }
 
+/* The tuple of a packet of the fast shape, from its headers (src, dst
+ * and sp, dp lie in the same order there): read again where needed
+ * rather than kept for the burst. */
+static inline struct nat_tuple
+hdr_tuple(const struct rte_ipv4_hdr *ip)
+{
+	struct nat_tuple k;
+
+	memcpy(&k.src, &ip->src_addr, 8);
+	memcpy(&k.sp, ip + 1, 4);
+	return k;
+}
+
 /* The destination (host order) of a packet whose IPv4 header is l2
  * bytes in. */
 static inline uint32_t
@@ -766,10 +779,8 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 	struct nat_sess *const sess = t->sess;
 	const int so = nat_stash_off;
 	const uint32_t now = nat_now_s;
-	struct nat_tuple k[DP_BURST];
 	uint64_t h[DP_BURST], fast = 0, pass = 0, done = 0;
 	uint32_t b[DP_BURST][2], cand[DP_BURST], nnew = 0;
-	uint8_t proto[DP_BURST];
 	const struct nat_ruleset *rs = NULL;
 
 	RTE_BUILD_BUG_ON(DP_BURST > 64);
@@ -781,12 +792,12 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 		const struct rte_ipv4_hdr *ip =
 			rte_pktmbuf_mtod_offset(pkts[i], const struct rte_ipv4_hdr *, l2);
 
+		struct nat_tuple k;
+
 		if (unlikely(!fast_shape(pkts[i], ip, l2, plain)))
 			continue;
-		memcpy(&k[i].src, &ip->src_addr, 8);
-		memcpy(&k[i].sp, ip + 1, 4);
-		proto[i] = ip->next_proto_id;
-		h[i] = flow_hash(&k[i], proto[i]);
+		k = hdr_tuple(ip);
+		h[i] = flow_hash(&k, ip->next_proto_id);
 		nt_buckets(&t->flows, h[i], &b[i][0], &b[i][1]);
 		rte_prefetch0(&t->flows.fb[b[i][0]]);
 		rte_prefetch0(&t->flows.fb[b[i][1]]);
@@ -801,22 +812,27 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 		} else {
 			/* Most likely a new outbound flow: what making its
 			 * session reads, fetched while the burst is routed. */
+			const struct rte_ipv4_hdr *ip =
+				rte_pktmbuf_mtod_offset(pkts[i], const struct rte_ipv4_hdr *, l2);
+			const struct nat_tuple k = hdr_tuple(ip);
 			const struct nat_rule *r;
 
 			if (rs == NULL)
 				rs = nat_rules_get();
-			r = nat_rule_snat_guess(rs, in_port, rte_be_to_cpu_32(k[i].src));
+			r = nat_rule_snat_guess(rs, in_port, rte_be_to_cpu_32(k.src));
 			if (r != NULL)
-				nat_sess_prefetch(t, &k[i], proto[i], r, nnew++);
+				nat_sess_prefetch(t, &k, ip->next_proto_id, r, nnew++);
 		}
 	}
 	for (uint64_t i = 0, bit = 1; i < n; i++, bit <<= 1) {
 		struct rte_mbuf *m = pkts[i];
 		struct rte_ipv4_hdr *ip;
 		struct nat_sess *s = NULL;
+		struct nat_tuple k;
 		enum nat_verdict v;
 		struct nat_pkt p;
 		unsigned int d = 0;
+		uint8_t proto;
 
 		if (unlikely(!(fast & bit))) {
 			if (pre_general(w, m, in_port, l2) == NAT_PASS) {
@@ -826,14 +842,16 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 			continue;
 		}
 		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
+		k = hdr_tuple(ip);
+		proto = ip->next_proto_id;
 		if (likely(cand[i] != 0))
-			s = sess_of(t, cand[i], &k[i], proto[i], &d);
+			s = sess_of(t, cand[i], &k, proto, &d);
 		/* Another flow's sig, a key that moved, a session an earlier
 		 * packet of this burst made: the whole lookup. */
 		if (unlikely(s == NULL))
-			s = sess_lookup_h(t, &k[i], proto[i], h[i], &d);
+			s = sess_lookup_h(t, &k, proto, h[i], &d);
 		if (likely(s != NULL) && likely(!(s->flags & NS_HAIRPIN))) {
-			sess_hit_pf(s, d, proto[i], proto[i] == IPPROTO_TCP ?
+			sess_hit_pf(s, d, proto, proto == IPPROTO_TCP ?
 				    ((struct rte_tcp_hdr *)(ip + 1))->tcp_flags : 0, now);
 			/* what passes whole joins pass at the end */
 			if (plain || likely(whole != NULL)) {
