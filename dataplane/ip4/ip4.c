@@ -835,9 +835,10 @@ ip4_input_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	ip4_input_burst(w, in_port, pkts, n, false, false, true);
 }
 
-/* NAT on, no trace: the NAT's common case, with neither tested per
- * packet, and the Ethernet header kept as plain forwarding keeps it
- * (prerouting translates behind it). */
+/* NAT on, no trace, with neither tested per packet, and the Ethernet
+ * header kept as plain forwarding keeps it (prerouting translates behind
+ * it): what the worker's one pass did not pass (ip4_forward_nat has the
+ * rest), and every IPv4 frame of a port with a host interface. */
 static __rte_noinline void
 ip4_input_nat(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
