@@ -168,15 +168,16 @@ word8(const void *p)
 static const uint8_t mac48[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0 };
 
 /*
- * One burst, by ethertype.  plain: no trace, no NAT, no host interface on
+ * One burst, by ethertype.  plain: no trace, no host interface on
  * in_port, the common case: an IPv4 frame to our MAC is validated in this
  * pass (ip4_plain_dst) and, when plain, routed without a second look
- * (ip4_forward_plain); the rest go the way they always went.  Inlined
- * twice, so that neither case tests plain per packet.
+ * (ip4_forward_plain, or ip4_forward_nat when nat: NAT is on); the rest
+ * go the way they always went.  Inlined twice, so that neither case tests
+ * plain per packet.
  */
 static __rte_always_inline void
 worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
-		const bool plain)
+		const bool plain, bool nat)
 {
 	const struct rte_ether_addr *mac = &ports[in_port].mac;
 	const uint64_t mask = word8(mac48);
@@ -259,8 +260,12 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	pc->rx_packets += n;
 	pc->rx_bytes += bytes;
 	pc->rx_dropped += dropped;
-	if (plain && nfast != 0)
-		ip4_forward_plain(w, in_port, fast, fast_dst, nfast);
+	if (plain && nfast != 0) {
+		if (nat)
+			ip4_forward_nat(w, in_port, fast, fast_dst, nfast);
+		else
+			ip4_forward_plain(w, in_port, fast, fast_dst, nfast);
+	}
 	if (nip4 != 0)
 		ip4_input(w, in_port, ip4, nip4);
 	if (nip6 != 0)
@@ -272,10 +277,10 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 {
 	CAPTURE_BURST(capture_rx_ports, SLUICE_CAPTURE_IN, in_port, w->queue, pkts, n);
 	TRACE_MARK(in_port, pkts, n);
-	if (likely(!trace_on() && !nat_enabled && !host_on(in_port)))
-		worker_classify(w, in_port, pkts, n, true);
+	if (likely(!trace_on() && !host_on(in_port)))
+		worker_classify(w, in_port, pkts, n, true, nat_enabled);
 	else
-		worker_classify(w, in_port, pkts, n, false);
+		worker_classify(w, in_port, pkts, n, false, false);
 }
 
 void
