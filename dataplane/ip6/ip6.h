@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <rte_ip.h>
 
+#include "addr6.h"
 #include "ip6_addr.h"
 #include "worker.h"
 
@@ -21,6 +22,48 @@
 
 /* IPv6 frames of one burst, Ethernet header still in front (worker). */
 void ip6_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n);
+
+/*
+ * The common packet (Ethernet header in front, at least 54 bytes of it in
+ * the first segment), decided in one test: IPv6 with a payload length the
+ * frame holds, no hop-by-hop options, a hop limit above 1, unicast frame,
+ * neither address odd by its first byte, a source that is not ours (ours:
+ * the address table's filter).  Ethernet padding is trimmed, as
+ * ip4_plain_dst does, so that a short packet of a flow is not sent the
+ * other way.  False: ip6_validate decides m exactly, and the forwarding
+ * loop checks it again if it is forwarded (the hop limit, a link-local
+ * source).
+ */
+static inline bool
+ip6_plain(struct rte_mbuf *m, uint64_t ours)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(f + RTE_ETHER_HDR_LEN);
+	const uint32_t len = IP6_HDR_LEN + RTE_ETHER_HDR_LEN + rte_be_to_cpu_16(ip->payload_len);
+
+	if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + IP6_HDR_LEN ||
+		     (ip->vtc_flow & RTE_BE32(0xf0000000)) != RTE_BE32(0x60000000) ||
+		     len > rte_pktmbuf_pkt_len(m) ||
+		     ip->proto == IPPROTO_HOPOPTS || ip->hop_limits <= 1 ||
+		     ((f[0] |	/* bit 0: L2 multicast */
+		       addr6_byte_odd[ip->src_addr[0]] | addr6_byte_odd[ip->dst_addr[0]]) & 1) != 0 ||
+		     (ours & addr6_bit(ip->src_addr)) != 0))
+		return false;
+	/* Ethernet pads short frames to 60 bytes: the IPv6 length rules. */
+	if (unlikely(len < rte_pktmbuf_pkt_len(m)) &&
+	    rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - len) != 0)
+		return false;
+	return true;
+}
+
+/*
+ * Route and forward n frames that ip6_plain passed (dst[i]: the
+ * destination of pkts[i]), in order, Ethernet header kept and rewritten;
+ * what is not forwarded (local, no route, too big, unresolved) goes as in
+ * ip6_input.  Consumes pkts.
+ */
+void ip6_forward_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts,
+		       const uint8_t (*dst)[16], uint16_t n);
 
 /*
  * Route and send a packet the router made (ICMPv6): data at the IPv6
