@@ -187,7 +187,8 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	uint32_t fast_dst[DP_BURST];
 	uint8_t fast6_dst[DP_BURST][16];
 	uint64_t bytes = 0;
-	uint16_t nip4 = 0, nip6 = 0, nfast = 0, nfast6 = 0, dropped = 0;
+	uint16_t nip4 = 0, nip6 = 0, nfast = 0, dropped = 0;
+	unsigned int nfast6 = 0;
 	const struct addr_table *at = plain ? addrs_get() : NULL;
 	const uint64_t filter = plain ? ip4_addrs_filter(at) : 0;
 	const uint64_t ours6 = plain ? addrs6_get()->ours : 0;
@@ -225,11 +226,9 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			}
 			if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
 				if (plain && likely(ip6_plain(m, ours6))) {
-					memcpy(fast6_dst[nfast6],
-					       rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *,
-								       RTE_ETHER_HDR_LEN)->dst_addr,
-					       16);
-					fast6[nfast6++] = m;
+					fast6[nfast6] = m;
+					memcpy(fast6_dst[nfast6++], ((const struct rte_ipv6_hdr *)
+								     (eth + 1))->dst_addr, 16);
 				} else {
 					ip6[nip6++] = m;
 				}
@@ -275,7 +274,8 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	if (nip4 != 0)
 		ip4_input(w, in_port, ip4, nip4);
 	if (plain && nfast6 != 0)
-		ip6_forward_plain(w, in_port, fast6, (const uint8_t (*)[16])fast6_dst, nfast6);
+		ip6_forward_plain(w, in_port, fast6, (const uint8_t (*)[16])fast6_dst,
+				  (uint16_t)nfast6);
 	if (nip6 != 0)
 		ip6_input(w, in_port, ip6, nip6);
 }

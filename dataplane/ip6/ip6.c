@@ -363,6 +363,17 @@ ip6_fwd_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out
 	}
 }
 
+/* ip6_plain's frame of len bytes that is not as long as its packet:
+ * Ethernet padding (short frames are padded to 60 bytes) trimmed, as
+ * ip6_validate would; false when the packet is longer than the frame or
+ * the padding cannot be trimmed (ip6_validate drops it). */
+bool
+ip6_plain_trim(struct rte_mbuf *m, uint32_t len)
+{
+	return len < rte_pktmbuf_pkt_len(m) &&
+	       rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - len) == 0;
+}
+
 /*
  * The forwarding loop keeps a frame's Ethernet header and rewrites its
  * addresses in place (l3fwd does the same): no strip and prepend, six

@@ -34,26 +34,24 @@ void ip6_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_
  * loop checks it again if it is forwarded (the hop limit, a link-local
  * source).
  */
+bool ip6_plain_trim(struct rte_mbuf *m, uint32_t len);
+
 static inline bool
 ip6_plain(struct rte_mbuf *m, uint64_t ours)
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
 	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(f + RTE_ETHER_HDR_LEN);
-	const uint32_t len = IP6_HDR_LEN + RTE_ETHER_HDR_LEN + rte_be_to_cpu_16(ip->payload_len);
+	uint32_t len;
 
 	if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + IP6_HDR_LEN ||
 		     (ip->vtc_flow & RTE_BE32(0xf0000000)) != RTE_BE32(0x60000000) ||
-		     len > rte_pktmbuf_pkt_len(m) ||
 		     ip->proto == IPPROTO_HOPOPTS || ip->hop_limits <= 1 ||
 		     ((f[0] |	/* bit 0: L2 multicast */
 		       addr6_byte_odd[ip->src_addr[0]] | addr6_byte_odd[ip->dst_addr[0]]) & 1) != 0 ||
 		     (ours & addr6_bit(ip->src_addr)) != 0))
 		return false;
-	/* Ethernet pads short frames to 60 bytes: the IPv6 length rules. */
-	if (unlikely(len < rte_pktmbuf_pkt_len(m)) &&
-	    rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - len) != 0)
-		return false;
-	return true;
+	len = RTE_ETHER_HDR_LEN + IP6_HDR_LEN + rte_be_to_cpu_16(ip->payload_len);
+	return likely(len == rte_pktmbuf_pkt_len(m)) || ip6_plain_trim(m, len);
 }
 
 /*
