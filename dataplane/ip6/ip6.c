@@ -6,8 +6,12 @@
  * Big: a router never fragments IPv6), the next hop's MAC (a gateway's
  * from its next hop, else one bulk lookup of each distinct neighbour of
  * the burst), Ethernet and tx.  The common packet is decided in one test
- * (ip6_plain); anything unusual leaves the loop through an
- * unlikely() branch to code that checks it exactly.
+ * (ip6_plain, ip6.h), which the worker's Ethernet pass makes when the
+ * port is plain (no trace, NAT or host interface) and hands what passes
+ * to ip6_forward_plain; every other packet comes through ip6_input, after
+ * those, and is checked exactly (ip6_validate).  Anything unusual leaves
+ * the forwarding loop through an unlikely() branch to code that checks
+ * it exactly.
  * Extension headers other than hop-by-hop are forwarded as they are: a
  * router does not look at them (RFC 8200 4).
  *
