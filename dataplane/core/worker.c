@@ -191,7 +191,8 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	unsigned int nfast6 = 0;
 	const struct addr_table *at = plain ? addrs_get() : NULL;
 	const uint64_t filter = plain ? ip4_addrs_filter(at) : 0;
-	const uint64_t ours6 = plain ? addrs6_get()->ours : 0;
+	const struct addr6_table *at6 = plain ? addrs6_get() : NULL;
+	const uint64_t ours6 = plain ? at6->ours : 0;
 
 	memcpy(&ours, mac, RTE_ETHER_ADDR_LEN);
 	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
@@ -225,7 +226,7 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 				continue;
 			}
 			if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
-				if (plain && likely(ip6_plain(m, ours6))) {
+				if (plain && likely(ip6_plain(m, at6, ours6))) {
 					fast6[nfast6] = m;
 					memcpy(fast6_dst[nfast6++], ((const struct rte_ipv6_hdr *)
 								     (eth + 1))->dst_addr, 16);

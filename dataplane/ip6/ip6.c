@@ -572,6 +572,7 @@ static void
 ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct addr6_table *at = addrs6_get();
+	const uint64_t ours = at->ours;
 	struct rte_mbuf *ok[DP_BURST];
 	uint8_t dst[DP_BURST][16];
 	uint32_t slow = 0;	/* ok[i] passed by ip6_validate, not ip6_plain */
@@ -580,7 +581,7 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	for (unsigned int i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
-		if (unlikely(!ip6_plain(m, at->ours))) {
+		if (unlikely(!ip6_plain(m, at, ours))) {
 			const struct rte_ether_hdr *eth =
 				rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 

@@ -27,17 +27,19 @@ void ip6_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_
  * The common packet (Ethernet header in front, at least 54 bytes of it in
  * the first segment), decided in one test: IPv6 with a payload length the
  * frame holds, no hop-by-hop options, a hop limit above 1, unicast frame,
- * neither address odd by its first byte, a source that is not ours (ours:
- * the address table's filter).  Ethernet padding is trimmed, as
- * ip4_plain_dst does, so that a short packet of a flow is not sent the
- * other way.  False: ip6_validate decides m exactly, and the forwarding
+ * neither address odd by its first byte, a source that is none of at's
+ * (its filter, ours = at->ours read once a burst, then the exact compare for the few sources whose bit is
+ * set: a flow from such a source would otherwise take the exact checks
+ * whole).  Ethernet padding is trimmed, so that a short packet of a flow
+ * does not take the other way.  Both as ip4_plain_dst.  False:
+ * ip6_validate decides m exactly, and the forwarding
  * loop checks it again if it is forwarded (the hop limit, a link-local
  * source).
  */
 bool ip6_plain_trim(struct rte_mbuf *m, uint32_t len);
 
 static inline bool
-ip6_plain(struct rte_mbuf *m, uint64_t ours)
+ip6_plain(struct rte_mbuf *m, const struct addr6_table *at, uint64_t ours)
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
 	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(f + RTE_ETHER_HDR_LEN);
@@ -47,8 +49,9 @@ ip6_plain(struct rte_mbuf *m, uint64_t ours)
 		     (ip->vtc_flow & RTE_BE32(0xf0000000)) != RTE_BE32(0x60000000) ||
 		     ip->proto == IPPROTO_HOPOPTS || ip->hop_limits <= 1 ||
 		     ((f[0] |	/* bit 0: L2 multicast */
-		       addr6_byte_odd[ip->src_addr[0]] | addr6_byte_odd[ip->dst_addr[0]]) & 1) != 0 ||
-		     (ours & addr6_bit(ip->src_addr)) != 0))
+		       addr6_byte_odd[ip->src_addr[0]] | addr6_byte_odd[ip->dst_addr[0]]) & 1) != 0))
+		return false;
+	if (unlikely((ours & addr6_bit(ip->src_addr)) != 0) && addr6_is_local(at, ip->src_addr))
 		return false;
 	len = RTE_ETHER_HDR_LEN + IP6_HDR_LEN + rte_be_to_cpu_16(ip->payload_len);
 	return likely(len == rte_pktmbuf_pkt_len(m)) || ip6_plain_trim(m, len);

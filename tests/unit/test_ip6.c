@@ -410,21 +410,24 @@ test_burst_one_gateway(void **state)
  * The worker's one pass takes the common IPv6 packet (ip6_plain) straight
  * to the forwarding loop: one burst mixing it with everything that must
  * not be taken so, each judged as before and counted under its reason.
- * Forwarded: three packets of one flow (one of them padded) and one with
- * destination options and a routing header, in the order they came, and
- * an IPv4 packet; the rest are dropped, answered or punted.
+ * Forwarded: three packets of one flow (one of them padded), one with
+ * destination options and a routing header and one from a source that
+ * shares its filter bit with one of our addresses, in the order they
+ * came (all of them the common test's: one it sent the exact way would
+ * leave after them), and an IPv4 packet; the rest are dropped, answered
+ * or punted.
  */
 static void
 test_one_pass_mixed(void **state)
 {
-	enum { PLAIN0, HBH, EXT, HL1, MCAST, LLSRC, OURSRC, PADDED, NS, V4, ARP, PLAIN1,
-	       OTHER_MAC, BCAST, ECHO, LONG, ZERO_SRC, NB };
+	enum { PLAIN0, HBH, EXT, HL1, MCAST, LLSRC, OURSRC, PADDED, NS, V4, ARP, NEAR,
+	       PLAIN1, OTHER_MAC, BCAST, ECHO, LONG, ZERO_SRC, NB };
 	static const enum drop_reason why[] = {
 		DROP6_HOP_BY_HOP, DROP6_HOP_LIMIT, DROP6_MULTICAST, DROP6_SCOPE,
 		DROP6_MARTIAN_SRC, DROP_NOT_FOR_US, DROP6_BAD_HEADER,
 	};
 	static const unsigned int more[] = { 1, 1, 2, 1, 2, 1, 1 };
-	static const int v6_out[] = { PLAIN0, EXT, PADDED, PLAIN1 };
+	static const int v6_out[] = { PLAIN0, EXT, PADDED, NEAR, PLAIN1 };
 	uint8_t ext[40] = {
 		IPPROTO_ROUTING, 0, 1, 4, 0, 0, 0, 0,	/* destination options, PadN */
 		IPPROTO_UDP, 0, 0, 0, 0, 0, 0, 0,	/* routing, segments left 0 */
@@ -439,14 +442,24 @@ test_one_pass_mixed(void **state)
 	unsigned int v6 = 0, v4 = 0, np, kinds = 0;
 	uint8_t types = 0;
 
+	char near[INET6_ADDRSTRLEN];
+
 	(void)state;
+	/* NEAR: a source whose bit in the filter of our addresses is set,
+	 * not ours: the exact compare lets it through. */
+	for (unsigned int k = 3;; k++) {
+		snprintf(near, sizeof(near), "2001:db8:1::%x", k);
+		a6(near, a);
+		if ((addrs6_get()->ours & addr6_bit(a)) != 0)
+			break;
+	}
 	for (unsigned int i = 0; i < RTE_DIM(why); i++)
 		d[i] = dpt_drops(why[i]);
 	a6("fe80::13", a);
 	assert_int_equal(neigh6_add(0, a, &host, true, 0), 0);
 	for (int i = 0; i < NB; i++) {
 		const char *src = i == LLSRC ? "fe80::13" : i == OURSRC ? LAN_GUA :
-				  i == ZERO_SRC ? "::" : HOST6;
+				  i == ZERO_SRC ? "::" : i == NEAR ? near : HOST6;
 		const char *dst = i == MCAST ? "ff0e::1" : i == ECHO ? LAN_GUA :
 				  i == EXT ? "2001:db8:99::2" : "2001:db8:99::1";
 		uint8_t nxt = i == HBH ? IPPROTO_HOPOPTS : i == EXT ? IPPROTO_DSTOPTS :
