@@ -24,17 +24,16 @@
 void ip6_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n);
 
 /*
- * The common packet (Ethernet header in front, at least 54 bytes of it in
- * the first segment), decided in one test: IPv6 with a payload length the
- * frame holds, no hop-by-hop options, a hop limit above 1, unicast frame,
+ * The common packet (Ethernet header in front), decided in one test: IPv6
+ * with its header in the first segment and a payload length the frame
+ * holds, no hop-by-hop options, a hop limit above 1, a unicast frame,
  * neither address odd by its first byte, a source that is none of at's
- * (its filter, ours = at->ours read once a burst, then the exact compare for the few sources whose bit is
- * set: a flow from such a source would otherwise take the exact checks
+ * (ours: at->ours, read once a burst; a source whose bit is set gets the
+ * exact compare, so that a flow from it does not take the exact checks
  * whole).  Ethernet padding is trimmed, so that a short packet of a flow
- * does not take the other way.  Both as ip4_plain_dst.  False:
- * ip6_validate decides m exactly, and the forwarding
- * loop checks it again if it is forwarded (the hop limit, a link-local
- * source).
+ * does not take the other way either.  Both as ip4_plain_dst.  False:
+ * ip6_validate decides m exactly, and the forwarding loop checks it again
+ * if it is forwarded (the hop limit, a link-local source).
  */
 bool ip6_plain_trim(struct rte_mbuf *m, uint32_t len);
 
