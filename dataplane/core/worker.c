@@ -169,11 +169,11 @@ static const uint8_t mac48[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0 };
 
 /*
  * One burst, by ethertype.  plain: no trace, no host interface on
- * in_port, the common case: an IPv4 frame to our MAC is validated in this
- * pass (ip4_plain_dst) and, when plain, routed without a second look
- * (ip4_forward_plain, or ip4_forward_nat when nat: NAT is on); the rest
- * go the way they always went.  Inlined twice, so that neither case tests
- * plain per packet.
+ * in_port, the common case: an IPv4 or IPv6 frame to our MAC is validated
+ * in this pass (ip4_plain_dst, ip6_plain) and, when plain, routed without
+ * a second look (ip4_forward_plain, or ip4_forward_nat when nat: NAT is
+ * on; ip6_forward_plain); the rest go the way they always went, after
+ * them.  Inlined twice, so that neither case tests plain per packet.
  */
 static __rte_always_inline void
 worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
@@ -183,12 +183,16 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	const uint64_t mask = word8(mac48);
 	uint64_t ours = 0;
 	struct port_counters *pc = &dp_counters()->port[in_port];
-	struct rte_mbuf *ip4[DP_BURST], *ip6[DP_BURST], *fast[DP_BURST];
+	struct rte_mbuf *ip4[DP_BURST], *ip6[DP_BURST], *fast[DP_BURST], *fast6[DP_BURST];
 	uint32_t fast_dst[DP_BURST];
+	uint8_t fast6_dst[DP_BURST][16];
 	uint64_t bytes = 0;
 	uint16_t nip4 = 0, nip6 = 0, nfast = 0, dropped = 0;
+	unsigned int nfast6 = 0;
 	const struct addr_table *at = plain ? addrs_get() : NULL;
 	const uint64_t filter = plain ? ip4_addrs_filter(at) : 0;
+	const struct addr6_table *at6 = plain ? addrs6_get() : NULL;
+	const uint64_t ours6 = plain ? at6->ours : 0;
 
 	memcpy(&ours, mac, RTE_ETHER_ADDR_LEN);
 	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
@@ -222,7 +226,13 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 				continue;
 			}
 			if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
-				ip6[nip6++] = m;
+				if (plain && likely(ip6_plain(m, at6, ours6))) {
+					fast6[nfast6] = m;
+					memcpy(fast6_dst[nfast6++], ((const struct rte_ipv6_hdr *)
+								     (eth + 1))->dst_addr, 16);
+				} else {
+					ip6[nip6++] = m;
+				}
 				continue;
 			}
 		}
@@ -268,6 +278,9 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	}
 	if (nip4 != 0)
 		ip4_input(w, in_port, ip4, nip4);
+	if (plain && nfast6 != 0)
+		ip6_forward_plain(w, in_port, fast6, (const uint8_t (*)[16])fast6_dst,
+				  (uint16_t)nfast6);
 	if (nip6 != 0)
 		ip6_input(w, in_port, ip6, nip6);
 }
