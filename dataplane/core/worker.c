@@ -173,27 +173,32 @@ static const uint8_t mac48[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0 };
 #define HEAD16_IP4	0x703fu
 
 /*
- * One burst, by ethertype.  plain: no trace, no NAT, no host interface on
- * in_port, the common case: an IPv4 frame to our MAC is validated in this
- * pass (ip4_plain, after one head16_eq) and, when plain, routed without a second look
- * (ip4_forward_plain); the rest go the way they always went.  Inlined
- * twice, so that neither case tests plain per packet.
+ * One burst, by ethertype.  plain: no trace, no host interface on
+ * in_port, the common case: an IPv4 or IPv6 frame to our MAC is validated
+ * in this pass (IPv4: one head16_eq, then ip4_plain; ip6_plain) and, when
+ * plain, routed without a second look (ip4_forward_plain, or
+ * ip4_forward_nat when nat: NAT is on; ip6_forward_plain); the rest go
+ * the way they always went, after them.  Inlined twice, so that neither
+ * case tests plain per packet.
  */
 static __rte_always_inline void
 worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
-		const bool plain)
+		const bool plain, bool nat)
 {
 	const struct rte_ether_addr *mac = &ports[in_port].mac;
 	const uint64_t mask = word8(mac48);
 	uint64_t ours = 0;
 	struct port_counters *pc = &dp_counters()->port[in_port];
-	struct rte_mbuf *ip4[DP_BURST], *ip6[DP_BURST], *fast[DP_BURST];
+	struct rte_mbuf *ip4[DP_BURST], *ip6[DP_BURST], *fast[DP_BURST], *fast6[DP_BURST];
 	uint32_t fast_dst[DP_BURST];
+	uint8_t fast6_dst[DP_BURST][16];
 	uint64_t bytes = 0;
 	/* Counts as unsigned int: no 16-bit register to widen per frame. */
-	unsigned int nip4 = 0, nip6 = 0, nfast = 0, dropped = 0;
+	unsigned int nip4 = 0, nip6 = 0, nfast = 0, dropped = 0, nfast6 = 0;
 	const struct addr_table *at = plain ? addrs_get() : NULL;
 	const uint64_t filter = plain ? ip4_addrs_filter(at) : 0;
+	const struct addr6_table *at6 = plain ? addrs6_get() : NULL;
+	const uint64_t ours6 = plain ? at6->ours : 0;
 	/* Bytes 0-5 our MAC, 12-13 IPv4's ethertype, 14 version 4 without
 	 * options: the frame ip4_plain goes on to check. */
 	uint8_t t[16] = { [12] = 0x08, [13] = 0x00, [14] = RTE_IPV4_VHL_DEF };
@@ -234,7 +239,15 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 				if (likely((ne & HEAD16_MAC) == 0)) {
 					type = eth->ether_type;
 					if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
-						ip6[nip6++] = m;
+						if (likely(ip6_plain(m, at6, ours6))) {
+							fast6[nfast6] = m;
+							memcpy(fast6_dst[nfast6++],
+							       ((const struct rte_ipv6_hdr *)(eth + 1))
+								       ->dst_addr,
+							       16);
+						} else {
+							ip6[nip6++] = m;
+						}
 						continue;
 					}
 					if (type == RTE_BE16(RTE_ETHER_TYPE_IPV4)) {
@@ -288,10 +301,17 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	pc->rx_packets += n;
 	pc->rx_bytes += bytes;
 	pc->rx_dropped += dropped;
-	if (plain && nfast != 0)
-		ip4_forward_plain(w, in_port, fast, fast_dst, nfast);
+	if (plain && nfast != 0) {
+		if (nat)
+			ip4_forward_nat(w, in_port, fast, fast_dst, nfast);
+		else
+			ip4_forward_plain(w, in_port, fast, fast_dst, nfast);
+	}
 	if (nip4 != 0)
 		ip4_input(w, in_port, ip4, nip4);
+	if (plain && nfast6 != 0)
+		ip6_forward_plain(w, in_port, fast6, (const uint8_t (*)[16])fast6_dst,
+				  (uint16_t)nfast6);
 	if (nip6 != 0)
 		ip6_input(w, in_port, ip6, nip6);
 }
@@ -301,10 +321,10 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 {
 	CAPTURE_BURST(capture_rx_ports, SLUICE_CAPTURE_IN, in_port, w->queue, pkts, n);
 	TRACE_MARK(in_port, pkts, n);
-	if (likely(!trace_on() && !nat_enabled && !host_on(in_port)))
-		worker_classify(w, in_port, pkts, n, true);
+	if (likely(!trace_on() && !host_on(in_port)))
+		worker_classify(w, in_port, pkts, n, true, nat_enabled);
 	else
-		worker_classify(w, in_port, pkts, n, false);
+		worker_classify(w, in_port, pkts, n, false, false);
 }
 
 void

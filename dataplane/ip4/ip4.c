@@ -525,17 +525,20 @@ ip4_validate(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, boo
 /* NAT prerouting for the validated packets ok[0..k) (the whole burst at
  * once: its lookups overlap), keeping those that go on, with their
  * destinations as prerouting left them.  l2: the IPv4 header's offset (a
- * kept Ethernet header).  Returns how many. */
+ * kept Ethernet header); plain: ip4_plain passed them.  Returns how
+ * many. */
 static inline uint16_t
 ip4_nat_pre(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *dst,
-	    uint32_t *l2bcast, uint32_t *whole, uint16_t k, bool tr, const uint32_t l2)
+	    uint32_t *l2bcast, uint32_t *whole, uint16_t k, bool tr, const uint32_t l2,
+	    const bool plain)
 {
 	uint64_t pass, wh = 0;
 	uint32_t bc = 0, wb = 0;
 	uint16_t j = 0;
 
 	/* A trace shows both hooks: none is skipped under one. */
-	pass = nat_prerouting_burst(w, in_port, ok, k, l2, dst, tr ? NULL : &wh);
+	pass = plain ? nat_prerouting_plain(w, in_port, ok, k, dst, &wh) :
+		       nat_prerouting_burst(w, in_port, ok, k, l2, dst, tr ? NULL : &wh);
 	/* The common case: every packet goes on, and none was a broadcast. */
 	if (likely(pass == (UINT64_C(1) << k) - 1) && likely(!tr) &&
 	    likely(*l2bcast == 0)) {
@@ -684,12 +687,16 @@ ip4_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *
 			if (keep && gw_ok && o.live)
 				fwd_out_hdr(&o, &gw_mac, gw_hdr);
 		}
-		if (pre && likely(gw_ok && l2mtu != 0)) {
-			uint16_t j = ip4_fwd_run(w, &o, gw_hdr, ok, nh, i, k, l2mtu);
+		/* With NAT, the run takes only what prerouting translated
+		 * whole: it ends (e) where postrouting is needed. */
+		if (pre && likely(gw_ok && l2mtu != 0) && (!nat || (whole & (1u << i)))) {
+			const uint16_t e = nat ? i + __builtin_ctzll(~((uint64_t)whole >> i)) : k;
+			uint16_t j = ip4_fwd_run(w, &o, gw_hdr, ok, nh, i, e, l2mtu);
 
-			/* Sent up to j: on with j's own next hop, or j
-			 * (too big) through the exact checks below. */
-			if (j == k || nh[j] != nh[i]) {
+			/* Sent up to j: on with j's own next hop (or j not
+			 * whole), or j (too big) through the exact checks
+			 * below. */
+			if (j == k || (nat && j == e) || nh[j] != nh[i]) {
 				i = j - 1;
 				continue;
 			}
@@ -800,7 +807,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	}
 	if (unlikely(nat) && k > 0)
 		k = ip4_nat_pre(w, in_port, ok, dst, &l2bcast, &whole, k, tr,
-				keep ? RTE_ETHER_HDR_LEN : 0);
+				keep ? RTE_ETHER_HDR_LEN : 0, false);
 	if (k == 0)
 		return;
 	ip4_fwd_burst(w, in_port, ok, dst, k, l2bcast, whole, tr, nat, keep, false);
@@ -813,15 +820,30 @@ ip4_forward_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint
 	ip4_fwd_burst(w, in_port, pkts, dst, n, 0, 0, false, false, true, true);
 }
 
+/* pre: the frames passed ip4_plain, a test that nothing prerouting
+ * does to a packet it passes undoes (the TTL, the Ethernet destination,
+ * one segment: a reassembled packet leaves by ip4_output, never here). */
+void
+ip4_forward_nat(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint32_t *dst,
+		uint16_t n)
+{
+	uint32_t l2bcast = 0, whole = 0;
+
+	n = ip4_nat_pre(w, in_port, pkts, dst, &l2bcast, &whole, n, false, RTE_ETHER_HDR_LEN, true);
+	if (n != 0)
+		ip4_fwd_burst(w, in_port, pkts, dst, n, 0, whole, false, true, true, true);
+}
+
 static __rte_noinline void
 ip4_input_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
 	ip4_input_burst(w, in_port, pkts, n, false, false, true);
 }
 
-/* NAT on, no trace: the NAT's common case, with neither tested per
- * packet, and the Ethernet header kept as plain forwarding keeps it
- * (prerouting translates behind it). */
+/* NAT on, no trace, with neither tested per packet, and the Ethernet
+ * header kept as plain forwarding keeps it (prerouting translates behind
+ * it): what the worker's one pass did not pass (ip4_forward_nat has the
+ * rest), and every IPv4 frame of a port with a host interface. */
 static __rte_noinline void
 ip4_input_nat(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {

@@ -164,6 +164,14 @@ void ip4_forward_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts,
 		       uint32_t *dst, uint16_t n);
 
 /*
+ * ip4_forward_plain with NAT on: the frames first through NAT prerouting
+ * (as a burst), then routed; what prerouting does not translate whole
+ * goes through postrouting as in ip4_input.  Consumes pkts.
+ */
+void ip4_forward_nat(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts,
+		     uint32_t *dst, uint16_t n);
+
+/*
  * m (data at the IPv4 header) was routed to a next hop of a type that does
  * not forward (NH_NONE, NH_LOCAL, NH_BLACKHOLE, NH_UNREACHABLE, NH_BROADCAST): delivered,
  * answered or dropped as ip4_input does.  Consumes m.

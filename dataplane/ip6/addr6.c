@@ -69,12 +69,18 @@ addr6_source(const struct addr6_table *t, uint16_t port, const uint8_t *dst, uin
 	return addr6_link_local(t, port, out);
 }
 
+const uint8_t addr6_byte_odd[256] = { [0] = 1, [0xfe] = 1, [0xff] = 1 };
+
 static void
 addrs6_publish(struct addr6_table *t)
 {
 	struct addr6_table *old = addrs6_get() == &addrs6_empty ? NULL :
 		(struct addr6_table *)(uintptr_t)addrs6_get();
 
+	t->ours = 0;
+	for (uint16_t i = 0; i < t->n; i++)
+		if (!addr6_byte_odd[t->a[i].ip[0]])
+			t->ours |= addr6_bit(t->a[i].ip);
 	__atomic_store_n(&addrs6, t, __ATOMIC_RELEASE);
 	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
 	rte_free(old);

@@ -25,6 +25,7 @@ struct addr6 {
 };
 struct addr6_table {
 	uint16_t n;
+	uint64_t ours;		/* the filter of a[] (addr6_bit), made at publish */
 	struct addr6 a[DP_MAX_ADDRS6];
 };
 extern struct addr6_table *volatile addrs6;
@@ -33,6 +34,32 @@ static inline const struct addr6_table *
 addrs6_get(void)
 {
 	return __atomic_load_n(&addrs6, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * By first byte: an address that may be a martian (::, ::1, ::ffff:0:0/96
+ * begin with 0), link-local (fe80::/10) or multicast (ff00::/8).  One load
+ * per address for the forwarding path's common-packet test (ip6_plain);
+ * the exact checks sort out the rest.
+ */
+extern const uint8_t addr6_byte_odd[256];
+
+/*
+ * The router's addresses as a 64-bit filter (the table's ours, as IPv4's
+ * ip4_addrs_filter but made once a change, not once a burst): a source
+ * whose bit is clear is none of them, the rest go to the exact compare.
+ * Addresses odd by their first byte (link-local ones) are left out: a
+ * source that begins so takes the exact checks anyway, and each bit fewer
+ * is a 64th fewer of the sources sent there in vain.
+ */
+static inline uint64_t
+addr6_bit(const uint8_t *a)
+{
+	uint64_t hi, lo;
+
+	memcpy(&hi, a, 8);
+	memcpy(&lo, a + 8, 8);
+	return UINT64_C(1) << (((hi ^ lo) * UINT64_C(0x9e3779b97f4a7c15)) >> 58);
 }
 
 static inline bool

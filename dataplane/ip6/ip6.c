@@ -6,8 +6,12 @@
  * Big: a router never fragments IPv6), the next hop's MAC (a gateway's
  * from its next hop, else one bulk lookup of each distinct neighbour of
  * the burst), Ethernet and tx.  The common packet is decided in one test
- * (ip6_header_fast); anything unusual leaves the loop through an
- * unlikely() branch to code that checks it exactly.
+ * (ip6_plain, ip6.h), which the worker's Ethernet pass makes when the
+ * port is plain (no trace, NAT or host interface) and hands what passes
+ * to ip6_forward_plain; every other packet comes through ip6_input, after
+ * those, and is checked exactly (ip6_validate).  Anything unusual leaves
+ * the forwarding loop through an unlikely() branch to code that checks
+ * it exactly.
  * Extension headers other than hop-by-hop are forwarded as they are: a
  * router does not look at them (RFC 8200 4).
  *
@@ -188,7 +192,7 @@ ip6_multicast_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 enum { V6_DROPPED, V6_ROUTE, V6_DONE };
 
 /* Validation, martians and link-scope delivery for one packet that
- * ip6_header_fast did not pass; Ethernet is stripped here.  V6_ROUTE: the
+ * ip6_plain did not pass; Ethernet is stripped here.  V6_ROUTE: the
  * caller looks the destination up. */
 static __rte_noinline int
 ip6_validate(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
@@ -363,66 +367,15 @@ ip6_fwd_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out
 	}
 }
 
-/*
- * By first byte: an address that may be a martian (::, ::1, ::ffff:0:0/96
- * begin with 0), link-local (fe80::/10) or multicast (ff00::/8).  One load
- * per address for the common case; ip6_validate sorts out the rest.
- */
-static const uint8_t byte_odd6[256] = { [0] = 1, [0xfe] = 1, [0xff] = 1 };
-
-/*
- * The router's addresses in a 64-bit filter, made once a burst (as IPv4's
- * addrs_filter): a source whose bit is clear is none of them, the rest go
- * through ip6_validate's exact compare.  Addresses odd by their first
- * byte (link-local ones) are left out: a source that begins so goes there
- * anyway, and each bit fewer is a 64th fewer of the sources sent there in
- * vain.
- */
-static inline unsigned int
-addr6_bit(const uint8_t *a)
+/* ip6_plain's frame of len bytes that is not as long as its packet:
+ * Ethernet padding (short frames are padded to 60 bytes) trimmed, as
+ * ip6_validate would; false when the packet is longer than the frame or
+ * the padding cannot be trimmed (ip6_validate drops it). */
+bool
+ip6_plain_trim(struct rte_mbuf *m, uint32_t len)
 {
-	uint64_t hi, lo;
-
-	memcpy(&hi, a, 8);
-	memcpy(&lo, a + 8, 8);
-	return (unsigned int)(((hi ^ lo) * UINT64_C(0x9e3779b97f4a7c15)) >> 58);
-}
-
-static inline uint64_t
-addrs6_filter(const struct addr6_table *at)
-{
-	uint64_t f = 0;
-
-	for (uint16_t i = 0; i < at->n; i++)
-		if (!byte_odd6[at->a[i].ip[0]])
-			f |= UINT64_C(1) << addr6_bit(at->a[i].ip);
-	return f;
-}
-
-/*
- * The common packet, decided in one test: IPv6 with its header in the
- * first segment and a payload length the frame holds exactly, no
- * hop-by-hop options, a hop limit above 1, unicast frame, neither address
- * odd by its first byte, a source that is not ours.  False: ip6_validate
- * decides m exactly, and the forwarding loop checks it again if it is
- * forwarded (the hop limit, a link-local source).
- */
-static inline bool
-ip6_header_fast(const struct rte_mbuf *m, uint64_t ours)
-{
-	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
-	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(f + RTE_ETHER_HDR_LEN);
-	uint32_t len = IP6_HDR_LEN + rte_be_to_cpu_16(ip->payload_len);
-
-	if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + IP6_HDR_LEN ||
-		     (ip->vtc_flow & RTE_BE32(0xf0000000)) != RTE_BE32(0x60000000) ||
-		     len != rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN ||
-		     ip->proto == IPPROTO_HOPOPTS || ip->hop_limits <= 1 ||
-		     ((f[0] |	/* bit 0: L2 multicast */
-		       byte_odd6[ip->src_addr[0]] | byte_odd6[ip->dst_addr[0]]) & 1) != 0 ||
-		     ((ours >> addr6_bit(ip->src_addr)) & 1) != 0))
-		return false;
-	return true;
+	return len < rte_pktmbuf_pkt_len(m) &&
+	       rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - len) == 0;
 }
 
 /*
@@ -448,7 +401,7 @@ ip6_eth_unstrip(struct rte_mbuf *m)
 }
 
 /*
- * Packets ok[i..end) through next hop nh[i], each one that ip6_header_fast
+ * Packets ok[i..end) through next hop nh[i], each one that ip6_plain
  * passed (a hop limit above 1, a source that is not link-local), sent for
  * as long as each fits the MTU: the caller saw that o is live, that mac
  * is the gateway's and that no packet before waits for the neighbour hash;
@@ -488,48 +441,29 @@ ip6_fwd_run(struct wctx *w, const struct fwd_out *o, const struct rte_ether_addr
 	return i;
 }
 
-/* No prefetch here: a frame starts on a cache line (core/dp.c's private
- * area), so its Ethernet and IPv6 headers (54 bytes) are in the one line
- * worker_input prefetched. */
-static void
-ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
+/*
+ * The packets ok[0..k) of one burst that ip6_plain or ip6_validate passed
+ * (bit i of slow: ok[i] only the latter), their destinations in dst: one
+ * bulk FIB lookup, then local delivery, errors or forwarding.
+ */
+static __rte_always_inline void
+ip6_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok,
+	      const uint8_t (*dst)[16], unsigned int k, const uint32_t slow)
 {
-	const struct addr6_table *at = addrs6_get();
-	const uint64_t ours = addrs6_filter(at);
-	struct rte_mbuf *ok[DP_BURST], *fw[DP_BURST];
-	uint8_t dst[DP_BURST][16], key[DP_BURST];
+	struct rte_mbuf *fw[DP_BURST];
+	uint8_t key[DP_BURST];
 	uint16_t fw_port[DP_BURST];
 	struct fwd_out o = { .port = DP_NO_PORT };
 	const struct nexthop6 *gw = NULL;
 	struct rte_ether_addr gw_mac, fw_mac[DP_BURST];
 	bool gw_ok = false;
 	uint32_t known = 0;	/* fw[i] with its MAC in fw_mac[i] */
-	uint32_t slow = 0;	/* ok[i] passed by ip6_validate, not ip6_header_fast */
 	struct nh_keys keys;
 	uint64_t nh[DP_BURST], found, hdr[2];	/* nh: the FIB's raw values */
-	unsigned int k = 0, f = 0;
+	unsigned int f = 0;
 
 	RTE_BUILD_BUG_ON(DP_BURST > 32);	/* known, slow */
-	for (unsigned int i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-
-		if (unlikely(!ip6_header_fast(m, ours))) {
-			const struct rte_ether_hdr *eth =
-				rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-
-			if (ip6_validate(w, m, in_port, at,
-					 rte_is_multicast_ether_addr(&eth->dst_addr)) != V6_ROUTE)
-				continue;
-			ip6_eth_unstrip(m);
-			slow |= UINT32_C(1) << k;
-		}
-		memcpy(dst[k], ip6_hdr_eth(m)->dst_addr, 16);
-		ok[k++] = m;
-	}
-	if (k == 0)
-		return;
-
-	route6_lookup_raw((const uint8_t (*)[16])dst, nh, k);
+	route6_lookup_raw(dst, nh, k);
 
 	keys.n = 0;
 	keys.g = 0;
@@ -629,6 +563,46 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		fwd_out_hdr(&o, mac, hdr);
 		fwd_out_rewrite(w, &o, fw[i], hdr);
 	}
+}
+
+/* No prefetch here: a frame starts on a cache line (core/dp.c's private
+ * area), so its Ethernet and IPv6 headers (54 bytes) are in the one line
+ * worker_input prefetched. */
+static void
+ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct addr6_table *at = addrs6_get();
+	const uint64_t ours = at->ours;
+	struct rte_mbuf *ok[DP_BURST];
+	uint8_t dst[DP_BURST][16];
+	uint32_t slow = 0;	/* ok[i] passed by ip6_validate, not ip6_plain */
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (unlikely(!ip6_plain(m, at, ours))) {
+			const struct rte_ether_hdr *eth =
+				rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+			if (ip6_validate(w, m, in_port, at,
+					 rte_is_multicast_ether_addr(&eth->dst_addr)) != V6_ROUTE)
+				continue;
+			ip6_eth_unstrip(m);
+			slow |= UINT32_C(1) << k;
+		}
+		memcpy(dst[k], ip6_hdr_eth(m)->dst_addr, 16);
+		ok[k++] = m;
+	}
+	if (k != 0)
+		ip6_fwd_burst(w, in_port, ok, (const uint8_t (*)[16])dst, k, slow);
+}
+
+void
+ip6_forward_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts,
+		  const uint8_t (*dst)[16], uint16_t n)
+{
+	ip6_fwd_burst(w, in_port, pkts, dst, n, 0);
 }
 
 void

@@ -697,12 +697,14 @@ nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 
 /*
  * The fast shape: TCP or UDP right behind a 20-byte header, not a
- * fragment, its ports in the first segment.
+ * fragment, its ports in the first segment.  plain: ip4_plain passed
+ * m (no options), which is not tested again.
  */
 static inline bool
-fast_shape(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t l2)
+fast_shape(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t l2,
+	   const bool plain)
 {
-	if (unlikely(ip->version_ihl != RTE_IPV4_VHL_DEF) ||
+	if ((!plain && unlikely(ip->version_ihl != RTE_IPV4_VHL_DEF)) ||
 	    unlikely(ip->fragment_offset &
 		     rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
 		return false;
@@ -710,6 +712,19 @@ fast_shape(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t l2)
 		return rte_pktmbuf_data_len(m) >= l2 + sizeof(*ip) + sizeof(struct rte_udp_hdr);
 	return ip->next_proto_id == IPPROTO_TCP &&
 	       rte_pktmbuf_data_len(m) >= l2 + sizeof(*ip) + sizeof(struct rte_tcp_hdr);
+}
+
+/* The tuple of a packet of the fast shape, from its headers (src, dst
+ * and sp, dp lie in the same order there): read again where needed
+ * rather than kept for the burst. */
+static inline struct nat_tuple
+hdr_tuple(const struct rte_ipv4_hdr *ip)
+{
+	struct nat_tuple k;
+
+	memcpy(&k.src, &ip->src_addr, 8);
+	memcpy(&k.sp, ip + 1, 4);
+	return k;
 }
 
 /* The destination (host order) of a packet whose IPv4 header is l2
@@ -755,7 +770,7 @@ pre_general(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint32_t l2)
  */
 static __rte_always_inline uint64_t
 pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
-	  const uint32_t l2, uint32_t *dst, uint64_t *whole)
+	  const uint32_t l2, uint32_t *dst, uint64_t *whole, const bool plain)
 {
 	struct nat_tables *t = nat_tables();
 	/* Read once a burst: the packets' stores may alias them for the
@@ -764,30 +779,29 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 	struct nat_sess *const sess = t->sess;
 	const int so = nat_stash_off;
 	const uint32_t now = nat_now_s;
-	struct nat_tuple k[DP_BURST];
 	uint64_t h[DP_BURST], fast = 0, pass = 0, done = 0;
 	uint32_t b[DP_BURST][2], cand[DP_BURST], nnew = 0;
-	uint8_t proto[DP_BURST];
 	const struct nat_ruleset *rs = NULL;
 
 	RTE_BUILD_BUG_ON(DP_BURST > 64);
 	/* src, dst and sp, dp lie in the same order in the headers. */
 	RTE_BUILD_BUG_ON(offsetof(struct nat_tuple, dst) != 4 || offsetof(struct nat_tuple, dp) != 10);
 	nat_frag_tick();
-	for (uint16_t i = 0; i < n; i++) {
+	/* bit: 1 << i, carried along rather than made per mask test */
+	for (uint64_t i = 0, bit = 1; i < n; i++, bit <<= 1) {
 		const struct rte_ipv4_hdr *ip =
 			rte_pktmbuf_mtod_offset(pkts[i], const struct rte_ipv4_hdr *, l2);
 
-		if (unlikely(!fast_shape(pkts[i], ip, l2)))
+		struct nat_tuple k;
+
+		if (unlikely(!fast_shape(pkts[i], ip, l2, plain)))
 			continue;
-		memcpy(&k[i].src, &ip->src_addr, 8);
-		memcpy(&k[i].sp, ip + 1, 4);
-		proto[i] = ip->next_proto_id;
-		h[i] = flow_hash(&k[i], proto[i]);
+		k = hdr_tuple(ip);
+		h[i] = flow_hash(&k, ip->next_proto_id);
 		nt_buckets(&t->flows, h[i], &b[i][0], &b[i][1]);
 		rte_prefetch0(&t->flows.fb[b[i][0]]);
 		rte_prefetch0(&t->flows.fb[b[i][1]]);
-		fast |= UINT64_C(1) << i;
+		fast |= bit;
 	}
 	for (uint64_t l = fast; l != 0; l &= l - 1) {
 		unsigned int i = (unsigned int)__builtin_ctzll(l);
@@ -798,49 +812,57 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 		} else {
 			/* Most likely a new outbound flow: what making its
 			 * session reads, fetched while the burst is routed. */
+			const struct rte_ipv4_hdr *ip =
+				rte_pktmbuf_mtod_offset(pkts[i], const struct rte_ipv4_hdr *, l2);
+			const struct nat_tuple k = hdr_tuple(ip);
 			const struct nat_rule *r;
 
 			if (rs == NULL)
 				rs = nat_rules_get();
-			r = nat_rule_snat_guess(rs, in_port, rte_be_to_cpu_32(k[i].src));
+			r = nat_rule_snat_guess(rs, in_port, rte_be_to_cpu_32(k.src));
 			if (r != NULL)
-				nat_sess_prefetch(t, &k[i], proto[i], r, nnew++);
+				nat_sess_prefetch(t, &k, ip->next_proto_id, r, nnew++);
 		}
 	}
-	for (uint16_t i = 0; i < n; i++) {
+	for (uint64_t i = 0, bit = 1; i < n; i++, bit <<= 1) {
 		struct rte_mbuf *m = pkts[i];
 		struct rte_ipv4_hdr *ip;
 		struct nat_sess *s = NULL;
+		struct nat_tuple k;
 		enum nat_verdict v;
 		struct nat_pkt p;
 		unsigned int d = 0;
+		uint8_t proto;
 
-		if (unlikely(!(fast & (UINT64_C(1) << i)))) {
+		if (unlikely(!(fast & bit))) {
 			if (pre_general(w, m, in_port, l2) == NAT_PASS) {
 				dst[i] = pkt_dst(m, l2);
-				pass |= UINT64_C(1) << i;
+				pass |= bit;
 			}
 			continue;
 		}
 		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
+		k = hdr_tuple(ip);
+		proto = ip->next_proto_id;
 		if (likely(cand[i] != 0))
-			s = sess_of(t, cand[i], &k[i], proto[i], &d);
+			s = sess_of(t, cand[i], &k, proto, &d);
 		/* Another flow's sig, a key that moved, a session an earlier
 		 * packet of this burst made: the whole lookup. */
 		if (unlikely(s == NULL))
-			s = sess_lookup_h(t, &k[i], proto[i], h[i], &d);
+			s = sess_lookup_h(t, &k, proto, h[i], &d);
 		if (likely(s != NULL) && likely(!(s->flags & NS_HAIRPIN))) {
-			sess_hit_pf(s, d, proto[i], proto[i] == IPPROTO_TCP ?
+			sess_hit_pf(s, d, proto, proto == IPPROTO_TCP ?
 				    ((struct rte_tcp_hdr *)(ip + 1))->tcp_flags : 0, now);
-			if (likely(whole != NULL)) {
+			/* what passes whole joins pass at the end */
+			if (plain || likely(whole != NULL)) {
 				dst[i] = rte_be_to_cpu_32(rewrite_whole(ip, s, d));
 				*stash_at(m, so) = (uintptr_t)s | d;
-				done |= UINT64_C(1) << i;
+				done |= bit;
 			} else {
 				pre_rewrite_fast(m, ip, s, d);
 				dst[i] = pkt_dst(m, l2);
+				pass |= bit;
 			}
-			pass |= UINT64_C(1) << i;
 			continue;
 		}
 		*stash(m) = 0;
@@ -855,12 +877,12 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 			if (l2 != 0)
 				rte_pktmbuf_prepend(m, (uint16_t)l2);
 			dst[i] = pkt_dst(m, l2);
-			pass |= UINT64_C(1) << i;
+			pass |= bit;
 		}
 	}
-	if (whole != NULL)
+	if (plain || whole != NULL)
 		*whole = done;
-	return pass;
+	return pass | done;
 }
 
 /* pre_burst with l2 a constant: a kept Ethernet header (the NAT's usual
@@ -870,14 +892,21 @@ nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, u
 		     uint32_t l2, uint32_t *dst, uint64_t *whole)
 {
 	if (likely(l2 == RTE_ETHER_HDR_LEN))
-		return pre_burst(w, in_port, pkts, n, RTE_ETHER_HDR_LEN, dst, whole);
+		return pre_burst(w, in_port, pkts, n, RTE_ETHER_HDR_LEN, dst, whole, false);
 	RTE_ASSERT(l2 == 0);
-	return pre_burst(w, in_port, pkts, n, 0, dst, whole);
+	return pre_burst(w, in_port, pkts, n, 0, dst, whole, false);
+}
+
+uint64_t
+nat_prerouting_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
+		     uint32_t *dst, uint64_t *whole)
+{
+	return pre_burst(w, in_port, pkts, n, RTE_ETHER_HDR_LEN, dst, whole, true);
 }
 
 static enum nat_verdict
 post_new(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_port,
-	 struct nat_tables *t, struct nat_pkt *p)
+	 struct nat_tables *t, struct nat_pkt *p, int shape)
 {
 	const struct nat_ruleset *rs = nat_rules_get();
 	uint32_t src = rte_be_to_cpu_32(p->t.src);
@@ -904,6 +933,13 @@ post_new(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_port
 		return NAT_DROP;
 	}
 	sess_hit(s, d, p);
+	/* TCP/UDP behind a 20-byte header (parse() == 1): both ends at once
+	 * by the session's summed deltas, as prerouting translates an
+	 * established packet; the packet is direction d's key tuple. */
+	if (likely(shape == 1)) {
+		(void)rewrite_whole(p->ip, s, d);
+		return NAT_PASS;
+	}
 	n = sess_new_tuple(s, d);
 	if (n.dst != p->t.dst || n.dp != p->t.dp)
 		nat_rewrite_dst(p, n.dst, n.dp);
@@ -919,13 +955,15 @@ nat_post_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_
 	struct nat_sess *s;
 	struct nat_pkt p;
 	uint64_t st;
+	int shape;
 
 	s = nat_stash_get(m, t, &st);
 	if (s != NULL && (st & STASH_ICMPERR)) {
 		nat_icmp_post(m, s, st & STASH_DIR);
 		return NAT_PASS;
 	}
-	if (unlikely(parse(m, &p) < 0)) {
+	shape = parse(m, &p);
+	if (unlikely(shape < 0)) {
 		uint32_t src = rte_be_to_cpu_32(p.ip->src_addr);
 
 		/* What the NAT cannot translate (another protocol, a header
@@ -953,7 +991,7 @@ nat_post_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint16_t out_
 			return NAT_PASS;
 		}
 	}
-	return post_new(w, m, in_port, out_port, t, &p);
+	return post_new(w, m, in_port, out_port, t, &p, shape);
 }
 
 enum nat_verdict

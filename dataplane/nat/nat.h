@@ -37,6 +37,10 @@ enum nat_verdict nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_
  * then skips (the common established TCP/UDP packet; see nat.c). */
 uint64_t nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **m,
 			      uint16_t n, uint32_t l2, uint32_t *dst, uint64_t *whole);
+/* nat_prerouting_burst for frames that ip4_plain passed (l2 14, no
+ * IP options), whole not NULL. */
+uint64_t nat_prerouting_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **m,
+			      uint16_t n, uint32_t *dst, uint64_t *whole);
 enum nat_verdict nat_postrouting(struct wctx *w, struct rte_mbuf *m,
 				 uint16_t in_port, uint16_t out_port);
 

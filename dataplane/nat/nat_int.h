@@ -222,20 +222,33 @@ sess_of(const struct nat_tables *t, uint32_t v, const struct nat_tuple *k, uint8
 
 /* Lookup of a packet's tuple whose flow_hash is h: the session and
  * direction, or NULL. */
+/* One look through the flows table for it: enough for a writer (under
+ * nat_lock nothing moves). */
+static inline struct nat_sess *
+sess_scan_h(const struct nat_tables *t, const struct nat_tuple *k, uint8_t proto,
+	    uint64_t h, unsigned int *dir)
+{
+	struct nat_sess *s;
+	unsigned int from = 0;
+	uint32_t v;
+
+	while ((v = nt_flow_next(&t->flows, h, &from)) != 0)
+		if ((s = sess_of(t, v, k, proto, dir)) != NULL)
+			return s;
+	return NULL;
+}
+
 static inline struct nat_sess *
 sess_lookup_h(const struct nat_tables *t, const struct nat_tuple *k, uint8_t proto,
 	      uint64_t h, unsigned int *dir)
 {
 	struct nat_sess *s;
-	unsigned int from;
-	uint32_t c, v;
+	uint32_t c;
 
 	do {
 		c = nt_chg(&t->flows);
-		from = 0;
-		while ((v = nt_flow_next(&t->flows, h, &from)) != 0)
-			if ((s = sess_of(t, v, k, proto, dir)) != NULL)
-				return s;
+		if ((s = sess_scan_h(t, k, proto, h, dir)) != NULL)
+			return s;
 	} while (unlikely(nt_moved(&t->flows, c)));
 	return NULL;
 }

@@ -10,6 +10,7 @@
 
 #include <rte_errno.h>
 #include <rte_malloc.h>
+#include <rte_per_lcore.h>
 #include <rte_random.h>
 
 #include "host.h"
@@ -104,15 +105,16 @@ hash_get(const struct nat_tables *t, uint64_t key, uint64_t *data)
 	return nt_keyed_get(&t->maps, key, data);
 }
 
-/* key -> data; absent: the caller knows key is not there (looked for
- * under this holding of nat_lock), so it is added without a search. */
+/* key -> data, for a key the caller knows is not there (looked for
+ * under this holding of nat_lock, which gave its buckets b): added
+ * without a search. */
 static inline int
-hash_put(struct nat_tables *t, uint64_t key, uint64_t data, bool absent)
+hash_add(struct nat_tables *t, const uint32_t b[2], uint64_t key, uint64_t data)
 {
 	int ret;
 
 	nt_begin(&t->maps);
-	ret = absent ? nt_keyed_add(&t->maps, key, data) : nt_keyed_put(&t->maps, key, data);
+	ret = nt_keyed_add(&t->maps, b, key, data);
 	nt_end(&t->maps);
 	return ret;
 }
@@ -138,42 +140,60 @@ nat_map_get(struct nat_tables *t, uint64_t key, uint64_t *data)
 	return ret;
 }
 
+/* A mapping's data changed in place (d: where nt_keyed_data found it). */
+static inline void
+map_data_set(struct nat_tables *t, uint64_t *d, uint64_t v)
+{
+	nt_begin(&t->maps);
+	__atomic_store_n(d, v, __ATOMIC_RELEASE);
+	nt_end(&t->maps);
+}
+
 static void
 map_unref(struct nat_tables *t, uint8_t proto, uint32_t in_addr, uint16_t in_port)
 {
-	uint64_t kin = map_key(MK_IN, proto, in_addr, in_port), d;
+	uint64_t kin = map_key(MK_IN, proto, in_addr, in_port), *d, v;
+	uint32_t b[2];
 
-	if (hash_get(t, kin, &d) < 0)
+	if ((d = nt_keyed_data(&t->maps, kin, b)) == NULL)
 		return;
-	if (map_data_low(d) > 1) {
-		(void)hash_put(t, kin, d - 1, false);
+	v = *d;
+	if (map_data_low(v) > 1) {
+		map_data_set(t, d, v - 1);
 		return;
 	}
-	hash_del(t, map_key(MK_OUT, proto, map_data_addr(d), map_data_port(d)));
+	hash_del(t, map_key(MK_OUT, proto, map_data_addr(v), map_data_port(v)));
 	hash_del(t, kin);
 }
 
-/* One more session on an existing mapping of inside endpoint in_addr:port. */
+/* One more session on an existing mapping of inside endpoint
+ * in_addr:port: 0, -ENOENT when there is none (then map_new may add it
+ * without a search, in buckets b), or -ENOSPC when it holds
+ * MAP_REFS_MAX sessions. */
 static int
 map_ref(struct nat_tables *t, uint8_t proto, uint32_t in_addr, uint16_t in_port,
-	uint32_t *out_addr, uint16_t *out_port)
+	uint32_t *out_addr, uint16_t *out_port, uint32_t b[2])
 {
-	uint64_t kin = map_key(MK_IN, proto, in_addr, in_port), d;
+	uint64_t *d = nt_keyed_data(&t->maps, map_key(MK_IN, proto, in_addr, in_port), b), v;
 
-	if (hash_get(t, kin, &d) < 0)
+	if (d == NULL)
 		return -ENOENT;
-	if (map_data_low(d) >= MAP_REFS_MAX || hash_put(t, kin, d + 1, false) < 0)
+	v = *d;
+	if (map_data_low(v) >= MAP_REFS_MAX)
 		return -ENOSPC;
-	*out_addr = map_data_addr(d);
-	*out_port = map_data_port(d);
+	map_data_set(t, d, v + 1);
+	*out_addr = map_data_addr(v);
+	*out_port = map_data_port(v);
 	return 0;
 }
 
+/* Is outside endpoint addr:port free?  b: its key's buckets. */
 static inline bool
 port_free(const struct nat_tables *t, const struct addr_table *at,
-	  const struct nat_ruleset *rs, uint8_t proto, uint32_t addr, uint16_t port)
+	  const struct nat_ruleset *rs, uint8_t proto, uint32_t addr, uint16_t port,
+	  uint32_t b[2])
 {
-	if (nt_keyed_has(&t->maps, map_key(MK_OUT, proto, addr, rte_cpu_to_be_16(port))))
+	if (nt_keyed_has(&t->maps, map_key(MK_OUT, proto, addr, rte_cpu_to_be_16(port)), b))
 		return false;
 	/* The host's own connections take their ports from that range. */
 	if (host_port_reserved(addr, port))
@@ -238,27 +258,54 @@ port_first(uint8_t proto, uint32_t src, uint16_t sp, uint32_t clo, uint32_t n, u
 }
 
 /*
+ * Whether a new mapping's own port has lately been found taken, per
+ * lcore: 0..KEPT_MAX, up by one when it was, down by one when it was
+ * free.  With an snat pool shared by many hosts it nearly always is,
+ * with masquerade of a few hosts nearly never; nat_sess_prefetch fetches
+ * for the likelier of the two.
+ */
+#define KEPT_MAX	7
+static RTE_DEFINE_PER_LCORE(uint32_t, kept_taken);
+
+static inline void
+kept_note(bool taken)
+{
+	uint32_t *k = &RTE_PER_LCORE(kept_taken);
+
+	if (taken)
+		*k += *k < KEPT_MAX;
+	else
+		*k -= *k > 0;
+}
+
+/*
  * Fetch, all at once, what making the session of outbound flow o by rule
- * r will read one after the other under nat_lock: the inside endpoint's
- * mapping, the outside endpoint it gets when its port is kept (the usual
- * case), the reverse flow's buckets and the next free session.  A guess:
- * what turns out otherwise is only a wasted fetch.
+ * r will read and write one after the other under nat_lock: the inside
+ * endpoint's mapping, the next free session, and the outside endpoint
+ * the mapping most likely gets with the reverse flow's buckets: its own
+ * port when that was free lately, else the first drawn (then its own is
+ * only checked: its keys, not its data).  A guess: what turns out
+ * otherwise is only a wasted fetch, and a line not fetched is a miss
+ * under the lock.  The session setup is bound by how many lines are in
+ * flight at once, so fetching both outcomes' lines costs more than the
+ * wrong guess now and then.
  */
 void
 nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t proto,
 		  const struct nat_rule *r, uint32_t k)
 {
 	uint32_t a = rte_cpu_to_be_32(map_addr(addrs_get(), r, o->src));
-	uint32_t p = rte_be_to_cpu_16(o->sp), clo, c, n = port_range(r, proto, p, &clo);
+	uint32_t p = rte_be_to_cpu_16(o->sp), clo, n = port_range(r, proto, p, &clo);
 	struct nat_tuple rev = { .src = o->dst, .dst = a, .sp = o->dp, .dp = o->sp };
 
-	c = rte_cpu_to_be_16((uint16_t)port_first(proto, o->src, o->sp, clo, n, p & 1));
-	nt_keyed_prefetch(&t->maps, map_key(MK_IN, proto, o->src, o->sp));
-	nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, o->sp));
-	nt_flow_prefetch(&t->flows, flow_hash(&rev, proto));
-	/* Its own port taken: the first drawn instead. */
-	nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, (uint16_t)c));
-	rev.dp = (uint16_t)c;
+	nt_keyed_prefetch(&t->maps, map_key(MK_IN, proto, o->src, o->sp), true);
+	if (RTE_PER_LCORE(kept_taken) <= KEPT_MAX / 2 && p >= clo && p < clo + n) {
+		nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, o->sp), true);
+	} else {
+		nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, o->sp), false);
+		rev.dp = rte_cpu_to_be_16((uint16_t)port_first(proto, o->src, o->sp, clo, n, p & 1));
+		nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, rev.dp), true);
+	}
 	nt_flow_prefetch(&t->flows, flow_hash(&rev, proto));
 	n = __atomic_load_n(&t->n_free, __ATOMIC_RELAXED);
 	/* The k-th new flow of a burst takes the k-th free session from the
@@ -276,13 +323,13 @@ nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t
  * below 1024, of the same parity when one is free.
  */
 static int
-map_new(struct nat_tables *t, const struct nat_sess_req *q, uint32_t *out_addr,
-	uint16_t *out_port)
+map_new(struct nat_tables *t, const struct nat_sess_req *q, const uint32_t bin[2],
+	uint32_t *out_addr, uint16_t *out_port)
 {
 	const struct addr_table *at = addrs_get();
 	const struct nat_ruleset *rs = nat_rules_get();
 	const struct nat_rule *r = q->map_rule;
-	uint32_t addr, clo, n, p = rte_be_to_cpu_16(q->o.sp);
+	uint32_t addr, clo, n, p = rte_be_to_cpu_16(q->o.sp), bout[2];
 
 	addr = q->map_addr != 0 ? q->map_addr : map_addr(at, r, q->o.src);
 	if (addr == 0) {
@@ -291,8 +338,11 @@ map_new(struct nat_tables *t, const struct nat_sess_req *q, uint32_t *out_addr,
 	}
 	addr = rte_cpu_to_be_32(addr);
 	n = port_range(r, q->proto, p, &clo);
-	if (p >= clo && p < clo + n && port_free(t, at, rs, q->proto, addr, (uint16_t)p))
+	if (p >= clo && p < clo + n && port_free(t, at, rs, q->proto, addr, (uint16_t)p, bout)) {
+		kept_note(false);
 		goto found;
+	}
+	kept_note(true);
 	/* RFC 4787 REQ-4, RFC 6056 via RFC 7857 (port randomisation): a port drawn
 	 * anew keeps the inside port's parity while one of that parity is
 	 * free (pass 0), then takes any. */
@@ -308,7 +358,7 @@ map_new(struct nat_tables *t, const struct nat_sess_req *q, uint32_t *out_addr,
 				uint32_t c = clo + (start + i) % n;
 
 				if ((par == UINT32_MAX || (c & 1) == par) &&
-				    port_free(t, at, rs, q->proto, addr, (uint16_t)c)) {
+				    port_free(t, at, rs, q->proto, addr, (uint16_t)c, bout)) {
 					p = c;
 					goto found;
 				}
@@ -324,7 +374,7 @@ map_new(struct nat_tables *t, const struct nat_sess_req *q, uint32_t *out_addr,
 					if (par != UINT32_MAX && (c & 1) != par)
 						c = c > clo ? c - 1 : c + 1;
 				}
-				if (port_free(t, at, rs, q->proto, addr, (uint16_t)c)) {
+				if (port_free(t, at, rs, q->proto, addr, (uint16_t)c, bout)) {
 					p = c;
 					goto found;
 				}
@@ -338,13 +388,14 @@ found:
 	*out_port = rte_cpu_to_be_16((uint16_t)p);
 	/* port_free found the outside endpoint free just now, under the
 	 * lock still held. */
-	if (hash_put(t, map_key(MK_OUT, q->proto, addr, *out_port),
-		     map_data(q->o.src, q->o.sp, (uint16_t)q->r->s.id), true) < 0) {
+	if (hash_add(t, bout, map_key(MK_OUT, q->proto, addr, *out_port),
+		     map_data(q->o.src, q->o.sp, (uint16_t)q->r->s.id)) < 0) {
 		nat_count(NC_TABLE_FULL);
 		return -ENOSPC;
 	}
-	if (hash_put(t, map_key(MK_IN, q->proto, q->o.src, q->o.sp),
-		     map_data(addr, *out_port, 1), false) < 0) {
+	/* map_ref found the inside endpoint without one just now. */
+	if (hash_add(t, bin, map_key(MK_IN, q->proto, q->o.src, q->o.sp),
+		     map_data(addr, *out_port, 1)) < 0) {
 		hash_del(t, map_key(MK_OUT, q->proto, addr, *out_port));
 		nat_count(NC_TABLE_FULL);
 		return -ENOSPC;
@@ -354,22 +405,35 @@ found:
 
 /* ---- sessions ---- */
 
+/* The session of tuple k (flow hash h), nat_lock held: b gets h's
+ * buckets, for nt_flow_add. */
+static inline struct nat_sess *
+sess_find_locked(const struct nat_tables *t, const struct nat_tuple *k, uint8_t proto,
+		 uint64_t h, uint32_t b[2], unsigned int *dir)
+{
+	if (nt_flow_none(&t->flows, h, b))
+		return NULL;
+	return sess_scan_h(t, k, proto, h, dir);
+}
+
 struct nat_sess *
 nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 {
 	struct nat_sess *s = NULL;
 	struct nat_tuple rev;
 	uint64_t hf, hr;
+	uint32_t bf[2], br[2];
 	bool src_ref = false, dst_ref = false;
 	unsigned int d;
 	uint32_t a, i;
 	uint16_t p;
 
+	hf = flow_hash(&q->o, q->proto);
 	rte_spinlock_lock(&nat_lock);
 	t = nat_tab;
 	/* The other direction's first packet, on another worker, may have
 	 * made it meanwhile. */
-	s = sess_lookup(t, &q->o, q->proto, dir);
+	s = sess_find_locked(t, &q->o, q->proto, hf, bf, dir);
 	if (s != NULL)
 		goto out;
 	if (t->n_free == 0) {
@@ -377,25 +441,32 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 		goto out;
 	}
 	if (q->flags & NS_MAP_SRC) {
-		if (map_ref(t, q->proto, q->o.src, q->o.sp, &q->x.src, &q->x.sp) == 0)
-			src_ref = true;
-		else if (map_new(t, q, &q->x.src, &q->x.sp) == 0)
-			src_ref = true;
-		else
+		uint32_t bin[2];
+		int ret = map_ref(t, q->proto, q->o.src, q->o.sp, &q->x.src, &q->x.sp, bin);
+
+		/* A mapping full of sessions is not replaced: its sessions
+		 * hold it. */
+		if (ret == -ENOENT)
+			ret = map_new(t, q, bin, &q->x.src, &q->x.sp);
+		else if (ret == -ENOSPC)
+			nat_count(NC_PORT_EXHAUSTED);
+		if (ret != 0)
 			goto out;
+		src_ref = true;
 	}
 	if (q->flags & NS_MAP_DST) {
-		if (map_ref(t, q->proto, q->x.dst, q->x.dp, &a, &p) != 0 ||
+		uint32_t b[2];
+
+		if (map_ref(t, q->proto, q->x.dst, q->x.dp, &a, &p, b) != 0 ||
 		    a != q->o.dst || p != q->o.dp)
 			goto fail;	/* the mapping went (or changed) meanwhile */
 		dst_ref = true;
 	}
 	rev = tuple_rev(&q->x);
-	hf = flow_hash(&q->o, q->proto);
 	hr = flow_hash(&rev, q->proto);
 	/* Both directions one tuple, or the reverse one another session's:
 	 * refused. */
-	if (tuple_eq(&q->o, &rev) || sess_lookup_h(t, &rev, q->proto, hr, &d) != NULL) {
+	if (tuple_eq(&q->o, &rev) || sess_find_locked(t, &rev, q->proto, hr, br, &d) != NULL) {
 		nat_count(NC_TABLE_FULL);
 		goto fail;
 	}
@@ -410,13 +481,13 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 	s->pkts[0] = s->pkts[1] = 0;
 	sess_ck_deltas(s);
 	__atomic_store_n(&s->flags, (uint8_t)(q->flags | NS_USED), __ATOMIC_RELEASE);
-	if (nt_flow_add(&t->flows, hf, sess_val(i, 0)) < 0) {
+	if (nt_flow_add(&t->flows, bf, hf, sess_val(i, 0)) < 0) {
 		__atomic_store_n(&s->flags, (uint8_t)(NS_USED | NS_DEAD), __ATOMIC_RELEASE);
 		nat_count(NC_TABLE_FULL);
 		s = NULL;
 		goto fail;
 	}
-	if (nt_flow_add(&t->flows, hr, sess_val(i, 1)) < 0) {
+	if (nt_flow_add(&t->flows, br, hr, sess_val(i, 1)) < 0) {
 		/* A reader may have seen the forward key: the slot waits for
 		 * the timer. */
 		nt_flow_del(&t->flows, hf, sess_val(i, 0));

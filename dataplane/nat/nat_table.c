@@ -60,39 +60,45 @@ word_g(const struct nat_ht *t, uint64_t w)
 }
 
 /* The words of w[0..NT_WAYS) (a bucket's, 16-byte aligned) equal to x:
- * bit j for word j. */
+ * bits 2j and 2j + 1 for word j (so its slot is ctz / 2).  With SSE the
+ * four compares are packed into one byte mask: one movemask instead of
+ * four, and no shifts to join them. */
 static inline uint32_t
-words_eq(const uint64_t *w, uint64_t x)
+words_eq2(const uint64_t *w, uint64_t x)
 {
-	uint32_t m = 0;
 #ifdef __SSE4_1__
 	const __m128i *k = (const __m128i *)w;
 	__m128i v = _mm_set1_epi64x((long long)x);
+	__m128i c01 = _mm_packs_epi32(_mm_cmpeq_epi64(_mm_load_si128(&k[0]), v),
+				      _mm_cmpeq_epi64(_mm_load_si128(&k[1]), v));
+	__m128i c23 = _mm_packs_epi32(_mm_cmpeq_epi64(_mm_load_si128(&k[2]), v),
+				      _mm_cmpeq_epi64(_mm_load_si128(&k[3]), v));
 
-	for (unsigned int i = 0; i < NT_WAYS / 2; i++)
-		m |= (uint32_t)_mm_movemask_pd(_mm_castsi128_pd(
-			_mm_cmpeq_epi64(_mm_load_si128(&k[i]), v))) << (2 * i);
+	RTE_BUILD_BUG_ON(NT_WAYS != 8);
+	return (uint32_t)_mm_movemask_epi8(_mm_packs_epi16(c01, c23));
 #else
+	uint32_t m = 0;
+
 	for (unsigned int j = 0; j < NT_WAYS; j++)
 		if (__atomic_load_n(&w[j], __ATOMIC_ACQUIRE) == x)
-			m |= 1u << j;
-#endif
+			m |= 3u << (2 * j);
 	return m;
+#endif
 }
 
-/* The slots of keyed bucket b holding key: bit j for slot j. */
+/* The slots of keyed bucket b holding key, as words_eq2 gives them. */
 static inline uint32_t
-key_mask(const struct nat_ht *t, uint32_t b, uint64_t key)
+key_mask2(const struct nat_ht *t, uint32_t b, uint64_t key)
 {
-	return words_eq(t->kb[b].k, key);
+	return words_eq2(t->kb[b].k, key);
 }
 
 static inline int
 free_slot(const struct nat_ht *t, uint32_t b)
 {
-	uint32_t m = words_eq(word(t, b, 0), 0);
+	uint32_t m = words_eq2(word(t, b, 0), 0);
 
-	return m == 0 ? -1 : __builtin_ctz(m);
+	return m == 0 ? -1 : __builtin_ctz(m) / 2;
 }
 
 /* Publish w (and its data) in an empty slot. */
@@ -133,21 +139,15 @@ on_path(const struct bfs_node *q, int n, uint32_t b)
 	return false;
 }
 
-/* w (and d) into bucket b1 or b2, displacing others when both are full. */
-static int
-insert(struct nat_ht *t, uint32_t b1, uint32_t b2, uint64_t w, uint64_t d)
+/* w (and d) into bucket b1 or b2, both full: displacing others along a
+ * path.  Apart from insert, whose every call would otherwise pay for
+ * this one's frame (the stack probes of its 4 KB queue). */
+static __rte_noinline int
+insert_path(struct nat_ht *t, uint32_t b1, uint32_t b2, uint64_t w, uint64_t d)
 {
 	struct bfs_node q[NT_BFS];
 	int j, n = 2;
 
-	if ((j = free_slot(t, b1)) >= 0) {
-		place(t, b1, (unsigned int)j, w, d);
-		return 0;
-	}
-	if ((j = free_slot(t, b2)) >= 0) {
-		place(t, b2, (unsigned int)j, w, d);
-		return 0;
-	}
 	q[0] = (struct bfs_node){ .b = b1, .parent = -1 };
 	q[1] = (struct bfs_node){ .b = b2, .parent = -1 };
 	for (int head = 0; head < n; head++) {
@@ -188,15 +188,39 @@ insert(struct nat_ht *t, uint32_t b1, uint32_t b2, uint64_t w, uint64_t d)
 	return -ENOSPC;
 }
 
+/* place() into a free slot of bucket b, if it has one, for a table known
+ * to be keyed or not (no test of t->keyed). */
+static __rte_always_inline bool
+place_free(struct nat_ht *t, uint32_t b, uint64_t w, uint64_t d, const bool keyed)
+{
+	uint64_t *k = keyed ? t->kb[b].k : t->fb[b].e;
+	uint32_t m = words_eq2(k, 0);
+	unsigned int j;
+
+	if (m == 0)
+		return false;
+	j = (unsigned int)__builtin_ctz(m) / 2;
+	if (keyed)
+		t->kb[b].d[j] = d;
+	__atomic_store_n(&k[j], w, __ATOMIC_RELEASE);
+	return true;
+}
+
+/* w (and d) into bucket b1 or b2, displacing others when both are full. */
+static __rte_always_inline int
+insert(struct nat_ht *t, uint32_t b1, uint32_t b2, uint64_t w, uint64_t d, const bool keyed)
+{
+	if (likely(place_free(t, b1, w, d, keyed)) || place_free(t, b2, w, d, keyed))
+		return 0;
+	return insert_path(t, b1, b2, w, d);
+}
+
 /* ---- flows ---- */
 
 int
-nt_flow_add(struct nat_ht *t, uint64_t h, uint32_t v)
+nt_flow_add(struct nat_ht *t, const uint32_t b[2], uint64_t h, uint32_t v)
 {
-	uint32_t b1, b2;
-
-	nt_buckets(t, h, &b1, &b2);
-	return insert(t, b1, b2, (h & ~UINT64_C(0xffffffff)) | v, 0);
+	return insert(t, b[0], b[1], (h & ~UINT64_C(0xffffffff)) | v, 0, false);
 }
 
 void
@@ -232,45 +256,35 @@ nt_end(struct nat_ht *t)
 	__atomic_store_n(&t->chg, t->chg + 1, __ATOMIC_RELEASE);
 }
 
-/* Where key is in t (a slot of bucket *b), or -1. */
+/* Where key is in t (a slot of bucket *b), or -1; bb: the key's two
+ * buckets. */
 static inline int
-find(const struct nat_ht *t, uint64_t key, uint32_t *b)
+find_b(const struct nat_ht *t, uint64_t key, uint32_t *b, uint32_t bb[2])
 {
-	uint32_t bb[2];
-
 	nt_buckets(t, nt_key_hash(t, key), &bb[0], &bb[1]);
 	for (unsigned int i = 0; i < 2; i++) {
-		uint32_t m = key_mask(t, bb[i], key);
+		uint32_t m = key_mask2(t, bb[i], key);
 
 		if (m != 0) {
 			*b = bb[i];
-			return __builtin_ctz(m);
+			return __builtin_ctz(m) / 2;
 		}
 	}
 	return -1;
 }
 
-int
-nt_keyed_put(struct nat_ht *t, uint64_t key, uint64_t data)
+static inline int
+find(const struct nat_ht *t, uint64_t key, uint32_t *b)
 {
-	uint32_t b, b1, b2;
-	int j = find(t, key, &b);
+	uint32_t bb[2];
 
-	if (j >= 0) {
-		__atomic_store_n(&t->kb[b].d[j], data, __ATOMIC_RELEASE);
-		return 0;
-	}
-	nt_buckets(t, nt_key_hash(t, key), &b1, &b2);
-	return insert(t, b1, b2, key, data);
+	return find_b(t, key, b, bb);
 }
 
 int
-nt_keyed_add(struct nat_ht *t, uint64_t key, uint64_t data)
+nt_keyed_add(struct nat_ht *t, const uint32_t b[2], uint64_t key, uint64_t data)
 {
-	uint32_t b1, b2;
-
-	nt_buckets(t, nt_key_hash(t, key), &b1, &b2);
-	return insert(t, b1, b2, key, data);
+	return insert(t, b[0], b[1], key, data, true);
 }
 
 void
@@ -283,12 +297,21 @@ nt_keyed_del(struct nat_ht *t, uint64_t key)
 		__atomic_store_n(&t->kb[b].k[j], 0, __ATOMIC_RELEASE);
 }
 
+uint64_t *
+nt_keyed_data(struct nat_ht *t, uint64_t key, uint32_t bb[2])
+{
+	uint32_t b;
+	int j = find_b(t, key, &b, bb);
+
+	return j < 0 ? NULL : &t->kb[b].d[j];
+}
+
 bool
-nt_keyed_has(const struct nat_ht *t, uint64_t key)
+nt_keyed_has(const struct nat_ht *t, uint64_t key, uint32_t bb[2])
 {
 	uint32_t b;
 
-	return find(t, key, &b) >= 0;
+	return find_b(t, key, &b, bb) >= 0;
 }
 
 int

@@ -181,6 +181,18 @@ nt_flow_next(const struct nat_ht *t, uint64_t h, unsigned int *from)
 	return 0;
 }
 
+/* By a writer (under its lock nothing moves): is there no slot with hash
+ * h's sig in its buckets (a new flow's usual answer, without
+ * nt_flow_next's walk)?  b: the buckets, for nt_flow_add. */
+static inline bool
+nt_flow_none(const struct nat_ht *t, uint64_t h, uint32_t b[2])
+{
+	uint32_t sig = (uint32_t)(h >> 32);
+
+	nt_buckets(t, h, &b[0], &b[1]);
+	return (nt_sig_mask(t, b[0], sig) | nt_sig_mask(t, b[1], sig)) == 0;
+}
+
 static inline uint32_t
 nt_chg(const struct nat_ht *t)
 {
@@ -213,18 +225,18 @@ nt_flow_prefetch(const struct nat_ht *t, uint64_t h)
 	rte_prefetch0(&t->fb[b2]);
 }
 
-/* The same for a keyed table's key: both buckets' keys, and the data of
- * the first, where an insert goes when it can.  A setup only writes the
- * data (nt_keyed_has checks a port without it), but the store must not
- * miss either: nat_lock's next taking waits for every store before it. */
+/* The same for a keyed table's key: both buckets' keys, and with data the
+ * data of the first, where an insert goes when it can (nt_keyed_has reads
+ * no data: a port that is only checked needs no data line). */
 static inline void
-nt_keyed_prefetch(const struct nat_ht *t, uint64_t key)
+nt_keyed_prefetch(const struct nat_ht *t, uint64_t key, bool data)
 {
 	uint32_t b1, b2;
 
 	nt_buckets(t, nt_key_hash(t, key), &b1, &b2);
 	rte_prefetch0(t->kb[b1].k);
-	rte_prefetch0(t->kb[b1].d);
+	if (data)
+		rte_prefetch0(t->kb[b1].d);
 	rte_prefetch0(t->kb[b2].k);
 }
 
@@ -234,24 +246,28 @@ void nt_destroy(struct nat_ht *t);
 
 /* ---- writers: one at a time (the caller's lock) ---- */
 
-/* Add value v (not 0, below 2^32) of a flow whose hash is h: 0, or
- * -ENOSPC when no path frees a slot (the table is far fuller than
- * sized for). */
-int nt_flow_add(struct nat_ht *t, uint64_t h, uint32_t v);
+/* Add value v (not 0, below 2^32) of a flow whose hash is h, in h's
+ * buckets b (nt_flow_none's): 0, or -ENOSPC when no path frees a slot
+ * (the table is far fuller than sized for). */
+int nt_flow_add(struct nat_ht *t, const uint32_t b[2], uint64_t h, uint32_t v);
 /* Remove value v of hash h (nothing when absent). */
 void nt_flow_del(struct nat_ht *t, uint64_t h, uint32_t v);
 
 /* A keyed table's changes go between nt_begin and nt_end. */
 void nt_begin(struct nat_ht *t);
 void nt_end(struct nat_ht *t);
-/* key -> data, added or replaced: 0 or -ENOSPC. */
-int nt_keyed_put(struct nat_ht *t, uint64_t key, uint64_t data);
-/* nt_keyed_put of a key the caller knows is not in t (looked for under
- * the same holding of its lock): no search for it first. */
-int nt_keyed_add(struct nat_ht *t, uint64_t key, uint64_t data);
+/* key -> data, for a key the caller knows is not in t: it looked for it
+ * (nt_keyed_data, nt_keyed_has) under the same holding of its lock, which
+ * gave the key's buckets b.  No search, no hash.  0 or -ENOSPC. */
+int nt_keyed_add(struct nat_ht *t, const uint32_t b[2], uint64_t key, uint64_t data);
 void nt_keyed_del(struct nat_ht *t, uint64_t key);
-/* Is key in t?  By the writer (or under its lock); reads no data. */
-bool nt_keyed_has(const struct nat_ht *t, uint64_t key);
+/* Where key's data lies, or NULL: one search for a read and a change
+ * (the change goes between nt_begin and nt_end, as a plain store).  b:
+ * the key's buckets, for an nt_keyed_add of it. */
+uint64_t *nt_keyed_data(struct nat_ht *t, uint64_t key, uint32_t b[2]);
+/* Is key in t?  By the writer (or under its lock); reads no data.  b as
+ * nt_keyed_data's. */
+bool nt_keyed_has(const struct nat_ht *t, uint64_t key, uint32_t b[2]);
 /* Lookup by the writer (or under its lock): 0 and *data, or -ENOENT. */
 int nt_keyed_get(const struct nat_ht *t, uint64_t key, uint64_t *data);
 /* Lookup without the lock: 0 and *data, -ENOENT, or -EBUSY when writers

@@ -14,7 +14,8 @@
  *   op LH LL frame     a frame of (LH << 8 | LL) bytes (at most what is
  *                      left) received on lan (op even) or wan (op odd),
  *                      with NAT off for it when op & 2 (the worker's
- *                      plain path, which NAT's being on would never reach)
+ *                      one pass then routes what it passes without NAT,
+ *                      ip4_forward_plain; with NAT on, ip4_forward_nat)
  *
  * Every frame that leaves (worker tx buffers, control lcore sends) must be
  * a sane mbuf going to a live port and, when IPv4, carry a header that

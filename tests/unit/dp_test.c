@@ -263,6 +263,25 @@ dpt_fix_cksum(struct rte_ipv4_hdr *ip)
 	ip->hdr_checksum = dpt_cksum(ip, rte_ipv4_hdr_len(ip));
 }
 
+struct rte_mbuf *
+dpt_ip_options(struct rte_mbuf *f)
+{
+	uint16_t flen = rte_pktmbuf_pkt_len(f);
+	uint8_t *p = (uint8_t *)rte_pktmbuf_append(f, 4);
+	struct rte_ipv4_hdr *ip;
+
+	if (p == NULL)
+		return NULL;
+	p = rte_pktmbuf_mtod(f, uint8_t *);
+	memmove(p + 14 + 24, p + 14 + 20, flen - 14 - 20);
+	memset(p + 14 + 20, 1, 4);
+	ip = dpt_frame_ip(f);
+	ip->version_ihl = 0x46;
+	ip->total_length = htons(ntohs(ip->total_length) + 4);
+	dpt_fix_cksum(ip);
+	return f;
+}
+
 void
 dpt_input1(struct wctx *w, struct rte_mbuf *m)
 {

@@ -67,6 +67,9 @@ struct rte_mbuf *dpt_echo(const char *dst_mac, const char *src_mac,
 struct rte_ipv4_hdr *dpt_frame_ip(struct rte_mbuf *m);
 /* Recompute ip's header checksum after a test edited the header. */
 void dpt_fix_cksum(struct rte_ipv4_hdr *ip);
+/* The frame f with 4 bytes of options (NOPs) after its 20-byte IPv4
+ * header, lengths and header checksum fixed; NULL without tailroom. */
+struct rte_mbuf *dpt_ip_options(struct rte_mbuf *f);
 /* One frame in on port 0 through worker_input. */
 void dpt_input1(struct wctx *w, struct rte_mbuf *m);
 /* Frames waiting in w's tx buffers, all ports. */

@@ -472,19 +472,9 @@ test_mixed_burst(void **state)
 static struct rte_mbuf *
 udp_options(const char *dst, uint16_t len)
 {
-	struct rte_mbuf *m = udp(dst, len);
-	uint16_t flen = rte_pktmbuf_pkt_len(m);
-	uint8_t *f = (uint8_t *)rte_pktmbuf_append(m, 4);
-	struct rte_ipv4_hdr *ip;
+	struct rte_mbuf *m = dpt_ip_options(udp(dst, len));
 
-	assert_non_null(f);
-	f = rte_pktmbuf_mtod(m, uint8_t *);
-	memmove(f + 14 + 24, f + 14 + 20, flen - 14 - 20);
-	memset(f + 14 + 20, 1, 4);
-	ip = dpt_frame_ip(m);
-	ip->version_ihl = 0x46;
-	ip->total_length = htons(ntohs(ip->total_length) + 4);
-	dpt_fix_cksum(ip);
+	assert_non_null(m);
 	return m;
 }
 

@@ -1044,6 +1044,189 @@ test_established_bursts(void **state)
 	neigh_del(LAN, dpt_ip(A));
 }
 
+/* ---- NAT in the worker's one pass (ip4_forward_nat) ---- */
+
+static struct rte_mbuf *frag_of(struct rte_mbuf *d, uint16_t off, uint16_t len, bool more);
+
+#define FB_MAC "02:00:00:00:00:44"
+#define D "198.51.100.9"
+
+/* The frame m (data at its IPv4 header, as the helpers above leave it)
+ * with its Ethernet header back in front, to dst_mac. */
+static struct rte_mbuf *
+framed(struct rte_mbuf *m, const char *dst_mac)
+{
+	struct rte_ether_addr mac = dpt_mac(dst_mac);
+	struct rte_ether_hdr *eth =
+		(struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr));
+
+	assert_non_null(eth);
+	eth->dst_addr = mac;
+	return m;
+}
+
+/* dpt_ip_options, which must succeed. */
+static struct rte_mbuf *
+with_options(struct rte_mbuf *f)
+{
+	f = dpt_ip_options(f);
+	assert_non_null(f);
+	return f;
+}
+
+/* The i-th frame the worker queued on port, to mac, data moved to its
+ * IPv4 header (it stays in the buffer). */
+static struct rte_mbuf *
+tx_ip(uint16_t port, unsigned int i, const char *mac)
+{
+	struct rte_ether_addr want = dpt_mac(mac);
+	struct rte_mbuf *f;
+
+	assert_true(i < w.tx[port].n);
+	f = w.tx[port].m[i];
+	assert_memory_equal(rte_pktmbuf_mtod(f, uint8_t *), want.addr_bytes, 6);
+	assert_int_equal(rte_pktmbuf_mtod(f, uint16_t *)[6], htons(RTE_ETHER_TYPE_IPV4));
+	return at_ip(f);
+}
+
+/*
+ * One burst from the LAN and one from the WAN, NAT on, through the
+ * worker's one pass: the frames it tests there (ip4_plain) go through
+ * prerouting's burst and straight to the forwarding loop, where only what
+ * prerouting translated whole skips postrouting and may take the run
+ * through one gateway; the rest of the burst goes the old way, after them.
+ * Established flows through a gateway, a new flow between them (its source
+ * must still be rewritten by postrouting), a hairpin, an ICMP error from
+ * inside, two fragments, a frame with options, a bad checksum, a ping to
+ * us, TTL 1; a reply, a dnat, a SYN to us: each leaves translated, in
+ * order, with every checksum right, and each drop is counted once.
+ */
+static void
+test_one_pass_nat(void **state)
+{
+	struct rte_ether_addr amac = dpt_mac(A_MAC), bmac = dpt_mac(FB_MAC),
+			      rmac = dpt_mac(PEER_MAC);
+	struct port_counters *lc = &dp_counters()->port[LAN];
+	uint64_t bad = dpt_drops(DROP_BAD_HEADER), ttl = dpt_drops(DROP_TTL), rx;
+	struct rte_mbuf *b[12], *d, *q;
+	struct rte_ipv4_hdr *ip;
+	uint8_t quote[64], orig[28];
+	uint16_t qlen, y;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	dnat_rule();				/* W:8080 -> B:80 */
+	assert_int_equal(neigh_add(WAN, dpt_ip(R), &rmac, true, 0), 0);
+	assert_int_equal(neigh_add(LAN, dpt_ip(A), &amac, true, 0), 0);
+	assert_int_equal(neigh_add(LAN, dpt_ip(B), &bmac, true, 0), 0);
+	dpt_route(true, "198.51.100.0", 24, R, RTN_UNICAST);	/* D via R */
+	b[0] = tcp_frame(LAN_MAC, A_MAC, A, D, 40001, 80, 64, 4, false);
+	b[1] = dpt_udp(LAN_MAC, A_MAC, A, D, 40002, 53, 9);
+	worker_input(&w, LAN, b, 2);
+	assert_int_equal(w.tx[WAN].n, 2);
+	dpt_tx_clear(&w);
+
+	/* What A received of the flow 40002 and answers with an error. */
+	q = udp(D, A, 53, 40002, 8);
+	qlen = ntohs(iph(q)->total_length);
+	memcpy(quote, iph(q), qlen);
+	rte_pktmbuf_free(q);
+	d = udp(A, D, 9500, 53, 100);		/* 108 bytes of UDP, in two pieces */
+
+	b[0] = dpt_udp(LAN_MAC, A_MAC, A, D, 40002, 53, 10);
+	b[1] = with_options(tcp_frame(LAN_MAC, A_MAC, A, D, 40001, 80, 64, 11, false));
+	b[2] = tcp_frame(LAN_MAC, A_MAC, A, D, 40001, 80, 64, 12, false);
+	b[3] = dpt_udp(LAN_MAC, A_MAC, A, D, 40005, 53, 13);		/* new */
+	b[4] = tcp_frame(LAN_MAC, A_MAC, A, W, 40006, 8080, 64, 14, false); /* hairpin */
+	b[5] = framed(icmp_err(A, D, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, quote, qlen),
+		      LAN_MAC);
+	b[6] = framed(frag_of(d, 0, 56, true), LAN_MAC);
+	b[7] = dpt_udp(LAN_MAC, A_MAC, A, D, 40002, 53, 15);
+	dpt_frame_ip(b[7])->hdr_checksum ^= htons(0x0100);		/* bad sum */
+	b[8] = framed(frag_of(d, 56, 52, false), LAN_MAC);
+	b[9] = dpt_echo(LAN_MAC, A_MAC, A, "10.0.0.1", 77, 1, 16);	/* to us */
+	b[10] = dpt_udp(LAN_MAC, A_MAC, A, D, 40002, 53, 16);
+	b[11] = dpt_udp(LAN_MAC, A_MAC, A, D, 40002, 53, 17);
+	dpt_frame_ip(b[11])->time_to_live = 1;
+	dpt_fix_cksum(dpt_frame_ip(b[11]));
+	memcpy(orig, dpt_frame_ip(b[11]), sizeof(orig));
+	rte_pktmbuf_free(d);
+	rx = lc->rx_packets;
+	worker_input(&w, LAN, b, 12);
+	assert_int_equal(lc->rx_packets, rx + 12);
+	assert_int_equal(dpt_drops(DROP_BAD_HEADER), bad + 1);
+	assert_int_equal(dpt_drops(DROP_TTL), ttl + 1);
+
+	/* To D: the reassembled datagram (sent from prerouting), then the
+	 * one-pass frames in order, then the one with options. */
+	assert_int_equal(w.tx[WAN].n, 7);
+	ip = iph(tx_ip(WAN, 0, PEER_MAC));
+	assert_int_equal(ntohs(ip->total_length), 20 + 108);
+	assert_int_equal(ip->time_to_live, 63);
+	check_ip(w.tx[WAN].m[0], W, 9500, D, 53);
+	check_ip(tx_ip(WAN, 1, PEER_MAC), W, 40002, D, 53);
+	assert_int_equal(ntohs(iph(w.tx[WAN].m[1])->total_length), 20 + 8 + 10);
+	assert_int_equal(iph(w.tx[WAN].m[1])->time_to_live, 63);
+	check_ip(tx_ip(WAN, 2, PEER_MAC), W, 40001, D, 80);
+	assert_int_equal(ntohs(iph(w.tx[WAN].m[2])->total_length), 20 + 20 + 12);
+	check_ip(tx_ip(WAN, 3, PEER_MAC), W, 40005, D, 53);	/* postrouting's */
+	assert_int_equal(iph(w.tx[WAN].m[3])->time_to_live, 63);
+	check_err(tx_ip(WAN, 4, PEER_MAC), W, D, D, 53, W, 40002, true);
+	check_ip(tx_ip(WAN, 5, PEER_MAC), W, 40002, D, 53);
+	assert_int_equal(ntohs(iph(w.tx[WAN].m[5])->total_length), 20 + 8 + 16);
+	ip = iph(tx_ip(WAN, 6, PEER_MAC));
+	assert_int_equal(ip->version_ihl, 0x46);
+	assert_int_equal(ntohs(ip->total_length), 24 + 20 + 11);
+	check_ip(w.tx[WAN].m[6], W, 40001, D, 80);
+	assert_int_equal(ip->time_to_live, 63);
+
+	/* On the LAN: the echo reply (answered in the loop), the hairpin to
+	 * B (after the loop's neighbour lookup), the TTL error (the old way). */
+	assert_int_equal(w.tx[LAN].n, 3);
+	ip = iph(tx_ip(LAN, 0, A_MAC));
+	assert_int_equal(ntohl(ip->src_addr), dpt_ip("10.0.0.1"));
+	assert_int_equal(ntohl(ip->dst_addr), dpt_ip(A));
+	assert_int_equal(ip->next_proto_id, IPPROTO_ICMP);
+	assert_int_equal(((struct rte_icmp_hdr *)l4(w.tx[LAN].m[0]))->icmp_type,
+			 RTE_IP_ICMP_ECHO_REPLY);
+	check_sums(ip);
+	y = sport(tx_ip(LAN, 1, FB_MAC));
+	check_ip(w.tx[LAN].m[1], W, y, B, 80);
+	assert_int_equal(iph(w.tx[LAN].m[1])->time_to_live, 63);
+	expect_error(w.tx[LAN].m[2], A_MAC, LAN_MAC, "10.0.0.1", A, ICMP_TIME_EXCEEDED,
+		     ICMP_EXC_TTL, 0, orig);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 40005, NULL), 1);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 9500, NULL), 1);
+	dpt_tx_clear(&w);
+
+	/* From the WAN: replies, a dnat, a SYN to us, a reply with options. */
+	b[0] = dpt_udp(WAN_MAC, PEER_MAC, D, W, 53, 40002, 20);
+	b[1] = tcp_frame(WAN_MAC, PEER_MAC, R, W, 5555, 8080, 64, 21, false);
+	b[2] = with_options(dpt_udp(WAN_MAC, PEER_MAC, D, W, 53, 40005, 22));
+	b[3] = tcp_frame(WAN_MAC, PEER_MAC, R, W, 5556, 22, 64, 0, false);
+	b[4] = dpt_udp(WAN_MAC, PEER_MAC, D, W, 53, 40005, 23);
+	worker_input(&w, WAN, b, 5);
+	assert_int_equal(w.tx[LAN].n, 4);
+	check_ip(tx_ip(LAN, 0, A_MAC), D, 53, A, 40002);
+	assert_int_equal(ntohs(iph(w.tx[LAN].m[0])->total_length), 20 + 8 + 20);
+	check_ip(tx_ip(LAN, 1, FB_MAC), R, 5555, B, 80);
+	check_ip(tx_ip(LAN, 2, A_MAC), D, 53, A, 40005);
+	assert_int_equal(ntohs(iph(w.tx[LAN].m[2])->total_length), 20 + 8 + 23);
+	ip = iph(tx_ip(LAN, 3, A_MAC));
+	assert_int_equal(ip->version_ihl, 0x46);
+	check_ip(w.tx[LAN].m[3], D, 53, A, 40005);
+	assert_int_equal(ip->time_to_live, 63);
+	assert_int_equal(w.tx[WAN].n, 1);		/* the reset, from us */
+	ip = iph(tx_ip(WAN, 0, PEER_MAC));
+	check_ip(w.tx[WAN].m[0], W, 22, R, 5556);
+	assert_true(((struct rte_tcp_hdr *)l4(w.tx[WAN].m[0]))->tcp_flags & RTE_TCP_RST_FLAG);
+	dpt_tx_clear(&w);
+	dpt_route(false, "198.51.100.0", 24, R, RTN_UNICAST);
+	neigh_del(WAN, dpt_ip(R));
+	neigh_del(LAN, dpt_ip(A));
+	neigh_del(LAN, dpt_ip(B));
+}
+
 /* Hairpin: A reaches B through W:8080 with TTL 1.  Prerouting rewrote the
  * destination but not yet the source: the error still quotes W:8080. */
 static void
@@ -1451,6 +1634,45 @@ test_exhausted_told(void **state)
 		     ICMP_PKT_FILTERED, 0, orig);
 	dpt_tx_clear(&w);
 	neigh_del(LAN, dpt_ip(B));
+}
+
+/*
+ * A mapping carries at most MAP_REFS_MAX sessions: the flow after that is
+ * dropped and counted, and the mapping is left as it was, not replaced by
+ * another one (RFC 4787 REQ-1: the endpoint keeps its outside endpoint
+ * while any of its sessions lives).
+ */
+static void
+test_mapping_refs_full(void **state)
+{
+	struct rte_ether_addr amac = dpt_mac(B_MAC);
+	uint64_t exh = counter("port_exhausted_drops");
+	struct rte_mbuf *m;
+	uint16_t first = 0;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, "10.0.0.0", 24, 0);
+	assert_int_equal(neigh_add(LAN, dpt_ip(A), &amac, true, 0), 0);
+	for (uint32_t i = 0; i < MAP_REFS_MAX; i++) {
+		m = udp(A, R, 5000, (uint16_t)(i + 1), 4);
+		assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+		if (i == 0)
+			first = sport(m);
+		if (sport(m) != first)
+			fail_msg("flow %u left from port %u, the mapping's is %u", i, sport(m), first);
+		rte_pktmbuf_free(m);
+	}
+	m = udp(A, R2, 5000, 2, 4);
+	assert_int_equal(through(m, LAN, WAN), NAT_DROP);
+	assert_int_equal(counter("port_exhausted_drops"), exh + 1);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 5000, NULL), MAP_REFS_MAX);
+	/* An existing session still goes out by the same mapping. */
+	m = udp(A, R, 5000, 7, 4);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	assert_int_equal(sport(m), first);
+	rte_pktmbuf_free(m);
+	dpt_tx_clear(&w);
+	neigh_del(LAN, dpt_ip(A));
 }
 
 /* Run the neighbour timer until the unanswered entries give up; the ICMP
@@ -2102,6 +2324,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pool_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_router_errors_about_dnat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_established_bursts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_pass_nat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_router_error_about_hairpin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_router_error_after_arp_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untranslatable_dropped, setup, teardown),
@@ -2117,6 +2340,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_icmp_error_from_inside_router, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_exhausted_told, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mapping_refs_full, setup, teardown),
 	};
 
 	dpt_init("nat");
