@@ -590,7 +590,9 @@ ip4_fwd_run(struct wctx *w, const struct fwd_out *o, const uint64_t hdr[2],
 	    struct rte_mbuf **ok, const uint64_t *nh, uint16_t i, uint16_t k, uint32_t max)
 {
 	const uint64_t v = nh[i];
-	const uint64_t h0 = hdr[0], h1 = hdr[1];
+	/* A local copy: the frames' stores cannot alias it, so its two
+	 * words stay in registers. */
+	const uint64_t h[2] = { hdr[0], hdr[1] };
 	struct txbuf *b = o->tx;
 	struct rte_mbuf **out;
 	unsigned int j = i;
@@ -598,7 +600,7 @@ ip4_fwd_run(struct wctx *w, const struct fwd_out *o, const uint64_t hdr[2],
 	if (unlikely(b->n + (k - i) > WCTX_TXBUF))
 		tx_full(w, o->port);
 	/* Pointers and unsigned indexes: no 16-bit count to widen per
-	 * frame, the header's two words in registers. */
+	 * frame. */
 	out = &b->m[b->n] - i;
 	do {
 		struct rte_mbuf *m = ok[j];
@@ -607,8 +609,7 @@ ip4_fwd_run(struct wctx *w, const struct fwd_out *o, const uint64_t hdr[2],
 		if (unlikely(rte_pktmbuf_pkt_len(m) > max))
 			break;
 		ip4_dec_ttl((struct rte_ipv4_hdr *)(f + RTE_ETHER_HDR_LEN));
-		memcpy(f, &h0, sizeof(h0));
-		memcpy(f + RTE_ETHER_HDR_LEN - sizeof(h1), &h1, sizeof(h1));
+		fwd_hdr_write(f, h);
 		out[j] = m;
 	} while (++j < k && nh[j] == v);
 	b->n += (uint16_t)(j - i);
