@@ -309,6 +309,7 @@ main(int argc, char **argv)
 		eal[3] = "--huge-unlink";
 	if (rte_eal_init(RTE_DIM(eal) - 1, eal) < 0)
 		die("EAL init failed");
+	atexit(dp_runtime_dir_remove);
 	if (dp_init(16384, 1) < 0 || route_init(1 << 16) < 0 || neigh_init() < 0 ||
 	    nat_init() < 0)
 		die("dataplane init failed");

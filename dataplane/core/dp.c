@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <ftw.h>
 #include <sys/eventfd.h>
 
 #include <rte_cycles.h>
+#include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_malloc.h>
 
@@ -77,6 +79,21 @@ dp_pool_create(const char *name, unsigned int n)
 
 	return rte_pktmbuf_pool_create(name, n, 256, priv,
 				       RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void
+dp_runtime_dir_remove(void)
+{
+	(void)nftw(rte_eal_get_runtime_dir(), rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 }
 
 int

@@ -166,6 +166,11 @@ struct rte_mempool *dp_pool_create(const char *name, unsigned int n);
  * with nb_workers = 1 and use their own lcore as the worker.
  */
 int dp_init(unsigned int nb_mbufs, uint16_t nb_workers);
+/* EAL makes a runtime folder (/run/dpdk/PREFIX, its multi-process
+ * socket) even under --no-shconf and leaves it behind: the unit tests,
+ * the fuzzers and nat-micro remove theirs at exit with this (atexit),
+ * or each run leaves one more. */
+void dp_runtime_dir_remove(void);
 
 /*
  * Waking the control lcore.  With nothing to do it sleeps in epoll (main.c)

@@ -334,6 +334,7 @@ fz_eal(const char *name)
 
 	snprintf(prefix, sizeof(prefix), "--file-prefix=sluice-%s-%d", name, getpid());
 	FZ_CHECK(rte_eal_init(RTE_DIM(argv) - 1, argv) >= 0, "%s: EAL init", name);
+	atexit(dp_runtime_dir_remove);
 	FZ_CHECK(dp_init(8192, 1) == 0 && route_init(1 << 16) == 0 && route6_init(1 << 12) == 0 &&
 		 neigh_init() == 0 && nat_init() == 0, "%s: dp init", name);
 }

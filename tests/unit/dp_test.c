@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <arpa/inet.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -23,24 +22,6 @@
 #include "route.h"
 #include "route6.h"
 
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-/* EAL makes a runtime folder (/run/dpdk/PREFIX, its multi-process socket)
- * even under --no-shconf and leaves it behind: without this, one more per
- * test program and run. */
-static void
-rm_runtime_dir(void)
-{
-	(void)nftw(rte_eal_get_runtime_dir(), rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-}
-
 void
 dpt_init(const char *name)
 {
@@ -54,7 +35,7 @@ dpt_init(const char *name)
 		fprintf(stderr, "%s: EAL init failed\n", name);
 		exit(1);
 	}
-	atexit(rm_runtime_dir);
+	atexit(dp_runtime_dir_remove);
 	if (dp_init(8192, 1) < 0 || route_init(1 << 16) < 0 || route6_init(1 << 14) < 0 ||
 	    neigh_init() < 0 ||
 	    nat_init() < 0) {
