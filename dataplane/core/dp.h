@@ -29,7 +29,7 @@
 #include "proto.h"
 #include "trace.h"
 
-#define DP_BURST		32
+#define DP_BURST		64
 #define DP_MAX_PORTS		SLUICE_MAX_PORTS
 #define DP_MAX_ADDRS		64	/* IPv4 addresses over all ports */
 #define DP_MAX_ADDRS6		(64 + DP_MAX_PORTS)	/* IPv6, link-locals included */

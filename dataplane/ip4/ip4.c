@@ -529,29 +529,29 @@ ip4_validate(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, boo
  * many. */
 static inline uint16_t
 ip4_nat_pre(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *dst,
-	    uint32_t *l2bcast, uint32_t *whole, uint16_t k, bool tr, const uint32_t l2,
+	    uint64_t *l2bcast, uint64_t *whole, uint16_t k, bool tr, const uint32_t l2,
 	    const bool plain)
 {
-	uint64_t pass, wh = 0;
-	uint32_t bc = 0, wb = 0;
+	uint64_t pass, wh = 0, bc = 0, wb = 0;
 	uint16_t j = 0;
 
 	/* A trace shows both hooks: none is skipped under one. */
 	pass = plain ? nat_prerouting_plain(w, in_port, ok, k, dst, &wh) :
 		       nat_prerouting_burst(w, in_port, ok, k, l2, dst, tr ? NULL : &wh);
-	/* The common case: every packet goes on, and none was a broadcast. */
-	if (likely(pass == (UINT64_C(1) << k) - 1) && likely(!tr) &&
+	/* The common case: every packet goes on, and none was a broadcast
+	 * (k bits, 1 <= k <= 64: no shift by 64). */
+	if (likely(pass == UINT64_MAX >> (64 - k)) && likely(!tr) &&
 	    likely(*l2bcast == 0)) {
-		*whole = (uint32_t)wh;
+		*whole = wh;
 		return k;
 	}
 	for (uint16_t i = 0; i < k; i++) {
 		if (!(pass & (UINT64_C(1) << i)))
 			continue;
-		if (*l2bcast & (1u << i))
-			bc |= 1u << j;
+		if (*l2bcast & (UINT64_C(1) << i))
+			bc |= UINT64_C(1) << j;
 		if (wh & (UINT64_C(1) << i))
-			wb |= 1u << j;
+			wb |= UINT64_C(1) << j;
 		TRACE(tr, ok[i], trace_nat(ok[i], 0));
 		ok[j] = ok[i];
 		dst[j++] = dst[i];
@@ -624,7 +624,7 @@ ip4_fwd_run(struct wctx *w, const struct fwd_out *o, const uint64_t hdr[2],
  */
 static __rte_always_inline void
 ip4_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *dst, uint16_t k,
-	      uint32_t l2bcast, uint32_t whole, const bool tr, const bool nat, const bool keep,
+	      uint64_t l2bcast, uint64_t whole, const bool tr, const bool nat, const bool keep,
 	      const bool pre)
 {
 	const uint32_t l2 = keep ? RTE_ETHER_HDR_LEN : 0;
@@ -663,7 +663,7 @@ ip4_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *
 		 * broadcast is not forwarded. */
 		if (!pre && (keep ? unlikely(rte_is_multicast_ether_addr(
 					    rte_pktmbuf_mtod(m, const struct rte_ether_addr *))) :
-				    unlikely(l2bcast != 0) && (l2bcast & (1u << i)))) {
+				    unlikely(l2bcast != 0) && (l2bcast & (UINT64_C(1) << i)))) {
 			dp_drop(m, DROP_BROADCAST);
 			continue;
 		}
@@ -690,8 +690,11 @@ ip4_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *
 		}
 		/* With NAT, the run takes only what prerouting translated
 		 * whole: it ends (e) where postrouting is needed. */
-		if (pre && likely(gw_ok && l2mtu != 0) && (!nat || (whole & (1u << i)))) {
-			const uint16_t e = nat ? i + __builtin_ctzll(~((uint64_t)whole >> i)) : k;
+		if (pre && likely(gw_ok && l2mtu != 0) && (!nat || (whole & (UINT64_C(1) << i)))) {
+			/* ~(whole >> i) is 0 only when all 64 frames of a
+			 * burst of 64 are whole (i == 0). */
+			const uint64_t nw = ~(whole >> i);
+			const uint16_t e = nat && nw != 0 ? i + __builtin_ctzll(nw) : k;
 			uint16_t j = ip4_fwd_run(w, &o, gw_hdr, ok, nh, i, e, l2mtu);
 
 			/* Sent up to j: on with j's own next hop (or j not
@@ -721,7 +724,7 @@ ip4_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *
 			/* Without NAT, whose rewrite may change the length,
 			 * or translated whole, nothing is left to do before
 			 * fragmenting. */
-			if (!nat || (whole & (1u << i))) {
+			if (!nat || (whole & (UINT64_C(1) << i))) {
 				ip4_dec_ttl(ip);
 				ip4_frag_send(w, keep ? fwd_eth_strip(m) : m, o.port,
 					      type == NH_GATEWAY ? h->gw : dst[i], in_port);
@@ -731,7 +734,7 @@ ip4_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *
 		ip4_dec_ttl(ip);
 		nh_ip = type == NH_GATEWAY ? h->gw : dst[i];
 		/* A packet prerouting translated whole was sized above. */
-		if (unlikely(nat) && !(whole & (1u << i))) {
+		if (unlikely(nat) && !(whole & (UINT64_C(1) << i))) {
 			/* Postrouting takes an IP packet; a kept header
 			 * goes back in front of what it passes. */
 			if (nat_postrouting(w, keep ? fwd_eth_strip(m) : m, in_port, o.port) !=
@@ -786,7 +789,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	const bool host = host_on(in_port);
 	struct rte_mbuf *ok[DP_BURST];
 	uint32_t dst[DP_BURST];
-	uint32_t l2bcast = 0, whole = 0;
+	uint64_t l2bcast = 0, whole = 0;
 	uint16_t k = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
@@ -802,7 +805,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			continue;
 		TRACE(tr, m, trace_valid(m));
 		if (unlikely(bcast))
-			l2bcast |= 1u << k;
+			l2bcast |= UINT64_C(1) << k;
 		ok[k] = m;
 		dst[k++] = d;
 	}
@@ -828,7 +831,7 @@ void
 ip4_forward_nat(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint32_t *dst,
 		uint16_t n)
 {
-	uint32_t l2bcast = 0, whole = 0;
+	uint64_t l2bcast = 0, whole = 0;
 
 	n = ip4_nat_pre(w, in_port, pkts, dst, &l2bcast, &whole, n, false, RTE_ETHER_HDR_LEN, true);
 	if (n != 0)

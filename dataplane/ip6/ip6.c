@@ -448,7 +448,7 @@ ip6_fwd_run(struct wctx *w, const struct fwd_out *o, const struct rte_ether_addr
  */
 static __rte_always_inline void
 ip6_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok,
-	      const uint8_t (*dst)[16], unsigned int k, const uint32_t slow)
+	      const uint8_t (*dst)[16], unsigned int k, const uint64_t slow)
 {
 	struct rte_mbuf *fw[DP_BURST];
 	uint8_t key[DP_BURST];
@@ -457,12 +457,12 @@ ip6_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok,
 	const struct nexthop6 *gw = NULL;
 	struct rte_ether_addr gw_mac, fw_mac[DP_BURST];
 	bool gw_ok = false;
-	uint32_t known = 0;	/* fw[i] with its MAC in fw_mac[i] */
+	uint64_t known = 0;	/* fw[i] with its MAC in fw_mac[i] */
 	struct nh_keys keys;
 	uint64_t nh[DP_BURST], found, hdr[2];	/* nh: the FIB's raw values */
 	unsigned int f = 0;
 
-	RTE_BUILD_BUG_ON(DP_BURST > 32);	/* known, slow */
+	RTE_BUILD_BUG_ON(DP_BURST > 64);	/* known, slow */
 	route6_lookup_raw(dst, nh, k);
 
 	keys.n = 0;
@@ -494,9 +494,9 @@ ip6_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok,
 			gw_ok = nh6_mac(h, &gw_mac);
 		}
 		if (likely(gw_ok && f == 0 && o.live && !(slow >> i & 1))) {
-			const uint32_t s = slow >> i;
+			const uint64_t s = slow >> i;
 			unsigned int j = ip6_fwd_run(w, &o, &gw_mac, ok, nh, i, k,
-						 s != 0 ? i + rte_bsf32(s) : k);
+						 s != 0 ? i + rte_bsf64(s) : k);
 
 			/* Sent up to j: on with j's own next hop, or j through
 			 * the exact checks below. */
@@ -531,7 +531,7 @@ ip6_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok,
 		fw[f] = m;
 		fw_port[f] = o.port;
 		if (gw_ok) {
-			known |= UINT32_C(1) << f;
+			known |= UINT64_C(1) << f;
 			fw_mac[f++] = gw_mac;
 			continue;
 		}
@@ -544,7 +544,7 @@ ip6_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok,
 	for (unsigned int i = 0; i < f; i++) {
 		const struct rte_ether_addr *mac = &fw_mac[i];
 
-		if (!(known & (UINT32_C(1) << i))) {
+		if (!(known & (UINT64_C(1) << i))) {
 			uint8_t j = key[i];
 
 			if (unlikely(!(found & (UINT64_C(1) << j)))) {
@@ -575,7 +575,7 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	const uint64_t ours = at->ours;
 	struct rte_mbuf *ok[DP_BURST];
 	uint8_t dst[DP_BURST][16];
-	uint32_t slow = 0;	/* ok[i] passed by ip6_validate, not ip6_plain */
+	uint64_t slow = 0;	/* ok[i] passed by ip6_validate, not ip6_plain */
 	unsigned int k = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
@@ -589,7 +589,7 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 					 rte_is_multicast_ether_addr(&eth->dst_addr)) != V6_ROUTE)
 				continue;
 			ip6_eth_unstrip(m);
-			slow |= UINT32_C(1) << k;
+			slow |= UINT64_C(1) << k;
 		}
 		memcpy(dst[k], ip6_hdr_eth(m)->dst_addr, 16);
 		ok[k++] = m;

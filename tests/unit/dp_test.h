@@ -110,7 +110,7 @@ void dpt_worker_thread_end(unsigned int lcore);
  * every other frame.  Every burst's frames are freed, and the thread is
  * quiescent for RCU once a burst.
  */
-#define DPT_FWD_BURST	32
+#define DPT_FWD_BURST	DP_BURST
 #define DPT_FWD_MACS	3
 #define DPT_FWD_BAD	4	/* wrong frames kept for dpt_fwd_stop to show */
 struct dpt_fwd_bad {

@@ -442,13 +442,15 @@ test_port_down_and_blackhole(void **state)
 static void
 test_mixed_burst(void **state)
 {
-	struct rte_mbuf *b[40], *p[64];
+	/* More than one DP_BURST in one call, three fates interleaved. */
+	enum { N = DP_BURST + 8, THIRD = N / 3 };
+	struct rte_mbuf *b[N], *p[N];
 	uint64_t ms = dpt_drops(DROP_MARTIAN_SRC);
 	unsigned int np = 0, n;
 
 	(void)state;
-	/* More than one DP_BURST in one call, three fates interleaved. */
-	for (int i = 0; i < 40; i++) {
+	RTE_BUILD_BUG_ON(N % 3 != 0);
+	for (int i = 0; i < N; i++) {
 		if (i % 3 == 0)
 			b[i] = udp("192.0.2.77", 10 + i);
 		else if (i % 3 == 1)
@@ -456,15 +458,15 @@ test_mixed_burst(void **state)
 		else
 			b[i] = dpt_udp(DPT_LAN_MAC, DPT_HOST_MAC, "127.0.0.1", "192.0.2.77", 1, 2, 10);
 	}
-	worker_input(&w, 0, b, 40);
-	assert_int_equal(w.tx[1].n, 14);
-	for (int i = 0; i < 14; i++)	/* in order */
+	worker_input(&w, 0, b, N);
+	assert_int_equal(w.tx[1].n, THIRD);
+	for (int i = 0; i < THIRD; i++)	/* in order */
 		assert_int_equal(rte_pktmbuf_pkt_len(w.tx[1].m[i]), 14 + 28 + 10 + 3 * i);
-	while ((n = dpt_punted(p + np, 64 - np)) > 0)
+	while ((n = dpt_punted(p + np, N - np)) > 0)
 		np += n;
-	assert_int_equal(np, 13);
+	assert_int_equal(np, THIRD);
 	rte_pktmbuf_free_bulk(p, np);
-	assert_int_equal(dpt_drops(DROP_MARTIAN_SRC), ms + 13);
+	assert_int_equal(dpt_drops(DROP_MARTIAN_SRC), ms + THIRD);
 	done();
 }
 
@@ -646,7 +648,8 @@ plain_id(uint16_t id)
 
 /*
  * The one pass's compare at every place of a burst: for burst sizes 1-9,
- * 13 and 32 (none a multiple of 4 but two) and every position in them,
+ * 13, 32, 33, 47 and DP_BURST (64: the masks' upper half, positions 32
+ * and up, and a mask with every bit set) and every position in them,
  * one frame changed in one byte of the 16 compared (or next to them) among
  * plain ones: the plain ones (and a changed byte the compare does not
  * look at) leave in order, the rest meet their old fate and counter.  A
@@ -655,7 +658,7 @@ plain_id(uint16_t id)
 static void
 test_one_pass_positions(void **state)
 {
-	static const unsigned int sizes[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 32 };
+	static const unsigned int sizes[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 32, 33, 47, DP_BURST };
 	struct port_counters *pc = &dp_counters()->port[0];
 
 	(void)state;
@@ -666,7 +669,7 @@ test_one_pass_positions(void **state)
 				const unsigned int n = sizes[s];
 				const uint64_t rx = pc->rx_packets;
 				uint64_t drops = d->fate == ODD_DROPPED ? dpt_drops(d->drop) : 0;
-				struct rte_mbuf *b[32];
+				struct rte_mbuf *b[DP_BURST];
 				unsigned int plain = 0, other = 0;
 				int last = -1;
 

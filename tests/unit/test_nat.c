@@ -1227,6 +1227,59 @@ test_one_pass_nat(void **state)
 	neigh_del(LAN, dpt_ip(B));
 }
 
+/*
+ * Bursts of DP_BURST frames of established flows through the one pass with
+ * NAT on: every frame translated whole (prerouting's mask full, every bit
+ * set, which at 64 frames is the whole word), then the same with a new
+ * flow at a position of the mask's upper half (it takes postrouting, the
+ * run stops and resumes around it).  Each leaves once, in order,
+ * translated, with TTL 63 and right sums.
+ */
+static void
+test_one_pass_nat_full(void **state)
+{
+	struct rte_ether_addr rmac = dpt_mac(PEER_MAC);
+	const unsigned int odd = DP_BURST > 32 ? DP_BURST - 5 : DP_BURST / 2;
+	struct rte_mbuf *b[DP_BURST];
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	assert_int_equal(neigh_add(WAN, dpt_ip(R), &rmac, true, 0), 0);
+	dpt_route(true, "198.51.100.0", 24, R, RTN_UNICAST);	/* D via R */
+	for (unsigned int i = 0; i < 4; i++)
+		b[i] = dpt_udp(LAN_MAC, A_MAC, A, D, (uint16_t)(41000 + i), 53, 9);
+	worker_input(&w, LAN, b, 4);
+	assert_int_equal(w.tx[WAN].n, 4);
+	dpt_tx_clear(&w);
+
+	for (int round = 0; round < 2; round++) {
+		for (unsigned int i = 0; i < DP_BURST; i++)
+			b[i] = dpt_udp(LAN_MAC, A_MAC, A, D, (uint16_t)(41000 + i % 4), 53,
+				       (uint16_t)(10 + i));
+		if (round == 1) {	/* a new flow */
+			rte_pktmbuf_free(b[odd]);
+			b[odd] = dpt_udp(LAN_MAC, A_MAC, A, D, 41099, 53, (uint16_t)(10 + odd));
+		}
+		worker_input(&w, LAN, b, DP_BURST);
+		assert_int_equal(w.tx[WAN].n, DP_BURST);
+		for (unsigned int i = 0; i < DP_BURST; i++) {
+			struct rte_ipv4_hdr *ip = iph(tx_ip(WAN, i, PEER_MAC));
+			uint16_t sp = sport(w.tx[WAN].m[i]);
+
+			assert_int_equal(ntohs(ip->total_length), 20 + 8 + 10 + i);
+			assert_int_equal(ip->time_to_live, 63);
+			check_ip(w.tx[WAN].m[i], W, sp, D, 53);
+			/* One mapping a flow. */
+			if (i >= 4 && !(round == 1 && i == odd))
+				assert_int_equal(sp, sport(w.tx[WAN].m[i % 4]));
+		}
+		dpt_tx_clear(&w);
+	}
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 41099, NULL), 1);
+	dpt_route(false, "198.51.100.0", 24, R, RTN_UNICAST);
+	neigh_del(WAN, dpt_ip(R));
+}
+
 /* Hairpin: A reaches B through W:8080 with TTL 1.  Prerouting rewrote the
  * destination but not yet the source: the error still quotes W:8080. */
 static void
@@ -2325,6 +2378,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_router_errors_about_dnat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_established_bursts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_pass_nat, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_pass_nat_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_router_error_about_hairpin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_router_error_after_arp_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untranslatable_dropped, setup, teardown),
