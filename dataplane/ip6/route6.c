@@ -8,7 +8,6 @@
  * The FIB is rebuilt when DPDK 22.11's trie refuses an add for groups it
  * reserved for prefixes long deleted (route6_rebuild).
  */
-#define ALLOW_EXPERIMENTAL_API	/* rte_vect_{get,set}_max_simd_bitwidth */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +19,6 @@
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
 #include <rte_rib6.h>
-#include <rte_vect.h>
 
 #include <linux/rtnetlink.h>
 
@@ -296,27 +294,12 @@ add_may_fold(const uint8_t *dst, uint8_t plen, uint64_t val)
 	return hp != NULL && fib_value((*hp)->nh, plen) == val;
 }
 
-/*
- * The trie's AVX-512 lookup where the CPU has it: 32 addresses a step,
- * each level of the trie one gather for 16 of them, where the scalar walk
- * makes one dependent load a level for each address (in bench/forward6 a
- * fifth fewer of the worker's cycles in the lookup: docs/performance.md).
- * DPDK picks it only under an EAL SIMD limit of 512, whose default is 256 (for
- * CPUs that slow down under wide vectors), and the limit is process-wide:
- * it is raised for the choice alone and put back, so that no driver or
- * other library changes its path.  A limit the user forced
- * (--force-max-simd-bitwidth) is theirs: 512 or more picks it anyway,
- * less keeps the scalar walk, as does a CPU or a DPDK build without it.
- */
-static void
-fib_pick_lookup(struct rte_fib6 *f)
+/* The trie's AVX-512 lookup where the CPU has it (rt_fib_pick_avx512):
+ * 32 addresses a step. */
+static int
+fib_pick_avx512(void *f)
 {
-	const uint16_t was = rte_vect_get_max_simd_bitwidth();
-
-	if (was >= RTE_VECT_SIMD_512 || rte_vect_set_max_simd_bitwidth(RTE_VECT_SIMD_512) != 0)
-		return;
-	(void)rte_fib6_select_lookup(f, RTE_FIB6_LOOKUP_TRIE_VECTOR_AVX512);
-	(void)rte_vect_set_max_simd_bitwidth(was);
+	return rte_fib6_select_lookup(f, RTE_FIB6_LOOKUP_TRIE_VECTOR_AVX512);
 }
 
 static struct rte_fib6 *
@@ -329,7 +312,7 @@ fib_create(void)
 	fib_gen++;
 	f = rte_fib6_create(name, (int)rte_socket_id(), &fib_conf);
 	if (f != NULL)
-		fib_pick_lookup(f);
+		rt_fib_pick_avx512(fib_pick_avx512, f);
 	return f;
 }
 
