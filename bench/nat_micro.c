@@ -263,7 +263,7 @@ pass(const uint8_t *frames, const uint32_t *order, uint32_t n)
 			for (uint16_t p = 0; p < 2; p++) {
 				sent += w.tx[p].n;
 				rte_pktmbuf_free_bulk(w.tx[p].m, w.tx[p].n);
-				w.tx[p].n = 0;
+				tx_buf_reset(&w.tx[p]);
 			}
 		}
 		ns += cpu_ns() - t0;

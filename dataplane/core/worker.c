@@ -58,22 +58,21 @@ ports_active(void)
 }
 
 /* Send one port's buffer.  Counted here, once, for what the device took:
- * bytes are summed before the burst because a PMD may free (af_packet
- * copies and frees at once) what it accepts. */
+ * the bytes were added up as frames were queued (a PMD may free what it
+ * accepts: af_packet copies and frees at once), those of what it refused
+ * taken off before they are freed. */
 static void
 tx_flush_port(struct wctx *w, uint16_t port)
 {
 	struct txbuf *b = &w->tx[port];
 	struct port_counters *pc = &dp_counters()->port[port];
 	uint16_t eth_port = ports[port].eth_port;
-	uint64_t bytes = 0;
+	uint64_t bytes = b->bytes;
 	uint16_t sent = 0;
 
 	if (b->n == 0)
 		return;
 	CAPTURE_BURST(capture_tx_ports, SLUICE_CAPTURE_OUT, port, w->queue, b->m, b->n);
-	for (uint16_t i = 0; i < b->n; i++)
-		bytes += rte_pktmbuf_pkt_len(b->m[i]);
 	/* A port without a device behind it (unit tests) cannot transmit. */
 	if (likely(eth_port < RTE_MAX_ETHPORTS))
 		sent = rte_eth_tx_burst(eth_port, w->queue, b->m, b->n);
@@ -88,7 +87,7 @@ tx_flush_port(struct wctx *w, uint16_t port)
 	}
 	pc->tx_packets += sent;
 	pc->tx_bytes += bytes;
-	b->n = 0;
+	tx_buf_reset(b);
 }
 
 void
@@ -138,7 +137,7 @@ wctx_flush_to_control(struct wctx *w)
 
 		for (uint16_t i = 0; i < b->n; i++)
 			dp_send(b->m[i], p);
-		b->n = 0;
+		tx_buf_reset(b);
 	}
 }
 

@@ -22,10 +22,22 @@
 
 #define WCTX_TXBUF	(DP_BURST * 4)	/* fragments can multiply a burst */
 
+/* Frames queued for one port, and their bytes: each writer (tx_buf_add,
+ * ip4_fwd_run, ip6_fwd_run) adds what it queues, so that the flush need
+ * not read every frame's length again. */
 struct txbuf {
 	uint16_t n;
+	uint32_t bytes;			/* of m[0..n) */
 	struct rte_mbuf *m[WCTX_TXBUF];
 };
+
+/* Empty b (its frames sent or freed by the caller). */
+static inline void
+tx_buf_reset(struct txbuf *b)
+{
+	b->n = 0;
+	b->bytes = 0;
+}
 
 struct wctx {
 	uint16_t queue;			/* this worker's queue id on every port */
@@ -120,6 +132,7 @@ tx_buf_add(struct wctx *w, uint16_t port, struct txbuf *b, struct rte_mbuf *m)
 	if (unlikely(b->n == WCTX_TXBUF))
 		tx_full(w, port);
 	b->m[b->n++] = m;
+	b->bytes += rte_pktmbuf_pkt_len(m);
 }
 
 /*

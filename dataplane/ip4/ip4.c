@@ -596,6 +596,7 @@ ip4_fwd_run(struct wctx *w, const struct fwd_out *o, const uint64_t hdr[2],
 	struct txbuf *b = o->tx;
 	struct rte_mbuf **out;
 	unsigned int j = i;
+	uint32_t bytes = 0;
 
 	if (unlikely(b->n + (k - i) > WCTX_TXBUF))
 		tx_full(w, o->port);
@@ -606,13 +607,17 @@ ip4_fwd_run(struct wctx *w, const struct fwd_out *o, const uint64_t hdr[2],
 		struct rte_mbuf *m = ok[j];
 		uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 
-		if (unlikely(rte_pktmbuf_pkt_len(m) > max))
+		const uint32_t len = rte_pktmbuf_pkt_len(m);
+
+		if (unlikely(len > max))
 			break;
 		ip4_dec_ttl((struct rte_ipv4_hdr *)(f + RTE_ETHER_HDR_LEN));
 		fwd_hdr_write(f, h);
 		out[j] = m;
+		bytes += len;
 	} while (++j < k && nh[j] == v);
 	b->n += (uint16_t)(j - i);
+	b->bytes += bytes;
 	return (uint16_t)j;
 }
 

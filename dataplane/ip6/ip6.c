@@ -420,6 +420,7 @@ ip6_fwd_run(struct wctx *w, const struct fwd_out *o, const struct rte_ether_addr
 	struct txbuf *b = o->tx;
 	uint64_t hdr[2];
 	unsigned int t;
+	uint32_t bytes = 0;
 
 	if (unlikely(b->n + (k - i) > WCTX_TXBUF))
 		tx_full(w, o->port);
@@ -430,14 +431,18 @@ ip6_fwd_run(struct wctx *w, const struct fwd_out *o, const struct rte_ether_addr
 		uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(f + RTE_ETHER_HDR_LEN);
 
-		if (unlikely(rte_pktmbuf_pkt_len(m) > max))
+		const uint32_t len = rte_pktmbuf_pkt_len(m);
+
+		if (unlikely(len > max))
 			break;
 		/* No header checksum in IPv6. */
 		ip->hop_limits--;
 		fwd_hdr_write(f, hdr);
 		b->m[t++] = m;
+		bytes += len;
 	} while (++i < end && nh[i] == idx);
 	b->n = t;
+	b->bytes += bytes;
 	return i;
 }
 

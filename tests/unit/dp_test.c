@@ -304,7 +304,19 @@ dpt_tx_clear(struct wctx *w)
 {
 	for (int p = 0; p < DP_MAX_PORTS; p++) {
 		rte_pktmbuf_free_bulk(w->tx[p].m, w->tx[p].n);
-		w->tx[p].n = 0;
+		tx_buf_reset(&w->tx[p]);
+	}
+}
+
+void
+dpt_tx_bytes_check(const struct wctx *w)
+{
+	for (int p = 0; p < DP_MAX_PORTS; p++) {
+		uint64_t bytes = 0;
+
+		for (unsigned int i = 0; i < w->tx[p].n; i++)
+			bytes += rte_pktmbuf_pkt_len(w->tx[p].m[i]);
+		assert_int_equal(w->tx[p].bytes, bytes);
 	}
 }
 
@@ -422,7 +434,7 @@ fwd_sort(struct dpt_fwd *f, struct wctx *w)
 			}
 		}
 		rte_pktmbuf_free_bulk(t->m, t->n);
-		t->n = 0;
+		tx_buf_reset(t);
 	}
 }
 

@@ -84,6 +84,10 @@ uint64_t dpt_drops(enum drop_reason why);
 
 /* Free everything still in w's tx buffers and zero them. */
 void dpt_tx_clear(struct wctx *w);
+/* Each buffer's byte count is its frames' (the flush counts it as sent):
+ * every writer (tx_buf_add, ip4_fwd_run, ip6_fwd_run) added what it
+ * queued.  Before a test changes a queued frame. */
+void dpt_tx_bytes_check(const struct wctx *w);
 /* Dequeue what the control lcore sent (worker 0's tx ring). */
 unsigned int dpt_sent(struct rte_mbuf **out, unsigned int max);
 /* Dequeue what workers punted. */

@@ -241,6 +241,7 @@ test_mtu(void **state)
 	m = udp("192.0.2.77", 1400 - 28);
 	memcpy(sent, dpt_frame_ip(m), 1400);
 	dpt_input1(&w, m);
+	dpt_tx_bytes_check(&w);
 	assert_int_equal(dpt_queued(&w), 2);
 	assert_int_equal(w.tx[1].n, 2);
 	for (int i = 0; i < 2; i++) {
@@ -459,6 +460,7 @@ test_mixed_burst(void **state)
 			b[i] = dpt_udp(DPT_LAN_MAC, DPT_HOST_MAC, "127.0.0.1", "192.0.2.77", 1, 2, 10);
 	}
 	worker_input(&w, 0, b, N);
+	dpt_tx_bytes_check(&w);
 	assert_int_equal(w.tx[1].n, THIRD);
 	for (int i = 0; i < THIRD; i++)	/* in order */
 		assert_int_equal(rte_pktmbuf_pkt_len(w.tx[1].m[i]), 14 + 28 + 10 + 3 * i);
@@ -527,6 +529,7 @@ test_one_pass_burst(void **state)
 	b[15] = dpt_udp(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "127.0.0.9", 1, 2, 27);
 	b[16] = udp("192.0.2.77", 14);
 	worker_input(&w, 0, b, 17);
+	dpt_tx_bytes_check(&w);
 
 	/* Forwarded: the plain ones in order, the one with options among them. */
 	assert_int_equal(w.tx[1].n, RTE_DIM(plain_len) + 1);
@@ -686,6 +689,7 @@ test_one_pass_positions(void **state)
 				if (d->byte >= 14)
 					dpt_fix_cksum(dpt_frame_ip(b[at]));
 				worker_input(&w, 0, b, (uint16_t)n);
+				dpt_tx_bytes_check(&w);
 
 				assert_int_equal(pc->rx_packets, rx + n);
 				for (unsigned int i = 0; i < w.tx[1].n; i++) {

@@ -214,6 +214,7 @@ test_burst_next_hops(void **state)
 		pkt[i][7] = 63;
 	}
 	worker_input(&w, 0, in, DP_BURST);
+	dpt_tx_bytes_check(&w);
 
 	np = dpt_punted(punted, DP_BURST);
 	for (int i = 0, p = 0; i < DP_BURST; i++) {
@@ -329,6 +330,7 @@ test_burst_one_gateway(void **state)
 		pkt[i][7] = hlim - 1;
 	}
 	worker_input(&w, 0, in, DP_BURST);
+	dpt_tx_bytes_check(&w);
 
 	/* All that left: what the buffers sent when one had to make room (to
 	 * the control lcore, the port in each frame: the test runs on the main

@@ -1153,6 +1153,7 @@ test_one_pass_nat(void **state)
 	rte_pktmbuf_free(d);
 	rx = lc->rx_packets;
 	worker_input(&w, LAN, b, 12);
+	dpt_tx_bytes_check(&w);
 	assert_int_equal(lc->rx_packets, rx + 12);
 	assert_int_equal(dpt_drops(DROP_BAD_HEADER), bad + 1);
 	assert_int_equal(dpt_drops(DROP_TTL), ttl + 1);
@@ -1206,6 +1207,7 @@ test_one_pass_nat(void **state)
 	b[3] = tcp_frame(WAN_MAC, PEER_MAC, R, W, 5556, 22, 64, 0, false);
 	b[4] = dpt_udp(WAN_MAC, PEER_MAC, D, W, 53, 40005, 23);
 	worker_input(&w, WAN, b, 5);
+	dpt_tx_bytes_check(&w);
 	assert_int_equal(w.tx[LAN].n, 4);
 	check_ip(tx_ip(LAN, 0, A_MAC), D, 53, A, 40002);
 	assert_int_equal(ntohs(iph(w.tx[LAN].m[0])->total_length), 20 + 8 + 20);
@@ -1261,6 +1263,7 @@ test_one_pass_nat_full(void **state)
 			b[odd] = dpt_udp(LAN_MAC, A_MAC, A, D, 41099, 53, (uint16_t)(10 + odd));
 		}
 		worker_input(&w, LAN, b, DP_BURST);
+		dpt_tx_bytes_check(&w);
 		assert_int_equal(w.tx[WAN].n, DP_BURST);
 		for (unsigned int i = 0; i < DP_BURST; i++) {
 			struct rte_ipv4_hdr *ip = iph(tx_ip(WAN, i, PEER_MAC));

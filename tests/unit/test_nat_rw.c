@@ -134,7 +134,7 @@ check_sent(struct worker *k, struct wctx *w)
 				k->wrong++;
 		}
 		rte_pktmbuf_free_bulk(t->m, t->n);
-		t->n = 0;
+		tx_buf_reset(t);
 	}
 }
 
