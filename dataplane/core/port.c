@@ -548,13 +548,17 @@ port_dev_stats(uint16_t port, struct port_dev_stats *d)
 		d->tx_dropped = kernel_tx_dropped((int)p->if_index);
 }
 
-/* Publish a new address table; the old one is freed once no worker can
- * still be reading it. */
+/* Publish a new address table, its filter made; the old one is freed
+ * once no worker can still be reading it. */
 static void
 addrs_publish(struct addr_table *t)
 {
 	struct addr_table *old = addrs_get() == &addrs_empty ? NULL :
 		(struct addr_table *)(uintptr_t)addrs_get();
+
+	t->ours = 0;
+	for (uint16_t i = 0; i < t->n; i++)
+		t->ours |= addr_bit(rte_cpu_to_be_32(t->a[i].ip));
 
 	__atomic_store_n(&addrs, t, __ATOMIC_RELEASE);
 	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);

@@ -39,8 +39,28 @@ struct addr {
 };
 struct addr_table {
 	uint16_t n;
+	uint64_t ours;		/* addr_bit of every address: made when published */
 	struct addr a[DP_MAX_ADDRS];
 };
+
+/*
+ * The router's addresses in a 64-bit filter (the table's ours, made once a
+ * change, as IPv6's addr6_table.ours): a source whose bit is clear is none
+ * of them, the rest are looked up (with two addresses, 1 packet in 32 is).
+ * Hashed in network order, as the header holds them: no byte swap per
+ * packet.
+ */
+static inline unsigned int
+addr_hash(rte_be32_t ip)
+{
+	return (ip * 0x9e3779b1u) >> 26;
+}
+
+static inline uint64_t
+addr_bit(rte_be32_t ip)
+{
+	return UINT64_C(1) << addr_hash(ip);
+}
 /* Published by the control lcore, read by workers (RCU). */
 extern struct addr_table *volatile addrs;
 

@@ -195,7 +195,7 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	/* Counts as unsigned int: no 16-bit register to widen per frame. */
 	unsigned int nip4 = 0, nip6 = 0, nfast = 0, dropped = 0, nfast6 = 0;
 	const struct addr_table *at = plain ? addrs_get() : NULL;
-	const uint64_t filter = plain ? ip4_addrs_filter(at) : 0;
+	const uint64_t filter = plain ? at->ours : 0;
 	const struct addr6_table *at6 = plain ? addrs6_get() : NULL;
 	const uint64_t ours6 = plain ? at6->ours : 0;
 	/* Bytes 0-5 our MAC, 12-13 IPv4's ethertype, 14 version 4 without

@@ -509,7 +509,7 @@ ip4_validate(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, boo
 	dst = rte_be_to_cpu_32(ip->dst_addr);
 	if (unlikely((ip4_octet_odd[((const uint8_t *)&ip->src_addr)[0]] |
 		      ip4_octet_odd[((const uint8_t *)&ip->dst_addr)[0]]) || host) ||
-	    (unlikely(ours & ip4_addr_bit(ip->src_addr)) &&
+	    (unlikely(ours & addr_bit(ip->src_addr)) &&
 	     addr_is_local(at, rte_be_to_cpu_32(ip->src_addr)))) {
 		src = rte_be_to_cpu_32(ip->src_addr);
 		/* The host's punts take an IP packet. */
@@ -790,7 +790,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		const bool tr, const bool nat, const bool keep)
 {
 	const struct addr_table *at = addrs_get();
-	const uint64_t ours = ip4_addrs_filter(at);
+	const uint64_t ours = at->ours;
 	const bool host = host_on(in_port);
 	struct rte_mbuf *ok[DP_BURST];
 	uint32_t dst[DP_BURST];

@@ -81,33 +81,6 @@ ip4_hdr20_sum_ok(const struct rte_ipv4_hdr *ip)
  * 224/4, 240/4) or a destination never forwarded as it is (ip4.c). */
 extern const bool ip4_octet_odd[256];
 
-/*
- * The router's addresses in a 64-bit filter, made once a burst: a source
- * whose bit is clear is none of them, the rest are looked up (with two
- * addresses, 1 packet in 32 is).  Hashed in network order, as the header
- * holds them: no byte swap per packet.
- */
-static inline unsigned int
-ip4_addr_hash(rte_be32_t ip)
-{
-	return (ip * 0x9e3779b1u) >> 26;
-}
-
-static inline uint64_t
-ip4_addr_bit(rte_be32_t ip)
-{
-	return UINT64_C(1) << ip4_addr_hash(ip);
-}
-
-static inline uint64_t
-ip4_addrs_filter(const struct addr_table *at)
-{
-	uint64_t f = 0;
-
-	for (uint16_t i = 0; i < at->n; i++)
-		f |= ip4_addr_bit(rte_cpu_to_be_32(at->a[i].ip));
-	return f;
-}
 
 /*
  * The plain case of an IPv4 frame to our MAC, for the worker's one pass
@@ -115,8 +88,7 @@ ip4_addrs_filter(const struct addr_table *at)
  * and the caller saw version 4 without options): one segment, a total
  * length the frame holds (Ethernet padding trimmed), a TTL above 1, a
  * right checksum (or the device's word for it), neither address a martian
- * by its first octet, a source that is none of ours (ours:
- * ip4_addrs_filter(at)).  True with *dst the destination in host order;
+ * by its first octet, a source that is none of ours (ours: at->ours).  True with *dst the destination in host order;
  * false for anything else, which ip4_input judges as before.
  */
 static inline bool
@@ -144,7 +116,7 @@ ip4_plain(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, uint32
 	}
 	if (unlikely(ip4_octet_odd[((const uint8_t *)&ip->src_addr)[0]] |
 		     ip4_octet_odd[((const uint8_t *)&ip->dst_addr)[0]]) ||
-	    (unlikely((ours >> ip4_addr_hash(ip->src_addr)) & 1) &&
+	    (unlikely((ours >> addr_hash(ip->src_addr)) & 1) &&
 	     addr_is_local(at, rte_be_to_cpu_32(ip->src_addr))))
 		return false;
 	/* Ethernet pads short frames to 60 bytes: the IP length rules. */

@@ -46,7 +46,7 @@ extern const uint8_t addr6_byte_odd[256];
 
 /*
  * The router's addresses as a 64-bit filter (the table's ours, as IPv4's
- * ip4_addrs_filter but made once a change, not once a burst): a source
+ * addr_table.ours, made once a change, not once a burst): a source
  * whose bit is clear is none of them, the rest go to the exact compare.
  * Addresses odd by their first byte (link-local ones) are left out: a
  * source that begins so takes the exact checks anyway, and each bit fewer
