@@ -594,14 +594,17 @@ pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_p
 	const struct addr_table *at = addrs_get();
 	const struct nat_ruleset *rs = nat_rules_get();
 	uint32_t dst = rte_be_to_cpu_32(p->t.dst);
-	struct nat_sess_req q = { .o = p->t, .proto = p->proto };
+	struct nat_sess_req q;
 	const struct nat_rule *r;
 	struct nat_sess *s;
 	unsigned int d;
 	uint64_t data;
 
+	/* The usual new flow, outbound to an address not the NAT's: gone
+	 * before its request is made. */
 	if (!nat_rule_dst_ours(rs, at, dst))
 		return NAT_PASS;
+	q = (struct nat_sess_req){ .o = p->t, .proto = p->proto };
 	if (p->proto == IPPROTO_ICMP)
 		return pre_unmatched(m, in_port, at, dst, p, false);
 	r = nat_rule_dnat(rs, at, p->proto, dst, rte_be_to_cpu_16(p->t.dp));

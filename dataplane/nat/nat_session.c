@@ -267,6 +267,48 @@ port_first(uint8_t proto, uint32_t src, uint16_t sp, uint32_t clo, uint32_t n, u
 #define KEPT_MAX	7
 static RTE_DEFINE_PER_LCORE(uint32_t, kept_taken);
 
+/*
+ * Random draws made ahead, per lcore: nat_sess_prefetch draws the random
+ * number of the k-th new flow of a burst whose own port is likely taken,
+ * and fetches the mapping slot and reverse flow of the port it gives;
+ * the k-th outbound nat_sess_create after it takes that number for its
+ * first random draw (the one after port_first's), if that flow draws at
+ * all.  Each number is used once, by whichever flow takes it: the draws
+ * are as random as rte_rand() under the lock, only made earlier.  A flow
+ * that does not match its prefetch's k (a burst's other sessions in
+ * between) only loses the prefetch.
+ */
+#define AHEAD_MAX	64
+struct draws_ahead {
+	uint64_t live;			/* bit k: r[k] not used yet */
+	uint32_t next;			/* the next nat_sess_create's k */
+	uint64_t bits;			/* rte_rand() for flows k and k + 1 */
+	uint32_t r[AHEAD_MAX];
+};
+static RTE_DEFINE_PER_LCORE(struct draws_ahead, ahead);
+
+/* Port clo + (0..n) of a 32-bit random number, without a division. */
+static inline uint32_t
+draw_port(uint32_t r, uint32_t clo, uint32_t n)
+{
+	return clo + (uint32_t)(((uint64_t)r * n) >> 32);
+}
+
+/* The random number (32 bits) for the first random draw of the mapping
+ * being made, the ahead.next - 1-th of its burst. */
+static inline uint32_t
+draw_random(void)
+{
+	struct draws_ahead *a = &RTE_PER_LCORE(ahead);
+	uint32_t k = a->next - 1;
+
+	if (k < AHEAD_MAX && (a->live >> k & 1)) {
+		a->live &= ~(UINT64_C(1) << k);
+		return a->r[k];
+	}
+	return (uint32_t)rte_rand();
+}
+
 static inline void
 kept_note(bool taken)
 {
@@ -298,6 +340,12 @@ nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t
 	uint32_t p = rte_be_to_cpu_16(o->sp), clo, n = port_range(r, proto, p, &clo);
 	struct nat_tuple rev = { .src = o->dst, .dst = a, .sp = o->dp, .dp = o->sp };
 
+	struct draws_ahead *da = &RTE_PER_LCORE(ahead);
+
+	if (k == 0) {
+		da->live = 0;
+		da->next = 0;
+	}
 	nt_keyed_prefetch(&t->maps, map_key(MK_IN, proto, o->src, o->sp), true);
 	if (RTE_PER_LCORE(kept_taken) <= KEPT_MAX / 2 && p >= clo && p < clo + n) {
 		nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, o->sp), true);
@@ -305,6 +353,27 @@ nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t
 		nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, o->sp), false);
 		rev.dp = rte_cpu_to_be_16((uint16_t)port_first(proto, o->src, o->sp, clo, n, p & 1));
 		nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, rev.dp), true);
+		/* The first random draw, for when the first port is taken
+		 * too (as map_new makes it: n > PORT_TRIES, pass 0). */
+		if (k < AHEAD_MAX && n > PORT_TRIES) {
+			struct nat_tuple rev2 = rev;
+			uint32_t r, c;
+
+			/* One rte_rand() (a call of about 70 instructions)
+			 * for two flows: 32 random bits are plenty for a
+			 * port. */
+			if (!(k & 1))
+				da->bits = rte_rand();
+			r = (uint32_t)(da->bits >> (k & 1) * 32);
+			c = draw_port(r, clo, n);
+			da->r[k] = r;
+			da->live |= UINT64_C(1) << k;
+			if ((c & 1) != (p & 1))
+				c = c > clo ? c - 1 : c + 1;
+			rev2.dp = rte_cpu_to_be_16((uint16_t)c);
+			nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, rev2.dp), true);
+			nt_flow_prefetch(&t->flows, flow_hash(&rev2, proto));
+		}
 	}
 	nt_flow_prefetch(&t->flows, flow_hash(&rev, proto));
 	n = __atomic_load_n(&t->n_free, __ATOMIC_RELAXED);
@@ -370,7 +439,8 @@ map_new(struct nat_tables *t, const struct nat_sess_req *q, const uint32_t bin[2
 				if (pass == 0 && i == 0) {
 					c = port_first(q->proto, q->o.src, q->o.sp, clo, n, par);
 				} else {
-					c = clo + (uint32_t)(rte_rand() % n);
+					c = pass == 0 && i == 1 ? draw_port(draw_random(), clo, n) :
+						clo + (uint32_t)(rte_rand() % n);
 					if (par != UINT32_MAX && (c & 1) != par)
 						c = c > clo ? c - 1 : c + 1;
 				}
@@ -429,6 +499,8 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 	uint16_t p;
 
 	hf = flow_hash(&q->o, q->proto);
+	if (q->flags & NS_OUTBOUND)
+		RTE_PER_LCORE(ahead).next++;
 	rte_spinlock_lock(&nat_lock);
 	t = nat_tab;
 	/* The other direction's first packet, on another worker, may have

@@ -41,14 +41,26 @@ struct worker {
 	uint64_t bursts, out, in, icmp, wrong;
 };
 
-/* Flow i's payload: i, so that a frame names its flow. */
+/* m's payload: tag, so that a frame names its flow; the UDP checksum
+ * made. */
+static struct rte_mbuf *
+tagged(struct rte_mbuf *m, uint32_t tag)
+{
+	struct rte_ipv4_hdr *ip = dpt_frame_ip(m);
+	struct rte_udp_hdr *u = (struct rte_udp_hdr *)(ip + 1);
+
+	memcpy(u + 1, &tag, sizeof(tag));
+	u->dgram_cksum = 0;
+	u->dgram_cksum = rte_ipv4_udptcp_cksum(ip, u);
+	return m;
+}
+
+/* Flow i's packet, or the remote's reply. */
 static struct rte_mbuf *
 flow_pkt(unsigned int i, bool reply)
 {
 	uint32_t tag = i;
 	struct rte_mbuf *m;
-	struct rte_udp_hdr *u;
-	struct rte_ipv4_hdr *ip;
 
 	if (!reply)
 		m = dpt_udp(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", REMOTE, (uint16_t)(1024 + i),
@@ -56,12 +68,7 @@ flow_pkt(unsigned int i, bool reply)
 	else
 		m = dpt_udp(DPT_WAN_MAC, DPT_GW_MAC, REMOTE, "192.0.2.1", 53,
 			    (uint16_t)(1024 + i), sizeof(tag));
-	ip = dpt_frame_ip(m);
-	u = (struct rte_udp_hdr *)(ip + 1);
-	memcpy(u + 1, &tag, sizeof(tag));
-	u->dgram_cksum = 0;
-	u->dgram_cksum = rte_ipv4_udptcp_cksum(ip, u);
-	return m;
+	return tagged(m, tag);
 }
 
 static const struct rte_udp_hdr *
@@ -227,6 +234,139 @@ test_lookups_while_writing(void **state)
 	assert_int_equal(dpt_mbufs_in_use(), 0);
 }
 
+/*
+ * An snat pool's ports drawn in bursts (nat_sess_prefetch draws the
+ * first random port ahead, for map_new to use): DRAW_FLOWS inside
+ * endpoints, odd ports outside DRAW_LO..DRAW_HI, onto one address's
+ * DRAW_LO..DRAW_HI (more than PORT_TRIES ports: the hashed first port,
+ * then random draws), so that no port is kept and the first drawn one is
+ * taken ever more often as the odd ports fill up.  Every flow must leave
+ * from its own port of the range, odd (parity kept while an odd one is
+ * free), and its reply must come back to its own inside endpoint.
+ */
+#define DRAW_FLOWS	450
+#define DRAW_LO		2000
+#define DRAW_HI		2999
+#define DRAW_ADDR	"192.0.2.50"
+
+struct draws {
+	uint16_t port[DRAW_FLOWS];	/* flow i's outside port */
+	unsigned int out, in, wrong;
+};
+
+/* Flow i of the draws test: from 10.0.0.2:5001 + 2i, or the remote's
+ * reply to its outside port p. */
+static struct rte_mbuf *
+draw_pkt(unsigned int i, bool reply, uint16_t p)
+{
+	uint32_t tag = i;
+	struct rte_mbuf *m;
+
+	if (!reply)
+		m = dpt_udp(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", REMOTE, (uint16_t)(5001 + 2 * i),
+			    53, sizeof(tag));
+	else
+		m = dpt_udp(DPT_WAN_MAC, DPT_GW_MAC, REMOTE, DRAW_ADDR, 53, p, sizeof(tag));
+	return tagged(m, tag);
+}
+
+static void
+draws_sent(struct draws *d, struct wctx *w)
+{
+	const uint32_t remote = dpt_ip(REMOTE), addr = dpt_ip(DRAW_ADDR),
+		       host = dpt_ip("10.0.0.2");
+
+	for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
+		struct txbuf *t = &w->tx[p];
+
+		for (uint16_t j = 0; j < t->n; j++) {
+			const struct rte_ipv4_hdr *ip = dpt_frame_ip(t->m[j]);
+			unsigned int f = flow_of(ip);
+			uint16_t sp;
+
+			if (f >= DRAW_FLOWS || ip->next_proto_id != IPPROTO_UDP) {
+				d->wrong++;
+			} else if (p == 1) {
+				sp = ntohs(udp_of(ip)->src_port);
+				if (udp_ok(ip, addr, sp, remote, 53) && sp >= DRAW_LO &&
+				    sp <= DRAW_HI && (sp & 1) && d->port[f] == 0) {
+					d->port[f] = sp;
+					d->out++;
+				} else {
+					d->wrong++;
+				}
+			} else if (p == 0 && udp_ok(ip, remote, 53, host, (uint16_t)(5001 + 2 * f))) {
+				d->in++;
+			} else {
+				d->wrong++;
+			}
+		}
+		rte_pktmbuf_free_bulk(t->m, t->n);
+		t->n = 0;
+	}
+}
+
+static void *
+draws_worker(void *arg)
+{
+	struct draws *d = arg;
+	struct rte_mbuf *pkts[BURST];
+	struct wctx w;
+	int lcore;
+
+	if ((lcore = dpt_worker_thread_begin()) < 0)
+		return NULL;
+	wctx_init(&w, 0);
+	for (int reply = 0; reply < 2; reply++) {
+		for (unsigned int i = 0; i < DRAW_FLOWS; i += BURST) {
+			unsigned int n = RTE_MIN((unsigned int)BURST, DRAW_FLOWS - i);
+
+			for (unsigned int j = 0; j < n; j++)
+				pkts[j] = draw_pkt(i + j, reply, d->port[i + j]);
+			worker_input(&w, (uint16_t)reply, pkts, (uint16_t)n);
+			draws_sent(d, &w);
+			rte_rcu_qsbr_quiescent(dp.qsbr, lcore);
+		}
+	}
+	dpt_worker_thread_end((unsigned int)lcore);
+	return NULL;
+}
+
+static void
+test_snat_draws(void **state)
+{
+	struct nat_conf c = { .max_sessions = MAX_SESS };
+	struct nat_rule_spec r = { .kind = SLUICE_NAT_SNAT, .port = 1, .has_src = true,
+				   .src = dpt_ip("10.0.0.0"), .src_len = 24,
+				   .addr_min = dpt_ip(DRAW_ADDR), .addr_max = dpt_ip(DRAW_ADDR),
+				   .port_min = DRAW_LO, .port_max = DRAW_HI };
+	static struct draws d;
+	uint8_t seen[(DRAW_HI - DRAW_LO) / 8 + 1] = { 0 };
+	pthread_t th;
+
+	(void)state;
+	assert_int_equal(nat_conf_set(&c), 0);
+	assert_int_equal(nat_rule_add(&r), 0);
+	assert_int_equal(pthread_create(&th, NULL, draws_worker, &d), 0);
+	pthread_join(th, NULL);
+	dpt_drain();
+	print_message("%u out, %u in, %u wrong\n", d.out, d.in, d.wrong);
+	assert_int_equal(d.wrong, 0);
+	assert_int_equal(d.out, DRAW_FLOWS);
+	assert_int_equal(d.in, DRAW_FLOWS);
+	/* One outside port per inside endpoint. */
+	for (unsigned int i = 0; i < DRAW_FLOWS; i++) {
+		unsigned int b = d.port[i] - DRAW_LO;
+
+		assert_false(seen[b / 8] & (1u << (b % 8)));
+		seen[b / 8] |= (uint8_t)(1u << (b % 8));
+	}
+	assert_int_equal(nat_rule_del(&r, true), 0);
+	nat_sess_flush();
+	dpt_drain();
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+}
+
 static int
 group_setup(void **state)
 {
@@ -242,6 +382,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookups_while_writing),
+		cmocka_unit_test(test_snat_draws),
 	};
 
 	dpt_init("nat_rw");
