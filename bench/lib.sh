@@ -134,6 +134,9 @@ bench_median() {
 		else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# bench_ratio A B: B/A to two places, "—" when A is 0 (a failed round).
+bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.2f", b / a; else print "—" }'; }
+
 # bench_range V...: "min–max".
 bench_range() {
 	printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f–%.2f", lo, hi }'
@@ -176,6 +179,54 @@ for i in range(flows):
     udp = struct.pack("!HHHH", sport, 9, 8 + pad, 0)
     w.write(base[:14] + bytes(ip) + udp + b"\0" * pad)
 w.close()
+PY
+}
+
+# bench_pcap6 FLOWS FILE [DST_MAC] [SIZE]: FLOWS distinct IPv6 UDP frames
+# (SIZE bytes without FCS, default 64), one per flow: destinations
+# 2001:200:0:1::/64 (interface identifiers 1..), sources 2001:db8:100::/64,
+# source ports spread so that every packet is its own 5-tuple; UDP
+# checksums right (IPv6 requires them).
+bench_pcap6() {
+	local flows=$1 file=$2 mac=${3:-02:00:00:00:00:01} size=${4:-64}
+	$PY - "$flows" "$file" "$mac" "$size" <<'PY' >&2
+import sys
+import struct
+from scapy.all import Ether, IPv6, UDP
+from scapy.utils import PcapWriter
+flows, path, mac, size = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+w = PcapWriter(path, linktype=1, sync=False)
+eth = bytes(Ether(dst=mac, src="02:00:00:00:00:02", type=0x86dd))
+pay = max(0, size - 62)
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+dpfx = bytes.fromhex("20010200000000010000000000000000")[:8]
+spfx = bytes.fromhex("20010db8010000000000000000000000")[:8]
+for i in range(flows):
+    dst = dpfx + struct.pack("!Q", i + 1)
+    src = spfx + struct.pack("!Q", (i >> 8) + 1)
+    sport = 1024 + (i * 7919) % 64000
+    ulen = 8 + pay
+    udp = struct.pack("!HHHH", sport, 9, ulen, 0) + b"\0" * pay
+    pseudo = src + dst + struct.pack("!I3xB", ulen, 17)
+    c = csum(pseudo + udp) or 0xffff
+    udp = udp[:6] + struct.pack("!H", c) + udp[8:]
+    ip = struct.pack("!IHBB", 6 << 28, ulen, 17, 64) + src + dst
+    w.write(eth + ip + udp)
+w.close()
+# One frame through scapy's own parser: the hand-made bytes are a valid
+# IPv6 UDP frame with the right checksum.
+from scapy.all import rdpcap
+p = rdpcap(path, count=1)[0]
+want = p[UDP].chksum
+del p[UDP].chksum
+assert Ether(bytes(p))[UDP].chksum == want, "bad UDP checksum"
+assert len(bytes(p)) == max(size, 62), len(bytes(p))
 PY
 }
 
@@ -327,6 +378,38 @@ neigh = 10.1.0.2 lladdr 02:00:00:00:01:02 dev out
 EOF
 }
 
+# The IPv6 forwarding set-up: the /64 l3fwd sends to port 1, via a static neighbour
+# on the out port's /64.
+bench_fwd6_conf() {
+	cat <<'EOF'
+[port in]
+device = net_pcap0,rx_pcap=@PCAP@,infinite_rx=1
+mac = 02:00:00:00:00:01
+address = 2001:db8:1::1/64
+
+[port out]
+device = net_null0,no-rx=1
+address = 2001:db8:2::1/64
+
+[routes]
+route = 2001:200:0:1::/64 via 2001:db8:2::2
+
+[neighbors]
+neigh = 2001:db8:2::2 lladdr 02:00:00:00:01:02 dev out
+EOF
+}
+
+# bench_cpp_sluice CONF PCAP [BINARY]: bench_cpp of sluice (BINARY if given,
+# else the build's) on CONF and PCAP.
+bench_cpp_sluice() {
+	local r
+	BENCH_DATAPLANE=${3:-${BENCH_DATAPLANE:-}} bench_sluice_start "$1" "$2" || return 1
+	bench_wait_flow "$BENCH_PREFIX" 1 || { bench_sluice_stop; return 1; }
+	r=$(bench_cpp "$BENCH_PREFIX" 1 "$BENCH_SECONDS") || r=0
+	bench_sluice_stop
+	echo "$r"
+}
+
 # bench_run_sluice CONF PCAP SECONDS [DATAPLANE OPTIONS...]: Mpps out of the
 # second port CONF names (ethdev 1).
 bench_run_sluice() {
@@ -387,6 +470,16 @@ bench_run_l3fwd() {
 	bench_wait_flow "$BENCH_PREFIX" 1 ||
 		{ tail -20 "$BENCH_TMP/$BENCH_PREFIX.log" >&2; bench_l3fwd_stop; return 1; }
 	r=$(bench_rate "$BENCH_PREFIX" 1 "$2") || r=0
+	bench_l3fwd_stop
+	echo "$r"
+}
+
+# bench_cpp_l3fwd PCAP: bench_cpp of l3fwd on PCAP.
+bench_cpp_l3fwd() {
+	local r
+	bench_l3fwd_start "$1"
+	bench_wait_flow "$BENCH_PREFIX" 1 || { bench_l3fwd_stop; return 1; }
+	r=$(bench_cpp "$BENCH_PREFIX" 1 "$BENCH_SECONDS") || r=0
 	bench_l3fwd_stop
 	echo "$r"
 }
