@@ -413,14 +413,17 @@ ck_delta16(uint16_t d, uint16_t o, uint16_t n)
 	return ck_fold((uint32_t)d + (uint16_t)~o + n);
 }
 
-/* HC' = ~(~HC + delta).  A sum of two 16-bit words is at most 0x1fffe,
- * whose one fold (0xfffe + 1) carries no more: one fold is enough. */
+/* HC' = ~(~HC + delta), which in one's complement is HC - delta: a
+ * 16-bit subtract and its borrow taken back (sub, sbb), equal to the sum's
+ * form for every HC and delta (0 never becomes 0xffff), checked over all
+ * 2^32 pairs. */
 static inline uint16_t
 ck_add(uint16_t ck, uint16_t delta)
 {
-	uint32_t s = (uint32_t)(uint16_t)~ck + delta;
+	uint16_t r;
+	bool borrow = __builtin_sub_overflow(ck, delta, &r);
 
-	return (uint16_t)~((s & 0xffff) + (s >> 16));
+	return (uint16_t)(r - borrow);
 }
 
 /* Fill s->ckd from s->o and s->x. */
