@@ -509,6 +509,34 @@ rewrite_whole(struct rte_ipv4_hdr *ip, const struct nat_sess *s, unsigned int d)
 	return (uint32_t)(d == 0 ? s->x.dst : s->o.src);
 }
 
+/* A burst's candidate session (pre_burst's cand): the session's address
+ * with its direction in the bit CAND_DIR, which a 64-byte line leaves
+ * free, made from a flows value v (sess_val) in two steps:
+ * sess - 1 + v * CAND_DIR. */
+#define CAND_DIR	(sizeof(struct nat_sess) / 2)
+
+static inline struct nat_sess *
+cand_sess(uintptr_t c)
+{
+	RTE_BUILD_BUG_ON(sizeof(struct nat_sess) != RTE_CACHE_LINE_SIZE);
+	return (struct nat_sess *)(c & ~(uintptr_t)(sizeof(struct nat_sess) - 1));
+}
+
+static inline unsigned int
+cand_dir(uintptr_t c)
+{
+	return (c & CAND_DIR) != 0;
+}
+
+/* Is k (protocol proto) direction d's tuple of s? */
+static inline bool
+sess_is(const struct nat_sess *s, unsigned int d, const struct nat_tuple *k, uint8_t proto)
+{
+	struct nat_tuple kt = sess_key_tuple(s, d);
+
+	return s->proto == proto && tuple_eq(&kt, k);
+}
+
 /*
  * Prerouting's whole translation of a packet of the fast shape (header
  * ip, addresses ka and ports kp as its headers hold them, protocol proto)
@@ -531,14 +559,44 @@ pre_whole_dir(struct rte_mbuf *m, int so, struct rte_ipv4_hdr *ip, struct nat_se
 		ka = addrs_rev(ka);
 		kp = ports_rev(kp);
 	}
+	/* The protocol and the hairpin flag in one compare. */
+	const uint8_t want_b[2] = { proto, 0 }, mask_b[2] = { 0xff, NS_HAIRPIN };
+	uint16_t pf, want, mask;
+
+	RTE_BUILD_BUG_ON(offsetof(struct nat_sess, flags) != offsetof(struct nat_sess, proto) + 1);
+	memcpy(&pf, &s->proto, sizeof(pf));
+	memcpy(&want, want_b, sizeof(want));
+	memcpy(&mask, mask_b, sizeof(mask));
 	if (unlikely(((tup_addrs(kt) ^ ka) | (tup_ports(kt) ^ kp)) != 0) ||
-	    unlikely(s->proto != proto) || unlikely(s->flags & NS_HAIRPIN))
+	    unlikely((pf & mask) != want))
 		return false;
 	sess_hit_pf(s, d, proto, proto == IPPROTO_TCP ?
 		    ((struct rte_tcp_hdr *)(ip + 1))->tcp_flags : 0, now);
 	*dst = rewrite_whole(ip, s, d);
 	*stash_at(m, so) = (uintptr_t)s | d;
 	return true;
+}
+
+/* pre_whole_dir for candidate c (pre_burst's cand, not 0) of a packet of
+ * the fast shape, with the direction and the protocol constants: four
+ * copies, so that the counters' and checksums' tests of the protocol are
+ * made once. */
+static __rte_always_inline bool
+pre_whole_cand(struct rte_mbuf *m, int so, struct rte_ipv4_hdr *ip, uintptr_t c,
+	       uint32_t now, uint32_t *dst)
+{
+	struct nat_sess *s = cand_sess(c);
+	uint64_t ka;
+	uint32_t kp;
+
+	memcpy(&ka, &ip->src_addr, sizeof(ka));
+	memcpy(&kp, ip + 1, sizeof(kp));
+	if (likely(ip->next_proto_id == IPPROTO_UDP))
+		return !(c & CAND_DIR) ?
+			pre_whole_dir(m, so, ip, s, 0, ka, kp, IPPROTO_UDP, now, dst) :
+			pre_whole_dir(m, so, ip, s, 1, ka, kp, IPPROTO_UDP, now, dst);
+	return !(c & CAND_DIR) ? pre_whole_dir(m, so, ip, s, 0, ka, kp, IPPROTO_TCP, now, dst) :
+				 pre_whole_dir(m, so, ip, s, 1, ka, kp, IPPROTO_TCP, now, dst);
 }
 
 /* The session an inside host's new flow t makes when it leaves by rule r. */
@@ -823,34 +881,6 @@ pre_general(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint32_t l2)
 	return v;
 }
 
-/* A burst's candidate session (pre_burst's cand): the session's address
- * with its direction in the bit CAND_DIR, which a 64-byte line leaves
- * free, made from a flows value v (sess_val) in two steps:
- * sess - 1 + v * CAND_DIR. */
-#define CAND_DIR	(sizeof(struct nat_sess) / 2)
-
-static inline struct nat_sess *
-cand_sess(uintptr_t c)
-{
-	RTE_BUILD_BUG_ON(sizeof(struct nat_sess) != RTE_CACHE_LINE_SIZE);
-	return (struct nat_sess *)(c & ~(uintptr_t)(sizeof(struct nat_sess) - 1));
-}
-
-static inline unsigned int
-cand_dir(uintptr_t c)
-{
-	return (c & CAND_DIR) != 0;
-}
-
-/* Is k (protocol proto) direction d's tuple of s? */
-static inline bool
-sess_is(const struct nat_sess *s, unsigned int d, const struct nat_tuple *k, uint8_t proto)
-{
-	struct nat_tuple kt = sess_key_tuple(s, d);
-
-	return s->proto == proto && tuple_eq(&kt, k);
-}
-
 /*
  * Prerouting for a burst, in order, as nat_prerouting for each packet,
  * but with the lookups of the whole burst overlapped: every tuple's hash
@@ -956,15 +986,9 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 		if ((plain || likely(whole != NULL)) && likely(cand[i] != 0)) {
 			/* The usual packet: its flow's session is the
 			 * candidate, the packet translated whole. */
-			struct nat_sess *c = cand_sess(cand[i]);
-			uint64_t ka;
-			uint32_t kp, nd;
+			uint32_t nd;
 
-			memcpy(&ka, &ip->src_addr, sizeof(ka));
-			memcpy(&kp, ip + 1, sizeof(kp));
-			if (!(cand[i] & CAND_DIR) ?
-			    pre_whole_dir(m, so, ip, c, 0, ka, kp, proto, now, &nd) :
-			    pre_whole_dir(m, so, ip, c, 1, ka, kp, proto, now, &nd)) {
+			if (pre_whole_cand(m, so, ip, cand[i], now, &nd)) {
 				dst[i] = rte_be_to_cpu_32(nd);
 				done |= bit;
 				continue;

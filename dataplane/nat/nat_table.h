@@ -93,7 +93,9 @@ nt_range(uint32_t h, uint32_t nb)
 static inline uint32_t
 nt_alt(uint32_t g, uint32_t b, uint32_t nb)
 {
-	return g >= b ? g - b : g + nb - b;
+	uint32_t a = g - b;	/* the subtract's borrow chooses */
+
+	return g < b ? a + nb : a;
 }
 
 /* The two candidate buckets of a 64-bit hash. */
