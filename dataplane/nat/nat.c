@@ -909,7 +909,11 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 	const int so = nat_stash_off;
 	const uint32_t now = nat_now_s;
 	uint64_t h[DP_BURST], fast = 0, pass = 0, done = 0;
-	const struct nt_fbucket *bk[DP_BURST][2];
+	/* The flows table's, read once a burst as well. */
+	const struct nt_fbucket *const fb = t->flows.fb;
+	const uint32_t nb = t->flows.nb;
+	/* Each packet's two buckets, one array each (indexed by i, scaled). */
+	const struct nt_fbucket *bk1[DP_BURST], *bk2[DP_BURST];
 	/* A candidate: its session's address with the direction in
 	 * CAND_DIR (sess_val's index is one up, hence sbase), or 0. */
 	const uintptr_t sbase = (uintptr_t)(sess) - sizeof(*sess);
@@ -933,17 +937,17 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 			continue;
 		k = hdr_tuple(ip);
 		h[i] = flow_hash(&k, ip->next_proto_id);
-		nt_buckets(&t->flows, h[i], &b1, &b2);
-		bk[i][0] = &t->flows.fb[b1];
-		bk[i][1] = &t->flows.fb[b2];
-		rte_prefetch0(bk[i][0]);
-		rte_prefetch0(bk[i][1]);
+		nt_buckets_nb(nb, h[i], &b1, &b2);
+		bk1[i] = &fb[b1];
+		bk2[i] = &fb[b2];
+		rte_prefetch0(bk1[i]);
+		rte_prefetch0(bk2[i]);
 		fast |= bit;
 	}
 	for (uint64_t l = fast; l != 0; l &= l - 1) {
 		unsigned int i = (unsigned int)__builtin_ctzll(l);
 
-		uint32_t v = nt_flow_first(bk[i][0], bk[i][1], (uint32_t)(h[i] >> 32));
+		uint32_t v = nt_flow_first(bk1[i], bk2[i], (uint32_t)(h[i] >> 32));
 
 		if (likely(v != 0)) {
 			cand[i] = sbase + (uintptr_t)v * CAND_DIR;

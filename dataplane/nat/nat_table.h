@@ -98,12 +98,18 @@ nt_alt(uint32_t g, uint32_t b, uint32_t nb)
 	return g < b ? a + nb : a;
 }
 
-/* The two candidate buckets of a 64-bit hash. */
+/* The two candidate buckets of a 64-bit hash in a table of nb buckets. */
+static inline void
+nt_buckets_nb(uint32_t nb, uint64_t h, uint32_t *b1, uint32_t *b2)
+{
+	*b1 = nt_range((uint32_t)h, nb);
+	*b2 = nt_alt(nt_range((uint32_t)(h >> 32), nb), *b1, nb);
+}
+
 static inline void
 nt_buckets(const struct nat_ht *t, uint64_t h, uint32_t *b1, uint32_t *b2)
 {
-	*b1 = nt_range((uint32_t)h, t->nb);
-	*b2 = nt_alt(nt_range((uint32_t)(h >> 32), t->nb), *b1, t->nb);
+	nt_buckets_nb(t->nb, h, b1, b2);
 }
 
 /* Slot j of bucket b of a flows table, read as the writer may change it. */
@@ -160,7 +166,7 @@ nt_flow_first(const struct nt_fbucket *b1, const struct nt_fbucket *b2, uint32_t
 		if (m == 0)
 			return 0;
 	}
-	return (uint32_t)__atomic_load_n(&b1->e[__builtin_ctz(m)], __ATOMIC_ACQUIRE);
+	return (uint32_t)__atomic_load_n(&b1->e[(unsigned int)__builtin_ctz(m)], __ATOMIC_ACQUIRE);
 }
 
 /* A flows slot matching hash h: the value in it, or 0.  *from says where
