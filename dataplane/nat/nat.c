@@ -51,10 +51,10 @@
  *
  * - Per-packet writes: pkts[d] and tcp[d] are written only by the worker
  *   that receives direction d (RSS keeps a direction on one queue), with
- *   plain stores; last is a plain store of the clock done only when the
- *   second changed.  No atomic read-modify-write on the fast path; at most
- *   the two workers of a flow's two directions share its line.  Counters
- *   are per lcore.
+ *   plain stores; last is a plain store of the clock (whole seconds) on
+ *   every refreshing packet.  No atomic read-modify-write on the fast
+ *   path; at most the two workers of a flow's two directions share its
+ *   line.  Counters are per lcore.
  *
  * - Expiry: the control lcore walks the session array in slices from
  *   nat_timer, deletes expired keys under nat_lock, waits for an RCU grace

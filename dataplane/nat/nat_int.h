@@ -62,7 +62,8 @@ tuple_eq(const struct nat_tuple *a, const struct nat_tuple *b)
  * becomes o reversed.  Everything but last/tcp/pkts is written once, before
  * the session is published in the hash.  tcp[d] and pkts[d] are written only
  * by the worker receiving direction d (RSS keeps a direction on one queue);
- * last is a plain store of the clock, written only when it changed.
+ * last is a plain store of the clock (whole seconds) on every refreshing
+ * packet: pkts[d] dirties the line anyway.
  */
 struct nat_sess {
 	struct nat_tuple o, x;
