@@ -528,15 +528,6 @@ cand_dir(uintptr_t c)
 	return (c & CAND_DIR) != 0;
 }
 
-/* Is k (protocol proto) direction d's tuple of s? */
-static inline bool
-sess_is(const struct nat_sess *s, unsigned int d, const struct nat_tuple *k, uint8_t proto)
-{
-	struct nat_tuple kt = sess_key_tuple(s, d);
-
-	return s->proto == proto && tuple_eq(&kt, k);
-}
-
 /*
  * Prerouting's whole translation of a packet of the fast shape (header
  * ip, addresses ka and ports kp as its headers hold them, protocol proto)
@@ -554,16 +545,15 @@ pre_whole_dir(struct rte_mbuf *m, int so, struct rte_ipv4_hdr *ip, struct nat_se
 	/* Direction 0 arrives as o; direction 1 as x reversed, so the
 	 * packet's tuple reversed is x. */
 	const struct nat_tuple *kt = d == 0 ? &s->o : &s->x;
-
-	if (d != 0) {
-		ka = addrs_rev(ka);
-		kp = ports_rev(kp);
-	}
 	/* The protocol and the hairpin flag in one compare. */
 	const uint8_t want_b[2] = { proto, 0 }, mask_b[2] = { 0xff, NS_HAIRPIN };
 	uint16_t pf, want, mask;
 
 	RTE_BUILD_BUG_ON(offsetof(struct nat_sess, flags) != offsetof(struct nat_sess, proto) + 1);
+	if (d != 0) {
+		ka = addrs_rev(ka);
+		kp = ports_rev(kp);
+	}
 	memcpy(&pf, &s->proto, sizeof(pf));
 	memcpy(&want, want_b, sizeof(want));
 	memcpy(&mask, mask_b, sizeof(mask));
@@ -1002,7 +992,7 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 		if (likely(cand[i] != 0)) {
 			s = cand_sess(cand[i]);
 			d = cand_dir(cand[i]);
-			if (!sess_is(s, d, &k, proto))
+			if (unlikely(!sess_is(s, d, &k, proto)))
 				s = NULL;
 		}
 		/* Another flow's sig, a key that moved, a session an earlier

@@ -206,6 +206,15 @@ sess_chains(const struct nat_sess *s, unsigned int d)
 	return d == 0 ? s->x.dst == s->o.dst : s->x.src == s->o.src;
 }
 
+/* Is k (protocol proto) direction d's tuple of s? */
+static inline bool
+sess_is(const struct nat_sess *s, unsigned int d, const struct nat_tuple *k, uint8_t proto)
+{
+	struct nat_tuple kt = sess_key_tuple(s, d);
+
+	return s->proto == proto && tuple_eq(&kt, k);
+}
+
 /* The session of flows value v, when it is tuple k's (the table keeps
  * only part of the hash: another flow's session may turn up). */
 static inline struct nat_sess *
@@ -213,9 +222,8 @@ sess_of(const struct nat_tables *t, uint32_t v, const struct nat_tuple *k, uint8
 	unsigned int *dir)
 {
 	struct nat_sess *s = &t->sess[(v >> 1) - 1];
-	struct nat_tuple kt = sess_key_tuple(s, v & 1);
 
-	if (unlikely(s->proto != proto || !tuple_eq(&kt, k)))
+	if (unlikely(!sess_is(s, v & 1, k, proto)))
 		return NULL;
 	*dir = v & 1;
 	return s;
