@@ -51,10 +51,10 @@
  *
  * - Per-packet writes: pkts[d] and tcp[d] are written only by the worker
  *   that receives direction d (RSS keeps a direction on one queue), with
- *   plain stores; last is a plain store of the clock done only when the
- *   second changed.  No atomic read-modify-write on the fast path; at most
- *   the two workers of a flow's two directions share its line.  Counters
- *   are per lcore.
+ *   plain stores; last is a plain store of the clock (whole seconds) on
+ *   every refreshing packet.  No atomic read-modify-write on the fast
+ *   path; at most the two workers of a flow's two directions share its
+ *   line.  Counters are per lcore.
  *
  * - Expiry: the control lcore walks the session array in slices from
  *   nat_timer, deletes expired keys under nat_lock, waits for an RCU grace
@@ -288,23 +288,28 @@ fast:
 	return 1;
 }
 
+/* The NT_* bits of TCP header flags tf & TCP_SEEN: one load where four
+ * tests were. */
+#define TCP_SEEN	(RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG)
+static const uint8_t tcp_seen[TCP_SEEN + 1] = {
+#define TS(x) [x] = ((x) & RTE_TCP_SYN_FLAG ? NT_SYN : 0) | ((x) & RTE_TCP_FIN_FLAG ? NT_FIN : 0) | \
+		    ((x) & RTE_TCP_RST_FLAG ? NT_RST : 0) | ((x) & RTE_TCP_ACK_FLAG ? NT_ACK : 0)
+	TS(0x00), TS(0x01), TS(0x02), TS(0x03), TS(0x04), TS(0x05), TS(0x06), TS(0x07),
+	TS(0x10), TS(0x11), TS(0x12), TS(0x13), TS(0x14), TS(0x15), TS(0x16), TS(0x17),
+#undef TS
+};
+
 /* A packet of direction d of s, of protocol proto (TCP flags tf), at
- * nat_now_s now: counters, TCP state, idle time. */
-static inline void
+ * nat_now_s now: counters, TCP state, idle time.  Inlined with d a
+ * constant where the caller knows it. */
+static __rte_always_inline void
 sess_hit_pf(struct nat_sess *s, unsigned int d, uint8_t proto, uint8_t tf, uint32_t now)
 {
+	RTE_BUILD_BUG_ON(TCP_SEEN != 0x17);
 	s->pkts[d]++;
 	if (proto == IPPROTO_TCP) {
-		uint8_t f = 0;
+		uint8_t f = tcp_seen[tf & TCP_SEEN];
 
-		if (tf & RTE_TCP_SYN_FLAG)
-			f |= NT_SYN;
-		if (tf & RTE_TCP_FIN_FLAG)
-			f |= NT_FIN;
-		if (tf & RTE_TCP_RST_FLAG)
-			f |= NT_RST;
-		if (tf & RTE_TCP_ACK_FLAG)
-			f |= NT_ACK;
 		if (unlikely((s->tcp[d] | f) != s->tcp[d])) {
 			/* A new SYN on a closed tuple starts a new connection. */
 			if (f == NT_SYN && ((s->tcp[0] | s->tcp[1]) & (NT_FIN | NT_RST)))
@@ -314,8 +319,8 @@ sess_hit_pf(struct nat_sess *s, unsigned int d, uint8_t proto, uint8_t tf, uint3
 	} else if (proto == IPPROTO_UDP && !(s->flags & (NS_REFRESH0 << d))) {
 		return;		/* RFC 4787 REQ-6: outbound refreshes */
 	}
-	if (s->last != now)
-		s->last = now;
+	/* Stored whatever it held: pkts[d] dirties the line anyway. */
+	s->last = now;
 }
 
 static inline void
@@ -341,6 +346,39 @@ pre_hit(struct rte_mbuf *m, struct nat_tables *t, struct nat_pkt *p, struct nat_
 		nat_rewrite_dst(p, n.dst, n.dp);
 	*stash(m) = (uintptr_t)s | d;
 	return NAT_PASS;
+}
+
+/* A tuple's addresses (src, dst) and ports (sp, dp) as the two words a
+ * packet's headers hold them in; the reverse tuple's words are these with
+ * their halves swapped, whatever the byte order. */
+static inline uint64_t
+tup_addrs(const struct nat_tuple *t)
+{
+	uint64_t a;
+
+	memcpy(&a, &t->src, sizeof(a));
+	return a;
+}
+
+static inline uint32_t
+tup_ports(const struct nat_tuple *t)
+{
+	uint32_t p;
+
+	memcpy(&p, &t->sp, sizeof(p));
+	return p;
+}
+
+static inline uint64_t
+addrs_rev(uint64_t a)
+{
+	return a >> 32 | a << 32;
+}
+
+static inline uint32_t
+ports_rev(uint32_t p)
+{
+	return p >> 16 | p << 16;
 }
 
 /* Delta dl4 into the TCP or UDP checksum of a packet behind a 20-byte
@@ -450,24 +488,105 @@ post_fast(struct rte_mbuf *m, const struct nat_tables *t, uint64_t st)
  * deltas (ckw, made with the session).  An end that does not change has
  * the delta 0xffff (-0), which adds nothing.  Returns the destination.
  */
-static inline uint32_t
+static __rte_always_inline uint32_t
 rewrite_whole(struct rte_ipv4_hdr *ip, const struct nat_sess *s, unsigned int d)
 {
-	uint16_t *ports = (uint16_t *)(ip + 1), dip, dl4;
-	struct nat_tuple n = sess_new_tuple(s, d);
+	uint16_t dip = s->ckw[0], dl4 = s->ckw[1];
+	/* Direction 0 becomes x, direction 1 o reversed. */
+	uint64_t a = tup_addrs(d == 0 ? &s->x : &s->o);
+	uint32_t pt = tup_ports(d == 0 ? &s->x : &s->o);
 
-	dip = s->ckw[0];
-	dl4 = s->ckw[1];
 	if (d != 0) {
+		a = addrs_rev(a);
+		pt = ports_rev(pt);
 		dip = (uint16_t)~dip;
 		dl4 = (uint16_t)~dl4;
 	}
-	memcpy(&ip->src_addr, &n.src, 8);	/* src and dst, as in the tuple */
-	ports[0] = n.sp;
-	ports[1] = n.dp;
+	memcpy(&ip->src_addr, &a, sizeof(a));	/* src and dst, as in the tuple */
+	memcpy(ip + 1, &pt, sizeof(pt));	/* sp and dp */
 	ip->hdr_checksum = ck_add(ip->hdr_checksum, dip);
 	l4_ck_add(ip, dl4);
-	return n.dst;
+	return (uint32_t)(d == 0 ? s->x.dst : s->o.src);
+}
+
+/* A burst's candidate session (pre_burst's cand): the session's address
+ * with its direction in the bit CAND_DIR, which a 64-byte line leaves
+ * free, made from a flows value v (sess_val) in two steps:
+ * sess - 1 + v * CAND_DIR. */
+#define CAND_DIR	(sizeof(struct nat_sess) / 2)
+
+static inline struct nat_sess *
+cand_sess(uintptr_t c)
+{
+	RTE_BUILD_BUG_ON(sizeof(struct nat_sess) != RTE_CACHE_LINE_SIZE);
+	return (struct nat_sess *)(c & ~(uintptr_t)(sizeof(struct nat_sess) - 1));
+}
+
+static inline unsigned int
+cand_dir(uintptr_t c)
+{
+	return (c & CAND_DIR) != 0;
+}
+
+/*
+ * Prerouting's whole translation of a packet of the fast shape (header
+ * ip, addresses ka and ports kp as its headers hold them, protocol proto)
+ * when it is direction d's packet of s, which is not a hairpin's: the
+ * counters, the clock and rewrite_whole.  d is a constant (the burst
+ * inlines one copy a direction), so which of o and x is compared and
+ * written is known, not selected per packet; the compare is two wide
+ * ones.  False, with nothing done, when it is not d's packet.
+ */
+static __rte_always_inline bool
+pre_whole_dir(struct rte_mbuf *m, int so, struct rte_ipv4_hdr *ip, struct nat_sess *s,
+	      const unsigned int d, uint64_t ka, uint32_t kp, uint8_t proto, uint32_t now,
+	      uint32_t *dst)
+{
+	/* Direction 0 arrives as o; direction 1 as x reversed, so the
+	 * packet's tuple reversed is x. */
+	const struct nat_tuple *kt = d == 0 ? &s->o : &s->x;
+	/* The protocol and the hairpin flag in one compare. */
+	const uint8_t want_b[2] = { proto, 0 }, mask_b[2] = { 0xff, NS_HAIRPIN };
+	uint16_t pf, want, mask;
+
+	RTE_BUILD_BUG_ON(offsetof(struct nat_sess, flags) != offsetof(struct nat_sess, proto) + 1);
+	if (d != 0) {
+		ka = addrs_rev(ka);
+		kp = ports_rev(kp);
+	}
+	memcpy(&pf, &s->proto, sizeof(pf));
+	memcpy(&want, want_b, sizeof(want));
+	memcpy(&mask, mask_b, sizeof(mask));
+	if (unlikely(((tup_addrs(kt) ^ ka) | (tup_ports(kt) ^ kp)) != 0) ||
+	    unlikely((pf & mask) != want))
+		return false;
+	sess_hit_pf(s, d, proto, proto == IPPROTO_TCP ?
+		    ((struct rte_tcp_hdr *)(ip + 1))->tcp_flags : 0, now);
+	*dst = rewrite_whole(ip, s, d);
+	*stash_at(m, so) = (uintptr_t)s | d;
+	return true;
+}
+
+/* pre_whole_dir for candidate c (pre_burst's cand, not 0) of a packet of
+ * the fast shape, with the direction and the protocol constants: four
+ * copies, so that the counters' and checksums' tests of the protocol are
+ * made once. */
+static __rte_always_inline bool
+pre_whole_cand(struct rte_mbuf *m, int so, struct rte_ipv4_hdr *ip, uintptr_t c,
+	       uint32_t now, uint32_t *dst)
+{
+	struct nat_sess *s = cand_sess(c);
+	uint64_t ka;
+	uint32_t kp;
+
+	memcpy(&ka, &ip->src_addr, sizeof(ka));
+	memcpy(&kp, ip + 1, sizeof(kp));
+	if (likely(ip->next_proto_id == IPPROTO_UDP))
+		return !(c & CAND_DIR) ?
+			pre_whole_dir(m, so, ip, s, 0, ka, kp, IPPROTO_UDP, now, dst) :
+			pre_whole_dir(m, so, ip, s, 1, ka, kp, IPPROTO_UDP, now, dst);
+	return !(c & CAND_DIR) ? pre_whole_dir(m, so, ip, s, 0, ka, kp, IPPROTO_TCP, now, dst) :
+				 pre_whole_dir(m, so, ip, s, 1, ka, kp, IPPROTO_TCP, now, dst);
 }
 
 /* The session an inside host's new flow t makes when it leaves by rule r. */
@@ -783,7 +902,16 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 	const int so = nat_stash_off;
 	const uint32_t now = nat_now_s;
 	uint64_t h[DP_BURST], fast = 0, pass = 0, done = 0;
-	uint32_t b[DP_BURST][2], cand[DP_BURST], nnew = 0;
+	/* The flows table's, read once a burst as well. */
+	const struct nt_fbucket *const fb = t->flows.fb;
+	const uint32_t nb = t->flows.nb;
+	/* Each packet's two buckets, one array each (indexed by i, scaled). */
+	const struct nt_fbucket *bk1[DP_BURST], *bk2[DP_BURST];
+	/* A candidate: its session's address with the direction in
+	 * CAND_DIR (sess_val's index is one up, hence sbase), or 0. */
+	const uintptr_t sbase = (uintptr_t)(sess) - sizeof(*sess);
+	uintptr_t cand[DP_BURST];
+	uint32_t nnew = 0;
 	const struct nat_ruleset *rs = NULL;
 
 	RTE_BUILD_BUG_ON(DP_BURST > 64);
@@ -796,22 +924,27 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 			rte_pktmbuf_mtod_offset(pkts[i], const struct rte_ipv4_hdr *, l2);
 
 		struct nat_tuple k;
+		uint32_t b1, b2;
 
 		if (unlikely(!fast_shape(pkts[i], ip, l2, plain)))
 			continue;
 		k = hdr_tuple(ip);
 		h[i] = flow_hash(&k, ip->next_proto_id);
-		nt_buckets(&t->flows, h[i], &b[i][0], &b[i][1]);
-		rte_prefetch0(&t->flows.fb[b[i][0]]);
-		rte_prefetch0(&t->flows.fb[b[i][1]]);
+		nt_buckets_nb(nb, h[i], &b1, &b2);
+		bk1[i] = &fb[b1];
+		bk2[i] = &fb[b2];
+		rte_prefetch0(bk1[i]);
+		rte_prefetch0(bk2[i]);
 		fast |= bit;
 	}
 	for (uint64_t l = fast; l != 0; l &= l - 1) {
 		unsigned int i = (unsigned int)__builtin_ctzll(l);
 
-		cand[i] = nt_flow_first(&t->flows, b[i][0], b[i][1], (uint32_t)(h[i] >> 32));
-		if (likely(cand[i] != 0)) {
-			rte_prefetch0(&sess[(cand[i] >> 1) - 1]);
+		uint32_t v = nt_flow_first(bk1[i], bk2[i], (uint32_t)(h[i] >> 32));
+
+		if (likely(v != 0)) {
+			cand[i] = sbase + (uintptr_t)v * CAND_DIR;
+			rte_prefetch0((const void *)cand[i]);
 		} else {
 			/* Most likely a new outbound flow: what making its
 			 * session reads, fetched while the burst is routed. */
@@ -820,6 +953,7 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 			const struct nat_tuple k = hdr_tuple(ip);
 			const struct nat_rule *r;
 
+			cand[i] = 0;
 			if (rs == NULL)
 				rs = nat_rules_get();
 			r = nat_rule_snat_guess(rs, in_port, rte_be_to_cpu_32(k.src));
@@ -845,10 +979,25 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 			continue;
 		}
 		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
-		k = hdr_tuple(ip);
 		proto = ip->next_proto_id;
-		if (likely(cand[i] != 0))
-			s = sess_of(t, cand[i], &k, proto, &d);
+		if ((plain || likely(whole != NULL)) && likely(cand[i] != 0)) {
+			/* The usual packet: its flow's session is the
+			 * candidate, the packet translated whole. */
+			uint32_t nd;
+
+			if (pre_whole_cand(m, so, ip, cand[i], now, &nd)) {
+				dst[i] = rte_be_to_cpu_32(nd);
+				done |= bit;
+				continue;
+			}
+		}
+		k = hdr_tuple(ip);
+		if (likely(cand[i] != 0)) {
+			s = cand_sess(cand[i]);
+			d = cand_dir(cand[i]);
+			if (unlikely(!sess_is(s, d, &k, proto)))
+				s = NULL;
+		}
 		/* Another flow's sig, a key that moved, a session an earlier
 		 * packet of this burst made: the whole lookup. */
 		if (unlikely(s == NULL))

@@ -62,7 +62,8 @@ tuple_eq(const struct nat_tuple *a, const struct nat_tuple *b)
  * becomes o reversed.  Everything but last/tcp/pkts is written once, before
  * the session is published in the hash.  tcp[d] and pkts[d] are written only
  * by the worker receiving direction d (RSS keeps a direction on one queue);
- * last is a plain store of the clock, written only when it changed.
+ * last is a plain store of the clock (whole seconds) on every refreshing
+ * packet: pkts[d] dirties the line anyway.
  */
 struct nat_sess {
 	struct nat_tuple o, x;
@@ -205,6 +206,15 @@ sess_chains(const struct nat_sess *s, unsigned int d)
 	return d == 0 ? s->x.dst == s->o.dst : s->x.src == s->o.src;
 }
 
+/* Is k (protocol proto) direction d's tuple of s? */
+static inline bool
+sess_is(const struct nat_sess *s, unsigned int d, const struct nat_tuple *k, uint8_t proto)
+{
+	struct nat_tuple kt = sess_key_tuple(s, d);
+
+	return s->proto == proto && tuple_eq(&kt, k);
+}
+
 /* The session of flows value v, when it is tuple k's (the table keeps
  * only part of the hash: another flow's session may turn up). */
 static inline struct nat_sess *
@@ -212,9 +222,8 @@ sess_of(const struct nat_tables *t, uint32_t v, const struct nat_tuple *k, uint8
 	unsigned int *dir)
 {
 	struct nat_sess *s = &t->sess[(v >> 1) - 1];
-	struct nat_tuple kt = sess_key_tuple(s, v & 1);
 
-	if (unlikely(s->proto != proto || !tuple_eq(&kt, k)))
+	if (unlikely(!sess_is(s, v & 1, k, proto)))
 		return NULL;
 	*dir = v & 1;
 	return s;
@@ -413,14 +422,17 @@ ck_delta16(uint16_t d, uint16_t o, uint16_t n)
 	return ck_fold((uint32_t)d + (uint16_t)~o + n);
 }
 
-/* HC' = ~(~HC + delta).  A sum of two 16-bit words is at most 0x1fffe,
- * whose one fold (0xfffe + 1) carries no more: one fold is enough. */
+/* HC' = ~(~HC + delta), which in one's complement is HC - delta: a
+ * 16-bit subtract and its borrow taken back (sub, sbb), equal to the sum's
+ * form for every HC and delta (0 never becomes 0xffff), checked over all
+ * 2^32 pairs. */
 static inline uint16_t
 ck_add(uint16_t ck, uint16_t delta)
 {
-	uint32_t s = (uint32_t)(uint16_t)~ck + delta;
+	uint16_t r;
+	bool borrow = __builtin_sub_overflow(ck, delta, &r);
 
-	return (uint16_t)~((s & 0xffff) + (s >> 16));
+	return (uint16_t)(r - borrow);
 }
 
 /* Fill s->ckd from s->o and s->x. */

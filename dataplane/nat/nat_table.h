@@ -93,15 +93,23 @@ nt_range(uint32_t h, uint32_t nb)
 static inline uint32_t
 nt_alt(uint32_t g, uint32_t b, uint32_t nb)
 {
-	return g >= b ? g - b : g + nb - b;
+	uint32_t a = g - b;	/* the subtract's borrow chooses */
+
+	return g < b ? a + nb : a;
 }
 
-/* The two candidate buckets of a 64-bit hash. */
+/* The two candidate buckets of a 64-bit hash in a table of nb buckets. */
+static inline void
+nt_buckets_nb(uint32_t nb, uint64_t h, uint32_t *b1, uint32_t *b2)
+{
+	*b1 = nt_range((uint32_t)h, nb);
+	*b2 = nt_alt(nt_range((uint32_t)(h >> 32), nb), *b1, nb);
+}
+
 static inline void
 nt_buckets(const struct nat_ht *t, uint64_t h, uint32_t *b1, uint32_t *b2)
 {
-	*b1 = nt_range((uint32_t)h, t->nb);
-	*b2 = nt_alt(nt_range((uint32_t)(h >> 32), t->nb), *b1, t->nb);
+	nt_buckets_nb(t->nb, h, b1, b2);
 }
 
 /* Slot j of bucket b of a flows table, read as the writer may change it. */
@@ -116,10 +124,10 @@ nt_slot(const struct nat_ht *t, uint32_t b, unsigned int j)
  * compared at once; an 8-byte slot is never torn by a 16-byte load, and
  * the caller reads a matching slot again anyway. */
 static inline uint32_t
-nt_sig_mask(const struct nat_ht *t, uint32_t b, uint32_t sig)
+nt_sig_mask_b(const struct nt_fbucket *fb, uint32_t sig)
 {
 #ifdef __SSE2__
-	const __m128 *e = (const __m128 *)t->fb[b].e;
+	const __m128 *e = (const __m128 *)fb->e;
 	__m128i s = _mm_set1_epi32((int)sig);
 	__m128i lo = _mm_castps_si128(_mm_shuffle_ps(e[0], e[1], _MM_SHUFFLE(3, 1, 3, 1)));
 	__m128i hi = _mm_castps_si128(_mm_shuffle_ps(e[2], e[3], _MM_SHUFFLE(3, 1, 3, 1)));
@@ -130,28 +138,35 @@ nt_sig_mask(const struct nat_ht *t, uint32_t b, uint32_t sig)
 	uint32_t m = 0;
 
 	for (unsigned int j = 0; j < NT_WAYS; j++)
-		if ((uint32_t)(nt_slot(t, b, j) >> 32) == sig)
+		if ((uint32_t)(__atomic_load_n(&fb->e[j], __ATOMIC_ACQUIRE) >> 32) == sig)
 			m |= 1u << j;
 	return m;
 #endif
 }
 
-/* The value in the first slot of buckets b1, b2 whose sig is sig, or 0
- * (a reader's first guess: nt_flow_next tells the rest). */
 static inline uint32_t
-nt_flow_first(const struct nat_ht *t, uint32_t b1, uint32_t b2, uint32_t sig)
+nt_sig_mask(const struct nat_ht *t, uint32_t b, uint32_t sig)
 {
-	uint32_t m = nt_sig_mask(t, b1, sig), b = b1;
-	uint64_t e;
+	return nt_sig_mask_b(&t->fb[b], sig);
+}
+
+/* The value in the first slot of buckets b1, b2 whose sig is sig, or 0
+ * (a reader's first guess: nt_flow_next tells the rest).  The slot is not
+ * read again: a writer may have changed it since, so the value may be
+ * another key's (or 0), and the caller confirms it against what it names
+ * as it must anyway. */
+static inline uint32_t
+nt_flow_first(const struct nt_fbucket *b1, const struct nt_fbucket *b2, uint32_t sig)
+{
+	uint32_t m = nt_sig_mask_b(b1, sig);
 
 	if (m == 0) {
-		m = nt_sig_mask(t, b2, sig);
-		b = b2;
+		m = nt_sig_mask_b(b2, sig);
+		b1 = b2;
 		if (m == 0)
 			return 0;
 	}
-	e = nt_slot(t, b, (unsigned int)__builtin_ctz(m));
-	return (uint32_t)(e >> 32) == sig ? (uint32_t)e : 0;
+	return (uint32_t)__atomic_load_n(&b1->e[(unsigned int)__builtin_ctz(m)], __ATOMIC_ACQUIRE);
 }
 
 /* A flows slot matching hash h: the value in it, or 0.  *from says where
