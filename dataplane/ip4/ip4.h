@@ -81,15 +81,15 @@ ip4_hdr20_sum_ok(const struct rte_ipv4_hdr *ip)
  * 224/4, 240/4) or a destination never forwarded as it is (ip4.c). */
 extern const bool ip4_octet_odd[256];
 
-
 /*
  * The plain case of an IPv4 frame to our MAC, for the worker's one pass
  * over a burst (its first segment holds at least Ethernet and 20 bytes,
  * and the caller saw version 4 without options): one segment, a total
  * length the frame holds (Ethernet padding trimmed), a TTL above 1, a
  * right checksum (or the device's word for it), neither address a martian
- * by its first octet, a source that is none of ours (ours: at->ours).  True with *dst the destination in host order;
- * false for anything else, which ip4_input judges as before.
+ * by its first octet, a source that is none of ours (ours: at->ours).
+ * True with *dst the destination in host order; false for anything else,
+ * which ip4_input judges as before.
  */
 static inline bool
 ip4_plain(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, uint32_t *dst)
