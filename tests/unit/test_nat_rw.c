@@ -302,7 +302,7 @@ draws_sent(struct draws *d, struct wctx *w)
 			}
 		}
 		rte_pktmbuf_free_bulk(t->m, t->n);
-		t->n = 0;
+		tx_buf_reset(t);
 	}
 }
 
