@@ -36,6 +36,7 @@
 #include "neigh.h"
 #include "port.h"
 #include "route.h"
+#include "rt_fib.h"
 #include "rt_nh.h"
 #include "rt_pfx.h"
 

@@ -28,6 +28,7 @@
 #include "neigh.h"
 #include "port.h"
 #include "route6.h"
+#include "rt_fib.h"
 #include "rt_nh.h"
 #include "rt_pfx.h"
 

@@ -32,13 +32,6 @@ struct rt_nh_pool {
 
 int rt_nh_init(struct rt_nh_pool *p, const char *name, uint32_t key_len);
 
-/*
- * A FIB's AVX-512 lookup (both families: pick selects it on fib, e.g.
- * rte_fib_select_lookup(fib, RTE_FIB_LOOKUP_DIR24_8_VECTOR_AVX512)), where
- * the CPU and DPDK's build have it, under the EAL SIMD limit raised for
- * the choice alone: see rt_nh.c.
- */
-void rt_fib_pick_avx512(int (*pick)(void *fib), void *fib);
 void rt_nh_free(struct rt_nh_pool *p);
 
 /*

@@ -27,7 +27,7 @@ dataplane/core/port.c dataplane/core/port.h
 dataplane/ip4/neigh.c dataplane/ip4/neigh.h
 dataplane/ip4/route.c dataplane/ip4/route.h
 dataplane/ip6/route6.c dataplane/ip6/route6.h
-dataplane/route/rt_nh.c dataplane/route/rt_nh.h dataplane/route/rt_pfx.c dataplane/route/rt_pfx.h
+dataplane/route/rt_fib.c dataplane/route/rt_fib.h dataplane/route/rt_nh.c dataplane/route/rt_nh.h dataplane/route/rt_pfx.c dataplane/route/rt_pfx.h
 dataplane/ip6/addr6.c dataplane/ip6/addr6.h dataplane/ip6/ip6_addr.h
 dataplane/nat/nat_table.c dataplane/nat/nat_table.h
 dataplane/nat/nat_session.c
