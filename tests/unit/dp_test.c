@@ -300,12 +300,23 @@ dpt_drops(enum drop_reason why)
 }
 
 void
+dpt_tx_take(struct wctx *w, void (*seen)(uint16_t port, struct rte_mbuf *m, void *arg),
+	    void *arg)
+{
+	for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
+		struct txbuf *t = &w->tx[p];
+
+		for (uint16_t i = 0; seen != NULL && i < t->n; i++)
+			seen(p, t->m[i], arg);
+		rte_pktmbuf_free_bulk(t->m, t->n);
+		tx_buf_reset(t);
+	}
+}
+
+void
 dpt_tx_clear(struct wctx *w)
 {
-	for (int p = 0; p < DP_MAX_PORTS; p++) {
-		rte_pktmbuf_free_bulk(w->tx[p].m, w->tx[p].n);
-		tx_buf_reset(&w->tx[p]);
-	}
+	dpt_tx_take(w, NULL, NULL);
 }
 
 void
@@ -405,36 +416,28 @@ fwd_keep(struct dpt_fwd_bad *b, const struct dpt_fwd *f, uint16_t port,
 	       RTE_MIN(sizeof(b->bytes), (size_t)rte_pktmbuf_data_len(m)));
 }
 
+/* One frame a worker of the forwarding test sent, sorted by the next hop
+ * it went to (port 1, from the WAN MAC, passing the test's check). */
 static void
-fwd_sort(struct dpt_fwd *f, struct wctx *w)
+fwd_sort(uint16_t p, struct rte_mbuf *m, void *arg)
 {
+	struct dpt_fwd *f = arg;
 	const struct rte_ether_addr wan = dpt_mac(DPT_WAN_MAC);
+	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	int k = 0;
 
-	for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
-		struct txbuf *t = &w->tx[p];
-
-		for (uint16_t i = 0; i < t->n; i++) {
-			const struct rte_ether_hdr *eh =
-				rte_pktmbuf_mtod(t->m[i], const struct rte_ether_hdr *);
-			int k = 0;
-
-			if (p == 1 && rte_is_same_ether_addr(&eh->src_addr, &wan) &&
-			    (f->check == NULL || f->check(t->m[i])))
-				while (k < DPT_FWD_MACS &&
-				       !rte_is_same_ether_addr(&eh->dst_addr, &f->macs[k]))
-					k++;
-			else
-				k = DPT_FWD_MACS;
-			if (k < DPT_FWD_MACS) {
-				f->sent[k]++;
-			} else {
-				if (f->wrong < DPT_FWD_BAD)
-					fwd_keep(&f->bad[f->wrong], f, p, t->m[i]);
-				f->wrong++;
-			}
-		}
-		rte_pktmbuf_free_bulk(t->m, t->n);
-		tx_buf_reset(t);
+	if (p == 1 && rte_is_same_ether_addr(&eh->src_addr, &wan) &&
+	    (f->check == NULL || f->check(m)))
+		while (k < DPT_FWD_MACS && !rte_is_same_ether_addr(&eh->dst_addr, &f->macs[k]))
+			k++;
+	else
+		k = DPT_FWD_MACS;
+	if (k < DPT_FWD_MACS) {
+		f->sent[k]++;
+	} else {
+		if (f->wrong < DPT_FWD_BAD)
+			fwd_keep(&f->bad[f->wrong], f, p, m);
+		f->wrong++;
 	}
 }
 
@@ -454,7 +457,7 @@ fwd_thread(void *arg)
 		for (unsigned int n = 0; n < DPT_FWD_BURST; n++)
 			pkts[n] = f->frame(n, f->loops);
 		worker_input(&w, 0, pkts, DPT_FWD_BURST);
-		fwd_sort(f, &w);
+		dpt_tx_take(&w, fwd_sort, f);
 		f->loops++;
 		rte_rcu_qsbr_quiescent(dp.qsbr, lcore);
 	}

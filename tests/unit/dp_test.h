@@ -84,6 +84,10 @@ uint64_t dpt_drops(enum drop_reason why);
 
 /* Free everything still in w's tx buffers and zero them. */
 void dpt_tx_clear(struct wctx *w);
+/* Hand each frame in w's tx buffers to seen (with its port and arg), then
+ * free them all and zero the buffers: what a worker's bursts sent. */
+void dpt_tx_take(struct wctx *w, void (*seen)(uint16_t port, struct rte_mbuf *m, void *arg),
+		 void *arg);
 /* Each buffer's byte count is its frames' (the flush counts it as sent):
  * every writer (tx_buf_add, ip4_fwd_run, ip6_fwd_run) added what it
  * queued.  Before a test changes a queued frame. */

@@ -115,34 +115,27 @@ udp_ok(const struct rte_ipv4_hdr *ip, uint32_t src, uint16_t sp, uint32_t dst, u
 	       ntohl(ip->dst_addr) == dst && ntohs(u->src_port) == sp && ntohs(u->dst_port) == dp_;
 }
 
-/* What the bursts left in the tx buffers, checked and freed. */
+/* A frame the bursts left in the tx buffers, checked (dpt_tx_take frees
+ * it). */
 static void
-check_sent(struct worker *k, struct wctx *w)
+check_sent(uint16_t p, struct rte_mbuf *m, void *arg)
 {
+	struct worker *k = arg;
 	const uint32_t host = dpt_ip("10.0.0.2"), wan = dpt_ip("192.0.2.1"),
 		       remote = dpt_ip(REMOTE);
+	const struct rte_ipv4_hdr *ip = dpt_frame_ip(m);
+	unsigned int f = flow_of(ip);
 
-	for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
-		struct txbuf *t = &w->tx[p];
-
-		for (uint16_t j = 0; j < t->n; j++) {
-			const struct rte_ipv4_hdr *ip = dpt_frame_ip(t->m[j]);
-			unsigned int f = flow_of(ip);
-
-			if (ip->next_proto_id == IPPROTO_ICMP)
-				k->icmp++;
-			else if (f < k->first || f >= k->first + FLOWS)
-				k->wrong++;
-			else if (p == 1 && udp_ok(ip, wan, (uint16_t)(1024 + f), remote, 53))
-				k->out++;
-			else if (p == 0 && udp_ok(ip, remote, 53, host, (uint16_t)(1024 + f)))
-				k->in++;
-			else
-				k->wrong++;
-		}
-		rte_pktmbuf_free_bulk(t->m, t->n);
-		tx_buf_reset(t);
-	}
+	if (ip->next_proto_id == IPPROTO_ICMP)
+		k->icmp++;
+	else if (f < k->first || f >= k->first + FLOWS)
+		k->wrong++;
+	else if (p == 1 && udp_ok(ip, wan, (uint16_t)(1024 + f), remote, 53))
+		k->out++;
+	else if (p == 0 && udp_ok(ip, remote, 53, host, (uint16_t)(1024 + f)))
+		k->in++;
+	else
+		k->wrong++;
 }
 
 static void *
@@ -167,7 +160,7 @@ worker(void *arg)
 			pkts[n] = flow_pkt(k->first + (unsigned int)(r >> 33) % FLOWS, reply);
 		}
 		worker_input(&w, reply ? 1 : 0, pkts, BURST);
-		check_sent(k, &w);
+		dpt_tx_take(&w, check_sent, k);
 		k->bursts++;
 		rte_rcu_qsbr_quiescent(dp.qsbr, lcore);
 	}
@@ -271,38 +264,30 @@ draw_pkt(unsigned int i, bool reply, uint16_t p)
 }
 
 static void
-draws_sent(struct draws *d, struct wctx *w)
+draws_sent(uint16_t p, struct rte_mbuf *m, void *arg)
 {
+	struct draws *d = arg;
 	const uint32_t remote = dpt_ip(REMOTE), addr = dpt_ip(DRAW_ADDR),
 		       host = dpt_ip("10.0.0.2");
+	const struct rte_ipv4_hdr *ip = dpt_frame_ip(m);
+	unsigned int f = flow_of(ip);
+	uint16_t sp;
 
-	for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
-		struct txbuf *t = &w->tx[p];
-
-		for (uint16_t j = 0; j < t->n; j++) {
-			const struct rte_ipv4_hdr *ip = dpt_frame_ip(t->m[j]);
-			unsigned int f = flow_of(ip);
-			uint16_t sp;
-
-			if (f >= DRAW_FLOWS || ip->next_proto_id != IPPROTO_UDP) {
-				d->wrong++;
-			} else if (p == 1) {
-				sp = ntohs(udp_of(ip)->src_port);
-				if (udp_ok(ip, addr, sp, remote, 53) && sp >= DRAW_LO &&
-				    sp <= DRAW_HI && (sp & 1) && d->port[f] == 0) {
-					d->port[f] = sp;
-					d->out++;
-				} else {
-					d->wrong++;
-				}
-			} else if (p == 0 && udp_ok(ip, remote, 53, host, (uint16_t)(5001 + 2 * f))) {
-				d->in++;
-			} else {
-				d->wrong++;
-			}
+	if (f >= DRAW_FLOWS || ip->next_proto_id != IPPROTO_UDP) {
+		d->wrong++;
+	} else if (p == 1) {
+		sp = ntohs(udp_of(ip)->src_port);
+		if (udp_ok(ip, addr, sp, remote, 53) && sp >= DRAW_LO && sp <= DRAW_HI &&
+		    (sp & 1) && d->port[f] == 0) {
+			d->port[f] = sp;
+			d->out++;
+		} else {
+			d->wrong++;
 		}
-		rte_pktmbuf_free_bulk(t->m, t->n);
-		tx_buf_reset(t);
+	} else if (p == 0 && udp_ok(ip, remote, 53, host, (uint16_t)(5001 + 2 * f))) {
+		d->in++;
+	} else {
+		d->wrong++;
 	}
 }
 
@@ -324,7 +309,7 @@ draws_worker(void *arg)
 			for (unsigned int j = 0; j < n; j++)
 				pkts[j] = draw_pkt(i + j, reply, d->port[i + j]);
 			worker_input(&w, (uint16_t)reply, pkts, (uint16_t)n);
-			draws_sent(d, &w);
+			dpt_tx_take(&w, draws_sent, d);
 			rte_rcu_qsbr_quiescent(dp.qsbr, lcore);
 		}
 	}
