@@ -74,7 +74,7 @@ BENCH_HUGE_ADDED=0
 bench_huge_reserve() {
 	local need free total
 	[ "${BENCH_HUGE:-1}" = 1 ] || return 0
-	mountpoint -q /dev/hugepages || mount -t hugetlbfs nodev /dev/hugepages ||
+	mountpoint -q /dev/hugepages || { mkdir -p /dev/hugepages && mount -t hugetlbfs nodev /dev/hugepages; } ||
 		sl_die "cannot mount hugetlbfs on /dev/hugepages (BENCH_HUGE=0 runs without)"
 	need=$(((${BENCH_MEM:-2048} + 1) / 2 + 64))
 	free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
