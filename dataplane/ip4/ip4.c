@@ -391,6 +391,22 @@ ip4_not_forwarded(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint8_t 
  * ip4_addrs_slow sorts out the rest. */
 const bool ip4_octet_odd[256] = { [0] = true, [127] = true, [224 ... 255] = true };
 
+bool
+ip4_plain_padded(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, uint32_t *dst)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+	const uint32_t len = rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN;
+	/* Ethernet's padding: len - total length. */
+	const uint32_t pad = len - rte_be_to_cpu_16(ip->total_length);
+
+	/* 20 <= total length <= len in one unsigned compare (len >= 20
+	 * here): a length above len wraps pad above it. */
+	if (pad > len - (uint32_t)sizeof(*ip))
+		return false;
+	return ip4_plain_rest(m, ip, pad, at, ours, dst);
+}
+
 /*
  * ip4_validate's address checks for what ip4_octet_odd or our own addresses
  * flagged, and the host's DHCP: the destination, or 0 when m was dropped or

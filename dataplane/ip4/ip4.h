@@ -82,29 +82,18 @@ ip4_hdr20_sum_ok(const struct rte_ipv4_hdr *ip)
 extern const bool ip4_octet_odd[256];
 
 /*
- * The plain case of an IPv4 frame to our MAC, for the worker's one pass
- * over a burst (its first segment holds at least Ethernet and 20 bytes,
- * and the caller saw version 4 without options): one segment, a total
- * length the frame holds (Ethernet padding trimmed), a TTL above 1, a
- * right checksum (or the device's word for it), neither address a martian
- * by its first octet, a source that is none of ours (ours: at->ours).
- * True with *dst the destination in host order; false for anything else,
- * which ip4_input judges as before.
+ * ip4_plain's tests after the length, pad (total length - frame's IP
+ * length, at most len - 20) its Ethernet padding: a TTL above 1, one
+ * segment, a right checksum (or the device's word for it), neither
+ * address a martian by its first octet, a source that is none of ours.
  */
-static inline bool
-ip4_plain(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, uint32_t *dst)
+static __rte_always_inline bool
+ip4_plain_rest(struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t pad,
+	       const struct addr_table *at, uint64_t ours, uint32_t *dst)
 {
-	const struct rte_ipv4_hdr *ip =
-		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
 	const uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
-	const uint32_t len = rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN;
-	/* Ethernet's padding: len - total length. */
-	const uint32_t pad = len - rte_be_to_cpu_16(ip->total_length);
 
-	/* 20 <= total length <= len in one unsigned compare (len >= 20
-	 * here): a length above len wraps pad above it. */
-	if (unlikely(pad > len - (uint32_t)sizeof(*ip) || ip->time_to_live <= 1 ||
-		     m->nb_segs != 1))
+	if (unlikely(ip->time_to_live <= 1 || m->nb_segs != 1))
 		return false;
 	/* No word from the device (vdevs, most af_xdp): one flag test. */
 	if (likely(ck == RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN)) {
@@ -120,10 +109,38 @@ ip4_plain(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, uint32
 	     addr_is_local(at, rte_be_to_cpu_32(ip->src_addr))))
 		return false;
 	/* Ethernet pads short frames to 60 bytes: the IP length rules. */
-	if (unlikely(pad != 0) && rte_pktmbuf_trim(m, pad) != 0)
+	if (pad != 0 && rte_pktmbuf_trim(m, pad) != 0)
 		return false;
 	*dst = rte_be_to_cpu_32(ip->dst_addr);
 	return true;
+}
+
+/* ip4_plain for a frame whose IP total length is not its own (ip4.c). */
+bool ip4_plain_padded(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours,
+		      uint32_t *dst);
+
+/*
+ * The plain case of an IPv4 frame to our MAC, for the worker's one pass
+ * over a burst (its first segment holds at least Ethernet and 20 bytes,
+ * and the caller saw version 4 without options): one segment, a total
+ * length the frame holds (Ethernet padding trimmed), and ip4_plain_rest's
+ * tests.  True with *dst the destination in host order; false for
+ * anything else, which ip4_input judges as before.
+ */
+static inline bool
+ip4_plain(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, uint32_t *dst)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+	const uint32_t len = rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN;
+
+	/* The common frame, without padding: its total length compared in
+	 * network order (one segment, tested after, holds at most 65535
+	 * bytes, so the 16 bits are the whole length), nothing to trim,
+	 * and the padded one out of line. */
+	if (unlikely(ip->total_length != rte_cpu_to_be_16((uint16_t)len)))
+		return ip4_plain_padded(m, at, ours, dst);
+	return ip4_plain_rest(m, ip, 0, at, ours, dst);
 }
 
 /*
