@@ -81,11 +81,17 @@ head16_make(const uint8_t t[16])
 	return _mm_loadu_si128((const __m128i *)(const void *)t);
 }
 
+/* head16_eq before the mask: byte i 0xff where it equals t's. */
+static inline __m128i
+head16_eq_v(const void *p, head16_t t)
+{
+	return _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), t);
+}
+
 static inline uint32_t
 head16_eq(const void *p, head16_t t)
 {
-	return (uint32_t)_mm_movemask_epi8(
-		_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), t));
+	return (uint32_t)_mm_movemask_epi8(head16_eq_v(p, t));
 }
 #else
 typedef struct { uint8_t b[16]; } head16_t;
@@ -105,6 +111,11 @@ head16_eq(const void *p, head16_t t)
 	return head16_eq_scalar(p, t.b);
 }
 #endif
+
+/* head16_eq's bits for the destination MAC, and for it with the IPv4
+ * ethertype and version/IHL 0x45 (worker_classify's template). */
+#define HEAD16_MAC	0x003fu
+#define HEAD16_IP4	0x703fu
 
 /* Queue a finished frame for port (counts tx, or a drop when full/down). */
 void tx_enqueue(struct wctx *w, uint16_t port, struct rte_mbuf *m);

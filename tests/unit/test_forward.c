@@ -616,6 +616,124 @@ test_head16(void **state)
 	}
 }
 
+#ifdef X4
+/* One frame of test_plain_x4's groups, changed by kind (0: not at all). */
+static struct rte_mbuf *
+x4_frame(unsigned int kind)
+{
+	static const uint8_t octets[] = { 0, 1, 126, 127, 128, 223, 224, 239, 240, 255 };
+	struct rte_mbuf *m = udp("192.0.2.77", 10 + rte_rand() % 40);
+	struct rte_ipv4_hdr *ip = dpt_frame_ip(m);
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+
+	ip->src_addr = htonl(dpt_ip("10.0.0.2") + (uint32_t)(rte_rand() % 200));
+	ip->dst_addr = htonl(dpt_ip("192.0.2.77") + (uint32_t)(rte_rand() % 100));
+	ip->packet_id = (rte_be16_t)rte_rand();
+	switch (kind) {
+	case 1:		/* the checksum one bit off */
+		dpt_fix_cksum(ip);
+		ip->hdr_checksum ^= (rte_be16_t)(1u << (rte_rand() % 16));
+		return m;
+	case 2:		/* TTL 0, 1 or 2 */
+		ip->time_to_live = (uint8_t)(rte_rand() % 3);
+		break;
+	case 3:		/* padded: total length short of the frame */
+		ip->total_length = htons(ntohs(ip->total_length) - 1 - rte_rand() % 4);
+		break;
+	case 4:		/* total length beyond the frame */
+		ip->total_length = htons(ntohs(ip->total_length) + 1 + rte_rand() % 4);
+		break;
+	case 5:		/* a source's, a destination's first octet */
+		((uint8_t *)&ip->src_addr)[0] = octets[rte_rand() % RTE_DIM(octets)];
+		break;
+	case 6:
+		((uint8_t *)&ip->dst_addr)[0] = octets[rte_rand() % RTE_DIM(octets)];
+		break;
+	case 7:		/* from one of our addresses */
+		ip->src_addr = htonl(dpt_ip(rte_rand() % 2 ? "10.0.0.1" : "192.0.2.1"));
+		break;
+	case 8:		/* any byte of the header (version/IHL, TOS, ...) */
+		((uint8_t *)ip)[rte_rand() % 20] ^= (uint8_t)(1u << (rte_rand() % 8));
+		break;
+	case 9:		/* the device's word on the checksum */
+		m->ol_flags |= rte_rand() % 2 ? RTE_MBUF_F_RX_IP_CKSUM_GOOD :
+						RTE_MBUF_F_RX_IP_CKSUM_BAD;
+		break;
+	case 10:	/* Ethernet: destination MAC, source MAC, ethertype */
+		f[rte_rand() % 14] ^= (uint8_t)(1u << (rte_rand() % 8));
+		break;
+	case 11:	/* too short for ip4_plain */
+		rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - 20 - rte_rand() % 14);
+		break;
+	case 12:	/* any addresses at all */
+		ip->src_addr = (rte_be32_t)rte_rand();
+		ip->dst_addr = (rte_be32_t)rte_rand();
+		break;
+	}
+	dpt_fix_cksum(ip);
+	return m;
+}
+
+/*
+ * ip4_plain_x4 against ip4_plain, the scalar way it stands for: groups
+ * of four frames, each plain or changed in one way (a bad checksum, TTL
+ * 0-2, padding, a total length beyond the frame, odd first octets, our
+ * own source, a bit anywhere in the header or the Ethernet header, the
+ * device's word, a frame too short, random addresses), in every lane.
+ * True only when the scalar test passes all four unpadded and without a
+ * word from the device, then with the same destinations and lengths.
+ */
+static void
+test_plain_x4(void **state)
+{
+	const struct rte_ether_addr mac = dpt_mac(DPT_LAN_MAC);
+	const struct addr_table *at = addrs_get();
+	uint8_t t[16] = { [12] = 0x08, [13] = 0x00, [14] = RTE_IPV4_VHL_DEF };
+	unsigned int passed = 0;
+	head16_t head;
+
+	(void)state;
+	memcpy(t, &mac, sizeof(mac));
+	head = head16_make(t);
+	for (unsigned int round = 0; round < 20000; round++) {
+		struct rte_mbuf *m[X4];
+		uint32_t dst[X4], want[X4];
+		uint64_t bytes = 7, len = 7;
+		bool all = true, got;
+
+		for (unsigned int k = 0; k < X4; k++) {
+			/* Half the rounds all plain but for random addresses. */
+			unsigned int kind = round % 2 ? (rte_rand() % 3 == 0 ? 12 : 0) :
+							 (unsigned int)(rte_rand() % 13);
+
+			m[k] = x4_frame(kind);
+			len += rte_pktmbuf_pkt_len(m[k]);
+		}
+		got = ip4_plain_x4(m, head, at, at->ours, dst, &bytes);
+		for (unsigned int k = 0; k < X4; k++) {
+			const uint8_t *f = rte_pktmbuf_mtod(m[k], const uint8_t *);
+			const struct rte_ipv4_hdr *ip = dpt_frame_ip(m[k]);
+
+			all = all && rte_pktmbuf_data_len(m[k]) >= 34 &&
+			      (~head16_eq(f, head) & HEAD16_IP4) == 0 &&
+			      (m[k]->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == 0 &&
+			      ntohs(ip->total_length) == rte_pktmbuf_pkt_len(m[k]) - 14 &&
+			      ip4_plain(m[k], at, at->ours, &want[k]);
+		}
+		assert_int_equal(got, all);
+		if (got) {
+			passed++;
+			assert_memory_equal(dst, want, sizeof(dst));
+			assert_int_equal(bytes, len);
+		}
+		for (unsigned int k = 0; k < X4; k++)
+			rte_pktmbuf_free(m[k]);
+	}
+	/* Both answers were given often. */
+	assert_true(passed > 5000 && passed < 15000);
+}
+#endif
+
 /* One frame unlike the plain ones in a byte of the one pass's compare
  * (our MAC, the ethertype, version/IHL) or just outside it, and its fate. */
 enum odd_fate { ODD_PLAIN, ODD_FORWARDED, ODD_DROPPED };
@@ -819,6 +937,9 @@ main(void)
 		cmocka_unit_test(test_mixed_burst),
 		cmocka_unit_test(test_one_pass_burst),
 		cmocka_unit_test(test_head16),
+#ifdef X4
+		cmocka_unit_test(test_plain_x4),
+#endif
 		cmocka_unit_test(test_one_pass_positions),
 		cmocka_unit_test(test_tx_paths),
 		cmocka_unit_test(test_chained_packet_flattened),
