@@ -600,25 +600,29 @@ ip4_fwd_tx(struct wctx *w, const struct fwd_out *o, struct rte_mbuf *m,
  * the rest): into o's buffer, whose count stays in a register (room for
  * the rest of the burst made first).  Returns the first not sent, which a
  * length above max (o's MTU with Ethernet) or another FIB value stopped.
+ * nh[k] must exist (ip4_fwd_burst's array has a slot past the burst): it
+ * is made unlike nh[i] for the run, so that one compare a frame ends it
+ * at k or at another value, and put back.
  */
 static __rte_noinline uint16_t
 ip4_fwd_run(struct wctx *w, const struct fwd_out *o, const uint64_t hdr[2],
-	    struct rte_mbuf **ok, const uint64_t *nh, uint16_t i, uint16_t k, uint32_t max)
+	    struct rte_mbuf **ok, uint64_t *nh, uint16_t i, uint16_t k, uint32_t max)
 {
-	const uint64_t v = nh[i];
+	const uint64_t v = nh[i], at_k = nh[k];
 	/* A local copy: the frames' stores cannot alias it, so its two
 	 * words stay in registers. */
 	const uint64_t h[2] = { hdr[0], hdr[1] };
 	struct txbuf *b = o->tx;
 	struct rte_mbuf **out;
-	unsigned int j = i;
+	size_t j = i;
 	uint32_t bytes = 0;
 
 	if (unlikely(b->n + (k - i) > WCTX_TXBUF))
 		tx_full(w, o->port);
-	/* Pointers and unsigned indexes: no 16-bit count to widen per
-	 * frame. */
+	/* Pointers and a word-wide index: no 16- or 32-bit count to widen
+	 * per frame. */
 	out = &b->m[b->n] - i;
+	nh[k] = ~v;
 	do {
 		struct rte_mbuf *m = ok[j];
 		uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
@@ -631,7 +635,8 @@ ip4_fwd_run(struct wctx *w, const struct fwd_out *o, const uint64_t hdr[2],
 		fwd_hdr_write(f, h);
 		out[j] = m;
 		bytes += len;
-	} while (++j < k && nh[j] == v);
+	} while (nh[++j] == v);
+	nh[k] = at_k;
 	b->n += (uint16_t)(j - i);
 	b->bytes += bytes;
 	return (uint16_t)j;
@@ -658,7 +663,7 @@ ip4_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *
 	const struct nexthop *gw = NULL;
 	uint32_t l2mtu = 0;	/* o's MTU with the Ethernet header kept, 0: down */
 	bool gw_ok = false;
-	uint64_t nh[DP_BURST], found;
+	uint64_t nh[DP_BURST + 1], found;	/* + 1: ip4_fwd_run's end mark */
 	uint16_t f = 0;
 
 	route_lookup_raw(dst, nh, k);
