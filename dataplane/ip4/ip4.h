@@ -31,23 +31,38 @@ ip4_multicast(uint32_t ip)
 bool ip4_martian_src(uint32_t src);	/* host order; our own addresses excluded */
 bool ip4_martian_dst(uint32_t dst);
 
-/* TTL - 1 with the checksum patched (RFC 1624 eqn 3). */
+/* TTL - 1 with the checksum patched (RFC 1624 eqn 3); the TTL is at
+ * least 1 (every caller forwards only above 1). */
 static inline void
 ip4_dec_ttl(struct rte_ipv4_hdr *ip)
 {
-	uint32_t sum;
-
-	ip->time_to_live--;
 	/* HC' = ~(~HC + ~m + m'): the TTL is the high byte of its 16-bit word,
 	 * m' = m - 0x0100, so ~m + m' = ~0x0100 = 0xfeff.  Unlike HC + 0x0100
 	 * (eqn 2) this never leaves 0xffff where a full recompute gives 0.
 	 * Eqn 3 works out, for every HC, to (HC + 0x0100) modulo 0xffff
 	 * (test_ip4 checks all 65 536): one add and a conditional subtract,
 	 * no complements and no fold. */
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	/* On the 4 bytes TTL, protocol, checksum as one word, one load and
+	 * one store: TTL in its low byte (- 1, no borrow from a TTL of 1 or
+	 * more), the checksum read little-endian in its high half, where
+	 * HC + 0x0100 is + 1; HC 0xfffe and 0xffff, the two that reach 0xffff
+	 * and wrap, take 1 more (0xffff - 0xffff = 0, 0x10000 - 0xffff = 1;
+	 * the carry out of the word is the 0x10000). */
+	uint32_t v;
+
+	memcpy(&v, &ip->time_to_live, sizeof(v));
+	v += v >= 0xfffe0000u ? 0x1ffffu : 0xffffu;
+	memcpy(&ip->time_to_live, &v, sizeof(v));
+#else
+	uint32_t sum;
+
+	ip->time_to_live--;
 	sum = (uint32_t)ip->hdr_checksum + rte_cpu_to_be_16(0x0100);
 	if (sum >= 0xffff)
 		sum -= 0xffff;
 	ip->hdr_checksum = (uint16_t)sum;
+#endif
 }
 
 /* IPv4 packets of one burst, Ethernet header still in front. */

@@ -294,18 +294,23 @@ test_dec_ttl_every_checksum(void **state)
 	(void)state;
 	memset(&ip, 0, sizeof(ip));
 	for (uint32_t hc = 0; hc <= 0xffff; hc++) {
-		uint16_t m = (uint16_t)(64 << 8 | IPPROTO_UDP), m2 = (uint16_t)(m - 0x0100);
+		/* TTL 64 and, in turn, every other from 1 (the protocol
+		 * byte beside it must not move). */
+		uint8_t ttl = hc % 4 ? 64 : (uint8_t)(1 + hc / 4 % 255);
+		uint8_t proto = hc % 3 ? IPPROTO_UDP : (uint8_t)(hc >> 8);
+		uint16_t m = (uint16_t)(ttl << 8 | proto), m2 = (uint16_t)(m - 0x0100);
 		uint32_t sum = (uint16_t)~ntohs((uint16_t)hc);
 
-		ip.time_to_live = 64;
-		ip.next_proto_id = IPPROTO_UDP;
+		ip.time_to_live = ttl;
+		ip.next_proto_id = proto;
 		ip.hdr_checksum = (uint16_t)hc;
 		ip4_dec_ttl(&ip);
 		sum += (uint16_t)~m;
 		sum += m2;
 		sum = (sum & 0xffff) + (sum >> 16);
 		sum = (sum & 0xffff) + (sum >> 16);
-		assert_int_equal(ip.time_to_live, 63);
+		assert_int_equal(ip.time_to_live, ttl - 1);
+		assert_int_equal(ip.next_proto_id, proto);
 		assert_int_equal(ntohs(ip.hdr_checksum), (uint16_t)~sum);
 	}
 }
