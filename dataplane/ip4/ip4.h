@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <rte_ip.h>
-#ifdef __SSSE3__
-#include <tmmintrin.h>
+#ifdef __SSE4_1__
+#include <smmintrin.h>
 #endif
 
 #include "worker.h"
@@ -161,7 +161,7 @@ ip4_plain(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, uint32
 	return ip4_plain_rest(m, ip, 0, at, ours, dst);
 }
 
-#ifdef __SSSE3__
+#ifdef __SSE4_1__
 /* Frames ip4_plain_x4 takes at once. */
 #define X4	4
 
@@ -172,11 +172,12 @@ ip4_plain(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, uint32
  * none of them padded or with a word from the device on its checksum,
  * with dst[0..X4) their destinations (host order) and *bytes their
  * lengths added; false says nothing of any (the caller takes them one by
- * one, as before).  at, ours as ip4_plain's.  The tests on each mbuf stay
- * scalar (a branch each, all taken the same way); the header's (TTL,
- * checksum, first octets) and the destination's byte order are done once
- * for the four on their words transposed: lane k of r[j] is word j (bytes
- * 4j..4j+3) of frame k's header.
+ * one, as before).  at, ours as ip4_plain's.  The tests on each mbuf
+ * (length, segments, the device's flags) stay scalar, a branch each, all
+ * taken the same way; the header's (total length, TTL, checksum, first
+ * octets, the source in the our-address filter) and the destination's
+ * byte order are done once for the four on their words transposed: lane
+ * k of r[j] is word j (bytes 4j..4j+3) of frame k's header.
  */
 static inline bool
 ip4_plain_x4(struct rte_mbuf *const *m, head16_t head, const struct addr_table *at,
@@ -189,27 +190,30 @@ ip4_plain_x4(struct rte_mbuf *const *m, head16_t head, const struct addr_table *
 	const __m128i src_octet = _mm_setr_epi8(0, -1, 0, 0, 4, -1, 4, 4, 8, -1, 8, 8, 12, -1, 12, 12);
 	const __m128i dst_octet = _mm_setr_epi8(-1, 0, -1, -1, -1, 4, -1, -1, -1, 8, -1, -1, -1, 12, -1, -1);
 	const __m128i bswap32 = _mm_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
-	__m128i x[X4], y[X4], t0, t1, t2, t3, r[5], sum, oct, odd, ok;
+	/* Lane bytes 2-3: bytes 1 and 0 (a length in network order). */
+	const __m128i tl_order = _mm_setr_epi8(-1, -1, 1, 0, -1, -1, 5, 4, -1, -1, 9, 8, -1, -1, 13, 12);
+	/* Lane byte 0 from the byte its byte 0 says (pshufb), the rest 0. */
+	const __m128i byte0 = _mm_set1_epi32((int)0x80808000);
+	const __m128i pow2 = _mm_setr_epi8(1, 2, 4, 8, 16, 32, 64, (char)128, 0, 0, 0, 0, 0, 0, 0, 0);
+	__m128i x[X4], y[X4], t0, t1, t2, t3, r[5], sum, oct, odd, ok, h, hit;
 	__m128i eq = _mm_set1_epi8(-1);
+	uint32_t pl[X4];
 	uint64_t len = 0;
+	int hits;
 
 #pragma GCC unroll 4
 	for (unsigned int k = 0; k < X4; k++) {
 		const uint8_t *f = rte_pktmbuf_mtod(m[k], const uint8_t *);
 		const uint8_t *ip = f + RTE_ETHER_HDR_LEN;
-		const uint32_t l3 = rte_pktmbuf_pkt_len(m[k]) - RTE_ETHER_HDR_LEN;
 		uint32_t w;
 
 		if (rte_pktmbuf_data_len(m[k]) < RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr))
 			return false;
 		eq = _mm_and_si128(eq, head16_eq_v(f, head));
-		if ((m[k]->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) != 0 || m[k]->nb_segs != 1 ||
-		    ((const struct rte_ipv4_hdr *)ip)->total_length != rte_cpu_to_be_16((uint16_t)l3))
+		if ((m[k]->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) != 0 || m[k]->nb_segs != 1)
 			return false;
-		memcpy(&w, ip + offsetof(struct rte_ipv4_hdr, src_addr), sizeof(w));
-		if (unlikely((ours >> addr_hash(w)) & 1) && addr_is_local(at, rte_be_to_cpu_32(w)))
-			return false;
-		len += l3;
+		pl[k] = rte_pktmbuf_pkt_len(m[k]);
+		len += pl[k];
 		x[k] = _mm_loadu_si128((const __m128i *)(const void *)ip);
 		memcpy(&w, ip + offsetof(struct rte_ipv4_hdr, dst_addr), sizeof(w));
 		y[k] = _mm_cvtsi32_si128((int)w);
@@ -247,10 +251,33 @@ ip4_plain_x4(struct rte_mbuf *const *m, head16_t head, const struct addr_table *
 			   _mm_cmpeq_epi8(oct, _mm_set1_epi8(127)));
 	odd = _mm_or_si128(odd, _mm_cmpeq_epi8(_mm_max_epu8(oct, _mm_set1_epi8((char)224)), oct));
 	ok = _mm_and_si128(ok, _mm_cmpeq_epi32(odd, _mm_setzero_si128()));
+	/* Total length (bytes 2-3 of word 0) the frame's, less Ethernet. */
+	ok = _mm_and_si128(ok, _mm_cmpeq_epi32(
+		_mm_and_si128(r[0], _mm_set1_epi32((int)0xffff0000)),
+		_mm_shuffle_epi8(_mm_sub_epi32(_mm_setr_epi32((int)pl[0], (int)pl[1], (int)pl[2],
+							      (int)pl[3]),
+					       _mm_set1_epi32(RTE_ETHER_HDR_LEN)),
+				 tl_order)));
 	if (_mm_movemask_ps(_mm_castsi128_ps(ok)) != 0xf)
 		return false;
+	/* The sources' bits in the our-address filter (addr_hash, word 3):
+	 * its byte h / 8 of the 8 (pshufb), and in it bit h % 8. */
+	h = _mm_srli_epi32(_mm_mullo_epi32(r[3], _mm_set1_epi32((int)0x9e3779b1)), 26);
+	hit = _mm_and_si128(
+		_mm_shuffle_epi8(_mm_cvtsi64_si128((long long)ours),
+				 _mm_or_si128(_mm_srli_epi32(h, 3), byte0)),
+		_mm_shuffle_epi8(pow2, _mm_or_si128(_mm_and_si128(h, _mm_set1_epi32(7)), byte0)));
+	hits = ~_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(hit, _mm_setzero_si128()))) & 0xf;
+	if (unlikely(hits != 0)) {
+		uint32_t src[X4];
+
+		_mm_storeu_si128((__m128i *)(void *)src, r[3]);
+		for (unsigned int k = 0; k < X4; k++)
+			if ((hits >> k) & 1 && addr_is_local(at, rte_be_to_cpu_32(src[k])))
+				return false;
+	}
 	_mm_storeu_si128((__m128i *)(void *)dst, _mm_shuffle_epi8(r[4], bswap32));
-	*bytes += len + 4 * RTE_ETHER_HDR_LEN;
+	*bytes += len;
 	return true;
 }
 #endif
