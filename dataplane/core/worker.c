@@ -208,7 +208,8 @@ x4_run(struct rte_mbuf **pkts, unsigned int n, struct x4_at at, head16_t head,
 /*
  * One burst, by ethertype.  plain: no trace, no host interface on
  * in_port, the common case: an IPv4 or IPv6 frame to our MAC is validated
- * in this pass (IPv4: one head16_eq, then ip4_plain; ip6_plain) and, when
+ * in this pass (IPv4: one head16_eq, then ip4_plain, or X4 frames at once
+ * by x4_run once one closed a group; ip6_plain) and, when
  * plain, routed without a second look (ip4_forward_plain, or
  * ip4_forward_nat when nat: NAT is on; ip6_forward_plain); the rest go
  * the way they always went, after them.  Inlined twice, so that neither
