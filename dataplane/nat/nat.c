@@ -907,7 +907,30 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 				nat_sess_prefetch(t, &k, ip->next_proto_id, r, nnew++);
 		}
 	}
-	for (uint64_t i = 0, bit = 1; i < n; i++, bit <<= 1) {
+	/* The run of packets translated whole from the first on, the usual
+	 * burst's all: a loop without calls, so that what it needs stays in
+	 * registers (the general loop's calls spilled six values it loads
+	 * per packet).  From the first packet that is not, the general loop
+	 * goes on in order. */
+	uint64_t i = 0, bit = 1;
+
+	if (plain || likely(whole != NULL)) {
+		for (; i < n; i++) {
+			struct rte_ipv4_hdr *ip;
+			uint32_t nd;
+
+			if (unlikely(!(fast & (UINT64_C(1) << i))) || unlikely(cand[i] == 0))
+				break;
+			ip = rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv4_hdr *, l2);
+			if (unlikely(!pre_whole_cand(pkts[i], so, ip, cand[i], now, &nd)))
+				break;
+			dst[i] = rte_be_to_cpu_32(nd);
+		}
+		/* n <= 64; i == 64 only when n is */
+		done = i < 64 ? (UINT64_C(1) << i) - 1 : UINT64_MAX;
+		bit = i < 64 ? UINT64_C(1) << i : 0;
+	}
+	for (; i < n; i++, bit <<= 1) {
 		struct rte_mbuf *m = pkts[i];
 		struct rte_ipv4_hdr *ip;
 		struct nat_sess *s = NULL;
