@@ -884,8 +884,8 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 
 	nat_frag_tick();
 	for (uint64_t l = fast; l != 0; l &= l - 1) {
-		unsigned int i = (unsigned int)__builtin_ctzll(l);
-
+		/* 64-bit: an index with no widening per use */
+		const uint64_t i = (uint64_t)__builtin_ctzll(l);
 		uint32_t v = nt_flow_first(lk->bk1[i], lk->bk2[i], (uint32_t)(lk->h[i] >> 32));
 
 		if (likely(v != 0)) {
