@@ -915,11 +915,16 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 	uint64_t i = 0, bit = 1;
 
 	if (plain || likely(whole != NULL)) {
-		for (; i < n; i++) {
+		/* The run ends at the first packet not of the fast shape, at
+		 * the latest: tested once, not per packet. */
+		const uint64_t end = RTE_MIN((uint64_t)n, fast == UINT64_MAX ? UINT64_C(64) :
+					     (uint64_t)__builtin_ctzll(~fast));
+
+		for (; i < end; i++) {
 			struct rte_ipv4_hdr *ip;
 			uint32_t nd;
 
-			if (unlikely(!(fast & (UINT64_C(1) << i))) || unlikely(cand[i] == 0))
+			if (unlikely(cand[i] == 0))
 				break;
 			ip = rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv4_hdr *, l2);
 			if (unlikely(!pre_whole_cand(pkts[i], so, ip, cand[i], now, &nd)))
