@@ -16,6 +16,7 @@
 #include "ip4.h"
 #include "ip6.h"
 #include "nat.h"
+#include "nat_look.h"
 #include "port.h"
 #include "trace.h"
 #include "worker.h"
@@ -203,6 +204,19 @@ x4_run(struct rte_mbuf **pkts, unsigned int n, struct x4_at at, head16_t head,
 	}
 	return at;
 }
+
+/* With NAT on, prerouting's first look at the frames x4_run took,
+ * fast[from] to fast[to - 1], as the one by one loop makes it. */
+static inline void
+worker_nat_look(struct nat_look *look, struct rte_mbuf **fast, unsigned int from,
+		unsigned int to)
+{
+	for (unsigned int k = from; k < to; k++)
+		nat_look_at(look, fast[k],
+			    rte_pktmbuf_mtod_offset(fast[k], const struct rte_ipv4_hdr *,
+						    RTE_ETHER_HDR_LEN),
+			    k, RTE_ETHER_HDR_LEN, true);
+}
 #endif
 
 /*
@@ -211,13 +225,14 @@ x4_run(struct rte_mbuf **pkts, unsigned int n, struct x4_at at, head16_t head,
  * in this pass (IPv4: one head16_eq, then ip4_plain, or X4 frames at once
  * by x4_run once one closed a group; ip6_plain) and, when
  * plain, routed without a second look (ip4_forward_plain, or
- * ip4_forward_nat when nat: NAT is on; ip6_forward_plain); the rest go
- * the way they always went, after them.  Inlined twice, so that neither
- * case tests plain per packet.
+ * ip4_forward_nat when nat: NAT is on, with prerouting's first look made
+ * here as each frame passes; ip6_forward_plain); the rest go the way they
+ * always went, after them.  Inlined three times, so that no case tests
+ * plain or nat per packet.
  */
 static __rte_always_inline void
 worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
-		const bool plain, bool nat)
+		const bool plain, const bool nat)
 {
 	const struct rte_ether_addr *mac = &ports[in_port].mac;
 	const uint64_t mask = word8(mac48);
@@ -237,10 +252,13 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	 * options: the frame ip4_plain goes on to check. */
 	uint8_t t[16] = { [12] = 0x08, [13] = 0x00, [14] = RTE_IPV4_VHL_DEF };
 	head16_t head;
+	struct nat_look look;
 
 	memcpy(t, mac, RTE_ETHER_ADDR_LEN);
 	head = head16_make(t);
 	memcpy(&ours, mac, RTE_ETHER_ADDR_LEN);
+	if (nat)
+		nat_look_begin(&look);
 	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 
@@ -264,6 +282,10 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 
 				if (likely((ne & HEAD16_IP4) == 0)) {
 					if (likely(ip4_plain(m, at, filter, &fast_dst[nfast]))) {
+						if (nat)
+							nat_look_at(&look, m,
+								    (const struct rte_ipv4_hdr *)(eth + 1),
+								    nfast, RTE_ETHER_HDR_LEN, true);
 						fast[nfast++] = m;
 #ifdef X4
 						/* It closed a group of X4:
@@ -276,6 +298,11 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 								(struct x4_at){ i + 1, nfast, bytes },
 								head, at, filter, fast, fast_dst);
 
+							/* NAT's first look at
+							 * the frames it took. */
+							if (nat)
+								worker_nat_look(&look, fast, nfast,
+										to.nfast);
 							i = to.i - 1;
 							nfast = to.nfast;
 							bytes = to.bytes;
@@ -354,7 +381,7 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	pc->rx_dropped += dropped;
 	if (plain && nfast != 0) {
 		if (nat)
-			ip4_forward_nat(w, in_port, fast, fast_dst, nfast);
+			ip4_forward_nat(w, in_port, fast, fast_dst, nfast, &look);
 		else
 			ip4_forward_plain(w, in_port, fast, fast_dst, nfast);
 	}
@@ -372,9 +399,12 @@ worker_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uin
 {
 	CAPTURE_BURST(capture_rx_ports, SLUICE_CAPTURE_IN, in_port, w->queue, pkts, n);
 	TRACE_MARK(in_port, pkts, n);
-	if (likely(!trace_on() && !host_on(in_port)))
-		worker_classify(w, in_port, pkts, n, true, nat_enabled);
-	else
+	if (likely(!trace_on() && !host_on(in_port))) {
+		if (nat_enabled)
+			worker_classify(w, in_port, pkts, n, true, true);
+		else
+			worker_classify(w, in_port, pkts, n, true, false);
+	} else
 		worker_classify(w, in_port, pkts, n, false, false);
 }
 

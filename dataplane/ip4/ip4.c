@@ -541,18 +541,19 @@ ip4_validate(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, boo
 /* NAT prerouting for the validated packets ok[0..k) (the whole burst at
  * once: its lookups overlap), keeping those that go on, with their
  * destinations as prerouting left them.  l2: the IPv4 header's offset (a
- * kept Ethernet header); plain: ip4_plain passed them.  Returns how
+ * kept Ethernet header); lk (or NULL): ip4_plain passed them, and the
+ * worker's pass made prerouting's first look at them.  Returns how
  * many. */
 static inline uint16_t
 ip4_nat_pre(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok, uint32_t *dst,
 	    uint64_t *l2bcast, uint64_t *whole, uint16_t k, bool tr, const uint32_t l2,
-	    const bool plain)
+	    struct nat_look *lk)
 {
 	uint64_t pass, wh = 0, bc = 0, wb = 0;
 	uint16_t j = 0;
 
 	/* A trace shows both hooks: none is skipped under one. */
-	pass = plain ? nat_prerouting_plain(w, in_port, ok, k, dst, &wh) :
+	pass = lk != NULL ? nat_prerouting_plain(w, in_port, ok, k, lk, dst, &wh) :
 		       nat_prerouting_burst(w, in_port, ok, k, l2, dst, tr ? NULL : &wh);
 	/* The common case: every packet goes on, and none was a broadcast
 	 * (k bits, 1 <= k <= 64: no shift by 64). */
@@ -837,7 +838,7 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	}
 	if (unlikely(nat) && k > 0)
 		k = ip4_nat_pre(w, in_port, ok, dst, &l2bcast, &whole, k, tr,
-				keep ? RTE_ETHER_HDR_LEN : 0, false);
+				keep ? RTE_ETHER_HDR_LEN : 0, NULL);
 	if (k == 0)
 		return;
 	ip4_fwd_burst(w, in_port, ok, dst, k, l2bcast, whole, tr, nat, keep, false);
@@ -855,11 +856,11 @@ ip4_forward_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint
  * one segment: a reassembled packet leaves by ip4_output, never here). */
 void
 ip4_forward_nat(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint32_t *dst,
-		uint16_t n)
+		uint16_t n, struct nat_look *lk)
 {
 	uint64_t l2bcast = 0, whole = 0;
 
-	n = ip4_nat_pre(w, in_port, pkts, dst, &l2bcast, &whole, n, false, RTE_ETHER_HDR_LEN, true);
+	n = ip4_nat_pre(w, in_port, pkts, dst, &l2bcast, &whole, n, false, RTE_ETHER_HDR_LEN, lk);
 	if (n != 0)
 		ip4_fwd_burst(w, in_port, pkts, dst, n, 0, whole, false, true, true, true);
 }

@@ -291,13 +291,15 @@ ip4_plain_x4(struct rte_mbuf *const *m, head16_t head, const struct addr_table *
 void ip4_forward_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts,
 		       uint32_t *dst, uint16_t n);
 
+struct nat_look;
 /*
  * ip4_forward_plain with NAT on: the frames first through NAT prerouting
- * (as a burst), then routed; what prerouting does not translate whole
- * goes through postrouting as in ip4_input.  Consumes pkts.
+ * (as a burst, lk its first look, made as ip4_plain passed them), then
+ * routed; what prerouting does not translate whole goes through
+ * postrouting as in ip4_input.  Consumes pkts.
  */
 void ip4_forward_nat(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts,
-		     uint32_t *dst, uint16_t n);
+		     uint32_t *dst, uint16_t n, struct nat_look *lk);
 
 /*
  * m (data at the IPv4 header) was routed to a next hop of a type that does

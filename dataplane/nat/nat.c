@@ -86,6 +86,7 @@
 
 #include "icmp.h"
 #include "nat_int.h"
+#include "nat_look.h"
 
 volatile bool nat_enabled;
 volatile uint64_t nat_now;
@@ -817,38 +818,6 @@ nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	return nat_pre_one(w, m, in_port);
 }
 
-/*
- * The fast shape: TCP or UDP right behind a 20-byte header, not a
- * fragment, its ports in the first segment.  plain: ip4_plain passed
- * m (no options), which is not tested again.
- */
-static inline bool
-fast_shape(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t l2,
-	   const bool plain)
-{
-	if ((!plain && unlikely(ip->version_ihl != RTE_IPV4_VHL_DEF)) ||
-	    unlikely(ip->fragment_offset &
-		     rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
-		return false;
-	if (likely(ip->next_proto_id == IPPROTO_UDP))
-		return rte_pktmbuf_data_len(m) >= l2 + sizeof(*ip) + sizeof(struct rte_udp_hdr);
-	return ip->next_proto_id == IPPROTO_TCP &&
-	       rte_pktmbuf_data_len(m) >= l2 + sizeof(*ip) + sizeof(struct rte_tcp_hdr);
-}
-
-/* The tuple of a packet of the fast shape, from its headers (src, dst
- * and sp, dp lie in the same order there): read again where needed
- * rather than kept for the burst. */
-static inline struct nat_tuple
-hdr_tuple(const struct rte_ipv4_hdr *ip)
-{
-	struct nat_tuple k;
-
-	memcpy(&k.src, &ip->src_addr, 8);
-	memcpy(&k.sp, ip + 1, 4);
-	return k;
-}
-
 /* The destination (host order) of a packet whose IPv4 header is l2
  * bytes in. */
 static inline uint32_t
@@ -877,8 +846,10 @@ pre_general(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint32_t l2)
 /*
  * Prerouting for a burst, in order, as nat_prerouting for each packet,
  * but with the lookups of the whole burst overlapped: every tuple's hash
- * and its two buckets are fetched first, then every candidate session,
- * then each packet is handled while the others' memory is already near.
+ * and its two buckets are fetched first (lk, the look: made by the
+ * worker's Ethernet pass for frames ip4_plain passed, by pre_burst_look
+ * otherwise), then every candidate session, then each packet is handled
+ * while the others' memory is already near.
  * What is not of the fast shape (fragments, ICMP, IP options, other
  * protocols) goes the way of nat_prerouting.
  *
@@ -892,21 +863,18 @@ pre_general(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint32_t l2)
  */
 static __rte_always_inline uint64_t
 pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
-	  const uint32_t l2, uint32_t *dst, uint64_t *whole, const bool plain)
+	  const uint32_t l2, uint32_t *dst, uint64_t *whole, const bool plain,
+	  struct nat_look *lk)
 {
-	struct nat_tables *t = nat_tables();
+	struct nat_tables *t = lk->t;
 	/* Read once a burst: the packets' stores may alias them for the
 	 * compiler, not in fact (the clock is the burst's, as expiry needs
 	 * it to the second). */
 	struct nat_sess *const sess = t->sess;
 	const int so = nat_stash_off;
 	const uint32_t now = nat_now_s;
-	uint64_t h[DP_BURST], fast = 0, pass = 0, done = 0;
-	/* The flows table's, read once a burst as well. */
-	const struct nt_fbucket *const fb = t->flows.fb;
-	const uint32_t nb = t->flows.nb;
-	/* Each packet's two buckets, one array each (indexed by i, scaled). */
-	const struct nt_fbucket *bk1[DP_BURST], *bk2[DP_BURST];
+	const uint64_t fast = n != 0 ? nat_look_fast(lk, n) : 0;
+	uint64_t pass = 0, done = 0;
 	/* A candidate: its session's address with the direction in
 	 * CAND_DIR (sess_val's index is one up, hence sbase), or 0. */
 	const uintptr_t sbase = (uintptr_t)(sess) - sizeof(*sess);
@@ -914,33 +882,11 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 	uint32_t nnew = 0;
 	const struct nat_ruleset *rs = NULL;
 
-	RTE_BUILD_BUG_ON(DP_BURST > 64);
-	/* src, dst and sp, dp lie in the same order in the headers. */
-	RTE_BUILD_BUG_ON(offsetof(struct nat_tuple, dst) != 4 || offsetof(struct nat_tuple, dp) != 10);
 	nat_frag_tick();
-	/* bit: 1 << i, carried along rather than made per mask test */
-	for (uint64_t i = 0, bit = 1; i < n; i++, bit <<= 1) {
-		const struct rte_ipv4_hdr *ip =
-			rte_pktmbuf_mtod_offset(pkts[i], const struct rte_ipv4_hdr *, l2);
-
-		struct nat_tuple k;
-		uint32_t b1, b2;
-
-		if (unlikely(!fast_shape(pkts[i], ip, l2, plain)))
-			continue;
-		k = hdr_tuple(ip);
-		h[i] = flow_hash(&k, ip->next_proto_id);
-		nt_buckets_nb(nb, h[i], &b1, &b2);
-		bk1[i] = &fb[b1];
-		bk2[i] = &fb[b2];
-		rte_prefetch0(bk1[i]);
-		rte_prefetch0(bk2[i]);
-		fast |= bit;
-	}
 	for (uint64_t l = fast; l != 0; l &= l - 1) {
-		unsigned int i = (unsigned int)__builtin_ctzll(l);
-
-		uint32_t v = nt_flow_first(bk1[i], bk2[i], (uint32_t)(h[i] >> 32));
+		/* 64-bit: an index with no widening per use */
+		const uint64_t i = (uint64_t)__builtin_ctzll(l);
+		uint32_t v = nt_flow_first(lk->bk1[i], lk->bk2[i], (uint32_t)(lk->h[i] >> 32));
 
 		if (likely(v != 0)) {
 			cand[i] = sbase + (uintptr_t)v * CAND_DIR;
@@ -950,7 +896,7 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 			 * session reads, fetched while the burst is routed. */
 			const struct rte_ipv4_hdr *ip =
 				rte_pktmbuf_mtod_offset(pkts[i], const struct rte_ipv4_hdr *, l2);
-			const struct nat_tuple k = hdr_tuple(ip);
+			const struct nat_tuple k = nat_hdr_tuple(ip);
 			const struct nat_rule *r;
 
 			cand[i] = 0;
@@ -961,7 +907,35 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 				nat_sess_prefetch(t, &k, ip->next_proto_id, r, nnew++);
 		}
 	}
-	for (uint64_t i = 0, bit = 1; i < n; i++, bit <<= 1) {
+	/* The run of packets translated whole from the first on, the usual
+	 * burst's all: a loop without calls, so that what it needs stays in
+	 * registers (the general loop's calls spilled six values it loads
+	 * per packet).  From the first packet that is not, the general loop
+	 * goes on in order. */
+	uint64_t i = 0, bit = 1;
+
+	if (plain || likely(whole != NULL)) {
+		/* The run ends at the first packet not of the fast shape, at
+		 * the latest: tested once, not per packet. */
+		const uint64_t end = RTE_MIN((uint64_t)n, fast == UINT64_MAX ? UINT64_C(64) :
+					     (uint64_t)__builtin_ctzll(~fast));
+
+		for (; i < end; i++) {
+			struct rte_ipv4_hdr *ip;
+			uint32_t nd;
+
+			if (unlikely(cand[i] == 0))
+				break;
+			ip = rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv4_hdr *, l2);
+			if (unlikely(!pre_whole_cand(pkts[i], so, ip, cand[i], now, &nd)))
+				break;
+			dst[i] = rte_be_to_cpu_32(nd);
+		}
+		/* n <= 64; i == 64 only when n is */
+		done = i < 64 ? (UINT64_C(1) << i) - 1 : UINT64_MAX;
+		bit = i < 64 ? UINT64_C(1) << i : 0;
+	}
+	for (; i < n; i++, bit <<= 1) {
 		struct rte_mbuf *m = pkts[i];
 		struct rte_ipv4_hdr *ip;
 		struct nat_sess *s = NULL;
@@ -991,7 +965,7 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 				continue;
 			}
 		}
-		k = hdr_tuple(ip);
+		k = nat_hdr_tuple(ip);
 		if (likely(cand[i] != 0)) {
 			s = cand_sess(cand[i]);
 			d = cand_dir(cand[i]);
@@ -1001,7 +975,7 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 		/* Another flow's sig, a key that moved, a session an earlier
 		 * packet of this burst made: the whole lookup. */
 		if (unlikely(s == NULL))
-			s = sess_lookup_h(t, &k, proto, h[i], &d);
+			s = sess_lookup_h(t, &k, proto, lk->h[i], &d);
 		if (likely(s != NULL) && likely(!(s->flags & NS_HAIRPIN))) {
 			sess_hit_pf(s, d, proto, proto == IPPROTO_TCP ?
 				    ((struct rte_tcp_hdr *)(ip + 1))->tcp_flags : 0, now);
@@ -1038,22 +1012,36 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 }
 
 /* pre_burst with l2 a constant: a kept Ethernet header (the NAT's usual
- * burst, ip4_input_nat) or none (a trace's). */
+ * burst, ip4_input_nat) or none (a trace's); the look made here. */
+static __rte_always_inline uint64_t
+pre_burst_look(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
+	       const uint32_t l2, uint32_t *dst, uint64_t *whole)
+{
+	struct nat_look lk;
+
+	nat_look_begin(&lk);
+	for (unsigned int i = 0; i < n; i++)
+		nat_look_at(&lk, pkts[i],
+			    rte_pktmbuf_mtod_offset(pkts[i], const struct rte_ipv4_hdr *, l2),
+			    i, l2, false);
+	return pre_burst(w, in_port, pkts, n, l2, dst, whole, false, &lk);
+}
+
 uint64_t
 nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 		     uint32_t l2, uint32_t *dst, uint64_t *whole)
 {
 	if (likely(l2 == RTE_ETHER_HDR_LEN))
-		return pre_burst(w, in_port, pkts, n, RTE_ETHER_HDR_LEN, dst, whole, false);
+		return pre_burst_look(w, in_port, pkts, n, RTE_ETHER_HDR_LEN, dst, whole);
 	RTE_ASSERT(l2 == 0);
-	return pre_burst(w, in_port, pkts, n, 0, dst, whole, false);
+	return pre_burst_look(w, in_port, pkts, n, 0, dst, whole);
 }
 
 uint64_t
 nat_prerouting_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
-		     uint32_t *dst, uint64_t *whole)
+		     struct nat_look *lk, uint32_t *dst, uint64_t *whole)
 {
-	return pre_burst(w, in_port, pkts, n, RTE_ETHER_HDR_LEN, dst, whole, true);
+	return pre_burst(w, in_port, pkts, n, RTE_ETHER_HDR_LEN, dst, whole, true, lk);
 }
 
 static enum nat_verdict

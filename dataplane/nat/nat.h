@@ -37,10 +37,13 @@ enum nat_verdict nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_
  * then skips (the common established TCP/UDP packet; see nat.c). */
 uint64_t nat_prerouting_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **m,
 			      uint16_t n, uint32_t l2, uint32_t *dst, uint64_t *whole);
+struct nat_look;
 /* nat_prerouting_burst for frames that ip4_plain passed (l2 14, no
- * IP options), whole not NULL. */
+ * IP options), whole not NULL, with the look the worker's pass made of
+ * them (nat_look.h). */
 uint64_t nat_prerouting_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **m,
-			      uint16_t n, uint32_t *dst, uint64_t *whole);
+			      uint16_t n, struct nat_look *lk, uint32_t *dst,
+			      uint64_t *whole);
 enum nat_verdict nat_postrouting(struct wctx *w, struct rte_mbuf *m,
 				 uint16_t in_port, uint16_t out_port);
 

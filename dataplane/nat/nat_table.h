@@ -166,7 +166,7 @@ nt_flow_first(const struct nt_fbucket *b1, const struct nt_fbucket *b2, uint32_t
 		if (m == 0)
 			return 0;
 	}
-	return (uint32_t)__atomic_load_n(&b1->e[(unsigned int)__builtin_ctz(m)], __ATOMIC_ACQUIRE);
+	return (uint32_t)__atomic_load_n(&b1->e[(size_t)__builtin_ctz(m)], __ATOMIC_ACQUIRE);
 }
 
 /* A flows slot matching hash h: the value in it, or 0.  *from says where
