@@ -26,6 +26,10 @@ enum nat_verdict {
 extern volatile bool nat_enabled;
 
 int nat_init(void);
+/* The end of a worker_input call: the session plans its prerouting made
+ * for the calls' new flows are dropped, what they were made from being
+ * freed only after the worker's next quiescent state. */
+void nat_plans_drop(void);
 
 enum nat_verdict nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port);
 /* nat_prerouting for m[0..n) (n <= DP_BURST) in order, the session
