@@ -400,15 +400,34 @@ plan_draws(struct sess_plan *pl, const struct nat_tables *t, uint32_t rnd)
 	pl->np = 3;
 }
 
+/*
+ * The random draw's lines of a plan (its mapping keys and data, its
+ * reverse flow), seldom needed until the table fills: fetched by the
+ * prefetch only for a burst's first DRAW_LAG new flows, and for the
+ * others by the session setup DRAW_LAG flows before theirs, so that the
+ * burst's prefetch asks for fewer lines at once (it waits for free fill
+ * buffers) and the draws' lines come in while the sessions are made.
+ */
+#define DRAW_LAG	4
+
+static inline void
+plan_prefetch_draw(const struct sess_plan *pl)
+{
+	nt_keyed_prefetch(&pl->t->maps, pl->bout[2], true);
+	nt_flow_prefetch(&pl->t->flows, pl->hrev[2]);
+}
+
 /* The plan made ahead for the outbound session request q, if it is q's:
  * taken (once) whether or not. */
 static inline struct sess_plan *
 plan_take(const struct nat_sess_req *q)
 {
 	struct plans_ahead *pa = &RTE_PER_LCORE(ahead);
-	uint32_t k = pa->next++;
+	uint32_t k = pa->next++, l = k + DRAW_LAG;
 	struct sess_plan *pl = &pa->p[k % AHEAD_MAX];
 
+	if (l < AHEAD_MAX && (pa->live >> l & 1) && pa->p[l].np == 3)
+		plan_prefetch_draw(&pa->p[l]);
 	if (k >= AHEAD_MAX || !(pa->live >> k & 1))
 		return NULL;
 	pa->live &= ~(UINT64_C(1) << k);
@@ -457,8 +476,8 @@ nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t
 			if (!(k & 1))
 				pa->bits = rte_rand();
 			plan_draws(pl, t, (uint32_t)(pa->bits >> (k & 1) * 32));
-			nt_keyed_prefetch(&t->maps, pl->bout[2], true);
-			nt_flow_prefetch(&t->flows, pl->hrev[2]);
+			if (k < DRAW_LAG)
+				plan_prefetch_draw(pl);
 		} else {
 			plan_port(pl, t, 1, port_first(proto, o->src, o->sp, pl->clo, pl->n,
 						       pl->port[0] & 1), true);
