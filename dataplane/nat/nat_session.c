@@ -340,18 +340,13 @@ struct sess_plan {
  */
 #define AHEAD_MAX	64
 struct plans_ahead {
-	uint64_t live;			/* bit k: p[k] not taken yet */
 	uint32_t next;			/* the next nat_sess_create's k */
 	uint64_t bits;			/* rte_rand() for flows k and k + 1 */
 	struct sess_plan p[AHEAD_MAX];
 };
 static RTE_DEFINE_PER_LCORE(struct plans_ahead, ahead);
-
-void
-nat_plans_drop(void)
-{
-	RTE_PER_LCORE(ahead).live = 0;
-}
+/* Bit k: ahead.p[k] not taken yet. */
+RTE_DEFINE_PER_LCORE(uint64_t, nat_plans_live);
 
 /* Port c (host order) as the plan's j-th: its outside key's buckets, and
  * with rev its reverse flow's hash. */
@@ -423,14 +418,15 @@ static inline struct sess_plan *
 plan_take(const struct nat_sess_req *q)
 {
 	struct plans_ahead *pa = &RTE_PER_LCORE(ahead);
+	uint64_t *live = &RTE_PER_LCORE(nat_plans_live);
 	uint32_t k = pa->next++, l = k + DRAW_LAG;
 	struct sess_plan *pl = &pa->p[k % AHEAD_MAX];
 
-	if (l < AHEAD_MAX && (pa->live >> l & 1) && pa->p[l].np == 3)
+	if (l < AHEAD_MAX && (*live >> l & 1) && pa->p[l].np == 3)
 		plan_prefetch_draw(&pa->p[l]);
-	if (k >= AHEAD_MAX || !(pa->live >> k & 1))
+	if (k >= AHEAD_MAX || !(*live >> k & 1))
 		return NULL;
-	pa->live &= ~(UINT64_C(1) << k);
+	*live &= ~(UINT64_C(1) << k);
 	if (pl->r != q->map_rule || q->map_addr != 0 || pl->proto != q->proto ||
 	    !tuple_eq(&pl->o, &q->o))
 		return NULL;
@@ -459,7 +455,7 @@ nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t
 	uint32_t n;
 
 	if (k == 0) {
-		pa->live = 0;
+		RTE_PER_LCORE(nat_plans_live) = 0;
 		pa->next = 0;
 	}
 	plan_make(pl, t, o, proto, r, 0, kept);
@@ -486,7 +482,7 @@ nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t
 		nt_flow_prefetch(&t->flows, pl->hrev[1]);
 	}
 	if (k < AHEAD_MAX)
-		pa->live |= UINT64_C(1) << k;
+		RTE_PER_LCORE(nat_plans_live) |= UINT64_C(1) << k;
 	n = __atomic_load_n(&t->n_free, __ATOMIC_RELAXED);
 	/* The k-th new flow of a burst takes the k-th free session from the
 	 * top (after a flush or expiry they lie anywhere).  Read without the
