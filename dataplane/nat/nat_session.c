@@ -349,7 +349,8 @@ static RTE_DEFINE_PER_LCORE(struct plans_ahead, ahead);
 RTE_DEFINE_PER_LCORE(uint64_t, nat_plans_live);
 
 /* Port c (host order) as the plan's j-th: its outside key's buckets, and
- * with rev its reverse flow's hash. */
+ * with rev its reverse flow's hash, that of an outbound flow's session
+ * (out_req's: the remote endpoint is o's destination). */
 static inline void
 plan_port(struct sess_plan *pl, const struct nat_tables *t, unsigned int j, uint32_t c,
 	  bool rev)
@@ -362,9 +363,9 @@ plan_port(struct sess_plan *pl, const struct nat_tables *t, unsigned int j, uint
 	pl->hrev[j] = rev ? flow_hash(&r, pl->proto) : 0;
 }
 
-/* The plan of outbound flow o's mapping on rule r (addr, host order: the
- * outside address forced, 0: the pool's), its own port's reverse flow
- * with rev0. */
+/* The plan of flow o's mapping on rule r (addr, host order: the outside
+ * address forced, 0: the pool's), its own port's reverse flow with rev0
+ * (outbound flows only). */
 static inline void
 plan_make(struct sess_plan *pl, const struct nat_tables *t, const struct nat_tuple *o,
 	  uint8_t proto, const struct nat_rule *r, uint32_t addr, bool rev0)
@@ -383,15 +384,16 @@ plan_make(struct sess_plan *pl, const struct nat_tables *t, const struct nat_tup
 }
 
 /* Pass 0's first two ports for a range of more than PORT_TRIES: the keyed
- * first, then the port of random number rnd. */
+ * first, then the port of random number rnd; their reverse flows with
+ * rev, as plan_port's. */
 static inline void
-plan_draws(struct sess_plan *pl, const struct nat_tables *t, uint32_t rnd)
+plan_draws(struct sess_plan *pl, const struct nat_tables *t, uint32_t rnd, bool rev)
 {
 	uint32_t par = pl->port[0] & 1;
 
 	plan_port(pl, t, 1, port_first(pl->proto, pl->o.src, pl->o.sp, pl->clo, pl->n, par),
-		  true);
-	plan_port(pl, t, 2, parity_fix(draw_port(rnd, pl->clo, pl->n), pl->clo, par), true);
+		  rev);
+	plan_port(pl, t, 2, parity_fix(draw_port(rnd, pl->clo, pl->n), pl->clo, par), rev);
 	pl->np = 3;
 }
 
@@ -471,7 +473,7 @@ nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t
 			 * port. */
 			if (!(k & 1))
 				pa->bits = rte_rand();
-			plan_draws(pl, t, (uint32_t)(pa->bits >> (k & 1) * 32));
+			plan_draws(pl, t, (uint32_t)(pa->bits >> (k & 1) * 32), true);
 			if (k < DRAW_LAG)
 				plan_prefetch_draw(pl);
 		} else {
@@ -548,8 +550,11 @@ map_new(struct nat_tables *t, const struct nat_sess_req *q, struct sess_plan *pl
 				uint32_t c;
 
 				if (pass == 0 && i < 2) {
+					/* Not planned ahead: perhaps not an
+					 * outbound flow, whose reverse flows
+					 * plan_port does not know. */
 					if (pl->np < 3)
-						plan_draws(pl, t, (uint32_t)rte_rand());
+						plan_draws(pl, t, (uint32_t)rte_rand(), false);
 					j = (int)i + 1;
 					c = pl->port[j];
 					bout = pl->bout[j];

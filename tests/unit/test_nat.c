@@ -768,6 +768,23 @@ test_hairpin(void **state)
 	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
 	check_ip(m, W, 8080, A, 40001);
 	rte_pktmbuf_free(m);
+	/* A's own port taken on the public address (B's mapping keeps it):
+	 * the hairpin's mapping draws another, and B's reply (to the
+	 * server's reverse flow, not the public endpoint's) finds it. */
+	m = tcp(B, R, 40002, 80, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	assert_int_equal(sport(m), 40002);
+	rte_pktmbuf_free(m);
+	m = tcp(A, W, 40002, 8080, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
+	y = sport(m);
+	assert_int_not_equal(y, 40002);
+	check_ip(m, W, y, B, 80);
+	rte_pktmbuf_free(m);
+	m = tcp(B, W, 80, y, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
+	check_ip(m, W, 8080, A, 40002);
+	rte_pktmbuf_free(m);
 
 	/* And another host's endpoint-independent mapping. */
 	assert_int_equal(nat_rule_del(&(struct nat_rule_spec){ .kind = SLUICE_NAT_MASQUERADE,
