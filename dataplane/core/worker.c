@@ -418,6 +418,7 @@ worker_input(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t 
 		pkts += k;
 		n -= k;
 	}
+	nat_plans_drop();
 }
 
 /* Frames the control lcore sent (dp_send): already whole, just transmit. */

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_per_lcore.h>
+
 #include "worker.h"
 
 enum nat_verdict {
@@ -26,6 +28,15 @@ enum nat_verdict {
 extern volatile bool nat_enabled;
 
 int nat_init(void);
+/* The end of a worker_input call: the session plans its prerouting made
+ * for the call's new flows are dropped, what they were made from being
+ * freed only after the worker's next quiescent state. */
+RTE_DECLARE_PER_LCORE(uint64_t, nat_plans_live);
+static inline void
+nat_plans_drop(void)
+{
+	RTE_PER_LCORE(nat_plans_live) = 0;
+}
 
 enum nat_verdict nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port);
 /* nat_prerouting for m[0..n) (n <= DP_BURST) in order, the session

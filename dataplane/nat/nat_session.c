@@ -155,6 +155,7 @@ map_unref(struct nat_tables *t, uint8_t proto, uint32_t in_addr, uint16_t in_por
 	uint64_t kin = map_key(MK_IN, proto, in_addr, in_port), *d, v;
 	uint32_t b[2];
 
+	nt_key_buckets(&t->maps, kin, b);
 	if ((d = nt_keyed_data(&t->maps, kin, b)) == NULL)
 		return;
 	v = *d;
@@ -166,15 +167,14 @@ map_unref(struct nat_tables *t, uint8_t proto, uint32_t in_addr, uint16_t in_por
 	hash_del(t, kin);
 }
 
-/* One more session on an existing mapping of inside endpoint
- * in_addr:port: 0, -ENOENT when there is none (then map_new may add it
- * without a search, in buckets b), or -ENOSPC when it holds
- * MAP_REFS_MAX sessions. */
+/* One more session on an existing mapping of inside key kin (MK_IN, in
+ * buckets b): 0, -ENOENT when there is none (then map_new may add it
+ * without a search), or -ENOSPC when it holds MAP_REFS_MAX sessions. */
 static int
-map_ref(struct nat_tables *t, uint8_t proto, uint32_t in_addr, uint16_t in_port,
-	uint32_t *out_addr, uint16_t *out_port, uint32_t b[2])
+map_ref(struct nat_tables *t, uint64_t kin, const uint32_t b[2],
+	uint32_t *out_addr, uint16_t *out_port)
 {
-	uint64_t *d = nt_keyed_data(&t->maps, map_key(MK_IN, proto, in_addr, in_port), b), v;
+	uint64_t *d = nt_keyed_data(&t->maps, kin, b), v;
 
 	if (d == NULL)
 		return -ENOENT;
@@ -187,11 +187,19 @@ map_ref(struct nat_tables *t, uint8_t proto, uint32_t in_addr, uint16_t in_port,
 	return 0;
 }
 
+/* The buckets of outside endpoint addr:port's key (port host order). */
+static inline void
+out_buckets(const struct nat_tables *t, uint8_t proto, uint32_t addr, uint16_t port,
+	    uint32_t b[2])
+{
+	nt_key_buckets(&t->maps, map_key(MK_OUT, proto, addr, rte_cpu_to_be_16(port)), b);
+}
+
 /* Is outside endpoint addr:port free?  b: its key's buckets. */
 static inline bool
 port_free(const struct nat_tables *t, const struct addr_table *at,
 	  const struct nat_ruleset *rs, uint8_t proto, uint32_t addr, uint16_t port,
-	  uint32_t b[2])
+	  const uint32_t b[2])
 {
 	if (nt_keyed_has(&t->maps, map_key(MK_OUT, proto, addr, rte_cpu_to_be_16(port)), b))
 		return false;
@@ -239,6 +247,16 @@ port_range(const struct nat_rule *r, uint8_t proto, uint32_t p, uint32_t *clo)
 	return chi - *clo + 1;
 }
 
+/* Port c of a range from clo, or its neighbour in it when c is not of
+ * parity par (UINT32_MAX: any). */
+static inline uint32_t
+parity_fix(uint32_t c, uint32_t clo, uint32_t par)
+{
+	if (par != UINT32_MAX && (c & 1) != par)
+		c = c > clo ? c - 1 : c + 1;
+	return c;
+}
+
 /*
  * The first port drawn for inside endpoint src:sp (network order) when
  * its own is taken: a keyed hash of the endpoint (the idea of RFC 6056's
@@ -252,9 +270,14 @@ port_first(uint8_t proto, uint32_t src, uint16_t sp, uint32_t clo, uint32_t n, u
 {
 	uint32_t c = clo + (uint32_t)((nt_fmix64(map_key(MK_IN, proto, src, sp) ^ nat_seed) >> 16) % n);
 
-	if (par != UINT32_MAX && (c & 1) != par)
-		c = c > clo ? c - 1 : c + 1;
-	return c;
+	return parity_fix(c, clo, par);
+}
+
+/* Port clo + (0..n) of a 32-bit random number, without a division. */
+static inline uint32_t
+draw_port(uint32_t r, uint32_t clo, uint32_t n)
+{
+	return clo + (uint32_t)(((uint64_t)r * n) >> 32);
 }
 
 /*
@@ -266,48 +289,6 @@ port_first(uint8_t proto, uint32_t src, uint16_t sp, uint32_t clo, uint32_t n, u
  */
 #define KEPT_MAX	7
 static RTE_DEFINE_PER_LCORE(uint32_t, kept_taken);
-
-/*
- * Random draws made ahead, per lcore: nat_sess_prefetch draws the random
- * number of the k-th new flow of a burst whose own port is likely taken,
- * and fetches the mapping slot and reverse flow of the port it gives;
- * the k-th outbound nat_sess_create after it takes that number for its
- * first random draw (the one after port_first's), if that flow draws at
- * all.  Each number is used once, by whichever flow takes it: the draws
- * are as random as rte_rand() under the lock, only made earlier.  A flow
- * that does not match its prefetch's k (a burst's other sessions in
- * between) only loses the prefetch.
- */
-#define AHEAD_MAX	64
-struct draws_ahead {
-	uint64_t live;			/* bit k: r[k] not used yet */
-	uint32_t next;			/* the next nat_sess_create's k */
-	uint64_t bits;			/* rte_rand() for flows k and k + 1 */
-	uint32_t r[AHEAD_MAX];
-};
-static RTE_DEFINE_PER_LCORE(struct draws_ahead, ahead);
-
-/* Port clo + (0..n) of a 32-bit random number, without a division. */
-static inline uint32_t
-draw_port(uint32_t r, uint32_t clo, uint32_t n)
-{
-	return clo + (uint32_t)(((uint64_t)r * n) >> 32);
-}
-
-/* The random number (32 bits) for the first random draw of the mapping
- * being made, the ahead.next - 1-th of its burst. */
-static inline uint32_t
-draw_random(void)
-{
-	struct draws_ahead *a = &RTE_PER_LCORE(ahead);
-	uint32_t k = a->next - 1;
-
-	if (k < AHEAD_MAX && (a->live >> k & 1)) {
-		a->live &= ~(UINT64_C(1) << k);
-		return a->r[k];
-	}
-	return (uint32_t)rte_rand();
-}
 
 static inline void
 kept_note(bool taken)
@@ -321,61 +302,189 @@ kept_note(bool taken)
 }
 
 /*
+ * A new mapping's plan: what making it computes from the flow, its rule
+ * and the tables' sizes and seeds alone, none of their contents: the
+ * outside address, the port range, the inside key's buckets, and for the
+ * ports it tries first (its own; with an snat range the keyed first port
+ * and the first random draw, both of the own port's parity: map_new's
+ * pass 0) their outside keys' buckets and reverse flows' hashes.  Under
+ * nat_lock only the tables are read and written, so whatever a plan
+ * holds may be computed before the lock is taken.
+ */
+struct sess_plan {
+	const struct nat_tables *t;	/* made for these tables, */
+	const struct nat_rule *r;	/* this rule */
+	struct nat_tuple o;		/* and this flow */
+	uint8_t proto;
+	uint8_t np;			/* ports planned: 1 (own) or 3 (own, first, drawn) */
+	uint32_t addr;			/* outside address, network order (0: none) */
+	uint32_t clo, n;		/* port_range's */
+	uint32_t bin[2];		/* the inside key's buckets */
+	uint32_t port[3];		/* host order */
+	uint32_t bout[3][2];		/* their outside keys' buckets */
+	uint64_t hrev[3];		/* their reverse flows' hashes (0: not made) */
+};
+
+/*
+ * Plans made ahead, per lcore: nat_sess_prefetch makes the plan of the
+ * k-th new flow of a burst to know what to fetch, and keeps it; the k-th
+ * outbound nat_sess_create after it takes it instead of computing it
+ * again under the lock, if it is that flow's (else it makes its own).
+ * For a flow whose own port is likely taken the plan includes the first
+ * random draw: each random number is used once, by the flow it was drawn
+ * for, as random as rte_rand() under the lock, only drawn earlier.  A
+ * plan lives one worker_input call (nat_plans_drop): the rules, addresses
+ * and tables it was made from are freed only after the worker's next
+ * quiescent state, so its pointers are never those of something since
+ * freed and made again.
+ */
+#define AHEAD_MAX	64
+struct plans_ahead {
+	uint32_t next;			/* the next nat_sess_create's k */
+	uint64_t bits;			/* rte_rand() for flows k and k + 1 */
+	struct sess_plan p[AHEAD_MAX];
+};
+static RTE_DEFINE_PER_LCORE(struct plans_ahead, ahead);
+/* Bit k: ahead.p[k] not taken yet. */
+RTE_DEFINE_PER_LCORE(uint64_t, nat_plans_live);
+
+/* Port c (host order) as the plan's j-th: its outside key's buckets, and
+ * with rev its reverse flow's hash, that of an outbound flow's session
+ * (out_req's: the remote endpoint is o's destination). */
+static inline void
+plan_port(struct sess_plan *pl, const struct nat_tables *t, unsigned int j, uint32_t c,
+	  bool rev)
+{
+	struct nat_tuple r = { .src = pl->o.dst, .dst = pl->addr, .sp = pl->o.dp,
+			       .dp = rte_cpu_to_be_16((uint16_t)c) };
+
+	pl->port[j] = c;
+	out_buckets(t, pl->proto, pl->addr, (uint16_t)c, pl->bout[j]);
+	pl->hrev[j] = rev ? flow_hash(&r, pl->proto) : 0;
+}
+
+/* The plan of flow o's mapping on rule r (addr, host order: the outside
+ * address forced, 0: the pool's), its own port's reverse flow with rev0
+ * (outbound flows only). */
+static inline void
+plan_make(struct sess_plan *pl, const struct nat_tables *t, const struct nat_tuple *o,
+	  uint8_t proto, const struct nat_rule *r, uint32_t addr, bool rev0)
+{
+	uint32_t p = rte_be_to_cpu_16(o->sp);
+
+	pl->t = t;
+	pl->r = r;
+	pl->o = *o;
+	pl->proto = proto;
+	pl->np = 1;
+	pl->addr = rte_cpu_to_be_32(addr != 0 ? addr : map_addr(addrs_get(), r, o->src));
+	pl->n = port_range(r, proto, p, &pl->clo);
+	nt_key_buckets(&t->maps, map_key(MK_IN, proto, o->src, o->sp), pl->bin);
+	plan_port(pl, t, 0, p, rev0);
+}
+
+/* Pass 0's first two ports for a range of more than PORT_TRIES: the keyed
+ * first, then the port of random number rnd; their reverse flows with
+ * rev, as plan_port's. */
+static inline void
+plan_draws(struct sess_plan *pl, const struct nat_tables *t, uint32_t rnd, bool rev)
+{
+	uint32_t par = pl->port[0] & 1;
+
+	plan_port(pl, t, 1, port_first(pl->proto, pl->o.src, pl->o.sp, pl->clo, pl->n, par),
+		  rev);
+	plan_port(pl, t, 2, parity_fix(draw_port(rnd, pl->clo, pl->n), pl->clo, par), rev);
+	pl->np = 3;
+}
+
+/*
+ * The random draw's lines of a plan (its mapping keys and data, its
+ * reverse flow), seldom needed until the table fills: fetched by the
+ * prefetch only for a burst's first DRAW_LAG new flows, and for the
+ * others by the session setup DRAW_LAG flows before theirs, so that the
+ * burst's prefetch asks for fewer lines at once (it waits for free fill
+ * buffers) and the draws' lines come in while the sessions are made.
+ */
+#define DRAW_LAG	4
+
+static inline void
+plan_prefetch_draw(const struct sess_plan *pl)
+{
+	nt_keyed_prefetch(&pl->t->maps, pl->bout[2], true);
+	nt_flow_prefetch(&pl->t->flows, pl->hrev[2]);
+}
+
+/* The plan made ahead for the outbound session request q, if it is q's:
+ * taken (once) whether or not. */
+static inline struct sess_plan *
+plan_take(const struct nat_sess_req *q)
+{
+	struct plans_ahead *pa = &RTE_PER_LCORE(ahead);
+	uint64_t *live = &RTE_PER_LCORE(nat_plans_live);
+	uint32_t k = pa->next++, l = k + DRAW_LAG;
+	struct sess_plan *pl = &pa->p[k % AHEAD_MAX];
+
+	if (l < AHEAD_MAX && (*live >> l & 1) && pa->p[l].np == 3)
+		plan_prefetch_draw(&pa->p[l]);
+	if (k >= AHEAD_MAX || !(*live >> k & 1))
+		return NULL;
+	*live &= ~(UINT64_C(1) << k);
+	if (pl->r != q->map_rule || q->map_addr != 0 || pl->proto != q->proto ||
+	    !tuple_eq(&pl->o, &q->o))
+		return NULL;
+	return pl;
+}
+
+/*
  * Fetch, all at once, what making the session of outbound flow o by rule
  * r will read and write one after the other under nat_lock: the inside
  * endpoint's mapping, the next free session, and the outside endpoint
  * the mapping most likely gets with the reverse flow's buckets: its own
  * port when that was free lately, else the first drawn (then its own is
- * only checked: its keys, not its data).  A guess: what turns out
- * otherwise is only a wasted fetch, and a line not fetched is a miss
- * under the lock.  The session setup is bound by how many lines are in
- * flight at once, so fetching both outcomes' lines costs more than the
- * wrong guess now and then.
+ * only checked: its keys, not its data) and the first random draw.  A
+ * guess: what turns out otherwise is only a wasted fetch, and a line not
+ * fetched is a miss under the lock.  The session setup is bound by how
+ * many lines are in flight at once, so fetching both outcomes' lines
+ * costs more than the wrong guess now and then.
  */
 void
 nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t proto,
 		  const struct nat_rule *r, uint32_t k)
 {
-	uint32_t a = rte_cpu_to_be_32(map_addr(addrs_get(), r, o->src));
-	uint32_t p = rte_be_to_cpu_16(o->sp), clo, n = port_range(r, proto, p, &clo);
-	struct nat_tuple rev = { .src = o->dst, .dst = a, .sp = o->dp, .dp = o->sp };
-
-	struct draws_ahead *da = &RTE_PER_LCORE(ahead);
+	struct plans_ahead *pa = &RTE_PER_LCORE(ahead);
+	struct sess_plan own, *pl = k < AHEAD_MAX ? &pa->p[k] : &own;
+	bool kept = RTE_PER_LCORE(kept_taken) <= KEPT_MAX / 2;
+	uint32_t n;
 
 	if (k == 0) {
-		da->live = 0;
-		da->next = 0;
+		RTE_PER_LCORE(nat_plans_live) = 0;
+		pa->next = 0;
 	}
-	nt_keyed_prefetch(&t->maps, map_key(MK_IN, proto, o->src, o->sp), true);
-	if (RTE_PER_LCORE(kept_taken) <= KEPT_MAX / 2 && p >= clo && p < clo + n) {
-		nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, o->sp), true);
+	plan_make(pl, t, o, proto, r, 0, kept);
+	nt_keyed_prefetch(&t->maps, pl->bin, true);
+	if (kept && pl->port[0] >= pl->clo && pl->port[0] < pl->clo + pl->n) {
+		nt_keyed_prefetch(&t->maps, pl->bout[0], true);
+		nt_flow_prefetch(&t->flows, pl->hrev[0]);
 	} else {
-		nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, o->sp), false);
-		rev.dp = rte_cpu_to_be_16((uint16_t)port_first(proto, o->src, o->sp, clo, n, p & 1));
-		nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, rev.dp), true);
-		/* The first random draw, for when the first port is taken
-		 * too (as map_new makes it: n > PORT_TRIES, pass 0). */
-		if (k < AHEAD_MAX && n > PORT_TRIES) {
-			struct nat_tuple rev2 = rev;
-			uint32_t r, c;
-
+		nt_keyed_prefetch(&t->maps, pl->bout[0], false);
+		if (k < AHEAD_MAX && pl->n > PORT_TRIES) {
 			/* One rte_rand() (a call of about 70 instructions)
 			 * for two flows: 32 random bits are plenty for a
 			 * port. */
 			if (!(k & 1))
-				da->bits = rte_rand();
-			r = (uint32_t)(da->bits >> (k & 1) * 32);
-			c = draw_port(r, clo, n);
-			da->r[k] = r;
-			da->live |= UINT64_C(1) << k;
-			if ((c & 1) != (p & 1))
-				c = c > clo ? c - 1 : c + 1;
-			rev2.dp = rte_cpu_to_be_16((uint16_t)c);
-			nt_keyed_prefetch(&t->maps, map_key(MK_OUT, proto, a, rev2.dp), true);
-			nt_flow_prefetch(&t->flows, flow_hash(&rev2, proto));
+				pa->bits = rte_rand();
+			plan_draws(pl, t, (uint32_t)(pa->bits >> (k & 1) * 32), true);
+			if (k < DRAW_LAG)
+				plan_prefetch_draw(pl);
+		} else {
+			plan_port(pl, t, 1, port_first(proto, o->src, o->sp, pl->clo, pl->n,
+						       pl->port[0] & 1), true);
 		}
+		nt_keyed_prefetch(&t->maps, pl->bout[1], true);
+		nt_flow_prefetch(&t->flows, pl->hrev[1]);
 	}
-	nt_flow_prefetch(&t->flows, flow_hash(&rev, proto));
+	if (k < AHEAD_MAX)
+		RTE_PER_LCORE(nat_plans_live) |= UINT64_C(1) << k;
 	n = __atomic_load_n(&t->n_free, __ATOMIC_RELAXED);
 	/* The k-th new flow of a burst takes the k-th free session from the
 	 * top (after a flush or expiry they lie anywhere).  Read without the
@@ -389,26 +498,28 @@ nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t
  * RFC 4787 REQ-1/2/3, RFC 6056: the inside endpoint's outside address is
  * fixed by the pool (paired: a hash of the inside address), its port kept
  * when free, else drawn at random within the range, below 1024 for a port
- * below 1024, of the same parity when one is free.
+ * below 1024, of the same parity when one is free.  pl: the mapping's
+ * plan (its first draws made here when it has none).  *planned: which of
+ * its ports was taken, -1 for another.
  */
 static int
-map_new(struct nat_tables *t, const struct nat_sess_req *q, const uint32_t bin[2],
-	uint32_t *out_addr, uint16_t *out_port)
+map_new(struct nat_tables *t, const struct nat_sess_req *q, struct sess_plan *pl,
+	uint32_t *out_addr, uint16_t *out_port, int *planned)
 {
 	const struct addr_table *at = addrs_get();
 	const struct nat_ruleset *rs = nat_rules_get();
-	const struct nat_rule *r = q->map_rule;
-	uint32_t addr, clo, n, p = rte_be_to_cpu_16(q->o.sp), bout[2];
+	uint32_t addr = pl->addr, clo = pl->clo, n = pl->n, p = pl->port[0], b[2];
+	const uint32_t *bout = b;
+	int j = -1;
 
-	addr = q->map_addr != 0 ? q->map_addr : map_addr(at, r, q->o.src);
 	if (addr == 0) {
 		nat_count(NC_NO_ADDRESS);
 		return -EADDRNOTAVAIL;
 	}
-	addr = rte_cpu_to_be_32(addr);
-	n = port_range(r, q->proto, p, &clo);
-	if (p >= clo && p < clo + n && port_free(t, at, rs, q->proto, addr, (uint16_t)p, bout)) {
+	if (p >= clo && p < clo + n && port_free(t, at, rs, q->proto, addr, (uint16_t)p, pl->bout[0])) {
 		kept_note(false);
+		j = 0;
+		bout = pl->bout[0];
 		goto found;
 	}
 	kept_note(true);
@@ -426,8 +537,10 @@ map_new(struct nat_tables *t, const struct nat_sess_req *q, const uint32_t bin[2
 			for (uint32_t i = 0; i < n; i++) {
 				uint32_t c = clo + (start + i) % n;
 
-				if ((par == UINT32_MAX || (c & 1) == par) &&
-				    port_free(t, at, rs, q->proto, addr, (uint16_t)c, bout)) {
+				if (par != UINT32_MAX && (c & 1) != par)
+					continue;
+				out_buckets(t, q->proto, addr, (uint16_t)c, b);
+				if (port_free(t, at, rs, q->proto, addr, (uint16_t)c, b)) {
 					p = c;
 					goto found;
 				}
@@ -436,13 +549,20 @@ map_new(struct nat_tables *t, const struct nat_sess_req *q, const uint32_t bin[2
 			for (uint32_t i = 0; i < PORT_TRIES / 2; i++) {
 				uint32_t c;
 
-				if (pass == 0 && i == 0) {
-					c = port_first(q->proto, q->o.src, q->o.sp, clo, n, par);
+				if (pass == 0 && i < 2) {
+					/* Not planned ahead: perhaps not an
+					 * outbound flow, whose reverse flows
+					 * plan_port does not know. */
+					if (pl->np < 3)
+						plan_draws(pl, t, (uint32_t)rte_rand(), false);
+					j = (int)i + 1;
+					c = pl->port[j];
+					bout = pl->bout[j];
 				} else {
-					c = pass == 0 && i == 1 ? draw_port(draw_random(), clo, n) :
-						clo + (uint32_t)(rte_rand() % n);
-					if (par != UINT32_MAX && (c & 1) != par)
-						c = c > clo ? c - 1 : c + 1;
+					j = -1;
+					c = parity_fix(clo + (uint32_t)(rte_rand() % n), clo, par);
+					bout = b;
+					out_buckets(t, q->proto, addr, (uint16_t)c, b);
 				}
 				if (port_free(t, at, rs, q->proto, addr, (uint16_t)c, bout)) {
 					p = c;
@@ -454,6 +574,7 @@ map_new(struct nat_tables *t, const struct nat_sess_req *q, const uint32_t bin[2
 	nat_count(NC_PORT_EXHAUSTED);
 	return -ENOSPC;
 found:
+	*planned = j;
 	*out_addr = addr;
 	*out_port = rte_cpu_to_be_16((uint16_t)p);
 	/* port_free found the outside endpoint free just now, under the
@@ -464,7 +585,7 @@ found:
 		return -ENOSPC;
 	}
 	/* map_ref found the inside endpoint without one just now. */
-	if (hash_add(t, bin, map_key(MK_IN, q->proto, q->o.src, q->o.sp),
+	if (hash_add(t, pl->bin, map_key(MK_IN, q->proto, q->o.src, q->o.sp),
 		     map_data(addr, *out_port, 1)) < 0) {
 		hash_del(t, map_key(MK_OUT, q->proto, addr, *out_port));
 		nat_count(NC_TABLE_FULL);
@@ -490,6 +611,7 @@ struct nat_sess *
 nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 {
 	struct nat_sess *s = NULL;
+	struct sess_plan own, *pl = NULL;
 	struct nat_tuple rev;
 	uint64_t hf, hr;
 	uint32_t bf[2], br[2];
@@ -497,10 +619,11 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 	unsigned int d;
 	uint32_t a, i;
 	uint16_t p;
+	int planned = -1;
 
 	hf = flow_hash(&q->o, q->proto);
 	if (q->flags & NS_OUTBOUND)
-		RTE_PER_LCORE(ahead).next++;
+		pl = plan_take(q);
 	rte_spinlock_lock(&nat_lock);
 	t = nat_tab;
 	/* The other direction's first packet, on another worker, may have
@@ -513,13 +636,18 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 		goto out;
 	}
 	if (q->flags & NS_MAP_SRC) {
-		uint32_t bin[2];
-		int ret = map_ref(t, q->proto, q->o.src, q->o.sp, &q->x.src, &q->x.sp, bin);
+		int ret;
 
+		if (pl == NULL || pl->t != t) {
+			plan_make(&own, t, &q->o, q->proto, q->map_rule, q->map_addr, false);
+			pl = &own;
+		}
+		ret = map_ref(t, map_key(MK_IN, q->proto, q->o.src, q->o.sp), pl->bin,
+			      &q->x.src, &q->x.sp);
 		/* A mapping full of sessions is not replaced: its sessions
 		 * hold it. */
 		if (ret == -ENOENT)
-			ret = map_new(t, q, bin, &q->x.src, &q->x.sp);
+			ret = map_new(t, q, pl, &q->x.src, &q->x.sp, &planned);
 		else if (ret == -ENOSPC)
 			nat_count(NC_PORT_EXHAUSTED);
 		if (ret != 0)
@@ -527,15 +655,17 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 		src_ref = true;
 	}
 	if (q->flags & NS_MAP_DST) {
+		uint64_t kin = map_key(MK_IN, q->proto, q->x.dst, q->x.dp);
 		uint32_t b[2];
 
-		if (map_ref(t, q->proto, q->x.dst, q->x.dp, &a, &p, b) != 0 ||
-		    a != q->o.dst || p != q->o.dp)
+		nt_key_buckets(&t->maps, kin, b);
+		if (map_ref(t, kin, b, &a, &p) != 0 || a != q->o.dst || p != q->o.dp)
 			goto fail;	/* the mapping went (or changed) meanwhile */
 		dst_ref = true;
 	}
 	rev = tuple_rev(&q->x);
-	hr = flow_hash(&rev, q->proto);
+	hr = planned >= 0 && pl->hrev[planned] != 0 ? pl->hrev[planned] :
+						     flow_hash(&rev, q->proto);
 	/* Both directions one tuple, or the reverse one another session's:
 	 * refused. */
 	if (tuple_eq(&q->o, &rev) || sess_find_locked(t, &rev, q->proto, hr, br, &d) != NULL) {

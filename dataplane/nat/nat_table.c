@@ -256,12 +256,10 @@ nt_end(struct nat_ht *t)
 	__atomic_store_n(&t->chg, t->chg + 1, __ATOMIC_RELEASE);
 }
 
-/* Where key is in t (a slot of bucket *b), or -1; bb: the key's two
- * buckets. */
+/* Where key, of buckets bb, is in t (a slot of bucket *b), or -1. */
 static inline int
-find_b(const struct nat_ht *t, uint64_t key, uint32_t *b, uint32_t bb[2])
+find_in(const struct nat_ht *t, uint64_t key, const uint32_t bb[2], uint32_t *b)
 {
-	nt_buckets(t, nt_key_hash(t, key), &bb[0], &bb[1]);
 	for (unsigned int i = 0; i < 2; i++) {
 		uint32_t m = key_mask2(t, bb[i], key);
 
@@ -278,7 +276,8 @@ find(const struct nat_ht *t, uint64_t key, uint32_t *b)
 {
 	uint32_t bb[2];
 
-	return find_b(t, key, b, bb);
+	nt_key_buckets(t, key, bb);
+	return find_in(t, key, bb, b);
 }
 
 int
@@ -298,20 +297,20 @@ nt_keyed_del(struct nat_ht *t, uint64_t key)
 }
 
 uint64_t *
-nt_keyed_data(struct nat_ht *t, uint64_t key, uint32_t bb[2])
+nt_keyed_data(struct nat_ht *t, uint64_t key, const uint32_t bb[2])
 {
 	uint32_t b;
-	int j = find_b(t, key, &b, bb);
+	int j = find_in(t, key, bb, &b);
 
 	return j < 0 ? NULL : &t->kb[b].d[j];
 }
 
 bool
-nt_keyed_has(const struct nat_ht *t, uint64_t key, uint32_t bb[2])
+nt_keyed_has(const struct nat_ht *t, uint64_t key, const uint32_t bb[2])
 {
 	uint32_t b;
 
-	return find_b(t, key, &b, bb) >= 0;
+	return find_in(t, key, bb, &b) >= 0;
 }
 
 int

@@ -240,19 +240,24 @@ nt_flow_prefetch(const struct nat_ht *t, uint64_t h)
 	rte_prefetch0(&t->fb[b2]);
 }
 
-/* The same for a keyed table's key: both buckets' keys, and with data the
- * data of the first, where an insert goes when it can (nt_keyed_has reads
- * no data: a port that is only checked needs no data line). */
+/* A keyed table's key's two buckets: what its lookups and add take. */
 static inline void
-nt_keyed_prefetch(const struct nat_ht *t, uint64_t key, bool data)
+nt_key_buckets(const struct nat_ht *t, uint64_t key, uint32_t b[2])
 {
-	uint32_t b1, b2;
+	nt_buckets(t, nt_key_hash(t, key), &b[0], &b[1]);
+}
 
-	nt_buckets(t, nt_key_hash(t, key), &b1, &b2);
-	rte_prefetch0(t->kb[b1].k);
+/* The same for a keyed table's key of buckets b: both buckets' keys, and
+ * with data the data of the first, where an insert goes when it can
+ * (nt_keyed_has reads no data: a port that is only checked needs no data
+ * line). */
+static inline void
+nt_keyed_prefetch(const struct nat_ht *t, const uint32_t b[2], bool data)
+{
+	rte_prefetch0(t->kb[b[0]].k);
 	if (data)
-		rte_prefetch0(t->kb[b1].d);
-	rte_prefetch0(t->kb[b2].k);
+		rte_prefetch0(t->kb[b[0]].d);
+	rte_prefetch0(t->kb[b[1]].k);
 }
 
 /* Buckets for keys keys at 90 % load; 0, or -ENOMEM. */
@@ -272,17 +277,18 @@ void nt_flow_del(struct nat_ht *t, uint64_t h, uint32_t v);
 void nt_begin(struct nat_ht *t);
 void nt_end(struct nat_ht *t);
 /* key -> data, for a key the caller knows is not in t: it looked for it
- * (nt_keyed_data, nt_keyed_has) under the same holding of its lock, which
- * gave the key's buckets b.  No search, no hash.  0 or -ENOSPC. */
+ * (nt_keyed_data, nt_keyed_has) in its buckets b under the same holding
+ * of its lock.  No search, no hash.  0 or -ENOSPC. */
 int nt_keyed_add(struct nat_ht *t, const uint32_t b[2], uint64_t key, uint64_t data);
 void nt_keyed_del(struct nat_ht *t, uint64_t key);
 /* Where key's data lies, or NULL: one search for a read and a change
  * (the change goes between nt_begin and nt_end, as a plain store).  b:
- * the key's buckets, for an nt_keyed_add of it. */
-uint64_t *nt_keyed_data(struct nat_ht *t, uint64_t key, uint32_t b[2]);
-/* Is key in t?  By the writer (or under its lock); reads no data.  b as
- * nt_keyed_data's. */
-bool nt_keyed_has(const struct nat_ht *t, uint64_t key, uint32_t b[2]);
+ * the key's buckets (nt_key_buckets), computed by the caller, perhaps
+ * ahead of the lock. */
+uint64_t *nt_keyed_data(struct nat_ht *t, uint64_t key, const uint32_t b[2]);
+/* Is key, of buckets b, in t?  By the writer (or under its lock); reads
+ * no data. */
+bool nt_keyed_has(const struct nat_ht *t, uint64_t key, const uint32_t b[2]);
 /* Lookup by the writer (or under its lock): 0 and *data, or -ENOENT. */
 int nt_keyed_get(const struct nat_ht *t, uint64_t key, uint64_t *data);
 /* Lookup without the lock: 0 and *data, -ENOENT, or -EBUSY when writers

@@ -749,6 +749,25 @@ test_dnat_keeps_client(void **state)
 	rte_pktmbuf_free(m);
 }
 
+/* A reaches its neighbour B's service through the public address, from
+ * port ap, and B's answer comes back: the public port A's mapping got. */
+static uint16_t
+hairpin_dnat(uint16_t ap)
+{
+	struct rte_mbuf *m = tcp(A, W, ap, 8080, RTE_TCP_SYN_FLAG);
+	uint16_t y;
+
+	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
+	y = sport(m);
+	check_ip(m, W, y, B, 80);
+	rte_pktmbuf_free(m);
+	m = tcp(B, W, 80, y, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
+	check_ip(m, W, 8080, A, ap);
+	rte_pktmbuf_free(m);
+	return y;
+}
+
 static void
 test_hairpin(void **state)
 {
@@ -758,16 +777,15 @@ test_hairpin(void **state)
 	(void)state;
 	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
 	dnat_rule();
-	/* A reaches its neighbour's service through the public address. */
-	m = tcp(A, W, 40001, 8080, RTE_TCP_SYN_FLAG);
-	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
-	y = sport(m);
-	check_ip(m, W, y, B, 80);
+	(void)hairpin_dnat(40001);
+	/* A's own port taken on the public address (B's mapping keeps it):
+	 * the hairpin's mapping draws another, and B's reply (to the
+	 * server's reverse flow, not the public endpoint's) finds it. */
+	m = tcp(B, R, 40002, 80, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	assert_int_equal(sport(m), 40002);
 	rte_pktmbuf_free(m);
-	m = tcp(B, W, 80, y, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
-	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
-	check_ip(m, W, 8080, A, 40001);
-	rte_pktmbuf_free(m);
+	assert_int_not_equal(hairpin_dnat(40002), 40002);
 
 	/* And another host's endpoint-independent mapping. */
 	assert_int_equal(nat_rule_del(&(struct nat_rule_spec){ .kind = SLUICE_NAT_MASQUERADE,

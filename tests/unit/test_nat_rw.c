@@ -235,16 +235,23 @@ test_lookups_while_writing(void **state)
  * then random draws), so that no port is kept and the first drawn one is
  * taken ever more often as the odd ports fill up.  Every flow must leave
  * from its own port of the range, odd (parity kept while an odd one is
- * free), and its reply must come back to its own inside endpoint.
+ * free), and its reply must come back to its own inside endpoint.  Every
+ * fourth packet of an outbound burst is a decoy, from another inside host
+ * to the host on the LAN: prerouting plans a session for it (it guesses
+ * the snat rule) that postrouting never makes, so that the flows after
+ * it in the burst meet plans that are not theirs and must make their own.
  */
 #define DRAW_FLOWS	450
 #define DRAW_LO		2000
 #define DRAW_HI		2999
 #define DRAW_ADDR	"192.0.2.50"
 
+#define DECOY_HOST	"10.0.0.3"
+#define DECOY_EVERY	4
+
 struct draws {
 	uint16_t port[DRAW_FLOWS];	/* flow i's outside port */
-	unsigned int out, in, wrong;
+	unsigned int out, in, wrong, decoys;
 };
 
 /* Flow i of the draws test: from 10.0.0.2:5001 + 2i, or the remote's
@@ -275,6 +282,12 @@ draws_sent(uint16_t p, struct rte_mbuf *m, void *arg)
 
 	if (f >= DRAW_FLOWS || ip->next_proto_id != IPPROTO_UDP) {
 		d->wrong++;
+	} else if (p == 0 && ip->src_addr == htonl(dpt_ip(DECOY_HOST))) {
+		/* Forwarded as it came, not translated. */
+		if (udp_ok(ip, dpt_ip(DECOY_HOST), (uint16_t)(7000 + f), host, 53))
+			d->decoys++;
+		else
+			d->wrong++;
 	} else if (p == 1) {
 		sp = ntohs(udp_of(ip)->src_port);
 		if (udp_ok(ip, addr, sp, remote, 53) && sp >= DRAW_LO && sp <= DRAW_HI &&
@@ -303,12 +316,21 @@ draws_worker(void *arg)
 		return NULL;
 	wctx_init(&w, 0);
 	for (int reply = 0; reply < 2; reply++) {
-		for (unsigned int i = 0; i < DRAW_FLOWS; i += BURST) {
-			unsigned int n = RTE_MIN((unsigned int)BURST, DRAW_FLOWS - i);
+		/* Outbound, DECOY_EVERY - 1 flows a step and a decoy. */
+		const unsigned int step = reply ? BURST : BURST / DECOY_EVERY * (DECOY_EVERY - 1);
 
-			for (unsigned int j = 0; j < n; j++)
-				pkts[j] = draw_pkt(i + j, reply, d->port[i + j]);
-			worker_input(&w, (uint16_t)reply, pkts, (uint16_t)n);
+		for (unsigned int i = 0; i < DRAW_FLOWS; i += step) {
+			unsigned int n = RTE_MIN(step, DRAW_FLOWS - i), k = 0;
+
+			for (unsigned int j = 0; j < n; j++) {
+				if (!reply && j % (DECOY_EVERY - 1) == 0)
+					pkts[k++] = tagged(dpt_udp(DPT_LAN_MAC, DPT_HOST_MAC,
+								   DECOY_HOST, "10.0.0.2",
+								   (uint16_t)(7000 + i + j), 53,
+								   sizeof(uint32_t)), i + j);
+				pkts[k++] = draw_pkt(i + j, reply, d->port[i + j]);
+			}
+			worker_input(&w, (uint16_t)reply, pkts, (uint16_t)k);
 			dpt_tx_take(&w, draws_sent, d);
 			rte_rcu_qsbr_quiescent(dp.qsbr, lcore);
 		}
@@ -335,8 +357,9 @@ test_snat_draws(void **state)
 	assert_int_equal(pthread_create(&th, NULL, draws_worker, &d), 0);
 	pthread_join(th, NULL);
 	dpt_drain();
-	print_message("%u out, %u in, %u wrong\n", d.out, d.in, d.wrong);
+	print_message("%u out, %u in, %u decoys, %u wrong\n", d.out, d.in, d.decoys, d.wrong);
 	assert_int_equal(d.wrong, 0);
+	assert_int_equal(d.decoys, (DRAW_FLOWS + DECOY_EVERY - 2) / (DECOY_EVERY - 1));
 	assert_int_equal(d.out, DRAW_FLOWS);
 	assert_int_equal(d.in, DRAW_FLOWS);
 	/* One outside port per inside endpoint. */
