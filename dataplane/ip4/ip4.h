@@ -170,8 +170,10 @@ ip4_plain(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, uint32
  * headers: true when each is long enough, matches head (the worker's
  * template, head16_eq) in HEAD16_IP4's bytes and ip4_plain would pass it,
  * none of them padded or with a word from the device on its checksum,
- * with dst[0..X4) their destinations (host order) and *bytes their
- * lengths added; false says nothing of any (the caller takes them one by
+ * with dst[0..X4) their destinations (host order) and their lengths added
+ * to *lens, frame k's to lane k (a caller adds them up with x4_lens_sum
+ * before a lane can pass 32 bits: 65 536 frames of 65 535 bytes); false
+ * says nothing of any (the caller takes them one by
  * one, as before).  at, ours as ip4_plain's.  The tests on each mbuf
  * (length, segments, the device's flags) stay scalar, a branch each, all
  * taken the same way; the header's (total length, TTL, checksum, first
@@ -181,7 +183,7 @@ ip4_plain(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, uint32
  */
 static inline bool
 ip4_plain_x4(struct rte_mbuf *const *m, head16_t head, const struct addr_table *at,
-	     uint64_t ours, uint32_t *dst, uint64_t *bytes)
+	     uint64_t ours, uint32_t *dst, __m128i *lens)
 {
 	const __m128i bias = _mm_set1_epi16(INT16_MIN), one = _mm_set1_epi16(1);
 	const __m128i low16 = _mm_set1_epi32(0xffff);
@@ -196,9 +198,7 @@ ip4_plain_x4(struct rte_mbuf *const *m, head16_t head, const struct addr_table *
 	const __m128i byte0 = _mm_set1_epi32((int)0x80808000);
 	const __m128i pow2 = _mm_setr_epi8(1, 2, 4, 8, 16, 32, 64, (char)128, 0, 0, 0, 0, 0, 0, 0, 0);
 	__m128i x[X4], y[X4], t0, t1, t2, t3, r[5], sum, oct, odd, ok, h, hit;
-	__m128i eq = _mm_set1_epi8(-1);
-	uint32_t pl[X4];
-	uint64_t len = 0;
+	__m128i eq = _mm_set1_epi8(-1), pl;
 	int hits;
 
 #pragma GCC unroll 4
@@ -212,8 +212,6 @@ ip4_plain_x4(struct rte_mbuf *const *m, head16_t head, const struct addr_table *
 		eq = _mm_and_si128(eq, head16_eq_v(f, head));
 		if ((m[k]->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) != 0 || m[k]->nb_segs != 1)
 			return false;
-		pl[k] = rte_pktmbuf_pkt_len(m[k]);
-		len += pl[k];
 		x[k] = _mm_loadu_si128((const __m128i *)(const void *)ip);
 		memcpy(&w, ip + offsetof(struct rte_ipv4_hdr, dst_addr), sizeof(w));
 		y[k] = _mm_cvtsi32_si128((int)w);
@@ -229,6 +227,10 @@ ip4_plain_x4(struct rte_mbuf *const *m, head16_t head, const struct addr_table *
 	r[2] = _mm_unpacklo_epi64(t2, t3);
 	r[3] = _mm_unpackhi_epi64(t2, t3);
 	r[4] = _mm_unpacklo_epi64(_mm_unpacklo_epi32(y[0], y[1]), _mm_unpacklo_epi32(y[2], y[3]));
+	/* The lengths straight into a vector: added up there, they need no
+	 * register of their own a frame. */
+	pl = _mm_setr_epi32((int)rte_pktmbuf_pkt_len(m[0]), (int)rte_pktmbuf_pkt_len(m[1]),
+			    (int)rte_pktmbuf_pkt_len(m[2]), (int)rte_pktmbuf_pkt_len(m[3]));
 	/*
 	 * The checksum: pmaddwd adds each lane's two 16-bit words, but as
 	 * signed; flipped by 0x8000 first, each counts 0x8000 less, exactly,
@@ -254,10 +256,7 @@ ip4_plain_x4(struct rte_mbuf *const *m, head16_t head, const struct addr_table *
 	/* Total length (bytes 2-3 of word 0) the frame's, less Ethernet. */
 	ok = _mm_and_si128(ok, _mm_cmpeq_epi32(
 		_mm_and_si128(r[0], _mm_set1_epi32((int)0xffff0000)),
-		_mm_shuffle_epi8(_mm_sub_epi32(_mm_setr_epi32((int)pl[0], (int)pl[1], (int)pl[2],
-							      (int)pl[3]),
-					       _mm_set1_epi32(RTE_ETHER_HDR_LEN)),
-				 tl_order)));
+		_mm_shuffle_epi8(_mm_sub_epi32(pl, _mm_set1_epi32(RTE_ETHER_HDR_LEN)), tl_order)));
 	if (_mm_movemask_ps(_mm_castsi128_ps(ok)) != 0xf)
 		return false;
 	/* The sources' bits in the our-address filter (addr_hash, word 3):
@@ -277,8 +276,17 @@ ip4_plain_x4(struct rte_mbuf *const *m, head16_t head, const struct addr_table *
 				return false;
 	}
 	_mm_storeu_si128((__m128i *)(void *)dst, _mm_shuffle_epi8(r[4], bswap32));
-	*bytes += len;
+	*lens = _mm_add_epi32(*lens, pl);
 	return true;
+}
+
+/* The four lanes of ip4_plain_x4's lengths added up. */
+static inline uint64_t
+x4_lens_sum(__m128i lens)
+{
+	lens = _mm_add_epi32(lens, _mm_shuffle_epi32(lens, _MM_SHUFFLE(1, 0, 3, 2)));
+	lens = _mm_add_epi32(lens, _mm_shuffle_epi32(lens, _MM_SHUFFLE(2, 3, 0, 1)));
+	return (uint32_t)_mm_cvtsi128_si32(lens);
 }
 #endif
 

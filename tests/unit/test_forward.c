@@ -237,6 +237,36 @@ test_mtu(void **state)
 	assert_int_equal(rte_pktmbuf_pkt_len(w.tx[1].m[0]), 14 + 1280);
 	done();
 
+	/* A burst at the MTU (after the first four, X4 at a time): every
+	 * frame sent, in order.  One frame above it, one by one or in a
+	 * group of four: the rest sent, it alone turned back. */
+	for (int big = -1; big < 12; big += 5) {
+		struct rte_mbuf *b[12];
+		struct rte_ipv4_hdr *ip;
+
+		for (int i = 0; i < 12; i++) {
+			b[i] = udp("192.0.2.77", (i == big ? 1281 : 1280) - 28);
+			dpt_frame_ip(b[i])->fragment_offset = htons(RTE_IPV4_HDR_DF_FLAG);
+			dpt_fix_cksum(dpt_frame_ip(b[i]));
+		}
+		fn = dpt_drops(DROP_FRAG_NEEDED);
+		worker_input(&w, 0, b, 12);
+		dpt_tx_bytes_check(&w);
+		assert_int_equal(w.tx[1].n, big < 0 ? 12 : 11);
+		for (unsigned int i = 0; i < w.tx[1].n; i++)
+			assert_int_equal(rte_pktmbuf_pkt_len(w.tx[1].m[i]), 14 + 1280);
+		assert_int_equal(w.tx[0].n, big < 0 ? 0 : 1);
+		assert_int_equal(dpt_drops(DROP_FRAG_NEEDED), fn + (big < 0 ? 0 : 1));
+		if (big >= 0) {
+			ip = dpt_frame_ip(w.tx[0].m[0]);
+			icmp = (struct rte_icmp_hdr *)(ip + 1);
+			assert_int_equal(icmp->icmp_type, 3);
+			assert_int_equal(icmp->icmp_code, 4);
+			assert_int_equal(ntohs(icmp->icmp_seq_nb), 1280);
+		}
+		done();
+	}
+
 	/* No DF: fragments, each whole for the wire. */
 	m = udp("192.0.2.77", 1400 - 28);
 	memcpy(sent, dpt_frame_ip(m), 1400);
@@ -698,7 +728,8 @@ test_plain_x4(void **state)
 	for (unsigned int round = 0; round < 20000; round++) {
 		struct rte_mbuf *m[X4];
 		uint32_t dst[X4], want[X4];
-		uint64_t bytes = 7, len = 7;
+		uint64_t bytes, len = 7;
+		__m128i lens;
 		bool all = true, got;
 
 		for (unsigned int k = 0; k < X4; k++) {
@@ -709,7 +740,9 @@ test_plain_x4(void **state)
 			m[k] = x4_frame(kind);
 			len += rte_pktmbuf_pkt_len(m[k]);
 		}
-		got = ip4_plain_x4(m, head, at, at->ours, dst, &bytes);
+		lens = _mm_set_epi32(0, 0, 0, 7);
+		got = ip4_plain_x4(m, head, at, at->ours, dst, &lens);
+		bytes = x4_lens_sum(lens);
 		for (unsigned int k = 0; k < X4; k++) {
 			const uint8_t *f = rte_pktmbuf_mtod(m[k], const uint8_t *);
 			const struct rte_ipv4_hdr *ip = dpt_frame_ip(m[k]);
