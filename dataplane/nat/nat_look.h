@@ -2,7 +2,7 @@
 /*
  * Prerouting's first look at a burst: which frames have the fast shape
  * (TCP or UDP behind a 20-byte header, not a fragment), each one's flows
- * hash and its two buckets, fetched.  Made per frame by whoever reads the
+ * hash and its two buckets, the first fetched.  Made per frame by whoever reads the
  * header first: the worker's Ethernet pass when NAT is on (worker.c), so
  * that the buckets are on their way while the rest of the burst is
  * classified and no second loop reloads every mbuf and header for it; or
@@ -85,7 +85,7 @@ nat_hdr_tuple(const struct rte_ipv4_hdr *ip)
 }
 
 /* Frame i of the burst, its IPv4 header ip, l2 bytes in: when of the
- * fast shape, its hash and buckets, fetched. */
+ * fast shape, its hash and buckets, the first fetched. */
 static __rte_always_inline void
 nat_look_at(struct nat_look *lk, const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 	    unsigned int i, const uint32_t l2, const bool plain)
@@ -102,8 +102,10 @@ nat_look_at(struct nat_look *lk, const struct rte_mbuf *m, const struct rte_ipv4
 	nt_buckets_nb(lk->nb, lk->h[i], &b1, &b2);
 	lk->bk1[i] = &lk->fb[b1];
 	lk->bk2[i] = &lk->fb[b2];
+	/* The second bucket only when the first lacks the sig (pre_burst,
+	 * a whole burst later): most keys are in their first, and out of
+	 * cache every line a packet asks for waits for a fill buffer. */
 	rte_prefetch0(lk->bk1[i]);
-	rte_prefetch0(lk->bk2[i]);
 }
 
 /* The frames of a burst of n (1 <= n <= 64) that have the fast shape. */
