@@ -880,6 +880,8 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 	 * CAND_DIR (sess_val's index is one up, hence sbase), or 0. */
 	const uintptr_t sbase = (uintptr_t)(sess) - sizeof(*sess);
 	uintptr_t cand[DP_BURST];
+	/* The second buckets of the frames whose first lacks their sig. */
+	const struct nt_fbucket *bk2[DP_BURST];
 	uint32_t nnew = 0;
 	const struct nat_ruleset *rs = NULL;
 
@@ -897,13 +899,14 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 		} else {
 			cand[i] = 0;
 			far |= UINT64_C(1) << i;
-			rte_prefetch0(lk->bk2[i]);
+			bk2[i] = nat_look_second(lk, (unsigned int)i);
+			rte_prefetch0(bk2[i]);
 		}
 	}
 	/* The second buckets, a whole pass after their fetch. */
 	for (uint64_t l = far; l != 0; l &= l - 1) {
 		const uint64_t i = (uint64_t)__builtin_ctzll(l);
-		uint32_t v = nt_flow_in(lk->bk2[i], (uint32_t)(lk->h[i] >> 32));
+		uint32_t v = nt_flow_in(bk2[i], (uint32_t)(lk->h[i] >> 32));
 
 		if (likely(v != 0)) {
 			cand[i] = sbase + (uintptr_t)v * CAND_DIR;
