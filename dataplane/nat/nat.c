@@ -846,10 +846,11 @@ pre_general(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint32_t l2)
 /*
  * Prerouting for a burst, in order, as nat_prerouting for each packet,
  * but with the lookups of the whole burst overlapped: every tuple's hash
- * and its two buckets are fetched first (lk, the look: made by the
+ * and its first bucket are fetched first (lk, the look: made by the
  * worker's Ethernet pass for frames ip4_plain passed, by pre_burst_look
- * otherwise), then every candidate session, then each packet is handled
- * while the others' memory is already near.
+ * otherwise), then every candidate session and the second buckets of
+ * the tuples whose first lacks their sig, then those buckets' candidates,
+ * then each packet is handled while the others' memory is already near.
  * What is not of the fast shape (fragments, ICMP, IP options, other
  * protocols) goes the way of nat_prerouting.
  *
@@ -874,19 +875,38 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 	const int so = nat_stash_off;
 	const uint32_t now = nat_now_s;
 	const uint64_t fast = n != 0 ? nat_look_fast(lk, n) : 0;
-	uint64_t pass = 0, done = 0;
+	uint64_t pass = 0, done = 0, far = 0;
 	/* A candidate: its session's address with the direction in
 	 * CAND_DIR (sess_val's index is one up, hence sbase), or 0. */
 	const uintptr_t sbase = (uintptr_t)(sess) - sizeof(*sess);
 	uintptr_t cand[DP_BURST];
+	/* The second buckets of the frames whose first lacks their sig. */
+	const struct nt_fbucket *bk2[DP_BURST];
 	uint32_t nnew = 0;
 	const struct nat_ruleset *rs = NULL;
 
 	nat_frag_tick();
+	/* The first buckets, fetched by the look: a candidate from each,
+	 * or its second bucket fetched for the next loop. */
 	for (uint64_t l = fast; l != 0; l &= l - 1) {
 		/* 64-bit: an index with no widening per use */
 		const uint64_t i = (uint64_t)__builtin_ctzll(l);
-		uint32_t v = nt_flow_first(lk->bk1[i], lk->bk2[i], (uint32_t)(lk->h[i] >> 32));
+		uint32_t v = nt_flow_in(lk->bk1[i], (uint32_t)(lk->h[i] >> 32));
+
+		if (likely(v != 0)) {
+			cand[i] = sbase + (uintptr_t)v * CAND_DIR;
+			rte_prefetch0((const void *)cand[i]);
+		} else {
+			cand[i] = 0;
+			far |= UINT64_C(1) << i;
+			bk2[i] = nat_look_second(lk, (unsigned int)i);
+			rte_prefetch0(bk2[i]);
+		}
+	}
+	/* The second buckets, a whole pass after their fetch. */
+	for (uint64_t l = far; l != 0; l &= l - 1) {
+		const uint64_t i = (uint64_t)__builtin_ctzll(l);
+		uint32_t v = nt_flow_in(bk2[i], (uint32_t)(lk->h[i] >> 32));
 
 		if (likely(v != 0)) {
 			cand[i] = sbase + (uintptr_t)v * CAND_DIR;
@@ -899,7 +919,6 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 			const struct nat_tuple k = nat_hdr_tuple(ip);
 			const struct nat_rule *r;
 
-			cand[i] = 0;
 			if (rs == NULL)
 				rs = nat_rules_get();
 			r = nat_rule_snat_guess(rs, in_port, rte_be_to_cpu_32(k.src));

@@ -2,7 +2,7 @@
 /*
  * Prerouting's first look at a burst: which frames have the fast shape
  * (TCP or UDP behind a 20-byte header, not a fragment), each one's flows
- * hash and its two buckets, fetched.  Made per frame by whoever reads the
+ * hash and its two buckets, the first fetched.  Made per frame by whoever reads the
  * header first: the worker's Ethernet pass when NAT is on (worker.c), so
  * that the buckets are on their way while the rest of the burst is
  * classified and no second loop reloads every mbuf and header for it; or
@@ -37,8 +37,9 @@ struct nat_look {
 	 * so that the usual frame makes no mask bit). */
 	uint64_t slow;
 	uint64_t h[DP_BURST];		/* frame i's flow_hash, when fast */
-	/* Its two buckets, one array each (an index scaled by 8). */
-	const struct nt_fbucket *bk1[DP_BURST], *bk2[DP_BURST];
+	/* Its first bucket (the second, nat_look_second, is only needed
+	 * when the first lacks the sig). */
+	const struct nt_fbucket *bk1[DP_BURST];
 };
 
 /* A look for a burst of up to DP_BURST frames, in the current tables. */
@@ -85,13 +86,13 @@ nat_hdr_tuple(const struct rte_ipv4_hdr *ip)
 }
 
 /* Frame i of the burst, its IPv4 header ip, l2 bytes in: when of the
- * fast shape, its hash and buckets, fetched. */
+ * fast shape, its hash and buckets, the first fetched. */
 static __rte_always_inline void
 nat_look_at(struct nat_look *lk, const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 	    unsigned int i, const uint32_t l2, const bool plain)
 {
 	struct nat_tuple k;
-	uint32_t b1, b2;
+	uint32_t b1;
 
 	if (unlikely(!nat_fast_shape(m, ip, l2, plain))) {
 		lk->slow |= UINT64_C(1) << i;
@@ -99,11 +100,22 @@ nat_look_at(struct nat_look *lk, const struct rte_mbuf *m, const struct rte_ipv4
 	}
 	k = nat_hdr_tuple(ip);
 	lk->h[i] = flow_hash(&k, ip->next_proto_id);
-	nt_buckets_nb(lk->nb, lk->h[i], &b1, &b2);
+	b1 = nt_range((uint32_t)lk->h[i], lk->nb);
 	lk->bk1[i] = &lk->fb[b1];
-	lk->bk2[i] = &lk->fb[b2];
+	/* The second bucket only when the first lacks the sig (pre_burst,
+	 * a whole burst later): most keys are in their first, and out of
+	 * cache every line a packet asks for waits for a fill buffer. */
 	rte_prefetch0(lk->bk1[i]);
-	rte_prefetch0(lk->bk2[i]);
+}
+
+/* Frame i's second bucket (i of the fast shape). */
+static inline const struct nt_fbucket *
+nat_look_second(const struct nat_look *lk, unsigned int i)
+{
+	uint32_t b1, b2;
+
+	nt_buckets_nb(lk->nb, lk->h[i], &b1, &b2);
+	return &lk->fb[b2];
 }
 
 /* The frames of a burst of n (1 <= n <= 64) that have the fast shape. */

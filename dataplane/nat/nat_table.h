@@ -150,23 +150,19 @@ nt_sig_mask(const struct nat_ht *t, uint32_t b, uint32_t sig)
 	return nt_sig_mask_b(&t->fb[b], sig);
 }
 
-/* The value in the first slot of buckets b1, b2 whose sig is sig, or 0
- * (a reader's first guess: nt_flow_next tells the rest).  The slot is not
+/* The value in the first slot of bucket b whose sig is sig, or 0 (a
+ * reader's first guess: nt_flow_next tells the rest).  The slot is not
  * read again: a writer may have changed it since, so the value may be
  * another key's (or 0), and the caller confirms it against what it names
  * as it must anyway. */
 static inline uint32_t
-nt_flow_first(const struct nt_fbucket *b1, const struct nt_fbucket *b2, uint32_t sig)
+nt_flow_in(const struct nt_fbucket *b, uint32_t sig)
 {
-	uint32_t m = nt_sig_mask_b(b1, sig);
+	uint32_t m = nt_sig_mask_b(b, sig);
 
-	if (m == 0) {
-		m = nt_sig_mask_b(b2, sig);
-		b1 = b2;
-		if (m == 0)
-			return 0;
-	}
-	return (uint32_t)__atomic_load_n(&b1->e[(size_t)__builtin_ctz(m)], __ATOMIC_ACQUIRE);
+	if (m == 0)
+		return 0;
+	return (uint32_t)__atomic_load_n(&b->e[(size_t)__builtin_ctz(m)], __ATOMIC_ACQUIRE);
 }
 
 /* A flows slot matching hash h: the value in it, or 0.  *from says where
