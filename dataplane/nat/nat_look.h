@@ -2,10 +2,12 @@
 /*
  * Prerouting's first look at a burst: which frames have the fast shape
  * (TCP or UDP behind a 20-byte header, not a fragment), each one's flows
- * hash and its two buckets, the first fetched.  Made per frame by whoever reads the
- * header first: the worker's Ethernet pass when NAT is on (worker.c), so
- * that the buckets are on their way while the rest of the burst is
- * classified and no second loop reloads every mbuf and header for it; or
+ * hash and its first bucket, fetched (the second is worked out by
+ * prerouting for the few keys not in their first).  Made per frame by
+ * whoever reads the header first: the worker's Ethernet pass when NAT is
+ * on (worker.c), so that the buckets are on their way while the rest of
+ * the burst is classified and no second loop reloads every mbuf and
+ * header for it; or
  * prerouting's own first pass (nat.c) for the bursts that come the other
  * way (ip4_input_nat, a trace).
  */
@@ -86,7 +88,7 @@ nat_hdr_tuple(const struct rte_ipv4_hdr *ip)
 }
 
 /* Frame i of the burst, its IPv4 header ip, l2 bytes in: when of the
- * fast shape, its hash and buckets, the first fetched. */
+ * fast shape, its hash and first bucket, fetched. */
 static __rte_always_inline void
 nat_look_at(struct nat_look *lk, const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 	    unsigned int i, const uint32_t l2, const bool plain)
