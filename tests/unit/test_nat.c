@@ -1323,22 +1323,15 @@ enum run_slow { RUN_FRAG, RUN_ICMP, RUN_OPTS, RUN_GRE, RUN_SHORT, RUN_NEW, RUN_K
 
 static struct nat_sess decoy;
 
-/* Every word of the next 64 KB of stack below the caller's frame: v. */
+/* Every word of the 64 KB of stack below the caller's frame (where its
+ * next call's frames go): the candidate of a decoy session (direction 0)
+ * whose tuple and protocol are what the run would read from the frame
+ * with IPv4 header ip, and which would give it the source DECOY. */
 static __rte_noinline void
-poison_stack(uintptr_t v)
+poison_for(const struct rte_ipv4_hdr *ip)
 {
 	volatile uintptr_t a[8192];
 
-	for (unsigned int i = 0; i < RTE_DIM(a); i++)
-		a[i] = v;
-}
-
-/* Poison the stack with the candidate of a decoy session (direction 0)
- * whose tuple and protocol are what the run would read from the frame
- * with IPv4 header ip, and which would give it the source DECOY. */
-static void
-poison_for(const struct rte_ipv4_hdr *ip)
-{
 	memset(&decoy, 0, sizeof(decoy));
 	memcpy(&decoy.o.src, &ip->src_addr, 8);
 	memcpy(&decoy.o.sp, ip + 1, 4);
@@ -1347,7 +1340,8 @@ poison_for(const struct rte_ipv4_hdr *ip)
 	decoy.x = decoy.o;
 	decoy.x.src = htonl(dpt_ip(DECOY));
 	decoy.ckw[0] = decoy.ckw[1] = 0xffff;
-	poison_stack((uintptr_t)&decoy);
+	for (unsigned int i = 0; i < RTE_DIM(a); i++)
+		a[i] = (uintptr_t)&decoy;
 }
 
 /* The frame not of the fast shape, of kind k, from A to R (Ethernet in
@@ -1428,135 +1422,139 @@ run_frag_rest(struct rte_mbuf *d, bool frame)
 }
 
 /*
- * nat_prerouting_burst (IPv4 header first, as a trace's burst, and with a
- * kept Ethernet header, as ip4_input_nat's), whole asked for: the frame
- * not of the fast shape at position j is not translated whole and goes as
- * nat_prerouting would take it (the fragment held, the rest passed with
- * its source left to postrouting); every other frame is translated whole.
+ * nat_prerouting_burst of RUN_N frames, the IPv4 header l2 bytes in, whole
+ * asked for, the frame of kind k at position j: that frame is not
+ * translated whole and goes as nat_prerouting would take it (the fragment
+ * held, the rest passed with its source left to postrouting); every other
+ * frame is translated whole.
  */
+static void
+run_burst(uint32_t l2, enum run_slow k, unsigned int j)
+{
+	const uint64_t drops = dpt_drops(DROP_NAT);
+	struct rte_mbuf *b[RUN_N], *d = NULL;
+	uint64_t pk0[4], pk1[4], whole = UINT64_MAX, pass, want[4] = { 0 };
+	uint32_t dst[RUN_N];
+	uint8_t before[64];
+
+	for (unsigned int i = 0; i < RUN_N; i++) {
+		b[i] = i == j ? run_slow(k, &d) :
+		       dpt_udp(LAN_MAC, A_MAC, A, R, (uint16_t)(42000 + i % 4), 53,
+			       (uint16_t)(10 + i));
+		if (l2 == 0)
+			at_ip(b[i]);
+		if (i != j)
+			want[i % 4]++;
+	}
+	if (k == RUN_OPTS)
+		want[1]++;
+	memcpy(before, rte_pktmbuf_mtod_offset(b[j], uint8_t *, l2),
+	       RTE_MIN(sizeof(before), rte_pktmbuf_data_len(b[j]) - l2));
+	run_packets(pk0);
+	poison_for(rte_pktmbuf_mtod_offset(b[j], struct rte_ipv4_hdr *, l2));
+	pass = nat_prerouting_burst(&w, LAN, b, RUN_N, l2, dst, &whole);
+
+	assert_int_equal(whole, (UINT64_MAX >> (64 - RUN_N)) & ~(UINT64_C(1) << j));
+	assert_int_equal(pass, k == RUN_FRAG ? whole : whole | UINT64_C(1) << j);
+	assert_int_equal(decoy.pkts[0] + decoy.pkts[1], 0);
+	for (unsigned int i = 0; i < RUN_N; i++) {
+		if (!(pass & (UINT64_C(1) << i)))
+			continue;
+		assert_int_equal(dst[i], dpt_ip(R));
+		rte_pktmbuf_adj(b[i], (uint16_t)l2);
+		if (i != j)
+			check_ip(b[i], W, (uint16_t)(42000 + i % 4), R, 53);
+		else if (k == RUN_OPTS)
+			check_ip(b[i], A, 42001, R, 53);
+		else	/* untouched */
+			assert_memory_equal(iph(b[i]), before,
+					    RTE_MIN(sizeof(before), rte_pktmbuf_data_len(b[i])));
+		rte_pktmbuf_free(b[i]);
+	}
+	run_packets(pk1);
+	for (unsigned int f = 0; f < 4; f++)
+		assert_int_equal(pk1[f] - pk0[f], want[f]);
+	assert_int_equal(w.tx[WAN].n, 0);
+	if (k == RUN_FRAG)
+		run_frag_rest(d, false);
+	assert_int_equal(nat_sess_count(), 4);	/* postrouting makes them */
+	assert_int_equal(dpt_drops(DROP_NAT), drops);
+}
+
+/* run_burst as a trace's (IPv4 header first) and as ip4_input_nat's (a
+ * kept Ethernet header), each kind at each position. */
 static void
 test_run_ends_before_slow(void **state)
 {
-	const uint64_t drops = dpt_drops(DROP_NAT);
-
 	(void)state;
 	run_flows();
 	assert_int_equal(nat_sess_count(), 4);
 	for (uint32_t l2 = 0; l2 <= RTE_ETHER_HDR_LEN; l2 += RTE_ETHER_HDR_LEN)
-	for (unsigned int k = 0; k < RUN_KINDS; k++)
-	for (unsigned int j = 0; j < RUN_N; j++) {
-		struct rte_mbuf *b[RUN_N], *d = NULL;
-		uint64_t pk0[4], pk1[4], whole = UINT64_MAX, pass, want[4] = { 0 };
-		uint32_t dst[RUN_N];
-		uint8_t before[64];
-
-		for (unsigned int i = 0; i < RUN_N; i++) {
-			b[i] = i == j ? run_slow(k, &d) :
-			       dpt_udp(LAN_MAC, A_MAC, A, R, (uint16_t)(42000 + i % 4), 53,
-				       (uint16_t)(10 + i));
-			if (l2 == 0)
-				at_ip(b[i]);
-			if (i != j)
-				want[i % 4]++;
-		}
-		if (k == RUN_OPTS)
-			want[1]++;
-		memcpy(before, rte_pktmbuf_mtod_offset(b[j], uint8_t *, l2),
-		       RTE_MIN(sizeof(before), rte_pktmbuf_data_len(b[j]) - l2));
-		run_packets(pk0);
-		poison_for(rte_pktmbuf_mtod_offset(b[j], struct rte_ipv4_hdr *, l2));
-		pass = nat_prerouting_burst(&w, LAN, b, RUN_N, l2, dst, &whole);
-
-		assert_int_equal(whole, (UINT64_MAX >> (64 - RUN_N)) & ~(UINT64_C(1) << j));
-		assert_int_equal(pass, k == RUN_FRAG ? whole : whole | UINT64_C(1) << j);
-		assert_int_equal(decoy.pkts[0] + decoy.pkts[1], 0);
-		for (unsigned int i = 0; i < RUN_N; i++) {
-			if (!(pass & (UINT64_C(1) << i)))
-				continue;
-			assert_int_equal(dst[i], dpt_ip(R));
-			rte_pktmbuf_adj(b[i], (uint16_t)l2);
-			if (i != j)
-				check_ip(b[i], W, (uint16_t)(42000 + i % 4), R, 53);
-			else if (k == RUN_OPTS)
-				check_ip(b[i], A, 42001, R, 53);
-			else	/* untouched */
-				assert_memory_equal(iph(b[i]), before,
-						    RTE_MIN(sizeof(before), rte_pktmbuf_data_len(b[i])));
-			rte_pktmbuf_free(b[i]);
-		}
-		run_packets(pk1);
-		for (unsigned int f = 0; f < 4; f++)
-			assert_int_equal(pk1[f] - pk0[f], want[f]);
-		assert_int_equal(w.tx[WAN].n, 0);
-		if (k == RUN_FRAG)
-			run_frag_rest(d, false);
-		assert_int_equal(nat_sess_count(), 4);	/* postrouting makes them */
-		assert_int_equal(dpt_drops(DROP_NAT), drops);
-	}
+		for (unsigned int k = 0; k < RUN_KINDS; k++)
+			for (unsigned int j = 0; j < RUN_N; j++)
+				run_burst(l2, (enum run_slow)k, j);
 	assert_int_equal(dpt_mbufs_in_use(), 0);
 	neigh_del(WAN, dpt_ip(R));
 }
 
 /*
  * The same through the worker's one pass, where prerouting gets the look
- * the Ethernet pass made (nat_prerouting_plain) for what ip4_plain passes:
- * a fragment, an echo request, GRE, short TCP, a new flow, at each
- * position.  Every frame leaves once, in order, with the source W (the
- * fragment's datagram when whole), but what cannot be translated, which
- * postrouting drops and counts.
+ * the Ethernet pass made (nat_prerouting_plain) for what ip4_plain passes,
+ * the frame of kind k at position j.  Every frame leaves once, in order,
+ * with the source W (the fragment's datagram when whole), but what cannot
+ * be translated, which postrouting drops and counts.
  */
+static void
+run_burst_plain(enum run_slow k, unsigned int j)
+{
+	const bool goes = k == RUN_ICMP || k == RUN_NEW, dropped = k == RUN_GRE || k == RUN_SHORT;
+	const uint64_t drops = dpt_drops(DROP_NAT), untr = counter("untranslatable_drops");
+	struct rte_mbuf *b[RUN_N], *d = NULL;
+	unsigned int o = 0;
+
+	for (unsigned int i = 0; i < RUN_N; i++)
+		b[i] = i == j ? run_slow(k, &d) :
+		       dpt_udp(LAN_MAC, A_MAC, A, R, (uint16_t)(42000 + i % 4), 53,
+			       (uint16_t)(10 + i));
+	poison_for(dpt_frame_ip(b[j]));
+	worker_input(&w, LAN, b, RUN_N);
+	dpt_tx_bytes_check(&w);
+	assert_int_equal(decoy.pkts[0] + decoy.pkts[1], 0);
+	assert_int_equal(dpt_drops(DROP_NAT), drops + dropped);
+	assert_int_equal(counter("untranslatable_drops"), untr + dropped);
+	assert_int_equal(w.tx[WAN].n, goes ? RUN_N : RUN_N - 1);
+	for (unsigned int i = 0; i < RUN_N; i++) {
+		struct rte_ipv4_hdr *ip;
+
+		if (i == j && !goes)
+			continue;
+		ip = iph(tx_ip(WAN, o++, PEER_MAC));
+		assert_int_equal(ip->time_to_live, 63);
+		if (i != j) {
+			assert_int_equal(ntohs(ip->total_length), 20 + 8 + 10 + i);
+			check_ip(w.tx[WAN].m[o - 1], W, (uint16_t)(42000 + i % 4), R, 53);
+		} else if (k == RUN_NEW) {
+			check_ip(w.tx[WAN].m[o - 1], W, 42099, R, 53);
+		} else {
+			assert_int_equal(ip->next_proto_id, IPPROTO_ICMP);
+			check_ip(w.tx[WAN].m[o - 1], W, 0, R, 0);
+		}
+	}
+	dpt_tx_clear(&w);
+	if (k == RUN_FRAG)
+		run_frag_rest(d, true);
+}
+
+/* run_burst_plain for each kind but IP options (which ip4_plain refuses)
+ * at each position. */
 static void
 test_run_ends_before_slow_plain(void **state)
 {
-	static const enum run_slow kinds[] = { RUN_FRAG, RUN_ICMP, RUN_GRE, RUN_SHORT, RUN_NEW };
-	uint64_t drops = dpt_drops(DROP_NAT), untr = counter("untranslatable_drops");
-
 	(void)state;
 	run_flows();
-	for (unsigned int k = 0; k < RTE_DIM(kinds); k++)
-	for (unsigned int j = 0; j < RUN_N; j++) {
-		struct rte_mbuf *b[RUN_N], *d = NULL;
-		unsigned int o = 0;
-		bool goes;
-
-		for (unsigned int i = 0; i < RUN_N; i++)
-			b[i] = i == j ? run_slow(kinds[k], &d) :
-			       dpt_udp(LAN_MAC, A_MAC, A, R, (uint16_t)(42000 + i % 4), 53,
-				       (uint16_t)(10 + i));
-		poison_for(dpt_frame_ip(b[j]));
-		worker_input(&w, LAN, b, RUN_N);
-		dpt_tx_bytes_check(&w);
-		assert_int_equal(decoy.pkts[0] + decoy.pkts[1], 0);
-		/* The untranslatable ones dropped by postrouting, counted. */
-		if (kinds[k] == RUN_GRE || kinds[k] == RUN_SHORT) {
-			drops++;
-			untr++;
-		}
-		assert_int_equal(dpt_drops(DROP_NAT), drops);
-		assert_int_equal(counter("untranslatable_drops"), untr);
-		goes = kinds[k] == RUN_ICMP || kinds[k] == RUN_NEW;
-		assert_int_equal(w.tx[WAN].n, goes ? RUN_N : RUN_N - 1);
-		for (unsigned int i = 0; i < RUN_N; i++) {
-			struct rte_ipv4_hdr *ip;
-
-			if (i == j && !goes)
-				continue;
-			ip = iph(tx_ip(WAN, o++, PEER_MAC));
-			assert_int_equal(ip->time_to_live, 63);
-			if (i != j) {
-				assert_int_equal(ntohs(ip->total_length), 20 + 8 + 10 + i);
-				check_ip(w.tx[WAN].m[o - 1], W, (uint16_t)(42000 + i % 4), R, 53);
-			} else if (kinds[k] == RUN_NEW) {
-				check_ip(w.tx[WAN].m[o - 1], W, 42099, R, 53);
-			} else {
-				assert_int_equal(ip->next_proto_id, IPPROTO_ICMP);
-				check_ip(w.tx[WAN].m[o - 1], W, 0, R, 0);
-			}
-		}
-		dpt_tx_clear(&w);
-		if (kinds[k] == RUN_FRAG)
-			run_frag_rest(d, true);
-	}
+	for (unsigned int k = 0; k < RUN_KINDS; k++)
+		for (unsigned int j = 0; j < RUN_N && k != RUN_OPTS; j++)
+			run_burst_plain((enum run_slow)k, j);
 	assert_int_equal(dpt_mbufs_in_use(), 0);
 	neigh_del(WAN, dpt_ip(R));
 }
