@@ -171,28 +171,30 @@ static const uint8_t mac48[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0 };
 /* Where x4_run stopped: returned in two registers, so that the caller's
  * counts need no address (and stay in registers). */
 struct x4_at {
-	unsigned int i, nfast;
+	unsigned int i, nfast;		/* i: how many frames it took */
 	uint64_t bytes;
 };
 
 /*
- * worker_classify's plain IPv4 frames X4 at a time from pkts[at.i] on,
- * each group's successor fetched first, one test for the four
+ * worker_classify's plain IPv4 frames X4 at a time from pkts[0] on, up
+ * to end, each group's successor fetched first, one test for the four
  * (ip4_plain_x4), onto fast[at.nfast...] and fast_dst as the frames one
- * by one would go, their bytes added to at.bytes.  Returns at moved past
- * the frames taken: i is a group that failed, or after the last whole
- * one, for the caller to take one by one.  Out of line: called once a
- * burst as a rule, it leaves the one by one loop its registers.
+ * by one would go, their bytes added to at.bytes.  Returns at with i the
+ * frames taken (a group that failed, or what is left after the last whole
+ * one, is the caller's to take one by one) and nfast past them.  Out of
+ * line: called once a burst as a rule, it leaves the one by one loop its
+ * registers; given and giving back where it is as pointer and count, not
+ * as an index into the burst, so that loop needs none.
  */
 static __rte_noinline struct x4_at
-x4_run(struct rte_mbuf **pkts, unsigned int n, struct x4_at at, head16_t head,
+x4_run(struct rte_mbuf **const pkts, struct rte_mbuf **const end, struct x4_at at, head16_t head,
        const struct addr_table *addrs, uint64_t filter, struct rte_mbuf **fast,
        uint32_t *fast_dst)
 {
 	__m128i lens = _mm_setzero_si128();
 	/* Pointers, not 32-bit indexes: pkts[i + k] then needs no add of
 	 * its own (an index could wrap). */
-	struct rte_mbuf **p = pkts + at.i, **const end = pkts + n;
+	struct rte_mbuf **p = pkts;
 	struct rte_mbuf **to = fast + at.nfast;
 	uint32_t *to_dst = fast_dst + at.nfast;
 
@@ -271,13 +273,13 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	for (uint16_t i = 0; i < PREFETCH_AHEAD && i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 
-	for (unsigned int i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
+	for (struct rte_mbuf **p = pkts, **const end = pkts + n; p < end; p++) {
+		struct rte_mbuf *m = *p;
 		const struct rte_ether_hdr *eth;
 		uint16_t type;
 
-		if (likely(i + PREFETCH_AHEAD < n))
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		if (likely(p + PREFETCH_AHEAD < end))
+			rte_prefetch0(rte_pktmbuf_mtod(p[PREFETCH_AHEAD], void *));
 		bytes += rte_pktmbuf_pkt_len(m);
 
 		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
@@ -297,14 +299,17 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 								    nfast, RTE_ETHER_HDR_LEN, true);
 						fast[nfast++] = m;
 #ifdef X4
-						/* It closed a group of X4:
-						 * the next ones X4 at a
-						 * time (a burst of IPv6
-						 * never tries). */
-						if ((i + 1) % X4 == 0) {
+						/* Every X4-th plain frame
+						 * (their count, not the
+						 * position: this loop keeps
+						 * no index), the next ones
+						 * X4 at a time (a burst of
+						 * IPv6 never tries). */
+						if (nfast % X4 == 0) {
 							const struct x4_at to = x4_run(
-								pkts, n,
-								(struct x4_at){ i + 1, nfast, bytes },
+								p + 1, end,
+								(struct x4_at){ .nfast = nfast,
+										.bytes = bytes },
 								head, at, filter, fast, fast_dst);
 
 							/* NAT's first look at
@@ -312,7 +317,7 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 							if (nat)
 								worker_nat_look(&look, fast, nfast,
 										to.nfast);
-							i = to.i - 1;
+							p += to.i;
 							nfast = to.nfast;
 							bytes = to.bytes;
 						}

@@ -557,6 +557,76 @@ test_one_pass_mixed(void **state)
 	assert_int_equal(neigh6_del(0, a), 0);
 }
 
+/*
+ * Bursts of every size up to DP_BURST mixing, at random, plain IPv4
+ * frames (the one pass takes them X4 at a time after every X4-th), IPv4
+ * with options (the old way) and plain IPv6 (which the four-at-a-time
+ * count must neither count nor be counted by): on wan, every one once,
+ * the plain IPv4 ones in their order, then those with options, then the
+ * IPv6 ones, TTL and hop limit one less, the IPv6 ones byte for byte.
+ */
+static void
+test_one_pass_v4_among_v6(void **state)
+{
+	struct port_counters *pc = &dp_counters()->port[0];
+	uint8_t pkt[DP_BURST][64], data[8];
+	uint32_t len[DP_BURST];
+
+	(void)state;
+	for (unsigned int round = 0; round < 400; round++) {
+		const unsigned int n = 1 + round % DP_BURST;
+		const uint64_t rx = pc->rx_packets;
+		struct rte_mbuf *b[DP_BURST];
+		unsigned int want[3][DP_BURST], nw[3] = { 0 }, got[3] = { 0 }, k = 0;
+
+		for (unsigned int i = 0; i < n; i++) {
+			/* Mostly plain IPv4 in the rounds' second half. */
+			const unsigned int r = (unsigned int)(rte_rand() % 10);
+			const unsigned int kind = r < (round < 200 ? 4u : 8u) ? 0 : r < 9 ? 2 : 1;
+
+			if (kind == 2) {
+				memset(data, (int)i, sizeof(data));
+				len[i] = ip6_bytes(pkt[i], HOST6, "2001:db8:99::1", IPPROTO_UDP, 64,
+						   data, sizeof(data));
+				b[i] = frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt[i], len[i]);
+				pkt[i][7]--;
+			} else {
+				b[i] = dpt_udp(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "192.0.2.254",
+					       5000, 53, 8);
+				dpt_frame_ip(b[i])->packet_id = htons((uint16_t)i);
+				dpt_fix_cksum(dpt_frame_ip(b[i]));
+				if (kind == 1)
+					assert_non_null(b[i] = dpt_ip_options(b[i]));
+			}
+			want[kind][nw[kind]++] = i;
+		}
+		worker_input(&w, 0, b, (uint16_t)n);
+		dpt_tx_bytes_check(&w);
+		assert_int_equal(pc->rx_packets, rx + n);
+		assert_int_equal(w.tx[0].n, 0);
+		assert_int_equal(w.tx[1].n, n);
+		for (unsigned int kind = 0; kind < 3; kind++)
+			for (unsigned int j = 0; j < nw[kind]; j++, k++) {
+				struct rte_mbuf *m = w.tx[1].m[k];
+				const unsigned int i = want[kind][j];
+
+				if (kind == 2) {
+					check_frame(m, DPT_GW_MAC, DPT_WAN_MAC, pkt[i], len[i]);
+				} else {
+					const struct rte_ipv4_hdr *ip = dpt_frame_ip(m);
+
+					assert_int_equal(ntohs(ip->packet_id), i);
+					assert_int_equal(rte_ipv4_hdr_len(ip), kind == 0 ? 20 : 24);
+					assert_int_equal(ip->time_to_live, 63);
+					assert_int_equal(dpt_cksum(ip, rte_ipv4_hdr_len(ip)), 0);
+				}
+				got[kind]++;
+			}
+		assert_memory_equal(got, nw, sizeof(got));
+		dpt_done(&w);
+	}
+}
+
 /* Longest prefix wins, at every length; a delete uncovers the shorter. */
 static void
 test_lpm(void **state)
@@ -1197,6 +1267,7 @@ main(void)
 		cmocka_unit_test(test_burst_next_hops),
 		cmocka_unit_test(test_burst_one_gateway),
 		cmocka_unit_test(test_one_pass_mixed),
+		cmocka_unit_test(test_one_pass_v4_among_v6),
 		cmocka_unit_test(test_lpm),
 		cmocka_unit_test(test_lpm_random),
 		cmocka_unit_test(test_fib_churn),

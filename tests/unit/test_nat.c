@@ -1301,6 +1301,264 @@ test_one_pass_nat_full(void **state)
 	neigh_del(WAN, dpt_ip(R));
 }
 
+/* ---- the end of prerouting's run of whole translations ---- */
+
+/*
+ * pre_burst (nat.c) translates whole, in a loop of its own, the run of
+ * frames of the fast shape with a candidate session from the burst's first
+ * on; it must stop before the first frame not of that shape, whose slot of
+ * the candidates was never written.  These tests put one such frame at
+ * every position of a burst of established frames (and, for the run's
+ * other end, a new flow's frame, which has the shape but no session), and
+ * first fill the
+ * stack the burst will use with the candidate of a decoy session made to
+ * match that frame's bytes: a run one frame too long would translate it
+ * with the decoy, every time, and the bytes, masks and the decoy's
+ * counters below would say so.
+ */
+#define RUN_N	8
+#define DECOY	"192.0.2.99"
+
+enum run_slow { RUN_FRAG, RUN_ICMP, RUN_OPTS, RUN_GRE, RUN_SHORT, RUN_NEW, RUN_KINDS };
+
+static struct nat_sess decoy;
+
+/* Every word of the 64 KB of stack below the caller's frame (where its
+ * next call's frames go): the candidate of a decoy session (direction 0)
+ * whose tuple and protocol are what the run would read from the frame
+ * with IPv4 header ip, and which would give it the source DECOY. */
+static __rte_noinline void
+poison_for(const struct rte_ipv4_hdr *ip)
+{
+	volatile uintptr_t a[8192];
+
+	memset(&decoy, 0, sizeof(decoy));
+	memcpy(&decoy.o.src, &ip->src_addr, 8);
+	memcpy(&decoy.o.sp, ip + 1, 4);
+	decoy.proto = ip->next_proto_id == IPPROTO_UDP ? IPPROTO_UDP : IPPROTO_TCP;
+	decoy.flags = NS_USED | NS_OUTBOUND;
+	decoy.x = decoy.o;
+	decoy.x.src = htonl(dpt_ip(DECOY));
+	decoy.ckw[0] = decoy.ckw[1] = 0xffff;
+	for (unsigned int i = 0; i < RTE_DIM(a); i++)
+		a[i] = (uintptr_t)&decoy;
+}
+
+/* The frame not of the fast shape, of kind k, from A to R (Ethernet in
+ * front for the worker): the first fragment of a datagram of the
+ * established flow A:42000 (*d: the datagram, for its last fragment), an
+ * echo request, a datagram of A:42001 with IP options, GRE, TCP of
+ * A:42002 cut short of its header (these two not translatable); and a
+ * new flow's datagram, of the fast shape. */
+static struct rte_mbuf *
+run_slow(enum run_slow k, struct rte_mbuf **d)
+{
+	static const uint8_t gre[8] = { 0, 0, 0x08, 0 }, tcp10[10] = { 0xa4, 0x12, 0, 53 };
+
+	switch (k) {
+	case RUN_FRAG:
+		*d = udp(A, R, 42000, 53, 100);
+		return framed(frag_of(*d, 0, 56, true), LAN_MAC);
+	case RUN_ICMP:
+		return dpt_echo(LAN_MAC, A_MAC, A, R, 300, 1, 16);
+	case RUN_OPTS:
+		return with_options(dpt_udp(LAN_MAC, A_MAC, A, R, 42001, 53, 9));
+	case RUN_GRE:
+		return dpt_ipv4(LAN_MAC, A_MAC, A, R, 47, 64, gre, sizeof(gre));
+	case RUN_SHORT:
+		return dpt_ipv4(LAN_MAC, A_MAC, A, R, IPPROTO_TCP, 64, tcp10, sizeof(tcp10));
+	default:
+		return dpt_udp(LAN_MAC, A_MAC, A, R, 42099, 53, 9);
+	}
+}
+
+/* The packets of the sessions of A:42000..42003, in both directions. */
+static void
+run_packets(uint64_t pk[4])
+{
+	struct nat_sess_info si;
+
+	for (unsigned int f = 0; f < 4; f++) {
+		assert_int_equal(sessions_of(IPPROTO_UDP, A, (uint16_t)(42000 + f), &si), 1);
+		pk[f] = si.packets;
+	}
+}
+
+/* The established flows A:42000..42003 to R:53 (masquerade, ports kept). */
+static void
+run_flows(void)
+{
+	struct rte_ether_addr rmac = dpt_mac(PEER_MAC);
+
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	assert_int_equal(neigh_add(WAN, dpt_ip(R), &rmac, true, 0), 0);
+	for (unsigned int f = 0; f < 4; f++) {
+		struct rte_mbuf *m = udp(A, R, (uint16_t)(42000 + f), 53, 4);
+
+		assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+		rte_pktmbuf_free(m);
+	}
+}
+
+/* The datagram d's last fragment, through nat_prerouting (through the
+ * worker when frame): the whole datagram leaves translated by A:42000's
+ * session; d freed. */
+static void
+run_frag_rest(struct rte_mbuf *d, bool frame)
+{
+	struct rte_mbuf *f = frag_of(d, 56, 52, false);
+
+	rte_pktmbuf_free(d);
+	if (frame) {
+		f = framed(f, LAN_MAC);
+		worker_input(&w, LAN, &f, 1);
+	} else {
+		assert_int_equal(nat_prerouting(&w, f, LAN), NAT_STOLEN);
+	}
+	assert_int_equal(w.tx[WAN].n, 1);
+	assert_int_equal(ntohs(iph(tx_ip(WAN, 0, PEER_MAC))->total_length), 20 + 108);
+	check_ip(w.tx[WAN].m[0], W, 42000, R, 53);
+	dpt_tx_clear(&w);
+}
+
+/*
+ * nat_prerouting_burst of RUN_N frames, the IPv4 header l2 bytes in, whole
+ * asked for, the frame of kind k at position j: that frame is not
+ * translated whole and goes as nat_prerouting would take it (the fragment
+ * held, the rest passed with its source left to postrouting); every other
+ * frame is translated whole.
+ */
+static void
+run_burst(uint32_t l2, enum run_slow k, unsigned int j)
+{
+	const uint64_t drops = dpt_drops(DROP_NAT);
+	struct rte_mbuf *b[RUN_N], *d = NULL;
+	uint64_t pk0[4], pk1[4], whole = UINT64_MAX, pass, want[4] = { 0 };
+	uint32_t dst[RUN_N];
+	uint8_t before[64];
+
+	for (unsigned int i = 0; i < RUN_N; i++) {
+		b[i] = i == j ? run_slow(k, &d) :
+		       dpt_udp(LAN_MAC, A_MAC, A, R, (uint16_t)(42000 + i % 4), 53,
+			       (uint16_t)(10 + i));
+		if (l2 == 0)
+			at_ip(b[i]);
+		if (i != j)
+			want[i % 4]++;
+	}
+	if (k == RUN_OPTS)
+		want[1]++;
+	memcpy(before, rte_pktmbuf_mtod_offset(b[j], uint8_t *, l2),
+	       RTE_MIN(sizeof(before), rte_pktmbuf_data_len(b[j]) - l2));
+	run_packets(pk0);
+	poison_for(rte_pktmbuf_mtod_offset(b[j], struct rte_ipv4_hdr *, l2));
+	pass = nat_prerouting_burst(&w, LAN, b, RUN_N, l2, dst, &whole);
+
+	assert_int_equal(whole, (UINT64_MAX >> (64 - RUN_N)) & ~(UINT64_C(1) << j));
+	assert_int_equal(pass, k == RUN_FRAG ? whole : whole | UINT64_C(1) << j);
+	assert_int_equal(decoy.pkts[0] + decoy.pkts[1], 0);
+	for (unsigned int i = 0; i < RUN_N; i++) {
+		if (!(pass & (UINT64_C(1) << i)))
+			continue;
+		assert_int_equal(dst[i], dpt_ip(R));
+		rte_pktmbuf_adj(b[i], (uint16_t)l2);
+		if (i != j)
+			check_ip(b[i], W, (uint16_t)(42000 + i % 4), R, 53);
+		else if (k == RUN_OPTS)
+			check_ip(b[i], A, 42001, R, 53);
+		else	/* untouched */
+			assert_memory_equal(iph(b[i]), before,
+					    RTE_MIN(sizeof(before), rte_pktmbuf_data_len(b[i])));
+		rte_pktmbuf_free(b[i]);
+	}
+	run_packets(pk1);
+	for (unsigned int f = 0; f < 4; f++)
+		assert_int_equal(pk1[f] - pk0[f], want[f]);
+	assert_int_equal(w.tx[WAN].n, 0);
+	if (k == RUN_FRAG)
+		run_frag_rest(d, false);
+	assert_int_equal(nat_sess_count(), 4);	/* postrouting makes them */
+	assert_int_equal(dpt_drops(DROP_NAT), drops);
+}
+
+/* run_burst as a trace's (IPv4 header first) and as ip4_input_nat's (a
+ * kept Ethernet header), each kind at each position. */
+static void
+test_run_ends_before_slow(void **state)
+{
+	(void)state;
+	run_flows();
+	assert_int_equal(nat_sess_count(), 4);
+	for (uint32_t l2 = 0; l2 <= RTE_ETHER_HDR_LEN; l2 += RTE_ETHER_HDR_LEN)
+		for (unsigned int k = 0; k < RUN_KINDS; k++)
+			for (unsigned int j = 0; j < RUN_N; j++)
+				run_burst(l2, (enum run_slow)k, j);
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+	neigh_del(WAN, dpt_ip(R));
+}
+
+/*
+ * The same through the worker's one pass, where prerouting gets the look
+ * the Ethernet pass made (nat_prerouting_plain) for what ip4_plain passes,
+ * the frame of kind k at position j.  Every frame leaves once, in order,
+ * with the source W (the fragment's datagram when whole), but what cannot
+ * be translated, which postrouting drops and counts.
+ */
+static void
+run_burst_plain(enum run_slow k, unsigned int j)
+{
+	const bool goes = k == RUN_ICMP || k == RUN_NEW, dropped = k == RUN_GRE || k == RUN_SHORT;
+	const uint64_t drops = dpt_drops(DROP_NAT), untr = counter("untranslatable_drops");
+	struct rte_mbuf *b[RUN_N], *d = NULL;
+	unsigned int o = 0;
+
+	for (unsigned int i = 0; i < RUN_N; i++)
+		b[i] = i == j ? run_slow(k, &d) :
+		       dpt_udp(LAN_MAC, A_MAC, A, R, (uint16_t)(42000 + i % 4), 53,
+			       (uint16_t)(10 + i));
+	poison_for(dpt_frame_ip(b[j]));
+	worker_input(&w, LAN, b, RUN_N);
+	dpt_tx_bytes_check(&w);
+	assert_int_equal(decoy.pkts[0] + decoy.pkts[1], 0);
+	assert_int_equal(dpt_drops(DROP_NAT), drops + dropped);
+	assert_int_equal(counter("untranslatable_drops"), untr + dropped);
+	assert_int_equal(w.tx[WAN].n, goes ? RUN_N : RUN_N - 1);
+	for (unsigned int i = 0; i < RUN_N; i++) {
+		struct rte_ipv4_hdr *ip;
+
+		if (i == j && !goes)
+			continue;
+		ip = iph(tx_ip(WAN, o++, PEER_MAC));
+		assert_int_equal(ip->time_to_live, 63);
+		if (i != j) {
+			assert_int_equal(ntohs(ip->total_length), 20 + 8 + 10 + i);
+			check_ip(w.tx[WAN].m[o - 1], W, (uint16_t)(42000 + i % 4), R, 53);
+		} else if (k == RUN_NEW) {
+			check_ip(w.tx[WAN].m[o - 1], W, 42099, R, 53);
+		} else {
+			assert_int_equal(ip->next_proto_id, IPPROTO_ICMP);
+			check_ip(w.tx[WAN].m[o - 1], W, 0, R, 0);
+		}
+	}
+	dpt_tx_clear(&w);
+	if (k == RUN_FRAG)
+		run_frag_rest(d, true);
+}
+
+/* run_burst_plain for each kind but IP options (which ip4_plain refuses)
+ * at each position. */
+static void
+test_run_ends_before_slow_plain(void **state)
+{
+	(void)state;
+	run_flows();
+	for (unsigned int k = 0; k < RUN_KINDS; k++)
+		for (unsigned int j = 0; j < RUN_N && k != RUN_OPTS; j++)
+			run_burst_plain((enum run_slow)k, j);
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+	neigh_del(WAN, dpt_ip(R));
+}
+
 /* Hairpin: A reaches B through W:8080 with TTL 1.  Prerouting rewrote the
  * destination but not yet the source: the error still quotes W:8080. */
 static void
@@ -2400,6 +2658,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_established_bursts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_pass_nat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_pass_nat_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_ends_before_slow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_ends_before_slow_plain, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_router_error_about_hairpin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_router_error_after_arp_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untranslatable_dropped, setup, teardown),
