@@ -223,21 +223,39 @@ nt_flow_add(struct nat_ht *t, const uint32_t b[2], uint64_t h, uint32_t v)
 	return insert(t, b[0], b[1], (h & ~UINT64_C(0xffffffff)) | v, 0, false);
 }
 
-void
-nt_flow_del(struct nat_ht *t, uint64_t h, uint32_t v)
+/* Where value v of hash h is: i * NT_WAYS + slot in its bucket i (0 the
+ * first, 1 the second), or -1; *s the slot's word. */
+static int
+flow_find(const struct nat_ht *t, uint64_t h, uint32_t v, uint64_t **s)
 {
 	uint64_t w = (h & ~UINT64_C(0xffffffff)) | v;
 	uint32_t b[2];
 
 	nt_buckets(t, h, &b[0], &b[1]);
 	for (unsigned int i = 0; i < 2 * NT_WAYS; i++) {
-		uint64_t *s = word(t, b[i / NT_WAYS], i % NT_WAYS);
-
-		if (*s == w) {
-			__atomic_store_n(s, 0, __ATOMIC_RELEASE);
-			return;
-		}
+		*s = word(t, b[i / NT_WAYS], i % NT_WAYS);
+		if (**s == w)
+			return (int)i;
 	}
+	return -1;
+}
+
+void
+nt_flow_del(struct nat_ht *t, uint64_t h, uint32_t v)
+{
+	uint64_t *s;
+
+	if (flow_find(t, h, v, &s) >= 0)
+		__atomic_store_n(s, 0, __ATOMIC_RELEASE);
+}
+
+int
+nt_flow_bucket(const struct nat_ht *t, uint64_t h, uint32_t v)
+{
+	uint64_t *s;
+	int i = flow_find(t, h, v, &s);
+
+	return i < 0 ? -1 : i / NT_WAYS;
 }
 
 /* ---- keyed ---- */

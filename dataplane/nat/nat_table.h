@@ -268,6 +268,9 @@ void nt_destroy(struct nat_ht *t);
 int nt_flow_add(struct nat_ht *t, const uint32_t b[2], uint64_t h, uint32_t v);
 /* Remove value v of hash h (nothing when absent). */
 void nt_flow_del(struct nat_ht *t, uint64_t h, uint32_t v);
+/* Which of its buckets value v of hash h is in: 0 the first, 1 the
+ * second, -1 none (by the writer, or for a count). */
+int nt_flow_bucket(const struct nat_ht *t, uint64_t h, uint32_t v);
 
 /* A keyed table's changes go between nt_begin and nt_end. */
 void nt_begin(struct nat_ht *t);
