@@ -32,8 +32,8 @@
  * sessions were made (bench/nat-established's pcap replays them so)
  * instead of shuffled.
  *
- * NAT_MICRO_MAX=N sets max-sessions (default: FLOWS, a table at its
- * 90 %), e.g. 262144 as bench/nat-established has for 1 000 and 60 000
+ * NAT_MICRO_MAX=N sets max-sessions (default: FLOWS, a table as full as
+ * it is sized for), e.g. 262144 as bench/nat-established has for 1 000 and 60 000
  * flows.
  *
  * Flow i: UDP 10.1.h/8 (h = i % hosts) port 1024 + i / hosts -> 198.51.100.
@@ -331,7 +331,7 @@ main(int argc, char **argv)
 	if (!mode_fwd) {
 		/* NAT_MICRO_MAX: max-sessions (default: the flows), e.g.
 		 * bench/nat-established's 262 144 for fewer flows, whose
-		 * table is then far below its 90 %. */
+		 * table is then far below full. */
 		const char *mx = getenv("NAT_MICRO_MAX");
 		struct nat_conf c = {
 			.max_sessions = mx != NULL ? (uint32_t)strtoul(mx, NULL, 0) :

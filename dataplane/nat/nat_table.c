@@ -15,18 +15,19 @@
 #include <smmintrin.h>
 #endif
 
-/* Nodes of the breadth-first search for a free slot: at 90 % load a free
- * slot is almost always one or two moves away; 512 nodes reach 3 levels
- * whole (2 + 16 + 128 + ...). */
+/* Nodes of the breadth-first search for a free slot: at the keyed
+ * table's 95 % load a free slot is almost always a few moves away; 512
+ * nodes reach 3 levels whole (2 + 16 + 128 + ...). */
 #define NT_BFS	512
 
 int
 nt_create(struct nat_ht *t, uint32_t keys, bool keyed, int socket)
 {
 	size_t bsz = keyed ? sizeof(struct nt_kbucket) : sizeof(struct nt_fbucket);
-	/* 90 % of NT_WAYS slots per bucket; a few more so that a tiny table
-	 * is never short of paths. */
-	uint64_t nb = ((uint64_t)keys * 10 + NT_WAYS * 9 - 1) / (NT_WAYS * 9) + 4;
+	/* load % of NT_WAYS slots per bucket; a few more so that a tiny
+	 * table is never short of paths. */
+	uint64_t load = keyed ? NT_LOAD_KEYED : NT_LOAD_FLOWS;
+	uint64_t nb = ((uint64_t)keys * 100 + NT_WAYS * load - 1) / (NT_WAYS * load) + 4;
 
 	memset(t, 0, sizeof(*t));
 	t->nb = (uint32_t)nb;
