@@ -24,10 +24,16 @@
  * freeing of what they sent included), so that other processes of a
  * shared machine taking the core do not count; their cache misses still
  * do.  Then the NAT table's memory per session (rte_malloc heap with the
- * table, less with the smallest table).
+ * table, less with the smallest table).  After the setup it prints the
+ * flows keys and the share of them in their first bucket (a lookup's
+ * one line; the others wait for a second).
  *
- * NAT_MICRO_MAX=N sets max-sessions (default: FLOWS, a table at its
- * 90 %), e.g. 262144 as bench/nat-established has for 1 000 and 60 000
+ * NAT_MICRO_ORDER=made: the established flows in the order their
+ * sessions were made (bench/nat-established's pcap replays them so)
+ * instead of shuffled.
+ *
+ * NAT_MICRO_MAX=N sets max-sessions (default: FLOWS, a table as full as
+ * it is sized for), e.g. 262144 as bench/nat-established has for 1 000 and 60 000
  * flows.
  *
  * Flow i: UDP 10.1.h/8 (h = i % hosts) port 1024 + i / hosts -> 198.51.100.
@@ -280,7 +286,7 @@ main(int argc, char **argv)
 	const char *mode;
 	uint32_t flows, rounds, reps, setups, hosts, *order;
 	double setup[9], per[2][ROUNDS_MAX], ratio[ROUNDS_MAX];
-	bool mode_fwd;
+	bool mode_fwd, in_order;
 	uint8_t *frames;
 	struct rte_malloc_socket_stats ms;
 	size_t heap_full;
@@ -302,6 +308,7 @@ main(int argc, char **argv)
 	if (strcmp(mode, "fwd6") == 0)
 		frame_len = FRAME6;
 	hosts = strcmp(mode, "masq") == 0 && flows <= 60000 ? 1 : 4096;
+	in_order = getenv("NAT_MICRO_ORDER") != NULL && strcmp(getenv("NAT_MICRO_ORDER"), "made") == 0;
 	snprintf(prefix, sizeof(prefix), "--file-prefix=natmicro-%d", getpid());
 	/* NAT_MICRO_HUGE=1: hugepages (reserved beforehand) instead of
 	 * 4 KB pages, to tell the TLB's share of the misses. */
@@ -324,7 +331,7 @@ main(int argc, char **argv)
 	if (!mode_fwd) {
 		/* NAT_MICRO_MAX: max-sessions (default: the flows), e.g.
 		 * bench/nat-established's 262 144 for fewer flows, whose
-		 * table is then far below its 90 %. */
+		 * table is then far below full. */
 		const char *mx = getenv("NAT_MICRO_MAX");
 		struct nat_conf c = {
 			.max_sessions = mx != NULL ? (uint32_t)strtoul(mx, NULL, 0) :
@@ -372,7 +379,16 @@ main(int argc, char **argv)
 	printf("mode %s flows %u sessions %u\n", mode, flows, nat_sess_count());
 	printf("setup_ns_per_flow %.1f (median of %u)\n", median(setup, setups), setups);
 	printf("setup_flows_per_s %.0f\n", 1e9 / median(setup, setups));
-	for (uint32_t i = flows - 1; i > 0; i--) {
+	if (!mode_fwd) {
+		uint64_t keys, first;
+
+		nat_flows_placement(&keys, &first);
+		printf("flows_keys %" PRIu64 " in_first_bucket %.1f %%\n", keys,
+		       100.0 * (double)first / (double)RTE_MAX(keys, 1u));
+	}
+	/* Shuffled, unless NAT_MICRO_ORDER=made: then session lines are
+	 * read in address order, as the bench's pcap reads them. */
+	for (uint32_t i = in_order ? 0 : flows - 1; i > 0; i--) {
 		uint32_t j = (uint32_t)(rte_rand() % (i + 1)), t = order[i];
 
 		order[i] = order[j];

@@ -148,5 +148,8 @@ int nat_sess_walk_from(uint32_t *slot, int (*cb)(const struct nat_sess_info *s, 
 /* Drop every session (waits for the workers under RCU). */
 void nat_sess_flush(void);
 uint32_t nat_sess_count(void);
+/* The flows keys of the sessions in use, and how many of them sit in
+ * their first bucket (a lookup's one line); takes nat_lock. */
+void nat_flows_placement(uint64_t *keys, uint64_t *first);
 
 #endif

@@ -870,6 +870,33 @@ nat_sess_flush(void)
 	(void)nat_sess_delete_if(NULL, NULL);
 }
 
+void
+nat_flows_placement(uint64_t *keys, uint64_t *first)
+{
+	const struct nat_tables *t;
+
+	*keys = *first = 0;
+	rte_spinlock_lock(&nat_lock);
+	t = nat_tab;
+	for (uint32_t i = 0; i < t->max; i++) {
+		const struct nat_sess *s = &t->sess[i];
+		struct nat_tuple rev = tuple_rev(&s->x);
+		uint64_t h[2];
+
+		if (!(s->flags & NS_USED) || (s->flags & NS_DEAD))
+			continue;
+		h[0] = flow_hash(&s->o, s->proto);
+		h[1] = flow_hash(&rev, s->proto);
+		for (unsigned int d = 0; d < 2; d++) {
+			int b = nt_flow_bucket(&t->flows, h[d], sess_val(i, d));
+
+			*keys += b >= 0;
+			*first += b == 0;
+		}
+	}
+	rte_spinlock_unlock(&nat_lock);
+}
+
 int
 nat_sess_walk_from(uint32_t *slot, int (*cb)(const struct nat_sess_info *s, void *arg), void *arg)
 {

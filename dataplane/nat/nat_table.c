@@ -15,18 +15,19 @@
 #include <smmintrin.h>
 #endif
 
-/* Nodes of the breadth-first search for a free slot: at 90 % load a free
- * slot is almost always one or two moves away; 512 nodes reach 3 levels
- * whole (2 + 16 + 128 + ...). */
+/* Nodes of the breadth-first search for a free slot: at the keyed
+ * table's 95 % load a free slot is almost always a few moves away; 512
+ * nodes reach 3 levels whole (2 + 16 + 128 + ...). */
 #define NT_BFS	512
 
 int
 nt_create(struct nat_ht *t, uint32_t keys, bool keyed, int socket)
 {
 	size_t bsz = keyed ? sizeof(struct nt_kbucket) : sizeof(struct nt_fbucket);
-	/* 90 % of NT_WAYS slots per bucket; a few more so that a tiny table
-	 * is never short of paths. */
-	uint64_t nb = ((uint64_t)keys * 10 + NT_WAYS * 9 - 1) / (NT_WAYS * 9) + 4;
+	/* load % of NT_WAYS slots per bucket; a few more so that a tiny
+	 * table is never short of paths. */
+	uint64_t load = keyed ? NT_LOAD_KEYED : NT_LOAD_FLOWS;
+	uint64_t nb = ((uint64_t)keys * 100 + NT_WAYS * load - 1) / (NT_WAYS * load) + 4;
 
 	memset(t, 0, sizeof(*t));
 	t->nb = (uint32_t)nb;
@@ -223,21 +224,39 @@ nt_flow_add(struct nat_ht *t, const uint32_t b[2], uint64_t h, uint32_t v)
 	return insert(t, b[0], b[1], (h & ~UINT64_C(0xffffffff)) | v, 0, false);
 }
 
-void
-nt_flow_del(struct nat_ht *t, uint64_t h, uint32_t v)
+/* Where value v of hash h is: i * NT_WAYS + slot in its bucket i (0 the
+ * first, 1 the second), or -1; *s the slot's word. */
+static int
+flow_find(const struct nat_ht *t, uint64_t h, uint32_t v, uint64_t **s)
 {
 	uint64_t w = (h & ~UINT64_C(0xffffffff)) | v;
 	uint32_t b[2];
 
 	nt_buckets(t, h, &b[0], &b[1]);
 	for (unsigned int i = 0; i < 2 * NT_WAYS; i++) {
-		uint64_t *s = word(t, b[i / NT_WAYS], i % NT_WAYS);
-
-		if (*s == w) {
-			__atomic_store_n(s, 0, __ATOMIC_RELEASE);
-			return;
-		}
+		*s = word(t, b[i / NT_WAYS], i % NT_WAYS);
+		if (**s == w)
+			return (int)i;
 	}
+	return -1;
+}
+
+void
+nt_flow_del(struct nat_ht *t, uint64_t h, uint32_t v)
+{
+	uint64_t *s;
+
+	if (flow_find(t, h, v, &s) >= 0)
+		__atomic_store_n(s, 0, __ATOMIC_RELEASE);
+}
+
+int
+nt_flow_bucket(const struct nat_ht *t, uint64_t h, uint32_t v)
+{
+	uint64_t *s;
+	int i = flow_find(t, h, v, &s);
+
+	return i < 0 ? -1 : i / NT_WAYS;
 }
 
 /* ---- keyed ---- */
