@@ -473,8 +473,9 @@ test_port_down_and_blackhole(void **state)
 static void
 test_mixed_burst(void **state)
 {
-	/* More than one DP_BURST in one call, three fates interleaved. */
-	enum { N = DP_BURST + 8, THIRD = N / 3 };
+	/* More than one DP_BURST in one call, three fates interleaved: at
+	 * least 8 frames past the first burst, a whole number of threes. */
+	enum { N = (DP_BURST + 8 + 2) / 3 * 3, THIRD = N / 3 };
 	struct rte_mbuf *b[N], *p[N];
 	uint64_t ms = dpt_drops(DROP_MARTIAN_SRC);
 	unsigned int np = 0, n;
@@ -813,6 +814,8 @@ static void
 test_one_pass_positions(void **state)
 {
 	static const unsigned int sizes[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 32, 33, 47, DP_BURST };
+	/* 33 and 47 are more than one burst when DP_BURST is 32. */
+	enum { MAX_N = DP_BURST > 47 ? DP_BURST : 47 };
 	struct port_counters *pc = &dp_counters()->port[0];
 
 	(void)state;
@@ -823,7 +826,7 @@ test_one_pass_positions(void **state)
 				const unsigned int n = sizes[s];
 				const uint64_t rx = pc->rx_packets;
 				uint64_t drops = d->fate == ODD_DROPPED ? dpt_drops(d->drop) : 0;
-				struct rte_mbuf *b[DP_BURST];
+				struct rte_mbuf *b[MAX_N];
 				unsigned int plain = 0, other = 0;
 				int last = -1;
 
