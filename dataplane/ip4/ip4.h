@@ -204,8 +204,6 @@ ip4_plain_x4(struct rte_mbuf *const *m, head16_t head, const struct addr_table *
 	const __m128i bswap32 = _mm_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
 	/* Lane bytes 2-3: bytes 1 and 0 (a length in network order). */
 	const __m128i tl_order = _mm_setr_epi8(-1, -1, 1, 0, -1, -1, 5, 4, -1, -1, 9, 8, -1, -1, 13, 12);
-	/* Lane byte 0 from the byte its byte 0 says (pshufb), the rest 0. */
-	const __m128i byte0 = _mm_set1_epi32((int)0x80808000);
 	const __m128i pow2 = _mm_setr_epi8(1, 2, 4, 8, 16, 32, 64, (char)128, 0, 0, 0, 0, 0, 0, 0, 0);
 	__m128i x[X4], y[X4], t0, t1, t2, t3, r[5], sum, oct, odd, ok, h, hit;
 	/* Bytes 4-5 of rearm_data: nb_segs; byte 8: ol_flags' low byte. */
@@ -213,7 +211,6 @@ ip4_plain_x4(struct rte_mbuf *const *m, head16_t head, const struct addr_table *
 	const __m128i mb_mask = _mm_setr_epi8(0, 0, 0, 0, -1, -1, 0, 0,
 					      (char)RTE_MBUF_F_RX_IP_CKSUM_MASK, 0, 0, 0, 0, 0, 0, 0);
 	__m128i eq = _mm_set1_epi8(-1), mb = _mm_setzero_si128(), pl;
-	int hits;
 
 #pragma GCC unroll 4
 	for (unsigned int k = 0; k < X4; k++) {
@@ -264,11 +261,14 @@ ip4_plain_x4(struct rte_mbuf *const *m, head16_t head, const struct addr_table *
 	/* TTL, byte 0 of word 2, above 1. */
 	ok = _mm_and_si128(ok, _mm_cmpgt_epi32(_mm_and_si128(r[2], _mm_set1_epi32(0xff)),
 					       _mm_set1_epi32(1)));
-	/* ip4_octet_odd's octets: 0, 127, 224 and up. */
+	/* ip4_octet_odd's octets: 0, 127, 224 and up.  + 32 (wrapping)
+	 * then - 32 (saturating) takes 224-255 and 0 to 0, 127 to 127, the
+	 * rest elsewhere; a byte of 0 or 127 is one whose min with itself
+	 * ^ 127 is 0. */
 	oct = _mm_or_si128(_mm_shuffle_epi8(r[3], src_octet), _mm_shuffle_epi8(r[4], dst_octet));
-	odd = _mm_or_si128(_mm_cmpeq_epi8(oct, _mm_setzero_si128()),
-			   _mm_cmpeq_epi8(oct, _mm_set1_epi8(127)));
-	odd = _mm_or_si128(odd, _mm_cmpeq_epi8(_mm_max_epu8(oct, _mm_set1_epi8((char)224)), oct));
+	oct = _mm_subs_epu8(_mm_add_epi8(oct, _mm_set1_epi8(32)), _mm_set1_epi8(32));
+	odd = _mm_cmpeq_epi8(_mm_min_epu8(oct, _mm_xor_si128(oct, _mm_set1_epi8(127))),
+			     _mm_setzero_si128());
 	ok = _mm_and_si128(ok, _mm_cmpeq_epi32(odd, _mm_setzero_si128()));
 	/* Frames as long as ip4_plain asks (one segment: pkt_len is
 	 * data_len), and their total length (bytes 2-3 of word 0) the
@@ -281,19 +281,19 @@ ip4_plain_x4(struct rte_mbuf *const *m, head16_t head, const struct addr_table *
 	if (_mm_movemask_ps(_mm_castsi128_ps(ok)) != 0xf)
 		return false;
 	/* The sources' bits in the our-address filter (addr_hash, word 3):
-	 * its byte h / 8 of the 8 (pshufb), and in it bit h % 8. */
+	 * its byte h / 8 of the 8 (pshufb), and in it bit h % 8, in byte 0
+	 * of each lane (h < 64: the lane's other bytes index 0, and are
+	 * not looked at). */
 	h = _mm_srli_epi32(_mm_mullo_epi32(r[3], _mm_set1_epi32((int)0x9e3779b1)), 26);
-	hit = _mm_and_si128(
-		_mm_shuffle_epi8(_mm_cvtsi64_si128((long long)ours),
-				 _mm_or_si128(_mm_srli_epi32(h, 3), byte0)),
-		_mm_shuffle_epi8(pow2, _mm_or_si128(_mm_and_si128(h, _mm_set1_epi32(7)), byte0)));
-	hits = ~_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(hit, _mm_setzero_si128()))) & 0xf;
-	if (unlikely(hits != 0)) {
-		uint32_t src[X4];
+	hit = _mm_and_si128(_mm_shuffle_epi8(_mm_cvtsi64_si128((long long)ours), _mm_srli_epi32(h, 3)),
+			    _mm_shuffle_epi8(pow2, _mm_and_si128(h, _mm_set1_epi32(7))));
+	if (unlikely(!_mm_testz_si128(hit, _mm_set1_epi32(0xff)))) {
+		uint32_t src[X4], bit[X4];
 
 		_mm_storeu_si128((__m128i *)(void *)src, r[3]);
+		_mm_storeu_si128((__m128i *)(void *)bit, hit);
 		for (unsigned int k = 0; k < X4; k++)
-			if ((hits >> k) & 1 && addr_is_local(at, rte_be_to_cpu_32(src[k])))
+			if ((bit[k] & 0xff) != 0 && addr_is_local(at, rte_be_to_cpu_32(src[k])))
 				return false;
 	}
 	_mm_storeu_si128((__m128i *)(void *)dst, _mm_shuffle_epi8(r[4], bswap32));
