@@ -251,8 +251,8 @@ worker_x4(struct rte_mbuf **from, struct rte_mbuf **end, unsigned int *nfast, ui
  * One burst, by ethertype.  plain: no trace, no host interface on
  * in_port, the common case: an IPv4 or IPv6 frame to our MAC is validated
  * in this pass (IPv4: one head16_eq, then ip4_plain, or X4 frames at once
- * by x4_run once one closed a group; ip6_plain) and, when
- * plain, routed without a second look (ip4_forward_plain, or
+ * by x4_run from the first frame and once one closed a group; ip6_plain)
+ * and, when plain, routed without a second look (ip4_forward_plain, or
  * ip4_forward_nat when nat: NAT is on, with prerouting's first look made
  * here as each frame passes; ip6_forward_plain); the rest go the way they
  * always went, after them.  Inlined three times, so that no case tests
