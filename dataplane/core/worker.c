@@ -228,14 +228,31 @@ worker_nat_look(struct nat_look *look, struct rte_mbuf **fast, unsigned int from
 						    RTE_ETHER_HDR_LEN),
 			    k, RTE_ETHER_HDR_LEN, true);
 }
+
+/* x4_run from `from` with the pass's counts, and NAT's first look at the
+ * frames it took: returns how many. */
+static __rte_always_inline unsigned int
+worker_x4(struct rte_mbuf **from, struct rte_mbuf **end, unsigned int *nfast, uint64_t *bytes,
+	  head16_t head, const struct addr_table *at, uint64_t filter, struct rte_mbuf **fast,
+	  uint32_t *fast_dst, struct nat_look *look, const bool nat)
+{
+	const struct x4_at to = x4_run(from, end, (struct x4_at){ .nfast = *nfast, .bytes = *bytes },
+				       head, at, filter, fast, fast_dst);
+
+	if (nat)
+		worker_nat_look(look, fast, *nfast, to.nfast);
+	*nfast = to.nfast;
+	*bytes = to.bytes;
+	return to.i;
+}
 #endif
 
 /*
  * One burst, by ethertype.  plain: no trace, no host interface on
  * in_port, the common case: an IPv4 or IPv6 frame to our MAC is validated
  * in this pass (IPv4: one head16_eq, then ip4_plain, or X4 frames at once
- * by x4_run once one closed a group; ip6_plain) and, when
- * plain, routed without a second look (ip4_forward_plain, or
+ * by x4_run from the first frame and once one closed a group; ip6_plain)
+ * and, when plain, routed without a second look (ip4_forward_plain, or
  * ip4_forward_nat when nat: NAT is on, with prerouting's first look made
  * here as each frame passes; ip6_forward_plain); the rest go the way they
  * always went, after them.  Inlined three times, so that no case tests
@@ -292,6 +309,25 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 				const uint32_t ne = ~head16_eq(eth, head);
 
 				if (likely((ne & HEAD16_IP4) == 0)) {
+#ifdef X4
+					/* The burst's first frame: X4 at
+					 * a time from it, so that a burst
+					 * of them takes none one by one
+					 * (bytes is its length alone,
+					 * which x4_run counts). */
+					if (p == pkts) {
+						uint64_t b = 0;
+						const unsigned int k =
+							worker_x4(p, end, &nfast, &b, head, at, filter,
+								  fast, fast_dst, &look, nat);
+
+						if (k != 0) {
+							bytes = b;
+							p += k - 1;
+							continue;
+						}
+					}
+#endif
 					if (likely(ip4_plain(m, at, filter, &fast_dst[nfast]))) {
 						if (nat)
 							nat_look_at(&look, m,
@@ -305,22 +341,10 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 						 * no index), the next ones
 						 * X4 at a time (a burst of
 						 * IPv6 never tries). */
-						if (nfast % X4 == 0) {
-							const struct x4_at to = x4_run(
-								p + 1, end,
-								(struct x4_at){ .nfast = nfast,
-										.bytes = bytes },
-								head, at, filter, fast, fast_dst);
-
-							/* NAT's first look at
-							 * the frames it took. */
-							if (nat)
-								worker_nat_look(&look, fast, nfast,
-										to.nfast);
-							p += to.i;
-							nfast = to.nfast;
-							bytes = to.bytes;
-						}
+						if (nfast % X4 == 0)
+							p += worker_x4(p + 1, end, &nfast, &bytes,
+								       head, at, filter, fast,
+								       fast_dst, &look, nat);
 #endif
 					} else {
 						ip4[nip4++] = m;

@@ -165,6 +165,13 @@ ip4_plain(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, uint32
 /* Frames ip4_plain_x4 takes at once. */
 #define X4	4
 
+/* ip4_plain_x4 reads nb_segs and ol_flags' checksum bits as bytes 4-5
+ * and 8 of the 16 from rearm_data. */
+static_assert(offsetof(struct rte_mbuf, nb_segs) - offsetof(struct rte_mbuf, rearm_data) == 4 &&
+	      offsetof(struct rte_mbuf, ol_flags) - offsetof(struct rte_mbuf, rearm_data) == 8 &&
+	      offsetof(struct rte_mbuf, rearm_data) % 16 == 0 &&
+	      RTE_MBUF_F_RX_IP_CKSUM_MASK <= 0xff, "mbuf layout");
+
 /*
  * ip4_plain for X4 frames at once, as l3fwd's SSE path takes four
  * headers: true when each is long enough, matches head (the worker's
@@ -174,12 +181,15 @@ ip4_plain(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, uint32
  * to *lens, frame k's to lane k (a caller adds them up with x4_lens_sum
  * before a lane can pass 32 bits: 65 536 frames of 65 535 bytes); false
  * says nothing of any (the caller takes them one by
- * one, as before).  at, ours as ip4_plain's.  The tests on each mbuf
- * (length, segments, the device's flags) stay scalar, a branch each, all
- * taken the same way; the header's (total length, TTL, checksum, first
- * octets, the source in the our-address filter) and the destination's
- * byte order are done once for the four on their words transposed: lane
- * k of r[j] is word j (bytes 4j..4j+3) of frame k's header.
+ * one, as before).  at, ours as ip4_plain's.  The mbufs' tests are one
+ * for the four: segments and the device's flags or-ed from their bytes
+ * 16-31, the lengths in the vector of pkt_len (one segment: data_len);
+ * the first 34 bytes of each frame are read before its length is known,
+ * as l3fwd reads them, which a receive buffer always holds.  The
+ * header's tests (total length, TTL, checksum, first octets, the source
+ * in the our-address filter) and the destination's byte order are done
+ * once for the four on their words transposed: lane k of r[j] is word j
+ * (bytes 4j..4j+3) of frame k's header.
  */
 static inline bool
 ip4_plain_x4(struct rte_mbuf *const *m, head16_t head, const struct addr_table *at,
@@ -194,12 +204,13 @@ ip4_plain_x4(struct rte_mbuf *const *m, head16_t head, const struct addr_table *
 	const __m128i bswap32 = _mm_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
 	/* Lane bytes 2-3: bytes 1 and 0 (a length in network order). */
 	const __m128i tl_order = _mm_setr_epi8(-1, -1, 1, 0, -1, -1, 5, 4, -1, -1, 9, 8, -1, -1, 13, 12);
-	/* Lane byte 0 from the byte its byte 0 says (pshufb), the rest 0. */
-	const __m128i byte0 = _mm_set1_epi32((int)0x80808000);
 	const __m128i pow2 = _mm_setr_epi8(1, 2, 4, 8, 16, 32, 64, (char)128, 0, 0, 0, 0, 0, 0, 0, 0);
 	__m128i x[X4], y[X4], t0, t1, t2, t3, r[5], sum, oct, odd, ok, h, hit;
-	__m128i eq = _mm_set1_epi8(-1), pl;
-	int hits;
+	/* Bytes 4-5 of rearm_data: nb_segs; byte 8: ol_flags' low byte. */
+	const __m128i mb_want = _mm_setr_epi8(0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+	const __m128i mb_mask = _mm_setr_epi8(0, 0, 0, 0, -1, -1, 0, 0,
+					      (char)RTE_MBUF_F_RX_IP_CKSUM_MASK, 0, 0, 0, 0, 0, 0, 0);
+	__m128i eq = _mm_set1_epi8(-1), mb = _mm_setzero_si128(), pl;
 
 #pragma GCC unroll 4
 	for (unsigned int k = 0; k < X4; k++) {
@@ -207,15 +218,18 @@ ip4_plain_x4(struct rte_mbuf *const *m, head16_t head, const struct addr_table *
 		const uint8_t *ip = f + RTE_ETHER_HDR_LEN;
 		uint32_t w;
 
-		if (rte_pktmbuf_data_len(m[k]) < RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr))
-			return false;
+		/* Bytes 16-31 of the mbuf (data_off to ol_flags), or-ed. */
+		mb = _mm_or_si128(mb, _mm_load_si128((const __m128i *)(const void *)
+						     &m[k]->rearm_data));
 		eq = _mm_and_si128(eq, head16_eq_v(f, head));
-		if ((m[k]->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) != 0 || m[k]->nb_segs != 1)
-			return false;
 		x[k] = _mm_loadu_si128((const __m128i *)(const void *)ip);
 		memcpy(&w, ip + offsetof(struct rte_ipv4_hdr, dst_addr), sizeof(w));
 		y[k] = _mm_cvtsi32_si128((int)w);
 	}
+	/* One segment each (nb_segs is at least 1 in any mbuf, so the four
+	 * or-ed are 1 only when each is) and no word from the device. */
+	if (!_mm_testz_si128(_mm_xor_si128(mb, mb_want), mb_mask))
+		return false;
 	if ((~_mm_movemask_epi8(eq) & HEAD16_IP4) != 0)
 		return false;
 	t0 = _mm_unpacklo_epi32(x[0], x[1]);
@@ -247,32 +261,39 @@ ip4_plain_x4(struct rte_mbuf *const *m, head16_t head, const struct addr_table *
 	/* TTL, byte 0 of word 2, above 1. */
 	ok = _mm_and_si128(ok, _mm_cmpgt_epi32(_mm_and_si128(r[2], _mm_set1_epi32(0xff)),
 					       _mm_set1_epi32(1)));
-	/* ip4_octet_odd's octets: 0, 127, 224 and up. */
+	/* ip4_octet_odd's octets: 0, 127, 224 and up.  + 32 (wrapping)
+	 * then - 32 (saturating) takes 224-255 and 0 to 0, 127 to 127, the
+	 * rest elsewhere; a byte of 0 or 127 is one whose min with itself
+	 * ^ 127 is 0. */
 	oct = _mm_or_si128(_mm_shuffle_epi8(r[3], src_octet), _mm_shuffle_epi8(r[4], dst_octet));
-	odd = _mm_or_si128(_mm_cmpeq_epi8(oct, _mm_setzero_si128()),
-			   _mm_cmpeq_epi8(oct, _mm_set1_epi8(127)));
-	odd = _mm_or_si128(odd, _mm_cmpeq_epi8(_mm_max_epu8(oct, _mm_set1_epi8((char)224)), oct));
+	oct = _mm_subs_epu8(_mm_add_epi8(oct, _mm_set1_epi8(32)), _mm_set1_epi8(32));
+	odd = _mm_cmpeq_epi8(_mm_min_epu8(oct, _mm_xor_si128(oct, _mm_set1_epi8(127))),
+			     _mm_setzero_si128());
 	ok = _mm_and_si128(ok, _mm_cmpeq_epi32(odd, _mm_setzero_si128()));
-	/* Total length (bytes 2-3 of word 0) the frame's, less Ethernet. */
+	/* Frames as long as ip4_plain asks (one segment: pkt_len is
+	 * data_len), and their total length (bytes 2-3 of word 0) the
+	 * frame's, less Ethernet. */
+	ok = _mm_and_si128(ok, _mm_cmpgt_epi32(pl, _mm_set1_epi32(RTE_ETHER_HDR_LEN +
+								     sizeof(struct rte_ipv4_hdr) - 1)));
 	ok = _mm_and_si128(ok, _mm_cmpeq_epi32(
 		_mm_and_si128(r[0], _mm_set1_epi32((int)0xffff0000)),
 		_mm_shuffle_epi8(_mm_sub_epi32(pl, _mm_set1_epi32(RTE_ETHER_HDR_LEN)), tl_order)));
 	if (_mm_movemask_ps(_mm_castsi128_ps(ok)) != 0xf)
 		return false;
 	/* The sources' bits in the our-address filter (addr_hash, word 3):
-	 * its byte h / 8 of the 8 (pshufb), and in it bit h % 8. */
+	 * its byte h / 8 of the 8 (pshufb), and in it bit h % 8, in byte 0
+	 * of each lane (h < 64: the lane's other bytes index 0, and are
+	 * not looked at). */
 	h = _mm_srli_epi32(_mm_mullo_epi32(r[3], _mm_set1_epi32((int)0x9e3779b1)), 26);
-	hit = _mm_and_si128(
-		_mm_shuffle_epi8(_mm_cvtsi64_si128((long long)ours),
-				 _mm_or_si128(_mm_srli_epi32(h, 3), byte0)),
-		_mm_shuffle_epi8(pow2, _mm_or_si128(_mm_and_si128(h, _mm_set1_epi32(7)), byte0)));
-	hits = ~_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(hit, _mm_setzero_si128()))) & 0xf;
-	if (unlikely(hits != 0)) {
-		uint32_t src[X4];
+	hit = _mm_and_si128(_mm_shuffle_epi8(_mm_cvtsi64_si128((long long)ours), _mm_srli_epi32(h, 3)),
+			    _mm_shuffle_epi8(pow2, _mm_and_si128(h, _mm_set1_epi32(7))));
+	if (unlikely(!_mm_testz_si128(hit, _mm_set1_epi32(0xff)))) {
+		uint32_t src[X4], bit[X4];
 
 		_mm_storeu_si128((__m128i *)(void *)src, r[3]);
+		_mm_storeu_si128((__m128i *)(void *)bit, hit);
 		for (unsigned int k = 0; k < X4; k++)
-			if ((hits >> k) & 1 && addr_is_local(at, rte_be_to_cpu_32(src[k])))
+			if ((bit[k] & 0xff) != 0 && addr_is_local(at, rte_be_to_cpu_32(src[k])))
 				return false;
 	}
 	_mm_storeu_si128((__m128i *)(void *)dst, _mm_shuffle_epi8(r[4], bswap32));

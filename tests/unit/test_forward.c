@@ -693,13 +693,26 @@ x4_frame(unsigned int kind)
 	case 10:	/* Ethernet: destination MAC, source MAC, ethertype */
 		f[rte_rand() % 14] ^= (uint8_t)(1u << (rte_rand() % 8));
 		break;
-	case 11:	/* too short for ip4_plain */
+	case 11:	/* too short for ip4_plain, half of them with the
+			 * total length theirs (the header's 20 bytes are
+			 * still in the buffer past the frame) */
 		rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - 20 - rte_rand() % 14);
+		if (rte_rand() % 2)
+			ip->total_length = htons((uint16_t)(rte_pktmbuf_pkt_len(m) - 14));
 		break;
 	case 12:	/* any addresses at all */
 		ip->src_addr = (rte_be32_t)rte_rand();
 		ip->dst_addr = (rte_be32_t)rte_rand();
 		break;
+	case 13: {	/* two segments, the total length the chain's */
+		struct rte_mbuf *s = rte_pktmbuf_alloc(m->pool);
+
+		assert_non_null(s);
+		assert_non_null(rte_pktmbuf_append(s, (uint16_t)(1 + rte_rand() % 8)));
+		assert_int_equal(rte_pktmbuf_chain(m, s), 0);
+		ip->total_length = htons((uint16_t)(rte_pktmbuf_pkt_len(m) - 14));
+		break;
+	}
 	}
 	dpt_fix_cksum(ip);
 	return m;
@@ -710,7 +723,8 @@ x4_frame(unsigned int kind)
  * of four frames, each plain or changed in one way (a bad checksum, TTL
  * 0-2, padding, a total length beyond the frame, odd first octets, our
  * own source, a bit anywhere in the header or the Ethernet header, the
- * device's word, a frame too short, random addresses), in every lane.
+ * device's word, a frame too short, random addresses, two segments), in
+ * every lane.
  * True only when the scalar test passes all four unpadded and without a
  * word from the device, then with the same destinations and lengths.
  */
@@ -736,7 +750,7 @@ test_plain_x4(void **state)
 		for (unsigned int k = 0; k < X4; k++) {
 			/* Half the rounds all plain but for random addresses. */
 			unsigned int kind = round % 2 ? (rte_rand() % 3 == 0 ? 12 : 0) :
-							 (unsigned int)(rte_rand() % 13);
+							 (unsigned int)(rte_rand() % 14);
 
 			m[k] = x4_frame(kind);
 			len += rte_pktmbuf_pkt_len(m[k]);
