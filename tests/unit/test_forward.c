@@ -648,6 +648,11 @@ test_head16(void **state)
 }
 
 #ifdef X4
+/* Our addresses for kind 7's sources: the fixture's, and test_plain_x4's
+ * own, one for every bit of the our-address filter theirs leave clear. */
+static uint32_t x4_ours[DP_MAX_ADDRS];
+static unsigned int x4_n_ours;
+
 /* One frame of test_plain_x4's groups, changed by kind (0: not at all). */
 static struct rte_mbuf *
 x4_frame(unsigned int kind)
@@ -681,7 +686,7 @@ x4_frame(unsigned int kind)
 		((uint8_t *)&ip->dst_addr)[0] = octets[rte_rand() % RTE_DIM(octets)];
 		break;
 	case 7:		/* from one of our addresses */
-		ip->src_addr = htonl(dpt_ip(rte_rand() % 2 ? "10.0.0.1" : "192.0.2.1"));
+		ip->src_addr = htonl(x4_ours[rte_rand() % x4_n_ours]);
 		break;
 	case 8:		/* any byte of the header (version/IHL, TOS, ...) */
 		((uint8_t *)ip)[rte_rand() % 20] ^= (uint8_t)(1u << (rte_rand() % 8));
@@ -724,7 +729,8 @@ x4_frame(unsigned int kind)
  * 0-2, padding, a total length beyond the frame, odd first octets, our
  * own source, a bit anywhere in the header or the Ethernet header, the
  * device's word, a frame too short, random addresses, two segments), in
- * every lane.
+ * every lane.  Our sources hash to every bit of the address filter (the
+ * router given one address a bit), so each bit's test is reached.
  * True only when the scalar test passes all four unpadded and without a
  * word from the device, then with the same destinations and lengths.
  */
@@ -734,10 +740,25 @@ test_plain_x4(void **state)
 	const struct rte_ether_addr mac = dpt_mac(DPT_LAN_MAC);
 	const struct addr_table *at = addrs_get();
 	uint8_t t[16] = { [12] = 0x08, [13] = 0x00, [14] = RTE_IPV4_VHL_DEF };
-	unsigned int passed = 0;
+	unsigned int passed = 0, fixture;
+	uint64_t have = at->ours;
 	head16_t head;
 
 	(void)state;
+	x4_n_ours = 0;
+	for (unsigned int i = 0; i < at->n; i++)
+		x4_ours[x4_n_ours++] = at->a[i].ip;
+	fixture = x4_n_ours;
+	for (uint32_t a = dpt_ip("10.99.0.1"); x4_n_ours < DP_MAX_ADDRS && have != UINT64_MAX; a++) {
+		if (have & addr_bit(htonl(a)))
+			continue;
+		assert_int_equal(addr_add(0, a, 32), 0);
+		have |= addr_bit(htonl(a));
+		x4_ours[x4_n_ours++] = a;
+	}
+	assert_true((have & 1) && __builtin_popcountll(have) >= DP_MAX_ADDRS - 1);
+	at = addrs_get();
+	assert_int_equal(at->ours, have);
 	memcpy(t, &mac, sizeof(mac));
 	head = head16_make(t);
 	for (unsigned int round = 0; round < 20000; round++) {
@@ -779,6 +800,34 @@ test_plain_x4(void **state)
 	}
 	/* Both answers were given often. */
 	assert_true(passed > 5000 && passed < 15000);
+	/* Every bit's test for certain: each of our addresses the source of
+	 * one lane of a group that passes without it, the filter its bit
+	 * alone and the other lanes' sources off it (a lane that hits sends
+	 * all four to the table, which would hide a bit the vector missed). */
+	for (unsigned int i = 0; i < x4_n_ours; i++) {
+		const uint64_t bit = addr_bit(htonl(x4_ours[i]));
+		struct rte_mbuf *m[X4];
+		struct rte_ipv4_hdr *ip;
+		uint32_t dst[X4];
+		__m128i lens = _mm_setzero_si128();
+
+		for (unsigned int k = 0; k < X4; k++) {
+			m[k] = x4_frame(0);
+			ip = dpt_frame_ip(m[k]);
+			while (addr_bit(ip->src_addr) & bit)
+				ip->src_addr = htonl(ntohl(ip->src_addr) + 1);
+			dpt_fix_cksum(ip);
+		}
+		assert_true(ip4_plain_x4(m, head, at, bit, dst, &lens));
+		ip = dpt_frame_ip(m[i % X4]);
+		ip->src_addr = htonl(x4_ours[i]);
+		dpt_fix_cksum(ip);
+		assert_false(ip4_plain_x4(m, head, at, bit, dst, &lens));
+		for (unsigned int k = 0; k < X4; k++)
+			rte_pktmbuf_free(m[k]);
+	}
+	for (unsigned int i = fixture; i < x4_n_ours; i++)
+		assert_int_equal(addr_del(0, x4_ours[i], 32), 0);
 }
 #endif
 
