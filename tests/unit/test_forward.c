@@ -237,9 +237,9 @@ test_mtu(void **state)
 	assert_int_equal(rte_pktmbuf_pkt_len(w.tx[1].m[0]), 14 + 1280);
 	done();
 
-	/* A burst at the MTU (after the first four, X4 at a time): every
-	 * frame sent, in order.  One frame above it, one by one or in a
-	 * group of four: the rest sent, it alone turned back. */
+	/* A burst at the MTU (X4 at a time from the first frame): every
+	 * frame sent, in order.  One frame above it (at 4 or 9): the rest
+	 * sent, it alone turned back. */
 	for (int big = -1; big < 12; big += 5) {
 		struct rte_mbuf *b[12];
 		struct rte_ipv4_hdr *ip;
