@@ -299,7 +299,17 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	}
 
-	for (struct rte_mbuf **p = pkts, **const end = pkts + n; p < end; p++) {
+	struct rte_mbuf **p = pkts, **const end = pkts + n;
+#ifdef X4
+	/* A burst that starts with a plain IPv4 frame goes X4 at a time
+	 * from it, before the loop, so that a burst of them takes none one
+	 * by one and the loop makes no test for its first frame. */
+	if (plain && likely(rte_pktmbuf_data_len(*p) >=
+			    sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr)) &&
+	    likely((~head16_eq(rte_pktmbuf_mtod(*p, const void *), head) & HEAD16_IP4) == 0))
+		p += worker_x4(p, end, &nfast, &bytes, head, at, filter, fast, fast_dst, &look, nat);
+#endif
+	for (; p < end; p++) {
 		struct rte_mbuf *m = *p;
 		const struct rte_ether_hdr *eth;
 		uint16_t type;
@@ -318,25 +328,6 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 				const uint32_t ne = ~head16_eq(eth, head);
 
 				if (likely((ne & HEAD16_IP4) == 0)) {
-#ifdef X4
-					/* The burst's first frame: X4 at
-					 * a time from it, so that a burst
-					 * of them takes none one by one
-					 * (bytes is its length alone,
-					 * which x4_run counts). */
-					if (p == pkts) {
-						uint64_t b = 0;
-						const unsigned int k =
-							worker_x4(p, end, &nfast, &b, head, at, filter,
-								  fast, fast_dst, &look, nat);
-
-						if (k != 0) {
-							bytes = b;
-							p += k - 1;
-							continue;
-						}
-					}
-#endif
 					if (likely(ip4_plain(m, at, filter, &fast_dst[nfast]))) {
 						if (nat)
 							nat_look_at(&look, m,
