@@ -21,10 +21,9 @@
  * whose first drew more than eight, and each of their packets waits for
  * a second, later line: 13 % of the keys of a full table at 90 %, 4.4 %
  * at 70 %.  The keyed table, read only when a session is made, pays for
- * the flows table's room.
- * A key's first bucket is
- * multiply-shift of the low half of its hash ("fastrange"), its second
- * alt(g, b) = g - b mod nb, g from the high half: alt is its own inverse,
+ * the flows table's room.  A key's first bucket is multiply-shift of
+ * the low half of its hash ("fastrange"), its second alt(g, b) = g - b
+ * mod nb, g from the high half: alt is its own inverse,
  * so a key can be moved to its other bucket knowing only where it is and
  * its sig (flows) or key (keyed).
  *
