@@ -76,17 +76,9 @@ dp_pool_create(const char *name, unsigned int n)
 	 * 64-byte frame across two lines.  A pool element is rounded to a
 	 * line anyway: it costs no memory. */
 	unsigned int priv = RTE_ALIGN(sizeof(struct pkt_meta), RTE_CACHE_LINE_SIZE);
-	/* One line of data room less than DPDK's default: 1984 bytes after
-	 * the headroom, still a 1500-byte MTU's frame with two VLAN tags in
-	 * one segment.  With the pool's object header, the mbuf and the
-	 * private line an element is then 37 lines, which rte_mempool keeps
-	 * as it is (prime to the memory channels it spreads objects over);
-	 * the default's 38 were padded to 39.  Where frames stream from
-	 * memory (the pcap replay at 65 536 flows) the worker spent ~2
-	 * cycles a packet less (docs/performance.md, "burst32"). */
-	uint16_t room = RTE_MBUF_DEFAULT_BUF_SIZE - RTE_CACHE_LINE_SIZE;
 
-	return rte_pktmbuf_pool_create(name, n, 256, priv, room, rte_socket_id());
+	return rte_pktmbuf_pool_create(name, n, 256, priv,
+				       RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
 }
 
 static int
