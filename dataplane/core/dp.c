@@ -76,27 +76,9 @@ dp_pool_create(const char *name, unsigned int n)
 	 * 64-byte frame across two lines.  A pool element is rounded to a
 	 * line anyway: it costs no memory. */
 	unsigned int priv = RTE_ALIGN(sizeof(struct pkt_meta), RTE_CACHE_LINE_SIZE);
-	/* One line of data room less than DPDK's default: 1984 bytes after
-	 * the headroom, still a 1500-byte MTU's frame with two VLAN tags in
-	 * one segment.  With the pool's object header, the mbuf and the
-	 * private line an element is then 37 lines, which rte_mempool keeps
-	 * as it is (the default's 38 were padded to 39).  Where frames stream
-	 * from memory (the pcap replay's at 65 536 flows) the worker spent
-	 * 2-4 cycles a packet less (docs/performance.md, "burst32"). */
+
 	return rte_pktmbuf_pool_create(name, n, 256, priv,
-				       RTE_MBUF_DEFAULT_BUF_SIZE - RTE_CACHE_LINE_SIZE,
-				       rte_socket_id());
-}
-
-struct rte_mempool *
-dp_pool_full(void)
-{
-	unsigned int priv = RTE_ALIGN(sizeof(struct pkt_meta), RTE_CACHE_LINE_SIZE);
-
-	if (dp.pool_full == NULL)
-		dp.pool_full = rte_pktmbuf_pool_create("sluice_pkts_full", dp.nb_mbufs, 256, priv,
-						       RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
-	return dp.pool_full;
+				       RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
 }
 
 static int
@@ -122,7 +104,6 @@ dp_init(unsigned int nb_mbufs, uint16_t nb_workers)
 
 	dp.hz = rte_get_tsc_hz();
 	dp.nb_workers = nb_workers;
-	dp.nb_mbufs = nb_mbufs;
 	dp.pool = dp_pool_create("sluice_pkts", nb_mbufs);
 	if (dp.pool == NULL) {
 		fprintf(stderr, SD_ERR "sluice-dataplane: cannot create a pool of %u mbufs: %s\n",

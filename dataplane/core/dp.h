@@ -137,8 +137,6 @@ struct dp_worker {
 
 struct dp_global {
 	struct rte_mempool *pool;	/* packets */
-	struct rte_mempool *pool_full;	/* DPDK's default data room (dp_pool_full) */
-	unsigned int nb_mbufs;		/* pool's size */
 	struct rte_mempool *indirect;	/* fragment headers (rte_ip_frag) */
 	struct rte_rcu_qsbr *qsbr;	/* workers report quiescent every loop */
 	struct rte_ring *punt;		/* workers -> control lcore (MP/SC) */
@@ -172,10 +170,6 @@ uint64_t dp_drop_total(enum drop_reason why);
  * that pkt_meta fits in each mbuf.
  */
 struct rte_mempool *dp_pool_create(const char *name, unsigned int n);
-/* For a device that refuses dp.pool's data room (af_packet asks for 2016
- * bytes): a pool of as many mbufs with DPDK's default, made on first use
- * (control lcore). */
-struct rte_mempool *dp_pool_full(void);
 
 /*
  * Set up dp (pools, rings, RCU, counters) after rte_eal_init.  Tests call it

@@ -123,7 +123,6 @@ port_start(struct port *p, const struct rte_ether_addr *mac)
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
 	uint16_t nq = dp.nb_workers, rxd = RX_DESC, txd = TX_DESC;
-	struct rte_mempool *pool = dp.pool;
 	int ret;
 
 	ret = rte_eth_dev_info_get(p->eth_port, &info);
@@ -166,14 +165,7 @@ port_start(struct port *p, const struct rte_ether_addr *mac)
 		return start_failed("descriptor setup", ret);
 	for (uint16_t q = 0; q < nq; q++) {
 		ret = rte_eth_rx_queue_setup(p->eth_port, q, rxd,
-					     rte_eth_dev_socket_id(p->eth_port), NULL, pool);
-		/* af_packet wants 2016 bytes of data room, one line more
-		 * than dp.pool has (dp_pool_create says why). */
-		if (ret != 0 && pool == dp.pool && dp_pool_full() != NULL) {
-			pool = dp.pool_full;
-			ret = rte_eth_rx_queue_setup(p->eth_port, q, rxd,
-						     rte_eth_dev_socket_id(p->eth_port), NULL, pool);
-		}
+					     rte_eth_dev_socket_id(p->eth_port), NULL, dp.pool);
 		if (ret != 0)
 			return start_failed("rx queue setup", ret);
 		ret = rte_eth_tx_queue_setup(p->eth_port, q, txd,
