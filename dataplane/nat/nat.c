@@ -56,9 +56,10 @@
  *   path; at most the two workers of a flow's two directions share its
  *   line.  Counters are per lcore.
  *
- * - Expiry: the control lcore walks the session array in slices from
- *   nat_timer, deletes expired keys under nat_lock, waits for an RCU grace
- *   period, then recycles the session slots.  A table slot is a word that
+ * - Expiry: the control lcore walks the session array, up to the
+ *   highest slot ever handed out (hwm), in slices from nat_timer,
+ *   deletes expired keys under nat_lock, waits for an RCU grace period,
+ *   then recycles the session slots.  A table slot is a word that
  *   a reader copies whole, so it is reused at once; a key moved by an
  *   insert is written at its new place before the old is cleared, and a
  *   reader that missed looks again when the tables' change count moved.

@@ -107,7 +107,12 @@ struct nat_tables {
 	uint32_t *free;			/* stack of free session indexes */
 	uint32_t n_free;
 	uint32_t max;
-	uint32_t cursor;		/* expiry scan position */
+	uint32_t cursor;		/* expiry scan position, below hwm */
+	/* 1 + the highest session index ever handed out.  The free stack hands
+	 * out low indexes first and takes freed ones back on top, so the
+	 * sessions in use sit below it and the expiry scan stops there: an idle
+	 * router's control lcore does not walk max-sessions slots a second. */
+	uint32_t hwm;
 	size_t bytes;			/* all of the above */
 };
 

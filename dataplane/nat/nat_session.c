@@ -673,6 +673,8 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 		goto fail;
 	}
 	i = t->free[--t->n_free];
+	if (i >= t->hwm)
+		__atomic_store_n(&t->hwm, i + 1, __ATOMIC_RELEASE);
 	s = &t->sess[i];
 	s->o = q->o;
 	s->x = q->x;
@@ -821,19 +823,23 @@ void
 nat_timer(uint64_t now)
 {
 	struct nat_tables *t = nat_tab;
-	uint32_t idx[DEL_SLICE], n = 0, now_s;
+	uint32_t idx[DEL_SLICE], n = 0, now_s, end;
 
 	nat_now = now;
 	now_s = (uint32_t)(now / dp.hz);
 	nat_now_s = now_s;
 	/* The scan reads without the lock: what it picks is checked again
-	 * under it before anything is deleted. */
-	for (uint32_t i = 0; i < SCAN_SLICE && i < t->max && n < DEL_SLICE; i++) {
+	 * under it before anything is deleted.  A session made after hwm was
+	 * read is not due yet: the next tick sees it. */
+	end = __atomic_load_n(&t->hwm, __ATOMIC_ACQUIRE);
+	if (t->cursor >= end)
+		t->cursor = 0;
+	for (uint32_t i = 0; i < SCAN_SLICE && i < end && n < DEL_SLICE; i++) {
 		uint32_t c = t->cursor;
 		const struct nat_sess *s = &t->sess[c];
 		uint8_t fl = __atomic_load_n(&s->flags, __ATOMIC_ACQUIRE);
 
-		t->cursor = c + 1 == t->max ? 0 : c + 1;
+		t->cursor = c + 1 == end ? 0 : c + 1;
 		if ((fl & NS_USED) && ((fl & NS_DEAD) || sess_expired(s, now_s)))
 			idx[n++] = c;
 	}

@@ -2365,6 +2365,35 @@ test_table_full_and_ports(void **state)
 }
 
 /*
+ * The expiry scan walks only the session slots handed out so far: with
+ * two sessions in a table of 131 072, both go at the first tick after
+ * they expire, however far on a scan of the whole table would stand
+ * after eight empty ticks (SCAN_SLICE slots each).
+ */
+static void
+test_expiry_scan_in_use(void **state)
+{
+	struct nat_conf c = { .max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT / 2 };
+	uint64_t expired;
+
+	(void)state;
+	assert_int_equal(nat_conf_set(&c), 0);	/* fresh tables, nothing handed out */
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	for (int i = 0; i < 8; i++)
+		nat_timer(clk);
+	out1(udp(A, R, 8100, 53, 4));
+	out1(udp(A, R, 8101, 53, 4));
+	expired = counter("sessions_expired");
+	clk += 301 * dp.hz;			/* UDP's 300 s */
+	nat_timer(clk);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8100, NULL), 0);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8101, NULL), 0);
+	assert_int_equal(counter("sessions_expired"), expired + 2);
+	c.max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT;
+	assert_int_equal(nat_conf_set(&c), 0);
+}
+
+/*
  * A pool-only snat rule (203.0.113.10-11, not wan's addresses): flows
  * leave from both addresses and their replies come back; what no session
  * or mapping takes for a pool address (UDP, TCP, ICMP echo, another
@@ -2652,6 +2681,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fragments_reverse_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_fragments_reverse_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_full_and_ports, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_expiry_scan_in_use, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pool_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_router_errors_about_dnat, setup, teardown),
