@@ -486,9 +486,10 @@ drain_tx_ring(struct wctx *w, struct rte_ring *r)
  * long each empty pass up to IDLE_SLEEP_MAX_US: the first packet after a
  * quiet spell waits at most about that long (plus the kernel's timer
  * slack), and a burst of traffic returns the worker to busy polling at
- * once.  The longest sleep sets the idle cost: every wake-up is a context
- * switch, 35-50 us of CPU under the hypervisor sluice is measured on, so
- * 2 ms keeps an idle worker near 2 % of a core where 1 ms took 3-4 %.
+ * once.  The longest sleep sets the idle cost: a wake-up (a context
+ * switch and a poll of each port) took 40-70 us of CPU under the
+ * hypervisor sluice is measured on, so 2 ms keeps an idle worker at 2-3 %
+ * of a core where 1 ms took 3.5-4.5 % (docs/performance.md, section 6).
  * Asleep, the worker is offline for RCU, so that the control lcore never
  * waits on it.  --no-idle-sleep keeps it polling.
  */
