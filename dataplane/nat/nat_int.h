@@ -110,9 +110,10 @@ struct nat_tables {
 	uint32_t cursor;		/* expiry scan position, below hwm */
 	/* 1 + the highest session index ever handed out.  The free stack hands
 	 * out low indexes first and takes freed ones back on top, so the
-	 * sessions in use sit below it and the expiry scan stops there: a
-	 * router that never held many sessions does not read all of
-	 * max-sessions' slots every 0.64 s.  Never lowered. */
+	 * sessions in use sit below it and every walk over them stops there
+	 * (sess_end): a router that never held many sessions does not read
+	 * all of max-sessions' slots in each expiry pass, flush or dump.
+	 * Never lowered. */
 	uint32_t hwm;
 	size_t bytes;			/* all of the above */
 };

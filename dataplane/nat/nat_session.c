@@ -819,6 +819,14 @@ match_all(const struct nat_sess *s, void *arg)
 	return true;
 }
 
+/* Where a walk over the sessions may stop: every session in use sits
+ * below hwm (nat_int.h).  One made after this read is the next walk's. */
+static inline uint32_t
+sess_end(const struct nat_tables *t)
+{
+	return __atomic_load_n(&t->hwm, __ATOMIC_ACQUIRE);
+}
+
 void
 nat_timer(uint64_t now)
 {
@@ -829,9 +837,8 @@ nat_timer(uint64_t now)
 	now_s = (uint32_t)(now / dp.hz);
 	nat_now_s = now_s;
 	/* The scan reads without the lock: what it picks is checked again
-	 * under it before anything is deleted.  A session made after hwm was
-	 * read is not due yet: the next tick sees it. */
-	end = __atomic_load_n(&t->hwm, __ATOMIC_ACQUIRE);
+	 * under it before anything is deleted. */
+	end = sess_end(t);
 	if (t->cursor >= end)
 		t->cursor = 0;
 	for (uint32_t i = 0; i < SCAN_SLICE && i < end && n < DEL_SLICE; i++) {
@@ -852,11 +859,11 @@ uint32_t
 nat_sess_delete_if(bool (*match)(const struct nat_sess *s, void *arg), void *arg)
 {
 	struct nat_tables *t = nat_tab;
-	uint32_t idx[DEL_SLICE], n = 0, gone = 0;
+	uint32_t idx[DEL_SLICE], n = 0, gone = 0, end = sess_end(t);
 
 	if (match == NULL)
 		match = match_all;
-	for (uint32_t c = 0; c < t->max; c++) {
+	for (uint32_t c = 0; c < end; c++) {
 		const struct nat_sess *s = &t->sess[c];
 		uint8_t fl = __atomic_load_n(&s->flags, __ATOMIC_ACQUIRE);
 
@@ -884,7 +891,7 @@ nat_flows_placement(uint64_t *keys, uint64_t *first)
 	*keys = *first = 0;
 	rte_spinlock_lock(&nat_lock);
 	t = nat_tab;
-	for (uint32_t i = 0; i < t->max; i++) {
+	for (uint32_t i = 0, end = sess_end(t); i < end; i++) {
 		const struct nat_sess *s = &t->sess[i];
 		struct nat_tuple rev = tuple_rev(&s->x);
 		uint64_t h[2];
@@ -910,7 +917,7 @@ nat_sess_walk_from(uint32_t *slot, int (*cb)(const struct nat_sess_info *s, void
 	uint32_t now = nat_now_s;
 	int ret;
 
-	for (uint32_t c = *slot; c < t->max; c++) {
+	for (uint32_t c = *slot, end = sess_end(t); c < end; c++) {
 		const struct nat_sess *s = &t->sess[c];
 		uint8_t fl = __atomic_load_n(&s->flags, __ATOMIC_ACQUIRE);
 		struct nat_sess_info i = { 0 };
