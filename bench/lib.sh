@@ -22,7 +22,10 @@
 # hugepages, as DPDK is deployed; bench_setup mounts /dev/hugepages if it
 # is not, reserves the pages that are missing for BENCH_MEM and gives back
 # what it reserved when the bench ends; BENCH_HUGE=0: both on 4 KB pages,
-# --no-huge, where l3fwd is bound by TLB misses, see docs/performance.md).
+# --no-huge, where l3fwd is bound by TLB misses, see docs/performance.md),
+# BENCH_L3FWD_BURST (l3fwd's MAX_PKT_BURST, default 32 as shipped: 64 builds
+# it with sluice's burst, a control for the 65 536-flow gap, see
+# docs/performance.md; the rows then say so).
 
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
@@ -429,12 +432,27 @@ bench_sluice_mac() {
 
 # ---------------------------------------------------------------- l3fwd
 
+# The folder of the l3fwd build BENCH_L3FWD_BURST asks for, and the words
+# its rows add ("" for l3fwd as shipped).
+bench_l3fwd_dir() {
+	if [ "${BENCH_L3FWD_BURST:-32}" = 32 ]; then
+		echo "$BENCH_TMP/l3fwd"
+	else
+		echo "$BENCH_TMP/l3fwd-b$BENCH_L3FWD_BURST"
+	fi
+}
+bench_l3fwd_name() {
+	[ "${BENCH_L3FWD_BURST:-32}" = 32 ] || echo ", bursts of $BENCH_L3FWD_BURST"
+}
+
 # bench_l3fwd_build: DPDK's l3fwd from the dpdk-doc examples, built in
-# BENCH_TMP/l3fwd with two changes made by sed on the copy: no RX checksum
+# bench_l3fwd_dir with two changes made by sed on the copy: no RX checksum
 # offload request (the vdevs have none, and l3fwd refuses to start) and a
-# pool of BENCH_L3FWD_MBUFS (default 262144) so that a pcap fits.
+# pool of BENCH_L3FWD_MBUFS (default 262144) so that a pcap fits; a third
+# with BENCH_L3FWD_BURST: its burst.
 bench_l3fwd_build() {
-	local d=$BENCH_TMP/l3fwd ex=/usr/share/dpdk/examples
+	local d ex=/usr/share/dpdk/examples burst=${BENCH_L3FWD_BURST:-32}
+	d=$(bench_l3fwd_dir)
 	[ -x "$d/build/l3fwd" ] && return 0
 	[ -r "$ex/l3fwd/main.c" ] || sl_die "no $ex/l3fwd (package dpdk-doc)"
 	mkdir -p "$BENCH_TMP/ex"
@@ -442,8 +460,10 @@ bench_l3fwd_build() {
 		mv "$BENCH_TMP/ex/l3fwd" "$d" && ln -sfn "$BENCH_TMP/ex/common" "$BENCH_TMP/common"
 	sed -i -e 's/\.offloads = RTE_ETH_RX_OFFLOAD_CHECKSUM,/.offloads = 0,/' \
 		-e "s/(unsigned)8192)/(unsigned)${BENCH_L3FWD_MBUFS:-262144})/" "$d/main.c"
-	grep -q "offloads = 0," "$d/main.c" && grep -q "${BENCH_L3FWD_MBUFS:-262144})" "$d/main.c" ||
-		sl_die "l3fwd's main.c did not take the bench's changes"
+	sed -i "s/^#define MAX_PKT_BURST .*/#define MAX_PKT_BURST $burst/" "$d/l3fwd.h"
+	grep -q "offloads = 0," "$d/main.c" && grep -q "${BENCH_L3FWD_MBUFS:-262144})" "$d/main.c" &&
+		grep -q "^#define MAX_PKT_BURST $burst\$" "$d/l3fwd.h" ||
+		sl_die "l3fwd's sources did not take the bench's changes"
 	make -s -C "$d" >&2 2>"$d/build.log" || { cat "$d/build.log" >&2; sl_die "l3fwd build failed"; }
 }
 
@@ -452,7 +472,7 @@ bench_l3fwd_build() {
 bench_l3fwd_start() {
 	bench_l3fwd_build
 	BENCH_PREFIX=bl$$_$RANDOM
-	"$BENCH_TMP/l3fwd/build/l3fwd" -l "$BENCH_CORE" $(bench_eal_mem) --no-pci \
+	"$(bench_l3fwd_dir)/build/l3fwd" -l "$BENCH_CORE" $(bench_eal_mem) --no-pci \
 		--file-prefix "$BENCH_PREFIX" \
 		--vdev "net_pcap0,rx_pcap=$1,infinite_rx=1" --vdev net_null0,no-rx=1 \
 		-- -p 0x3 -L --parse-ptype --config="(0,0,$BENCH_CORE),(1,0,$BENCH_CORE)" \
