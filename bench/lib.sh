@@ -452,6 +452,9 @@ bench_l3fwd_name() {
 # with BENCH_L3FWD_BURST: its burst.
 bench_l3fwd_build() {
 	local d ex=/usr/share/dpdk/examples burst=${BENCH_L3FWD_BURST:-32}
+	case $burst in
+	'' | *[!0-9]* | 0*) sl_die "BENCH_L3FWD_BURST=$burst: not a burst size (l3fwd's MAX_PKT_BURST, e.g. 64)" ;;
+	esac
 	d=$(bench_l3fwd_dir)
 	[ -x "$d/build/l3fwd" ] && return 0
 	[ -r "$ex/l3fwd/main.c" ] || sl_die "no $ex/l3fwd (package dpdk-doc)"
