@@ -22,7 +22,7 @@ rte_spinlock_t nat_lock = RTE_SPINLOCK_INITIALIZER;
 
 #define NS_DEAD		0x80	/* keys already gone: only the slot to recycle */
 
-#define SCAN_SLICE	4096	/* session slots looked at per nat_timer call */
+#define SCAN_SLICE	4096	/* session slots looked at per 10 ms */
 #define DEL_SLICE	1024	/* sessions deleted per grace period */
 #define LOCK_CHUNK	32	/* deletions per holding of nat_lock */
 #define PORT_TRIES	512	/* random probes for a free outside port */
@@ -827,11 +827,24 @@ sess_end(const struct nat_tables *t)
 	return __atomic_load_n(&t->hwm, __ATOMIC_ACQUIRE);
 }
 
+/* Slots the expiry scan may read in a call at now: SCAN_SLICE for every
+ * 10 ms since the last call, up to ten, so that the scan keeps its pace
+ * when the control lcore's idle tick calls it every 100 ms. */
+static uint32_t
+scan_budget(uint64_t now)
+{
+	static uint64_t last;
+	uint64_t ticks = now > last ? (now - last) / (dp.hz / 100) : 0;
+
+	last = now;
+	return SCAN_SLICE * (uint32_t)RTE_MAX(RTE_MIN(ticks, (uint64_t)10), (uint64_t)1);
+}
+
 void
 nat_timer(uint64_t now)
 {
 	struct nat_tables *t = nat_tab;
-	uint32_t idx[DEL_SLICE], n = 0, now_s, end;
+	uint32_t idx[DEL_SLICE], n = 0, now_s, end, budget = scan_budget(now);
 
 	nat_now = now;
 	now_s = (uint32_t)(now / dp.hz);
@@ -841,7 +854,7 @@ nat_timer(uint64_t now)
 	end = sess_end(t);
 	if (t->cursor >= end)
 		t->cursor = 0;
-	for (uint32_t i = 0; i < SCAN_SLICE && i < end && n < DEL_SLICE; i++) {
+	for (uint32_t i = 0; i < budget && i < end && n < DEL_SLICE; i++) {
 		uint32_t c = t->cursor;
 		const struct nat_sess *s = &t->sess[c];
 		uint8_t fl = __atomic_load_n(&s->flags, __ATOMIC_ACQUIRE);

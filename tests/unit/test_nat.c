@@ -2394,6 +2394,40 @@ test_expiry_scan_in_use(void **state)
 }
 
 /*
+ * The expiry scan's pace is per time, not per call: 4 096 slots for every
+ * 10 ms since the last call, so that the control lcore's 100 ms idle tick
+ * scans as much as ten 10 ms ticks.  8 192 sessions, the last one (slot
+ * 8 191) never refreshed: the call after it expired finds it, where one
+ * slice from slot 0 (two calls before brought the cursor round) would not.
+ */
+static void
+test_expiry_scan_pace(void **state)
+{
+	struct nat_conf c = { .max_sessions = 16384 };
+	const unsigned int n = 8192;
+	uint64_t expired, t0;
+
+	(void)state;
+	assert_int_equal(nat_conf_set(&c), 0);	/* fresh tables: the cursor at 0 */
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	for (unsigned int i = 0; i < n; i++)
+		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+	t0 = clk;
+	nat_timer(t0 + 200 * dp.hz);
+	for (unsigned int i = 0; i + 1 < n; i++)	/* all but the last */
+		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+	nat_timer(t0 + 250 * dp.hz);
+	expired = counter("sessions_expired");
+	clk = t0 + 301 * dp.hz;			/* the last one's UDP 300 s */
+	nat_timer(clk);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, (uint16_t)(20000 + n - 1), NULL), 0);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 20000, NULL), 1);
+	assert_int_equal(counter("sessions_expired"), expired + 1);
+	c.max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT;
+	assert_int_equal(nat_conf_set(&c), 0);
+}
+
+/*
  * A pool-only snat rule (203.0.113.10-11, not wan's addresses): flows
  * leave from both addresses and their replies come back; what no session
  * or mapping takes for a pool address (UDP, TCP, ICMP echo, another
@@ -2682,6 +2716,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_icmp_fragments_reverse_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_full_and_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_scan_in_use, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_expiry_scan_pace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pool_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_router_errors_about_dnat, setup, teardown),
