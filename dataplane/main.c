@@ -384,35 +384,76 @@ slow_path(void)
 
 /*
  * How long the control lcore may sleep when it has nothing to do: until its
- * next timer tick (CTL_TICK_MS), since punted frames (dp_wake_control),
- * requests, the TAPs and signals wake it at once.  While a capture or a
- * trace runs it looks every millisecond: the workers fill those rings
- * without waking it.
+ * next timer tick, since punted frames (dp_wake_control), requests, the
+ * TAPs and signals wake it at once.  The tick is CTL_TICK_MS while a worker
+ * has had traffic in the last CTL_QUIET_MS, CTL_IDLE_TICK_MS after: on an
+ * idle router the timers (neighbour retries and ageing, NAT expiry, RAs,
+ * the host path's carrier) may run up to 100 ms late, and the thread wakes
+ * 10 times a second instead of 100 (each wake-up is a context switch,
+ * 35-70 us of CPU under the hypervisor sluice is measured on).  A worker
+ * back to traffic wakes it at once (dp_wake_control_resume).  While a
+ * capture or a trace runs it looks every millisecond: the workers fill
+ * those rings without waking it.
  */
-#define CTL_TICK_MS	10
+#define CTL_TICK_MS		10
+#define CTL_IDLE_TICK_MS	100
+#define CTL_QUIET_MS		1000
+
+static uint64_t busy_seen;	/* the workers' busy passes, summed */
+static uint64_t busy_changed;	/* TSC when busy_seen last changed */
+
+static uint64_t
+workers_busy_polls(void)
+{
+	uint64_t n = 0;
+
+	for (uint16_t i = 0; i < dp.nb_workers; i++)
+		n += __atomic_load_n(&dp.counters[dp.workers[i].lcore].busy_polls,
+				     __ATOMIC_RELAXED);
+	return n;
+}
+
+/* Has no worker found a packet for CTL_QUIET_MS? */
+static bool
+workers_quiet(uint64_t now)
+{
+	uint64_t n = workers_busy_polls();
+
+	if (n != busy_seen) {
+		busy_seen = n;
+		busy_changed = now;
+		return false;
+	}
+	return now - busy_changed >= dp.hz / 1000 * CTL_QUIET_MS;
+}
 
 static int
 ctl_sleep_ms(uint64_t now, uint64_t last_timer)
 {
-	uint64_t due = last_timer + dp.hz / (1000 / CTL_TICK_MS), ms;
+	uint64_t tick = workers_quiet(now) ? CTL_IDLE_TICK_MS : CTL_TICK_MS;
+	uint64_t due = last_timer + dp.hz / 1000 * tick, ms;
 
 	if (capture_sessions() != 0 || trace_sessions() != 0)
 		return 1;
 	if (now >= due)
 		return 0;
 	ms = (due - now) * 1000 / dp.hz + 1;
-	return (int)RTE_MIN(ms, (uint64_t)CTL_TICK_MS);
+	return (int)RTE_MIN(ms, tick);
 }
 
 /* Sleep in the control socket's epoll for at most ms, unless work came
- * meanwhile: dp.h's dp_wake says why the order of these steps matters. */
+ * meanwhile: dp.h's dp_wake says why the order of these steps matters.  A
+ * sleep longer than the busy tick is the idle tick's, which a worker's
+ * pass with traffic cuts short (seen here, or by the worker). */
 static void
 ctl_sleep(int ms)
 {
 	if (ms > 0) {
-		__atomic_store_n(&dp_wake.asleep, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&dp_wake.asleep, ms > CTL_TICK_MS ? DP_ASLEEP_IDLE : DP_ASLEEP,
+				 __ATOMIC_RELAXED);
 		rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
-		if (!rte_ring_empty(dp.punt) || host_pending() || dp.quit)
+		if (!rte_ring_empty(dp.punt) || host_pending() || dp.quit ||
+		    (ms > CTL_TICK_MS && workers_busy_polls() != busy_seen))
 			ms = 0;
 	}
 	ctl_server_poll(ms);

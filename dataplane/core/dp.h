@@ -191,9 +191,18 @@ void dp_runtime_dir_remove(void);
  * syscall per sleep at most, none while the control lcore is awake.  The
  * two full fences (here and in main.c) make sure that either the sleeper
  * sees the work or the worker sees it asleep.
+ *
+ * asleep is DP_ASLEEP_IDLE when the control lcore sleeps its idle tick
+ * (every worker without traffic for a while, main.c): a worker that finds
+ * traffic again after its own idle sleep wakes it then
+ * (dp_wake_control_resume), the same way, so that its 10 ms timers, the
+ * NAT's clock among them, resume at once.
  */
+#define DP_ASLEEP	1
+#define DP_ASLEEP_IDLE	2
+
 struct dp_wake {
-	uint32_t asleep;
+	uint32_t asleep;	/* 0, DP_ASLEEP or DP_ASLEEP_IDLE */
 	int fd;
 	uint64_t wakes;		/* eventfd writes (workers; statistics only) */
 } __rte_cache_aligned;
@@ -206,6 +215,17 @@ dp_wake_control(void)
 {
 	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (unlikely(__atomic_load_n(&dp_wake.asleep, __ATOMIC_RELAXED) != 0) &&
+	    __atomic_exchange_n(&dp_wake.asleep, 0, __ATOMIC_ACQ_REL) != 0)
+		dp_wake_write();
+}
+
+/* A worker's first busy pass after it slept: only a control lcore on its
+ * idle tick is woken. */
+static inline void
+dp_wake_control_resume(void)
+{
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (unlikely(__atomic_load_n(&dp_wake.asleep, __ATOMIC_RELAXED) == DP_ASLEEP_IDLE) &&
 	    __atomic_exchange_n(&dp_wake.asleep, 0, __ATOMIC_ACQ_REL) != 0)
 		dp_wake_write();
 }

@@ -491,7 +491,9 @@ drain_tx_ring(struct wctx *w, struct rte_ring *r)
  * hypervisor sluice is measured on, so 2 ms keeps an idle worker at 2-3 %
  * of a core where 1 ms took 3.5-4.5 % (docs/performance.md, section 6).
  * Asleep, the worker is offline for RCU, so that the control lcore never
- * waits on it.  --no-idle-sleep keeps it polling.
+ * waits on it; back to traffic, it wakes a control lcore that slows its
+ * own tick while every worker is idle (main.c).  --no-idle-sleep keeps it
+ * polling.
  */
 #define IDLE_AFTER_US		1000
 #define IDLE_SLEEP_MIN_US	16
@@ -511,6 +513,9 @@ idle_pass(struct idle *st, unsigned int lcore, bool busy)
 	uint64_t now;
 
 	if (busy) {
+		/* sleep_us grows with every sleep: back from one. */
+		if (unlikely(st->sleep_us != IDLE_SLEEP_MIN_US))
+			dp_wake_control_resume();
 		st->since = 0;
 		st->sleep_us = IDLE_SLEEP_MIN_US;
 		return;
