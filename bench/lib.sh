@@ -331,18 +331,6 @@ bench_sluice() { "$SLUICE_BUILD/control/sluice" -s "$BENCH_SOCK" "$@"; }
 
 bench_sluice_stop() { bench_stop "$BENCH_DP"; rm -rf "/run/dpdk/$BENCH_PREFIX"; }
 
-# bench_worker_tid PID: the thread of a DPDK program's first worker lcore,
-# or its main thread when it has none (l3fwd on one lcore).
-bench_worker_tid() {
-	local t
-	for t in /proc/"$1"/task/*; do
-		case $(cat "$t/comm" 2>/dev/null) in
-		rte-worker-*|lcore-worker-*) echo "${t##*/}"; return 0 ;;
-		esac
-	done
-	echo "$1"
-}
-
 # bench_cpp PREFIX PORT SECONDS: CPU cycles the worker thread spends per
 # packet PORT sends: its task-clock (perf stat; time on the CPU only, so a
 # shared machine's preemptions do not count) times the TSC rate, over the
@@ -350,7 +338,7 @@ bench_worker_tid() {
 # instruction count: the TSC rate stands for the clock.
 bench_cpp() {
 	local tid a b ms hz
-	tid=$(bench_worker_tid "$BENCH_DP")
+	tid=$(sl_worker_tid "$BENCH_DP")
 	sleep 1
 	a=$(bench_opackets "$1" "$2") || return 1
 	perf stat -e task-clock -x, -t "$tid" -o "$BENCH_TMP/perf.csv" -- sleep "$3" >/dev/null 2>&1

@@ -81,7 +81,7 @@ for r in $(seq "$R"); do
 		pid=${PIDS[$k]}
 		kill -CONT "$pid"
 		sleep "${WARM:-0.3}"
-		tid=$(bench_worker_tid "$pid")
+		tid=$(sl_worker_tid "$pid")
 		t0=$(date +%s.%N)
 		a=$(bench_opackets "${PFX[$k]}" 1)
 		perf stat -e task-clock -x, -t "$tid" -o "$BENCH_TMP/perf.csv" -- \

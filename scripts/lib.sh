@@ -51,6 +51,18 @@ sl_build_fuzz() {
 	ninja -C "$SLUICE_FUZZ_BUILD" >/dev/null || { sl_say "fuzz build failed"; return 1; }
 }
 
+# sl_worker_tid PID: the thread of a DPDK program's first worker lcore,
+# or its main thread when it has none (l3fwd on one lcore).
+sl_worker_tid() {
+	local t
+	for t in /proc/"$1"/task/*; do
+		case $(cat "$t/comm" 2>/dev/null) in
+		rte-worker-*|lcore-worker-*) echo "${t##*/}"; return 0 ;;
+		esac
+	done
+	echo "$1"
+}
+
 # Configure once, then let ninja regenerate by itself when a meson.build
 # changes.
 sl_build() {

@@ -16,15 +16,6 @@ e2e_up idle
 HZ_TCK=$(getconf CLK_TCK)
 dp=""
 
-worker_tid() {
-	local t
-	for t in /proc/"$dp"/task/*; do
-		case $(cat "$t/comm" 2>/dev/null) in
-		rte-worker-*|lcore-worker-*) echo "${t##*/}"; return 0 ;;
-		esac
-	done
-	return 1
-}
 # utime + stime of thread TID: fields 14 and 15 of stat, counted after comm.
 cpu_ticks() { sed 's/^.*) //' "/proc/$dp/task/$1/stat" | awk '{ print $12 + $13 }'; }
 sleeps() { awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$dp/task/$1/status"; }
@@ -32,7 +23,7 @@ sleeps() { awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$dp/task/$1/stat
 # measure SECONDS: "worker_cpu_percent control_sleeps" over SECONDS.
 measure() {
 	local w c0 c1 s0 s1
-	w=$(worker_tid) || fail "no worker thread in the dataplane ($dp)"
+	w=$(sl_worker_tid "$dp")
 	c0=$(cpu_ticks "$w") s0=$(sleeps "$dp")
 	sleep "$1"
 	c1=$(cpu_ticks "$w") s1=$(sleeps "$dp")
