@@ -60,10 +60,12 @@ lan ping -n -q -i 0.01 -c 400 -W 1 203.0.113.1 >"$E2E_TMP/ping.out" 2>&1 &
 pinger=$!
 sleep 0.5
 read -r wcpu csl < <(measure 2)
-wait "$pinger" || fail "pings every 10 ms were lost: $(tail -2 "$E2E_TMP/ping.out")"
-echo "during 100 pings a second: control thread slept $csl times in 2 s"
+wait "$pinger"
+got=$(grep -o '[0-9]* received' "$E2E_TMP/ping.out" | cut -d' ' -f1)
+echo "during 100 pings a second: control thread slept $csl times in 2 s; ${got:-0} of 400 replies"
+[ "${got:-0}" -ge 380 ] || fail "pings every 10 ms across the router: ${got:-0} of 400 answered"
 [ "$csl" -ge 100 ] || fail "with traffic the control thread slept only $csl times in 2 s (its 10 ms tick: ~200)"
-ok "busy tick: $csl sleeps in 2 s; $(grep -o '[0-9]* received' "$E2E_TMP/ping.out")"
+ok "busy tick: $csl sleeps in 2 s"
 
 step "quiet again: back to the idle tick"
 sleep 2
