@@ -261,8 +261,10 @@ port_open(struct port *p, const char *devargs, const struct rte_ether_addr *mac)
 
 	devargs_complete(devargs, full, sizeof(full));
 	devargs_name(devargs, devname, sizeof(devname));
-	/* The commonest mistake, which the drivers report only in their log. */
-	if (devargs_iface(devargs, iface, sizeof(iface)) && if_nametoindex(iface) == 0)
+	/* The commonest mistake, which the drivers report only in their log
+	 * (net_tap makes the interface its iface= names). */
+	if (strncmp(devargs, "net_tap", 7) != 0 &&
+	    devargs_iface(devargs, iface, sizeof(iface)) && if_nametoindex(iface) == 0)
 		return dp_errmsg(-ENODEV, "no interface \"%s\" in the dataplane's network "
 				 "namespace", iface);
 	ret = rte_dev_probe(full);
