@@ -157,6 +157,13 @@ expo_write(FILE *f, const struct mx_snap *s, bool om)
 		snprintf(lcore, sizeof(lcore), "%u", s->worker[i].lcore);
 		sample(f, "sluice_worker_busy_polls_total", "lcore", lcore, s->worker[i].busy_polls);
 	}
+	family(f, om, "sluice_worker_rx_intr_wakes_total", COUNTER,
+	       "Idle waits of the worker that an RX interrupt ended before their timeout.");
+	for (unsigned i = 0; i < s->nworkers; i++) {
+		snprintf(lcore, sizeof(lcore), "%u", s->worker[i].lcore);
+		sample(f, "sluice_worker_rx_intr_wakes_total", "lcore", lcore,
+		       s->worker[i].intr_wakes);
+	}
 	family(f, om, "sluice_worker_busy_ratio", GAUGE,
 	       "Share of the worker's loop passes that received packets, since the previous "
 	       "scrape.");

@@ -35,7 +35,7 @@ struct mx_counter {
 
 struct mx_worker {
 	uint32_t lcore;
-	uint64_t polls, busy_polls;
+	uint64_t polls, busy_polls, intr_wakes;
 	double busy_ratio;		/* 0..1, see metrics.c */
 };
 

@@ -256,13 +256,14 @@ on_stat(void *arg, int group, const char *name, uint64_t value)
 }
 
 static void
-on_worker(void *arg, uint32_t lcore, uint64_t polls, uint64_t busy_polls)
+on_worker(void *arg, uint32_t lcore, uint64_t polls, uint64_t busy_polls, uint64_t intr_wakes)
 {
 	struct mx_snap *s = arg;
 
 	if (s->nworkers < MX_WORKERS_MAX)
 		s->worker[s->nworkers++] = (struct mx_worker){
 			.lcore = lcore, .polls = polls, .busy_polls = busy_polls,
+			.intr_wakes = intr_wakes,
 		};
 }
 

@@ -565,7 +565,8 @@ worker_cb(const struct nlattr *attr, void *data)
 
 		if (t == SLUICE_STATSA_LCORE && mnl_attr_validate(in, MNL_TYPE_U32) == 0)
 			v[t] = mnl_attr_get_u32(in);
-		else if ((t == SLUICE_STATSA_POLLS || t == SLUICE_STATSA_BUSY_POLLS) &&
+		else if ((t == SLUICE_STATSA_POLLS || t == SLUICE_STATSA_BUSY_POLLS ||
+			  t == SLUICE_STATSA_INTR_WAKES) &&
 			 mnl_attr_validate(in, MNL_TYPE_U64) == 0)
 			v[t] = mnl_attr_get_u64(in);
 		else
@@ -573,11 +574,11 @@ worker_cb(const struct nlattr *attr, void *data)
 		seen |= 1u << t;
 	}
 	if (seen != (1u << SLUICE_STATSA_LCORE | 1u << SLUICE_STATSA_POLLS |
-		     1u << SLUICE_STATSA_BUSY_POLLS))
+		     1u << SLUICE_STATSA_BUSY_POLLS | 1u << SLUICE_STATSA_INTR_WAKES))
 		w->bad = 1;
 	else
 		w->wfn(w->arg, (uint32_t)v[SLUICE_STATSA_LCORE], v[SLUICE_STATSA_POLLS],
-		      v[SLUICE_STATSA_BUSY_POLLS]);
+		      v[SLUICE_STATSA_BUSY_POLLS], v[SLUICE_STATSA_INTR_WAKES]);
 	return MNL_CB_OK;
 }
 

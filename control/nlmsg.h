@@ -53,7 +53,8 @@ int nl_parse_natconf(const struct nlmsghdr *nlh, struct ctl_natconf *c);
 typedef void (*nl_stat_fn)(void *arg, int group, const char *name, uint64_t value);
 int nl_parse_stats(const struct nlmsghdr *nlh, nl_stat_fn fn, void *arg);
 /* ... and fn(lcore, polls, busy_polls) for each of its SLUICE_STATSA_WORKER. */
-typedef void (*nl_worker_fn)(void *arg, uint32_t lcore, uint64_t polls, uint64_t busy_polls);
+typedef void (*nl_worker_fn)(void *arg, uint32_t lcore, uint64_t polls, uint64_t busy_polls,
+			     uint64_t intr_wakes);
 int nl_parse_workers(const struct nlmsghdr *nlh, nl_worker_fn fn, void *arg);
 
 #endif

@@ -231,8 +231,10 @@ enum {
  * SLUICE_STATSA_VALUE (u64).
  *   SLUICE_STATSA_WORKER nested, repeated: one worker lcore each, with
  *                        SLUICE_STATSA_LCORE (u32), SLUICE_STATSA_POLLS (u64:
- *                        passes of its loop) and SLUICE_STATSA_BUSY_POLLS
- *                        (u64: passes whose rx found packets).  With many
+ *                        passes of its loop), SLUICE_STATSA_BUSY_POLLS
+ *                        (u64: passes whose rx found packets) and
+ *                        SLUICE_STATSA_INTR_WAKES (u64: idle waits an RX
+ *                        interrupt ended before their timeout).  With many
  *                        workers a dump's reply may go on in further
  *                        SLUICE_GETSTATS messages holding the rest of them.
  */
@@ -250,6 +252,7 @@ enum {
 	SLUICE_STATSA_POLLS,
 	SLUICE_STATSA_BUSY_POLLS,
 	SLUICE_STATSA_HOST,
+	SLUICE_STATSA_INTR_WAKES,
 	__SLUICE_STATSA_MAX
 };
 #define SLUICE_STATSA_MAX (__SLUICE_STATSA_MAX - 1)

@@ -104,6 +104,9 @@ dp_init(unsigned int nb_mbufs, uint16_t nb_workers)
 
 	dp.hz = rte_get_tsc_hz();
 	dp.nb_workers = nb_workers;
+	for (unsigned int i = 0; i < DP_MAX_WORKERS; i++)
+		for (unsigned int p = 0; p < DP_MAX_PORTS; p++)
+			dp.workers[i].rx_intr_fd[p] = -1;
 	dp.pool = dp_pool_create("sluice_pkts", nb_mbufs);
 	if (dp.pool == NULL) {
 		fprintf(stderr, SD_ERR "sluice-dataplane: cannot create a pool of %u mbufs: %s\n",

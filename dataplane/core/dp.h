@@ -101,8 +101,9 @@ struct lcore_counters {
 	uint64_t drop[DROP__MAX];
 	struct port_counters port[DP_MAX_PORTS];
 	/* Worker loop passes, and those whose rx found packets: how busy the
-	 * worker is (stats' SLUICE_STATSA_WORKER, the metrics' busy ratio). */
-	uint64_t polls, busy_polls;
+	 * worker is (stats' SLUICE_STATSA_WORKER, the metrics' busy ratio);
+	 * and its idle waits an RX interrupt ended early (worker.c). */
+	uint64_t polls, busy_polls, intr_wakes;
 } __rte_cache_aligned;
 
 /* Stored in every mbuf's private area (pool priv_size). */
@@ -133,6 +134,10 @@ struct dp_worker {
 	unsigned int lcore;
 	uint16_t index;			/* 0..nb_workers-1: its queue on every port */
 	struct rte_ring *tx_ring;	/* control lcore -> this worker (PKT_TX) */
+	/* Its queue's RX interrupt on each port slot, as an fd its idle
+	 * wait can watch (worker.c), or -1 where the device has none: set
+	 * by the control lcore while the port is not active. */
+	int rx_intr_fd[DP_MAX_PORTS];
 };
 
 struct dp_global {

@@ -117,10 +117,12 @@ start_failed(const char *what, int ret)
 	return dp_errmsg(ret, "the device's %s failed: %s", what, strerror(-ret));
 }
 
+/* Start p's device, with RX interrupts asked for when rx_intr; *refused:
+ * the device failed at the start itself with them asked for. */
 static int
-port_start(struct port *p, const struct rte_ether_addr *mac)
+port_start_conf(struct port *p, const struct rte_ether_addr *mac, bool rx_intr, bool *refused)
 {
-	struct rte_eth_conf conf = { 0 };
+	struct rte_eth_conf conf = { .intr_conf.rxq = rx_intr };
 	struct rte_eth_dev_info info;
 	uint16_t nq = dp.nb_workers, rxd = RX_DESC, txd = TX_DESC;
 	int ret;
@@ -185,13 +187,65 @@ port_start(struct port *p, const struct rte_ether_addr *mac)
 	 * router solicitations); devices without the filter see them all. */
 	(void)rte_eth_allmulticast_enable(p->eth_port);
 	ret = rte_eth_dev_start(p->eth_port);
-	if (ret != 0)
+	if (ret != 0) {
+		*refused = rx_intr;
 		return start_failed("start", ret);
+	}
 	if (mac != NULL)
 		p->mac = *mac;
 	else
 		rte_eth_macaddr_get(p->eth_port, &p->mac);
 	return 0;
+}
+
+/* Each worker's RX interrupt fd on port p (slot), -1 where the device
+ * has none.  ethdev logs an error for a queue without one, which most
+ * vdevs are (af_xdp, af_packet, pcap, null): muted while asking. */
+static void
+port_rx_intr_fds(const struct port *p, uint16_t slot)
+{
+	int type = rte_log_register("lib.ethdev");
+	int level = type >= 0 ? rte_log_get_level(type) : -1;
+
+	if (level >= 0)
+		rte_log_set_level((uint32_t)type, RTE_LOG_EMERG);
+	for (uint16_t q = 0; q < dp.nb_workers; q++) {
+		int fd = rte_eth_dev_rx_intr_ctl_q_get_fd(p->eth_port, q);
+
+		dp.workers[q].rx_intr_fd[slot] = fd >= 0 ? fd : -1;
+	}
+	if (level >= 0)
+		rte_log_set_level((uint32_t)type, (uint32_t)level);
+}
+
+static void
+port_rx_intr_clear(uint16_t slot)
+{
+	for (unsigned int q = 0; q < DP_MAX_WORKERS; q++)
+		dp.workers[q].rx_intr_fd[slot] = -1;
+}
+
+/*
+ * With RX interrupts where the device has them (tap, virtio, most NICs on
+ * vfio-pci): an idle worker then waits on them and the first frame wakes
+ * it (worker.c).  A device that cannot give them (a NIC on uio, without
+ * MSI-X vectors) may refuse to start so: it starts again without, and its
+ * idle worker sleeps blind as on every other device.
+ */
+static int
+port_start(struct port *p, const struct rte_ether_addr *mac)
+{
+	bool refused = false;
+	int ret = port_start_conf(p, mac, true, &refused);
+
+	if (ret != 0 && refused) {
+		fprintf(stderr, SD_WARNING "sluice-dataplane: port %s: the device refused RX "
+			"interrupts; starting without them\n", p->name);
+		ret = port_start_conf(p, mac, false, &refused);
+	}
+	if (ret == 0)
+		port_rx_intr_fds(p, (uint16_t)(p - ports));
+	return ret;
 }
 
 /* Undo a probe whose start failed. */
@@ -385,6 +439,7 @@ port_destroy(uint16_t port)
 
 	rte_eth_dev_stop(p->eth_port);
 	port_close_dev(p->eth_port);
+	port_rx_intr_clear(port);
 	if (port_socks[port].domain == AF_XDP && pmdsock_close(&port_socks[port]))
 		usleep(100 * 1000);	/* let the kernel free the queue (see above) */
 	memset(&port_socks[port], 0, sizeof(port_socks[port]));
@@ -411,6 +466,7 @@ port_close_all(void)
 		p->active = false;
 		rte_eth_dev_stop(p->eth_port);
 		port_close_dev(p->eth_port);
+		port_rx_intr_clear(i);
 		if (port_socks[i].domain == AF_XDP)
 			pmdsock_close(&port_socks[i]);
 		p->used = false;

@@ -20,7 +20,7 @@
 /* Keeps the reply well inside CTL_MSG_ROOM next to the drop reasons. */
 #define STATS_NAT_MAX 32
 /* One SLUICE_STATSA_WORKER nest: its header, a u32 and two u64s. */
-#define STATS_WORKER_LEN (MNL_ATTR_HDRLEN + MNL_ATTR_HDRLEN + 4 + 2 * (MNL_ATTR_HDRLEN + 8))
+#define STATS_WORKER_LEN (MNL_ATTR_HDRLEN + MNL_ATTR_HDRLEN + 4 + 3 * (MNL_ATTR_HDRLEN + 8))
 
 static void
 stats_put(struct nlmsghdr *nlh, uint16_t group, const char *name, uint64_t value)
@@ -106,6 +106,7 @@ stats_nl_get(struct ctl_req *rq)
 		mnl_attr_put_u32(nlh, SLUICE_STATSA_LCORE, dp.workers[i].lcore);
 		mnl_attr_put_u64(nlh, SLUICE_STATSA_POLLS, lc->polls);
 		mnl_attr_put_u64(nlh, SLUICE_STATSA_BUSY_POLLS, lc->busy_polls);
+		mnl_attr_put_u64(nlh, SLUICE_STATSA_INTR_WAKES, lc->intr_wakes);
 		mnl_attr_nest_end(nlh, nest);
 	}
 	ctl_msg_end(rq, nlh);

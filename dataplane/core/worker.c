@@ -6,6 +6,9 @@
  * packet functions left in the tx buffers.
  */
 #include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -480,16 +483,20 @@ drain_tx_ring(struct wctx *w, struct rte_ring *r)
 }
 
 /*
- * Idle back-off.  None of the vdevs sluice runs on (af_xdp, af_packet,
- * pcap, null) has RX interrupts, so a worker that found nothing for
- * IDLE_AFTER_US sleeps instead, IDLE_SLEEP_MIN_US at first and twice as
- * long each empty pass up to IDLE_SLEEP_MAX_US: the first packet after a
- * quiet spell waits at most about that long (plus the kernel's timer
- * slack), and a burst of traffic returns the worker to busy polling at
- * once.  The longest sleep sets the idle cost: a wake-up (a context
- * switch and a poll of each port) took 40-70 us of CPU under the
- * hypervisor sluice is measured on, so 2 ms keeps an idle worker at 2-3 %
- * of a core where 1 ms took 3.5-4.5 % (docs/performance.md, section 6).
+ * Idle back-off.  A worker that found nothing for IDLE_AFTER_US sleeps
+ * instead, IDLE_SLEEP_MIN_US at first and twice as long each empty pass
+ * up to IDLE_SLEEP_MAX_US: the first packet after a quiet spell waits at
+ * most about that long (plus the kernel's timer slack), and a burst of
+ * traffic returns the worker to busy polling at once.  Where a port's
+ * device gives RX interrupts (tap, virtio, most NICs on vfio-pci; none of
+ * af_xdp, af_packet, pcap, null), the sleep is a wait on them as well
+ * (idle_watch): a frame on such a port ends it at once, and the timeout
+ * still bounds the wait of every other port's frames and of the control
+ * lcore's (its tx ring), as before.  The longest sleep sets the idle
+ * cost: a wake-up (a context switch and a poll of each port) took
+ * 40-70 us of CPU under the hypervisor sluice is measured on, so 2 ms
+ * keeps an idle worker at 2-3 % of a core where 1 ms took 3.5-4.5 %
+ * (docs/performance.md, section 6).
  * Asleep, the worker is offline for RCU, so that the control lcore never
  * waits on it; back to traffic, it wakes a control lcore that slows its
  * own tick while every worker is idle (main.c).  --no-idle-sleep keeps it
@@ -505,17 +512,96 @@ struct idle {
 	uint64_t since;		/* TSC of the first empty pass, 0: busy */
 	uint64_t after;		/* IDLE_AFTER_US in TSC cycles */
 	unsigned int sleep_us;
+	uint16_t queue;		/* the worker's queue on every port */
+	/* RX interrupts: the worker's epoll (-1: none, the sleep is blind),
+	 * the ports whose interrupt fd it watches in this quiet spell, and
+	 * that fd.  A port made anew in a slot during the spell is watched
+	 * afresh when its fd differs; one that got the same fd number is
+	 * woken by the timeout alone until the next busy pass. */
+	int epfd;
+	uint32_t watched;
+	int fd[DP_MAX_PORTS];
 };
 
+static void
+idle_init(struct idle *st, uint16_t queue)
+{
+	struct timespec zero = { 0, 0 };
+	struct epoll_event ev;
+
+	*st = (struct idle){ .after = rte_get_tsc_hz() / 1000000 * IDLE_AFTER_US,
+			     .sleep_us = IDLE_SLEEP_MIN_US, .queue = queue };
+	for (unsigned int p = 0; p < DP_MAX_PORTS; p++)
+		st->fd[p] = -1;
+	st->epfd = epoll_create1(EPOLL_CLOEXEC);
+	/* epoll_pwait2 (Linux 5.11) takes the sleep's microseconds. */
+	if (st->epfd >= 0 && epoll_pwait2(st->epfd, &ev, 1, &zero, NULL) < 0) {
+		close(st->epfd);
+		st->epfd = -1;
+	}
+}
+
+/* Watch the interrupts of the polled ports that have them, armed; stop
+ * watching a port gone or made anew (its fd left the epoll when the
+ * device closed it).  Online: it touches the devices. */
+static void
+idle_watch(struct idle *st, uint32_t polled)
+{
+	const int *rx_intr_fd = dp.workers[st->queue].rx_intr_fd;
+
+	for (uint32_t todo = polled | st->watched; todo != 0; todo &= todo - 1) {
+		uint16_t p = (uint16_t)rte_bsf32(todo);
+		uint32_t bit = UINT32_C(1) << p;
+		int fd = (polled & bit) && port_live(p) ? rx_intr_fd[p] : -1;
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLET, .data.u32 = p };
+
+		if (fd == st->fd[p])
+			continue;
+		if (st->watched & bit) {
+			(void)epoll_ctl(st->epfd, EPOLL_CTL_DEL, st->fd[p], NULL);
+			st->watched &= ~bit;
+			st->fd[p] = -1;
+		}
+		if (fd < 0)
+			continue;
+		/* Edge-triggered: a frame or an interrupt after this wakes
+		 * the wait, and nothing need be read from the fd (a tap's is
+		 * its queue); one already there is reported at once. */
+		(void)rte_eth_dev_rx_intr_enable(ports[p].eth_port, st->queue);
+		if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, fd, &ev) == 0) {
+			st->watched |= bit;
+			st->fd[p] = fd;
+		}
+	}
+}
+
+/* Back to polling: the interrupts of the ports still there disarmed. */
+static void
+idle_unwatch(struct idle *st)
+{
+	for (uint32_t todo = st->watched; todo != 0; todo &= todo - 1) {
+		uint16_t p = (uint16_t)rte_bsf32(todo);
+
+		if (port_live(p))
+			(void)rte_eth_dev_rx_intr_disable(ports[p].eth_port, st->queue);
+		(void)epoll_ctl(st->epfd, EPOLL_CTL_DEL, st->fd[p], NULL);
+		st->fd[p] = -1;
+	}
+	st->watched = 0;
+}
+
 static inline void
-idle_pass(struct idle *st, unsigned int lcore, bool busy)
+idle_pass(struct idle *st, unsigned int lcore, bool busy, uint32_t polled)
 {
 	uint64_t now;
 
 	if (busy) {
 		/* sleep_us grows with every sleep: back from one. */
-		if (unlikely(st->sleep_us != IDLE_SLEEP_MIN_US))
+		if (unlikely(st->sleep_us != IDLE_SLEEP_MIN_US)) {
 			dp_wake_control_resume();
+			if (st->watched != 0)
+				idle_unwatch(st);
+		}
 		st->since = 0;
 		st->sleep_us = IDLE_SLEEP_MIN_US;
 		return;
@@ -527,8 +613,27 @@ idle_pass(struct idle *st, unsigned int lcore, bool busy)
 	}
 	if (now - st->since < st->after)
 		return;
+	if (st->epfd >= 0)
+		idle_watch(st, polled);
 	rte_rcu_qsbr_thread_offline(dp.qsbr, lcore);
-	rte_delay_us_sleep(st->sleep_us);
+	if (st->watched != 0) {
+		struct timespec ts = { 0, (long)st->sleep_us * 1000 };
+		struct epoll_event ev[4];
+		int n;
+
+		/* Woken before the timeout (a frame, or a signal): poll for
+		 * IDLE_AFTER_US again before the next wait.  The first poll
+		 * may find nothing yet: the tap PMD reads its queue only once
+		 * its SIGIO handler has run, which can be a little after the
+		 * wake, and the wake's edge is spent. */
+		n = epoll_pwait2(st->epfd, ev, RTE_DIM(ev), &ts, NULL);
+		if (n != 0)
+			st->since = 0;
+		if (n > 0)
+			dp_counters()->intr_wakes++;
+	} else {
+		rte_delay_us_sleep(st->sleep_us);
+	}
 	rte_rcu_qsbr_thread_online(dp.qsbr, lcore);
 	st->sleep_us = RTE_MIN(st->sleep_us * 2, (unsigned int)IDLE_SLEEP_MAX_US);
 }
@@ -542,14 +647,14 @@ worker_main(void *arg)
 	unsigned int lcore = rte_lcore_id();
 	struct lcore_counters *lc = dp_counters();
 
-	struct idle idle = { .after = rte_get_tsc_hz() / 1000000 * IDLE_AFTER_US,
-			     .sleep_us = IDLE_SLEEP_MIN_US };
+	struct idle idle;
 	const bool sleep = worker_idle_sleep;
 
 	uint32_t polled = 0;
 	unsigned int rescan = 0;
 
 	wctx_init(&w, dw->index);
+	idle_init(&idle, dw->index);
 	rte_rcu_qsbr_thread_online(dp.qsbr, lcore);
 
 	while (likely(!dp.quit)) {
@@ -583,10 +688,14 @@ worker_main(void *arg)
 		/* Everything read from the tables in this pass is done with. */
 		rte_rcu_qsbr_quiescent(dp.qsbr, lcore);
 		if (sleep)
-			idle_pass(&idle, lcore, got != 0);
+			idle_pass(&idle, lcore, got != 0, polled);
 	}
 
 	tx_flush(&w);
+	if (idle.watched != 0)
+		idle_unwatch(&idle);
+	if (idle.epfd >= 0)
+		close(idle.epfd);
 	/* main() destroys ports with RCU waits after this lcore returns: a
 	 * worker left online would block it forever. */
 	rte_rcu_qsbr_thread_offline(dp.qsbr, lcore);

@@ -32,6 +32,8 @@ e2e_cleanup() {
 	[ -n "$LAB" ] && lan2_down
 	[ -n "$LAB" ] && lab_down "$LAB"
 	[ -n "$E2E_TMP" ] && rm -rf "$E2E_TMP"
+	# A lab template a test made (SLUICE_LAB_CONF) before e2e_up.
+	[ -n "${E2E_CONF:-}" ] && rm -f "$E2E_CONF"
 	return 0
 }
 

@@ -57,7 +57,7 @@ small_snap(struct mx_snap *s)
 	s->mbufs_size = 16;
 	s->nworkers = 1;
 	s->worker[0] = (struct mx_worker){ .lcore = 1, .polls = 17, .busy_polls = 18,
-					   .busy_ratio = 0.25 };
+					   .intr_wakes = 19, .busy_ratio = 0.25 };
 }
 
 static const char small_text[] =
@@ -124,6 +124,10 @@ static const char small_text[] =
 	"# HELP sluice_worker_busy_polls_total Passes of the worker's loop that received packets.\n"
 	"# TYPE sluice_worker_busy_polls_total counter\n"
 	"sluice_worker_busy_polls_total{lcore=\"1\"} 18\n"
+	"# HELP sluice_worker_rx_intr_wakes_total Idle waits of the worker that an RX interrupt "
+	"ended before their timeout.\n"
+	"# TYPE sluice_worker_rx_intr_wakes_total counter\n"
+	"sluice_worker_rx_intr_wakes_total{lcore=\"1\"} 19\n"
 	"# HELP sluice_worker_busy_ratio Share of the worker's loop passes that received packets, "
 	"since the previous scrape.\n"
 	"# TYPE sluice_worker_busy_ratio gauge\n"
