@@ -262,12 +262,21 @@ port_close_dev(uint16_t eth_port)
 	}
 }
 
-/* The value of the "iface=" argument of a device string (af_packet,
- * af_xdp, pcap...), or false. */
+/* The value of the "iface=" argument of a device string, or false,
+ * for the drivers whose iface= names an interface that must exist
+ * (af_packet, af_xdp, pcap; net_tap's is one it makes). */
 static bool
 devargs_iface(const char *devargs, char *iface, size_t len)
 {
+	static const char *const attach[] = { "net_af_packet", "eth_af_packet", "net_af_xdp",
+					      "net_pcap" };
 	const char *a = devargs;
+	bool known = false;
+
+	for (size_t i = 0; i < RTE_DIM(attach); i++)
+		known |= strncmp(devargs, attach[i], strlen(attach[i])) == 0;
+	if (!known)
+		return false;
 
 	while ((a = strchr(a, ',')) != NULL) {
 		a++;
@@ -315,10 +324,8 @@ port_open(struct port *p, const char *devargs, const struct rte_ether_addr *mac)
 
 	devargs_complete(devargs, full, sizeof(full));
 	devargs_name(devargs, devname, sizeof(devname));
-	/* The commonest mistake, which the drivers report only in their log
-	 * (net_tap makes the interface its iface= names). */
-	if (strncmp(devargs, "net_tap", 7) != 0 &&
-	    devargs_iface(devargs, iface, sizeof(iface)) && if_nametoindex(iface) == 0)
+	/* The commonest mistake, which the drivers report only in their log. */
+	if (devargs_iface(devargs, iface, sizeof(iface)) && if_nametoindex(iface) == 0)
 		return dp_errmsg(-ENODEV, "no interface \"%s\" in the dataplane's network "
 				 "namespace", iface);
 	ret = rte_dev_probe(full);
