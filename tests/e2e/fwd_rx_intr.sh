@@ -2,9 +2,9 @@
 # RX interrupts (docs/performance.md, section 6): where a port's device
 # gives them, an idle worker waits on them in epoll instead of sleeping
 # blind, so a frame after a quiet spell ends the wait at once.  The lab's
-# ports are DPDK net_tap devices here (tap has RX interrupts; af_xdp, the
-# lab's default, has none), each bridged in the router's namespace to the
-# lab's veth end.
+# ports are DPDK net_tap devices here (scripts/lab --tap: tap has RX
+# interrupts; af_xdp, the lab's default, has none), each bridged in the
+# router's namespace to the lab's veth end.
 #
 # Asserted: the idle worker is found in epoll_pwait2, not in a sleep;
 # pings spaced 300 ms apart, each meeting an idle worker, end its waits
@@ -13,32 +13,8 @@
 # sleeps blind and the counter stays 0.
 . "$(dirname "$0")/lib.sh"
 
-E2E_CONF=$(mktemp /tmp/sluice-e2e-rxintr.XXXXXX.ini)
-sed -e 's|^device = net_af_xdp0,iface=lab-rl|device = net_tap0,iface=lab-tl|' \
-    -e 's|^device = net_af_xdp1,iface=lab-rw|device = net_tap1,iface=lab-tw|' \
-    "$SLUICE_SRC/conf/lab.ini" >"$E2E_CONF"
-grep -q net_tap0 "$E2E_CONF" && grep -q net_tap1 "$E2E_CONF" || fail "conf/lab.ini's device lines changed"
-export SLUICE_LAB_CONF=$E2E_CONF
-e2e_up rxint
+e2e_up rxint tap
 
-step "bridge the taps to the lab's veth ends"
-# The tap PMD gives its kernel interface the port's own MAC: as a bridge
-# port it would make that MAC the bridge's, which keeps frames to the
-# router.  So the kernel ends get addresses of their own, as the far end
-# of a wire has.
-n=0
-for s in l w; do
-	n=$((n + 1))
-	rt ip link add "$LAB-b$s" address "02:00:00:00:02:0$n" type bridge forward_delay 0 \
-		stp_state 0 || fail "bridge $LAB-b$s"
-	rt ip link set "$LAB-t$s" address "02:00:00:00:01:0$n" || fail "the address of $LAB-t$s"
-	for i in "$LAB-r$s" "$LAB-t$s"; do
-		rt ethtool -K "$i" tx off tso off gso off gro off >/dev/null 2>&1
-		rt ip link set "$i" master "$LAB-b$s" || fail "$i into $LAB-b$s"
-		rt ip link set "$i" up
-	done
-	rt ip link set "$LAB-b$s" up
-done
 lab_wait 20 "a ping across the router" lan ping -n -c 1 -W 0.5 203.0.113.1 ||
 	fail "no ping across the router through its tap ports"
 ok "lan reaches wan through two tap ports"
@@ -96,7 +72,7 @@ ok "4 MB across"
 
 step "the af_xdp lab: no interrupts, the idle worker sleeps"
 lab_down "$LAB"
-unset SLUICE_LAB_CONF
+SLUICE_LAB_PORTS=xdp
 lab_up "$LAB" || fail "the af_xdp lab did not come up"
 dp=$(lab_pid "$LAB" dataplane) || fail "no dataplane pid"
 ping_ok lan 2 203.0.113.1 || fail "no ping across the af_xdp lab"

@@ -32,15 +32,14 @@ e2e_cleanup() {
 	[ -n "$LAB" ] && lan2_down
 	[ -n "$LAB" ] && lab_down "$LAB"
 	[ -n "$E2E_TMP" ] && rm -rf "$E2E_TMP"
-	# A lab template a test made (SLUICE_LAB_CONF) before e2e_up.
-	[ -n "${E2E_CONF:-}" ] && rm -f "$E2E_CONF"
 	return 0
 }
 
-# e2e_up TAG [xdp|packet] [ip6]: a lab named TAG + our pid (TAG: up to 5
+# e2e_up TAG [xdp|packet|tap] [ip6]: a lab named TAG + our pid (TAG: up to 5
 # lowercase letters), removed on exit whatever happens.  Ports are the lab's
 # default (af_xdp) unless a test asks for a kind (several workers need
-# af_packet); "ip6" gives the lab its IPv6 addresses (scripts/lab --ip6).
+# af_packet, RX interrupts net_tap); "ip6" gives the lab its IPv6 addresses
+# (scripts/lab --ip6).
 e2e_up() {
 	local tag=$1 ports=${2:-}
 	if [ "${3:-}" = ip6 ]; then
