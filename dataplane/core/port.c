@@ -239,8 +239,8 @@ port_start(struct port *p, const struct rte_ether_addr *mac)
 	int ret = port_start_conf(p, mac, true, &refused);
 
 	if (ret != 0 && refused) {
-		fprintf(stderr, SD_WARNING "sluice-dataplane: port %s: the device refused RX "
-			"interrupts; starting without them\n", p->name);
+		fprintf(stderr, SD_WARNING "sluice-dataplane: port %s: the device did not start "
+			"with RX interrupts asked for; trying without them\n", p->name);
 		ret = port_start_conf(p, mac, false, &refused);
 	}
 	if (ret == 0)
