@@ -83,14 +83,31 @@ static const struct {
 #undef PS
 };
 
+/* The u64 field off bytes into a series' struct (port_series,
+ * worker_series). */
 static uint64_t
-port_field(const struct mx_port *p, size_t off)
+field_at(const void *base, size_t off)
 {
 	uint64_t v;
 
-	memcpy(&v, (const char *)&p->st + off, sizeof(v));
+	memcpy(&v, (const char *)base + off, sizeof(v));
 	return v;
 }
+
+/* The workers' counters, one family each, a sample per worker lcore. */
+static const struct {
+	const char *name, *help;
+	size_t off;
+} worker_series[] = {
+	{ "sluice_worker_polls_total",
+	  "Passes of the worker's loop over every port's receive queue.",
+	  offsetof(struct mx_worker, polls) },
+	{ "sluice_worker_busy_polls_total", "Passes of the worker's loop that received packets.",
+	  offsetof(struct mx_worker, busy_polls) },
+	{ "sluice_worker_rx_intr_wakes_total",
+	  "Idle waits of the worker that an RX interrupt ended before their timeout.",
+	  offsetof(struct mx_worker, intr_wakes) },
+};
 
 static void
 worker_ratio(FILE *f, const struct mx_worker *w)
@@ -114,7 +131,7 @@ expo_write(FILE *f, const struct mx_snap *s, bool om)
 		family(f, om, port_series[i].name, COUNTER, port_series[i].help);
 		for (unsigned p = 0; p < s->nports; p++)
 			sample(f, port_series[i].name, "port", s->port[p].name,
-			       port_field(&s->port[p], port_series[i].off));
+			       field_at(&s->port[p].st, port_series[i].off));
 	}
 	family(f, om, "sluice_port_running", GAUGE,
 	       "1 when the port has carrier and is administratively up, else 0.");
@@ -145,24 +162,13 @@ expo_write(FILE *f, const struct mx_snap *s, bool om)
 		sample(f, "sluice_mbufs_pool_size", NULL, NULL, s->mbufs_size);
 	}
 
-	family(f, om, "sluice_worker_polls_total", COUNTER,
-	       "Passes of the worker's loop over every port's receive queue.");
-	for (unsigned i = 0; i < s->nworkers; i++) {
-		snprintf(lcore, sizeof(lcore), "%u", s->worker[i].lcore);
-		sample(f, "sluice_worker_polls_total", "lcore", lcore, s->worker[i].polls);
-	}
-	family(f, om, "sluice_worker_busy_polls_total", COUNTER,
-	       "Passes of the worker's loop that received packets.");
-	for (unsigned i = 0; i < s->nworkers; i++) {
-		snprintf(lcore, sizeof(lcore), "%u", s->worker[i].lcore);
-		sample(f, "sluice_worker_busy_polls_total", "lcore", lcore, s->worker[i].busy_polls);
-	}
-	family(f, om, "sluice_worker_rx_intr_wakes_total", COUNTER,
-	       "Idle waits of the worker that an RX interrupt ended before their timeout.");
-	for (unsigned i = 0; i < s->nworkers; i++) {
-		snprintf(lcore, sizeof(lcore), "%u", s->worker[i].lcore);
-		sample(f, "sluice_worker_rx_intr_wakes_total", "lcore", lcore,
-		       s->worker[i].intr_wakes);
+	for (size_t k = 0; k < sizeof(worker_series) / sizeof(worker_series[0]); k++) {
+		family(f, om, worker_series[k].name, COUNTER, worker_series[k].help);
+		for (unsigned i = 0; i < s->nworkers; i++) {
+			snprintf(lcore, sizeof(lcore), "%u", s->worker[i].lcore);
+			sample(f, worker_series[k].name, "lcore", lcore,
+			       field_at(&s->worker[i], worker_series[k].off));
+		}
 	}
 	family(f, om, "sluice_worker_busy_ratio", GAUGE,
 	       "Share of the worker's loop passes that received packets, since the previous "
