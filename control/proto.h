@@ -225,7 +225,7 @@ enum {
  *   SLUICE_STATSA_POOL   nested, repeated: packet pool figures
  *   SLUICE_STATSA_CTL    nested, repeated: the control socket's clients
  *   SLUICE_STATSA_ROUTES nested, repeated: routes per family, NAME "inet"
- *                        (and "inet6" when the dataplane has IPv6 routes)
+ *                        and "inet6"
  *   SLUICE_STATSA_HOST   nested, repeated: the host path (punted, punt_drops)
  * Each nested group holds SLUICE_STATSA_NAME (string, e.g. "no_route") and
  * SLUICE_STATSA_VALUE (u64).

@@ -16,6 +16,7 @@
 #include "nat.h"
 #include "port.h"
 #include "route.h"
+#include "route6.h"
 
 /* Keeps the reply well inside CTL_MSG_ROOM next to the drop reasons. */
 #define STATS_NAT_MAX 32
@@ -91,6 +92,7 @@ stats_nl_get(struct ctl_req *rq)
 	stats_put(nlh, SLUICE_STATSA_HOST, "host_tx", hs.host_tx);
 	stats_put(nlh, SLUICE_STATSA_HOST, "host_tx_drops", hs.host_tx_drops);
 	stats_put(nlh, SLUICE_STATSA_ROUTES, "inet", route_count());
+	stats_put(nlh, SLUICE_STATSA_ROUTES, "inet6", route6_count());
 	for (uint16_t i = 0; i < dp.nb_workers; i++) {
 		const struct lcore_counters *lc = &dp.counters[dp.workers[i].lcore];
 		struct nlattr *nest;

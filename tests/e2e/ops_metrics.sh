@@ -129,8 +129,15 @@ d=$(( $(v "$E2E_TMP/s2" "sluice_drops_total{reason=ttl_exceeded}") - $(v "$E2E_T
 nroutes=$(cli -j route show | json 'len(d)')
 [ "$(v "$E2E_TMP/s2" "sluice_routes{family=inet}")" = "$nroutes" ] ||
 	fail "sluice_routes{family=inet} $(v "$E2E_TMP/s2" "sluice_routes{family=inet}") but route show has $nroutes"
+# IPv6's count is its own series, whether or not the lab has IPv6 on.
+cli route add blackhole 2001:db8:77::/48 || fail "route add blackhole 2001:db8:77::/48"
+nroutes6=$(cli -6 -j route show | json 'len(d)')
+[ "$nroutes6" -ge 1 ] || fail "-6 route show lists $nroutes6 routes after an add"
+scrape "$E2E_TMP/s3"
+[ "$(v "$E2E_TMP/s3" "sluice_routes{family=inet6}")" = "$nroutes6" ] ||
+	fail "sluice_routes{family=inet6} $(v "$E2E_TMP/s3" "sluice_routes{family=inet6}") but -6 route show has $nroutes6"
 [ "$(v "$E2E_TMP/s2" sluice_mbufs_in_use)" -gt 0 ] || fail "sluice_mbufs_in_use is 0"
-ok "a drop shows under its reason; routes agree with route show"
+ok "a drop shows under its reason; routes of both families agree with route show"
 
 step "OpenMetrics when Accept asks for it (Prometheus's own header)"
 scrape "$E2E_TMP/om" "$PROM_ACCEPT"
