@@ -62,9 +62,11 @@ cli_usage(FILE *f, const char *o)
 			     "       sluice addr flush [dev] NAME [to PREFIX]" },
 		{ "route", "sluice route show [SELECTOR]\n"
 			   "       sluice route flush SELECTOR\n"
-			   "       sluice route add|del|replace PREFIX|default via GW [dev NAME] [metric N]\n"
-			   "       sluice route add|del|replace PREFIX dev NAME [metric N]\n"
-			   "       sluice route add|del|replace PREFIX blackhole [metric N]\n"
+			   "       sluice route add|del|replace|change PREFIX|default via GW [dev NAME]\n"
+			   "                                          [metric N]\n"
+			   "       sluice route add|del|replace|change PREFIX dev NAME [metric N]\n"
+			   "       sluice route add|del|replace|change PREFIX blackhole [metric N]\n"
+			   "       (add: a new route; change: an existing one; replace: either)\n"
 			   "       sluice route get [to] ADDR[/N]\n"
 			   "SELECTOR := [[to] [root|match|exact] PREFIX] [dev NAME] [via PREFIX]\n"
 			   "            [proto P] [type T] [scope S]\n"
@@ -100,15 +102,16 @@ cli_usage(FILE *f, const char *o)
 			fprintf(f, "Usage: %s\n", u[i].text);
 			return;
 		}
-	fputs("Usage: sluice [-s SOCKET] [-j] [-4|-6] [-b FILE] OBJECT COMMAND [ARGS]\n"
+	fputs("Usage: sluice [-s SOCKET] [-j] [-4|-6] [-b FILE] [-f] OBJECT COMMAND [ARGS]\n"
 	      "       sluice [-V | --version] [-h | --help]\n"
 	      "       OBJECT := { link | address | route | neighbor | nat | stats | capture |\n"
 	      "                  trace | help }\n"
-	      "       -s SOCKET  the dataplane's socket (default " SLUICE_SOCKET_DEFAULT ")\n"
-	      "       -j         JSON output\n"
-	      "       -4, -6     IPv4 or IPv6 only (route show lists IPv4 without -6)\n"
-	      "       -b FILE    run the commands of FILE, one per line ('-': stdin)\n"
-	      "       -V         print the version\n"
+	      "       -s, --socket SOCKET  the dataplane's socket (default " SLUICE_SOCKET_DEFAULT ")\n"
+	      "       -j, --json           JSON output\n"
+	      "       -4, -6               IPv4 or IPv6 only (route show lists IPv4 without -6)\n"
+	      "       -b, --batch FILE     run the commands of FILE, one per line ('-': stdin)\n"
+	      "       -f, --force          accepted for ip's sake: a batch always runs every line\n"
+	      "       -V, --version        print the version\n"
 	      "       sluice OBJECT help: the commands of OBJECT\n",
 	      f);
 }

@@ -38,6 +38,7 @@
 #include "route.h"
 #include "rt_fib.h"
 #include "rt_nh.h"
+#include "rt_nl.h"
 #include "rt_pfx.h"
 
 struct nexthop nexthops[NH_MAX];
@@ -493,9 +494,10 @@ route_add(const struct route *in, uint16_t nl_flags)
 				old = e;
 				break;
 			}
-		if (old != NULL && !(nl_flags & NLM_F_REPLACE))
-			return -EEXIST;
 	}
+	ret = rt_nl_add_allowed(old != NULL, nl_flags);
+	if (ret != 0)
+		return ret;
 	if (old == NULL && n_total >= max_total)
 		return -ENOSPC;
 

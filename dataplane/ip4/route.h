@@ -80,7 +80,7 @@ struct route {
 int route_init(uint32_t max_routes);
 
 /*
- * Add a route (flags: NLM_F_EXCL, NLM_F_REPLACE as rtnetlink).  A gateway
+ * Add a route (flags as rtnetlink's: rt_nl_add_allowed).  A gateway
  * route with r->port == DP_NO_PORT finds its port by the connected network
  * the gateway is on (-ENETUNREACH when none).  Returns 0 or -errno.
  */

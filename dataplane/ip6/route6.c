@@ -30,6 +30,7 @@
 #include "route6.h"
 #include "rt_fib.h"
 #include "rt_nh.h"
+#include "rt_nl.h"
 #include "rt_pfx.h"
 
 struct nexthop6 nexthops6[NH6_MAX];
@@ -638,9 +639,10 @@ route6_add(const struct route6 *in, uint16_t nl_flags)
 				old = e;
 				break;
 			}
-		if (old != NULL && !(nl_flags & NLM_F_REPLACE))
-			return -EEXIST;
 	}
+	ret = rt_nl_add_allowed(old != NULL, nl_flags);
+	if (ret != 0)
+		return ret;
 	if (old == NULL && n_total >= max_total)
 		return -ENOSPC;
 	nh = nh_get(nh_type_of(&r), r.port, r.gw);

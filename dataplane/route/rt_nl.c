@@ -132,7 +132,8 @@ route_nl_new(struct ctl_req *rq)
 			return dp_errmsg(-EINVAL, "a route needs a gateway or a device");
 		r.scope = RT_SCOPE_LINK;
 	}
-	return f->change(&r, rq->nlh->nlmsg_flags & (NLM_F_EXCL | NLM_F_REPLACE), NULL);
+	return f->change(&r, rq->nlh->nlmsg_flags & (NLM_F_EXCL | NLM_F_REPLACE | NLM_F_CREATE),
+			 NULL);
 }
 
 int

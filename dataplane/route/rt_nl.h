@@ -10,8 +10,11 @@
 #ifndef SLUICE_RT_NL_H
 #define SLUICE_RT_NL_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+#include <linux/netlink.h>
 
 #include "control.h"
 #include "route.h"	/* struct route_match */
@@ -35,6 +38,21 @@ struct rt_nl_route {
 
 typedef int (*rt_nl_walk_cb)(const struct rt_nl_route *r, void *arg);
 
+/*
+ * May an add with rtnetlink's flags go on, given whether the route (its
+ * prefix, metric and table) exists: an existing one only with
+ * NLM_F_REPLACE (-EEXIST); an absent one not with NLM_F_REPLACE alone,
+ * which is `ip route change` (-ENOENT, as the kernel's IPv4 table
+ * answers).  No flags at all, as the tables' own callers add, creates.
+ */
+static inline int
+rt_nl_add_allowed(bool exists, uint16_t nl_flags)
+{
+	if (exists)
+		return nl_flags & NLM_F_REPLACE ? 0 : -EEXIST;
+	return (nl_flags & (NLM_F_REPLACE | NLM_F_CREATE)) == NLM_F_REPLACE ? -ENOENT : 0;
+}
+
 /* What a family's walk hands its own callback, which converts each of
  * its routes and calls cb with arg. */
 struct rt_nl_walk {
@@ -54,7 +72,7 @@ struct rt_nl_family {
 	/* The extended ack for an address attribute of another size. */
 	const char *alen_msg;
 
-	/* The table: add r (m NULL; nl_flags: NLM_F_EXCL, NLM_F_REPLACE) or
+	/* The table: add r (m NULL; nl_flags: rt_nl_add_allowed's) or
 	 * delete what m names of it (route_add, route_del); 0 or -errno. */
 	int (*change)(const struct rt_nl_route *r, uint16_t nl_flags,
 		      const struct route_match *m);

@@ -113,7 +113,7 @@ _sluice()
 		esac ;;
 	r|ro|rou|rout|route)
 		case $n in
-		1) _sluice_reply show add del replace get flush help ;;
+		1) _sluice_reply show add del replace change get flush help ;;
 		*) case ${w[1]} in
 		   s|sh|sho|show|ls|list|flush) _sluice_reply to root match exact dev proto type ;;
 		   add|del|delete|replace|change) _sluice_reply default blackhole via dev metric ;;

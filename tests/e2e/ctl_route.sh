@@ -1,5 +1,6 @@
 #!/bin/bash
-# Control: `sluice route add/del/get` change forwarding at once.
+# Control: `sluice route add/del/get/change/replace` change forwarding at
+# once; change takes an existing route only, replace either, as ip's.
 . "$(dirname "$0")/lib.sh"
 e2e_up croute
 
@@ -16,6 +17,21 @@ cli route show | grep -q "^198\.51\.100\.0/24 via 203\.0\.113\.1" || fail "route
 out=$(cli route add 198.51.100.0/24 via 203.0.113.1 2>&1) && fail "a duplicate route add succeeded"
 echo "duplicate: $out"
 grep -q "^Error:" <<<"$out" || fail "a duplicate route add did not print an Error: line"
+
+step "route change: an existing route only; route replace: either"
+out=$(cli route change 10.30.0.0/16 via 203.0.113.1 2>&1) && fail "route change of an absent route succeeded"
+echo "absent: $out"
+grep -q "^Error:" <<<"$out" || fail "route change of an absent route did not print an Error: line"
+cli route show | grep -q "^10\.30\.0\.0/16" && fail "route change of an absent route made it"
+cli route change 198.51.100.0/24 via 203.0.113.3 || fail "route change of an existing route failed"
+cli route get 198.51.100.1 | grep -q "via 203\.0\.113\.3" || fail "route change did not move the gateway to .3"
+ping_ok lan 1 198.51.100.1 || fail "198.51.100.1 unreachable through 203.0.113.3"
+cli neigh show 203.0.113.3 | grep -q lladdr || fail "no neighbour for the changed gateway 203.0.113.3"
+cli route replace 198.51.100.0/24 via 203.0.113.1 || fail "route replace of an existing route failed"
+cli route get 198.51.100.1 | grep -q "via 203\.0\.113\.1" || fail "route replace did not move the gateway back"
+cli route replace 10.30.0.0/16 via 203.0.113.1 || fail "route replace of an absent route failed"
+cli route show | grep -q "^10\.30\.0\.0/16 via 203\.0\.113\.1" || fail "route replace did not make the absent route"
+cli route del 10.30.0.0/16 || fail "route del 10.30.0.0/16"
 
 step "route del default: the specific route carries 198.51.100.1 at once"
 cli route del default via 203.0.113.1 || fail "route del default failed"
@@ -39,4 +55,4 @@ grep -q "via 203\.0\.113\.1" <<<"$out" || fail "route get 10.1.2.3 is not the de
 
 step "a gateway on no connected network is refused"
 cli route add 10.20.0.0/16 via 10.9.9.9 2>&1 && fail "route via an unreachable gateway accepted"
-ok "route add/del/get take effect at once"
+ok "route add/del/get/change/replace take effect at once"

@@ -28,7 +28,7 @@ step "objects, commands, keywords"
 expect "address capture help link nat neighbor route stats trace" "$prog" ""
 expect "route" "$prog" -j ro
 expect "--help --version" "$prog" --
-expect "add del flush get help replace show" "$prog" route ""
+expect "add change del flush get help replace show" "$prog" route ""
 expect "dev exact match proto root to type" "$prog" route show ""
 expect "blackhole default dev metric via" "$prog" route add 10.0.0.0/8 ""
 expect "boot kernel static" "$prog" route show proto ""
