@@ -337,17 +337,6 @@ guess_address(struct loader *ld, const struct cfg_port *p, const char *v)
 	ld->guess[ld->nguess++] = g;
 }
 
-/* yes/no, as systemd and most INI files spell a switch. */
-static int
-parse_bool(const char *v)
-{
-	if (!strcmp(v, "yes") || !strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "1"))
-		return 1;
-	if (!strcmp(v, "no") || !strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "0"))
-		return 0;
-	return -1;
-}
-
 static void
 port_key(struct loader *ld, const char *k, const char *v)
 {
@@ -427,12 +416,8 @@ port_key(struct loader *ld, const char *k, const char *v)
 		else
 			p->has_mac = true;
 	} else if (!strcmp(k, "ra")) {
-		int b = parse_bool(v);
-
-		if (b < 0)
+		if (!parse_onoff(v, &p->ra))
 			err_at(ld, ld->line, "invalid ra \"%s\" (yes or no)", v);
-		else
-			p->ra = b;
 		p->ra_line = ld->line;
 	} else {
 		err_at(ld, ld->line, "unknown key \"%s\" in [port %s]", k, p->name);

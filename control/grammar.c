@@ -599,9 +599,9 @@ grammar_addr(int argc, char **argv, struct ctl_addr *a, char *err)
 bool
 parse_onoff(const char *s, bool *on)
 {
-	if (!strcmp(s, "on") || !strcmp(s, "yes"))
+	if (!strcmp(s, "on") || !strcmp(s, "yes") || !strcmp(s, "true") || !strcmp(s, "1"))
 		*on = true;
-	else if (!strcmp(s, "off") || !strcmp(s, "no"))
+	else if (!strcmp(s, "off") || !strcmp(s, "no") || !strcmp(s, "false") || !strcmp(s, "0"))
 		*on = false;
 	else
 		return false;

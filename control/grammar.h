@@ -133,7 +133,7 @@ bool parse_prefix_af(const char *s, uint8_t *family, uint32_t *a4, struct in6_ad
 bool parse_mac(const char *s, uint8_t mac[6]);
 bool parse_u32(const char *s, uint32_t max, uint32_t *out);
 bool parse_name(const char *s);					/* a port name */
-bool parse_onoff(const char *s, bool *on);			/* on|off, yes|no */
+bool parse_onoff(const char *s, bool *on);	/* on|off, yes|no, true|false, 1|0 */
 
 static inline uint32_t
 prefix_mask(uint8_t len)

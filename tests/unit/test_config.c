@@ -433,6 +433,42 @@ test_ip6(void **state)
 	cfg_free(&c);
 }
 
+/* host and ra take one set of switch words (parse_onoff): a word either
+ * accepts, the other does too, and one neither does is an error naming
+ * the key. */
+static void
+test_switches(void **state)
+{
+	static const char *const on_off[][2] = {
+		{ "yes", "no" }, { "on", "off" }, { "true", "false" }, { "1", "0" },
+	};
+	static const char *const bad_words[] = {
+		"6: invalid host \"maybe\" (yes or no)",
+		"7: invalid ra \"enabled\" (yes or no)",
+	};
+	char text[512];
+	struct cfg c;
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(on_off) / sizeof(on_off[0]); i++)
+		for (unsigned v = 0; v < 2; v++) {
+			snprintf(text, sizeof(text),
+				 "[port lan]\ndevice = net_null0\naddress = 192.168.1.1/24\n"
+				 "address = 2001:db8:1::1/64\nmtu = 1500\nhost = %s\nra = %s\n",
+				 on_off[i][v], on_off[i][v]);
+			assert_int_equal(load(text, &c), 0);
+			assert_string_equal(errbuf, "");
+			assert_int_equal(c.port[0].host, v == 0);
+			assert_int_equal(c.port[0].ra, v == 0);
+			cfg_free(&c);
+		}
+	assert_int_equal(load("[port lan]\ndevice = net_null0\naddress = 192.168.1.1/24\n"
+			      "address = 2001:db8:1::1/64\nmtu = 1500\nhost = maybe\nra = enabled\n",
+			      &c), 2);
+	expect_errors(bad_words, 2);
+	cfg_free(&c);
+}
+
 static void
 test_missing_file(void **state)
 {
@@ -570,6 +606,7 @@ main(void)
 		cmocka_unit_test(test_several_errors),
 		cmocka_unit_test(test_check_gaps),
 		cmocka_unit_test(test_ip6),
+		cmocka_unit_test(test_switches),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_shipped_example),
 		cmocka_unit_test(test_config_listen),
