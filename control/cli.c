@@ -158,6 +158,7 @@ cli_connect(struct cli *c)
 		return 0;
 	if ((err = ctl_connect(&c->conn, c->sock))) {
 		cli_error(c, "cannot connect to %s: %s", c->sock, strerror(-err));
+		c->unreachable = true;
 		return CLI_FAIL;
 	}
 	c->connected = true;

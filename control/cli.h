@@ -18,6 +18,7 @@ struct cli {
 	bool json;
 	uint8_t family;			/* -4: AF_INET, -6: AF_INET6, else AF_UNSPEC */
 	bool connected;
+	bool unreachable;		/* a connect failed: no later line can work */
 	struct ctl_conn conn;
 	bool have_names;
 	struct ctl_names names;

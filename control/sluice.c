@@ -58,8 +58,10 @@ run_batch(struct cli *c, const char *file)
 		}
 		if (cli_run(c, argc, argv) != CLI_OK) {
 			failed++;
-			/* A broken connection or no dataplane: nothing more can work. */
-			if (!c->connected || c->pipe->fatal)
+			/* No dataplane or a broken connection: nothing more
+			 * can work.  A line refused before any connection
+			 * (a parse error on the first) is not that. */
+			if (c->unreachable || c->pipe->fatal)
 				break;
 		}
 	}

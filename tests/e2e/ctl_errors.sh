@@ -97,4 +97,11 @@ printf 'neigh add 192.168.1.8 lladdr 02:00:00:00:00:08 dev lan\nneigh add 192.16
 expect_err "Error: lladdr 01:00:00:00:00:01 is multicast: no neighbour has it. (line 2)" \
 	cli -b "$E2E_TMP/batch"
 cli neigh show | grep -q "^192\.168\.1\.8 " || fail "the good line of the batch was not applied"
+step "a batch whose first line is refused before any connection runs the rest"
+printf 'bogus\nroute add 10.6.0.0/16 via 203.0.113.1\nfrob\n' >"$E2E_TMP/batch2"
+expect_err "$(printf 'Error: unknown object "bogus". (line 1)\nError: unknown object "frob". (line 3)')" \
+	cli -b "$E2E_TMP/batch2"
+cli route show 10.6.0.0/16 | grep -q "^10\.6\.0\.0/16 via 203\.0\.113\.1" ||
+	fail "the good line after a first line's parse error was not applied"
+cli route del 10.6.0.0/16 || fail "route del 10.6.0.0/16"
 ok "the CLI prints the dataplane's reason as iproute2 does, exit 1"
