@@ -296,7 +296,9 @@ grammar_route_af(int argc, char **argv, int mode, uint8_t family, struct ctl_rou
 	uint8_t gw_family = 0;
 
 	memset(r, 0, sizeof(*r));
-	r->type = RTN_UNICAST;
+	/* A delete of a prefix matches a route of any type (a blackhole
+	 * too) unless the line names one, as ip's leaves rtm_type 0. */
+	r->type = mode == GRAMMAR_DEL ? RTN_UNSPEC : RTN_UNICAST;
 	for (int i = 0; i < argc; i++) {
 		const char *t = argv[i], *v;
 
