@@ -41,6 +41,7 @@ struct loader {
 	int line;
 	char *buf;
 	size_t bufsz;
+	int read_errno;			/* a read that failed, not the end */
 	enum sect sect;
 	struct cfg_port *port;		/* current [port], NULL if broken */
 	unsigned port_seen;		/* device/mtu/mac/host given: bits */
@@ -194,8 +195,13 @@ reader(char *str, int num, void *stream)
 	ssize_t n = getline(&ld->buf, &ld->bufsz, ld->in);
 	char *s;
 
-	if (n < 0)
+	if (n < 0) {
+		/* An end the file did not have (a directory opens and
+		 * reads as EISDIR): cfg_load says so, not "empty". */
+		if (ferror(ld->in))
+			ld->read_errno = errno;
 		return NULL;
+	}
 	ld->line++;
 	for (s = ld->buf; *s == ' ' || *s == '\t'; s++)
 		;
@@ -833,6 +839,11 @@ cfg_load(const char *file, struct cfg *c, FILE *errf)
 	r = ini_parse_stream(reader, &ld, handler, &h);
 	fclose(ld.in);
 	free(ld.buf);
+	if (ld.read_errno) {
+		fprintf(errf, "%s: %s\n", file, strerror(ld.read_errno));
+		free(ld.errs);
+		return -1;
+	}
 	if (r == -2)
 		err_at(&ld, ld.line, "out of memory");
 	cross_check(&ld);

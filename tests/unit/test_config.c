@@ -484,6 +484,24 @@ test_missing_file(void **state)
 	cfg_free(&c);
 }
 
+/* A directory opens but does not read: an error, never an empty
+ * configuration (which sluiced would apply by removing every port). */
+static void
+test_directory(void **state)
+{
+	char buf[256];
+	FILE *ef = fmemopen(buf, sizeof(buf), "w");
+	struct cfg c;
+
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(cfg_load("/tmp", &c, ef), -1);
+	fclose(ef);
+	assert_string_equal(buf, "/tmp: Is a directory\n");
+	assert_int_equal(c.nports, 0);
+	cfg_free(&c);
+}
+
 /* The example shipped in conf/ is good.  __FILE__ is this file's path as
  * the compiler saw it: absolute, or relative to the build root that meson
  * runs tests from. */
@@ -608,6 +626,7 @@ main(void)
 		cmocka_unit_test(test_ip6),
 		cmocka_unit_test(test_switches),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_directory),
 		cmocka_unit_test(test_shipped_example),
 		cmocka_unit_test(test_config_listen),
 		cmocka_unit_test(test_config_listen_errors),
