@@ -12,6 +12,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_malloc.h>
+#include <rte_mbuf_pool_ops.h>
 
 #include "dp.h"
 #include "log.h"
@@ -76,9 +77,41 @@ dp_pool_create(const char *name, unsigned int n)
 	 * 64-byte frame across two lines.  A pool element is rounded to a
 	 * line anyway: it costs no memory. */
 	unsigned int priv = RTE_ALIGN(sizeof(struct pkt_meta), RTE_CACHE_LINE_SIZE);
+	struct rte_pktmbuf_pool_private pp = {
+		.mbuf_data_room_size = RTE_MBUF_DEFAULT_BUF_SIZE,
+		.mbuf_priv_size = (uint16_t)priv,
+	};
+	/*
+	 * DPDK 22.11's af_xdp PMD registers as its umem the pool's first
+	 * chunk for populated_size objects packed end to end.  The default
+	 * layout keeps each object inside a page (4 KB ones without
+	 * hugepages: one object a page), so the objects past that length
+	 * are outside the umem; every one of them the PMD gives its fill
+	 * ring is lost there, until none is left and the port receives
+	 * nothing more (fixed upstream in 2024, "net/af_xdp: parse UMEM map
+	 * info from mempool").  Where IOVAs are virtual addresses an object
+	 * need not stay in a page for any device, so it is packed.
+	 */
+	unsigned int flags = rte_eal_iova_mode() == RTE_IOVA_VA ? RTE_MEMPOOL_F_NO_IOVA_CONTIG : 0;
+	struct rte_mempool *mp = rte_mempool_create_empty(name, n,
+		sizeof(struct rte_mbuf) + priv + RTE_MBUF_DEFAULT_BUF_SIZE, 256, sizeof(pp),
+		(int)rte_socket_id(), flags);
+	int ret;
 
-	return rte_pktmbuf_pool_create(name, n, 256, priv,
-				       RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+	if (mp == NULL)
+		return NULL;
+	ret = rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(), NULL);
+	if (ret == 0) {
+		rte_pktmbuf_pool_init(mp, &pp);
+		ret = rte_mempool_populate_default(mp);
+	}
+	if (ret < 0) {
+		rte_mempool_free(mp);
+		rte_errno = -ret;
+		return NULL;
+	}
+	rte_mempool_obj_iter(mp, rte_pktmbuf_init, NULL);
+	return mp;
 }
 
 static int
