@@ -710,6 +710,16 @@ addr_add(uint16_t port, uint32_t ip, uint8_t plen)
 		if (cur->a[i].ip == ip)
 			return dp_errmsg(-EEXIST, "address " DP_IP4_FMT " is already on port %s",
 					 DP_IP4_ARGS(ip), ports[cur->a[i].port].name);
+	/* Two ports on one network: which one a host of it is on could not
+	 * be told, and one connected route would stand for both (sluiced's
+	 * check refuses the same in a file). */
+	for (uint16_t i = 0; i < cur->n; i++)
+		if (cur->a[i].port != port &&
+		    ((cur->a[i].ip ^ ip) & plen_mask(RTE_MIN(plen, cur->a[i].plen))) == 0)
+			return dp_errmsg(-EINVAL, DP_IP4_FMT "/%u overlaps " DP_IP4_FMT "/%u of "
+					 "port %s: two ports on one network", DP_IP4_ARGS(ip), plen,
+					 DP_IP4_ARGS(cur->a[i].ip), cur->a[i].plen,
+					 ports[cur->a[i].port].name);
 	if (cur->n >= DP_MAX_ADDRS)
 		return dp_errmsg(-ENOSPC, "no room for another address (at most %u on all ports)",
 				 DP_MAX_ADDRS);

@@ -153,6 +153,18 @@ addr6_add(uint16_t port, const uint8_t *ip, uint8_t plen)
 		    (!ip6_link_local(ip) || cur->a[i].port == port))
 			return dp_errmsg(-EEXIST, "address %s is already on port %s", s,
 					 ports[cur->a[i].port].name);
+	/* Two ports on one network, as for IPv4 (fe80::/64 is on every link). */
+	for (uint16_t i = 0; i < cur->n; i++)
+		if (cur->a[i].port != port && !ip6_link_local(ip) &&
+		    !ip6_link_local(cur->a[i].ip) &&
+		    ip6_in_prefix(ip, cur->a[i].ip, RTE_MIN(plen, cur->a[i].plen))) {
+			char o[INET6_ADDRSTRLEN];
+
+			ip6_fmt(cur->a[i].ip, o);
+			return dp_errmsg(-EINVAL, "%s/%u overlaps %s/%u of port %s: two ports on "
+					 "one network", s, plen, o, cur->a[i].plen,
+					 ports[cur->a[i].port].name);
+		}
 	if (cur->n >= DP_MAX_ADDRS6)
 		return dp_errmsg(-ENOSPC, "no room for another IPv6 address (at most %u on all "
 				 "ports)", DP_MAX_ADDRS6);

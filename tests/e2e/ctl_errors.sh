@@ -97,6 +97,19 @@ printf 'neigh add 192.168.1.8 lladdr 02:00:00:00:00:08 dev lan\nneigh add 192.16
 expect_err "Error: lladdr 01:00:00:00:00:01 is multicast: no neighbour has it. (line 2)" \
 	cli -b "$E2E_TMP/batch"
 cli neigh show | grep -q "^192\.168\.1\.8 " || fail "the good line of the batch was not applied"
+step "an address on another port's network is refused, as sluiced refuses it in a file"
+expect_err "Error: 192.168.1.7/24 overlaps 192.168.1.1/24 of port lan: two ports on one network." \
+	cli addr add 192.168.1.7/24 dev wan
+cli addr show wan | grep -q "192\.168\.1\.7" && fail "the refused address is on wan"
+expect_err "Error: 192.168.0.1/16 overlaps 192.168.1.1/24 of port lan: two ports on one network." \
+	cli addr add 192.168.0.1/16 dev wan
+cli addr add 2001:db8:9::1/64 dev lan || fail "addr add 2001:db8:9::1/64 dev lan"
+expect_err "Error: 2001:db8:9::2/64 overlaps 2001:db8:9::1/64 of port lan: two ports on one network." \
+	cli addr add 2001:db8:9::2/64 dev wan
+cli addr del 2001:db8:9::1/64 dev lan || fail "addr del 2001:db8:9::1/64 dev lan"
+cli addr add 192.168.1.7/24 dev lan || fail "a second address on lan's own network was refused"
+cli addr del 192.168.1.7/24 dev lan || fail "addr del 192.168.1.7/24 dev lan"
+
 step "a batch whose first line is refused before any connection runs the rest"
 printf 'bogus\nroute add 10.6.0.0/16 via 203.0.113.1\nfrob\n' >"$E2E_TMP/batch2"
 expect_err "$(printf 'Error: unknown object "bogus". (line 1)\nError: unknown object "frob". (line 3)')" \
