@@ -90,6 +90,20 @@ addr_on_port(const struct addr_table *t, uint16_t port, uint32_t ip)
 	return false;
 }
 
+/* Is ip on a network of one of port's addresses (a host the port can
+ * reach without a gateway)? */
+static inline bool
+addr_net_on_port(const struct addr_table *t, uint16_t port, uint32_t ip)
+{
+	for (uint16_t i = 0; i < t->n; i++) {
+		uint32_t mask = t->a[i].plen == 0 ? 0 : ~UINT32_C(0) << (32 - t->a[i].plen);
+
+		if (t->a[i].port == port && ((t->a[i].ip ^ ip) & mask) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* The address a packet leaving or arriving on port is sourced from: the
  * port's first address, or 0 when it has none. */
 static inline uint32_t

@@ -201,8 +201,10 @@ arp_input(struct rte_mbuf *m)
 		goto invalid;
 
 	/* RFC 826: update the sender if known; add it if the frame was for
-	 * us; then answer a request for us. */
-	if (neigh_learn(port, sip, &sha, for_us, &act) < 0)
+	 * us and the sender is on one of the port's networks (no route
+	 * would use an entry for another host, and a host on the link
+	 * could fill the table with them); then answer a request for us. */
+	if (neigh_learn(port, sip, &sha, for_us && addr_net_on_port(t, port, sip), &act) < 0)
 		dp_counters()->drop[DROP_ARP_INVALID]++;	/* table full */
 	if (op == RTE_ARP_OP_REQUEST && for_us)
 		arp_send(port, RTE_ARP_OP_REPLY, &sha, tip, &sha, sip);
