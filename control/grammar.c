@@ -151,13 +151,19 @@ hexval(char c)
 bool
 parse_mac(const char *s, uint8_t mac[6])
 {
+	/* One or two hex digits a byte, as ip takes them (2:0:0:0:0:5). */
 	for (int i = 0; i < 6; i++) {
 		int hi = hexval(s[0]), lo = hexval(s[1]);
 
-		if (hi < 0 || lo < 0)
+		if (hi < 0)
 			return false;
-		mac[i] = (uint8_t)(hi << 4 | lo);
-		s += 2;
+		if (lo < 0) {
+			mac[i] = (uint8_t)hi;
+			s += 1;
+		} else {
+			mac[i] = (uint8_t)(hi << 4 | lo);
+			s += 2;
+		}
 		if (i < 5 && *s++ != ':')
 			return false;
 	}
@@ -623,21 +629,26 @@ grammar_link_set(int argc, char **argv, struct ctl_link *l, char *err)
 		} else if (!strcmp(t, "mtu")) {
 			if (!(v = arg_of(argc, argv, &i, err)))
 				return -1;
+			if (l->mtu)
+				fail("duplicate \"mtu\"");
 			if (!parse_u32(v, SLUICE_MTU_MAX, &l->mtu) || l->mtu < SLUICE_MTU_MIN)
 				fail("invalid mtu \"%s\" (%u..%u)", v, SLUICE_MTU_MIN, SLUICE_MTU_MAX);
 		} else if (!strcmp(t, "host")) {
 			if (!(v = arg_of(argc, argv, &i, err)))
 				return -1;
+			if (l->has_host)
+				fail("duplicate \"host\"");
 			if (!parse_onoff(v, &l->host))
 				fail("invalid host \"%s\" (on or off)", v);
 			l->has_host = true;
 		} else if (!strcmp(t, "ra")) {
 			if (!(v = arg_of(argc, argv, &i, err)))
 				return -1;
-			if (strcmp(v, "on") && strcmp(v, "off"))
+			if (l->has_ra)
+				fail("duplicate \"ra\"");
+			if (!parse_onoff(v, &l->ra))
 				fail("invalid ra \"%s\" (on or off)", v);
 			l->has_ra = true;
-			l->ra = v[1] == 'n';
 		} else if (!strcmp(t, "dev") && !l->name[0]) {
 			if (!(v = arg_of(argc, argv, &i, err)))
 				return -1;

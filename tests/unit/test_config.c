@@ -181,7 +181,7 @@ test_each_error(void **state)
 	one_error("[routes]", "route = 10.0.0.300/8 via 192.168.1.9", "invalid prefix \"10.0.0.300/8\"");
 	one_error("[routes]", "route = 10.0.0.0/8 via 192.168.1.9 metric many", "invalid metric \"many\"");
 	one_error("[routes]", "routes = 10.0.0.0/8 via 192.168.1.9", "unknown key \"routes\" in [routes] (route = ...)");
-	one_error("[neighbors]", "neigh = 192.168.1.5 lladdr 02:00:00:00:00:5 dev lan", "invalid MAC address \"02:00:00:00:00:5\"");
+	one_error("[neighbors]", "neigh = 192.168.1.5 lladdr 02:00:00:00:00:5g dev lan", "invalid MAC address \"02:00:00:00:00:5g\"");
 	one_error("[neighbors]", "neigh = 192.168.1.5 lladdr 02:00:00:00:00:05 dev wan", "unknown port \"wan\"");
 	one_error("[neighbors]", "neigh = 192.168.1.256 lladdr 02:00:00:00:00:05 dev lan", "invalid address \"192.168.1.256\"");
 	one_error("[nat]", "rule = masquerade out wan", "unknown port \"wan\"");

@@ -81,6 +81,12 @@ test_tokens(void **state)
 	assert_false(parse_mac("02:ab:0c:00:00", mac));
 	assert_false(parse_mac("02:ab:0c:00:00:ff:", mac));
 	assert_false(parse_mac("02-ab-0c-00-00-ff", mac));
+	/* One digit a byte, as ip takes it. */
+	assert_true(parse_mac("2:0:0:0:a:5", mac));
+	assert_memory_equal(mac, "\x02\x00\x00\x00\x0a\x05", 6);
+	assert_false(parse_mac("2:0:0:0:0:", mac));
+	assert_false(parse_mac("2:0:0:0:0:123", mac));
+	assert_false(parse_mac(":2:0:0:0:0", mac));
 	assert_int_equal(tokenize(buf, argv, 4), 3);
 	assert_string_equal(argv[0], "route");
 	assert_string_equal(argv[2], "10.0.0.0/8");
@@ -315,6 +321,18 @@ test_addr_link(void **state)
 	assert_int_equal(grammar_link_set(argc, argv, &l, err), 0);
 	assert_int_equal(l.flags, 0);
 	assert_int_equal(l.change, IFF_UP);
+	strcpy(buf, "lan mtu 1500 mtu 1400");
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_link_set(argc, argv, &l, err), -1);
+	assert_string_equal(err, "duplicate \"mtu\"");
+	strcpy(buf, "lan ra on ra off");
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_link_set(argc, argv, &l, err), -1);
+	assert_string_equal(err, "duplicate \"ra\"");
+	strcpy(buf, "lan host on host off");
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_link_set(argc, argv, &l, err), -1);
+	assert_string_equal(err, "duplicate \"host\"");
 	strcpy(buf, "lan mtu 67");
 	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
 	assert_int_equal(grammar_link_set(argc, argv, &l, err), -1);
@@ -346,10 +364,14 @@ test_addr_link(void **state)
 	assert_int_equal(grammar_link_set(argc, argv, &l, err), 0);
 	assert_true(l.has_ra && !l.ra);
 	assert_int_equal(l.mtu, 1400);
-	strcpy(buf, "lan ra yes");
+	strcpy(buf, "lan ra yes");	/* parse_onoff's words, as host's */
+	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
+	assert_int_equal(grammar_link_set(argc, argv, &l, err), 0);
+	assert_true(l.has_ra && l.ra);
+	strcpy(buf, "lan ra maybe");
 	argc = tokenize(buf, argv, CTL_MAX_TOKENS);
 	assert_int_equal(grammar_link_set(argc, argv, &l, err), -1);
-	assert_string_equal(err, "invalid ra \"yes\" (on or off)");
+	assert_string_equal(err, "invalid ra \"maybe\" (on or off)");
 }
 
 static void
