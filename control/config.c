@@ -763,6 +763,17 @@ cross_check(struct loader *ld)
 				       "\"%s\"", ip, p->name);
 			else if (!on && !p && !on_guess(ld, NULL, r->family, r->gw, &r->gw6))
 				err_at(ld, c->route_line[i], "gateway %s is on no port's network", ip);
+			/* As the dataplane refuses it: no host answers for it. */
+			for (unsigned j = 0; j < c->nports && !is6(r->family); j++)
+				for (unsigned a = 0; a < c->port[j].naddr; a++) {
+					const struct ctl_addr *x = &c->port[j].addr[a];
+
+					if (!is6(x->family) && x->len < 31 &&
+					    (x->addr | ~mask_of(x->len)) == r->gw)
+						err_at(ld, c->route_line[i], "gateway %s is the broadcast "
+						       "address of a network of port \"%s\"", ip,
+						       c->port[j].name);
+				}
 		}
 		for (unsigned j = 0; j < i; j++)
 			if (is6(c->routes[j].family) == is6(r->family) &&

@@ -104,6 +104,20 @@ addr_net_on_port(const struct addr_table *t, uint16_t port, uint32_t ip)
 	return false;
 }
 
+/* Is ip the broadcast address of a network of one of port's addresses
+ * (those with room for a broadcast: /30 and shorter)? */
+static inline bool
+addr_bcast_on_port(const struct addr_table *t, uint16_t port, uint32_t ip)
+{
+	for (uint16_t i = 0; i < t->n; i++) {
+		uint32_t host = t->a[i].plen == 0 ? ~UINT32_C(0) : ~(~UINT32_C(0) << (32 - t->a[i].plen));
+
+		if (t->a[i].port == port && t->a[i].plen < 31 && (t->a[i].ip | host) == ip)
+			return true;
+	}
+	return false;
+}
+
 /* The address a packet leaving or arriving on port is sourced from: the
  * port's first address, or 0 when it has none. */
 static inline uint32_t

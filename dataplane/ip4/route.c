@@ -434,6 +434,10 @@ route_check(const struct route *in, struct route *r)
 	if (port < 0)
 		return dp_errmsg(port, "gateway " DP_IP4_FMT " is on no connected network",
 				 DP_IP4_ARGS(r->gw));
+	/* No host answers ARP for it; the kernel refuses it too. */
+	if (addr_bcast_on_port(addrs_get(), (uint16_t)port, r->gw))
+		return dp_errmsg(-EINVAL, "gateway " DP_IP4_FMT " is the broadcast address of a "
+				 "network of port %s", DP_IP4_ARGS(r->gw), ports[port].name);
 	r->port = (uint16_t)port;
 	return 0;
 }

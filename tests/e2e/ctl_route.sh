@@ -66,6 +66,9 @@ ping_ok lan 1 198.51.100.1 || fail "198.51.100.1 not back"
 out=$(cli route get 10.1.2.3) || fail "route get 10.1.2.3 failed"
 grep -q "via 203\.0\.113\.1" <<<"$out" || fail "route get 10.1.2.3 is not the default route: $out"
 
-step "a gateway on no connected network is refused"
+step "a gateway on no connected network, or its network's broadcast address, is refused"
 cli route add 10.20.0.0/16 via 10.9.9.9 2>&1 && fail "route via an unreachable gateway accepted"
+out=$(cli route add 10.66.0.0/16 via 203.0.113.255 2>&1) && fail "route via the broadcast address 203.0.113.255 accepted"
+[ "$out" = "Error: gateway 203.0.113.255 is the broadcast address of a network of port wan." ] ||
+	fail "route via 203.0.113.255 printed '$out'"
 ok "route add/del/get/change/replace take effect at once"

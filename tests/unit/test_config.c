@@ -177,6 +177,8 @@ test_each_error(void **state)
 	one_error("[port lan2]", "device = net_null0", "device \"net_null0\" is already port \"lan\"");
 	one_error("[dataplane]", "sockets = /x", "unknown key \"sockets\" in [dataplane]");
 	one_error("[routes]", "route = 10.0.0.0/8 via 10.1.1.1", "gateway 10.1.1.1 is on no port's network");
+	one_error("[routes]", "route = 10.0.0.0/8 via 192.168.1.255",
+		  "gateway 192.168.1.255 is the broadcast address of a network of port \"lan\"");
 	one_error("[routes]", "route = 10.0.0.0/8 via 192.168.1.9 dev wan", "unknown port \"wan\"");
 	one_error("[routes]", "route = 10.0.0.300/8 via 192.168.1.9", "invalid prefix \"10.0.0.300/8\"");
 	one_error("[routes]", "route = 10.0.0.0/8 via 192.168.1.9 metric many", "invalid metric \"many\"");
