@@ -630,12 +630,6 @@ addrs_publish(struct addr_table *t)
 	rte_free(old);
 }
 
-static uint32_t
-plen_mask(uint8_t plen)
-{
-	return plen == 0 ? 0 : ~0u << (32 - plen);
-}
-
 /* The routes an address brings: its network (connected), itself (local)
  * and, for networks with room for one, the directed broadcast. */
 /* Does another address of this port sit on ip/plen's network?  Then the

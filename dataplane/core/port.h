@@ -90,17 +90,21 @@ addr_on_port(const struct addr_table *t, uint16_t port, uint32_t ip)
 	return false;
 }
 
+/* An IPv4 prefix length's network mask, host order. */
+static inline uint32_t
+plen_mask(uint8_t plen)
+{
+	return plen == 0 ? 0 : ~UINT32_C(0) << (32 - plen);
+}
+
 /* Is ip on a network of one of port's addresses (a host the port can
  * reach without a gateway)? */
 static inline bool
 addr_net_on_port(const struct addr_table *t, uint16_t port, uint32_t ip)
 {
-	for (uint16_t i = 0; i < t->n; i++) {
-		uint32_t mask = t->a[i].plen == 0 ? 0 : ~UINT32_C(0) << (32 - t->a[i].plen);
-
-		if (t->a[i].port == port && ((t->a[i].ip ^ ip) & mask) == 0)
+	for (uint16_t i = 0; i < t->n; i++)
+		if (t->a[i].port == port && ((t->a[i].ip ^ ip) & plen_mask(t->a[i].plen)) == 0)
 			return true;
-	}
 	return false;
 }
 
@@ -109,12 +113,10 @@ addr_net_on_port(const struct addr_table *t, uint16_t port, uint32_t ip)
 static inline bool
 addr_bcast_on_port(const struct addr_table *t, uint16_t port, uint32_t ip)
 {
-	for (uint16_t i = 0; i < t->n; i++) {
-		uint32_t host = t->a[i].plen == 0 ? ~UINT32_C(0) : ~(~UINT32_C(0) << (32 - t->a[i].plen));
-
-		if (t->a[i].port == port && t->a[i].plen < 31 && (t->a[i].ip | host) == ip)
+	for (uint16_t i = 0; i < t->n; i++)
+		if (t->a[i].port == port && t->a[i].plen < 31 &&
+		    (t->a[i].ip | ~plen_mask(t->a[i].plen)) == ip)
 			return true;
-	}
 	return false;
 }
 

@@ -84,12 +84,6 @@ rt_local_table(uint8_t type)
 	return type == RTN_LOCAL || type == RTN_BROADCAST;
 }
 
-static inline uint32_t
-plen_mask(uint8_t plen)
-{
-	return plen == 0 ? 0 : ~0u << (32 - plen);
-}
-
 static bool
 pfx_same(const void *p, const void *key)
 {
