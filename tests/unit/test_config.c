@@ -471,37 +471,36 @@ test_switches(void **state)
 	cfg_free(&c);
 }
 
+/* cfg_load(path) fails whole, with want on its error stream and no
+ * configuration (an empty one would have sluiced remove every port). */
 static void
-test_missing_file(void **state)
+load_fails(const char *path, const char *want)
 {
 	char buf[256];
 	FILE *ef = fmemopen(buf, sizeof(buf), "w");
 	struct cfg c;
 
-	(void)state;
 	memset(buf, 0, sizeof(buf));
-	assert_int_equal(cfg_load("/nonexistent/sluice.ini", &c, ef), -1);
+	assert_int_equal(cfg_load(path, &c, ef), -1);
 	fclose(ef);
-	assert_string_equal(buf, "/nonexistent/sluice.ini: No such file or directory\n");
+	assert_string_equal(buf, want);
+	assert_int_equal(c.nports, 0);
 	cfg_free(&c);
 }
 
-/* A directory opens but does not read: an error, never an empty
- * configuration (which sluiced would apply by removing every port). */
+static void
+test_missing_file(void **state)
+{
+	(void)state;
+	load_fails("/nonexistent/sluice.ini", "/nonexistent/sluice.ini: No such file or directory\n");
+}
+
+/* A directory opens but does not read. */
 static void
 test_directory(void **state)
 {
-	char buf[256];
-	FILE *ef = fmemopen(buf, sizeof(buf), "w");
-	struct cfg c;
-
 	(void)state;
-	memset(buf, 0, sizeof(buf));
-	assert_int_equal(cfg_load("/tmp", &c, ef), -1);
-	fclose(ef);
-	assert_string_equal(buf, "/tmp: Is a directory\n");
-	assert_int_equal(c.nports, 0);
-	cfg_free(&c);
+	load_fails("/tmp", "/tmp: Is a directory\n");
 }
 
 /* The example shipped in conf/ is good.  __FILE__ is this file's path as
