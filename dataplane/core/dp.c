@@ -55,6 +55,7 @@ const char *const drop_names[DROP__MAX] = {
 	[DROP_ND_TIMEOUT] = "nd_timeout",
 	[DROP_ND_HOLD_FULL] = "nd_hold_full",
 	[DROP_ND_INVALID] = "nd_invalid",
+	[DROP_ND_IGNORED] = "nd_ignored",
 };
 
 uint64_t

@@ -85,6 +85,7 @@ enum drop_reason {
 	DROP_ND_TIMEOUT,	/* next hop never answered neighbour solicitations */
 	DROP_ND_HOLD_FULL,	/* too many packets waiting for one IPv6 next hop */
 	DROP_ND_INVALID,	/* malformed or unusable neighbour discovery message */
+	DROP_ND_IGNORED,	/* another router's advertisement, or a redirect */
 	DROP__MAX
 };
 extern const char *const drop_names[DROP__MAX];

@@ -346,8 +346,10 @@ nd_input(struct rte_mbuf *m)
 		break;
 	default:
 		/* Other routers' advertisements and redirects: a router
-		 * takes neither (RFC 4861 6.2.7 is logging only). */
-		break;
+		 * takes neither (RFC 4861 6.2.7 is logging only), and
+		 * says how many it did not take. */
+		dp_drop(m, DROP_ND_IGNORED);
+		return;
 	}
 	rte_pktmbuf_free(m);
 	return;

@@ -189,6 +189,32 @@ test_ns_not_answered(void **state)
 	dpt_done(&w);
 }
 
+/* Another router's advertisement and a redirect: a router takes neither,
+ * sends nothing, and counts each as nd_ignored. */
+static void
+test_ra_redirect_ignored(void **state)
+{
+	static const uint8_t types[] = { ND_ROUTER_ADVERT, ND_REDIRECT };
+	uint8_t msg[40], pkt[104];
+	uint64_t ign = dpt_drops(DROP_ND_IGNORED);
+	struct rte_mbuf *m;
+	uint32_t n;
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(types); i++) {
+		memset(msg, 0, sizeof(msg));
+		msg[0] = types[i];
+		n = types[i] == ND_REDIRECT ? 40 : 16;	/* 4861 8.1 and 4.2: fixed parts */
+		n = ip6_bytes(pkt, "fe80::33", "ff02::1", IPPROTO_ICMPV6, 255, msg, n);
+		fix_icmp6(pkt);
+		dpt_input1(&w, frame6("33:33:00:00:00:01", "02:00:00:00:00:33", pkt, n));
+		slow_path();
+		assert_int_equal(dpt_sent(&m, 1), 0);
+		assert_int_equal(dpt_drops(DROP_ND_IGNORED), ign + i + 1);
+	}
+	dpt_done(&w);
+}
+
 /* Duplicate address detection (from ::): defended to all nodes, S clear,
  * nothing learnt. */
 static void
@@ -457,6 +483,7 @@ main(void)
 		cmocka_unit_test(test_resolution),
 		cmocka_unit_test(test_resolution_fails),
 		cmocka_unit_test(test_ra),
+		cmocka_unit_test(test_ra_redirect_ignored),
 	};
 
 	dpt_init("nd");
