@@ -214,6 +214,25 @@ test_port_and_protocol_unreachable(void **state)
 	assert_int_equal(dpt_queued(&w), 0);
 	assert_int_equal(dpt_drops(DROP_BAD_HEADER), lu + 1);
 	done();
+
+	/* UDP whose header is cut short (4 bytes), whose length is under 8,
+	 * or whose length runs past the datagram: no port unreachable, a
+	 * counted drop each. */
+	{
+		static const uint8_t short4[4] = { 0x82, 0x9a, 0x82, 0x9b };
+		uint8_t len4[8] = { 0x82, 0x9a, 0x82, 0x9b, 0, 4, 0, 0 };
+		uint8_t len99[8] = { 0x82, 0x9a, 0x82, 0x9b, 0, 99, 0, 0 };
+
+		dpt_input1(&w, dpt_ipv4(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "10.0.0.1", IPPROTO_UDP,
+					64, short4, sizeof(short4)));
+		dpt_input1(&w, dpt_ipv4(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "10.0.0.1", IPPROTO_UDP,
+					64, len4, sizeof(len4)));
+		dpt_input1(&w, dpt_ipv4(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "10.0.0.1", IPPROTO_UDP,
+					64, len99, sizeof(len99)));
+		assert_int_equal(dpt_queued(&w), 0);
+		assert_int_equal(dpt_drops(DROP_BAD_HEADER), lu + 4);
+		done();
+	}
 }
 
 static void
