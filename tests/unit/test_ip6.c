@@ -1193,6 +1193,21 @@ test_port_unreachable(void **state)
 	memcpy(pkt + 46, &ck, 2);
 	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
 	check_error6(WAN_GUA, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_NOPORT, 0, pkt, n);
+
+	/* A header cut short, a length under 8, a length past the payload:
+	 * no error, a bad_header drop each. */
+	uint64_t bad = dpt_drops(DROP6_BAD_HEADER);
+
+	for (unsigned int i = 0; i < 3; i++) {
+		uint32_t len = i == 0 ? 4 : sizeof(udp);
+
+		udp[5] = i == 1 ? 4 : i == 2 ? 99 : 12;
+		n = ip6_bytes(pkt, HOST6, WAN_GUA, IPPROTO_UDP, 64, udp, len);
+		dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+		assert_int_equal(dpt_queued(&w), 0);
+		dpt_done(&w);
+	}
+	assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 3);
 }
 
 /* Never an error about an ICMPv6 error; errors about queries are fine;
