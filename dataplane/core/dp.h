@@ -25,6 +25,7 @@
 #include <rte_mempool.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
+#include <rte_udp.h>
 
 #include "proto.h"
 #include "trace.h"
@@ -166,6 +167,20 @@ dp_drop(struct rte_mbuf *m, enum drop_reason why)
 	TRACE(trace_on(), m, trace_end(m, SLUICE_TRACE_DROP, why, DP_NO_PORT));
 	dp_counters()->drop[why]++;
 	rte_pktmbuf_free(m);
+}
+
+/* A UDP datagram for the router, both families (RFC 768): m holds a UDP
+ * header at off whose length is 8 at least and room at most (what the IP
+ * header says follows).  One cut short or lying is no datagram to a port:
+ * the caller drops it as a bad header rather than answer it. */
+static inline bool
+dp_udp_hdr_ok(const struct rte_mbuf *m, uint32_t off, uint32_t room)
+{
+	struct rte_udp_hdr buf;
+	const struct rte_udp_hdr *u = rte_pktmbuf_read(m, off, sizeof(buf), &buf);
+
+	return u != NULL && rte_be_to_cpu_16(u->dgram_len) >= sizeof(buf) &&
+	       rte_be_to_cpu_16(u->dgram_len) <= room;
 }
 
 /* Sum of one drop reason over every lcore (control lcore, for stats). */

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include <rte_prefetch.h>
-#include <rte_udp.h>
 
 #include "frag.h"
 #include "host.h"
@@ -351,21 +350,14 @@ ip4_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	case IPPROTO_TCP:
 		tcp_input(w, m, in_port);
 		return;
-	case IPPROTO_UDP: {
-		const uint32_t hl = rte_ipv4_hdr_len(ip);
-		struct rte_udp_hdr buf;
-		const struct rte_udp_hdr *u = rte_pktmbuf_read(m, hl, sizeof(buf), &buf);
-
-		/* RFC 768: a length of 8 at least, within the datagram; a
-		 * header cut short or lying is not a datagram to a port. */
-		if (u == NULL || rte_be_to_cpu_16(u->dgram_len) < sizeof(buf) ||
-		    rte_be_to_cpu_16(u->dgram_len) > rte_be_to_cpu_16(ip->total_length) - hl) {
+	case IPPROTO_UDP:
+		if (!dp_udp_hdr_ok(m, rte_ipv4_hdr_len(ip),
+				   rte_be_to_cpu_16(ip->total_length) - rte_ipv4_hdr_len(ip))) {
 			dp_drop(m, DROP_BAD_HEADER);
 			return;
 		}
 		icmp_error(w, m, in_port, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
 		break;
-	}
 	default:
 		icmp_error(w, m, in_port, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0);
 		break;

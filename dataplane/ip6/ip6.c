@@ -23,8 +23,6 @@
 #include <string.h>
 #include <netinet/in.h>
 
-#include <rte_udp.h>
-
 #include "addr6.h"
 #include "host.h"
 #include "icmp6.h"
@@ -158,20 +156,13 @@ ip6_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	case IPPROTO_ICMPV6:
 		icmp6_input(w, m, in_port);
 		return;
-	case IPPROTO_UDP: {
-		struct rte_udp_hdr buf;
-		const struct rte_udp_hdr *u = rte_pktmbuf_read(m, sizeof(*ip), sizeof(buf), &buf);
-
-		/* As IPv4's (RFC 768): a header cut short or a length under
-		 * 8 or past the payload is not a datagram to a port. */
-		if (u == NULL || rte_be_to_cpu_16(u->dgram_len) < sizeof(buf) ||
-		    rte_be_to_cpu_16(u->dgram_len) > rte_be_to_cpu_16(ip->payload_len)) {
+	case IPPROTO_UDP:
+		if (!dp_udp_hdr_ok(m, sizeof(*ip), rte_be_to_cpu_16(ip->payload_len))) {
 			dp_drop(m, DROP6_BAD_HEADER);
 			return;
 		}
 		icmp6_error(w, m, in_port, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_NOPORT, 0);
 		break;
-	}
 	case IPPROTO_TCP:
 		break;
 	default:
