@@ -46,6 +46,7 @@ struct ctl_route {
 	uint32_t metric;
 	uint32_t prefsrc;	/* dumps only */
 	uint32_t oif;		/* port index, 0 = none */
+	uint32_t flags;		/* rtm_flags: RTNH_F_LINKDOWN, dumps only */
 	bool has_metric;
 	char dev[SLUICE_IFNAMSIZ];	/* "" = none */
 };

@@ -357,6 +357,7 @@ nl_parse_route(const struct nlmsghdr *nlh, struct ctl_route *r)
 	r->type = rtm->rtm_type;
 	r->protocol = rtm->rtm_protocol;
 	r->scope = rtm->rtm_scope;
+	r->flags = rtm->rtm_flags;
 	get_ip(&tb, RTA_DST, r->family, &r->dst, &r->dst6, &bad);
 	get_ip(&tb, RTA_GATEWAY, r->family, &r->gw, &r->gw6, &bad);
 	if ((a = GET32(&tb, RTA_OIF, &bad)))

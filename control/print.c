@@ -348,6 +348,8 @@ pr_route(struct printer *p, const struct ctl_route *r)
 			fprintf(f, " src %s", src);
 		if (r->metric)
 			fprintf(f, " metric %u", r->metric);
+		if (r->flags & RTNH_F_LINKDOWN)
+			fputs(" linkdown", f);
 		fputc('\n', f);
 		return;
 	}
@@ -364,7 +366,7 @@ pr_route(struct printer *p, const struct ctl_route *r)
 		jkv(f, &first, "prefsrc", src);
 	/* Always there (ip omits 0): scripts read r["metric"] without a guard. */
 	jku(f, &first, "metric", r->metric);
-	fputs(",\"flags\":[]}", f);
+	fputs(r->flags & RTNH_F_LINKDOWN ? ",\"flags\":[\"linkdown\"]}" : ",\"flags\":[]}", f);
 }
 
 /* `route get`: the answer r for the address asked, d. */

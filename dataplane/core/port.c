@@ -21,6 +21,7 @@
 #include "neigh.h"
 #include "port.h"
 #include "route.h"
+#include "route6.h"
 #include "pmdsock.h"
 
 /* Descriptors per queue when the device has no preference of its own
@@ -485,7 +486,11 @@ port_set_up(uint16_t port, bool up)
 {
 	if (port >= DP_MAX_PORTS || !ports[port].used)
 		return -ENODEV;
+	if (ports[port].up == up)
+		return 0;
 	ports[port].up = up;
+	route_port_state(port);
+	route6_port_state(port);
 	return 0;
 }
 

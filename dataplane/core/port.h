@@ -137,12 +137,27 @@ addr_of_port(const struct addr_table *t, uint16_t port)
 int port_create(const char *name, const char *devargs,
 		const struct rte_ether_addr *mac, uint16_t mtu, uint16_t *index);
 int port_destroy(uint16_t port);
+/* Admin state; the routes through a port that is down stay but yield
+ * to their prefix's routes through ports that are up (route_port_state). */
 int port_set_up(uint16_t port, bool up);
 int port_set_mtu(uint16_t port, uint16_t mtu);
 int port_by_name(const char *name);	/* slot or -ENODEV */
 /* At exit, workers stopped: close every device, leave the tables. */
 void port_close_all(void);
 bool port_link_up(uint16_t port);	/* carrier from the device */
+
+/*
+ * May the FIB use a route through port (DP_NO_PORT: none, a blackhole):
+ * a route through a port that is administratively down is kept but yields
+ * to its prefix's routes through ports that are up (route.c's fib_rt).
+ * flipped: a port whose state to read as the opposite of its own
+ * (DP_NO_PORT: none), to know what the FIB held before that port changed.
+ */
+static inline bool
+port_routes_live(uint16_t port, uint16_t flipped)
+{
+	return port >= DP_MAX_PORTS || ports[port].up != (port == flipped);
+}
 
 /* What the device lost or refused before the router saw a frame, or after
  * the router gave it one: rtnl_link_stats64's rx_missed_errors (ring

@@ -8,9 +8,10 @@
  * before anything, then by metric), found by the prefix hash of
  * route/rt_pfx.c; the rte_rib the FIB is built over (rte_fib_get_rib)
  * answers the longest-match and ordered questions (route get, a gateway's
- * network, dumps).  The FIB carries the best route's next hop for each
- * prefix; nothing else ever reaches the workers.  An add asks the hash
- * whether its prefix exists, not the rib: the FIB's own add descends the
+ * network, dumps).  The FIB carries, for each prefix, the next hop
+ * of its best route through a port that is up (fib_rt); nothing else
+ * ever reaches the workers.  An add asks the hash whether its prefix
+ * exists, not the rib: the FIB's own add descends the
  * rib three times already, and each descent of a million-node trie is
  * some twenty cache misses.
  *
@@ -322,6 +323,29 @@ rt_better(const struct route *a, const struct route *b)
 	return a->metric < b->metric;
 }
 
+/*
+ * The route whose next hop the FIB carries for the prefix of head: the
+ * best that is live (port_routes_live: a backup route through a port that
+ * is up takes over from one through a port set down, as a router's
+ * floating static route; local entries stay, the router's addresses
+ * answer on every port), else the best of all (its packets are then
+ * dropped as port_down: no shorter prefix is used in its place).
+ */
+static inline const struct rt *
+fib_rt(const struct rt *head, uint16_t flipped)
+{
+	for (const struct rt *e = head; e != NULL; e = e->next)
+		if (rt_local_table(e->r.type) || port_routes_live(e->r.port, flipped))
+			return e;
+	return head;
+}
+
+static inline uint32_t
+fib_nh(const struct rt *head)
+{
+	return fib_rt(head, DP_NO_PORT)->nh;
+}
+
 static inline bool
 rt_is_connected(const struct route *r)
 {
@@ -485,7 +509,7 @@ route_add(const struct route *in, uint16_t nl_flags)
 
 	hp = pfx_find(r.dst, r.plen);
 	if (hp != NULL) {
-		old_head_nh = (*hp)->nh;
+		old_head_nh = fib_nh(*hp);
 		for (e = *hp; e != NULL; e = e->next)
 			if (e->r.metric == r.metric &&
 			    rt_local_table(e->r.type) == rt_local_table(r.type)) {
@@ -511,8 +535,8 @@ route_add(const struct route *in, uint16_t nl_flags)
 		old->r = r;
 		old->nh = (uint32_t)nh;
 		counts(&r, 1);
-		if ((*hp)->nh != old_head_nh)
-			fib_set(r.dst, r.plen, (*hp)->nh, false);
+		if (fib_nh(*hp) != old_head_nh)
+			fib_set(r.dst, r.plen, fib_nh(*hp), false);
 		nh_put(prev_nh);
 		return 0;
 	}
@@ -534,8 +558,8 @@ route_add(const struct route *in, uint16_t nl_flags)
 	} else {
 		list_insert(hp, e);
 		/* The FIB changes an existing prefix in place: it cannot fail. */
-		if ((*hp)->nh != old_head_nh)
-			fib_set(r.dst, r.plen, (*hp)->nh, false);
+		if (fib_nh(*hp) != old_head_nh)
+			fib_set(r.dst, r.plen, fib_nh(*hp), false);
 	}
 	counts(&r, 1);
 	return 0;
@@ -568,7 +592,7 @@ pfx_remove(struct rt **hp, uint32_t dst, uint8_t plen,
 	   bool (*gone)(const struct route *, const void *), const void *arg, bool once)
 {
 	struct rt **pp = hp, *e, *dead = NULL, **dead_tail = &dead;
-	uint32_t old_head_nh = (*hp)->nh;
+	uint32_t old_head_nh = fib_nh(*hp);
 	int k = 0;
 
 	while ((e = *pp) != NULL) {
@@ -596,8 +620,8 @@ pfx_remove(struct rt **hp, uint32_t dst, uint8_t plen,
 		/* dead's routes still name the prefix: the slot is found. */
 		*hp = dead;
 		rt_pfx_del(&pfx, rt_pfx_hash(0, dst, plen), &key);
-	} else if ((*hp)->nh != old_head_nh) {
-		fib_set(dst, plen, (*hp)->nh, false);
+	} else if (fib_nh(*hp) != old_head_nh) {
+		fib_set(dst, plen, fib_nh(*hp), false);
 	}
 	while ((e = dead) != NULL) {
 		dead = e->next;
@@ -698,6 +722,28 @@ route_flush_port(uint16_t port)
 	route_flush_if(port_gone, &port);
 }
 
+/* A prefix with a route through port: the FIB follows the port's state. */
+static void
+port_state_cb(void *p, void *arg)
+{
+	const struct rt *head = p;
+	uint16_t port = *(const uint16_t *)arg;
+	uint32_t was, now;
+
+	if (head->next == NULL)
+		return;
+	was = fib_rt(head, port)->nh;
+	now = fib_nh(head);
+	if (now != was)
+		fib_set(head->r.dst, head->r.plen, now, false);
+}
+
+void
+route_port_state(uint16_t port)
+{
+	rt_pfx_each(&pfx, port_state_cb, &port);
+}
+
 void
 route_flush_gateways(uint16_t port, uint32_t net, uint8_t plen)
 {
@@ -748,7 +794,7 @@ route_get(uint32_t ip, struct route *out)
 	n = rte_rib_lookup(rib, ip);
 	if (n == NULL || node_head(n) == NULL)
 		return -ENETUNREACH;
-	*out = node_head(n)->r;
+	*out = fib_rt(node_head(n), DP_NO_PORT)->r;
 	if (out->prefsrc == 0 && out->port != DP_NO_PORT) {
 		/* Where an answer would come from: our address on the
 		 * network of the next hop, else the port's first. */

@@ -93,6 +93,10 @@ struct route_match {
 int route_del(const struct route *r, const struct route_match *match);
 /* Delete every route through port (the port is going away). */
 void route_flush_port(uint16_t port);
+/* Port's admin state has changed: each prefix's FIB entry moves to its
+ * best route through a port that is up (a route through a port that is
+ * down is kept, not used while another is live). */
+void route_port_state(uint16_t port);
 /* Delete the gateway routes of port whose gateway is on net/plen (that
  * network is no longer connected), as the kernel does. */
 void route_flush_gateways(uint16_t port, uint32_t net, uint8_t plen);

@@ -155,6 +155,22 @@ node_head(const struct rte_rib6_node *n)
 	return hp != NULL ? *hp : NULL;
 }
 
+/* route.c's fib_rt: the best route through a port that is up. */
+static inline const struct rt6 *
+fib_rt(const struct rt6 *head, uint16_t flipped)
+{
+	for (const struct rt6 *e = head; e != NULL; e = e->next)
+		if (e->r.type == RTN_LOCAL || port_routes_live(e->r.port, flipped))
+			return e;
+	return head;
+}
+
+static inline uint32_t
+fib_nh(const struct rt6 *head)
+{
+	return fib_rt(head, DP_NO_PORT)->nh;
+}
+
 static struct rt6 *
 rt_alloc(void)
 {
@@ -293,7 +309,7 @@ add_may_fold(const uint8_t *dst, uint8_t plen, uint64_t val)
 	memcpy(buddy, dst, 16);
 	buddy[(plen - 1) / 8] ^= (uint8_t)(0x80 >> ((plen - 1) % 8));
 	hp = pfx_find(buddy, plen);
-	return hp != NULL && fib_value((*hp)->nh, plen) == val;
+	return hp != NULL && fib_value(fib_nh(*hp), plen) == val;
 }
 
 /* The trie's AVX-512 lookup where the CPU has it (rt_fib_pick_avx512):
@@ -387,7 +403,7 @@ route6_rebuild(void)
 			continue;
 		rte_rib6_get_ip(sorted[i], ip);
 		rte_rib6_get_depth(sorted[i], &d);
-		ret = rte_fib6_add(nf, ip, d, fib_value(head->nh, d));
+		ret = rte_fib6_add(nf, ip, d, fib_value(fib_nh(head), d));
 	}
 	free(v);
 	if (ret != 0) {
@@ -632,7 +648,7 @@ route6_add(const struct route6 *in, uint16_t nl_flags)
 		return ret;
 	hp = pfx_find(r.dst, r.plen);
 	if (hp != NULL) {
-		old_head_nh = (*hp)->nh;
+		old_head_nh = fib_nh(*hp);
 		for (e = *hp; e != NULL; e = e->next)
 			if (e->r.metric == r.metric &&
 			    (e->r.type == RTN_LOCAL) == (r.type == RTN_LOCAL)) {
@@ -655,8 +671,8 @@ route6_add(const struct route6 *in, uint16_t nl_flags)
 		old->r = r;
 		old->nh = (uint32_t)nh;
 		counts(&r, 1);
-		if ((*hp)->nh != old_head_nh)
-			fib_set(r.dst, r.plen, (*hp)->nh, false);
+		if (fib_nh(*hp) != old_head_nh)
+			fib_set(r.dst, r.plen, fib_nh(*hp), false);
 		nh_put(prev_nh);
 		return 0;
 	}
@@ -682,8 +698,8 @@ route6_add(const struct route6 *in, uint16_t nl_flags)
 		}
 	} else {
 		list_insert(hp, e);
-		if ((*hp)->nh != old_head_nh)
-			fib_set(r.dst, r.plen, (*hp)->nh, false);
+		if (fib_nh(*hp) != old_head_nh)
+			fib_set(r.dst, r.plen, fib_nh(*hp), false);
 	}
 	counts(&r, 1);
 	return 0;
@@ -711,7 +727,7 @@ pfx_remove(struct rt6 **hp, const uint8_t *dst, uint8_t plen,
 	   bool (*gone)(const struct route6 *, const void *), const void *arg, bool once)
 {
 	struct rt6 **pp = hp, *e, *dead = NULL, **dead_tail = &dead;
-	uint32_t old_head_nh = (*hp)->nh;
+	uint32_t old_head_nh = fib_nh(*hp);
 	int k = 0;
 
 	while ((e = *pp) != NULL) {
@@ -738,8 +754,8 @@ pfx_remove(struct rt6 **hp, const uint8_t *dst, uint8_t plen,
 		}
 		*hp = dead;	/* for the hash to find the slot it frees */
 		rt_pfx_del(&pfx, pfx_hash(dst, plen), &key);
-	} else if ((*hp)->nh != old_head_nh) {
-		fib_set(dst, plen, (*hp)->nh, false);
+	} else if (fib_nh(*hp) != old_head_nh) {
+		fib_set(dst, plen, fib_nh(*hp), false);
 	}
 	while ((e = dead) != NULL) {
 		dead = e->next;
@@ -843,6 +859,27 @@ route6_flush_port(uint16_t port)
 	route_flush_if(port_gone, &port);
 }
 
+static void
+port_state_cb(void *p, void *arg)
+{
+	const struct rt6 *head = p;
+	uint16_t port = *(const uint16_t *)arg;
+	uint32_t was, now;
+
+	if (head->next == NULL)
+		return;
+	was = fib_rt(head, port)->nh;
+	now = fib_nh(head);
+	if (now != was)
+		fib_set(head->r.dst, head->r.plen, now, false);
+}
+
+void
+route6_port_state(uint16_t port)
+{
+	rt_pfx_each(&pfx, port_state_cb, &port);
+}
+
 void
 route6_flush_gateways(uint16_t port, const uint8_t *net, uint8_t plen)
 {
@@ -916,7 +953,7 @@ route6_get(const uint8_t *ip, struct route6 *out)
 	n = rte_rib6_lookup(rib6, ip);
 	if (n == NULL || node_head(n) == NULL)
 		return -ENETUNREACH;
-	*out = node_head(n)->r;
+	*out = fib_rt(node_head(n), DP_NO_PORT)->r;
 	if (ip6_is_zero(out->prefsrc) && out->port != DP_NO_PORT)
 		addr6_source(addrs6_get(), out->port, ip, out->prefsrc);
 	return 0;

@@ -68,6 +68,8 @@ int route6_init(uint32_t max_routes);
 int route6_add(const struct route6 *r, uint16_t nl_flags);
 int route6_del(const struct route6 *r, const struct route_match *match);
 void route6_flush_port(uint16_t port);
+/* route_port_state, for IPv6. */
+void route6_port_state(uint16_t port);
 /* Gateway routes of port through net/plen (that network went). */
 void route6_flush_gateways(uint16_t port, const uint8_t *net, uint8_t plen);
 

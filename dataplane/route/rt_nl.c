@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 
 #include "ip6_addr.h"	/* ip6_is_zero, ip6_prefix: 16 bytes hold either family */
+#include "port.h"
 #include "rt_nl.h"
 
 struct rt_nl_attrs {
@@ -170,6 +171,9 @@ rt_nl_dump_cb(const struct rt_nl_route *r, void *arg)
 
 	if (ctl_dump_full(rq))
 		return CTL_DUMP_MORE;	/* r comes first next time */
+	/* Kept, but yielding to a route through a port that is up. */
+	if (r->port < DP_MAX_PORTS && !ports[r->port].up)
+		rtm.rtm_flags |= RTNH_F_LINKDOWN;
 	nlh = ctl_msg_begin(rq, RTM_NEWROUTE, NLM_F_MULTI, &rtm, sizeof(rtm));
 	mnl_attr_put_u32(nlh, RTA_TABLE, RT_TABLE_MAIN);
 	if (r->plen > 0)

@@ -87,3 +87,11 @@ rt_pfx_del(struct rt_pfx *t, uint64_t h, const void *key)
 	t->s[i] = (struct rt_pfx_slot){ 0 };
 	t->n--;
 }
+
+void
+rt_pfx_each(const struct rt_pfx *t, void (*cb)(void *p, void *arg), void *arg)
+{
+	for (uint64_t i = 0; i <= t->mask; i++)
+		if (t->s[i].p != NULL)
+			cb(t->s[i].p, arg);
+}

@@ -39,6 +39,9 @@ void **rt_pfx_find(const struct rt_pfx *t, uint64_t h, const void *key);
 /* Add an absent key's pointer: 0, or -ENOSPC when max are held. */
 int rt_pfx_add(struct rt_pfx *t, uint64_t h, void *p);
 void rt_pfx_del(struct rt_pfx *t, uint64_t h, const void *key);
+/* cb(p, arg) for every prefix held, in no order; cb must not add or
+ * delete keys. */
+void rt_pfx_each(const struct rt_pfx *t, void (*cb)(void *p, void *arg), void *arg);
 
 /* The hash of a prefix given as two 64-bit halves (IPv4: hi 0) and a length. */
 static inline uint64_t

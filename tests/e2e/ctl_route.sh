@@ -1,6 +1,7 @@
 #!/bin/bash
 # Control: `sluice route add/del/get/change/replace` change forwarding at
-# once; change takes an existing route only, replace either, as ip's.
+# once; change takes an existing route only, replace either, as ip's; a
+# port set down keeps its routes and a backup route takes over.
 . "$(dirname "$0")/lib.sh"
 e2e_up croute
 
@@ -65,6 +66,27 @@ cli route add default via 203.0.113.1 || fail "route add default failed"
 ping_ok lan 1 198.51.100.1 || fail "198.51.100.1 not back"
 out=$(cli route get 10.1.2.3) || fail "route get 10.1.2.3 failed"
 grep -q "via 203\.0\.113\.1" <<<"$out" || fail "route get 10.1.2.3 is not the default route: $out"
+
+step "a port set down keeps its routes, flagged linkdown, and a backup route takes over until it is up"
+cli route add 10.7.0.0/16 via 203.0.113.1 metric 10 || fail "route add 10.7.0.0/16 via 203.0.113.1 metric 10"
+cli route add 10.7.0.0/16 via 192.168.1.10 metric 20 || fail "route add 10.7.0.0/16 via 192.168.1.10 metric 20"
+cli route get 10.7.1.1 | grep -q "via 203\.0\.113\.1 dev wan" || fail "10.7.1.1 does not go by metric 10 at first"
+cli link set wan down || fail "link set wan down"
+out=$(cli route show)
+echo "$out"
+grep -q "^10\.7\.0\.0/16 via 203\.0\.113\.1 dev wan proto static metric 10 linkdown$" <<<"$out" ||
+	fail "route show does not flag the route through wan linkdown"
+grep -q "^10\.7\.0\.0/16 via 192\.168\.1\.10 dev lan proto static metric 20$" <<<"$out" ||
+	fail "route show lost or flagged the route through lan"
+got=$(cli -j route show | json '" ".join(",".join(r["flags"]) or "-" for r in d if r["dst"] == "10.7.0.0/16")')
+[ "$got" = "linkdown -" ] || fail "route show -j flags of 10.7.0.0/16 are '$got', expected 'linkdown -'"
+cli route get 10.7.1.1 | grep -q "via 192\.168\.1\.10 dev lan" || fail "the backup route through lan did not take over"
+out=$(lan ping -n -c 1 -W 2 198.51.100.1 2>&1) && fail "198.51.100.1 answered with wan down: $out"
+cli link set wan up || fail "link set wan up"
+cli route get 10.7.1.1 | grep -q "via 203\.0\.113\.1 dev wan" || fail "the route through wan is not back"
+cli route show | grep -q linkdown && fail "a route is still flagged linkdown with wan up"
+ping_ok lan 1 198.51.100.1 || fail "198.51.100.1 not reached once wan is up again"
+cli route del 10.7.0.0/16 metric 10 && cli route del 10.7.0.0/16 metric 20 || fail "route del 10.7.0.0/16"
 
 step "a gateway on no connected network, or its network's broadcast address, is refused"
 cli route add 10.20.0.0/16 via 10.9.9.9 2>&1 && fail "route via an unreachable gateway accepted"

@@ -697,6 +697,45 @@ test_lpm(void **state)
 	assert_int_equal(neigh6_del(1, a), 0);
 }
 
+/* A route through a port that is down yields to one through a port that
+ * is up, and is back when its port is (route.c's floating routes). */
+static void
+test_port_down_backup(void **state)
+{
+	struct route6 via_wan = { .plen = 48, .type = RTN_UNICAST, .metric = 100,
+				  .protocol = SLUICE_RTPROT_CLI, .port = DP_NO_PORT };
+	struct route6 on_lan = via_wan, r;
+	struct route_match m = { .metric = true };
+	uint8_t ip[16];
+	uint64_t nh;
+
+	(void)state;
+	a6("2001:db8:99::", via_wan.dst);
+	a6(GW6, via_wan.gw);
+	a6("2001:db8:99::", on_lan.dst);
+	on_lan.metric = 200;
+	on_lan.port = 0;
+	assert_int_equal(route6_add(&via_wan, 0), 0);
+	assert_int_equal(route6_add(&on_lan, 0), 0);
+	a6("2001:db8:99:1::1", ip);
+	route6_lookup_bulk((const uint8_t (*)[16])ip, &nh, 1);
+	assert_int_equal(nexthops6[nh].type, NH_GATEWAY);
+
+	assert_int_equal(port_set_up(1, false), 0);
+	route6_lookup_bulk((const uint8_t (*)[16])ip, &nh, 1);
+	assert_int_equal(nexthops6[nh].type, NH_CONNECTED);
+	assert_int_equal(nexthops6[nh].port, 0);
+	assert_int_equal(route6_get(ip, &r), 0);
+	assert_int_equal(r.metric, 200);
+
+	assert_int_equal(port_set_up(1, true), 0);
+	route6_lookup_bulk((const uint8_t (*)[16])ip, &nh, 1);
+	assert_int_equal(nexthops6[nh].type, NH_GATEWAY);
+	assert_int_equal(nexthops6[nh].port, 1);
+	assert_int_equal(route6_del(&via_wan, &m), 0);
+	assert_int_equal(route6_del(&on_lan, &m), 0);
+}
+
 /*
  * Lookups exact against a reference: random prefixes of every length from
  * /16 to /128 through four gateways (the same gateway and length often
@@ -1284,6 +1323,7 @@ main(void)
 		cmocka_unit_test(test_one_pass_mixed),
 		cmocka_unit_test(test_one_pass_v4_among_v6),
 		cmocka_unit_test(test_lpm),
+		cmocka_unit_test(test_port_down_backup),
 		cmocka_unit_test(test_lpm_random),
 		cmocka_unit_test(test_fib_churn),
 		cmocka_unit_test(test_fib_churn_no_memory),

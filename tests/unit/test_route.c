@@ -419,6 +419,50 @@ test_flush_port(void **state)
 	assert_int_equal(route_count(), 2);
 }
 
+/* A route through a port that is down stays, yields to the prefix's routes
+ * through ports that are up, and takes over again when its port is up. */
+static void
+test_port_down_backup(void **state)
+{
+	struct route r;
+	struct route_match m = { .metric = true };
+
+	(void)state;
+	assert_int_equal(add("10.0.0.0", 8, "192.168.1.2", 100), 0);
+	assert_int_equal(add("10.0.0.0", 8, "198.51.100.2", 200), 0);
+	assert_int_equal(add("11.0.0.0", 8, "192.168.1.3", 0), 0);
+	assert_int_equal(gw_of("10.5.5.5"), dpt_ip("192.168.1.2"));
+
+	assert_int_equal(port_set_up(0, false), 0);
+	assert_int_equal(gw_of("10.5.5.5"), dpt_ip("198.51.100.2"));
+	assert_int_equal(route_get(dpt_ip("10.5.5.5"), &r), 0);
+	assert_int_equal(r.metric, 200);
+	assert_int_equal(r.port, 1);
+	/* Nothing else to take: the route stays (its packets: port_down). */
+	assert_int_equal(gw_of("11.1.1.1"), dpt_ip("192.168.1.3"));
+	assert_int_equal(route_count(), 5);
+
+	/* A better route through the port that is down does not take over... */
+	assert_int_equal(add("10.0.0.0", 8, "192.168.1.4", 50), 0);
+	assert_int_equal(gw_of("10.5.5.5"), dpt_ip("198.51.100.2"));
+	/* ...until the live one goes: then the best of the rest. */
+	r = rt("10.0.0.0", 8, NULL, 200);
+	assert_int_equal(route_del(&r, &m), 0);
+	assert_int_equal(gw_of("10.5.5.5"), dpt_ip("192.168.1.4"));
+	assert_int_equal(add("10.0.0.0", 8, "198.51.100.2", 200), 0);
+	assert_int_equal(gw_of("10.5.5.5"), dpt_ip("198.51.100.2"));
+
+	/* Up again: the best route is back, and nothing was lost. */
+	assert_int_equal(port_set_up(0, true), 0);
+	assert_int_equal(gw_of("10.5.5.5"), dpt_ip("192.168.1.4"));
+	assert_int_equal(gw_of("11.1.1.1"), dpt_ip("192.168.1.3"));
+	assert_int_equal(route_count(), 6);
+	/* The connected route of a port that is down stays too. */
+	assert_int_equal(port_set_up(0, false), 0);
+	assert_int_equal(nexthops[nh_of("192.168.1.77")].type, NH_CONNECTED);
+	assert_int_equal(port_set_up(0, true), 0);
+}
+
 /*
  * The FIB under change.  A reader thread plays a worker (registered and
  * online on dp.qsbr, quiescent once per loop) and looks up probe addresses
@@ -691,6 +735,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_walk_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nexthops_shared_and_recycled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flush_port, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_port_down_backup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grace_period_before_reuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fib_under_change, setup, teardown),
 	};
