@@ -56,6 +56,7 @@ const char *const drop_names[DROP__MAX] = {
 	[DROP_ND_HOLD_FULL] = "nd_hold_full",
 	[DROP_ND_INVALID] = "nd_invalid",
 	[DROP_ND_IGNORED] = "nd_ignored",
+	[DROP_NEIGH_FULL] = "neigh_table_full",
 };
 
 uint64_t

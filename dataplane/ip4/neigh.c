@@ -251,6 +251,42 @@ neigh6_position(uint16_t port, const uint8_t *ip)
 	return pos >= 0 ? pos : -1;
 }
 
+static void ent_remove(int32_t pos, struct neigh_act *fail);
+
+/*
+ * The table is full: remove one entry that nothing waits on and no
+ * traffic has used, as the kernel's forced collection does, so that a
+ * host on a large network (an IPv6 /64) that makes the router learn
+ * senders keeps new neighbours out for EVICT_AGE at most.  A STALE
+ * entry may go, a REACHABLE one once confirmed EVICT_AGE ago; never a
+ * PERMANENT one, one being asked for (INCOMPLETE, PROBE) or one a worker
+ * has used since it was confirmed.  The hand moves on from call to call,
+ * EVICT_SCAN entries at most each, so every entry is looked at in turn.
+ */
+#define EVICT_SCAN	64
+#define EVICT_AGE	5.0	/* seconds */
+static uint32_t evict_hand;
+
+static bool
+ent_evict(void)
+{
+	uint64_t now = neigh_clock();
+
+	for (uint32_t k = 0; k < EVICT_SCAN && nlive > 0; k++) {
+		int32_t pos = live[evict_hand++ % nlive];
+		const struct neigh_ent *e = &nent[pos];
+
+		if (__atomic_load_n(&neigh_fast_tbl[pos].used, __ATOMIC_RELAXED))
+			continue;
+		if (e->state == NUD_STALE ||
+		    (e->state == NUD_REACHABLE && now - e->since >= secs(EVICT_AGE))) {
+			ent_remove(pos, NULL);
+			return true;
+		}
+	}
+	return false;
+}
+
 static int32_t
 ent_create(uint16_t port, const uint8_t *a)
 {
@@ -258,7 +294,7 @@ ent_create(uint16_t port, const uint8_t *a)
 	struct neigh_ent *e;
 	int32_t pos;
 
-	if (nlive >= NEIGH_MAX)
+	if (nlive >= NEIGH_MAX && !ent_evict())
 		return -ENOSPC;
 	pos = rte_hash_add_key(neigh_hash, &k);
 	if (pos == -ENOSPC) {

@@ -101,6 +101,7 @@ neigh_resolve(struct rte_mbuf *m)
 	bool v4 = meta->kind != PKT_RESOLVE6;
 	struct neigh_act act;
 	uint8_t a[16];
+	int ret;
 
 	if (unlikely(port >= DP_MAX_PORTS || !ports[port].used)) {
 		dp_drop(m, DROP_PORT_DOWN);
@@ -110,8 +111,10 @@ neigh_resolve(struct rte_mbuf *m)
 		neigh_v4_mapped(meta->nh_ip, a);
 	else
 		memcpy(a, meta->nh_ip6, sizeof(a));
-	if (neigh_hold(port, a, m, &act) < 0) {
-		dp_drop(m, v4 ? DROP_ARP_HOLD_FULL : DROP_ND_HOLD_FULL);
+	ret = neigh_hold(port, a, m, &act);
+	if (ret < 0) {
+		dp_drop(m, ret == -ENOSPC ? DROP_NEIGH_FULL :
+			   v4 ? DROP_ARP_HOLD_FULL : DROP_ND_HOLD_FULL);
 		return;
 	}
 	resolve_act(&act);

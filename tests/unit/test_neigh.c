@@ -843,6 +843,7 @@ test_table_bound(void **state)
 {
 	struct rte_ether_addr a = dpt_mac(HOST_MAC);
 	uint64_t invalid, full = dpt_drops(DROP_ARP_HOLD_FULL);
+	uint64_t neigh_full = dpt_drops(DROP_NEIGH_FULL);
 
 	(void)state;
 	assert_int_equal(neigh_add(0, dpt_ip("192.168.1.2"), &a, true, 0), 0);
@@ -859,12 +860,36 @@ test_table_bound(void **state)
 		       "192.168.1.60");
 	assert_int_equal(dpt_drops(DROP_ARP_INVALID), invalid + 1);
 	assert_int_equal(state_of(0, "192.168.1.60", NULL), 0);
-	/* Nothing to hold a packet in either. */
+	/* Nothing to hold a packet in either, and the counter says why. */
 	neigh_resolve(waiting("10.9.3.3", "10.9.3.3", 4000));
-	assert_int_equal(dpt_drops(DROP_ARP_HOLD_FULL), full + 1);
+	assert_int_equal(dpt_drops(DROP_NEIGH_FULL), neigh_full + 1);
+	assert_int_equal(dpt_drops(DROP_ARP_HOLD_FULL), full);
 	expect_nothing_sent();
 	/* The permanent entry stayed. */
 	assert_true(worker_sees(0, "192.168.1.2", HOST_MAC));
+
+	/* Once the entries were confirmed 5 s ago, unused ones make room:
+	 * a packet is held and asked for, new entries go in, and neither
+	 * the permanent entry nor one traffic uses is taken. */
+	assert_true(worker_sees(1, "100.64.0.5", HOST_MAC));
+	tick(6);
+	neigh_resolve(waiting("10.9.3.3", "10.9.3.3", 4001));
+	expect_one_arp(0, RTE_ARP_OP_REQUEST, BCAST_MAC, LAN_MAC, "10.9.0.1", ZERO_MAC,
+		       "10.9.3.3");
+	assert_int_equal(dpt_drops(DROP_NEIGH_FULL), neigh_full + 1);
+	assert_int_equal(state_of(0, "10.9.3.3", NULL), NUD_INCOMPLETE);
+	/* Room for all but those three, each new entry taking an old one. */
+	for (uint32_t i = 1; i <= NEIGH_MAX - 3; i++)
+		assert_int_equal(neigh_add(1, dpt_ip("100.66.0.0") + i, &a, false, 0), 0);
+	assert_int_equal(neigh_count(), NEIGH_MAX);
+	assert_int_equal(state_of(1, "100.64.0.4", NULL), 0);
+	assert_int_equal(state_of(1, "100.64.63.255", NULL), 0);
+	assert_true(worker_sees(1, "100.64.0.5", HOST_MAC));
+	assert_true(worker_sees(0, "192.168.1.2", HOST_MAC));
+	assert_int_equal(state_of(0, "10.9.3.3", NULL), NUD_INCOMPLETE);
+	/* Fresh ones are not taken: the table is full again. */
+	assert_int_equal(neigh_add(1, dpt_ip("100.65.0.0"), &a, false, 0), -ENOSPC);
+	neigh_flush(0);
 
 	/* Emptied, the table takes entries again, at once. */
 	neigh_flush(1);
