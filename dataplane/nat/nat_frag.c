@@ -95,6 +95,25 @@ frag_concerns_nat(const struct rte_ipv4_hdr *ip)
 }
 
 /*
+ * Can this piece be part of a datagram (RFC 791): it ends within 65 535
+ * bytes with the header (the "ping of death" does not, and rte_ip_frag
+ * would give it a length that wraps), and, unless it is the last, carries
+ * a multiple of 8 bytes (else no next piece can start where it ends, and
+ * it would be held until the timeout).  ip4_input has checked the lengths.
+ */
+static bool
+frag_can_fit(const struct rte_ipv4_hdr *ip)
+{
+	uint16_t off = rte_be_to_cpu_16(ip->fragment_offset);
+	uint32_t hlen = rte_ipv4_hdr_len(ip);
+	uint32_t data = rte_be_to_cpu_16(ip->total_length) - hlen;
+
+	if (hlen + (off & RTE_IPV4_HDR_OFFSET_MASK) * 8u + data > UINT16_MAX)
+		return false;
+	return !(off & RTE_IPV4_HDR_MF_FLAG) || data % 8 == 0;
+}
+
+/*
  * rte_ip_frag chains the fragments as they came, and the hooks read the
  * first segment only: after a tiny first fragment (RFC 1858) the transport
  * header would be out of their sight and the datagram would leave
@@ -177,6 +196,10 @@ nat_frag_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	*RTE_MBUF_DYNFIELD(m, nat_stash_off, uint64_t *) = 0;
 	if (!frag_concerns_nat(ip))
 		return NAT_PASS;
+	if (unlikely(!frag_can_fit(ip))) {
+		dp_drop(m, DROP_BAD_HEADER);
+		return NAT_DROP;
+	}
 	if (unlikely(lc->frag == NULL)) {
 		nat_count(NC_FRAG_DROPS);
 		dp_drop(m, DROP_NAT);

@@ -2188,6 +2188,28 @@ test_fragments_reverse_order(void **state)
 	rte_pktmbuf_free(d);
 	assert_int_equal(counter("fragment_drops"), drops + 1);
 	assert_int_equal(dpt_mbufs_in_use(), 0);
+
+	/* Pieces that can never make a datagram go at once, as bad headers:
+	 * one not the last whose length is not a multiple of 8, one that
+	 * ends past 65 535 bytes. */
+	{
+		uint64_t bad = dpt_drops(DROP_BAD_HEADER);
+		struct rte_ipv4_hdr *ip;
+
+		d = udp(A, R, 9503, 53, 1800);
+		f[0] = frag_of(d, 0, 804, true);
+		f[1] = frag_of(d, 8, 16, false);
+		rte_pktmbuf_free(d);
+		ip = iph(f[1]);
+		ip->fragment_offset = htons(65520 / 8);
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = dpt_cksum(ip, 20);
+		assert_int_equal(nat_prerouting(&w, f[0], LAN), NAT_DROP);
+		assert_int_equal(nat_prerouting(&w, f[1], LAN), NAT_DROP);
+		assert_int_equal(dpt_drops(DROP_BAD_HEADER), bad + 2);
+		assert_int_equal(dpt_mbufs_in_use(), 0);
+		assert_int_equal(w.tx[WAN].n, 0);
+	}
 	neigh_del(WAN, dpt_ip(R));
 }
 
