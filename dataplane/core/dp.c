@@ -57,6 +57,7 @@ const char *const drop_names[DROP__MAX] = {
 	[DROP_ND_INVALID] = "nd_invalid",
 	[DROP_ND_IGNORED] = "nd_ignored",
 	[DROP_NEIGH_FULL] = "neigh_table_full",
+	[DROP_SOURCE_ROUTE] = "source_route",
 };
 
 uint64_t

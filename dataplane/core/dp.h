@@ -88,6 +88,7 @@ enum drop_reason {
 	DROP_ND_INVALID,	/* malformed or unusable neighbour discovery message */
 	DROP_ND_IGNORED,	/* another router's advertisement, or a redirect */
 	DROP_NEIGH_FULL,	/* neighbour table full, nothing in it could go: no room to resolve */
+	DROP_SOURCE_ROUTE,	/* IPv4 loose or strict source route option: refused */
 	DROP__MAX
 };
 extern const char *const drop_names[DROP__MAX];

@@ -6,6 +6,7 @@
  * leaves the loop through an unlikely() branch.
  */
 #include <netinet/in.h>
+#include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <string.h>
 
@@ -473,6 +474,36 @@ ip4_header_fast(struct rte_mbuf *m, const bool keep)
 	return true;
 }
 
+/*
+ * The options of a header longer than 20 bytes (RFC 791 3.1): each within
+ * the header, with a length of 2 at least, and none a source route, which
+ * a router may refuse (RFC 1812 5.2.4.1, 4.2.2.1) and the kernel does by
+ * default (accept_source_route 0): it would let a sender steer packets
+ * past the routes chosen for them.  Other options are forwarded as they
+ * are.  The reason to drop, or DROP__MAX when there is none.
+ */
+static enum drop_reason
+ip4_options_check(const struct rte_ipv4_hdr *ip)
+{
+	const uint8_t *o = (const uint8_t *)(ip + 1);
+	uint32_t n = rte_ipv4_hdr_len(ip) - sizeof(*ip);
+
+	for (uint32_t i = 0; i < n;) {
+		if (o[i] == IPOPT_EOL)
+			break;
+		if (o[i] == IPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (n - i < 2 || o[i + 1] < 2 || o[i + 1] > n - i)
+			return DROP_BAD_HEADER;
+		if (o[i] == IPOPT_LSRR || o[i] == IPOPT_SSRR)
+			return DROP_SOURCE_ROUTE;
+		i += o[i + 1];
+	}
+	return DROP__MAX;
+}
+
 /* Every other header: options, a header across segments, a length or a
  * checksum that is wrong.  Strips Ethernet; false when m was dropped. */
 static __rte_noinline bool
@@ -480,6 +511,7 @@ ip4_header_slow(struct rte_mbuf *m)
 {
 	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	struct rte_ipv4_hdr *ip;
+	enum drop_reason why;
 
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_adj(m, sizeof(struct rte_ether_hdr));
 	/* The whole header must be in the first segment before it is summed;
@@ -490,6 +522,10 @@ ip4_header_slow(struct rte_mbuf *m)
 		     ip4_check_inline(ip, rte_pktmbuf_pkt_len(m),
 				      ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD) != 0)) {
 		dp_drop(m, DROP_BAD_HEADER);
+		return false;
+	}
+	if (rte_ipv4_hdr_len(ip) > sizeof(*ip) && (why = ip4_options_check(ip)) != DROP__MAX) {
+		dp_drop(m, why);
 		return false;
 	}
 	return true;

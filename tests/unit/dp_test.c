@@ -245,22 +245,30 @@ dpt_fix_cksum(struct rte_ipv4_hdr *ip)
 }
 
 struct rte_mbuf *
-dpt_ip_options(struct rte_mbuf *f)
+dpt_ip_options_bytes(struct rte_mbuf *f, const uint8_t *opt, uint8_t n)
 {
 	uint16_t flen = rte_pktmbuf_pkt_len(f);
-	uint8_t *p = (uint8_t *)rte_pktmbuf_append(f, 4);
+	uint8_t *p = (uint8_t *)rte_pktmbuf_append(f, n);
 	struct rte_ipv4_hdr *ip;
 
-	if (p == NULL)
+	if (p == NULL || n % 4 != 0 || n > 40)
 		return NULL;
 	p = rte_pktmbuf_mtod(f, uint8_t *);
-	memmove(p + 14 + 24, p + 14 + 20, flen - 14 - 20);
-	memset(p + 14 + 20, 1, 4);
+	memmove(p + 14 + 20 + n, p + 14 + 20, flen - 14 - 20);
+	memcpy(p + 14 + 20, opt, n);
 	ip = dpt_frame_ip(f);
-	ip->version_ihl = 0x46;
-	ip->total_length = htons(ntohs(ip->total_length) + 4);
+	ip->version_ihl = (uint8_t)(0x45 + n / 4);
+	ip->total_length = htons(ntohs(ip->total_length) + n);
 	dpt_fix_cksum(ip);
 	return f;
+}
+
+struct rte_mbuf *
+dpt_ip_options(struct rte_mbuf *f)
+{
+	static const uint8_t nops[4] = { 1, 1, 1, 1 };
+
+	return dpt_ip_options_bytes(f, nops, sizeof(nops));
 }
 
 void

@@ -70,6 +70,8 @@ void dpt_fix_cksum(struct rte_ipv4_hdr *ip);
 /* The frame f with 4 bytes of options (NOPs) after its 20-byte IPv4
  * header, lengths and header checksum fixed; NULL without tailroom. */
 struct rte_mbuf *dpt_ip_options(struct rte_mbuf *f);
+/* The same with the n bytes of options opt (n a multiple of 4, 40 at most). */
+struct rte_mbuf *dpt_ip_options_bytes(struct rte_mbuf *f, const uint8_t *opt, uint8_t n);
 /* One frame in on port 0 through worker_input. */
 void dpt_input1(struct wctx *w, struct rte_mbuf *m);
 /* Frames waiting in w's tx buffers, all ports. */

@@ -514,6 +514,50 @@ udp_options(const char *dst, uint16_t len)
 }
 
 /*
+ * IPv4 options: well formed ones are forwarded as they are; a source route
+ * (loose or strict) is refused and counted as source_route; an option
+ * whose length is under 2 or runs past the header is a bad header.
+ */
+static void
+test_options(void **state)
+{
+	static const struct {
+		uint8_t opt[8];
+		enum drop_reason why;	/* DROP__MAX: forwarded */
+	} cases[] = {
+		{ { 7, 7, 4, 0, 0, 0, 0, 0 }, DROP__MAX },		/* record route, EOL */
+		{ { 1, 0x94, 4, 0, 0, 1, 1, 1 }, DROP__MAX },		/* NOP, router alert */
+		{ { 0x83, 7, 4, 198, 51, 100, 9, 0 }, DROP_SOURCE_ROUTE },	/* LSRR */
+		{ { 1, 0x89, 7, 4, 198, 51, 100, 9 }, DROP_SOURCE_ROUTE },	/* SSRR */
+		{ { 0x44, 1, 0, 0, 0, 0, 0, 0 }, DROP_BAD_HEADER },	/* length 1 */
+		{ { 1, 1, 7, 9, 4, 0, 0, 0 }, DROP_BAD_HEADER },	/* past the header */
+		{ { 1, 1, 1, 1, 1, 1, 1, 7 }, DROP_BAD_HEADER },	/* no length byte */
+	};
+
+	(void)state;
+	for (unsigned int i = 0; i < RTE_DIM(cases); i++) {
+		struct rte_mbuf *m = dpt_ip_options_bytes(udp("192.0.2.77", 10), cases[i].opt, 8);
+		uint64_t before = cases[i].why < DROP__MAX ? dpt_drops(cases[i].why) : 0;
+
+		assert_non_null(m);
+		dpt_input1(&w, m);
+		if (cases[i].why == DROP__MAX) {
+			struct rte_ipv4_hdr *ip;
+
+			assert_int_equal(w.tx[1].n, 1);
+			ip = dpt_frame_ip(w.tx[1].m[0]);
+			assert_int_equal(ip->version_ihl, 0x47);
+			assert_memory_equal(ip + 1, cases[i].opt, 8);
+			assert_int_equal(dpt_cksum(ip, 28), 0);
+		} else {
+			assert_int_equal(dpt_queued(&w), 0);
+			assert_int_equal(dpt_drops(cases[i].why), before + 1);
+		}
+		done();
+	}
+}
+
+/*
  * The worker's one pass: a burst where plain IPv4 frames (validated in the
  * Ethernet classification and routed at once) are mixed with every frame
  * that must go the old way, each of which meets its old fate and counter;
@@ -1035,6 +1079,7 @@ main(void)
 		cmocka_unit_test(test_port_down_and_blackhole),
 		cmocka_unit_test(test_mixed_burst),
 		cmocka_unit_test(test_one_pass_burst),
+		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_head16),
 #ifdef X4
 		cmocka_unit_test(test_plain_x4),
