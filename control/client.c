@@ -62,8 +62,10 @@ bool
 ctl_lost(int err)
 {
 	return err == -ECONNRESET || err == -EPIPE || err == -ENOTCONN || err == -ETIMEDOUT ||
-	       err == -ECONNREFUSED || err == -ENOENT || err == -EBADF;
+	       err == -ECONNREFUSED || err == -ENOENT || err == -EBADF || err == -EUSERS;
 }
+
+static ssize_t recv_dg(struct ctl_conn *c, int timeout_ms);
 
 /* One datagram; with fd >= 0, fd rides along in SCM_RIGHTS. */
 static int
@@ -88,9 +90,36 @@ send_all(struct ctl_conn *c, const void *buf, size_t len, int fd)
 	do
 		n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
+	if (n < 0) {
+		int err = -errno;
+
+		/* Closed on us: a refusal may wait to be read. */
+		if ((err == -EPIPE || err == -ECONNRESET) && recv_dg(c, 0) == -EUSERS)
+			return -EUSERS;
+		return err;
+	}
 	return (size_t)n == len ? 0 : -EMSGSIZE;
+}
+
+/*
+ * The dataplane refuses a connection beyond its limit of clients with one
+ * error before it closes, about no request: sequence 0 and an empty
+ * request header, where an answer quotes its request, whose type is never
+ * 0.  -EUSERS and its reason in c->errmsg, or 0 when the n bytes are
+ * something else.
+ */
+static int
+refusal(struct ctl_conn *c, size_t n)
+{
+	const struct nlmsghdr *nlh = (const void *)c->rbuf;
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+	if (!mnl_nlmsg_ok(nlh, (int)n) || nlh->nlmsg_type != NLMSG_ERROR ||
+	    nlh->nlmsg_seq != 0 || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)) ||
+	    e->error == 0 || e->msg.nlmsg_type != 0)
+		return 0;
+	ctl_ext_ack_msg(nlh, c->errmsg, sizeof(c->errmsg));
+	return -EUSERS;
 }
 
 /* One datagram into c->rbuf: its length, or -errno. */
@@ -111,11 +140,18 @@ recv_dg(struct ctl_conn *c, int timeout_ms)
 	do
 		n = recv(c->fd, c->rbuf, SLUICE_MSG_MAX, MSG_DONTWAIT);
 	while (n < 0 && errno == EINTR);
+	/* A peer that closed with our request unread leaves a reset, which
+	 * the kernel reports before what it sent: a refusal may follow. */
+	if (n < 0 && errno == ECONNRESET) {
+		n = recv(c->fd, c->rbuf, SLUICE_MSG_MAX, MSG_DONTWAIT);
+		if (n <= 0)
+			return -ECONNRESET;
+	}
 	if (n < 0)
 		return errno == EAGAIN ? 0 : -errno;
 	if (n == 0)
 		return -ECONNRESET;
-	return n;
+	return refusal(c, (size_t)n) ?: n;
 }
 
 struct wait_ctx {
@@ -420,8 +456,10 @@ ctl_pipe_wait(struct ctl_pipe *p)
 const char *
 ctl_error(const struct ctl_conn *c, uint16_t type, int err)
 {
-	/* A reason for a lost connection would be a stale one. */
-	return c->errmsg[0] && !ctl_lost(err) ? c->errmsg : ctl_strerror(type, err);
+	/* A reason for a lost connection would be a stale one, but for a
+	 * refusal's own. */
+	return c->errmsg[0] && (!ctl_lost(err) || err == -EUSERS) ? c->errmsg :
+	       ctl_strerror(type, err);
 }
 
 const char *
@@ -475,6 +513,8 @@ ctl_strerror(uint16_t type, int err)
 	case ECONNRESET:
 	case EPIPE:
 		return "the dataplane closed the connection";
+	case EUSERS:
+		return "the dataplane serves as many control clients as it takes";
 	}
 	snprintf(buf, sizeof(buf), "%s", strerror(-err));
 	return buf;

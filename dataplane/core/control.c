@@ -617,6 +617,26 @@ client_close(struct ctl_client *c)
 	free(c);
 }
 
+/* Beyond the limit: one error about no request (sequence 0, an empty
+ * request header) before the close, so that the client can say why
+ * (client.c's refusal). */
+static void
+server_refuse(int fd)
+{
+	char buf[MNL_NLMSG_HDRLEN + sizeof(struct nlmsgerr) + 128], why[96];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsgerr *e;
+
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_CAPPED | NLM_F_ACK_TLVS;
+	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+	e->error = -EUSERS;
+	snprintf(why, sizeof(why), "the dataplane serves %u control clients, its most",
+		 srv.max_clients);
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, why);
+	(void)send(fd, buf, nlh->nlmsg_len, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
 static void
 server_accept(void)
 {
@@ -635,8 +655,8 @@ server_accept(void)
 			return;
 		}
 		if (srv.nb_clients >= srv.max_clients) {
-			/* The client sees its connection closed at once. */
 			srv.refused++;
+			server_refuse(fd);
 			close(fd);
 			continue;
 		}

@@ -1163,8 +1163,8 @@ test_server_nat_dump_resumes(void **state)
 	dpt_tx_clear(&w);
 }
 
-/* More clients than the limit: the extra ones are closed at once and
- * counted; the others are served. */
+/* More clients than the limit: the extra ones are told why, closed at
+ * once and counted; the others are served. */
 static void
 test_server_client_limit(void **state)
 {
@@ -1183,8 +1183,13 @@ test_server_client_limit(void **state)
 	ctl_server_stats(&st);
 	assert_int_equal(st.clients, 3);
 	assert_int_equal(st.clients_refused, 2);
-	for (int i = 3; i < 5; i++)
+	/* Told why, then closed. */
+	for (int i = 3; i < 5; i++) {
+		assert_true(recv(fd[i], reply, sizeof(reply), MSG_DONTWAIT) > 0);
+		expect_errmsg((const struct nlmsghdr *)reply, 0, -EUSERS,
+			      "the dataplane serves 3 control clients, its most");
 		assert_int_equal(recv(fd[i], reply, sizeof(reply), MSG_DONTWAIT), 0);
+	}
 	for (int i = 0; i < 3; i++) {
 		qlen = 0;
 		q_simple(NLMSG_NOOP, NLM_F_ACK, 50 + i, NULL, 0);

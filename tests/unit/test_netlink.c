@@ -11,6 +11,7 @@
 #include <string.h>
 #include <errno.h>
 #include <pthread.h>
+#include <poll.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/if.h>
@@ -692,6 +693,82 @@ test_print_nat_stats(void **state)
 			    "\"host\":{}}\n");
 }
 
+struct refuser {
+	int fd;
+	const char *dg;
+	size_t len;
+};
+
+/* The server's side once the request is in: the refusal, then a close
+ * with the request unread. */
+static void *
+refuse_after_request(void *arg)
+{
+	struct refuser *rf = arg;
+	struct pollfd pfd = { .fd = rf->fd, .events = POLLIN };
+
+	if (poll(&pfd, 1, 5000) == 1)
+		(void)!send(rf->fd, rf->dg, rf->len, 0);
+	close(rf->fd);
+	return NULL;
+}
+
+/* A dataplane at its limit of clients tells a new one why and closes: the
+ * request fails with -EUSERS and the reason, not "closed the connection",
+ * whether the close came before the request (EPIPE) or after it, the
+ * request unread (e2e ctl_errors meets the reset that may then come first). */
+static void
+test_refused_connection(void **state)
+{
+	const char *why = "the dataplane serves 128 control clients, its most";
+	char dg[256], req[NLMSG_HDRLEN];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)dg, *r = (struct nlmsghdr *)req;
+	struct nlattr *a;
+	struct nlmsgerr *e;
+
+	(void)state;
+	memset(dg, 0, sizeof(dg));
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_CAPPED | NLM_F_ACK_TLVS;
+	nlh->nlmsg_len = NLMSG_HDRLEN + sizeof(*e);
+	e = NLMSG_DATA(nlh);
+	e->error = -EUSERS;
+	a = (struct nlattr *)(dg + nlh->nlmsg_len);
+	a->nla_type = NLMSGERR_ATTR_MSG;
+	a->nla_len = (uint16_t)(NLA_HDRLEN + strlen(why) + 1);
+	memcpy((char *)a + NLA_HDRLEN, why, strlen(why) + 1);
+	nlh->nlmsg_len += NLA_ALIGN(a->nla_len);
+	memset(req, 0, sizeof(req));
+	r->nlmsg_len = NLMSG_HDRLEN;
+	r->nlmsg_type = NLMSG_NOOP;
+
+	for (int unread = 0; unread < 2; unread++) {
+		struct ctl_conn c = { .seq = 41 };
+		int sv[2];
+
+		assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+		c.fd = sv[0];
+		c.rbuf = malloc(SLUICE_MSG_MAX);
+		assert_non_null(c.rbuf);
+		if (unread) {
+			struct refuser rf = { .fd = sv[1], .dg = dg, .len = nlh->nlmsg_len };
+			pthread_t th;
+
+			assert_int_equal(pthread_create(&th, NULL, refuse_after_request, &rf), 0);
+			assert_int_equal(ctl_request(&c, r), -EUSERS);
+			pthread_join(th, NULL);
+		} else {
+			assert_int_equal(send(sv[1], dg, nlh->nlmsg_len, 0), (ssize_t)nlh->nlmsg_len);
+			close(sv[1]);
+			assert_int_equal(ctl_request(&c, r), -EUSERS);
+		}
+		assert_string_equal(ctl_error(&c, RTM_GETROUTE, -EUSERS), why);
+		close(sv[0]);
+		free(c.rbuf);
+	}
+	assert_true(ctl_lost(-EUSERS));
+}
+
 /* ---- the pipeline against a fake server ---- */
 
 struct fake {
@@ -930,6 +1007,7 @@ main(void)
 		cmocka_unit_test(test_print_link_neigh),
 		cmocka_unit_test(test_print_ip6),
 		cmocka_unit_test(test_print_nat_stats),
+		cmocka_unit_test(test_refused_connection),
 		cmocka_unit_test(test_pipeline),
 		cmocka_unit_test(test_pipeline_errors_by_tag),
 		cmocka_unit_test(test_ext_ack_msg),
