@@ -613,6 +613,7 @@ idle_pass(struct idle *st, unsigned int lcore, bool busy, uint32_t polled)
 	}
 	if (now - st->since < st->after)
 		return;
+	nat_worker_idle();
 	if (st->epfd >= 0)
 		idle_watch(st, polled);
 	rte_rcu_qsbr_thread_offline(dp.qsbr, lcore);

@@ -808,6 +808,12 @@ nat_pre_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	return pre_new(m, in_port, t, &p);
 }
 
+void
+nat_worker_idle(void)
+{
+	nat_frag_tick();
+}
+
 enum nat_verdict
 nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 {

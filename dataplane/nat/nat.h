@@ -72,6 +72,9 @@ bool nat_quote_original(const struct rte_mbuf *m, void *quote, uint32_t qlen);
 
 /* Control lcore: expire sessions in bounded slices; now in TSC cycles. */
 void nat_timer(uint64_t now);
+/* Worker, before it sleeps: fragments held for reassembly that timed out
+ * are dropped and counted now, not when the next packet comes. */
+void nat_worker_idle(void);
 
 /* NAT counters for stats (sessions created, expired, active, table-full
  * drops, port-exhaustion drops, untranslatable ICMP errors, fragment

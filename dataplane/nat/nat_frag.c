@@ -5,7 +5,8 @@
  * (per lcore, rte_ip_frag keyed by source, destination, protocol and IP
  * id, any order), the whole datagram is translated and routed here, and
  * ip4_output fragments it again for the egress MTU.  The table bounds the
- * memory; entries older than FRAG_TIMEOUT_S are dropped and counted.
+ * memory; entries older than FRAG_TIMEOUT_S are dropped and counted, on
+ * the next packet or before the worker sleeps (nat_worker_idle).
  */
 #define ALLOW_EXPERIMENTAL_API	/* rte_ip_frag_table_del_expired_entries */
 

@@ -2188,6 +2188,17 @@ test_fragments_reverse_order(void **state)
 	rte_pktmbuf_free(d);
 	assert_int_equal(counter("fragment_drops"), drops + 1);
 	assert_int_equal(dpt_mbufs_in_use(), 0);
+	/* A worker with no more packets sweeps before it sleeps. */
+	d = udp(A, R, 9504, 53, 1800);
+	f[1] = frag_of(d, 800, 800, true);
+	rte_pktmbuf_free(d);
+	assert_int_equal(nat_prerouting(&w, f[1], LAN), NAT_STOLEN);
+	nat_worker_idle();
+	assert_int_equal(dpt_mbufs_in_use(), 1);
+	tick(6);
+	nat_worker_idle();
+	assert_int_equal(counter("fragment_drops"), drops + 2);
+	assert_int_equal(dpt_mbufs_in_use(), 0);
 
 	/* Pieces that can never make a datagram go at once, as bad headers:
 	 * one not the last whose length is not a multiple of 8, one that
