@@ -315,6 +315,19 @@ route_addrs(const struct ctl_route *r, char gw[CTL_ADDRSTRLEN], char src[CTL_ADD
 		fmt_ip(r->family, r->prefsrc, &r->prefsrc6, src);
 }
 
+/* The route's flags, last on its line or as its JSON object's last member
+ * (closing it), as ip prints RTNH_F_LINKDOWN. */
+static void
+route_flags(FILE *f, const struct ctl_route *r, bool json)
+{
+	bool down = r->flags & RTNH_F_LINKDOWN;
+
+	if (!json)
+		fputs(down ? " linkdown\n" : "\n", f);
+	else
+		fputs(down ? ",\"flags\":[\"linkdown\"]}" : ",\"flags\":[]}", f);
+}
+
 void
 pr_route(struct printer *p, const struct ctl_route *r)
 {
@@ -348,9 +361,7 @@ pr_route(struct printer *p, const struct ctl_route *r)
 			fprintf(f, " src %s", src);
 		if (r->metric)
 			fprintf(f, " metric %u", r->metric);
-		if (r->flags & RTNH_F_LINKDOWN)
-			fputs(" linkdown", f);
-		fputc('\n', f);
+		route_flags(f, r, false);
 		return;
 	}
 	jkv(f, &first, "type", rtype_name(r->type));
@@ -366,7 +377,7 @@ pr_route(struct printer *p, const struct ctl_route *r)
 		jkv(f, &first, "prefsrc", src);
 	/* Always there (ip omits 0): scripts read r["metric"] without a guard. */
 	jku(f, &first, "metric", r->metric);
-	fputs(r->flags & RTNH_F_LINKDOWN ? ",\"flags\":[\"linkdown\"]}" : ",\"flags\":[]}", f);
+	route_flags(f, r, true);
 }
 
 /* `route get`: the answer r for the address asked, d. */
@@ -390,7 +401,7 @@ route_get(struct printer *p, const struct ctl_route *r, const char *d)
 			fprintf(f, " dev %s", dev);
 		if (src[0])
 			fprintf(f, " src %s", src);
-		fputc('\n', f);
+		route_flags(f, r, false);
 		return;
 	}
 	jkv(f, &first, "type", rtype_name(r->type));
@@ -401,7 +412,7 @@ route_get(struct printer *p, const struct ctl_route *r, const char *d)
 		jkv(f, &first, "dev", dev);
 	if (src[0])
 		jkv(f, &first, "prefsrc", src);
-	fputs(",\"flags\":[]}", f);
+	route_flags(f, r, true);
 }
 
 void

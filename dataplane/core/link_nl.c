@@ -20,6 +20,7 @@
 #include "log.h"
 #include "nat.h"
 #include "nd.h"
+#include "neigh.h"
 #include "port.h"
 #include "ra.h"
 
@@ -189,8 +190,16 @@ link_change(uint16_t slot, const struct ifinfomsg *ifi, const struct nlattr **tb
 	if (tb[LINK_TB_RA] != NULL)
 		ra_set(slot, mnl_attr_get_u8(tb[LINK_TB_RA]) != 0);
 	if (up >= 0) {
+		bool was_up = p->up;
+
 		if ((ret = port_set_up(slot, up != 0)) != 0)
 			return ret;
+		/* As the kernel's interface going down: its masquerade's
+		 * flows and its learned neighbours are forgotten. */
+		if (was_up && !up) {
+			nat_port_down(slot);
+			neigh_flush(slot);
+		}
 		host_port_changed(slot);
 	}
 	if (tb[LINK_TB_HOST] != NULL)

@@ -84,6 +84,13 @@ unsigned int nat_counters(const char **names, uint64_t *values, unsigned int max
 /* A port is going away: its rules and sessions go with it. */
 void nat_flush_port(uint16_t port);
 
+/* Control lcore: port was set down and the routes have moved off it.  The
+ * sessions of its rules go (after the workers' grace period, as
+ * nat_addr_gone), as the kernel forgets a masquerade's flows when its
+ * interface goes down: a flow that a backup route now sends out of
+ * another port must not keep this port's translation. */
+void nat_port_down(uint16_t port);
+
 /* Control lcore: address ip (host order) has left port, already removed
  * from the address table.  Every session and mapping of a rule of that
  * port whose outside address is ip goes (waits for the workers, RCU), so

@@ -345,6 +345,22 @@ nat_addr_gone(uint16_t port, uint32_t ip)
 	(void)nat_sess_delete_if(match_addr, &g);
 }
 
+static bool
+match_port(const struct nat_sess *s, void *arg)
+{
+	const struct nat_rule *r = nat_rule_by_id(nat_rules_get(), s->rule_id);
+
+	return r != NULL && r->s.port == *(const uint16_t *)arg;
+}
+
+void
+nat_port_down(uint16_t port)
+{
+	/* No worker still routes by the FIB of before, out of port. */
+	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+	(void)nat_sess_delete_if(match_port, &port);
+}
+
 int
 nat_conf_set(const struct nat_conf *c)
 {

@@ -220,6 +220,8 @@ rt_nl_get_one(struct ctl_req *rq, const struct rt_nl_family *f, const struct rtm
 	rtm.rtm_scope = r.scope;
 	rtm.rtm_type = r.type;
 	rtm.rtm_flags = RTM_F_CLONED;
+	if (r.port < DP_MAX_PORTS && !ports[r.port].up)
+		rtm.rtm_flags |= RTNH_F_LINKDOWN;	/* its packets: port_down */
 	nlh = ctl_msg_begin(rq, RTM_NEWROUTE, 0, &rtm, sizeof(rtm));
 	mnl_attr_put_u32(nlh, RTA_TABLE, RT_TABLE_MAIN);
 	mnl_attr_put(nlh, RTA_DST, f->alen, ip);

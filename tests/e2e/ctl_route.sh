@@ -71,7 +71,15 @@ step "a port set down keeps its routes, flagged linkdown, and a backup route tak
 cli route add 10.7.0.0/16 via 203.0.113.1 metric 10 || fail "route add 10.7.0.0/16 via 203.0.113.1 metric 10"
 cli route add 10.7.0.0/16 via 192.168.1.10 metric 20 || fail "route add 10.7.0.0/16 via 192.168.1.10 metric 20"
 cli route get 10.7.1.1 | grep -q "via 203\.0\.113\.1 dev wan" || fail "10.7.1.1 does not go by metric 10 at first"
+ping_ok lan 1 198.51.100.1 || fail "198.51.100.1 unreachable before wan goes down"
+cli nat session show | grep -q "192\.168\.1\.10" || fail "no NAT session for the ping through wan"
+cli neigh show dev wan | grep -q "^203\.0\.113\.1 " || fail "203.0.113.1 is not a neighbour on wan"
 cli link set wan down || fail "link set wan down"
+# As the kernel's interface going down: wan's masquerade flows and its
+# learned neighbours are forgotten.
+out=$(cli nat session show)
+[ -z "$out" ] || fail "NAT sessions of wan's rules outlived wan going down: $out"
+cli neigh show dev wan | grep -q "^203\.0\.113\.1 " && fail "wan's learned neighbour outlived wan going down"
 out=$(cli route show)
 echo "$out"
 grep -q "^10\.7\.0\.0/16 via 203\.0\.113\.1 dev wan proto static metric 10 linkdown$" <<<"$out" ||
@@ -81,6 +89,11 @@ grep -q "^10\.7\.0\.0/16 via 192\.168\.1\.10 dev lan proto static metric 20$" <<
 got=$(cli -j route show | json '" ".join(",".join(r["flags"]) or "-" for r in d if r["dst"] == "10.7.0.0/16")')
 [ "$got" = "linkdown -" ] || fail "route show -j flags of 10.7.0.0/16 are '$got', expected 'linkdown -'"
 cli route get 10.7.1.1 | grep -q "via 192\.168\.1\.10 dev lan" || fail "the backup route through lan did not take over"
+out=$(cli route get 198.51.100.1)
+[ "$out" = "198.51.100.1 via 203.0.113.1 dev wan src 203.0.113.2 linkdown" ] ||
+	fail "route get through the port that is down printed '$out'"
+got=$(cli -j route get 198.51.100.1 | json '",".join(d[0]["flags"])')
+[ "$got" = "linkdown" ] || fail "route get -j flags are '$got', expected 'linkdown'"
 out=$(lan ping -n -c 1 -W 2 198.51.100.1 2>&1) && fail "198.51.100.1 answered with wan down: $out"
 cli link set wan up || fail "link set wan up"
 cli route get 10.7.1.1 | grep -q "via 203\.0\.113\.1 dev wan" || fail "the route through wan is not back"

@@ -2711,6 +2711,32 @@ test_addr_gone(void **state)
 	assert_int_equal(addr_add(WAN, dpt_ip(W), 24), 0);
 }
 
+/* A port set down takes its rules' sessions (the routes moved off it: a
+ * flow must not keep its translation out of another port); a rule of
+ * another port keeps its own. */
+static void
+test_port_down(void **state)
+{
+	struct rte_mbuf *m;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	rule(SLUICE_NAT_MASQUERADE, LAN, NULL, 0, 0);
+	out1(udp(A, R, 5000, 53, 4));
+	out1(udp(B, R, 5001, 53, 4));
+	m = udp(R, A, 53, 7000, 4);		/* out of LAN, under its rule */
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	rte_pktmbuf_free(m);
+	assert_int_equal(counter("sessions_active"), 3);
+
+	nat_port_down(WAN);
+	assert_int_equal(counter("sessions_active"), 1);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 5000, NULL), 0);
+	assert_int_equal(sessions_of(IPPROTO_UDP, R, 53, NULL), 1);
+	nat_port_down(LAN);
+	assert_int_equal(counter("sessions_active"), 0);
+}
+
 /* An ICMP error quoting only 8 bytes of TCP: the flags (byte 13) are past
  * the quote and never read; with 14 bytes they are. */
 static void
@@ -2764,6 +2790,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_untranslatable_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tiny_first_fragment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_addr_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_port_down, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quoted_tcp_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hairpin_filtering, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hairpin_eif, setup, teardown),
