@@ -1247,6 +1247,27 @@ test_port_unreachable(void **state)
 		dpt_done(&w);
 	}
 	assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 3);
+
+	/* A protocol nothing knows: Parameter Problem at the next header.  A
+	 * fragment (not reassembled) and no next header (RFC 8200 4.7): a
+	 * silent drop, counted. */
+	{
+		uint8_t frag[16] = { IPPROTO_UDP, 0, 0, 1, 0, 0, 0, 7 };
+		uint64_t lu = dpt_drops(DROP6_LOCAL_UNREACH);
+
+		n = ip6_bytes(pkt, HOST6, WAN_GUA, IPPROTO_SCTP, 64, frag, sizeof(frag));
+		dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+		check_error6(WAN_GUA, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_NEXTHEADER, 6, pkt, n);
+		n = ip6_bytes(pkt, HOST6, WAN_GUA, IPPROTO_FRAGMENT, 64, frag, sizeof(frag));
+		dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+		assert_int_equal(dpt_queued(&w), 0);
+		dpt_done(&w);
+		n = ip6_bytes(pkt, HOST6, WAN_GUA, IPPROTO_NONE, 64, frag, sizeof(frag));
+		dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+		assert_int_equal(dpt_queued(&w), 0);
+		dpt_done(&w);
+		assert_int_equal(dpt_drops(DROP6_LOCAL_UNREACH), lu + 3);
+	}
 }
 
 /* Never an error about an ICMPv6 error; errors about queries are fine;
