@@ -374,6 +374,8 @@ dst:
 		fail("link-local gateway %s needs \"dev NAME\"", gw_word);
 	if (!has_gw && r->dev[0])
 		r->scope = RT_SCOPE_LINK;
+	if (mode == GRAMMAR_ADD && is6(r->family) && !r->has_metric)
+		r->metric = SLUICE_IP6_METRIC_DEFAULT;
 	return 0;
 }
 

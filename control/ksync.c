@@ -30,7 +30,6 @@
 #define KS_BUF		(256 * 1024)
 #define KS_RCVBUF	(64 * 1024 * 1024)	/* ~500k route events */
 #define KS_LOG_ROUTES	8	/* routes logged one by one per batch; then a count */
-#define KS_IP6_METRIC	1024	/* the kernel's IPv6 metric for 0 (IP6_RT_PRIO_USER) */
 
 static struct ksync *the_ks;	/* for ks_holds(), reconcile's question */
 
@@ -592,7 +591,7 @@ dp_routes(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg, const str
 			/* The kernel stores an IPv6 metric of 0 as 1024: keyed
 			 * as it will answer, or every poll would see another. */
 			if (is6(r.family) && !r.metric)
-				r.metric = KS_IP6_METRIC;
+				r.metric = SLUICE_IP6_METRIC_DEFAULT;
 			hw->v[hw->n++] = r;
 		}
 	}

@@ -98,7 +98,7 @@
  *   RTA_DST        u32 network order (absent for default); AF_INET6: 16 bytes
  *   RTA_GATEWAY    u32 network order; AF_INET6: 16 bytes
  *   RTA_OIF        u32 port index (required with a link-local gateway)
- *   RTA_PRIORITY   u32 metric (default 0)
+ *   RTA_PRIORITY   u32 metric (default 0; IPv6 adds SLUICE_IP6_METRIC_DEFAULT)
  *   RTA_PREFSRC    u32 (connected routes in dumps, and RTM_GETROUTE replies)
  * RTM_GETROUTE without NLM_F_DUMP and with RTA_DST (rtm_dst_len 32 or 128)
  * answers with the route the fast path would choose for that address; a
@@ -106,6 +106,10 @@
  * AF_UNSPEC gives both families (IPv4 first), of AF_INET/AF_INET6 one.
  * Connected IPv6 routes have metric 256, as the kernel's.
  */
+/* The metric of an IPv6 route added without one, as the kernel's
+ * (IP6_RT_PRIO_USER): above a connected route's 256, so that a stray route
+ * never hides a connected network. */
+#define SLUICE_IP6_METRIC_DEFAULT	1024
 #define SLUICE_RTPROT_CONNECTED	RTPROT_KERNEL	/* from a port address */
 #define SLUICE_RTPROT_CONFIG	RTPROT_BOOT	/* loaded by sluiced from the INI file */
 #define SLUICE_RTPROT_CLI	RTPROT_STATIC	/* added by hand (sluice route add) */

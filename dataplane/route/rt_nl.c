@@ -121,6 +121,8 @@ route_nl_new(struct ctl_req *rq)
 	ret = rt_nl_parse(rq, f, &r, &m);
 	if (ret != 0)
 		return ret;
+	if (f->family == AF_INET6 && !m.metric)
+		r.metric = SLUICE_IP6_METRIC_DEFAULT;
 	if (r.type == RTN_UNSPEC)
 		r.type = RTN_UNICAST;
 	if (r.type == RTN_BLACKHOLE || r.type == RTN_UNREACHABLE) {

@@ -51,10 +51,17 @@ cli -6 route show | grep -q "^2001:db8:1::/64 dev lan proto kernel" || fail "-6 
 cli -6 route show | grep -qE "^([0-9]+\.){3}" && fail "-6 route show lists IPv4 routes"
 r=$(cli -j -6 route show | json '[r for r in d if r["dst"] == "default"][0]')
 echo "$r"
-for k in '"type": "unicast"' '"gateway": "2001:db8:2::1"' '"dev": "wan"' '"protocol": "boot"' '"metric": 0' '"flags": []'; do
+for k in '"type": "unicast"' '"gateway": "2001:db8:2::1"' '"dev": "wan"' '"protocol": "boot"' '"metric": 1024' '"flags": []'; do
 	grep -qF "$k" <<<"$r" || fail "-j -6 route show: the default lacks $k"
 done
 ok "route show per family; -j fields as ip -6 -j"
+
+step "an IPv6 route without a metric takes 1024, as ip -6's: under the connected /64's 256"
+cli route add 2001:db8:1::/64 dev wan || fail "route add 2001:db8:1::/64 dev wan"
+cli -6 route show | grep -q "^2001:db8:1::/64 dev wan proto static scope link metric 1024$" ||
+	fail "the route without a metric is not metric 1024: $(cli -6 route show)"
+cli route get 2001:db8:1::10 | grep -q " dev lan " || fail "a route of metric 1024 hid the connected /64"
+cli route del 2001:db8:1::/64 dev wan || fail "route del 2001:db8:1::/64 dev wan"
 
 step "route add 2001:db8:77::/48 via 2001:db8:2::1, a link-local gateway with dev, a blackhole"
 cli route add 2001:db8:77::/48 via 2001:db8:2::1 metric 5 || fail "route add failed"

@@ -486,14 +486,21 @@ test_ip6_forms(void **state)
 	assert_memory_equal(&r.gw6, &want, 16);
 	assert_int_equal(r.gw, 0);
 	assert_int_equal(r.scope, RT_SCOPE_UNIVERSE);
-	assert_string_equal(fmt_route(&r, NULL, buf, sizeof(buf)), "2001:db8:99::/48 via 2001:db8:2::1");
+	/* Without a metric, 1024 as ip -6's: above a connected route's 256. */
+	assert_int_equal(r.metric, SLUICE_IP6_METRIC_DEFAULT);
+	assert_string_equal(fmt_route(&r, NULL, buf, sizeof(buf)),
+			    "2001:db8:99::/48 via 2001:db8:2::1 metric 1024");
+	/* A delete without one matches any metric. */
+	assert_int_equal(route("2001:db8:99::/48 via 2001:db8:2::1", GRAMMAR_DEL, &r), 0);
+	assert_int_equal(r.metric, 0);
+	assert_false(r.has_metric);
 
 	/* ::/0 and "default" with an IPv6 gateway are the IPv6 default */
 	assert_int_equal(route("::/0 via fe80::1 dev wan", GRAMMAR_ADD, &r), 0);
 	assert_int_equal(r.family, AF_INET6);
 	assert_int_equal(r.dst_len, 0);
 	assert_string_equal(r.dev, "wan");
-	assert_string_equal(fmt_route(&r, "wan", buf, sizeof(buf)), "default via fe80::1 dev wan");
+	assert_string_equal(fmt_route(&r, "wan", buf, sizeof(buf)), "default via fe80::1 dev wan metric 1024");
 	assert_int_equal(route("default via 2001:db8:2::1 metric 5", GRAMMAR_ADD, &r), 0);
 	assert_int_equal(r.family, AF_INET6);
 	assert_int_equal(r.metric, 5);
@@ -502,7 +509,7 @@ test_ip6_forms(void **state)
 
 	/* without a gateway the IPv6 default prints as ::/0: "default" would read back as IPv4 */
 	assert_int_equal(route("::/0 dev wan", GRAMMAR_ADD, &r), 0);
-	assert_string_equal(fmt_route(&r, "wan", buf, sizeof(buf)), "::/0 dev wan");
+	assert_string_equal(fmt_route(&r, "wan", buf, sizeof(buf)), "::/0 dev wan metric 1024");
 	assert_int_equal(route("blackhole 2001:db8:aa::/48 metric 7", GRAMMAR_ADD, &r), 0);
 	assert_int_equal(r.type, RTN_BLACKHOLE);
 	assert_int_equal(r.family, AF_INET6);
@@ -511,7 +518,8 @@ test_ip6_forms(void **state)
 	assert_int_equal(r.scope, RT_SCOPE_LINK);
 	assert_int_equal(route("2001:db8:5::7 via 2001:db8:1::9", GRAMMAR_ADD, &r), 0);
 	assert_int_equal(r.dst_len, 128);
-	assert_string_equal(fmt_route(&r, NULL, buf, sizeof(buf)), "2001:db8:5::7 via 2001:db8:1::9");
+	assert_string_equal(fmt_route(&r, NULL, buf, sizeof(buf)),
+			    "2001:db8:5::7 via 2001:db8:1::9 metric 1024");
 	/* del: the link-local gateway narrows, no dev needed */
 	assert_int_equal(route("::/0 via fe80::1", GRAMMAR_DEL, &r), 0);
 

@@ -202,6 +202,33 @@ test_same_errors(void **state)
 			expect_bare(msgs[3], s + 23, -EOPNOTSUPP);
 			expect_bare(msgs[4], s + 24, -EOPNOTSUPP);
 		}
+
+		/* Without a metric: 0 for IPv4, 1024 for IPv6, as the kernel's
+		 * (a stray IPv6 route stays under a connected one's 256). */
+		q_end(rq_gw(f, s + 30, RTN_UNICAST, f->plen + 8));
+		q_send(true);
+		one_err(s + 30, 0);
+		{
+			uint8_t a[16];
+
+			assert_int_equal(inet_pton(f->family, f->net, a), 1);
+			if (f->family == AF_INET) {
+				struct route r;
+				uint32_t ip;
+
+				memcpy(&ip, a, 4);
+				assert_int_equal(route_get(rte_be_to_cpu_32(ip), &r), 0);
+				assert_int_equal(r.metric, 0);
+			} else {
+				struct route6 r;
+
+				assert_int_equal(route6_get(a, &r), 0);
+				assert_int_equal(r.metric, SLUICE_IP6_METRIC_DEFAULT);
+			}
+		}
+		q_end(rq(f, RTM_DELROUTE, NLM_F_ACK, s + 31, RTN_UNSPEC, f->net, f->plen + 8));
+		q_send(true);
+		one_err(s + 31, 0);
 	}
 	/* A family neither is. */
 	q_end(rq(&fams[0], RTM_NEWROUTE, NLM_F_CREATE | NLM_F_ACK, 900, RTN_UNICAST, NULL, 0));
