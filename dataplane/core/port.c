@@ -637,10 +637,10 @@ addrs_publish(struct addr_table *t)
 
 /* The routes an address brings: its network (connected), itself (local)
  * and, for networks with room for one, the directed broadcast. */
-/* Does another address of this port sit on ip/plen's network?  Then the
+/* Another address of this port on ip/plen's network, 0 when none: the
  * network's routes belong to it too and outlive ip. */
-static bool
-addr_network_shared(uint16_t port, uint32_t ip, uint8_t plen)
+static uint32_t
+addr_network_other(uint16_t port, uint32_t ip, uint8_t plen)
 {
 	const struct addr_table *t = addrs_get();
 	uint32_t mask = plen == 0 ? 0 : ~0u << (32 - plen);
@@ -648,8 +648,8 @@ addr_network_shared(uint16_t port, uint32_t ip, uint8_t plen)
 	for (uint16_t i = 0; i < t->n; i++)
 		if (t->a[i].port == port && t->a[i].ip != ip && t->a[i].plen == plen &&
 		    (t->a[i].ip & mask) == (ip & mask))
-			return true;
-	return false;
+			return t->a[i].ip;
+	return 0;
 }
 
 static int
@@ -658,6 +658,7 @@ addr_routes(uint16_t port, uint32_t ip, uint8_t plen, bool add)
 	struct route r = { .protocol = SLUICE_RTPROT_CONNECTED, .port = port,
 			   .prefsrc = ip };
 	struct route_match m = { .port = true, .type = true, .protocol = true };
+	uint32_t other;
 	int ret = 0;
 
 	r.type = RTN_LOCAL;
@@ -667,8 +668,19 @@ addr_routes(uint16_t port, uint32_t ip, uint8_t plen, bool add)
 	ret = add ? route_add(&r, 0) : route_del(&r, &m);
 	if (ret != 0 && add)
 		return ret;
-	if (!add && addr_network_shared(port, ip, plen))
+	if (!add && (other = addr_network_other(port, ip, plen)) != 0) {
+		/* The network stays, named after the address left, as the
+		 * kernel's promoted secondary. */
+		if (plen < 32) {
+			r.type = RTN_UNICAST;
+			r.scope = RT_SCOPE_LINK;
+			r.dst = ip & plen_mask(plen);
+			r.plen = plen;
+			r.prefsrc = other;
+			(void)route_add(&r, NLM_F_REPLACE);
+		}
 		return 0;
+	}
 	if (plen < 31) {
 		r.type = RTN_BROADCAST;
 		r.scope = RT_SCOPE_LINK;

@@ -86,16 +86,17 @@ addrs6_publish(struct addr6_table *t)
 	rte_free(old);
 }
 
-static bool
-network_shared(uint16_t port, const uint8_t *ip, uint8_t plen)
+/* Another address of this port on ip/plen's network, NULL when none. */
+static const uint8_t *
+network_other(uint16_t port, const uint8_t *ip, uint8_t plen)
 {
 	const struct addr6_table *t = addrs6_get();
 
 	for (uint16_t i = 0; i < t->n; i++)
 		if (t->a[i].port == port && memcmp(t->a[i].ip, ip, 16) != 0 &&
 		    t->a[i].plen == plen && ip6_in_prefix(t->a[i].ip, ip, plen))
-			return true;
-	return false;
+			return t->a[i].ip;
+	return NULL;
 }
 
 /* The routes a global address brings: itself (local) and its network. */
@@ -104,6 +105,7 @@ addr6_routes(uint16_t port, const uint8_t *ip, uint8_t plen, bool add)
 {
 	struct route6 r = { .protocol = SLUICE_RTPROT_CONNECTED, .port = port };
 	struct route_match m = { .port = true, .type = true, .protocol = true };
+	const uint8_t *other;
 	int ret;
 
 	if (ip6_link_local(ip))
@@ -116,14 +118,21 @@ addr6_routes(uint16_t port, const uint8_t *ip, uint8_t plen, bool add)
 	ret = add ? route6_add(&r, 0) : route6_del(&r, &m);
 	if (ret != 0 && add)
 		return ret;
-	if (plen == 128 || (!add && network_shared(port, ip, plen)))
+	if (plen == 128)
 		return 0;
+	other = add ? NULL : network_other(port, ip, plen);
 	r.type = RTN_UNICAST;
 	r.scope = RT_SCOPE_LINK;
 	/* The kernel's metric for connected IPv6 prefixes. */
 	r.metric = 256;
 	ip6_prefix(ip, plen, r.dst);
 	r.plen = plen;
+	if (other != NULL) {
+		/* The network stays, named after the address left. */
+		memcpy(r.prefsrc, other, 16);
+		(void)route6_add(&r, NLM_F_REPLACE);
+		return 0;
+	}
 	if (add) {
 		(void)route6_add(&r, NLM_F_EXCL);
 	} else {

@@ -1325,6 +1325,21 @@ test_addresses(void **state)
 	a6("2001:db8:3::1", a);
 	assert_int_equal(route6_get(a, &r), 0);
 	assert_int_equal(r.type, RTN_LOCAL);
+	/* A second address on the network: the first gone, the network
+	 * stays and names the second as its source. */
+	{
+		uint8_t b[16];
+
+		a6("2001:db8:3::2", b);
+		assert_int_equal(addr6_add(0, b, 64), 0);
+		drain_sent6();
+		assert_int_equal(addr6_del(0, a, 64), 0);
+		a6("2001:db8:3::99", a);
+		assert_int_equal(route6_get(a, &r), 0);
+		assert_int_equal(r.plen, 64);
+		assert_memory_equal(r.prefsrc, b, 16);
+		memcpy(a, b, 16);
+	}
 	assert_int_equal(addr6_del(0, a, 64), 0);
 	a6("2001:db8:3::99", a);
 	assert_int_equal(route6_get(a, &r), 0);

@@ -128,6 +128,20 @@ test_connected_from_addr(void **state)
 	assert_int_equal(nh_of("8.8.8.8"), 0);
 	assert_int_equal(route_get(dpt_ip("8.8.8.8"), &r), -ENETUNREACH);
 
+	/* A second address on a network: when the first goes, the network
+	 * stays and names the second as its source, as the kernel's
+	 * promoted secondary. */
+	assert_int_equal(addr_add(1, dpt_ip("198.51.100.5"), 24), 0);
+	assert_int_equal(addr_del(1, dpt_ip("198.51.100.1"), 24), 0);
+	assert_int_equal(route_get(dpt_ip("198.51.100.9"), &r), 0);
+	assert_int_equal(r.prefsrc, dpt_ip("198.51.100.5"));
+	assert_int_equal(nexthops[nh_of("198.51.100.9")].type, NH_CONNECTED);
+	assert_int_equal(addr_add(1, dpt_ip("198.51.100.1"), 24), 0);
+	assert_int_equal(addr_del(1, dpt_ip("198.51.100.5"), 24), 0);
+	assert_int_equal(route_get(dpt_ip("198.51.100.9"), &r), 0);
+	assert_int_equal(r.prefsrc, dpt_ip("198.51.100.1"));
+	assert_int_equal(route_count(), 2);
+
 	/* The address goes, its routes go. */
 	assert_int_equal(addr_del(1, dpt_ip("198.51.100.1"), 24), 0);
 	assert_int_equal(nh_of("198.51.100.1"), 0);
