@@ -297,8 +297,8 @@ grammar_route(int argc, char **argv, int mode, struct ctl_route *r, char *err)
 int
 grammar_route_af(int argc, char **argv, int mode, uint8_t family, struct ctl_route *r, char *err)
 {
-	bool has_dst = false, blackhole = false, has_gw = false, dst_default = false;
-	const char *dst_word = NULL, *gw_word = NULL;
+	bool has_dst = false, has_gw = false, dst_default = false;
+	const char *dst_word = NULL, *gw_word = NULL, *type_word = NULL;
 	uint8_t gw_family = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -326,10 +326,17 @@ grammar_route_af(int argc, char **argv, int mode, uint8_t family, struct ctl_rou
 			if (!parse_u32(v, UINT32_MAX, &r->metric))
 				fail("invalid metric \"%s\"", v);
 			r->has_metric = true;
-		} else if (!strcmp(t, "blackhole")) {
-			if (blackhole)
-				fail("duplicate \"blackhole\"");
-			blackhole = true;
+		} else if (!strcmp(t, "blackhole") || !strcmp(t, "unreachable") ||
+			   !strcmp(t, "unicast")) {
+			if (type_word)
+				fail("duplicate route type \"%s\"", t);
+			type_word = t;
+			r->type = !strcmp(t, "blackhole") ? RTN_BLACKHOLE :
+				  !strcmp(t, "unreachable") ? RTN_UNREACHABLE : RTN_UNICAST;
+		} else if (!strcmp(t, "prohibit") || !strcmp(t, "throw") || !strcmp(t, "local") ||
+			   !strcmp(t, "broadcast") || !strcmp(t, "multicast") ||
+			   !strcmp(t, "anycast") || !strcmp(t, "nat")) {
+			fail("route type \"%s\" is not supported (unicast, blackhole, unreachable)", t);
 		} else if (!strcmp(t, "to") && !has_dst) {
 			if (!(v = arg_of(argc, argv, &i, err)))
 				return -1;
@@ -362,10 +369,10 @@ dst:
 		fail("gateway \"%s\" is not an %s address", gw_word, is6(family) ? "IPv6" : "IPv4");
 	if (has_gw && gw_family != r->family)
 		fail("gateway \"%s\" is not an %s address", gw_word, is6(r->family) ? "IPv6" : "IPv4");
-	if (blackhole) {
-		r->type = RTN_BLACKHOLE;
+	if (r->type == RTN_BLACKHOLE || r->type == RTN_UNREACHABLE) {
 		if (has_gw || r->dev[0])
-			fail("a blackhole route takes no \"%s\"", has_gw ? "via" : "dev");
+			fail("a%s %s route takes no \"%s\"", r->type == RTN_UNREACHABLE ? "n" : "",
+			     type_word, has_gw ? "via" : "dev");
 	} else if (mode == GRAMMAR_ADD && !has_gw && !r->dev[0]) {
 		fail("missing \"via GW\", \"dev NAME\" or \"blackhole\"");
 	}

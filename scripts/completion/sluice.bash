@@ -85,7 +85,7 @@ _sluice()
 		*) _sluice_reply kernel boot static ;;
 		esac
 		return 0 ;;
-	type) _sluice_reply unicast blackhole; return 0 ;;
+	type) _sluice_reply unicast blackhole unreachable; return 0 ;;
 	host) _sluice_reply on off; return 0 ;;
 	filter) _sluice_reply endpoint-independent address-port-dependent; return 0 ;;
 	ra) _sluice_reply on off; return 0 ;;
@@ -116,7 +116,7 @@ _sluice()
 		1) _sluice_reply show add del replace change get flush help ;;
 		*) case ${w[1]} in
 		   s|sh|sho|show|ls|list|flush) _sluice_reply to root match exact dev proto type ;;
-		   add|del|delete|replace|change) _sluice_reply default blackhole via dev metric ;;
+		   add|del|delete|replace|change) _sluice_reply default blackhole unreachable via dev metric ;;
 		   esac ;;
 		esac ;;
 	n|ne|nei|neig|neigh|neighbor|neighbour)

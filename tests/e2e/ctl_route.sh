@@ -47,6 +47,15 @@ cli route add blackhole 10.4.0.0/16 || fail "route add blackhole 10.4.0.0/16 (ag
 out=$(cli route del 10.4.0.0/16 via 203.0.113.1 2>&1) && fail "route del via a gateway deleted a blackhole route"
 cli route del blackhole 10.4.0.0/16 || fail "route del blackhole 10.4.0.0/16"
 
+step "route add unreachable: ICMP net unreachable at once, as ip's type"
+cli route add unreachable 10.8.0.0/16 || fail "route add unreachable 10.8.0.0/16"
+cli route show | grep -q "^unreachable 10\.8\.0\.0/16 proto static$" || fail "route show: $(cli route show)"
+out=$(lan ping -n -c 1 -W 2 10.8.1.1 2>&1)
+grep -q "From 192.168.1.1 .*Destination Net Unreachable" <<<"$out" || fail "10.8.1.1 not net unreachable: $out"
+cli route del 10.8.0.0/16 || fail "route del 10.8.0.0/16"
+out=$(cli route add prohibit 10.8.0.0/16 2>&1) && fail "route add prohibit succeeded"
+grep -q 'route type "prohibit" is not supported' <<<"$out" || fail "route add prohibit said: $out"
+
 step "route del default: the specific route carries 198.51.100.1 at once"
 cli route del default via 203.0.113.1 || fail "route del default failed"
 ping_ok lan 1 198.51.100.1 || fail "198.51.100.1 lost although its /24 route is there"

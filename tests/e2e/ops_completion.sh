@@ -30,7 +30,7 @@ expect "route" "$prog" -j ro
 expect "--help --version" "$prog" --
 expect "add change del flush get help replace show" "$prog" route ""
 expect "dev exact match proto root to type" "$prog" route show ""
-expect "blackhole default dev metric via" "$prog" route add 10.0.0.0/8 ""
+expect "blackhole default dev metric unreachable via" "$prog" route add 10.0.0.0/8 ""
 expect "boot kernel static" "$prog" route show proto ""
 expect "help rule session" "$prog" nat ""
 expect "dnat masquerade snat" "$prog" nat rule add ""

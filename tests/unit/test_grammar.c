@@ -98,6 +98,7 @@ static void
 test_route_forms(void **state)
 {
 	struct ctl_route r;
+	char buf[128];
 
 	(void)state;
 	assert_int_equal(route("default via 203.0.113.1", GRAMMAR_ADD, &r), 0);
@@ -124,6 +125,17 @@ test_route_forms(void **state)
 	assert_int_equal(route("blackhole 10.9.0.0/16", GRAMMAR_ADD, &r), 0);
 	assert_int_equal(r.type, RTN_BLACKHOLE);
 	assert_int_equal(r.dst, IP(10, 9, 0, 0));
+	/* ip's other type words: unreachable (ICMP net unreachable), unicast. */
+	assert_int_equal(route("unreachable 10.9.0.0/16", GRAMMAR_ADD, &r), 0);
+	assert_int_equal(r.type, RTN_UNREACHABLE);
+	assert_string_equal(fmt_route(&r, NULL, buf, sizeof(buf)), "unreachable 10.9.0.0/16");
+	assert_int_equal(route("10.9.0.0/16 unreachable metric 3", GRAMMAR_ADD, &r), 0);
+	assert_int_equal(r.type, RTN_UNREACHABLE);
+	assert_int_equal(r.metric, 3);
+	assert_int_equal(route("unicast 10.9.0.0/16 via 1.1.1.1", GRAMMAR_ADD, &r), 0);
+	assert_int_equal(r.type, RTN_UNICAST);
+	assert_int_equal(route("unreachable 10.9.0.0/16", GRAMMAR_DEL, &r), 0);
+	assert_int_equal(r.type, RTN_UNREACHABLE);
 
 	/* a bare address is a /32 */
 	assert_int_equal(route("198.51.100.7 via 203.0.113.1", GRAMMAR_ADD, &r), 0);
@@ -155,6 +167,12 @@ test_route_errors(void **state)
 		{ "default via 1.1.1.1 table 5", "unknown keyword \"table\"" },
 		{ "10.0.0.0/8 blackhole via 1.1.1.1", "a blackhole route takes no \"via\"" },
 		{ "10.0.0.0/8 blackhole dev lan", "a blackhole route takes no \"dev\"" },
+		{ "unreachable 10.0.0.0/8 via 1.1.1.1", "an unreachable route takes no \"via\"" },
+		{ "blackhole unreachable 10.0.0.0/8", "duplicate route type \"unreachable\"" },
+		{ "prohibit 10.0.0.0/8",
+		  "route type \"prohibit\" is not supported (unicast, blackhole, unreachable)" },
+		{ "throw 10.0.0.0/8",
+		  "route type \"throw\" is not supported (unicast, blackhole, unreachable)" },
 	};
 	struct ctl_route r;
 
