@@ -146,6 +146,15 @@ int port_by_name(const char *name);	/* slot or -ENODEV */
 void port_close_all(void);
 bool port_link_up(uint16_t port);	/* carrier from the device */
 
+/* Polled and sent on: started (active) and administratively up. */
+static inline bool
+port_live(uint16_t port)
+{
+	return port < DP_MAX_PORTS &&
+	       __atomic_load_n(&ports[port].active, __ATOMIC_ACQUIRE) &&
+	       __atomic_load_n(&ports[port].up, __ATOMIC_RELAXED);
+}
+
 /*
  * May the FIB use a route through port (DP_NO_PORT: none, a blackhole):
  * a route through a port that is administratively down is kept but yields

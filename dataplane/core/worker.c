@@ -39,15 +39,6 @@ wctx_init(struct wctx *w, uint16_t queue)
 	w->icmp_last = rte_get_tsc_cycles();
 }
 
-static inline bool
-port_live(uint16_t port)
-{
-	const struct port *p = &ports[port];
-
-	return __atomic_load_n(&p->active, __ATOMIC_ACQUIRE) &&
-	       __atomic_load_n(&p->up, __ATOMIC_RELAXED);
-}
-
 /* The slots of every started port (bit p: ports[p]), for the poll loop. */
 #define POLL_RESCAN	64
 static uint32_t

@@ -108,14 +108,6 @@ ip4_martian_dst(uint32_t dst)
 	return martian_dst(dst);
 }
 
-static inline bool
-port_live(uint16_t port)
-{
-	return port < DP_MAX_PORTS &&
-	       __atomic_load_n(&ports[port].active, __ATOMIC_ACQUIRE) &&
-	       __atomic_load_n(&ports[port].up, __ATOMIC_RELAXED);
-}
-
 /* A gateway's MAC straight from its next hop (no hash), when resolved. */
 static inline bool
 nh_mac(const struct nexthop *h, struct rte_ether_addr *mac)

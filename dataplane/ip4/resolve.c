@@ -103,7 +103,8 @@ neigh_resolve(struct rte_mbuf *m)
 	uint8_t a[16];
 	int ret;
 
-	if (unlikely(port >= DP_MAX_PORTS || !ports[port].used)) {
+	/* No request out of a port that is down (nor one gone). */
+	if (unlikely(!port_live(port))) {
 		dp_drop(m, DROP_PORT_DOWN);
 		return;
 	}

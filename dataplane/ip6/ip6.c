@@ -35,14 +35,6 @@
 static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
 static const uint8_t all_routers[16] = { 0xff, 0x02, [15] = 0x02 };
 
-static inline bool
-port_live(uint16_t port)
-{
-	return port < DP_MAX_PORTS &&
-	       __atomic_load_n(&ports[port].active, __ATOMIC_ACQUIRE) &&
-	       __atomic_load_n(&ports[port].up, __ATOMIC_RELAXED);
-}
-
 void
 ip6_eth_tx(struct wctx *w, struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst_mac)
 {

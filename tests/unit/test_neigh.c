@@ -561,6 +561,17 @@ test_resolution(void **state)
 	struct rte_mbuf *m[8];
 
 	(void)state;
+	/* Out of a port that is down: dropped as such, nothing asked. */
+	{
+		uint64_t down = dpt_drops(DROP_PORT_DOWN);
+
+		ports[0].up = false;
+		neigh_resolve(waiting("10.9.3.3", "10.9.3.3", 999));
+		ports[0].up = true;
+		expect_nothing_sent();
+		assert_int_equal(dpt_drops(DROP_PORT_DOWN), down + 1);
+		assert_int_equal(state_of(0, "10.9.3.3", NULL), 0);
+	}
 	neigh_resolve(waiting("10.9.3.3", "10.9.3.3", 1000));
 	/* Asked from our address on the next hop's network. */
 	expect_one_arp(0, RTE_ARP_OP_REQUEST, BCAST_MAC, LAN_MAC, "10.9.0.1", ZERO_MAC,
