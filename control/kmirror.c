@@ -111,6 +111,15 @@ km_port_by_kindex(const struct km_ports *p, uint32_t kindex)
 	return NULL;
 }
 
+bool
+km_any_host(const struct km_ports *p)
+{
+	for (unsigned i = 0; i < p->n; i++)
+		if (p->p[i].host)
+			return true;
+	return false;
+}
+
 const struct km_port *
 km_port_by_dp(const struct km_ports *p, uint32_t dp_index)
 {
@@ -176,8 +185,10 @@ km_take(const struct kroute *k, const struct km_ports *p, struct ctl_route *out)
 	if (k->multipath)
 		return KM_MULTIPATH;
 	/* A blackhole or unreachable route has no next hop to check (an IPv6
-	 * one names the loopback). */
-	if (k->type == RTN_UNICAST && !(port = km_port_by_kindex(p, k->oif)))
+	 * one names the loopback): it is taken while the router has a host
+	 * interface, the mirror's reason to be, never from a host without
+	 * one (its own RFC 1918 guards would turn into forwarding drops). */
+	if (k->type == RTN_UNICAST ? !(port = km_port_by_kindex(p, k->oif)) : !km_any_host(p))
 		return KM_NOT_HOST;
 	memset(out, 0, sizeof(*out));
 	out->family = k->family;

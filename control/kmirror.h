@@ -51,6 +51,8 @@ struct km_ports {
 	struct km_port p[SLUICE_MAX_PORTS];
 };
 
+/* Has the router a host interface (the kernel's blackholes are taken then)? */
+bool km_any_host(const struct km_ports *p);
 /* The host port of a kernel interface, or of a dataplane port; NULL when
  * it is none. */
 const struct km_port *km_port_by_kindex(const struct km_ports *p, uint32_t kindex);

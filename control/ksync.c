@@ -451,15 +451,6 @@ ports_refresh(struct ksync *ks, struct ctl_conn *c)
 	return err;
 }
 
-static bool
-any_host(const struct ksync *ks)
-{
-	for (unsigned i = 0; i < ks->ports.n; i++)
-		if (ks->ports.p[i].host)
-			return true;
-	return false;
-}
-
 /* ---- resync ---- */
 
 struct kwant {
@@ -540,16 +531,29 @@ in_cfg(const struct cfg_keys *k, const struct ctl_route *r)
 	return k->n && bsearch(r, k->v, k->n, sizeof(*k->v), ctl_route_key_cmp);
 }
 
+/* Is r (a route of the dataplane) in set, the same route? */
+static bool
+km_holds(const struct km_set *set, const struct ctl_route *r)
+{
+	const struct km_ent *e = set ? km_find(set, r) : NULL;
+
+	return e && km_same(&e->r, r);
+}
+
 /*
  * The dataplane's routes: who owns each.  The mirror's are loaded into
  * the mirror set (as installed); the file's and the CLI's through host
  * interfaces are what the kernel should have (into hw).  want_set holds
  * the kernel's routes as taken now, to tell the mirror's proto boot or
- * static routes from the file's and the CLI's.
+ * static routes from the file's and the CLI's; prev (or NULL), what this
+ * sluiced had mirrored before, to know its routes that the kernel dropped
+ * since (an interface gone down, a host interface removed): those are
+ * the mirror's to remove, not routes of the file or the CLI to give back
+ * to the kernel.
  */
 static int
 dp_routes(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg, const struct km_set *want_set,
-	  bool load_mirror, struct kwant *hw)
+	  const struct km_set *prev, bool load_mirror, struct kwant *hw)
 {
 	struct dump_arr d = { .size = sizeof(struct ctl_route),
 			      .parse = (int (*)(const struct nlmsghdr *, void *))nl_parse_route };
@@ -561,13 +565,12 @@ dp_routes(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg, const str
 	cfg_keys_make(cfg, &keys);
 	for (size_t i = 0; i < d.n; i++) {
 		struct ctl_route r = ((struct ctl_route *)d.v)[i];
-		const struct km_ent *e = km_find(want_set, &r);
 		const struct km_port *p;
 		enum km_owner o;
 
 		r.has_metric = true;
 		o = km_owner(&r, r.protocol == RTPROT_BOOT && in_cfg(&keys, &r),
-			     e && km_same(&e->r, &r));
+			     km_holds(want_set, &r) || km_holds(prev, &r));
 		if (o == KM_OWN_MIRROR && load_mirror) {
 			struct km_ent *m = km_put(&ks->mirror, &r);
 
@@ -622,13 +625,12 @@ int
 ks_resync(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg, bool apply)
 {
 	struct kwant w = { .ks = ks }, hw = { .ks = ks };
-	struct km_set want_set = { 0 };
+	struct km_set want_set = { 0 }, prev;
 	int err;
 
 	if ((err = ports_refresh(ks, c)))
 		return err;
 	km_clear(&ks->host);
-	km_clear(&ks->mirror);
 	/* A kernel without IPv6 has no IPv6 routes to take. */
 	if (!(err = kernel_dump(ks, AF_INET, kwant_cb, &w)) && !w.nomem &&
 	    (err = kernel_dump(ks, AF_INET6, kwant_cb, &w)) == -EAFNOSUPPORT)
@@ -639,14 +641,19 @@ ks_resync(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg, bool appl
 		free(w.v);
 		return 0;
 	}
+	/* Made again from the dataplane's routes; the old one still tells
+	 * which of them this sluiced mirrored. */
+	prev = ks->mirror;
+	memset(&ks->mirror, 0, sizeof(ks->mirror));
 	for (size_t i = 0; i < w.n; i++) {
 		struct km_ent *e = km_put(&want_set, &w.v[i]);
 
 		if (e)
 			e->r = w.v[i];
 	}
-	err = dp_routes(ks, c, cfg, &want_set, true, apply ? &hw : NULL);
+	err = dp_routes(ks, c, cfg, &want_set, &prev, true, apply ? &hw : NULL);
 	km_clear(&want_set);
+	km_clear(&prev);
 	if (!err && apply) {
 		if (km_diff(&ks->mirror, w.v, w.n, &ks->ops) == 0)
 			err = dp_apply(ks, c);
@@ -673,10 +680,10 @@ ks_poll(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg)
 
 	if (ks->need_resync || (ks->retries && time(NULL) - ks->last_resync >= KS_RETRY_S))
 		return ks_resync(ks, c, cfg, true);
-	if (!any_host(ks) && !ks->host.n)
+	if (!km_any_host(&ks->ports) && !ks->host.n)
 		return 0;
 	/* The mirror's routes are known: the set itself tells them. */
-	if (!(err = dp_routes(ks, c, cfg, &ks->mirror, false, &hw)))
+	if (!(err = dp_routes(ks, c, cfg, &ks->mirror, NULL, false, &hw)))
 		to_host(ks, &hw);
 	free(hw.v);
 	return err;

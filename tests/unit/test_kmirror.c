@@ -120,6 +120,16 @@ take_what(void **state)
 	k.type = RTN_UNREACHABLE;
 	assert_int_equal(km_take(&k, &ports, &r), KM_TAKE);
 	assert_int_equal(r.type, RTN_UNREACHABLE);
+	/* ...but only from a router with a host interface. */
+	{
+		struct km_ports none = ports;
+
+		for (unsigned i = 0; i < none.n; i++)
+			none.p[i].host = false;
+		assert_int_equal(km_take(&k, &none, &r), KM_NOT_HOST);
+		k.type = RTN_BLACKHOLE;
+		assert_int_equal(km_take(&k, &none, &r), KM_NOT_HOST);
+	}
 
 	/* dhclient's default route (proto boot) and a DHCP daemon's. */
 	k = bird(0, 0);
