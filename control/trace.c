@@ -42,6 +42,7 @@ step_str(struct trace *t, const struct sluice_trace_step *s, char *out, size_t l
 		[SLUICE_NH_NONE] = "none", [SLUICE_NH_CONNECTED] = "connected",
 		[SLUICE_NH_GATEWAY] = "gateway", [SLUICE_NH_LOCAL] = "local",
 		[SLUICE_NH_BROADCAST] = "broadcast", [SLUICE_NH_BLACKHOLE] = "blackhole",
+		[SLUICE_NH_UNREACHABLE] = "unreachable",
 	};
 	char a[16], b[16], pn[16];
 

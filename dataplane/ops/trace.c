@@ -46,7 +46,8 @@
 static_assert((int)NH_CONNECTED == SLUICE_NH_CONNECTED &&
 	      (int)NH_GATEWAY == SLUICE_NH_GATEWAY && (int)NH_LOCAL == SLUICE_NH_LOCAL &&
 	      (int)NH_BROADCAST == SLUICE_NH_BROADCAST &&
-	      (int)NH_BLACKHOLE == SLUICE_NH_BLACKHOLE && (int)NH_NONE == SLUICE_NH_NONE,
+	      (int)NH_BLACKHOLE == SLUICE_NH_BLACKHOLE && (int)NH_NONE == SLUICE_NH_NONE &&
+	      (int)NH_UNREACHABLE == SLUICE_NH_UNREACHABLE,
 	      "next hop types");
 
 #define TRACE_ITEMS	256	/* records in flight, at most */

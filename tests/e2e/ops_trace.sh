@@ -1,6 +1,7 @@
 #!/bin/bash
 # sluice trace: a TTL-1 packet ends in "drop ttl_exceeded", a forwarded one
-# in "forward" out of wan after its route, NAT and neighbour steps; -j gives
+# in "forward" out of wan after its route, NAT and neighbour steps, one to
+# an unreachable route names that type in its route step; -j gives
 # one JSON object per packet; -c ends it, and no trace runs afterwards.
 . "$(dirname "$0")/lib.sh"
 e2e_up otrc
@@ -89,4 +90,14 @@ assert any(d["verdict"] == "local" and "ICMP echo request" in d["headers"] and
            "local protocol 1" in d["steps"] for d in ds), ds
 PYEOF
 [ "$(traces)" = 0 ] || fail "a trace still runs after Ctrl-C"
+step "a packet to an unreachable route: its route step names the type"
+cli route add unreachable 10.84.0.0/16 || fail "route add unreachable 10.84.0.0/16"
+timeout 30 "$SLUICE" -s "$SOCK" trace dev lan -c 1 >"$E2E_TMP/unreach.txt" 2>&1 &
+tr=$!
+wait_trace || fail "the trace did not start"
+lan ping -n -c 1 -W 2 10.84.0.1 >/dev/null 2>&1
+wait_gone "$tr" 20 || fail "trace -c 1 did not end after one packet"
+cat "$E2E_TMP/unreach.txt"
+grep -q "^    route 10.84.0.1 unreachable$" "$E2E_TMP/unreach.txt" || fail "no 'route 10.84.0.1 unreachable' step"
+cli route del 10.84.0.0/16 || fail "route del 10.84.0.0/16"
 ok "trace shows drop ttl_exceeded, forward with route, NAT and neighbour, and local"
