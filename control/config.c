@@ -558,8 +558,17 @@ list_key(struct loader *ld, struct caps *cap, const char *v)
 		if (!grow((void **)&c->neighs, &c->neigh_line, c->nneighs, &cap->neighs,
 			  sizeof(*c->neighs)))
 			return;
+		const uint8_t *mac = c->neighs[c->nneighs].lladdr;
+
 		if (grammar_neigh(argc, argv, GRAMMAR_ADD, &c->neighs[c->nneighs], err) < 0) {
 			list_error(ld, argc, argv, err);
+			return;
+		}
+		/* The dataplane refuses them (neigh_nl.c): --check says so. */
+		if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5])) {
+			err_at(ld, ld->line, "lladdr %02x:%02x:%02x:%02x:%02x:%02x is %s: no "
+			       "neighbour has it", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
+			       mac[0] & 1 ? "multicast" : "zero");
 			return;
 		}
 		c->neigh_line[c->nneighs++] = ld->line;

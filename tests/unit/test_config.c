@@ -185,6 +185,10 @@ test_each_error(void **state)
 	one_error("[routes]", "routes = 10.0.0.0/8 via 192.168.1.9", "unknown key \"routes\" in [routes] (route = ...)");
 	one_error("[neighbors]", "neigh = 192.168.1.5 lladdr 02:00:00:00:00:5g dev lan", "invalid MAC address \"02:00:00:00:00:5g\"");
 	one_error("[neighbors]", "neigh = 192.168.1.5 lladdr 02:00:00:00:00:05 dev wan", "unknown port \"wan\"");
+	one_error("[neighbors]", "neigh = 192.168.1.5 lladdr 01:00:00:00:00:50 dev lan",
+		  "lladdr 01:00:00:00:00:50 is multicast: no neighbour has it");
+	one_error("[neighbors]", "neigh = 192.168.1.5 lladdr 00:00:00:00:00:00 dev lan",
+		  "lladdr 00:00:00:00:00:00 is zero: no neighbour has it");
 	one_error("[neighbors]", "neigh = 192.168.1.256 lladdr 02:00:00:00:00:05 dev lan", "invalid address \"192.168.1.256\"");
 	one_error("[nat]", "rule = masquerade out wan", "unknown port \"wan\"");
 	one_error("[nat]", "rule = dnat in lan proto tcp dport 80 to 1.2.3.4:70000", "invalid port in \"1.2.3.4:70000\"");
