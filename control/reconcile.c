@@ -308,6 +308,7 @@ route_same(const struct ctl_route *want, const struct ctl_route *have)
 struct pipe_ctx {
 	struct rec *r;
 	const struct ctl_route *routes;
+	bool *refused;		/* by index in routes: logged as failed */
 };
 
 /* The file's line of a route the dataplane should have (0: none). */
@@ -327,6 +328,7 @@ route_error(void *arg, uint32_t tag, uint16_t type, int err, const char *msg)
 	char text[192], what[224], ib[16];
 	const struct ctl_route *rt = &pc->routes[tag];
 
+	pc->refused[tag] = true;
 	fmt_route(rt, rt->oif ? names_get(&pc->r->names, rt->oif, ib) : NULL, text, sizeof(text));
 	snprintf(what, sizeof(what), "route %s not %s", text,
 		 type == RTM_DELROUTE ? "removed" : "added");
@@ -339,13 +341,14 @@ static int
 send_routes(struct rec *r, const struct ctl_route *list, const bool *pick, unsigned n,
 	    uint16_t type, uint16_t flags, const char *verb)
 {
-	struct pipe_ctx pc = { r, list };
+	struct pipe_ctx pc = { r, list, calloc(n + 1, sizeof(bool)) };
 	struct ctl_pipe *p = malloc(sizeof(*p));
 	char text[192], ib[16];
 	int err = 0;
 
-	if (!p || ctl_pipe_init(p, r->conn, route_error, &pc)) {
+	if (!p || !pc.refused || ctl_pipe_init(p, r->conn, route_error, &pc)) {
 		free(p);
+		free(pc.refused);
 		return -ENOMEM;
 	}
 	for (unsigned i = 0; i < n && !err; i++) {
@@ -362,13 +365,18 @@ send_routes(struct rec *r, const struct ctl_route *list, const bool *pick, unsig
 			rt.scope = RT_SCOPE_NOWHERE;
 		ctl_pipe_commit(p, nl_route(room, type, flags, &rt), i);
 		r->res->changes++;
-		log_line(SD_INFO "route %s %s", fmt_route(&rt, rt.oif ? names_get(&r->names, rt.oif, ib) :
-						  NULL, text, sizeof(text)), verb);
 	}
 	if (!err)
 		err = ctl_pipe_wait(p);
+	/* Once answered: what was refused is logged as such (route_error). */
+	for (unsigned i = 0; i < n && !err; i++)
+		if (pick[i] && !pc.refused[i])
+			log_line(SD_INFO "route %s %s",
+				 fmt_route(&list[i], list[i].oif ? names_get(&r->names, list[i].oif, ib) :
+					   NULL, text, sizeof(text)), verb);
 	ctl_pipe_free(p);
 	free(p);
+	free(pc.refused);
 	return err;
 }
 

@@ -82,6 +82,30 @@ grep "^configuration applied" "$log" | tail -n 1 | grep -q ": 0 changes, 0 faile
 kill -0 "$pid" || fail "sluiced exited on SIGHUP"
 ok "an unchanged file left everything alone"
 
+# A route the dataplane refuses is logged as refused only, never as added
+# first: the log follows the answers, not the requests.
+step "a port whose device cannot be made, and a route through it; SIGHUP"
+cp "$conf" "$E2E_TMP/before-bad.ini"
+cat >>"$conf" <<EOF
+[port bad]
+device = net_af_xdp7,iface=nosuch$$
+address = 10.50.0.1/24
+
+[routes]
+route = 10.60.0.0/16 via 10.50.0.2
+EOF
+napplied=$(grep -c "^configuration applied" "$log")
+kill -HUP "$pid"
+lab_wait 10 "the reload with a bad port" reloaded || fail "the reload did not finish within 10 s"
+tail -n 12 "$log"
+grep -q "route 10\.60\.0\.0/16 via 10\.50\.0\.2 not added" "$log" || fail "the refused route was not logged as refused"
+grep -q "route 10\.60\.0\.0/16 via 10\.50\.0\.2 added" "$log" && fail "the refused route was logged as added"
+cp "$E2E_TMP/before-bad.ini" "$conf"
+napplied=$(grep -c "^configuration applied" "$log")
+kill -HUP "$pid"
+lab_wait 10 "the reload without it" reloaded || fail "the reload without the bad port did not finish"
+ok "refused, and said so once"
+
 # A port's MAC cannot change in place: a new one in the file makes the port
 # again, with its addresses, and traffic goes on.
 step "[port wan] mac = 02:00:00:00:aa:01; SIGHUP"
