@@ -54,6 +54,18 @@ failed(struct rec *r, int line, const char *what, uint16_t type, int err, const 
 		log_line(SD_ERR "Error: %s: %s.", what, why);
 }
 
+/* A line of the file that names a port the dataplane does not have (its
+ * device could not be made: that failure was logged first). */
+static void
+no_port(struct rec *r, int line, const char *what, const char *port)
+{
+	char msg[320], why[64];
+
+	snprintf(msg, sizeof(msg), "%s not added", what);
+	snprintf(why, sizeof(why), "no port %s", port);
+	failed(r, line, msg, 0, -ENODEV, why);
+}
+
 /* A synchronous change, logged as "WHAT VERB" or as failed() says (line:
  * the file's, 0 for none); -errno only when the connection is gone. */
 static int
@@ -279,9 +291,16 @@ addresses(struct rec *r, bool add)
 		const struct cfg_port *p = &cfg->port[i];
 		uint32_t idx = names_find(&r->names, p->name);
 
-		for (unsigned j = 0; idx && j < p->naddr; j++) {
+		for (unsigned j = 0; j < p->naddr; j++) {
 			struct ctl_addr a = p->addr[j];
 			bool have = false;
+
+			if (!idx) {
+				snprintf(what, sizeof(what), "address %s/%u dev %s",
+					 fmt_ip(a.family, a.addr, &a.addr6, ip), a.len, p->name);
+				no_port(r, p->addr_line[j], what, p->name);
+				continue;
+			}
 
 			for (unsigned k = 0; k < r->naddrs && !have; k++)
 				have = r->addrs[k].ifindex == idx && addr_equal(&r->addrs[k], &a);
@@ -463,10 +482,14 @@ neighbours(struct rec *r, bool add)
 			have = neigh_addr_equal(&r->neighs[j], &n) && r->neighs[j].ifindex == n.ifindex &&
 			       (r->neighs[j].state & NUD_PERMANENT) && r->neighs[j].has_lladdr &&
 			       !memcmp(r->neighs[j].lladdr, n.lladdr, 6);
-		if (have || !n.ifindex)
+		if (have)
 			continue;
 		snprintf(what, sizeof(what), "neighbour %s lladdr %s dev %s",
 			 fmt_ip(n.family, n.addr, &n.addr6, ip), fmt_mac(n.lladdr, mac), n.dev);
+		if (!n.ifindex) {
+			no_port(r, cfg->neigh_line[i], what, n.dev);
+			continue;
+		}
 		if ((err = change(r, nl_neigh(r->buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, &n),
 				  cfg->neigh_line[i], what, "added")))
 			return err;
@@ -475,10 +498,10 @@ neighbours(struct rec *r, bool add)
 }
 
 /* The file's rules that can go on the dataplane, in the file's order: a
- * rule on a port that does not exist, or a repeat, is left out.  line[]
- * gets each one's line in the file. */
+ * rule on a port that does not exist (said when report), or a repeat, is
+ * left out.  line[] gets each one's line in the file. */
 static unsigned
-rules_wanted(struct rec *r, struct ctl_natrule *want, int *line)
+rules_wanted(struct rec *r, struct ctl_natrule *want, int *line, bool report)
 {
 	const struct cfg *cfg = r->cfg;
 	unsigned n = 0;
@@ -488,9 +511,18 @@ rules_wanted(struct rec *r, struct ctl_natrule *want, int *line)
 		bool dup = false;
 
 		w.ifindex = names_find(&r->names, w.port);
+		if (!w.ifindex) {
+			char text[160], what[176];
+
+			snprintf(what, sizeof(what), "nat rule %s",
+				 fmt_natrule(&w, w.port, text, sizeof(text)));
+			if (report)
+				no_port(r, cfg->rule_line[i], what, w.port);
+			continue;
+		}
 		for (unsigned j = 0; j < n && !dup; j++)
 			dup = natrule_equal(&want[j], &w);
-		if (w.ifindex && !dup) {
+		if (!dup) {
 			line[n] = cfg->rule_line[i];
 			want[n++] = w;
 		}
@@ -519,7 +551,7 @@ natrules(struct rec *r, bool add)
 	if ((err = COLLECT(r, SLUICE_GETNATRULE, SLUICE_NEWNATRULE, r->rules, r->nrules,
 			   nl_parse_natrule)))
 		goto out;
-	nwant = rules_wanted(r, want, line);
+	nwant = rules_wanted(r, want, line, add);
 	while (keep < nwant && keep < r->nrules && natrule_equal(&want[keep], &r->rules[keep]))
 		keep++;
 	if (!add) {

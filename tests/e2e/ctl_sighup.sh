@@ -93,6 +93,9 @@ address = 10.50.0.1/24
 
 [routes]
 route = 10.60.0.0/16 via 10.50.0.2
+
+[nat]
+rule = masquerade out bad
 EOF
 napplied=$(grep -c "^configuration applied" "$log")
 kill -HUP "$pid"
@@ -100,6 +103,10 @@ lab_wait 10 "the reload with a bad port" reloaded || fail "the reload did not fi
 tail -n 12 "$log"
 grep -q "route 10\.60\.0\.0/16 via 10\.50\.0\.2 not added" "$log" || fail "the refused route was not logged as refused"
 grep -q "route 10\.60\.0\.0/16 via 10\.50\.0\.2 added" "$log" && fail "the refused route was logged as added"
+grep -q "address 10\.50\.0\.1/24 dev bad not added: no port bad" "$log" ||
+	fail "the address on the missing port was skipped without a word"
+grep -q "nat rule masquerade out bad not added: no port bad" "$log" ||
+	fail "the rule on the missing port was skipped without a word"
 cp "$E2E_TMP/before-bad.ini" "$conf"
 napplied=$(grep -c "^configuration applied" "$log")
 kill -HUP "$pid"
