@@ -344,10 +344,19 @@ host_added(const struct haddr *a)
 		;
 	if (i == RTE_DIM(made))
 		return;
+	dp_errmsg_clear();
 	ret = port_addr(a, true);
 	if (ret != 0) {
-		fprintf(stderr, SD_WARNING "host %s: address %s not taken by the port: %s\n",
-			ports[a->port].name, haddr_fmt(a, s, sizeof(s)), strerror(-ret));
+		/* The table's own reason ("two ports on one network"), else
+		 * the errno's. */
+		const char *why = dp_errmsg_get();
+
+		fprintf(stderr, SD_WARNING "host %s: address %s not taken by the port, taken off "
+			"the interface: %s\n", ports[a->port].name, haddr_fmt(a, s, sizeof(s)),
+			why[0] ? why : strerror(-ret));
+		/* The interface holds what the port holds: left there, the
+		 * host would route by an address the router does not have. */
+		kernel_addr(a, false);
 		return;
 	}
 	made[i] = (struct made){ .used = true, .a = *a };

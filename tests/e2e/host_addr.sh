@@ -3,7 +3,7 @@
 # host interface is the port's (sluice addr show, proto host; it answers ARP
 # and ping from the LAN, and brings its connected route); a reload leaves
 # it; `ip addr del` removes it.  One of the port's own addresses removed by
-# the host is put back.
+# the host is put back; one the port refuses is taken off the interface.
 . "$(dirname "$0")/lib.sh"
 export SLUICE_LAB_HOST=yes
 e2e_up haddr
@@ -53,6 +53,15 @@ back() { rt ip -4 addr show dev lan | grep -q "inet 192\.168\.1\.1/24"; }
 lab_wait 5 "192.168.1.1 back on the host's lan" back || fail "192.168.1.1 was not put back"
 cli addr show lan | grep -q "inet 192\.168\.1\.1/24" || fail "port lan lost 192.168.1.1"
 ok "put back"
+
+step "an address the port refuses (wan's network) is taken off the host's lan, with the reason"
+rt ip addr add 203.0.113.50/24 dev lan || fail "ip addr add 203.0.113.50/24 failed"
+gone() { ! rt ip -4 addr show dev lan | grep -q "203\.0\.113\.50"; }
+lab_wait 5 "203.0.113.50 off the host's lan" gone || fail "the refused address stays on the host's lan"
+cli addr show lan | grep -q "203\.0\.113\.50" && fail "port lan took 203.0.113.50"
+grep -q "address 203.0.113.50/24 not taken by the port, taken off the interface: .*two ports on one network" \
+	"$(lab_state "$LAB")/dataplane.log" || fail "the dataplane's log does not say why"
+ok "refused and taken off"
 
 step "sluice addr add puts an address on the interface; addr del takes it off"
 cli addr add 192.168.1.88/24 dev lan || fail "addr add failed"
