@@ -114,6 +114,26 @@ host_if_sync(uint16_t port)
 			p->up ? "up" : "down", strerror(errno));
 }
 
+/* The interface's MTU and admin state are the port's: one the host changed
+ * (ip link set) is set back, and said. */
+static void
+host_if_check(uint16_t port)
+{
+	const struct port *p = &ports[port];
+	struct ifreq m, f;
+
+	memset(&m, 0, sizeof(m));
+	memset(&f, 0, sizeof(f));
+	if (if_ioctl(p->name, SIOCGIFMTU, &m) < 0 || if_ioctl(p->name, SIOCGIFFLAGS, &f) < 0)
+		return;
+	if (m.ifr_mtu == p->mtu && p->up == ((f.ifr_flags & IFF_UP) != 0))
+		return;
+	fprintf(stderr, SD_NOTICE "host %s: the host set MTU %d, %s; set back to the port's, "
+		"MTU %u, %s\n", p->name, m.ifr_mtu, f.ifr_flags & IFF_UP ? "up" : "down", p->mtu,
+		p->up ? "up" : "down");
+	host_if_sync(port);
+}
+
 static int
 tap_open(uint16_t port)
 {
@@ -416,6 +436,7 @@ host_timer(uint64_t now)
 		carrier = port_link_up(p);
 		if (carrier != h->carrier && ioctl(h->fd, TUNSETCARRIER, &carrier) == 0)
 			h->carrier = carrier;
+		host_if_check(p);
 	}
 	host_nl_port_range(false);
 }

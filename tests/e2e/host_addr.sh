@@ -4,6 +4,8 @@
 # and ping from the LAN, and brings its connected route); a reload leaves
 # it; `ip addr del` removes it.  One of the port's own addresses removed by
 # the host is put back; one the port refuses is taken off the interface.
+# The interface's MTU and up state are the port's: set back when the host
+# changes them.
 . "$(dirname "$0")/lib.sh"
 export SLUICE_LAB_HOST=yes
 e2e_up haddr
@@ -62,6 +64,16 @@ cli addr show lan | grep -q "203\.0\.113\.50" && fail "port lan took 203.0.113.5
 grep -q "address 203.0.113.50/24 not taken by the port, taken off the interface: .*two ports on one network" \
 	"$(lab_state "$LAB")/dataplane.log" || fail "the dataplane's log does not say why"
 ok "refused and taken off"
+
+step "the host changes lan's MTU and sets it down: both are set back to the port's"
+rt ip link set lan mtu 1300 || fail "ip link set lan mtu 1300"
+rt ip link set lan down || fail "ip link set lan down"
+synced() { rt ip link show lan | grep -q "mtu 1500 .*state UP\|<.*,UP,.*> mtu 1500"; }
+lab_wait 5 "lan back at MTU 1500 and up" synced || fail "not set back: $(rt ip link show lan)"
+grep -q "host lan: the host set MTU 1300, down; set back to the port's, MTU 1500, up" \
+	"$(lab_state "$LAB")/dataplane.log" || fail "the dataplane's log does not say it"
+ping_ok lan 2 192.168.1.1 || fail "the router no longer answers on lan"
+ok "set back"
 
 step "sluice addr add puts an address on the interface; addr del takes it off"
 cli addr add 192.168.1.88/24 dev lan || fail "addr add failed"
