@@ -135,7 +135,7 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock, bool mirror
 	uint64_t next_poll = 0;
 	struct ctl_conn conn = { .fd = -1 };
 	bool connected = false, dirty = true;
-	int last_err = 0, sfd, err = 0;
+	int last_err = 0, last_lost = 0, sfd, err = 0;
 	char path[CFG_PATH_MAX];
 	sigset_t set;
 
@@ -177,7 +177,9 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock, bool mirror
 				connected = true;
 				dirty = true;
 				last_err = 0;
-				fprintf(stderr, SD_NOTICE "connected to the dataplane at %s\n", path);
+				if (last_lost != -EUSERS)	/* said once, not every retry */
+					fprintf(stderr, SD_NOTICE "connected to the dataplane at %s\n",
+						path);
 			} else if (err != last_err) {
 				fprintf(stderr, SD_WARNING "waiting for the dataplane at %s: %s\n", path,
 					strerror(-err));
@@ -193,16 +195,23 @@ daemon_loop(const char *file, struct cfg *cfg, const char *opt_sock, bool mirror
 			    !(err = reconcile(&conn, cfg, &res)) && kon)
 				err = ks_resync(&ks, &conn, cfg, true);
 			if (err) {
-				fprintf(stderr, SD_WARNING "lost the dataplane: %s\n", strerror(-err));
+				/* Tried again after RETRY_MS, as a connect: a
+				 * dataplane that refuses us (its clients all taken)
+				 * is not asked in a tight loop, nor logged each time. */
+				if (err != last_lost)
+					fprintf(stderr, SD_WARNING "lost the dataplane: %s\n",
+						err == -EUSERS ? ctl_error(&conn, 0, err) : strerror(-err));
+				last_lost = err;
 				ctl_close(&conn);
 				connected = false;
-				continue;
+			} else {
+				dirty = false;
+				last_lost = 0;
+				fprintf(stderr, SD_NOTICE "configuration applied: %u changes, %u failed\n",
+					res.changes, res.failures);
+				/* Type=notify: ready once applied (also ends a reload). */
+				sd_notify(0, "READY=1");
 			}
-			dirty = false;
-			fprintf(stderr, SD_NOTICE "configuration applied: %u changes, %u failed\n",
-				res.changes, res.failures);
-			/* Type=notify: ready once applied (also ends a reload). */
-			sd_notify(0, "READY=1");
 		}
 		pfd[1].fd = connected ? conn.fd : -1;
 		nmx = mx ? metrics_pollfds(mx, pfd + 3) : 0;

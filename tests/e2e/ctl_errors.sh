@@ -139,4 +139,35 @@ expect_err "Error: the dataplane serves 128 control clients, its most." cli rout
 rm -f "$E2E_TMP/held"
 wait "$hpid"
 lab_wait 5 "a free control slot" cli route show || fail "the CLI did not get a slot back"
+
+step "sluiced started while every slot is taken: told why once, asks again slowly, applies once a slot is free"
+log=$(lab_state "$LAB")/sluiced.log
+lab_stop "$LAB" sluiced
+napplied=$(grep -c "^configuration applied" "$log")
+"$PY" - "$(lab_sock "$LAB")" "$E2E_TMP/held" <<'PY' &
+import os, socket, sys, time
+path, flag = sys.argv[1], sys.argv[2]
+held = []
+for _ in range(130):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.connect(path)
+    held.append(s)
+open(flag, "w").close()
+end = time.time() + 20
+while time.time() < end and os.path.exists(flag):
+    time.sleep(0.05)
+PY
+hpid=$!
+lab_wait 10 "130 connections held" test -e "$E2E_TMP/held" || fail "could not hold 130 connections"
+lab_start_sluiced "$LAB"
+sleep 3
+n=$(grep -c "lost the dataplane: the dataplane serves 128 control clients, its most" "$log")
+[ "$n" = 1 ] || fail "sluiced said it was refused $n times: $(tail -n 5 "$log" | tr '\n' ';')"
+rm -f "$E2E_TMP/held"
+wait "$hpid"
+applied_again() { [ "$(grep -c "^configuration applied" "$log")" -gt "$napplied" ]; }
+lab_wait 5 "sluiced to apply the file" applied_again || fail "sluiced did not apply once a slot was free"
+refused=$(cli -j stats | json "d['control']['clients_refused']")
+echo "clients refused in all: $refused"
+[ "$refused" -lt 60 ] || fail "$refused refusals: sluiced asked again in a tight loop"
 ok "the CLI prints the dataplane's reason as iproute2 does, exit 1"
