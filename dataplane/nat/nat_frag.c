@@ -215,6 +215,13 @@ nat_frag_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	death_row(&dr);
 	if (full == NULL)
 		return NAT_STOLEN;	/* held, or dropped and counted */
+	/* Pieces that each fit may not together: the datagram takes the
+	 * first piece's header, options and all, and rte_ip_frag writes its
+	 * length in 16 bits. */
+	if (unlikely(rte_pktmbuf_pkt_len(full) > UINT16_MAX)) {
+		dp_drop(full, DROP_BAD_HEADER);
+		return NAT_STOLEN;
+	}
 	lc->c[NC_FRAG_REASSEMBLED]++;
 	/* rte_ip_frag rewrites length and offset but leaves the header
 	 * checksum zeroed; NAT patches checksums incrementally, so it must

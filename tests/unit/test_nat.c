@@ -2141,6 +2141,49 @@ frag_of(struct rte_mbuf *d, uint16_t off, uint16_t len, bool more)
 	return m;
 }
 
+/* A fragment from A to R of UDP datagram id, off..off+len of a payload of
+ * zeros, its header hlen bytes (NOP options past 20), in a chain of
+ * mbufs: fragments larger than one buffer. */
+static struct rte_mbuf *
+big_frag(uint16_t id, uint32_t off, uint32_t len, bool more, uint32_t hlen)
+{
+	struct rte_mbuf *head = rte_pktmbuf_alloc(dp.pool);
+	struct rte_ipv4_hdr *ip;
+	uint32_t left = len;
+
+	assert_non_null(head);
+	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(head, hlen);
+	assert_non_null(ip);
+	memset(ip, 0, hlen);
+	memset(ip + 1, 1, hlen - sizeof(*ip));
+	ip->version_ihl = (uint8_t)(0x40 | hlen / 4);
+	ip->total_length = htons((uint16_t)(hlen + len));
+	ip->packet_id = htons(id);
+	ip->fragment_offset = htons((uint16_t)(off / 8) | (more ? RTE_IPV4_HDR_MF_FLAG : 0));
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = htonl(dpt_ip(A));
+	ip->dst_addr = htonl(dpt_ip(R));
+	ip->hdr_checksum = dpt_cksum(ip, hlen);
+	while (left > 0) {
+		uint32_t k = RTE_MIN(left, (uint32_t)rte_pktmbuf_tailroom(rte_pktmbuf_lastseg(head)));
+		char *d;
+
+		if (k == 0) {
+			struct rte_mbuf *n = rte_pktmbuf_alloc(dp.pool);
+
+			assert_non_null(n);
+			assert_int_equal(rte_pktmbuf_chain(head, n), 0);
+			continue;
+		}
+		d = rte_pktmbuf_append(head, (uint16_t)k);
+		assert_non_null(d);
+		memset(d, 0, k);
+		left -= k;
+	}
+	return head;
+}
+
 static void
 test_fragments_reverse_order(void **state)
 {
@@ -2240,6 +2283,20 @@ test_fragments_reverse_order(void **state)
 		assert_int_equal(nat_prerouting(&w, f[0], LAN), NAT_DROP);
 		assert_int_equal(nat_prerouting(&w, f[1], LAN), NAT_DROP);
 		assert_int_equal(dpt_drops(DROP_BAD_HEADER), bad + 2);
+		assert_int_equal(dpt_mbufs_in_use(), 0);
+		assert_int_equal(w.tx[WAN].n, 0);
+
+		/* Pieces that each fit but not together: the first has 40
+		 * bytes of options, which the datagram takes, and the last
+		 * ends at 65 515 (20 + 65 515 fits, 60 + 65 515 does not). */
+		for (uint32_t i = 0; i < 8; i++) {
+			uint32_t off = i * 8192, len = i < 7 ? 8192 : 65515 - 7 * 8192;
+
+			assert_int_equal(nat_prerouting(&w, big_frag(77, off, len, i < 7,
+								     i == 0 ? 60 : 20), LAN),
+					 NAT_STOLEN);
+		}
+		assert_int_equal(dpt_drops(DROP_BAD_HEADER), bad + 3);
 		assert_int_equal(dpt_mbufs_in_use(), 0);
 		assert_int_equal(w.tx[WAN].n, 0);
 	}
