@@ -653,7 +653,13 @@ ks_resync(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg, bool appl
 	}
 	err = dp_routes(ks, c, cfg, &want_set, &prev, true, apply ? &hw : NULL);
 	km_clear(&want_set);
-	km_clear(&prev);
+	if (err) {
+		/* Not read whole: the old set still says what was mirrored. */
+		km_clear(&ks->mirror);
+		ks->mirror = prev;
+	} else {
+		km_clear(&prev);
+	}
 	if (!err && apply) {
 		if (km_diff(&ks->mirror, w.v, w.n, &ks->ops) == 0)
 			err = dp_apply(ks, c);
