@@ -369,6 +369,9 @@ dst:
 		fail("gateway \"%s\" is not an %s address", gw_word, is6(family) ? "IPv6" : "IPv4");
 	if (has_gw && gw_family != r->family)
 		fail("gateway \"%s\" is not an %s address", gw_word, is6(r->family) ? "IPv6" : "IPv4");
+	/* The dataplane's IPv6 table holds no such type (route6.c). */
+	if (r->type == RTN_UNREACHABLE && is6(r->family))
+		fail("an IPv6 route cannot be unreachable (a blackhole drops without an error)");
 	if (r->type == RTN_BLACKHOLE || r->type == RTN_UNREACHABLE) {
 		if (has_gw || r->dev[0])
 			fail("a%s %s route takes no \"%s\"", r->type == RTN_UNREACHABLE ? "n" : "",

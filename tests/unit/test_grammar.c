@@ -604,6 +604,8 @@ test_ip6_errors(void **state)
 		{ "2001:db8:99::/48 via ff02::2", "invalid gateway \"ff02::2\"" },
 		{ "2001:db8:99::/48 via fe80::1%wan", "invalid gateway \"fe80::1%wan\"" },
 		{ "2001:db8:99::/48 blackhole via 2001:db8:2::1", "a blackhole route takes no \"via\"" },
+		{ "unreachable 2001:db8:99::/48",
+		  "an IPv6 route cannot be unreachable (a blackhole drops without an error)" },
 		{ "2001:db8:99::/48", "missing \"via GW\", \"dev NAME\" or \"blackhole\"" },
 	};
 	struct ctl_route r;
