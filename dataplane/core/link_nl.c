@@ -199,6 +199,8 @@ link_change(uint16_t slot, const struct ifinfomsg *ifi, const struct nlattr **tb
 		if (was_up && !up) {
 			nat_port_down(slot);
 			neigh_flush(slot);
+		} else if (!was_up && up) {
+			nat_port_up();
 		}
 		host_port_changed(slot);
 	}

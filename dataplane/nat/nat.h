@@ -91,6 +91,13 @@ void nat_flush_port(uint16_t port);
  * another port must not keep this port's translation. */
 void nat_port_down(uint16_t port);
 
+/* Control lcore: a port came up and routes moved back to it.  The flows
+ * of inside hosts whose remote no longer routes out of their rule's port
+ * end (a new packet makes a new session under the right rule): a flow a
+ * backup port translated must not leave the first port with the backup's
+ * address. */
+void nat_port_up(void);
+
 /* Control lcore: address ip (host order) has left port, already removed
  * from the address table.  Every session and mapping of a rule of that
  * port whose outside address is ip goes (waits for the workers, RCU), so

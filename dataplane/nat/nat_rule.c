@@ -13,6 +13,7 @@
 #include "arp.h"
 #include "nat_int.h"
 #include "proxy_arp.h"
+#include "route.h"
 
 static_assert(NAT_RULES_MAX <= PROXY_ARP_MAX, "a proxy ARP range per rule");
 
@@ -359,6 +360,32 @@ nat_port_down(uint16_t port)
 	/* No worker still routes by the FIB of before, out of port. */
 	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
 	(void)nat_sess_delete_if(match_port, &port);
+}
+
+/* An inside host's flow (masquerade, snat) whose remote no longer routes
+ * out of its rule's port. */
+static bool
+match_moved(const struct nat_sess *s, void *arg)
+{
+	const struct nat_rule *r = nat_rule_by_id(nat_rules_get(), s->rule_id);
+	const struct nexthop *h;
+	uint32_t dst;
+	uint64_t nh;
+
+	(void)arg;
+	if (r == NULL || !(s->flags & NS_OUTBOUND) || r->s.kind == SLUICE_NAT_DNAT)
+		return false;
+	dst = rte_be_to_cpu_32(s->o.dst);
+	route_lookup_bulk(&dst, &nh, 1);
+	h = &nexthops[nh];
+	return (h->type != NH_CONNECTED && h->type != NH_GATEWAY) || h->port != r->s.port;
+}
+
+void
+nat_port_up(void)
+{
+	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+	(void)nat_sess_delete_if(match_moved, NULL);
 }
 
 int

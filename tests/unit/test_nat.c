@@ -2814,6 +2814,20 @@ test_port_down(void **state)
 	assert_int_equal(sessions_of(IPPROTO_UDP, R, 53, NULL), 1);
 	nat_port_down(LAN);
 	assert_int_equal(counter("sessions_active"), 0);
+
+	/* A port back up: the inside flows whose remote now routes out of
+	 * another port than their rule's end; the others stay. */
+	out1(udp(A, R, 5000, 53, 4));
+	out1(udp(A, "203.0.113.8", 5001, 53, 4));
+	assert_int_equal(counter("sessions_active"), 2);
+	nat_port_up();
+	assert_int_equal(counter("sessions_active"), 2);
+	dpt_route(true, R, 32, "10.0.0.9", RTN_UNICAST);	/* R now via LAN */
+	nat_port_up();
+	assert_int_equal(counter("sessions_active"), 1);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 5000, NULL), 0);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 5001, NULL), 1);
+	dpt_route(false, R, 32, "10.0.0.9", RTN_UNICAST);
 }
 
 /* An ICMP error quoting only 8 bytes of TCP: the flags (byte 13) are past
