@@ -117,9 +117,10 @@ expect_err "$(printf 'Error: unknown object "bogus". (line 1)\nError: unknown ob
 cli route show 10.6.0.0/16 | grep -q "^10\.6\.0\.0/16 via 203\.0\.113\.1" ||
 	fail "the good line after a first line's parse error was not applied"
 cli route del 10.6.0.0/16 || fail "route del 10.6.0.0/16"
-step "with every control client slot taken, the CLI says so, and works once one is free"
-# 130 idle connections: sluiced holds one slot, the rest of the 128 go.
-"$PY" - "$(lab_sock "$LAB")" "$E2E_TMP/held" <<'PY' &
+# hold_slots: 130 idle control connections (every slot the dataplane
+# has, and more), held until release_slots or 20 s.
+hold_slots() {
+	"$PY" - "$(lab_sock "$LAB")" "$E2E_TMP/held" <<'PY' &
 import os, socket, sys, time
 path, flag = sys.argv[1], sys.argv[2]
 held = []
@@ -132,39 +133,29 @@ end = time.time() + 20
 while time.time() < end and os.path.exists(flag):
     time.sleep(0.05)
 PY
-hpid=$!
-lab_wait 10 "130 connections held" test -e "$E2E_TMP/held" || fail "could not hold 130 connections"
+	hpid=$!
+	lab_wait 10 "130 connections held" test -e "$E2E_TMP/held" || fail "could not hold 130 connections"
+}
+release_slots() { rm -f "$E2E_TMP/held"; wait "$hpid"; }
+
+step "with every control client slot taken, the CLI says so, and works once one is free"
+# sluiced holds one slot, the connections the rest of the 128.
+hold_slots
 sleep 0.5
 expect_err "Error: the dataplane serves 128 control clients, its most." cli route show
-rm -f "$E2E_TMP/held"
-wait "$hpid"
+release_slots
 lab_wait 5 "a free control slot" cli route show || fail "the CLI did not get a slot back"
 
 step "sluiced started while every slot is taken: told why once, asks again slowly, applies once a slot is free"
 log=$(lab_state "$LAB")/sluiced.log
 lab_stop "$LAB" sluiced
 napplied=$(grep -c "^configuration applied" "$log")
-"$PY" - "$(lab_sock "$LAB")" "$E2E_TMP/held" <<'PY' &
-import os, socket, sys, time
-path, flag = sys.argv[1], sys.argv[2]
-held = []
-for _ in range(130):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    s.connect(path)
-    held.append(s)
-open(flag, "w").close()
-end = time.time() + 20
-while time.time() < end and os.path.exists(flag):
-    time.sleep(0.05)
-PY
-hpid=$!
-lab_wait 10 "130 connections held" test -e "$E2E_TMP/held" || fail "could not hold 130 connections"
+hold_slots
 lab_start_sluiced "$LAB"
 sleep 3
 n=$(grep -c "lost the dataplane: the dataplane serves 128 control clients, its most" "$log")
 [ "$n" = 1 ] || fail "sluiced said it was refused $n times: $(tail -n 5 "$log" | tr '\n' ';')"
-rm -f "$E2E_TMP/held"
-wait "$hpid"
+release_slots
 applied_again() { [ "$(grep -c "^configuration applied" "$log")" -gt "$napplied" ]; }
 lab_wait 5 "sluiced to apply the file" applied_again || fail "sluiced did not apply once a slot was free"
 refused=$(cli -j stats | json "d['control']['clients_refused']")
