@@ -19,10 +19,8 @@
 
 #define ICMP_ERR_TTL	64
 #define ICMP_ERR_TOS	0xc0	/* internetwork control, as Linux sends them */
-/* RFC 1812 4.3.2.3: as much of the original datagram as fits in an
- * error of 576 bytes (RFC 792's header and 64 bits at least), as Linux
- * quotes. */
-#define ICMP_ERR_MAX	576
+/* RFC 792: the original IP header and the first 64 bits of its data. */
+#define ICMP_QUOTE_DATA	8
 
 /* Query messages; every other type (including unknown ones) is taken for
  * an error and never answered with an error. */
@@ -158,7 +156,7 @@ icmp_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 		dp_counters()->drop[DROP_NO_MBUF]++;
 		return;
 	}
-	qlen = RTE_MIN((uint32_t)(ICMP_ERR_MAX - sizeof(*ip) - sizeof(*icmp)),
+	qlen = RTE_MIN((uint32_t)rte_ipv4_hdr_len(oip) + ICMP_QUOTE_DATA,
 		       (uint32_t)rte_be_to_cpu_16(oip->total_length));
 	qlen = RTE_MIN(qlen, rte_pktmbuf_pkt_len(m));
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(e, sizeof(*ip) + sizeof(*icmp) + qlen);

@@ -838,31 +838,16 @@ tcp_frame(const char *dst_mac, const char *src_mac, const char *src, const char 
 	return m;
 }
 
-/* The datagram at ip as an error about it quotes it: as much as fits in
- * an error of 576 bytes (RFC 1812 4.3.2.3), into q; its length. */
-#define QUOTE_MAX	(576 - 28)
-static uint32_t
-quote_of_ip(const void *ip, uint8_t *q)
-{
-	uint32_t n = RTE_MIN((uint32_t)ntohs(((const struct rte_ipv4_hdr *)ip)->total_length),
-			     (uint32_t)QUOTE_MAX);
-
-	memcpy(q, ip, n);
-	return n;
-}
-
 /*
  * f must be this ICMP error, byte for byte, built here from RFC 792/1191:
  * from src to dst (TOS 0xc0, TTL 64, id 0), type/code, the next-hop MTU,
- * quoting the qlen bytes at quote.
+ * quoting the 28 bytes at quote.
  */
 static void
 expect_error(struct rte_mbuf *f, const char *dmac, const char *smac, const char *src,
-	     const char *dst, uint8_t type, uint8_t code, uint16_t mtu, const uint8_t *quote,
-	     uint32_t qlen)
+	     const char *dst, uint8_t type, uint8_t code, uint16_t mtu, const uint8_t *quote)
 {
-	uint8_t exp[14 + 576];
-	const uint32_t len = 14 + 20 + 8 + qlen;
+	uint8_t exp[14 + 20 + 8 + 28];
 	uint8_t *ip = exp + 14, *ic = ip + 20;
 	struct rte_ether_addr d = dpt_mac(dmac), s = dpt_mac(smac);
 	uint32_t a;
@@ -874,8 +859,7 @@ expect_error(struct rte_mbuf *f, const char *dmac, const char *smac, const char 
 	exp[12] = 0x08;
 	ip[0] = 0x45;
 	ip[1] = 0xc0;
-	ip[2] = (20 + 8 + qlen) >> 8;
-	ip[3] = (20 + 8 + qlen) & 0xff;
+	ip[3] = 20 + 8 + 28;
 	ip[8] = 64;
 	ip[9] = IPPROTO_ICMP;
 	a = htonl(dpt_ip(src));
@@ -888,11 +872,11 @@ expect_error(struct rte_mbuf *f, const char *dmac, const char *smac, const char 
 	ic[1] = code;
 	ic[6] = mtu >> 8;
 	ic[7] = mtu & 0xff;
-	memcpy(ic + 8, quote, qlen);
-	ck = dpt_cksum(ic, 8 + qlen);
+	memcpy(ic + 8, quote, 28);
+	ck = dpt_cksum(ic, 8 + 28);
 	memcpy(ic + 2, &ck, 2);
-	assert_int_equal(rte_pktmbuf_pkt_len(f), len);
-	assert_memory_equal(rte_pktmbuf_mtod(f, uint8_t *), exp, len);
+	assert_int_equal(rte_pktmbuf_pkt_len(f), sizeof(exp));
+	assert_memory_equal(rte_pktmbuf_mtod(f, uint8_t *), exp, sizeof(exp));
 }
 
 /* The one frame the worker queued on port. */
@@ -919,8 +903,7 @@ test_router_errors_about_dnat(void **state)
 				    .addr_min = dpt_ip("198.18.0.5"), .port_min = 81, .port_max = 81 };
 	uint64_t ttl = dpt_drops(DROP_TTL), fn = dpt_drops(DROP_FRAG_NEEDED);
 	uint64_t nr_drops = dpt_drops(DROP_NO_ROUTE), untr = counter("icmp_untranslatable");
-	uint8_t orig[QUOTE_MAX];
-	uint32_t qlen;
+	uint8_t orig[28];
 	struct rte_mbuf *m;
 
 	(void)state;
@@ -931,30 +914,30 @@ test_router_errors_about_dnat(void **state)
 
 	/* TTL 1. */
 	m = tcp_frame(WAN_MAC, PEER_MAC, R, W, 5555, 8080, 1, 4, false);
-	qlen = quote_of_ip(dpt_frame_ip(m), orig);
+	memcpy(orig, dpt_frame_ip(m), 28);
 	worker_input(&w, WAN, &m, 1);
 	expect_error(queued1(WAN), PEER_MAC, WAN_MAC, W, R, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL,
-		     0, orig, qlen);
+		     0, orig);
 	assert_int_equal(dpt_drops(DROP_TTL), ttl + 1);
 	dpt_tx_clear(&w);
 
 	/* 1500 bytes with DF toward a LAN of MTU 1400. */
 	ports[LAN].mtu = 1400;
 	m = tcp_frame(WAN_MAC, PEER_MAC, R, W, 5556, 8080, 64, 1460, true);
-	qlen = quote_of_ip(dpt_frame_ip(m), orig);
+	memcpy(orig, dpt_frame_ip(m), 28);
 	worker_input(&w, WAN, &m, 1);
 	ports[LAN].mtu = 1500;
 	expect_error(queued1(WAN), PEER_MAC, WAN_MAC, W, R, ICMP_DEST_UNREACH,
-		     ICMP_FRAG_NEEDED, 1400, orig, qlen);
+		     ICMP_FRAG_NEEDED, 1400, orig);
 	assert_int_equal(dpt_drops(DROP_FRAG_NEEDED), fn + 1);
 	dpt_tx_clear(&w);
 
 	/* Forwarded to an address without a route. */
 	m = tcp_frame(WAN_MAC, PEER_MAC, R, W, 5557, 8081, 64, 4, false);
-	qlen = quote_of_ip(dpt_frame_ip(m), orig);
+	memcpy(orig, dpt_frame_ip(m), 28);
 	worker_input(&w, WAN, &m, 1);
 	expect_error(queued1(WAN), PEER_MAC, WAN_MAC, W, R, ICMP_DEST_UNREACH,
-		     ICMP_NET_UNREACH, 0, orig, qlen);
+		     ICMP_NET_UNREACH, 0, orig);
 	assert_int_equal(dpt_drops(DROP_NO_ROUTE), nr_drops + 1);
 	dpt_tx_clear(&w);
 	assert_int_equal(counter("icmp_untranslatable"), untr);
@@ -987,8 +970,7 @@ test_established_bursts(void **state)
 {
 	struct rte_ether_addr amac = dpt_mac(A_MAC), rmac = dpt_mac(PEER_MAC);
 	struct rte_mbuf *m[4];
-	uint8_t orig[QUOTE_MAX];
-	uint32_t qlen;
+	uint8_t orig[28];
 
 	(void)state;
 	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
@@ -1031,24 +1013,24 @@ test_established_bursts(void **state)
 
 	/* TTL 1 on an established flow: the error quotes A's packet. */
 	m[0] = tcp_frame(LAN_MAC, A_MAC, A, R, 40001, 80, 1, 4, false);
-	qlen = quote_of_ip(dpt_frame_ip(m[0]), orig);
+	memcpy(orig, dpt_frame_ip(m[0]), 28);
 	worker_input(&w, LAN, m, 1);
 	expect_error(queued1(LAN), A_MAC, LAN_MAC, "10.0.0.1", A, ICMP_TIME_EXCEEDED,
-		     ICMP_EXC_TTL, 0, orig, qlen);
+		     ICMP_EXC_TTL, 0, orig);
 	dpt_tx_clear(&w);
 
 	/* Too big for the WAN with DF, behind a packet that goes. */
 	ports[WAN].mtu = 1400;
 	m[0] = dpt_udp(LAN_MAC, A_MAC, A, R, 40002, 53, 9);
 	m[1] = tcp_frame(LAN_MAC, A_MAC, A, R, 40001, 80, 64, 1460, true);
-	qlen = quote_of_ip(dpt_frame_ip(m[1]), orig);
+	memcpy(orig, dpt_frame_ip(m[1]), 28);
 	worker_input(&w, LAN, m, 2);
 	ports[WAN].mtu = 1500;
 	assert_int_equal(dpt_queued(&w), 2);
 	check_ip(queued_ip(WAN, 0), W, 40002, R, 53);
 	assert_int_equal(w.tx[LAN].n, 1);
 	expect_error(w.tx[LAN].m[0], A_MAC, LAN_MAC, "10.0.0.1", A, ICMP_DEST_UNREACH,
-		     ICMP_FRAG_NEEDED, 1400, orig, qlen);
+		     ICMP_FRAG_NEEDED, 1400, orig);
 	dpt_tx_clear(&w);
 
 	/* Too big without DF, through a gateway whose MAC the next hop
@@ -1146,8 +1128,7 @@ test_one_pass_nat(void **state)
 	uint64_t bad = dpt_drops(DROP_BAD_HEADER), ttl = dpt_drops(DROP_TTL), rx;
 	struct rte_mbuf *b[12], *d, *q;
 	struct rte_ipv4_hdr *ip;
-	uint8_t quote[64], orig[QUOTE_MAX];
-	uint32_t olen;
+	uint8_t quote[64], orig[28];
 	uint16_t qlen, y;
 
 	(void)state;
@@ -1186,7 +1167,7 @@ test_one_pass_nat(void **state)
 	b[11] = dpt_udp(LAN_MAC, A_MAC, A, D, 40002, 53, 17);
 	dpt_frame_ip(b[11])->time_to_live = 1;
 	dpt_fix_cksum(dpt_frame_ip(b[11]));
-	olen = quote_of_ip(dpt_frame_ip(b[11]), orig);
+	memcpy(orig, dpt_frame_ip(b[11]), sizeof(orig));
 	rte_pktmbuf_free(d);
 	rx = lc->rx_packets;
 	worker_input(&w, LAN, b, 12);
@@ -1232,7 +1213,7 @@ test_one_pass_nat(void **state)
 	check_ip(w.tx[LAN].m[1], W, y, B, 80);
 	assert_int_equal(iph(w.tx[LAN].m[1])->time_to_live, 63);
 	expect_error(w.tx[LAN].m[2], A_MAC, LAN_MAC, "10.0.0.1", A, ICMP_TIME_EXCEEDED,
-		     ICMP_EXC_TTL, 0, orig, olen);
+		     ICMP_EXC_TTL, 0, orig);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 40005, NULL), 1);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 9500, NULL), 1);
 	dpt_tx_clear(&w);
@@ -1584,8 +1565,7 @@ static void
 test_router_error_about_hairpin(void **state)
 {
 	struct rte_ether_addr amac = dpt_mac(A_MAC);
-	uint8_t orig[QUOTE_MAX];
-	uint32_t qlen;
+	uint8_t orig[28];
 	struct rte_mbuf *m;
 
 	(void)state;
@@ -1593,10 +1573,10 @@ test_router_error_about_hairpin(void **state)
 	dnat_rule();
 	assert_int_equal(neigh_add(LAN, dpt_ip(A), &amac, true, 0), 0);
 	m = tcp_frame(LAN_MAC, A_MAC, A, W, 40001, 8080, 1, 4, false);
-	qlen = quote_of_ip(dpt_frame_ip(m), orig);
+	memcpy(orig, dpt_frame_ip(m), 28);
 	worker_input(&w, LAN, &m, 1);
 	expect_error(queued1(LAN), A_MAC, LAN_MAC, "10.0.0.1", A, ICMP_TIME_EXCEEDED,
-		     ICMP_EXC_TTL, 0, orig, qlen);
+		     ICMP_EXC_TTL, 0, orig);
 	dpt_tx_clear(&w);
 	neigh_del(LAN, dpt_ip(A));
 }
@@ -1972,19 +1952,18 @@ test_exhausted_told(void **state)
 	struct rte_ether_addr bmac = dpt_mac(B_MAC);
 	uint64_t exh = counter("port_exhausted_drops");
 	struct rte_mbuf *m;
-	uint8_t orig[QUOTE_MAX];
-	uint32_t qlen;
+	uint8_t orig[28];
 
 	(void)state;
 	pool_rule("10.0.0.0", 2000, 2000);
 	assert_int_equal(neigh_add(LAN, dpt_ip(B), &bmac, true, 0), 0);
 	out1(tcp(A, R, 3000, 80, RTE_TCP_SYN_FLAG));
 	m = tcp(B, R, 3000, 80, RTE_TCP_SYN_FLAG);
-	qlen = quote_of_ip(iph(m), orig);
+	memcpy(orig, iph(m), sizeof(orig));
 	assert_int_equal(through(m, LAN, WAN), NAT_DROP);
 	assert_int_equal(counter("port_exhausted_drops"), exh + 1);
 	expect_error(queued1(LAN), B_MAC, LAN_MAC, "10.0.0.1", B, ICMP_DEST_UNREACH,
-		     ICMP_PKT_FILTERED, 0, orig, qlen);
+		     ICMP_PKT_FILTERED, 0, orig);
 	dpt_tx_clear(&w);
 	neigh_del(LAN, dpt_ip(B));
 }
@@ -2072,8 +2051,7 @@ test_router_error_after_arp_failure(void **state)
 	struct rte_ether_addr rmac = dpt_mac(PEER_MAC);
 	struct rte_mbuf *m, *p[4];
 	struct rte_ipv4_hdr *ip;
-	uint8_t orig[QUOTE_MAX];
-	uint32_t qlen;
+	uint8_t orig[28];
 	uint16_t x;
 
 	(void)state;
@@ -2097,13 +2075,13 @@ test_router_error_after_arp_failure(void **state)
 		assert_int_equal(ntohl(ip->dst_addr), dpt_ip(A));	/* translated */
 		/* What the error must quote: the datagram as it arrived, TTL
 		 * decremented, or with A's address when the session went. */
-		qlen = quote_of_ip(ip, orig);
+		memcpy(orig, ip, 28);
 		if (!gone) {
 			struct rte_ipv4_hdr *o = (struct rte_ipv4_hdr *)orig;
 			struct rte_udp_hdr *ou = (struct rte_udp_hdr *)(o + 1);
 			struct rte_mbuf *sent = dpt_udp(WAN_MAC, PEER_MAC, R, W, 53, x, 20);
 
-			qlen = quote_of_ip(dpt_frame_ip(sent), orig);
+			memcpy(orig, dpt_frame_ip(sent), 28);
 			o->time_to_live--;
 			o->hdr_checksum = 0;
 			o->hdr_checksum = dpt_cksum(o, 20);
@@ -2115,7 +2093,7 @@ test_router_error_after_arp_failure(void **state)
 			nat_sess_flush();
 		assert_int_equal(arp_gives_up(p, 4), 1);
 		expect_error(p[0], PEER_MAC, WAN_MAC, W, R, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH,
-			     0, orig, qlen);
+			     0, orig);
 		rte_pktmbuf_free(p[0]);
 	}
 	neigh_del(WAN, dpt_ip(R));
