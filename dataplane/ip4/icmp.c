@@ -19,7 +19,9 @@
 
 #define ICMP_ERR_TTL	64
 #define ICMP_ERR_TOS	0xc0	/* internetwork control, as Linux sends them */
-/* RFC 792: the original IP header and the first 64 bits of its data. */
+/* RFC 792: the original IP header and the first 64 bits of its data, as
+ * sluice's ICMP contract says (not RFC 1812 4.3.2.3's SHOULD of as much
+ * as fits in 576 bytes, which Linux follows). */
 #define ICMP_QUOTE_DATA	8
 
 /* Query messages; every other type (including unknown ones) is taken for
