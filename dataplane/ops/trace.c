@@ -116,10 +116,17 @@ trace_mark(uint16_t port, struct rte_mbuf *const *pkts, uint16_t n)
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
+		const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 		struct trace_item *t;
 		const void *p;
 		uint32_t len;
 
+		/* IPv6's path records neither steps nor a verdict: its
+		 * packets are not traced (nor counted), else their records
+		 * would wait until the trace ends. */
+		if (rte_pktmbuf_data_len(m) >= sizeof(*eh) &&
+		    eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6))
+			continue;
 		if (__atomic_sub_fetch(&tr.left, 1, __ATOMIC_RELAXED) < 0) {
 			/* Done marking: workers stop looking. */
 			__atomic_store_n(&trace_ports, 0, __ATOMIC_RELAXED);

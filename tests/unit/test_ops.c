@@ -256,6 +256,20 @@ test_trace_verdicts(void **state)
 	assert_int_equal(trace_start(NULL, sv[1], 1, 3), 0);
 	assert_true(trace_on());
 
+	/* An IPv6 frame first: not traced, not counted against the three. */
+	m = rte_pktmbuf_alloc(dp.pool);
+	assert_non_null(m);
+	{
+		struct rte_ether_hdr *eh = (struct rte_ether_hdr *)rte_pktmbuf_append(m, 14 + 40);
+
+		assert_non_null(eh);
+		memset(eh, 0, 14 + 40);
+		eh->dst_addr = dpt_mac(DPT_LAN_MAC);
+		eh->src_addr = dpt_mac(DPT_HOST_MAC);
+		eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	}
+	dpt_input1(&w, m);
+
 	/* TTL 1: dropped at the router, after its route. */
 	m = udp_to("198.51.100.9", 20);
 	dpt_frame_ip(m)->time_to_live = 1;
