@@ -20,6 +20,7 @@
 
 #include <rte_common.h>
 #include <rte_ether.h>
+#include <rte_ip.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
@@ -173,16 +174,30 @@ dp_drop(struct rte_mbuf *m, enum drop_reason why)
 
 /* A UDP datagram for the router, both families (RFC 768): m holds a UDP
  * header at off whose length is 8 at least and room at most (what the IP
- * header says follows).  One cut short or lying is no datagram to a port:
- * the caller drops it as a bad header rather than answer it. */
+ * header says follows), and whose checksum is right: pseudo is the
+ * pseudo-header's raw sum but for the length (the addresses, and the
+ * protocol's word), and zero_ok says whether a zero checksum means none
+ * (IPv4) or is refused (IPv6: RFC 8200 8.1).  One cut short, lying or
+ * damaged is no datagram to a port: the caller drops it as a bad header
+ * rather than answer it, as Linux does. */
 static inline bool
-dp_udp_hdr_ok(const struct rte_mbuf *m, uint32_t off, uint32_t room)
+dp_udp_hdr_ok(const struct rte_mbuf *m, uint32_t off, uint32_t room, uint32_t pseudo,
+	      bool zero_ok)
 {
 	struct rte_udp_hdr buf;
 	const struct rte_udp_hdr *u = rte_pktmbuf_read(m, off, sizeof(buf), &buf);
+	uint16_t len, raw;
 
-	return u != NULL && rte_be_to_cpu_16(u->dgram_len) >= sizeof(buf) &&
-	       rte_be_to_cpu_16(u->dgram_len) <= room;
+	if (u == NULL)
+		return false;
+	len = rte_be_to_cpu_16(u->dgram_len);
+	if (len < sizeof(buf) || len > room)
+		return false;
+	if (u->dgram_cksum == 0)
+		return zero_ok;
+	if (rte_raw_cksum_mbuf(m, off, len, &raw) != 0)
+		return false;
+	return __rte_raw_cksum_reduce(pseudo + rte_cpu_to_be_16(len) + raw) == 0xffff;
 }
 
 /* Sum of one drop reason over every lcore (control lcore, for stats). */

@@ -345,7 +345,9 @@ ip4_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 		return;
 	case IPPROTO_UDP:
 		if (!dp_udp_hdr_ok(m, rte_ipv4_hdr_len(ip),
-				   rte_be_to_cpu_16(ip->total_length) - rte_ipv4_hdr_len(ip))) {
+				   rte_be_to_cpu_16(ip->total_length) - rte_ipv4_hdr_len(ip),
+				   __rte_raw_cksum(&ip->src_addr, 8, 0) + rte_cpu_to_be_16(IPPROTO_UDP),
+				   true)) {
 			dp_drop(m, DROP_BAD_HEADER);
 			return;
 		}

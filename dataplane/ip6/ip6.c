@@ -151,7 +151,9 @@ ip6_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 		icmp6_input(w, m, in_port);
 		return;
 	case IPPROTO_UDP:
-		if (!dp_udp_hdr_ok(m, sizeof(*ip), rte_be_to_cpu_16(ip->payload_len))) {
+		if (!dp_udp_hdr_ok(m, sizeof(*ip), rte_be_to_cpu_16(ip->payload_len),
+				   __rte_raw_cksum(ip->src_addr, 32, 0) +
+				   rte_cpu_to_be_16(IPPROTO_UDP), false)) {
 			dp_drop(m, DROP6_BAD_HEADER);
 			return;
 		}

@@ -1248,6 +1248,23 @@ test_port_unreachable(void **state)
 	}
 	assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 3);
 
+	/* A zero checksum (RFC 8200 8.1) or a damaged one: dropped as a bad
+	 * header, not answered. */
+	udp[5] = 12;
+	for (unsigned int i = 0; i < 2; i++) {
+		n = ip6_bytes(pkt, HOST6, WAN_GUA, IPPROTO_UDP, 64, udp, sizeof(udp));
+		ck = cksum6(pkt + 8, pkt + 24, IPPROTO_UDP, pkt + 40, sizeof(udp));
+		if (i == 0)
+			ck = 0;
+		else
+			ck ^= 0x0101;
+		memcpy(pkt + 46, &ck, 2);
+		dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+		assert_int_equal(dpt_queued(&w), 0);
+		dpt_done(&w);
+	}
+	assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 5);
+
 	/* A protocol nothing knows: Parameter Problem at the next header.  A
 	 * fragment (not reassembled) and no next header (RFC 8200 4.7): a
 	 * silent drop, counted. */
