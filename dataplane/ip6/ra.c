@@ -223,6 +223,8 @@ ra_solicited(uint16_t port, const uint8_t *src, const uint8_t *msg, uint32_t len
 		goto invalid;
 	if (ra_enabled(port))
 		ra_soon(port);
+	else	/* not advertising here: nothing to answer, and said so */
+		dp_counters()->drop[DROP_ND_IGNORED]++;
 	return;
 invalid:
 	dp_counters()->drop[DROP_ND_INVALID]++;

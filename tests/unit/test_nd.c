@@ -469,6 +469,18 @@ test_ra(void **state)
 	check_ra(sent1(), 0, 1, one);
 	ra_timer(t + 3600 * dp.hz);
 	assert_int_equal(dpt_sent(&m, 1), 0);
+
+	/* A solicitation to a port that does not advertise: not answered,
+	 * counted as nd_ignored. */
+	{
+		uint64_t ign = dpt_drops(DROP_ND_IGNORED);
+
+		dpt_input1(&w, frame6("33:33:00:00:00:02", "02:00:00:00:00:36", pkt, n));
+		slow_path();
+		ra_timer(t + 7200 * dp.hz);
+		assert_int_equal(dpt_sent(&m, 1), 0);
+		assert_int_equal(dpt_drops(DROP_ND_IGNORED), ign + 1);
+	}
 	dpt_done(&w);
 }
 
