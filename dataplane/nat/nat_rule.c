@@ -363,7 +363,7 @@ nat_port_down(uint16_t port)
 }
 
 /* An inside host's flow (masquerade, snat) whose remote no longer routes
- * out of its rule's port. */
+ * out of its rule's port (a hairpin's remote is ours: it stays). */
 static bool
 match_moved(const struct nat_sess *s, void *arg)
 {
@@ -378,6 +378,8 @@ match_moved(const struct nat_sess *s, void *arg)
 	dst = rte_be_to_cpu_32(s->o.dst);
 	route_lookup_bulk(&dst, &nh, 1);
 	h = &nexthops[nh];
+	if (h->type == NH_LOCAL || h->type == NH_BROADCAST)
+		return false;
 	return (h->type != NH_CONNECTED && h->type != NH_GATEWAY) || h->port != r->s.port;
 }
 
