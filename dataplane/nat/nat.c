@@ -1204,6 +1204,7 @@ nat_init(void)
 static const char *const nc_names[NC__MAX] = {
 	[NC_CREATED] = "sessions_created",
 	[NC_EXPIRED] = "sessions_expired",
+	[NC_REMOVED] = "sessions_removed",
 	[NC_TABLE_FULL] = "table_full_drops",
 	[NC_PORT_EXHAUSTED] = "port_exhausted_drops",
 	[NC_ICMP_UNTRANSLATABLE] = "icmp_untranslatable",
@@ -1227,11 +1228,11 @@ nat_counters(const char **names, uint64_t *values, unsigned int max)
 			sum += nat_lc[l].c[c];
 		names[n] = nc_names[c];
 		values[n++] = sum;
-		if (c == NC_EXPIRED && n < max) {
+		if (c == NC_REMOVED && n < max) {
 			names[n] = "sessions_active";
 			values[n++] = nat_sess_count();
 		}
-		if (c == NC_EXPIRED && n < max) {
+		if (c == NC_REMOVED && n < max) {
 			/* Sessions, flows and mappings tables: what
 			 * max-sessions reserves, however full. */
 			names[n] = "table_bytes";

@@ -301,6 +301,7 @@ struct rte_ip_frag_tbl;
 enum nat_counter {
 	NC_CREATED,
 	NC_EXPIRED,
+	NC_REMOVED,		/* by a flush, a rule, pool address or port removed */
 	NC_TABLE_FULL,
 	NC_PORT_EXHAUSTED,
 	NC_ICMP_UNTRANSLATABLE,

@@ -887,7 +887,11 @@ nat_sess_delete_if(bool (*match)(const struct nat_sess *s, void *arg), void *arg
 			n = 0;
 		}
 	}
-	return gone + delete_batch(t, idx, n, match, arg);
+	gone += delete_batch(t, idx, n, match, arg);
+	/* So that created = expired + removed + active, once the slots
+	 * the workers gave up on are recycled. */
+	nat_lc[rte_lcore_id()].c[NC_REMOVED] += gone;
+	return gone;
 }
 
 void

@@ -2484,6 +2484,37 @@ test_expiry_scan_in_use(void **state)
 }
 
 /*
+ * Sessions a flush or a rule's removal ends are counted as removed, so
+ * that created = expired + removed + active, as an operator reading the
+ * counters expects.
+ */
+static void
+test_removed_counted(void **state)
+{
+	uint64_t created = counter("sessions_created"), expired = counter("sessions_expired");
+	uint64_t removed = counter("sessions_removed");
+	struct nat_rule_spec r = { .kind = SLUICE_NAT_MASQUERADE, .port = WAN };
+
+	(void)state;
+	assert_int_equal(counter("sessions_active"), 0);
+	assert_int_equal(nat_rule_add(&r), 0);
+	for (uint16_t p = 8300; p < 8303; p++)
+		out1(udp(A, R, p, 53, 4));
+	nat_sess_flush();
+	assert_int_equal(counter("sessions_removed"), removed + 3);
+	out1(udp(A, R, 8303, 53, 4));
+	out1(udp(A, R, 8304, 53, 4));
+	tick(301);				/* UDP's 300 s: both expire */
+	out1(udp(A, R, 8305, 53, 4));
+	out1(udp(A, R, 8306, 53, 4));
+	assert_int_equal(nat_rule_del(&r, false), 0);
+	assert_int_equal(counter("sessions_removed"), removed + 5);
+	assert_int_equal(counter("sessions_expired"), expired + 2);
+	assert_int_equal(counter("sessions_created"), created + 7);
+	assert_int_equal(counter("sessions_active"), 0);
+}
+
+/*
  * The expiry scan's pace is per time, not per call: 4 096 slots for every
  * 10 ms since the last call, so that the control lcore's 100 ms idle tick
  * scans as much as ten 10 ms ticks.  8 192 sessions, the last one (slot
@@ -2847,6 +2878,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_table_full_and_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_scan_in_use, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_scan_pace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_removed_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pool_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_router_errors_about_dnat, setup, teardown),
