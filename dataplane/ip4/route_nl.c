@@ -6,6 +6,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "ip4.h"
 #include "port.h"
 #include "route.h"
 #include "rt_nl.h"
@@ -79,11 +80,23 @@ inet_walk_from(uint64_t *pos, rt_nl_walk_cb cb, void *arg)
 static int
 inet_get(const uint8_t *ip, const struct nlattr *const *tb, struct rt_nl_route *out)
 {
+	uint32_t a = get4(ip);
 	struct route r;
 	int ret;
 
 	(void)tb;
-	ret = route_get(get4(ip), &r);
+	/* What the fast path does before it looks a route up. */
+	if (ip4_martian_dst(a))
+		return dp_errmsg(-EINVAL, DP_IP4_FMT " is a martian destination: never routed "
+				 "(martian_destination)", DP_IP4_ARGS(a));
+	if (a == 0xffffffffu || ip4_multicast(a)) {
+		/* Not forwarded: for the router (a host interface's stack)
+		 * or dropped as broadcast. */
+		*out = (struct rt_nl_route){ .type = ip4_multicast(a) ? RTN_MULTICAST : RTN_BROADCAST,
+					     .port = DP_NO_PORT, .scope = RT_SCOPE_LINK };
+		return 0;
+	}
+	ret = route_get(a, &r);
 	if (ret == 0)
 		nl_of(&r, out);
 	return ret;

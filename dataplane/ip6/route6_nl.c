@@ -80,6 +80,10 @@ inet6_get(const uint8_t *ip, const struct nlattr *const *tb, struct rt_nl_route 
 		r.type = addr6_on_port(addrs6_get(), r.port, ip) ? RTN_LOCAL : RTN_UNICAST;
 		r.scope = RT_SCOPE_LINK;
 		r.protocol = SLUICE_RTPROT_CONNECTED;
+	} else if (ip6_martian(ip)) {
+		/* ::, ::1, IPv4-mapped: what the fast path drops unrouted. */
+		return dp_errmsg(-EINVAL, "a martian destination: never routed "
+				 "(ip6_martian_destination)");
 	} else {
 		ret = route6_get(ip, &r);
 		if (ret != 0)

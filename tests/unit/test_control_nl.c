@@ -314,6 +314,41 @@ test_route_add_then_get(void **state)
 	assert_int_equal(msgs[7]->nlmsg_type, NLMSG_DONE);
 }
 
+/* route get answers what the fast path does before any route: 0/8 and
+ * 127/8 are martians, never routed; the limited broadcast and multicast
+ * are not forwarded (broadcast, multicast, no port), the default route
+ * notwithstanding. */
+static void
+test_route_get_unrouted(void **state)
+{
+	const struct nlattr *tb[RTA_MAX + 1];
+	const char *ask[] = { "127.0.0.5", "0.0.0.7", "255.255.255.255", "224.0.0.5" };
+	const struct rtmsg *rtm;
+
+	(void)state;
+	q_addr(RTM_NEWADDR, NLM_F_CREATE | NLM_F_ACK, 100, 1, "192.168.1.1", 24);
+	q_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_ACK, 101, "0.0.0.0", 0, "192.168.1.254", 0,
+		RTN_UNICAST, SLUICE_RTPROT_CLI);
+	for (int i = 0; i < 4; i++)
+		q_route(RTM_GETROUTE, 0, 102 + i, ask[i], 32, NULL, 0, 0, 0);
+	q_send(true);
+	r_collect();
+	assert_int_equal(nmsgs, 6);
+	expect_err(msgs[1], 101, 0);
+	expect_errmsg(msgs[2], 102, -EINVAL,
+		      "127.0.0.5 is a martian destination: never routed (martian_destination)");
+	expect_err(msgs[3], 103, -EINVAL);
+	for (int i = 4; i < 6; i++) {
+		assert_int_equal(msgs[i]->nlmsg_type, RTM_NEWROUTE);
+		rtm = mnl_nlmsg_get_payload(msgs[i]);
+		assert_int_equal(rtm->rtm_type, i == 4 ? RTN_BROADCAST : RTN_MULTICAST);
+		attrs(msgs[i], sizeof(*rtm), tb, RTA_MAX);
+		assert_null(tb[RTA_OIF]);
+		assert_null(tb[RTA_GATEWAY]);
+		assert_int_equal(mnl_attr_get_u32(tb[RTA_DST]), be(ask[i - 2]));
+	}
+}
+
 /* ---- stats ------------------------------------------------------------ */
 
 static int
@@ -556,6 +591,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_addr_add_dump_del, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_route_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_route_add_then_get, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_route_get_unrouted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_neigh_add_dump, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_neigh_del_flush, setup, teardown),
