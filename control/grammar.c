@@ -384,8 +384,13 @@ dst:
 		fail("link-local gateway %s needs \"dev NAME\"", gw_word);
 	if (!has_gw && r->dev[0])
 		r->scope = RT_SCOPE_LINK;
-	if (mode == GRAMMAR_ADD && is6(r->family) && !r->has_metric)
-		r->metric = SLUICE_IP6_METRIC_DEFAULT;
+	/* IPv6's metric 0 is the kernel's default, 1024: ip -6 adds at 1024
+	 * and deletes any metric. */
+	if (is6(r->family) && r->metric == 0) {
+		r->has_metric = false;
+		if (mode == GRAMMAR_ADD)
+			r->metric = SLUICE_IP6_METRIC_DEFAULT;
+	}
 	return 0;
 }
 

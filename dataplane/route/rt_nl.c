@@ -102,7 +102,9 @@ rt_nl_parse(struct ctl_req *rq, const struct rt_nl_family *f, struct rt_nl_route
 	if (tb[RTA_PRIORITY] != NULL)
 		r->metric = mnl_attr_get_u32(tb[RTA_PRIORITY]);
 
-	m->metric = tb[RTA_PRIORITY] != NULL;
+	/* IPv6's metric 0 is 1024, as the kernel stores it: matching any
+	 * metric on a delete, 1024 on an add. */
+	m->metric = tb[RTA_PRIORITY] != NULL && (f->family == AF_INET || r->metric != 0);
 	m->gw = tb[RTA_GATEWAY] != NULL;
 	m->port = tb[RTA_OIF] != NULL;
 	m->protocol = rtm->rtm_protocol != RTPROT_UNSPEC;

@@ -512,6 +512,15 @@ test_ip6_forms(void **state)
 	assert_int_equal(route("2001:db8:99::/48 via 2001:db8:2::1", GRAMMAR_DEL, &r), 0);
 	assert_int_equal(r.metric, 0);
 	assert_false(r.has_metric);
+	/* metric 0 is the kernel's 1024 for IPv6: the same add, and a
+	 * delete of any metric. */
+	assert_int_equal(route("2001:db8:99::/48 via 2001:db8:2::1 metric 0", GRAMMAR_ADD, &r), 0);
+	assert_int_equal(r.metric, SLUICE_IP6_METRIC_DEFAULT);
+	assert_int_equal(route("2001:db8:99::/48 metric 0", GRAMMAR_DEL, &r), 0);
+	assert_int_equal(r.metric, 0);
+	assert_false(r.has_metric);
+	assert_int_equal(route("10.0.0.0/8 via 203.0.113.1 metric 0", GRAMMAR_DEL, &r), 0);
+	assert_true(r.has_metric);
 
 	/* ::/0 and "default" with an IPv6 gateway are the IPv6 default */
 	assert_int_equal(route("::/0 via fe80::1 dev wan", GRAMMAR_ADD, &r), 0);

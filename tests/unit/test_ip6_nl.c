@@ -239,6 +239,74 @@ test_route6(void **state)
 	expect_err(msgs[1], 31, -ESRCH);
 }
 
+/* The kernel's IPv6 metric 0 is 1024: `ip -6 route add ... metric 0` adds
+ * at 1024 (a second add at 1024 finds it) and a delete with metric 0
+ * takes any metric; :: and ::1 are never routed, whatever the default. */
+static void
+test_route6_metric0(void **state)
+{
+	const struct nlattr *tb[RTA_MAX + 1];
+	struct nlmsghdr *nlh;
+	uint8_t a[16];
+
+	(void)state;
+	q_addr6(RTM_NEWADDR, NLM_F_CREATE | NLM_F_ACK, 40, 1, "2001:db8:1::1", 64);
+	q_route6(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_ACK, 41, "::", 0, "2001:db8:1::fe", 0);
+	nlh = q_begin(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, 42,
+		      &(struct rtmsg){ .rtm_family = AF_INET6, .rtm_dst_len = 48,
+				       .rtm_table = RT_TABLE_MAIN, .rtm_protocol = SLUICE_RTPROT_CLI,
+				       .rtm_type = RTN_UNICAST }, sizeof(struct rtmsg));
+	in6("2001:db8:66::", a);
+	mnl_attr_put(nlh, RTA_DST, 16, a);
+	in6("2001:db8:1::fe", a);
+	mnl_attr_put(nlh, RTA_GATEWAY, 16, a);
+	mnl_attr_put_u32(nlh, RTA_PRIORITY, 0);
+	q_end(nlh);
+	/* The same with no metric: 1024, the one just added. */
+	q_route6(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, 43, "2001:db8:66::", 48,
+		 "2001:db8:1::fe", 0);
+	q_send(true);
+	r_collect();
+	assert_int_equal(nmsgs, 4);
+	expect_err(msgs[2], 42, 0);
+	expect_err(msgs[3], 43, -EEXIST);
+
+	nlh = q_begin(RTM_GETROUTE, 0, 44, &(struct rtmsg){ .rtm_family = AF_INET6,
+							  .rtm_dst_len = 128 },
+		      sizeof(struct rtmsg));
+	in6("2001:db8:66::5", a);
+	mnl_attr_put(nlh, RTA_DST, 16, a);
+	q_end(nlh);
+	q_send(true);
+	r_collect();
+	assert_int_equal(nmsgs, 1);
+	attrs(msgs[0], sizeof(struct rtmsg), tb, RTA_MAX);
+	assert_int_equal(mnl_attr_get_u32(tb[RTA_PRIORITY]), 1024);
+
+	for (int i = 0; i < 2; i++) {
+		nlh = q_begin(RTM_GETROUTE, 0, 45 + i,
+			      &(struct rtmsg){ .rtm_family = AF_INET6, .rtm_dst_len = 128 },
+			      sizeof(struct rtmsg));
+		in6(i == 0 ? "::1" : "::ffff:8.8.8.8", a);
+		mnl_attr_put(nlh, RTA_DST, 16, a);
+		q_end(nlh);
+	}
+	nlh = q_begin(RTM_DELROUTE, NLM_F_ACK, 47,
+		      &(struct rtmsg){ .rtm_family = AF_INET6, .rtm_dst_len = 48,
+				       .rtm_table = RT_TABLE_MAIN }, sizeof(struct rtmsg));
+	in6("2001:db8:66::", a);
+	mnl_attr_put(nlh, RTA_DST, 16, a);
+	mnl_attr_put_u32(nlh, RTA_PRIORITY, 0);
+	q_end(nlh);
+	q_send(true);
+	r_collect();
+	assert_int_equal(nmsgs, 3);
+	expect_errmsg(msgs[0], 45, -EINVAL,
+		      "a martian destination: never routed (ip6_martian_destination)");
+	expect_err(msgs[1], 46, -EINVAL);
+	expect_err(msgs[2], 47, 0);
+}
+
 static void
 test_neigh6(void **state)
 {
@@ -353,6 +421,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_addr6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_route6, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_route6_metric0, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_neigh6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_ra, setup, teardown),
 	};
