@@ -2,8 +2,8 @@
 /*
  * The CLI's objects and commands, modelled on iproute2's ip: an object
  * (link, address, route, neighbour, nat, stats), a command (show, add, del,
- * ...) and the grammar's arguments.  Words may be shortened as in ip:
- * `r` is route, `a` address, `n` neighbour, `ls`/`list`/`lst` show.
+ * ...) and the grammar's arguments.  Objects and commands may be shortened
+ * as in ip: `r a` is route add, `a` address, `n` neighbour, `l s` link set.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -23,16 +23,50 @@ matches(const char *word, const char *what)
 	return n && !strncmp(word, what, n);
 }
 
-static bool
-is_show(const char *w)
-{
-	return matches(w, "show") || matches(w, "list") || !strcmp(w, "ls") || !strcmp(w, "lst");
-}
+enum cmd { CMD_UNKNOWN, CMD_ADD, CMD_SET, CMD_CHANGE, CMD_REPLACE, CMD_DEL, CMD_SHOW, CMD_GET,
+	   CMD_FLUSH };
 
-static bool
-is_del(const char *w)
+struct cmd_word {
+	const char *name;
+	enum cmd cmd;
+};
+
+/* Each object's commands in the order ip tries them: a word is the first
+ * one it begins, so "r a" is route add, "l s" link set, "n d" neighbour
+ * delete, "a f" address flush; "chg" is change, as in ip. */
+static const struct cmd_word link_cmds[] = {
+	{ "set", CMD_SET }, { "change", CMD_SET }, { "show", CMD_SHOW }, { "lst", CMD_SHOW },
+	{ "list", CMD_SHOW }, { NULL, CMD_UNKNOWN } };
+static const struct cmd_word addr_cmds[] = {
+	{ "add", CMD_ADD }, { "delete", CMD_DEL }, { "list", CMD_SHOW }, { "show", CMD_SHOW },
+	{ "lst", CMD_SHOW }, { "flush", CMD_FLUSH }, { NULL, CMD_UNKNOWN } };
+static const struct cmd_word route_cmds[] = {
+	{ "add", CMD_ADD }, { "change", CMD_CHANGE }, { "chg", CMD_CHANGE },
+	{ "replace", CMD_REPLACE }, { "delete", CMD_DEL }, { "list", CMD_SHOW }, { "show", CMD_SHOW },
+	{ "lst", CMD_SHOW }, { "get", CMD_GET }, { "flush", CMD_FLUSH }, { NULL, CMD_UNKNOWN } };
+static const struct cmd_word neigh_cmds[] = {
+	{ "add", CMD_ADD }, { "change", CMD_CHANGE }, { "chg", CMD_CHANGE },
+	{ "replace", CMD_REPLACE }, { "delete", CMD_DEL }, { "show", CMD_SHOW }, { "lst", CMD_SHOW },
+	{ "list", CMD_SHOW }, { "flush", CMD_FLUSH }, { NULL, CMD_UNKNOWN } };
+static const struct cmd_word natrule_cmds[] = {
+	{ "add", CMD_ADD }, { "delete", CMD_DEL }, { "show", CMD_SHOW }, { "lst", CMD_SHOW },
+	{ "list", CMD_SHOW }, { NULL, CMD_UNKNOWN } };
+static const struct cmd_word natsess_cmds[] = {
+	{ "show", CMD_SHOW }, { "lst", CMD_SHOW }, { "list", CMD_SHOW }, { "flush", CMD_FLUSH },
+	{ NULL, CMD_UNKNOWN } };
+static const struct cmd_word stats_cmds[] = {
+	{ "show", CMD_SHOW }, { "lst", CMD_SHOW }, { "list", CMD_SHOW }, { NULL, CMD_UNKNOWN } };
+
+/* The command argv[0] names (show when there are no words). */
+static enum cmd
+command_of(int argc, char **argv, const struct cmd_word *w)
 {
-	return !strcmp(w, "del") || matches(w, "delete");
+	if (argc == 0)
+		return CMD_SHOW;
+	for (; w->name != NULL; w++)
+		if (matches(argv[0], w->name))
+			return w->cmd;
+	return CMD_UNKNOWN;
 }
 
 void
@@ -462,9 +496,10 @@ link_fn(struct dump_ctx *d, const struct nlmsghdr *nlh)
 static int
 do_link(struct cli *c, int argc, char **argv)
 {
+	enum cmd cmd = command_of(argc, argv, link_cmds);
 	char err[CTL_ERRLEN];
 
-	if (argc == 0 || is_show(argv[0])) {
+	if (cmd == CMD_SHOW) {
 		struct dump_ctx d = { .c = c, .fn = link_fn, .dev = "" };
 		int i = 1, r;
 
@@ -496,7 +531,7 @@ do_link(struct cli *c, int argc, char **argv)
 		}
 		return r;
 	}
-	if (!strcmp(argv[0], "set")) {
+	if (cmd == CMD_SET) {
 		struct ctl_link l;
 		struct nlmsghdr *nlh;
 		void *buf;
@@ -604,10 +639,11 @@ out:
 static int
 do_addr(struct cli *c, int argc, char **argv)
 {
+	enum cmd cmd = command_of(argc, argv, addr_cmds);
 	char err[CTL_ERRLEN];
 
-	if (argc == 0 || is_show(argv[0]) || !strcmp(argv[0], "flush")) {
-		bool flush = argc && !strcmp(argv[0], "flush");
+	if (cmd == CMD_SHOW || cmd == CMD_FLUSH) {
+		bool flush = cmd == CMD_FLUSH;
 		struct addr_sel sel;
 
 		if (select_addr(argc - !!argc, argv + !!argc, &sel, err))
@@ -616,8 +652,8 @@ do_addr(struct cli *c, int argc, char **argv)
 			return usage_err(c, "address", "\"addr flush\" requires a port (dev NAME)");
 		return addr_list(c, &sel, flush);
 	}
-	if (!strcmp(argv[0], "add") || is_del(argv[0])) {
-		bool add = argv[0][0] == 'a';
+	if (cmd == CMD_ADD || cmd == CMD_DEL) {
+		bool add = cmd == CMD_ADD;
 		struct ctl_addr a;
 		void *buf;
 
@@ -771,16 +807,15 @@ do_route(struct cli *c, int argc, char **argv)
 {
 	char err[CTL_ERRLEN];
 	struct dump_ctx d = { .c = c, .dev = "" };
+	enum cmd cmd = command_of(argc, argv, route_cmds);
 
 	d.pr = (struct printer){ .f = stdout, .json = c->json, .names = &c->names };
-	if (argc == 0 || is_show(argv[0]) || !strcmp(argv[0], "flush"))
-		return route_list(c, argc - !!argc, argv + !!argc,
-				  argc && !strcmp(argv[0], "flush"), &d);
-	if (!strcmp(argv[0], "get"))
+	if (cmd == CMD_SHOW || cmd == CMD_FLUSH)
+		return route_list(c, argc - !!argc, argv + !!argc, cmd == CMD_FLUSH, &d);
+	if (cmd == CMD_GET)
 		return route_get(c, argc - 1, argv + 1, &d);
-	if (!strcmp(argv[0], "add") || is_del(argv[0]) || !strcmp(argv[0], "replace") ||
-	    !strcmp(argv[0], "change")) {
-		bool del = is_del(argv[0]);
+	if (cmd == CMD_ADD || cmd == CMD_DEL || cmd == CMD_REPLACE || cmd == CMD_CHANGE) {
+		bool del = cmd == CMD_DEL;
 		struct ctl_route r;
 		struct nlmsghdr *nlh;
 		uint16_t flags;
@@ -797,8 +832,8 @@ do_route(struct cli *c, int argc, char **argv)
 			flags = 0;
 		} else {
 			r.protocol = SLUICE_RTPROT_CLI;
-			flags = argv[0][0] == 'a' ? NLM_F_CREATE | NLM_F_EXCL :
-				argv[0][0] == 'c' ? NLM_F_REPLACE : NLM_F_CREATE | NLM_F_REPLACE;
+			flags = cmd == CMD_ADD ? NLM_F_CREATE | NLM_F_EXCL :
+				cmd == CMD_CHANGE ? NLM_F_REPLACE : NLM_F_CREATE | NLM_F_REPLACE;
 		}
 		ROOM_OR_FAIL(c, buf);
 		nlh = nl_route(buf, del ? RTM_DELROUTE : RTM_NEWROUTE, flags, &r);
@@ -841,11 +876,12 @@ do_neigh(struct cli *c, int argc, char **argv)
 {
 	char err[CTL_ERRLEN];
 	struct dump_ctx d = { .c = c, .dev = "" };
+	enum cmd cmd = command_of(argc, argv, neigh_cmds);
 	void *buf;
 	int r;
 
 	d.pr = (struct printer){ .f = stdout, .json = c->json, .names = &c->names };
-	if (argc == 0 || is_show(argv[0])) {
+	if (cmd == CMD_SHOW) {
 		struct neigh_sel sel;
 
 		if (select_neigh(argc - !!argc, argv + !!argc, &sel, err))
@@ -861,7 +897,7 @@ do_neigh(struct cli *c, int argc, char **argv)
 		pr_end(&d.pr);
 		return r;
 	}
-	if (!strcmp(argv[0], "flush")) {
+	if (cmd == CMD_FLUSH) {
 		struct ctl_neigh n = { .family = c->family };
 
 		if ((r = dev_arg(c, "neighbor", argc - 1, argv + 1, &n.ifindex)))
@@ -869,8 +905,8 @@ do_neigh(struct cli *c, int argc, char **argv)
 		ROOM_OR_FAIL(c, buf);
 		return commit(c, nl_neigh(buf, RTM_DELNEIGH, 0, &n));
 	}
-	if (!strcmp(argv[0], "add") || is_del(argv[0]) || !strcmp(argv[0], "replace")) {
-		bool del = is_del(argv[0]);
+	if (cmd == CMD_ADD || cmd == CMD_DEL || cmd == CMD_REPLACE || cmd == CMD_CHANGE) {
+		bool del = cmd == CMD_DEL;
 		struct ctl_neigh n;
 
 		if (grammar_neigh(argc - 1, argv + 1, del ? GRAMMAR_DEL : GRAMMAR_ADD, &n, err))
@@ -881,7 +917,8 @@ do_neigh(struct cli *c, int argc, char **argv)
 			return CLI_FAIL;
 		ROOM_OR_FAIL(c, buf);
 		return commit(c, nl_neigh(buf, del ? RTM_DELNEIGH : RTM_NEWNEIGH,
-					  del ? 0 : argv[0][0] == 'a' ? NLM_F_CREATE | NLM_F_EXCL :
+					  del ? 0 : cmd == CMD_ADD ? NLM_F_CREATE | NLM_F_EXCL :
+					  cmd == CMD_CHANGE ? NLM_F_REPLACE :
 					  NLM_F_CREATE | NLM_F_REPLACE, &n));
 	}
 	return unknown(c, "neighbor", "neighbor command", argv[0]);
@@ -913,11 +950,12 @@ natsess_fn(struct dump_ctx *d, const struct nlmsghdr *nlh)
 static int
 nat_rule(struct cli *c, int argc, char **argv, struct dump_ctx *d)
 {
+	enum cmd cmd = command_of(argc, argv, natrule_cmds);
 	char err[CTL_ERRLEN];
 	void *buf;
 	int r;
 
-	if (argc == 0 || is_show(argv[0])) {
+	if (cmd == CMD_SHOW) {
 		if (argc > 1)
 			return unknown(c, "nat", "keyword", argv[1]);
 		if (load_names(c))
@@ -928,8 +966,8 @@ nat_rule(struct cli *c, int argc, char **argv, struct dump_ctx *d)
 		pr_end(&d->pr);
 		return r;
 	}
-	if (!strcmp(argv[0], "add") || is_del(argv[0])) {
-		bool del = is_del(argv[0]);
+	if (cmd == CMD_ADD || cmd == CMD_DEL) {
+		bool del = cmd == CMD_DEL;
 		struct ctl_natrule rule;
 
 		if (del && argc >= 2 && !strcmp(argv[1], "id")) {
@@ -956,10 +994,11 @@ nat_rule(struct cli *c, int argc, char **argv, struct dump_ctx *d)
 static int
 nat_session(struct cli *c, int argc, char **argv, struct dump_ctx *d)
 {
+	enum cmd cmd = command_of(argc, argv, natsess_cmds);
 	void *buf;
 	int r;
 
-	if (argc == 0 || is_show(argv[0])) {
+	if (cmd == CMD_SHOW) {
 		uint32_t limit = 0;
 
 		for (int i = 1; i < argc; i++) {
@@ -976,7 +1015,7 @@ nat_session(struct cli *c, int argc, char **argv, struct dump_ctx *d)
 		pr_end(&d->pr);
 		return r;
 	}
-	if (!strcmp(argv[0], "flush")) {
+	if (cmd == CMD_FLUSH) {
 		if (argc > 1)
 			return unknown(c, "nat", "keyword", argv[1]);
 		ROOM_OR_FAIL(c, buf);
@@ -1022,7 +1061,7 @@ do_stats(struct cli *c, int argc, char **argv)
 	struct dump_ctx d = { .c = c, .dev = "", .fn = stats_fn };
 	int r;
 
-	if (argc > 0 && !is_show(argv[0]))
+	if (command_of(argc, argv, stats_cmds) != CMD_SHOW)
 		return unknown(c, "stats", "stats command", argv[0]);
 	if (argc > 1)
 		return unknown(c, "stats", "keyword", argv[1]);

@@ -77,7 +77,7 @@ rtscope_n2a(uint8_t scope)
 	return n2a(rtscopes, N(rtscopes), scope);
 }
 
-/* PREFIX or "default" (0/0): 0; ip's "all" and "any" (everything): 1. */
+/* PREFIX or "default" (0/0, either family): 0; ip's "all" and "any" (everything): 1. */
 static int
 take_prefix(const char *v, const char *what, struct sel_prefix *p, char *err)
 {
@@ -85,7 +85,8 @@ take_prefix(const char *v, const char *what, struct sel_prefix *p, char *err)
 
 	if (p->set)
 		fail("duplicate \"%s\"", what);
-	if (all || !strcmp(v, "default")) {
+	/* "0/0" is "default", as the route grammar takes it. */
+	if (all || !strcmp(v, "default") || !strcmp(v, "0/0")) {
 		p->family = 0;
 		p->addr = 0;
 		p->len = 0;

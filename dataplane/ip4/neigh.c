@@ -635,6 +635,9 @@ add(uint16_t port, const uint8_t *a, const struct rte_ether_addr *mac,
 	pos = ent_find(port, a);
 	if (pos >= 0 && (nl_flags & NLM_F_EXCL))
 		return -EEXIST;
+	/* `neigh change`: the kernel's replace without create. */
+	if (pos < 0 && (nl_flags & (NLM_F_REPLACE | NLM_F_CREATE)) == NLM_F_REPLACE)
+		return -ENOENT;
 	if (pos < 0) {
 		pos = ent_create(port, a);
 		if (pos < 0)

@@ -92,10 +92,10 @@ neigh_nl_new(struct ctl_req *rq)
 	if (v6(rq))
 		return neigh6_add((uint16_t)slot, mnl_attr_get_payload(tb[NDA_DST]), &mac,
 				  (ndm->ndm_state & NUD_PERMANENT) != 0,
-				  rq->nlh->nlmsg_flags & (NLM_F_EXCL | NLM_F_REPLACE));
+				  rq->nlh->nlmsg_flags & (NLM_F_EXCL | NLM_F_REPLACE | NLM_F_CREATE));
 	return neigh_add((uint16_t)slot, ntohl(mnl_attr_get_u32(tb[NDA_DST])), &mac,
 			 (ndm->ndm_state & NUD_PERMANENT) != 0,
-			 rq->nlh->nlmsg_flags & (NLM_F_EXCL | NLM_F_REPLACE));
+			 rq->nlh->nlmsg_flags & (NLM_F_EXCL | NLM_F_REPLACE | NLM_F_CREATE));
 }
 
 int

@@ -19,6 +19,15 @@ _sluice_reply()
 	mapfile -t COMPREPLY < <(compgen -W "$*" -- "$cur")
 }
 
+# Whether the link command $1 is set: ip tries set (and change) before show.
+_sluice_link_set()
+{
+	case $1 in
+	s|se|set|c|ch|cha|chan|chang|change) return 0 ;;
+	esac
+	return 1
+}
+
 _sluice()
 {
 	local cur prev prog sock="" i=1 n
@@ -52,7 +61,8 @@ _sluice()
 
 	if [ "$n" -eq 0 ]; then
 		case $cur in
-		-*) _sluice_reply -j -4 -6 -s -b -force -V --version -h --help ;;
+		-*) _sluice_reply -j --json -4 -6 -s --socket -b --batch -f --force -V --version \
+			-h --help ;;
 		*) _sluice_reply link address route neighbor nat stats capture trace help ;;
 		esac
 		return 0
@@ -85,46 +95,57 @@ _sluice()
 		*) _sluice_reply kernel boot static ;;
 		esac
 		return 0 ;;
-	type) _sluice_reply unicast blackhole unreachable; return 0 ;;
+	type) _sluice_reply unicast local broadcast blackhole unreachable; return 0 ;;
+	nud) _sluice_reply permanent reachable stale delay probe failed incomplete noarp all
+		return 0 ;;
+	scope) _sluice_reply global link host site nowhere all; return 0 ;;
 	host) _sluice_reply on off; return 0 ;;
 	filter) _sluice_reply endpoint-independent address-port-dependent; return 0 ;;
 	ra) _sluice_reply on off; return 0 ;;
 	mtu|metric|via|lladdr|limit|id|to|from|dport|ports) return 0 ;;
 	esac
 
+	# help OBJECT
+	if [ "$n" -eq 1 ] && [ "${w[0]}" = help ]; then
+		_sluice_reply link address route neighbor nat stats capture trace
+		return 0
+	fi
+
 	case ${w[0]} in
 	l|li|lin|link)
 		case $n in
 		1) _sluice_reply show set help ;;
-		2) if [ "${w[1]}" = set ]; then
+		2) if _sluice_link_set "${w[1]}"; then
 			_sluice_reply "$(_sluice_ports "$prog" "$sock")"
 		   else
 			_sluice_reply dev "$(_sluice_ports "$prog" "$sock")"
 		   fi ;;
-		*) [ "${w[1]}" = set ] && _sluice_reply up down mtu host ra ;;
+		*) _sluice_link_set "${w[1]}" && _sluice_reply up down mtu host ra ;;
 		esac ;;
 	a|ad|add|addr|addre|addres|address)
 		case $n in
 		1) _sluice_reply show add del flush help ;;
 		*) case ${w[1]} in
 		   add|del|delete) [ "$n" -ge 3 ] && _sluice_reply dev ;;
-		   *) _sluice_reply dev "$(_sluice_ports "$prog" "$sock")" ;;
+		   *) _sluice_reply dev to "$(_sluice_ports "$prog" "$sock")" ;;
 		   esac ;;
 		esac ;;
 	r|ro|rou|rout|route)
 		case $n in
 		1) _sluice_reply show add del replace change get flush help ;;
 		*) case ${w[1]} in
-		   s|sh|sho|show|ls|list|flush) _sluice_reply to root match exact dev proto type ;;
+		   s|sh|sho|show|ls|list|flush)
+			_sluice_reply to root match exact all dev oif via proto type scope ;;
+		   g|ge|get) _sluice_reply to dev ;;
 		   add|del|delete|replace|change) _sluice_reply default blackhole unreachable via dev metric ;;
 		   esac ;;
 		esac ;;
 	n|ne|nei|neig|neigh|neighbor|neighbour)
 		case $n in
-		1) _sluice_reply show add del replace flush help ;;
+		1) _sluice_reply show add del replace change flush help ;;
 		*) case ${w[1]} in
-		   add|del|delete|replace) _sluice_reply lladdr dev ;;
-		   *) _sluice_reply dev ;;
+		   add|del|delete|replace|change|chg) _sluice_reply lladdr dev ;;
+		   *) _sluice_reply dev to nud ;;
 		   esac ;;
 		esac ;;
 	na|nat)

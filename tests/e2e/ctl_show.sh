@@ -5,7 +5,8 @@
 # `addr flush` remove only what matches; every unknown word of every object
 # exits 2 naming it; `route get` takes a prefix; an ICMP session shows its
 # identifiers; scripts/lab's cli defaults the lab name and up refuses a lab
-# that is up.
+# that is up; objects and commands shorten as in ip; route get of a martian,
+# broadcast or multicast destination says what the fast path does.
 . "$(dirname "$0")/lib.sh"
 e2e_up cshow
 
@@ -96,6 +97,42 @@ n=$(cli -j addr show to 203.0.0.0/16 | json '" ".join(l["ifname"] for l in d)')
 cli addr show wan | grep -q "inet 203\.0\.113\.2/24 scope global wan" || fail "addr show wan (text)"
 cli addr show wan | grep -q "192\.168" && fail "addr show wan prints lan's address"
 ok "neighbours and addresses by port and prefix"
+
+step "objects and commands shorten as in ip: the first command a word begins"
+cli r a 10.60.0.0/16 via 203.0.113.1 || fail "sluice r a (route add)"
+cli ro g 10.60.1.1 | grep -q "^10\.60\.1\.1 via 203\.0\.113\.1 dev wan" || fail "sluice ro g (route get): $(cli r g 10.60.1.1)"
+cli r rep 10.60.0.0/16 via 192.168.1.10 || fail "sluice r rep (route replace)"
+cli r c 10.60.0.0/16 via 203.0.113.1 || fail "sluice r c (route change)"
+expect "10.60.0.0/16" r s 10.60.0.0/16
+expect "10.60.0.0/16" r l 10.60.0.0/16
+cli r d 10.60.0.0/16 || fail "sluice r d (route delete)"
+expect "" route show 10.60.0.0/16
+cli a a 10.61.0.1/24 dev wan || fail "sluice a a (addr add)"
+cli a s wan | grep -q "inet 10\.61\.0\.1/24" || fail "sluice a s wan lacks 10.61.0.1/24"
+cli a d 10.61.0.1/24 dev wan || fail "sluice a d (addr del)"
+cli n a 192.168.1.61 lladdr 02:00:00:00:00:61 dev lan || fail "sluice n a (neigh add)"
+cli n chg 192.168.1.61 lladdr 02:00:00:00:00:62 dev lan || fail "sluice n chg (neigh change)"
+[ "$(cli n s 192.168.1.61)" = "192.168.1.61 dev lan lladdr 02:00:00:00:00:62 PERMANENT" ] ||
+	fail "after neigh change: [$(cli n s 192.168.1.61)]"
+out=$(cli neigh change 192.168.1.62 lladdr 02:00:00:00:00:62 dev lan 2>&1) && fail "neigh change of an absent neighbour succeeded"
+[ "$out" = "Error: no such neighbour." ] || fail "neigh change of an absent neighbour printed [$out]"
+cli n d 192.168.1.61 dev lan || fail "sluice n d (neigh delete)"
+# In link, "s" is set as in ip ("ip l s eth0 up"); "sh" is show.
+cli l s wan up || fail "sluice l s wan up (link set)"
+cli l sh wan | grep -q "^[0-9]*: wan:" || fail "sluice l sh wan (link show): $(cli l sh wan)"
+ok "r a, r g, r rep, r c, r s, r l, r d, a a, a s, a d, n a, n chg, n s, n d, l s, l sh"
+
+step "route get answers what the fast path does before any route"
+for a in 127.0.0.5 0.0.0.7; do
+	out=$(cli route get $a 2>&1) && fail "route get $a succeeded: $out"
+	[ "$out" = "Error: $a is a martian destination: never routed (martian_destination)." ] ||
+		fail "route get $a printed [$out]"
+done
+[ "$(cli route get 255.255.255.255)" = "broadcast 255.255.255.255" ] ||
+	fail "route get 255.255.255.255: [$(cli route get 255.255.255.255)]"
+[ "$(cli -j route get 224.0.0.5 | json 'd[0]["type"] + " " + str("dev" in d[0])')" = "multicast False" ] ||
+	fail "route get 224.0.0.5: [$(cli -j route get 224.0.0.5)]"
+ok "martians refused, broadcast and multicast not routed"
 
 step "every unknown word exits 2 and is named"
 # bad WORD ARGS...: sluice ARGS exits 2, names WORD on stderr, prints

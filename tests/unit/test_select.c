@@ -91,6 +91,8 @@ test_route_prefix(void **state)
 	assert_int_equal(picked("10.20.1.7"), R(6));		/* a bare address is a /32 */
 	assert_int_equal(picked("10.20.3.0/24"), 0);
 	assert_int_equal(picked("default"), R(0));
+	assert_int_equal(picked("0/0"), R(0));			/* as the route grammar */
+	assert_int_equal(picked("root 0/0"), ALL);
 	/* root: inside the prefix, itself included. */
 	assert_int_equal(picked("root 10.20.0.0/16"), R(2) | R(3) | R(4) | R(6));
 	assert_int_equal(picked("to root 10.20.1.0/24"), R(3) | R(6));
