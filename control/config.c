@@ -46,6 +46,7 @@ struct loader {
 	struct cfg_port *port;		/* current [port], NULL if broken */
 	unsigned port_seen;		/* device/mtu/mac/host given: bits */
 	int dup_natc[SLUICE_NATC_MAX + 1];
+	unsigned socket_seen;		/* [dataplane] socket given */
 	struct cfg_err *errs;
 	unsigned nerrs, errcap, nwarnings;
 	/* For knock-on errors: what rejected addresses seemed to mean, and the
@@ -209,6 +210,11 @@ reader(char *str, int num, void *stream)
 		ld->buf[--n] = '\0';
 	if ((int)strlen(s) >= num) {
 		err_at(ld, ld->line, "line too long (at most %d characters)", num - 1);
+		if (*s == '[') {
+			/* A section header: its keys are not another's. */
+			ld->sect = S_BAD;
+			ld->port = NULL;
+		}
 		str[0] = '\0';
 		return str;
 	}
@@ -610,6 +616,8 @@ handler(void *user, const char *sect, const char *k, const char *v)
 	case S_DATAPLANE:
 		if (strcmp(k, "socket"))
 			err_at(ld, ld->line, "unknown key \"%s\" in [dataplane]", k);
+		else if (ld->socket_seen++)
+			err_at(ld, ld->line, "duplicate key \"socket\" in [dataplane]");
 		else if (strlen(v) >= sizeof(c->socket))
 			err_at(ld, ld->line, "socket path too long");
 		else
@@ -809,6 +817,14 @@ cross_check(struct loader *ld)
 		const struct ctl_natrule *r = &c->rules[i];
 		bool on = false;
 
+		/* The CLI refuses it ("NAT rule exists"); the file's copy is
+		 * applied once, so a warning. */
+		for (unsigned j = 0; j < i; j++)
+			if (natrule_equal(&c->rules[j], r) && !strcmp(c->rules[j].port, r->port)) {
+				warn_at(ld, c->rule_line[i], "duplicate NAT rule (line %d): applied once",
+					c->rule_line[j]);
+				break;
+			}
 		if (!cfg_port_find(c, r->port)) {
 			if (!port_rejected(ld, r->port))
 				err_at(ld, c->rule_line[i], "unknown port \"%s\"", r->port);

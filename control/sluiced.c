@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sluiced -c FILE [-s SOCKET] [--check] [--oneshot] [--no-mirror]
+ * sluiced -c FILE [-s SOCKET] [--check | --oneshot] [--no-mirror]
  *
  * Loads the INI file and keeps the dataplane equal to it: reconciles on
  * start, again whenever the dataplane comes back (its socket answers after
@@ -37,7 +37,7 @@ static FILE *cfg_errf;
 static void
 usage(FILE *f)
 {
-	fputs("Usage: sluiced -c FILE [-s SOCKET] [--check] [--oneshot] [--no-mirror]\n"
+	fputs("Usage: sluiced -c FILE [-s SOCKET] [--check | --oneshot] [--no-mirror]\n"
 	      "       sluiced -V | --version | -h | --help\n"
 	      "  -c, --config FILE   the INI configuration\n"
 	      "  -s, --socket PATH   the dataplane's socket (overrides [dataplane] socket)\n"
@@ -312,6 +312,12 @@ main(int argc, char **argv)
 		}
 	}
 	if (!file || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (check && once) {
+		/* One validates, the other applies: not both at once. */
+		fputs("sluiced: --check and --oneshot exclude each other\n", stderr);
 		usage(stderr);
 		return 2;
 	}

@@ -82,4 +82,9 @@ grep -qF 'unknown object "frobnicate"' "$tmp/err" || fail "no error naming frobn
 "$SLUICED" --frob >/dev/null 2>&1
 rc=$?
 [ "$rc" = 2 ] || fail "sluiced --frob exited $rc"
+"$SLUICED" -c "$SLUICE_SRC/conf/lab.ini" --check --oneshot >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" = 2 ] || fail "sluiced --check --oneshot exited $rc"
+grep -qF -- "--check and --oneshot exclude each other" "$tmp/err" ||
+	fail "sluiced --check --oneshot does not say why: $(cat "$tmp/err")"
 ok "exit 2"

@@ -283,13 +283,16 @@ test_check_gaps(void **state)
 		"[routes]\n"
 		"route = default via 203.0.113.1 # the ISP\n"
 		"[nat]\n"
-		"rule = dnat in wan proto tcp dport 80 to 10.9.9.9\n";	/* 10 */
+		"rule = dnat in wan proto tcp dport 80 to 10.9.9.9\n"	/* 10 */
+		"rule = masquerade out wan\n"
+		"rule = masquerade out wan\n";			/* 12: the same */
 	static const char *const want_warns[] = {
 		"3: warning: address 192.168.10.1 has no prefix length: taken as "
 		"192.168.10.1/32, a network of one address (write A.B.C.D/N)",
 		"5: warning: device \"net_mything0\": \"net_mything0\" is not one of DPDK "
 		"22.11's virtual network drivers",
 		"10: warning: dnat target 10.9.9.9 is on no port's network",
+		"12: warning: duplicate NAT rule (line 11): applied once",
 	};
 	static const char errs[] =
 		"[port lan]\n"
@@ -322,7 +325,7 @@ test_check_gaps(void **state)
 
 	(void)state;
 	assert_int_equal(load(warns, &c), 0);
-	expect_errors(want_warns, 3);
+	expect_errors(want_warns, 4);
 	assert_int_equal(c.nports, 2);
 	assert_int_equal(c.port[0].addr[0].len, 32);
 	assert_int_equal(c.port[1].addr[0].addr, IP(203, 0, 113, 2));
@@ -617,6 +620,20 @@ test_config_listen_errors(void **state)
 	expect_errors((const char *const[]){ "3: duplicate key \"listen\" in [metrics]",
 			"4: unknown key \"port\" in [metrics] (listen = ADDR:PORT)" }, 2);
 	cfg_free(&c);
+	/* [dataplane]'s socket once too; a header too long to read is a
+	 * section of its own, whose keys raise no more errors. */
+	assert_int_equal(load("[dataplane]\nsocket = /run/a.sock\nsocket = /run/b.sock\n", &c), 1);
+	expect_errors((const char *const[]){ "3: duplicate key \"socket\" in [dataplane]" }, 1);
+	cfg_free(&c);
+	{
+		char text[512];
+
+		snprintf(text, sizeof(text), "[port %0250d]\ndevice = net_null0\nmtu = 1500\n", 7);
+		assert_int_equal(load(text, &c), 1);
+		expect_errors((const char *const[]){ "1: line too long (at most 199 characters)" },
+			      1);
+		cfg_free(&c);
+	}
 }
 
 int
