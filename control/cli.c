@@ -102,7 +102,7 @@ cli_usage(FILE *f, const char *o)
 			   "       sluice route add|del|replace|change PREFIX blackhole|unreachable\n"
 			   "                                          [metric N]\n"
 			   "       (add: a new route; change: an existing one; replace: either)\n"
-			   "       sluice route get [to] ADDR[/N]\n"
+			   "       sluice route get [to] ADDR[/N] [dev NAME]\n"
 			   "SELECTOR := [[to] [root|match|exact] PREFIX] [dev NAME] [via PREFIX]\n"
 			   "            [proto P] [type T] [scope S]\n"
 			   "       (root: inside PREFIX; match: covering PREFIX; exact, the default:\n"
@@ -778,9 +778,19 @@ route_get(struct cli *c, int argc, char **argv, struct dump_ctx *d)
 	if (family_check(c, "route", q.family))
 		return CLI_USAGE;
 	q.dst_len = is6(q.family) ? 128 : 32;
-	if (++i < argc)
+	/* [dev|oif NAME]: the link of a link-local or multicast address,
+	 * which no route names. */
+	if (++i < argc && (!strcmp(argv[i], "dev") || !strcmp(argv[i], "oif"))) {
+		if (++i == argc)
+			return usage_err(c, "route", "missing value after \"dev\"");
+		if (!is6(q.family) || !(ip6_linklocal(&q.dst6) || q.dst6.s6_addr[0] == 0xff))
+			return usage_err(c, "route", "\"dev\" names the link of a link-local or "
+					 "multicast IPv6 address; the rest is routed");
+		snprintf(q.dev, sizeof(q.dev), "%s", argv[i++]);
+	}
+	if (i < argc)
 		return unknown(c, "route", "keyword", argv[i]);
-	if (load_names(c) || drain(c))
+	if (load_names(c) || drain(c) || (q.dev[0] && !(q.oif = resolve(c, q.dev))))
 		return CLI_FAIL;
 	d->fn = route_get_fn;
 	d->dst = q.dst;

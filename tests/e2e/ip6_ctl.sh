@@ -83,7 +83,13 @@ cli route get 2001:db8:99:5::1 | grep -q "^blackhole 2001:db8:99:5::1" || fail "
 	fail "route get 2001:db8:99::1 (the default) has not gateway 2001:db8:2::1"
 cli -6 route show root 2001:db8:70::/44 | grep -c . | grep -qx 2 || fail "route show root 2001:db8:70::/44: not 2 routes"
 cli route show root 2001:db8:70::/44 | grep -c . | grep -qx 2 || fail "an IPv6 selector without -6 did not list IPv6"
-ok "IPv6 routes forward at once; route get without a flag"
+ll=$(cli -j addr show dev lan | json '[a["local"] for a in d[0]["addr_info"] if a["scope"] == "link"][0]')
+out=$(cli route get "$ll" dev lan) || fail "route get $ll dev lan failed"
+[ "$out" = "local $ll dev lan src $ll" ] || fail "route get $ll dev lan: [$out]"
+cli route get fe80::99 oif wan | grep -q "^fe80::99 dev wan" || fail "route get fe80::99 oif wan: $(cli route get fe80::99 oif wan)"
+expect_err 2 'Error: "dev" names the link of a link-local or multicast IPv6 address; the rest is routed.' \
+	cli route get 2001:db8:77::1 dev wan
+ok "IPv6 routes forward at once; route get without a flag, and with dev for a link-local address"
 
 step "errors"
 expect_err 2 'Error: link-local gateway fe80::1 needs "dev NAME".' cli route add ::/0 via fe80::1
