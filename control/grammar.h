@@ -102,6 +102,7 @@ struct ctl_link {
 	uint32_t mtu;		/* 0 = unchanged / unknown */
 	uint8_t operstate;
 	bool has_ra, ra;	/* IPv6 router advertisements: given (set, dumps), on */
+	bool ra_yielded;	/* dumps: off for the host's own (radvd) */
 	bool has_mac, has_stats;
 	bool has_host, host;	/* link set: "host on|off"; dumps: a host interface */
 	uint32_t host_ifindex;	/* dumps: its kernel index */

@@ -306,10 +306,16 @@ nl_parse_link(const struct nlmsghdr *nlh, struct ctl_link *l)
 		l->host_ifindex = mnl_attr_get_u32(a);
 	/* Project attributes lie past the table's reach. */
 	mnl_attr_for_each(a, nlh, sizeof(*ifi)) {
-		if (mnl_attr_get_type(a) != SLUICE_IFLA_RA)
+		uint16_t t = mnl_attr_get_type(a);
+
+		if (t != SLUICE_IFLA_RA && t != SLUICE_IFLA_RA_YIELDED)
 			continue;
 		if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
 			return -1;
+		if (t == SLUICE_IFLA_RA_YIELDED) {
+			l->ra_yielded = mnl_attr_get_u8(a) != 0;
+			continue;
+		}
 		l->has_ra = true;
 		l->ra = mnl_attr_get_u8(a) != 0;
 	}

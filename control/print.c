@@ -151,7 +151,7 @@ link_head(struct printer *p, const struct ctl_link *l, bool *first)
 		for (unsigned i = 0; i < nf; i++)
 			fprintf(f, "%s%s", i ? "," : "", fl[i]);
 		fprintf(f, "> mtu %u state %s%s\n", l->mtu, operstate_name(l->operstate),
-			l->ra ? " ra on" : "");
+			l->ra ? " ra on" : l->ra_yielded ? " ra yielded" : "");
 		fprintf(f, "    link/ether %s brd ff:ff:ff:ff:ff:ff", mac);
 		if (l->device[0])
 			fprintf(f, " parentdev %s", l->device);
@@ -177,6 +177,8 @@ link_head(struct printer *p, const struct ctl_link *l, bool *first)
 		jkv(f, first, "host", l->name);
 	if (l->has_ra)
 		fprintf(f, ",\"ra\":%s", l->ra ? "true" : "false");
+	if (l->ra_yielded)
+		fputs(",\"ra_yielded\":true", f);
 }
 
 /* Widen cols[] to fit each of the n values, as iproute2's size_columns. */

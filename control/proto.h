@@ -60,6 +60,10 @@
  *   SLUICE_IFLA_RA        u8       1: send IPv6 router advertisements on
  *                                  the port (`ra = yes`), 0: not (the
  *                                  default); in dumps always
+ *   SLUICE_IFLA_RA_YIELDED u8      dumps: 1 when the port's advertisements
+ *                                  went off because the host sends its own
+ *                                  on the host interface (radvd), until the
+ *                                  RA flag is set again
  * NEWLINK on an existing name changes it (admin state, MTU, RA) unless
  * NLM_F_EXCL; NLM_F_CREATE is needed to create one.
  */
@@ -67,6 +71,7 @@
  * bits); a kernel would skip them as unknown. */
 #define SLUICE_IFLA_BASE	0x3f00
 #define SLUICE_IFLA_RA		(SLUICE_IFLA_BASE + 1)
+#define SLUICE_IFLA_RA_YIELDED	(SLUICE_IFLA_BASE + 2)
 
 #define SLUICE_IFLA_HOST		0x400	/* project range: no rtnetlink meaning */
 #define SLUICE_IFLA_HOST_IFINDEX	0x401

@@ -344,6 +344,8 @@ link_put(struct ctl_req *rq, uint16_t slot, uint16_t flags)
 	if (host_ifs[slot].fd >= 0)
 		mnl_attr_put_u32(nlh, SLUICE_IFLA_HOST_IFINDEX, (uint32_t)host_ifs[slot].ifindex);
 	mnl_attr_put_u8(nlh, SLUICE_IFLA_RA, ra_enabled(slot));
+	if (ra_yielded(slot))
+		mnl_attr_put_u8(nlh, SLUICE_IFLA_RA_YIELDED, 1);
 	ctl_msg_end(rq, nlh);
 }
 

@@ -223,6 +223,7 @@ host_set(uint16_t port, bool on)
 		/* Its host-made addresses go with it; then the TAP and what
 		 * the kernel had on it. */
 		host_nl_if_gone(port);
+		ra_host_gone(port);
 		kernel_drops_gone += tap_kernel_drops(port);
 		close(h->fd);
 		h->fd = -1;

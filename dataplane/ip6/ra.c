@@ -28,6 +28,10 @@ static struct {
 	uint64_t next;		/* TSC of the next one */
 } ra[DP_MAX_PORTS];
 
+/* Off because the host advertises there: what a reload of sluiced must
+ * not turn on again (it reads it from the link's dump). */
+static bool yielded[DP_MAX_PORTS];
+
 static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
 
 static inline void
@@ -62,8 +66,22 @@ ra_yield(uint16_t port)
 	if (!ra_enabled(port))
 		return;
 	memset(&ra[port], 0, sizeof(ra[port]));
+	yielded[port] = true;
 	fprintf(stderr, SD_WARNING "port %s: the host sends router advertisements on its host "
 		"interface; sluice's own there are off\n", ports[port].name);
+}
+
+bool
+ra_yielded(uint16_t port)
+{
+	return port < DP_MAX_PORTS && yielded[port];
+}
+
+void
+ra_host_gone(uint16_t port)
+{
+	if (port < DP_MAX_PORTS)
+		yielded[port] = false;
 }
 
 /* The port's distinct global /64 prefixes, at most max. */
@@ -161,7 +179,10 @@ ra_set(uint16_t port, bool on)
 {
 	uint64_t now = rte_get_tsc_cycles();
 
-	if (port >= DP_MAX_PORTS || ra[port].on == on)
+	if (port >= DP_MAX_PORTS)
+		return;
+	yielded[port] = false;		/* asked for: the user's word now */
+	if (ra[port].on == on)
 		return;
 	if (!on && ports[port].used && ports[port].active)
 		ra_send(port, 0);	/* hosts drop the default route now */

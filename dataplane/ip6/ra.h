@@ -36,6 +36,10 @@ bool ra_enabled(uint16_t port);
  * the last advertisement of lifetime 0 that ra_set sends, which would take
  * the host daemon's default route from the link's hosts. */
 void ra_yield(uint16_t port);
+/* Whether the port's advertisements are off by ra_yield, until ra_set or
+ * the host interface's removal (ra_host_gone). */
+bool ra_yielded(uint16_t port);
+void ra_host_gone(uint16_t port);
 /* The port's prefixes changed: advertise soon (6.2.4). */
 void ra_addr_changed(uint16_t port);
 /* A router solicitation (msg, len bytes of ICMPv6) from src on port. */

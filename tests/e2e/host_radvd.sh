@@ -52,7 +52,24 @@ lab_wait 10 "radvd's pidfile" test -s "$E2E_TMP/radvd.pid" ||
 ra_off() { [ "$(cli -j link show lan | json 'd[0]["ra"]')" = False ]; }
 lab_wait 15 "sluice's ra off for lan" ra_off ||
 	fail "sluice's own ra is still on beside radvd"
+[ "$(cli -j link show lan | json 'd[0].get("ra_yielded")')" = True ] ||
+	fail "link show lan does not say its ra yielded: $(cli -j link show lan)"
+cli link show lan | grep -q " ra yielded$" || fail "link show lan (text) lacks 'ra yielded'"
 ok "radvd runs (pid $(cat "$E2E_TMP/radvd.pid")); sluice's ra on lan went off"
+
+step "a reload of a file that says ra = yes on lan leaves sluice's ra off beside radvd"
+conf=$(lab_conf "$LAB")
+awk '{ print } /^\[port lan\]/ { print "ra = yes" }' "$conf" >"$E2E_TMP/ra.ini" && cp "$E2E_TMP/ra.ini" "$conf"
+grep -q "^ra = yes" "$conf" || fail "could not put ra = yes in $conf"
+pid=$(lab_pid "$LAB" sluiced) || fail "sluiced is not running"
+log=$(lab_state "$LAB")/sluiced.log
+n=$(grep -c "configuration applied" "$log")
+kill -HUP "$pid"
+lab_wait 10 "sluiced's reload" sh -c "[ \$(grep -c 'configuration applied' '$log') -gt $n ]" ||
+	fail "sluiced did not reload"
+ra_off || fail "the reload turned sluice's ra on again beside radvd: $(cli -j link show lan)"
+grep -q "port lan (ra on) changed" "$log" && fail "sluiced turned ra on: $(grep 'ra on' "$log")"
+ok "ra stays off, yielded, across the reload"
 
 step "the LAN host solicits and configures itself from radvd's answer"
 lan_slaac "$ll" "a SLAAC address and a default route from radvd's RA" || {
