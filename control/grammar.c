@@ -251,6 +251,15 @@ take_dev(const char *v, char *dev, char *err)
 	return 0;
 }
 
+int
+take_table(const char *v, bool show, char *err)
+{
+	/* ip's words for the main table (rt_tables), and for a show "all". */
+	if (!strcmp(v, "main") || !strcmp(v, "254") || (show && !strcmp(v, "all")))
+		return 0;
+	fail("table \"%s\": sluice has one routing table, main", v);
+}
+
 static int
 take_network(const char *v, uint32_t *addr, uint8_t *len, char *err)
 {
@@ -319,6 +328,9 @@ grammar_route_af(int argc, char **argv, int mode, uint8_t family, struct ctl_rou
 			has_gw = true;
 		} else if (!strcmp(t, "dev") || !strcmp(t, "oif")) {
 			if (!(v = arg_of(argc, argv, &i, err)) || take_dev(v, r->dev, err))
+				return -1;
+		} else if (!strcmp(t, "table")) {
+			if (!(v = arg_of(argc, argv, &i, err)) || take_table(v, false, err))
 				return -1;
 		} else if (!strcmp(t, "metric") || !strcmp(t, "priority") || !strcmp(t, "preference")) {
 			if (!(v = arg_of(argc, argv, &i, err)))

@@ -164,6 +164,8 @@ ip6_linklocal(const struct in6_addr *a)
 const char *arg_of(int argc, char **argv, int *i, char *err);
 /* A port name into dev, which must still be empty: 0, or -1 with err set. */
 int take_dev(const char *v, char *dev, char *err);
+/* ip's "table NAME": main (254), or for a show all; else -1 with err set. */
+int take_table(const char *v, bool show, char *err);
 
 /* Split a line in place at blanks; a '#' starts a comment.  Returns the
  * token count, or -1 when there are more than max. */

@@ -153,6 +153,9 @@ select_route(int argc, char **argv, struct route_sel *s, char *err)
 		} else if (!strcmp(t, "via")) {
 			if (!(v = arg_of(argc, argv, &i, err)) || take_prefix(v, t, &s->via, err) < 0)
 				return -1;
+		} else if (!strcmp(t, "table")) {
+			if (!(v = arg_of(argc, argv, &i, err)) || take_table(v, true, err))
+				return -1;
 		} else if (!strcmp(t, "proto") || !strcmp(t, "protocol")) {
 			if (!(v = arg_of(argc, argv, &i, err)))
 				return -1;

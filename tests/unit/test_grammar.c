@@ -145,6 +145,9 @@ test_route_forms(void **state)
 
 	/* del takes a bare prefix */
 	assert_int_equal(route("10.20.0.0/16", GRAMMAR_DEL, &r), 0);
+	/* ip's main table, by name or number: the one there is. */
+	assert_int_equal(route("10.20.0.0/16 via 192.168.1.254 table main", GRAMMAR_ADD, &r), 0);
+	assert_int_equal(route("10.20.0.0/16 table 254", GRAMMAR_DEL, &r), 0);
 	assert_int_equal(route("default", GRAMMAR_DEL, &r), 0);
 }
 
@@ -164,7 +167,8 @@ test_route_errors(void **state)
 		{ "default via 1.1.1.1 dev averyveryverylongname", "invalid port name \"averyveryverylongname\"" },
 		{ "default via 1.1.1.1 via 1.1.1.2", "duplicate \"via\"" },
 		{ "default via 1.1.1.1 dev a dev b", "duplicate \"dev\"" },
-		{ "default via 1.1.1.1 table 5", "unknown keyword \"table\"" },
+		{ "default via 1.1.1.1 table 5", "table \"5\": sluice has one routing table, main" },
+		{ "default via 1.1.1.1 table all", "table \"all\": sluice has one routing table, main" },
 		{ "10.0.0.0/8 blackhole via 1.1.1.1", "a blackhole route takes no \"via\"" },
 		{ "10.0.0.0/8 blackhole dev lan", "a blackhole route takes no \"dev\"" },
 		{ "unreachable 10.0.0.0/8 via 1.1.1.1", "an unreachable route takes no \"via\"" },

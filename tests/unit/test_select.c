@@ -93,6 +93,8 @@ test_route_prefix(void **state)
 	assert_int_equal(picked("default"), R(0));
 	assert_int_equal(picked("0/0"), R(0));			/* as the route grammar */
 	assert_int_equal(picked("root 0/0"), ALL);
+	assert_int_equal(picked("table main"), ALL);		/* ip's words for the one table */
+	assert_int_equal(picked("table all default"), R(0));
 	/* root: inside the prefix, itself included. */
 	assert_int_equal(picked("root 10.20.0.0/16"), R(2) | R(3) | R(4) | R(6));
 	assert_int_equal(picked("to root 10.20.1.0/24"), R(3) | R(6));
@@ -158,6 +160,7 @@ test_route_errors(void **state)
 		{ "root 10.0.0.0/8 root 10.20.0.0/16", "duplicate prefix \"10.20.0.0/16\"" },
 		{ "match 10.0.0.0/8 10.20.0.0/16", "duplicate prefix \"10.20.0.0/16\"" },
 		{ "dev a/b", "invalid port name \"a/b\"" },
+		{ "table local", "table \"local\": sluice has one routing table, main" },
 	};
 	struct route_sel sel;
 
