@@ -909,8 +909,10 @@ do_neigh(struct cli *c, int argc, char **argv)
 	}
 	if (cmd == CMD_FLUSH) {
 		struct ctl_neigh n = { .family = c->family };
+		/* ip's "neigh flush all" is what no selector does here. */
+		int all = argc > 1 && !strcmp(argv[1], "all");
 
-		if ((r = dev_arg(c, "neighbor", argc - 1, argv + 1, &n.ifindex)))
+		if ((r = dev_arg(c, "neighbor", argc - 1 - all, argv + 1 + all, &n.ifindex)))
 			return r;
 		ROOM_OR_FAIL(c, buf);
 		return commit(c, nl_neigh(buf, RTM_DELNEIGH, 0, &n));

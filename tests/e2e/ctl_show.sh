@@ -117,6 +117,7 @@ cli n chg 192.168.1.61 lladdr 02:00:00:00:00:62 dev lan || fail "sluice n chg (n
 out=$(cli neigh change 192.168.1.62 lladdr 02:00:00:00:00:62 dev lan 2>&1) && fail "neigh change of an absent neighbour succeeded"
 [ "$out" = "Error: no such neighbour." ] || fail "neigh change of an absent neighbour printed [$out]"
 cli n d 192.168.1.61 dev lan || fail "sluice n d (neigh delete)"
+cli neigh flush all || fail "neigh flush all (ip's words for every learned entry)"
 # In link, "s" is set as in ip ("ip l s eth0 up"); "sh" is show.
 cli l s wan up || fail "sluice l s wan up (link set)"
 cli l sh wan | grep -q "^[0-9]*: wan:" || fail "sluice l sh wan (link show): $(cli l sh wan)"
