@@ -19,8 +19,10 @@
 #include <string.h>
 #include <ini.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 
 #include "config.h"
+#include "devargs.h"
 
 enum sect { S_NONE, S_BAD, S_DATAPLANE, S_PORT, S_ROUTES, S_NEIGHS, S_NAT, S_METRICS };
 
@@ -741,10 +743,18 @@ cross_check(struct loader *ld)
 	for (unsigned i = 0; i < c->nports; i++) {
 		if (!c->port[i].device[0] && !c->port[i].device_line)
 			err_at(ld, c->port[i].line, "port \"%s\" has no device", c->port[i].name);
-		for (unsigned j = 0; j < i; j++)
+		for (unsigned j = 0; j < i; j++) {
+			char a[IF_NAMESIZE], b[IF_NAMESIZE];
+
 			if (c->port[i].device[0] && !strcmp(c->port[i].device, c->port[j].device))
 				err_at(ld, c->port[i].device_line, "device \"%s\" is already port "
 				       "\"%s\"", c->port[i].device, c->port[j].name);
+			else if (devargs_iface(c->port[i].device, a, sizeof(a)) &&
+				 devargs_iface(c->port[j].device, b, sizeof(b)) && !strcmp(a, b))
+				err_at(ld, c->port[i].device_line, "interface %s is already port "
+				       "\"%s\"'s (line %d)", a, c->port[j].name,
+				       c->port[j].device_line);
+		}
 	}
 	overlaps(ld);
 	for (unsigned i = 0; i < c->nports; i++) {

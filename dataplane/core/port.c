@@ -17,6 +17,7 @@
 
 #include <linux/rtnetlink.h>
 
+#include "devargs.h"
 #include "log.h"
 #include "neigh.h"
 #include "port.h"
@@ -263,37 +264,6 @@ port_close_dev(uint16_t eth_port)
 	}
 }
 
-/* The value of the "iface=" argument of a device string, or false,
- * for the drivers whose iface= names an interface that must exist
- * (af_packet, af_xdp, pcap; net_tap's is one it makes). */
-static bool
-devargs_iface(const char *devargs, char *iface, size_t len)
-{
-	static const char *const attach[] = { "net_af_packet", "eth_af_packet", "net_af_xdp",
-					      "net_pcap" };
-	const char *a = devargs;
-	bool known = false;
-
-	for (size_t i = 0; i < RTE_DIM(attach); i++)
-		known |= strncmp(devargs, attach[i], strlen(attach[i])) == 0;
-	if (!known)
-		return false;
-
-	while ((a = strchr(a, ',')) != NULL) {
-		a++;
-		if (strncmp(a, "iface=", 6) == 0) {
-			size_t n = strcspn(a + 6, ",");
-
-			if (n >= len)
-				n = len - 1;
-			memcpy(iface, a + 6, n);
-			iface[n] = '\0';
-			return true;
-		}
-	}
-	return false;
-}
-
 /*
  * Say why a device could not be probed.  rte_dev_probe answers -EFAULT when
  * no bus recognises the string, -ENODEV when the bus has no such device,
@@ -354,6 +324,7 @@ port_create(const char *name, const char *devargs, const struct rte_ether_addr *
 	bool xdp = strncmp(devargs, "net_af_xdp", 10) == 0;
 	bool packet = strncmp(devargs, "net_af_packet", 13) == 0 ||
 		      strncmp(devargs, "eth_af_packet", 13) == 0;
+	char iface[IF_NAMESIZE], other[IF_NAMESIZE];
 	struct pmdsock_set before, after;
 	struct port *p = NULL;
 	int slot = -1, ret;
@@ -375,6 +346,12 @@ port_create(const char *name, const char *devargs, const struct rte_ether_addr *
 		if (ports[i].used && strcmp(ports[i].devargs, devargs) == 0)
 			return dp_errmsg(-EEXIST, "device \"%s\" is already port \"%s\"", devargs,
 					 ports[i].name);
+		/* Before the driver: a second af_xdp socket's failure would
+		 * take the first's XDP program off the interface. */
+		if (ports[i].used && devargs_iface(devargs, iface, sizeof(iface)) &&
+		    devargs_iface(ports[i].devargs, other, sizeof(other)) && !strcmp(iface, other))
+			return dp_errmsg(-EBUSY, "interface %s is already port \"%s\"'s (%s)",
+					 iface, ports[i].name, ports[i].devargs);
 		if (!ports[i].used && slot < 0)
 			slot = i;
 	}

@@ -625,6 +625,13 @@ test_config_listen_errors(void **state)
 	assert_int_equal(load("[dataplane]\nsocket = /run/a.sock\nsocket = /run/b.sock\n", &c), 1);
 	expect_errors((const char *const[]){ "3: duplicate key \"socket\" in [dataplane]" }, 1);
 	cfg_free(&c);
+	/* Two devices on one interface: the dataplane would take the first
+	 * port's XDP program off it trying the second. */
+	assert_int_equal(load("[port lan]\ndevice = net_af_xdp0,iface=veth0\n"
+			      "[port dup]\ndevice = net_af_packet1,iface=veth0,qpairs=1\n", &c), 1);
+	expect_errors((const char *const[]){
+		"4: interface veth0 is already port \"lan\"'s (line 2)" }, 1);
+	cfg_free(&c);
 	{
 		char text[512];
 
