@@ -250,6 +250,38 @@ port_start(struct port *p, const struct rte_ether_addr *mac)
 	return ret;
 }
 
+/*
+ * DPDK 22.11's af_xdp driver lends each queue's fill ring 2048 buffers of
+ * the pool (ETH_AF_XDP_DFLT_NUM_DESCS) and never gives them back: not when
+ * the device closes, nor when a socket it made for them fails.  A port of
+ * that kind made again and again would drain the pool, so each one made
+ * first checks there is room, and what was lost is counted.
+ */
+#define XDP_FILL_BUFS	2048u
+
+static uint32_t xdp_kept;	/* buffers the closed af_xdp devices kept */
+
+uint32_t
+port_xdp_kept(void)
+{
+	return xdp_kept;
+}
+
+/* Room for an af_xdp device's fill rings, and as much again for traffic. */
+static int
+xdp_room(void)
+{
+	uint32_t need = 2 * XDP_FILL_BUFS * dp.nb_workers;
+	unsigned int avail = rte_mempool_avail_count(dp.pool);
+
+	if (avail >= need)
+		return 0;
+	return dp_errmsg(-ENOBUFS, "the packet pool has %u free buffers, an af_xdp port needs %u "
+			 "(its fill queues and traffic); %u are kept by af_xdp devices closed since "
+			 "the start, which DPDK 22.11's driver never gives back: a restart of the "
+			 "dataplane frees them", avail, need, xdp_kept);
+}
+
 /* Undo a probe whose start failed. */
 static void
 port_close_dev(uint16_t eth_port)
@@ -368,12 +400,26 @@ port_create(const char *name, const char *devargs, const struct rte_ether_addr *
 		 * noise: the PMD's own program attached alone is what we want. */
 		setenv("LIBXDP_SKIP_DISPATCHER", "1", 0);
 	}
+	if (xdp && (ret = xdp_room()) != 0) {
+		memset(p, 0, sizeof(*p));
+		return ret;
+	}
 	if (xdp || packet)
 		pmdsock_snapshot(xdp ? AF_XDP : AF_PACKET, &before);
 	/* The kernel releases an AF_XDP queue asynchronously after close: a
 	 * port re-created at once may find it busy for some milliseconds. */
 	for (int attempt = 0;; attempt++) {
+		unsigned int in_use = rte_mempool_in_use_count(dp.pool);
+
 		ret = port_open(p, devargs, mac);
+		if (ret != 0 && xdp) {
+			/* The failed socket's fill ring: lost (above).  Measured,
+			 * so traffic elsewhere may blur it by a ring or so. */
+			unsigned int now = rte_mempool_in_use_count(dp.pool);
+
+			if (now > in_use)
+				xdp_kept += RTE_MIN(now - in_use, XDP_FILL_BUFS * dp.nb_workers);
+		}
 		if (ret == 0 || !xdp || attempt >= 5)
 			break;
 		usleep(50 * 1000);
@@ -424,6 +470,12 @@ port_destroy(uint16_t port)
 
 	rte_eth_dev_stop(p->eth_port);
 	port_close_dev(p->eth_port);
+	if (strncmp(p->devargs, "net_af_xdp", 10) == 0) {
+		xdp_kept += XDP_FILL_BUFS * dp.nb_workers;
+		fprintf(stderr, SD_WARNING "port %s: DPDK's af_xdp driver keeps the %u packet "
+			"buffers of its fill queues (%u so far; a restart gives them back)\n",
+			p->name, XDP_FILL_BUFS * dp.nb_workers, xdp_kept);
+	}
 	port_rx_intr_clear(port);
 	if (port_socks[port].domain == AF_XDP && pmdsock_close(&port_socks[port]))
 		usleep(100 * 1000);	/* let the kernel free the queue (see above) */

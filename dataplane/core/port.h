@@ -137,6 +137,8 @@ addr_of_port(const struct addr_table *t, uint16_t port)
 int port_create(const char *name, const char *devargs,
 		const struct rte_ether_addr *mac, uint16_t mtu, uint16_t *index);
 int port_destroy(uint16_t port);
+/* Packet buffers the af_xdp devices closed since the start kept (port.c). */
+uint32_t port_xdp_kept(void);
 /* Admin state; the routes through a port that is down stay but yield
  * to their prefix's routes through ports that are up (route_port_state). */
 int port_set_up(uint16_t port, bool up);

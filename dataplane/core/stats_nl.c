@@ -77,6 +77,7 @@ stats_nl_get(struct ctl_req *rq)
 	stats_put(nlh, SLUICE_STATSA_POOL, "in_use", in_use);
 	stats_put(nlh, SLUICE_STATSA_POOL, "size", dp.pool->size);
 	stats_put(nlh, SLUICE_STATSA_POOL, "available", avail);
+	stats_put(nlh, SLUICE_STATSA_POOL, "kept_by_closed_ports", port_xdp_kept());
 	ctl_server_stats(&cs);
 	stats_put(nlh, SLUICE_STATSA_CTL, "clients", cs.clients);
 	stats_put(nlh, SLUICE_STATSA_CTL, "clients_dropped", cs.clients_dropped);

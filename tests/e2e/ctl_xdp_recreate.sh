@@ -1,0 +1,73 @@
+#!/bin/bash
+# Control: DPDK 22.11's af_xdp driver keeps the 2048 buffers of a device's
+# fill queue when the device closes.  Deleting and re-making an af_xdp port
+# counts them in the pool's kept_by_closed_ports, and once the pool could
+# not feed another such port, making one is refused with a reason naming
+# them (not "rx queue setup failed"), while the other port keeps forwarding.
+# A small pool (--mbufs 12288) gets there in three rounds.
+. "$(dirname "$0")/lib.sh"
+export SLUICE_LAB_DP_ARGS="--mbufs 12288"
+e2e_up cxdpre
+
+pool() { cli -j stats | json "d[\"pool\"][\"$1\"]"; }
+dev=$(cli -j link show wan | json 'd[0]["parentdev"]')
+[ -n "$dev" ] || fail "no device string for wan"
+
+# link OP: RTM_DELLINK or RTM_NEWLINK of wan on its device; prints the errno.
+link() {
+	"$PY" - "$(lab_sock "$LAB")" "$1" "$dev" <<'PYEOF'
+import socket, struct, sys
+sock, op, dev = sys.argv[1:]
+def attr(t, v):
+    v = v.encode() + b"\0"
+    a = struct.pack("HH", 4 + len(v), t) + v
+    return a + b"\0" * (-len(a) % 4)
+body = struct.pack("BxHiII", 0, 1, 0, 0, 0) + attr(3, "wan")
+if op == "new":
+    t, f = 16, 0x1 | 0x4 | 0x200 | 0x400
+    body += attr(56, dev)
+else:
+    t, f = 17, 0x1 | 0x4
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.settimeout(20)
+s.connect(sock)
+s.send(struct.pack("IHHII", 16 + len(body), t, f, 1, 0) + body)
+r = s.recv(65536)
+msg = b""
+o = 20 + 16 + (0 if struct.unpack_from("H", r, 6)[0] & 0x100 else len(body))
+while o + 4 <= len(r):
+    l, a = struct.unpack_from("HH", r, o)
+    if l < 4:
+        break
+    if a == 1:
+        msg = r[o + 4:o + l].rstrip(b"\0")
+    o += (l + 3) & ~3
+print(struct.unpack_from("i", r, 16)[0], msg.decode())
+PYEOF
+}
+
+step "delete and re-make wan until the pool cannot feed it"
+[ "$(pool kept_by_closed_ports)" = 0 ] || fail "buffers kept before any port closed"
+refused=""
+for round in 1 2 3 4; do
+	before=$(pool in_use)
+	out=$(link del) || fail "no answer to RTM_DELLINK"
+	[ "${out%% *}" = 0 ] || fail "RTM_DELLINK wan: $out"
+	kept=$(pool kept_by_closed_ports)
+	[ "$kept" = $((round * 2048)) ] || fail "round $round: kept_by_closed_ports is $kept"
+	out=$(link new) || fail "no answer to RTM_NEWLINK"
+	echo "round $round: in use $before, kept $kept, new wan: $out"
+	if [ "${out%% *}" != 0 ]; then
+		refused=$out
+		break
+	fi
+done
+[ -n "$refused" ] || fail "wan was made four times on a pool of 12288"
+[ "${refused%% *}" = -105 ] || fail "the refusal is not ENOBUFS: $refused"
+grep -q "kept by af_xdp devices closed since the start" <<<"$refused" ||
+	fail "the refusal does not say where the buffers went: $refused"
+ok "refused at round $round: ${refused#* }"
+
+step "lan still answers"
+lan ping -n -c 2 -W 2 192.168.1.1 >/dev/null || fail "the router stopped answering on lan"
+ok "ping to the router on lan"
