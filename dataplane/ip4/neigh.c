@@ -330,11 +330,20 @@ act_of(struct neigh_act *act, const struct neigh_ent *e, uint8_t what)
 	act->mac = e->mac;
 }
 
+/*
+ * Packets held for resolution over all entries, and their bound: an eighth
+ * of the packet pool.  Without it a scan of a connected /16 (16 384
+ * entries, 8 packets each) would hold the whole pool for the three seconds
+ * resolution takes, and every port would stop receiving.
+ */
+static uint32_t held_total, held_max;
+
 /* What e holds goes into act (the caller sends or fails it), or, without
  * act, is dropped. */
 static void
 held_give(struct neigh_ent *e, struct neigh_act *act)
 {
+	held_total -= e->nheld;
 	for (uint8_t i = 0; i < e->nheld; i++) {
 		if (act != NULL)
 			act->pkts[act->n++] = e->held[i];
@@ -501,13 +510,16 @@ neigh_hold(uint16_t port, const uint8_t *a, struct rte_mbuf *m, struct neigh_act
 			act_of(act, e, NEIGH_ACT_SEND);
 			held_give(e, act);
 			act->pkts[act->n++] = m;
-		} else if (e->nheld < NEIGH_HOLD_MAX) {
+		} else if (e->nheld < NEIGH_HOLD_MAX && held_total < held_max) {
 			e->held[e->nheld++] = m;
+			held_total++;
 		} else {
 			return -ENOBUFS;
 		}
 		return 0;
 	}
+	if (held_total >= held_max)
+		return -ENOBUFS;
 	pos = ent_create(port, a);
 	if (pos < 0)
 		return -ENOSPC;
@@ -516,6 +528,7 @@ neigh_hold(uint16_t port, const uint8_t *a, struct rte_mbuf *m, struct neigh_act
 	e->state = NUD_INCOMPLETE;
 	e->since = now;
 	e->held[e->nheld++] = m;
+	held_total++;
 	e->probes = 1;
 	e->deadline = now + secs(neigh_timers.retrans);
 	due(e->deadline);
@@ -809,5 +822,14 @@ neigh_init(void)
 		return -ENOMEM;
 	}
 	next_due = UINT64_MAX;
+	held_total = 0;
+	held_max = dp.pool != NULL ? RTE_MAX(dp.pool->size / 8, (unsigned int)NEIGH_HOLD_MAX) :
+				     NEIGH_SLOTS * NEIGH_HOLD_MAX;
 	return 0;
+}
+
+uint32_t
+neigh_held_max(void)
+{
+	return held_max;
 }

@@ -26,7 +26,7 @@
 
 #define FRAG_BUCKETS		1024
 #define FRAG_BUCKET_ENTRIES	4
-#define FRAG_MAX_ENTRIES	4096	/* datagrams being reassembled, per lcore */
+#define FRAG_MAX_ENTRIES	4096	/* datagrams being reassembled, per lcore, at most */
 #define FRAG_TIMEOUT_S		5
 /* The most the hooks read past the IPv4 header: an ICMP error's 8 bytes,
  * the quoted header with options and 8 bytes of it (more than TCP's 20). */
@@ -37,13 +37,19 @@ uint64_t nat_frag_gc_cycles;
 int
 nat_frag_init(void)
 {
+	/* Each datagram holds up to RTE_LIBRTE_IP_FRAG_MAX_FRAG fragments: the
+	 * lcores' tables together may hold a quarter of the pool, no more, so
+	 * that a flood of first fragments cannot starve the ports for the five
+	 * seconds they wait. */
+	uint32_t entries = dp.pool->size / (4 * RTE_LIBRTE_IP_FRAG_MAX_FRAG * rte_lcore_count());
 	unsigned int lc;
 
+	entries = RTE_MAX(RTE_MIN(entries, (uint32_t)FRAG_MAX_ENTRIES), 64u);
 	nat_frag_gc_cycles = dp.hz / 4;
 
 	RTE_LCORE_FOREACH(lc) {
 		nat_lc[lc].frag = rte_ip_frag_table_create(FRAG_BUCKETS, FRAG_BUCKET_ENTRIES,
-							   FRAG_MAX_ENTRIES,
+							   entries,
 							   dp.hz * FRAG_TIMEOUT_S,
 							   (int)rte_lcore_to_socket_id(lc));
 		if (nat_lc[lc].frag == NULL) {

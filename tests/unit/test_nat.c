@@ -2243,6 +2243,28 @@ test_fragments_reverse_order(void **state)
 	assert_int_equal(counter("fragment_drops"), drops + 2);
 	assert_int_equal(dpt_mbufs_in_use(), 0);
 
+	/* A flood of datagrams that never complete holds at most the tables'
+	 * share of the pool, a quarter over all lcores (8192 / 4 / 8 per
+	 * lcore's fragments): the rest are counted drops at once. */
+	{
+		const uint32_t room = dp.pool->size / (4 * 8 * rte_lcore_count());
+		uint64_t before = counter("fragment_drops");
+
+		for (uint32_t i = 0; i < room + 20; i++) {
+			d = udp(A, R, 9600, 53, 1800);
+			iph(d)->packet_id = htons((uint16_t)(1000 + i));
+			f[0] = frag_of(d, 0, 800, true);
+			rte_pktmbuf_free(d);
+			assert_int_equal(nat_prerouting(&w, f[0], LAN), NAT_STOLEN);
+		}
+		assert_true(dpt_mbufs_in_use() <= room);
+		assert_true(counter("fragment_drops") >= before + 20);
+		tick(6);
+		nat_worker_idle();
+		assert_int_equal(dpt_mbufs_in_use(), 0);
+		assert_int_equal(counter("fragment_drops"), before + room + 20);
+	}
+
 	/* Pieces that can never make a datagram go at once, as bad headers:
 	 * one not the last whose length is not a multiple of 8, one that
 	 * ends past 65 535 bytes. */

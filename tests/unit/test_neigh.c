@@ -658,6 +658,41 @@ test_many_due_at_once(void **state)
 	expect_nothing_sent();
 }
 
+/*
+ * Packets held over all next hops stop at an eighth of the pool (1024 of
+ * the tests' 8192): a scan of a connected network gets that far, the rest
+ * are hold_full drops, and once the holds time out there is room again.
+ */
+static void
+test_hold_total_bound(void **state)
+{
+	uint64_t full = dpt_drops(DROP_ARP_HOLD_FULL), tmo = dpt_drops(DROP_ARP_TIMEOUT);
+	const uint32_t max = neigh_held_max();
+	struct rte_ether_addr sender_mac = dpt_mac(HOST2_MAC);
+	char ip[32];
+
+	(void)state;
+	assert_int_equal(max, 8192 / 8);
+	/* The senders' Host Unreachables go out at once. */
+	assert_int_equal(neigh_add(1, dpt_ip(SENDER), &sender_mac, true, 0), 0);
+	for (uint32_t i = 0; i < max + 6; i++) {
+		snprintf(ip, sizeof(ip), "10.9.%u.%u", 10 + i / 250, 1 + i % 250);
+		neigh_resolve(waiting(ip, ip, (uint16_t)(3000 + i % 1000)));
+		if (i % 32 == 31)
+			drain();
+	}
+	drain();
+	assert_int_equal(dpt_drops(DROP_ARP_HOLD_FULL), full + 6);
+	for (int i = 0; i < 8; i++) {		/* every retry, then the timeout */
+		tick(0.6);
+		drain();
+	}
+	assert_int_equal(dpt_drops(DROP_ARP_TIMEOUT), tmo + max);
+	neigh_resolve(waiting("10.9.200.1", "10.9.200.1", 4000));
+	assert_int_equal(dpt_drops(DROP_ARP_HOLD_FULL), full + 6);
+	drain();
+}
+
 static void
 test_hold_bound_and_timeout(void **state)
 {
@@ -1000,6 +1035,7 @@ main(void)
 		cmocka_unit_test_teardown(test_add_releases_held, teardown),
 		cmocka_unit_test_teardown(test_many_due_at_once, teardown),
 		cmocka_unit_test_teardown(test_hold_bound_and_timeout, teardown),
+		cmocka_unit_test_teardown(test_hold_total_bound, teardown),
 		cmocka_unit_test_teardown(test_ageing, teardown),
 		cmocka_unit_test_teardown(test_probe_stale_in_use, teardown),
 		cmocka_unit_test_teardown(test_management, teardown),
