@@ -439,6 +439,10 @@ port_create(const char *name, const char *devargs, const struct rte_ether_addr *
 	/* af_xdp counts in oerrors the frames it hands back unsent, which the
 	 * worker counts as tx_dropped already. */
 	p->oerrors_unsent = xdp;
+	/* af_xdp adds a burst to rx_nombuf each poll that finds no buffers,
+	 * and leaves the frames in its ring for the next: not losses (what
+	 * the kernel then drops it counts in imissed). */
+	p->nombuf_retried = xdp;
 	p->used = true;
 	p->up = true;
 	/* Workers start polling the port only once it is whole. */
@@ -637,8 +641,9 @@ port_dev_stats(uint16_t port, struct port_dev_stats *d)
 	if (port >= DP_MAX_PORTS || !p->used || !rte_eth_dev_is_valid_port(p->eth_port))
 		return;
 	if (rte_eth_stats_get(p->eth_port, &es) == 0) {
-		/* No mbuf for a frame is a frame the device lost. */
-		d->rx_missed = es.imissed + es.rx_nombuf;
+		/* No mbuf for a frame is a frame the device lost, but for a
+		 * device that tries the frame again. */
+		d->rx_missed = es.imissed + (p->nombuf_retried ? 0 : es.rx_nombuf);
 		d->rx_errors = es.ierrors;
 		d->tx_errors = p->oerrors_unsent ? 0 : es.oerrors;
 	}

@@ -25,6 +25,7 @@ struct port {
 	uint16_t eth_port;		/* DPDK port id */
 	uint32_t if_index;		/* kernel interface behind the device, or 0 */
 	bool oerrors_unsent;		/* the PMD's oerrors are frames it handed back */
+	bool nombuf_retried;		/* its rx_nombuf: frames left for the next poll */
 	struct rte_ether_addr mac;
 	char name[SLUICE_IFNAMSIZ];
 	char devargs[SLUICE_DEVARGS_MAX];
