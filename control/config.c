@@ -206,6 +206,12 @@ reader(char *str, int num, void *stream)
 		return NULL;
 	}
 	ld->line++;
+	if (memchr(ld->buf, '\0', (size_t)n) != NULL) {
+		/* What follows it would vanish unseen. */
+		err_at(ld, ld->line, "a NUL byte in the line");
+		str[0] = '\0';
+		return str;
+	}
 	for (s = ld->buf; *s == ' ' || *s == '\t'; s++)
 		;
 	while (n > 0 && (ld->buf[n - 1] == '\n' || ld->buf[n - 1] == '\r'))

@@ -20,8 +20,9 @@ static char path[64];
 static char errbuf[8192];
 
 /* Write text to a temporary file, load it; errors go to errbuf. */
+/* Load len bytes of text (which may hold NULs) as a file. */
 static int
-load(const char *text, struct cfg *c)
+load_bytes(const char *text, size_t len, struct cfg *c)
 {
 	FILE *ef = fmemopen(errbuf, sizeof(errbuf), "w");
 	int fd, n;
@@ -29,13 +30,19 @@ load(const char *text, struct cfg *c)
 	strcpy(path, "/tmp/sluice-test-XXXXXX");
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
 	close(fd);
 	memset(errbuf, 0, sizeof(errbuf));
 	n = cfg_load(path, c, ef);
 	fclose(ef);
 	unlink(path);
 	return n;
+}
+
+static int
+load(const char *text, struct cfg *c)
+{
+	return load_bytes(text, strlen(text), c);
 }
 
 /* The error output must be exactly these lines (FILE: prefix added). */
@@ -625,6 +632,14 @@ test_config_listen_errors(void **state)
 	assert_int_equal(load("[dataplane]\nsocket = /run/a.sock\nsocket = /run/b.sock\n", &c), 1);
 	expect_errors((const char *const[]){ "3: duplicate key \"socket\" in [dataplane]" }, 1);
 	cfg_free(&c);
+	/* A NUL byte would hide the rest of its line. */
+	{
+		static const char text[] = "[routes]\nroute = 10.8.0.0/16 via 192.0.2.1\0 garbage\n";
+
+		assert_int_equal(load_bytes(text, sizeof(text) - 1, &c), 1);
+		expect_errors((const char *const[]){ "2: a NUL byte in the line" }, 1);
+		cfg_free(&c);
+	}
 	/* Two devices on one interface: the dataplane would take the first
 	 * port's XDP program off it trying the second. */
 	assert_int_equal(load("[port lan]\ndevice = net_af_xdp0,iface=veth0\n"
