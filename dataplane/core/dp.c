@@ -58,6 +58,7 @@ const char *const drop_names[DROP__MAX] = {
 	[DROP_ND_IGNORED] = "nd_ignored",
 	[DROP_NEIGH_FULL] = "neigh_table_full",
 	[DROP_SOURCE_ROUTE] = "source_route",
+	[DROP_ARP_IGNORED] = "arp_ignored",
 };
 
 uint64_t

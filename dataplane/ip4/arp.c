@@ -194,7 +194,10 @@ arp_input(struct rte_mbuf *m)
 		/* Duplicate address detection (RFC 5227): defend, learn nothing. */
 		if (op == RTE_ARP_OP_REQUEST && for_us)
 			arp_send(port, RTE_ARP_OP_REPLY, &sha, tip, &sha, 0);
-		rte_pktmbuf_free(m);
+		if (for_us)
+			rte_pktmbuf_free(m);
+		else
+			dp_drop(m, DROP_ARP_IGNORED);	/* another host's probe */
 		return;
 	}
 	if (arp_martian(sip))
@@ -209,7 +212,12 @@ arp_input(struct rte_mbuf *m)
 	if (op == RTE_ARP_OP_REQUEST && for_us)
 		arp_send(port, RTE_ARP_OP_REPLY, &sha, tip, &sha, sip);
 	resolve_act(&act);	/* what waited for sip */
-	rte_pktmbuf_free(m);
+	/* Answered, or the answer to our request: used.  Another host's
+	 * request or reply taught at most a known sender's MAC. */
+	if (for_us)
+		rte_pktmbuf_free(m);
+	else
+		dp_drop(m, DROP_ARP_IGNORED);
 	return;
 
 invalid:

@@ -284,7 +284,7 @@ na_input(uint16_t port, const struct rte_ipv6_hdr *ip, const uint8_t *msg, uint3
 	st = neigh6_state(port, target, &old);
 	/* 7.2.5: no entry, nothing to do (advertisements create none). */
 	if (st == NUD_NONE || st == NUD_PERMANENT)
-		return;
+		goto ignored;
 	if (st == NUD_INCOMPLETE) {
 		if (!has_tll)
 			return;
@@ -295,15 +295,16 @@ na_input(uint16_t port, const struct rte_ipv6_hdr *ip, const uint8_t *msg, uint3
 		resolve_act(&act);
 		return;
 	}
-	if (has_tll && !rte_is_same_ether_addr(&old, &tll) && !(flags & ND_NA_OVERRIDE)) {
-		/* A different address without O: the one we have stands. */
-		return;
-	}
+	if (has_tll && !rte_is_same_ether_addr(&old, &tll) && !(flags & ND_NA_OVERRIDE))
+		goto ignored;	/* a different address without O: ours stands */
 	if (flags & ND_NA_SOLICITED)
 		neigh6_learn(port, target, has_tll ? &tll : &old, false, &act);
 	else if (has_tll && !rte_is_same_ether_addr(&old, &tll))
 		neigh6_stale(port, target, &tll, &act);
 	resolve_act(&act);
+	return;
+ignored:
+	dp_counters()->drop[DROP_ND_IGNORED]++;
 	return;
 invalid:
 	dp_counters()->drop[DROP_ND_INVALID]++;

@@ -275,6 +275,7 @@ test_resolution(void **state)
 {
 	struct rte_ether_addr mac;
 	uint8_t data[8] = { 7 }, pkt[96], msg[32];
+	uint64_t ign;
 	uint32_t n;
 
 	(void)state;
@@ -317,7 +318,8 @@ test_resolution(void **state)
 	assert_int_equal(w.tx[1].n, 1);
 	dpt_done(&w);
 
-	/* An NA without O and another MAC changes nothing. */
+	/* An NA without O and another MAC changes nothing, and says so. */
+	ign = dpt_drops(DROP_ND_IGNORED);
 	nd_msg(msg, ND_NEIGHBOR_ADVERT, ND_NA_SOLICITED, "2001:db8:2::10",
 	       ND_OPT_TARGET_LINKADDR, "02:00:00:00:02:99");
 	{
@@ -332,6 +334,7 @@ test_resolution(void **state)
 	slow_path();
 	state_of(1, "2001:db8:2::10", &mac);
 	assert_true(rte_is_same_ether_addr(&mac, &(struct rte_ether_addr){ { 2, 0, 0, 0, 2, 0x10 } }));
+	assert_int_equal(dpt_drops(DROP_ND_IGNORED), ign + 1);
 	dpt_done(&w);
 }
 

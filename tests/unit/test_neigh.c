@@ -290,7 +290,7 @@ test_reply_to_request(void **state)
 static void
 test_no_reply_not_ours(void **state)
 {
-	uint64_t invalid = dpt_drops(DROP_ARP_INVALID);
+	uint64_t invalid = dpt_drops(DROP_ARP_INVALID), ignored = dpt_drops(DROP_ARP_IGNORED);
 
 	(void)state;
 	/* Someone else's address. */
@@ -304,6 +304,12 @@ test_no_reply_not_ours(void **state)
 	/* And neither taught us anything (RFC 826: add only when targeted). */
 	assert_int_equal(neigh_count(), 0);
 	assert_int_equal(dpt_drops(DROP_ARP_INVALID), invalid);
+	/* Each counted: not for the router. */
+	assert_int_equal(dpt_drops(DROP_ARP_IGNORED), ignored + 2);
+	/* Another host's probe (duplicate address detection) too. */
+	arp_in(0, RTE_ARP_OP_REQUEST, BCAST_MAC, HOST_MAC, "0.0.0.0", ZERO_MAC, "192.168.1.99");
+	expect_nothing_sent();
+	assert_int_equal(dpt_drops(DROP_ARP_IGNORED), ignored + 3);
 	assert_int_equal(dpt_mbufs_in_use(), 0);
 }
 
