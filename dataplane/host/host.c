@@ -362,7 +362,10 @@ from_host(struct host_lcore *l, uint16_t port)
 			break;
 		}
 		done++;
-		if ((size_t)len < sizeof(struct rte_ether_hdr)) {
+		/* Runts, and frames past the port's MTU (the host's interface
+		 * had a larger one for a moment; cut short if past the
+		 * buffers): counted, never sent. */
+		if ((size_t)len < sizeof(struct rte_ether_hdr) || (size_t)len > frame) {
 			l->host_tx_drops++;
 			rte_pktmbuf_free_bulk(segs, nseg);
 			continue;

@@ -75,6 +75,34 @@ grep -q "host lan: the host set MTU 1300, down; set back to the port's, MTU 1500
 ping_ok lan 2 192.168.1.1 || fail "the router no longer answers on lan"
 ok "set back"
 
+step "a frame past the port's MTU from the host (its MTU raised a moment) is a host_tx_drop, never sent"
+txd() { stat_value '^host_tx_drops$'; }
+before=$(txd)
+hostmac=$(lan cat /sys/class/net/eth0/address)
+lan timeout 10 tcpdump -n -i eth0 -c 1 -w "$E2E_TMP/big.pcap" 'ip[2:2] > 1500' >/dev/null 2>&1 &
+cap=$!
+sleep 1
+rt ip link set lan mtu 4000 || fail "ip link set lan mtu 4000"
+rt "$PY" - "$hostmac" <<'PYEOF' || fail "could not send the big frame"
+import socket, struct, sys
+dst = bytes.fromhex(sys.argv[1].replace(":", ""))
+src = bytes.fromhex(open("/sys/class/net/lan/address").read().strip().replace(":", ""))
+payload = bytes(3000)
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 1, 0, 64, 17, 0,
+                 socket.inet_aton("192.168.1.1"), socket.inet_aton("192.168.1.10"))
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("lan", 0))
+s.send(dst + src + b"\x08\x00" + ip + payload)
+PYEOF
+grew() { [ "$(txd)" -gt "$before" ]; }
+lab_wait 5 "host_tx_drops to grow" grew ||
+	fail "host_tx_drops stayed at $before"
+lab_wait 5 "lan back at MTU 1500" synced || fail "not set back: $(rt ip link show lan)"
+kill "$cap" 2>/dev/null; wait "$cap" 2>/dev/null
+[ -s "$E2E_TMP/big.pcap" ] && [ "$(tcpdump -r "$E2E_TMP/big.pcap" 2>/dev/null | grep -c .)" -gt 0 ] &&
+	fail "the LAN host received the 3034-byte frame"
+ok "host_tx_drops $before -> $(txd); nothing past 1500 reached the LAN"
+
 step "sluice addr add puts an address on the interface; addr del takes it off"
 cli addr add 192.168.1.88/24 dev lan || fail "addr add failed"
 rt ip -4 addr show dev lan | grep -q "inet 192\.168\.1\.88/24" || fail "192.168.1.88 not on the host's lan"
