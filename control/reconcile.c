@@ -209,9 +209,11 @@ ports(struct rec *r, bool add)
 			err = change(r, nl_link(r->buf, RTM_NEWLINK, 0, &l),
 				     p->host_line ? p->host_line : p->line, what, "changed");
 		}
-		/* Off for the host's radvd is what ra = yes asks for there:
-		 * turning it on would make the router speak with two voices. */
-		if (!err && cur && cur->ra != p->ra && !(p->ra && cur->ra_yielded)) {
+		/* Off for the host's radvd is what ra = yes asks for while the
+		 * host interface stays (turning it on would make the router
+		 * speak with two voices); ra = no ends the yield. */
+		if (!err && cur && (cur->ra != p->ra || (!p->ra && cur->ra_yielded)) &&
+		    !(p->ra && cur->ra_yielded && p->host)) {
 			memset(&l, 0, sizeof(l));
 			strcpy(l.name, p->name);
 			l.ifindex = cur->ifindex;

@@ -267,19 +267,21 @@ port_xdp_kept(void)
 	return xdp_kept;
 }
 
-/* Room for an af_xdp device's fill rings, and as much again for traffic. */
+/* Room for an af_xdp device's fill rings, and a ring's worth left for
+ * traffic (the default pool, 8 ports' fill rings and 8192, has it for the
+ * eighth port). */
 static int
 xdp_room(void)
 {
-	uint32_t need = 2 * XDP_FILL_BUFS * dp.nb_workers;
+	uint32_t need = XDP_FILL_BUFS * (dp.nb_workers + 1u);
 	unsigned int avail = rte_mempool_avail_count(dp.pool);
 
 	if (avail >= need)
 		return 0;
 	return dp_errmsg(-ENOBUFS, "the packet pool has %u free buffers, an af_xdp port needs %u "
-			 "(its fill queues and traffic); %u are kept by af_xdp devices closed since "
+			 "(its fill queues, and %u for traffic); %u are kept by af_xdp devices closed since "
 			 "the start, which DPDK 22.11's driver never gives back: a restart of the "
-			 "dataplane frees them", avail, need, xdp_kept);
+			 "dataplane frees them", avail, need, XDP_FILL_BUFS, xdp_kept);
 }
 
 /* Undo a probe whose start failed. */
@@ -413,12 +415,14 @@ port_create(const char *name, const char *devargs, const struct rte_ether_addr *
 
 		ret = port_open(p, devargs, mac);
 		if (ret != 0 && xdp) {
-			/* The failed socket's fill ring: lost (above).  Measured,
-			 * so traffic elsewhere may blur it by a ring or so. */
+			/* The failed socket's fill rings: lost (above).  Seen as
+			 * whole rings in the pool's use, so that traffic
+			 * elsewhere meanwhile is not taken for them. */
 			unsigned int now = rte_mempool_in_use_count(dp.pool);
+			unsigned int rings = now > in_use ?
+				(now - in_use + XDP_FILL_BUFS / 2) / XDP_FILL_BUFS : 0;
 
-			if (now > in_use)
-				xdp_kept += RTE_MIN(now - in_use, XDP_FILL_BUFS * dp.nb_workers);
+			xdp_kept += RTE_MIN(rings, dp.nb_workers) * XDP_FILL_BUFS;
 		}
 		if (ret == 0 || !xdp || attempt >= 5)
 			break;

@@ -71,6 +71,17 @@ ra_off || fail "the reload turned sluice's ra on again beside radvd: $(cli -j li
 grep -q "port lan (ra on) changed" "$log" && fail "sluiced turned ra on: $(grep 'ra on' "$log")"
 ok "ra stays off, yielded, across the reload"
 
+step "a reload of the file with ra = no ends the yield"
+sed -i 's/^ra = yes$/ra = no/' "$conf"
+n=$(grep -c "configuration applied" "$log")
+kill -HUP "$pid"
+lab_wait 10 "sluiced's reload" sh -c "[ \$(grep -c 'configuration applied' '$log') -gt $n ]" ||
+	fail "sluiced did not reload"
+[ "$(cli -j link show lan | json 'd[0].get("ra_yielded", False)')" = False ] ||
+	fail "lan still says its ra yielded with ra = no: $(cli -j link show lan)"
+ra_off || fail "ra went on with ra = no"
+ok "no longer yielded, off as the file says"
+
 step "the LAN host solicits and configures itself from radvd's answer"
 lan_slaac "$ll" "a SLAAC address and a default route from radvd's RA" || {
 	cat "$E2E_TMP/radvd.log"
