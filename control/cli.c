@@ -111,9 +111,9 @@ cli_usage(FILE *f, const char *o)
 			   "       flush list IPv4 unless -6 or an IPv6 prefix says otherwise;\n"
 			   "       a link-local gateway (fe80::1) needs dev NAME" },
 		{ "neighbor", "sluice neigh show [dev NAME] [[to] PREFIX] [nud STATE]\n"
-			      "       sluice neigh add|replace ADDR lladdr MAC dev NAME\n"
+			      "       sluice neigh add|replace|change ADDR lladdr MAC dev NAME\n"
 			      "       sluice neigh del ADDR dev NAME\n"
-			      "       sluice neigh flush [dev NAME]" },
+			      "       sluice neigh flush [all] [dev NAME]" },
 		{ "nat", "sluice nat rule show\n"
 			 "       sluice nat rule add|del masquerade out PORT [from PREFIX] [filter F]\n"
 			 "       sluice nat rule add|del snat from PREFIX out PORT to ADDR[-ADDR] "

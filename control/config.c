@@ -189,6 +189,17 @@ section(struct loader *ld, char *s)
 	}
 }
 
+/* A line refused whole that was a section header (it begins with '['):
+ * its keys are no other section's, and raise no errors of their own. */
+static void
+bad_header(struct loader *ld, const char *s)
+{
+	if (*s == '[') {
+		ld->sect = S_BAD;
+		ld->port = NULL;
+	}
+}
+
 /* inih's reader: one line, blanks stripped on the left (so that indented
  * lines are never taken for multi-line continuations), headers checked. */
 static char *
@@ -206,23 +217,20 @@ reader(char *str, int num, void *stream)
 		return NULL;
 	}
 	ld->line++;
+	for (s = ld->buf; *s == ' ' || *s == '\t'; s++)
+		;
 	if (memchr(ld->buf, '\0', (size_t)n) != NULL) {
 		/* What follows it would vanish unseen. */
 		err_at(ld, ld->line, "a NUL byte in the line");
+		bad_header(ld, s);
 		str[0] = '\0';
 		return str;
 	}
-	for (s = ld->buf; *s == ' ' || *s == '\t'; s++)
-		;
 	while (n > 0 && (ld->buf[n - 1] == '\n' || ld->buf[n - 1] == '\r'))
 		ld->buf[--n] = '\0';
 	if ((int)strlen(s) >= num) {
 		err_at(ld, ld->line, "line too long (at most %d characters)", num - 1);
-		if (*s == '[') {
-			/* A section header: its keys are not another's. */
-			ld->sect = S_BAD;
-			ld->port = NULL;
-		}
+		bad_header(ld, s);
 		str[0] = '\0';
 		return str;
 	}
@@ -749,17 +757,22 @@ cross_check(struct loader *ld)
 	for (unsigned i = 0; i < c->nports; i++) {
 		if (!c->port[i].device[0] && !c->port[i].device_line)
 			err_at(ld, c->port[i].line, "port \"%s\" has no device", c->port[i].name);
+		/* Once, naming the first port that has it. */
 		for (unsigned j = 0; j < i; j++) {
 			char a[IF_NAMESIZE], b[IF_NAMESIZE];
 
-			if (c->port[i].device[0] && !strcmp(c->port[i].device, c->port[j].device))
+			if (c->port[i].device[0] && !strcmp(c->port[i].device, c->port[j].device)) {
 				err_at(ld, c->port[i].device_line, "device \"%s\" is already port "
 				       "\"%s\"", c->port[i].device, c->port[j].name);
-			else if (devargs_iface(c->port[i].device, a, sizeof(a)) &&
-				 devargs_iface(c->port[j].device, b, sizeof(b)) && !strcmp(a, b))
+				break;
+			}
+			if (devargs_iface(c->port[i].device, a, sizeof(a)) &&
+			    devargs_iface(c->port[j].device, b, sizeof(b)) && !strcmp(a, b)) {
 				err_at(ld, c->port[i].device_line, "interface %s is already port "
 				       "\"%s\"'s (line %d)", a, c->port[j].name,
 				       c->port[j].device_line);
+				break;
+			}
 		}
 	}
 	overlaps(ld);

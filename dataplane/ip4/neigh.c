@@ -833,3 +833,9 @@ neigh_held_max(void)
 {
 	return held_max;
 }
+
+uint32_t
+neigh_held_total(void)
+{
+	return held_total;
+}

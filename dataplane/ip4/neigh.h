@@ -24,6 +24,8 @@
 #define NEIGH_HOLD_MAX		8	/* packets held per unresolved next hop */
 /* Packets held over all next hops at most: an eighth of the pool. */
 uint32_t neigh_held_max(void);
+/* Packets held now, over all next hops. */
+uint32_t neigh_held_total(void);
 #define NEIGH_RETRIES		3	/* requests before giving up */
 
 /* Timers (seconds), changed by --neigh-* options and tests. */

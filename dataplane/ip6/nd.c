@@ -287,7 +287,7 @@ na_input(uint16_t port, const struct rte_ipv6_hdr *ip, const uint8_t *msg, uint3
 		goto ignored;
 	if (st == NUD_INCOMPLETE) {
 		if (!has_tll)
-			return;
+			goto ignored;	/* no MAC to resolve it with */
 		if (flags & ND_NA_SOLICITED)
 			neigh6_learn(port, target, &tll, false, &act);
 		else
@@ -301,6 +301,8 @@ na_input(uint16_t port, const struct rte_ipv6_hdr *ip, const uint8_t *msg, uint3
 		neigh6_learn(port, target, has_tll ? &tll : &old, false, &act);
 	else if (has_tll && !rte_is_same_ether_addr(&old, &tll))
 		neigh6_stale(port, target, &tll, &act);
+	else
+		goto ignored;	/* unsolicited, and nothing new */
 	resolve_act(&act);
 	return;
 ignored:

@@ -44,7 +44,9 @@ nat_frag_init(void)
 	uint32_t entries = dp.pool->size / (4 * RTE_LIBRTE_IP_FRAG_MAX_FRAG * rte_lcore_count());
 	unsigned int lc;
 
-	entries = RTE_MAX(RTE_MIN(entries, (uint32_t)FRAG_MAX_ENTRIES), 64u);
+	/* 16 at least: the smallest pool (--mbufs 1024) with one worker
+	 * still keeps to its quarter. */
+	entries = RTE_MAX(RTE_MIN(entries, (uint32_t)FRAG_MAX_ENTRIES), 16u);
 	nat_frag_gc_cycles = dp.hz / 4;
 
 	RTE_LCORE_FOREACH(lc) {

@@ -83,7 +83,13 @@ nat_tables_init(uint32_t max)
 	__atomic_store_n(&nat_tab, t, __ATOMIC_RELEASE);
 	rte_spinlock_unlock(&nat_lock);
 	if (old != NULL) {
+		uint64_t live = 0;
+
 		rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+		/* Its sessions end with it: removed, for the counters' sum. */
+		for (uint32_t i = 0; i < old->hwm; i++)
+			live += (old->sess[i].flags & (NS_USED | NS_DEAD)) == NS_USED;
+		nat_lc[rte_lcore_id()].c[NC_REMOVED] += live;
 		nat_tables_free(old);
 	}
 	return 0;

@@ -19,18 +19,42 @@ _sluice_reply()
 	mapfile -t COMPREPLY < <(compgen -W "$*" -- "$cur")
 }
 
-# Whether the link command $1 is set: ip tries set (and change) before show.
+# Whether the link command $1 is set (set or change, as in ip).
 _sluice_link_set()
 {
 	case $1 in
-	s|se|set|c|ch|cha|chan|chang|change) return 0 ;;
+	set|change) return 0 ;;
 	esac
 	return 1
 }
 
+# The command that WORD names in OBJECT: the first, in ip's order of trial
+# (as control/cli.c), that it begins; "r a" is route add, "l s" link set.
+_sluice_cmd()
+{
+	local obj=$1 word=$2 c
+	local -a order
+
+	case $obj in
+	l|li|lin|link) order=(set change show lst list) ;;
+	a|ad|add|addr|addre|addres|address) order=(add delete list show lst flush) ;;
+	r|ro|rou|rout|route) order=(add change chg replace delete list show lst get flush) ;;
+	n|ne|nei|neig|neigh|neighbor|neighbour)
+		order=(add change chg replace delete show lst list flush) ;;
+	*) order=() ;;
+	esac
+	for c in "${order[@]}"; do
+		if [ -n "$word" ] && [ "${c#"$word"}" != "$c" ]; then
+			echo "$c"
+			return
+		fi
+	done
+	echo "$word"
+}
+
 _sluice()
 {
-	local cur prev prog sock="" i=1 n
+	local cur prev prog sock="" i=1 n cmd
 	local -a w=()
 
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -111,21 +135,22 @@ _sluice()
 		return 0
 	fi
 
+	cmd=$(_sluice_cmd "${w[0]}" "${w[1]:-}")
 	case ${w[0]} in
 	l|li|lin|link)
 		case $n in
 		1) _sluice_reply show set help ;;
-		2) if _sluice_link_set "${w[1]}"; then
+		2) if _sluice_link_set "$cmd"; then
 			_sluice_reply "$(_sluice_ports "$prog" "$sock")"
 		   else
 			_sluice_reply dev "$(_sluice_ports "$prog" "$sock")"
 		   fi ;;
-		*) _sluice_link_set "${w[1]}" && _sluice_reply up down mtu host ra ;;
+		*) _sluice_link_set "$cmd" && _sluice_reply up down mtu host ra ;;
 		esac ;;
 	a|ad|add|addr|addre|addres|address)
 		case $n in
 		1) _sluice_reply show add del flush help ;;
-		*) case ${w[1]} in
+		*) case $cmd in
 		   add|del|delete) [ "$n" -ge 3 ] && _sluice_reply dev ;;
 		   *) _sluice_reply dev to "$(_sluice_ports "$prog" "$sock")" ;;
 		   esac ;;
@@ -133,7 +158,7 @@ _sluice()
 	r|ro|rou|rout|route)
 		case $n in
 		1) _sluice_reply show add del replace change get flush help ;;
-		*) case ${w[1]} in
+		*) case $cmd in
 		   s|sh|sho|show|ls|list|flush)
 			_sluice_reply to root match exact all dev oif via proto type scope ;;
 		   g|ge|get) _sluice_reply to dev ;;
@@ -143,7 +168,7 @@ _sluice()
 	n|ne|nei|neig|neigh|neighbor|neighbour)
 		case $n in
 		1) _sluice_reply show add del replace change flush help ;;
-		*) case ${w[1]} in
+		*) case $cmd in
 		   add|del|delete|replace|change|chg) _sluice_reply lladdr dev ;;
 		   *) _sluice_reply dev to nud ;;
 		   esac ;;

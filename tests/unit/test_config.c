@@ -643,10 +643,21 @@ test_config_listen_errors(void **state)
 	/* Two devices on one interface: the dataplane would take the first
 	 * port's XDP program off it trying the second. */
 	assert_int_equal(load("[port lan]\ndevice = net_af_xdp0,iface=veth0\n"
-			      "[port dup]\ndevice = net_af_packet1,iface=veth0,qpairs=1\n", &c), 1);
+			      "[port dup]\ndevice = net_af_packet1,iface=veth0,qpairs=1\n"
+			      "[port dup2]\ndevice = net_af_xdp2,iface=veth0\n", &c), 2);
 	expect_errors((const char *const[]){
-		"4: interface veth0 is already port \"lan\"'s (line 2)" }, 1);
+		"4: interface veth0 is already port \"lan\"'s (line 2)",
+		"6: interface veth0 is already port \"lan\"'s (line 2)" }, 2);
 	cfg_free(&c);
+	/* A NUL byte in a section header: its keys raise nothing more. */
+	{
+		static const char text[] = "[port lan]\ndevice = net_null0\n"
+					   "[port w\0an]\ndevice = net_null1\naddress = 10.1.1.1/24\n";
+
+		assert_int_equal(load_bytes(text, sizeof(text) - 1, &c), 1);
+		expect_errors((const char *const[]){ "3: a NUL byte in the line" }, 1);
+		cfg_free(&c);
+	}
 	{
 		char text[512];
 

@@ -2534,6 +2534,19 @@ test_removed_counted(void **state)
 	assert_int_equal(counter("sessions_expired"), expired + 2);
 	assert_int_equal(counter("sessions_created"), created + 7);
 	assert_int_equal(counter("sessions_active"), 0);
+	/* New tables for another max-sessions end the old ones' sessions. */
+	{
+		struct nat_conf c = { .max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT / 2 };
+
+		assert_int_equal(nat_rule_add(&r), 0);
+		out1(udp(A, R, 8307, 53, 4));
+		out1(udp(A, R, 8308, 53, 4));
+		assert_int_equal(nat_conf_set(&c), 0);
+		assert_int_equal(counter("sessions_removed"), removed + 7);
+		assert_int_equal(counter("sessions_active"), 0);
+		c.max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT;
+		assert_int_equal(nat_conf_set(&c), 0);
+	}
 }
 
 /*

@@ -335,6 +335,20 @@ test_resolution(void **state)
 	state_of(1, "2001:db8:2::10", &mac);
 	assert_true(rte_is_same_ether_addr(&mac, &(struct rte_ether_addr){ { 2, 0, 0, 0, 2, 0x10 } }));
 	assert_int_equal(dpt_drops(DROP_ND_IGNORED), ign + 1);
+	/* Unsolicited, the MAC it has: nothing new, counted the same. */
+	nd_msg(msg, ND_NEIGHBOR_ADVERT, ND_NA_OVERRIDE, "2001:db8:2::10",
+	       ND_OPT_TARGET_LINKADDR, "02:00:00:00:02:10");
+	{
+		uint8_t na[96];
+		uint32_t k = ip6_bytes(na, "2001:db8:2::10", WAN_GUA, IPPROTO_ICMPV6, 255, msg, 32);
+		struct rte_mbuf *f;
+
+		fix_icmp6(na);
+		f = frame6(DPT_WAN_MAC, "02:00:00:00:02:10", na, k);
+		worker_input(&w, 1, &f, 1);
+	}
+	slow_path();
+	assert_int_equal(dpt_drops(DROP_ND_IGNORED), ign + 2);
 	dpt_done(&w);
 }
 

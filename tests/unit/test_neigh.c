@@ -234,7 +234,7 @@ teardown(void **state)
 	neigh_flush_port_all(1);
 	drain();
 	tick(0);
-	return neigh_count() == 0 && dpt_mbufs_in_use() == 0 ? 0 : -1;
+	return neigh_count() == 0 && dpt_mbufs_in_use() == 0 && neigh_held_total() == 0 ? 0 : -1;
 }
 
 static void
