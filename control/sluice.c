@@ -30,7 +30,8 @@ run_batch(struct cli *c, const char *file)
 	size_t cap = 0;
 	unsigned failed = 0;
 	uint32_t n = 0;
-	int argc;
+	ssize_t len;
+	int argc, read_errno;
 
 	if (!in) {
 		fprintf(stderr, "Error: cannot open %s: %s.\n", file, strerror(errno));
@@ -46,8 +47,14 @@ run_batch(struct cli *c, const char *file)
 	 * lines go as they come, and its errors print as they come. */
 	if (fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode) && batch_init(c))
 		batch_free(c);
-	while (getline(&line, &cap, in) >= 0) {
+	while ((len = getline(&line, &cap, in)) >= 0) {
 		c->line = ++n;
+		/* What follows it would vanish unseen. */
+		if (memchr(line, '\0', (size_t)len) != NULL) {
+			cli_error(c, "a NUL byte in the line");
+			failed++;
+			continue;
+		}
 		argc = tokenize(line, argv, CTL_MAX_TOKENS);
 		if (argc == 0)
 			continue;
@@ -65,7 +72,13 @@ run_batch(struct cli *c, const char *file)
 				break;
 		}
 	}
+	/* A directory, or a read that failed on the way: not the file's end. */
+	read_errno = ferror(in) ? errno : 0;
 	c->line = 0;
+	if (read_errno != 0) {
+		cli_error(c, "cannot read %s: %s", file, strerror(read_errno));
+		failed++;
+	}
 	if (c->connected && !c->pipe->fatal && (batch_flush(c) || ctl_pipe_wait(c->pipe)))
 		cli_error(c, "%s", ctl_strerror(0, c->pipe->fatal));
 	batch_errors(c);

@@ -117,6 +117,16 @@ expect_err "$(printf 'Error: unknown object "bogus". (line 1)\nError: unknown ob
 cli route show 10.6.0.0/16 | grep -q "^10\.6\.0\.0/16 via 203\.0\.113\.1" ||
 	fail "the good line after a first line's parse error was not applied"
 cli route del 10.6.0.0/16 || fail "route del 10.6.0.0/16"
+
+step "a batch line with a NUL byte, and a batch that cannot be read, are errors"
+printf 'route add 10.6.0.0/16 via 203.0.113.1\0 metric 7 frob\n\0route add 10.7.0.0/16 via 203.0.113.1\n' \
+	>"$E2E_TMP/batchnul"
+expect_err "$(printf 'Error: a NUL byte in the line. (line 1)\nError: a NUL byte in the line. (line 2)')" \
+	cli -b "$E2E_TMP/batchnul"
+cli route show root 10.6.0.0/15 | grep -q . && fail "a line with a NUL byte was applied: $(cli route show root 10.6.0.0/15)"
+mkdir -p "$E2E_TMP/adir"
+expect_err "Error: cannot read $E2E_TMP/adir: Is a directory." cli -b "$E2E_TMP/adir"
+ok "refused, named, exit 1"
 # hold_slots: 130 idle control connections (every slot the dataplane
 # has, and more), held until release_slots or 20 s.
 hold_slots() {
