@@ -119,6 +119,11 @@ start_failed(const char *what, int ret)
 	return dp_errmsg(ret, "the device's %s failed: %s", what, strerror(-ret));
 }
 
+static uint64_t kernel_tx_dropped(int if_index);
+
+/* What the ports deleted since the start lost (port_dev_stats_gone). */
+static struct port_dev_stats dev_gone;
+
 /* Start p's device, with RX interrupts asked for when rx_intr; *refused:
  * the device failed at the start itself with them asked for. */
 static int
@@ -137,6 +142,8 @@ port_start_conf(struct port *p, const struct rte_ether_addr *mac, bool rx_intr, 
 	if (info.default_txportconf.ring_size != 0)
 		txd = RTE_MAX(txd, info.default_txportconf.ring_size);
 	p->if_index = info.if_index;
+	/* The interface may have dropped frames before it was the port's. */
+	p->kernel_tx_base = p->if_index != 0 ? kernel_tx_dropped((int)p->if_index) : 0;
 	if (nq > info.max_rx_queues || nq > info.max_tx_queues)
 		return dp_errmsg(-ENOTSUP, "the device has %u rx and %u tx queues; the %u workers "
 				 "need one of each", info.max_rx_queues, info.max_tx_queues, nq);
@@ -475,7 +482,15 @@ port_destroy(uint16_t port)
 	neigh_flush_port_all(port);
 	/* No worker may still be inside rx/tx on this device. */
 	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+	{
+		struct port_dev_stats d;
 
+		port_dev_stats(port, &d);
+		dev_gone.rx_missed += d.rx_missed;
+		dev_gone.rx_errors += d.rx_errors;
+		dev_gone.tx_errors += d.tx_errors;
+		dev_gone.tx_dropped += d.tx_dropped;
+	}
 	rte_eth_dev_stop(p->eth_port);
 	port_close_dev(p->eth_port);
 	if (strncmp(p->devargs, "net_af_xdp", 10) == 0) {
@@ -652,8 +667,17 @@ port_dev_stats(uint16_t port, struct port_dev_stats *d)
 		d->tx_errors = p->oerrors_unsent ? 0 : es.oerrors;
 	}
 	d->rx_missed += pmdsock_drops(&port_socks[port]);
-	if (p->if_index != 0)
-		d->tx_dropped = kernel_tx_dropped((int)p->if_index);
+	if (p->if_index != 0) {
+		uint64_t k = kernel_tx_dropped((int)p->if_index);
+
+		d->tx_dropped = k > p->kernel_tx_base ? k - p->kernel_tx_base : 0;
+	}
+}
+
+void
+port_dev_stats_gone(struct port_dev_stats *d)
+{
+	*d = dev_gone;
 }
 
 /* Publish a new address table, its filter made; the old one is freed

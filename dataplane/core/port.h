@@ -24,6 +24,7 @@ struct port {
 	volatile uint16_t mtu;
 	uint16_t eth_port;		/* DPDK port id */
 	uint32_t if_index;		/* kernel interface behind the device, or 0 */
+	uint64_t kernel_tx_base;	/* its tx drops when the port was made */
 	bool oerrors_unsent;		/* the PMD's oerrors are frames it handed back */
 	bool nombuf_retried;		/* its rx_nombuf: frames left for the next poll */
 	struct rte_ether_addr mac;
@@ -180,6 +181,9 @@ struct port_dev_stats {
 	uint64_t rx_missed, rx_errors, tx_errors, tx_dropped;
 };
 void port_dev_stats(uint16_t port, struct port_dev_stats *d);
+/* The same, summed over the ports deleted since the start: the totals over
+ * all ports never go down when one goes (they are counters). */
+void port_dev_stats_gone(struct port_dev_stats *d);
 
 /* The IPv4 address table.  Adding an address also adds its connected,
  * local and broadcast routes; the table tells nobody else: the gratuitous

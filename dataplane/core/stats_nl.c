@@ -50,7 +50,7 @@ stats_nl_get(struct ctl_req *rq)
 		stats_put(nlh, SLUICE_STATSA_DROP, drop_names[i], dp_drop_total(i));
 	/* What the devices lost or refused, over every port: the same
 	 * figures as link show's missed and errors. */
-	memset(&dev, 0, sizeof(dev));
+	port_dev_stats_gone(&dev);
 	for (uint16_t p = 0; p < DP_MAX_PORTS; p++) {
 		struct port_dev_stats d;
 

@@ -46,15 +46,32 @@ print(struct.unpack_from("i", r, 16)[0], msg.decode())
 PYEOF
 }
 
+step "what wan's device lost stays counted when wan is deleted (counters never go down)"
+wan ip link set eth0 down
+lan ping -n -c 5 -i 0.2 -W 1 203.0.113.1 >/dev/null 2>&1
+wan ip link set eth0 up
+lost=$(stat_value '^device_tx_dropped$')
+[ "$lost" -gt 0 ] || fail "no device_tx_dropped with the WAN host's end down"
+out=$(link del) || fail "no answer to RTM_DELLINK"
+[ "${out%% *}" = 0 ] || fail "RTM_DELLINK wan: $out"
+now=$(stat_value '^device_tx_dropped$')
+[ "$now" -ge "$lost" ] || fail "device_tx_dropped went from $lost to $now when wan went"
+out=$(link new) || fail "no answer to RTM_NEWLINK"
+[ "${out%% *}" = 0 ] || fail "RTM_NEWLINK wan: $out"
+now=$(stat_value '^device_tx_dropped$')
+[ "$now" = "$lost" ] || fail "device_tx_dropped is $now with wan made again, $lost before"
+ok "device_tx_dropped $lost, the same after wan went and came back"
+
 step "delete and re-make wan until the pool cannot feed it"
-[ "$(pool kept_by_closed_ports)" = 0 ] || fail "buffers kept before any port closed"
+base=$(pool kept_by_closed_ports)
+[ "$base" = 2048 ] || fail "kept_by_closed_ports is $base after one af_xdp port closed"
 refused=""
 for round in 1 2 3 4; do
 	before=$(pool in_use)
 	out=$(link del) || fail "no answer to RTM_DELLINK"
 	[ "${out%% *}" = 0 ] || fail "RTM_DELLINK wan: $out"
 	kept=$(pool kept_by_closed_ports)
-	[ "$kept" = $((round * 2048)) ] || fail "round $round: kept_by_closed_ports is $kept"
+	[ "$kept" = $((base + round * 2048)) ] || fail "round $round: kept_by_closed_ports is $kept"
 	out=$(link new) || fail "no answer to RTM_NEWLINK"
 	echo "round $round: in use $before, kept $kept, new wan: $out"
 	if [ "${out%% *}" != 0 ]; then
