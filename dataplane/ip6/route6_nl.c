@@ -77,7 +77,8 @@ inet6_get(const uint8_t *ip, const struct nlattr *const *tb, struct rt_nl_route 
 			return ret;
 		memset(&r, 0, sizeof(r));
 		r.port = (uint16_t)ret;
-		r.type = addr6_on_port(addrs6_get(), r.port, ip) ? RTN_LOCAL : RTN_UNICAST;
+		r.type = addr6_on_port(addrs6_get(), r.port, ip) ? RTN_LOCAL :
+			 ip6_multicast(ip) ? RTN_MULTICAST : RTN_UNICAST;
 		r.scope = RT_SCOPE_LINK;
 		r.protocol = SLUICE_RTPROT_CONNECTED;
 	} else if (ip6_martian(ip)) {

@@ -87,6 +87,8 @@ ll=$(cli -j addr show dev lan | json '[a["local"] for a in d[0]["addr_info"] if 
 out=$(cli route get "$ll" dev lan) || fail "route get $ll dev lan failed"
 [ "$out" = "local $ll dev lan src $ll" ] || fail "route get $ll dev lan: [$out]"
 cli route get fe80::99 oif wan | grep -q "^fe80::99 dev wan" || fail "route get fe80::99 oif wan: $(cli route get fe80::99 oif wan)"
+[ "$(cli -j route get ff02::1 dev lan | json 'd[0]["type"] + " " + d[0]["dev"]')" = "multicast lan" ] ||
+	fail "route get ff02::1 dev lan: $(cli -j route get ff02::1 dev lan)"
 expect_err 2 'Error: "dev" names the link of a link-local or multicast IPv6 address; the rest is routed.' \
 	cli route get 2001:db8:77::1 dev wan
 ok "IPv6 routes forward at once; route get without a flag, and with dev for a link-local address"
