@@ -208,7 +208,7 @@ def main(w):
     # -- packet pool
     pool = {p[0]: p[1] for p in get("pool")}
     # af_xdp's PMD frees the mbufs of a TX burst only at the next TX call, so
-    # at idle it holds up to one burst (DP_BURST, 64) per port beyond its
+    # at idle it holds up to one burst (DP_BURST, 48) per port beyond its
     # fill ring: that much may differ between two idles without a leak.
     # af_packet copies both ways and holds none: its idles must be equal.
     slack = 2 * 64 if f1["ports"][0] == "xdp" else 0

@@ -910,8 +910,8 @@ plain_id(uint16_t id)
 
 /*
  * The one pass's compare at every place of a burst: for burst sizes 1-9,
- * 13, 32, 33, 47 and DP_BURST (64: the masks' upper half, positions 32
- * and up, and a mask with every bit set) and every position in them,
+ * 13, 32, 33, 47, DP_BURST (48: the masks' upper half, positions 32
+ * and up) and 64 (a burst and then some) and every position in them,
  * one frame changed in one byte of the 16 compared (or next to them) among
  * plain ones: the plain ones (and a changed byte the compare does not
  * look at) leave in order, the rest meet their old fate and counter.  A
@@ -920,9 +920,10 @@ plain_id(uint16_t id)
 static void
 test_one_pass_positions(void **state)
 {
-	static const unsigned int sizes[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 32, 33, 47, DP_BURST };
-	/* 33 and 47 are more than one burst when DP_BURST is 32. */
-	enum { MAX_N = DP_BURST > 47 ? DP_BURST : 47 };
+	static const unsigned int sizes[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 32, 33, 47, DP_BURST,
+					      64 };
+	/* More than one burst where a size passes DP_BURST. */
+	enum { MAX_N = DP_BURST > 64 ? DP_BURST : 64 };
 	struct port_counters *pc = &dp_counters()->port[0];
 
 	(void)state;
