@@ -13,38 +13,9 @@ pool() { cli -j stats | json "d[\"pool\"][\"$1\"]"; }
 dev=$(cli -j link show wan | json 'd[0]["parentdev"]')
 [ -n "$dev" ] || fail "no device string for wan"
 
-# link OP: RTM_DELLINK or RTM_NEWLINK of wan on its device; prints the errno.
-link() {
-	"$PY" - "$(lab_sock "$LAB")" "$1" "$dev" <<'PYEOF'
-import socket, struct, sys
-sock, op, dev = sys.argv[1:]
-def attr(t, v):
-    v = v.encode() + b"\0"
-    a = struct.pack("HH", 4 + len(v), t) + v
-    return a + b"\0" * (-len(a) % 4)
-body = struct.pack("BxHiII", 0, 1, 0, 0, 0) + attr(3, "wan")
-if op == "new":
-    t, f = 16, 0x1 | 0x4 | 0x200 | 0x400
-    body += attr(56, dev)
-else:
-    t, f = 17, 0x1 | 0x4
-s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-s.settimeout(20)
-s.connect(sock)
-s.send(struct.pack("IHHII", 16 + len(body), t, f, 1, 0) + body)
-r = s.recv(65536)
-msg = b""
-o = 20 + 16 + (0 if struct.unpack_from("H", r, 6)[0] & 0x100 else len(body))
-while o + 4 <= len(r):
-    l, a = struct.unpack_from("HH", r, o)
-    if l < 4:
-        break
-    if a == 1:
-        msg = r[o + 4:o + l].rstrip(b"\0")
-    o += (l + 3) & ~3
-print(struct.unpack_from("i", r, 16)[0], msg.decode())
-PYEOF
-}
+# link new|del: RTM_NEWLINK or RTM_DELLINK of wan on its device; prints
+# the errno and the reason.
+link() { "$PY" "$SLUICE_SRC/tests/e2e/nlreq.py" "$(lab_sock "$LAB")" "$1" wan "$dev"; }
 
 step "what wan's device lost stays counted when wan is deleted (counters never go down)"
 wan ip link set eth0 down

@@ -268,6 +268,23 @@ check_ns(struct rte_mbuf *m, const char *target, const char *dst, const char *ds
 	rte_pktmbuf_free(m);
 }
 
+/* An NA for 2001:db8:2::10 from it (MAC mac) on wan, with flags and mac
+ * as its target link-layer address, through a worker and the slow path. */
+static void
+na_from_wan(uint8_t flags, const char *mac)
+{
+	uint8_t msg[32], na[96];
+	struct rte_mbuf *f;
+	uint32_t k;
+
+	nd_msg(msg, ND_NEIGHBOR_ADVERT, flags, "2001:db8:2::10", ND_OPT_TARGET_LINKADDR, mac);
+	k = ip6_bytes(na, "2001:db8:2::10", WAN_GUA, IPPROTO_ICMPV6, 255, msg, 32);
+	fix_icmp6(na);
+	f = frame6(DPT_WAN_MAC, mac, na, k);
+	worker_input(&w, 1, &f, 1);
+	slow_path();
+}
+
 /* Resolution: packets wait, a solicitation goes to the solicited-node
  * group, the solicited answer releases them (REACHABLE). */
 static void
@@ -320,34 +337,12 @@ test_resolution(void **state)
 
 	/* An NA without O and another MAC changes nothing, and says so. */
 	ign = dpt_drops(DROP_ND_IGNORED);
-	nd_msg(msg, ND_NEIGHBOR_ADVERT, ND_NA_SOLICITED, "2001:db8:2::10",
-	       ND_OPT_TARGET_LINKADDR, "02:00:00:00:02:99");
-	{
-		uint8_t na[96];
-		uint32_t k = ip6_bytes(na, "2001:db8:2::10", WAN_GUA, IPPROTO_ICMPV6, 255, msg, 32);
-		struct rte_mbuf *f;
-
-		fix_icmp6(na);
-		f = frame6(DPT_WAN_MAC, "02:00:00:00:02:99", na, k);
-		worker_input(&w, 1, &f, 1);
-	}
-	slow_path();
+	na_from_wan(ND_NA_SOLICITED, "02:00:00:00:02:99");
 	state_of(1, "2001:db8:2::10", &mac);
 	assert_true(rte_is_same_ether_addr(&mac, &(struct rte_ether_addr){ { 2, 0, 0, 0, 2, 0x10 } }));
 	assert_int_equal(dpt_drops(DROP_ND_IGNORED), ign + 1);
 	/* Unsolicited, the MAC it has: nothing new, counted the same. */
-	nd_msg(msg, ND_NEIGHBOR_ADVERT, ND_NA_OVERRIDE, "2001:db8:2::10",
-	       ND_OPT_TARGET_LINKADDR, "02:00:00:00:02:10");
-	{
-		uint8_t na[96];
-		uint32_t k = ip6_bytes(na, "2001:db8:2::10", WAN_GUA, IPPROTO_ICMPV6, 255, msg, 32);
-		struct rte_mbuf *f;
-
-		fix_icmp6(na);
-		f = frame6(DPT_WAN_MAC, "02:00:00:00:02:10", na, k);
-		worker_input(&w, 1, &f, 1);
-	}
-	slow_path();
+	na_from_wan(ND_NA_OVERRIDE, "02:00:00:00:02:10");
 	assert_int_equal(dpt_drops(DROP_ND_IGNORED), ign + 2);
 	dpt_done(&w);
 }
