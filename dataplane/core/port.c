@@ -486,10 +486,7 @@ port_destroy(uint16_t port)
 		struct port_dev_stats d;
 
 		port_dev_stats(port, &d);
-		dev_gone.rx_missed += d.rx_missed;
-		dev_gone.rx_errors += d.rx_errors;
-		dev_gone.tx_errors += d.tx_errors;
-		dev_gone.tx_dropped += d.tx_dropped;
+		port_dev_stats_add(&dev_gone, &d);
 	}
 	rte_eth_dev_stop(p->eth_port);
 	port_close_dev(p->eth_port);

@@ -181,6 +181,15 @@ struct port_dev_stats {
 	uint64_t rx_missed, rx_errors, tx_errors, tx_dropped;
 };
 void port_dev_stats(uint16_t port, struct port_dev_stats *d);
+
+static inline void
+port_dev_stats_add(struct port_dev_stats *sum, const struct port_dev_stats *d)
+{
+	sum->rx_missed += d->rx_missed;
+	sum->rx_errors += d->rx_errors;
+	sum->tx_errors += d->tx_errors;
+	sum->tx_dropped += d->tx_dropped;
+}
 /* The same, summed over the ports deleted since the start: the totals over
  * all ports never go down when one goes (they are counters). */
 void port_dev_stats_gone(struct port_dev_stats *d);

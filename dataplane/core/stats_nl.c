@@ -57,10 +57,7 @@ stats_nl_get(struct ctl_req *rq)
 		if (!ports[p].used)
 			continue;
 		port_dev_stats(p, &d);
-		dev.rx_missed += d.rx_missed;
-		dev.rx_errors += d.rx_errors;
-		dev.tx_errors += d.tx_errors;
-		dev.tx_dropped += d.tx_dropped;
+		port_dev_stats_add(&dev, &d);
 	}
 	stats_put(nlh, SLUICE_STATSA_DROP, "device_rx_missed", dev.rx_missed);
 	stats_put(nlh, SLUICE_STATSA_DROP, "device_rx_errors", dev.rx_errors);
