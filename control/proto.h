@@ -322,6 +322,11 @@ struct sluice_trace_step {
 	uint8_t mac[6];
 	uint32_t port;		/* ifindex, 0: none */
 	uint32_t a, b;		/* host order addresses */
+	/* An IPv6 packet's step (VALID, ROUTE, NEIGH, LOCAL): its addresses
+	 * are a6 and b6 in a and b's roles, a and b unused. */
+	uint8_t ip6;
+	uint8_t pad[3];
+	uint8_t a6[16], b6[16];
 };
 struct sluice_trace_rec {
 	uint64_t ts_ns;			/* CLOCK_REALTIME */

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <arpa/inet.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 
@@ -28,10 +29,18 @@ port_name(struct trace *t, uint32_t ifindex, char *buf)
 	return names_get(&t->c->names, ifindex, buf);
 }
 
+/* A step's address a or b (which: 0 or 1) in its family's notation. */
 static void
-ip_str(uint32_t a, char *s)
+step_addr(const struct sluice_trace_step *st, int which, char *s)
 {
-	snprintf(s, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+	uint32_t a = which ? st->b : st->a;
+
+	if (st->ip6) {
+		inet_ntop(AF_INET6, which ? st->b6 : st->a6, s, INET6_ADDRSTRLEN);
+		return;
+	}
+	snprintf(s, INET6_ADDRSTRLEN, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255,
+		 a & 255);
 }
 
 /* One step in words (no newline). */
@@ -44,10 +53,10 @@ step_str(struct trace *t, const struct sluice_trace_step *s, char *out, size_t l
 		[SLUICE_NH_BROADCAST] = "broadcast", [SLUICE_NH_BLACKHOLE] = "blackhole",
 		[SLUICE_NH_UNREACHABLE] = "unreachable",
 	};
-	char a[16], b[16], pn[16];
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], pn[16];
 
-	ip_str(s->a, a);
-	ip_str(s->b, b);
+	step_addr(s, 0, a);
+	step_addr(s, 1, b);
 	switch (s->kind) {
 	case SLUICE_STEP_VALID:
 		snprintf(out, len, "valid %s > %s", a, b);
@@ -111,7 +120,7 @@ trace_dg(void *arg, const uint8_t *buf, size_t len)
 	struct trace *t = arg;
 	struct sluice_trace_rec r;
 	const char *verdict, *in, *out = NULL;
-	char inb[16], outb[16], step[128], hdr[512];
+	char inb[16], outb[16], step[192], hdr[512];
 	FILE *h;
 
 	if (len != sizeof(r))

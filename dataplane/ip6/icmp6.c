@@ -109,6 +109,7 @@ icmp6_input(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	memcpy(ip->dst_addr, a, 16);
 	ip->hop_limits = ICMP6_HOP_LIMIT;
 	pkt_meta(m)->in_port = DP_NO_PORT;
+	TRACE(trace_on(), m, trace_end(m, SLUICE_TRACE_LOCAL, 0, DP_NO_PORT));
 	ip6_output(w, m, ip6_link_local(ip->dst_addr) ? in_port : DP_NO_PORT);
 }
 

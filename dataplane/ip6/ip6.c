@@ -143,6 +143,7 @@ ip6_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 {
 	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
 
+	TRACE(trace_on(), m, trace_local6(m, ip->proto));
 	/* A port with a host interface: the host's stack answers. */
 	if (unlikely(host_on(in_port)) && host_punt6_local(m, in_port))
 		return;
@@ -235,6 +236,7 @@ ip6_validate(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 		dp_drop(m, DROP6_MARTIAN_SRC);
 		return V6_DROPPED;
 	}
+	TRACE(trace_on(), m, trace_valid6(m, ip));
 	if (unlikely(ip->proto == IPPROTO_HOPOPTS)) {
 		/* But MLD to a link-scope group, for a host interface. */
 		if (!(unlikely(host_on(in_port)) && host_punt6_mcast(m, in_port)))
@@ -451,11 +453,13 @@ ip6_fwd_run(struct wctx *w, const struct fwd_out *o, const struct rte_ether_addr
 /*
  * The packets ok[0..k) of one burst that ip6_plain or ip6_validate passed
  * (bit i of slow: ok[i] only the latter), their destinations in dst: one
- * bulk FIB lookup, then local delivery, errors or forwarding.
+ * bulk FIB lookup, then local delivery, errors or forwarding.  tr: a
+ * trace runs (trace_on() read for the burst): the route and neighbour of
+ * the traced packets are noted, and each packet goes one by one.
  */
 static __rte_always_inline void
 ip6_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok,
-	      const uint8_t (*dst)[16], unsigned int k, const uint64_t slow)
+	      const uint8_t (*dst)[16], unsigned int k, const uint64_t slow, const bool tr)
 {
 	struct rte_mbuf *fw[DP_BURST];
 	uint8_t key[DP_BURST];
@@ -463,6 +467,7 @@ ip6_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok,
 	struct fwd_out o = { .port = DP_NO_PORT };
 	const struct nexthop6 *gw = NULL;
 	struct rte_ether_addr gw_mac, fw_mac[DP_BURST];
+	const uint8_t *fw_gw[DP_BURST];	/* tr: a known MAC's gateway */
 	bool gw_ok = false;
 	uint64_t known = 0;	/* fw[i] with its MAC in fw_mac[i] */
 	struct nh_keys keys;
@@ -488,6 +493,8 @@ ip6_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok,
 			nh[i] = route6_lookup_again(dst[i]);
 		h = &nexthops6[route6_nh(nh[i])];
 		type = h->type;
+		TRACE(tr, m, trace_route6(m, type, h->port, type == NH_GATEWAY ? h->gw : dst[i],
+					  dst[i]));
 		if (unlikely(type != NH_CONNECTED && type != NH_GATEWAY)) {
 			ip6_not_forwarded(w, fwd_eth_strip(m), in_port, type);
 			continue;
@@ -500,7 +507,7 @@ ip6_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok,
 			gw = h;
 			gw_ok = nh6_mac(h, &gw_mac);
 		}
-		if (likely(gw_ok && f == 0 && o.live && !(slow >> i & 1))) {
+		if (likely(!tr && gw_ok && f == 0 && o.live && !(slow >> i & 1))) {
 			const uint64_t s = slow >> i;
 			unsigned int j = ip6_fwd_run(w, &o, &gw_mac, ok, nh, i, k,
 						 s != 0 ? i + rte_bsf64(s) : k);
@@ -529,6 +536,7 @@ ip6_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok,
 		}
 		ip->hop_limits--;
 		if (gw_ok && f == 0) {
+			TRACE(tr, m, trace_neigh6(m, o.port, h->gw, &gw_mac));
 			fwd_out_hdr(&o, &gw_mac, hdr);
 			fwd_out_rewrite(w, &o, m, hdr);
 			continue;
@@ -539,6 +547,8 @@ ip6_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok,
 		fw_port[f] = o.port;
 		if (gw_ok) {
 			known |= UINT64_C(1) << f;
+			if (tr)
+				fw_gw[f] = h->gw;
 			fw_mac[f++] = gw_mac;
 			continue;
 		}
@@ -550,16 +560,19 @@ ip6_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok,
 	found = neigh6_lookup_bulk(keys.port, (const uint8_t (*)[16])keys.ip, keys.n, keys.mac);
 	for (unsigned int i = 0; i < f; i++) {
 		const struct rte_ether_addr *mac = &fw_mac[i];
+		const uint8_t *nh_ip = tr && (known & (UINT64_C(1) << i)) ? fw_gw[i] : NULL;
 
 		if (!(known & (UINT64_C(1) << i))) {
 			uint8_t j = key[i];
 
 			if (unlikely(!(found & (UINT64_C(1) << j)))) {
+				TRACE(tr, fw[i], trace_neigh6(fw[i], keys.port[j], keys.ip[j], NULL));
 				ip6_punt_resolve(fwd_eth_strip(fw[i]), keys.port[j], keys.ip[j],
 						 in_port);
 				continue;
 			}
 			mac = &keys.mac[j];
+			nh_ip = keys.ip[j];
 		}
 		if (unlikely(fw_port[i] != o.port))
 			fwd_out_read(w, &o, fw_port[i], RTE_ETHER_TYPE_IPV6);
@@ -567,6 +580,7 @@ ip6_fwd_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **ok,
 			dp_drop(fw[i], DROP_PORT_DOWN);
 			continue;
 		}
+		TRACE(tr, fw[i], trace_neigh6(fw[i], o.port, nh_ip, mac));
 		fwd_out_hdr(&o, mac, hdr);
 		fwd_out_rewrite(w, &o, fw[i], hdr);
 	}
@@ -580,6 +594,7 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 {
 	const struct addr6_table *at = addrs6_get();
 	const uint64_t ours = at->ours;
+	const bool tr = trace_on();
 	struct rte_mbuf *ok[DP_BURST];
 	uint8_t dst[DP_BURST][16];
 	uint64_t slow = 0;	/* ok[i] passed by ip6_validate, not ip6_plain */
@@ -597,19 +612,25 @@ ip6_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 				continue;
 			ip6_eth_unstrip(m);
 			slow |= UINT64_C(1) << k;
+		} else {
+			TRACE(tr, m, trace_valid6(m, ip6_hdr_eth(m)));
 		}
 		memcpy(dst[k], ip6_hdr_eth(m)->dst_addr, 16);
 		ok[k++] = m;
 	}
-	if (k != 0)
-		ip6_fwd_burst(w, in_port, ok, (const uint8_t (*)[16])dst, k, slow);
+	if (k == 0)
+		return;
+	if (unlikely(tr))
+		ip6_fwd_burst(w, in_port, ok, (const uint8_t (*)[16])dst, k, slow, true);
+	else
+		ip6_fwd_burst(w, in_port, ok, (const uint8_t (*)[16])dst, k, slow, false);
 }
 
 void
 ip6_forward_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts,
 		  const uint8_t (*dst)[16], uint16_t n)
 {
-	ip6_fwd_burst(w, in_port, pkts, dst, n, 0);
+	ip6_fwd_burst(w, in_port, pkts, dst, n, 0, false);
 }
 
 void

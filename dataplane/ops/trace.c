@@ -116,17 +116,10 @@ trace_mark(uint16_t port, struct rte_mbuf *const *pkts, uint16_t n)
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 		struct trace_item *t;
 		const void *p;
 		uint32_t len;
 
-		/* IPv6's path records neither steps nor a verdict: its
-		 * packets are not traced (nor counted), else their records
-		 * would wait until the trace ends. */
-		if (rte_pktmbuf_data_len(m) >= sizeof(*eh) &&
-		    eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6))
-			continue;
 		if (__atomic_sub_fetch(&tr.left, 1, __ATOMIC_RELAXED) < 0) {
 			/* Done marking: workers stop looking. */
 			__atomic_store_n(&trace_ports, 0, __ATOMIC_RELAXED);
@@ -189,6 +182,40 @@ trace_valid(struct rte_mbuf *m)
 	s->pb = t->cur_port[1];
 }
 
+/* An IPv6 header's ports as tuple() reads them: a transport header
+ * right after it (no extension header), or an echo's identifier. */
+static void
+tuple6(const struct rte_mbuf *m, const uint8_t *ip, uint16_t *src, uint16_t *dst)
+{
+	const uint8_t *l4 = ip + 40;
+	const uint8_t *end = rte_pktmbuf_mtod(m, const uint8_t *) + rte_pktmbuf_data_len(m);
+
+	*src = *dst = 0;
+	if (end < l4 + 8)
+		return;
+	if (ip[6] == IPPROTO_TCP || ip[6] == IPPROTO_UDP) {
+		*src = (uint16_t)(l4[0] << 8 | l4[1]);
+		*dst = (uint16_t)(l4[2] << 8 | l4[3]);
+	} else if (ip[6] == IPPROTO_ICMPV6 && (l4[0] == 128 || l4[0] == 129)) {
+		*src = *dst = (uint16_t)(l4[4] << 8 | l4[5]);
+	}
+}
+
+void
+trace_valid6(struct rte_mbuf *m, const void *ip6)
+{
+	const uint8_t *ip = ip6;
+	struct trace_item *t = item_of(m);
+	struct sluice_trace_step *s;
+
+	if (t == NULL || (s = step_new(t, SLUICE_STEP_VALID)) == NULL)
+		return;
+	s->ip6 = 1;
+	memcpy(s->a6, ip + 8, 16);
+	memcpy(s->b6, ip + 24, 16);
+	tuple6(m, ip, &s->pa, &s->pb);
+}
+
 void
 trace_nat(struct rte_mbuf *m, uint8_t stage)
 {
@@ -229,7 +256,26 @@ trace_route(struct rte_mbuf *m, uint8_t nh_type, uint16_t port, uint32_t nh_ip, 
 }
 
 void
-trace_neigh(struct rte_mbuf *m, uint16_t port, uint32_t nh_ip, const struct rte_ether_addr *mac)
+trace_route6(struct rte_mbuf *m, uint8_t nh_type, uint16_t port, const uint8_t *nh,
+	     const uint8_t *dst)
+{
+	struct trace_item *t = item_of(m);
+	struct sluice_trace_step *s;
+
+	if (t == NULL || (s = step_new(t, SLUICE_STEP_ROUTE)) == NULL)
+		return;
+	s->type = nh_type;
+	s->port = nh_type == SLUICE_NH_CONNECTED || nh_type == SLUICE_NH_GATEWAY ? port + 1u : 0;
+	s->ip6 = 1;
+	memcpy(s->a6, nh, 16);
+	memcpy(s->b6, dst, 16);
+}
+
+/* The neighbour step of either family (nh6 NULL: IPv4's nh_ip); resolved
+ * (mac), the packet is forwarded. */
+static void
+neigh_step(struct rte_mbuf *m, uint16_t port, uint32_t nh_ip, const uint8_t *nh6,
+	   const struct rte_ether_addr *mac)
 {
 	struct trace_item *t = item_of(m);
 	struct sluice_trace_step *s;
@@ -239,6 +285,10 @@ trace_neigh(struct rte_mbuf *m, uint16_t port, uint32_t nh_ip, const struct rte_
 	if ((s = step_new(t, SLUICE_STEP_NEIGH)) != NULL) {
 		s->port = port + 1u;
 		s->a = nh_ip;
+		if (nh6 != NULL) {
+			s->ip6 = 1;
+			memcpy(s->a6, nh6, 16);
+		}
 		if (mac != NULL) {
 			s->type = 1;
 			memcpy(s->mac, mac, sizeof(s->mac));
@@ -249,14 +299,40 @@ trace_neigh(struct rte_mbuf *m, uint16_t port, uint32_t nh_ip, const struct rte_
 }
 
 void
-trace_local(struct rte_mbuf *m)
+trace_neigh(struct rte_mbuf *m, uint16_t port, uint32_t nh_ip, const struct rte_ether_addr *mac)
+{
+	neigh_step(m, port, nh_ip, NULL, mac);
+}
+
+void
+trace_neigh6(struct rte_mbuf *m, uint16_t port, const uint8_t *nh, const struct rte_ether_addr *mac)
+{
+	neigh_step(m, port, 0, nh, mac);
+}
+
+/* The local step, proto the IPv4 protocol or IPv6 next header. */
+static void
+local_step(struct rte_mbuf *m, uint8_t proto, bool ip6)
 {
 	struct trace_item *t = item_of(m);
 	struct sluice_trace_step *s;
 
 	if (t == NULL || (s = step_new(t, SLUICE_STEP_LOCAL)) == NULL)
 		return;
-	s->type = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *)->next_proto_id;
+	s->type = proto;
+	s->ip6 = ip6;
+}
+
+void
+trace_local(struct rte_mbuf *m)
+{
+	local_step(m, rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *)->next_proto_id, false);
+}
+
+void
+trace_local6(struct rte_mbuf *m, uint8_t next_header)
+{
+	local_step(m, next_header, true);
 }
 
 void *

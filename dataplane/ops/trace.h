@@ -52,7 +52,7 @@ void trace_mark(uint16_t port, struct rte_mbuf *const *pkts, uint16_t n);
 			trace_mark(port, pkts, n);				\
 	} while (0)
 
-/* Steps; m's data starts at its IPv4 header. */
+/* IPv4's steps; m's data starts at its IPv4 header. */
 void trace_valid(struct rte_mbuf *m);
 void trace_nat(struct rte_mbuf *m, uint8_t stage);	/* 0 prerouting, 1 postrouting */
 void trace_route(struct rte_mbuf *m, uint8_t nh_type, uint16_t port, uint32_t nh_ip,
@@ -60,6 +60,14 @@ void trace_route(struct rte_mbuf *m, uint8_t nh_type, uint16_t port, uint32_t nh
 void trace_neigh(struct rte_mbuf *m, uint16_t port, uint32_t nh_ip,
 		 const struct rte_ether_addr *mac);	/* resolved: forwarded, its verdict */
 void trace_local(struct rte_mbuf *m);
+/* IPv6's steps: ip6 the packet's IPv6 header (wherever m's data starts),
+ * addresses of 16 bytes. */
+void trace_valid6(struct rte_mbuf *m, const void *ip6);
+void trace_route6(struct rte_mbuf *m, uint8_t nh_type, uint16_t port, const uint8_t *nh,
+		  const uint8_t *dst);
+void trace_neigh6(struct rte_mbuf *m, uint16_t port, const uint8_t *nh,
+		  const struct rte_ether_addr *mac);	/* resolved: forwarded, its verdict */
+void trace_local6(struct rte_mbuf *m, uint8_t next_header);
 /* m is about to be fragmented (and freed): its record goes to the first
  * fragment; returns the record, or NULL when m is not traced. */
 void *trace_frag_begin(struct rte_mbuf *m);

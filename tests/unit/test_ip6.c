@@ -8,6 +8,9 @@
  * link-local addresses, and the checksums of all of them.
  */
 #define ALLOW_EXPERIMENTAL_API	/* rte_vect_get_max_simd_bitwidth */
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <rte_malloc.h>
 #include <rte_random.h>
 #include <rte_vect.h>
@@ -1218,6 +1221,114 @@ test_echo(void **state)
 	}
 }
 
+/* The next trace record on fd. */
+static void
+trace_rec6(int fd, struct sluice_trace_rec *r)
+{
+	assert_int_equal(recv(fd, r, sizeof(*r), MSG_DONTWAIT), sizeof(*r));
+}
+
+static void
+check_step6(const struct sluice_trace_step *s, uint8_t kind, const char *a, const char *b)
+{
+	uint8_t x[16];
+
+	assert_int_equal(s->kind, kind);
+	assert_int_equal(s->ip6, 1);
+	if (a != NULL) {
+		a6(a, x);
+		assert_memory_equal(s->a6, x, 16);
+	}
+	if (b != NULL) {
+		a6(b, x);
+		assert_memory_equal(s->b6, x, 16);
+	}
+}
+
+/*
+ * sluice trace for IPv6: a forwarded packet (valid, route via the
+ * gateway, neighbour, forward), one whose hop limit runs out (dropped
+ * under its stats name), an echo to the router (local), one to a
+ * neighbour not yet known (punted for resolution), each with its steps'
+ * IPv6 addresses, and the forwarded one's mark cleared.
+ */
+static void
+test_trace6(void **state)
+{
+	struct rte_ether_addr gw = dpt_mac(DPT_GW_MAC);
+	struct sluice_trace_rec r;
+	uint8_t data[16] = { 1 }, pkt[128];
+	uint32_t n;
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	assert_int_equal(trace_start(NULL, sv[1], 1, 4), 0);
+
+	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_UDP, 64, data, sizeof(data));
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	assert_int_equal(w.tx[1].n, 1);
+	assert_false(trace_marked(w.tx[1].m[0]));
+	dpt_done(&w);
+	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_UDP, 1, data, sizeof(data));
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	dpt_done(&w);			/* the Time Exceeded */
+	dpt_input1(&w, echo6(HOST6, LAN_GUA, 64, 8));
+	assert_int_equal(dpt_queued(&w), 1);
+	dpt_done(&w);
+	n = ip6_bytes(pkt, HOST6, "2001:db8:2::77", IPPROTO_UDP, 64, data, sizeof(data));
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	assert_int_equal(dpt_queued(&w), 0);
+	drain_sent6();			/* held for resolution */
+	trace_poll();
+
+	trace_rec6(sv[0], &r);
+	assert_int_equal(r.in_ifindex, 1);
+	assert_int_equal(r.verdict, SLUICE_TRACE_FORWARD);
+	assert_int_equal(r.out_ifindex, 2);
+	assert_int_equal(r.hdr[12], 0x86);
+	assert_int_equal(r.nsteps, 3);
+	check_step6(&r.steps[0], SLUICE_STEP_VALID, HOST6, "2001:db8:99::5");
+	assert_int_equal(r.steps[0].pa, 0x0100);	/* data's first bytes: 01 00 */
+	check_step6(&r.steps[1], SLUICE_STEP_ROUTE, GW6, "2001:db8:99::5");
+	assert_int_equal(r.steps[1].type, SLUICE_NH_GATEWAY);
+	assert_int_equal(r.steps[1].port, 2);
+	check_step6(&r.steps[2], SLUICE_STEP_NEIGH, GW6, NULL);
+	assert_int_equal(r.steps[2].type, 1);
+	assert_memory_equal(r.steps[2].mac, &gw, 6);
+
+	trace_rec6(sv[0], &r);
+	assert_int_equal(r.verdict, SLUICE_TRACE_DROP);
+	assert_string_equal(r.reason, "ip6_hop_limit_exceeded");
+	assert_int_equal(r.out_ifindex, 0);
+	assert_int_equal(r.nsteps, 2);
+	check_step6(&r.steps[1], SLUICE_STEP_ROUTE, GW6, "2001:db8:99::5");
+
+	trace_rec6(sv[0], &r);
+	assert_int_equal(r.verdict, SLUICE_TRACE_LOCAL);
+	assert_int_equal(r.nsteps, 3);
+	check_step6(&r.steps[0], SLUICE_STEP_VALID, HOST6, LAN_GUA);
+	assert_int_equal(r.steps[0].pa, 0x1234);	/* echo6's identifier */
+	check_step6(&r.steps[1], SLUICE_STEP_ROUTE, LAN_GUA, LAN_GUA);
+	assert_int_equal(r.steps[1].type, SLUICE_NH_LOCAL);
+	assert_int_equal(r.steps[2].kind, SLUICE_STEP_LOCAL);
+	assert_int_equal(r.steps[2].type, IPPROTO_ICMPV6);
+
+	trace_rec6(sv[0], &r);
+	assert_int_equal(r.verdict, SLUICE_TRACE_PUNT);
+	assert_int_equal(r.nsteps, 3);
+	check_step6(&r.steps[1], SLUICE_STEP_ROUTE, "2001:db8:2::77", "2001:db8:2::77");
+	assert_int_equal(r.steps[1].type, SLUICE_NH_CONNECTED);
+	check_step6(&r.steps[2], SLUICE_STEP_NEIGH, "2001:db8:2::77", NULL);
+	assert_int_equal(r.steps[2].type, 0);
+	assert_int_equal(r.steps[2].port, 2);
+
+	/* Four: the session ended. */
+	assert_int_equal(trace_sessions(), 0);
+	assert_int_equal(recv(sv[0], &r, sizeof(r), MSG_DONTWAIT), 0);
+	close(sv[0]);
+}
+
 /* UDP to the router: port unreachable from the address it was sent to. */
 static void
 test_port_unreachable(void **state)
@@ -1388,6 +1499,7 @@ main(void)
 		cmocka_unit_test(test_port_unreachable),
 		cmocka_unit_test(test_error_limits),
 		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_trace6),
 	};
 
 	dpt_init("ip6");

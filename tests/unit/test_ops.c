@@ -253,10 +253,10 @@ test_trace_verdicts(void **state)
 	assert_false(trace_on());
 	dpt_route(true, "198.51.100.0", 24, "192.0.2.254", RTN_UNICAST);
 	pair(sv);
-	assert_int_equal(trace_start(NULL, sv[1], 1, 3), 0);
+	assert_int_equal(trace_start(NULL, sv[1], 1, 4), 0);
 	assert_true(trace_on());
 
-	/* An IPv6 frame first: not traced, not counted against the three. */
+	/* An IPv6 frame first (version 0): traced like the rest, dropped. */
 	m = rte_pktmbuf_alloc(dp.pool);
 	assert_non_null(m);
 	{
@@ -282,6 +282,12 @@ test_trace_verdicts(void **state)
 	/* No route. */
 	dpt_input1(&w, udp_to("203.0.113.9", 20));
 	trace_poll();
+
+	read_rec(sv[0], &r);
+	assert_int_equal(r.verdict, SLUICE_TRACE_DROP);
+	assert_string_equal(r.reason, "ip6_bad_header");
+	assert_int_equal(r.nsteps, 0);
+	assert_int_equal(r.pkt_len, 14 + 40);
 
 	read_rec(sv[0], &r);
 	assert_int_equal(r.in_ifindex, 1);
@@ -315,7 +321,7 @@ test_trace_verdicts(void **state)
 	assert_int_equal(r.steps[1].type, SLUICE_NH_NONE);
 	assert_int_equal(r.steps[1].b, dpt_ip("203.0.113.9"));
 
-	/* Three: the session ended, marking stopped, the socket closed. */
+	/* Four: the session ended, marking stopped, the socket closed. */
 	assert_int_equal(trace_sessions(), 0);
 	assert_false(trace_on());
 	assert_int_equal(trace_ports, 0);
