@@ -295,8 +295,16 @@ na_input(uint16_t port, const struct rte_ipv6_hdr *ip, const uint8_t *msg, uint3
 		resolve_act(&act);
 		return;
 	}
-	if (has_tll && !rte_is_same_ether_addr(&old, &tll) && !(flags & ND_NA_OVERRIDE))
-		goto ignored;	/* a different address without O: ours stands */
+	if (has_tll && !rte_is_same_ether_addr(&old, &tll) && !(flags & ND_NA_OVERRIDE)) {
+		/* 7.2.5: a different address without O.  Ours stands, but
+		 * a REACHABLE entry is no longer known to be right: STALE,
+		 * so that the next use probes it. */
+		if (st != NUD_REACHABLE)
+			goto ignored;
+		neigh6_stale(port, target, &old, &act);
+		resolve_act(&act);
+		return;
+	}
 	if (flags & ND_NA_SOLICITED)
 		neigh6_learn(port, target, has_tll ? &tll : &old, false, &act);
 	else if (has_tll && !rte_is_same_ether_addr(&old, &tll))

@@ -335,10 +335,16 @@ test_resolution(void **state)
 	assert_int_equal(w.tx[1].n, 1);
 	dpt_done(&w);
 
-	/* An NA without O and another MAC changes nothing, and says so. */
+	/* An NA without O and another MAC (RFC 4861 7.2.5): the MAC stays,
+	 * a REACHABLE entry goes STALE; a STALE one is left alone, and the
+	 * NA counted as ignored. */
 	ign = dpt_drops(DROP_ND_IGNORED);
 	na_from_wan(ND_NA_SOLICITED, "02:00:00:00:02:99");
-	state_of(1, "2001:db8:2::10", &mac);
+	assert_int_equal(state_of(1, "2001:db8:2::10", &mac), NUD_STALE);
+	assert_true(rte_is_same_ether_addr(&mac, &(struct rte_ether_addr){ { 2, 0, 0, 0, 2, 0x10 } }));
+	assert_int_equal(dpt_drops(DROP_ND_IGNORED), ign);
+	na_from_wan(0, "02:00:00:00:02:99");
+	assert_int_equal(state_of(1, "2001:db8:2::10", &mac), NUD_STALE);
 	assert_true(rte_is_same_ether_addr(&mac, &(struct rte_ether_addr){ { 2, 0, 0, 0, 2, 0x10 } }));
 	assert_int_equal(dpt_drops(DROP_ND_IGNORED), ign + 1);
 	/* Unsolicited, the MAC it has: nothing new, counted the same. */
