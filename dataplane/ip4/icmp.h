@@ -38,4 +38,15 @@ bool icmp_take_token(struct wctx *w);
  * dropped (local_unreach; bad_header when malformed).  Consumes m. */
 void tcp_input(struct wctx *w, struct rte_mbuf *m, uint16_t in_port);
 
+struct rte_tcp_hdr;
+/* The TCP header of the segment hlen bytes into m (its payload's length
+ * in *seglen), when it is whole and its checksum, with phdr_sum (the
+ * family's pseudo-header sum), right; else NULL.  Both families' resets
+ * check segments with it. */
+const struct rte_tcp_hdr *tcp_segment(const struct rte_mbuf *m, uint32_t hlen, uint32_t phdr_sum,
+				      struct rte_tcp_hdr *buf, uint32_t *seglen);
+/* The reset's TCP header (no checksum) for segment oth carrying seglen
+ * bytes: RFC 9293 3.10.7.1's answer of a CLOSED port. */
+void tcp_reset_header(struct rte_tcp_hdr *th, const struct rte_tcp_hdr *oth, uint32_t seglen);
+
 #endif

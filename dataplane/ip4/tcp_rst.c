@@ -19,21 +19,9 @@
 /* RFC 3168: the reply keeps the segment's DSCP, never its ECN bits. */
 #define IP4_ECN_MASK	0x03
 
-/* Build the reset for the segment ip/th (hlen, seglen: TCP header and
- * payload length) and send it: 0, or -1 without a buffer. */
-static int
-tcp_send_reset(struct wctx *w, const struct rte_ipv4_hdr *oip, const struct rte_tcp_hdr *oth,
-	       uint32_t seglen, uint16_t in_port)
+void
+tcp_reset_header(struct rte_tcp_hdr *th, const struct rte_tcp_hdr *oth, uint32_t seglen)
 {
-	struct rte_mbuf *e = rte_pktmbuf_alloc(dp.pool);
-	struct rte_ipv4_hdr *ip;
-	struct rte_tcp_hdr *th;
-
-	if (unlikely(e == NULL))
-		return -1;
-	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(e, sizeof(*ip) + sizeof(*th));
-	th = (struct rte_tcp_hdr *)(ip + 1);
-
 	th->src_port = oth->dst_port;
 	th->dst_port = oth->src_port;
 	if (oth->tcp_flags & RTE_TCP_ACK_FLAG) {
@@ -56,6 +44,24 @@ tcp_send_reset(struct wctx *w, const struct rte_ipv4_hdr *oip, const struct rte_
 	th->rx_win = 0;
 	th->cksum = 0;
 	th->tcp_urp = 0;
+}
+
+/* Build the reset for the segment ip/th (seglen: its payload's length)
+ * and send it: 0, or -1 without a buffer. */
+static int
+tcp_send_reset(struct wctx *w, const struct rte_ipv4_hdr *oip, const struct rte_tcp_hdr *oth,
+	       uint32_t seglen, uint16_t in_port)
+{
+	struct rte_mbuf *e = rte_pktmbuf_alloc(dp.pool);
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+
+	if (unlikely(e == NULL))
+		return -1;
+	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(e, sizeof(*ip) + sizeof(*th));
+	th = (struct rte_tcp_hdr *)(ip + 1);
+
+	tcp_reset_header(th, oth, seglen);
 
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->type_of_service = oip->type_of_service & ~IP4_ECN_MASK;
@@ -81,33 +87,46 @@ tcp_send_reset(struct wctx *w, const struct rte_ipv4_hdr *oip, const struct rte_
 	return 0;
 }
 
-void
-tcp_input(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
+const struct rte_tcp_hdr *
+tcp_segment(const struct rte_mbuf *m, uint32_t hlen, uint32_t phdr_sum, struct rte_tcp_hdr *buf,
+	    uint32_t *seglen)
 {
-	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
-	uint32_t hlen = rte_ipv4_hdr_len(ip);
-	uint32_t len = rte_pktmbuf_pkt_len(m) - hlen;	/* ip4_validate trimmed m */
-	struct rte_tcp_hdr buf;
+	uint32_t len = rte_pktmbuf_pkt_len(m) - hlen;	/* validation trimmed m */
 	const struct rte_tcp_hdr *th;
 	uint32_t thlen, sum;
 	uint16_t raw;
 
-	th = rte_pktmbuf_read(m, hlen, sizeof(*th), &buf);
+	th = rte_pktmbuf_read(m, hlen, sizeof(*th), buf);
 	if (unlikely(th == NULL))
-		goto bad;
+		return NULL;
 	thlen = (uint32_t)(th->data_off >> 4) * 4;
 	if (unlikely(thlen < sizeof(*th) || thlen > len ||
 		     rte_raw_cksum_mbuf(m, hlen, len, &raw) != 0))
-		goto bad;
-	sum = (uint32_t)raw + rte_ipv4_phdr_cksum(ip, 0);
+		return NULL;
+	sum = (uint32_t)raw + phdr_sum;
+	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	if (unlikely(sum != 0xffff))
-		goto bad;
+		return NULL;
+	*seglen = len - thlen;
+	return th;
+}
+
+void
+tcp_input(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	struct rte_tcp_hdr buf;
+	const struct rte_tcp_hdr *th;
+	uint32_t seglen;
+
+	th = tcp_segment(m, rte_ipv4_hdr_len(ip), rte_ipv4_phdr_cksum(ip, 0), &buf, &seglen);
+	if (unlikely(th == NULL)) {
+		dp_drop(m, DROP_BAD_HEADER);
+		return;
+	}
 	if (!(th->tcp_flags & RTE_TCP_RST_FLAG) && icmp_error_ok(w, m) &&
-	    unlikely(tcp_send_reset(w, ip, th, len - thlen, in_port) != 0))
+	    unlikely(tcp_send_reset(w, ip, th, seglen, in_port) != 0))
 		dp_counters()->drop[DROP_NO_MBUF]++;
 	dp_drop(m, DROP_LOCAL_UNREACH);
-	return;
-bad:
-	dp_drop(m, DROP_BAD_HEADER);
 }

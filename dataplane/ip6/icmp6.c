@@ -174,6 +174,18 @@ icmp6_error_allowed(const struct rte_mbuf *m, uint8_t type)
 	return !about_icmp6_error(m);
 }
 
+bool
+icmp6_error_ok(struct wctx *w, const struct rte_mbuf *m)
+{
+	if (!icmp6_error_allowed(m, ICMP6_DST_UNREACH))
+		return false;
+	if (!icmp_take_token(w)) {
+		dp_counters()->drop[DROP_ICMP_RATELIMIT]++;
+		return false;
+	}
+	return true;
+}
+
 void
 icmp6_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 	    uint8_t type, uint8_t code, uint32_t param)

@@ -33,4 +33,16 @@ void icmp6_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
  * the value to store in the header, with the field zeroed first. */
 uint16_t icmp6_cksum(const struct rte_ipv6_hdr *ip, const void *l4, uint32_t plen);
 
+/*
+ * May the router answer m (data at its IPv6 header) with a reply of its
+ * own, an error or a TCP reset?  RFC 4443 2.4(e)'s exclusions, then a
+ * token from the worker's bucket, counted as icmp_ratelimit when empty.
+ */
+bool icmp6_error_ok(struct wctx *w, const struct rte_mbuf *m);
+
+/* Local delivery of a TCP segment (tcp6_rst.c): answered with a reset
+ * under icmp6_error_ok and dropped (ip6_local_unreachable;
+ * ip6_bad_header when malformed).  Consumes m. */
+void tcp6_input(struct wctx *w, struct rte_mbuf *m, uint16_t in_port);
+
 #endif

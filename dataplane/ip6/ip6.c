@@ -133,11 +133,11 @@ ip6_output(struct wctx *w, struct rte_mbuf *m, uint16_t out_port)
 	ip6_to_neighbour(w, m, port, h->type == NH_GATEWAY ? h->gw : dst);
 }
 
-/* For one of our addresses.  Nothing listens on UDP: port unreachable;
- * TCP is refused silently (no IPv6 reset yet); a fragment is dropped
- * silently (not reassembled, as IPv4's) and so is a packet with no next
- * header (RFC 8200 4.7: ignored); other protocols get Parameter Problem,
- * unrecognized next header, pointing at it. */
+/* For one of our addresses.  Nothing listens: UDP gets port unreachable,
+ * TCP a reset; a fragment is dropped silently (not reassembled, as
+ * IPv4's) and so is a packet with no next header (RFC 8200 4.7: ignored);
+ * other protocols get Parameter Problem, unrecognized next header,
+ * pointing at it. */
 static __rte_noinline void
 ip6_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 {
@@ -161,6 +161,8 @@ ip6_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 		icmp6_error(w, m, in_port, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_NOPORT, 0);
 		break;
 	case IPPROTO_TCP:
+		tcp6_input(w, m, in_port);
+		return;
 	case IPPROTO_FRAGMENT:
 	case IPPROTO_NONE:
 		break;

@@ -2,7 +2,8 @@
 # IPv6: the router answers ping -6 on its global addresses and on each
 # port's link-local address (fe80::/64 from the MAC, reached as fe80::X%eth0
 # from the host on that link), from the LAN and the WAN side; the hosts
-# learn the router by neighbour discovery, and the router learns them.
+# learn the router by neighbour discovery, and the router learns them.  TCP
+# to the router is refused with a reset.
 . "$(dirname "$0")/lib.sh"
 e2e_up ip6pg "" ip6
 
@@ -52,3 +53,19 @@ got=$(cli -j -6 neigh show dev lan | json '[n for n in d if n["dst"] == "2001:db
 echo "router: $got"
 [ "$(json 'd[0]["lladdr"]' <<<"$got")" = "$lan_mac" ] || fail "the router has not learned 2001:db8:1::10 at $lan_mac"
 ok "the host learned the router ($rt_mac, R flag), the router the host ($lan_mac)"
+
+step "TCP to the router's IPv6 address is refused at once (a reset), as over IPv4"
+out=$(lab_exec "$LAB" lan "$PY" -c 'import socket, sys, time
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.settimeout(5)
+t = time.monotonic()
+try:
+    s.connect(("2001:db8:1::1", 22))
+    print("connected")
+except ConnectionRefusedError:
+    print("refused %.2f" % (time.monotonic() - t))
+except OSError as e:
+    print("error", e)' 2>&1)
+echo "$out"
+[[ $out == refused* ]] || fail "connect to [2001:db8:1::1]:22 was not refused: $out"
+ok "$out s"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <rte_malloc.h>
+#include <rte_tcp.h>
 #include <rte_random.h>
 #include <rte_vect.h>
 
@@ -1398,6 +1399,81 @@ test_port_unreachable(void **state)
 	}
 }
 
+/* A TCP segment from the host to dst: flags, seq, ack, len payload
+ * bytes, traffic class tc; its checksum right unless bad. */
+static uint32_t
+tcp6_bytes(uint8_t *pkt, const char *dst, uint8_t flags, uint32_t seq, uint32_t ack,
+	   uint32_t len, uint8_t tc, bool bad)
+{
+	uint8_t t[20 + 16] = { 0x9c, 0x40, 0, 22, seq >> 24, seq >> 16, seq >> 8, seq,
+			       ack >> 24, ack >> 16, ack >> 8, ack, 5 << 4, flags, 0xfa, 0xf0 };
+	uint32_t n = ip6_bytes(pkt, HOST6, dst, IPPROTO_TCP, 64, t, (uint16_t)(20 + len));
+	uint16_t ck = cksum6(pkt + 8, pkt + 24, IPPROTO_TCP, pkt + 40, 20 + len);
+
+	pkt[0] = 0x60 | tc >> 4;
+	pkt[1] = (uint8_t)(tc << 4 | 0x5);	/* and a flow label, not copied */
+	if (bad)
+		ck ^= 0x0100;
+	memcpy(pkt + 56, &ck, 2);
+	return n;
+}
+
+/* The reset the router must send for a segment to dst (RFC 9293
+ * 3.10.7.1), built here: from dst to the host, ports swapped, hop limit
+ * 64, the DSCP kept without the ECN bits or the flow label. */
+static void
+check_rst6(const char *dst, uint32_t seq, uint32_t ack, uint8_t flags, uint8_t tc)
+{
+	uint8_t t[20] = { 0, 22, 0x9c, 0x40, seq >> 24, seq >> 16, seq >> 8, seq,
+			  ack >> 24, ack >> 16, ack >> 8, ack, 5 << 4, flags };
+	uint8_t exp[80];
+	uint32_t n = ip6_bytes(exp, dst, HOST6, IPPROTO_TCP, 64, t, sizeof(t));
+	uint16_t ck = cksum6(exp + 8, exp + 24, IPPROTO_TCP, exp + 40, sizeof(t));
+
+	exp[0] = 0x60 | tc >> 4;
+	exp[1] = (uint8_t)(tc << 4 & 0xc0);
+	memcpy(exp + 56, &ck, 2);
+	check_frame(only(0), DPT_HOST_MAC, DPT_LAN_MAC, exp, n);
+	dpt_done(&w);
+}
+
+/* TCP to the router's IPv6 addresses: nothing listens, so a reset, as
+ * for IPv4 and as the kernel answers: RST+ACK acknowledging a SYN (and
+ * the payload and FIN), RST with the segment's ACK as its sequence; none
+ * for a reset; a damaged segment dropped as a bad header. */
+static void
+test_tcp_reset6(void **state)
+{
+	uint64_t lu = dpt_drops(DROP6_LOCAL_UNREACH), bad = dpt_drops(DROP6_BAD_HEADER);
+	uint8_t pkt[128];
+	uint32_t n;
+
+	(void)state;
+	n = tcp6_bytes(pkt, LAN_GUA, RTE_TCP_SYN_FLAG, 1000, 0, 0, 0xb9, false);
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	check_rst6(LAN_GUA, 0, 1001, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0xb9);
+
+	n = tcp6_bytes(pkt, WAN_GUA, RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG, 7, 0, 16, 0, false);
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	check_rst6(WAN_GUA, 0, 7 + 16 + 1, RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0);
+
+	n = tcp6_bytes(pkt, LAN_GUA, RTE_TCP_ACK_FLAG, 5, 0x01020304, 0, 0, false);
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	check_rst6(LAN_GUA, 0x01020304, 0, RTE_TCP_RST_FLAG, 0);
+
+	n = tcp6_bytes(pkt, LAN_GUA, RTE_TCP_RST_FLAG, 5, 0, 0, 0, false);
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	assert_int_equal(dpt_queued(&w), 0);
+	dpt_done(&w);
+	assert_int_equal(dpt_drops(DROP6_LOCAL_UNREACH), lu + 4);
+
+	n = tcp6_bytes(pkt, LAN_GUA, RTE_TCP_SYN_FLAG, 1000, 0, 0, 0, true);
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	assert_int_equal(dpt_queued(&w), 0);
+	dpt_done(&w);
+	assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 1);
+}
+
 /* Never an error about an ICMPv6 error; errors about queries are fine;
  * the token bucket holds them back and counts it. */
 static void
@@ -1500,6 +1576,7 @@ main(void)
 		cmocka_unit_test(test_error_limits),
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_trace6),
+		cmocka_unit_test(test_tcp_reset6),
 	};
 
 	dpt_init("ip6");
