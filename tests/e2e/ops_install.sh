@@ -43,7 +43,18 @@ grep -qx "ExecStart=$prefix/sbin/sluice-dataplane .*" "$r/lib/systemd/system/slu
 	fail "sluice-dataplane.service does not run $prefix/sbin/sluice-dataplane"
 grep -qx "ExecStart=$prefix/sbin/sluiced .*" "$r/lib/systemd/system/sluiced.service" ||
 	fail "sluiced.service does not run $prefix/sbin/sluiced"
-! grep -n '@[a-z]*@' "$r"/lib/systemd/system/*.service || fail "a unit has an unsubstituted @VAR@"
+# conf/systemd's units are written for the default prefix: installed
+# there they are the same bytes, installed elsewhere nothing of
+# /usr/local/sbin or /usr/local/etc is left in them.
+for u in sluice-dataplane sluiced; do
+	if [ "$prefix" = /usr/local ]; then
+		cmp "$r/lib/systemd/system/$u.service" "$SLUICE_SRC/conf/systemd/$u.service" ||
+			fail "the installed $u.service is not conf/systemd/$u.service"
+	else
+		! grep -n '/usr/local/\(sbin\|etc\)' "$r/lib/systemd/system/$u.service" ||
+			fail "$u.service still names /usr/local under prefix $prefix"
+	fi
+done
 
 step "systemd-analyze verify"
 command -v systemd-analyze >/dev/null || fail "systemd-analyze is missing (Debian package systemd)"
