@@ -5,8 +5,8 @@
  * The dataplane writes pcapng (DPDK's rte_pcapng) to one end of a
  * SOCK_SEQPACKET pair whose other end this command reads, whole blocks per
  * datagram: with -w they are copied as they are to FILE or stdout, else
- * each packet block becomes one line as `tcpdump -n` prints its headers.
- * Also here: the session loop shared with trace.c, and the header summary.
+ * each packet block becomes one line as `tcpdump -n` prints its headers
+ * (pktsum.c).  Also here: the session loop shared with trace.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,7 +15,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <libmnl/libmnl.h>
@@ -119,166 +118,6 @@ out:
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	return r;
-}
-
-/* ---- headers, as tcpdump -n ------------------------------------------- */
-
-void
-pkt_time(FILE *f, uint64_t ns)
-{
-	time_t s = (time_t)(ns / 1000000000);
-	struct tm tm;
-
-	localtime_r(&s, &tm);
-	fprintf(f, "%02d:%02d:%02d.%06u", tm.tm_hour, tm.tm_min, tm.tm_sec,
-		(unsigned)(ns % 1000000000 / 1000));
-}
-
-static uint16_t
-be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-ip_str(const uint8_t *p, char *s)
-{
-	snprintf(s, INET_ADDRSTRLEN, "%u.%u.%u.%u", p[0], p[1], p[2], p[3]);
-}
-
-static void
-tcp_flags(FILE *f, uint8_t fl)
-{
-	static const struct { uint8_t bit; char c; } b[] = {
-		{ 0x02, 'S' }, { 0x01, 'F' }, { 0x04, 'R' }, { 0x08, 'P' }, { 0x20, 'U' },
-		{ 0x40, 'E' }, { 0x80, 'W' }, { 0x10, '.' },
-	};
-
-	fputs("Flags [", f);
-	for (unsigned i = 0; i < sizeof(b) / sizeof(b[0]); i++)
-		if (fl & b[i].bit)
-			fputc(b[i].c, f);
-	fputc(']', f);
-}
-
-static void
-icmp_summary(FILE *f, const uint8_t *l4, uint32_t caplen, uint32_t plen)
-{
-	static const char *const unreach[] = {
-		"net", "host", "protocol", "port", "need to frag", "source route failed",
-	};
-
-	if (caplen < 8) {
-		fprintf(f, "ICMP, length %u", plen);
-		return;
-	}
-	switch (l4[0]) {
-	case 0:
-	case 8:
-		fprintf(f, "ICMP echo %s, id %u, seq %u, length %u",
-			l4[0] ? "request" : "reply", be16(l4 + 4), be16(l4 + 6), plen);
-		break;
-	case 3:
-		fprintf(f, "ICMP %s unreachable, length %u",
-			l4[1] < sizeof(unreach) / sizeof(unreach[0]) ? unreach[l4[1]] : "dest", plen);
-		break;
-	case 11:
-		fprintf(f, "ICMP time exceeded in-transit, length %u", plen);
-		break;
-	default:
-		fprintf(f, "ICMP type %u code %u, length %u", l4[0], l4[1], plen);
-	}
-}
-
-static void
-ip4_summary(FILE *f, const uint8_t *ip, uint32_t caplen)
-{
-	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
-	uint32_t hl, tot, plen;
-	uint16_t frag;
-	const uint8_t *l4;
-
-	if (caplen < 20 || (ip[0] >> 4) != 4 || (hl = (ip[0] & 15u) * 4) < 20) {
-		fputs("IP truncated", f);
-		return;
-	}
-	ip_str(ip + 12, src);
-	ip_str(ip + 16, dst);
-	tot = be16(ip + 2);
-	plen = tot > hl ? tot - hl : 0;
-	frag = be16(ip + 6);
-	l4 = ip + hl;
-	caplen = caplen > hl ? caplen - hl : 0;
-	/* Later fragments carry no transport header. */
-	if (frag & 0x1fff) {
-		fprintf(f, "IP %s > %s: ip-proto-%u (frag offset %u), length %u", src, dst, ip[9],
-			(frag & 0x1fff) * 8u, plen);
-		return;
-	}
-	switch (ip[9]) {
-	case 1:
-		fprintf(f, "IP %s > %s: ", src, dst);
-		icmp_summary(f, l4, caplen, plen);
-		return;
-	case 6:
-		if (caplen >= 20) {
-			uint32_t doff = (l4[12] >> 4) * 4u;
-
-			fprintf(f, "IP %s.%u > %s.%u: ", src, be16(l4), dst, be16(l4 + 2));
-			tcp_flags(f, l4[13]);
-			fprintf(f, ", seq %u", be32(l4 + 4));
-			if (l4[13] & 0x10)
-				fprintf(f, ", ack %u", be32(l4 + 8));
-			fprintf(f, ", win %u, length %u", be16(l4 + 14),
-				plen > doff ? plen - doff : 0);
-			return;
-		}
-		break;
-	case 17:
-		if (caplen >= 8) {
-			fprintf(f, "IP %s.%u > %s.%u: UDP, length %u", src, be16(l4), dst,
-				be16(l4 + 2), be16(l4 + 4) >= 8 ? be16(l4 + 4) - 8u : 0);
-			return;
-		}
-		break;
-	}
-	fprintf(f, "IP %s > %s: ip-proto-%u %u", src, dst, ip[9], plen);
-}
-
-void
-pkt_summary(FILE *f, const uint8_t *p, uint32_t caplen, uint32_t len)
-{
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
-	uint16_t type;
-
-	if (caplen < 14) {
-		fprintf(f, "truncated frame, length %u", len);
-		return;
-	}
-	type = be16(p + 12);
-	p += 14;
-	caplen -= 14;
-	if (type == 0x0800) {
-		ip4_summary(f, p, caplen);
-	} else if (type == 0x0806 && caplen >= 28) {
-		ip_str(p + 14, a);
-		ip_str(p + 24, b);
-		if (be16(p + 6) == 1)
-			fprintf(f, "ARP, Request who-has %s tell %s, length %u", b, a, len - 14);
-		else if (be16(p + 6) == 2)
-			fprintf(f, "ARP, Reply %s is-at %02x:%02x:%02x:%02x:%02x:%02x, length %u",
-				a, p[8], p[9], p[10], p[11], p[12], p[13], len - 14);
-		else
-			fprintf(f, "ARP, op %u, length %u", be16(p + 6), len - 14);
-	} else {
-		fprintf(f, "ethertype 0x%04x, length %u", type, len);
-	}
 }
 
 /* ---- pcapng, for the text lines --------------------------------------- */

@@ -10,15 +10,10 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "pktsum.h"
 
 int do_capture(struct cli *c, int argc, char **argv);
 int do_trace(struct cli *c, int argc, char **argv);
-
-/* A frame's headers as `tcpdump -n` prints them (no newline): caplen bytes
- * of a frame of len bytes from its Ethernet header. */
-void pkt_summary(FILE *f, const uint8_t *p, uint32_t caplen, uint32_t len);
-/* "HH:MM:SS.uuuuuu" local time of ns since the epoch. */
-void pkt_time(FILE *f, uint64_t ns);
 
 /* A request of type for the port ifindex (0: every port) in c->buf; the
  * caller adds its other SLUICE_OPSA_* attributes. */
