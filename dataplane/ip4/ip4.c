@@ -573,6 +573,32 @@ ip4_validate(struct rte_mbuf *m, const struct addr_table *at, uint64_t ours, boo
 	return dst;
 }
 
+static void ip4_input_nat(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n);
+static void ip4_input_hooked(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts,
+			     uint16_t n);
+
+/* After a NAT burst's postrouting: what prerouting set aside for it
+ * (nat_later_take), from the start again, Ethernet header in front (l2:
+ * the burst's IPv4 header offset); tr: the burst was traced. */
+static inline void
+ip4_nat_later(struct wctx *w, uint16_t in_port, const uint32_t l2, bool tr)
+{
+	struct rte_mbuf *later[DP_BURST];
+	uint16_t n = nat_later_take(later);
+
+	if (likely(n == 0))
+		return;
+	if (l2 == 0)
+		for (uint16_t i = 0; i < n; i++)
+			rte_pktmbuf_prepend(later[i], RTE_ETHER_HDR_LEN);
+	nat_later_off(true);
+	if (tr)
+		ip4_input_hooked(w, in_port, later, n);
+	else
+		ip4_input_nat(w, in_port, later, n);
+	nat_later_off(false);
+}
+
 /* NAT prerouting for the validated packets ok[0..k) (the whole burst at
  * once: its lookups overlap), keeping those that go on, with their
  * destinations as prerouting left them.  l2: the IPv4 header's offset (a
@@ -871,9 +897,14 @@ ip4_input_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 		ok[k] = m;
 		dst[k++] = d;
 	}
-	if (unlikely(nat) && k > 0)
+	if (unlikely(nat) && k > 0) {
 		k = ip4_nat_pre(w, in_port, ok, dst, &l2bcast, &whole, k, tr,
 				keep ? RTE_ETHER_HDR_LEN : 0, NULL);
+		if (k != 0)
+			ip4_fwd_burst(w, in_port, ok, dst, k, l2bcast, whole, tr, nat, keep, false);
+		ip4_nat_later(w, in_port, keep ? RTE_ETHER_HDR_LEN : 0, tr);
+		return;
+	}
 	if (k == 0)
 		return;
 	ip4_fwd_burst(w, in_port, ok, dst, k, l2bcast, whole, tr, nat, keep, false);
@@ -898,6 +929,7 @@ ip4_forward_nat(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint32
 	n = ip4_nat_pre(w, in_port, pkts, dst, &l2bcast, &whole, n, false, RTE_ETHER_HDR_LEN, lk);
 	if (n != 0)
 		ip4_fwd_burst(w, in_port, pkts, dst, n, 0, whole, false, true, true, true);
+	ip4_nat_later(w, in_port, RTE_ETHER_HDR_LEN, false);
 }
 
 static __rte_noinline void

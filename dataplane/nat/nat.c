@@ -707,10 +707,41 @@ pre_unmatched(struct rte_mbuf *m, uint16_t in_port, const struct addr_table *at,
 	return NAT_DROP;
 }
 
+/* Prerouting's packets set aside for after the burst's postrouting (nat.h). */
+struct nat_later {
+	bool off;
+	uint16_t n;
+	struct rte_mbuf *m[DP_BURST];
+};
+static RTE_DEFINE_PER_LCORE(struct nat_later, nat_later);
+
+uint16_t
+nat_later_take(struct rte_mbuf **m)
+{
+	struct nat_later *l = &RTE_PER_LCORE(nat_later);
+	uint16_t n = l->n;
+
+	if (likely(n == 0))
+		return 0;
+	memcpy(m, l->m, n * sizeof(*m));
+	l->n = 0;
+	return n;
+}
+
+void
+nat_later_off(bool off)
+{
+	RTE_PER_LCORE(nat_later).off = off;
+}
+
 /* No session: a dnat rule, or a mapping, may make one; otherwise
- * pre_unmatched decides. */
+ * pre_unmatched decides.  out_new (prerouting's burst, else NULL): set
+ * when m is a new outbound flow, whose mapping postrouting makes; while
+ * it is set, a packet to an address of the NAT's that no mapping holds
+ * waits for that (NAT_LATER). */
 static enum nat_verdict
-pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_pkt *p)
+pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_pkt *p,
+	bool *out_new)
 {
 	const struct addr_table *at = addrs_get();
 	const struct nat_ruleset *rs = nat_rules_get();
@@ -723,8 +754,11 @@ pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_p
 
 	/* The usual new flow, outbound to an address not the NAT's: gone
 	 * before its request is made. */
-	if (!nat_rule_dst_ours(rs, at, dst))
+	if (!nat_rule_dst_ours(rs, at, dst)) {
+		if (out_new != NULL)
+			*out_new = true;
 		return NAT_PASS;
+	}
 	q = (struct nat_sess_req){ .o = p->t, .proto = p->proto };
 	if (p->proto == IPPROTO_ICMP)
 		return pre_unmatched(m, in_port, at, dst, p, false);
@@ -751,8 +785,11 @@ pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_p
 		s = nat_sess_create(t, &q, &d);
 	} else {
 		r = map_of_dst(t, rs, &p->t, p->proto, &data);
-		if (r == NULL)
+		if (r == NULL) {
+			if (out_new != NULL && *out_new)
+				return NAT_LATER;
 			return pre_unmatched(m, in_port, at, dst, p, false);
+		}
 		if (in_port != r->s.port) {
 			/* From inside: the first half of a hairpin, the
 			 * session the sender would make leaving by its rule. */
@@ -805,7 +842,7 @@ nat_pre_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	}
 	if (likely(s != NULL))
 		return pre_hit(m, t, &p, s, d);
-	return pre_new(m, in_port, t, &p);
+	return pre_new(m, in_port, t, &p, NULL);
 }
 
 void
@@ -891,6 +928,8 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 	const struct nt_fbucket *bk2[DP_BURST];
 	uint32_t nnew = 0;
 	const struct nat_ruleset *rs = NULL;
+	struct nat_later *later = &RTE_PER_LCORE(nat_later);
+	bool out_new = false;
 
 	nat_frag_tick();
 	/* The first buckets, fetched by the look: a candidate from each,
@@ -1024,12 +1063,17 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 		if (s != NULL)
 			v = pre_hit(m, t, &p, s, d);
 		else
-			v = pre_new(m, in_port, t, &p);
+			v = pre_new(m, in_port, t, &p,
+				    later->off || later->n == DP_BURST ? NULL : &out_new);
 		if (v == NAT_PASS) {
 			if (l2 != 0)
 				rte_pktmbuf_prepend(m, (uint16_t)l2);
 			dst[i] = pkt_dst(m, l2);
 			pass |= bit;
+		} else if (unlikely(v == NAT_LATER)) {
+			if (l2 != 0)
+				rte_pktmbuf_prepend(m, (uint16_t)l2);
+			later->m[later->n++] = m;
 		}
 	}
 	if (plain || whole != NULL)

@@ -22,6 +22,8 @@ enum nat_verdict {
 	NAT_PASS,	/* go on (m possibly rewritten) */
 	NAT_DROP,	/* m was dropped and counted */
 	NAT_STOLEN,	/* m was consumed (held for reassembly, ...) */
+	NAT_LATER,	/* prerouting's burst only: m waits for the burst's
+			 * postrouting (nat_later_take) */
 };
 
 /* True when any rule exists: the hooks are skipped otherwise. */
@@ -57,6 +59,19 @@ uint64_t nat_prerouting_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf 
 			      uint64_t *whole);
 enum nat_verdict nat_postrouting(struct wctx *w, struct rte_mbuf *m,
 				 uint16_t in_port, uint16_t out_port);
+
+/*
+ * A packet of a prerouting burst to an address of the NAT's that no
+ * mapping holds yet, behind a new outbound flow of the same burst whose
+ * mapping postrouting makes after the route: a hairpin to that very
+ * mapping (RFC 4787 REQ-9) would find none.  Prerouting sets such
+ * packets aside (neither passed nor dropped), as they came; after the
+ * burst's postrouting the caller takes them here (at most DP_BURST,
+ * returns how many) and runs them through prerouting again, with
+ * nat_later_off(true) around it so that none is set aside twice.
+ */
+uint16_t nat_later_take(struct rte_mbuf **m);
+void nat_later_off(bool off);
 
 /*
  * The router is about to send an ICMP error about m (data at its IPv4

@@ -10,7 +10,9 @@
 # mapping is filtered until the other has sent to its mapping, and TCP
 # meets by simultaneous open; under endpoint-independent filtering the
 # first packet gets in and TCP reaches a listener.  An ICMP error (port
-# unreachable) about a hairpinned packet reaches its sender.
+# unreachable) about a hairpinned packet reaches its sender.  Last, a
+# datagram to the WAN followed at once by one to its own mapping (the two
+# in one burst) comes back.
 . "$(dirname "$0")/lib.sh"
 e2e_up nhmap
 lan2_up || fail "the second LAN host did not come up"
@@ -204,3 +206,23 @@ for mode in apdf eif; do
 	fi
 	ok "hairpin, UDP and TCP, one and two hosts, $mode filtering"
 done
+
+step "a datagram to the WAN and, at once, one to its own mapping: the second comes back (same burst)"
+out=$(lab_exec "$LAB" lan "$PY" -c 'import socket
+got = 0
+for i in range(10):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("192.168.1.10", 46100 + i))
+    s.settimeout(2)
+    s.sendto(b"out", ("203.0.113.1", 7000))
+    s.sendto(b"self", ("203.0.113.2", 46100 + i))
+    try:
+        data, src = s.recvfrom(64)
+        got += data == b"self" and src == ("203.0.113.2", 46100 + i)
+    except OSError as e:
+        print("socket", i, e)
+    s.close()
+print("received", got)' 2>&1)
+echo "$out"
+grep -q '^received 10$' <<<"$out" || fail "back-to-back hairpins to the sender's own mapping were lost: $out"
+ok "10 of 10 back-to-back hairpins came back from 203.0.113.2, each to its own port"

@@ -1248,6 +1248,69 @@ test_one_pass_nat(void **state)
 }
 
 /*
+ * RFC 4787 REQ-9 within one burst: a host's first datagram out (whose
+ * mapping postrouting makes, after the route) and, right behind it in the
+ * same burst, one to that mapping (port preserved: W, its own port) and
+ * one from another host to it under endpoint-independent filtering.  The
+ * hairpins find the mapping and come back in on the LAN from W:41000; an
+ * established flow's packet after them keeps its place before them.  A
+ * packet to W that no mapping holds, behind a new flow, still goes to
+ * local delivery (port unreachable), once.
+ */
+static void
+test_hairpin_same_burst(void **state)
+{
+	struct rte_ether_addr amac = dpt_mac(A_MAC), bmac = dpt_mac(FB_MAC),
+			      rmac = dpt_mac(PEER_MAC);
+	struct rte_mbuf *b[4];
+	struct rte_ipv4_hdr *ip;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, SLUICE_NAT_FILTER_EIF);
+	assert_int_equal(neigh_add(WAN, dpt_ip(R), &rmac, true, 0), 0);
+	assert_int_equal(neigh_add(LAN, dpt_ip(A), &amac, true, 0), 0);
+	assert_int_equal(neigh_add(LAN, dpt_ip(B), &bmac, true, 0), 0);
+	dpt_route(true, "198.51.100.0", 24, R, RTN_UNICAST);	/* D via R */
+	b[0] = dpt_udp(LAN_MAC, A_MAC, A, D, 41000, 53, 9);	/* new: A's mapping */
+	b[1] = dpt_udp(LAN_MAC, A_MAC, A, W, 41000, 41000, 10);	/* to it */
+	b[2] = dpt_udp(LAN_MAC, FB_MAC, B, W, 41500, 41000, 11);	/* B to it */
+	b[3] = dpt_udp(LAN_MAC, A_MAC, A, D, 41000, 53, 12);	/* established */
+	worker_input(&w, LAN, b, 4);
+	dpt_tx_bytes_check(&w);
+	assert_int_equal(w.tx[WAN].n, 2);
+	check_ip(tx_ip(WAN, 0, PEER_MAC), W, 41000, D, 53);
+	check_ip(tx_ip(WAN, 1, PEER_MAC), W, 41000, D, 53);
+	assert_int_equal(ntohs(iph(w.tx[WAN].m[1])->total_length), 20 + 8 + 12);
+	assert_int_equal(w.tx[LAN].n, 2);
+	ip = iph(tx_ip(LAN, 0, A_MAC));
+	check_ip(w.tx[LAN].m[0], W, 41000, A, 41000);
+	assert_int_equal(ntohs(ip->total_length), 20 + 8 + 10);
+	assert_int_equal(ip->time_to_live, 63);
+	check_sums(ip);
+	ip = iph(tx_ip(LAN, 1, A_MAC));
+	check_ip(w.tx[LAN].m[1], W, sport(w.tx[LAN].m[1]), A, 41000);
+	assert_int_equal(ntohs(iph(w.tx[LAN].m[1])->total_length), 20 + 8 + 11);
+	check_sums(iph(w.tx[LAN].m[1]));
+	dpt_tx_clear(&w);
+
+	/* Nothing holds W:42000: local delivery, one port unreachable. */
+	b[0] = dpt_udp(LAN_MAC, A_MAC, A, D, 41001, 53, 9);
+	b[1] = dpt_udp(LAN_MAC, A_MAC, A, W, 41001, 42000, 10);
+	worker_input(&w, LAN, b, 2);
+	assert_int_equal(w.tx[WAN].n, 1);
+	assert_int_equal(w.tx[LAN].n, 1);
+	ip = iph(tx_ip(LAN, 0, A_MAC));
+	assert_int_equal(ip->next_proto_id, IPPROTO_ICMP);
+	assert_int_equal(((struct rte_icmp_hdr *)l4(w.tx[LAN].m[0]))->icmp_type,
+			 ICMP_DEST_UNREACH);
+	dpt_tx_clear(&w);
+	dpt_route(false, "198.51.100.0", 24, R, RTN_UNICAST);
+	neigh_del(WAN, dpt_ip(R));
+	neigh_del(LAN, dpt_ip(A));
+	neigh_del(LAN, dpt_ip(B));
+}
+
+/*
  * Bursts of DP_BURST frames of established flows through the one pass with
  * NAT on: every frame translated whole (prerouting's mask full, every bit
  * set, which at 64 frames is the whole word), then the same with a new
@@ -2920,6 +2983,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_established_bursts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_pass_nat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_pass_nat_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin_same_burst, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_ends_before_slow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_ends_before_slow_plain, setup,
 						teardown),
