@@ -335,6 +335,8 @@ grammar_route_af(int argc, char **argv, int mode, uint8_t family, struct ctl_rou
 		} else if (!strcmp(t, "metric") || !strcmp(t, "priority") || !strcmp(t, "preference")) {
 			if (!(v = arg_of(argc, argv, &i, err)))
 				return -1;
+			if (r->has_metric)
+				fail("duplicate \"metric\"");
 			if (!parse_u32(v, UINT32_MAX, &r->metric))
 				fail("invalid metric \"%s\"", v);
 			r->has_metric = true;

@@ -167,6 +167,8 @@ test_route_errors(void **state)
 		{ "default via 1.1.1.1 dev averyveryverylongname", "invalid port name \"averyveryverylongname\"" },
 		{ "default via 1.1.1.1 via 1.1.1.2", "duplicate \"via\"" },
 		{ "default via 1.1.1.1 dev a dev b", "duplicate \"dev\"" },
+		{ "default via 1.1.1.1 metric 5 metric 6", "duplicate \"metric\"" },
+		{ "default via 1.1.1.1 metric 5 priority 6", "duplicate \"metric\"" },
 		{ "default via 1.1.1.1 table 5", "table \"5\": sluice has one routing table, main" },
 		{ "default via 1.1.1.1 table all", "table \"all\": sluice has one routing table, main" },
 		{ "10.0.0.0/8 blackhole via 1.1.1.1", "a blackhole route takes no \"via\"" },
