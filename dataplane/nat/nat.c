@@ -155,19 +155,30 @@ nat_parse_l4(struct nat_pkt *p, void *l4, uint32_t len, bool quoted)
 		if (len < sizeof(*icmp))
 			return -1;
 		p->ck = &icmp->icmp_cksum;
-		if (icmp->icmp_type == RTE_IP_ICMP_ECHO_REQUEST && icmp->icmp_code == 0) {
+		if (icmp->icmp_code != 0)
+			return -1;
+		/* RFC 5508 REQ-1: every query pair, not echo only; all carry
+		 * the identifier where echo does (RFC 792). */
+		switch (icmp->icmp_type) {
+		case ICMP_ECHO:
+		case ICMP_TIMESTAMP:
+		case ICMP_INFO_REQUEST:
+		case ICMP_ADDRESS:
 			p->spf = &icmp->icmp_ident;
 			p->t.sp = icmp->icmp_ident;
 			p->t.dp = 0;
 			return 0;
-		}
-		if (icmp->icmp_type == RTE_IP_ICMP_ECHO_REPLY && icmp->icmp_code == 0) {
+		case ICMP_ECHOREPLY:
+		case ICMP_TIMESTAMPREPLY:
+		case ICMP_INFO_REPLY:
+		case ICMP_ADDRESSREPLY:
 			p->dpf = &icmp->icmp_ident;
 			p->t.sp = 0;
 			p->t.dp = icmp->icmp_ident;
 			return 0;
+		default:
+			return -1;
 		}
-		return -1;
 	}
 	default:
 		return -1;

@@ -280,6 +280,8 @@ sessions_of(uint8_t proto, const char *in, uint16_t port, struct nat_sess_info *
 
 /* ---- tests ---- */
 
+static void out1(struct rte_mbuf *m);
+
 static void
 test_udp_both_ways(void **state)
 {
@@ -539,6 +541,92 @@ test_icmp_errors(void **state)
 	check_err(e, R, A, A, 7, R, 9, true);
 	rte_pktmbuf_free(e);
 	assert_int_equal(dpt_mbufs_in_use(), 0);
+}
+
+/* An ICMP query message of type (RFC 792/950: an 8-byte header with the
+ * identifier where echo's is, then len bytes of body), as a host sends it. */
+static struct rte_mbuf *
+query(const char *src, const char *dst, uint8_t type, uint16_t id, uint16_t len)
+{
+	uint8_t buf[64] = { 0 };
+	struct rte_icmp_hdr *ic = (struct rte_icmp_hdr *)buf;
+
+	ic->icmp_type = type;
+	ic->icmp_ident = htons(id);
+	ic->icmp_seq_nb = htons(3);
+	for (uint16_t i = 0; i < len; i++)
+		buf[8 + i] = (uint8_t)(0x51 + 7 * i);
+	ic->icmp_cksum = dpt_cksum(buf, 8u + len);
+	return at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, src, dst, IPPROTO_ICMP, 64, buf, 8 + len));
+}
+
+/* RFC 5508 REQ-1: Timestamp, Information and Address Mask queries go as
+ * echo does, the identifier mapped like a port; the reply finds the
+ * request's session; an error quoting a request is translated. */
+static void
+test_icmp_query_types(void **state)
+{
+	static const uint8_t pairs[][3] = {	/* request, reply, body */
+		{ ICMP_TIMESTAMP, ICMP_TIMESTAMPREPLY, 12 },
+		{ ICMP_INFO_REQUEST, ICMP_INFO_REPLY, 0 },
+		{ ICMP_ADDRESS, ICMP_ADDRESSREPLY, 4 },
+	};
+	uint64_t untr = counter("untranslatable_drops");
+	struct rte_mbuf *m, *want, *e;
+	uint8_t q[64];
+	uint16_t x, qlen;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	/* B's ping holds identifier 77 outside: A's 77 must be remapped. */
+	out1(echo(B, R, 77, false));
+
+	m = query(A, R, ICMP_TIMESTAMP, 77, 12);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	x = ntohs(((struct rte_icmp_hdr *)l4(m))->icmp_ident);
+	assert_int_not_equal(x, 77);
+	want = query(W, R, ICMP_TIMESTAMP, x, 12);
+	assert_int_equal(rte_pktmbuf_data_len(m), rte_pktmbuf_data_len(want));
+	assert_memory_equal(iph(m), iph(want), rte_pktmbuf_data_len(want));
+	check_sums(iph(m));
+	qlen = ntohs(iph(m)->total_length);
+	memcpy(q, iph(m), qlen);		/* as it left */
+	rte_pktmbuf_free(want);
+	rte_pktmbuf_free(m);
+	assert_int_equal(sessions_of(IPPROTO_ICMP, A, 77, NULL), 1);
+
+	m = query(R, W, ICMP_TIMESTAMPREPLY, x, 12);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	want = query(R, A, ICMP_TIMESTAMPREPLY, 77, 12);
+	assert_memory_equal(iph(m), iph(want), rte_pktmbuf_data_len(want));
+	check_sums(iph(m));
+	rte_pktmbuf_free(want);
+	rte_pktmbuf_free(m);
+
+	/* An error quoting the request comes back to A about 77. */
+	e = icmp_err("203.0.113.9", W, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0, q, qlen);
+	assert_int_equal(through(e, WAN, LAN), NAT_PASS);
+	check_err(e, "203.0.113.9", A, A, 77, R, 0, true);
+	rte_pktmbuf_free(e);
+
+	for (unsigned int i = 0; i < RTE_DIM(pairs); i++) {
+		uint16_t id = (uint16_t)(900 + i);
+
+		m = query(A, R2, pairs[i][0], id, pairs[i][2]);
+		assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+		want = query(W, R2, pairs[i][0], id, pairs[i][2]);
+		assert_memory_equal(iph(m), iph(want), rte_pktmbuf_data_len(want));
+		rte_pktmbuf_free(want);
+		rte_pktmbuf_free(m);
+		m = query(R2, W, pairs[i][1], id, pairs[i][2]);
+		assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+		want = query(R2, A, pairs[i][1], id, pairs[i][2]);
+		assert_memory_equal(iph(m), iph(want), rte_pktmbuf_data_len(want));
+		check_sums(iph(m));
+		rte_pktmbuf_free(want);
+		rte_pktmbuf_free(m);
+	}
+	assert_int_equal(counter("untranslatable_drops"), untr);
 }
 
 static void
@@ -1850,7 +1938,7 @@ test_icmp_error_from_inside_router(void **state)
 	rte_pktmbuf_free(e);
 
 	/* About nothing translated, or neither query nor error (RFC 5508
-	 * REQ-11: a timestamp request): never out with an inside source. */
+	 * REQ-11: a router solicitation): never out with an inside source. */
 	{
 		uint64_t untr = counter("icmp_untranslatable");
 		uint64_t other = counter("untranslatable_drops");
@@ -1861,7 +1949,7 @@ test_icmp_error_from_inside_router(void **state)
 		e = icmp_err(A, R, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
 		assert_int_equal(through(e, LAN, WAN), NAT_DROP);
 		assert_int_equal(counter("icmp_untranslatable"), untr + 1);
-		e = icmp_err(A, R, ICMP_TIMESTAMP, 0, 0, q, 12);
+		e = icmp_err(A, R, ICMP_ROUTERSOLICIT, 0, 0, q, 12);
 		assert_int_equal(through(e, LAN, WAN), NAT_DROP);
 		assert_int_equal(counter("untranslatable_drops"), other + 1);
 	}
@@ -2902,6 +2990,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_udp_zero_checksum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tcp_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_echo_ids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_query_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_endpoint_independent_mapping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filtering, setup, teardown),
