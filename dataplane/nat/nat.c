@@ -743,8 +743,13 @@ pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_p
 	if (r != NULL) {
 		uint16_t dp = rte_be_to_cpu_16(p->t.dp);
 
-		if (r->s.port_min != 0)
+		/* One target port takes the whole range, as iptables' and
+		 * nftables' DNAT do; a target range of the dport range's
+		 * size (netlink only) keeps each port's offset. */
+		if (r->s.port_max != r->s.port_min)
 			dp = (uint16_t)(r->s.port_min + (dp - r->s.dport_min));
+		else if (r->s.port_min != 0)
+			dp = r->s.port_min;
 		q.x = (struct nat_tuple){ .src = p->t.src, .sp = p->t.sp,
 					  .dst = rte_cpu_to_be_32(r->s.addr_min),
 					  .dp = rte_cpu_to_be_16(dp) };

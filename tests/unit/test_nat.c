@@ -837,6 +837,72 @@ test_dnat_keeps_client(void **state)
 	rte_pktmbuf_free(m);
 }
 
+/* m, after the NAT, is byte for byte the packet exp (both freed). */
+static void
+same_bytes(struct rte_mbuf *m, struct rte_mbuf *exp)
+{
+	assert_int_equal(rte_pktmbuf_data_len(m), rte_pktmbuf_data_len(exp));
+	assert_memory_equal(iph(m), iph(exp), rte_pktmbuf_data_len(exp));
+	rte_pktmbuf_free(exp);
+	rte_pktmbuf_free(m);
+}
+
+/* "dport N-M to ADDR:P": every port of the range reaches P (iptables'
+ * DNAT); without ":P" each port is its own. */
+static void
+test_dnat_range_one_port(void **state)
+{
+	struct nat_rule_spec r = { .kind = SLUICE_NAT_DNAT, .port = WAN, .proto = IPPROTO_UDP,
+				   .dport_min = 9000, .dport_max = 9002,
+				   .addr_min = dpt_ip(B), .port_min = 7000, .port_max = 7000 };
+	struct nat_rule_spec same = { .kind = SLUICE_NAT_DNAT, .port = WAN,
+				      .proto = IPPROTO_UDP, .dport_min = 9100, .dport_max = 9101,
+				      .addr_min = dpt_ip(B) };
+	struct nat_rule_spec top = r;
+	struct rte_mbuf *m;
+
+	(void)state;
+	assert_int_equal(nat_rule_add(&r), 0);
+	assert_int_equal(nat_rule_add(&same), 0);
+
+	m = udp(R, W, 5000, 9000, 8);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	same_bytes(m, udp(R, B, 5000, 7000, 8));
+	m = udp(R, W, 5001, 9002, 8);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	same_bytes(m, udp(R, B, 5001, 7000, 8));
+	/* The answers leave from the port each client asked for. */
+	m = udp(B, R, 7000, 5001, 8);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	same_bytes(m, udp(W, R, 9002, 5001, 8));
+	m = udp(B, R, 7000, 5000, 8);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	same_bytes(m, udp(W, R, 9000, 5000, 8));
+	/* One client endpoint to two ports of the range would be one
+	 * endpoint at B for both: the second is refused, the first kept. */
+	m = udp(R, W, 5000, 9001, 8);
+	assert_int_equal(through(m, WAN, LAN), NAT_DROP);
+	m = udp(B, R, 7000, 5000, 8);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	same_bytes(m, udp(W, R, 9000, 5000, 8));
+
+	m = udp(R, W, 5002, 9101, 8);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	same_bytes(m, udp(R, B, 5002, 9101, 8));
+	m = udp(B, R, 9101, 5002, 8);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	same_bytes(m, udp(W, R, 9101, 5002, 8));
+
+	/* One port near the top takes a range: nothing runs past 65535. */
+	top.proto = IPPROTO_TCP;
+	top.port_min = top.port_max = 65535;
+	assert_int_equal(nat_rule_add(&top), 0);
+	m = tcp(R, W, 5003, 9002, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R, 5003, B, 65535);
+	rte_pktmbuf_free(m);
+}
+
 /* A reaches its neighbour B's service through the public address, from
  * port ap, and B's answer comes back: the public port A's mapping got. */
 static uint16_t
@@ -1667,16 +1733,6 @@ test_router_error_about_hairpin(void **state)
 		     ICMP_EXC_TTL, 0, orig);
 	dpt_tx_clear(&w);
 	neigh_del(LAN, dpt_ip(A));
-}
-
-/* m, after the NAT, is byte for byte the packet exp (both freed). */
-static void
-same_bytes(struct rte_mbuf *m, struct rte_mbuf *exp)
-{
-	assert_int_equal(rte_pktmbuf_data_len(m), rte_pktmbuf_data_len(exp));
-	assert_memory_equal(iph(m), iph(exp), rte_pktmbuf_data_len(exp));
-	rte_pktmbuf_free(exp);
-	rte_pktmbuf_free(m);
 }
 
 /* Through the hooks from the LAN back to the LAN: the hairpin. */
@@ -2996,6 +3052,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_filtering, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeouts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dnat_keeps_client, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dnat_range_one_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hairpin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fragments_reverse_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_fragments_reverse_order, setup, teardown),
