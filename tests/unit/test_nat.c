@@ -281,6 +281,7 @@ sessions_of(uint8_t proto, const char *in, uint16_t port, struct nat_sess_info *
 /* ---- tests ---- */
 
 static void out1(struct rte_mbuf *m);
+static void in1(struct rte_mbuf *m);
 
 static void
 test_udp_both_ways(void **state)
@@ -654,6 +655,34 @@ test_endpoint_independent_mapping(void **state)
 	assert_true(p1 >= 1024);
 	assert_int_equal(p1, p2);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 6000, NULL), 2);
+
+	/* RFC 5382 REQ-1, the same for TCP: B holds 6001, A's 6001 gets
+	 * another port, and keeps it to a second destination. */
+	m = tcp(B, R, 6001, 80, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	check_ip(m, W, 6001, R, 80);
+	rte_pktmbuf_free(m);
+	m = tcp(A, R, 6001, 80, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	p1 = sport(m);
+	check_ip(m, W, p1, R, 80);
+	rte_pktmbuf_free(m);
+	m = tcp(A, R2, 6001, 443, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	check_ip(m, W, p1, R2, 443);
+	rte_pktmbuf_free(m);
+	assert_int_not_equal(p1, 6001);
+	assert_true(p1 >= 1024);
+	/* Both destinations answer to the one port, each reaching A. */
+	m = tcp(R2, W, 443, p1, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R2, 443, A, 6001);
+	rte_pktmbuf_free(m);
+	m = tcp(R, W, 80, p1, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R, 80, A, 6001);
+	rte_pktmbuf_free(m);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 6001, NULL), 2);
 }
 
 static void
@@ -701,6 +730,57 @@ test_filtering(void **state)
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7000, NULL), 2);
 }
 
+/* RFC 7857 EIF mapping refresh: under endpoint-independent filtering a
+ * session is refreshed by the inside host's packets only, whichever side
+ * opened it.  A packet from a new remote opens a session of its own,
+ * which holds the mapping for a timeout from then. */
+static void
+test_eif_refresh(void **state)
+{
+	struct rte_mbuf *m;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, SLUICE_NAT_FILTER_EIF);
+	tick(1);
+	out1(udp(A, R, 7100, 53, 4));			/* t = 0: A -> R */
+	tick(100);
+	in1(udp(R2, W, 99, 7100, 4));			/* t = 100: new remote R2 */
+	tick(100);
+	in1(udp(R2, W, 99, 7100, 4));			/* t = 200: R2 again */
+	in1(udp(R, W, 53, 7100, 4));			/* and R */
+	tick(99);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7100, NULL), 2);
+	tick(1);					/* t = 300: R's session */
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7100, NULL), 1);
+	/* R2's session holds the mapping past A's last packet + 300 s,
+	 * and still takes R2 in; that does not refresh it either. */
+	tick(50);					/* t = 350 */
+	m = udp(R2, W, 99, 7100, 4);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R2, 99, A, 7100);
+	rte_pktmbuf_free(m);
+	tick(49);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7100, NULL), 1);
+	tick(1);					/* t = 400: 100 + 300 */
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7100, NULL), 0);
+	m = udp(R2, W, 99, 7100, 4);			/* no mapping now */
+	assert_int_equal(nat_prerouting(&w, m, WAN), NAT_PASS);
+	check_ip(m, R2, 99, W, 7100);			/* left to local delivery */
+	rte_pktmbuf_free(m);
+
+	/* An outbound packet on a session opened inbound refreshes it. */
+	out1(udp(A, R, 7101, 53, 4));			/* t = 400 */
+	tick(100);
+	in1(udp(R2, W, 99, 7101, 4));			/* t = 500: opened by R2 */
+	tick(250);					/* t = 750: A's first gone */
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7101, NULL), 1);
+	out1(udp(A, R2, 7101, 99, 4));			/* A answers R2 */
+	tick(299);					/* t = 1049 */
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7101, NULL), 1);
+	tick(1);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7101, NULL), 0);
+}
+
 static void
 out1(struct rte_mbuf *m)
 {
@@ -720,6 +800,8 @@ test_timeouts(void **state)
 {
 	uint64_t expired = counter("sessions_expired");
 	struct nat_conf c = { 0 };
+	struct nat_sess_info si;
+	struct rte_mbuf *m;
 
 	(void)state;
 	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
@@ -766,6 +848,25 @@ test_timeouts(void **state)
 	tick(7440);
 	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8004, NULL), 0);
 
+	/* RFC 7857 TCP RST: an established session a RST crosses is
+	 * translated and then transitory, 240 s, not 7440 s. */
+	out1(tcp(A, R, 8008, 80, RTE_TCP_SYN_FLAG));
+	in1(tcp(R, W, 80, 8008, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
+	out1(tcp(A, R, 8008, 80, RTE_TCP_ACK_FLAG));
+	tick(1000);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8008, &si), 1);
+	assert_int_equal(si.state, SLUICE_NAT_STATE_ESTABLISHED);
+	m = tcp(R, W, 80, 8008, RTE_TCP_RST_FLAG);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R, 80, A, 8008);
+	rte_pktmbuf_free(m);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8008, &si), 1);
+	assert_int_equal(si.state, SLUICE_NAT_STATE_CLOSED);
+	tick(239);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8008, NULL), 1);
+	tick(1);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8008, NULL), 0);
+
 	/* ICMP 60 s. */
 	out1(echo(A, R, 8005, false));
 	tick(59);
@@ -794,6 +895,24 @@ test_timeouts(void **state)
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8006, NULL), 0);
 	c = (struct nat_conf){ .timeout_udp = SLUICE_NAT_TIMEOUT_UDP_DEFAULT,
 			       .timeout_icmp = SLUICE_NAT_TIMEOUT_ICMP_DEFAULT };
+	assert_int_equal(nat_conf_set(&c), 0);
+
+	/* RFC 7857 allows a transitory timeout below 4 min: 1 s is taken
+	 * and used, for a SYN alone and after a RST; established ones keep
+	 * theirs. */
+	c = (struct nat_conf){ .timeout_tcp_trans = 1 };
+	assert_int_equal(nat_conf_set(&c), 0);
+	out1(tcp(A, R, 8009, 80, RTE_TCP_SYN_FLAG));
+	out1(tcp(A, R, 8010, 80, RTE_TCP_SYN_FLAG));
+	in1(tcp(R, W, 80, 8010, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
+	out1(tcp(A, R, 8010, 80, RTE_TCP_ACK_FLAG));
+	tick(1);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8009, NULL), 0);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8010, NULL), 1);
+	out1(tcp(A, R, 8010, 80, RTE_TCP_RST_FLAG));
+	tick(1);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8010, NULL), 0);
+	c = (struct nat_conf){ .timeout_tcp_trans = SLUICE_NAT_TIMEOUT_TCP_TRANS_DEFAULT };
 	assert_int_equal(nat_conf_set(&c), 0);
 }
 
@@ -3050,6 +3169,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_icmp_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_endpoint_independent_mapping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filtering, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_eif_refresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeouts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dnat_keeps_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dnat_range_one_port, setup, teardown),
