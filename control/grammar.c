@@ -597,8 +597,6 @@ grammar_natrule(int argc, char **argv, struct ctl_natrule *r, char *err)
 	for (unsigned j = 0; j < sizeof(kw) / sizeof(kw[0]); j++)
 		if ((need & ~seen) & (1u << j))
 			fail("%s rule needs \"%s\"", argv[0], kw[j]);
-	if (r->kind == SLUICE_NAT_DNAT && r->port_min && r->dport_max != r->dport_min)
-		fail("a dnat port range cannot map to one port \"%u\"", r->port_min);
 	return 0;
 }
 

@@ -155,19 +155,30 @@ nat_parse_l4(struct nat_pkt *p, void *l4, uint32_t len, bool quoted)
 		if (len < sizeof(*icmp))
 			return -1;
 		p->ck = &icmp->icmp_cksum;
-		if (icmp->icmp_type == RTE_IP_ICMP_ECHO_REQUEST && icmp->icmp_code == 0) {
+		if (icmp->icmp_code != 0)
+			return -1;
+		/* RFC 5508 REQ-1: every query pair, not echo only; all carry
+		 * the identifier where echo does (RFC 792). */
+		switch (icmp->icmp_type) {
+		case ICMP_ECHO:
+		case ICMP_TIMESTAMP:
+		case ICMP_INFO_REQUEST:
+		case ICMP_ADDRESS:
 			p->spf = &icmp->icmp_ident;
 			p->t.sp = icmp->icmp_ident;
 			p->t.dp = 0;
 			return 0;
-		}
-		if (icmp->icmp_type == RTE_IP_ICMP_ECHO_REPLY && icmp->icmp_code == 0) {
+		case ICMP_ECHOREPLY:
+		case ICMP_TIMESTAMPREPLY:
+		case ICMP_INFO_REPLY:
+		case ICMP_ADDRESSREPLY:
 			p->dpf = &icmp->icmp_ident;
 			p->t.sp = 0;
 			p->t.dp = icmp->icmp_ident;
 			return 0;
+		default:
+			return -1;
 		}
-		return -1;
 	}
 	default:
 		return -1;
@@ -766,8 +777,13 @@ pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_p
 	if (r != NULL) {
 		uint16_t dp = rte_be_to_cpu_16(p->t.dp);
 
-		if (r->s.port_min != 0)
+		/* One target port takes the whole range, as iptables' and
+		 * nftables' DNAT do; a target range of the dport range's
+		 * size (netlink only) keeps each port's offset. */
+		if (r->s.port_max != r->s.port_min)
 			dp = (uint16_t)(r->s.port_min + (dp - r->s.dport_min));
+		else if (r->s.port_min != 0)
+			dp = r->s.port_min;
 		q.x = (struct nat_tuple){ .src = p->t.src, .sp = p->t.sp,
 					  .dst = rte_cpu_to_be_32(r->s.addr_min),
 					  .dp = rte_cpu_to_be_16(dp) };

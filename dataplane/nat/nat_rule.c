@@ -159,16 +159,14 @@ spec_check(struct nat_rule_spec *r)
 		if (r->dport_min == 0 || r->dport_max < r->dport_min)
 			return dp_errmsg(-EINVAL, "invalid dport range %u-%u", r->dport_min,
 					 r->dport_max);
-		/* "to ADDR:P" names one port for one port, or the first of
-		 * as many as the dport range has. */
+		/* "to ADDR:P" is one port for the whole dport range (as
+		 * iptables' DNAT); a target range, from netlink only, must be
+		 * as long as the dport range, port for port. */
 		if (r->port_min != 0 &&
 		    (r->port_max != r->port_min && r->port_max - r->port_min !=
 		     r->dport_max - r->dport_min))
 			return dp_errmsg(-EINVAL, "the target ports are one port or as many as the "
 					 "dport range");
-		if (r->port_min != 0 &&
-		    (uint32_t)r->port_min + (r->dport_max - r->dport_min) > 65535)
-			return dp_errmsg(-EINVAL, "the target ports run past 65535");
 		break;
 	default:
 		return dp_errmsg(-EINVAL, "unknown rule kind %u", r->kind);

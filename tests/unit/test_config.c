@@ -90,7 +90,8 @@ static const char good[] =
 	"rule = masquerade out wan\n"
 	"rule = dnat in wan proto tcp dport 8080 to 192.168.1.10:80\n"
 	"timeout-udp = 180\n"
-	"max-sessions = 1000000\n";
+	"max-sessions = 1000000\n"
+	"timeout-tcp-transitory = 1\n";
 
 static void
 test_good(void **state)
@@ -141,6 +142,7 @@ test_good(void **state)
 	assert_int_equal(c.natconf.v[SLUICE_NATC_MAX_SESSIONS], 1000000);
 	assert_int_equal(c.natconf.v[SLUICE_NATC_TIMEOUT_TCP_EST], SLUICE_NAT_TIMEOUT_TCP_EST_DEFAULT);
 	assert_int_equal(c.natconf.v[SLUICE_NATC_TIMEOUT_ICMP], SLUICE_NAT_TIMEOUT_ICMP_DEFAULT);
+	assert_int_equal(c.natconf.v[SLUICE_NATC_TIMEOUT_TCP_TRANS], 1);	/* RFC 7857: below 4 min */
 	cfg_free(&c);
 }
 
@@ -205,6 +207,8 @@ test_each_error(void **state)
 		  "timeout-tcp-established 7439 is below the minimum of 7440");
 	one_error("[nat]", "timeout-tcp-established = x", "invalid timeout-tcp-established \"x\"");
 	one_error("[nat]", "max-sessions = 0", "max-sessions 0 is below the minimum of 1");
+	one_error("[nat]", "timeout-tcp-transitory = 0",
+		  "timeout-tcp-transitory 0 is below the minimum of 1");
 	one_error("[nat]", "timeout = 5", "unknown key \"timeout\" in [nat]");
 	one_error("[nat]", "rule = masquerade out lan from 10.0.0.1/8", "invalid prefix \"10.0.0.1/8\": host bits set");
 }

@@ -267,6 +267,14 @@ test_nat_forms(void **state)
 	assert_int_equal(r.proto, IPPROTO_UDP);
 	assert_int_equal(r.dport_max, 5010);
 	assert_int_equal(r.port_min, 0);
+	/* Issue 5's grammar: a range to one port, every port of it to P. */
+	assert_int_equal(nat("dnat in wan proto udp dport 9000-9002 to 192.168.1.10:7000", &r), 0);
+	assert_int_equal(r.dport_min, 9000);
+	assert_int_equal(r.dport_max, 9002);
+	assert_int_equal(r.port_min, 7000);
+	assert_int_equal(r.port_max, 7000);
+	assert_string_equal(fmt_natrule(&r, "wan", text, sizeof(text)),
+			    "dnat in wan proto udp dport 9000-9002 to 192.168.1.10:7000");
 	assert_int_equal(nat("dnat in wan proto tcp dport 80 to 192.168.1.10 filter address-port-dependent", &r), 0);
 }
 
@@ -296,8 +304,6 @@ test_nat_errors(void **state)
 		{ "dnat in wan proto tcp dport x to 1.2.3.4", "invalid port \"x\"" },
 		{ "dnat in wan proto tcp dport 80 to 1.2.3.4:0", "invalid port in \"1.2.3.4:0\"" },
 		{ "dnat in wan proto tcp dport 80 to 1.2.3.4:99999", "invalid port in \"1.2.3.4:99999\"" },
-		{ "dnat in wan proto tcp dport 80-90 to 1.2.3.4:80",
-		  "a dnat port range cannot map to one port \"80\"" },
 		{ "dnat out wan proto tcp dport 80 to 1.2.3.4", "unknown keyword \"out\" for dnat" },
 	};
 	struct ctl_natrule r;

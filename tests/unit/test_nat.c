@@ -280,6 +280,9 @@ sessions_of(uint8_t proto, const char *in, uint16_t port, struct nat_sess_info *
 
 /* ---- tests ---- */
 
+static void out1(struct rte_mbuf *m);
+static void in1(struct rte_mbuf *m);
+
 static void
 test_udp_both_ways(void **state)
 {
@@ -541,6 +544,92 @@ test_icmp_errors(void **state)
 	assert_int_equal(dpt_mbufs_in_use(), 0);
 }
 
+/* An ICMP query message of type (RFC 792/950: an 8-byte header with the
+ * identifier where echo's is, then len bytes of body), as a host sends it. */
+static struct rte_mbuf *
+query(const char *src, const char *dst, uint8_t type, uint16_t id, uint16_t len)
+{
+	uint8_t buf[64] = { 0 };
+	struct rte_icmp_hdr *ic = (struct rte_icmp_hdr *)buf;
+
+	ic->icmp_type = type;
+	ic->icmp_ident = htons(id);
+	ic->icmp_seq_nb = htons(3);
+	for (uint16_t i = 0; i < len; i++)
+		buf[8 + i] = (uint8_t)(0x51 + 7 * i);
+	ic->icmp_cksum = dpt_cksum(buf, 8u + len);
+	return at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, src, dst, IPPROTO_ICMP, 64, buf, 8 + len));
+}
+
+/* RFC 5508 REQ-1: Timestamp, Information and Address Mask queries go as
+ * echo does, the identifier mapped like a port; the reply finds the
+ * request's session; an error quoting a request is translated. */
+static void
+test_icmp_query_types(void **state)
+{
+	static const uint8_t pairs[][3] = {	/* request, reply, body */
+		{ ICMP_TIMESTAMP, ICMP_TIMESTAMPREPLY, 12 },
+		{ ICMP_INFO_REQUEST, ICMP_INFO_REPLY, 0 },
+		{ ICMP_ADDRESS, ICMP_ADDRESSREPLY, 4 },
+	};
+	uint64_t untr = counter("untranslatable_drops");
+	struct rte_mbuf *m, *want, *e;
+	uint8_t q[64];
+	uint16_t x, qlen;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	/* B's ping holds identifier 77 outside: A's 77 must be remapped. */
+	out1(echo(B, R, 77, false));
+
+	m = query(A, R, ICMP_TIMESTAMP, 77, 12);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	x = ntohs(((struct rte_icmp_hdr *)l4(m))->icmp_ident);
+	assert_int_not_equal(x, 77);
+	want = query(W, R, ICMP_TIMESTAMP, x, 12);
+	assert_int_equal(rte_pktmbuf_data_len(m), rte_pktmbuf_data_len(want));
+	assert_memory_equal(iph(m), iph(want), rte_pktmbuf_data_len(want));
+	check_sums(iph(m));
+	qlen = ntohs(iph(m)->total_length);
+	memcpy(q, iph(m), qlen);		/* as it left */
+	rte_pktmbuf_free(want);
+	rte_pktmbuf_free(m);
+	assert_int_equal(sessions_of(IPPROTO_ICMP, A, 77, NULL), 1);
+
+	m = query(R, W, ICMP_TIMESTAMPREPLY, x, 12);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	want = query(R, A, ICMP_TIMESTAMPREPLY, 77, 12);
+	assert_memory_equal(iph(m), iph(want), rte_pktmbuf_data_len(want));
+	check_sums(iph(m));
+	rte_pktmbuf_free(want);
+	rte_pktmbuf_free(m);
+
+	/* An error quoting the request comes back to A about 77. */
+	e = icmp_err("203.0.113.9", W, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0, q, qlen);
+	assert_int_equal(through(e, WAN, LAN), NAT_PASS);
+	check_err(e, "203.0.113.9", A, A, 77, R, 0, true);
+	rte_pktmbuf_free(e);
+
+	for (unsigned int i = 0; i < RTE_DIM(pairs); i++) {
+		uint16_t id = (uint16_t)(900 + i);
+
+		m = query(A, R2, pairs[i][0], id, pairs[i][2]);
+		assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+		want = query(W, R2, pairs[i][0], id, pairs[i][2]);
+		assert_memory_equal(iph(m), iph(want), rte_pktmbuf_data_len(want));
+		rte_pktmbuf_free(want);
+		rte_pktmbuf_free(m);
+		m = query(R2, W, pairs[i][1], id, pairs[i][2]);
+		assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+		want = query(R2, A, pairs[i][1], id, pairs[i][2]);
+		assert_memory_equal(iph(m), iph(want), rte_pktmbuf_data_len(want));
+		check_sums(iph(m));
+		rte_pktmbuf_free(want);
+		rte_pktmbuf_free(m);
+	}
+	assert_int_equal(counter("untranslatable_drops"), untr);
+}
+
 static void
 test_endpoint_independent_mapping(void **state)
 {
@@ -566,6 +655,34 @@ test_endpoint_independent_mapping(void **state)
 	assert_true(p1 >= 1024);
 	assert_int_equal(p1, p2);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 6000, NULL), 2);
+
+	/* RFC 5382 REQ-1, the same for TCP: B holds 6001, A's 6001 gets
+	 * another port, and keeps it to a second destination. */
+	m = tcp(B, R, 6001, 80, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	check_ip(m, W, 6001, R, 80);
+	rte_pktmbuf_free(m);
+	m = tcp(A, R, 6001, 80, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	p1 = sport(m);
+	check_ip(m, W, p1, R, 80);
+	rte_pktmbuf_free(m);
+	m = tcp(A, R2, 6001, 443, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	check_ip(m, W, p1, R2, 443);
+	rte_pktmbuf_free(m);
+	assert_int_not_equal(p1, 6001);
+	assert_true(p1 >= 1024);
+	/* Both destinations answer to the one port, each reaching A. */
+	m = tcp(R2, W, 443, p1, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R2, 443, A, 6001);
+	rte_pktmbuf_free(m);
+	m = tcp(R, W, 80, p1, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R, 80, A, 6001);
+	rte_pktmbuf_free(m);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 6001, NULL), 2);
 }
 
 static void
@@ -613,6 +730,57 @@ test_filtering(void **state)
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7000, NULL), 2);
 }
 
+/* RFC 7857 EIF mapping refresh: under endpoint-independent filtering a
+ * session is refreshed by the inside host's packets only, whichever side
+ * opened it.  A packet from a new remote opens a session of its own,
+ * which holds the mapping for a timeout from then. */
+static void
+test_eif_refresh(void **state)
+{
+	struct rte_mbuf *m;
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, SLUICE_NAT_FILTER_EIF);
+	tick(1);
+	out1(udp(A, R, 7100, 53, 4));			/* t = 0: A -> R */
+	tick(100);
+	in1(udp(R2, W, 99, 7100, 4));			/* t = 100: new remote R2 */
+	tick(100);
+	in1(udp(R2, W, 99, 7100, 4));			/* t = 200: R2 again */
+	in1(udp(R, W, 53, 7100, 4));			/* and R */
+	tick(99);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7100, NULL), 2);
+	tick(1);					/* t = 300: R's session */
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7100, NULL), 1);
+	/* R2's session holds the mapping past A's last packet + 300 s,
+	 * and still takes R2 in; that does not refresh it either. */
+	tick(50);					/* t = 350 */
+	m = udp(R2, W, 99, 7100, 4);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R2, 99, A, 7100);
+	rte_pktmbuf_free(m);
+	tick(49);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7100, NULL), 1);
+	tick(1);					/* t = 400: 100 + 300 */
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7100, NULL), 0);
+	m = udp(R2, W, 99, 7100, 4);			/* no mapping now */
+	assert_int_equal(nat_prerouting(&w, m, WAN), NAT_PASS);
+	check_ip(m, R2, 99, W, 7100);			/* left to local delivery */
+	rte_pktmbuf_free(m);
+
+	/* An outbound packet on a session opened inbound refreshes it. */
+	out1(udp(A, R, 7101, 53, 4));			/* t = 400 */
+	tick(100);
+	in1(udp(R2, W, 99, 7101, 4));			/* t = 500: opened by R2 */
+	tick(250);					/* t = 750: A's first gone */
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7101, NULL), 1);
+	out1(udp(A, R2, 7101, 99, 4));			/* A answers R2 */
+	tick(299);					/* t = 1049 */
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7101, NULL), 1);
+	tick(1);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7101, NULL), 0);
+}
+
 static void
 out1(struct rte_mbuf *m)
 {
@@ -632,6 +800,8 @@ test_timeouts(void **state)
 {
 	uint64_t expired = counter("sessions_expired");
 	struct nat_conf c = { 0 };
+	struct nat_sess_info si;
+	struct rte_mbuf *m;
 
 	(void)state;
 	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
@@ -678,6 +848,25 @@ test_timeouts(void **state)
 	tick(7440);
 	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8004, NULL), 0);
 
+	/* RFC 7857 TCP RST: an established session a RST crosses is
+	 * translated and then transitory, 240 s, not 7440 s. */
+	out1(tcp(A, R, 8008, 80, RTE_TCP_SYN_FLAG));
+	in1(tcp(R, W, 80, 8008, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
+	out1(tcp(A, R, 8008, 80, RTE_TCP_ACK_FLAG));
+	tick(1000);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8008, &si), 1);
+	assert_int_equal(si.state, SLUICE_NAT_STATE_ESTABLISHED);
+	m = tcp(R, W, 80, 8008, RTE_TCP_RST_FLAG);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R, 80, A, 8008);
+	rte_pktmbuf_free(m);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8008, &si), 1);
+	assert_int_equal(si.state, SLUICE_NAT_STATE_CLOSED);
+	tick(239);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8008, NULL), 1);
+	tick(1);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8008, NULL), 0);
+
 	/* ICMP 60 s. */
 	out1(echo(A, R, 8005, false));
 	tick(59);
@@ -706,6 +895,24 @@ test_timeouts(void **state)
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8006, NULL), 0);
 	c = (struct nat_conf){ .timeout_udp = SLUICE_NAT_TIMEOUT_UDP_DEFAULT,
 			       .timeout_icmp = SLUICE_NAT_TIMEOUT_ICMP_DEFAULT };
+	assert_int_equal(nat_conf_set(&c), 0);
+
+	/* RFC 7857 allows a transitory timeout below 4 min: 1 s is taken
+	 * and used, for a SYN alone and after a RST; established ones keep
+	 * theirs. */
+	c = (struct nat_conf){ .timeout_tcp_trans = 1 };
+	assert_int_equal(nat_conf_set(&c), 0);
+	out1(tcp(A, R, 8009, 80, RTE_TCP_SYN_FLAG));
+	out1(tcp(A, R, 8010, 80, RTE_TCP_SYN_FLAG));
+	in1(tcp(R, W, 80, 8010, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
+	out1(tcp(A, R, 8010, 80, RTE_TCP_ACK_FLAG));
+	tick(1);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8009, NULL), 0);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8010, NULL), 1);
+	out1(tcp(A, R, 8010, 80, RTE_TCP_RST_FLAG));
+	tick(1);
+	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8010, NULL), 0);
+	c = (struct nat_conf){ .timeout_tcp_trans = SLUICE_NAT_TIMEOUT_TCP_TRANS_DEFAULT };
 	assert_int_equal(nat_conf_set(&c), 0);
 }
 
@@ -746,6 +953,72 @@ test_dnat_keeps_client(void **state)
 	m = tcp(A, R, 8080, 80, RTE_TCP_SYN_FLAG);
 	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
 	assert_int_not_equal(sport(m), 8080);
+	rte_pktmbuf_free(m);
+}
+
+/* m, after the NAT, is byte for byte the packet exp (both freed). */
+static void
+same_bytes(struct rte_mbuf *m, struct rte_mbuf *exp)
+{
+	assert_int_equal(rte_pktmbuf_data_len(m), rte_pktmbuf_data_len(exp));
+	assert_memory_equal(iph(m), iph(exp), rte_pktmbuf_data_len(exp));
+	rte_pktmbuf_free(exp);
+	rte_pktmbuf_free(m);
+}
+
+/* "dport N-M to ADDR:P": every port of the range reaches P (iptables'
+ * DNAT); without ":P" each port is its own. */
+static void
+test_dnat_range_one_port(void **state)
+{
+	struct nat_rule_spec r = { .kind = SLUICE_NAT_DNAT, .port = WAN, .proto = IPPROTO_UDP,
+				   .dport_min = 9000, .dport_max = 9002,
+				   .addr_min = dpt_ip(B), .port_min = 7000, .port_max = 7000 };
+	struct nat_rule_spec same = { .kind = SLUICE_NAT_DNAT, .port = WAN,
+				      .proto = IPPROTO_UDP, .dport_min = 9100, .dport_max = 9101,
+				      .addr_min = dpt_ip(B) };
+	struct nat_rule_spec top = r;
+	struct rte_mbuf *m;
+
+	(void)state;
+	assert_int_equal(nat_rule_add(&r), 0);
+	assert_int_equal(nat_rule_add(&same), 0);
+
+	m = udp(R, W, 5000, 9000, 8);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	same_bytes(m, udp(R, B, 5000, 7000, 8));
+	m = udp(R, W, 5001, 9002, 8);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	same_bytes(m, udp(R, B, 5001, 7000, 8));
+	/* The answers leave from the port each client asked for. */
+	m = udp(B, R, 7000, 5001, 8);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	same_bytes(m, udp(W, R, 9002, 5001, 8));
+	m = udp(B, R, 7000, 5000, 8);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	same_bytes(m, udp(W, R, 9000, 5000, 8));
+	/* One client endpoint to two ports of the range would be one
+	 * endpoint at B for both: the second is refused, the first kept. */
+	m = udp(R, W, 5000, 9001, 8);
+	assert_int_equal(through(m, WAN, LAN), NAT_DROP);
+	m = udp(B, R, 7000, 5000, 8);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	same_bytes(m, udp(W, R, 9000, 5000, 8));
+
+	m = udp(R, W, 5002, 9101, 8);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	same_bytes(m, udp(R, B, 5002, 9101, 8));
+	m = udp(B, R, 9101, 5002, 8);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	same_bytes(m, udp(W, R, 9101, 5002, 8));
+
+	/* One port near the top takes a range: nothing runs past 65535. */
+	top.proto = IPPROTO_TCP;
+	top.port_min = top.port_max = 65535;
+	assert_int_equal(nat_rule_add(&top), 0);
+	m = tcp(R, W, 5003, 9002, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	check_ip(m, R, 5003, B, 65535);
 	rte_pktmbuf_free(m);
 }
 
@@ -1644,16 +1917,6 @@ test_router_error_about_hairpin(void **state)
 	neigh_del(LAN, dpt_ip(A));
 }
 
-/* m, after the NAT, is byte for byte the packet exp (both freed). */
-static void
-same_bytes(struct rte_mbuf *m, struct rte_mbuf *exp)
-{
-	assert_int_equal(rte_pktmbuf_data_len(m), rte_pktmbuf_data_len(exp));
-	assert_memory_equal(iph(m), iph(exp), rte_pktmbuf_data_len(exp));
-	rte_pktmbuf_free(exp);
-	rte_pktmbuf_free(m);
-}
-
 /* Through the hooks from the LAN back to the LAN: the hairpin. */
 static enum nat_verdict
 hairpin(struct rte_mbuf *m)
@@ -1913,7 +2176,7 @@ test_icmp_error_from_inside_router(void **state)
 	rte_pktmbuf_free(e);
 
 	/* About nothing translated, or neither query nor error (RFC 5508
-	 * REQ-11: a timestamp request): never out with an inside source. */
+	 * REQ-11: a router solicitation): never out with an inside source. */
 	{
 		uint64_t untr = counter("icmp_untranslatable");
 		uint64_t other = counter("untranslatable_drops");
@@ -1924,7 +2187,7 @@ test_icmp_error_from_inside_router(void **state)
 		e = icmp_err(A, R, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
 		assert_int_equal(through(e, LAN, WAN), NAT_DROP);
 		assert_int_equal(counter("icmp_untranslatable"), untr + 1);
-		e = icmp_err(A, R, ICMP_TIMESTAMP, 0, 0, q, 12);
+		e = icmp_err(A, R, ICMP_ROUTERSOLICIT, 0, 0, q, 12);
 		assert_int_equal(through(e, LAN, WAN), NAT_DROP);
 		assert_int_equal(counter("untranslatable_drops"), other + 1);
 	}
@@ -2965,11 +3228,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_udp_zero_checksum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tcp_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_echo_ids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_query_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_endpoint_independent_mapping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filtering, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_eif_refresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeouts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dnat_keeps_client, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dnat_range_one_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hairpin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fragments_reverse_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_fragments_reverse_order, setup, teardown),
