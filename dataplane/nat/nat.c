@@ -790,13 +790,20 @@ pre_new(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t, struct nat_p
 		q.flags = NS_REFRESH1;
 		q.r = r;
 		if (in_port != r->s.port) {
-			/* Hairpin: the inside client is also seen from the
-			 * public address, so that replies come back here. */
+			/* Hairpin: the inside client is seen from outside, so
+			 * that replies come back here, and from its own mapping
+			 * (RFC 4787 REQ-9a): the one its rule out of the dnat's
+			 * port gives it, which its flows out there then share
+			 * (a pool's address, not the dnat's).  A client no rule
+			 * translates is seen from the public address. */
+			const struct nat_rule *o = nat_rule_snat(rs, r->s.port,
+								 rte_be_to_cpu_32(p->t.src));
+
 			q.x.src = 0;
 			q.x.sp = 0;
 			q.flags |= NS_MAP_SRC | NS_REFRESH0;
-			q.map_rule = r;
-			q.map_addr = dst;
+			q.map_rule = o != NULL ? o : r;
+			q.map_addr = o != NULL ? 0 : dst;
 		}
 		s = nat_sess_create(t, &q, &d);
 	} else {

@@ -1076,6 +1076,38 @@ test_hairpin(void **state)
 	rte_pktmbuf_free(m);
 }
 
+/*
+ * A dnat hairpin from a host that an snat pool translates, before it has
+ * any mapping: the server sees it from its pool mapping (RFC 4787 REQ-9a),
+ * not from the dnat's address, and the host's later flow out from the
+ * same port leaves from that same mapping, in the pool and its ports,
+ * where it used to leave from the router's address and an unpooled port.
+ */
+static void
+test_hairpin_dnat_pool(void **state)
+{
+	struct rte_mbuf *m;
+	uint16_t y;
+
+	(void)state;
+	pool_rule("10.0.0.0", 2000, 2003);
+	dnat_rule();				/* W:8080 -> B:80 */
+	m = tcp(A, W, 40010, 8080, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
+	y = sport(m);
+	assert_true(y >= 2000 && y <= 2003);
+	check_ip(m, "203.0.113.50", y, B, 80);
+	rte_pktmbuf_free(m);
+	m = tcp(B, "203.0.113.50", 80, y, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
+	check_ip(m, W, 8080, A, 40010);
+	rte_pktmbuf_free(m);
+	m = tcp(A, R, 40010, 443, RTE_TCP_SYN_FLAG);
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	check_ip(m, "203.0.113.50", y, R, 443);
+	rte_pktmbuf_free(m);
+}
+
 /* ---- ICMP errors the router makes about translated packets ---- */
 
 #define A_MAC "02:00:00:00:00:22"
@@ -3250,6 +3282,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_one_pass_nat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_pass_nat_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hairpin_same_burst, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin_dnat_pool, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_ends_before_slow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_ends_before_slow_plain, setup,
 						teardown),
