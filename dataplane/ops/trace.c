@@ -240,17 +240,28 @@ trace_nat(struct rte_mbuf *m, uint8_t stage)
 	s->pb = p[1];
 }
 
-void
-trace_route(struct rte_mbuf *m, uint8_t nh_type, uint16_t port, uint32_t nh_ip, uint32_t dst)
+/* A route step of either family, its addresses for the caller to fill. */
+static struct sluice_trace_step *
+route_step(struct rte_mbuf *m, uint8_t nh_type, uint16_t port)
 {
 	struct trace_item *t = item_of(m);
 	struct sluice_trace_step *s;
 
 	if (t == NULL || (s = step_new(t, SLUICE_STEP_ROUTE)) == NULL)
-		return;
+		return NULL;
 	/* The route.h types have the wire's numbers (SLUICE_NH_*). */
 	s->type = nh_type;
 	s->port = nh_type == SLUICE_NH_CONNECTED || nh_type == SLUICE_NH_GATEWAY ? port + 1u : 0;
+	return s;
+}
+
+void
+trace_route(struct rte_mbuf *m, uint8_t nh_type, uint16_t port, uint32_t nh_ip, uint32_t dst)
+{
+	struct sluice_trace_step *s = route_step(m, nh_type, port);
+
+	if (s == NULL)
+		return;
 	s->a = nh_ip;
 	s->b = dst;
 }
@@ -259,13 +270,10 @@ void
 trace_route6(struct rte_mbuf *m, uint8_t nh_type, uint16_t port, const uint8_t *nh,
 	     const uint8_t *dst)
 {
-	struct trace_item *t = item_of(m);
-	struct sluice_trace_step *s;
+	struct sluice_trace_step *s = route_step(m, nh_type, port);
 
-	if (t == NULL || (s = step_new(t, SLUICE_STEP_ROUTE)) == NULL)
+	if (s == NULL)
 		return;
-	s->type = nh_type;
-	s->port = nh_type == SLUICE_NH_CONNECTED || nh_type == SLUICE_NH_GATEWAY ? port + 1u : 0;
 	s->ip6 = 1;
 	memcpy(s->a6, nh, 16);
 	memcpy(s->b6, dst, 16);
