@@ -85,6 +85,7 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
+#include "host.h"
 #include "icmp.h"
 #include "nat_int.h"
 #include "nat_look.h"
@@ -698,7 +699,10 @@ drop:
  * (mapped), and a SYN to a port of the dynamic range (1024 and up, where
  * an inside client's port is mapped), which may be the first half of a
  * simultaneous open whose inside SYN is still to come.  Below 1024 no
- * client's mapping goes, so the router answers as a host does.
+ * client's mapping goes, so the router answers as a host does.  A port
+ * with a host stack gives that SYN to the host instead, which may listen
+ * there (issue 10): only a mapped port is held, and a simultaneous open
+ * through it must have its inside SYN out first.
  */
 static enum nat_verdict
 pre_unmatched(struct rte_mbuf *m, uint16_t in_port, const struct addr_table *at,
@@ -710,7 +714,7 @@ pre_unmatched(struct rte_mbuf *m, uint16_t in_port, const struct addr_table *at,
 		held = mapped ||
 		       ((p->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) ==
 				RTE_TCP_SYN_FLAG &&
-			rte_be_to_cpu_16(p->t.dp) >= 1024);
+			rte_be_to_cpu_16(p->t.dp) >= 1024 && !host_on(in_port));
 	if (addr_is_local(at, dst) && !held)
 		return NAT_PASS;
 	nat_count(NC_INBOUND_UNMATCHED);
@@ -853,7 +857,7 @@ nat_pre_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 		uint32_t dst = rte_be_to_cpu_32(p.ip->dst_addr);
 
 		if (p.proto == IPPROTO_ICMP && nat_is_icmp_error(p.ip, m))
-			return nat_icmp_pre(m, t);
+			return nat_icmp_pre(m, in_port, t);
 		if (!nat_rule_dst_ours(nat_rules_get(), at, dst))
 			return NAT_PASS;
 		return pre_unmatched(m, in_port, at, dst, &p, false);

@@ -18,6 +18,8 @@
 #include <rte_icmp.h>
 #include <rte_ip_frag.h>
 
+#include "frag.h"
+#include "host.h"
 #include "icmp.h"
 #include "ip4.h"
 #include "log.h"
@@ -87,15 +89,21 @@ nat_frag_gc(struct nat_lcore *lc)
 }
 
 /* Could this datagram be translated: to an address the NAT answers for, or
- * routed out of a port with a rule? */
+ * routed out of a port with a rule?  One of our addresses that no rule
+ * (and so no session) can claim, arriving on a port with a host stack, is
+ * the host's: ip4_local gives it the pieces, as it does without NAT, and
+ * the host's kernel reassembles them. */
 static bool
-frag_concerns_nat(const struct rte_ipv4_hdr *ip)
+frag_concerns_nat(const struct rte_ipv4_hdr *ip, uint16_t in_port)
 {
 	const struct nat_ruleset *rs = nat_rules_get();
+	const struct addr_table *at = addrs_get();
 	uint32_t dst = rte_be_to_cpu_32(ip->dst_addr);
 	uint64_t nh;
 
-	if (nat_rule_dst_ours(rs, addrs_get(), dst))
+	if (addr_is_local(at, dst))
+		return !host_on(in_port) || nat_rule_addr_claimed(rs, at, dst);
+	if (nat_rule_dst_ours(rs, at, dst))
 		return true;
 	route_lookup_bulk(&dst, &nh, 1);
 	if (nexthops[nh].type != NH_CONNECTED && nexthops[nh].type != NH_GATEWAY)
@@ -158,6 +166,47 @@ pull_up(struct rte_mbuf *m, uint32_t want)
 	return 0;
 }
 
+/* The most pieces frag_to_host makes of one datagram: as many as
+ * reassembly takes, and room for a host port's MTU smaller than the
+ * sender's pieces. */
+#define FRAG_TO_HOST_MAX	(4 * RTE_LIBRTE_IP_FRAG_MAX_FRAG)
+
+/*
+ * A reassembled datagram for one of our addresses that the NAT left alone
+ * (an address a rule claims, but no session or dnat port took it), on a
+ * port with a host stack: the host gets it in pieces again, each with the
+ * first piece's Ethernet header, as it gets the fragments of an address
+ * no rule claims (frag_concerns_nat), and its kernel reassembles them.
+ * Whole, it might not fit a frame of the host interface.
+ */
+static void
+frag_to_host(struct rte_mbuf *m, uint16_t in_port)
+{
+	struct rte_mbuf *f[FRAG_TO_HOST_MAX];
+	struct rte_ether_hdr eth;
+	int n;
+
+	/* The first piece's header, still in front (ip4 moved past it). */
+	if (rte_pktmbuf_headroom(m) < sizeof(eth)) {
+		dp_drop(m, DROP_LOCAL_UNREACH);
+		return;
+	}
+	memcpy(&eth, rte_pktmbuf_mtod(m, uint8_t *) - sizeof(eth), sizeof(eth));
+	n = frag_ip4(m, ports[in_port].mtu, f, FRAG_TO_HOST_MAX);
+	if (n < 0) {
+		dp_drop(m, DROP_LOCAL_UNREACH);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		if (unlikely(rte_pktmbuf_headroom(f[i]) < sizeof(eth))) {
+			dp_drop(f[i], DROP_LOCAL_UNREACH);
+			continue;
+		}
+		memcpy(rte_pktmbuf_mtod(f[i], uint8_t *) - sizeof(eth), &eth, sizeof(eth));
+		host_punt(f[i], in_port);
+	}
+}
+
 /* A reassembled datagram: the rest of ip4_input's path, NAT included. */
 static void
 frag_forward(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
@@ -174,9 +223,13 @@ frag_forward(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	route_lookup_bulk(&dst, &nh, 1);
 	h = &nexthops[nh];
 	if (h->type == NH_LOCAL) {
-		/* ip4_input drops fragments for us; the reassembled datagram
-		 * is no more deliverable than its pieces. */
-		dp_drop(m, DROP_LOCAL_UNREACH);
+		/* Without a host stack ip4_input drops fragments for us; the
+		 * reassembled datagram is no more deliverable than its
+		 * pieces. */
+		if (host_on(in_port))
+			frag_to_host(m, in_port);
+		else
+			dp_drop(m, DROP_LOCAL_UNREACH);
 		return;
 	}
 	if (h->type != NH_CONNECTED && h->type != NH_GATEWAY) {
@@ -203,7 +256,7 @@ nat_frag_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	struct rte_mbuf *full;
 
 	*RTE_MBUF_DYNFIELD(m, nat_stash_off, uint64_t *) = 0;
-	if (!frag_concerns_nat(ip))
+	if (!frag_concerns_nat(ip, in_port))
 		return NAT_PASS;
 	if (unlikely(!frag_can_fit(ip))) {
 		dp_drop(m, DROP_BAD_HEADER);

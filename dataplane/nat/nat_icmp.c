@@ -25,6 +25,7 @@
 #include <rte_icmp.h>
 #include <rte_ip.h>
 
+#include "host.h"
 #include "nat_int.h"
 
 bool
@@ -114,7 +115,7 @@ sums_ok(const struct rte_mbuf *m, const struct nat_pkt *e)
 }
 
 enum nat_verdict
-nat_icmp_pre(struct rte_mbuf *m, struct nat_tables *t)
+nat_icmp_pre(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	struct rte_icmp_hdr *icmp;
@@ -133,10 +134,14 @@ nat_icmp_pre(struct rte_mbuf *m, struct nat_tables *t)
 		}
 		if (s == NULL || (half > 0 && sess_chains(s, d))) {
 			/* Addressed to us and about nothing we translated:
-			 * RFC 5508 REQ-3 drops it.  Errors passing through
-			 * are not ours. */
+			 * RFC 5508 REQ-3 drops it, unless the port has a host
+			 * stack, whose own connections it may be about
+			 * (ECONNREFUSED, PMTU discovery, traceroute): local
+			 * delivery hands it to the host.  Errors passing
+			 * through are not ours. */
 			if (half > 0 ||
-			    addr_is_local(addrs_get(), rte_be_to_cpu_32(ip->dst_addr))) {
+			    (addr_is_local(addrs_get(), rte_be_to_cpu_32(ip->dst_addr)) &&
+			     !host_on(in_port))) {
 				nat_count(NC_ICMP_UNTRANSLATABLE);
 				dp_drop(m, DROP_NAT);
 				return NAT_DROP;

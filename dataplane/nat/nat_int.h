@@ -363,6 +363,11 @@ const struct nat_rule *nat_rule_by_id(const struct nat_ruleset *rs, uint32_t id)
 /* Is dst (host order) one the NAT answers for: ours or in a snat pool? */
 bool nat_rule_dst_ours(const struct nat_ruleset *rs, const struct addr_table *at,
 		       uint32_t dst);
+/* Could a session or a rule translate a packet to dst (host order), one
+ * of our addresses: is it a dnat rule's, a masquerade's outside address,
+ * or in a snat pool? */
+bool nat_rule_addr_claimed(const struct nat_ruleset *rs, const struct addr_table *at,
+			   uint32_t dst);
 /* Does any rule name this port? */
 bool nat_rule_on_port(const struct nat_ruleset *rs, uint16_t port);
 
@@ -512,7 +517,7 @@ enum nat_verdict nat_post_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_po
 
 /* ---- ICMP errors (nat_icmp.c) ---- */
 /* Prerouting half of an ICMP error translation (outer dst, embedded src). */
-enum nat_verdict nat_icmp_pre(struct rte_mbuf *m, struct nat_tables *t);
+enum nat_verdict nat_icmp_pre(struct rte_mbuf *m, uint16_t in_port, struct nat_tables *t);
 /* Postrouting half (outer src, embedded dst), s/dir from the stash. */
 void nat_icmp_post(struct rte_mbuf *m, struct nat_sess *s, unsigned int dir);
 /* Is m an ICMP error (type 3, 4, 5, 11, 12)? */

@@ -102,6 +102,19 @@ nat_rule_dst_ours(const struct nat_ruleset *rs, const struct addr_table *at, uin
 }
 
 bool
+nat_rule_addr_claimed(const struct nat_ruleset *rs, const struct addr_table *at, uint32_t dst)
+{
+	for (uint16_t i = 0; i < rs->n; i++) {
+		const struct nat_rule_spec *r = &rs->r[i].s;
+
+		if (r->kind == SLUICE_NAT_SNAT ? dst >= r->addr_min && dst <= r->addr_max :
+						 addr_on_port(at, r->port, dst))
+			return true;
+	}
+	return false;
+}
+
+bool
 nat_rule_on_port(const struct nat_ruleset *rs, uint16_t port)
 {
 	for (uint16_t i = 0; i < rs->n; i++)

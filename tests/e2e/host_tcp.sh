@@ -5,7 +5,9 @@
 # masqueraded traffic to the WAN keeps working; the host sees the LAN host
 # through its own neighbour table (ARP copies).  `link set lan host off`
 # takes the interface away (the router resets again), `host on` brings it
-# back with its address.
+# back with its address.  Past the lab's masquerade the host also gets
+# an unsolicited SYN from the WAN to a port from 1024 up, the ICMP error
+# answering its own UDP and fragments for its address.
 . "$(dirname "$0")/lib.sh"
 export SLUICE_LAB_HOST=yes
 e2e_up htcp
@@ -50,6 +52,28 @@ after=$(stat_value '^punted$')
 [ "$after" -gt "$before" ] || fail "stats: punted did not grow ($before -> $after)"
 cli stats | sed -n '/^host:/,$p'
 ok "5 fetches from the router's kernel and 5 through the NAT; punted $before -> $after"
+
+step "past the masquerade: a WAN SYN from 1024 up, an ICMP error and fragments reach the host"
+http_server rt 203.0.113.2 8004 "$E2E_TMP/rtwww" "$E2E_TMP/rt4.log"
+got=$(wan curl -sS --fail --max-time 15 http://203.0.113.2:8004/r.txt) ||
+	fail "the WAN host did not reach the router's server on 203.0.113.2:8004"
+[ "$got" = "router's own $$" ] || fail "got '$got' from 203.0.113.2:8004"
+untr=$(stat_value '^icmp_untranslatable$')
+out=$(rt python3 -c 'import socket;s=socket.socket(2,2);s.settimeout(3);s.connect(("192.168.1.10",7));s.send(b"q")
+try: s.recv(9); print("answered")
+except ConnectionRefusedError: print("refused")
+except socket.timeout: print("timeout")')
+[ "$out" = refused ] || fail "UDP from the router to 192.168.1.10:7: $out, not refused (the LAN host's port unreachable)"
+[ "$(stat_value '^icmp_untranslatable$')" = "$untr" ] || fail "icmp_untranslatable grew"
+rt python3 -c 'import socket,sys;s=socket.socket(2,2);s.bind(("192.168.1.1",51820));s.settimeout(10)
+d,a=s.recvfrom(4000);print(len(d),a[0])' >"$E2E_TMP/frag.out" &
+fpid=$!
+sleep 0.5
+lan python3 -c 'import socket;s=socket.socket(2,2);s.sendto(b"x"*1600,("192.168.1.1",51820))'
+wait_gone "$fpid" 15 || fail "the fragment listener did not end"
+[ "$(cat "$E2E_TMP/frag.out")" = "1600 192.168.1.10" ] ||
+	fail "the host's listener got '$(cat "$E2E_TMP/frag.out")', not 1600 bytes from 192.168.1.10"
+ok "SYN to 203.0.113.2:8004 served, ECONNREFUSED from the LAN host, a 1600-byte datagram in fragments received"
 
 step "the host's neighbour table learnt the LAN host from the copied ARP"
 lmac=$(lan cat /sys/class/net/eth0/address)
