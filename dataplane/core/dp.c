@@ -229,3 +229,31 @@ dp_errmsg_clear(void)
 {
 	errmsg[0] = '\0';
 }
+
+static char log_error[256];
+
+void
+dp_log_error_clear(void)
+{
+	log_error[0] = '\0';
+}
+
+const char *
+dp_log_error(void)
+{
+	return log_error[0] != '\0' ? log_error : NULL;
+}
+
+/* The first only: a driver's reason comes before EAL's "cannot attach"
+ * lines. */
+void
+dp_log_error_note(const char *line, size_t len)
+{
+	if (log_error[0] != '\0')
+		return;
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == ' '))
+		len--;
+	len = RTE_MIN(len, sizeof(log_error) - 1);
+	memcpy(log_error, line, len);
+	log_error[len] = '\0';
+}

@@ -301,6 +301,13 @@ void dp_send(struct rte_mbuf *m, uint16_t port);
 int dp_errmsg(int err, const char *fmt, ...) __rte_format_printf(2, 3);
 const char *dp_errmsg_get(void);	/* "" when none was set */
 void dp_errmsg_clear(void);
+
+/* The first line DPDK logged at the error level or worse since
+ * dp_log_error_clear(), or NULL: what a driver said when it refused a
+ * device, which it says only in its log (dplog.c notes the lines). */
+void dp_log_error_clear(void);
+const char *dp_log_error(void);
+void dp_log_error_note(const char *line, size_t len);
 /* A host-order IPv4 address in a message: DP_IP4_FMT with DP_IP4_ARGS(ip). */
 #define DP_IP4_FMT "%u.%u.%u.%u"
 #define DP_IP4_ARGS(ip) (unsigned int)((ip) >> 24), (unsigned int)(((ip) >> 16) & 0xff), \

@@ -324,8 +324,24 @@ probe_failed(const char *devargs, const char *devname, int ret)
 	if (ret == -ENOMEM || ret == -EBUSY || ret == -EEXIST)
 		return dp_errmsg(ret, "device \"%s\" cannot be attached: %s", devargs,
 				 strerror(-ret));
+	if (dp_log_error() != NULL)
+		return dp_errmsg(-EINVAL, "the driver refused device \"%s\": %s", devargs,
+				 dp_log_error());
 	return dp_errmsg(-EINVAL, "the driver refused device \"%s\" (its reason is in the "
 			 "dataplane's log)", devargs);
+}
+
+/* A device that failed to start: what its driver logged, after what
+ * failed, when it said anything. */
+static int
+start_failed_why(int ret)
+{
+	char what[sizeof("the device's ") + 256];
+
+	if (dp_log_error() == NULL)
+		return ret;
+	snprintf(what, sizeof(what), "%s", dp_errmsg_get());
+	return dp_errmsg(ret, "%s (the driver: %s)", what, dp_log_error());
 }
 
 static int
@@ -340,6 +356,7 @@ port_open(struct port *p, const char *devargs, const struct rte_ether_addr *mac)
 	if (devargs_iface(devargs, iface, sizeof(iface)) && if_nametoindex(iface) == 0)
 		return dp_errmsg(-ENODEV, "no interface \"%s\" in the dataplane's network "
 				 "namespace", iface);
+	dp_log_error_clear();
 	ret = rte_dev_probe(full);
 	if (ret != 0)
 		return probe_failed(devargs, devname, ret);
@@ -349,8 +366,9 @@ port_open(struct port *p, const char *devargs, const struct rte_ether_addr *mac)
 	}
 	ret = port_start(p, mac);
 	if (ret != 0) {
+		ret = start_failed_why(ret < 0 ? ret : -EIO);
 		port_close_dev(p->eth_port);
-		return ret < 0 ? ret : -EIO;
+		return ret;
 	}
 	return 0;
 }

@@ -39,12 +39,17 @@ cat >>"$E2E_TMP/bad.ini" <<'EOF'
 device = net_af_packet3,iface=nope
 [port pci]
 device = 0000:99:00.0
+[port pcap]
+device = net_pcap7,rx_pcap=/nonexistent/x.pcap
 EOF
 ldmz=$(grep -n '^device = net_af_packet3,iface=nope' "$E2E_TMP/bad.ini" | cut -d: -f1)
 lpci=$(grep -n '^device = 0000:99:00.0' "$E2E_TMP/bad.ini" | cut -d: -f1)
+lpcap=$(grep -n '^device = net_pcap7' "$E2E_TMP/bad.ini" | cut -d: -f1)
 # What sluiced logs, after "FILE:" (the file differs below).
 want_dmz="$ldmz: port dmz (device net_af_packet3,iface=nope) not created: no interface \"nope\" in the dataplane's network namespace."
 want_pci="$lpci: port pci (device 0000:99:00.0) not created: no device 0000:99:00.0 (a PCI device must exist and be bound to a DPDK driver such as vfio-pci)."
+# A driver's refusal: the reason it gave in its log, first.
+want_pcap="$lpcap: port pcap (device net_pcap7,rx_pcap=/nonexistent/x.pcap) not created: the driver refused device \"net_pcap7,rx_pcap=/nonexistent/x.pcap\": open_single_rx_pcap(): Couldn't open /nonexistent/x.pcap: /nonexistent/x.pcap: No such file or directory."
 
 # --check cannot tell these are wrong: the dataplane must.
 "$SLUICED" --check -c "$E2E_TMP/bad.ini" || fail "--check refused a file only the dataplane can judge"
@@ -52,7 +57,7 @@ out=$(lab_exec "$LAB" rt "$SLUICED" -c "$E2E_TMP/bad.ini" -s "$(lab_sock "$LAB")
 rc=$?
 echo "$out"
 [ "$rc" = 1 ] || fail "sluiced --oneshot exited $rc with ports that cannot be made, expected 1"
-for w in "$want_dmz" "$want_pci"; do
+for w in "$want_dmz" "$want_pci" "$want_pcap"; do
 	grep -qxF "$E2E_TMP/bad.ini:$w" <<<"$out" || fail "sluiced --oneshot did not say: $E2E_TMP/bad.ini:$w"
 done
 grep -q "permission denied\|Bad address\|no such port" <<<"$out" &&
@@ -64,9 +69,9 @@ step "the same file to the running sluiced (SIGHUP): its log says the same"
 cp "$E2E_TMP/bad.ini" "$conf"
 pid=$(lab_pid "$LAB" sluiced) || fail "sluiced is not running"
 kill -HUP "$pid"
-lab_wait 10 "sluiced's reload" grep -q "configuration applied: .* 2 failed" "$log" ||
-	{ tail -20 "$log"; fail "sluiced did not count 2 failures"; }
-for w in "$want_dmz" "$want_pci"; do
+lab_wait 10 "sluiced's reload" grep -q "configuration applied: .* 3 failed" "$log" ||
+	{ tail -20 "$log"; fail "sluiced did not count 3 failures"; }
+for w in "$want_dmz" "$want_pci" "$want_pcap"; do
 	grep -qxF "$conf:$w" "$log" || { tail -20 "$log"; fail "sluiced's log lacks: $conf:$w"; }
 done
 ok "sluiced's log names FILE:LINE, the port and the reason"
