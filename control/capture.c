@@ -304,8 +304,10 @@ do_capture(struct cli *c, int argc, char **argv)
 			if (!parse_u32(argv[i], UINT32_MAX, &count) || !count)
 				return cli_usage_err(c, "capture", "invalid count");
 		} else if (!strcmp(w, "-s")) {
-			if (!parse_u32(argv[i], 262144, &snaplen) || snaplen < 14)
-				return cli_usage_err(c, "capture", "invalid snaplen (14 to 262144)");
+			/* 0 is tcpdump's "the default": sent as no snaplen. */
+			if (!parse_u32(argv[i], 262144, &snaplen) || (snaplen && snaplen < 14))
+				return cli_usage_err(c, "capture",
+						     "invalid snaplen (0, or 14 to 262144)");
 		} else {
 			file = argv[i];
 		}

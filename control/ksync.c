@@ -10,7 +10,10 @@
  * the answer is a resync, a full dump diffed against the mirror set, which
  * changes only what differs.  Link and address events trigger one too:
  * the kernel drops the routes of an interface that goes down, or of an
- * address that goes, without a RTM_DELROUTE for each.
+ * address that goes, without a RTM_DELROUTE for each.  So do nexthop
+ * events (RTNLGRP_NEXTHOP, as FRR's zebra installs its routes through
+ * nexthop objects): deleting an object drops every route that uses it, and
+ * changing a group changes their paths, with no route message either way.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -58,6 +61,8 @@ nl_open(int groups, bool nonblock)
 int
 ks_open(struct ksync *ks)
 {
+	int nh_group = RTNLGRP_NEXTHOP;
+
 	memset(ks, 0, sizeof(*ks));
 	ks->ev_fd = ks->req_fd = -1;
 	if (!(ks->buf = malloc(KS_BUF)))
@@ -66,6 +71,15 @@ ks_open(struct ksync *ks)
 				 RTMGRP_IPV4_IFADDR, true)) < 0 ||
 	    (ks->req_fd = nl_open(0, false)) < 0) {
 		int err = ks->ev_fd < 0 ? ks->ev_fd : ks->req_fd;
+
+		ks_close(ks);
+		return err;
+	}
+	/* Group 32 has no bit in nl_groups: joined by number.  A kernel
+	 * older than nexthop objects (5.3) says EINVAL, and has none to miss. */
+	if (setsockopt(ks->ev_fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &nh_group,
+		       sizeof(nh_group)) < 0 && errno != EINVAL) {
+		int err = -errno;
 
 		ks_close(ks);
 		return err;
@@ -760,6 +774,8 @@ ks_events(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg)
 			case RTM_DELLINK:
 			case RTM_NEWADDR:
 			case RTM_DELADDR:
+			case RTM_NEWNEXTHOP:
+			case RTM_DELNEXTHOP:
 				ks->need_resync = true;
 				break;
 			default:

@@ -285,10 +285,17 @@ xdp_room(void)
 
 	if (avail >= need)
 		return 0;
+	/* The user's way out is a larger pool: say which option sets it. */
+	if (xdp_kept == 0)
+		return dp_errmsg(-ENOBUFS, "the packet pool has %u free buffers, an af_xdp port "
+				 "needs %u (its fill queues, and %u for traffic): start the dataplane "
+				 "with a larger --mbufs (the pool holds %u)", avail, need,
+				 XDP_FILL_BUFS, dp.pool->size);
 	return dp_errmsg(-ENOBUFS, "the packet pool has %u free buffers, an af_xdp port needs %u "
 			 "(its fill queues, and %u for traffic); %u are kept by af_xdp devices closed since "
 			 "the start, which DPDK 22.11's driver never gives back: a restart of the "
-			 "dataplane frees them", avail, need, XDP_FILL_BUFS, xdp_kept);
+			 "dataplane frees them, and a larger --mbufs (the pool holds %u) makes room",
+			 avail, need, XDP_FILL_BUFS, xdp_kept, dp.pool->size);
 }
 
 /* Undo a probe whose start failed. */

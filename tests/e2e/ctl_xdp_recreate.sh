@@ -3,7 +3,7 @@
 # fill queue when the device closes.  Deleting and re-making an af_xdp port
 # counts them in the pool's kept_by_closed_ports, and once the pool could
 # not feed another such port, making one is refused with a reason naming
-# them (not "rx queue setup failed"), while the other port keeps forwarding.
+# them and the fix, --mbufs (not "rx queue setup failed"), while the other port keeps forwarding.
 # A small pool (--mbufs 12288) gets there in three rounds.
 . "$(dirname "$0")/lib.sh"
 export SLUICE_LAB_DP_ARGS="--mbufs 12288"
@@ -54,6 +54,8 @@ done
 [ "${refused%% *}" = -105 ] || fail "the refusal is not ENOBUFS: $refused"
 grep -q "kept by af_xdp devices closed since the start" <<<"$refused" ||
 	fail "the refusal does not say where the buffers went: $refused"
+grep -q "a larger --mbufs (the pool holds 12288) makes room" <<<"$refused" ||
+	fail "the refusal does not name the option that makes room: $refused"
 ok "refused at round $round: ${refused#* }"
 
 step "lan still answers"

@@ -4,7 +4,9 @@
 # proto boot, as dhclient-script adds its default route) is mirrored; when
 # the port goes down the kernel drops it without a RTM_DELROUTE, and it
 # leaves sluice too, never to come back as sluice's own (proto sluice in
-# the kernel); a route the host deletes stays deleted.  The kernel's
+# the kernel); a route the host deletes stays deleted.  Routes through
+# nexthop objects (FRR's zebra installs them so) leave with their object,
+# and a group's route is taken once the group has one path.  The kernel's
 # blackholes are mirrored while the router has a host interface, and leave
 # sluice with the last one (`link set wan host off`).
 . "$(dirname "$0")/host_lib.sh"
@@ -39,6 +41,49 @@ lab_wait 5 "10.77.0.0/16 gone from sluice" hasnt 10.77.0.0/16 || fail "still in 
 sleep 2
 [ -z "$(rt ip route show 10.77.0.0/16)" ] || fail "the deleted route came back: $(rt ip route show 10.77.0.0/16)"
 ok "deleted"
+
+# The kernel drops a nexthop object's routes with it, and changes a
+# group's routes with the group, with no route message: only the nexthop
+# events (RTNLGRP_NEXTHOP) tell.
+step "a route through a nexthop object (as zebra installs) leaves with the object"
+rt ip nexthop add id 71 via 203.0.113.1 dev wan || fail "ip nexthop add id 71"
+rt ip route add 10.80.0.0/16 nhid 71 proto zebra || fail "ip route add 10.80.0.0/16 nhid 71"
+lab_wait 5 "10.80.0.0/16 in sluice" has 10.80.0.0/16 || fail "not mirrored: $(routes)"
+routes 10.80.0.0/16 | grep -q "via 203\.0\.113\.1 dev wan proto zebra" ||
+	fail "mirrored as: $(routes 10.80.0.0/16)"
+rt ip nexthop del id 71 || fail "ip nexthop del id 71"
+[ -z "$(rt ip route show 10.80.0.0/16)" ] || fail "the kernel kept it: $(rt ip route show 10.80.0.0/16)"
+lab_wait 5 "10.80.0.0/16 gone from sluice" hasnt 10.80.0.0/16 ||
+	fail "sluice kept the route of a deleted nexthop: $(routes 10.80.0.0/16)"
+ok "mirrored, and gone with its nexthop"
+
+step "a route through a blackhole nexthop leaves with the object"
+rt ip nexthop add id 72 blackhole || fail "ip nexthop add id 72 blackhole"
+rt ip route add 10.81.0.0/16 nhid 72 proto zebra || fail "ip route add 10.81.0.0/16 nhid 72"
+lab_wait 5 "10.81.0.0/16 in sluice" has 10.81.0.0/16 || fail "not mirrored: $(routes)"
+routes 10.81.0.0/16 | grep -q "blackhole" || fail "mirrored as: $(routes 10.81.0.0/16)"
+rt ip nexthop del id 72 || fail "ip nexthop del id 72"
+lab_wait 5 "10.81.0.0/16 gone from sluice" hasnt 10.81.0.0/16 ||
+	fail "sluice kept the blackhole of a deleted nexthop: $(routes 10.81.0.0/16)"
+ok "mirrored, and gone with its nexthop"
+
+step "a two-path group shrinking to one path: its route is taken then"
+rt ip nexthop add id 73 via 203.0.113.1 dev wan || fail "ip nexthop add id 73"
+rt ip nexthop add id 74 via 203.0.113.9 dev wan || fail "ip nexthop add id 74"
+rt ip nexthop add id 75 group 73/74 || fail "ip nexthop add id 75 group 73/74"
+rt ip route add 10.82.0.0/16 nhid 75 proto zebra || fail "ip route add 10.82.0.0/16 nhid 75"
+sleep 2
+hasnt 10.82.0.0/16 || fail "a multipath route was mirrored: $(routes 10.82.0.0/16)"
+rt ip nexthop del id 74 || fail "ip nexthop del id 74"
+lab_wait 5 "10.82.0.0/16 in sluice" has 10.82.0.0/16 ||
+	fail "the route left with one path was not mirrored: $(rt ip route show 10.82.0.0/16)"
+routes 10.82.0.0/16 | grep -q "via 203\.0\.113\.1 dev wan proto zebra" ||
+	fail "mirrored as: $(routes 10.82.0.0/16)"
+rt ip nexthop del id 75 || fail "ip nexthop del id 75"
+rt ip nexthop del id 73 || fail "ip nexthop del id 73"
+lab_wait 5 "10.82.0.0/16 gone from sluice" hasnt 10.82.0.0/16 ||
+	fail "still in sluice: $(routes 10.82.0.0/16)"
+ok "taken with one path, gone with the group"
 
 step "the kernel's blackhole is mirrored while wan is a host interface, not after"
 rt ip route add blackhole 10.88.0.0/16 || fail "ip route add blackhole"

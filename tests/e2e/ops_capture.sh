@@ -2,7 +2,8 @@
 # sluice capture: 10 pings through the LAN port land in a pcapng file
 # (-w FILE) and in a pipe (-w -), both read back by tcpdump with 10 echo
 # requests in and 10 replies out; without -w one text line per frame; -c
-# and Ctrl-C end it, after which no capture runs (stats).
+# and Ctrl-C end it, after which no capture runs (stats); -s 0 keeps whole
+# frames, as tcpdump's does.
 . "$(dirname "$0")/lib.sh"
 e2e_up ocap
 
@@ -72,6 +73,31 @@ wait_gone "$cap" 20 || fail "capture -c 6 did not end after 6 frames"
 n=$(timeout 20 tcpdump -n -r "$E2E_TMP/six.pcapng" 2>/dev/null | wc -l)
 [ "$n" = 6 ] || fail "capture -c 6 wrote $n frames"
 [ "$(captures)" = 0 ] || fail "a capture still runs after its count"
+
+# tcpdump's -s 0 is "the default": sluice's is the whole copy (2024 bytes).
+step "capture -s 0 -c 2: whole frames, as without -s"
+timeout 30 "$SLUICE" -s "$SOCK" capture dev lan -s 0 -c 2 -w "$E2E_TMP/s0.pcapng" \
+	2>"$E2E_TMP/s0.err" &
+cap=$!
+wait_capture || { cat "$E2E_TMP/s0.err"; fail "capture -s 0 did not start"; }
+lan ping -n -c 1 -s 1000 -W 2 203.0.113.1 >/dev/null || fail "the ping did not get through while capturing"
+wait_gone "$cap" 20 || fail "capture -s 0 -c 2 did not end after 2 frames"
+wait "$cap" || fail "capture -s 0 failed: $(cat "$E2E_TMP/s0.err")"
+lens=$("$PY" - "$E2E_TMP/s0.pcapng" <<'PYEOF'
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+off, lens = 0, []
+while off + 12 <= len(b):
+    typ, ln = struct.unpack_from("<II", b, off)
+    if typ == 6:
+        lens.append("%d/%d" % struct.unpack_from("<II", b, off + 20))
+    off += ln
+print(" ".join(lens))
+PYEOF
+)
+echo "captured/original lengths: $lens"
+# 1000 bytes of ICMP data: a 1042-byte frame each way.
+[ "$lens" = "1042/1042 1042/1042" ] || fail "expected two whole 1042-byte frames"
 
 step "the same through a pipe: capture -w - | tcpdump -r -"
 mkfifo "$E2E_TMP/fifo"
