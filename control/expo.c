@@ -71,7 +71,8 @@ static const struct {
 	PS("tx_bytes", tx_bytes, "Bytes sent on the port (Ethernet frames without FCS)."),
 	PS("rx_dropped", rx_dropped,
 	   "Frames received that the port's Ethernet layer refused (not for its MAC, "
-	   "unsupported ethertype, runt)."),
+	   "unsupported ethertype, runt) or the interface under the device refused "
+	   "(over its MTU)."),
 	PS("rx_missed", rx_missed_errors,
 	   "Frames the device or the interface under it lost before the router saw them "
 	   "(ring full, no buffer)."),

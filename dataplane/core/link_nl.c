@@ -283,7 +283,8 @@ link_nl_del(struct ctl_req *rq)
 /*
  * rtnl_link_stats64 as the kernel fills it: packets and bytes the router
  * took and sent; rx_dropped, frames it refused at the Ethernet layer (not
- * for us, runts, unsupported ethertypes); tx_dropped, frames the device
+ * for us, runts, unsupported ethertypes) and those the kernel interface
+ * under the device refused (over its MTU); tx_dropped, frames the device
  * queue did not take or the port was down for, and those the kernel
  * interface under the device lost; rx_missed_errors, rx_errors and
  * tx_errors, what the device lost or refused (see port_dev_stats).
@@ -308,6 +309,7 @@ link_stats(uint16_t slot, struct rtnl_link_stats64 *s)
 	s->rx_missed_errors = d.rx_missed;
 	s->rx_errors = d.rx_errors;
 	s->tx_errors = d.tx_errors;
+	s->rx_dropped += d.rx_dropped;
 	s->tx_dropped += d.tx_dropped;
 }
 

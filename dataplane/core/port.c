@@ -119,7 +119,7 @@ start_failed(const char *what, int ret)
 	return dp_errmsg(ret, "the device's %s failed: %s", what, strerror(-ret));
 }
 
-static uint64_t kernel_tx_dropped(int if_index);
+static void kernel_dropped(int if_index, uint64_t *rx, uint64_t *tx);
 
 /* What the ports deleted since the start lost (port_dev_stats_gone). */
 static struct port_dev_stats dev_gone;
@@ -143,7 +143,7 @@ port_start_conf(struct port *p, const struct rte_ether_addr *mac, bool rx_intr, 
 		txd = RTE_MAX(txd, info.default_txportconf.ring_size);
 	p->if_index = info.if_index;
 	/* The interface may have dropped frames before it was the port's. */
-	p->kernel_tx_base = p->if_index != 0 ? kernel_tx_dropped((int)p->if_index) : 0;
+	kernel_dropped((int)p->if_index, &p->kernel_rx_base, &p->kernel_tx_base);
 	if (nq > info.max_rx_queues || nq > info.max_tx_queues)
 		return dp_errmsg(-ENOTSUP, "the device has %u rx and %u tx queues; the %u workers "
 				 "need one of each", info.max_rx_queues, info.max_tx_queues, nq);
@@ -613,27 +613,31 @@ kernel_carrier(int if_index)
 }
 
 /*
- * The kernel interface's own tx_dropped (/proc/net/dev): frames the PMD
- * handed over that the interface lost, such as a veth whose peer's backlog
- * was full.  The PMD never hears of them.
+ * The kernel interface's own drops (/proc/net/dev), which the PMD never
+ * hears of: rx, frames the interface refused before any socket or XDP
+ * program saw them, such as a veth's over its MTU (the peer's frame is
+ * counted here, not sent); tx, frames the PMD handed over that the
+ * interface lost, such as a veth whose peer's backlog was full.  Both 0
+ * for a device over no kernel interface.
  */
-static uint64_t
-kernel_tx_dropped(int if_index)
+static void
+kernel_dropped(int if_index, uint64_t *rx, uint64_t *tx)
 {
 	struct ifreq ifr;
 	char line[512];
 	size_t nlen;
-	uint64_t v[12], drops = 0;
+	uint64_t v[12];
 	int fd = ifreq_fd();
 	FILE *f;
 
+	*rx = *tx = 0;
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_ifindex = if_index;
-	if (fd < 0 || ioctl(fd, SIOCGIFNAME, &ifr) < 0)
-		return 0;
+	if (if_index == 0 || fd < 0 || ioctl(fd, SIOCGIFNAME, &ifr) < 0)
+		return;
 	f = fopen("/proc/self/net/dev", "r");
 	if (f == NULL)
-		return 0;
+		return;
 	nlen = strlen(ifr.ifr_name);
 	while (fgets(line, sizeof(line), f) != NULL) {
 		const char *l = line + strspn(line, " ");
@@ -644,12 +648,13 @@ kernel_tx_dropped(int if_index)
 			continue;
 		if (sscanf(l + nlen + 1, "%lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu",
 			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8],
-			   &v[9], &v[10], &v[11]) == 12)
-			drops = v[11];
+			   &v[9], &v[10], &v[11]) == 12) {
+			*rx = v[3];
+			*tx = v[11];
+		}
 		break;
 	}
 	fclose(f);
-	return drops;
 }
 
 /*
@@ -690,9 +695,20 @@ port_dev_stats(uint16_t port, struct port_dev_stats *d)
 	}
 	d->rx_missed += pmdsock_drops(&port_socks[port]);
 	if (p->if_index != 0) {
-		uint64_t k = kernel_tx_dropped((int)p->if_index);
+		uint64_t krx, ktx;
 
-		d->tx_dropped = k > p->kernel_tx_base ? k - p->kernel_tx_base : 0;
+		kernel_dropped((int)p->if_index, &krx, &ktx);
+		krx = krx > p->kernel_rx_base ? krx - p->kernel_rx_base : 0;
+		/* An interface whose XDP program redirects to the port's
+		 * sockets (the driver's own XDP, as veth's and most NICs')
+		 * counts what a socket could not take in its rx_dropped too:
+		 * those are rx_missed already.  Under the kernel's generic
+		 * XDP it does not, and this undercounts by them, never
+		 * below 0. */
+		if (port_socks[port].domain == AF_XDP)
+			krx = krx > d->rx_missed ? krx - d->rx_missed : 0;
+		d->rx_dropped = krx;
+		d->tx_dropped = ktx > p->kernel_tx_base ? ktx - p->kernel_tx_base : 0;
 	}
 }
 

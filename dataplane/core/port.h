@@ -24,6 +24,7 @@ struct port {
 	volatile uint16_t mtu;
 	uint16_t eth_port;		/* DPDK port id */
 	uint32_t if_index;		/* kernel interface behind the device, or 0 */
+	uint64_t kernel_rx_base;	/* its rx drops when the port was made */
 	uint64_t kernel_tx_base;	/* its tx drops when the port was made */
 	bool oerrors_unsent;		/* the PMD's oerrors are frames it handed back */
 	bool nombuf_retried;		/* its rx_nombuf: frames left for the next poll */
@@ -176,9 +177,10 @@ port_routes_live(uint16_t port, uint16_t flipped)
  * the router gave it one: rtnl_link_stats64's rx_missed_errors (ring
  * overflow, imissed, no mbuf, the socket PMDs' kernel drops), rx_errors
  * (ierrors), tx_errors (oerrors) and, for a device over a kernel
- * interface, that interface's tx_dropped.  Control lcore. */
+ * interface, that interface's rx_dropped (such as frames over its MTU)
+ * and tx_dropped.  Control lcore. */
 struct port_dev_stats {
-	uint64_t rx_missed, rx_errors, tx_errors, tx_dropped;
+	uint64_t rx_missed, rx_errors, rx_dropped, tx_errors, tx_dropped;
 };
 void port_dev_stats(uint16_t port, struct port_dev_stats *d);
 
@@ -187,6 +189,7 @@ port_dev_stats_add(struct port_dev_stats *sum, const struct port_dev_stats *d)
 {
 	sum->rx_missed += d->rx_missed;
 	sum->rx_errors += d->rx_errors;
+	sum->rx_dropped += d->rx_dropped;
 	sum->tx_errors += d->tx_errors;
 	sum->tx_dropped += d->tx_dropped;
 }

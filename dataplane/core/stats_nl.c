@@ -61,6 +61,7 @@ stats_nl_get(struct ctl_req *rq)
 	}
 	stats_put(nlh, SLUICE_STATSA_DROP, "device_rx_missed", dev.rx_missed);
 	stats_put(nlh, SLUICE_STATSA_DROP, "device_rx_errors", dev.rx_errors);
+	stats_put(nlh, SLUICE_STATSA_DROP, "device_rx_dropped", dev.rx_dropped);
 	stats_put(nlh, SLUICE_STATSA_DROP, "device_tx_errors", dev.tx_errors);
 	stats_put(nlh, SLUICE_STATSA_DROP, "device_tx_dropped", dev.tx_dropped);
 	/* Not packets lost: copies for `sluice capture` that were not made. */

@@ -423,7 +423,8 @@ test_stats(void **state)
 			 * the test ports have no device), then the copies
 			 * capture could not make. */
 			static const char *const dev[] = { "device_rx_missed", "device_rx_errors",
-							   "device_tx_errors", "device_tx_dropped",
+							   "device_rx_dropped", "device_tx_errors",
+							   "device_tx_dropped",
 							   "capture_drops" };
 
 			assert_string_equal(name, drops < DROP__MAX ? drop_names[drops] :
@@ -461,7 +462,7 @@ test_stats(void **state)
 			assert_int_equal(mnl_attr_get_type(a), SLUICE_STATSA_NAT);
 		}
 	}
-	assert_int_equal(drops, DROP__MAX + 5);
+	assert_int_equal(drops, DROP__MAX + 6);
 	assert_int_equal(pool, 4);
 	assert_int_equal(ctl, 5);
 	assert_int_equal(routes, 2);
