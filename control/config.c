@@ -328,6 +328,13 @@ device_check(const char *v, bool *unknown)
 			snprintf(why, sizeof(why), "argument \"%.*s\" is not key=value", (int)n, a);
 			return why;
 		}
+		/* An interface name, whichever driver takes it (net_tap
+		 * makes one, the others attach to one): the kernel's limit. */
+		if (!strncmp(a, "iface=", 6) && (n == 6 || n - 6 >= IF_NAMESIZE)) {
+			snprintf(why, sizeof(why), "iface= needs an interface name of 1 to %u "
+				 "characters", IF_NAMESIZE - 1);
+			return why;
+		}
 	}
 	return NULL;
 }

@@ -673,12 +673,38 @@ test_config_listen_errors(void **state)
 	}
 }
 
+/* iface= names an interface: empty, or past the kernel's 15 characters,
+ * is an error naming the line, as the driver would refuse it only in its
+ * log; 15 characters pass. */
+static void
+test_device_iface(void **state)
+{
+	static const char *const devs[] = { "net_af_packet0,iface=", "net_tap0,iface=a23456789012345x",
+					    "net_af_xdp0,iface=,start_queue=0" };
+	char text[256], line[256];
+	const char *want[1] = { line };
+	struct cfg c;
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		snprintf(text, sizeof(text), "[port lan]\ndevice = %s\n", devs[i]);
+		snprintf(line, sizeof(line), "2: invalid device \"%s\": iface= needs an interface "
+			 "name of 1 to 15 characters", devs[i]);
+		assert_int_equal(load(text, &c), 1);
+		expect_errors(want, 1);
+		cfg_free(&c);
+	}
+	assert_int_equal(load("[port lan]\ndevice = net_tap0,iface=a23456789012345\n", &c), 0);
+	cfg_free(&c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_each_error),
+		cmocka_unit_test(test_device_iface),
 		cmocka_unit_test(test_duplicate_port_and_sections),
 		cmocka_unit_test(test_several_errors),
 		cmocka_unit_test(test_check_gaps),
