@@ -292,6 +292,9 @@ pr_link_addrs(struct printer *p, const struct ctl_link *l, const struct ctl_addr
 				jkv(p->f, &f1, "protocol", "host");
 			if (!six)
 				jkv(p->f, &f1, "label", l->name);
+			/* ip's: every address of sluice's lives forever. */
+			jku(p->f, &f1, "valid_life_time", UINT32_MAX);
+			jku(p->f, &f1, "preferred_life_time", UINT32_MAX);
 			fputc('}', p->f);
 		}
 	if (p->json)
@@ -324,10 +327,14 @@ route_flags(FILE *f, const struct ctl_route *r, bool json)
 {
 	bool down = r->flags & RTNH_F_LINKDOWN;
 
-	if (!json)
+	if (!json) {
 		fputs(down ? " linkdown\n" : "\n", f);
-	else
-		fputs(down ? ",\"flags\":[\"linkdown\"]}" : ",\"flags\":[]}", f);
+		return;
+	}
+	fputs(down ? ",\"flags\":[\"linkdown\"]" : ",\"flags\":[]", f);
+	/* ip -6 -j gives every IPv6 route its RFC 4191 preference; sluice's
+	 * are all the default one. */
+	fputs(is6(r->family) ? ",\"pref\":\"medium\"}" : "}", f);
 }
 
 void
@@ -414,6 +421,9 @@ route_get(struct printer *p, const struct ctl_route *r, const char *d)
 		jkv(f, &first, "dev", dev);
 	if (src[0])
 		jkv(f, &first, "prefsrc", src);
+	/* ip -6 route get names the route's metric; ip -4's does not. */
+	if (is6(r->family))
+		jku(f, &first, "metric", r->metric);
 	route_flags(f, r, true);
 }
 

@@ -431,7 +431,7 @@ test_print_link_neigh(void **state)
 	pr_end(&p);
 	done(&p);
 	assert_non_null(strstr(out, ",\"addr_info\":[{\"family\":\"inet\",\"local\":\"192.168.1.1\","
-				    "\"prefixlen\":24,\"scope\":\"global\",\"label\":\"lan\"}]}]\n"));
+				    "\"prefixlen\":24,\"scope\":\"global\",\"label\":\"lan\",\"valid_life_time\":4294967295,\"preferred_life_time\":4294967295}]}]\n"));
 
 	/* Up without a carrier (a veth whose peer is down), as ip prints it;
 	 * wide counters widen their column. */
@@ -519,9 +519,11 @@ test_print_ip6(void **state)
 	done(&p);
 	assert_non_null(strstr(out, ",\"addr_info\":["
 		"{\"family\":\"inet\",\"local\":\"192.168.1.1\",\"prefixlen\":24,\"scope\":\"global\","
-		"\"label\":\"lan\"},"
-		"{\"family\":\"inet6\",\"local\":\"2001:db8:1::1\",\"prefixlen\":64,\"scope\":\"global\"},"
-		"{\"family\":\"inet6\",\"local\":\"fe80::ff:fe00:1\",\"prefixlen\":64,\"scope\":\"link\"}]}]\n"));
+		"\"label\":\"lan\",\"valid_life_time\":4294967295,\"preferred_life_time\":4294967295},"
+		"{\"family\":\"inet6\",\"local\":\"2001:db8:1::1\",\"prefixlen\":64,\"scope\":\"global\""
+		",\"valid_life_time\":4294967295,\"preferred_life_time\":4294967295},"
+		"{\"family\":\"inet6\",\"local\":\"fe80::ff:fe00:1\",\"prefixlen\":64,\"scope\":\"link\""
+		",\"valid_life_time\":4294967295,\"preferred_life_time\":4294967295}]}]\n"));
 
 	/* routes, through the wire and back */
 	p = mem_printer(false);
@@ -546,11 +548,12 @@ test_print_ip6(void **state)
 	done(&p);
 	assert_string_equal(out,
 		"[{\"type\":\"unicast\",\"dst\":\"2001:db8:99::/48\",\"gateway\":\"2001:db8:2::1\","
-		"\"dev\":\"wan\",\"protocol\":\"static\",\"metric\":5,\"flags\":[]},"
+		"\"dev\":\"wan\",\"protocol\":\"static\",\"metric\":5,\"flags\":[],\"pref\":\"medium\"},"
 		"{\"type\":\"unicast\",\"dst\":\"default\",\"gateway\":\"fe80::1\",\"dev\":\"wan\","
-		"\"protocol\":\"boot\",\"metric\":0,\"flags\":[]},"
+		"\"protocol\":\"boot\",\"metric\":0,\"flags\":[],\"pref\":\"medium\"},"
 		"{\"type\":\"unicast\",\"dst\":\"2001:db8:1::/64\",\"dev\":\"lan\",\"protocol\":\"kernel\","
-		"\"scope\":\"link\",\"prefsrc\":\"2001:db8:1::1\",\"metric\":0,\"flags\":[]}]\n");
+		"\"scope\":\"link\",\"prefsrc\":\"2001:db8:1::1\",\"metric\":0,\"flags\":[],"
+		"\"pref\":\"medium\"}]\n");
 
 	/* a /128 is the bare address */
 	r[0].dst_len = 128;
@@ -574,7 +577,7 @@ test_print_ip6(void **state)
 	done(&p);
 	assert_string_equal(out, "[{\"type\":\"unicast\",\"dst\":\"2001:db8:99::1\","
 			    "\"gateway\":\"2001:db8:2::1\",\"dev\":\"wan\",\"prefsrc\":\"2001:db8:1::1\","
-			    "\"flags\":[]}]\n");
+			    "\"metric\":5,\"flags\":[],\"pref\":\"medium\"}]\n");
 
 	/* neighbours */
 	p = mem_printer(false);
