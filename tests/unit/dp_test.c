@@ -307,6 +307,20 @@ dpt_drops(enum drop_reason why)
 	return dp_drop_total(why);
 }
 
+uint64_t
+dpt_nat_counter(const char *name)
+{
+	const char *names[32];
+	uint64_t values[32];
+	unsigned int n = nat_counters(names, values, 32);
+
+	for (unsigned int i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return values[i];
+	fail_msg("no NAT counter %s", name);
+	return 0;
+}
+
 void
 dpt_tx_take(struct wctx *w, void (*seen)(uint16_t port, struct rte_mbuf *m, void *arg),
 	    void *arg)

@@ -84,6 +84,10 @@ void dpt_route(bool add, const char *dst, uint8_t plen, const char *gw, uint8_t 
 /* Sum of a drop reason over lcores (test-side alias). */
 uint64_t dpt_drops(enum drop_reason why);
 
+/* A NAT counter by its `stats` name (nat_counters); fails the test when
+ * there is none. */
+uint64_t dpt_nat_counter(const char *name);
+
 /* Free everything still in w's tx buffers and zero them. */
 void dpt_tx_clear(struct wctx *w);
 /* Hand each frame in w's tx buffers to seen (with its port and arg), then

@@ -150,19 +150,6 @@ dhcp_reply(const char *dst_mac, const char *dst, const char *chaddr)
 	return m;
 }
 
-static uint64_t
-nat_counter(const char *name)
-{
-	const char *names[32];
-	uint64_t values[32];
-	unsigned int n = nat_counters(names, values, 32);
-
-	for (unsigned int i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
-			return values[i];
-	fail_msg("no counter %s", name);
-	return 0;
-}
 
 /* An ICMP error from src to dst (a frame from src_mac to dst_mac) quoting
  * the IP header and 8 bytes of the frame q, which is freed. */
@@ -392,7 +379,7 @@ test_nat_host_icmp_errors(void **state)
 	host_enable(1, true);
 	dpt_route(true, "0.0.0.0", 0, "192.0.2.254", RTN_UNICAST);
 	assert_int_equal(nat_rule_add(&mq), 0);
-	untr = nat_counter("icmp_untranslatable");
+	untr = dpt_nat_counter("icmp_untranslatable");
 
 	/* The router's UDP to a LAN host's closed port; to a remote, a
 	 * frag-needed and a time exceeded on the way (PMTU, traceroute). */
@@ -408,7 +395,7 @@ test_nat_host_icmp_errors(void **state)
 				       ICMP_TIME_EXCEEDED, ICMP_EXC_TTL,
 				       dpt_udp(DPT_GW_MAC, DPT_WAN_MAC, "192.0.2.1", REMOTE,
 					       61002, 33434, 32)));
-	assert_int_equal(nat_counter("icmp_untranslatable"), untr);
+	assert_int_equal(dpt_nat_counter("icmp_untranslatable"), untr);
 
 	host_enable(0, false);
 	in_on(0, icmp_error_of(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "10.0.0.1",
@@ -417,7 +404,7 @@ test_nat_host_icmp_errors(void **state)
 				       7, 1)));
 	expect_not_punted();
 	assert_int_equal(dpt_queued(&w), 0);
-	assert_int_equal(nat_counter("icmp_untranslatable"), untr + 1);
+	assert_int_equal(dpt_nat_counter("icmp_untranslatable"), untr + 1);
 	host_enable(0, true);
 
 	assert_int_equal(nat_rule_del(&mq, true), 0);
@@ -442,11 +429,11 @@ test_nat_host_syn(void **state)
 	host_enable(1, true);
 	dpt_route(true, "0.0.0.0", 0, "192.0.2.254", RTN_UNICAST);
 	assert_int_equal(nat_rule_add(&mq), 0);
-	unm = nat_counter("inbound_unmatched_drops");
+	unm = dpt_nat_counter("inbound_unmatched_drops");
 
 	expect_punted(1, tcp_seg(DPT_WAN_MAC, REMOTE, "192.0.2.1", 5555, 8004,
 				 RTE_TCP_SYN_FLAG));
-	assert_int_equal(nat_counter("inbound_unmatched_drops"), unm);
+	assert_int_equal(dpt_nat_counter("inbound_unmatched_drops"), unm);
 
 	dpt_input1(&w, tcp_seg(DPT_LAN_MAC, "10.0.0.2", REMOTE, 40000, 443, RTE_TCP_SYN_FLAG));
 	assert_int_equal(w.tx[1].n, 1);
@@ -456,13 +443,13 @@ test_nat_host_syn(void **state)
 			 RTE_TCP_SYN_FLAG));
 	expect_not_punted();
 	assert_int_equal(dpt_queued(&w), 0);
-	assert_int_equal(nat_counter("inbound_unmatched_drops"), unm + 1);
+	assert_int_equal(dpt_nat_counter("inbound_unmatched_drops"), unm + 1);
 
 	host_enable(1, false);
 	in_on(1, tcp_seg(DPT_WAN_MAC, REMOTE, "192.0.2.1", 5555, 8004, RTE_TCP_SYN_FLAG));
 	expect_not_punted();
 	assert_int_equal(dpt_queued(&w), 0);
-	assert_int_equal(nat_counter("inbound_unmatched_drops"), unm + 2);
+	assert_int_equal(dpt_nat_counter("inbound_unmatched_drops"), unm + 2);
 
 	assert_int_equal(nat_rule_del(&mq, true), 0);
 	nat_sess_flush();
@@ -524,15 +511,15 @@ test_nat_host_fragments(void **state)
 	host_enable(1, true);
 	dpt_route(true, "0.0.0.0", 0, "192.0.2.254", RTN_UNICAST);
 	assert_int_equal(nat_rule_add(&mq), 0);
-	re = nat_counter("fragments_reassembled");
+	re = dpt_nat_counter("fragments_reassembled");
 
 	expect_pieces_punted(0, dpt_udp(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "10.0.0.1",
 					40000, 51820, 1600), DPT_LAN_MAC, DPT_HOST_MAC);
-	assert_int_equal(nat_counter("fragments_reassembled"), re);
+	assert_int_equal(dpt_nat_counter("fragments_reassembled"), re);
 
 	expect_pieces_punted(1, dpt_udp(DPT_WAN_MAC, DPT_GW_MAC, REMOTE, "192.0.2.1", 40000,
 					51820, 1600), DPT_WAN_MAC, DPT_GW_MAC);
-	assert_int_equal(nat_counter("fragments_reassembled"), re + 1);
+	assert_int_equal(dpt_nat_counter("fragments_reassembled"), re + 1);
 	assert_int_equal(dpt_drops(DROP_LOCAL_UNREACH), lu);
 
 	host_enable(1, false);

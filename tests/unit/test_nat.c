@@ -166,19 +166,6 @@ sport(struct rte_mbuf *m)
 	return ntohs(((uint16_t *)l4(m))[0]);
 }
 
-static uint64_t
-counter(const char *name)
-{
-	const char *names[32];
-	uint64_t values[32];
-	unsigned int n = nat_counters(names, values, 32);
-
-	for (unsigned int i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
-			return values[i];
-	fail_msg("no counter %s", name);
-	return 0;
-}
 
 static uint32_t
 rule(uint8_t kind, uint16_t port, const char *src, uint8_t len, uint8_t filter)
@@ -309,7 +296,7 @@ test_udp_both_ways(void **state)
 	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
 	assert_memory_equal(before, iph(m), 48);
 	rte_pktmbuf_free(m);
-	assert_int_equal(counter("sessions_active"), 1);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 1);
 }
 
 static void
@@ -514,14 +501,14 @@ test_icmp_errors(void **state)
 	rte_pktmbuf_free(e);
 
 	/* About nothing we translated: dropped and counted. */
-	untr = counter("icmp_untranslatable");
+	untr = dpt_nat_counter("icmp_untranslatable");
 	m = udp(W, R, 33333, 9, 8);
 	qlen = ntohs(iph(m)->total_length);
 	memcpy(q, iph(m), qlen);
 	rte_pktmbuf_free(m);
 	e = icmp_err(R, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
 	assert_int_equal(through(e, WAN, LAN), NAT_DROP);
-	assert_int_equal(counter("icmp_untranslatable"), untr + 1);
+	assert_int_equal(dpt_nat_counter("icmp_untranslatable"), untr + 1);
 
 	/* RFC 5508 REQ-3/3a: a bad ICMP checksum, or a bad quoted IP header
 	 * checksum, and the error about A's flow is dropped too. */
@@ -535,7 +522,7 @@ test_icmp_errors(void **state)
 	q[10] ^= 0x01;				/* the quoted header's checksum */
 	e = icmp_err(R, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
 	assert_int_equal(through(e, WAN, LAN), NAT_DROP);
-	assert_int_equal(counter("icmp_untranslatable"), untr + 3);
+	assert_int_equal(dpt_nat_counter("icmp_untranslatable"), untr + 3);
 	q[10] ^= 0x01;				/* the same, whole, gets through */
 	e = icmp_err(R, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
 	assert_int_equal(through(e, WAN, LAN), NAT_PASS);
@@ -572,7 +559,7 @@ test_icmp_query_types(void **state)
 		{ ICMP_INFO_REQUEST, ICMP_INFO_REPLY, 0 },
 		{ ICMP_ADDRESS, ICMP_ADDRESSREPLY, 4 },
 	};
-	uint64_t untr = counter("untranslatable_drops");
+	uint64_t untr = dpt_nat_counter("untranslatable_drops");
 	struct rte_mbuf *m, *want, *e;
 	uint8_t q[64];
 	uint16_t x, qlen;
@@ -627,7 +614,7 @@ test_icmp_query_types(void **state)
 		rte_pktmbuf_free(want);
 		rte_pktmbuf_free(m);
 	}
-	assert_int_equal(counter("untranslatable_drops"), untr);
+	assert_int_equal(dpt_nat_counter("untranslatable_drops"), untr);
 }
 
 static void
@@ -798,7 +785,7 @@ in1(struct rte_mbuf *m)
 static void
 test_timeouts(void **state)
 {
-	uint64_t expired = counter("sessions_expired");
+	uint64_t expired = dpt_nat_counter("sessions_expired");
 	struct nat_conf c = { 0 };
 	struct nat_sess_info si;
 	struct rte_mbuf *m;
@@ -814,7 +801,7 @@ test_timeouts(void **state)
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8000, NULL), 1);
 	tick(1);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8000, NULL), 0);
-	assert_int_equal(counter("sessions_expired"), expired + 1);
+	assert_int_equal(dpt_nat_counter("sessions_expired"), expired + 1);
 
 	out1(udp(A, R, 8001, 53, 4));
 	tick(200);
@@ -1207,7 +1194,7 @@ test_router_errors_about_dnat(void **state)
 				    .dport_min = 8081, .dport_max = 8081,
 				    .addr_min = dpt_ip("198.18.0.5"), .port_min = 81, .port_max = 81 };
 	uint64_t ttl = dpt_drops(DROP_TTL), fn = dpt_drops(DROP_FRAG_NEEDED);
-	uint64_t nr_drops = dpt_drops(DROP_NO_ROUTE), untr = counter("icmp_untranslatable");
+	uint64_t nr_drops = dpt_drops(DROP_NO_ROUTE), untr = dpt_nat_counter("icmp_untranslatable");
 	uint8_t orig[28];
 	struct rte_mbuf *m;
 
@@ -1245,7 +1232,7 @@ test_router_errors_about_dnat(void **state)
 		     ICMP_NET_UNREACH, 0, orig);
 	assert_int_equal(dpt_drops(DROP_NO_ROUTE), nr_drops + 1);
 	dpt_tx_clear(&w);
-	assert_int_equal(counter("icmp_untranslatable"), untr);
+	assert_int_equal(dpt_nat_counter("icmp_untranslatable"), untr);
 	neigh_del(WAN, dpt_ip(R));
 }
 
@@ -1876,7 +1863,7 @@ static void
 run_burst_plain(enum run_slow k, unsigned int j)
 {
 	const bool goes = k == RUN_ICMP || k == RUN_NEW, dropped = k == RUN_GRE || k == RUN_SHORT;
-	const uint64_t drops = dpt_drops(DROP_NAT), untr = counter("untranslatable_drops");
+	const uint64_t drops = dpt_drops(DROP_NAT), untr = dpt_nat_counter("untranslatable_drops");
 	struct rte_mbuf *b[RUN_N], *d = NULL;
 	unsigned int o = 0;
 
@@ -1889,7 +1876,7 @@ run_burst_plain(enum run_slow k, unsigned int j)
 	dpt_tx_bytes_check(&w);
 	assert_int_equal(decoy.pkts[0] + decoy.pkts[1], 0);
 	assert_int_equal(dpt_drops(DROP_NAT), drops + dropped);
-	assert_int_equal(counter("untranslatable_drops"), untr + dropped);
+	assert_int_equal(dpt_nat_counter("untranslatable_drops"), untr + dropped);
 	assert_int_equal(w.tx[WAN].n, goes ? RUN_N : RUN_N - 1);
 	for (unsigned int i = 0; i < RUN_N; i++) {
 		struct rte_ipv4_hdr *ip;
@@ -1990,18 +1977,18 @@ test_hairpin_filtering(void **state)
 	 * (and counted); but A has now sent to B's mapping, so B's packet
 	 * to A's gets in, and after it A's. */
 	out1(udp(B, R, 6000, 53, 4));
-	filt = counter("hairpin_filtered_drops");
+	filt = dpt_nat_counter("hairpin_filtered_drops");
 	assert_int_equal(hairpin(udp(A, W, 5000, 6000, 12)), NAT_DROP);
-	assert_int_equal(counter("hairpin_filtered_drops"), filt + 1);
+	assert_int_equal(dpt_nat_counter("hairpin_filtered_drops"), filt + 1);
 	hairpin_to(udp(B, W, 6000, 5000, 12),
 		   udp(W, A, 6000, 5000, 12));
 	hairpin_to(udp(A, W, 5000, 6000, 12),
 		   udp(W, B, 5000, 6000, 12));
-	assert_int_equal(counter("hairpin_filtered_drops"), filt + 1);
+	assert_int_equal(dpt_nat_counter("hairpin_filtered_drops"), filt + 1);
 	/* A third host, never sent to, stays out. */
 	out1(udp("10.0.0.4", R, 6100, 53, 4));
 	assert_int_equal(hairpin(udp(A, W, 5000, 6100, 12)), NAT_DROP);
-	assert_int_equal(counter("hairpin_filtered_drops"), filt + 2);
+	assert_int_equal(dpt_nat_counter("hairpin_filtered_drops"), filt + 2);
 
 	/* TCP, each SYN crossing the other: a simultaneous open. */
 	out1(tcp(A, R, 7000, 80, RTE_TCP_SYN_FLAG));
@@ -2080,7 +2067,7 @@ test_hairpin_eif(void **state)
 static void
 test_unsolicited_syn(void **state)
 {
-	uint64_t syn = counter("inbound_unmatched_drops");
+	uint64_t syn = dpt_nat_counter("inbound_unmatched_drops");
 	struct nat_sess_info s;
 	struct rte_mbuf *m;
 	uint8_t before[44];
@@ -2089,7 +2076,7 @@ test_unsolicited_syn(void **state)
 	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, SLUICE_NAT_FILTER_APDF);
 	assert_int_equal(nat_prerouting(&w, tcp(R, W, 80, 7100, RTE_TCP_SYN_FLAG), WAN),
 			 NAT_DROP);
-	assert_int_equal(counter("inbound_unmatched_drops"), syn + 1);
+	assert_int_equal(dpt_nat_counter("inbound_unmatched_drops"), syn + 1);
 	assert_int_equal(dpt_queued(&w), 0);		/* nothing answered */
 	out1(tcp(A, R, 7100, 80, RTE_TCP_SYN_FLAG));
 	m = tcp(R, W, 80, 7100, RTE_TCP_SYN_FLAG);	/* R's SYN again */
@@ -2102,7 +2089,7 @@ test_unsolicited_syn(void **state)
 	/* A SYN to the mapping from elsewhere is filtered the same way. */
 	assert_int_equal(nat_prerouting(&w, tcp(R2, W, 80, 7100, RTE_TCP_SYN_FLAG), WAN),
 			 NAT_DROP);
-	assert_int_equal(counter("inbound_unmatched_drops"), syn + 2);
+	assert_int_equal(dpt_nat_counter("inbound_unmatched_drops"), syn + 2);
 	/* Below 1024, where no client's port is mapped, and with no
 	 * mapping there: the router's own stack answers (a reset). */
 	m = tcp(R, W, 80, 22, RTE_TCP_SYN_FLAG);
@@ -2117,7 +2104,7 @@ test_unsolicited_syn(void **state)
 	m = tcp(A, "10.0.0.1", 7300, 22, RTE_TCP_SYN_FLAG);
 	assert_int_equal(nat_prerouting(&w, m, LAN), NAT_PASS);
 	rte_pktmbuf_free(m);
-	assert_int_equal(counter("inbound_unmatched_drops"), syn + 2);
+	assert_int_equal(dpt_nat_counter("inbound_unmatched_drops"), syn + 2);
 }
 
 /* RFC 5508 REQ-6 (RFC 4787 REQ-6, RFC 5382 REQ-5): ICMP errors about a
@@ -2210,18 +2197,18 @@ test_icmp_error_from_inside_router(void **state)
 	/* About nothing translated, or neither query nor error (RFC 5508
 	 * REQ-11: a router solicitation): never out with an inside source. */
 	{
-		uint64_t untr = counter("icmp_untranslatable");
-		uint64_t other = counter("untranslatable_drops");
+		uint64_t untr = dpt_nat_counter("icmp_untranslatable");
+		uint64_t other = dpt_nat_counter("untranslatable_drops");
 
 		m = udp(R, A, 53, 7701, 4);
 		memcpy(q, iph(m), qlen);
 		rte_pktmbuf_free(m);
 		e = icmp_err(A, R, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
 		assert_int_equal(through(e, LAN, WAN), NAT_DROP);
-		assert_int_equal(counter("icmp_untranslatable"), untr + 1);
+		assert_int_equal(dpt_nat_counter("icmp_untranslatable"), untr + 1);
 		e = icmp_err(A, R, ICMP_ROUTERSOLICIT, 0, 0, q, 12);
 		assert_int_equal(through(e, LAN, WAN), NAT_DROP);
-		assert_int_equal(counter("untranslatable_drops"), other + 1);
+		assert_int_equal(dpt_nat_counter("untranslatable_drops"), other + 1);
 	}
 }
 
@@ -2308,7 +2295,7 @@ static void
 test_exhausted_told(void **state)
 {
 	struct rte_ether_addr bmac = dpt_mac(B_MAC);
-	uint64_t exh = counter("port_exhausted_drops");
+	uint64_t exh = dpt_nat_counter("port_exhausted_drops");
 	struct rte_mbuf *m;
 	uint8_t orig[28];
 
@@ -2319,7 +2306,7 @@ test_exhausted_told(void **state)
 	m = tcp(B, R, 3000, 80, RTE_TCP_SYN_FLAG);
 	memcpy(orig, iph(m), sizeof(orig));
 	assert_int_equal(through(m, LAN, WAN), NAT_DROP);
-	assert_int_equal(counter("port_exhausted_drops"), exh + 1);
+	assert_int_equal(dpt_nat_counter("port_exhausted_drops"), exh + 1);
 	expect_error(queued1(LAN), B_MAC, LAN_MAC, "10.0.0.1", B, ICMP_DEST_UNREACH,
 		     ICMP_PKT_FILTERED, 0, orig);
 	dpt_tx_clear(&w);
@@ -2336,7 +2323,7 @@ static void
 test_mapping_refs_full(void **state)
 {
 	struct rte_ether_addr amac = dpt_mac(B_MAC);
-	uint64_t exh = counter("port_exhausted_drops");
+	uint64_t exh = dpt_nat_counter("port_exhausted_drops");
 	struct rte_mbuf *m;
 	uint16_t first = 0;
 
@@ -2354,7 +2341,7 @@ test_mapping_refs_full(void **state)
 	}
 	m = udp(A, R2, 5000, 2, 4);
 	assert_int_equal(through(m, LAN, WAN), NAT_DROP);
-	assert_int_equal(counter("port_exhausted_drops"), exh + 1);
+	assert_int_equal(dpt_nat_counter("port_exhausted_drops"), exh + 1);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 5000, NULL), MAP_REFS_MAX);
 	/* An existing session still goes out by the same mapping. */
 	m = udp(A, R, 5000, 7, 4);
@@ -2577,7 +2564,7 @@ test_fragments_reverse_order(void **state)
 	dpt_tx_clear(&w);
 
 	/* A datagram that never completes: dropped and counted in time. */
-	drops = counter("fragment_drops");
+	drops = dpt_nat_counter("fragment_drops");
 	d = udp(A, R, 9501, 53, 1800);
 	f[1] = frag_of(d, 800, 800, true);
 	rte_pktmbuf_free(d);
@@ -2587,7 +2574,7 @@ test_fragments_reverse_order(void **state)
 	d = udp(A, R, 9502, 53, 4);
 	assert_int_equal(through(d, LAN, WAN), NAT_PASS);	/* any packet sweeps */
 	rte_pktmbuf_free(d);
-	assert_int_equal(counter("fragment_drops"), drops + 1);
+	assert_int_equal(dpt_nat_counter("fragment_drops"), drops + 1);
 	assert_int_equal(dpt_mbufs_in_use(), 0);
 	/* A worker with no more packets sweeps before it sleeps. */
 	d = udp(A, R, 9504, 53, 1800);
@@ -2598,7 +2585,7 @@ test_fragments_reverse_order(void **state)
 	assert_int_equal(dpt_mbufs_in_use(), 1);
 	tick(6);
 	nat_worker_idle();
-	assert_int_equal(counter("fragment_drops"), drops + 2);
+	assert_int_equal(dpt_nat_counter("fragment_drops"), drops + 2);
 	assert_int_equal(dpt_mbufs_in_use(), 0);
 
 	/* A flood of datagrams that never complete holds at most the tables'
@@ -2606,7 +2593,7 @@ test_fragments_reverse_order(void **state)
 	 * lcore's fragments): the rest are counted drops at once. */
 	{
 		const uint32_t room = dp.pool->size / (4 * 8 * rte_lcore_count());
-		uint64_t before = counter("fragment_drops");
+		uint64_t before = dpt_nat_counter("fragment_drops");
 
 		for (uint32_t i = 0; i < room + 20; i++) {
 			d = udp(A, R, 9600, 53, 1800);
@@ -2616,11 +2603,11 @@ test_fragments_reverse_order(void **state)
 			assert_int_equal(nat_prerouting(&w, f[0], LAN), NAT_STOLEN);
 		}
 		assert_true(dpt_mbufs_in_use() <= room);
-		assert_true(counter("fragment_drops") >= before + 20);
+		assert_true(dpt_nat_counter("fragment_drops") >= before + 20);
 		tick(6);
 		nat_worker_idle();
 		assert_int_equal(dpt_mbufs_in_use(), 0);
-		assert_int_equal(counter("fragment_drops"), before + room + 20);
+		assert_int_equal(dpt_nat_counter("fragment_drops"), before + room + 20);
 	}
 
 	/* Pieces that can never make a datagram go at once, as bad headers:
@@ -2801,13 +2788,13 @@ test_table_full_and_ports(void **state)
 	pool_rule("10.0.1.0", 2000, 2001);
 
 	/* Pool of two ports: the third inside endpoint is refused. */
-	exh = counter("port_exhausted_drops");
+	exh = dpt_nat_counter("port_exhausted_drops");
 	out1(udp("10.0.1.2", R, 3000, 53, 4));
 	out1(udp("10.0.1.3", R, 3000, 53, 4));
 	m = udp("10.0.1.4", R, 3000, 53, 4);
 	nat_drops = dpt_drops(DROP_NAT);
 	assert_int_equal(through(m, LAN, WAN), NAT_DROP);
-	assert_int_equal(counter("port_exhausted_drops"), exh + 1);
+	assert_int_equal(dpt_nat_counter("port_exhausted_drops"), exh + 1);
 	assert_int_equal(dpt_drops(DROP_NAT), nat_drops + 1);
 	m = udp("10.0.1.3", R, 3000, 53, 4);	/* existing flow untouched */
 	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
@@ -2816,14 +2803,14 @@ test_table_full_and_ports(void **state)
 	rte_pktmbuf_free(m);
 
 	/* Sixteen sessions fill the table; the next new flow is refused. */
-	full = counter("table_full_drops");
+	full = dpt_nat_counter("table_full_drops");
 	for (int i = 0; i < 14; i++)
 		out1(udp(A, R, (uint16_t)(10000 + i), 53, 4));
-	assert_int_equal(counter("sessions_active"), 16);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 16);
 	snprintf(src, sizeof(src), "%s", B);
 	m = udp(src, R, 10000, 53, 4);
 	assert_int_equal(through(m, LAN, WAN), NAT_DROP);
-	assert_int_equal(counter("table_full_drops"), full + 1);
+	assert_int_equal(dpt_nat_counter("table_full_drops"), full + 1);
 	m = udp(R, W, 53, 10005, 4);		/* existing flows untouched */
 	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
 	check_ip(m, R, 53, A, 10005);
@@ -2831,7 +2818,7 @@ test_table_full_and_ports(void **state)
 
 	c.max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT;
 	assert_int_equal(nat_conf_set(&c), 0);
-	assert_int_equal(counter("sessions_active"), 0);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 0);
 }
 
 /*
@@ -2853,12 +2840,12 @@ test_expiry_scan_in_use(void **state)
 		nat_timer(clk);
 	out1(udp(A, R, 8100, 53, 4));
 	out1(udp(A, R, 8101, 53, 4));
-	expired = counter("sessions_expired");
+	expired = dpt_nat_counter("sessions_expired");
 	clk += 301 * dp.hz;			/* UDP's 300 s */
 	nat_timer(clk);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8100, NULL), 0);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8101, NULL), 0);
-	assert_int_equal(counter("sessions_expired"), expired + 2);
+	assert_int_equal(dpt_nat_counter("sessions_expired"), expired + 2);
 	c.max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT;
 	assert_int_equal(nat_conf_set(&c), 0);
 }
@@ -2871,27 +2858,27 @@ test_expiry_scan_in_use(void **state)
 static void
 test_removed_counted(void **state)
 {
-	uint64_t created = counter("sessions_created"), expired = counter("sessions_expired");
-	uint64_t removed = counter("sessions_removed");
+	uint64_t created = dpt_nat_counter("sessions_created"), expired = dpt_nat_counter("sessions_expired");
+	uint64_t removed = dpt_nat_counter("sessions_removed");
 	struct nat_rule_spec r = { .kind = SLUICE_NAT_MASQUERADE, .port = WAN };
 
 	(void)state;
-	assert_int_equal(counter("sessions_active"), 0);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 0);
 	assert_int_equal(nat_rule_add(&r), 0);
 	for (uint16_t p = 8300; p < 8303; p++)
 		out1(udp(A, R, p, 53, 4));
 	nat_sess_flush();
-	assert_int_equal(counter("sessions_removed"), removed + 3);
+	assert_int_equal(dpt_nat_counter("sessions_removed"), removed + 3);
 	out1(udp(A, R, 8303, 53, 4));
 	out1(udp(A, R, 8304, 53, 4));
 	tick(301);				/* UDP's 300 s: both expire */
 	out1(udp(A, R, 8305, 53, 4));
 	out1(udp(A, R, 8306, 53, 4));
 	assert_int_equal(nat_rule_del(&r, false), 0);
-	assert_int_equal(counter("sessions_removed"), removed + 5);
-	assert_int_equal(counter("sessions_expired"), expired + 2);
-	assert_int_equal(counter("sessions_created"), created + 7);
-	assert_int_equal(counter("sessions_active"), 0);
+	assert_int_equal(dpt_nat_counter("sessions_removed"), removed + 5);
+	assert_int_equal(dpt_nat_counter("sessions_expired"), expired + 2);
+	assert_int_equal(dpt_nat_counter("sessions_created"), created + 7);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 0);
 	/* New tables for another max-sessions end the old ones' sessions. */
 	{
 		struct nat_conf c = { .max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT / 2 };
@@ -2900,8 +2887,8 @@ test_removed_counted(void **state)
 		out1(udp(A, R, 8307, 53, 4));
 		out1(udp(A, R, 8308, 53, 4));
 		assert_int_equal(nat_conf_set(&c), 0);
-		assert_int_equal(counter("sessions_removed"), removed + 7);
-		assert_int_equal(counter("sessions_active"), 0);
+		assert_int_equal(dpt_nat_counter("sessions_removed"), removed + 7);
+		assert_int_equal(dpt_nat_counter("sessions_active"), 0);
 		c.max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT;
 		assert_int_equal(nat_conf_set(&c), 0);
 	}
@@ -2931,12 +2918,12 @@ test_expiry_scan_pace(void **state)
 	for (unsigned int i = 0; i + 1 < n; i++)	/* all but the last */
 		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
 	nat_timer(t0 + 250 * dp.hz);
-	expired = counter("sessions_expired");
+	expired = dpt_nat_counter("sessions_expired");
 	clk = t0 + 301 * dp.hz;			/* the last one's UDP 300 s */
 	nat_timer(clk);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, (uint16_t)(20000 + n - 1), NULL), 0);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 20000, NULL), 1);
-	assert_int_equal(counter("sessions_expired"), expired + 1);
+	assert_int_equal(dpt_nat_counter("sessions_expired"), expired + 1);
 	c.max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT;
 	assert_int_equal(nat_conf_set(&c), 0);
 }
@@ -2957,7 +2944,7 @@ test_pool_addresses(void **state)
 				   .addr_min = dpt_ip("203.0.113.10"),
 				   .addr_max = dpt_ip("203.0.113.11") };
 	uint8_t gre[8] = { 0, 0, 0x08, 0, 1, 2, 3, 4 };
-	uint64_t nat_drops = dpt_drops(DROP_NAT), unmatched = counter("inbound_unmatched_drops");
+	uint64_t nat_drops = dpt_drops(DROP_NAT), unmatched = dpt_nat_counter("inbound_unmatched_drops");
 	unsigned int used[2] = { 0, 0 };
 	struct rte_mbuf *m;
 	char src[32], out[32];
@@ -3009,7 +2996,7 @@ test_pool_addresses(void **state)
 	/* From inside too (no mapping to hairpin to). */
 	assert_int_equal(through(udp(B, "203.0.113.10", 53, 1, 4), LAN, WAN), NAT_DROP);
 	assert_int_equal(dpt_drops(DROP_NAT), nat_drops + 5);
-	assert_int_equal(counter("inbound_unmatched_drops"), unmatched + 5);
+	assert_int_equal(dpt_nat_counter("inbound_unmatched_drops"), unmatched + 5);
 
 	/* wan's own address is the router's: local delivery decides. */
 	m = echo(R, W, 9, false);
@@ -3048,12 +3035,12 @@ test_rules(void **state)
 	assert_true(nat_enabled);
 	out1(udp(A, R, 11000, 53, 4));
 	nat_sess_flush();
-	assert_int_equal(counter("sessions_active"), 0);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 0);
 	out1(udp(A, R, 11000, 53, 4));
 	/* The port going away takes its rules and sessions. */
 	nat_flush_port(WAN);
 	assert_false(nat_enabled);
-	assert_int_equal(counter("sessions_active"), 0);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 0);
 	nat_conf_get(&c);
 	assert_int_equal(c.timeout_tcp_est, SLUICE_NAT_TIMEOUT_TCP_EST_DEFAULT);
 	assert_int_equal(c.timeout_tcp_trans, SLUICE_NAT_TIMEOUT_TCP_TRANS_DEFAULT);
@@ -3067,7 +3054,7 @@ static void
 test_untranslatable_dropped(void **state)
 {
 	uint8_t pl[24] = { 0 }, before[44];
-	uint64_t drops = counter("untranslatable_drops"), nat_drops = dpt_drops(DROP_NAT);
+	uint64_t drops = dpt_nat_counter("untranslatable_drops"), nat_drops = dpt_drops(DROP_NAT);
 	struct rte_mbuf *m;
 
 	(void)state;
@@ -3078,9 +3065,9 @@ test_untranslatable_dropped(void **state)
 	pl[3] = 80;
 	m = at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, A, R, IPPROTO_TCP, 64, pl, 10));
 	assert_int_equal(through(m, LAN, WAN), NAT_DROP);
-	assert_int_equal(counter("untranslatable_drops"), drops + 2);
+	assert_int_equal(dpt_nat_counter("untranslatable_drops"), drops + 2);
 	assert_int_equal(dpt_drops(DROP_NAT), nat_drops + 2);
-	assert_int_equal(counter("sessions_active"), 0);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 0);
 
 	m = at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, W, R, 47, 64, pl, sizeof(pl)));
 	memcpy(before, iph(m), sizeof(before));
@@ -3092,7 +3079,7 @@ test_untranslatable_dropped(void **state)
 	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
 	assert_memory_equal(iph(m), before, sizeof(before));
 	rte_pktmbuf_free(m);
-	assert_int_equal(counter("untranslatable_drops"), drops + 2);
+	assert_int_equal(dpt_nat_counter("untranslatable_drops"), drops + 2);
 }
 
 /* A TCP datagram whose first fragment carries only 8 bytes: the whole
@@ -3166,13 +3153,13 @@ test_addr_gone(void **state)
 	out1(udp(B, R, 5001, 53, 4));
 	in1(udp(R2, W, 53, 5000, 4));		/* endpoint-independent inbound */
 	out1(udp("10.0.1.2", R, 5002, 53, 4));
-	assert_int_equal(counter("sessions_active"), 4);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 4);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 5000, &si), 2);
 	assert_int_equal(si.out_addr, dpt_ip(W));
 
 	assert_int_equal(addr_del(WAN, dpt_ip(W), 24), 0);
 	nat_addr_gone(WAN, dpt_ip(W));
-	assert_int_equal(counter("sessions_active"), 1);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 1);
 	assert_int_equal(sessions_of(IPPROTO_UDP, "10.0.1.2", 5002, &si), 1);
 	assert_int_equal(si.out_addr, dpt_ip("203.0.113.50"));
 
@@ -3188,7 +3175,7 @@ test_addr_gone(void **state)
 
 	assert_int_equal(addr_del(WAN, dpt_ip("198.51.100.1"), 24), 0);
 	nat_addr_gone(WAN, dpt_ip("198.51.100.1"));
-	assert_int_equal(counter("sessions_active"), 1);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 1);
 	assert_int_equal(addr_add(WAN, dpt_ip(W), 24), 0);
 }
 
@@ -3208,25 +3195,25 @@ test_port_down(void **state)
 	m = udp(R, A, 53, 7000, 4);		/* out of LAN, under its rule */
 	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
 	rte_pktmbuf_free(m);
-	assert_int_equal(counter("sessions_active"), 3);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 3);
 
 	nat_port_down(WAN);
-	assert_int_equal(counter("sessions_active"), 1);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 1);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 5000, NULL), 0);
 	assert_int_equal(sessions_of(IPPROTO_UDP, R, 53, NULL), 1);
 	nat_port_down(LAN);
-	assert_int_equal(counter("sessions_active"), 0);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 0);
 
 	/* A port back up: the inside flows whose remote now routes out of
 	 * another port than their rule's end; the others stay. */
 	out1(udp(A, R, 5000, 53, 4));
 	out1(udp(A, "203.0.113.8", 5001, 53, 4));
-	assert_int_equal(counter("sessions_active"), 2);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 2);
 	nat_port_up();
-	assert_int_equal(counter("sessions_active"), 2);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 2);
 	dpt_route(true, R, 32, "10.0.0.9", RTN_UNICAST);	/* R now via LAN */
 	nat_port_up();
-	assert_int_equal(counter("sessions_active"), 1);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 1);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 5000, NULL), 0);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 5001, NULL), 1);
 	dpt_route(false, R, 32, "10.0.0.9", RTN_UNICAST);
