@@ -2858,7 +2858,8 @@ test_expiry_scan_in_use(void **state)
 static void
 test_removed_counted(void **state)
 {
-	uint64_t created = dpt_nat_counter("sessions_created"), expired = dpt_nat_counter("sessions_expired");
+	uint64_t created = dpt_nat_counter("sessions_created");
+	uint64_t expired = dpt_nat_counter("sessions_expired");
 	uint64_t removed = dpt_nat_counter("sessions_removed");
 	struct nat_rule_spec r = { .kind = SLUICE_NAT_MASQUERADE, .port = WAN };
 
