@@ -307,6 +307,23 @@ dpt_drops(enum drop_reason why)
 	return dp_drop_total(why);
 }
 
+struct rte_mbuf *
+dpt_fragment(const struct rte_ipv4_hdr *ip, const char *dst_mac, const char *src_mac,
+	     uint16_t off, uint16_t len, bool more)
+{
+	struct rte_mbuf *m = dpt_ipv4(dst_mac, src_mac, "0.0.0.0", "0.0.0.0", ip->next_proto_id,
+				      64, (const uint8_t *)(ip + 1) + off, len);
+	struct rte_ipv4_hdr *f = dpt_frame_ip(m);
+
+	f->src_addr = ip->src_addr;
+	f->dst_addr = ip->dst_addr;
+	f->packet_id = ip->packet_id;
+	f->fragment_offset = htons((uint16_t)(off / 8) | (more ? RTE_IPV4_HDR_MF_FLAG : 0));
+	f->hdr_checksum = 0;
+	f->hdr_checksum = dpt_cksum(f, 20);
+	return m;
+}
+
 uint64_t
 dpt_nat_counter(const char *name)
 {

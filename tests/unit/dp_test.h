@@ -84,6 +84,12 @@ void dpt_route(bool add, const char *dst, uint8_t plen, const char *gw, uint8_t 
 /* Sum of a drop reason over lcores (test-side alias). */
 uint64_t dpt_drops(enum drop_reason why);
 
+/* The frame (dst_mac, src_mac) of bytes off..off+len of the payload of
+ * the 20-byte-header datagram ip, as a fragment of it (more: not the
+ * last), its header checksum right. */
+struct rte_mbuf *dpt_fragment(const struct rte_ipv4_hdr *ip, const char *dst_mac,
+			      const char *src_mac, uint16_t off, uint16_t len, bool more);
+
 /* A NAT counter by its `stats` name (nat_counters); fails the test when
  * there is none. */
 uint64_t dpt_nat_counter(const char *name);

@@ -169,26 +169,6 @@ icmp_error_of(const char *dst_mac, const char *src_mac, const char *src, const c
 	return m;
 }
 
-/* The frame of bytes off..off+len of datagram d's IP payload, as a
- * fragment (more: not the last). */
-static struct rte_mbuf *
-piece_of(struct rte_mbuf *d, const char *dst_mac, const char *src_mac, uint16_t off,
-	 uint16_t len, bool more)
-{
-	struct rte_ipv4_hdr *ip = dpt_frame_ip(d), *f;
-	struct rte_mbuf *m = dpt_ipv4(dst_mac, src_mac, "0.0.0.0", "0.0.0.0", ip->next_proto_id,
-				      64, (uint8_t *)(ip + 1) + off, len);
-
-	f = dpt_frame_ip(m);
-	f->src_addr = ip->src_addr;
-	f->dst_addr = ip->dst_addr;
-	f->packet_id = ip->packet_id;
-	f->fragment_offset = htons((uint16_t)(off / 8) | (more ? RTE_IPV4_HDR_MF_FLAG : 0));
-	f->hdr_checksum = 0;
-	f->hdr_checksum = dpt_cksum(f, 20);
-	return m;
-}
-
 /* TCP and UDP for a router address go to the host: no reset, no port
  * unreachable.  Without the host interface the same segment is reset. */
 static void
@@ -462,8 +442,8 @@ test_nat_host_syn(void **state)
 static void
 pieces_of(struct rte_mbuf *d, const char *dst_mac, const char *src_mac, struct rte_mbuf **p)
 {
-	p[0] = piece_of(d, dst_mac, src_mac, 0, 1480, true);
-	p[1] = piece_of(d, dst_mac, src_mac, 1480, 1608 - 1480, false);
+	p[0] = dpt_fragment(dpt_frame_ip(d), dst_mac, src_mac, 0, 1480, true);
+	p[1] = dpt_fragment(dpt_frame_ip(d), dst_mac, src_mac, 1480, 1608 - 1480, false);
 	rte_pktmbuf_free(d);
 }
 

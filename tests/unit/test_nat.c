@@ -2449,19 +2449,7 @@ test_router_error_after_arp_failure(void **state)
 static struct rte_mbuf *
 frag_of(struct rte_mbuf *d, uint16_t off, uint16_t len, bool more)
 {
-	struct rte_ipv4_hdr *ip = iph(d), *f;
-	struct rte_mbuf *m;
-
-	m = at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, A, R, ip->next_proto_id, 64,
-			   (uint8_t *)(ip + 1) + off, len));
-	f = iph(m);
-	f->src_addr = ip->src_addr;
-	f->dst_addr = ip->dst_addr;
-	f->packet_id = ip->packet_id;
-	f->fragment_offset = htons((uint16_t)(off / 8) | (more ? RTE_IPV4_HDR_MF_FLAG : 0));
-	f->hdr_checksum = 0;
-	f->hdr_checksum = dpt_cksum(f, 20);
-	return m;
+	return at_ip(dpt_fragment(iph(d), LAN_MAC, PEER_MAC, off, len, more));
 }
 
 /* A fragment from A to R of UDP datagram id, off..off+len of a payload of
