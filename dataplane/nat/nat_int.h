@@ -70,7 +70,10 @@ struct nat_sess {
 	uint8_t proto;
 	uint8_t flags;
 	uint8_t tcp[2];
-	uint32_t rule_id;
+	uint16_t rule_id;		/* nat_rule_add's ids are 1..0xffff */
+	/* The out port of the mapping it holds, [0] NS_MAP_SRC's and [1]
+	 * NS_MAP_DST's: part of the mapping's inside key (map_in_key). */
+	uint8_t map_port[2];
 	volatile uint32_t last;		/* nat_now_s of the last refresh */
 	/* Checksum deltas of direction 0's rewrites (RFC 1624), so that a
 	 * packet's checksums change in one step: [CKD_SRC_IP] the IPv4
@@ -96,7 +99,8 @@ struct nat_sess {
  *          -> sess_val(session index, direction): two per session.
  *   maps   the endpoint-independent mappings, exact keys
  *          (kind, proto, port, address):
- *            MK_IN  (inside endpoint)  data = out addr<<32 | port<<16 | refs
+ *            MK_IN  (inside endpoint, out port: map_in_key)
+ *                                      data = out addr<<32 | port<<16 | refs
  *            MK_OUT (outside endpoint) data = in addr<<32 | port<<16 | rule id
  *          two per mapping, at most one mapping per session.
  */
@@ -187,6 +191,16 @@ static inline uint64_t
 map_key(uint8_t kind, uint8_t proto, uint32_t addr, uint16_t port)
 {
 	return (uint64_t)kind << 56 | (uint64_t)proto << 48 | (uint64_t)port << 32 | addr;
+}
+
+/* An inside endpoint's mapping out of port oport: one for each port its
+ * flows leave by, each of that port's address (RFC 4787 REQ-1 holds per
+ * outside address).  oport fills the kind byte's bits above MK_IN. */
+static inline uint64_t
+map_in_key(uint8_t proto, uint32_t addr, uint16_t port, uint16_t oport)
+{
+	RTE_BUILD_BUG_ON(DP_MAX_PORTS > 64);
+	return map_key(MK_IN, proto, addr, port) | (uint64_t)oport << 58;
 }
 
 static inline uint64_t

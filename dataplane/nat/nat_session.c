@@ -156,9 +156,10 @@ map_data_set(struct nat_tables *t, uint64_t *d, uint64_t v)
 }
 
 static void
-map_unref(struct nat_tables *t, uint8_t proto, uint32_t in_addr, uint16_t in_port)
+map_unref(struct nat_tables *t, uint8_t proto, uint32_t in_addr, uint16_t in_port,
+	  uint16_t oport)
 {
-	uint64_t kin = map_key(MK_IN, proto, in_addr, in_port), *d, v;
+	uint64_t kin = map_in_key(proto, in_addr, in_port, oport), *d, v;
 	uint32_t b[2];
 
 	nt_key_buckets(&t->maps, kin, b);
@@ -385,7 +386,7 @@ plan_make(struct sess_plan *pl, const struct nat_tables *t, const struct nat_tup
 	pl->np = 1;
 	pl->addr = rte_cpu_to_be_32(addr != 0 ? addr : map_addr(addrs_get(), r, o->src));
 	pl->n = port_range(r, proto, p, &pl->clo);
-	nt_key_buckets(&t->maps, map_key(MK_IN, proto, o->src, o->sp), pl->bin);
+	nt_key_buckets(&t->maps, map_in_key(proto, o->src, o->sp, r->s.port), pl->bin);
 	plan_port(pl, t, 0, p, rev0);
 }
 
@@ -591,7 +592,7 @@ found:
 		return -ENOSPC;
 	}
 	/* map_ref found the inside endpoint without one just now. */
-	if (hash_add(t, pl->bin, map_key(MK_IN, q->proto, q->o.src, q->o.sp),
+	if (hash_add(t, pl->bin, map_in_key(q->proto, q->o.src, q->o.sp, q->map_rule->s.port),
 		     map_data(addr, *out_port, 1)) < 0) {
 		hash_del(t, map_key(MK_OUT, q->proto, addr, *out_port));
 		nat_count(NC_TABLE_FULL);
@@ -648,7 +649,8 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 			plan_make(&own, t, &q->o, q->proto, q->map_rule, q->map_addr, false);
 			pl = &own;
 		}
-		ret = map_ref(t, map_key(MK_IN, q->proto, q->o.src, q->o.sp), pl->bin,
+		ret = map_ref(t, map_in_key(q->proto, q->o.src, q->o.sp, q->map_rule->s.port),
+			      pl->bin,
 			      &q->x.src, &q->x.sp);
 		/* A mapping full of sessions is not replaced: its sessions
 		 * hold it. */
@@ -661,7 +663,7 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 		src_ref = true;
 	}
 	if (q->flags & NS_MAP_DST) {
-		uint64_t kin = map_key(MK_IN, q->proto, q->x.dst, q->x.dp);
+		uint64_t kin = map_in_key(q->proto, q->x.dst, q->x.dp, q->r->s.port);
 		uint32_t b[2];
 
 		nt_key_buckets(&t->maps, kin, b);
@@ -686,7 +688,9 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 	s->x = q->x;
 	s->proto = q->proto;
 	s->tcp[0] = s->tcp[1] = 0;
-	s->rule_id = q->r->s.id;
+	s->rule_id = (uint16_t)q->r->s.id;
+	s->map_port[0] = src_ref ? (uint8_t)q->map_rule->s.port : 0;
+	s->map_port[1] = dst_ref ? (uint8_t)q->r->s.port : 0;
 	s->last = nat_now_s;
 	s->pkts[0] = s->pkts[1] = 0;
 	sess_ck_deltas(s);
@@ -711,9 +715,9 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 	goto out;
 fail:
 	if (src_ref)
-		map_unref(t, q->proto, q->o.src, q->o.sp);
+		map_unref(t, q->proto, q->o.src, q->o.sp, q->map_rule->s.port);
 	if (dst_ref)
-		map_unref(t, q->proto, q->x.dst, q->x.dp);
+		map_unref(t, q->proto, q->x.dst, q->x.dp, q->r->s.port);
 out:
 	rte_spinlock_unlock(&nat_lock);
 	return s;
@@ -730,9 +734,9 @@ sess_unlink(struct nat_tables *t, struct nat_sess *s)
 		nt_flow_del(&t->flows, flow_hash(&s->o, s->proto), sess_val(i, 0));
 		nt_flow_del(&t->flows, flow_hash(&rev, s->proto), sess_val(i, 1));
 		if (s->flags & NS_MAP_SRC)
-			map_unref(t, s->proto, s->o.src, s->o.sp);
+			map_unref(t, s->proto, s->o.src, s->o.sp, s->map_port[0]);
 		if (s->flags & NS_MAP_DST)
-			map_unref(t, s->proto, s->x.dst, s->x.dp);
+			map_unref(t, s->proto, s->x.dst, s->x.dp, s->map_port[1]);
 	}
 	__atomic_store_n(&s->flags, 0, __ATOMIC_RELEASE);
 }

@@ -5,7 +5,8 @@
  * (RFC 1071 over the pseudo-header), ICMP errors, mapping and filtering
  * behaviour, timeouts, hairpin, dnat, fragments, bounds, no leaks.
  *
- * lan = slot 0, 10.0.0.1/24; wan = slot 1, 203.0.113.1/24.
+ * lan = slot 0, 10.0.0.1/24; wan = slot 1, 203.0.113.1/24; wan2 = slot 2,
+ * 192.0.2.1/24.
  */
 #include <arpa/inet.h>
 #include <netinet/ip_icmp.h>
@@ -23,10 +24,12 @@
 
 #define LAN 0
 #define WAN 1
+#define WAN2 2		/* a second uplink, 192.0.2.1/24 */
 #define LAN_MAC "02:00:00:00:00:01"
 #define WAN_MAC "02:00:00:00:01:01"
 #define PEER_MAC "02:00:00:00:01:77"
 #define W "203.0.113.1"
+#define W2 "192.0.2.1"
 #define R "203.0.113.7"
 #define R2 "203.0.113.8"
 #define A "10.0.0.2"
@@ -3208,6 +3211,45 @@ test_port_down(void **state)
 	dpt_route(false, R, 32, "10.0.0.9", RTN_UNICAST);
 }
 
+/* Two uplinks, a masquerade on each (RFC 4787 REQ-1 per outside
+ * address): an inside endpoint leaving by the second gets a mapping of the
+ * second's address, not the first's; each mapping takes in what comes to
+ * it, and each goes with its last session, its outside port free again. */
+/* m through the hooks from port in to out, leaving as src:sp -> dst:dp. */
+static void
+passed_as(struct rte_mbuf *m, uint16_t in, uint16_t out, const char *src, uint16_t sp,
+	  const char *dst, uint16_t dp_)
+{
+	assert_int_equal(through(m, in, out), NAT_PASS);
+	check_ip(m, src, sp, dst, dp_);
+	rte_pktmbuf_free(m);
+}
+
+static void
+test_two_uplinks(void **state)
+{
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, SLUICE_NAT_FILTER_EIF);
+	rule(SLUICE_NAT_MASQUERADE, WAN2, NULL, 0, SLUICE_NAT_FILTER_EIF);
+	passed_as(udp(A, R, 5000, 53, 4), LAN, WAN, W, 5000, R, 53);
+	passed_as(udp(A, "192.0.2.9", 5000, 53, 4), LAN, WAN2, W2, 5000, "192.0.2.9", 53);
+	/* The first uplink's mapping is still its own. */
+	passed_as(udp(A, R2, 5000, 53, 4), LAN, WAN, W, 5000, R2, 53);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 5000, NULL), 3);
+
+	/* Endpoint-independent filtering: a stranger in by either uplink. */
+	passed_as(udp("192.0.2.20", W2, 99, 5000, 4), WAN2, LAN, "192.0.2.20", 99, A, 5000);
+	passed_as(udp("203.0.113.20", W, 99, 5000, 4), WAN, LAN, "203.0.113.20", 99, A, 5000);
+	assert_int_equal(sessions_of(IPPROTO_UDP, A, 5000, NULL), 5);
+
+	/* All expire: both mappings go, and B gets port 5000 on each. */
+	tick(400);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 0);
+	passed_as(udp(B, R, 5000, 53, 4), LAN, WAN, W, 5000, R, 53);
+	passed_as(udp(B, "192.0.2.9", 5000, 53, 4), LAN, WAN2, W2, 5000, "192.0.2.9", 53);
+	dpt_tx_clear(&w);
+}
+
 /* An ICMP error quoting only 8 bytes of TCP: the flags (byte 13) are past
  * the quote and never read; with 14 bytes they are. */
 static void
@@ -3279,14 +3321,16 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_exhausted_told, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mapping_refs_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_uplinks, setup, teardown),
 	};
 
 	dpt_init("nat");
 	wctx_init(&w, 0);
 	dpt_port(LAN, "lan", LAN_MAC, 1500);
 	dpt_port(WAN, "wan", WAN_MAC, 1500);
+	dpt_port(WAN2, "wan2", "02:00:00:00:02:01", 1500);
 	if (addr_add(LAN, dpt_ip("10.0.0.1"), 24) != 0 ||
-	    addr_add(WAN, dpt_ip(W), 24) != 0) {
+	    addr_add(WAN, dpt_ip(W), 24) != 0 || addr_add(WAN2, dpt_ip(W2), 24) != 0) {
 		fprintf(stderr, "test_nat: addresses\n");
 		return 1;
 	}
