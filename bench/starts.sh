@@ -10,7 +10,8 @@
 # pcap set-up (bench/lib.sh), each established (every session made) and
 # then stopped (SIGSTOP), all of them holding their memory at once; then
 # ROUNDS rounds in which each is continued in turn, measured for SECS
-# seconds and stopped again.  Prints, per round, each start's Mpps and
+# seconds and stopped again.  A DATAPLANE of "l3fwd" starts l3fwd instead
+# (NONAT=1 only), so that both peers' starts are measured in one run.  Prints, per round, each start's Mpps and
 # the worker's cycles per packet on the CPU (perf stat task-clock x the
 # TSC rate: time other processes take the core does not count).  A start
 # that is slower than another in every round, the rounds interleaved
@@ -69,9 +70,15 @@ ini=$BENCH_TMP/starts.ini
 } >"$ini"
 hz=$(awk '/^cpu MHz/ { print $4 * 1e6; exit }' /proc/cpuinfo)
 for k in $(seq 0 $((K - 1))); do
-	BENCH_DATAPLANE=${BINS[$((k % ${#BINS[@]}))]} \
-		bench_sluice_start "$ini" "$pcap" --mbufs $((FLOWS + BENCH_POOL_SLACK))
-	established || sl_die "start $k: not established"
+	if [ "${BINS[$((k % ${#BINS[@]}))]}" = l3fwd ]; then
+		[ "${NONAT:-0}" = 1 ] || sl_die "l3fwd forwards only: NONAT=1"
+		bench_l3fwd_start "$pcap"
+		bench_wait_flow "$BENCH_PREFIX" 1 || sl_die "start $k (l3fwd): no packets out"
+	else
+		BENCH_DATAPLANE=${BINS[$((k % ${#BINS[@]}))]} \
+			bench_sluice_start "$ini" "$pcap" --mbufs $((FLOWS + BENCH_POOL_SLACK))
+		established || sl_die "start $k: not established"
+	fi
 	PIDS+=("$BENCH_DP") PFX+=("$BENCH_PREFIX")
 	kill -STOP "$BENCH_DP"
 done

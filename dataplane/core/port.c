@@ -677,6 +677,23 @@ port_link_up(uint16_t port)
 	return link.link_status == RTE_ETH_LINK_UP;
 }
 
+/* Control lcore only: a route dump asks once a route, so the answer is
+ * kept for a millisecond.  A port without a device (none yet) has lost
+ * nothing. */
+bool
+port_carrier_lost(uint16_t port)
+{
+	static uint64_t asked[DP_MAX_PORTS];
+	static bool lost[DP_MAX_PORTS];
+	uint64_t now = rte_get_tsc_cycles();
+
+	if (asked[port] == 0 || now - asked[port] > dp.hz / 1000) {
+		lost[port] = rte_eth_dev_is_valid_port(ports[port].eth_port) && !port_link_up(port);
+		asked[port] = now;
+	}
+	return lost[port];
+}
+
 void
 port_dev_stats(uint16_t port, struct port_dev_stats *d)
 {

@@ -150,6 +150,8 @@ int port_by_name(const char *name);	/* slot or -ENODEV */
 /* At exit, workers stopped: close every device, leave the tables. */
 void port_close_all(void);
 bool port_link_up(uint16_t port);	/* carrier from the device */
+/* Its device reports no carrier (routes through it are shown linkdown). */
+bool port_carrier_lost(uint16_t port);
 
 /* Polled and sent on: started (active) and administratively up. */
 static inline bool

@@ -175,8 +175,10 @@ rt_nl_dump_cb(const struct rt_nl_route *r, void *arg)
 
 	if (ctl_dump_full(rq))
 		return CTL_DUMP_MORE;	/* r comes first next time */
-	/* Kept, but yielding to a route through a port that is up. */
-	if (r->port < DP_MAX_PORTS && !ports[r->port].up)
+	/* Through a port that is down: kept, but yielding to a route through a
+	 * port that is up.  Without carrier: used still, and marked, as the
+	 * kernel marks it. */
+	if (r->port < DP_MAX_PORTS && (!ports[r->port].up || port_carrier_lost(r->port)))
 		rtm.rtm_flags |= RTNH_F_LINKDOWN;
 	nlh = ctl_msg_begin(rq, RTM_NEWROUTE, NLM_F_MULTI, &rtm, sizeof(rtm));
 	mnl_attr_put_u32(nlh, RTA_TABLE, RT_TABLE_MAIN);
@@ -224,8 +226,9 @@ rt_nl_get_one(struct ctl_req *rq, const struct rt_nl_family *f, const struct rtm
 	rtm.rtm_scope = r.scope;
 	rtm.rtm_type = r.type;
 	rtm.rtm_flags = RTM_F_CLONED;
-	if (r.port < DP_MAX_PORTS && !ports[r.port].up)
-		rtm.rtm_flags |= RTNH_F_LINKDOWN;	/* its packets: port_down */
+	/* A port that is down: its packets are port_down drops. */
+	if (r.port < DP_MAX_PORTS && (!ports[r.port].up || port_carrier_lost(r.port)))
+		rtm.rtm_flags |= RTNH_F_LINKDOWN;
 	nlh = ctl_msg_begin(rq, RTM_NEWROUTE, 0, &rtm, sizeof(rtm));
 	mnl_attr_put_u32(nlh, RTA_TABLE, RT_TABLE_MAIN);
 	mnl_attr_put(nlh, RTA_DST, f->alen, ip);

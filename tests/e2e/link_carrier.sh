@@ -4,6 +4,8 @@
 # (<NO-CARRIER,BROADCAST,MULTICAST,UP> ... state DOWN, and in JSON); with
 # it up again, LOWER_UP and state UP.  On af_xdp (the lab's default) and
 # af_packet ports, whose PMDs report link up whatever the interface does.
+# Routes through a port without carrier are shown linkdown, as ip shows
+# the kernel's.
 . "$(dirname "$0")/lib.sh"
 
 check() {		# KIND
@@ -26,6 +28,15 @@ check() {		# KIND
 	ok "NO-CARRIER, state DOWN; JSON $j"
 	# wan is not affected.
 	cli link show wan | grep -q 'UP,LOWER_UP> .* state UP$' || fail "wan lost its carrier too"
+	# Routes through lan are marked as the kernel marks them, and kept.
+	out=$(cli route show) || fail "route show failed"
+	echo "$out"
+	grep -q '^192\.168\.1\.0/24 dev lan .* linkdown$' <<<"$out" ||
+		fail "the connected route through lan is not marked linkdown"
+	grep 'dev wan' <<<"$out" | grep -q linkdown && fail "a route through wan is marked linkdown"
+	j=$(cli -j route show 192.168.1.0/24 | json 'd[0]["flags"]')
+	[ "$j" = '["linkdown"]' ] || fail "JSON flags of 192.168.1.0/24: $j"
+	ok "192.168.1.0/24 linkdown, in JSON $j; wan's routes not"
 
 	step "[$kind] eth0 up again: LOWER_UP"
 	lan ip link set eth0 up || fail "ip link set eth0 up"
@@ -36,7 +47,8 @@ check() {		# KIND
 	j=$(cli -j link show lan | json '[d[0]["flags"], d[0]["operstate"]]')
 	[ "$j" = '[["BROADCAST", "MULTICAST", "UP", "LOWER_UP"], "UP"]' ] || fail "JSON: $j"
 	ping_ok lan 3 203.0.113.1 || fail "no forwarding after the carrier came back"
-	ok "LOWER_UP, state UP, forwarding again"
+	cli route show | grep -q linkdown && fail "a route is still linkdown: $(cli route show)"
+	ok "LOWER_UP, state UP, forwarding again, no route linkdown"
 
 	lab_down "$LAB"
 	rm -rf "$E2E_TMP"
