@@ -11,13 +11,17 @@
 # then stopped (SIGSTOP), all of them holding their memory at once; then
 # ROUNDS rounds in which each is continued in turn, measured for SECS
 # seconds and stopped again.  A DATAPLANE of "l3fwd" starts l3fwd instead
-# (NONAT=1 only), so that both peers' starts are measured in one run.  Prints, per round, each start's Mpps and
-# the worker's cycles per packet on the CPU (perf stat task-clock x the
-# TSC rate: time other processes take the core does not count).  A start
+# (NONAT=1 only), so that both peers' starts are measured in one run.
+# Prints, per round, each start's Mpps and the worker's cycles per packet
+# on the CPU (perf stat task-clock x the TSC rate: time other processes
+# take the core does not count).  A start
 # that is slower than another in every round, the rounds interleaved
 # within seconds, is slower for something of its own (its memory); what
 # moves all starts together is the machine's minute.  DATAPLANE binaries
 # are used in turn (default: this tree's).
+#
+# K processes hold K x BENCH_MEM MB of hugepages at once: reserve them
+# first (bench/lib.sh reserves for one).
 #
 # Environment: FLOWS (default 60000), NONAT=1 (forwarding of the same
 # pcap, no NAT rule), RULE (default "masquerade out out"), SECS (1),

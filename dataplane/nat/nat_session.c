@@ -650,8 +650,7 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 			pl = &own;
 		}
 		ret = map_ref(t, map_in_key(q->proto, q->o.src, q->o.sp, q->map_rule->s.port),
-			      pl->bin,
-			      &q->x.src, &q->x.sp);
+			      pl->bin, &q->x.src, &q->x.sp);
 		/* A mapping full of sessions is not replaced: its sessions
 		 * hold it. */
 		if (ret == -ENOENT)
