@@ -393,8 +393,10 @@ ctl_request(struct ctl_req *rq, bool privileged)
 	int err;
 
 	dp_errmsg_clear();
-	/* Control messages from a client (NOOP, DONE...) carry nothing to do. */
-	if (nlh->nlmsg_type < NLMSG_MIN_TYPE) {
+	/* Control messages from a client (NOOP, DONE...) carry nothing to do,
+	 * nor does what is not a request (a reply, a notification sent back):
+	 * as the kernel, only NLM_F_ACK gets it an answer. */
+	if (nlh->nlmsg_type < NLMSG_MIN_TYPE || !(nlh->nlmsg_flags & NLM_F_REQUEST)) {
 		err = 0;
 		goto reply;
 	}

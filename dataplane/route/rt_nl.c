@@ -118,6 +118,7 @@ route_nl_new(struct ctl_req *rq)
 	const struct rt_nl_family *f = family_of(rq);
 	struct route_match m;
 	struct rt_nl_route r;
+	uint16_t flags;
 	int ret;
 
 	ret = rt_nl_parse(rq, f, &r, &m);
@@ -137,8 +138,10 @@ route_nl_new(struct ctl_req *rq)
 			return dp_errmsg(-EINVAL, "a route needs a gateway or a device");
 		r.scope = RT_SCOPE_LINK;
 	}
-	return f->change(&r, rq->nlh->nlmsg_flags & (NLM_F_EXCL | NLM_F_REPLACE | NLM_F_CREATE),
-			 NULL);
+	flags = rq->nlh->nlmsg_flags & (NLM_F_EXCL | NLM_F_REPLACE | NLM_F_CREATE);
+	if (f->family == AF_INET)
+		flags |= RT_NL_NEED_CREATE;
+	return f->change(&r, flags, NULL);
 }
 
 int

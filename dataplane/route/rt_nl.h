@@ -39,18 +39,28 @@ struct rt_nl_route {
 typedef int (*rt_nl_walk_cb)(const struct rt_nl_route *r, void *arg);
 
 /*
+ * Not a netlink flag: set by route_nl_new on an IPv4 request, whose
+ * absent route is made only with NLM_F_CREATE, as the kernel's IPv4
+ * table answers (its IPv6 one creates without, and so does sluice).
+ */
+#define RT_NL_NEED_CREATE	0x8000
+
+/*
  * May an add with rtnetlink's flags go on, given whether the route (its
  * prefix, metric and table) exists: an existing one only with
  * NLM_F_REPLACE (-EEXIST); an absent one not with NLM_F_REPLACE alone,
- * which is `ip route change` (-ENOENT, as the kernel's IPv4 table
- * answers).  No flags at all, as the tables' own callers add, creates.
+ * which is `ip route change`, nor without NLM_F_CREATE where
+ * RT_NL_NEED_CREATE says so (-ENOENT, as the kernel answers).  No flags
+ * at all, as the tables' own callers add, creates.
  */
 static inline int
 rt_nl_add_allowed(bool exists, uint16_t nl_flags)
 {
 	if (exists)
 		return nl_flags & NLM_F_REPLACE ? 0 : -EEXIST;
-	return (nl_flags & (NLM_F_REPLACE | NLM_F_CREATE)) == NLM_F_REPLACE ? -ENOENT : 0;
+	if (nl_flags & NLM_F_CREATE)
+		return 0;
+	return nl_flags & (NLM_F_REPLACE | RT_NL_NEED_CREATE) ? -ENOENT : 0;
 }
 
 /* What a family's walk hands its own callback, which converts each of

@@ -331,6 +331,8 @@ test_garbage(void **state)
 			nlh->nlmsg_type = types[rand() % RTE_DIM(types)];
 			nlh->nlmsg_len = (uint32_t)len - (uint32_t)(rand() % 8);
 			nlh->nlmsg_flags &= ~NLM_F_DUMP;
+			/* What is not a request is only acked: parse the rest. */
+			nlh->nlmsg_flags |= NLM_F_REQUEST;
 			if (rand() % 4 == 0)
 				nlh->nlmsg_flags |= NLM_F_DUMP;
 		}

@@ -239,11 +239,100 @@ test_same_errors(void **state)
 	expect_bare(msgs[0], 900, -EAFNOSUPPORT);
 }
 
+/* An add of f's net/plen through f's gateway with these flags. */
+static struct nlmsghdr *
+rq_via(const struct fam *f, uint16_t flags, uint32_t seq, uint8_t plen)
+{
+	struct nlmsghdr *nlh = rq(f, RTM_NEWROUTE, flags, seq, RTN_UNICAST, f->net, plen);
+
+	put_addr(nlh, RTA_GATEWAY, f, f->gw);
+	return nlh;
+}
+
+/* What rtnetlink's flags ask of an add, as the kernel answers them: an
+ * absent IPv4 route needs NLM_F_CREATE (IPv6 creates without, as the
+ * kernel's table does), NLM_F_REPLACE alone needs the route, and a
+ * message that is not a request changes nothing and is only acked. */
+static void
+test_create_flags(void **state)
+{
+	const uint16_t ACK = NLM_F_ACK;
+	struct nlmsghdr *nlh;
+
+	(void)state;
+	assert_int_equal(ip6_port_up(0), 0);
+	for (unsigned int i = 0; i < RTE_DIM(fams); i++) {
+		const struct fam *f = &fams[i];
+		const uint32_t s = 100 * (i + 1);
+		const bool v4 = f->family == AF_INET;
+		unsigned int before;
+
+		print_message("%s\n", f->name);
+		q_addr_of(f, s);
+		q_send(true);
+		one_err(s, 0);
+		before = v4 ? route_count() : route6_count();
+
+		/* `ip route change` of an absent route, then no flags. */
+		q_end(rq_via(f, NLM_F_REPLACE | ACK, s + 1, f->plen));
+		q_end(rq_via(f, ACK, s + 2, f->plen));
+		q_send(true);
+		r_collect();
+		assert_int_equal(nmsgs, 2);
+		expect_bare(msgs[0], s + 1, -ENOENT);
+		if (v4) {
+			expect_bare(msgs[1], s + 2, -ENOENT);
+			assert_int_equal(route_count(), before);
+		} else {
+			expect_err(msgs[1], s + 2, 0);
+			assert_int_equal(route6_count(), before + 1);
+			q_end(rq(f, RTM_DELROUTE, ACK, s + 3, RTN_UNSPEC, f->net, f->plen));
+			q_send(true);
+			one_err(s + 3, 0);
+		}
+
+		/* NLM_F_CREATE alone makes it; then, without NLM_F_REPLACE, the
+		 * same prefix is a duplicate, and NLM_F_REPLACE alone changes it. */
+		q_end(rq_via(f, NLM_F_CREATE | ACK, s + 4, f->plen));
+		q_end(rq_via(f, ACK, s + 5, f->plen));
+		nlh = rq(f, RTM_NEWROUTE, NLM_F_REPLACE | ACK, s + 6, RTN_BLACKHOLE, f->net,
+			 f->plen);
+		q_end(nlh);
+		q_send(true);
+		r_collect();
+		assert_int_equal(nmsgs, 3);
+		expect_err(msgs[0], s + 4, 0);
+		expect_bare(msgs[1], s + 5, -EEXIST);
+		expect_err(msgs[2], s + 6, 0);
+		assert_int_equal(v4 ? route_count() : route6_count(), before + 1);
+
+		/* Not requests: a delete that would succeed and an add of
+		 * another prefix.  The first asks for an ack and gets 0, the
+		 * second gets nothing; neither changes a table. */
+		nlh = rq(f, RTM_DELROUTE, ACK, s + 7, RTN_UNSPEC, f->net, f->plen);
+		nlh->nlmsg_flags &= (uint16_t)~NLM_F_REQUEST;
+		q_end(nlh);
+		nlh = rq_via(f, NLM_F_CREATE, s + 8, f->plen + 8);
+		nlh->nlmsg_flags &= (uint16_t)~NLM_F_REQUEST;
+		q_end(nlh);
+		q_send(true);
+		r_collect();
+		assert_int_equal(nmsgs, 1);
+		expect_err(msgs[0], s + 7, 0);
+		assert_int_equal(v4 ? route_count() : route6_count(), before + 1);
+		q_end(rq(f, RTM_DELROUTE, ACK, s + 9, RTN_UNSPEC, f->net, f->plen));
+		q_send(true);
+		one_err(s + 9, 0);
+		assert_int_equal(v4 ? route_count() : route6_count(), before);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_same_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_flags, setup, teardown),
 	};
 
 	dpt_init("rt_nl");
