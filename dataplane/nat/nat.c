@@ -1285,6 +1285,7 @@ static const char *const nc_names[NC__MAX] = {
 	[NC_UNTRANSLATABLE] = "untranslatable_drops",
 	[NC_INBOUND_UNMATCHED] = "inbound_unmatched_drops",
 	[NC_HAIRPIN_FILTERED] = "hairpin_filtered_drops",
+	[NC_FRAG_DUPLICATES] = "fragment_duplicates",
 };
 
 unsigned int

@@ -15,8 +15,10 @@
 #include <string.h>
 #include <netinet/ip_icmp.h>
 
+#include <rte_hash_crc.h>
 #include <rte_icmp.h>
 #include <rte_ip_frag.h>
+#include <rte_malloc.h>
 
 #include "frag.h"
 #include "host.h"
@@ -33,6 +35,30 @@
 /* The most the hooks read past the IPv4 header: an ICMP error's 8 bytes,
  * the quoted header with options and 8 bytes of it (more than TCP's 20). */
 #define FRAG_PULL_UP		(8 + 60 + 8)
+
+/*
+ * A second copy of a piece (links and taps do make them) is, to
+ * rte_ip_frag, an error of the whole datagram: a second first or last
+ * piece drops every piece held at once, a middle one adds to the size so
+ * that it never comes out right and the datagram waits for its timeout.
+ * The kernel drops the copy alone.  So each lcore remembers which pieces
+ * (offset and length) a datagram it reassembles has given, in a table
+ * mapped directly by the datagram's key: a datagram whose slot another
+ * takes loses that memory (a later copy of one of its pieces kills it, as
+ * before), never a piece.  A piece that overlaps another without being
+ * its copy still kills the datagram, as in the kernel (RFC 5722's rule).
+ */
+#define FRAG_SEEN_SLOTS		1024	/* a power of 2 */
+struct frag_seen {
+	uint32_t src, dst;		/* network order, as in the header */
+	uint16_t id;
+	uint8_t proto;
+	uint8_t n;			/* pieces in piece[] */
+	uint64_t since;			/* nat_now at its first piece; 0: free */
+	struct {
+		uint16_t off, len;
+	} piece[RTE_LIBRTE_IP_FRAG_MAX_FRAG];
+} __rte_cache_aligned;
 
 uint64_t nat_frag_gc_cycles;
 
@@ -56,7 +82,11 @@ nat_frag_init(void)
 							   entries,
 							   dp.hz * FRAG_TIMEOUT_S,
 							   (int)rte_lcore_to_socket_id(lc));
-		if (nat_lc[lc].frag == NULL) {
+		nat_lc[lc].seen = rte_zmalloc_socket("nat_frag_seen",
+						     FRAG_SEEN_SLOTS * sizeof(struct frag_seen),
+						     RTE_CACHE_LINE_SIZE,
+						     (int)rte_lcore_to_socket_id(lc));
+		if (nat_lc[lc].frag == NULL || nat_lc[lc].seen == NULL) {
 			fprintf(stderr, SD_ERR "sluice-dataplane: nat: no memory for the reassembly "
 				"table of lcore %u\n", lc);
 			return -ENOMEM;
@@ -128,6 +158,61 @@ frag_can_fit(const struct rte_ipv4_hdr *ip)
 	if (hlen + (off & RTE_IPV4_HDR_OFFSET_MASK) * 8u + data > UINT16_MAX)
 		return false;
 	return !(off & RTE_IPV4_HDR_MF_FLAG) || data % 8 == 0;
+}
+
+static struct frag_seen *
+frag_seen_slot(struct nat_lcore *lc, const struct rte_ipv4_hdr *ip)
+{
+	uint32_t h = rte_hash_crc_4byte(ip->src_addr, ip->dst_addr);
+
+	h = rte_hash_crc_4byte((uint32_t)ip->packet_id << 8 | ip->next_proto_id, h);
+	return &lc->seen[h & (FRAG_SEEN_SLOTS - 1)];
+}
+
+static bool
+frag_seen_is(const struct frag_seen *s, const struct rte_ipv4_hdr *ip)
+{
+	return s->since != 0 && nat_now - s->since < dp.hz * FRAG_TIMEOUT_S &&
+	       s->src == ip->src_addr && s->dst == ip->dst_addr &&
+	       s->id == ip->packet_id && s->proto == ip->next_proto_id;
+}
+
+/* Has this datagram given this piece before?  If not, it is noted. */
+static bool
+frag_is_copy(struct nat_lcore *lc, const struct rte_ipv4_hdr *ip)
+{
+	struct frag_seen *s = frag_seen_slot(lc, ip);
+	uint16_t off = (rte_be_to_cpu_16(ip->fragment_offset) & RTE_IPV4_HDR_OFFSET_MASK) * 8;
+	uint16_t len = rte_be_to_cpu_16(ip->total_length) - (uint16_t)rte_ipv4_hdr_len(ip);
+
+	if (!frag_seen_is(s, ip)) {
+		s->src = ip->src_addr;
+		s->dst = ip->dst_addr;
+		s->id = ip->packet_id;
+		s->proto = ip->next_proto_id;
+		s->since = nat_now | 1;
+		s->n = 0;
+	}
+	for (unsigned int i = 0; i < s->n; i++)
+		if (s->piece[i].off == off && s->piece[i].len == len)
+			return true;
+	/* More pieces than rte_ip_frag holds kill the datagram anyway. */
+	if (s->n < RTE_DIM(s->piece)) {
+		s->piece[s->n].off = off;
+		s->piece[s->n].len = len;
+		s->n++;
+	}
+	return false;
+}
+
+/* The datagram is whole: its identifier may come again for another. */
+static void
+frag_seen_done(struct nat_lcore *lc, const struct rte_ipv4_hdr *ip)
+{
+	struct frag_seen *s = frag_seen_slot(lc, ip);
+
+	if (frag_seen_is(s, ip))
+		s->since = 0;
 }
 
 /*
@@ -267,6 +352,11 @@ nat_frag_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 		dp_drop(m, DROP_NAT);
 		return NAT_DROP;
 	}
+	if (frag_is_copy(lc, ip)) {
+		nat_count(NC_FRAG_DUPLICATES);
+		dp_drop(m, DROP_NAT);
+		return NAT_DROP;
+	}
 	/* The datagram may come back whole through ip4_output, which finds
 	 * where it came from in its metadata (any piece may carry it). */
 	pkt_meta(m)->in_port = in_port;
@@ -276,6 +366,8 @@ nat_frag_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	death_row(&dr);
 	if (full == NULL)
 		return NAT_STOLEN;	/* held, or dropped and counted */
+	ip = rte_pktmbuf_mtod(full, struct rte_ipv4_hdr *);
+	frag_seen_done(lc, ip);
 	/* Pieces that each fit may not together: the datagram takes the
 	 * first piece's header, options and all, and rte_ip_frag writes its
 	 * length in 16 bits. */
@@ -287,7 +379,6 @@ nat_frag_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	/* rte_ip_frag rewrites length and offset but leaves the header
 	 * checksum zeroed; NAT patches checksums incrementally, so it must
 	 * start from a right one. */
-	ip = rte_pktmbuf_mtod(full, struct rte_ipv4_hdr *);
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	if (unlikely(pull_up(full, rte_ipv4_hdr_len(ip) + FRAG_PULL_UP) != 0)) {

@@ -325,12 +325,15 @@ enum nat_counter {
 	NC_UNTRANSLATABLE,
 	NC_INBOUND_UNMATCHED,	/* for a pool address, or TCP RFC 5382 REQ-4 holds */
 	NC_HAIRPIN_FILTERED,
+	NC_FRAG_DUPLICATES,
 	NC__MAX
 };
+struct frag_seen;
 struct nat_lcore {
 	uint64_t c[NC__MAX];
 	uint64_t frag_gc;		/* nat_now when the next reassembly sweep is due */
 	struct rte_ip_frag_tbl *frag;
+	struct frag_seen *seen;		/* the pieces each datagram has given (nat_frag.c) */
 } __rte_cache_aligned;
 extern struct nat_lcore nat_lc[RTE_MAX_LCORE];
 

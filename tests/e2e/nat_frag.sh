@@ -3,28 +3,36 @@
 # host sends in reverse order crosses the masquerade whole; the WAN host's
 # fragmented echo of it comes back to the LAN socket whole.  The same for
 # ICMP: a 3000-byte echo request in reverse-order fragments, its reply, and
-# an echo reply that the WAN host sends in reverse-order fragments.
+# an echo reply that the WAN host sends in reverse-order fragments.  Copies
+# of pieces are dropped alone: the datagram still crosses.
 . "$(dirname "$0")/lib.sh"
 e2e_up nfrag xdp
 
 step "a UDP echo server on 203.0.113.1:7777 logs what it receives"
 udp_echo_server "$E2E_TMP/echo.log"
 
-step "the LAN host sends 3000 bytes of UDP in 3 fragments, last fragment first (scapy)"
-out=$(lan "$PY" - <<'PYEOF' 2>&1
+# udp_frags SPORT ID ORDER: the LAN host sends 3000 bytes of UDP from
+# SPORT to the echo server in 3 fragments of IP id ID (one more a retry),
+# in ORDER: "reversed", last piece first, or "copies", the first two
+# pieces each twice; it waits for the echo.  Prints "sent LEN SHA256" and
+# "echo ..."; fails unless the echo came back whole.
+udp_frags() {
+	lan "$PY" - "$@" <<'PYEOF'
 import hashlib, os, socket, sys
 from scapy.all import IP, UDP, conf, fragment, send
 conf.verb = 0
+sport, ident, order = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 payload = os.urandom(3000)
 print("sent", len(payload), hashlib.sha256(payload).hexdigest())
 # A bound socket so that the echo is accepted (and no port unreachable).
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("192.168.1.10", 40000))
+s.bind(("192.168.1.10", sport))
 s.settimeout(3)
-pkt = IP(src="192.168.1.10", dst="203.0.113.1", id=4242) / UDP(sport=40000, dport=7777) / payload
-frags = fragment(pkt, fragsize=1200)
 for attempt in range(3):
-    send(list(reversed(frags)))
+    pkt = IP(src="192.168.1.10", dst="203.0.113.1", id=ident + attempt) / UDP(sport=sport, dport=7777) / payload
+    f = fragment(pkt, fragsize=1200)
+    assert len(f) == 3
+    send(list(reversed(f)) if order == "reversed" else [f[0], f[0], f[1], f[1], f[2]])
     try:
         data, peer = s.recvfrom(65535)
     except socket.timeout:
@@ -34,14 +42,21 @@ for attempt in range(3):
     sys.exit(0 if data == payload else 1)
 sys.exit(1)
 PYEOF
-)
+}
+# sent_whole OUT: the WAN host received what udp_frags printed it sent.
+sent_whole() {
+	local sent
+	sent=$(awk '$1 == "sent" { print $3 }' <<<"$1")
+	grep -q "^203\.0\.113\.2 [0-9]* 3000 $sent\$" "$E2E_TMP/echo.log" 2>/dev/null
+}
+
+step "the LAN host sends 3000 bytes of UDP in 3 fragments, last fragment first (scapy)"
+out=$(udp_frags 40000 4242 reversed 2>&1)
 rc=$?
 echo "$out"
 echo "echo server log:"
 cat "$E2E_TMP/echo.log" 2>/dev/null
-sent=$(awk '$1 == "sent" { print $3 }' <<<"$out")
-grep -q "^203\.0\.113\.2 [0-9]* 3000 $sent\$" "$E2E_TMP/echo.log" 2>/dev/null ||
-	fail "the WAN host did not receive the whole datagram from 203.0.113.2"
+sent_whole "$out" || fail "the WAN host did not receive the whole datagram from 203.0.113.2"
 [ "$rc" = 0 ] || fail "the fragmented echo did not come back whole to the LAN host"
 ok "3000 bytes out in reverse-order fragments and back, intact"
 
@@ -116,3 +131,14 @@ reasm=$(( $(stat_value '^fragments_reassembled$') - reasm0 ))
 # The request, the WAN kernel's reply and the crafted reply, at least.
 [ "$reasm" -ge 3 ] || fail "the router reassembled $reasm ICMP datagrams, not the 3 it must have seen"
 ok "the router reassembled $reasm fragmented ICMP datagrams"
+
+step "the LAN host sends 3000 bytes of UDP in 3 fragments, the first two each twice (scapy)"
+dup0=$(stat_value '^fragment_duplicates$')
+out=$(udp_frags 40001 5150 copies 2>&1)
+rc=$?
+echo "$out"
+sent_whole "$out" || fail "the WAN host did not receive the datagram whose pieces came twice"
+[ "$rc" = 0 ] || fail "the echo of the datagram whose pieces came twice did not come back whole"
+dups=$(( $(stat_value '^fragment_duplicates$') - dup0 ))
+[ "$dups" -ge 2 ] || fail "fragment_duplicates counted $dups copies, not at least the 2 sent"
+ok "the copies dropped alone ($dups counted), the datagram crossed whole both ways"

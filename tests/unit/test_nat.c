@@ -3074,6 +3074,59 @@ test_untranslatable_dropped(void **state)
 	assert_int_equal(dpt_nat_counter("untranslatable_drops"), drops + 2);
 }
 
+/* Copies of pieces (a link or a tap repeating a frame): each copy is
+ * dropped and counted alone, as the kernel does, and the datagram still
+ * comes out whole; once it has, its identifier may come again. */
+static void
+test_fragment_duplicates(void **state)
+{
+	struct rte_ether_addr mac = dpt_mac(PEER_MAC);
+	const uint64_t dups = dpt_nat_counter("fragment_duplicates");
+	const uint64_t drops = dpt_nat_counter("fragment_drops");
+	const uint64_t nat_drops = dpt_drops(DROP_NAT);
+	struct rte_mbuf *d, *f[6];
+
+	(void)state;
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	assert_int_equal(neigh_add(WAN, dpt_ip(R), &mac, true, 0), 0);
+	for (int round = 0; round < 2; round++) {
+		/* The same identifier both times: the second datagram is not
+		 * taken for copies of the first's pieces. */
+		d = udp(A, R, 9700, 53, 1800);
+		iph(d)->packet_id = htons(777);
+		f[0] = frag_of(d, 1600, 208, false);
+		f[1] = frag_of(d, 1600, 208, false);	/* the last piece twice */
+		f[2] = frag_of(d, 800, 800, true);
+		f[3] = frag_of(d, 800, 800, true);	/* a middle one twice */
+		f[4] = frag_of(d, 0, 800, true);
+		f[5] = frag_of(d, 0, 800, true);	/* the first, once it is whole */
+		rte_pktmbuf_free(d);
+		assert_int_equal(nat_prerouting(&w, f[0], LAN), NAT_STOLEN);
+		assert_int_equal(nat_prerouting(&w, f[1], LAN), NAT_DROP);
+		assert_int_equal(nat_prerouting(&w, f[2], LAN), NAT_STOLEN);
+		assert_int_equal(nat_prerouting(&w, f[3], LAN), NAT_DROP);
+		assert_int_equal(nat_prerouting(&w, f[4], LAN), NAT_STOLEN);
+		assert_int_equal(w.tx[WAN].n, 2);
+		assert_int_equal(ntohl(rte_pktmbuf_mtod_offset(w.tx[WAN].m[0], struct rte_ipv4_hdr *,
+							       14)->src_addr), dpt_ip(W));
+		assert_int_equal(dpt_nat_counter("fragment_duplicates"), dups + 2u * round + 2);
+		dpt_tx_clear(&w);
+		if (round == 0) {
+			rte_pktmbuf_free(f[5]);
+			continue;
+		}
+		/* After the datagram, a late copy is a new datagram's first
+		 * piece: held until its time is up, then counted. */
+		assert_int_equal(nat_prerouting(&w, f[5], LAN), NAT_STOLEN);
+		assert_int_equal(dpt_mbufs_in_use(), 1);
+		tick(6);
+		nat_worker_idle();
+		assert_int_equal(dpt_mbufs_in_use(), 0);
+		assert_int_equal(dpt_nat_counter("fragment_drops"), drops + 1);
+	}
+	assert_int_equal(dpt_drops(DROP_NAT), nat_drops + 4 + 1);
+}
+
 /* A TCP datagram whose first fragment carries only 8 bytes: the whole
  * header is pulled together after reassembly and the datagram translated. */
 static void
@@ -3288,6 +3341,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_dnat_range_one_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hairpin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fragments_reverse_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fragment_duplicates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_fragments_reverse_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_full_and_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_scan_in_use, setup, teardown),
