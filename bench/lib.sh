@@ -331,22 +331,34 @@ bench_sluice() { "$SLUICE_BUILD/control/sluice" -s "$BENCH_SOCK" "$@"; }
 
 bench_sluice_stop() { bench_stop "$BENCH_DP"; rm -rf "/run/dpdk/$BENCH_PREFIX"; }
 
-# bench_cpp PREFIX PORT SECONDS: CPU cycles the worker thread spends per
-# packet PORT sends: its task-clock (perf stat; time on the CPU only, so a
-# shared machine's preemptions do not count) times the TSC rate, over the
-# packets.  This machine's VM exposes no hardware counters, so no
-# instruction count: the TSC rate stands for the clock.
-bench_cpp() {
-	local tid a b ms hz
+# bench_measure PREFIX PORT SECONDS: "MPPS CYCLES" of the running program
+# (BENCH_DP) over one window: the rate PORT sends at, and the CPU cycles
+# its worker thread spends per packet sent: its task-clock (perf stat;
+# time on the CPU only, so a shared machine's preemptions do not count)
+# times the TSC rate, over the packets.  This machine's VM exposes no
+# hardware counters, so no instruction count: the TSC rate stands for the
+# clock.
+bench_measure() {
+	local tid a b t0 t1 ms hz
 	tid=$(sl_worker_tid "$BENCH_DP")
 	sleep 1
+	t0=$(date +%s.%N)
 	a=$(bench_opackets "$1" "$2") || return 1
 	perf stat -e task-clock -x, -t "$tid" -o "$BENCH_TMP/perf.csv" -- sleep "$3" >/dev/null 2>&1
 	b=$(bench_opackets "$1" "$2") || return 1
+	t1=$(date +%s.%N)
 	ms=$(awk -F, '$3 == "task-clock" { print $1 }' "$BENCH_TMP/perf.csv")
 	hz=$(awk '/^cpu MHz/ { print $4 * 1e6; exit }' /proc/cpuinfo)
-	awk -v ms="$ms" -v hz="$hz" -v n="$((b - a))" 'BEGIN {
-		if (n > 0) printf "%.1f\n", ms / 1000 * hz / n; else print 0 }'
+	awk -v ms="$ms" -v hz="$hz" -v n="$((b - a))" -v t0="$t0" -v t1="$t1" 'BEGIN {
+		if (n > 0) printf "%.2f %.1f\n", n / (t1 - t0) / 1e6, ms / 1000 * hz / n
+		else print "0 0" }'
+}
+
+# bench_cpp PREFIX PORT SECONDS: bench_measure's cycles a packet alone.
+bench_cpp() {
+	local r
+	r=$(bench_measure "$@") || return 1
+	echo "${r#* }"
 }
 
 # The forwarding set-up: pcap in, one /16 via a static neighbour out.
@@ -390,15 +402,22 @@ neigh = 2001:db8:2::2 lladdr 02:00:00:00:01:02 dev out
 EOF
 }
 
-# bench_cpp_sluice CONF PCAP [BINARY]: bench_cpp of sluice (BINARY if given,
-# else the build's) on CONF and PCAP.
-bench_cpp_sluice() {
+# bench_measure_sluice CONF PCAP [BINARY]: bench_measure of sluice (BINARY
+# if given, else the build's) on CONF and PCAP, in a start of its own.
+bench_measure_sluice() {
 	local r
 	BENCH_DATAPLANE=${3:-${BENCH_DATAPLANE:-}} bench_sluice_start "$1" "$2" || return 1
 	bench_wait_flow "$BENCH_PREFIX" 1 || { bench_sluice_stop; return 1; }
-	r=$(bench_cpp "$BENCH_PREFIX" 1 "$BENCH_SECONDS") || r=0
+	r=$(bench_measure "$BENCH_PREFIX" 1 "$BENCH_SECONDS") || r="0 0"
 	bench_sluice_stop
 	echo "$r"
+}
+
+# bench_cpp_sluice CONF PCAP [BINARY]: its cycles a packet alone.
+bench_cpp_sluice() {
+	local r
+	r=$(bench_measure_sluice "$@") || return 1
+	echo "${r#* }"
 }
 
 # bench_run_sluice CONF PCAP SECONDS [DATAPLANE OPTIONS...]: Mpps out of the
@@ -485,14 +504,45 @@ bench_run_l3fwd() {
 	echo "$r"
 }
 
-# bench_cpp_l3fwd PCAP: bench_cpp of l3fwd on PCAP.
-bench_cpp_l3fwd() {
+# bench_measure_l3fwd PCAP: bench_measure of l3fwd on PCAP, in a start of
+# its own.
+bench_measure_l3fwd() {
 	local r
 	bench_l3fwd_start "$1"
 	bench_wait_flow "$BENCH_PREFIX" 1 || { bench_l3fwd_stop; return 1; }
-	r=$(bench_cpp "$BENCH_PREFIX" 1 "$BENCH_SECONDS") || r=0
+	r=$(bench_measure "$BENCH_PREFIX" 1 "$BENCH_SECONDS") || r="0 0"
 	bench_l3fwd_stop
 	echo "$r"
+}
+
+# bench_cpp_l3fwd PCAP: its cycles a packet alone.
+bench_cpp_l3fwd() {
+	local r
+	r=$(bench_measure_l3fwd "$@") || return 1
+	echo "${r#* }"
+}
+
+# bench_fwd_ab NAME CONF PCAP: BENCH_ROUNDS rounds, each a start of sluice
+# on CONF then one of l3fwd, both on PCAP, each measured once for its rate
+# and its worker's cycles a packet (bench_measure, the same window).  Two
+# rows: the median rates (ratio sluice/l3fwd) and the median cycles a
+# packet (ratio l3fwd/sluice), so that above 1 means sluice does better in
+# both.  The cycles leave out what the host's other work takes from the
+# worker's CPU, which the rates do not.
+bench_fwd_ab() {
+	local name=$1 conf=$2 pcap=$3 i x ra=() rb=() ca=() cb=() ma mb
+	for i in $(seq "$BENCH_ROUNDS"); do
+		x=$(bench_measure_sluice "$conf" "$pcap") || x="0 0"
+		ra+=("${x% *}") ca+=("${x#* }")
+		x=$(bench_measure_l3fwd "$pcap") || x="0 0"
+		rb+=("${x% *}") cb+=("${x#* }")
+		bench_say "   $name round $i: sluice ${ra[-1]} Mpps ${ca[-1]} cycles, peer ${rb[-1]} Mpps ${cb[-1]} cycles"
+	done
+	bench_say "   $name: sluice $(bench_range "${ra[@]}"), peer $(bench_range "${rb[@]}") Mpps"
+	ma=$(bench_median "${ra[@]}") mb=$(bench_median "${rb[@]}")
+	bench_row "$name" "$ma Mpps" "$mb Mpps" "$(bench_ratio "$mb" "$ma")"
+	ma=$(bench_median "${ca[@]}") mb=$(bench_median "${cb[@]}")
+	bench_row "cycles/packet, $name; ratio l3fwd/sluice" "$ma" "$mb" "$(bench_ratio "$ma" "$mb")"
 }
 
 # bench_ab NAME A_CMD B_CMD: BENCH_ROUNDS of A then B, each a command line
