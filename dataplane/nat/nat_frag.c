@@ -54,7 +54,8 @@ struct frag_seen {
 	uint16_t id;
 	uint8_t proto;
 	uint8_t n;			/* pieces in piece[] */
-	uint64_t since;			/* nat_now at its first piece; 0: free */
+	bool live;			/* false: free */
+	uint64_t since;			/* nat_now at its first piece */
 	struct {
 		uint16_t off, len;
 	} piece[RTE_LIBRTE_IP_FRAG_MAX_FRAG];
@@ -172,7 +173,7 @@ frag_seen_slot(struct nat_lcore *lc, const struct rte_ipv4_hdr *ip)
 static bool
 frag_seen_is(const struct frag_seen *s, const struct rte_ipv4_hdr *ip)
 {
-	return s->since != 0 && nat_now - s->since < dp.hz * FRAG_TIMEOUT_S &&
+	return s->live && nat_now - s->since < dp.hz * FRAG_TIMEOUT_S &&
 	       s->src == ip->src_addr && s->dst == ip->dst_addr &&
 	       s->id == ip->packet_id && s->proto == ip->next_proto_id;
 }
@@ -190,7 +191,8 @@ frag_is_copy(struct nat_lcore *lc, const struct rte_ipv4_hdr *ip)
 		s->dst = ip->dst_addr;
 		s->id = ip->packet_id;
 		s->proto = ip->next_proto_id;
-		s->since = nat_now | 1;
+		s->since = nat_now;
+		s->live = true;
 		s->n = 0;
 	}
 	for (unsigned int i = 0; i < s->n; i++)
@@ -212,7 +214,7 @@ frag_seen_done(struct nat_lcore *lc, const struct rte_ipv4_hdr *ip)
 	struct frag_seen *s = frag_seen_slot(lc, ip);
 
 	if (frag_seen_is(s, ip))
-		s->since = 0;
+		s->live = false;
 }
 
 /*
