@@ -133,11 +133,103 @@ ip6_output(struct wctx *w, struct rte_mbuf *m, uint16_t out_port)
 	ip6_to_neighbour(w, m, port, h->type == NH_GATEWAY ? h->gw : dst);
 }
 
+/* Drop m with a Parameter Problem (RFC 8200 4.2, 4.4) about the byte at
+ * off: -1, for ip6_local_ext. */
+static int
+ext_refused(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint8_t code, uint32_t off)
+{
+	icmp6_error(w, m, in_port, ICMP6_PARAM_PROB, code, off);
+	dp_drop(m, DROP6_BAD_HEADER);
+	return -1;
+}
+
+/* The options of the destination options header at off, len bytes (RFC
+ * 8200 4.2): pads are skipped, and so is an unknown option whose type's
+ * two high bits are 00; 01 discards the packet, 10 and 11 (the destination
+ * is unicast here) discard it with a Parameter Problem pointing at the
+ * option.  0, or -1 when m is dropped. */
+static int
+ext_dstopts(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint32_t off, uint32_t len)
+{
+	const uint8_t *h = rte_pktmbuf_mtod_offset(m, const uint8_t *, off);
+
+	for (uint32_t i = 2; i < len;) {
+		if (h[i] == 0) {		/* Pad1 */
+			i++;
+			continue;
+		}
+		if (i + 2 > len || i + 2u + h[i + 1] > len) {
+			dp_drop(m, DROP6_BAD_HEADER);
+			return -1;
+		}
+		switch (h[i] >> 6) {
+		case 0:				/* PadN, or skip */
+			break;
+		case 1:
+			dp_drop(m, DROP6_BAD_HEADER);
+			return -1;
+		default:
+			return ext_refused(w, m, in_port, ICMP6_PARAMPROB_OPTION, off + i);
+		}
+		i += 2u + h[i + 1];
+	}
+	return 0;
+}
+
+/*
+ * The extension headers between a packet for the router and its upper
+ * layer (RFC 8200 4.1), when no host stack takes it: destination options
+ * are processed, a routing header with no segments left is passed over
+ * (4.4; with segments left, its type is one the router does not route:
+ * Parameter Problem at the type).  Then they are taken out, so that the
+ * upper layer follows the IPv6 header as the handlers below expect (an
+ * error the router then sends quotes the packet without them).  Returns
+ * the upper layer's protocol, or -1 when m is dropped (counted).
+ */
+static int
+ip6_local_ext(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
+{
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+	const uint32_t end = IP6_HDR_LEN + rte_be_to_cpu_16(ip->payload_len);
+	uint32_t off = IP6_HDR_LEN;
+	uint8_t nxt = ip->proto;
+
+	while (nxt == IPPROTO_DSTOPTS || nxt == IPPROTO_ROUTING) {
+		const uint8_t *h;
+		uint32_t len;
+
+		if (off + 8 > rte_pktmbuf_data_len(m)) {
+			dp_drop(m, DROP6_BAD_HEADER);
+			return -1;
+		}
+		h = rte_pktmbuf_mtod_offset(m, const uint8_t *, off);
+		len = 8 + 8u * h[1];
+		if (off + len > end || off + len > rte_pktmbuf_data_len(m)) {
+			dp_drop(m, DROP6_BAD_HEADER);
+			return -1;
+		}
+		if (nxt == IPPROTO_ROUTING && h[3] != 0)
+			return ext_refused(w, m, in_port, ICMP6_PARAMPROB_HEADER, off + 2);
+		if (nxt == IPPROTO_DSTOPTS && ext_dstopts(w, m, in_port, off, len) != 0)
+			return -1;
+		nxt = h[0];
+		off += len;
+	}
+	if (off == IP6_HDR_LEN)
+		return nxt;
+	memmove((uint8_t *)ip + (off - IP6_HDR_LEN), ip, IP6_HDR_LEN);
+	ip = (struct rte_ipv6_hdr *)rte_pktmbuf_adj(m, (uint16_t)(off - IP6_HDR_LEN));
+	ip->proto = nxt;
+	ip->payload_len = rte_cpu_to_be_16((uint16_t)(end - off));
+	return nxt;
+}
+
 /* For one of our addresses.  Nothing listens: UDP gets port unreachable,
  * TCP a reset; a fragment is dropped silently (not reassembled, as
  * IPv4's) and so is a packet with no next header (RFC 8200 4.7: ignored);
  * other protocols get Parameter Problem, unrecognized next header,
- * pointing at it. */
+ * pointing at it.  Destination options and spent routing headers before
+ * them are dealt with first (ip6_local_ext). */
 static __rte_noinline void
 ip6_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 {
@@ -147,6 +239,9 @@ ip6_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	/* A port with a host interface: the host's stack answers. */
 	if (unlikely(host_on(in_port)) && host_punt6_local(m, in_port))
 		return;
+	if (ip6_local_ext(w, m, in_port) < 0)
+		return;
+	ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
 	switch (ip->proto) {
 	case IPPROTO_ICMPV6:
 		icmp6_input(w, m, in_port);

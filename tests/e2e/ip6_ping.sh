@@ -3,7 +3,8 @@
 # port's link-local address (fe80::/64 from the MAC, reached as fe80::X%eth0
 # from the host on that link), from the LAN and the WAN side; the hosts
 # learn the router by neighbour discovery, and the router learns them.  TCP
-# to the router is refused with a reset.
+# to the router is refused with a reset.  An echo request behind destination
+# options and a routing header with no segments left is answered.
 . "$(dirname "$0")/lib.sh"
 e2e_up ip6pg "" ip6
 
@@ -69,3 +70,33 @@ except OSError as e:
 echo "$out"
 [[ $out == refused* ]] || fail "connect to [2001:db8:1::1]:22 was not refused: $out"
 ok "$out s"
+
+step "an echo behind destination options (an option to skip) and a spent routing header (type 0) is answered (scapy)"
+out=$(lab_exec "$LAB" lan "$PY" -c 'import time
+from scapy.all import *
+conf.verb = 0
+opt = HBHOptUnknown(otype=0x3e, optdata=b"ab")
+p = (IPv6(dst="2001:db8:1::1") / IPv6ExtHdrDestOpt(options=[opt, PadN(optdata=b"")]) /
+     IPv6ExtHdrRouting(type=0, segleft=0, addresses=[]) /
+     ICMPv6EchoRequest(id=0x5151, seq=1, data=b"sluice-ext"))
+got = []
+for attempt in range(3):
+    sn = AsyncSniffer(iface="eth0", store=True,
+                      lfilter=lambda q: ICMPv6EchoReply in q and q[ICMPv6EchoReply].id == 0x5151)
+    sn.start()
+    time.sleep(0.3)
+    send(p)
+    time.sleep(1.5)
+    got = sn.stop()
+    if got:
+        break
+if not got:
+    print("no answer")
+else:
+    r = got[0]
+    e = r[ICMPv6EchoReply]
+    print("reply", r[IPv6].src, hex(e.id), e.seq, bytes(e.data).decode())' 2>&1)
+echo "$out"
+[ "$out" = "reply 2001:db8:1::1 0x5151 1 sluice-ext" ] ||
+	fail "no echo reply to the request with extension headers: $out"
+ok "answered: $out"

@@ -1222,6 +1222,83 @@ test_echo(void **state)
 	}
 }
 
+/* pkt (n bytes) from the host on lan: nothing may come of it. */
+static void
+input_unanswered(const uint8_t *pkt, uint32_t n)
+{
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	assert_int_equal(dpt_queued(&w), 0);
+	dpt_done(&w);
+}
+
+/* Headers before an echo to the router (RFC 8200 4.2, 4.4), when no host
+ * stack takes it: destination options whose options say skip and a
+ * routing header with no segments left are passed over, and the echo is
+ * answered as without them; an option that says discard is a silent
+ * bad_header drop, one that says report gets a Parameter Problem at it,
+ * and a routing header with segments left one at its type (both counted
+ * as bad_header drops too). */
+static void
+test_local_extension_headers(void **state)
+{
+	uint8_t pkt[128], exp[128], src[16], dst[16];
+	uint8_t reply[8 + 8] = { ICMP6_ECHO_REPLY, 0, 0, 0, 0x12, 0x34, 0, 1 };
+	uint8_t echo[8 + 8] = { ICMP6_ECHO_REQUEST, 0, 0, 0, 0x12, 0x34, 0, 1 };
+	uint8_t ext[16 + sizeof(echo)] = {
+		/* destination options: next routing; an unknown option
+		 * whose type says skip (00), then PadN */
+		IPPROTO_ROUTING, 0, 0x3e, 2, 0xaa, 0xbb, 1, 0,
+		/* routing header, type 4, no segments left: next ICMPv6 */
+		IPPROTO_ICMPV6, 0, 4, 0, 0, 0, 0, 0,
+	};
+	const uint64_t bad = dpt_drops(DROP6_BAD_HEADER);
+	uint16_t ck;
+	uint32_t n;
+
+	(void)state;
+	a6(HOST6, src);
+	a6(LAN_GUA, dst);
+	ck = cksum6(src, dst, IPPROTO_ICMPV6, echo, sizeof(echo));
+	memcpy(echo + 2, &ck, 2);
+	memcpy(ext + 16, echo, sizeof(echo));
+	n = ip6_bytes(pkt, HOST6, LAN_GUA, IPPROTO_DSTOPTS, 64, ext, sizeof(ext));
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	n = ip6_bytes(exp, LAN_GUA, HOST6, IPPROTO_ICMPV6, 64, reply, sizeof(reply));
+	fix_icmp6(exp);
+	check_frame(only(0), DPT_HOST_MAC, DPT_LAN_MAC, exp, n);
+	dpt_done(&w);
+
+	/* The option's type says discard (01): dropped, no answer. */
+	n = ip6_bytes(pkt, HOST6, LAN_GUA, IPPROTO_DSTOPTS, 64, ext, sizeof(ext));
+	pkt[40 + 2] = 0x7e;
+	input_unanswered(pkt, n);
+	assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 1);
+
+	/* 10 and 11 (the destination is unicast): Parameter Problem, code 2,
+	 * at the option, quoting the packet as it came. */
+	for (unsigned int t = 0xbe; t <= 0xfe; t += 0x40) {
+		n = ip6_bytes(pkt, HOST6, LAN_GUA, IPPROTO_DSTOPTS, 64, ext, sizeof(ext));
+		pkt[40 + 2] = (uint8_t)t;
+		dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+		check_error6(LAN_GUA, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_OPTION, 40 + 2, pkt, n);
+	}
+	assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 3);
+
+	/* A routing header with a segment left, of a type the router does
+	 * not route: Parameter Problem, code 0, at its type. */
+	n = ip6_bytes(pkt, HOST6, LAN_GUA, IPPROTO_ROUTING, 64, ext + 8, sizeof(ext) - 8);
+	pkt[40 + 3] = 1;
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	check_error6(LAN_GUA, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_HEADER, 40 + 2, pkt, n);
+	assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 4);
+
+	/* A header longer than the packet: a bad_header drop. */
+	n = ip6_bytes(pkt, HOST6, LAN_GUA, IPPROTO_DSTOPTS, 64, ext, sizeof(ext));
+	pkt[40 + 1] = 9;
+	input_unanswered(pkt, n);
+	assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 5);
+}
+
 /* The next trace record on fd. */
 static void
 trace_rec6(int fd, struct sluice_trace_rec *r)
@@ -1572,6 +1649,7 @@ main(void)
 		cmocka_unit_test(test_extension_headers),
 		cmocka_unit_test(test_nat_leaves_ip6_alone),
 		cmocka_unit_test(test_echo),
+		cmocka_unit_test(test_local_extension_headers),
 		cmocka_unit_test(test_port_unreachable),
 		cmocka_unit_test(test_error_limits),
 		cmocka_unit_test(test_addresses),
