@@ -17,6 +17,7 @@
 #include "arp.h"
 #include "control.h"
 #include "host.h"
+#include "ip6.h"
 #include "log.h"
 #include "nat.h"
 #include "nd.h"
@@ -145,7 +146,10 @@ link_want_up(const struct ifinfomsg *ifi)
 static void
 link_port_made(uint16_t slot)
 {
-	if (ip6_port_up(slot) != 0)
+	if (ports[slot].mtu < IP6_MIN_MTU)
+		fprintf(stderr, SD_NOTICE "sluice-dataplane: port %s: MTU %u, under IPv6's "
+			"1280: no IPv6 on it\n", ports[slot].name, ports[slot].mtu);
+	else if (ip6_port_up(slot) != 0)
 		fprintf(stderr, SD_WARNING "sluice-dataplane: port %s: no IPv6 link-local "
 			"address: %s\n", ports[slot].name, dp_errmsg_get());
 }
@@ -182,9 +186,12 @@ link_change(uint16_t slot, const struct ifinfomsg *ifi, const struct nlattr **tb
 		return dp_errmsg(-EOPNOTSUPP, "port %s's MAC address cannot change (remove the "
 				 "port and create it again)", p->name);
 	if (tb[IFLA_MTU] != NULL) {
+		uint16_t old = p->mtu;
+
 		ret = port_set_mtu(slot, (uint16_t)mnl_attr_get_u32(tb[IFLA_MTU]));
 		if (ret != 0)
 			return ret;
+		ip6_port_mtu_changed(slot, old);
 		host_port_changed(slot);
 	}
 	if (tb[LINK_TB_RA] != NULL)

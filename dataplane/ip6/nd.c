@@ -7,6 +7,7 @@
  * ra.c.  The state machine is the neighbour table's (neigh.c); packets
  * it releases go out through resolve.c.
  */
+#include <stdio.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <netinet/icmp6.h>
@@ -16,6 +17,7 @@
 #include "host.h"
 #include "icmp6.h"
 #include "ip6.h"
+#include "log.h"
 #include "nd.h"
 #include "neigh.h"
 #include "port.h"
@@ -74,8 +76,13 @@ nd_finish(struct rte_mbuf *m, uint16_t port)
 int
 nd_addr_add(uint16_t port, const uint8_t *ip, uint8_t plen)
 {
-	int ret = addr6_add(port, ip, plen);
+	int ret;
 
+	/* As the kernel: no IPv6 on a link under its minimum MTU. */
+	if (port < DP_MAX_PORTS && ports[port].used && ports[port].mtu < IP6_MIN_MTU)
+		return dp_errmsg(-EINVAL, "port %s's MTU %u is under IPv6's minimum, 1280 "
+				 "(RFC 8200 5)", ports[port].name, ports[port].mtu);
+	ret = addr6_add(port, ip, plen);
 	if (ret != 0)
 		return ret;
 	nd_advertise(port, ip, NULL, NULL, false);
@@ -100,6 +107,28 @@ nd_addr_del(uint16_t port, const uint8_t *ip, uint8_t plen)
 	ra_addr_changed(port);
 	host_addr6_changed(port, ip, plen, false);
 	return 0;
+}
+
+/*
+ * The port's MTU went from old to what it is now: crossing IPv6's minimum
+ * downwards takes IPv6 off the port (its addresses, and the routes
+ * through it), as the kernel does; upwards gives it its link-local
+ * address again.  RA settings stay.
+ */
+void
+ip6_port_mtu_changed(uint16_t port, uint16_t old)
+{
+	uint16_t mtu = ports[port].mtu;
+
+	if (old >= IP6_MIN_MTU && mtu < IP6_MIN_MTU) {
+		addr6_flush_port(port);
+		ra_addr_changed(port);
+		fprintf(stderr, SD_NOTICE "sluice-dataplane: port %s: MTU %u, under IPv6's "
+			"1280: its IPv6 addresses and routes removed\n", ports[port].name, mtu);
+	} else if (old < IP6_MIN_MTU && mtu >= IP6_MIN_MTU && ip6_port_up(port) != 0) {
+		fprintf(stderr, SD_WARNING "sluice-dataplane: port %s: no IPv6 link-local "
+			"address: %s\n", ports[port].name, dp_errmsg_get());
+	}
 }
 
 int

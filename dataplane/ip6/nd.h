@@ -56,6 +56,7 @@ int nd_addr_del(uint16_t port, const uint8_t *ip, uint8_t plen);	/* plen 255: an
 /* A port came: its link-local address (EUI-64).  A port goes: a last
  * router advertisement, then every IPv6 address and route of it. */
 int ip6_port_up(uint16_t port);
+void ip6_port_mtu_changed(uint16_t port, uint16_t old);
 void ip6_port_down(uint16_t port);
 
 /* Build an ICMPv6 frame for port: Ethernet to dst_mac, IPv6 src -> dst

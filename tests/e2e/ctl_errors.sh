@@ -3,8 +3,9 @@
 # in the netlink extended ack and is printed as iproute2 prints the
 # kernel's ("Error: <reason>."), exit 1: a port whose device cannot be
 # made (no such interface, no bus takes the string, no such PCI device),
-# an MTU the device cannot carry, a multicast lladdr.  sluiced logs each
-# refusal with FILE:LINE and the port.
+# an MTU the device cannot carry, an IPv6 address on a port whose MTU is
+# under 1280 (which takes IPv6 off the port), a multicast lladdr.  sluiced
+# logs each refusal with FILE:LINE and the port.
 . "$(dirname "$0")/lib.sh"
 e2e_up cerr packet	# the MTU step quotes af_packet's frame-size limit
 
@@ -92,6 +93,18 @@ else
 	cli link show lan | grep -q "mtu 1500" || fail "the refused MTU changed the port"
 	ok "an MTU the device cannot carry: its frame size reason"
 fi
+
+step "an MTU under 1280 takes IPv6 off the port, as the kernel does; over it again, the link-local returns"
+ll6() { cli -j addr show dev lan | json '[a["local"] for a in d[0]["addr_info"] if a["family"] == "inet6"]'; }
+[ "$(ll6)" != "[]" ] || fail "lan has no IPv6 address to begin with"
+cli link set lan mtu 1000 || fail "link set lan mtu 1000 refused"
+[ "$(ll6)" = "[]" ] || fail "lan kept IPv6 addresses at MTU 1000: $(ll6)"
+expect_err "Error: port lan's MTU 1000 is under IPv6's minimum, 1280 (RFC 8200 5)." \
+	cli addr add 2001:db8:77::1/64 dev lan
+cli link set lan mtu 1500 || fail "link set lan mtu 1500 refused"
+echo "lan's IPv6 addresses: $(ll6)"
+grep -q '"fe80::' <<<"$(ll6)" || fail "lan has no link-local address back at MTU 1500"
+ok "no IPv6 at MTU 1000 (an address refused with the reason), the link-local back at 1500"
 
 step "neigh add with a multicast lladdr"
 expect_err "Error: lladdr 01:00:00:00:00:01 is multicast: no neighbour has it." \

@@ -415,6 +415,71 @@ test_link_ra(void **state)
 	assert_false(ra_enabled(0));
 }
 
+/* RTM_NEWLINK with an MTU for lan, by index. */
+static void
+q_mtu(uint32_t seq, uint32_t mtu)
+{
+	struct nlmsghdr *nlh = q_begin(RTM_NEWLINK, NLM_F_ACK, seq,
+				       &(struct ifinfomsg){ .ifi_index = 1 },
+				       sizeof(struct ifinfomsg));
+
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	q_end(nlh);
+}
+
+/* IPv6 needs an MTU of 1280 (RFC 8200 5), as the kernel holds: lan's MTU
+ * going under it takes its IPv6 addresses and routes away, an IPv6
+ * address is refused there meanwhile (IPv4 is not), and going back over
+ * it gives lan its link-local address again. */
+static void
+test_mtu_under_ip6_minimum(void **state)
+{
+	uint8_t ll[16], want[16];
+
+	(void)state;
+	assert_int_equal(ip6_port_up(0), 0);
+	q_addr6(RTM_NEWADDR, NLM_F_CREATE | NLM_F_ACK, 60, 1, "2001:db8:1::1", 64);
+	q_route6(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_ACK, 61, "2001:db8:99::", 48,
+		 "2001:db8:1::fe", 0);
+	q_send(true);
+	r_collect();
+	assert_int_equal(nmsgs, 2);
+	expect_err(msgs[0], 60, 0);
+	expect_err(msgs[1], 61, 0);
+	assert_int_equal(addrs6_get()->n, 2);
+	assert_true(route6_count() > 0);
+
+	q_mtu(62, 1279);
+	q_addr6(RTM_NEWADDR, NLM_F_CREATE | NLM_F_ACK, 63, 1, "2001:db8:1::1", 64);
+	q_addr(RTM_NEWADDR, NLM_F_CREATE | NLM_F_ACK, 64, 1, "192.168.1.1", 24);
+	q_send(true);
+	r_collect();
+	assert_int_equal(nmsgs, 3);
+	expect_err(msgs[0], 62, 0);
+	expect_errmsg(msgs[1], 63, -EINVAL,
+		      "port lan's MTU 1279 is under IPv6's minimum, 1280 (RFC 8200 5)");
+	expect_err(msgs[2], 64, 0);
+	assert_int_equal(ports[0].mtu, 1279);
+	assert_int_equal(addrs6_get()->n, 0);
+	assert_int_equal(route6_count(), 0);
+	assert_false(addr6_link_local(addrs6_get(), 0, ll));
+
+	q_mtu(65, 1280);
+	q_send(true);
+	one_err(65, 0);
+	assert_int_equal(addrs6_get()->n, 1);
+	assert_true(addr6_link_local(addrs6_get(), 0, ll));
+	ip6_eui64_link_local(&ports[0].mac, want);
+	assert_memory_equal(ll, want, 16);
+	{
+		struct rte_mbuf *m[8];
+		unsigned int n;
+
+		while ((n = dpt_sent(m, 8)) > 0)	/* the unsolicited NAs */
+			rte_pktmbuf_free_bulk(m, n);
+	}
+}
+
 int
 main(void)
 {
@@ -424,6 +489,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_route6_metric0, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_neigh6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_ra, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mtu_under_ip6_minimum, setup, teardown),
 	};
 
 	dpt_init("ip6_nl");
