@@ -53,8 +53,10 @@ void nd_advertise(uint16_t port, const uint8_t *target, const uint8_t *dst,
  */
 int nd_addr_add(uint16_t port, const uint8_t *ip, uint8_t plen);
 int nd_addr_del(uint16_t port, const uint8_t *ip, uint8_t plen);	/* plen 255: any */
-/* A port came: its link-local address (EUI-64).  A port goes: a last
- * router advertisement, then every IPv6 address and route of it. */
+/* A port came: its link-local address (EUI-64).  Its MTU changed from
+ * old: under IPv6's 1280 it has no IPv6, back over it its link-local
+ * address again.  A port goes: a last router advertisement, then every
+ * IPv6 address and route of it. */
 int ip6_port_up(uint16_t port);
 void ip6_port_mtu_changed(uint16_t port, uint16_t old);
 void ip6_port_down(uint16_t port);
