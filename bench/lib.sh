@@ -440,7 +440,7 @@ bench_sluice_mac() {
 # ---------------------------------------------------------------- l3fwd
 
 # The folder of the l3fwd build BENCH_L3FWD_BURST asks for, and the words
-# its rows add ("" for l3fwd as shipped).
+# its rows add ("" for l3fwd as shipped, linked as sluice-dataplane is).
 bench_l3fwd_dir() {
 	if [ "${BENCH_L3FWD_BURST:-32}" = 32 ]; then
 		echo "$BENCH_TMP/l3fwd"
@@ -449,32 +449,59 @@ bench_l3fwd_dir() {
 	fi
 }
 bench_l3fwd_name() {
-	[ "${BENCH_L3FWD_BURST:-32}" = 32 ] || echo ", bursts of $BENCH_L3FWD_BURST"
+	[ "${BENCH_L3FWD_BURST:-32}" = 32 ] || printf ', bursts of %s' "$BENCH_L3FWD_BURST"
+	[ "$(bench_l3fwd_link)" = "$(bench_sluice_link)" ] || printf ', linked %s' "$(bench_l3fwd_link)"
 }
+
+# How the sluice-dataplane the bench runs links DPDK (meson's dpdk_link),
+# and how l3fwd is linked: the same by default (BENCH_L3FWD_LINK=static or
+# shared to choose; its example Makefile makes either), so that the
+# drivers' code is reached the same way in both.
+bench_sluice_link() {
+	if ldd "${BENCH_DATAPLANE:-$SLUICE_BUILD/dataplane/sluice-dataplane}" 2>/dev/null |
+		grep -q librte_eal; then
+		echo shared
+	else
+		echo static
+	fi
+}
+bench_l3fwd_link() {
+	local l=${BENCH_L3FWD_LINK:-$(bench_sluice_link)}
+	case $l in
+	static | shared) echo "$l" ;;
+	*) sl_die "BENCH_L3FWD_LINK=$l: static or shared" ;;
+	esac
+}
+bench_l3fwd_bin() { echo "$(bench_l3fwd_dir)/build/l3fwd-$(bench_l3fwd_link)"; }
 
 # bench_l3fwd_build: DPDK's l3fwd from the dpdk-doc examples, built in
 # bench_l3fwd_dir with two changes made by sed on the copy: no RX checksum
 # offload request (the vdevs have none, and l3fwd refuses to start) and a
 # pool of BENCH_L3FWD_MBUFS (default 262144) so that a pcap fits; a third
-# with BENCH_L3FWD_BURST: its burst.
+# with BENCH_L3FWD_BURST: its burst.  Its Makefile's target is the link
+# bench_l3fwd_link asks for (static: DPDK's archives, as DPDK's own build
+# of its examples links them).
 bench_l3fwd_build() {
 	local d ex=/usr/share/dpdk/examples burst=${BENCH_L3FWD_BURST:-32}
 	case $burst in
 	'' | *[!0-9]* | 0*) sl_die "BENCH_L3FWD_BURST=$burst: not a burst size (l3fwd's MAX_PKT_BURST, e.g. 64)" ;;
 	esac
 	d=$(bench_l3fwd_dir)
-	[ -x "$d/build/l3fwd" ] && return 0
-	[ -r "$ex/l3fwd/main.c" ] || sl_die "no $ex/l3fwd (package dpdk-doc)"
-	mkdir -p "$BENCH_TMP/ex"
-	cp -r "$ex/l3fwd" "$ex/common" "$BENCH_TMP/ex/" && rm -rf "$d" &&
-		mv "$BENCH_TMP/ex/l3fwd" "$d" && ln -sfn "$BENCH_TMP/ex/common" "$BENCH_TMP/common"
-	sed -i -e 's/\.offloads = RTE_ETH_RX_OFFLOAD_CHECKSUM,/.offloads = 0,/' \
-		-e "s/(unsigned)8192)/(unsigned)${BENCH_L3FWD_MBUFS:-262144})/" "$d/main.c"
-	sed -i "s/^#define MAX_PKT_BURST .*/#define MAX_PKT_BURST $burst/" "$d/l3fwd.h"
+	[ -x "$(bench_l3fwd_bin)" ] && return 0
+	if [ ! -r "$d/main.c" ]; then
+		[ -r "$ex/l3fwd/main.c" ] || sl_die "no $ex/l3fwd (package dpdk-doc)"
+		mkdir -p "$BENCH_TMP/ex"
+		cp -r "$ex/l3fwd" "$ex/common" "$BENCH_TMP/ex/" && rm -rf "$d" &&
+			mv "$BENCH_TMP/ex/l3fwd" "$d" && ln -sfn "$BENCH_TMP/ex/common" "$BENCH_TMP/common"
+		sed -i -e 's/\.offloads = RTE_ETH_RX_OFFLOAD_CHECKSUM,/.offloads = 0,/' \
+			-e "s/(unsigned)8192)/(unsigned)${BENCH_L3FWD_MBUFS:-262144})/" "$d/main.c"
+		sed -i "s/^#define MAX_PKT_BURST .*/#define MAX_PKT_BURST $burst/" "$d/l3fwd.h"
+	fi
 	grep -q "offloads = 0," "$d/main.c" && grep -q "${BENCH_L3FWD_MBUFS:-262144})" "$d/main.c" &&
 		grep -q "^#define MAX_PKT_BURST $burst\$" "$d/l3fwd.h" ||
 		sl_die "l3fwd's sources did not take the bench's changes"
-	make -s -C "$d" >&2 2>"$d/build.log" || { cat "$d/build.log" >&2; sl_die "l3fwd build failed"; }
+	make -s -C "$d" "$(bench_l3fwd_link)" >&2 2>"$d/build.log" ||
+		{ cat "$d/build.log" >&2; sl_die "l3fwd build failed"; }
 }
 
 # bench_l3fwd_start PCAP: l3fwd -L on BENCH_CORE, pcap port 0 -> null port 1;
@@ -482,7 +509,7 @@ bench_l3fwd_build() {
 bench_l3fwd_start() {
 	bench_l3fwd_build
 	BENCH_PREFIX=bl$$_$RANDOM
-	"$(bench_l3fwd_dir)/build/l3fwd" -l "$BENCH_CORE" $(bench_eal_mem) --no-pci \
+	"$(bench_l3fwd_bin)" -l "$BENCH_CORE" $(bench_eal_mem) --no-pci \
 		--file-prefix "$BENCH_PREFIX" \
 		--vdev "net_pcap0,rx_pcap=$1,infinite_rx=1" --vdev net_null0,no-rx=1 \
 		-- -p 0x3 -L --parse-ptype --config="(0,0,$BENCH_CORE),(1,0,$BENCH_CORE)" \
