@@ -25,7 +25,9 @@
 # --no-huge, where l3fwd is bound by TLB misses, see docs/performance.md),
 # BENCH_L3FWD_BURST (l3fwd's MAX_PKT_BURST, default 32 as shipped: 64 builds
 # it with sluice's burst, a control for the 65 536-flow gap, see
-# docs/performance.md; the rows then say so).
+# docs/performance.md; the rows then say so), BENCH_L3FWD_LINK (static or
+# shared: how l3fwd links DPDK; by default as the sluice-dataplane under
+# test does, see bench_l3fwd_link).
 
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
