@@ -81,7 +81,7 @@ enum drop_reason {
 	DROP6_MARTIAN_DST,	/* ::, ::1, IPv4-mapped */
 	DROP6_SCOPE,		/* link-local source or destination: not forwarded */
 	DROP6_MULTICAST,	/* multicast: never forwarded; groups we are not in */
-	DROP6_HOP_BY_HOP,	/* hop-by-hop options header: dropped, not processed */
+	DROP6_HOP_BY_HOP,	/* hop-by-hop options to a group (MLD) no host interface took */
 	DROP6_NO_ROUTE,
 	DROP6_BLACKHOLE,
 	DROP6_HOP_LIMIT,	/* hop limit expired in transit */

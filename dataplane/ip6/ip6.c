@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * IPv6 per burst (RFC 8200, RFC 4291): validate, drop what no router
- * forwards (martians, link-local scope, multicast, hop-by-hop options),
+ * forwards (martians, link-local scope, multicast),
  * one bulk FIB lookup, local delivery or forwarding (hop limit, Packet Too
  * Big: a router never fragments IPv6), the next hop's MAC (a gateway's
  * from its next hop, else one bulk lookup of each distinct neighbour of
@@ -15,10 +15,13 @@
  * Extension headers other than hop-by-hop are forwarded as they are: a
  * router does not look at them (RFC 8200 4).
  *
- * Hop-by-hop options are dropped and counted (ip6_hop_by_hop) rather than
- * sent to a slow path: the router runs no protocol that needs them (MLD,
- * RSVP), and RFC 8200 4.3 lets a router skip them; dropping is what a
- * fast path without a slow path for them can honestly do.
+ * Hop-by-hop options (RFC 8200 4.3) take the exact path: their options
+ * are processed as the kernel does (an unknown one by its type's two high
+ * bits; the router alert is known and needs nothing, since no protocol of
+ * the router's asks for it), then a unicast packet is forwarded with the
+ * header as it came, or delivered.  A multicast one (MLD) goes to a host
+ * interface or is dropped and counted (ip6_hop_by_hop): the router is in
+ * no group such a packet is for.
  */
 #include <string.h>
 #include <netinet/in.h>
@@ -143,13 +146,14 @@ ext_refused(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint8_t code, 
 	return -1;
 }
 
-/* The options of the destination options header at off, len bytes (RFC
- * 8200 4.2): pads are skipped, and so is an unknown option whose type's
- * two high bits are 00; 01 discards the packet, 10 and 11 (the destination
- * is unicast here) discard it with a Parameter Problem pointing at the
- * option.  0, or -1 when m is dropped. */
+/* The options of the hop-by-hop or destination options header at off,
+ * len bytes (RFC 8200 4.2): pads are skipped, and so is an unknown option
+ * whose type's two high bits are 00 (the router alert, RFC 2711, is one:
+ * 00, and nothing of the router's asks for it); 01 discards the packet,
+ * 10 and 11 (the destination is unicast here) discard it with a Parameter
+ * Problem pointing at the option.  0, or -1 when m is dropped. */
 static int
-ext_dstopts(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint32_t off, uint32_t len)
+ext_options(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint32_t off, uint32_t len)
 {
 	const uint8_t *h = rte_pktmbuf_mtod_offset(m, const uint8_t *, off);
 
@@ -176,10 +180,45 @@ ext_dstopts(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint32_t off, 
 	return 0;
 }
 
+/* The length of the extension header at off, in m's first segment and
+ * before end; 0 when it is not (m is then dropped, counted). */
+static uint32_t
+ext_len(struct rte_mbuf *m, uint32_t off, uint32_t end)
+{
+	uint32_t len;
+
+	if (off + 8 > end || off + 8 > rte_pktmbuf_data_len(m)) {
+		dp_drop(m, DROP6_BAD_HEADER);
+		return 0;
+	}
+	len = 8 + 8u * rte_pktmbuf_mtod_offset(m, const uint8_t *, off)[1];
+	if (off + len > end || off + len > rte_pktmbuf_data_len(m)) {
+		dp_drop(m, DROP6_BAD_HEADER);
+		return 0;
+	}
+	return len;
+}
+
+/* A unicast packet's hop-by-hop options, which every node on its path
+ * processes (RFC 8200 4.3; the kernel does, forwarding or not): 0 when
+ * it goes on, the header left as it came; -1 when m is dropped. */
+static __rte_noinline int
+ip6_hop_by_hop(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
+{
+	const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+	const uint32_t len = ext_len(m, IP6_HDR_LEN,
+				     IP6_HDR_LEN + rte_be_to_cpu_16(ip->payload_len));
+
+	if (len == 0)
+		return -1;
+	return ext_options(w, m, in_port, IP6_HDR_LEN, len);
+}
+
 /*
  * The extension headers between a packet for the router and its upper
- * layer (RFC 8200 4.1), when no host stack takes it: destination options
- * are processed, a routing header with no segments left is passed over
+ * layer (RFC 8200 4.1), when no host stack takes it: hop-by-hop options
+ * (processed by ip6_hop_by_hop already) are passed over, destination
+ * options are processed, a routing header with no segments left is passed over
  * (4.4; with segments left, its type is one the router does not route:
  * Parameter Problem at the type).  Then they are taken out, so that the
  * upper layer follows the IPv6 header as the handlers below expect (an
@@ -194,23 +233,26 @@ ip6_local_ext(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	uint32_t off = IP6_HDR_LEN;
 	uint8_t nxt = ip->proto;
 
+	/* Only right behind the IPv6 header (4.1); anywhere else it is an
+	 * unknown next header, which ip6_local answers. */
+	if (nxt == IPPROTO_HOPOPTS) {
+		const uint32_t len = ext_len(m, off, end);
+
+		if (len == 0)
+			return -1;
+		nxt = rte_pktmbuf_mtod_offset(m, const uint8_t *, off)[0];
+		off += len;
+	}
 	while (nxt == IPPROTO_DSTOPTS || nxt == IPPROTO_ROUTING) {
 		const uint8_t *h;
-		uint32_t len;
+		const uint32_t len = ext_len(m, off, end);
 
-		if (off + 8 > rte_pktmbuf_data_len(m)) {
-			dp_drop(m, DROP6_BAD_HEADER);
+		if (len == 0)
 			return -1;
-		}
 		h = rte_pktmbuf_mtod_offset(m, const uint8_t *, off);
-		len = 8 + 8u * h[1];
-		if (off + len > end || off + len > rte_pktmbuf_data_len(m)) {
-			dp_drop(m, DROP6_BAD_HEADER);
-			return -1;
-		}
 		if (nxt == IPPROTO_ROUTING && h[3] != 0)
 			return ext_refused(w, m, in_port, ICMP6_PARAMPROB_HEADER, off + 2);
-		if (nxt == IPPROTO_DSTOPTS && ext_dstopts(w, m, in_port, off, len) != 0)
+		if (nxt == IPPROTO_DSTOPTS && ext_options(w, m, in_port, off, len) != 0)
 			return -1;
 		nxt = h[0];
 		off += len;
@@ -228,8 +270,8 @@ ip6_local_ext(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
  * TCP a reset; a fragment is dropped silently (not reassembled, as
  * IPv4's) and so is a packet with no next header (RFC 8200 4.7: ignored);
  * other protocols get Parameter Problem, unrecognized next header,
- * pointing at it.  Destination options and spent routing headers before
- * them are dealt with first (ip6_local_ext). */
+ * pointing at it.  Hop-by-hop and destination options and spent routing
+ * headers before them are dealt with first (ip6_local_ext). */
 static __rte_noinline void
 ip6_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 {
@@ -335,10 +377,14 @@ ip6_validate(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 	}
 	TRACE(trace_on(), m, trace_valid6(m, ip));
 	if (unlikely(ip->proto == IPPROTO_HOPOPTS)) {
-		/* But MLD to a link-scope group, for a host interface. */
-		if (!(unlikely(host_on(in_port)) && host_punt6_mcast(m, in_port)))
-			dp_drop(m, DROP6_HOP_BY_HOP);
-		return V6_DROPPED;
+		if (ip6_multicast(ip->dst_addr)) {
+			/* MLD to a link-scope group, for a host interface. */
+			if (!(unlikely(host_on(in_port)) && host_punt6_mcast(m, in_port)))
+				dp_drop(m, DROP6_HOP_BY_HOP);
+			return V6_DROPPED;
+		}
+		if (ip6_hop_by_hop(w, m, in_port) != 0)
+			return V6_DROPPED;
 	}
 	if (unlikely(ip6_multicast(ip->dst_addr))) {
 		ip6_multicast_in(w, m, in_port);

@@ -4,7 +4,8 @@
 # from the host on that link), from the LAN and the WAN side; the hosts
 # learn the router by neighbour discovery, and the router learns them.  TCP
 # to the router is refused with a reset.  An echo request behind destination
-# options and a routing header with no segments left is answered.
+# options and a routing header with no segments left is answered, and one
+# to the WAN host behind hop-by-hop options crosses the router with them.
 . "$(dirname "$0")/lib.sh"
 e2e_up ip6pg "" ip6
 
@@ -12,6 +13,37 @@ ping6_ok() {		# SIDE COUNT DEST: every echo answered
 	local out
 	out=$(lab_exec "$LAB" "$1" ping -6 -n -c "$2" -i 0.2 -W 2 "$3" 2>&1)
 	grep -q " $2 received" <<<"$out" || { echo "$out" >&2; return 1; }
+}
+
+# scapy_echo PACKET ID: the LAN host sends PACKET (a scapy expression:
+# IPv6 headers and an ICMPv6 echo request with identifier ID) up to three
+# times until an echo reply with ID comes back; prints "reply SRC ID SEQ
+# DATA" of the first, or "no answer".
+scapy_echo() {
+	lab_exec "$LAB" lan "$PY" - "$1" "$2" <<'PY' 2>&1
+import sys, time
+from scapy.all import *
+conf.verb = 0
+p = eval("(" + sys.argv[1] + ")")
+ident = int(sys.argv[2], 0)
+got = []
+for attempt in range(3):
+    sn = AsyncSniffer(iface="eth0", store=True,
+                      lfilter=lambda q: ICMPv6EchoReply in q and q[ICMPv6EchoReply].id == ident)
+    sn.start()
+    time.sleep(0.3)
+    send(p)
+    time.sleep(1.5)
+    got = sn.stop()
+    if got:
+        break
+if not got:
+    print("no answer")
+else:
+    r = got[0]
+    e = r[ICMPv6EchoReply]
+    print("reply", r[IPv6].src, hex(e.id), e.seq, bytes(e.data).decode())
+PY
 }
 
 # The link-local address sluice shows for a port, and the EUI-64 one its
@@ -72,31 +104,32 @@ echo "$out"
 ok "$out s"
 
 step "an echo behind destination options (an option to skip) and a spent routing header (type 0) is answered (scapy)"
-out=$(lab_exec "$LAB" lan "$PY" -c 'import time
-from scapy.all import *
-conf.verb = 0
-opt = HBHOptUnknown(otype=0x3e, optdata=b"ab")
-p = (IPv6(dst="2001:db8:1::1") / IPv6ExtHdrDestOpt(options=[opt, PadN(optdata=b"")]) /
-     IPv6ExtHdrRouting(type=0, segleft=0, addresses=[]) /
-     ICMPv6EchoRequest(id=0x5151, seq=1, data=b"sluice-ext"))
-got = []
-for attempt in range(3):
-    sn = AsyncSniffer(iface="eth0", store=True,
-                      lfilter=lambda q: ICMPv6EchoReply in q and q[ICMPv6EchoReply].id == 0x5151)
-    sn.start()
-    time.sleep(0.3)
-    send(p)
-    time.sleep(1.5)
-    got = sn.stop()
-    if got:
-        break
-if not got:
-    print("no answer")
-else:
-    r = got[0]
-    e = r[ICMPv6EchoReply]
-    print("reply", r[IPv6].src, hex(e.id), e.seq, bytes(e.data).decode())' 2>&1)
+out=$(scapy_echo 'IPv6(dst="2001:db8:1::1") /
+	IPv6ExtHdrDestOpt(options=[HBHOptUnknown(otype=0x3e, optdata=b"ab"), PadN(optdata=b"")]) /
+	IPv6ExtHdrRouting(type=0, segleft=0, addresses=[]) /
+	ICMPv6EchoRequest(id=0x5151, seq=1, data=b"sluice-ext")' 0x5151)
 echo "$out"
 [ "$out" = "reply 2001:db8:1::1 0x5151 1 sluice-ext" ] ||
 	fail "no echo reply to the request with extension headers: $out"
 ok "answered: $out"
+
+step "an echo to the WAN host behind hop-by-hop options (a router alert, an option to skip) crosses the router with them and is answered (scapy, tcpdump on the WAN host)"
+lab_exec "$LAB" wan timeout 10 tcpdump -n -i eth0 -c 1 -w "$E2E_TMP/hbh.pcap" 'ip6[6] == 0' \
+	>"$E2E_TMP/hbh.log" 2>&1 &
+dump=$!
+for _ in $(seq 50); do grep -q "listening on" "$E2E_TMP/hbh.log" && break; sleep 0.1; done
+out=$(scapy_echo 'IPv6(dst="2001:db8:2::1") /
+	IPv6ExtHdrHopByHop(options=[RouterAlert(value=0), HBHOptUnknown(otype=0x1e, optdata=b"sl")]) /
+	ICMPv6EchoRequest(id=0x5252, seq=1, data=b"sluice-hbh")' 0x5252)
+echo "$out"
+wait "$dump" || true
+[ "$out" = "reply 2001:db8:2::1 0x5252 1 sluice-hbh" ] ||
+	fail "no echo reply through the router to the request with hop-by-hop options: $out"
+seen=$(lab_exec "$LAB" wan "$PY" -c 'from scapy.all import *
+p = rdpcap("'"$E2E_TMP"'/hbh.pcap")[0]
+h = p[IPv6ExtHdrHopByHop]
+print(p[IPv6].hlim, [o.otype for o in h.options], bytes(p[ICMPv6EchoRequest].data).decode())' 2>&1)
+echo "the WAN host got: $seen"
+[ "$seen" = "63 [5, 30, 1] sluice-hbh" ] ||
+	fail "the request did not reach the WAN host with its hop-by-hop options and one hop less: $seen"
+ok "answered, and the WAN host saw the header as sent: $seen"

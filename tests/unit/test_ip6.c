@@ -62,6 +62,17 @@ check_error6(const char *src, uint8_t type, uint8_t code, uint32_t param,
 	dpt_done(&w);
 }
 
+/* pkt (n bytes) from the host on lan: out on wan to the gateway, its hop
+ * limit one less, nothing else changed (IPv6 has no header checksum). */
+static void
+check_forwarded(uint8_t *pkt, uint32_t n)
+{
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	pkt[7]--;
+	check_frame(only(1), DPT_GW_MAC, DPT_WAN_MAC, pkt, n);
+	dpt_done(&w);
+}
+
 static void
 test_forward_hop_limit(void **state)
 {
@@ -71,19 +82,11 @@ test_forward_hop_limit(void **state)
 	(void)state;
 	memset(data, 0xab, sizeof(data));
 	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_UDP, 64, data, sizeof(data));
-	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
-	/* Out on wan to the gateway, the hop limit one less, nothing else
-	 * changed (IPv6 has no header checksum). */
-	pkt[7] = 63;
-	check_frame(only(1), DPT_GW_MAC, DPT_WAN_MAC, pkt, n);
-	dpt_done(&w);
+	check_forwarded(pkt, n);
 
 	/* Hop limit 2 still goes, with 1. */
 	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_UDP, 2, data, sizeof(data));
-	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
-	pkt[7] = 1;
-	check_frame(only(1), DPT_GW_MAC, DPT_WAN_MAC, pkt, n);
-	dpt_done(&w);
+	check_forwarded(pkt, n);
 }
 
 static void
@@ -431,11 +434,13 @@ test_one_pass_mixed(void **state)
 {
 	enum { PLAIN0, HBH, EXT, HL1, MCAST, LLSRC, OURSRC, PADDED, NS, V4, ARP, NEAR,
 	       PLAIN1, OTHER_MAC, BCAST, ECHO, LONG, ZERO_SRC, NB };
+	/* HBH: an option whose type says discard, which the exact path
+	 * reads (a bad_header drop); LONG: the other bad_header. */
 	static const enum drop_reason why[] = {
-		DROP6_HOP_BY_HOP, DROP6_HOP_LIMIT, DROP6_MULTICAST, DROP6_SCOPE,
+		DROP6_HOP_LIMIT, DROP6_MULTICAST, DROP6_SCOPE,
 		DROP6_MARTIAN_SRC, DROP_NOT_FOR_US, DROP6_BAD_HEADER,
 	};
-	static const unsigned int more[] = { 1, 1, 2, 1, 2, 1, 1 };
+	static const unsigned int more[] = { 1, 2, 1, 2, 1, 2 };
 	static const int v6_out[] = { PLAIN0, EXT, PADDED, NEAR, PLAIN1 };
 	uint8_t ext[40] = {
 		IPPROTO_ROUTING, 0, 1, 4, 0, 0, 0, 0,	/* destination options, PadN */
@@ -477,6 +482,8 @@ test_one_pass_mixed(void **state)
 		if (i == NS || i == V4 || i == ARP)
 			continue;	/* below */
 		memset(data, i, sizeof(data));
+		if (i == HBH)
+			memcpy(data, (const uint8_t[]){ IPPROTO_UDP, 0, 0x7e, 4, 0, 0, 0, 0 }, 8);
 		if (i == EXT)
 			len[i] = ip6_bytes(pkt[i], src, dst, nxt, 30, ext, sizeof(ext));
 		else if (i == ECHO)
@@ -1099,7 +1106,7 @@ test_martians(void **state)
 		{ HOST6, WAN_LL, IPPROTO_UDP, DROP6_SCOPE },	/* another port's */
 		{ HOST6, "ff0e::1", IPPROTO_UDP, DROP6_MULTICAST },
 		{ HOST6, "ff02::1:ff00:99", IPPROTO_ICMPV6, DROP6_MULTICAST },
-		{ HOST6, "2001:db8:99::5", IPPROTO_HOPOPTS, DROP6_HOP_BY_HOP },
+		{ HOST6, "ff0e::1", IPPROTO_HOPOPTS, DROP6_HOP_BY_HOP },
 	};
 	uint8_t data[16] = { 0 };
 
@@ -1151,10 +1158,7 @@ test_extension_headers(void **state)
 
 	(void)state;
 	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_DSTOPTS, 30, payload, sizeof(payload));
-	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
-	pkt[7] = 29;
-	check_frame(only(1), DPT_GW_MAC, DPT_WAN_MAC, pkt, n);
-	dpt_done(&w);
+	check_forwarded(pkt, n);
 }
 
 /* NAT is IPv4's: IPv6 out of a masquerading port is routed untranslated. */
@@ -1169,10 +1173,7 @@ test_nat_leaves_ip6_alone(void **state)
 	assert_int_equal(nat_rule_add(&masq), 0);
 	assert_true(nat_enabled);
 	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_UDP, 64, udp, sizeof(udp));
-	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
-	pkt[7] = 63;
-	check_frame(only(1), DPT_GW_MAC, DPT_WAN_MAC, pkt, n);
-	dpt_done(&w);
+	check_forwarded(pkt, n);
 	assert_int_equal(nat_sess_count(), 0);
 	assert_int_equal(nat_rule_del(&masq, true), 0);
 }
@@ -1231,6 +1232,38 @@ input_unanswered(const uint8_t *pkt, uint32_t n)
 	dpt_done(&w);
 }
 
+/* Into pkt: an echo request from HOST6 to LAN_GUA behind the extension
+ * headers hdr (hlen bytes, the first of type nxt, the last naming
+ * ICMPv6), its checksum right.  Its length. */
+static uint32_t
+echo_behind(uint8_t *pkt, uint8_t nxt, const uint8_t *hdr, uint32_t hlen)
+{
+	uint8_t body[64], src[16], dst[16];
+	uint8_t *echo = body + hlen;
+	uint16_t ck;
+
+	assert_true(hlen + 16 <= sizeof(body));
+	memcpy(body, hdr, hlen);
+	memcpy(echo, (const uint8_t[16]){ ICMP6_ECHO_REQUEST, 0, 0, 0, 0x12, 0x34, 0, 1 }, 16);
+	a6(HOST6, src);
+	a6(LAN_GUA, dst);
+	ck = cksum6(src, dst, IPPROTO_ICMPV6, echo, 16);
+	memcpy(echo + 2, &ck, 2);
+	return ip6_bytes(pkt, HOST6, LAN_GUA, nxt, 64, body, hlen + 16);
+}
+
+/* The answer to echo_behind's request, as to one without the headers. */
+static void
+check_echo_answered(void)
+{
+	uint8_t reply[16] = { ICMP6_ECHO_REPLY, 0, 0, 0, 0x12, 0x34, 0, 1 }, exp[128];
+	uint32_t n = ip6_bytes(exp, LAN_GUA, HOST6, IPPROTO_ICMPV6, 64, reply, sizeof(reply));
+
+	fix_icmp6(exp);
+	check_frame(only(0), DPT_HOST_MAC, DPT_LAN_MAC, exp, n);
+	dpt_done(&w);
+}
+
 /* Headers before an echo to the router (RFC 8200 4.2, 4.4), when no host
  * stack takes it: destination options whose options say skip and a
  * routing header with no segments left are passed over, and the echo is
@@ -1241,10 +1274,7 @@ input_unanswered(const uint8_t *pkt, uint32_t n)
 static void
 test_local_extension_headers(void **state)
 {
-	uint8_t pkt[128], exp[128], src[16], dst[16];
-	uint8_t reply[8 + 8] = { ICMP6_ECHO_REPLY, 0, 0, 0, 0x12, 0x34, 0, 1 };
-	uint8_t echo[8 + 8] = { ICMP6_ECHO_REQUEST, 0, 0, 0, 0x12, 0x34, 0, 1 };
-	uint8_t ext[16 + sizeof(echo)] = {
+	static const uint8_t ext[16] = {
 		/* destination options: next routing; an unknown option
 		 * whose type says skip (00), then PadN */
 		IPPROTO_ROUTING, 0, 0x3e, 2, 0xaa, 0xbb, 1, 0,
@@ -1252,24 +1282,16 @@ test_local_extension_headers(void **state)
 		IPPROTO_ICMPV6, 0, 4, 0, 0, 0, 0, 0,
 	};
 	const uint64_t bad = dpt_drops(DROP6_BAD_HEADER);
-	uint16_t ck;
+	uint8_t pkt[128];
 	uint32_t n;
 
 	(void)state;
-	a6(HOST6, src);
-	a6(LAN_GUA, dst);
-	ck = cksum6(src, dst, IPPROTO_ICMPV6, echo, sizeof(echo));
-	memcpy(echo + 2, &ck, 2);
-	memcpy(ext + 16, echo, sizeof(echo));
-	n = ip6_bytes(pkt, HOST6, LAN_GUA, IPPROTO_DSTOPTS, 64, ext, sizeof(ext));
+	n = echo_behind(pkt, IPPROTO_DSTOPTS, ext, sizeof(ext));
 	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
-	n = ip6_bytes(exp, LAN_GUA, HOST6, IPPROTO_ICMPV6, 64, reply, sizeof(reply));
-	fix_icmp6(exp);
-	check_frame(only(0), DPT_HOST_MAC, DPT_LAN_MAC, exp, n);
-	dpt_done(&w);
+	check_echo_answered();
 
 	/* The option's type says discard (01): dropped, no answer. */
-	n = ip6_bytes(pkt, HOST6, LAN_GUA, IPPROTO_DSTOPTS, 64, ext, sizeof(ext));
+	n = echo_behind(pkt, IPPROTO_DSTOPTS, ext, sizeof(ext));
 	pkt[40 + 2] = 0x7e;
 	input_unanswered(pkt, n);
 	assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 1);
@@ -1277,7 +1299,7 @@ test_local_extension_headers(void **state)
 	/* 10 and 11 (the destination is unicast): Parameter Problem, code 2,
 	 * at the option, quoting the packet as it came. */
 	for (unsigned int t = 0xbe; t <= 0xfe; t += 0x40) {
-		n = ip6_bytes(pkt, HOST6, LAN_GUA, IPPROTO_DSTOPTS, 64, ext, sizeof(ext));
+		n = echo_behind(pkt, IPPROTO_DSTOPTS, ext, sizeof(ext));
 		pkt[40 + 2] = (uint8_t)t;
 		dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
 		check_error6(LAN_GUA, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_OPTION, 40 + 2, pkt, n);
@@ -1286,17 +1308,78 @@ test_local_extension_headers(void **state)
 
 	/* A routing header with a segment left, of a type the router does
 	 * not route: Parameter Problem, code 0, at its type. */
-	n = ip6_bytes(pkt, HOST6, LAN_GUA, IPPROTO_ROUTING, 64, ext + 8, sizeof(ext) - 8);
+	n = echo_behind(pkt, IPPROTO_ROUTING, ext + 8, sizeof(ext) - 8);
 	pkt[40 + 3] = 1;
 	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
 	check_error6(LAN_GUA, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_HEADER, 40 + 2, pkt, n);
 	assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 4);
 
 	/* A header longer than the packet: a bad_header drop. */
-	n = ip6_bytes(pkt, HOST6, LAN_GUA, IPPROTO_DSTOPTS, 64, ext, sizeof(ext));
+	n = echo_behind(pkt, IPPROTO_DSTOPTS, ext, sizeof(ext));
 	pkt[40 + 1] = 9;
 	input_unanswered(pkt, n);
 	assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 5);
+}
+
+/*
+ * Hop-by-hop options (RFC 8200 4.3), processed as the kernel processes
+ * them: a unicast packet whose options say skip (a router alert, PadN)
+ * is forwarded with the header as it came, or answered behind it when it
+ * is for the router; an option that says discard is a silent bad_header
+ * drop, one that says report a Parameter Problem at it; to a multicast
+ * group (no host interface) an ip6_hop_by_hop drop.
+ */
+static void
+test_hop_by_hop(void **state)
+{
+	/* next UDP; router alert (MLD), then PadN */
+	static const uint8_t alert[8] = { IPPROTO_UDP, 0, 5, 2, 0, 0, 1, 0 };
+	uint8_t hbh[8 + 8] = { [8] = 0x13, 0x88, 0, 9, 0, 8, 0, 0 }, pkt[128], src[16], dst[16];
+	const uint64_t bad = dpt_drops(DROP6_BAD_HEADER), hop = dpt_drops(DROP6_HOP_BY_HOP);
+	uint16_t ck;
+	uint32_t n;
+
+	(void)state;
+	memcpy(hbh, alert, sizeof(alert));
+	a6(HOST6, src);
+	a6("2001:db8:99::5", dst);
+	ck = cksum6(src, dst, IPPROTO_UDP, hbh + 8, 8);
+	memcpy(hbh + 14, &ck, 2);
+	/* Forwarded: the header stays, the hop limit goes down by one. */
+	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_HOPOPTS, 64, hbh, sizeof(hbh));
+	check_forwarded(pkt, n);
+
+	/* An option whose type says discard (01): dropped, nothing sent. */
+	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_HOPOPTS, 64, hbh, sizeof(hbh));
+	pkt[40 + 2] = 0x45;
+	input_unanswered(pkt, n);
+	assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 1);
+
+	/* Report (10): Parameter Problem, code 2, at the option, quoting the
+	 * packet as it came; not forwarded. */
+	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_HOPOPTS, 64, hbh, sizeof(hbh));
+	pkt[40 + 2] = 0x85;
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	check_error6(LAN_GUA, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_OPTION, 40 + 2, pkt, n);
+	assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 2);
+
+	/* An echo to the router behind a router alert: answered as without. */
+	memcpy(hbh, alert, sizeof(alert));
+	hbh[0] = IPPROTO_ICMPV6;
+	n = echo_behind(pkt, IPPROTO_HOPOPTS, hbh, 8);
+	dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+	check_echo_answered();
+
+	/* A header longer than the packet: a bad_header drop. */
+	n = echo_behind(pkt, IPPROTO_HOPOPTS, hbh, 8);
+	pkt[40 + 1] = 3;
+	input_unanswered(pkt, n);
+	assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 3);
+
+	/* To a multicast group the router is not in: ip6_hop_by_hop. */
+	n = ip6_bytes(pkt, HOST6, "ff0e::1", IPPROTO_HOPOPTS, 64, hbh, sizeof(hbh));
+	input_unanswered(pkt, n);
+	assert_int_equal(dpt_drops(DROP6_HOP_BY_HOP), hop + 1);
 }
 
 /* The next trace record on fd. */
@@ -1650,6 +1733,7 @@ main(void)
 		cmocka_unit_test(test_nat_leaves_ip6_alone),
 		cmocka_unit_test(test_echo),
 		cmocka_unit_test(test_local_extension_headers),
+		cmocka_unit_test(test_hop_by_hop),
 		cmocka_unit_test(test_port_unreachable),
 		cmocka_unit_test(test_error_limits),
 		cmocka_unit_test(test_addresses),
