@@ -59,6 +59,7 @@ const char *const drop_names[DROP__MAX] = {
 	[DROP_NEIGH_FULL] = "neigh_table_full",
 	[DROP_SOURCE_ROUTE] = "source_route",
 	[DROP_ARP_IGNORED] = "arp_ignored",
+	[DROP6_DISABLED] = "ip6_disabled",
 };
 
 uint64_t

@@ -94,6 +94,7 @@ enum drop_reason {
 	DROP_NEIGH_FULL,	/* neighbour table full, nothing in it could go: no room to resolve */
 	DROP_SOURCE_ROUTE,	/* IPv4 loose or strict source route option: refused */
 	DROP_ARP_IGNORED,	/* ARP not for the router (learnt from, not answered) */
+	DROP6_DISABLED,		/* IPv6 on a port whose MTU is under 1280: it has none */
 	DROP__MAX
 };
 extern const char *const drop_names[DROP__MAX];

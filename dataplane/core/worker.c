@@ -419,6 +419,16 @@ worker_classify(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16
 	}
 	if (nip4 != 0)
 		ip4_input(w, in_port, ip4, nip4);
+	/* A port under IPv6's minimum MTU has no IPv6 (RFC 8200 5; nd.c
+	 * took its addresses): what comes is dropped, as the kernel drops
+	 * it.  Read once a burst, and only for a burst with IPv6 in it. */
+	if (unlikely((nfast6 | nip6) != 0) && unlikely(ports[in_port].mtu < IP6_MIN_MTU)) {
+		for (unsigned int i = 0; i < nfast6; i++)
+			dp_drop(fast6[i], DROP6_DISABLED);
+		for (unsigned int i = 0; i < nip6; i++)
+			dp_drop(ip6[i], DROP6_DISABLED);
+		return;
+	}
 	if (plain && nfast6 != 0)
 		ip6_forward_plain(w, in_port, fast6, (const uint8_t (*)[16])fast6_dst,
 				  (uint16_t)nfast6);

@@ -101,10 +101,22 @@ cli link set lan mtu 1000 || fail "link set lan mtu 1000 refused"
 [ "$(ll6)" = "[]" ] || fail "lan kept IPv6 addresses at MTU 1000: $(ll6)"
 expect_err "Error: port lan's MTU 1000 is under IPv6's minimum, 1280 (RFC 8200 5)." \
 	cli addr add 2001:db8:77::1/64 dev lan
+v6off() { cli -j stats | json 'd["drops"]["ip6_disabled"]'; }
+before=$(v6off)
+# Three echo requests to all nodes (scapy: the lab's hosts may have no IPv6).
+lab_exec "$LAB" lan "$PY" -c 'import logging
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+from scapy.all import *
+sendp(Ether(dst="33:33:00:00:00:01") / IPv6(src="fe80::2", dst="ff02::1") / ICMPv6EchoRequest(),
+      iface="eth0", count=3, verbose=0)' || fail "scapy could not send on the lan host"
+sleep 0.5
+after=$(v6off)
+echo "ip6_disabled: $before -> $after"
+[ "$after" -ge $((before + 3)) ] || fail "IPv6 into lan at MTU 1000 was not counted as ip6_disabled: $before -> $after"
 cli link set lan mtu 1500 || fail "link set lan mtu 1500 refused"
 echo "lan's IPv6 addresses: $(ll6)"
 grep -q '"fe80::' <<<"$(ll6)" || fail "lan has no link-local address back at MTU 1500"
-ok "no IPv6 at MTU 1000 (an address refused with the reason), the link-local back at 1500"
+ok "no IPv6 at MTU 1000 (an address refused with the reason, what comes dropped as ip6_disabled), the link-local back at 1500"
 
 step "neigh add with a multicast lladdr"
 expect_err "Error: lladdr 01:00:00:00:00:01 is multicast: no neighbour has it." \

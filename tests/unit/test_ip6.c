@@ -1382,6 +1382,37 @@ test_hop_by_hop(void **state)
 	assert_int_equal(dpt_drops(DROP6_HOP_BY_HOP), hop + 1);
 }
 
+/* A port under IPv6's minimum MTU has no IPv6 (RFC 8200 5): what comes
+ * on it, forwarded or for the router, common or not, is an ip6_disabled
+ * drop, while its IPv4 still goes; back at 1280 its IPv6 goes again. */
+static void
+test_port_under_ip6_minimum(void **state)
+{
+	const uint64_t off = dpt_drops(DROP6_DISABLED);
+	uint8_t data[16] = { 0 }, pkt[128], hbh[16] = { IPPROTO_UDP };
+	uint32_t n;
+
+	(void)state;
+	assert_int_equal(port_set_mtu(0, 1279), 0);
+	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_UDP, 64, data, sizeof(data));
+	input_unanswered(pkt, n);
+	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_HOPOPTS, 64, hbh, sizeof(hbh));
+	input_unanswered(pkt, n);
+	dpt_input1(&w, echo6(HOST6, LAN_GUA, 64, 8));
+	assert_int_equal(dpt_queued(&w), 0);
+	dpt_done(&w);
+	assert_int_equal(dpt_drops(DROP6_DISABLED), off + 3);
+	dpt_input1(&w, dpt_udp(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "192.0.2.254", 5000, 53, 8));
+	assert_int_equal(w.tx[1].n, 1);
+	dpt_done(&w);
+
+	assert_int_equal(port_set_mtu(0, 1280), 0);
+	n = ip6_bytes(pkt, HOST6, "2001:db8:99::5", IPPROTO_UDP, 64, data, sizeof(data));
+	check_forwarded(pkt, n);
+	assert_int_equal(dpt_drops(DROP6_DISABLED), off + 3);
+	assert_int_equal(port_set_mtu(0, 1500), 0);
+}
+
 /* The next trace record on fd. */
 static void
 trace_rec6(int fd, struct sluice_trace_rec *r)
@@ -1734,6 +1765,7 @@ main(void)
 		cmocka_unit_test(test_echo),
 		cmocka_unit_test(test_local_extension_headers),
 		cmocka_unit_test(test_hop_by_hop),
+		cmocka_unit_test(test_port_under_ip6_minimum),
 		cmocka_unit_test(test_port_unreachable),
 		cmocka_unit_test(test_error_limits),
 		cmocka_unit_test(test_addresses),
