@@ -142,6 +142,67 @@ addr6_routes(uint16_t port, const uint8_t *ip, uint8_t plen, bool add)
 	return 0;
 }
 
+/* The subnet-router anycast addresses whose local route this file added
+ * (control lcore only). */
+static struct {
+	uint8_t ip[16];
+	uint16_t port;
+	bool used;
+} anycasts[DP_MAX_ADDRS6];
+
+static int
+anycast_route(uint16_t port, const uint8_t *ip, bool add)
+{
+	struct route6 r = { .protocol = SLUICE_RTPROT_CONNECTED, .port = port,
+			    .type = RTN_LOCAL, .scope = RT_SCOPE_HOST, .plen = 128 };
+	struct route_match m = { .port = true, .type = true, .protocol = true };
+
+	memcpy(r.dst, ip, 16);
+	return add ? route6_add(&r, 0) : route6_del(&r, &m);
+}
+
+/*
+ * Port's anycast routes as its addresses now make them: one for each
+ * subnet-router anycast address of its global prefixes that is no
+ * address of ours itself, none for the rest.  Called after each change of
+ * the table; an address that becomes one of ours takes the route over
+ * (addr6_add calls this before adding the address's own routes).
+ */
+static void
+anycast_sync(uint16_t port)
+{
+	const struct addr6_table *t = addrs6_get();
+	uint8_t ac[16];
+
+	for (unsigned int k = 0; k < RTE_DIM(anycasts); k++)
+		if (anycasts[k].used && anycasts[k].port == port &&
+		    !addr6_anycast_on_port(t, port, anycasts[k].ip)) {
+			(void)anycast_route(port, anycasts[k].ip, false);
+			anycasts[k].used = false;
+		}
+	for (uint16_t i = 0; i < t->n; i++) {
+		unsigned int k, free = RTE_DIM(anycasts);
+
+		if (t->a[i].port != port || !addr6_anycast_of(&t->a[i], ac) ||
+		    !addr6_anycast_on_port(t, port, ac))
+			continue;
+		for (k = 0; k < RTE_DIM(anycasts); k++) {
+			if (anycasts[k].used && anycasts[k].port == port &&
+			    memcmp(anycasts[k].ip, ac, 16) == 0)
+				break;
+			if (!anycasts[k].used && free == RTE_DIM(anycasts))
+				free = k;
+		}
+		/* There is a slot: at most one anycast per address. */
+		if (k < RTE_DIM(anycasts) || free == RTE_DIM(anycasts) ||
+		    anycast_route(port, ac, true) != 0)
+			continue;
+		memcpy(anycasts[free].ip, ac, 16);
+		anycasts[free].port = port;
+		anycasts[free].used = true;
+	}
+}
+
 int
 addr6_add(uint16_t port, const uint8_t *ip, uint8_t plen)
 {
@@ -186,6 +247,7 @@ addr6_add(uint16_t port, const uint8_t *ip, uint8_t plen)
 	t->a[t->n].port = port;
 	t->n++;
 	addrs6_publish(t);
+	anycast_sync(port);
 	ret = addr6_routes(port, ip, plen, true);
 	if (ret != 0) {
 		addr6_del(port, ip, plen);
@@ -219,6 +281,7 @@ addr6_del(uint16_t port, const uint8_t *ip, uint8_t plen)
 			t->a[j++] = cur->a[i];
 	t->n = j;
 	addrs6_publish(t);
+	anycast_sync(port);
 	return 0;
 }
 

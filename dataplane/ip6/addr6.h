@@ -6,7 +6,9 @@
  * IPv4's (port.h).  A global address brings a local /128 route and a
  * connected route for its prefix; link-local addresses bring none (fe80::/64
  * is on every link: link-local destinations are handled by port, never
- * routed).
+ * routed).  Each port also answers on the subnet-router anycast address
+ * of each of its global prefixes (addr6_anycast_of), which brings a local
+ * /128 route of its own while an address on that prefix stays.
  */
 #ifndef SLUICE_ADDR6_H
 #define SLUICE_ADDR6_H
@@ -80,12 +82,57 @@ addr6_on_port(const struct addr6_table *t, uint16_t port, const uint8_t *ip)
 	return false;
 }
 
+/*
+ * The subnet-router anycast address of a[i] (RFC 4291 2.6.1: its prefix,
+ * the interface identifier zero), which a router takes on every subnet
+ * it has an interface on, as the kernel does on a forwarding interface:
+ * none for a link-local address, nor for a /127 or /128 (RFC 6164).
+ * false when there is none.
+ */
+static inline bool
+addr6_anycast_of(const struct addr6 *a, uint8_t *out)
+{
+	if (ip6_link_local(a->ip) || a->plen == 0 || a->plen >= 127)
+		return false;
+	ip6_prefix(a->ip, a->plen, out);
+	return true;
+}
+
+/* Is ip a subnet-router anycast address of port (and no address of ours
+ * itself, which then answers as unicast)? */
+static inline bool
+addr6_anycast_on_port(const struct addr6_table *t, uint16_t port, const uint8_t *ip)
+{
+	uint8_t ac[16];
+	bool found = false;
+
+	for (uint16_t i = 0; i < t->n; i++) {
+		if (memcmp(t->a[i].ip, ip, 16) == 0)
+			return false;
+		if (t->a[i].port == port && addr6_anycast_of(&t->a[i], ac) &&
+		    memcmp(ac, ip, 16) == 0)
+			found = true;
+	}
+	return found;
+}
+
+/* The same on any port. */
+static inline bool
+addr6_is_anycast(const struct addr6_table *t, const uint8_t *ip)
+{
+	for (uint16_t i = 0; i < t->n; i++)
+		if (addr6_anycast_on_port(t, t->a[i].port, ip))
+			return true;
+	return false;
+}
+
 /* Is group the solicited-node multicast address of one of port's
- * addresses?  Only the low 24 bits vary. */
+ * addresses, or of one of its subnet-router anycast addresses?  Only the
+ * low 24 bits vary. */
 static inline bool
 addr6_solicited_on_port(const struct addr6_table *t, uint16_t port, const uint8_t *group)
 {
-	uint8_t sn[16];
+	uint8_t sn[16], ac[16];
 
 	for (uint16_t i = 0; i < t->n; i++) {
 		if (t->a[i].port != port)
@@ -93,6 +140,11 @@ addr6_solicited_on_port(const struct addr6_table *t, uint16_t port, const uint8_
 		ip6_solicited_node(t->a[i].ip, sn);
 		if (memcmp(sn, group, 16) == 0)
 			return true;
+		if (addr6_anycast_of(&t->a[i], ac)) {
+			ip6_solicited_node(ac, sn);
+			if (memcmp(sn, group, 16) == 0)
+				return true;
+		}
 	}
 	return false;
 }

@@ -107,6 +107,17 @@ icmp6_input(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	memcpy(a, ip->src_addr, 16);
 	memcpy(ip->src_addr, ip->dst_addr, 16);
 	memcpy(ip->dst_addr, a, 16);
+	/* Asked of a subnet-router anycast address: answered from an
+	 * address of the port, as the kernel answers (an anycast address is
+	 * not its source). */
+	if (unlikely(addr6_is_anycast(addrs6_get(), ip->src_addr)) &&
+	    addr6_source(addrs6_get(), in_port, ip->dst_addr, a)) {
+		sum = (uint32_t)(uint16_t)~ic->icmp_cksum +
+		      (uint16_t)~__rte_raw_cksum_reduce(__rte_raw_cksum(ip->src_addr, 16, 0)) +
+		      __rte_raw_cksum_reduce(__rte_raw_cksum(a, 16, 0));
+		ic->icmp_cksum = (uint16_t)~__rte_raw_cksum_reduce(sum);
+		memcpy(ip->src_addr, a, 16);
+	}
 	ip->hop_limits = ICMP6_HOP_LIMIT;
 	pkt_meta(m)->in_port = DP_NO_PORT;
 	TRACE(trace_on(), m, trace_end(m, SLUICE_TRACE_LOCAL, 0, DP_NO_PORT));

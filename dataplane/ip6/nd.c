@@ -186,9 +186,17 @@ void
 nd_advertise(uint16_t port, const uint8_t *target, const uint8_t *dst,
 	     const struct rte_ether_addr *dst_mac, bool solicited)
 {
+	nd_advertise_as(port, target, dst, dst_mac, solicited, false);
+}
+
+void
+nd_advertise_as(uint16_t port, const uint8_t *target, const uint8_t *dst,
+		const struct rte_ether_addr *dst_mac, bool solicited, bool anycast)
+{
 	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
 	struct rte_ether_addr mac;
 	struct rte_mbuf *m;
+	uint8_t src[16];
 	uint8_t *na;
 
 	if (port >= DP_MAX_PORTS || !ports[port].used)
@@ -198,11 +206,19 @@ nd_advertise(uint16_t port, const uint8_t *target, const uint8_t *dst,
 		ip6_mcast_mac(dst, &mac);
 		dst_mac = &mac;
 	}
-	na = nd_frame(port, dst_mac, target, dst, ND_NA_LEN + ND_OPT_LLADDR_LEN, &m);
+	/* An anycast target is no source (RFC 4861 7.2.4: an address of the
+	 * interface; the kernel picks one as for any packet to dst). */
+	if (!anycast)
+		memcpy(src, target, 16);
+	else if (!addr6_source(addrs6_get(), port, dst, src))
+		return;
+	na = nd_frame(port, dst_mac, src, dst, ND_NA_LEN + ND_OPT_LLADDR_LEN, &m);
 	if (na == NULL)
 		return;
 	na[0] = ND_NEIGHBOR_ADVERT;
-	na[4] = ND_NA_ROUTER | ND_NA_OVERRIDE | (solicited ? ND_NA_SOLICITED : 0);
+	/* 7.2.7: O clear for an anycast target, so that a neighbour's
+	 * cached entry for it (another router's) is not overridden. */
+	na[4] = ND_NA_ROUTER | (anycast ? 0 : ND_NA_OVERRIDE) | (solicited ? ND_NA_SOLICITED : 0);
 	memcpy(na + ND_TARGET_OFF, target, 16);
 	put_lladdr(na + ND_NA_LEN, ND_OPT_TARGET_LINKADDR, &ports[port].mac);
 	nd_finish(m, port);
@@ -260,7 +276,7 @@ ns_input(uint16_t port, const struct rte_ipv6_hdr *ip, const uint8_t *msg, uint3
 {
 	const uint8_t *target = msg + ND_TARGET_OFF;
 	struct rte_ether_addr sll;
-	bool has_sll, dad = ip6_is_zero(ip->src_addr);
+	bool has_sll, dad = ip6_is_zero(ip->src_addr), anycast = false;
 
 	if (len < ND_NS_LEN || ip6_multicast(target) ||
 	    !nd_options(msg + ND_NS_LEN, len - ND_NS_LEN, ND_OPT_SOURCE_LINKADDR, &sll, &has_sll))
@@ -270,18 +286,27 @@ ns_input(uint16_t port, const struct rte_ipv6_hdr *ip, const uint8_t *msg, uint3
 		goto invalid;
 	if (has_sll && !rte_is_valid_assigned_ether_addr(&sll))
 		goto invalid;
-	if (!addr6_on_port(addrs6_get(), port, target))
-		return;		/* someone else's: not ours to answer */
+	if (!addr6_on_port(addrs6_get(), port, target)) {
+		/* someone else's: not ours to answer */
+		if (!addr6_anycast_on_port(addrs6_get(), port, target))
+			return;
+		/* A subnet-router anycast address is not defended
+		 * (RFC 4862 5.4: no duplicate detection for anycast). */
+		anycast = true;
+	}
 	if (dad) {
 		/* 7.2.4: defend the address to all nodes, S clear. */
-		nd_advertise(port, target, NULL, NULL, false);
+		if (!anycast)
+			nd_advertise(port, target, NULL, NULL, false);
 		return;
 	}
 	if (has_sll)
 		learn_sender(port, ip->src_addr, &sll);
 	/* The answer goes where the solicitation came from; its Ethernet
-	 * source stands in for an option a unicast probe may omit. */
-	nd_advertise(port, target, ip->src_addr, has_sll ? &sll : eth_src, true);
+	 * source stands in for an option a unicast probe may omit.  The
+	 * random delay 7.2.7 asks before an anycast answer is not taken:
+	 * the router is the one answerer on its link. */
+	nd_advertise_as(port, target, ip->src_addr, has_sll ? &sll : eth_src, true, anycast);
 	return;
 invalid:
 	dp_counters()->drop[DROP_ND_INVALID]++;

@@ -37,11 +37,15 @@ void nd_solicit(uint16_t port, const uint8_t *target, const struct rte_ether_add
 /*
  * Advertise target (ours) on port: to dst at dst_mac in answer to a
  * solicitation (solicited: S set), or, with dst NULL, unsolicited to all
- * nodes (RFC 4861 7.2.6).  R and O are always set: the router's own
- * addresses, never an anycast or proxied one.
+ * nodes (RFC 4861 7.2.6).  R and O set: the router's own addresses.
  */
 void nd_advertise(uint16_t port, const uint8_t *target, const uint8_t *dst,
 		  const struct rte_ether_addr *dst_mac, bool solicited);
+/* The same for one of port's subnet-router anycast addresses when
+ * anycast: O clear (7.2.7), and from an address of the port, not from
+ * the target. */
+void nd_advertise_as(uint16_t port, const uint8_t *target, const uint8_t *dst,
+		     const struct rte_ether_addr *dst_mac, bool solicited, bool anycast);
 
 /*
  * Addresses from the outside (netlink, a new port): the table (addr6.c)

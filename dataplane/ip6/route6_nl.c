@@ -89,6 +89,10 @@ inet6_get(const uint8_t *ip, const struct nlattr *const *tb, struct rt_nl_route 
 		ret = route6_get(ip, &r);
 		if (ret != 0)
 			return ret;
+		/* A subnet-router anycast address's local route: said as the
+		 * kernel says it, its source an address of the port. */
+		if (r.type == RTN_LOCAL && addr6_is_anycast(addrs6_get(), ip))
+			r.type = RTN_ANYCAST;
 	}
 	nl_of(&r, out);
 	return 0;

@@ -2,7 +2,8 @@
 # IPv6: the router answers ping -6 on its global addresses and on each
 # port's link-local address (fe80::/64 from the MAC, reached as fe80::X%eth0
 # from the host on that link), from the LAN and the WAN side; the hosts
-# learn the router by neighbour discovery, and the router learns them.  TCP
+# learn the router by neighbour discovery, and the router learns them; the
+# router's subnet-router anycast address answers too.  TCP
 # to the router is refused with a reset.  An echo request behind destination
 # options and a routing header with no segments left is answered, and one
 # to the WAN host behind hop-by-hop options crosses the router with them.
@@ -75,6 +76,20 @@ step "WAN host pings 2001:db8:2::2 and $wan_ll%eth0"
 ping6_ok wan 5 2001:db8:2::2 || fail "the WAN host got no full set of replies from 2001:db8:2::2"
 ping6_ok wan 5 "$wan_ll%eth0" || fail "the WAN host got no full set of replies from $wan_ll"
 ok "global and link-local addresses answer on both ports"
+
+step "the LAN host pings the router's subnet-router anycast address 2001:db8:1:: (RFC 4291 2.6.1), answered from 2001:db8:1::1"
+out=$(lab_exec "$LAB" lan ping -6 -n -c 2 -i 0.2 -W 2 2001:db8:1:: 2>&1) || true
+echo "$out"
+grep -q " 2 received" <<<"$out" || fail "no answer from the subnet-router anycast address"
+grep -q "from 2001:db8:1::1: icmp_seq=1" <<<"$out" || fail "the answer did not come from 2001:db8:1::1"
+nd=$(lab_exec "$LAB" lan ip -6 neigh show 2001:db8:1:: dev eth0)
+echo "the host's entry: $nd"
+grep -q "router" <<<"$nd" || fail "the host has no router entry for 2001:db8:1:: (no advertisement?)"
+rg=$(cli route get 2001:db8:1::)
+echo "route get: $rg"
+grep -q "^anycast 2001:db8:1:: .*dev lan.* src 2001:db8:1::1" <<<"$rg" ||
+	fail "route get does not say anycast, from 2001:db8:1::1: $rg"
+ok "answered; the host resolved it to the router: $nd"
 
 step "neighbour discovery: each side knows the other's MAC"
 lan_mac=$(lan cat /sys/class/net/eth0/address)

@@ -1178,6 +1178,21 @@ test_nat_leaves_ip6_alone(void **state)
 	assert_int_equal(nat_rule_del(&masq, true), 0);
 }
 
+/* The reply on lan to echo6(to, src, 64, 32), from src. */
+static void
+check_echo_reply(const char *src, const char *to)
+{
+	uint8_t msg[8 + 32] = { ICMP6_ECHO_REPLY, 0, 0, 0, 0x12, 0x34, 0, 1 }, exp[128];
+	uint32_t n;
+
+	for (int k = 0; k < 32; k++)
+		msg[8 + k] = (uint8_t)k;
+	n = ip6_bytes(exp, src, to, IPPROTO_ICMPV6, 64, msg, sizeof(msg));
+	fix_icmp6(exp);
+	check_frame(only(0), DPT_HOST_MAC, DPT_LAN_MAC, exp, n);
+	dpt_done(&w);
+}
+
 /* Echo: every router address answers, global and link-local, on either
  * port's global address from lan; the reply's checksum is right. */
 static void
@@ -1188,9 +1203,7 @@ test_echo(void **state)
 
 	(void)state;
 	for (unsigned int i = 0; i < RTE_DIM(to); i++) {
-		uint8_t msg[8 + 32] = { ICMP6_ECHO_REPLY, 0, 0, 0, 0x12, 0x34, 0, 1 }, exp[128];
 		struct rte_ether_addr fe = dpt_mac(DPT_HOST_MAC);
-		uint32_t n;
 
 		if (i == 2) {
 			uint8_t a[16];
@@ -1199,12 +1212,7 @@ test_echo(void **state)
 			assert_int_equal(neigh6_add(0, a, &fe, true, 0), 0);
 		}
 		dpt_input1(&w, echo6(from[i], to[i], 64, 32));
-		for (int k = 0; k < 32; k++)
-			msg[8 + k] = (uint8_t)k;
-		n = ip6_bytes(exp, to[i], from[i], IPPROTO_ICMPV6, 64, msg, sizeof(msg));
-		fix_icmp6(exp);
-		check_frame(only(0), DPT_HOST_MAC, DPT_LAN_MAC, exp, n);
-		dpt_done(&w);
+		check_echo_reply(to[i], from[i]);
 	}
 	/* To the all-nodes group: not answered. */
 	dpt_input1(&w, echo6(HOST6, "ff02::1", 64, 8));
@@ -1411,6 +1419,48 @@ test_port_under_ip6_minimum(void **state)
 	check_forwarded(pkt, n);
 	assert_int_equal(dpt_drops(DROP6_DISABLED), off + 3);
 	assert_int_equal(port_set_mtu(0, 1500), 0);
+}
+
+/*
+ * Subnet-router anycast addresses (RFC 4291 2.6.1): each port's prefix
+ * with a zero interface identifier is the router's while an address on
+ * that prefix is, answering echo (lan's from the host's link, wan's
+ * through the FIB) from an address of the port the request came in by;
+ * an address that is the anycast one itself answers as unicast, and the
+ * anycast returns when it goes; with the prefix's last address the
+ * anycast goes (forwarded by the default route after that).
+ */
+/* An echo from the host to dst: answered on lan from src. */
+static void
+echo_answered_from(const char *dst, const char *src)
+{
+	dpt_input1(&w, echo6(HOST6, dst, 64, 32));
+	check_echo_reply(src, HOST6);
+}
+
+static void
+test_subnet_router_anycast(void **state)
+{
+	uint8_t a[16], b[16];
+
+	(void)state;
+	echo_answered_from("2001:db8:1::", LAN_GUA);
+	echo_answered_from("2001:db8:2::", LAN_GUA);
+
+	a6("2001:db8:5::1", a);
+	a6("2001:db8:5::", b);
+	assert_int_equal(addr6_add(0, a, 64), 0);
+	echo_answered_from("2001:db8:5::", LAN_GUA);
+	assert_int_equal(addr6_add(0, b, 64), 0);
+	echo_answered_from("2001:db8:5::", "2001:db8:5::");
+	assert_int_equal(addr6_del(0, b, 64), 0);
+	echo_answered_from("2001:db8:5::", LAN_GUA);
+
+	assert_int_equal(addr6_del(0, a, 64), 0);
+	dpt_input1(&w, echo6(HOST6, "2001:db8:5::", 64, 32));
+	assert_int_equal(w.tx[0].n, 0);
+	assert_int_equal(w.tx[1].n, 1);
+	dpt_done(&w);
 }
 
 /* The next trace record on fd. */
@@ -1763,6 +1813,7 @@ main(void)
 		cmocka_unit_test(test_extension_headers),
 		cmocka_unit_test(test_nat_leaves_ip6_alone),
 		cmocka_unit_test(test_echo),
+		cmocka_unit_test(test_subnet_router_anycast),
 		cmocka_unit_test(test_local_extension_headers),
 		cmocka_unit_test(test_hop_by_hop),
 		cmocka_unit_test(test_port_under_ip6_minimum),

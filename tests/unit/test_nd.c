@@ -70,10 +70,10 @@ nd_msg(uint8_t *msg, uint8_t type, uint8_t flags, const char *target, uint8_t op
 	return 32;
 }
 
-/* The NA the router must send: target ours, to dst at dst_mac. */
+/* The NA the router must send from src: target ours, to dst at dst_mac. */
 static void
-check_na(struct rte_mbuf *m, uint16_t port, const char *target, const char *dst,
-	 const char *dst_mac, uint8_t flags)
+check_na_from(struct rte_mbuf *m, uint16_t port, const char *src, const char *target,
+	      const char *dst, const char *dst_mac, uint8_t flags)
 {
 	uint8_t msg[32], exp[80];
 	uint32_t n;
@@ -81,10 +81,18 @@ check_na(struct rte_mbuf *m, uint16_t port, const char *target, const char *dst,
 	assert_int_equal(pkt_meta(m)->out_port, port);
 	nd_msg(msg, ND_NEIGHBOR_ADVERT, flags, target, ND_OPT_TARGET_LINKADDR,
 	       port == 0 ? DPT_LAN_MAC : DPT_WAN_MAC);
-	n = ip6_bytes(exp, target, dst, IPPROTO_ICMPV6, 255, msg, 32);
+	n = ip6_bytes(exp, src, dst, IPPROTO_ICMPV6, 255, msg, 32);
 	fix_icmp6(exp);
 	check_frame(m, dst_mac, port == 0 ? DPT_LAN_MAC : DPT_WAN_MAC, exp, n);
 	rte_pktmbuf_free(m);
+}
+
+/* The same from the target itself, as for an address of ours. */
+static void
+check_na(struct rte_mbuf *m, uint16_t port, const char *target, const char *dst,
+	 const char *dst_mac, uint8_t flags)
+{
+	check_na_from(m, port, target, target, dst, dst_mac, flags);
 }
 
 static uint16_t
@@ -186,6 +194,44 @@ test_ns_not_answered(void **state)
 	slow_path();
 	assert_int_equal(dpt_sent(&m, 1), 0);
 	assert_int_equal(dpt_drops(DROP_ND_INVALID), inv + 2);
+	dpt_done(&w);
+}
+
+/*
+ * lan's subnet-router anycast address, 2001:db8:1:: (RFC 4291 2.6.1), to
+ * its solicited-node group: answered with R and S but not O (RFC 4861
+ * 7.2.7), from lan's address, not from the anycast one; a duplicate
+ * address probe for it is not defended (RFC 4862 5.4).
+ */
+/* msg (n bytes) from src at 02:00:00:00:00:33 to the solicited-node
+ * group of 2001:db8:1:: (lan's anycast), through the control lcore. */
+static void
+to_anycast_group(uint8_t *pkt, const char *src, const uint8_t *msg, uint32_t n)
+{
+	n = ip6_bytes(pkt, src, "ff02::1:ff00:0", IPPROTO_ICMPV6, 255, msg, n);
+	fix_icmp6(pkt);
+	dpt_input1(&w, frame6("33:33:ff:00:00:00", "02:00:00:00:00:33", pkt, n));
+	slow_path();
+}
+
+static void
+test_ns_anycast(void **state)
+{
+	uint8_t msg[32], pkt[96];
+	struct rte_mbuf *m;
+	uint32_t n;
+
+	(void)state;
+	n = nd_msg(msg, ND_NEIGHBOR_SOLICIT, 0, "2001:db8:1::", ND_OPT_SOURCE_LINKADDR,
+		   "02:00:00:00:00:33");
+	to_anycast_group(pkt, "2001:db8:1::33", msg, n);
+	check_na_from(sent1(), 0, LAN_GUA, "2001:db8:1::", "2001:db8:1::33", "02:00:00:00:00:33",
+		      ND_NA_ROUTER | ND_NA_SOLICITED);
+	dpt_done(&w);
+
+	n = nd_msg(msg, ND_NEIGHBOR_SOLICIT, 0, "2001:db8:1::", 0, NULL);
+	to_anycast_group(pkt, "::", msg, n);
+	assert_int_equal(dpt_sent(&m, 1), 0);
 	dpt_done(&w);
 }
 
@@ -508,6 +554,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ns_answered),
 		cmocka_unit_test(test_ns_not_answered),
+		cmocka_unit_test(test_ns_anycast),
 		cmocka_unit_test(test_dad_defended),
 		cmocka_unit_test(test_unsolicited_na),
 		cmocka_unit_test(test_resolution),
