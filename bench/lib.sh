@@ -21,7 +21,8 @@
 # change), BENCH_HUGE (default 1: both programs take their memory from 2 MB
 # hugepages, as DPDK is deployed; bench_setup mounts /dev/hugepages if it
 # is not, reserves the pages that are missing for BENCH_MEM and gives back
-# what it reserved when the bench ends; BENCH_HUGE=0: both on 4 KB pages,
+# what it reserved when the bench ends, for BENCH_PROGRAMS programs at once,
+# default 1; BENCH_HUGE=0: both on 4 KB pages,
 # --no-huge, where l3fwd is bound by TLB misses, see docs/performance.md),
 # BENCH_L3FWD_BURST (l3fwd's MAX_PKT_BURST, default 32 as shipped: 64 builds
 # it with sluice's burst, a control for the 65 536-flow gap, see
@@ -75,13 +76,14 @@ bench_setup() {
 BENCH_HUGE_ADDED=0
 
 # bench_huge_reserve: with BENCH_HUGE=1 (the default), enough free 2 MB
-# pages for one program of BENCH_MEM MB (the peers run one at a time).
+# pages for BENCH_PROGRAMS (default 1: the peers run one at a time)
+# programs of BENCH_MEM MB each.
 bench_huge_reserve() {
 	local need free total
 	[ "${BENCH_HUGE:-1}" = 1 ] || return 0
 	mountpoint -q /dev/hugepages || { mkdir -p /dev/hugepages && mount -t hugetlbfs nodev /dev/hugepages; } ||
 		sl_die "cannot mount hugetlbfs on /dev/hugepages (BENCH_HUGE=0 runs without)"
-	need=$(((${BENCH_MEM:-2048} + 1) / 2 + 64))
+	need=$(((${BENCH_MEM:-2048} + 1) / 2 * ${BENCH_PROGRAMS:-1} + 64))
 	free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
 	[ "$free" -ge "$need" ] && return 0
 	total=$(cat /proc/sys/vm/nr_hugepages)

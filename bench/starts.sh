@@ -20,8 +20,8 @@
 # moves all starts together is the machine's minute.  DATAPLANE binaries
 # are used in turn (default: this tree's).
 #
-# K processes hold K x BENCH_MEM MB of hugepages at once: reserve them
-# first (bench/lib.sh reserves for one).
+# K processes hold K x BENCH_MEM MB of hugepages at once: the bench
+# reserves them (BENCH_PROGRAMS) and gives them back at the end.
 #
 # Environment: FLOWS (default 60000), NONAT=1 (forwarding of the same
 # pcap, no NAT rule), RULE (default "masquerade out out"), SECS (1),
@@ -35,6 +35,7 @@ shift 2
 BINS=("$@")
 FLOWS=${FLOWS:-60000}
 BENCH_MEM=${BENCH_MEM:-1024}
+BENCH_PROGRAMS=$K
 bench_setup
 PIDS=() PFX=()
 starts_cleanup() {
