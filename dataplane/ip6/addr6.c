@@ -193,7 +193,8 @@ anycast_sync(uint16_t port)
 			if (!anycasts[k].used && free == RTE_DIM(anycasts))
 				free = k;
 		}
-		/* There is a slot: at most one anycast per address. */
+		/* Made already, or no slot (there is one per address), or
+		 * the route refused: nothing to keep. */
 		if (k < RTE_DIM(anycasts) || free == RTE_DIM(anycasts) ||
 		    anycast_route(port, ac, true) != 0)
 			continue;

@@ -98,8 +98,8 @@ addr6_anycast_of(const struct addr6 *a, uint8_t *out)
 	return true;
 }
 
-/* Is ip a subnet-router anycast address of port (and no address of ours
- * itself, which then answers as unicast)? */
+/* Is ip a subnet-router anycast address of port (DP_NO_PORT: of any
+ * port), and no address of ours itself, which then answers as unicast? */
 static inline bool
 addr6_anycast_on_port(const struct addr6_table *t, uint16_t port, const uint8_t *ip)
 {
@@ -109,21 +109,11 @@ addr6_anycast_on_port(const struct addr6_table *t, uint16_t port, const uint8_t 
 	for (uint16_t i = 0; i < t->n; i++) {
 		if (memcmp(t->a[i].ip, ip, 16) == 0)
 			return false;
-		if (t->a[i].port == port && addr6_anycast_of(&t->a[i], ac) &&
-		    memcmp(ac, ip, 16) == 0)
+		if ((port == DP_NO_PORT || t->a[i].port == port) &&
+		    addr6_anycast_of(&t->a[i], ac) && memcmp(ac, ip, 16) == 0)
 			found = true;
 	}
 	return found;
-}
-
-/* The same on any port. */
-static inline bool
-addr6_is_anycast(const struct addr6_table *t, const uint8_t *ip)
-{
-	for (uint16_t i = 0; i < t->n; i++)
-		if (addr6_anycast_on_port(t, t->a[i].port, ip))
-			return true;
-	return false;
 }
 
 /* Is group the solicited-node multicast address of one of port's

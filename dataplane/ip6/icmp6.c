@@ -110,7 +110,7 @@ icmp6_input(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	/* Asked of a subnet-router anycast address: answered from an
 	 * address of the port, as the kernel answers (an anycast address is
 	 * not its source). */
-	if (unlikely(addr6_is_anycast(addrs6_get(), ip->src_addr)) &&
+	if (unlikely(addr6_anycast_on_port(addrs6_get(), DP_NO_PORT, ip->src_addr)) &&
 	    addr6_source(addrs6_get(), in_port, ip->dst_addr, a)) {
 		sum = (uint32_t)(uint16_t)~ic->icmp_cksum +
 		      (uint16_t)~__rte_raw_cksum_reduce(__rte_raw_cksum(ip->src_addr, 16, 0)) +

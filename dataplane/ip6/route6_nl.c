@@ -91,7 +91,7 @@ inet6_get(const uint8_t *ip, const struct nlattr *const *tb, struct rt_nl_route 
 			return ret;
 		/* A subnet-router anycast address's local route: said as the
 		 * kernel says it, its source an address of the port. */
-		if (r.type == RTN_LOCAL && addr6_is_anycast(addrs6_get(), ip))
+		if (r.type == RTN_LOCAL && addr6_anycast_on_port(addrs6_get(), DP_NO_PORT, ip))
 			r.type = RTN_ANYCAST;
 	}
 	nl_of(&r, out);
