@@ -320,9 +320,10 @@ ip4_output_nat(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	ip4_output_common(w, m, true, in_port);
 }
 
-/* For one of our addresses.  Without reassembly a fragment cannot be
- * delivered; nothing listens on TCP or UDP, so they are answered as a
- * closed port (reset, port unreachable). */
+/* For one of our addresses.  A fragment goes to the reassembly table
+ * (nat_frag_in), which sends the whole datagram back here; nothing
+ * listens on TCP or UDP, so they are answered as a closed port (reset,
+ * port unreachable). */
 static __rte_noinline void
 ip4_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 {
@@ -333,7 +334,8 @@ ip4_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	if (unlikely(host_on(in_port)) && host_punt_local(m, in_port))
 		return;
 	if (unlikely(ip->fragment_offset & IP4_FRAG)) {
-		dp_drop(m, DROP_LOCAL_UNREACH);
+		if (nat_frag_in(w, m, in_port) == NAT_PASS)
+			dp_drop(m, DROP_LOCAL_UNREACH);
 		return;
 	}
 	switch (ip->next_proto_id) {

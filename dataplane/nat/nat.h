@@ -59,6 +59,14 @@ uint64_t nat_prerouting_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf 
 			      uint64_t *whole);
 enum nat_verdict nat_postrouting(struct wctx *w, struct rte_mbuf *m,
 				 uint16_t in_port, uint16_t out_port);
+/* An IPv4 fragment (IP header at m's data) into the per-lcore reassembly
+ * table (nat_frag.c), which holds the datagrams the NAT must see whole
+ * and, NAT or not, those for the router's own addresses on a port
+ * without a host stack (ip4_local).  A datagram made whole is routed from
+ * there: for the router, back to ip4_local.  NAT_PASS when m is neither's
+ * (the caller keeps it), NAT_STOLEN when held or done, NAT_DROP when
+ * dropped and counted. */
+enum nat_verdict nat_frag_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port);
 
 /*
  * A packet of a prerouting burst to an address of the NAT's that no

@@ -7,6 +7,9 @@
  * ip4_output fragments it again for the egress MTU.  The table bounds the
  * memory; entries older than FRAG_TIMEOUT_S are dropped and counted, on
  * the next packet or before the worker sleeps (nat_worker_idle).
+ * Datagrams for the router's own addresses on a port without a host stack
+ * come through the same table, NAT or not (ip4_local), and their counters
+ * are these: one reassembly for IPv4.
  */
 #define ALLOW_EXPERIMENTAL_API	/* rte_ip_frag_table_del_expired_entries */
 
@@ -303,20 +306,20 @@ frag_forward(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	uint32_t dst;
 	uint64_t nh;
 
-	if (nat_pre_one(w, m, in_port) != NAT_PASS)
+	if (nat_enabled && nat_pre_one(w, m, in_port) != NAT_PASS)
 		return;
 	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	dst = rte_be_to_cpu_32(ip->dst_addr);
 	route_lookup_bulk(&dst, &nh, 1);
 	h = &nexthops[nh];
 	if (h->type == NH_LOCAL) {
-		/* Without a host stack ip4_input drops fragments for us; the
-		 * reassembled datagram is no more deliverable than its
-		 * pieces. */
+		/* The host's stack reassembles what it takes; without one
+		 * the router answers the whole datagram (an echo request
+		 * larger than the link, as the kernel answers it). */
 		if (host_on(in_port))
 			frag_to_host(m, in_port);
 		else
-			dp_drop(m, DROP_LOCAL_UNREACH);
+			ip4_not_forwarded(w, m, in_port, NH_LOCAL);
 		return;
 	}
 	if (h->type != NH_CONNECTED && h->type != NH_GATEWAY) {
@@ -329,7 +332,7 @@ frag_forward(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 		return;
 	}
 	ip4_dec_ttl(ip);
-	if (nat_post_one(w, m, in_port, h->port) != NAT_PASS)
+	if (nat_enabled && nat_post_one(w, m, in_port, h->port) != NAT_PASS)
 		return;
 	ip4_output(w, m);
 }

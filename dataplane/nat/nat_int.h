@@ -542,7 +542,6 @@ bool nat_is_icmp_error(const struct rte_ipv4_hdr *ip, const struct rte_mbuf *m);
 
 /* ---- fragments (nat_frag.c) ---- */
 int nat_frag_init(void);
-enum nat_verdict nat_frag_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port);
 void nat_frag_gc(struct nat_lcore *lc);
 extern uint64_t nat_frag_gc_cycles;	/* between two sweeps, set by nat_init */
 

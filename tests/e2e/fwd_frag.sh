@@ -4,7 +4,8 @@
 # an echo server on the WAN host, through the masquerade; the server sends
 # the 3000 bytes back, fragmented by its kernel.  Each side receives the
 # exact bytes.  No port kind is chosen here: this is the lab as `scripts/lab
-# up` and scripts/demo make it.
+# up` and scripts/demo make it.  The LAN host then pings the router itself
+# with 3000 bytes: reassembled, answered and fragmented again.
 . "$(dirname "$0")/lib.sh"
 e2e_up ffrag
 grep '^device' "$(lab_conf "$LAB")"
@@ -46,3 +47,13 @@ ok "the LAN host received the 3000-byte echo intact"
 ok "the WAN host reassembled it from fragments"
 [ "$(stat_value '^bad_header$')" = 0 ] || fail "sluice counted bad_header drops"
 ok "no bad_header drops"
+
+step "the LAN host pings the router with 3000 bytes (fragments both ways), as it pings a kernel router"
+reasm0=$(snmp lan Ip ReasmOKs)
+out=$(lan ping -n -c 2 -i 0.3 -W 2 -s 3000 192.168.1.1 2>&1) || true
+echo "$out"
+grep -q " 2 received" <<<"$out" || fail "no answer to a 3000-byte ping of the router"
+grep -q "^3008 bytes from 192.168.1.1: icmp_seq=1" <<<"$out" || fail "the answer is not 3008 bytes from 192.168.1.1"
+[ "$(( $(snmp lan Ip ReasmOKs) - reasm0 ))" -ge 2 ] ||
+	fail "the LAN host reassembled no reply: the router's answer did not come as fragments"
+ok "answered whole, in fragments the LAN host put back together"

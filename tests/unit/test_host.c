@@ -479,7 +479,8 @@ expect_pieces_punted(uint16_t port, struct rte_mbuf *d, const char *dst_mac,
 /* Fragments for a router address reach the host with NAT rules about, as
  * without: to an address no rule claims, as they came; to the masquerade
  * address, reassembled for the NAT and, nothing taking the datagram, in
- * the same pieces again.  Without a host stack they are dropped. */
+ * the same pieces again.  Without a host stack the router takes the
+ * datagram whole: UDP to a closed port, a port unreachable. */
 static void
 test_nat_host_fragments(void **state)
 {
@@ -508,7 +509,17 @@ test_nat_host_fragments(void **state)
 	in_on(1, p[0]);
 	in_on(1, p[1]);
 	expect_not_punted();
-	assert_int_equal(dpt_queued(&w), 0);
+	assert_int_equal(dpt_queued(&w), 1);
+	assert_int_equal(w.tx[1].n, 1);
+	{
+		const struct rte_ipv4_hdr *ip = dpt_frame_ip(w.tx[1].m[0]);
+		const uint8_t *icmp = (const uint8_t *)(ip + 1);
+
+		assert_int_equal(ip->next_proto_id, IPPROTO_ICMP);
+		assert_int_equal(ip->dst_addr, htonl(dpt_ip(REMOTE)));
+		assert_int_equal(icmp[0], 3);
+		assert_int_equal(icmp[1], 3);
+	}
 	assert_int_equal(dpt_drops(DROP_LOCAL_UNREACH), lu + 1);
 
 	assert_int_equal(nat_rule_del(&mq, true), 0);

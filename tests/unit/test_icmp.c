@@ -479,6 +479,67 @@ test_echo_reply(void **state)
 }
 
 /*
+ * An echo request larger than the link, in two pieces (RFC 791), to the
+ * router on a port without a host stack, NAT off: put back together and
+ * answered, the reply cut again for lan's MTU (1500), as the kernel
+ * answers ping -s 1580.  The pieces, reassembled here, are the request
+ * with its type 0 and its checksum redone; the reassembly is counted.
+ */
+static void
+test_echo_in_fragments(void **state)
+{
+	enum { DATA = 1580, ICMP_LEN = 8 + DATA };
+	static uint8_t want[ICMP_LEN], got[ICMP_LEN];
+	const uint64_t whole = dpt_nat_counter("fragments_reassembled");
+	struct rte_mbuf *m, *p[2];
+	uint32_t at = 0;
+	uint16_t ck;
+
+	(void)state;
+	assert_false(nat_enabled);
+	m = dpt_echo(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "10.0.0.1", 0x4343, 3, DATA);
+	memcpy(want, dpt_frame_ip(m) + 1, ICMP_LEN);
+	want[0] = 0;
+	want[2] = want[3] = 0;
+	ck = dpt_cksum(want, ICMP_LEN);
+	memcpy(want + 2, &ck, 2);
+	p[0] = dpt_fragment(dpt_frame_ip(m), DPT_LAN_MAC, DPT_HOST_MAC, 0, 1480, true);
+	p[1] = dpt_fragment(dpt_frame_ip(m), DPT_LAN_MAC, DPT_HOST_MAC, 1480, ICMP_LEN - 1480,
+			    false);
+	rte_pktmbuf_free(m);
+	dpt_input1(&w, p[0]);
+	assert_int_equal(dpt_queued(&w), 0);
+	dpt_input1(&w, p[1]);
+	assert_int_equal(dpt_nat_counter("fragments_reassembled"), whole + 1);
+
+	assert_int_equal(dpt_queued(&w), 2);
+	assert_int_equal(w.tx[0].n, 2);
+	for (unsigned int i = 0; i < 2; i++) {
+		const struct rte_ipv4_hdr *ip = dpt_frame_ip(w.tx[0].m[i]);
+		uint16_t len = ntohs(ip->total_length) - 20;
+		const void *data;
+		uint16_t off = ntohs(ip->fragment_offset);
+
+		assert_int_equal(ip->src_addr, htonl(dpt_ip("10.0.0.1")));
+		assert_int_equal(ip->dst_addr, htonl(dpt_ip("10.0.0.2")));
+		assert_int_equal(dpt_cksum(ip, 20), 0);
+		assert_true(20 + len <= 1500);
+		assert_int_equal((off & RTE_IPV4_HDR_OFFSET_MASK) * 8u, at);
+		assert_int_equal(!!(off & RTE_IPV4_HDR_MF_FLAG), i == 0);
+		assert_true(at + len <= ICMP_LEN);
+		data = rte_pktmbuf_read(w.tx[0].m[i], 14 + 20, len, got + at);
+		assert_non_null(data);
+		if (data != got + at)
+			memcpy(got + at, data, len);
+		at += len;
+	}
+	assert_int_equal(at, ICMP_LEN);
+	assert_memory_equal(got, want, ICMP_LEN);
+	done();
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+}
+
+/*
  * Masquerade: a packet held for ARP has already left the NAT with the
  * router's address as source.  When ARP fails, the Host Unreachable must
  * still reach the LAN host, quoting what it sent (RFC 5508).
@@ -553,6 +614,7 @@ main(void)
 		cmocka_unit_test(test_never_sent),
 		cmocka_unit_test(test_rate_limit),
 		cmocka_unit_test(test_echo_reply),
+		cmocka_unit_test(test_echo_in_fragments),
 		cmocka_unit_test(test_error_about_translated_packet),
 	};
 
