@@ -32,6 +32,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "arp.h"
+#include "frag6.h"
 #include "capture.h"
 #include "control.h"
 #include "dplog.h"
@@ -529,6 +530,7 @@ main(int argc, char **argv)
 		a.mbufs = 8ul * nb_workers * 2048 + 8192;
 	}
 	if (dp_init(a.mbufs, nb_workers) < 0 || neigh_init() < 0 || nat_init() < 0 ||
+	    frag6_init() < 0 ||
 	    host_init() < 0 || fib6_init(a.max_routes6 != 0 ? a.max_routes6 : a.max_routes) < 0 || fib_init(a.max_routes) < 0)
 		goto fail_eal;
 	if (a.prefault)

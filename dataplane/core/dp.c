@@ -60,6 +60,7 @@ const char *const drop_names[DROP__MAX] = {
 	[DROP_SOURCE_ROUTE] = "source_route",
 	[DROP_ARP_IGNORED] = "arp_ignored",
 	[DROP6_DISABLED] = "ip6_disabled",
+	[DROP6_REASSEMBLY] = "ip6_reassembly_failed",
 };
 
 uint64_t

@@ -15,6 +15,7 @@
 #include <rte_prefetch.h>
 
 #include "capture.h"
+#include "frag6.h"
 #include "host.h"
 #include "ip4.h"
 #include "ip6.h"
@@ -615,6 +616,7 @@ idle_pass(struct idle *st, unsigned int lcore, bool busy, uint32_t polled)
 	if (now - st->since < st->after)
 		return;
 	nat_worker_idle();
+	frag6_gc(rte_get_tsc_cycles());
 	if (st->epfd >= 0)
 		idle_watch(st, polled);
 	rte_rcu_qsbr_thread_offline(dp.qsbr, lcore);

@@ -26,7 +26,10 @@
 #include <string.h>
 #include <netinet/in.h>
 
+#include <rte_cycles.h>
+
 #include "addr6.h"
+#include "frag6.h"
 #include "host.h"
 #include "icmp6.h"
 #include "ip6.h"
@@ -84,6 +87,28 @@ ip6_to_neighbour(struct wctx *w, struct rte_mbuf *m, uint16_t port, const uint8_
 		ip6_punt_resolve(m, port, nh, pkt_meta(m)->in_port);
 }
 
+/* A packet the router made, toward nh on port: in fragments when it is
+ * larger than the link (RFC 8200 4.5: a source fragments; a router never
+ * does for what it forwards). */
+static void
+ip6_own_to_neighbour(struct wctx *w, struct rte_mbuf *m, uint16_t port, const uint8_t *nh)
+{
+	struct rte_mbuf *f[8];
+	int n;
+
+	if (likely(rte_pktmbuf_pkt_len(m) <= ports[port].mtu)) {
+		ip6_to_neighbour(w, m, port, nh);
+		return;
+	}
+	n = frag6_send(m, ports[port].mtu, f, RTE_DIM(f));
+	if (n < 0) {
+		dp_drop(m, DROP6_TOO_BIG);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		ip6_to_neighbour(w, f[i], port, nh);
+}
+
 void
 ip6_output(struct wctx *w, struct rte_mbuf *m, uint16_t out_port)
 {
@@ -104,7 +129,7 @@ ip6_output(struct wctx *w, struct rte_mbuf *m, uint16_t out_port)
 			ip6_mcast_mac(dst, &mac);
 			ip6_eth_tx(w, m, out_port, &mac);
 		} else {
-			ip6_to_neighbour(w, m, out_port, dst);
+			ip6_own_to_neighbour(w, m, out_port, dst);
 		}
 		return;
 	}
@@ -129,11 +154,7 @@ ip6_output(struct wctx *w, struct rte_mbuf *m, uint16_t out_port)
 		dp_drop(m, DROP_PORT_DOWN);
 		return;
 	}
-	if (unlikely(rte_pktmbuf_pkt_len(m) > ports[port].mtu)) {
-		dp_drop(m, DROP6_TOO_BIG);
-		return;
-	}
-	ip6_to_neighbour(w, m, port, h->type == NH_GATEWAY ? h->gw : dst);
+	ip6_own_to_neighbour(w, m, port, h->type == NH_GATEWAY ? h->gw : dst);
 }
 
 /* Drop m with a Parameter Problem (RFC 8200 4.2, 4.4) about the byte at
@@ -267,9 +288,10 @@ ip6_local_ext(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 }
 
 /* For one of our addresses.  Nothing listens: UDP gets port unreachable,
- * TCP a reset; a fragment is dropped silently (not reassembled, as
- * IPv4's) and so is a packet with no next header (RFC 8200 4.7: ignored);
- * other protocols get Parameter Problem, unrecognized next header,
+ * TCP a reset; a fragment goes to the reassembly table (frag6.c), whose
+ * whole datagram comes back here; a packet with no next header is
+ * dropped silently (RFC 8200 4.7: ignored); other protocols get
+ * Parameter Problem, unrecognized next header,
  * pointing at it.  Hop-by-hop and destination options and spent routing
  * headers before them are dealt with first (ip6_local_ext). */
 static __rte_noinline void
@@ -301,6 +323,11 @@ ip6_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 		tcp6_input(w, m, in_port);
 		return;
 	case IPPROTO_FRAGMENT:
+		/* Whole, it comes through here again. */
+		m = frag6_reassemble(m, rte_get_tsc_cycles());
+		if (m != NULL)
+			ip6_local(w, m, in_port);
+		return;
 	case IPPROTO_NONE:
 		break;
 	default:

@@ -3,7 +3,8 @@
 # port's link-local address (fe80::/64 from the MAC, reached as fe80::X%eth0
 # from the host on that link), from the LAN and the WAN side; the hosts
 # learn the router by neighbour discovery, and the router learns them; the
-# router's subnet-router anycast address answers too.  TCP
+# router's subnet-router anycast address answers too, and so does a
+# router address pinged with 3000 bytes (fragments both ways).  TCP
 # to the router is refused with a reset.  An echo request behind destination
 # options and a routing header with no segments left is answered, and one
 # to the WAN host behind hop-by-hop options crosses the router with them.
@@ -76,6 +77,14 @@ step "WAN host pings 2001:db8:2::2 and $wan_ll%eth0"
 ping6_ok wan 5 2001:db8:2::2 || fail "the WAN host got no full set of replies from 2001:db8:2::2"
 ping6_ok wan 5 "$wan_ll%eth0" || fail "the WAN host got no full set of replies from $wan_ll"
 ok "global and link-local addresses answer on both ports"
+
+step "the LAN host pings the router with 3000 bytes (fragments both ways, RFC 8200 4.5), as it pings a kernel router"
+reasm6() { lab_exec "$LAB" lan awk '$1 == "Ip6ReasmOKs" { print $2 }' /proc/net/snmp6; }
+r0=$(reasm6)
+ping_big lan 2001:db8:1::1 -6 || fail "no whole answer to a 3000-byte ping -6 of the router"
+[ "$(( $(reasm6) - r0 ))" -ge 2 ] ||
+	fail "the LAN host reassembled no reply: the router's answer did not come in fragments"
+ok "answered whole, in fragments the LAN host put back together"
 
 step "the LAN host pings the router's subnet-router anycast address 2001:db8:1:: (RFC 4291 2.6.1), answered from 2001:db8:1::1"
 out=$(lab_exec "$LAB" lan ping -6 -n -c 2 -i 0.2 -W 2 2001:db8:1:: 2>&1) || true

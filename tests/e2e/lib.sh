@@ -181,6 +181,16 @@ snmp() {		# SIDE GROUP FIELD
 		$1 == g && h { print $c; exit }'
 }
 
+# ping_big SIDE ADDR [-6]: SIDE pings ADDR twice with 3000 bytes, more
+# than the link takes, so fragments go both ways; true when both come
+# back whole (3008 bytes from ADDR).  Prints ping's output.
+ping_big() {
+	local out
+	out=$(lab_exec "$LAB" "$1" ping ${3:-} -n -c 2 -i 0.3 -W 2 -s 3000 "$2" 2>&1)
+	echo "$out"
+	grep -q " 2 received" <<<"$out" && grep -q "^3008 bytes from $2: icmp_seq=1" <<<"$out"
+}
+
 # wait_gone PID [SECONDS]: a background process ends by itself, bounded.
 # (A bare `wait` would also wait for the lab's dataplane.)
 wait_gone() {

@@ -35,6 +35,7 @@
 
 #include "addr6.h"
 #include "dp_test.h"
+#include "frag6.h"
 #include "fuzz_check.h"
 #include "nat.h"
 #include "nat_int.h"
@@ -151,6 +152,8 @@ fz_frag_entries(void)
 	return n;
 }
 
+static uint64_t fz_frag6_clk;
+
 /* What traffic made goes: sessions, learned neighbours (with the packets
  * they held), reassembly in progress; then no mbuf may be out of the pool. */
 static inline void
@@ -163,6 +166,10 @@ fz_flows_reset(struct wctx *w)
 	fz_clk += 10 * dp.hz;	/* > FRAG_TIMEOUT_S */
 	nat_timer(fz_clk);
 	nat_frag_gc(&nat_lc[rte_lcore_id()]);
+	/* IPv6's table stamps pieces with the TSC: a sweep 10 s past the
+	 * last one (and past now) takes every piece still held. */
+	fz_frag6_clk = RTE_MAX(fz_frag6_clk, rte_get_tsc_cycles()) + 10 * dp.hz;
+	frag6_gc(fz_frag6_clk);
 	fz_drain(w);
 	FZ_CHECK(fz_frag_entries() == 0, "%u reassembly entries left after they all timed "
 		 "out", fz_frag_entries());
@@ -336,7 +343,7 @@ fz_eal(const char *name)
 	FZ_CHECK(rte_eal_init(RTE_DIM(argv) - 1, argv) >= 0, "%s: EAL init", name);
 	atexit(dp_runtime_dir_remove);
 	FZ_CHECK(dp_init(8192, 1) == 0 && route_init(1 << 16) == 0 && route6_init(1 << 12) == 0 &&
-		 neigh_init() == 0 && nat_init() == 0, "%s: dp init", name);
+		 neigh_init() == 0 && nat_init() == 0 && frag6_init() == 0, "%s: dp init", name);
 }
 
 static inline void

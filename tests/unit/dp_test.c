@@ -15,6 +15,7 @@
 #include <rte_icmp.h>
 
 #include "dp_test.h"
+#include "frag6.h"
 #include "nat.h"
 #include "addr6.h"
 #include "nd.h"
@@ -38,7 +39,7 @@ dpt_init(const char *name)
 	atexit(dp_runtime_dir_remove);
 	if (dp_init(8192, 1) < 0 || route_init(1 << 16) < 0 || route6_init(1 << 14) < 0 ||
 	    neigh_init() < 0 ||
-	    nat_init() < 0) {
+	    nat_init() < 0 || frag6_init() < 0) {
 		fprintf(stderr, "%s: dp init failed\n", name);
 		exit(1);
 	}

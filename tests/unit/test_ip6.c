@@ -16,6 +16,7 @@
 #include <rte_random.h>
 #include <rte_vect.h>
 
+#include "frag6.h"
 #include "ip6_test.h"
 #include "nat.h"
 
@@ -1463,6 +1464,101 @@ test_subnet_router_anycast(void **state)
 	dpt_done(&w);
 }
 
+/* The fragment of ICMPv6 message msg (len bytes) from off, n bytes (more
+ * to come or not), as HOST6 sends it to LAN_GUA: a frame from the host. */
+static struct rte_mbuf *
+frag6_of(const uint8_t *msg, uint16_t off, uint16_t n, bool more)
+{
+	static uint8_t body[1600], pkt[1700];
+	uint16_t fd = htons((uint16_t)(off | (more ? 1 : 0)));
+
+	memset(body, 0, 8);
+	body[0] = IPPROTO_ICMPV6;
+	memcpy(body + 2, &fd, 2);
+	body[4] = 0x12;
+	body[7] = 0x34;
+	memcpy(body + 8, msg + off, n);
+	return frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt,
+		      ip6_bytes(pkt, HOST6, LAN_GUA, IPPROTO_FRAGMENT, 64, body, 8 + n));
+}
+
+/*
+ * An echo request larger than the link, in two fragments (RFC 8200 4.5),
+ * to the router: put back together and answered, the reply, larger than
+ * lan's MTU (1500), sent in fragments of its own (a source fragments), one
+ * identification for both; the test puts them together and compares the
+ * reply byte for byte.  Fragments that overlap are dropped, counted.
+ */
+static void
+test_echo_in_fragments6(void **state)
+{
+	enum { ICMP_LEN = 8 + 1600 };
+	static uint8_t req[ICMP_LEN], want[ICMP_LEN], got[ICMP_LEN];
+	uint8_t src[16], dst[16];
+	uint32_t id = 0, at = 0;
+	uint16_t ck;
+
+	(void)state;
+	a6(HOST6, src);
+	a6(LAN_GUA, dst);
+	req[0] = ICMP6_ECHO_REQUEST;
+	req[5] = 0x77;
+	req[7] = 1;
+	for (unsigned int i = 8; i < ICMP_LEN; i++)
+		req[i] = (uint8_t)(i * 7);
+	ck = cksum6(src, dst, IPPROTO_ICMPV6, req, ICMP_LEN);
+	memcpy(req + 2, &ck, 2);
+	memcpy(want, req, ICMP_LEN);
+	want[0] = ICMP6_ECHO_REPLY;
+	want[2] = want[3] = 0;
+	ck = cksum6(dst, src, IPPROTO_ICMPV6, want, ICMP_LEN);
+	memcpy(want + 2, &ck, 2);
+
+	dpt_input1(&w, frag6_of(req, 1448, ICMP_LEN - 1448, false));
+	assert_int_equal(dpt_queued(&w), 0);
+	dpt_input1(&w, frag6_of(req, 0, 1448, true));
+	assert_int_equal(dpt_queued(&w), 2);
+	assert_int_equal(w.tx[0].n, 2);
+	for (unsigned int i = 0; i < 2; i++) {
+		struct rte_mbuf *m = w.tx[0].m[i];
+		const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, 14);
+		uint16_t plen = (uint16_t)(ip[4] << 8 | ip[5]), fd;
+		uint32_t fid;
+
+		assert_int_equal(m->nb_segs, 1);
+		assert_true(40u + plen <= 1500);
+		assert_int_equal(ip[6], IPPROTO_FRAGMENT);
+		assert_memory_equal(ip + 8, dst, 16);
+		assert_memory_equal(ip + 24, src, 16);
+		assert_int_equal(ip[40], IPPROTO_ICMPV6);
+		memcpy(&fd, ip + 42, 2);
+		memcpy(&fid, ip + 44, 4);
+		fd = ntohs(fd);
+		assert_int_equal(fd & 0xfff8, at);
+		assert_int_equal(fd & 1, i == 0);
+		if (i == 0)
+			id = fid;
+		assert_int_equal(fid, id);
+		assert_true(at + plen - 8u <= ICMP_LEN);
+		memcpy(got + at, ip + 48, plen - 8u);
+		at += plen - 8u;
+	}
+	assert_int_equal(at, ICMP_LEN);
+	assert_memory_equal(got, want, ICMP_LEN);
+	dpt_done(&w);
+
+	/* Two pieces that overlap: the datagram is dropped, counted. */
+	{
+		const uint64_t rf = dpt_drops(DROP6_REASSEMBLY);
+
+		dpt_input1(&w, frag6_of(req, 0, 1448, true));
+		dpt_input1(&w, frag6_of(req, 1440, ICMP_LEN - 1440, false));
+		assert_int_equal(dpt_queued(&w), 0);
+		assert_int_equal(dpt_drops(DROP6_REASSEMBLY), rf + 2);
+		dpt_done(&w);
+	}
+}
+
 /* The next trace record on fd. */
 static void
 trace_rec6(int fd, struct sluice_trace_rec *r)
@@ -1618,12 +1714,13 @@ test_port_unreachable(void **state)
 	}
 	assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 5);
 
-	/* A protocol nothing knows: Parameter Problem at the next header.  A
-	 * fragment (not reassembled) and no next header (RFC 8200 4.7): a
-	 * silent drop, counted. */
+	/* A protocol nothing knows: Parameter Problem at the next header.  No
+	 * next header (RFC 8200 4.7): a silent drop, counted.  A first
+	 * fragment whose rest never comes: held, then, its time up, an
+	 * ip6_reassembly_failed drop. */
 	{
 		uint8_t frag[16] = { IPPROTO_UDP, 0, 0, 1, 0, 0, 0, 7 };
-		uint64_t lu = dpt_drops(DROP6_LOCAL_UNREACH);
+		uint64_t lu = dpt_drops(DROP6_LOCAL_UNREACH), rf = dpt_drops(DROP6_REASSEMBLY);
 
 		n = ip6_bytes(pkt, HOST6, WAN_GUA, IPPROTO_SCTP, 64, frag, sizeof(frag));
 		dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
@@ -1631,12 +1728,15 @@ test_port_unreachable(void **state)
 		n = ip6_bytes(pkt, HOST6, WAN_GUA, IPPROTO_FRAGMENT, 64, frag, sizeof(frag));
 		dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
 		assert_int_equal(dpt_queued(&w), 0);
+		assert_int_equal(dpt_mbufs_in_use(), 1);
+		frag6_gc(rte_get_tsc_cycles() + 6 * dp.hz);
+		assert_int_equal(dpt_drops(DROP6_REASSEMBLY), rf + 1);
 		dpt_done(&w);
 		n = ip6_bytes(pkt, HOST6, WAN_GUA, IPPROTO_NONE, 64, frag, sizeof(frag));
 		dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
 		assert_int_equal(dpt_queued(&w), 0);
 		dpt_done(&w);
-		assert_int_equal(dpt_drops(DROP6_LOCAL_UNREACH), lu + 3);
+		assert_int_equal(dpt_drops(DROP6_LOCAL_UNREACH), lu + 2);
 	}
 }
 
@@ -1817,6 +1917,7 @@ main(void)
 		cmocka_unit_test(test_local_extension_headers),
 		cmocka_unit_test(test_hop_by_hop),
 		cmocka_unit_test(test_port_under_ip6_minimum),
+		cmocka_unit_test(test_echo_in_fragments6),
 		cmocka_unit_test(test_port_unreachable),
 		cmocka_unit_test(test_error_limits),
 		cmocka_unit_test(test_addresses),

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv6 fragments the router itself sends and takes (RFC 8200 4.5), with
+ * rte_ip_frag: a datagram for the router comes whole out of a per-lcore
+ * table (at most FRAG6_ENTRIES datagrams waiting FRAG6_TIMEOUT_S, then
+ * dropped and counted), and a packet the router makes larger than its
+ * link (an echo reply) leaves in fragments.  Forwarded packets are never
+ * fragmented (a router sends Packet Too Big instead), and the NAT, IPv4's
+ * alone, keeps its own table (nat_frag.c).
+ */
+#define ALLOW_EXPERIMENTAL_API	/* rte_ip_frag_table_del_expired_entries */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ip_frag.h>
+
+#include "frag6.h"
+#include "ip6.h"
+#include "log.h"
+
+#define FRAG6_BUCKETS		64
+#define FRAG6_BUCKET_ENTRIES	4
+#define FRAG6_ENTRIES		256
+#define FRAG6_TIMEOUT_S		5
+/* Most fragments one packet the router makes can take: a 9000-byte
+ * jumbo at IPv6's minimum MTU. */
+#define FRAG6_OUT_MAX		8
+
+static struct {
+	struct rte_ip_frag_tbl *tbl;
+	uint64_t gc;			/* TSC of the next sweep */
+	uint32_t id;			/* the next fragment identification */
+} __rte_cache_aligned frag6_lc[RTE_MAX_LCORE];
+
+int
+frag6_init(void)
+{
+	unsigned int lc;
+
+	RTE_LCORE_FOREACH(lc) {
+		frag6_lc[lc].tbl = rte_ip_frag_table_create(FRAG6_BUCKETS, FRAG6_BUCKET_ENTRIES,
+							    FRAG6_ENTRIES,
+							    dp.hz * FRAG6_TIMEOUT_S,
+							    (int)rte_lcore_to_socket_id(lc));
+		if (frag6_lc[lc].tbl == NULL) {
+			fprintf(stderr, SD_ERR "sluice-dataplane: no memory for the IPv6 "
+				"reassembly table of lcore %u\n", lc);
+			return -ENOMEM;
+		}
+		frag6_lc[lc].id = lc << 24;
+	}
+	return 0;
+}
+
+/* What reassembly gave up on (timed out, overlapping, too many pieces). */
+static void
+death_row(struct rte_ip_frag_death_row *dr)
+{
+	for (uint32_t i = 0; i < dr->cnt; i++)
+		dp_drop(dr->row[i], DROP6_REASSEMBLY);
+	dr->cnt = 0;
+}
+
+void
+frag6_gc(uint64_t now)
+{
+	struct rte_ip_frag_death_row dr = { .cnt = 0 };
+	unsigned int lc = rte_lcore_id();
+
+	if (lc >= RTE_MAX_LCORE || frag6_lc[lc].tbl == NULL)
+		return;
+	if (now < frag6_lc[lc].gc)
+		return;
+	frag6_lc[lc].gc = now + dp.hz / 4;
+	rte_ip_frag_table_del_expired_entries(frag6_lc[lc].tbl, &dr, now);
+	death_row(&dr);
+}
+
+struct rte_mbuf *
+frag6_reassemble(struct rte_mbuf *m, uint64_t now)
+{
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+	struct rte_ipv6_fragment_ext *fh = rte_ipv6_frag_get_ipv6_fragment_header(ip);
+	struct rte_ip_frag_death_row dr = { .cnt = 0 };
+	unsigned int lc = rte_lcore_id();
+	struct rte_mbuf *full;
+
+	if (fh == NULL || rte_pktmbuf_data_len(m) < IP6_HDR_LEN + sizeof(*fh) ||
+	    rte_be_to_cpu_16(ip->payload_len) < sizeof(*fh)) {
+		dp_drop(m, DROP6_BAD_HEADER);
+		return NULL;
+	}
+	/* Not a fragment after all (offset 0, no more): the header alone
+	 * goes (RFC 8200 4.5, an atomic fragment). */
+	if ((fh->frag_data & rte_cpu_to_be_16(0xfff9)) == 0) {
+		uint8_t nxt = fh->next_header;
+
+		memmove((uint8_t *)ip + sizeof(*fh), ip, IP6_HDR_LEN);
+		ip = (struct rte_ipv6_hdr *)rte_pktmbuf_adj(m, sizeof(*fh));
+		ip->proto = nxt;
+		ip->payload_len = rte_cpu_to_be_16(rte_be_to_cpu_16(ip->payload_len) -
+						   sizeof(*fh));
+		return m;
+	}
+	frag6_gc(now);
+	m->l2_len = 0;
+	m->l3_len = IP6_HDR_LEN + sizeof(*fh);
+	full = rte_ipv6_frag_reassemble_packet(frag6_lc[lc].tbl, &dr, m, now, ip, fh);
+	death_row(&dr);
+	return full;
+}
+
+int
+frag6_send(struct rte_mbuf *m, uint16_t mtu, struct rte_mbuf **out, uint16_t max)
+{
+	unsigned int lc = rte_lcore_id();
+	uint32_t id = rte_cpu_to_be_32(frag6_lc[lc < RTE_MAX_LCORE ? lc : 0].id++);
+	int32_t n;
+
+	n = rte_ipv6_fragment_packet(m, out, RTE_MIN(max, (uint16_t)FRAG6_OUT_MAX), mtu,
+				     dp.pool, dp.indirect);
+	if (unlikely(n < 0))
+		return n;
+	for (int32_t i = 0; i < n; i++) {
+		struct rte_mbuf *f = out[i];
+		struct rte_ipv6_fragment_ext *fh;
+
+		(void)rte_pktmbuf_linearize(f);
+		*pkt_meta(f) = *pkt_meta(m);
+		/* rte_ip_frag leaves the identification at 0: a receiver
+		 * would mix two datagrams' pieces up. */
+		fh = (struct rte_ipv6_fragment_ext *)(rte_pktmbuf_mtod(f, struct rte_ipv6_hdr *) + 1);
+		fh->id = id;
+	}
+	rte_pktmbuf_free(m);
+	return n;
+}
