@@ -104,6 +104,20 @@ frag6_reassemble(struct rte_mbuf *m, uint64_t now)
 						   sizeof(*fh));
 		return m;
 	}
+	/* RFC 8200 4.5: a piece that would end past 65 535 bytes of payload,
+	 * or one that is not the last and not a multiple of 8 bytes (no next
+	 * piece could start where it ends), is discarded (the Parameter
+	 * Problem the RFC suggests is not sent). */
+	if ((fh->frag_data & rte_cpu_to_be_16(1)) &&
+	    (rte_be_to_cpu_16(ip->payload_len) - sizeof(*fh)) % 8 != 0) {
+		dp_drop(m, DROP6_BAD_HEADER);
+		return NULL;
+	}
+	if ((rte_be_to_cpu_16(fh->frag_data) & 0xfff8) + (uint32_t)rte_be_to_cpu_16(ip->payload_len) -
+	    sizeof(*fh) > UINT16_MAX) {
+		dp_drop(m, DROP6_BAD_HEADER);
+		return NULL;
+	}
 	frag6_gc(now);
 	m->l2_len = 0;
 	m->l3_len = IP6_HDR_LEN + sizeof(*fh);

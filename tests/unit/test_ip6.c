@@ -1464,10 +1464,11 @@ test_subnet_router_anycast(void **state)
 	dpt_done(&w);
 }
 
-/* The fragment of ICMPv6 message msg (len bytes) from off, n bytes (more
- * to come or not), as HOST6 sends it to LAN_GUA: a frame from the host. */
+/* A fragment of an ICMPv6 message at offset off, its n bytes at data
+ * (more to come or not), as HOST6 sends it to LAN_GUA: a frame from the
+ * host. */
 static struct rte_mbuf *
-frag6_of(const uint8_t *msg, uint16_t off, uint16_t n, bool more)
+frag6_at(const uint8_t *data, uint16_t off, uint16_t n, bool more)
 {
 	static uint8_t body[1600], pkt[1700];
 	uint16_t fd = htons((uint16_t)(off | (more ? 1 : 0)));
@@ -1477,7 +1478,7 @@ frag6_of(const uint8_t *msg, uint16_t off, uint16_t n, bool more)
 	memcpy(body + 2, &fd, 2);
 	body[4] = 0x12;
 	body[7] = 0x34;
-	memcpy(body + 8, msg + off, n);
+	memcpy(body + 8, data, n);
 	return frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt,
 		      ip6_bytes(pkt, HOST6, LAN_GUA, IPPROTO_FRAGMENT, 64, body, 8 + n));
 }
@@ -1514,9 +1515,9 @@ test_echo_in_fragments6(void **state)
 	ck = cksum6(dst, src, IPPROTO_ICMPV6, want, ICMP_LEN);
 	memcpy(want + 2, &ck, 2);
 
-	dpt_input1(&w, frag6_of(req, 1448, ICMP_LEN - 1448, false));
+	dpt_input1(&w, frag6_at(req + 1448, 1448, ICMP_LEN - 1448, false));
 	assert_int_equal(dpt_queued(&w), 0);
-	dpt_input1(&w, frag6_of(req, 0, 1448, true));
+	dpt_input1(&w, frag6_at(req, 0, 1448, true));
 	assert_int_equal(dpt_queued(&w), 2);
 	assert_int_equal(w.tx[0].n, 2);
 	for (unsigned int i = 0; i < 2; i++) {
@@ -1547,12 +1548,25 @@ test_echo_in_fragments6(void **state)
 	assert_memory_equal(got, want, ICMP_LEN);
 	dpt_done(&w);
 
+	/* A piece that would end past 65 535 bytes, and one, not the last,
+	 * whose length is no multiple of 8 (RFC 8200 4.5): bad_header drops,
+	 * nothing held. */
+	{
+		const uint64_t bad = dpt_drops(DROP6_BAD_HEADER);
+
+		dpt_input1(&w, frag6_at(req, 65528, 16, false));
+		dpt_input1(&w, frag6_at(req, 0, 1444, true));
+		assert_int_equal(dpt_queued(&w), 0);
+		assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 2);
+		assert_int_equal(dpt_mbufs_in_use(), 0);
+		dpt_done(&w);
+	}
 	/* Two pieces that overlap: the datagram is dropped, counted. */
 	{
 		const uint64_t rf = dpt_drops(DROP6_REASSEMBLY);
 
-		dpt_input1(&w, frag6_of(req, 0, 1448, true));
-		dpt_input1(&w, frag6_of(req, 1440, ICMP_LEN - 1440, false));
+		dpt_input1(&w, frag6_at(req, 0, 1448, true));
+		dpt_input1(&w, frag6_at(req + 1440, 1440, ICMP_LEN - 1440, false));
 		assert_int_equal(dpt_queued(&w), 0);
 		assert_int_equal(dpt_drops(DROP6_REASSEMBLY), rf + 2);
 		dpt_done(&w);
