@@ -95,13 +95,7 @@ frag6_reassemble(struct rte_mbuf *m, uint64_t now)
 	/* Not a fragment after all (offset 0, no more): the header alone
 	 * goes (RFC 8200 4.5, an atomic fragment). */
 	if ((fh->frag_data & rte_cpu_to_be_16(0xfff9)) == 0) {
-		uint8_t nxt = fh->next_header;
-
-		memmove((uint8_t *)ip + sizeof(*fh), ip, IP6_HDR_LEN);
-		ip = (struct rte_ipv6_hdr *)rte_pktmbuf_adj(m, sizeof(*fh));
-		ip->proto = nxt;
-		ip->payload_len = rte_cpu_to_be_16(rte_be_to_cpu_16(ip->payload_len) -
-						   sizeof(*fh));
+		ip6_ext_remove(m, sizeof(*fh), fh->next_header);
 		return m;
 	}
 	/* RFC 8200 4.5: a piece that would end past 65 535 bytes of payload,

@@ -278,12 +278,8 @@ ip6_local_ext(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 		nxt = h[0];
 		off += len;
 	}
-	if (off == IP6_HDR_LEN)
-		return nxt;
-	memmove((uint8_t *)ip + (off - IP6_HDR_LEN), ip, IP6_HDR_LEN);
-	ip = (struct rte_ipv6_hdr *)rte_pktmbuf_adj(m, (uint16_t)(off - IP6_HDR_LEN));
-	ip->proto = nxt;
-	ip->payload_len = rte_cpu_to_be_16((uint16_t)(end - off));
+	if (off != IP6_HDR_LEN)
+		ip6_ext_remove(m, off - IP6_HDR_LEN, nxt);
 	return nxt;
 }
 

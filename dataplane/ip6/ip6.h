@@ -18,6 +18,21 @@
 #include "worker.h"
 
 #define IP6_MIN_MTU	1280	/* RFC 8200 5 */
+
+/* Take the len bytes of extension headers right after m's IPv6 header
+ * out (they are in its first segment), nxt becoming the header's next
+ * header: for the router, after it has read them. */
+static inline void
+ip6_ext_remove(struct rte_mbuf *m, uint32_t len, uint8_t nxt)
+{
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+	const uint16_t plen = rte_be_to_cpu_16(ip->payload_len);
+
+	memmove((uint8_t *)ip + len, ip, sizeof(*ip));
+	ip = (struct rte_ipv6_hdr *)rte_pktmbuf_adj(m, (uint16_t)len);
+	ip->proto = nxt;
+	ip->payload_len = rte_cpu_to_be_16((uint16_t)(plen - len));
+}
 #define IP6_HDR_LEN	40
 
 /* IPv6 frames of one burst, Ethernet header still in front (worker). */
