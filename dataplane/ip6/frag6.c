@@ -11,12 +11,14 @@
 #define ALLOW_EXPERIMENTAL_API	/* rte_ip_frag_table_del_expired_entries */
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <rte_ip_frag.h>
 
 #include "frag6.h"
+#include "icmp6.h"
 #include "ip6.h"
 #include "log.h"
 
@@ -78,8 +80,18 @@ frag6_gc(uint64_t now)
 	death_row(&dr);
 }
 
+/* A piece no datagram can hold: a Parameter Problem (erroneous header
+ * field) about the byte at off, and m dropped; NULL. */
+static struct rte_mbuf *
+size_refused(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint32_t off)
+{
+	icmp6_error(w, m, in_port, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_HEADER, off);
+	dp_drop(m, DROP6_BAD_HEADER);
+	return NULL;
+}
+
 struct rte_mbuf *
-frag6_reassemble(struct rte_mbuf *m, uint64_t now)
+frag6_reassemble(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint64_t now)
 {
 	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
 	struct rte_ipv6_fragment_ext *fh = rte_ipv6_frag_get_ipv6_fragment_header(ip);
@@ -98,20 +110,18 @@ frag6_reassemble(struct rte_mbuf *m, uint64_t now)
 		ip6_ext_remove(m, sizeof(*fh), fh->next_header);
 		return m;
 	}
-	/* RFC 8200 4.5: a piece that would end past 65 535 bytes of payload,
-	 * or one that is not the last and not a multiple of 8 bytes (no next
-	 * piece could start where it ends), is discarded (the Parameter
-	 * Problem the RFC suggests is not sent). */
+	/* RFC 8200 4.5: a piece, not the last, whose length is not a
+	 * multiple of 8 bytes (no next piece could start where it ends) gets
+	 * a Parameter Problem at the payload length; one that would end past
+	 * 65 535 bytes of payload, one at its fragment offset.  As the
+	 * kernel, both are counted as bad headers. */
 	if ((fh->frag_data & rte_cpu_to_be_16(1)) &&
-	    (rte_be_to_cpu_16(ip->payload_len) - sizeof(*fh)) % 8 != 0) {
-		dp_drop(m, DROP6_BAD_HEADER);
-		return NULL;
-	}
+	    (rte_be_to_cpu_16(ip->payload_len) - sizeof(*fh)) % 8 != 0)
+		return size_refused(w, m, in_port, offsetof(struct rte_ipv6_hdr, payload_len));
 	if ((rte_be_to_cpu_16(fh->frag_data) & 0xfff8) + (uint32_t)rte_be_to_cpu_16(ip->payload_len) -
-	    sizeof(*fh) > UINT16_MAX) {
-		dp_drop(m, DROP6_BAD_HEADER);
-		return NULL;
-	}
+	    sizeof(*fh) > UINT16_MAX)
+		return size_refused(w, m, in_port,
+				    IP6_HDR_LEN + offsetof(struct rte_ipv6_fragment_ext, frag_data));
 	frag6_gc(now);
 	m->l2_len = 0;
 	m->l3_len = IP6_HDR_LEN + sizeof(*fh);

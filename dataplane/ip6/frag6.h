@@ -6,14 +6,18 @@
 #include <stdint.h>
 #include <rte_mbuf.h>
 
+#include "worker.h"
+
 /* The lcores' reassembly tables, at start.  0 or -ENOMEM. */
 int frag6_init(void);
 
 /* m: an IPv6 packet for the router whose fragment header follows the
- * IPv6 header, come at now (TSC cycles).  The whole datagram (the
- * fragment header gone), or NULL while it waits for pieces or when m was
- * dropped (counted). */
-struct rte_mbuf *frag6_reassemble(struct rte_mbuf *m, uint64_t now);
+ * IPv6 header, come in by in_port at now (TSC cycles).  The whole
+ * datagram (the fragment header gone), or NULL while it waits for pieces
+ * or when m was dropped (counted; a piece of a size no datagram can have
+ * is answered with a Parameter Problem). */
+struct rte_mbuf *frag6_reassemble(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
+				  uint64_t now);
 
 /* Datagrams whose time is up at now are dropped and counted (a sweep a
  * quarter of a second at most; the worker calls it before it sleeps). */

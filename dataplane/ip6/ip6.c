@@ -320,7 +320,7 @@ ip6_local(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 		return;
 	case IPPROTO_FRAGMENT:
 		/* Whole, it comes through here again. */
-		m = frag6_reassemble(m, rte_get_tsc_cycles());
+		m = frag6_reassemble(w, m, in_port, rte_get_tsc_cycles());
 		if (m != NULL)
 			ip6_local(w, m, in_port);
 		return;

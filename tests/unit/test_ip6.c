@@ -1465,12 +1465,12 @@ test_subnet_router_anycast(void **state)
 }
 
 /* A fragment of an ICMPv6 message at offset off, its n bytes at data
- * (more to come or not), as HOST6 sends it to LAN_GUA: a frame from the
- * host. */
-static struct rte_mbuf *
-frag6_at(const uint8_t *data, uint16_t off, uint16_t n, bool more)
+ * (more to come or not), as HOST6 sends it to LAN_GUA: the IPv6 packet
+ * in pkt, its length. */
+static uint32_t
+frag6_bytes(uint8_t *pkt, const uint8_t *data, uint16_t off, uint16_t n, bool more)
 {
-	static uint8_t body[1600], pkt[1700];
+	static uint8_t body[1600];
 	uint16_t fd = htons((uint16_t)(off | (more ? 1 : 0)));
 
 	memset(body, 0, 8);
@@ -1479,8 +1479,16 @@ frag6_at(const uint8_t *data, uint16_t off, uint16_t n, bool more)
 	body[4] = 0x12;
 	body[7] = 0x34;
 	memcpy(body + 8, data, n);
-	return frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt,
-		      ip6_bytes(pkt, HOST6, LAN_GUA, IPPROTO_FRAGMENT, 64, body, 8 + n));
+	return ip6_bytes(pkt, HOST6, LAN_GUA, IPPROTO_FRAGMENT, 64, body, 8 + n);
+}
+
+/* The same as a frame from the host. */
+static struct rte_mbuf *
+frag6_at(const uint8_t *data, uint16_t off, uint16_t n, bool more)
+{
+	static uint8_t pkt[1700];
+
+	return frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, frag6_bytes(pkt, data, off, n, more));
 }
 
 /*
@@ -1549,17 +1557,22 @@ test_echo_in_fragments6(void **state)
 	dpt_done(&w);
 
 	/* A piece that would end past 65 535 bytes, and one, not the last,
-	 * whose length is no multiple of 8 (RFC 8200 4.5): bad_header drops,
-	 * nothing held. */
+	 * whose length is no multiple of 8 (RFC 8200 4.5): Parameter Problem
+	 * at the fragment offset and at the payload length, bad_header
+	 * drops, nothing held. */
 	{
 		const uint64_t bad = dpt_drops(DROP6_BAD_HEADER);
+		static uint8_t pkt[1700];
+		uint32_t n;
 
-		dpt_input1(&w, frag6_at(req, 65528, 16, false));
-		dpt_input1(&w, frag6_at(req, 0, 1444, true));
-		assert_int_equal(dpt_queued(&w), 0);
+		n = frag6_bytes(pkt, req, 65528, 16, false);
+		dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+		check_error6(LAN_GUA, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_HEADER, 40 + 2, pkt, n);
+		n = frag6_bytes(pkt, req, 0, 1444, true);
+		dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
+		check_error6(LAN_GUA, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_HEADER, 4, pkt, n);
 		assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 2);
 		assert_int_equal(dpt_mbufs_in_use(), 0);
-		dpt_done(&w);
 	}
 	/* Two pieces that overlap: the datagram is dropped, counted. */
 	{
