@@ -779,13 +779,11 @@ route_get(struct cli *c, int argc, char **argv, struct dump_ctx *d)
 		return CLI_USAGE;
 	q.dst_len = is6(q.family) ? 128 : 32;
 	/* [dev|oif NAME]: the link of a link-local or multicast address,
-	 * which no route names. */
+	 * which no route names; for the rest, the longest route through
+	 * that port (as the kernel answers an oif). */
 	if (++i < argc && (!strcmp(argv[i], "dev") || !strcmp(argv[i], "oif"))) {
 		if (++i == argc)
 			return usage_err(c, "route", "missing value after \"dev\"");
-		if (!is6(q.family) || !(ip6_linklocal(&q.dst6) || q.dst6.s6_addr[0] == 0xff))
-			return usage_err(c, "route", "\"dev\" names the link of a link-local or "
-					 "multicast IPv6 address; the rest is routed");
 		snprintf(q.dev, sizeof(q.dev), "%s", argv[i++]);
 	}
 	if (i < argc)

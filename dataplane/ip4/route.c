@@ -782,6 +782,26 @@ route_lookup_again(uint32_t ip)
 	return route_nh(nh);
 }
 
+/* Where an answer to ip through out's port would come from, unless the
+ * route names it: our address on the network of the next hop, else the
+ * port's first. */
+static void
+route_source(uint32_t ip, struct route *out)
+{
+	const struct addr_table *t = addrs_get();
+	uint32_t via = out->gw != 0 ? out->gw : ip;
+
+	if (out->prefsrc != 0 || out->port == DP_NO_PORT)
+		return;
+	for (uint16_t i = 0; i < t->n; i++)
+		if (t->a[i].port == out->port &&
+		    ((t->a[i].ip ^ via) & plen_mask(t->a[i].plen)) == 0) {
+			out->prefsrc = t->a[i].ip;
+			return;
+		}
+	out->prefsrc = addr_of_port(t, out->port);
+}
+
 int
 route_get(uint32_t ip, struct route *out)
 {
@@ -795,21 +815,26 @@ route_get(uint32_t ip, struct route *out)
 	if (n == NULL || node_head(n) == NULL)
 		return -ENETUNREACH;
 	*out = fib_rt(node_head(n), DP_NO_PORT)->r;
-	if (out->prefsrc == 0 && out->port != DP_NO_PORT) {
-		/* Where an answer would come from: our address on the
-		 * network of the next hop, else the port's first. */
-		const struct addr_table *t = addrs_get();
-		uint32_t via = out->gw != 0 ? out->gw : ip;
+	route_source(ip, out);
+	return 0;
+}
 
-		for (uint16_t i = 0; i < t->n; i++)
-			if (t->a[i].port == out->port &&
-			    ((t->a[i].ip ^ via) & plen_mask(t->a[i].plen)) == 0) {
-				out->prefsrc = t->a[i].ip;
-				break;
+int
+route_get_via(uint32_t ip, uint16_t port, struct route *out)
+{
+	for (struct rte_rib_node *n = rte_rib_lookup(rib, ip); n != NULL;
+	     n = rte_rib_lookup_parent(n))
+		for (const struct rt *e = node_head(n); e != NULL; e = e->next)
+			if (e->r.port == port) {
+				*out = e->r;
+				route_source(ip, out);
+				return 0;
 			}
-		if (out->prefsrc == 0)
-			out->prefsrc = addr_of_port(t, out->port);
-	}
+	/* No route names the port: the kernel takes the address to be on
+	 * its link. */
+	*out = (struct route){ .dst = ip, .plen = 32, .type = RTN_UNICAST,
+			       .scope = RT_SCOPE_LINK, .port = port };
+	route_source(ip, out);
 	return 0;
 }
 

@@ -108,6 +108,11 @@ void route_nh_neigh(uint16_t port, uint32_t ip, int32_t pos);
 /* What the fast path would do for ip: 0 and *out filled, or -ENETUNREACH. */
 int route_get(uint32_t ip, struct route *out);
 
+/* `ip route get ip oif port`, as the kernel answers it: the longest route
+ * to ip through port (the first by metric of its prefix), else ip taken
+ * to be on port's link; *out filled, its source chosen. */
+int route_get_via(uint32_t ip, uint16_t port, struct route *out);
+
 /* Every route in prefix order (local/broadcast entries excluded); stops when
  * cb returns non-zero and returns that value. */
 int route_walk(int (*cb)(const struct route *r, void *arg), void *arg);

@@ -82,21 +82,22 @@ inet_get(const uint8_t *ip, const struct nlattr *const *tb, struct rt_nl_route *
 {
 	uint32_t a = get4(ip);
 	struct route r;
-	int ret;
+	int ret, oif = DP_NO_PORT;
 
-	(void)tb;
 	/* What the fast path does before it looks a route up. */
 	if (ip4_martian_dst(a))
 		return dp_errmsg(-EINVAL, DP_IP4_FMT " is a martian destination: never routed "
 				 "(martian_destination)", DP_IP4_ARGS(a));
+	if (tb[RTA_OIF] != NULL && (oif = ctl_port_slot(mnl_attr_get_u32(tb[RTA_OIF]))) < 0)
+		return oif;
 	if (a == 0xffffffffu || ip4_multicast(a)) {
 		/* Not forwarded: for the router (a host interface's stack)
-		 * or dropped as broadcast. */
+		 * or dropped as broadcast; on the link the request names. */
 		*out = (struct rt_nl_route){ .type = ip4_multicast(a) ? RTN_MULTICAST : RTN_BROADCAST,
-					     .port = DP_NO_PORT, .scope = RT_SCOPE_LINK };
+					     .port = (uint16_t)oif, .scope = RT_SCOPE_LINK };
 		return 0;
 	}
-	ret = route_get(a, &r);
+	ret = oif == DP_NO_PORT ? route_get(a, &r) : route_get_via(a, (uint16_t)oif, &r);
 	if (ret == 0)
 		nl_of(&r, out);
 	return ret;

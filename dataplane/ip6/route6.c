@@ -959,6 +959,21 @@ route6_get(const uint8_t *ip, struct route6 *out)
 	return 0;
 }
 
+int
+route6_get_via(const uint8_t *ip, uint16_t port, struct route6 *out)
+{
+	for (struct rte_rib6_node *n = rte_rib6_lookup(rib6, ip); n != NULL;
+	     n = rte_rib6_lookup_parent(n))
+		for (const struct rt6 *e = node_head(n); e != NULL; e = e->next)
+			if (e->r.port == port) {
+				*out = e->r;
+				if (ip6_is_zero(out->prefsrc))
+					addr6_source(addrs6_get(), port, ip, out->prefsrc);
+				return 0;
+			}
+	return -ENETUNREACH;
+}
+
 /* ---- walks ------------------------------------------------------------ */
 
 static int

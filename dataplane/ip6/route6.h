@@ -80,6 +80,11 @@ void route6_nh_neigh(uint16_t port, const uint8_t *ip, int32_t pos);
 /* What the fast path would do for ip: 0 and *out, or -ENETUNREACH. */
 int route6_get(const uint8_t *ip, struct route6 *out);
 
+/* `ip -6 route get ip oif port`, as the kernel answers it: the longest
+ * route to ip through port (the first by metric of its prefix), else
+ * -ENETUNREACH; *out filled, its source chosen. */
+int route6_get_via(const uint8_t *ip, uint16_t port, struct route6 *out);
+
 /* Every route in (dst, plen, metric) order, local entries excluded;
  * resumable as route_walk_from (*pos zeroed: from the beginning). */
 struct route6_pos {

@@ -86,7 +86,10 @@ inet6_get(const uint8_t *ip, const struct nlattr *const *tb, struct rt_nl_route 
 		return dp_errmsg(-EINVAL, "a martian destination: never routed "
 				 "(ip6_martian_destination)");
 	} else {
-		ret = route6_get(ip, &r);
+		if (tb[RTA_OIF] == NULL)
+			ret = route6_get(ip, &r);
+		else if ((ret = ctl_port_slot(mnl_attr_get_u32(tb[RTA_OIF]))) >= 0)
+			ret = route6_get_via(ip, (uint16_t)ret, &r);
 		if (ret != 0)
 			return ret;
 		/* A subnet-router anycast address's local route: said as the

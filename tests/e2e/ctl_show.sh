@@ -74,6 +74,20 @@ c=$(cli route get to 10.20.1.7/32) || fail "route get to 10.20.1.7/32 failed"
 grep -q "^10\.20\.1\.7 via 203\.0\.113\.1 dev wan" <<<"$c" || fail "route get to 10.20.1.7/32: $c"
 ok "route get PREFIX looks its address up"
 
+step "route get ADDR dev NAME: the longest route through that port, else on its link (the kernel's oif)"
+expect_line() {	# WANT CMD...: CMD's first line is WANT
+	local out
+	out=$(cli "${@:2}") || fail "sluice ${*:2} failed"
+	echo "sluice ${*:2} -> $out"
+	[ "$(head -1 <<<"$out")" = "$1" ] || fail "sluice ${*:2}: [$out], expected [$1]"
+}
+expect_line "10.20.1.7 via 192.168.1.10 dev lan src 192.168.1.1" route get 10.20.1.7 dev lan
+expect_line "10.20.1.7 via 203.0.113.1 dev wan src 203.0.113.2" route get 10.20.1.7 oif wan
+expect_line "8.8.8.8 dev lan src 192.168.1.1" route get 8.8.8.8 dev lan
+expect_line "multicast 224.0.0.5 dev lan src 192.168.1.1" route get 224.0.0.5 dev lan
+expect_line "broadcast 255.255.255.255 dev wan src 203.0.113.2" route get 255.255.255.255 dev wan
+ok "route get with dev: through the port named, as ip route get ... oif"
+
 step "neigh show [dev NAME] [ADDR] and addr show [dev] NAME"
 cli neigh add 192.168.1.50 lladdr 02:00:00:00:00:50 dev lan || fail "neigh add on lan"
 cli neigh add 203.0.113.50 lladdr 02:00:00:00:00:51 dev wan || fail "neigh add on wan"

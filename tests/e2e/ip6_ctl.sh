@@ -89,9 +89,14 @@ out=$(cli route get "$ll" dev lan) || fail "route get $ll dev lan failed"
 cli route get fe80::99 oif wan | grep -q "^fe80::99 dev wan" || fail "route get fe80::99 oif wan: $(cli route get fe80::99 oif wan)"
 [ "$(cli -j route get ff02::1 dev lan | json 'd[0]["type"] + " " + d[0]["dev"]')" = "multicast lan" ] ||
 	fail "route get ff02::1 dev lan: $(cli -j route get ff02::1 dev lan)"
-expect_err 2 'Error: "dev" names the link of a link-local or multicast IPv6 address; the rest is routed.' \
-	cli route get 2001:db8:77::1 dev wan
-ok "IPv6 routes forward at once; route get without a flag, and with dev for a link-local address"
+# A global address with dev: the longest route through that port (the
+# kernel's oif), none through it unreachable.
+cli route get 2001:db8:77::1 dev wan | grep -q "^2001:db8:77::1 via 2001:db8:2::1 dev wan" ||
+	fail "route get 2001:db8:77::1 dev wan: $(cli route get 2001:db8:77::1 dev wan)"
+cli route get 2001:db8:1::99 dev lan | grep -q "^2001:db8:1::99 dev lan " ||
+	fail "route get 2001:db8:1::99 dev lan: $(cli route get 2001:db8:1::99 dev lan)"
+expect_err 1 'Error: network is unreachable.' cli route get 2001:db8:77::1 dev lan
+ok "IPv6 routes forward at once; route get without a flag, and with dev"
 
 step "errors"
 expect_err 2 'Error: link-local gateway fe80::1 needs "dev NAME".' cli route add ::/0 via fe80::1

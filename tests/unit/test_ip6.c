@@ -671,6 +671,16 @@ test_lpm(void **state)
 	assert_int_equal(nexthops6[nh[3]].type, NH_BLACKHOLE);
 	assert_int_equal(route6_get(ips[2], &r), 0);
 	assert_int_equal(r.plen, 80);
+	/* Through a port named (route get ... dev, the kernel's oif): the
+	 * longest route through it, past a blackhole; none through lan. */
+	assert_int_equal(route6_get_via(ips[2], 1, &r), 0);
+	assert_int_equal(r.plen, 80);
+	assert_int_equal(route6_get_via(ips[1], 1, &r), 0);
+	assert_int_equal(r.plen, 48);
+	assert_int_equal(r.port, 1);
+	a6(WAN_GUA, a);
+	assert_memory_equal(r.prefsrc, a, 16);
+	assert_int_equal(route6_get_via(ips[1], 0, &r), -ENETUNREACH);
 
 	/* A link-local gateway needs its port. */
 	{

@@ -208,6 +208,56 @@ test_default_route(void **state)
 	assert_int_equal(route_get(dpt_ip("8.8.8.8"), &r), -ENETUNREACH);
 }
 
+/*
+ * `route get ADDR dev NAME` (the kernel's oif): the longest route through
+ * that port, passing over longer ones through another; a port that no
+ * route covering the address names takes the address to be on its link,
+ * sourced from its first address; our own address through its port is
+ * local, through another routed.
+ */
+static void
+test_route_get_via(void **state)
+{
+	struct route r;
+
+	(void)state;
+	assert_int_equal(add("0.0.0.0", 0, "198.51.100.254", 0), 0);
+	assert_int_equal(add("10.0.0.0", 8, "192.168.1.8", 0), 0);
+	assert_int_equal(add("10.1.0.0", 16, "198.51.100.16", 0), 0);
+
+	assert_int_equal(route_get_via(dpt_ip("10.1.2.3"), 0, &r), 0);
+	assert_int_equal(r.dst, dpt_ip("10.0.0.0"));
+	assert_int_equal(r.plen, 8);
+	assert_int_equal(r.gw, dpt_ip("192.168.1.8"));
+	assert_int_equal(r.port, 0);
+	assert_int_equal(r.prefsrc, dpt_ip("192.168.1.1"));
+	assert_int_equal(route_get_via(dpt_ip("10.1.2.3"), 1, &r), 0);
+	assert_int_equal(r.plen, 16);
+	assert_int_equal(r.gw, dpt_ip("198.51.100.16"));
+	assert_int_equal(r.prefsrc, dpt_ip("198.51.100.1"));
+	/* The fast path's own choice is unchanged: the /16. */
+	assert_int_equal(gw_of("10.1.2.3"), dpt_ip("198.51.100.16"));
+
+	/* Nothing through lan covers 8.8.8.8: on lan's link. */
+	assert_int_equal(route_get_via(dpt_ip("8.8.8.8"), 0, &r), 0);
+	assert_int_equal(r.dst, dpt_ip("8.8.8.8"));
+	assert_int_equal(r.plen, 32);
+	assert_int_equal(r.type, RTN_UNICAST);
+	assert_int_equal(r.scope, RT_SCOPE_LINK);
+	assert_int_equal(r.gw, 0);
+	assert_int_equal(r.port, 0);
+	assert_int_equal(r.prefsrc, dpt_ip("192.168.1.1"));
+	assert_int_equal(route_get_via(dpt_ip("8.8.8.8"), 1, &r), 0);
+	assert_int_equal(r.gw, dpt_ip("198.51.100.254"));
+
+	assert_int_equal(route_get_via(dpt_ip("198.51.100.1"), 1, &r), 0);
+	assert_int_equal(r.type, RTN_LOCAL);
+	assert_int_equal(route_get_via(dpt_ip("198.51.100.1"), 0, &r), 0);
+	assert_int_equal(r.type, RTN_UNICAST);
+	assert_int_equal(r.port, 0);
+	assert_int_equal(r.prefsrc, dpt_ip("192.168.1.1"));
+}
+
 static void
 test_delete_falls_back(void **state)
 {
@@ -742,6 +792,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_connected_from_addr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_longest_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_route, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_route_get_via, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_falls_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
