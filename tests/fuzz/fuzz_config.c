@@ -39,9 +39,16 @@ load(const uint8_t *data, size_t size)
 	ret = cfg_load(path, &c, errf);
 	fclose(errf);
 	FZ_CHECK(ret >= 0, "cfg_load could not read its file: %s", msg);
-	/* One "FILE:LINE: what" line per error. */
+	/* One "FILE:LINE: what" line per error; a file without errors may
+	 * still say "FILE:LINE: warning: what" (an off-network dnat target,
+	 * a device no driver of DPDK's names). */
 	if (ret == 0) {
-		FZ_CHECK(msglen == 0, "no error counted but said: %s", msg);
+		for (const char *l = msg; l != NULL && *l != '\0'; l = strchr(l, '\n') + 1) {
+			FZ_CHECK(strncmp(l, path, strlen(path)) == 0 && strchr(l, '\n') != NULL &&
+				 strstr(l, ": warning: ") != NULL &&
+				 strstr(l, ": warning: ") < strchr(l, '\n'),
+				 "no error counted but said: %s", msg);
+		}
 		FZ_CHECK(c.nports <= SLUICE_MAX_PORTS, "%u ports", c.nports);
 		for (unsigned int i = 0; i < c.nports; i++) {
 			FZ_CHECK(c.port[i].naddr <= CFG_MAX_ADDRS, "%u addresses",
