@@ -61,6 +61,7 @@ const char *const drop_names[DROP__MAX] = {
 	[DROP_ARP_IGNORED] = "arp_ignored",
 	[DROP6_DISABLED] = "ip6_disabled",
 	[DROP6_REASSEMBLY] = "ip6_reassembly_failed",
+	[DROP6_FRAG_DUPLICATE] = "ip6_fragment_duplicate",
 };
 
 uint64_t

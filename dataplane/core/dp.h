@@ -96,6 +96,7 @@ enum drop_reason {
 	DROP_ARP_IGNORED,	/* ARP not for the router (learnt from, not answered) */
 	DROP6_DISABLED,		/* IPv6 on a port whose MTU is under 1280: it has none */
 	DROP6_REASSEMBLY,	/* pieces of a datagram for the router that never made one */
+	DROP6_FRAG_DUPLICATE,	/* a second copy of a piece held for reassembly */
 	DROP__MAX
 };
 extern const char *const drop_names[DROP__MAX];

@@ -4,9 +4,10 @@
  * rte_ip_frag: a datagram for the router comes whole out of a per-lcore
  * table (at most FRAG6_ENTRIES datagrams waiting FRAG6_TIMEOUT_S, then
  * dropped and counted), and a packet the router makes larger than its
- * link (an echo reply) leaves in fragments.  Forwarded packets are never
- * fragmented (a router sends Packet Too Big instead), and the NAT, IPv4's
- * alone, keeps its own table (nat_frag.c).
+ * link (an echo reply) leaves in fragments.  A second copy of a piece is
+ * dropped alone (frag_seen.h), as the kernel drops it.  Forwarded packets
+ * are never fragmented (a router sends Packet Too Big instead).  IPv4
+ * keeps a table of its own (nat/nat_frag.c).
  */
 #define ALLOW_EXPERIMENTAL_API	/* rte_ip_frag_table_del_expired_entries */
 
@@ -18,6 +19,7 @@
 #include <rte_ip_frag.h>
 
 #include "frag6.h"
+#include "frag_seen.h"
 #include "icmp6.h"
 #include "ip6.h"
 #include "log.h"
@@ -32,6 +34,7 @@
 
 static struct {
 	struct rte_ip_frag_tbl *tbl;
+	struct frag_seen_tbl *seen;	/* the pieces each datagram has given */
 	uint64_t gc;			/* TSC of the next sweep */
 	uint32_t id;			/* the next fragment identification */
 } __rte_cache_aligned frag6_lc[RTE_MAX_LCORE];
@@ -46,7 +49,9 @@ frag6_init(void)
 							    FRAG6_ENTRIES,
 							    dp.hz * FRAG6_TIMEOUT_S,
 							    (int)rte_lcore_to_socket_id(lc));
-		if (frag6_lc[lc].tbl == NULL) {
+		frag6_lc[lc].seen = frag_seen_create((int)rte_lcore_to_socket_id(lc),
+						     dp.hz * FRAG6_TIMEOUT_S);
+		if (frag6_lc[lc].tbl == NULL || frag6_lc[lc].seen == NULL) {
 			fprintf(stderr, SD_ERR "sluice-dataplane: no memory for the IPv6 "
 				"reassembly table of lcore %u\n", lc);
 			return -ENOMEM;
@@ -98,6 +103,7 @@ frag6_reassemble(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint64_t 
 	struct rte_ip_frag_death_row dr = { .cnt = 0 };
 	unsigned int lc = rte_lcore_id();
 	struct rte_mbuf *full;
+	struct frag_key k;
 
 	if (fh == NULL || rte_pktmbuf_data_len(m) < IP6_HDR_LEN + sizeof(*fh) ||
 	    rte_be_to_cpu_16(ip->payload_len) < sizeof(*fh)) {
@@ -123,10 +129,23 @@ frag6_reassemble(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint64_t 
 		return size_refused(w, m, in_port,
 				    IP6_HDR_LEN + offsetof(struct rte_ipv6_fragment_ext, frag_data));
 	frag6_gc(now);
+	/* A copy of a piece held goes alone, as in the kernel: rte_ip_frag
+	 * would drop the datagram. */
+	memcpy(k.src, ip->src_addr, 16);
+	memcpy(k.dst, ip->dst_addr, 16);
+	k.id = fh->id;
+	k.proto = 0;
+	if (frag_seen_copy(frag6_lc[lc].seen, &k, rte_be_to_cpu_16(fh->frag_data) & 0xfff8,
+			   (uint16_t)(rte_be_to_cpu_16(ip->payload_len) - sizeof(*fh)), now)) {
+		dp_drop(m, DROP6_FRAG_DUPLICATE);
+		return NULL;
+	}
 	m->l2_len = 0;
 	m->l3_len = IP6_HDR_LEN + sizeof(*fh);
 	full = rte_ipv6_frag_reassemble_packet(frag6_lc[lc].tbl, &dr, m, now, ip, fh);
 	death_row(&dr);
+	if (full != NULL)
+		frag_seen_done(frag6_lc[lc].seen, &k, now);
 	return full;
 }
 

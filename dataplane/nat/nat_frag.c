@@ -18,12 +18,11 @@
 #include <string.h>
 #include <netinet/ip_icmp.h>
 
-#include <rte_hash_crc.h>
 #include <rte_icmp.h>
 #include <rte_ip_frag.h>
-#include <rte_malloc.h>
 
 #include "frag.h"
+#include "frag_seen.h"
 #include "host.h"
 #include "icmp.h"
 #include "ip4.h"
@@ -38,31 +37,6 @@
 /* The most the hooks read past the IPv4 header: an ICMP error's 8 bytes,
  * the quoted header with options and 8 bytes of it (more than TCP's 20). */
 #define FRAG_PULL_UP		(8 + 60 + 8)
-
-/*
- * A second copy of a piece (links and taps do make them) is, to
- * rte_ip_frag, an error of the whole datagram: a second first or last
- * piece drops every piece held at once, a middle one adds to the size so
- * that it never comes out right and the datagram waits for its timeout.
- * The kernel drops the copy alone.  So each lcore remembers which pieces
- * (offset and length) a datagram it reassembles has given, in a table
- * mapped directly by the datagram's key: a datagram whose slot another
- * takes loses that memory (a later copy of one of its pieces kills it, as
- * before), never a piece.  A piece that overlaps another without being
- * its copy still kills the datagram, as in the kernel (RFC 5722's rule).
- */
-#define FRAG_SEEN_SLOTS		1024	/* a power of 2 */
-struct frag_seen {
-	uint32_t src, dst;		/* network order, as in the header */
-	uint16_t id;
-	uint8_t proto;
-	uint8_t n;			/* pieces in piece[] */
-	bool live;			/* false: free */
-	uint64_t since;			/* nat_now at its first piece */
-	struct {
-		uint16_t off, len;
-	} piece[RTE_LIBRTE_IP_FRAG_MAX_FRAG];
-} __rte_cache_aligned;
 
 uint64_t nat_frag_gc_cycles;
 
@@ -86,10 +60,8 @@ nat_frag_init(void)
 							   entries,
 							   dp.hz * FRAG_TIMEOUT_S,
 							   (int)rte_lcore_to_socket_id(lc));
-		nat_lc[lc].seen = rte_zmalloc_socket("nat_frag_seen",
-						     FRAG_SEEN_SLOTS * sizeof(struct frag_seen),
-						     RTE_CACHE_LINE_SIZE,
-						     (int)rte_lcore_to_socket_id(lc));
+		nat_lc[lc].seen = frag_seen_create((int)rte_lcore_to_socket_id(lc),
+						   dp.hz * FRAG_TIMEOUT_S);
 		if (nat_lc[lc].frag == NULL || nat_lc[lc].seen == NULL) {
 			fprintf(stderr, SD_ERR "sluice-dataplane: nat: no memory for the reassembly "
 				"table of lcore %u\n", lc);
@@ -164,60 +136,27 @@ frag_can_fit(const struct rte_ipv4_hdr *ip)
 	return !(off & RTE_IPV4_HDR_MF_FLAG) || data % 8 == 0;
 }
 
-static struct frag_seen *
-frag_seen_slot(struct nat_lcore *lc, const struct rte_ipv4_hdr *ip)
+/* The datagram ip is a piece of, as rte_ip_frag keys it. */
+static void
+frag_key_of(const struct rte_ipv4_hdr *ip, struct frag_key *k)
 {
-	uint32_t h = rte_hash_crc_4byte(ip->src_addr, ip->dst_addr);
-
-	h = rte_hash_crc_4byte((uint32_t)ip->packet_id << 8 | ip->next_proto_id, h);
-	return &lc->seen[h & (FRAG_SEEN_SLOTS - 1)];
-}
-
-static bool
-frag_seen_is(const struct frag_seen *s, const struct rte_ipv4_hdr *ip)
-{
-	return s->live && nat_now - s->since < dp.hz * FRAG_TIMEOUT_S &&
-	       s->src == ip->src_addr && s->dst == ip->dst_addr &&
-	       s->id == ip->packet_id && s->proto == ip->next_proto_id;
+	memset(k, 0, sizeof(*k));
+	memcpy(k->src, &ip->src_addr, 4);
+	memcpy(k->dst, &ip->dst_addr, 4);
+	k->id = ip->packet_id;
+	k->proto = ip->next_proto_id;
 }
 
 /* Has this datagram given this piece before?  If not, it is noted. */
 static bool
 frag_is_copy(struct nat_lcore *lc, const struct rte_ipv4_hdr *ip)
 {
-	struct frag_seen *s = frag_seen_slot(lc, ip);
 	uint16_t off = (rte_be_to_cpu_16(ip->fragment_offset) & RTE_IPV4_HDR_OFFSET_MASK) * 8;
 	uint16_t len = rte_be_to_cpu_16(ip->total_length) - (uint16_t)rte_ipv4_hdr_len(ip);
+	struct frag_key k;
 
-	if (!frag_seen_is(s, ip)) {
-		s->src = ip->src_addr;
-		s->dst = ip->dst_addr;
-		s->id = ip->packet_id;
-		s->proto = ip->next_proto_id;
-		s->since = nat_now;
-		s->live = true;
-		s->n = 0;
-	}
-	for (unsigned int i = 0; i < s->n; i++)
-		if (s->piece[i].off == off && s->piece[i].len == len)
-			return true;
-	/* More pieces than rte_ip_frag holds kill the datagram anyway. */
-	if (s->n < RTE_DIM(s->piece)) {
-		s->piece[s->n].off = off;
-		s->piece[s->n].len = len;
-		s->n++;
-	}
-	return false;
-}
-
-/* The datagram is whole: its identifier may come again for another. */
-static void
-frag_seen_done(struct nat_lcore *lc, const struct rte_ipv4_hdr *ip)
-{
-	struct frag_seen *s = frag_seen_slot(lc, ip);
-
-	if (frag_seen_is(s, ip))
-		s->live = false;
+	frag_key_of(ip, &k);
+	return frag_seen_copy(lc->seen, &k, off, len, nat_now);
 }
 
 /*
@@ -372,7 +311,12 @@ nat_frag_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	if (full == NULL)
 		return NAT_STOLEN;	/* held, or dropped and counted */
 	ip = rte_pktmbuf_mtod(full, struct rte_ipv4_hdr *);
-	frag_seen_done(lc, ip);
+	{
+		struct frag_key k;
+
+		frag_key_of(ip, &k);
+		frag_seen_done(lc->seen, &k, nat_now);
+	}
 	/* Pieces that each fit may not together: the datagram takes the
 	 * first piece's header, options and all, and rte_ip_frag writes its
 	 * length in 16 bits. */

@@ -328,12 +328,12 @@ enum nat_counter {
 	NC_FRAG_DUPLICATES,
 	NC__MAX
 };
-struct frag_seen;
+struct frag_seen_tbl;
 struct nat_lcore {
 	uint64_t c[NC__MAX];
 	uint64_t frag_gc;		/* nat_now when the next reassembly sweep is due */
 	struct rte_ip_frag_tbl *frag;
-	struct frag_seen *seen;		/* the pieces each datagram has given (nat_frag.c) */
+	struct frag_seen_tbl *seen;	/* the pieces each datagram has given (frag_seen.h) */
 } __rte_cache_aligned;
 extern struct nat_lcore nat_lc[RTE_MAX_LCORE];
 

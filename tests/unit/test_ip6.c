@@ -1506,7 +1506,8 @@ frag6_at(const uint8_t *data, uint16_t off, uint16_t n, bool more)
  * to the router: put back together and answered, the reply, larger than
  * lan's MTU (1500), sent in fragments of its own (a source fragments), one
  * identification for both; the test puts them together and compares the
- * reply byte for byte.  Fragments that overlap are dropped, counted.
+ * reply byte for byte.  A copy of a piece is dropped alone; fragments
+ * that overlap drop the datagram; both counted.
  */
 static void
 test_echo_in_fragments6(void **state)
@@ -1582,6 +1583,24 @@ test_echo_in_fragments6(void **state)
 		dpt_input1(&w, frame6(DPT_LAN_MAC, DPT_HOST_MAC, pkt, n));
 		check_error6(LAN_GUA, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_HEADER, 4, pkt, n);
 		assert_int_equal(dpt_drops(DROP6_BAD_HEADER), bad + 2);
+		assert_int_equal(dpt_mbufs_in_use(), 0);
+	}
+	/* A copy of a piece held (links and taps make them) is dropped
+	 * alone, counted, as the kernel drops it: the datagram still comes
+	 * out whole and is answered; after that its identification is new
+	 * again. */
+	{
+		const uint64_t dup = dpt_drops(DROP6_FRAG_DUPLICATE);
+
+		for (unsigned int round = 0; round < 2; round++) {
+			dpt_input1(&w, frag6_at(req, 0, 1448, true));
+			dpt_input1(&w, frag6_at(req, 0, 1448, true));
+			assert_int_equal(dpt_drops(DROP6_FRAG_DUPLICATE), dup + round + 1);
+			assert_int_equal(dpt_queued(&w), 0);
+			dpt_input1(&w, frag6_at(req + 1448, 1448, ICMP_LEN - 1448, false));
+			assert_int_equal(w.tx[0].n, 2);
+			dpt_done(&w);
+		}
 		assert_int_equal(dpt_mbufs_in_use(), 0);
 	}
 	/* Two pieces that overlap: the datagram is dropped, counted. */
