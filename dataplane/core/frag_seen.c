@@ -79,10 +79,10 @@ frag_seen_copy(struct frag_seen_tbl *t, const struct frag_key *k, uint16_t off, 
 }
 
 void
-frag_seen_done(struct frag_seen_tbl *t, const struct frag_key *k, uint64_t now)
+frag_seen_done(struct frag_seen_tbl *t, const struct frag_key *k)
 {
 	struct frag_seen *s = slot_of(t, k);
 
-	if (slot_is(t, s, k, now))
+	if (s->live && memcmp(&s->k, k, sizeof(*k)) == 0)
 		s->live = false;
 }

@@ -34,8 +34,8 @@ struct frag_seen_tbl *frag_seen_create(int socket, uint64_t ttl);
 bool frag_seen_copy(struct frag_seen_tbl *t, const struct frag_key *k,
 		    uint16_t off, uint16_t len, uint64_t now);
 
-/* Datagram k came out whole: its identification may come again for
- * another. */
-void frag_seen_done(struct frag_seen_tbl *t, const struct frag_key *k, uint64_t now);
+/* Datagram k came out whole, or was dropped: its identification may come
+ * again for another. */
+void frag_seen_done(struct frag_seen_tbl *t, const struct frag_key *k);
 
 #endif

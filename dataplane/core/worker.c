@@ -615,8 +615,6 @@ idle_pass(struct idle *st, unsigned int lcore, bool busy, uint32_t polled)
 	}
 	if (now - st->since < st->after)
 		return;
-	nat_worker_idle();
-	frag6_gc(rte_get_tsc_cycles());
 	if (st->epfd >= 0)
 		idle_watch(st, polled);
 	rte_rcu_qsbr_thread_offline(dp.qsbr, lcore);
@@ -666,10 +664,14 @@ worker_main(void *arg)
 
 		/* The slots worth a look: one cache line per slot is read to
 		 * know, so the whole table is read again only every
-		 * POLL_RESCAN busy passes, or in an idle one. */
+		 * POLL_RESCAN busy passes, or in an idle one.  Reassembly's
+		 * timeouts are swept as often, whatever the traffic: what
+		 * a sweep answers leaves with this pass's tx. */
 		if (rescan-- == 0) {
 			polled = ports_active();
 			rescan = POLL_RESCAN;
+			nat_frag_sweep(&w);
+			frag6_gc(&w, rte_get_tsc_cycles());
 		}
 		for (uint32_t todo = polled; todo != 0; todo &= todo - 1) {
 			uint16_t p = (uint16_t)rte_bsf32(todo);

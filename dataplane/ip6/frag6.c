@@ -3,8 +3,9 @@
  * IPv6 fragments the router itself sends and takes (RFC 8200 4.5), with
  * rte_ip_frag: a datagram for the router comes whole out of a per-lcore
  * table (at most FRAG6_ENTRIES datagrams waiting FRAG6_TIMEOUT_S, then
- * dropped and counted), and a packet the router makes larger than its
- * link (an echo reply) leaves in fragments.  A second copy of a piece is
+ * dropped and counted; one whose first piece came is answered with a
+ * Time Exceeded, as the kernel answers it), and a packet the router makes
+ * larger than its link (an echo reply) leaves in fragments.  A second copy of a piece is
  * dropped alone (frag_seen.h), as the kernel drops it.  Forwarded packets
  * are never fragmented (a router sends Packet Too Big instead).  IPv4
  * keeps a table of its own (nat/nat_frag.c).
@@ -61,7 +62,7 @@ frag6_init(void)
 	return 0;
 }
 
-/* What reassembly gave up on (timed out, overlapping, too many pieces). */
+/* What reassembly gave up on (overlapping, too many pieces). */
 static void
 death_row(struct rte_ip_frag_death_row *dr)
 {
@@ -70,8 +71,44 @@ death_row(struct rte_ip_frag_death_row *dr)
 	dr->cnt = 0;
 }
 
+/* The key frag_seen knows a held piece's datagram by. */
+static void
+frag6_key_of(const struct rte_ipv6_hdr *ip, const struct rte_ipv6_fragment_ext *fh,
+	     struct frag_key *k)
+{
+	memcpy(k->src, ip->src_addr, 16);
+	memcpy(k->dst, ip->dst_addr, 16);
+	k->id = fh->id;
+	k->proto = 0;
+}
+
+/* The pieces of datagrams whose time is up: forgotten, dropped and counted.
+ * A datagram whose first piece came gets a Time Exceeded (fragment
+ * reassembly time exceeded) quoting that piece, to the port it came in by
+ * (RFC 8200 4.5), as the kernel sends it. */
+static void
+expired_row(struct wctx *w, struct rte_ip_frag_death_row *dr)
+{
+	for (uint32_t i = 0; i < dr->cnt; i++) {
+		struct rte_mbuf *m = dr->row[i];
+		struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+		struct rte_ipv6_fragment_ext *fh = rte_ipv6_frag_get_ipv6_fragment_header(ip);
+		struct frag_key k;
+
+		if (fh != NULL) {
+			frag6_key_of(ip, fh, &k);
+			frag_seen_done(frag6_lc[rte_lcore_id()].seen, &k);
+			if ((fh->frag_data & rte_cpu_to_be_16(0xfff8)) == 0)
+				icmp6_error(w, m, pkt_meta(m)->in_port, ICMP6_TIME_EXCEEDED,
+					    ICMP6_TIME_EXCEED_REASSEMBLY, 0);
+		}
+		dp_drop(m, DROP6_REASSEMBLY);
+	}
+	dr->cnt = 0;
+}
+
 void
-frag6_gc(uint64_t now)
+frag6_gc(struct wctx *w, uint64_t now)
 {
 	struct rte_ip_frag_death_row dr = { .cnt = 0 };
 	unsigned int lc = rte_lcore_id();
@@ -82,7 +119,7 @@ frag6_gc(uint64_t now)
 		return;
 	frag6_lc[lc].gc = now + dp.hz / 4;
 	rte_ip_frag_table_del_expired_entries(frag6_lc[lc].tbl, &dr, now);
-	death_row(&dr);
+	expired_row(w, &dr);
 }
 
 /* A piece no datagram can hold: a Parameter Problem (erroneous header
@@ -128,24 +165,22 @@ frag6_reassemble(struct wctx *w, struct rte_mbuf *m, uint16_t in_port, uint64_t 
 	    sizeof(*fh) > UINT16_MAX)
 		return size_refused(w, m, in_port,
 				    IP6_HDR_LEN + offsetof(struct rte_ipv6_fragment_ext, frag_data));
-	frag6_gc(now);
 	/* A copy of a piece held goes alone, as in the kernel: rte_ip_frag
 	 * would drop the datagram. */
-	memcpy(k.src, ip->src_addr, 16);
-	memcpy(k.dst, ip->dst_addr, 16);
-	k.id = fh->id;
-	k.proto = 0;
+	frag6_key_of(ip, fh, &k);
 	if (frag_seen_copy(frag6_lc[lc].seen, &k, rte_be_to_cpu_16(fh->frag_data) & 0xfff8,
 			   (uint16_t)(rte_be_to_cpu_16(ip->payload_len) - sizeof(*fh)), now)) {
 		dp_drop(m, DROP6_FRAG_DUPLICATE);
 		return NULL;
 	}
+	/* Where a Time Exceeded about it would go (expired_row). */
+	pkt_meta(m)->in_port = in_port;
 	m->l2_len = 0;
 	m->l3_len = IP6_HDR_LEN + sizeof(*fh);
 	full = rte_ipv6_frag_reassemble_packet(frag6_lc[lc].tbl, &dr, m, now, ip, fh);
 	death_row(&dr);
 	if (full != NULL)
-		frag_seen_done(frag6_lc[lc].seen, &k, now);
+		frag_seen_done(frag6_lc[lc].seen, &k);
 	return full;
 }
 

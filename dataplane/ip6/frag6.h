@@ -19,9 +19,10 @@ int frag6_init(void);
 struct rte_mbuf *frag6_reassemble(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 				  uint64_t now);
 
-/* Datagrams whose time is up at now are dropped and counted (a sweep a
- * quarter of a second at most; the worker calls it before it sleeps). */
-void frag6_gc(uint64_t now);
+/* Datagrams whose time is up at now are dropped and counted, those whose
+ * first piece came answered with a Time Exceeded left in w (a sweep a
+ * quarter of a second at most; the worker's loop calls it). */
+void frag6_gc(struct wctx *w, uint64_t now);
 
 /* m, a packet the router made (IPv6 header, no extension header), in
  * fragments of at most mtu bytes into out; how many (m consumed), or a

@@ -872,18 +872,11 @@ nat_pre_one(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 	return pre_new(m, in_port, t, &p, NULL);
 }
 
-void
-nat_worker_idle(void)
-{
-	nat_frag_tick();
-}
-
 enum nat_verdict
 nat_prerouting(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 {
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
 
-	nat_frag_tick();
 	if (unlikely(rte_ipv4_frag_pkt_is_fragmented(ip)))
 		return nat_frag_in(w, m, in_port);
 	return nat_pre_one(w, m, in_port);
@@ -958,7 +951,6 @@ pre_burst(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n,
 	struct nat_later *later = &RTE_PER_LCORE(nat_later);
 	bool out_new = false;
 
-	nat_frag_tick();
 	/* The first buckets, fetched by the look: a candidate from each,
 	 * or its second bucket fetched for the next loop. */
 	for (uint64_t l = fast; l != 0; l &= l - 1) {

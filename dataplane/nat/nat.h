@@ -95,9 +95,11 @@ bool nat_quote_original(const struct rte_mbuf *m, void *quote, uint32_t qlen);
 
 /* Control lcore: expire sessions in bounded slices; now in TSC cycles. */
 void nat_timer(uint64_t now);
-/* Worker, before it sleeps: fragments held for reassembly that timed out
- * are dropped and counted now, not when the next packet comes. */
-void nat_worker_idle(void);
+/* Worker, every few passes of its loop: IPv4 datagrams held for
+ * reassembly whose time is up are dropped and counted (a sweep a quarter
+ * of a second at most, by the NAT clock), and those for our addresses
+ * whose first piece came answered with a Time Exceeded left in w. */
+void nat_frag_sweep(struct wctx *w);
 
 /* NAT counters for stats (sessions created, expired, active, table-full
  * drops, port-exhaustion drops, untranslatable ICMP errors, fragment

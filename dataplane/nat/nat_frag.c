@@ -5,11 +5,12 @@
  * (per lcore, rte_ip_frag keyed by source, destination, protocol and IP
  * id, any order), the whole datagram is translated and routed here, and
  * ip4_output fragments it again for the egress MTU.  The table bounds the
- * memory; entries older than FRAG_TIMEOUT_S are dropped and counted, on
- * the next packet or before the worker sleeps (nat_worker_idle).
- * Datagrams for the router's own addresses on a port without a host stack
- * come through the same table, NAT or not (ip4_local), and their counters
- * are these: one reassembly for IPv4.
+ * memory; entries older than FRAG_TIMEOUT_S are dropped and counted by
+ * the worker's loop (nat_frag_sweep), and one for our own addresses whose
+ * first piece came is answered with a Time Exceeded.  Datagrams for the
+ * router's own addresses on a port without a host stack come through the
+ * same table, NAT or not (ip4_local), and their counters are these: one
+ * reassembly for IPv4.
  */
 #define ALLOW_EXPERIMENTAL_API	/* rte_ip_frag_table_del_expired_entries */
 
@@ -82,16 +83,57 @@ death_row(struct rte_ip_frag_death_row *dr)
 	dr->cnt = 0;
 }
 
-void
-nat_frag_gc(struct nat_lcore *lc)
+/* The datagram ip is a piece of, as rte_ip_frag keys it. */
+static void
+frag_key_of(const struct rte_ipv4_hdr *ip, struct frag_key *k)
 {
+	memset(k, 0, sizeof(*k));
+	memcpy(k->src, &ip->src_addr, 4);
+	memcpy(k->dst, &ip->dst_addr, 4);
+	k->id = ip->packet_id;
+	k->proto = ip->next_proto_id;
+}
+
+/* The pieces of datagrams whose time is up: forgotten, dropped and
+ * counted.  One for our own addresses whose first piece came gets a Time
+ * Exceeded (fragment reassembly time exceeded) quoting that piece, to the
+ * port it came in by: RFC 792 asks it of the host that reassembles, and
+ * the kernel sends it for a local destination, NAT or not. */
+static void
+expired_row(struct wctx *w, struct nat_lcore *lc, struct rte_ip_frag_death_row *dr)
+{
+	const struct addr_table *at = addrs_get();
+
+	for (uint32_t i = 0; i < dr->cnt; i++) {
+		struct rte_mbuf *m = dr->row[i];
+		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+		struct frag_key k;
+
+		frag_key_of(ip, &k);
+		frag_seen_done(lc->seen, &k);
+		if ((ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK)) == 0 &&
+		    addr_is_local(at, rte_be_to_cpu_32(ip->dst_addr)))
+			icmp_error(w, m, pkt_meta(m)->in_port, ICMP_TIME_EXCEEDED,
+				   ICMP_EXC_FRAGTIME, 0);
+		nat_count(NC_FRAG_DROPS);
+		dp_drop(m, DROP_NAT);
+	}
+	dr->cnt = 0;
+}
+
+void
+nat_frag_sweep(struct wctx *w)
+{
+	struct nat_lcore *lc = &nat_lc[rte_lcore_id()];
 	struct rte_ip_frag_death_row dr = { .cnt = 0 };
 
+	if (likely(nat_now < lc->frag_gc))
+		return;
 	lc->frag_gc = nat_now + nat_frag_gc_cycles;
 	if (lc->frag == NULL)
 		return;
 	rte_ip_frag_table_del_expired_entries(lc->frag, &dr, nat_now);
-	death_row(&dr);
+	expired_row(w, lc, &dr);
 }
 
 /* Could this datagram be translated: to an address the NAT answers for, or
@@ -134,17 +176,6 @@ frag_can_fit(const struct rte_ipv4_hdr *ip)
 	if (hlen + (off & RTE_IPV4_HDR_OFFSET_MASK) * 8u + data > UINT16_MAX)
 		return false;
 	return !(off & RTE_IPV4_HDR_MF_FLAG) || data % 8 == 0;
-}
-
-/* The datagram ip is a piece of, as rte_ip_frag keys it. */
-static void
-frag_key_of(const struct rte_ipv4_hdr *ip, struct frag_key *k)
-{
-	memset(k, 0, sizeof(*k));
-	memcpy(k->src, &ip->src_addr, 4);
-	memcpy(k->dst, &ip->dst_addr, 4);
-	k->id = ip->packet_id;
-	k->proto = ip->next_proto_id;
 }
 
 /* Has this datagram given this piece before?  If not, it is noted. */
@@ -315,7 +346,7 @@ nat_frag_in(struct wctx *w, struct rte_mbuf *m, uint16_t in_port)
 		struct frag_key k;
 
 		frag_key_of(ip, &k);
-		frag_seen_done(lc->seen, &k, nat_now);
+		frag_seen_done(lc->seen, &k);
 	}
 	/* Pieces that each fit may not together: the datagram takes the
 	 * first piece's header, options and all, and rte_ip_frag writes its

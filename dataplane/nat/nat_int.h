@@ -542,19 +542,6 @@ bool nat_is_icmp_error(const struct rte_ipv4_hdr *ip, const struct rte_mbuf *m);
 
 /* ---- fragments (nat_frag.c) ---- */
 int nat_frag_init(void);
-void nat_frag_gc(struct nat_lcore *lc);
 extern uint64_t nat_frag_gc_cycles;	/* between two sweeps, set by nat_init */
-
-/* Reassembly entries that timed out go, a few times a second, on the
- * lcore that owns the table.  Every NAT packet pays one compare (the lcore
- * id is a thread-local load). */
-static inline void
-nat_frag_tick(void)
-{
-	struct nat_lcore *lc = &nat_lc[rte_lcore_id()];
-
-	if (unlikely(nat_now >= lc->frag_gc))
-		nat_frag_gc(lc);
-}
 
 #endif

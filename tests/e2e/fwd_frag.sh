@@ -5,7 +5,9 @@
 # the 3000 bytes back, fragmented by its kernel.  Each side receives the
 # exact bytes.  No port kind is chosen here: this is the lab as `scripts/lab
 # up` and scripts/demo make it.  The LAN host then pings the router itself
-# with 3000 bytes: reassembled, answered and fragmented again.
+# with 3000 bytes: reassembled, answered and fragmented again.  A first
+# piece whose rest never comes is answered, its time up, with a Time
+# Exceeded (fragment reassembly time exceeded), as a kernel answers it.
 . "$(dirname "$0")/lib.sh"
 e2e_up ffrag
 grep '^device' "$(lab_conf "$LAB")"
@@ -54,3 +56,14 @@ ping_big lan 192.168.1.1 || fail "no whole answer to a 3000-byte ping of the rou
 [ "$(( $(snmp lan Ip ReasmOKs) - reasm0 ))" -ge 2 ] ||
 	fail "the LAN host reassembled no reply: the router's answer did not come as fragments"
 ok "answered whole, in fragments the LAN host put back together"
+
+step "the LAN host sends the router the first piece of an echo request and nothing more: its time up, a Time Exceeded, code 1 (RFC 792), as a kernel sends"
+te0=$(snmp lan Icmp InTimeExcds)
+drops0=$(stat_value '^fragment_drops$')
+out=$(lone_first_piece lan 192.168.1.1)
+echo "$out"
+[ "$out" = "time-exceeded 192.168.1.1 1 0x5a17" ] ||
+	fail "no Time Exceeded (reassembly) from 192.168.1.1 quoting the piece: $out"
+[ "$(( $(snmp lan Icmp InTimeExcds) - te0 ))" -ge 1 ] || fail "the LAN host's kernel counted no Time Exceeded"
+[ "$(( $(stat_value '^fragment_drops$') - drops0 ))" = 1 ] || fail "sluice did not count the piece as a fragment drop"
+ok "$out; the piece counted in fragment_drops"

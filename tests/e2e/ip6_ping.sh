@@ -4,7 +4,8 @@
 # from the host on that link), from the LAN and the WAN side; the hosts
 # learn the router by neighbour discovery, and the router learns them; the
 # router's subnet-router anycast address answers too, and so does a
-# router address pinged with 3000 bytes (fragments both ways).  TCP
+# router address pinged with 3000 bytes (fragments both ways); a first
+# piece whose rest never comes gets a Time Exceeded when its time is up.  TCP
 # to the router is refused with a reset.  An echo request behind destination
 # options and a routing header with no segments left is answered, and one
 # to the WAN host behind hop-by-hop options crosses the router with them.
@@ -85,6 +86,16 @@ ping_big lan 2001:db8:1::1 -6 || fail "no whole answer to a 3000-byte ping -6 of
 [ "$(( $(reasm6) - r0 ))" -ge 2 ] ||
 	fail "the LAN host reassembled no reply: the router's answer did not come in fragments"
 ok "answered whole, in fragments the LAN host put back together"
+
+step "the LAN host sends the router the first piece of an echo request and nothing more: its time up, a Time Exceeded, code 1 (RFC 8200 4.5), as a kernel sends"
+drops0=$(stat_value '^ip6_reassembly_failed$')
+out=$(lone_first_piece lan 2001:db8:1::1 -6)
+echo "$out"
+[ "$out" = "time-exceeded 2001:db8:1::1 1 0x5a17" ] ||
+	fail "no Time Exceeded (reassembly) from 2001:db8:1::1 quoting the piece: $out"
+[ "$(( $(stat_value '^ip6_reassembly_failed$') - drops0 ))" = 1 ] ||
+	fail "sluice did not count the piece as ip6_reassembly_failed"
+ok "$out; the piece counted as ip6_reassembly_failed"
 
 step "the LAN host pings the router's subnet-router anycast address 2001:db8:1:: (RFC 4291 2.6.1), answered from 2001:db8:1::1"
 out=$(lab_exec "$LAB" lan ping -6 -n -c 2 -i 0.2 -W 2 2001:db8:1:: 2>&1) || true

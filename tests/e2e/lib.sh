@@ -191,6 +191,37 @@ ping_big() {
 	grep -q " 2 received" <<<"$out" && grep -q "^3008 bytes from $2: icmp_seq=1" <<<"$out"
 }
 
+# lone_first_piece SIDE DEST [-6]: SIDE sends DEST the first piece of an
+# echo request whose rest never comes (scapy, identification 0x5a17) and
+# listens 9 s for what comes back; prints "time-exceeded SRC CODE ID" for an
+# ICMP Time Exceeded quoting that piece, or "nothing".  The sender's
+# reassembly timeout (RFC 792, RFC 8200 4.5) is what is waited for.
+lone_first_piece() {
+	lab_exec "$LAB" "$1" "$PY" - "$2" "${3:-}" <<'PY' 2>&1
+import sys, time
+from scapy.all import *
+conf.verb = 0
+dst, v6 = sys.argv[1], sys.argv[2] == "-6"
+if v6:
+    whole = raw(IPv6(dst=dst) / ICMPv6EchoRequest(id=0x5a17, seq=1, data=b"sluice-lone-pieces" * 3))
+    p = IPv6(dst=dst) / IPv6ExtHdrFragment(id=0x5a17, m=1, offset=0, nh=58) / whole[40:72]
+    want = lambda q: ICMPv6TimeExceeded in q and IPv6ExtHdrFragment in q[ICMPv6TimeExceeded]
+    about = lambda q: (q[IPv6].src, q[ICMPv6TimeExceeded].code, q[ICMPv6TimeExceeded][IPv6ExtHdrFragment].id)
+else:
+    p = IP(dst=dst, id=0x5a17, flags="MF", frag=0, proto=1) / \
+        raw(ICMP(type=8, id=0x5a17, seq=1) / (b"sluice-lone-pieces" * 3))[:32]
+    want = lambda q: ICMP in q and q[ICMP].type == 11 and IPerror in q
+    about = lambda q: (q[IP].src, q[ICMP].code, q[IPerror].id)
+sn = AsyncSniffer(iface="eth0", store=True, lfilter=want)
+sn.start()
+time.sleep(0.3)
+send(p)
+time.sleep(9)
+got = sn.stop()
+print("time-exceeded %s %d %#x" % about(got[0]) if got else "nothing")
+PY
+}
+
 # wait_gone PID [SECONDS]: a background process ends by itself, bounded.
 # (A bare `wait` would also wait for the lab's dataplane.)
 wait_gone() {

@@ -165,11 +165,13 @@ fz_flows_reset(struct wctx *w)
 	/* Reassembly in progress times out (the NAT clock is fake). */
 	fz_clk += 10 * dp.hz;	/* > FRAG_TIMEOUT_S */
 	nat_timer(fz_clk);
-	nat_frag_gc(&nat_lc[rte_lcore_id()]);
+	/* The clock starts again with every input: the sweep is due now. */
+	nat_lc[rte_lcore_id()].frag_gc = 0;
+	nat_frag_sweep(w);
 	/* IPv6's table stamps pieces with the TSC: a sweep 10 s past the
 	 * last one (and past now) takes every piece still held. */
 	fz_frag6_clk = RTE_MAX(fz_frag6_clk, rte_get_tsc_cycles()) + 10 * dp.hz;
-	frag6_gc(fz_frag6_clk);
+	frag6_gc(w, fz_frag6_clk);
 	fz_drain(w);
 	FZ_CHECK(fz_frag_entries() == 0, "%u reassembly entries left after they all timed "
 		 "out", fz_frag_entries());

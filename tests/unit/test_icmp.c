@@ -537,6 +537,37 @@ test_echo_in_fragments(void **state)
 	assert_memory_equal(got, want, ICMP_LEN);
 	done();
 	assert_int_equal(dpt_mbufs_in_use(), 0);
+
+	/* A datagram whose rest never comes: held; its time up (RFC 792, as
+	 * the kernel), a Time Exceeded (fragment reassembly time exceeded)
+	 * from the address it was for, quoting its first piece's header and
+	 * 8 bytes, and a counted drop.  One whose first piece never came:
+	 * the drop alone.  Then both identifications may come again. */
+	for (unsigned int round = 0; round < 2; round++) {
+		const uint64_t drops = dpt_nat_counter("fragment_drops");
+		uint8_t quote[28];
+
+		m = dpt_echo(DPT_LAN_MAC, DPT_HOST_MAC, "10.0.0.2", "10.0.0.1", 0x4344, 4, DATA);
+		p[0] = dpt_fragment(dpt_frame_ip(m), DPT_LAN_MAC, DPT_HOST_MAC, 0, 1480, true);
+		dpt_frame_ip(m)->packet_id = htons(0x4345);
+		p[1] = dpt_fragment(dpt_frame_ip(m), DPT_LAN_MAC, DPT_HOST_MAC, 1480,
+				    ICMP_LEN - 1480, false);
+		rte_pktmbuf_free(m);
+		memcpy(quote, dpt_frame_ip(p[0]), sizeof(quote));
+		dpt_input1(&w, p[0]);
+		dpt_input1(&w, p[1]);
+		assert_int_equal(dpt_queued(&w), 0);
+		assert_int_equal(dpt_mbufs_in_use(), 2);
+		/* Sweeps are a quarter of a second apart on the NAT clock. */
+		nat_timer(rte_get_tsc_cycles() + (6 + 6 * round) * dp.hz);
+		nat_frag_sweep(&w);
+		assert_int_equal(dpt_nat_counter("fragment_drops"), drops + 2);
+		check_error(0, DPT_HOST_MAC, DPT_LAN_MAC, "10.0.0.1", "10.0.0.2",
+			    ICMP_TIME_EXCEEDED, ICMP_EXC_FRAGTIME, 0, quote, sizeof(quote));
+		done();
+		assert_int_equal(dpt_mbufs_in_use(), 0);
+		nat_timer(rte_get_tsc_cycles());
+	}
 }
 
 /*
