@@ -111,6 +111,7 @@ struct km_ent {
 	struct ctl_route r;
 	uint8_t state;		/* enum km_state */
 	uint32_t mark;		/* diff generation */
+	uint32_t seen;		/* the last poll whose dump of the dataplane had its key */
 	size_t op;		/* KM_PENDING: 1 + its op's index in the batch */
 };
 

@@ -555,6 +555,26 @@ km_holds(const struct km_set *set, const struct ctl_route *r)
 }
 
 /*
+ * A poll found r, a route of sluice's own (the CLI's `route replace`, the
+ * file's), at a key the mirror had installed: the key is sluice's now, as
+ * at a resync.  The mirror's route is shadowed, so that the kernel's next
+ * change of it is an add the dataplane refuses and its deletion removes
+ * nothing of sluice's.
+ */
+static void
+mirror_yield(struct ksync *ks, const struct ctl_route *r)
+{
+	struct km_ent *e = km_find(&ks->mirror, r);
+	char text[128];
+
+	if (!e || e->state != KM_INSTALLED)
+		return;
+	e->state = KM_SHADOWED;
+	fmt_route(&e->r, dpname(ks, e->r.oif), text, sizeof(text));
+	log_line(SD_NOTICE "mirror: route %s now gives way to sluice's own route at its key", text);
+}
+
+/*
  * The dataplane's routes: who owns each.  The mirror's are loaded into
  * the mirror set (as installed); the file's and the CLI's through host
  * interfaces are what the kernel should have (into hw).  want_set holds
@@ -585,6 +605,14 @@ dp_routes(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg, const str
 		r.has_metric = true;
 		o = km_owner(&r, r.protocol == RTPROT_BOOT && in_cfg(&keys, &r),
 			     km_holds(want_set, &r) || km_holds(prev, &r));
+		if (!load_mirror) {
+			struct km_ent *m = km_find(&ks->mirror, &r);
+
+			if (m)
+				m->seen = ks->polls;
+			if (o != KM_OWN_MIRROR)
+				mirror_yield(ks, &r);
+		}
 		if (o == KM_OWN_MIRROR && load_mirror) {
 			struct km_ent *m = km_put(&ks->mirror, &r);
 
@@ -692,6 +720,19 @@ ks_resync(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg, bool appl
 	return err;
 }
 
+/* A shadowed route whose key the poll found empty (the CLI's route that
+ * held it was deleted): the kernel's route is wanted again, as the next
+ * best route takes over in the kernel. */
+static void
+want_if_freed(struct km_ent *e, void *arg)
+{
+	struct ksync *ks = arg;
+	struct ctl_route r = e->r;
+
+	if (e->state == KM_SHADOWED && e->seen != ks->polls)
+		(void)km_want(&ks->mirror, &r, &ks->ops);
+}
+
 int
 ks_poll(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg)
 {
@@ -702,9 +743,15 @@ ks_poll(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg)
 		return ks_resync(ks, c, cfg, true);
 	if (!km_any_host(&ks->ports) && !ks->host.n)
 		return 0;
+	ks->polls++;
 	/* The mirror's routes are known: the set itself tells them. */
-	if (!(err = dp_routes(ks, c, cfg, &ks->mirror, NULL, false, &hw)))
+	if (!(err = dp_routes(ks, c, cfg, &ks->mirror, NULL, false, &hw))) {
 		to_host(ks, &hw);
+		km_walk(&ks->mirror, want_if_freed, ks);
+		if (ks->ops.n)
+			err = dp_apply(ks, c);
+		ks->ops.n = 0;
+	}
 	free(hw.v);
 	return err;
 }

@@ -38,6 +38,7 @@ struct ksync {
 	struct km_ops ops;
 	bool need_resync;		/* a lost message, a link or address change */
 	unsigned retries;		/* refused entries */
+	uint32_t polls;			/* ks_poll's dumps of the dataplane, for km_ent.seen */
 	time_t last_resync;
 };
 

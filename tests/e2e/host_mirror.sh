@@ -8,7 +8,9 @@
 # nexthop objects (FRR's zebra installs them so) leave with their object,
 # and a group's route is taken once the group has one path.  The kernel's
 # blackholes are mirrored while the router has a host interface, and leave
-# sluice with the last one (`link set wan host off`).
+# sluice with the last one (`link set wan host off`).  A CLI route that
+# replaced a mirrored one is the CLI's: the kernel's later change or
+# deletion of its own route leaves it.
 . "$(dirname "$0")/host_lib.sh"
 host_up hmirr
 
@@ -84,6 +86,39 @@ rt ip nexthop del id 73 || fail "ip nexthop del id 73"
 lab_wait 5 "10.82.0.0/16 gone from sluice" hasnt 10.82.0.0/16 ||
 	fail "still in sluice: $(routes 10.82.0.0/16)"
 ok "taken with one path, gone with the group"
+
+step "a CLI route that replaced a mirrored one keeps its key: the kernel's next change and its deletion leave it, and then the kernel gets it"
+rt ip route add 10.78.0.0/16 via 203.0.113.1 || fail "ip route add 10.78.0.0/16"
+lab_wait 5 "10.78.0.0/16 in sluice" has 10.78.0.0/16 || fail "not mirrored: $(routes)"
+cli route replace 10.78.0.0/16 via 203.0.113.1 dev wan || fail "route replace 10.78.0.0/16"
+routes 10.78.0.0/16 | grep -q "proto static" || fail "the CLI route is not there: $(routes 10.78.0.0/16)"
+sleep 2		# the mirror's poll of the dataplane (1 s) sees the CLI's route
+rt ip route replace 10.78.0.0/16 via 203.0.113.1 proto 186 || fail "ip route replace 10.78.0.0/16"
+sleep 2
+routes 10.78.0.0/16 | grep -q "proto static" ||
+	fail "the kernel's change took the CLI's route: $(routes 10.78.0.0/16)"
+rt ip route del 10.78.0.0/16 || fail "ip route del 10.78.0.0/16"
+sleep 2
+routes 10.78.0.0/16 | grep -q "proto static" ||
+	fail "the kernel's deletion took the CLI's route: $(routes 10.78.0.0/16)"
+in_kernel_as_sluice() { rt ip route show 10.78.0.0/16 | grep -q "proto sluice"; }
+lab_wait 5 "the CLI's route in the kernel" in_kernel_as_sluice ||
+	fail "the kernel did not get the CLI's route once its own went: $(rt ip route show 10.78.0.0/16)"
+cli route del 10.78.0.0/16 || fail "route del 10.78.0.0/16"
+ok "the CLI's route stayed, and went to the kernel as proto sluice"
+
+step "a CLI route that replaced a mirrored one, deleted: the kernel's route, still there, takes the key back"
+rt ip route add 10.79.0.0/16 via 203.0.113.1 || fail "ip route add 10.79.0.0/16"
+lab_wait 5 "10.79.0.0/16 in sluice" has 10.79.0.0/16 || fail "not mirrored: $(routes)"
+cli route replace 10.79.0.0/16 via 203.0.113.1 dev wan || fail "route replace 10.79.0.0/16"
+sleep 2
+cli route del 10.79.0.0/16 || fail "route del 10.79.0.0/16"
+kernel_route_back() { routes 10.79.0.0/16 | grep -q "proto boot"; }
+lab_wait 5 "the kernel's 10.79.0.0/16 back in sluice" kernel_route_back ||
+	fail "the kernel's route did not come back: $(routes 10.79.0.0/16)"
+rt ip route del 10.79.0.0/16 || fail "ip route del 10.79.0.0/16"
+lab_wait 5 "10.79.0.0/16 gone from sluice" hasnt 10.79.0.0/16 || fail "still in sluice: $(routes 10.79.0.0/16)"
+ok "mirrored again, then gone with the kernel's"
 
 step "the kernel's blackhole is mirrored while wan is a host interface, not after"
 rt ip route add blackhole 10.88.0.0/16 || fail "ip route add blackhole"
