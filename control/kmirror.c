@@ -477,6 +477,21 @@ km_done(struct km_set *s, const struct km_op *op, int err)
 	return err && e->state != was;
 }
 
+void
+km_carry_shadows(struct km_set *s, const struct km_set *before, const struct km_ops *ops)
+{
+	for (size_t i = 0; i < ops->n; i++) {
+		const struct km_op *op = &ops->v[i];
+		const struct km_ent *b;
+		struct km_ent *e;
+
+		if (op->kind != KM_ADD || !(b = km_find(before, &op->r)) || b->state != KM_SHADOWED ||
+		    !km_same(&b->r, &op->r) || !(e = km_find(s, &op->r)) || e->state != KM_PENDING)
+			continue;
+		e->state = KM_SHADOWED;
+	}
+}
+
 int
 km_event(struct km_set *s, const struct km_ports *p, const struct kroute *k, bool is_new,
 	 struct km_ops *ops)

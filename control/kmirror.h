@@ -169,6 +169,14 @@ int km_unwant(struct km_set *s, const struct ctl_route *r, struct km_ops *ops);
 bool km_done(struct km_set *s, const struct km_op *op, int err);
 
 /*
+ * A set made again (a resync) from before, the one it replaces: each ADD
+ * of ops for a route that before held as shadowed, the same route, starts
+ * as shadowed, so that the same EEXIST is not news (km_done logs a refusal
+ * once, not at every resync).  Call between the diff and the answers.
+ */
+void km_carry_shadows(struct km_set *s, const struct km_set *before, const struct km_ops *ops);
+
+/*
  * A kernel route event into the mirror: taken routes are wanted, a route
  * that leaves (DELROUTE, or NEWROUTE of the same owner that is no longer
  * taken) is unwanted.  Returns -ENOMEM, 0, or 1 when only a resync can

@@ -646,12 +646,16 @@ out:
 	return err;
 }
 
-/* The host's copy: the kernel gets what hw says. */
+/* The host's copy: the kernel gets what hw says.  before (or NULL): the
+ * copy a resync made again, which tells what was shadowed already. */
 static void
-to_host(struct ksync *ks, struct kwant *hw)
+to_host(struct ksync *ks, struct kwant *hw, const struct km_set *before)
 {
-	if (km_diff(&ks->host, hw->v, hw->n, &ks->ops) == 0 && ks->ops.n)
+	if (km_diff(&ks->host, hw->v, hw->n, &ks->ops) == 0 && ks->ops.n) {
+		if (before)
+			km_carry_shadows(&ks->host, before, &ks->ops);
 		kernel_apply(ks);
+	}
 	ks->ops.n = 0;
 }
 
@@ -667,12 +671,15 @@ int
 ks_resync(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg, bool apply)
 {
 	struct kwant w = { .ks = ks }, hw = { .ks = ks };
-	struct km_set want_set = { 0 }, prev;
+	struct km_set want_set = { 0 }, prev, host_before;
 	int err;
 
 	if ((err = ports_refresh(ks, c)))
 		return err;
-	km_clear(&ks->host);
+	/* Both sets are made again; the old ones still say what each had
+	 * shadowed, which is no news when it still is. */
+	host_before = ks->host;
+	memset(&ks->host, 0, sizeof(ks->host));
 	/* A kernel without IPv6 has no IPv6 routes to take. */
 	if (!(err = kernel_dump(ks, AF_INET, kwant_cb, &w)) && !w.nomem &&
 	    (err = kernel_dump(ks, AF_INET6, kwant_cb, &w)) == -EAFNOSUPPORT)
@@ -681,6 +688,7 @@ ks_resync(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg, bool appl
 		log_line(SD_ERR "Error: kernel route dump: %s.", strerror(err ? -err : ENOMEM));
 		ks->need_resync = true;
 		free(w.v);
+		km_clear(&host_before);
 		return 0;
 	}
 	/* Made again from the dataplane's routes; the old one still tells
@@ -699,15 +707,16 @@ ks_resync(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg, bool appl
 		/* Not read whole: the old set still says what was mirrored. */
 		km_clear(&ks->mirror);
 		ks->mirror = prev;
-	} else {
-		km_clear(&prev);
+		memset(&prev, 0, sizeof(prev));
 	}
 	if (!err && apply) {
-		if (km_diff(&ks->mirror, w.v, w.n, &ks->ops) == 0)
+		if (km_diff(&ks->mirror, w.v, w.n, &ks->ops) == 0) {
+			km_carry_shadows(&ks->mirror, &prev, &ks->ops);
 			err = dp_apply(ks, c);
+		}
 		ks->ops.n = 0;
 		if (!err)
-			to_host(ks, &hw);
+			to_host(ks, &hw, &host_before);
 		ks->need_resync = false;
 		ks->last_resync = time(NULL);
 		ks->retries = 0;
@@ -715,6 +724,8 @@ ks_resync(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg, bool appl
 		log_line(SD_NOTICE "mirror: resynced, %zu kernel routes mirrored, %zu routes in the kernel",
 			 ks->mirror.n, ks->host.n);
 	}
+	km_clear(&prev);
+	km_clear(&host_before);
 	free(w.v);
 	free(hw.v);
 	return err;
@@ -746,7 +757,7 @@ ks_poll(struct ksync *ks, struct ctl_conn *c, const struct cfg *cfg)
 	ks->polls++;
 	/* The mirror's routes are known: the set itself tells them. */
 	if (!(err = dp_routes(ks, c, cfg, &ks->mirror, NULL, false, &hw))) {
-		to_host(ks, &hw);
+		to_host(ks, &hw, NULL);
 		km_walk(&ks->mirror, want_if_freed, ks);
 		if (ks->ops.n)
 			err = dp_apply(ks, c);

@@ -120,6 +120,29 @@ rt ip route del 10.79.0.0/16 || fail "ip route del 10.79.0.0/16"
 lab_wait 5 "10.79.0.0/16 gone from sluice" hasnt 10.79.0.0/16 || fail "still in sluice: $(routes 10.79.0.0/16)"
 ok "mirrored again, then gone with the kernel's"
 
+step "a kernel route shadowed by the CLI's at its key is logged once, not at every resync"
+log=$(lab_state "$LAB")/sluiced.log
+cli route add 10.90.0.0/16 via 203.0.113.1 dev wan || fail "route add 10.90.0.0/16"
+in_kernel_90() { rt ip route show 10.90.0.0/16 | grep -q "proto sluice"; }
+lab_wait 5 "the CLI's 10.90.0.0/16 in the kernel" in_kernel_90 || fail "not in the kernel: $(rt ip route show 10.90.0.0/16)"
+rt ip route replace 10.90.0.0/16 via 203.0.113.1 proto 186 || fail "ip route replace 10.90.0.0/16"
+shadow_logged() { grep -c "^mirror: route 10\.90\.0\.0/16.*File exists" "$log"; }
+kernel_refused() { grep -c "^kernel: route 10\.90\.0\.0/16.*File exists" "$log"; }
+lab_wait 5 "the shadowed route logged" shadow_logged || fail "the shadowed route was not logged"
+for i in 1 2; do
+	resyncs=$(grep -c "mirror: resynced" "$log")
+	rt ip link add "sm$i$$" type veth peer name "sn$i$$" && rt ip link del "sm$i$$"
+	more_resyncs() { [ "$(grep -c "mirror: resynced" "$log")" -gt "$resyncs" ]; }
+	lab_wait 10 "a resync after a link event" more_resyncs || fail "no resync after a link event"
+done
+routes 10.90.0.0/16 | grep -q "proto static" || fail "the CLI's route went: $(routes 10.90.0.0/16)"
+[ "$(shadow_logged)" = 1 ] || fail "logged $(shadow_logged) times: $(grep "10\.90\.0\.0/16" "$log")"
+[ "$(kernel_refused)" -le 1 ] || fail "the kernel's refusal logged $(kernel_refused) times: $(grep "10\.90\.0\.0/16" "$log")"
+cli route del 10.90.0.0/16 || fail "route del 10.90.0.0/16"
+rt ip route del 10.90.0.0/16 || fail "ip route del 10.90.0.0/16"
+lab_wait 5 "10.90.0.0/16 gone from sluice" hasnt 10.90.0.0/16 || fail "still in sluice: $(routes 10.90.0.0/16)"
+ok "logged once over two resyncs: $(grep "10\.90\.0\.0/16.*File exists" "$log")"
+
 step "the kernel's blackhole is mirrored while wan is a host interface, not after"
 rt ip route add blackhole 10.88.0.0/16 || fail "ip route add blackhole"
 lab_wait 5 "the blackhole in sluice" has 10.88.0.0/16 || fail "not mirrored: $(routes)"

@@ -508,6 +508,46 @@ tie_sluice_wins(void **state)
 	km_ops_free(&ops);
 }
 
+/* A resync makes the set again: a route still shadowed by the same owner
+ * is no news (no second log line); one that the key now takes is logged
+ * as added, and another route at a shadowed key is news again. */
+static void
+tie_across_resyncs(void **state)
+{
+	struct ctl_route a = rt(IP(10, 1, 0, 0), 16, IP(203, 0, 113, 1));
+	struct ctl_route b = rt(IP(10, 2, 0, 0), 16, IP(203, 0, 113, 1));
+	struct ctl_route w[2] = { a, b };
+	struct km_set before = { 0 }, s = { 0 };
+	struct km_ops ops = { 0 };
+
+	(void)state;
+	assert_int_equal(km_diff(&before, w, 2, &ops), 0);
+	assert_true(km_done(&before, &ops.v[0], -EEXIST));
+	assert_true(km_done(&before, &ops.v[1], -EEXIST));
+	ops.n = 0;
+
+	/* The resync: the same routes, a's key still taken, b's free now. */
+	assert_int_equal(km_diff(&s, w, 2, &ops), 0);
+	km_carry_shadows(&s, &before, &ops);
+	assert_int_equal(ops.n, 2);
+	assert_int_equal(ops.v[0].kind, KM_ADD);
+	assert_false(km_done(&s, &ops.v[0], -EEXIST));	/* no news */
+	assert_int_equal(km_find(&s, &a)->state, KM_SHADOWED);
+	assert_false(km_done(&s, &ops.v[1], 0));
+	assert_int_equal(km_find(&s, &b)->state, KM_INSTALLED);
+	ops.n = 0;
+	km_clear(&s);
+
+	/* Another gateway for a, still refused: news. */
+	w[0].gw = IP(203, 0, 113, 9);
+	assert_int_equal(km_diff(&s, w, 1, &ops), 0);
+	km_carry_shadows(&s, &before, &ops);
+	assert_true(km_done(&s, &ops.v[0], -EEXIST));
+	km_clear(&s);
+	km_clear(&before);
+	km_ops_free(&ops);
+}
+
 /* 100k routes: the set grows, finds each, and a second diff is empty. */
 static void
 big_table(void **state)
@@ -824,6 +864,7 @@ main(void)
 		cmocka_unit_test(resync_after_lost),
 		cmocka_unit_test(events),
 		cmocka_unit_test(tie_sluice_wins),
+		cmocka_unit_test(tie_across_resyncs),
 		cmocka_unit_test(big_table),
 		cmocka_unit_test(kroute_parse_message6),
 		cmocka_unit_test(take6),
