@@ -105,7 +105,10 @@ struct nat_sess {
  *          two per mapping, at most one mapping per session.
  */
 struct nat_tables {
-	struct nat_ht flows;
+	/* The flows table the workers read (nat_flows): sized by the
+	 * sessions in use, not by max, and replaced by one NAT_GROW_FACTOR
+	 * times its size when they outgrow it (nat_flows_grow). */
+	struct nat_ht *flows;
 	struct nat_ht maps;
 	struct nat_sess *sess;
 	uint32_t *free;			/* stack of free session indexes */
@@ -120,7 +123,27 @@ struct nat_tables {
 	 * Never lowered. */
 	uint32_t hwm;
 	size_t bytes;			/* all of the above */
+	/* Growth of flows, by the control lcore; every field written under
+	 * nat_lock.  grow is the next table while it is filled (else NULL):
+	 * writers put new keys there alone and remove keys from both, and
+	 * the sessions below grow_next are already in it.  Readers that miss
+	 * in flows look in grow too (sess_lookup_h).  grow_cap and flows_cap:
+	 * the sessions each is sized for; grow_wanted: more are in use than
+	 * flows_cap (set by the writer that went past it). */
+	struct nat_ht *grow;
+	uint32_t grow_next;
+	uint32_t grow_cap;		/* the sessions grow is sized for */
+	uint32_t flows_cap;
+	bool grow_wanted;
 };
+
+/* The sessions a new flows table is sized for (at most max-sessions):
+ * a variable for the tests, which make fewer. */
+extern uint32_t nat_flows_first;
+/* How many times bigger a grown flows table is: under a flood of new
+ * flows every growth copies the sessions, so few big steps cost less
+ * than many small ones (to a million: two copies, not four). */
+#define NAT_GROW_FACTOR	4
 
 #define MK_IN	1
 #define MK_OUT	2
@@ -139,6 +162,15 @@ static inline struct nat_tables *
 nat_tables(void)
 {
 	return __atomic_load_n(&nat_tab, __ATOMIC_ACQUIRE);
+}
+
+/* t's flows table, as a reader takes it: loaded once for a whole lookup
+ * (a grown table is published whole; the one it replaces stays valid
+ * until the reader's next quiescent state). */
+static inline struct nat_ht *
+nat_flows(const struct nat_tables *t)
+{
+	return __atomic_load_n(&t->flows, __ATOMIC_ACQUIRE);
 }
 
 /*
@@ -271,16 +303,31 @@ sess_of(const struct nat_tables *t, uint32_t v, const struct nat_tuple *k, uint8
 /* One look through the flows table for it: enough for a writer (under
  * nat_lock nothing moves). */
 static inline struct nat_sess *
-sess_scan_h(const struct nat_tables *t, const struct nat_tuple *k, uint8_t proto,
-	    uint64_t h, unsigned int *dir)
+sess_scan_h(const struct nat_tables *t, const struct nat_ht *f, const struct nat_tuple *k,
+	    uint8_t proto, uint64_t h, unsigned int *dir)
 {
 	struct nat_sess *s;
 	unsigned int from = 0;
 	uint32_t v;
 
-	while ((v = nt_flow_next(&t->flows, h, &from)) != 0)
+	while ((v = nt_flow_next(f, h, &from)) != 0)
 		if ((s = sess_of(t, v, k, proto, dir)) != NULL)
 			return s;
+	return NULL;
+}
+
+static inline struct nat_sess *
+sess_lookup_in(const struct nat_tables *t, const struct nat_ht *f, const struct nat_tuple *k,
+	       uint8_t proto, uint64_t h, unsigned int *dir)
+{
+	struct nat_sess *s;
+	uint32_t c;
+
+	do {
+		c = nt_chg(f);
+		if ((s = sess_scan_h(t, f, k, proto, h, dir)) != NULL)
+			return s;
+	} while (unlikely(nt_moved(f, c)));
 	return NULL;
 }
 
@@ -288,15 +335,16 @@ static inline struct nat_sess *
 sess_lookup_h(const struct nat_tables *t, const struct nat_tuple *k, uint8_t proto,
 	      uint64_t h, unsigned int *dir)
 {
-	struct nat_sess *s;
-	uint32_t c;
+	/* grow before flows: the growth publishes the next table as flows
+	 * before it clears grow, so a reader that finds grow cleared finds
+	 * the next table in flows. */
+	const struct nat_ht *g = __atomic_load_n(&t->grow, __ATOMIC_ACQUIRE);
+	const struct nat_ht *f = nat_flows(t);
+	struct nat_sess *s = sess_lookup_in(t, f, k, proto, h, dir);
 
-	do {
-		c = nt_chg(&t->flows);
-		if ((s = sess_scan_h(t, k, proto, h, dir)) != NULL)
-			return s;
-	} while (unlikely(nt_moved(&t->flows, c)));
-	return NULL;
+	if (unlikely(g != NULL) && s == NULL && g != f)
+		s = sess_lookup_in(t, g, k, proto, h, dir);
+	return s;
 }
 
 static inline struct nat_sess *

@@ -48,10 +48,13 @@ struct nat_look {
 static inline void
 nat_look_begin(struct nat_look *lk)
 {
+	const struct nat_ht *f;
+
 	RTE_BUILD_BUG_ON(DP_BURST > 64);
 	lk->t = nat_tables();
-	lk->fb = lk->t->flows.fb;
-	lk->nb = lk->t->flows.nb;
+	f = nat_flows(lk->t);
+	lk->fb = f->fb;
+	lk->nb = f->nb;
 	lk->slow = 0;
 }
 

@@ -25,7 +25,34 @@ rte_spinlock_t nat_lock = RTE_SPINLOCK_INITIALIZER;
 #define SCAN_SLICE	4096	/* session slots looked at per 10 ms */
 #define DEL_SLICE	1024	/* sessions deleted per grace period */
 #define LOCK_CHUNK	32	/* deletions per holding of nat_lock */
+#define GROW_CHUNK	64	/* sessions copied per holding of nat_lock */
 #define PORT_TRIES	512	/* random probes for a free outside port */
+
+/* 64 K sessions: 1.5 MB of buckets, and room for 23 000 sessions more
+ * (to the table's 95 %) while the control lcore is woken to grow it. */
+uint32_t nat_flows_first = 65536;
+
+/* A flows table sized for sessions sessions, or NULL. */
+static struct nat_ht *
+flows_new(uint32_t sessions, int socket)
+{
+	struct nat_ht *f = rte_zmalloc_socket("nat_flows", sizeof(*f), RTE_CACHE_LINE_SIZE, socket);
+
+	if (f != NULL && nt_create(f, 2 * sessions, false, socket) != 0) {
+		rte_free(f);
+		f = NULL;
+	}
+	return f;
+}
+
+static void
+flows_free(struct nat_ht *f)
+{
+	if (f == NULL)
+		return;
+	nt_destroy(f);
+	rte_free(f);
+}
 
 static struct nat_tables *
 tables_new(uint32_t max)
@@ -42,8 +69,9 @@ tables_new(uint32_t max)
 	t->free = rte_malloc("nat_free", sizeof(uint32_t) * (size_t)max, 0);
 	/* Two flows keys per session; two mapping keys per mapping, and at
 	 * most one mapping per session. */
-	if (t->sess == NULL || t->free == NULL ||
-	    nt_create(&t->flows, 2 * max, false, socket) != 0 ||
+	t->flows_cap = RTE_MIN(max, nat_flows_first);
+	t->flows = flows_new(t->flows_cap, socket);
+	if (t->sess == NULL || t->free == NULL || t->flows == NULL ||
 	    nt_create(&t->maps, 2 * max, true, socket) != 0) {
 		fprintf(stderr, SD_ERR "sluice-dataplane: nat: cannot allocate a table of %u sessions\n",
 			max);
@@ -52,7 +80,7 @@ tables_new(uint32_t max)
 	}
 	t->max = max;
 	t->bytes = (sizeof(struct nat_sess) + sizeof(uint32_t)) * (size_t)max +
-		   t->flows.bytes + t->maps.bytes;
+		   t->flows->bytes + t->maps.bytes;
 	for (uint32_t i = 0; i < max; i++)
 		t->free[i] = max - 1 - i;
 	t->n_free = max;
@@ -64,7 +92,8 @@ nat_tables_free(struct nat_tables *t)
 {
 	if (t == NULL)
 		return;
-	nt_destroy(&t->flows);
+	flows_free(t->flows);
+	flows_free(t->grow);
 	nt_destroy(&t->maps);
 	rte_free(t->sess);
 	rte_free(t->free);
@@ -414,11 +443,24 @@ plan_draws(struct sess_plan *pl, const struct nat_tables *t, uint32_t rnd, bool 
  */
 #define DRAW_LAG	4
 
+/* Fetch what looking up (and adding) a flow of hash h under nat_lock
+ * reads: its buckets in flows, and while it grows in the next table too
+ * (sess_find_locked, flows_add). */
+static inline void
+flow_prefetch_locked(const struct nat_tables *t, uint64_t h)
+{
+	const struct nat_ht *g = __atomic_load_n(&t->grow, __ATOMIC_RELAXED);
+
+	nt_flow_prefetch(nat_flows(t), h);
+	if (unlikely(g != NULL))
+		nt_flow_prefetch(g, h);
+}
+
 static inline void
 plan_prefetch_draw(const struct sess_plan *pl)
 {
 	nt_keyed_prefetch(&pl->t->maps, pl->bout[2], true);
-	nt_flow_prefetch(&pl->t->flows, pl->hrev[2]);
+	flow_prefetch_locked(pl->t, pl->hrev[2]);
 }
 
 /* The plan made ahead for the outbound session request q, if it is q's:
@@ -469,9 +511,13 @@ nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t
 	}
 	plan_make(pl, t, o, proto, r, 0, kept);
 	nt_keyed_prefetch(&t->maps, pl->bin, true);
+	/* The flow's own buckets in flows are the look's; in the next
+	 * table they are not. */
+	if (unlikely(__atomic_load_n(&t->grow, __ATOMIC_RELAXED) != NULL))
+		nt_flow_prefetch(t->grow, flow_hash(o, proto));
 	if (kept && pl->port[0] >= pl->clo && pl->port[0] < pl->clo + pl->n) {
 		nt_keyed_prefetch(&t->maps, pl->bout[0], true);
-		nt_flow_prefetch(&t->flows, pl->hrev[0]);
+		flow_prefetch_locked(t, pl->hrev[0]);
 	} else {
 		nt_keyed_prefetch(&t->maps, pl->bout[0], false);
 		if (k < AHEAD_MAX && pl->n > PORT_TRIES) {
@@ -488,7 +534,7 @@ nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t
 						       pl->port[0] & 1), true);
 		}
 		nt_keyed_prefetch(&t->maps, pl->bout[1], true);
-		nt_flow_prefetch(&t->flows, pl->hrev[1]);
+		flow_prefetch_locked(t, pl->hrev[1]);
 	}
 	if (k < AHEAD_MAX)
 		RTE_PER_LCORE(nat_plans_live) |= UINT64_C(1) << k;
@@ -604,14 +650,51 @@ found:
 /* ---- sessions ---- */
 
 /* The session of tuple k (flow hash h), nat_lock held: b gets h's
- * buckets, for nt_flow_add. */
+ * buckets in flows, for flows_add.  While flows grows, a key may be in
+ * the next table alone (flows_add). */
 static inline struct nat_sess *
 sess_find_locked(const struct nat_tables *t, const struct nat_tuple *k, uint8_t proto,
 		 uint64_t h, uint32_t b[2], unsigned int *dir)
 {
-	if (nt_flow_none(&t->flows, h, b))
-		return NULL;
-	return sess_scan_h(t, k, proto, h, dir);
+	struct nat_sess *s = NULL;
+	uint32_t g[2];
+
+	if (!nt_flow_none(t->flows, h, b))
+		s = sess_scan_h(t, t->flows, k, proto, h, dir);
+	if (unlikely(t->grow != NULL) && s == NULL && !nt_flow_none(t->grow, h, g))
+		s = sess_scan_h(t, t->grow, k, proto, h, dir);
+	return s;
+}
+
+/* The sessions a flows table sized for cap holds at most while it is
+ * filled: 91 % of its slots, where a cuckoo insert still finds a path. */
+static inline uint32_t
+grow_room(uint32_t cap)
+{
+	return (uint32_t)((uint64_t)cap * 13 / 10);
+}
+
+/* Key v of hash h into flows at its buckets b (sess_find_locked's): 0,
+ * or -ENOSPC.  While the next table fills, into that one alone: flows is
+ * past its size by then, where an insert costs most and may fail, and
+ * readers that miss a key in flows look there (sess_lookup_h). */
+static int
+flows_add(struct nat_tables *t, const uint32_t b[2], uint64_t h, uint32_t v)
+{
+	uint32_t g[2];
+
+	if (likely(t->grow == NULL))
+		return nt_flow_add(t->flows, b, h, v);
+	nt_buckets(t->grow, h, &g[0], &g[1]);
+	return nt_flow_add(t->grow, g, h, v);
+}
+
+static void
+flows_del(struct nat_tables *t, uint64_t h, uint32_t v)
+{
+	nt_flow_del(t->flows, h, v);
+	if (unlikely(t->grow != NULL))
+		nt_flow_del(t->grow, h, v);
 }
 
 struct nat_sess *
@@ -622,7 +705,7 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 	struct nat_tuple rev;
 	uint64_t hf, hr;
 	uint32_t bf[2], br[2];
-	bool src_ref = false, dst_ref = false;
+	bool src_ref = false, dst_ref = false, grow = false;
 	unsigned int d;
 	uint32_t a, i;
 	uint16_t p;
@@ -638,7 +721,11 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 	s = sess_find_locked(t, &q->o, q->proto, hf, bf, dir);
 	if (s != NULL)
 		goto out;
-	if (t->n_free == 0) {
+	/* While flows grows, no more sessions than the next table has room
+	 * for: should the copy fall that far behind, new flows are refused
+	 * rather than the copy left with no room. */
+	if (t->n_free == 0 ||
+	    (unlikely(t->grow != NULL) && t->max - t->n_free >= grow_room(t->grow_cap))) {
 		nat_count(NC_TABLE_FULL);
 		goto out;
 	}
@@ -694,16 +781,16 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 	s->pkts[0] = s->pkts[1] = 0;
 	sess_ck_deltas(s);
 	__atomic_store_n(&s->flags, (uint8_t)(q->flags | NS_USED), __ATOMIC_RELEASE);
-	if (nt_flow_add(&t->flows, bf, hf, sess_val(i, 0)) < 0) {
+	if (flows_add(t, bf, hf, sess_val(i, 0)) < 0) {
 		__atomic_store_n(&s->flags, (uint8_t)(NS_USED | NS_DEAD), __ATOMIC_RELEASE);
 		nat_count(NC_TABLE_FULL);
 		s = NULL;
 		goto fail;
 	}
-	if (nt_flow_add(&t->flows, br, hr, sess_val(i, 1)) < 0) {
+	if (flows_add(t, br, hr, sess_val(i, 1)) < 0) {
 		/* A reader may have seen the forward key: the slot waits for
 		 * the timer. */
-		nt_flow_del(&t->flows, hf, sess_val(i, 0));
+		flows_del(t, hf, sess_val(i, 0));
 		__atomic_store_n(&s->flags, (uint8_t)(NS_USED | NS_DEAD), __ATOMIC_RELEASE);
 		nat_count(NC_TABLE_FULL);
 		s = NULL;
@@ -711,6 +798,11 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 	}
 	nat_count(NC_CREATED);
 	*dir = 0;
+	/* Past what flows is sized for: the control lcore grows it. */
+	if (unlikely(t->max - t->n_free > t->flows_cap) && !t->grow_wanted) {
+		__atomic_store_n(&t->grow_wanted, true, __ATOMIC_RELEASE);
+		grow = true;
+	}
 	goto out;
 fail:
 	if (src_ref)
@@ -719,24 +811,32 @@ fail:
 		map_unref(t, q->proto, q->x.dst, q->x.dp, q->r->s.port);
 out:
 	rte_spinlock_unlock(&nat_lock);
+	if (unlikely(grow))
+		dp_wake_control();
 	return s;
+}
+
+/* A live session's keys and mapping references dropped; nat_lock held. */
+static void
+sess_unkey(struct nat_tables *t, struct nat_sess *s)
+{
+	struct nat_tuple rev = tuple_rev(&s->x);
+	uint32_t i = (uint32_t)(s - t->sess);
+
+	flows_del(t, flow_hash(&s->o, s->proto), sess_val(i, 0));
+	flows_del(t, flow_hash(&rev, s->proto), sess_val(i, 1));
+	if (s->flags & NS_MAP_SRC)
+		map_unref(t, s->proto, s->o.src, s->o.sp, s->map_port[0]);
+	if (s->flags & NS_MAP_DST)
+		map_unref(t, s->proto, s->x.dst, s->x.dp, s->map_port[1]);
 }
 
 /* nat_lock held. */
 static void
 sess_unlink(struct nat_tables *t, struct nat_sess *s)
 {
-	struct nat_tuple rev = tuple_rev(&s->x);
-	uint32_t i = (uint32_t)(s - t->sess);
-
-	if (!(s->flags & NS_DEAD)) {
-		nt_flow_del(&t->flows, flow_hash(&s->o, s->proto), sess_val(i, 0));
-		nt_flow_del(&t->flows, flow_hash(&rev, s->proto), sess_val(i, 1));
-		if (s->flags & NS_MAP_SRC)
-			map_unref(t, s->proto, s->o.src, s->o.sp, s->map_port[0]);
-		if (s->flags & NS_MAP_DST)
-			map_unref(t, s->proto, s->x.dst, s->x.dp, s->map_port[1]);
-	}
+	if (!(s->flags & NS_DEAD))
+		sess_unkey(t, s);
 	__atomic_store_n(&s->flags, 0, __ATOMIC_RELEASE);
 }
 
@@ -877,6 +977,163 @@ nat_timer(uint64_t now)
 			delete_batch(t, idx, n, match_expired, &now_s);
 }
 
+/* Sessions [from, to) (at most GROW_BATCH) into g, the keys not there
+ * yet (the writers put in those of the sessions they make while g fills);
+ * nat_lock held.  Their buckets fetched first, all at once: a big table's
+ * are misses.  0, or -ENOSPC. */
+#define GROW_BATCH	16
+
+static int
+grow_copy(const struct nat_tables *t, struct nat_ht *g, uint32_t from, uint32_t to)
+{
+	uint64_t h[GROW_BATCH][2];
+	uint32_t n = 0, idx[GROW_BATCH];
+
+	for (uint32_t i = from; i < to; i++) {
+		const struct nat_sess *s = &t->sess[i];
+		struct nat_tuple rev;
+
+		if ((s->flags & (NS_USED | NS_DEAD)) != NS_USED)
+			continue;
+		rev = tuple_rev(&s->x);
+		h[n][0] = flow_hash(&s->o, s->proto);
+		h[n][1] = flow_hash(&rev, s->proto);
+		nt_flow_prefetch(g, h[n][0]);
+		nt_flow_prefetch(g, h[n][1]);
+		idx[n++] = i;
+	}
+	for (uint32_t k = 0; k < n; k++)
+		for (unsigned int d = 0; d < 2; d++) {
+			uint32_t b[2];
+
+			if (nt_flow_bucket(g, h[k][d], sess_val(idx[k], d)) >= 0)
+				continue;
+			nt_buckets(g, h[k][d], &b[0], &b[1]);
+			if (nt_flow_add(g, b, h[k][d], sess_val(idx[k], d)) < 0)
+				return -ENOSPC;
+		}
+	return 0;
+}
+
+/* A growth given up (its table full, which grow_room keeps from
+ * happening): the sessions made meanwhile have their keys in its table
+ * alone, and end, as if removed (the expiry scan recycles their slots);
+ * nat_lock held, for as long as one walk over the sessions takes. */
+static void
+grow_orphans_end(struct nat_tables *t)
+{
+	uint32_t gone = 0;
+
+	for (uint32_t i = 0; i < t->hwm; i++) {
+		struct nat_sess *s = &t->sess[i];
+
+		if ((s->flags & (NS_USED | NS_DEAD)) != NS_USED ||
+		    nt_flow_bucket(t->flows, flow_hash(&s->o, s->proto), sess_val(i, 0)) >= 0)
+			continue;
+		sess_unkey(t, s);
+		__atomic_store_n(&s->flags, (uint8_t)(NS_USED | NS_DEAD), __ATOMIC_RELEASE);
+		gone++;
+	}
+	nat_lc[rte_lcore_id()].c[NC_REMOVED] += gone;
+	if (gone != 0)
+		fprintf(stderr, SD_WARNING "sluice-dataplane: nat: the flows table could not "
+			"grow; %u sessions made meanwhile ended\n", gone);
+}
+
+/* A growth's start: the next table, published in grow for the writers
+ * to fill too (and the readers to look in).  -ENOMEM, or 0. */
+static int
+grow_begin(struct nat_tables *t)
+{
+	uint32_t used = t->max - __atomic_load_n(&t->n_free, __ATOMIC_RELAXED);
+	uint32_t cap = t->flows_cap;
+	struct nat_ht *g;
+
+	do
+		cap = (uint32_t)RTE_MIN((uint64_t)t->max, NAT_GROW_FACTOR * (uint64_t)cap);
+	while (cap < used && cap < t->max);
+	g = flows_new(cap, (int)rte_socket_id());
+	if (g == NULL) {
+		static bool told;
+
+		if (!told)
+			fprintf(stderr, SD_WARNING "sluice-dataplane: nat: no memory to grow the "
+				"flows table to %u sessions\n", cap);
+		told = true;
+		/* The next session made past flows_cap asks again. */
+		__atomic_store_n(&t->grow_wanted, false, __ATOMIC_RELEASE);
+		return -ENOMEM;
+	}
+	rte_spinlock_lock(&nat_lock);
+	t->grow_next = 0;
+	t->grow_cap = cap;
+	__atomic_store_n(&t->grow, g, __ATOMIC_RELEASE);
+	rte_spinlock_unlock(&nat_lock);
+	return 0;
+}
+
+/*
+ * The control lcore's part of a flows table sized by the sessions in
+ * use.  When a writer went past flows_cap, a table NAT_GROW_FACTOR times
+ * as big (or more, up to max-sessions) is filled from the sessions,
+ * GROW_CHUNK at a time under nat_lock and up to chunks of them a call,
+ * while writers put new keys there (flows_add) and remove keys from both
+ * (flows_del); once it holds them all it is published whole, and the old
+ * one is freed after the workers' next quiescent state.  Readers look in
+ * a table in the making only for what they miss in flows
+ * (sess_lookup_h).  A table never shrinks.
+ */
+bool
+nat_flows_grow(uint32_t chunks)
+{
+	struct nat_tables *t = nat_tab;
+	struct nat_ht *g = t->grow, *old = NULL;
+	int ret = 0;
+
+	if (likely(g == NULL)) {
+		if (likely(!__atomic_load_n(&t->grow_wanted, __ATOMIC_ACQUIRE)) ||
+		    grow_begin(t) != 0)
+			return false;
+		g = t->grow;
+	}
+	for (uint32_t c = 0; c < chunks && ret == 0 && old == NULL; c++) {
+		uint32_t i, end;
+
+		rte_spinlock_lock(&nat_lock);
+		end = t->hwm;
+		for (i = t->grow_next; ret == 0 && i < end && i - t->grow_next < GROW_CHUNK;
+		     i += GROW_BATCH)
+			ret = grow_copy(t, g, i, RTE_MIN(end, i + GROW_BATCH));
+		i = RTE_MIN(i, end);
+		t->grow_next = i;
+		if (ret == 0 && i >= end) {
+			old = t->flows;
+			__atomic_store_n(&t->flows, g, __ATOMIC_RELEASE);
+			__atomic_store_n(&t->grow, NULL, __ATOMIC_RELEASE);
+			t->flows_cap = t->grow_cap;
+			t->bytes = t->bytes - old->bytes + g->bytes;
+			__atomic_store_n(&t->grow_wanted, t->max - t->n_free > t->flows_cap,
+					 __ATOMIC_RELEASE);
+		} else if (ret != 0) {
+			/* Left as it is: the next session made past
+			 * flows_cap asks again. */
+			grow_orphans_end(t);
+			old = g;
+			__atomic_store_n(&t->grow, NULL, __ATOMIC_RELEASE);
+			__atomic_store_n(&t->grow_wanted, false, __ATOMIC_RELEASE);
+		}
+		rte_spinlock_unlock(&nat_lock);
+	}
+	if (old == NULL)
+		return true;
+	/* The table replaced, or the one given up: a reader may still be
+	 * looking in it. */
+	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
+	flows_free(old);
+	/* Outgrown already (a flood while it filled): again, next call. */
+	return __atomic_load_n(&t->grow_wanted, __ATOMIC_ACQUIRE);
+}
+
 uint32_t
 nat_sess_delete_if(bool (*match)(const struct nat_sess *s, void *arg), void *arg)
 {
@@ -927,7 +1184,7 @@ nat_flows_placement(uint64_t *keys, uint64_t *first)
 		h[0] = flow_hash(&s->o, s->proto);
 		h[1] = flow_hash(&rev, s->proto);
 		for (unsigned int d = 0; d < 2; d++) {
-			int b = nt_flow_bucket(&t->flows, h[d], sess_val(i, d));
+			int b = nt_flow_bucket(t->flows, h[d], sess_val(i, d));
 
 			*keys += b >= 0;
 			*first += b == 0;

@@ -2807,6 +2807,100 @@ test_table_full_and_ports(void **state)
 }
 
 /*
+ * The flows table is sized by the sessions in use: made for
+ * nat_flows_first sessions, grown by the control lcore to NAT_GROW_FACTOR
+ * times that once a session is made past it (nat_flows_grow; nothing before), and
+ * table_bytes follows.  Every flow, made before or after, keeps its
+ * translation both ways.
+ */
+/* Flows 20000 + [from, to) of A translated both ways, ports kept. */
+static void
+flows_both_ways(uint16_t from, uint16_t to)
+{
+	for (uint16_t i = from; i < to; i++) {
+		struct rte_mbuf *m = udp(R, W, 53, (uint16_t)(20000 + i), 4);
+
+		assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+		check_ip(m, R, 53, A, (uint16_t)(20000 + i));
+		rte_pktmbuf_free(m);
+		m = udp(A, R, (uint16_t)(20000 + i), 53, 4);
+		assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+		check_ip(m, W, (uint16_t)(20000 + i), R, 53);
+		rte_pktmbuf_free(m);
+	}
+}
+
+static void
+test_flows_grow(void **state)
+{
+	struct nat_conf c = { .max_sessions = 4000 };
+	const uint32_t first = nat_flows_first;
+	uint64_t bytes, full;
+	size_t fbytes;
+	struct rte_mbuf *m;
+
+	(void)state;
+	nat_flows_first = 64;
+	assert_int_equal(nat_conf_set(&c), 0);	/* fresh tables */
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	bytes = dpt_nat_counter("table_bytes");
+	fbytes = nat_flows(nat_tables())->bytes;
+	for (uint16_t i = 0; i < 64; i++)
+		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+	(void)nat_flows_grow(UINT32_MAX);
+	assert_int_equal(nat_tables()->flows_cap, 64);
+	assert_int_equal(dpt_nat_counter("table_bytes"), bytes);
+	/* The 65th asks; twenty more are made before the control lcore
+	 * gets to it, in a table past its size. */
+	for (uint16_t i = 64; i < 85; i++)
+		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+	assert_true(nat_tables()->grow_wanted);
+	assert_int_equal(nat_tables()->flows_cap, 64);
+	(void)nat_flows_grow(UINT32_MAX);
+	assert_false(nat_tables()->grow_wanted);
+	assert_int_equal(nat_tables()->flows_cap, 64 * NAT_GROW_FACTOR);
+	assert_null(nat_tables()->grow);
+	assert_true(nat_flows(nat_tables())->bytes > (NAT_GROW_FACTOR - 1) * fbytes);
+	assert_int_equal(dpt_nat_counter("table_bytes"),
+			 bytes - fbytes + nat_flows(nat_tables())->bytes);
+	for (uint16_t i = 85; i < 100; i++)
+		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+	assert_int_equal(dpt_nat_counter("sessions_active"), 100);
+	flows_both_ways(0, 100);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 100);
+
+	/* A growth under way (begun, nothing copied yet): the sessions made
+	 * meanwhile are in the next table alone and translated from there,
+	 * up to its room (1.3 times the sessions it is sized for), and the
+	 * next new flow is refused; then the copy ends, and the table, still
+	 * outgrown, grows again. */
+	for (uint16_t i = 100; i < 257; i++)
+		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+	assert_true(nat_tables()->grow_wanted);
+	assert_true(nat_flows_grow(0));
+	assert_non_null(nat_tables()->grow);
+	assert_int_equal(nat_tables()->grow_cap, 256 * NAT_GROW_FACTOR);
+	for (uint16_t i = 257; i < 1331; i++)
+		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+	flows_both_ways(0, 1331);
+	full = dpt_nat_counter("table_full_drops");
+	m = udp(A, R, 21331, 53, 4);
+	assert_int_equal(through(m, LAN, WAN), NAT_DROP);
+	assert_int_equal(dpt_nat_counter("table_full_drops"), full + 1);
+	while (nat_flows_grow(UINT32_MAX))
+		;
+	assert_int_equal(nat_tables()->flows_cap, 4000);
+	assert_null(nat_tables()->grow);
+	flows_both_ways(0, 1331);
+	out1(udp(A, R, 21331, 53, 4));
+	assert_int_equal(dpt_nat_counter("sessions_active"), 1332);
+
+	nat_flows_first = first;
+	c.max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT;
+	assert_int_equal(nat_conf_set(&c), 0);
+}
+
+/*
  * The expiry scan walks only the session slots handed out so far: with
  * two sessions in a table of 131 072, both go at the first tick after
  * they expire, however far on a scan of the whole table would stand
@@ -3338,6 +3432,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fragment_duplicates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_fragments_reverse_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_full_and_ports, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flows_grow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_scan_in_use, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_scan_pace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_removed_counted, setup, teardown),

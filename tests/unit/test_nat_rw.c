@@ -31,6 +31,7 @@
 #define MAX_SESS	4096
 #define BURST		32
 #define REMOTE		"198.51.100.1"
+#define GROW_NEW	2	/* new flows an outbound burst makes, growing */
 
 static struct wctx cw;
 static volatile bool stop;
@@ -38,6 +39,11 @@ static volatile unsigned int started;
 
 struct worker {
 	unsigned int first;		/* its flows: first .. first + FLOWS - 1 */
+	/* Growing: flows are made GROW_NEW a burst, in order, and only
+	 * flows already made are sent (replies too), so that every frame
+	 * has its session. */
+	bool growing;
+	unsigned int made;
 	uint64_t bursts, out, in, icmp, wrong;
 };
 
@@ -138,6 +144,22 @@ check_sent(uint16_t p, struct rte_mbuf *m, void *arg)
 		k->wrong++;
 }
 
+/* The table asked to grow and not yet growing, or the next table as
+ * full as it is sized for while it fills: new flows wait, as they never
+ * have to in a router whose first table (nat_flows_first) is far bigger
+ * than what is made while the control lcore answers (this one is tiny,
+ * and the control thread may wait for a CPU for milliseconds). */
+static bool
+grow_asked(void)
+{
+	const struct nat_tables *t = nat_tables();
+	const struct nat_ht *g = __atomic_load_n(&t->grow, __ATOMIC_ACQUIRE);
+
+	if (g == NULL)
+		return __atomic_load_n(&t->grow_wanted, __ATOMIC_ACQUIRE);
+	return nat_sess_count() >= __atomic_load_n(&t->grow_cap, __ATOMIC_RELAXED);
+}
+
 static void *
 worker(void *arg)
 {
@@ -156,8 +178,16 @@ worker(void *arg)
 		bool reply = k->bursts & 1;
 
 		for (unsigned int n = 0; n < BURST; n++) {
+			unsigned int f;
+
 			r = r * 6364136223846793005u + 1442695040888963407u;
-			pkts[n] = flow_pkt(k->first + (unsigned int)(r >> 33) % FLOWS, reply);
+			if (!k->growing)
+				f = (unsigned int)(r >> 33) % FLOWS;
+			else if (!reply && n < GROW_NEW && k->made < FLOWS && !grow_asked())
+				f = k->made++;
+			else
+				f = (unsigned int)(r >> 33) % RTE_MAX(k->made, 1u);
+			pkts[n] = flow_pkt(k->first + f, reply);
 		}
 		worker_input(&w, reply ? 1 : 0, pkts, BURST);
 		dpt_tx_take(&w, check_sent, k);
@@ -166,6 +196,33 @@ worker(void *arg)
 	}
 	dpt_worker_thread_end((unsigned int)lcore);
 	return NULL;
+}
+
+/* The two workers on k, once both run. */
+static void
+workers_start(pthread_t th[2], struct worker k[2])
+{
+	stop = false;
+	started = 0;
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, worker, &k[i]), 0);
+	while (started < 2)
+		rte_pause();
+}
+
+/* Both stopped, what they left drained, their counts printed. */
+static void
+workers_stop(pthread_t th[2], const struct worker k[2])
+{
+	stop = true;
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	dpt_drain();
+	for (int i = 0; i < 2; i++)
+		print_message("worker %d: %lu bursts, %u flows made, %lu out, %lu in, %lu icmp, "
+			      "%lu wrong\n", i, (unsigned long)k[i].bursts, k[i].made,
+			      (unsigned long)k[i].out, (unsigned long)k[i].in,
+			      (unsigned long)k[i].icmp, (unsigned long)k[i].wrong);
 }
 
 static void
@@ -181,11 +238,8 @@ test_lookups_while_writing(void **state)
 	(void)state;
 	assert_int_equal(nat_conf_set(&c), 0);
 	assert_int_equal(nat_rule_add(&masq), 0);
-	chg0 = nat_tables()->flows.chg;
-	for (int i = 0; i < 2; i++)
-		assert_int_equal(pthread_create(&th[i], NULL, worker, &k[i]), 0);
-	while (started < 2)
-		rte_pause();
+	chg0 = nat_flows(nat_tables())->chg;
+	workers_start(th, k);
 	end = rte_get_tsc_cycles() + 2 * rte_get_tsc_hz();
 	while (rte_get_tsc_cycles() < end) {
 		/* A minute of fake time a step: what no packet refreshed for
@@ -200,17 +254,9 @@ test_lookups_while_writing(void **state)
 		rte_delay_us_block(2000);
 		dpt_drain();
 	}
-	stop = true;
-	for (int i = 0; i < 2; i++)
-		pthread_join(th[i], NULL);
-	dpt_drain();
-	for (int i = 0; i < 2; i++)
-		print_message("worker %d: %lu bursts, %lu out, %lu in, %lu icmp, %lu wrong\n", i,
-			      (unsigned long)k[i].bursts, (unsigned long)k[i].out,
-			      (unsigned long)k[i].in, (unsigned long)k[i].icmp,
-			      (unsigned long)k[i].wrong);
+	workers_stop(th, k);
 	print_message("%u steps, %u flushes, %u cuckoo moves\n", steps, flushes,
-		      (nat_tables()->flows.chg - (uint32_t)chg0) / 2);
+		      (nat_flows(nat_tables())->chg - (uint32_t)chg0) / 2);
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(k[i].wrong, 0);
 		/* Both directions were translated, and some replies found no
@@ -220,11 +266,130 @@ test_lookups_while_writing(void **state)
 	assert_true(k[0].icmp + k[1].icmp > 0);
 	assert_true(flushes > 0);
 	/* Keys were displaced while the other worker looked up. */
-	assert_true(nat_tables()->flows.chg != (uint32_t)chg0);
+	assert_true(nat_flows(nat_tables())->chg != (uint32_t)chg0);
 	assert_int_equal(nat_rule_del(&masq, true), 0);
 	nat_sess_flush();
 	dpt_drain();
 	assert_int_equal(dpt_mbufs_in_use(), 0);
+}
+
+/* Decoys: flows of another inside host that this thread makes and
+ * deletes while the table grows, so that the workers' next sessions take
+ * the slots they free, below where the growth's copy stands. */
+#define DECOY		"10.0.0.9"
+#define DECOYS		BURST
+/* Their ports, above the workers' (1024 + flow): a decoy's mapping
+ * keeps its port, which a worker's flow must not find taken. */
+#define DECOY_PORT	(1024 + 2 * FLOWS)
+
+static bool
+is_decoy(const struct nat_sess *s, void *arg)
+{
+	(void)arg;
+	return s->o.src == rte_cpu_to_be_32(dpt_ip(DECOY));
+}
+
+static void
+decoy_sent(uint16_t p, struct rte_mbuf *m, void *arg)
+{
+	(void)p;
+	(void)m;
+	++*(unsigned int *)arg;
+}
+
+/* DECOYS new decoy flows made through wctx w, then every decoy deleted:
+ * how many sessions went. */
+static uint32_t
+decoys(struct wctx *w, unsigned int *seq, unsigned int *sent)
+{
+	struct rte_mbuf *pkts[DECOYS];
+
+	for (unsigned int n = 0; n < DECOYS; n++)
+		pkts[n] = dpt_udp(DPT_LAN_MAC, DPT_HOST_MAC, DECOY, REMOTE,
+				  (uint16_t)(DECOY_PORT + (*seq)++ % 20000), 53, 4);
+	worker_input(w, 0, pkts, DECOYS);
+	dpt_tx_take(w, decoy_sent, sent);
+	return nat_sess_delete_if(is_decoy, NULL);
+}
+
+/*
+ * The flows table grown while it is read and written: made for 16
+ * sessions, it grows to hold both workers' flows (twice FLOWS) while
+ * they make them, GROW_NEW a burst each, and send the flows made so far
+ * and their replies; this thread, the control lcore, grows it as soon as
+ * it is asked, one chunk of sessions at a time with pauses between, so
+ * that sessions are made while it copies (nat_flows_grow), some in slots
+ * it copied already (the decoys').  Every session the workers made stays
+ * found at every step: no frame may meet no session (an ICMP error), nor
+ * another flow's; and at the end every session's keys are in the table.
+ */
+static void
+test_lookups_while_growing(void **state)
+{
+	struct worker k[2] = { { .first = 0, .growing = true },
+			       { .first = FLOWS, .growing = true } };
+	struct nat_conf c = { .max_sessions = 4 * FLOWS };
+	struct nat_rule_spec masq = { .kind = SLUICE_NAT_MASQUERADE, .port = 1 };
+	const uint32_t first = nat_flows_first;
+	uint64_t end;
+	unsigned int grown = 0, copying = 0, seq = 0, sent = 0, gone = 0;
+	uint32_t cap;
+	pthread_t th[2];
+	struct nat_tables *t;
+
+	(void)state;
+	nat_flows_first = 16;
+	assert_int_equal(nat_conf_set(&c), 0);
+	assert_int_equal(nat_rule_add(&masq), 0);
+	cap = nat_tables()->flows_cap;
+	workers_start(th, k);
+	end = rte_get_tsc_cycles() + rte_get_tsc_hz();
+	while (rte_get_tsc_cycles() < end) {
+		if (nat_flows_grow(1)) {
+			copying++;
+			if (copying % 4 == 0)
+				gone += decoys(&cw, &seq, &sent);
+		}
+		if (nat_tables()->flows_cap != cap) {
+			cap = nat_tables()->flows_cap;
+			grown++;
+		}
+		rte_delay_us_block(20);
+		dpt_drain();
+	}
+	workers_stop(th, k);
+	print_message("grown %u times, to a table for %u sessions; %u chunks copied, %u decoys "
+		      "sent, %u deleted\n", grown, cap, copying, sent, gone);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(k[i].made, FLOWS);
+		assert_int_equal(k[i].wrong, 0);
+		assert_int_equal(k[i].icmp, 0);
+		assert_true(k[i].out > 1000 && k[i].in > 1000);
+	}
+	/* 16 -> max-sessions, in up to five steps (a step grows it as
+	 * often as the flows made by its start ask), while the workers went
+	 * on. */
+	assert_int_equal(cap, c.max_sessions);
+	assert_true(grown >= 3);
+	assert_true(gone > 0 && gone == sent);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 2 * FLOWS);
+	t = nat_tables();
+	for (uint32_t i = 0; i < t->hwm; i++) {
+		const struct nat_sess *se = &t->sess[i];
+		struct nat_tuple rev = tuple_rev(&se->x);
+
+		if ((se->flags & NS_USED) == 0)
+			continue;
+		assert_true(nt_flow_bucket(nat_flows(t), flow_hash(&se->o, se->proto),
+					   sess_val(i, 0)) >= 0);
+		assert_true(nt_flow_bucket(nat_flows(t), flow_hash(&rev, se->proto),
+					   sess_val(i, 1)) >= 0);
+	}
+	assert_int_equal(nat_rule_del(&masq, true), 0);
+	nat_sess_flush();
+	dpt_drain();
+	assert_int_equal(dpt_mbufs_in_use(), 0);
+	nat_flows_first = first;
 }
 
 /*
@@ -391,6 +556,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookups_while_writing),
 		cmocka_unit_test(test_snat_draws),
+		cmocka_unit_test(test_lookups_while_growing),
 	};
 
 	dpt_init("nat_rw");
