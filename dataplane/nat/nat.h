@@ -99,7 +99,7 @@ void nat_timer(uint64_t now);
  * outgrew it (nat_session.c), copying at most chunks slices of sessions
  * a call.  True while a growth is under way or wanted: call again soon. */
 bool nat_flows_grow(uint32_t chunks);
-/* The control lcore's chunks a pass: 16 K sessions, a millisecond or two. */
+/* The control lcore's chunks a pass: 4 096 sessions, about a millisecond. */
 #define NAT_GROW_SLICE	64
 /* Worker, every few passes of its loop: IPv4 datagrams held for
  * reassembly whose time is up are dropped and counted (a sweep a quarter

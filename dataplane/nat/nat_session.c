@@ -449,7 +449,7 @@ plan_draws(struct sess_plan *pl, const struct nat_tables *t, uint32_t rnd, bool 
 static inline void
 flow_prefetch_locked(const struct nat_tables *t, uint64_t h)
 {
-	const struct nat_ht *g = __atomic_load_n(&t->grow, __ATOMIC_RELAXED);
+	const struct nat_ht *g = __atomic_load_n(&t->grow, __ATOMIC_ACQUIRE);
 
 	nt_flow_prefetch(nat_flows(t), h);
 	if (unlikely(g != NULL))
@@ -502,6 +502,7 @@ nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t
 {
 	struct plans_ahead *pa = &RTE_PER_LCORE(ahead);
 	struct sess_plan own, *pl = k < AHEAD_MAX ? &pa->p[k] : &own;
+	const struct nat_ht *g;
 	bool kept = RTE_PER_LCORE(kept_taken) <= KEPT_MAX / 2;
 	uint32_t n;
 
@@ -512,9 +513,11 @@ nat_sess_prefetch(const struct nat_tables *t, const struct nat_tuple *o, uint8_t
 	plan_make(pl, t, o, proto, r, 0, kept);
 	nt_keyed_prefetch(&t->maps, pl->bin, true);
 	/* The flow's own buckets in flows are the look's; in the next
-	 * table they are not. */
-	if (unlikely(__atomic_load_n(&t->grow, __ATOMIC_RELAXED) != NULL))
-		nt_flow_prefetch(t->grow, flow_hash(o, proto));
+	 * table they are not.  Loaded once: the growth may end meanwhile
+	 * (the table stays valid until this worker's quiescent state). */
+	g = __atomic_load_n(&t->grow, __ATOMIC_ACQUIRE);
+	if (unlikely(g != NULL))
+		nt_flow_prefetch(g, flow_hash(o, proto));
 	if (kept && pl->port[0] >= pl->clo && pl->port[0] < pl->clo + pl->n) {
 		nt_keyed_prefetch(&t->maps, pl->bout[0], true);
 		flow_prefetch_locked(t, pl->hrev[0]);
@@ -799,7 +802,8 @@ nat_sess_create(struct nat_tables *t, struct nat_sess_req *q, unsigned int *dir)
 	nat_count(NC_CREATED);
 	*dir = 0;
 	/* Past what flows is sized for: the control lcore grows it. */
-	if (unlikely(t->max - t->n_free > t->flows_cap) && !t->grow_wanted) {
+	if (unlikely(t->max - t->n_free > t->flows_cap) &&
+	    !__atomic_load_n(&t->grow_wanted, __ATOMIC_RELAXED)) {
 		__atomic_store_n(&t->grow_wanted, true, __ATOMIC_RELEASE);
 		grow = true;
 	}
