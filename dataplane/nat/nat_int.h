@@ -132,7 +132,7 @@ struct nat_tables {
 	 * flows_cap (set by the writer that went past it). */
 	struct nat_ht *grow;
 	uint32_t grow_next;
-	uint32_t grow_cap;		/* the sessions grow is sized for */
+	uint32_t grow_cap;
 	uint32_t flows_cap;
 	bool grow_wanted;
 };
@@ -257,6 +257,15 @@ static inline struct nat_tuple
 sess_key_tuple(const struct nat_sess *s, unsigned int d)
 {
 	return d == 0 ? s->o : tuple_rev(&s->x);
+}
+
+/* The flows table's hash of that tuple: where direction d's key lies. */
+static inline uint64_t
+sess_flow_hash(const struct nat_sess *s, unsigned int d)
+{
+	const struct nat_tuple k = sess_key_tuple(s, d);
+
+	return flow_hash(&k, s->proto);
 }
 
 /*

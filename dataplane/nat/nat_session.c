@@ -824,11 +824,10 @@ out:
 static void
 sess_unkey(struct nat_tables *t, struct nat_sess *s)
 {
-	struct nat_tuple rev = tuple_rev(&s->x);
 	uint32_t i = (uint32_t)(s - t->sess);
 
-	flows_del(t, flow_hash(&s->o, s->proto), sess_val(i, 0));
-	flows_del(t, flow_hash(&rev, s->proto), sess_val(i, 1));
+	flows_del(t, sess_flow_hash(s, 0), sess_val(i, 0));
+	flows_del(t, sess_flow_hash(s, 1), sess_val(i, 1));
 	if (s->flags & NS_MAP_SRC)
 		map_unref(t, s->proto, s->o.src, s->o.sp, s->map_port[0]);
 	if (s->flags & NS_MAP_DST)
@@ -995,13 +994,11 @@ grow_copy(const struct nat_tables *t, struct nat_ht *g, uint32_t from, uint32_t 
 
 	for (uint32_t i = from; i < to; i++) {
 		const struct nat_sess *s = &t->sess[i];
-		struct nat_tuple rev;
 
 		if ((s->flags & (NS_USED | NS_DEAD)) != NS_USED)
 			continue;
-		rev = tuple_rev(&s->x);
-		h[n][0] = flow_hash(&s->o, s->proto);
-		h[n][1] = flow_hash(&rev, s->proto);
+		h[n][0] = sess_flow_hash(s, 0);
+		h[n][1] = sess_flow_hash(s, 1);
 		nt_flow_prefetch(g, h[n][0]);
 		nt_flow_prefetch(g, h[n][1]);
 		idx[n++] = i;
@@ -1032,7 +1029,7 @@ grow_orphans_end(struct nat_tables *t)
 		struct nat_sess *s = &t->sess[i];
 
 		if ((s->flags & (NS_USED | NS_DEAD)) != NS_USED ||
-		    nt_flow_bucket(t->flows, flow_hash(&s->o, s->proto), sess_val(i, 0)) >= 0)
+		    nt_flow_bucket(t->flows, sess_flow_hash(s, 0), sess_val(i, 0)) >= 0)
 			continue;
 		sess_unkey(t, s);
 		__atomic_store_n(&s->flags, (uint8_t)(NS_USED | NS_DEAD), __ATOMIC_RELEASE);
@@ -1180,15 +1177,11 @@ nat_flows_placement(uint64_t *keys, uint64_t *first)
 	t = nat_tab;
 	for (uint32_t i = 0, end = sess_end(t); i < end; i++) {
 		const struct nat_sess *s = &t->sess[i];
-		struct nat_tuple rev = tuple_rev(&s->x);
-		uint64_t h[2];
 
 		if (!(s->flags & NS_USED) || (s->flags & NS_DEAD))
 			continue;
-		h[0] = flow_hash(&s->o, s->proto);
-		h[1] = flow_hash(&rev, s->proto);
 		for (unsigned int d = 0; d < 2; d++) {
-			int b = nt_flow_bucket(t->flows, h[d], sess_val(i, d));
+			int b = nt_flow_bucket(t->flows, sess_flow_hash(s, d), sess_val(i, d));
 
 			*keys += b >= 0;
 			*first += b == 0;
