@@ -641,11 +641,14 @@ reconcile(struct ctl_conn *conn, const struct cfg *cfg, struct rec_result *res)
 		{ "neighbours", neighbours, false },
 		{ "nat rules", natrules, false },
 		{ "addresses", addresses, false },
+		/* Before any rule is added: a new max-sessions rebuilds the
+		 * NAT table, which would end the sessions traffic made in
+		 * between. */
+		{ "nat settings", natconf, false },
 		{ "addresses", addresses, true },
 		{ "routes", routes, true },
 		{ "neighbours", neighbours, true },
 		{ "nat rules", natrules, true },
-		{ "nat settings", natconf, false },
 	};
 	err = 0;
 	for (unsigned i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
