@@ -275,7 +275,7 @@ pass(const uint8_t *frames, const uint32_t *order, uint32_t n)
 		ns += cpu_ns() - t0;
 		/* The control lcore's part, untimed: the flows table grown
 		 * once the sessions made outgrow it. */
-		while (nat_flows_grow(UINT32_MAX))
+		while (nat_flows_resize(UINT32_MAX))
 			;
 	}
 	return ns;

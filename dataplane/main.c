@@ -566,7 +566,7 @@ main(int argc, char **argv)
 		/* The NAT's flows table grown at once, not at the next timer:
 		 * it fills past its size meanwhile (nat_sess_create wakes this
 		 * lcore); a slice a pass, so that the socket is served too. */
-		unsigned int busy = slow_path() + host_poll() + nat_flows_grow(NAT_GROW_SLICE);
+		unsigned int busy = slow_path() + host_poll() + nat_flows_resize(NAT_GROW_SLICE);
 
 		/* Sleep only when the punt rings are quiet. */
 		ctl_sleep(busy ? 0 : ctl_sleep_ms(rte_get_tsc_cycles(), last_timer));

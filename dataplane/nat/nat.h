@@ -96,9 +96,10 @@ bool nat_quote_original(const struct rte_mbuf *m, void *quote, uint32_t qlen);
 /* Control lcore: expire sessions in bounded slices; now in TSC cycles. */
 void nat_timer(uint64_t now);
 /* Control lcore: grow the NAT's flows table when the sessions in use
- * outgrew it (nat_session.c), copying at most chunks slices of sessions
- * a call.  True while a growth is under way or wanted: call again soon. */
-bool nat_flows_grow(uint32_t chunks);
+ * outgrew it, shrink it when they fell far below it (nat_session.c),
+ * copying at most chunks slices of sessions a call.  True while a resize
+ * is under way or wanted: call again soon. */
+bool nat_flows_resize(uint32_t chunks);
 /* The control lcore's chunks a pass: 4 096 sessions, about a millisecond. */
 #define NAT_GROW_SLICE	64
 /* Worker, every few passes of its loop: IPv4 datagrams held for

@@ -107,7 +107,8 @@ struct nat_sess {
 struct nat_tables {
 	/* The flows table the workers read (nat_flows): sized by the
 	 * sessions in use, not by max, and replaced by one NAT_GROW_FACTOR
-	 * times its size when they outgrow it (nat_flows_grow). */
+	 * times its size when they outgrow it, by a smaller one when they
+	 * fall under 1/NAT_SHRINK_BELOW of it (nat_flows_resize). */
 	struct nat_ht *flows;
 	struct nat_ht maps;
 	struct nat_sess *sess;
@@ -123,8 +124,9 @@ struct nat_tables {
 	 * Never lowered. */
 	uint32_t hwm;
 	size_t bytes;			/* all of the above */
-	/* Growth of flows, by the control lcore; every field written under
-	 * nat_lock.  grow is the next table while it is filled (else NULL):
+	/* Growth of flows (or its shrink, a growth to a smaller size), by
+	 * the control lcore; every field written under nat_lock.  grow is
+	 * the next table while it is filled (else NULL):
 	 * writers put new keys there alone and remove keys from both, and
 	 * the sessions below grow_next are already in it.  Readers that miss
 	 * in flows look in grow too (sess_lookup_h).  grow_cap and flows_cap:
@@ -144,6 +146,10 @@ extern uint32_t nat_flows_first;
  * flows every growth copies the sessions, so few big steps cost less
  * than many small ones (to a million: two copies, not four). */
 #define NAT_GROW_FACTOR	4
+/* A table whose sessions fell under 1/NAT_SHRINK_BELOW of its size is
+ * remade smaller, for NAT_GROW_FACTOR times them: they must grow fourfold
+ * again before it grows. */
+#define NAT_SHRINK_BELOW	(NAT_GROW_FACTOR * NAT_GROW_FACTOR)
 
 #define MK_IN	1
 #define MK_OUT	2

@@ -1041,27 +1041,60 @@ grow_orphans_end(struct nat_tables *t)
 			"grow; %u sessions made meanwhile ended\n", gone);
 }
 
-/* A growth's start: the next table, published in grow for the writers
- * to fill too (and the readers to look in).  -ENOMEM, or 0. */
-static int
-grow_begin(struct nat_tables *t)
+/* The next rung of the ladder the flows table's sizes climb
+ * (nat_flows_first, then NAT_GROW_FACTOR times each, up to max). */
+static inline uint32_t
+flows_rung_up(const struct nat_tables *t, uint32_t cap)
+{
+	return (uint32_t)RTE_MIN((uint64_t)t->max, NAT_GROW_FACTOR * (uint64_t)cap);
+}
+
+/*
+ * The size the flows table is to be remade at, or 0 for none: past the
+ * sessions in use when a writer outgrew it (grow_wanted); or, once they
+ * fell under 1/NAT_SHRINK_BELOW of its size (a flood over, its sessions
+ * expired), the smallest rung with NAT_GROW_FACTOR times them, so that
+ * they must grow that much again before the next growth: a table at a
+ * size's edge does not flap.
+ */
+static uint32_t
+flows_resize_to(const struct nat_tables *t)
 {
 	uint32_t used = t->max - __atomic_load_n(&t->n_free, __ATOMIC_RELAXED);
-	uint32_t cap = t->flows_cap;
-	struct nat_ht *g;
+	uint32_t cap;
 
-	do
-		cap = (uint32_t)RTE_MIN((uint64_t)t->max, NAT_GROW_FACTOR * (uint64_t)cap);
-	while (cap < used && cap < t->max);
-	g = flows_new(cap, (int)rte_socket_id());
+	if (unlikely(__atomic_load_n(&t->grow_wanted, __ATOMIC_ACQUIRE))) {
+		cap = t->flows_cap;
+		do
+			cap = flows_rung_up(t, cap);
+		while (cap < used && cap < t->max);
+		return cap;
+	}
+	if (likely((uint64_t)used * NAT_SHRINK_BELOW >= t->flows_cap))
+		return 0;
+	cap = RTE_MIN(t->max, nat_flows_first);
+	while (cap < (uint64_t)NAT_GROW_FACTOR * used && cap < t->max)
+		cap = flows_rung_up(t, cap);
+	return cap < t->flows_cap ? cap : 0;
+}
+
+/* A resize's start: the next table, for cap sessions, published in grow
+ * for the writers to fill too (and the readers to look in).  -ENOMEM, or
+ * 0. */
+static int
+grow_begin(struct nat_tables *t, uint32_t cap)
+{
+	struct nat_ht *g = flows_new(cap, (int)rte_socket_id());
+
 	if (g == NULL) {
 		static bool told;
 
 		if (!told)
-			fprintf(stderr, SD_WARNING "sluice-dataplane: nat: no memory to grow the "
-				"flows table to %u sessions\n", cap);
+			fprintf(stderr, SD_WARNING "sluice-dataplane: nat: no memory to remake the "
+				"flows table for %u sessions\n", cap);
 		told = true;
-		/* The next session made past flows_cap asks again. */
+		/* The next session made past flows_cap asks again (a
+		 * shrink: the next pass of the control lcore). */
 		__atomic_store_n(&t->grow_wanted, false, __ATOMIC_RELEASE);
 		return -ENOMEM;
 	}
@@ -1076,24 +1109,27 @@ grow_begin(struct nat_tables *t)
 /*
  * The control lcore's part of a flows table sized by the sessions in
  * use.  When a writer went past flows_cap, a table NAT_GROW_FACTOR times
- * as big (or more, up to max-sessions) is filled from the sessions,
+ * as big (or more, up to max-sessions), and when the sessions fell far
+ * below it a smaller one (flows_resize_to), is filled from the sessions,
  * GROW_CHUNK at a time under nat_lock and up to chunks of them a call,
  * while writers put new keys there (flows_add) and remove keys from both
  * (flows_del); once it holds them all it is published whole, and the old
  * one is freed after the workers' next quiescent state.  Readers look in
  * a table in the making only for what they miss in flows
- * (sess_lookup_h).  A table never shrinks.
+ * (sess_lookup_h).  A shrink is a growth to a smaller size: the same
+ * copy, the same room limit.
  */
 bool
-nat_flows_grow(uint32_t chunks)
+nat_flows_resize(uint32_t chunks)
 {
 	struct nat_tables *t = nat_tab;
 	struct nat_ht *g = t->grow, *old = NULL;
 	int ret = 0;
 
 	if (likely(g == NULL)) {
-		if (likely(!__atomic_load_n(&t->grow_wanted, __ATOMIC_ACQUIRE)) ||
-		    grow_begin(t) != 0)
+		uint32_t cap = flows_resize_to(t);
+
+		if (likely(cap == 0) || grow_begin(t, cap) != 0)
 			return false;
 		g = t->grow;
 	}

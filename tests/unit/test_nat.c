@@ -2809,7 +2809,7 @@ test_table_full_and_ports(void **state)
 /*
  * The flows table is sized by the sessions in use: made for
  * nat_flows_first sessions, grown by the control lcore to NAT_GROW_FACTOR
- * times that once a session is made past it (nat_flows_grow; nothing before), and
+ * times that once a session is made past it (nat_flows_resize; nothing before), and
  * table_bytes follows.  Every flow, made before or after, keeps its
  * translation both ways.
  */
@@ -2847,7 +2847,7 @@ test_flows_grow(void **state)
 	fbytes = nat_flows(nat_tables())->bytes;
 	for (uint16_t i = 0; i < 64; i++)
 		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
-	(void)nat_flows_grow(UINT32_MAX);
+	(void)nat_flows_resize(UINT32_MAX);
 	assert_int_equal(nat_tables()->flows_cap, 64);
 	assert_int_equal(dpt_nat_counter("table_bytes"), bytes);
 	/* The 65th asks; twenty more are made before the control lcore
@@ -2856,7 +2856,7 @@ test_flows_grow(void **state)
 		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
 	assert_true(nat_tables()->grow_wanted);
 	assert_int_equal(nat_tables()->flows_cap, 64);
-	(void)nat_flows_grow(UINT32_MAX);
+	(void)nat_flows_resize(UINT32_MAX);
 	assert_false(nat_tables()->grow_wanted);
 	assert_int_equal(nat_tables()->flows_cap, 64 * NAT_GROW_FACTOR);
 	assert_null(nat_tables()->grow);
@@ -2877,7 +2877,7 @@ test_flows_grow(void **state)
 	for (uint16_t i = 100; i < 257; i++)
 		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
 	assert_true(nat_tables()->grow_wanted);
-	assert_true(nat_flows_grow(0));
+	assert_true(nat_flows_resize(0));
 	assert_non_null(nat_tables()->grow);
 	assert_int_equal(nat_tables()->grow_cap, 256 * NAT_GROW_FACTOR);
 	for (uint16_t i = 257; i < 1331; i++)
@@ -2887,13 +2887,91 @@ test_flows_grow(void **state)
 	m = udp(A, R, 21331, 53, 4);
 	assert_int_equal(through(m, LAN, WAN), NAT_DROP);
 	assert_int_equal(dpt_nat_counter("table_full_drops"), full + 1);
-	while (nat_flows_grow(UINT32_MAX))
+	while (nat_flows_resize(UINT32_MAX))
 		;
 	assert_int_equal(nat_tables()->flows_cap, 4000);
 	assert_null(nat_tables()->grow);
 	flows_both_ways(0, 1331);
 	out1(udp(A, R, 21331, 53, 4));
 	assert_int_equal(dpt_nat_counter("sessions_active"), 1332);
+
+	nat_flows_first = first;
+	c.max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT;
+	assert_int_equal(nat_conf_set(&c), 0);
+}
+
+/* Sessions whose inside port is at least *arg. */
+static bool
+sess_port_from(const struct nat_sess *s, void *arg)
+{
+	return rte_be_to_cpu_16(s->o.sp) >= *(const uint16_t *)arg;
+}
+
+/*
+ * After a flood the flows table shrinks: once the sessions in use fall
+ * under 1/NAT_SHRINK_BELOW of its size the control lcore remakes it for
+ * NAT_GROW_FACTOR times them, on the growths' ladder (64, 256, 1 024,
+ * max), by the same copy: a flow made meanwhile goes to the smaller table
+ * alone and is found there; every flow left keeps its translation both
+ * ways; table_bytes follows; a table sized so does not shrink again.
+ */
+static void
+test_flows_shrink(void **state)
+{
+	struct nat_conf c = { .max_sessions = 4000 };
+	const uint32_t first = nat_flows_first;
+	uint16_t from;
+	uint64_t bytes;
+	size_t fbytes;
+
+	(void)state;
+	nat_flows_first = 64;
+	assert_int_equal(nat_conf_set(&c), 0);	/* fresh tables */
+	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
+	for (uint16_t i = 0; i < 1500; i++) {
+		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+		while (nat_flows_resize(UINT32_MAX))
+			;
+	}
+	assert_int_equal(nat_tables()->flows_cap, 4000);
+	assert_false(nat_flows_resize(UINT32_MAX));	/* 1 500 of 4 000: kept */
+
+	/* 200 left: under 4 000 / 16, remade for 1 024 (4 x 200 = 800). */
+	from = 20200;
+	assert_int_equal(nat_sess_delete_if(sess_port_from, &from), 1300);
+	bytes = dpt_nat_counter("table_bytes");
+	fbytes = nat_flows(nat_tables())->bytes;
+	assert_true(nat_flows_resize(0));		/* begun, nothing copied */
+	assert_non_null(nat_tables()->grow);
+	assert_int_equal(nat_tables()->grow_cap, 1024);
+	for (uint16_t i = 1500; i < 1510; i++)
+		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+	flows_both_ways(0, 200);
+	flows_both_ways(1500, 1510);
+	while (nat_flows_resize(UINT32_MAX))
+		;
+	assert_null(nat_tables()->grow);
+	assert_int_equal(nat_tables()->flows_cap, 1024);
+	assert_true(nat_flows(nat_tables())->bytes < fbytes / 3);
+	assert_int_equal(dpt_nat_counter("table_bytes"),
+			 bytes - fbytes + nat_flows(nat_tables())->bytes);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 210);
+	flows_both_ways(0, 200);
+	flows_both_ways(1500, 1510);
+	assert_false(nat_flows_resize(UINT32_MAX));	/* 210 x 16 > 1 024 */
+	assert_int_equal(nat_tables()->flows_cap, 1024);
+
+	/* 13 left: down to the first rung, 64 (4 x 13 = 52). */
+	from = 20003;
+	assert_int_equal(nat_sess_delete_if(sess_port_from, &from), 207);
+	for (uint16_t i = 1500; i < 1510; i++)
+		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+	while (nat_flows_resize(UINT32_MAX))
+		;
+	assert_int_equal(nat_tables()->flows_cap, 64);
+	flows_both_ways(0, 3);
+	flows_both_ways(1500, 1510);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 13);
 
 	nat_flows_first = first;
 	c.max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT;
@@ -3433,6 +3511,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_icmp_fragments_reverse_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_full_and_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flows_grow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flows_shrink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_scan_in_use, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_scan_pace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_removed_counted, setup, teardown),

@@ -318,7 +318,7 @@ decoys(struct wctx *w, unsigned int *seq, unsigned int *sent)
  * they make them, GROW_NEW a burst each, and send the flows made so far
  * and their replies; this thread, the control lcore, grows it as soon as
  * it is asked, one chunk of sessions at a time with pauses between, so
- * that sessions are made while it copies (nat_flows_grow), some in slots
+ * that sessions are made while it copies (nat_flows_resize), some in slots
  * it copied already (the decoys').  Every session the workers made stays
  * found at every step: no frame may meet no session (an ICMP error), nor
  * another flow's; and at the end every session's keys are in the table.
@@ -345,7 +345,7 @@ test_lookups_while_growing(void **state)
 	workers_start(th, k);
 	end = rte_get_tsc_cycles() + rte_get_tsc_hz();
 	while (rte_get_tsc_cycles() < end) {
-		if (nat_flows_grow(1)) {
+		if (nat_flows_resize(1)) {
 			copying++;
 			if (copying % 4 == 0)
 				gone += decoys(&cw, &seq, &sent);
