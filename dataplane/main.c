@@ -565,7 +565,8 @@ main(int argc, char **argv)
 	while (!dp.quit) {
 		/* The NAT's flows table grown at once, not at the next timer:
 		 * it fills past its size meanwhile (nat_sess_create wakes this
-		 * lcore); a slice a pass, so that the socket is served too. */
+		 * lcore); shrunk once its sessions are gone; a slice a pass,
+		 * so that the socket is served too. */
 		unsigned int busy = slow_path() + host_poll() + nat_flows_resize(NAT_GROW_SLICE);
 
 		/* Sleep only when the punt rings are quiet. */
