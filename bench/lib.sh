@@ -77,15 +77,16 @@ BENCH_HUGE_ADDED=0
 
 # bench_huge_reserve: with BENCH_HUGE=1 (the default), enough free 2 MB
 # pages for BENCH_PROGRAMS (default 1: the peers run one at a time)
-# programs of BENCH_MEM MB each, and 128 MB more each: EAL's -m reserves
+# programs of BENCH_MEM MB each, and 256 MB more each: EAL's -m reserves
 # at start, and memory may grow past it (sluice-dataplane's IPv4 FIB, a
-# 64 MB first level, takes 545 pages in -m 1024).
+# 64 MB first level, took 545 pages in -m 1024; with bench/starts.sh's
+# 60 000-flow pool and NAT tables one process holds about 610).
 bench_huge_reserve() {
 	local need free total
 	[ "${BENCH_HUGE:-1}" = 1 ] || return 0
 	mountpoint -q /dev/hugepages || { mkdir -p /dev/hugepages && mount -t hugetlbfs nodev /dev/hugepages; } ||
 		sl_die "cannot mount hugetlbfs on /dev/hugepages (BENCH_HUGE=0 runs without)"
-	need=$((((${BENCH_MEM:-2048} + 1) / 2 + 64) * ${BENCH_PROGRAMS:-1}))
+	need=$((((${BENCH_MEM:-2048} + 1) / 2 + 128) * ${BENCH_PROGRAMS:-1}))
 	free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
 	[ "$free" -ge "$need" ] && return 0
 	total=$(cat /proc/sys/vm/nr_hugepages)
