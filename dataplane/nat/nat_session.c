@@ -1016,7 +1016,7 @@ grow_copy(const struct nat_tables *t, struct nat_ht *g, uint32_t from, uint32_t 
 	return 0;
 }
 
-/* A growth given up (its table full, which grow_room keeps from
+/* A growth or shrink given up (its table full, which grow_room keeps from
  * happening): the sessions made meanwhile have their keys in its table
  * alone, and end, as if removed (the expiry scan recycles their slots);
  * nat_lock held, for as long as one walk over the sessions takes. */
@@ -1038,24 +1038,29 @@ grow_orphans_end(struct nat_tables *t)
 	nat_lc[rte_lcore_id()].c[NC_REMOVED] += gone;
 	if (gone != 0)
 		fprintf(stderr, SD_WARNING "sluice-dataplane: nat: the flows table could not "
-			"grow; %u sessions made meanwhile ended\n", gone);
+			"be remade; %u sessions made meanwhile ended\n", gone);
 }
 
-/* The next rung of the ladder the flows table's sizes climb
- * (nat_flows_first, then NAT_GROW_FACTOR times each, up to max). */
-static inline uint32_t
-flows_rung_up(const struct nat_tables *t, uint32_t cap)
+/* The smallest size on the ladder the flows table's sizes climb
+ * (nat_flows_first, then NAT_GROW_FACTOR times each, up to max) that
+ * holds n sessions, or max. */
+static uint32_t
+flows_rung(const struct nat_tables *t, uint64_t n)
 {
-	return (uint32_t)RTE_MIN((uint64_t)t->max, NAT_GROW_FACTOR * (uint64_t)cap);
+	uint32_t cap = RTE_MIN(t->max, nat_flows_first);
+
+	while (cap < n && cap < t->max)
+		cap = (uint32_t)RTE_MIN((uint64_t)t->max, NAT_GROW_FACTOR * (uint64_t)cap);
+	return cap;
 }
 
 /*
- * The size the flows table is to be remade at, or 0 for none: past the
- * sessions in use when a writer outgrew it (grow_wanted); or, once they
- * fell under 1/NAT_SHRINK_BELOW of its size (a flood over, its sessions
- * expired), the smallest rung with NAT_GROW_FACTOR times them, so that
- * they must grow that much again before the next growth: a table at a
- * size's edge does not flap.
+ * The size the flows table is to be remade at, or 0 for none: the next
+ * size up that holds the sessions in use when a writer outgrew it
+ * (grow_wanted); or, once they fell under 1/NAT_SHRINK_BELOW of its size
+ * (a flood over, its sessions expired), the smallest with
+ * NAT_GROW_FACTOR times them, so that they must grow that much again
+ * before the next growth: a table at a size's edge does not flap.
  */
 static uint32_t
 flows_resize_to(const struct nat_tables *t)
@@ -1063,18 +1068,11 @@ flows_resize_to(const struct nat_tables *t)
 	uint32_t used = t->max - __atomic_load_n(&t->n_free, __ATOMIC_RELAXED);
 	uint32_t cap;
 
-	if (unlikely(__atomic_load_n(&t->grow_wanted, __ATOMIC_ACQUIRE))) {
-		cap = t->flows_cap;
-		do
-			cap = flows_rung_up(t, cap);
-		while (cap < used && cap < t->max);
-		return cap;
-	}
+	if (unlikely(__atomic_load_n(&t->grow_wanted, __ATOMIC_ACQUIRE)))
+		return flows_rung(t, RTE_MAX((uint64_t)used, (uint64_t)t->flows_cap + 1));
 	if (likely((uint64_t)used * NAT_SHRINK_BELOW >= t->flows_cap))
 		return 0;
-	cap = RTE_MIN(t->max, nat_flows_first);
-	while (cap < (uint64_t)NAT_GROW_FACTOR * used && cap < t->max)
-		cap = flows_rung_up(t, cap);
+	cap = flows_rung(t, (uint64_t)NAT_GROW_FACTOR * used);
 	return cap < t->flows_cap ? cap : 0;
 }
 
