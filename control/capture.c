@@ -4,9 +4,10 @@
  *
  * The dataplane writes pcapng (DPDK's rte_pcapng) to one end of a
  * SOCK_SEQPACKET pair whose other end this command reads, whole blocks per
- * datagram: with -w they are copied as they are to FILE or stdout, else
- * each packet block becomes one line as `tcpdump -n` prints its headers
- * (pktsum.c).  Also here: the session loop shared with trace.c.
+ * datagram: with -w they are copied to FILE or stdout, each interface block
+ * named for its port (idb_rename), else each packet block becomes one line
+ * as `tcpdump -n` prints its headers (pktsum.c).  Also here: the session
+ * loop shared with trace.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -125,6 +126,13 @@ out:
 #define PCAPNG_IDB	1
 #define PCAPNG_EPB	6
 #define IF_MAX		64
+/* An interface block: type, length, link type, reserved, snap length, then
+ * its options. */
+#define IDB_OPTIONS	16
+#define IDB_NAME	2
+#define IDB_HARDWARE	15
+#define IDB_MAX		1024	/* rte_pcapng's are about 100 bytes */
+#define IDB_GROWTH	(4 + SLUICE_IFNAMSIZ + 4)	/* a name, at worst an end */
 
 struct capture {
 	struct cli *c;
@@ -151,20 +159,14 @@ link_cb(void *arg, const struct ctl_link *l)
 	cp->nlinks++;
 }
 
-/* An interface block: rte_pcapng names the device "bus-name" in its
- * if_hardware option (15); the port whose device string starts with that
- * name is the one. */
-static void
-idb(struct capture *cp, const uint8_t *b, uint32_t len)
+/* The port an interface block stands for: rte_pcapng names the device
+ * "bus-name" in its if_hardware option (15); the port whose device string
+ * starts with that name is the one.  NULL when none is (a port made after
+ * the link dump). */
+static const char *
+idb_port(const struct capture *cp, const uint8_t *b, uint32_t len)
 {
-	char *name;
-	uint32_t off = 16;
-
-	if (cp->nif == IF_MAX)
-		return;
-	name = cp->ifname[cp->nif++];
-	snprintf(name, SLUICE_IFNAMSIZ, "if%u", cp->nif - 1);
-	while (off + 4 <= len - 4) {
+	for (uint32_t off = IDB_OPTIONS; off + 4 <= len - 4;) {
 		uint16_t code, olen;
 		const char *dash;
 		char hw[SLUICE_DEVARGS_MAX];
@@ -173,7 +175,7 @@ idb(struct capture *cp, const uint8_t *b, uint32_t len)
 		memcpy(&olen, b + off + 2, 2);
 		if (code == 0 || off + 4 + olen > len - 4)
 			break;
-		if (code == 15 && olen < sizeof(hw)) {
+		if (code == IDB_HARDWARE && olen < sizeof(hw)) {
 			memcpy(hw, b + off + 4, olen);
 			hw[olen] = '\0';
 			dash = strchr(hw, '-');
@@ -182,11 +184,79 @@ idb(struct capture *cp, const uint8_t *b, uint32_t len)
 
 				if (!strncmp(cp->links[i].dev, dash + 1, n) &&
 				    (cp->links[i].dev[n] == '\0' || cp->links[i].dev[n] == ','))
-					memcpy(name, cp->links[i].name, SLUICE_IFNAMSIZ);
+					return cp->links[i].name;
 			}
 		}
 		off += 4 + ((olen + 3u) & ~3u);
 	}
+	return NULL;
+}
+
+/* Text: interface block i is port ifname[i] ("ifI" when no port is). */
+static void
+idb(struct capture *cp, const uint8_t *b, uint32_t len)
+{
+	const char *port = idb_port(cp, b, len);
+	char *name;
+
+	if (cp->nif == IF_MAX)
+		return;
+	name = cp->ifname[cp->nif++];
+	if (port)
+		memcpy(name, port, SLUICE_IFNAMSIZ);
+	else
+		snprintf(name, SLUICE_IFNAMSIZ, "if%u", cp->nif - 1);
+}
+
+static uint8_t *
+put_option(uint8_t *o, uint16_t code, const void *v, uint16_t len)
+{
+	memcpy(o, &code, 2);
+	memcpy(o + 2, &len, 2);
+	if (len != 0)
+		memcpy(o + 4, v, len);
+	memset(o + 4 + len, 0, ((len + 3u) & ~3u) - len);
+	return o + 4 + ((len + 3u) & ~3u);
+}
+
+/*
+ * -w: interface block b (len bytes) as the file gets it, in out (at most
+ * len + IDB_GROWTH bytes): its if_name (2) the port's name, as a kernel
+ * capture names the interface, where rte_pcapng wrote the name of the
+ * kernel interface under the device (af_xdp's veth end) or else the DPDK
+ * port's ("net_pcap0"); its if_hardware, kept, still names the device.
+ * Returns the new length, 0 to keep the block as it is (no port matches,
+ * or too long a block).
+ */
+static uint32_t
+idb_rename(const struct capture *cp, const uint8_t *b, uint32_t len, uint8_t *out)
+{
+	const char *port = idb_port(cp, b, len);
+	uint8_t *o = out + IDB_OPTIONS;
+	uint32_t off, n;
+
+	if (!port || len < IDB_OPTIONS + 4 || len > IDB_MAX)
+		return 0;
+	memcpy(out, b, IDB_OPTIONS);
+	o = put_option(o, IDB_NAME, port, (uint16_t)strlen(port));
+	for (off = IDB_OPTIONS; off + 4 <= len - 4;) {
+		uint16_t code, olen;
+
+		memcpy(&code, b + off, 2);
+		memcpy(&olen, b + off + 2, 2);
+		if (code == 0 || off + 4 + olen > len - 4)
+			break;
+		if (code != IDB_NAME) {
+			memcpy(o, b + off, 4 + ((olen + 3u) & ~3u));
+			o += 4 + ((olen + 3u) & ~3u);
+		}
+		off += 4 + ((olen + 3u) & ~3u);
+	}
+	o = put_option(o, 0, NULL, 0);
+	n = (uint32_t)(o - out) + 4;
+	memcpy(out + 4, &n, 4);
+	memcpy(o, &n, 4);
+	return n;
 }
 
 static void
@@ -243,11 +313,12 @@ static int
 capture_dg(void *arg, const uint8_t *buf, size_t len)
 {
 	struct capture *cp = arg;
-	size_t off = 0;
+	uint8_t renamed[IDB_MAX + IDB_GROWTH];
+	size_t off = 0, from = 0;	/* -w: buf[from, off) not written yet */
 
 	/* Whole blocks: count the packet blocks. */
 	while (off + 12 <= len) {
-		uint32_t type, blen;
+		uint32_t type, blen, n;
 
 		memcpy(&type, buf + off, 4);
 		memcpy(&blen, buf + off + 4, 4);
@@ -255,14 +326,20 @@ capture_dg(void *arg, const uint8_t *buf, size_t len)
 			break;
 		if (type == PCAPNG_EPB)
 			cp->frames++;
-		if (cp->out < 0 && type == PCAPNG_IDB)
+		if (cp->out < 0 && type == PCAPNG_IDB) {
 			idb(cp, buf + off, blen);
-		else if (cp->out < 0 && type == PCAPNG_EPB)
+		} else if (cp->out < 0 && type == PCAPNG_EPB) {
 			epb(cp, buf + off, blen);
+		} else if (type == PCAPNG_IDB && (n = idb_rename(cp, buf + off, blen, renamed))) {
+			if (write_all(cp->out, buf + from, off - from) < 0 ||
+			    write_all(cp->out, renamed, n) < 0)
+				return -1;
+			from = off + blen;
+		}
 		off += blen;
 	}
 	if (cp->out >= 0)
-		return write_all(cp->out, buf, len);
+		return write_all(cp->out, buf + from, len - from);
 	/* Lines as they come, as tcpdump -l; a closed reader ends it. */
 	return fflush(stdout) == 0 ? 0 : -1;
 }
@@ -320,7 +397,7 @@ do_capture(struct cli *c, int argc, char **argv)
 	}
 	cp->c = c;
 	cp->out = -1;
-	if (cli_connect(c) || (!file && cli_links(c, link_cb, cp))) {
+	if (cli_connect(c) || cli_links(c, link_cb, cp)) {
 		free(cp);
 		return CLI_FAIL;
 	}

@@ -1,7 +1,8 @@
 #!/bin/bash
 # sluice capture: 10 pings through the LAN port land in a pcapng file
 # (-w FILE) and in a pipe (-w -), both read back by tcpdump with 10 echo
-# requests in and 10 replies out; without -w one text line per frame; -c
+# requests in and 10 replies out, each frame's interface block named for
+# its port; without -w one text line per frame; -c
 # and Ctrl-C end it, after which no capture runs (stats); -s 0 keeps whole
 # frames, as tcpdump's does.
 . "$(dirname "$0")/lib.sh"
@@ -138,6 +139,39 @@ cat "$E2E_TMP/int.err"
 # Every port: requests in on lan, out on wan (translated), replies back.
 n=$(timeout 20 tcpdump -n -r "$E2E_TMP/int.pcapng" 2>/dev/null | grep -c "ICMP echo")
 [ "$n" -ge 12 ] || fail "expected at least 12 echo frames over both ports, got $n"
+# The interface blocks carry the ports' names (if_name; the device still
+# in if_hardware): each echo frame on the port it crossed.
+where=$("$PY" - "$E2E_TMP/int.pcapng" <<'PYEOF'
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+off, ifs, seen = 0, [], set()
+def options(start, end):
+    while start + 4 <= end:
+        code, olen = struct.unpack_from("<HH", b, start)
+        if code == 0:
+            break
+        yield code, b[start + 4:start + 4 + olen]
+        start += 4 + (olen + 3) // 4 * 4
+while off + 12 <= len(b):
+    typ, ln = struct.unpack_from("<II", b, off)
+    if typ == 1:
+        o = dict(options(off + 16, off + ln - 4))
+        ifs.append((o.get(2, b"?").decode(), o.get(15, b"").decode()))
+    elif typ == 6:
+        ifid, caplen = struct.unpack_from("<I", b, off + 8)[0], struct.unpack_from("<I", b, off + 20)[0]
+        pkt = b[off + 28:off + 28 + caplen]
+        flags = dict(options(off + 28 + (caplen + 3) // 4 * 4, off + ln - 4)).get(2, b"\0\0\0\0")
+        d = {1: "in", 2: "out"}.get(struct.unpack("<I", flags)[0] & 3, "?")
+        if len(pkt) > 34 and pkt[12:14] == b"\x08\x00" and pkt[23] == 1 and pkt[34] in (0, 8):
+            name, hw = ifs[ifid]
+            seen.add("%s:%s-%d%s" % (name, d, pkt[34], "" if "-net_" in hw else "(" + hw + ")"))
+    off += ln
+print(" ".join(sorted(seen)))
+PYEOF
+)
+echo "echo frames by interface block name: $where"
+[ "$where" = "lan:in-8 lan:out-0 wan:in-0 wan:out-8" ] ||
+	fail "expected requests in on lan and out on wan, replies in on wan and out on lan, by port name"
 [ "$(captures)" = 0 ] || fail "a capture still runs after Ctrl-C"
 
 step "a reader that goes away ends the capture (EPIPE)"
