@@ -172,9 +172,13 @@ struct x4_at {
 
 /*
  * worker_classify's plain IPv4 frames X4 at a time from pkts[0] on, up
- * to end, each group's successor fetched first, one test for the four
- * (ip4_plain_x4), onto fast[at.nfast...] and fast_dst as the frames one
- * by one would go, their bytes added to at.bytes.  Returns at with i the
+ * to end, one test for the four (ip4_plain_x4), onto fast[at.nfast...]
+ * and fast_dst as the frames one by one would go, their bytes added to
+ * at.bytes.  No prefetch of the next group, as l3fwd's SSE path has
+ * none: a group's four frames are loaded at once and the out-of-order
+ * window already reaches the next group, so its 4 instructions a frame
+ * bought nothing (0.8 cycles a packet dearer at 256 flows,
+ * docs/performance-log.md, "Thirtieth session").  Returns at with i the
  * frames taken (a group that failed, or what is left after the last whole
  * one, is the caller's to take one by one) and nfast past them.  Out of
  * line: called once a burst as a rule, it leaves the one by one loop its
@@ -194,12 +198,6 @@ x4_run(struct rte_mbuf **const pkts, struct rte_mbuf **const end, struct x4_at a
 	uint32_t *to_dst = fast_dst + at.nfast;
 
 	for (; end - p >= X4; p += X4, to += X4, to_dst += X4) {
-		if (likely(end - p >= 2 * X4))
-			for (unsigned int k = X4; k < 2 * X4; k++)
-				rte_prefetch0(rte_pktmbuf_mtod(p[k], void *));
-		else
-			for (struct rte_mbuf **q = p + X4; q < end; q++)
-				rte_prefetch0(rte_pktmbuf_mtod(*q, void *));
 		if (unlikely(!ip4_plain_x4(p, head, addrs, filter, to_dst, &lens)))
 			break;
 		memcpy(to, p, X4 * sizeof(*p));
