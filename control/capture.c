@@ -159,6 +159,32 @@ link_cb(void *arg, const struct ctl_link *l)
 	cp->nlinks++;
 }
 
+/* A block's option: its code, value and length, and the bytes it takes
+ * with its header and padding. */
+struct pcapng_opt {
+	uint16_t code, len;
+	const uint8_t *val;
+	uint32_t size;
+};
+
+/* The option of block b at *off (moved past it), options ending at end
+ * (the trailing length): false at the end marker or where the area
+ * ends. */
+static bool
+pcapng_opt_next(const uint8_t *b, uint32_t end, uint32_t *off, struct pcapng_opt *o)
+{
+	if (*off + 4 > end)
+		return false;
+	memcpy(&o->code, b + *off, 2);
+	memcpy(&o->len, b + *off + 2, 2);
+	if (o->code == 0 || *off + 4 + o->len > end)
+		return false;
+	o->val = b + *off + 4;
+	o->size = 4 + ((o->len + 3u) & ~3u);
+	*off += o->size;
+	return true;
+}
+
 /* The port an interface block stands for: rte_pcapng names the device
  * "bus-name" in its if_hardware option (15); the port whose device string
  * starts with that name is the one.  NULL when none is (a port made after
@@ -166,28 +192,23 @@ link_cb(void *arg, const struct ctl_link *l)
 static const char *
 idb_port(const struct capture *cp, const uint8_t *b, uint32_t len)
 {
-	for (uint32_t off = IDB_OPTIONS; off + 4 <= len - 4;) {
-		uint16_t code, olen;
-		const char *dash;
-		char hw[SLUICE_DEVARGS_MAX];
+	struct pcapng_opt o;
+	char hw[SLUICE_DEVARGS_MAX];
+	const char *dash;
 
-		memcpy(&code, b + off, 2);
-		memcpy(&olen, b + off + 2, 2);
-		if (code == 0 || off + 4 + olen > len - 4)
-			break;
-		if (code == IDB_HARDWARE && olen < sizeof(hw)) {
-			memcpy(hw, b + off + 4, olen);
-			hw[olen] = '\0';
-			dash = strchr(hw, '-');
-			for (unsigned i = 0; dash && i < cp->nlinks; i++) {
-				size_t n = strlen(dash + 1);
+	for (uint32_t off = IDB_OPTIONS; pcapng_opt_next(b, len - 4, &off, &o);) {
+		if (o.code != IDB_HARDWARE || o.len >= sizeof(hw))
+			continue;
+		memcpy(hw, o.val, o.len);
+		hw[o.len] = '\0';
+		dash = strchr(hw, '-');
+		for (unsigned i = 0; dash && i < cp->nlinks; i++) {
+			size_t n = strlen(dash + 1);
 
-				if (!strncmp(cp->links[i].dev, dash + 1, n) &&
-				    (cp->links[i].dev[n] == '\0' || cp->links[i].dev[n] == ','))
-					return cp->links[i].name;
-			}
+			if (!strncmp(cp->links[i].dev, dash + 1, n) &&
+			    (cp->links[i].dev[n] == '\0' || cp->links[i].dev[n] == ','))
+				return cp->links[i].name;
 		}
-		off += 4 + ((olen + 3u) & ~3u);
 	}
 	return NULL;
 }
@@ -233,24 +254,18 @@ idb_rename(const struct capture *cp, const uint8_t *b, uint32_t len, uint8_t *ou
 {
 	const char *port = idb_port(cp, b, len);
 	uint8_t *o = out + IDB_OPTIONS;
+	struct pcapng_opt opt;
 	uint32_t off, n;
 
 	if (!port || len < IDB_OPTIONS + 4 || len > IDB_MAX)
 		return 0;
 	memcpy(out, b, IDB_OPTIONS);
 	o = put_option(o, IDB_NAME, port, (uint16_t)strlen(port));
-	for (off = IDB_OPTIONS; off + 4 <= len - 4;) {
-		uint16_t code, olen;
-
-		memcpy(&code, b + off, 2);
-		memcpy(&olen, b + off + 2, 2);
-		if (code == 0 || off + 4 + olen > len - 4)
-			break;
-		if (code != IDB_NAME) {
-			memcpy(o, b + off, 4 + ((olen + 3u) & ~3u));
-			o += 4 + ((olen + 3u) & ~3u);
+	for (off = IDB_OPTIONS; pcapng_opt_next(b, len - 4, &off, &opt);) {
+		if (opt.code != IDB_NAME) {
+			memcpy(o, opt.val - 4, opt.size);
+			o += opt.size;
 		}
-		off += 4 + ((olen + 3u) & ~3u);
 	}
 	o = put_option(o, 0, NULL, 0);
 	n = (uint32_t)(o - out) + 4;
@@ -263,6 +278,7 @@ static void
 epb(struct capture *cp, const uint8_t *b, uint32_t len)
 {
 	uint32_t ifid, caplen, origlen, off, flags = 0;
+	struct pcapng_opt o;
 	uint64_t ns;
 
 	if (len < 32)
@@ -275,17 +291,9 @@ epb(struct capture *cp, const uint8_t *b, uint32_t len)
 	if (caplen > len - 32)
 		return;
 	/* Options: the direction is in epb_flags (2). */
-	for (off = 28 + ((caplen + 3) & ~3u); off + 4 <= len - 4;) {
-		uint16_t code, olen;
-
-		memcpy(&code, b + off, 2);
-		memcpy(&olen, b + off + 2, 2);
-		if (code == 0 || off + 4 + olen > len - 4)
-			break;
-		if (code == 2 && olen == 4)
-			memcpy(&flags, b + off + 4, 4);
-		off += 4 + ((olen + 3u) & ~3u);
-	}
+	for (off = 28 + ((caplen + 3) & ~3u); pcapng_opt_next(b, len - 4, &off, &o);)
+		if (o.code == 2 && o.len == 4)
+			memcpy(&flags, o.val, 4);
 	pkt_time(stdout, ns);
 	printf(" %s %s ", ifid < cp->nif ? cp->ifname[ifid] : "?",
 	       (flags & 3) == 1 ? "in " : (flags & 3) == 2 ? "out" : "?  ");
