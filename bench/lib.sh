@@ -28,7 +28,9 @@
 # it with sluice's burst, a control for the 65 536-flow gap, see
 # docs/performance.md; the rows then say so), BENCH_L3FWD_LINK (static or
 # shared: how l3fwd links DPDK; by default as the sluice-dataplane under
-# test does, see bench_l3fwd_link).
+# test does, see bench_l3fwd_link), BENCH_IOVA (va or pa: EAL's
+# --iova-mode for both programs; unset, EAL picks: pa on a machine without
+# an IOMMU, as here; see docs/performance.md, section 2, for what va costs).
 
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
@@ -325,13 +327,16 @@ bench_sluice_start() {
 		{ cat "$BENCH_TMP/$BENCH_PREFIX.log" >&2; bench_sluice_stop; return 1; }
 }
 
-# EAL's memory options for both peers: the same for both, so fair.
+# EAL's memory options for both peers: the same for both, so fair.  With
+# pa (EAL's choice without an IOMMU) a pool is built from physically
+# contiguous chunks, with va from one virtually contiguous one.
 bench_eal_mem() {
 	if [ "${BENCH_HUGE:-1}" = 1 ]; then
 		echo "--huge-unlink -m ${BENCH_MEM:-2048}"
 	else
 		echo "--no-huge -m ${BENCH_MEM:-2048}"
 	fi
+	[ -z "${BENCH_IOVA:-}" ] || echo "--iova-mode=$BENCH_IOVA"
 }
 
 bench_sluice() { "$SLUICE_BUILD/control/sluice" -s "$BENCH_SOCK" "$@"; }
