@@ -159,6 +159,14 @@ link_cb(void *arg, const struct ctl_link *l)
 	cp->nlinks++;
 }
 
+/* The bytes an option of len bytes of value takes: its 4-byte header and
+ * the value padded to 32 bits. */
+static inline uint32_t
+pcapng_opt_size(uint16_t len)
+{
+	return 4 + ((len + 3u) & ~3u);
+}
+
 /* A block's option: its code, value and length, and the bytes it takes
  * with its header and padding. */
 struct pcapng_opt {
@@ -180,7 +188,7 @@ pcapng_opt_next(const uint8_t *b, uint32_t end, uint32_t *off, struct pcapng_opt
 	if (o->code == 0 || *off + 4 + o->len > end)
 		return false;
 	o->val = b + *off + 4;
-	o->size = 4 + ((o->len + 3u) & ~3u);
+	o->size = pcapng_opt_size(o->len);
 	*off += o->size;
 	return true;
 }
@@ -236,8 +244,8 @@ put_option(uint8_t *o, uint16_t code, const void *v, uint16_t len)
 	memcpy(o + 2, &len, 2);
 	if (len != 0)
 		memcpy(o + 4, v, len);
-	memset(o + 4 + len, 0, ((len + 3u) & ~3u) - len);
-	return o + 4 + ((len + 3u) & ~3u);
+	memset(o + 4 + len, 0, pcapng_opt_size(len) - 4 - len);
+	return o + pcapng_opt_size(len);
 }
 
 /*
