@@ -4,9 +4,9 @@
  *
  * Workers read one rte_fib (DIR-24-8, 4-byte entries): the entry for an
  * address is an index into nexthops[].  The control lcore keeps every
- * route in a list per prefix, best first (a local or broadcast entry
- * before anything, then by metric), found by the prefix hash of
- * route/rt_pfx.c; the rte_rib the FIB is built over (rte_fib_get_rib)
+ * route in a list per prefix, best first, found by the prefix hash, as
+ * route/rt_table.c keeps them for both families; the rte_rib the FIB is
+ * built over (rte_fib_get_rib)
  * answers the longest-match and ordered questions (route get, a gateway's
  * network, dumps).  The FIB carries, for each prefix, the next hop
  * of its best route through a port that is up (fib_rt); nothing else
@@ -39,17 +39,18 @@
 #include "route.h"
 #include "rt_fib.h"
 #include "rt_nh.h"
-#include "rt_nl.h"
-#include "rt_pfx.h"
+#include "rt_table.h"
 
 struct nexthop nexthops[NH_MAX];
 struct rte_fib *fib;
 
-/* One route of a prefix (control side only). */
+/* One route of a prefix (control side only): its addresses after what
+ * the table keeps of every route. */
 struct rt {
-	struct rt *next;
-	struct route r;
-	uint32_t nh;		/* index into nexthops[], one reference */
+	struct rt_ent e;
+	uint32_t dst;		/* host order, as in struct route */
+	uint32_t gw;
+	uint32_t prefsrc;
 };
 
 /* Next-hop key. */
@@ -67,47 +68,69 @@ struct pfx_key {
 };
 
 static struct rte_rib *rib;
-static struct rt_nh_pool nhp;
-static struct rt_pfx pfx;		/* prefix -> its first route */
-
-static uint32_t max_total;		/* routes of every kind */
-static uint32_t n_total;
-static uint32_t n_visible;		/* what route_walk shows */
+static struct rt_table tbl;
 static struct rte_rib *long24;		/* /24s holding longer prefixes (nh: how many) */
 static uint32_t n_long;			/* FIB prefixes longer than /24 */
 static bool long24_lost;		/* long24 ran out of room: assume the worst */
-static bool fib_dirty;			/* a tbl8 group may have been freed */
-static uint64_t gw_gen = 1;		/* bumped when a connected route comes or goes */
+
+static inline const struct rt *
+rt_of(const struct rt_ent *e)
+{
+	return container_of(e, const struct rt, e);
+}
 
 static inline bool
-rt_local_table(uint8_t type)
+rt_is_connected(const struct route *r)
 {
-	return type == RTN_LOCAL || type == RTN_BROADCAST;
+	return r->type == RTN_UNICAST && r->gw == 0 && r->port != DP_NO_PORT;
+}
+
+/* The table's entry for the route r. */
+static void
+rt_fill(struct rt *x, const struct route *r)
+{
+	x->e = (struct rt_ent){ .metric = r->metric, .port = r->port, .plen = r->plen,
+				.type = r->type, .protocol = r->protocol, .scope = r->scope,
+				.connected = rt_is_connected(r) };
+	x->dst = r->dst;
+	x->gw = r->gw;
+	x->prefsrc = r->prefsrc;
+}
+
+/* The route the entry e holds. */
+static void
+route_of(const struct rt_ent *e, struct route *r)
+{
+	const struct rt *x = rt_of(e);
+
+	*r = (struct route){ .dst = x->dst, .plen = e->plen, .type = e->type,
+			     .protocol = e->protocol, .scope = e->scope, .metric = e->metric,
+			     .gw = x->gw, .port = e->port, .prefsrc = x->prefsrc };
 }
 
 static bool
 pfx_same(const void *p, const void *key)
 {
-	const struct rt *e = p;
+	const struct rt *x = p;
 	const struct pfx_key *k = key;
 
-	return e->r.dst == k->dst && e->r.plen == k->plen;
+	return x->dst == k->dst && x->e.plen == k->plen;
 }
 
 /* Where the first route of dst/plen is kept, NULL when none. */
-static inline struct rt **
+static inline struct rt_ent **
 pfx_find(uint32_t dst, uint8_t plen)
 {
 	struct pfx_key k = { .dst = dst, .plen = plen };
 
-	return (struct rt **)rt_pfx_find(&pfx, rt_pfx_hash(0, dst, plen), &k);
+	return rt_table_find(&tbl, rt_pfx_hash(0, dst, plen), &k);
 }
 
 /* The routes of a rib node's prefix, best first. */
-static struct rt *
+static struct rt_ent *
 node_head(const struct rte_rib_node *n)
 {
-	struct rt **hp;
+	struct rt_ent **hp;
 	uint32_t ip;
 	uint8_t plen;
 
@@ -120,12 +143,32 @@ node_head(const struct rte_rib_node *n)
 /* ------------------------------------------------------------------ */
 /* Next hops */
 
-static int
-nh_get(uint8_t type, uint16_t port, uint32_t gw)
+static uint8_t
+nh_type_of(uint8_t type, uint32_t gw)
 {
+	switch (type) {
+	case RTN_LOCAL:
+		return NH_LOCAL;
+	case RTN_BROADCAST:
+		return NH_BROADCAST;
+	case RTN_BLACKHOLE:
+		return NH_BLACKHOLE;
+	case RTN_UNREACHABLE:
+		return NH_UNREACHABLE;
+	default:
+		return gw != 0 ? NH_GATEWAY : NH_CONNECTED;
+	}
+}
+
+static int
+nh_get(const struct rt_ent *e)
+{
+	uint32_t gw = rt_of(e)->gw;
+	uint8_t type = nh_type_of(e->type, gw);
+	uint16_t port = e->port;
 	struct nh_key k = { .gw = gw, .port = port, .type = type };
 	bool fresh;
-	int i = rt_nh_get(&nhp, &k, &fresh);
+	int i = rt_nh_get(&tbl.nhp, &k, &fresh);
 
 	if (i > 0 && fresh) {
 		nexthops[i] = (struct nexthop){ .type = type, .port = port, .gw = gw,
@@ -142,14 +185,14 @@ nh_put(uint32_t i)
 	struct nh_key k = { .gw = nexthops[i].gw, .port = nexthops[i].port,
 			    .type = nexthops[i].type };
 
-	rt_nh_put(&nhp, i, &k);
+	rt_nh_put(&tbl.nhp, i, &k);
 }
 
 void
 route_nh_neigh(uint16_t port, uint32_t ip, int32_t pos)
 {
 	struct nh_key k = { .gw = ip, .port = port, .type = NH_GATEWAY };
-	int i = rt_nh_find(&nhp, &k);
+	int i = rt_nh_find(&tbl.nhp, &k);
 
 	if (i > 0)
 		__atomic_store_n(&nexthops[i].neigh, pos, __ATOMIC_RELEASE);
@@ -182,9 +225,9 @@ route_nh_neigh(uint16_t port, uint32_t ip, int32_t pos)
 static inline void
 fib_before_write(void)
 {
-	if (unlikely(fib_dirty)) {
+	if (unlikely(tbl.fib_dirty)) {
 		rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
-		fib_dirty = false;
+		tbl.fib_dirty = false;
 	}
 }
 
@@ -239,23 +282,23 @@ fib_after_write(uint32_t dst, uint8_t plen)
 	if (plen >= 24) {
 		if ((plen > 24 || long24_lost ||
 		     rte_rib_lookup_exact(long24, dst, 24) != NULL) && fib_24_uniform(dst))
-			fib_dirty = true;
+			tbl.fib_dirty = true;
 		return;
 	}
 	/* A shorter prefix reaches groups only in the /24s under it that
 	 * hold longer prefixes: look at a few, assume the worst beyond. */
 	if (long24_lost) {
-		fib_dirty = true;
+		tbl.fib_dirty = true;
 		return;
 	}
 	while ((n = rte_rib_get_nxt(long24, dst, plen, n, RTE_RIB_GET_NXT_ALL)) != NULL) {
 		if (++probes > 16) {
-			fib_dirty = true;
+			tbl.fib_dirty = true;
 			return;
 		}
 		rte_rib_get_ip(n, &ip);
 		if (fib_24_uniform(ip)) {
-			fib_dirty = true;
+			tbl.fib_dirty = true;
 			return;
 		}
 	}
@@ -305,52 +348,46 @@ fib_unset(uint32_t dst, uint8_t plen)
 	return ret;
 }
 
+/* What the table asks of the family: the FIB entry of e's prefix, its
+ * next hops, its memory. */
+static int
+fib_set_ent(const struct rt_ent *e, uint32_t nh, bool new_prefix)
+{
+	return fib_set(rt_of(e)->dst, e->plen, nh, new_prefix);
+}
+
+static int
+fib_unset_ent(const struct rt_ent *e)
+{
+	return fib_unset(rt_of(e)->dst, e->plen);
+}
+
+static struct rt_ent *
+rt_alloc(void)
+{
+	struct rt *x = malloc(sizeof(*x));
+
+	return x != NULL ? &x->e : NULL;
+}
+
+static void
+rt_free(struct rt_ent *e)
+{
+	free(container_of(e, struct rt, e));
+}
+
+static const struct rt_family family = {
+	.ent_size = sizeof(struct rt),
+	.fib_set = fib_set_ent,
+	.fib_unset = fib_unset_ent,
+	.nh_get = nh_get,
+	.nh_put = nh_put,
+	.alloc = rt_alloc,
+	.free = rt_free,
+};
+
 /* ------------------------------------------------------------------ */
 /* Routes */
-
-static inline int
-rt_rank(const struct route *r)
-{
-	return rt_local_table(r->type) ? 0 : 1;
-}
-
-/* Is a better than b for the FIB? */
-static inline bool
-rt_better(const struct route *a, const struct route *b)
-{
-	if (rt_rank(a) != rt_rank(b))
-		return rt_rank(a) < rt_rank(b);
-	return a->metric < b->metric;
-}
-
-/*
- * The route whose next hop the FIB carries for the prefix of head: the
- * best that is live (port_routes_live: a backup route through a port that
- * is up takes over from one through a port set down, as a router's
- * floating static route; local entries stay, the router's addresses
- * answer on every port), else the best of all (its packets are then
- * dropped as port_down: no shorter prefix is used in its place).
- */
-static inline const struct rt *
-fib_rt(const struct rt *head, uint16_t flipped)
-{
-	for (const struct rt *e = head; e != NULL; e = e->next)
-		if (rt_local_table(e->r.type) || port_routes_live(e->r.port, flipped))
-			return e;
-	return head;
-}
-
-static inline uint32_t
-fib_nh(const struct rt *head)
-{
-	return fib_rt(head, DP_NO_PORT)->nh;
-}
-
-static inline bool
-rt_is_connected(const struct route *r)
-{
-	return r->type == RTN_UNICAST && r->gw == 0 && r->port != DP_NO_PORT;
-}
 
 /*
  * The port of the connected network gw is on: the longest prefix covering
@@ -359,15 +396,12 @@ rt_is_connected(const struct route *r)
 static int
 gw_port_find(uint32_t gw, uint16_t want)
 {
-	struct rte_rib_node *n = rte_rib_lookup(rib, gw);
+	for (struct rte_rib_node *n = rte_rib_lookup(rib, gw); n != NULL;
+	     n = rte_rib_lookup_parent(n)) {
+		int port = rt_list_connected_port(node_head(n), want);
 
-	for (; n != NULL; n = rte_rib_lookup_parent(n)) {
-		for (struct rt *e = node_head(n); e != NULL; e = e->next) {
-			if (!rt_is_connected(&e->r))
-				continue;
-			if (want == DP_NO_PORT || e->r.port == want)
-				return e->r.port;
-		}
+		if (port >= 0)
+			return port;
 	}
 	return -ENETUNREACH;
 }
@@ -379,30 +413,13 @@ gw_port(uint32_t gw, uint16_t want)
 {
 	static struct { uint64_t gen; uint32_t gw; uint16_t want; int port; } c;
 
-	if (c.gen != gw_gen || c.gw != gw || c.want != want) {
+	if (c.gen != tbl.gw_gen || c.gw != gw || c.want != want) {
 		c.port = gw_port_find(gw, want);
-		c.gen = gw_gen;
+		c.gen = tbl.gw_gen;
 		c.gw = gw;
 		c.want = want;
 	}
 	return c.port;
-}
-
-static uint8_t
-nh_type_of(const struct route *r)
-{
-	switch (r->type) {
-	case RTN_LOCAL:
-		return NH_LOCAL;
-	case RTN_BROADCAST:
-		return NH_BROADCAST;
-	case RTN_BLACKHOLE:
-		return NH_BLACKHOLE;
-	case RTN_UNREACHABLE:
-		return NH_UNREACHABLE;
-	default:
-		return r->gw != 0 ? NH_GATEWAY : NH_CONNECTED;
-	}
 }
 
 static inline bool
@@ -460,212 +477,53 @@ route_check(const struct route *in, struct route *r)
 	return 0;
 }
 
-static void
-list_insert(struct rt **pp, struct rt *e)
-{
-	while (*pp != NULL && !rt_better(&e->r, &(*pp)->r))
-		pp = &(*pp)->next;
-	e->next = *pp;
-	*pp = e;
-}
-
-static void
-counts(const struct route *r, int d)
-{
-	n_total += d;
-	if (!rt_local_table(r->type))
-		n_visible += d;
-	if (rt_is_connected(r))
-		gw_gen++;
-}
-
-/* A prefix nobody routes yet: into the FIB, then the prefix hash. */
-static int
-route_add_prefix(struct rt *e)
-{
-	int ret;
-
-	ret = fib_set(e->r.dst, e->r.plen, e->nh, true);
-	if (ret != 0)
-		return ret == -ENOMEM ? -ENOSPC : ret;
-	e->next = NULL;
-	ret = rt_pfx_add(&pfx, rt_pfx_hash(0, e->r.dst, e->r.plen), e);
-	if (unlikely(ret != 0))
-		fib_unset(e->r.dst, e->r.plen);
-	return ret;
-}
 
 int
 route_add(const struct route *in, uint16_t nl_flags)
 {
-	struct rt **hp, *e, *old = NULL;
 	struct route r;
-	uint32_t old_head_nh = 0;
-	int nh, ret;
+	struct rt want;
+	uint64_t h;
+	int ret;
 
 	ret = route_check(in, &r);
 	if (ret != 0)
 		return ret;
-
-	hp = pfx_find(r.dst, r.plen);
-	if (hp != NULL) {
-		old_head_nh = fib_nh(*hp);
-		for (e = *hp; e != NULL; e = e->next)
-			if (e->r.metric == r.metric &&
-			    rt_local_table(e->r.type) == rt_local_table(r.type)) {
-				old = e;
-				break;
-			}
-	}
-	ret = rt_nl_add_allowed(old != NULL, nl_flags);
-	if (ret != 0)
-		return ret;
-	if (old == NULL && n_total >= max_total)
-		return -ENOSPC;
-
-	nh = nh_get(nh_type_of(&r), r.port, r.gw);
-	if (nh < 0)
-		return nh;
-
-	if (old != NULL) {
-		/* Same metric, same place in the list. */
-		uint32_t prev_nh = old->nh;
-
-		counts(&old->r, -1);
-		old->r = r;
-		old->nh = (uint32_t)nh;
-		counts(&r, 1);
-		if (fib_nh(*hp) != old_head_nh)
-			fib_set(r.dst, r.plen, fib_nh(*hp), false);
-		nh_put(prev_nh);
-		return 0;
-	}
-
-	e = malloc(sizeof(*e));
-	if (e == NULL) {
-		nh_put((uint32_t)nh);
-		return -ENOMEM;
-	}
-	e->r = r;
-	e->nh = (uint32_t)nh;
-	if (hp == NULL) {
-		ret = route_add_prefix(e);
-		if (ret != 0) {
-			free(e);
-			nh_put((uint32_t)nh);
-			return ret;
-		}
-	} else {
-		list_insert(hp, e);
-		/* The FIB changes an existing prefix in place: it cannot fail. */
-		if (fib_nh(*hp) != old_head_nh)
-			fib_set(r.dst, r.plen, fib_nh(*hp), false);
-	}
-	counts(&r, 1);
-	return 0;
-}
-
-static bool
-rt_match(const struct route *e, const struct route *r, const struct route_match *m)
-{
-	if (m->type ? e->type != r->type : rt_local_table(e->type))
-		return false;
-	if (m->metric && e->metric != r->metric)
-		return false;
-	if (m->gw && e->gw != r->gw)
-		return false;
-	if (m->port && e->port != r->port)
-		return false;
-	if (m->protocol && e->protocol != r->protocol)
-		return false;
-	return true;
-}
-
-/*
- * Remove from prefix dst/plen, whose first route is kept at hp, every
- * route gone() picks (the first only, when once).  Returns how many went,
- * or -ENOSPC when the FIB could not drop the prefix (a delete may need a
- * tbl8 group) and nothing changed.
- */
-static int
-pfx_remove(struct rt **hp, uint32_t dst, uint8_t plen,
-	   bool (*gone)(const struct route *, const void *), const void *arg, bool once)
-{
-	struct rt **pp = hp, *e, *dead = NULL, **dead_tail = &dead;
-	uint32_t old_head_nh = fib_nh(*hp);
-	int k = 0;
-
-	while ((e = *pp) != NULL) {
-		if (gone(&e->r, arg)) {
-			*pp = e->next;
-			e->next = NULL;
-			*dead_tail = e;
-			dead_tail = &e->next;
-			k++;
-			if (once)
-				break;
-		} else {
-			pp = &e->next;
-		}
-	}
-	if (k == 0)
-		return 0;
-	if (*hp == NULL) {
-		struct pfx_key key = { .dst = dst, .plen = plen };
-
-		if (fib_unset(dst, plen) != 0) {
-			*hp = dead;
-			return -ENOSPC;
-		}
-		/* dead's routes still name the prefix: the slot is found. */
-		*hp = dead;
-		rt_pfx_del(&pfx, rt_pfx_hash(0, dst, plen), &key);
-	} else if (fib_nh(*hp) != old_head_nh) {
-		fib_set(dst, plen, fib_nh(*hp), false);
-	}
-	while ((e = dead) != NULL) {
-		dead = e->next;
-		counts(&e->r, -1);
-		nh_put(e->nh);
-		free(e);
-	}
-	return k;
+	rt_fill(&want, &r);
+	h = rt_pfx_hash(0, r.dst, r.plen);
+	return rt_table_add(&tbl, rt_table_find(&tbl, h, &(struct pfx_key){ r.dst, r.plen }), h,
+			    &want.e, nl_flags);
 }
 
 struct del_arg {
-	const struct route *r;
+	const struct rt *want;
 	const struct route_match *m;
 };
 
 static bool
-del_gone(const struct route *e, const void *arg)
+del_gone(const struct rt_ent *e, const void *arg)
 {
 	const struct del_arg *a = arg;
 
-	return rt_match(e, a->r, a->m);
+	return rt_ent_match(e, &a->want->e, a->m) && (!a->m->gw || rt_of(e)->gw == a->want->gw);
 }
 
 int
 route_del(const struct route *r, const struct route_match *match)
 {
 	static const struct route_match none;
-	struct del_arg a = { r, match != NULL ? match : &none };
-	uint32_t dst;
-	struct rt **hp;
+	struct rt want;
+	struct del_arg a = { &want, match != NULL ? match : &none };
+	struct rt_ent **hp;
 	int ret;
 
 	if (r->plen > 32)
 		return -EINVAL;
-	dst = r->dst & plen_mask(r->plen);
-	hp = pfx_find(dst, r->plen);
-	ret = hp != NULL ? pfx_remove(hp, dst, r->plen, del_gone, &a, true) : 0;
+	rt_fill(&want, r);
+	want.dst &= plen_mask(r->plen);
+	hp = pfx_find(want.dst, r->plen);
+	ret = hp != NULL ? rt_table_remove(&tbl, hp, del_gone, &a, true) : 0;
 	return ret == 0 ? -ESRCH : ret < 0 ? ret : 0;
-}
-
-static bool
-port_gone(const struct route *e, const void *arg)
-{
-	return e->port == *(const uint16_t *)arg;
 }
 
 struct gw_net {
@@ -674,16 +532,17 @@ struct gw_net {
 };
 
 static bool
-gateway_gone(const struct route *e, const void *arg)
+gateway_gone(const struct rt_ent *e, const void *arg)
 {
 	const struct gw_net *g = arg;
+	uint32_t gw = rt_of(e)->gw;
 
-	return e->gw != 0 && e->port == g->port && (e->gw & g->mask) == g->net;
+	return gw != 0 && e->port == g->port && (gw & g->mask) == g->net;
 }
 
 /* Remove every route that gone() says is gone, over the whole table. */
 static void
-route_flush_if(bool (*gone)(const struct route *, const void *), const void *arg)
+route_flush_if(bool (*gone)(const struct rt_ent *, const void *), const void *arg)
 {
 	struct rte_rib_node *n = NULL;
 	uint32_t cap = 1024, k = 0;
@@ -708,10 +567,10 @@ route_flush_if(bool (*gone)(const struct route *, const void *), const void *arg
 		k++;
 	}
 	for (uint32_t i = 0; i < k; i++) {
-		struct rt **hp = pfx_find(v[i].ip, v[i].plen);
+		struct rt_ent **hp = pfx_find(v[i].ip, v[i].plen);
 
 		if (hp != NULL)
-			pfx_remove(hp, v[i].ip, v[i].plen, gone, arg, false);
+			rt_table_remove(&tbl, hp, gone, arg, false);
 	}
 	free(v);
 }
@@ -719,29 +578,13 @@ route_flush_if(bool (*gone)(const struct route *, const void *), const void *arg
 void
 route_flush_port(uint16_t port)
 {
-	route_flush_if(port_gone, &port);
-}
-
-/* A prefix with a route through port: the FIB follows the port's state. */
-static void
-port_state_cb(void *p, void *arg)
-{
-	const struct rt *head = p;
-	uint16_t port = *(const uint16_t *)arg;
-	uint32_t was, now;
-
-	if (head->next == NULL)
-		return;
-	was = fib_rt(head, port)->nh;
-	now = fib_nh(head);
-	if (now != was)
-		fib_set(head->r.dst, head->r.plen, now, false);
+	route_flush_if(rt_ent_on_port, &port);
 }
 
 void
 route_port_state(uint16_t port)
 {
-	rt_pfx_each(&pfx, port_state_cb, &port);
+	rt_table_port_state(&tbl, port);
 }
 
 void
@@ -785,6 +628,10 @@ route_lookup_again(uint32_t ip)
 /* Where an answer to ip through out's port would come from, unless the
  * route names it: our address on the network of the next hop, else the
  * port's first. */
+
+/* Where an answer to ip through out's port would come from, unless the
+ * route names it: our address on the network of the next hop, else the
+ * port's first. */
 static void
 route_source(uint32_t ip, struct route *out)
 {
@@ -802,6 +649,7 @@ route_source(uint32_t ip, struct route *out)
 	out->prefsrc = addr_of_port(t, out->port);
 }
 
+
 int
 route_get(uint32_t ip, struct route *out)
 {
@@ -814,7 +662,7 @@ route_get(uint32_t ip, struct route *out)
 	n = rte_rib_lookup(rib, ip);
 	if (n == NULL || node_head(n) == NULL)
 		return -ENETUNREACH;
-	*out = fib_rt(node_head(n), DP_NO_PORT)->r;
+	route_of(rt_fib_ent(node_head(n), DP_NO_PORT), out);
 	route_source(ip, out);
 	return 0;
 }
@@ -824,9 +672,9 @@ route_get_via(uint32_t ip, uint16_t port, struct route *out)
 {
 	for (struct rte_rib_node *n = rte_rib_lookup(rib, ip); n != NULL;
 	     n = rte_rib_lookup_parent(n))
-		for (const struct rt *e = node_head(n); e != NULL; e = e->next)
-			if (e->r.port == port) {
-				*out = e->r;
+		for (const struct rt_ent *e = node_head(n); e != NULL; e = e->next)
+			if (e->port == port) {
+				route_of(e, out);
 				route_source(ip, out);
 				return 0;
 			}
@@ -838,25 +686,34 @@ route_get_via(uint32_t ip, uint16_t port, struct route *out)
 	return 0;
 }
 
+/* A walk: the caller's cb, and where it stopped. */
+struct walk {
+	int (*cb)(const struct route *r, void *arg);
+	void *arg;
+	struct route_pos *pos;
+};
+
+/* A route to the walk's cb; where cb refuses it, noted: that route comes
+ * first next time. */
 static int
-walk_entries(struct rt *head, int (*cb)(const struct route *, void *), void *arg)
+walk_one(const struct rt_ent *e, void *arg)
 {
+	struct walk *w = arg;
+	struct route r;
 	int ret;
 
-	for (struct rt *e = head; e != NULL; e = e->next) {
-		if (rt_local_table(e->r.type))
-			continue;
-		ret = cb(&e->r, arg);
-		if (ret != 0)
-			return ret;
-	}
-	return 0;
+	route_of(e, &r);
+	ret = w->cb(&r, w->arg);
+	if (ret != 0)
+		*w->pos = (struct route_pos){ .dst = r.dst, .plen = r.plen,
+					      .metric = r.metric, .valid = true };
+	return ret;
 }
 
 /* Pre-order: a prefix, then the prefixes directly under it in address
  * order, each followed by its own (depth at most 32). */
 static int
-walk_under(uint32_t ip, uint8_t plen, int (*cb)(const struct route *, void *), void *arg)
+walk_under(uint32_t ip, uint8_t plen, struct walk *w)
 {
 	struct rte_rib_node *c = NULL;
 	uint32_t cip;
@@ -864,13 +721,13 @@ walk_under(uint32_t ip, uint8_t plen, int (*cb)(const struct route *, void *), v
 	int ret;
 
 	while ((c = rte_rib_get_nxt(rib, ip, plen, c, RTE_RIB_GET_NXT_COVER)) != NULL) {
-		ret = walk_entries(node_head(c), cb, arg);
+		ret = rt_list_walk(node_head(c), 0, walk_one, w);
 		if (ret != 0)
 			return ret;
 		rte_rib_get_ip(c, &cip);
 		rte_rib_get_depth(c, &cplen);
 		if (cplen < 32) {
-			ret = walk_under(cip, cplen, cb, arg);
+			ret = walk_under(cip, cplen, w);
 			if (ret != 0)
 				return ret;
 		}
@@ -878,37 +735,28 @@ walk_under(uint32_t ip, uint8_t plen, int (*cb)(const struct route *, void *), v
 	return 0;
 }
 
-int
-route_walk(int (*cb)(const struct route *r, void *arg), void *arg)
+/* The routes of dst/plen from metric on, then those of the prefixes
+ * under it. */
+static int
+walk_prefix(uint32_t dst, uint8_t plen, uint32_t metric, struct walk *w)
 {
-	struct rt **hp = pfx_find(0, 0);
+	struct rt_ent **hp = pfx_find(dst, plen);
 	int ret;
 
 	if (hp != NULL) {
-		ret = walk_entries(*hp, cb, arg);
+		ret = rt_list_walk(*hp, metric, walk_one, w);
 		if (ret != 0)
 			return ret;
 	}
-	return walk_under(0, 0, cb, arg);
+	return plen < 32 ? walk_under(dst, plen, w) : 0;
 }
 
-struct walk_from {
-	int (*cb)(const struct route *r, void *arg);
-	void *arg;
-	struct route_pos *pos;
-};
-
-/* Note where the walk stops: the route cb refused comes first next time. */
-static int
-walk_from_cb(const struct route *r, void *arg)
+int
+route_walk(int (*cb)(const struct route *r, void *arg), void *arg)
 {
-	struct walk_from *w = arg;
-	int ret = w->cb(r, w->arg);
+	struct route_pos pos = { .valid = false };
 
-	if (ret != 0)
-		*w->pos = (struct route_pos){ .dst = r->dst, .plen = r->plen,
-					      .metric = r->metric, .valid = true };
-	return ret;
+	return route_walk_from(&pos, cb, arg);
 }
 
 /*
@@ -920,42 +768,21 @@ walk_from_cb(const struct route *r, void *arg)
 int
 route_walk_from(struct route_pos *pos, int (*cb)(const struct route *r, void *arg), void *arg)
 {
-	struct walk_from w = { .cb = cb, .arg = arg, .pos = pos };
-	struct rt **hp;
+	struct walk w = { .cb = cb, .arg = arg, .pos = pos };
 	uint64_t ip;
 	int ret;
 
 	if (!pos->valid)
-		return route_walk(walk_from_cb, &w);
-	hp = pfx_find(pos->dst, pos->plen);
-	if (hp != NULL)
-		for (struct rt *e = *hp; e != NULL; e = e->next) {
-			if (rt_local_table(e->r.type) || e->r.metric < pos->metric)
-				continue;
-			ret = walk_from_cb(&e->r, &w);
-			if (ret != 0)
-				return ret;
-		}
-	if (pos->plen < 32) {
-		ret = walk_under(pos->dst, pos->plen, walk_from_cb, &w);
-		if (ret != 0)
-			return ret;
-	}
+		return walk_prefix(0, 0, 0, &w);
+	ret = walk_prefix(pos->dst, pos->plen, pos->metric, &w);
+	if (ret != 0)
+		return ret;
 	for (ip = (uint64_t)pos->dst + (1ull << (32 - pos->plen)); ip < (1ull << 32);) {
 		uint8_t bits = (uint8_t)__builtin_ctzll(ip);	/* ip > 0 here */
-		uint8_t plen = (uint8_t)(32 - bits);
 
-		hp = pfx_find((uint32_t)ip, plen);
-		if (hp != NULL) {
-			ret = walk_entries(*hp, walk_from_cb, &w);
-			if (ret != 0)
-				return ret;
-		}
-		if (plen < 32) {
-			ret = walk_under((uint32_t)ip, plen, walk_from_cb, &w);
-			if (ret != 0)
-				return ret;
-		}
+		ret = walk_prefix((uint32_t)ip, (uint8_t)(32 - bits), 0, &w);
+		if (ret != 0)
+			return ret;
 		ip += 1ull << bits;
 	}
 	return 0;
@@ -964,17 +791,13 @@ route_walk_from(struct route_pos *pos, int (*cb)(const struct route *r, void *ar
 unsigned int
 route_count(void)
 {
-	return n_visible;
+	return tbl.n_visible;
 }
 
 void
 route_sync(void)
 {
-	if (!fib_dirty && !rt_nh_pending(&nhp))
-		return;
-	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
-	fib_dirty = false;
-	rt_nh_recycle(&nhp);
+	rt_table_sync(&tbl);
 }
 
 /* DIR-24-8's AVX-512 lookup where the CPU has it (rt_fib_pick_avx512):
@@ -1012,11 +835,9 @@ route_init(uint32_t max_routes)
 	rt_fib_pick_avx512(fib_pick_avx512, fib);
 	rib = rte_fib_get_rib(fib);
 	long24 = rte_rib_create("sluice_long24", (int)rte_socket_id(), &rc);
-	if (rib == NULL || long24 == NULL || rt_nh_init(&nhp, "sluice_nh", sizeof(struct nh_key)) != 0 ||
-	    rt_pfx_init(&pfx, "sluice_pfx", total, pfx_same) != 0) {
+	if (rib == NULL || long24 == NULL ||
+	    rt_table_init(&tbl, &family, "sluice", total, sizeof(struct nh_key), pfx_same) != 0) {
 		/* Leave nothing behind: the caller may try a smaller table. */
-		rt_nh_free(&nhp);
-		rt_pfx_free(&pfx);
 		rte_rib_free(long24);
 		rte_fib_free(fib);
 		long24 = NULL;
@@ -1024,7 +845,6 @@ route_init(uint32_t max_routes)
 		fib = NULL;
 		return -ENOMEM;
 	}
-	max_total = total;
 	memset(nexthops, 0, sizeof(nexthops));
 	return 0;
 }

@@ -70,11 +70,17 @@ void
 rt_pfx_del(struct rt_pfx *t, uint64_t h, const void *key)
 {
 	void **pp = rt_pfx_find(t, h, key);
+
+	if (pp != NULL)
+		rt_pfx_del_at(t, pp);
+}
+
+void
+rt_pfx_del_at(struct rt_pfx *t, void **where)
+{
 	uint64_t i, j, k;
 
-	if (pp == NULL)
-		return;
-	i = (uint64_t)((struct rt_pfx_slot *)((char *)pp - offsetof(struct rt_pfx_slot, p)) - t->s);
+	i = (uint64_t)(container_of(where, struct rt_pfx_slot, p) - t->s);
 	/* Move back every later slot of the run whose home is not between
 	 * the hole and it, so that no probe meets the hole before its key. */
 	for (j = (i + 1) & t->mask; t->s[j].p != NULL; j = (j + 1) & t->mask) {

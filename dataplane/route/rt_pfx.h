@@ -34,11 +34,13 @@ int rt_pfx_init(struct rt_pfx *t, const char *name, uint32_t max,
 void rt_pfx_free(struct rt_pfx *t);
 
 /* Where the key's pointer is kept (read or rewrite it there), NULL when
- * the key is absent.  Valid until the next rt_pfx_del. */
+ * the key is absent.  Valid until the next rt_pfx_del or rt_pfx_del_at. */
 void **rt_pfx_find(const struct rt_pfx *t, uint64_t h, const void *key);
 /* Add an absent key's pointer: 0, or -ENOSPC when max are held. */
 int rt_pfx_add(struct rt_pfx *t, uint64_t h, void *p);
 void rt_pfx_del(struct rt_pfx *t, uint64_t h, const void *key);
+/* Delete the key kept at where (what rt_pfx_find gave for it). */
+void rt_pfx_del_at(struct rt_pfx *t, void **where);
 /* cb(p, arg) for every prefix held, in no order; cb must not add or
  * delete keys. */
 void rt_pfx_each(const struct rt_pfx *t, void (*cb)(void *p, void *arg), void *arg);
