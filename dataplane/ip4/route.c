@@ -362,6 +362,12 @@ fib_unset_ent(const struct rt_ent *e)
 	return fib_unset(rt_of(e)->dst, e->plen);
 }
 
+static struct rt_ent **
+pfx_of(const struct rt_ent *e)
+{
+	return pfx_find(rt_of(e)->dst, e->plen);
+}
+
 static struct rt_ent *
 rt_alloc(void)
 {
@@ -380,6 +386,7 @@ static const struct rt_family family = {
 	.ent_size = sizeof(struct rt),
 	.fib_set = fib_set_ent,
 	.fib_unset = fib_unset_ent,
+	.find = pfx_of,
 	.nh_get = nh_get,
 	.nh_put = nh_put,
 	.alloc = rt_alloc,
@@ -540,45 +547,10 @@ gateway_gone(const struct rt_ent *e, const void *arg)
 	return gw != 0 && e->port == g->port && (gw & g->mask) == g->net;
 }
 
-/* Remove every route that gone() says is gone, over the whole table. */
-static void
-route_flush_if(bool (*gone)(const struct rt_ent *, const void *), const void *arg)
-{
-	struct rte_rib_node *n = NULL;
-	uint32_t cap = 1024, k = 0;
-	struct { uint32_t ip; uint8_t plen; } *v = malloc(cap * sizeof(*v));
-
-	if (v == NULL)
-		return;
-	/* Collect first: removing a node would break the walk. */
-	if (rte_rib_lookup_exact(rib, 0, 0) != NULL)
-		v[k++] = (typeof(*v)){ 0, 0 };
-	while ((n = rte_rib_get_nxt(rib, 0, 0, n, RTE_RIB_GET_NXT_ALL)) != NULL) {
-		if (k == cap) {
-			void *t = realloc(v, 2 * cap * sizeof(*v));
-
-			if (t == NULL)
-				break;
-			v = t;
-			cap *= 2;
-		}
-		rte_rib_get_ip(n, &v[k].ip);
-		rte_rib_get_depth(n, &v[k].plen);
-		k++;
-	}
-	for (uint32_t i = 0; i < k; i++) {
-		struct rt_ent **hp = pfx_find(v[i].ip, v[i].plen);
-
-		if (hp != NULL)
-			rt_table_remove(&tbl, hp, gone, arg, false);
-	}
-	free(v);
-}
-
 void
 route_flush_port(uint16_t port)
 {
-	route_flush_if(rt_ent_on_port, &port);
+	rt_table_flush(&tbl, rt_ent_on_port, &port);
 }
 
 void
@@ -593,7 +565,7 @@ route_flush_gateways(uint16_t port, uint32_t net, uint8_t plen)
 	struct gw_net g = { .port = port, .mask = plen == 0 ? 0 : ~0u << (32 - plen) };
 
 	g.net = net & g.mask;
-	route_flush_if(gateway_gone, &g);
+	rt_table_flush(&tbl, gateway_gone, &g);
 }
 
 void

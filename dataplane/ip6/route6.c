@@ -2,9 +2,9 @@
 /*
  * The IPv6 routing table, built as route.c builds IPv4's: rte_fib6 (trie)
  * for the workers, every route in a list per prefix (local entries first,
- * then by metric) found by the prefix hash (route/rt_pfx.c), the FIB's own
- * rte_rib6 for longest matches and ordered walks, next hops shared and
- * counted (route/rt_nh.c), an index reused only after a grace period.
+ * then by metric) kept by route/rt_table.c, the FIB's own rte_rib6 for
+ * longest matches and ordered walks, next hops shared and counted
+ * (route/rt_nh.c), an index reused only after a grace period.
  * The FIB is rebuilt when DPDK 22.11's trie refuses an add for groups it
  * reserved for prefixes long deleted (route6_rebuild).
  */
@@ -29,9 +29,7 @@
 #include "port.h"
 #include "route6.h"
 #include "rt_fib.h"
-#include "rt_nh.h"
-#include "rt_nl.h"
-#include "rt_pfx.h"
+#include "rt_table.h"
 
 struct nexthop6 nexthops6[NH6_MAX];
 /* Workers load fib6 once a burst (route6_lookup_raw): route6_rebuild may
@@ -45,10 +43,13 @@ static uint32_t rebuild_failed;		/* long_dels when a rebuild last failed */
 static uint64_t n_rebuilds;
 static size_t fib_bytes;		/* what making the FIB took of the heap */
 
+/* One route of a prefix: its addresses after what the table keeps of
+ * every route. */
 struct rt6 {
-	struct rt6 *next;
-	struct route6 r;
-	uint32_t nh;
+	struct rt_ent e;
+	uint8_t dst[16];
+	uint8_t gw[16];
+	uint8_t prefsrc[16];
 };
 
 struct nh6_key {
@@ -63,17 +64,14 @@ struct pfx6_key {
 	uint8_t plen;
 };
 
-static struct rt_nh_pool nhp;
-static struct rt_pfx pfx;		/* prefix -> its first route */
+static struct rt_table tbl;
 /* Routes come from one array in the DPDK heap, made at start (prefaulted
  * with the FIB): malloc's first touch of fresh heap cost a bulk load a
  * page fault every few dozen routes. */
-static struct rt6 *rt_mem, *rt_spare;
+static struct rt6 *rt_mem;
+static struct rt_ent *rt_spare;
 
-static uint32_t max_total, n_total, n_visible;
-static bool fib_dirty;
-static uint64_t fib_token;		/* the grace period fib_dirty waits for */
-static uint64_t gw_gen = 1;		/* bumped when a connected route comes or goes */
+static uint64_t fib_token;		/* the grace period tbl.fib_dirty waits for */
 
 typedef unsigned __int128 u128;
 
@@ -127,26 +125,26 @@ pfx_hash(const uint8_t *dst, uint8_t plen)
 static bool
 pfx_same(const void *p, const void *key)
 {
-	const struct rt6 *e = p;
+	const struct rt6 *x = p;
 	const struct pfx6_key *k = key;
 
-	return e->r.plen == k->plen && memcmp(e->r.dst, k->dst, 16) == 0;
+	return x->e.plen == k->plen && memcmp(x->dst, k->dst, 16) == 0;
 }
 
 /* Where the first route of dst/plen is kept, NULL when none. */
-static inline struct rt6 **
+static inline struct rt_ent **
 pfx_find(const uint8_t *dst, uint8_t plen)
 {
 	struct pfx6_key k = { .dst = dst, .plen = plen };
 
-	return (struct rt6 **)rt_pfx_find(&pfx, pfx_hash(dst, plen), &k);
+	return rt_table_find(&tbl, pfx_hash(dst, plen), &k);
 }
 
 /* The routes of a rib node's prefix, best first. */
-static struct rt6 *
+static struct rt_ent *
 node_head(const struct rte_rib6_node *n)
 {
-	struct rt6 **hp;
+	struct rt_ent **hp;
 	uint8_t ip[16], plen;
 
 	rte_rib6_get_ip(n, ip);
@@ -155,26 +153,47 @@ node_head(const struct rte_rib6_node *n)
 	return hp != NULL ? *hp : NULL;
 }
 
-/* route.c's fib_rt: the best route through a port that is up. */
 static inline const struct rt6 *
-fib_rt(const struct rt6 *head, uint16_t flipped)
+rt_of(const struct rt_ent *e)
 {
-	for (const struct rt6 *e = head; e != NULL; e = e->next)
-		if (e->r.type == RTN_LOCAL || port_routes_live(e->r.port, flipped))
-			return e;
-	return head;
+	return container_of(e, const struct rt6, e);
 }
 
-static inline uint32_t
-fib_nh(const struct rt6 *head)
+static inline bool
+rt_is_connected(const struct route6 *r)
 {
-	return fib_rt(head, DP_NO_PORT)->nh;
+	return r->type == RTN_UNICAST && ip6_is_zero(r->gw) && r->port != DP_NO_PORT;
 }
 
-static struct rt6 *
+/* The table's entry for the route r. */
+static void
+rt_fill(struct rt6 *x, const struct route6 *r)
+{
+	x->e = (struct rt_ent){ .metric = r->metric, .port = r->port, .plen = r->plen,
+				.type = r->type, .protocol = r->protocol, .scope = r->scope,
+				.connected = rt_is_connected(r) };
+	memcpy(x->dst, r->dst, 16);
+	memcpy(x->gw, r->gw, 16);
+	memcpy(x->prefsrc, r->prefsrc, 16);
+}
+
+/* The route the entry e holds. */
+static void
+route_of(const struct rt_ent *e, struct route6 *r)
+{
+	const struct rt6 *x = rt_of(e);
+
+	*r = (struct route6){ .plen = e->plen, .type = e->type, .protocol = e->protocol,
+			      .scope = e->scope, .metric = e->metric, .port = e->port };
+	memcpy(r->dst, x->dst, 16);
+	memcpy(r->gw, x->gw, 16);
+	memcpy(r->prefsrc, x->prefsrc, 16);
+}
+
+static struct rt_ent *
 rt_alloc(void)
 {
-	struct rt6 *e = rt_spare;
+	struct rt_ent *e = rt_spare;
 
 	if (e != NULL)
 		rt_spare = e->next;
@@ -182,7 +201,7 @@ rt_alloc(void)
 }
 
 static void
-rt_free(struct rt6 *e)
+rt_free(struct rt_ent *e)
 {
 	e->next = rt_spare;
 	rt_spare = e;
@@ -190,15 +209,31 @@ rt_free(struct rt6 *e)
 
 /* ---- next hops -------------------------------------------------------- */
 
-static int
-nh_get(uint8_t type, uint16_t port, const uint8_t *gw)
+static uint8_t
+nh_type_of(uint8_t type, const uint8_t *gw)
 {
+	switch (type) {
+	case RTN_LOCAL:
+		return NH_LOCAL;
+	case RTN_BLACKHOLE:
+		return NH_BLACKHOLE;
+	default:
+		return ip6_is_zero(gw) ? NH_CONNECTED : NH_GATEWAY;
+	}
+}
+
+static int
+nh_get(const struct rt_ent *e)
+{
+	const uint8_t *gw = rt_of(e)->gw;
+	uint8_t type = nh_type_of(e->type, gw);
+	uint16_t port = e->port;
 	struct nh6_key k = { .port = port, .type = type };
 	bool fresh;
 	int i;
 
 	memcpy(k.gw, gw, 16);
-	i = rt_nh_get(&nhp, &k, &fresh);
+	i = rt_nh_get(&tbl.nhp, &k, &fresh);
 	if (i > 0 && fresh) {
 		nexthops6[i].type = type;
 		nexthops6[i].port = port;
@@ -215,7 +250,7 @@ nh_put(uint32_t i)
 	struct nh6_key k = { .port = nexthops6[i].port, .type = nexthops6[i].type };
 
 	memcpy(k.gw, nexthops6[i].gw, 16);
-	rt_nh_put(&nhp, i, &k);
+	rt_nh_put(&tbl.nhp, i, &k);
 }
 
 void
@@ -225,7 +260,7 @@ route6_nh_neigh(uint16_t port, const uint8_t *ip, int32_t pos)
 	int i;
 
 	memcpy(k.gw, ip, 16);
-	i = rt_nh_find(&nhp, &k);
+	i = rt_nh_find(&tbl.nhp, &k);
 	if (i > 0)
 		__atomic_store_n(&nexthops6[i].neigh, pos, __ATOMIC_RELEASE);
 }
@@ -266,15 +301,15 @@ static inline void
 fib_freed_group(void)
 {
 	fib_token = rte_rcu_qsbr_start(dp.qsbr);
-	fib_dirty = true;
+	tbl.fib_dirty = true;
 }
 
 static inline void
 fib_before_write(void)
 {
-	if (unlikely(fib_dirty)) {
+	if (unlikely(tbl.fib_dirty)) {
 		rte_rcu_qsbr_check(dp.qsbr, fib_token, true);
-		fib_dirty = false;
+		tbl.fib_dirty = false;
 	}
 }
 
@@ -302,14 +337,14 @@ static bool
 add_may_fold(const uint8_t *dst, uint8_t plen, uint64_t val)
 {
 	uint8_t buddy[16];
-	struct rt6 **hp;
+	struct rt_ent **hp;
 
 	if (plen <= 24)
 		return false;
 	memcpy(buddy, dst, 16);
 	buddy[(plen - 1) / 8] ^= (uint8_t)(0x80 >> ((plen - 1) % 8));
 	hp = pfx_find(buddy, plen);
-	return hp != NULL && fib_value(fib_nh(*hp), plen) == val;
+	return hp != NULL && fib_value(rt_fib_nh(*hp), plen) == val;
 }
 
 /* The trie's AVX-512 lookup where the CPU has it (rt_fib_pick_avx512):
@@ -352,7 +387,7 @@ route6_rebuild(void)
 {
 	static const uint8_t zero[16];
 	struct rte_rib6_node *n = NULL, **v, **sorted;
-	uint32_t at[130] = { 0 }, k = 0, cap = n_total + 1;
+	uint32_t at[130] = { 0 }, k = 0, cap = tbl.n_total + 1;
 	struct rte_fib6 *nf, *old = fib6;
 	uint32_t dels = long_dels;
 	int ret = 0;
@@ -396,14 +431,14 @@ route6_rebuild(void)
 		sorted[at[d]++] = v[i];
 	}
 	for (uint32_t i = 0; i < k && ret == 0; i++) {
-		struct rt6 *head = node_head(sorted[i]);
+		struct rt_ent *head = node_head(sorted[i]);
 		uint8_t ip[16], d;
 
 		if (head == NULL)
 			continue;
 		rte_rib6_get_ip(sorted[i], ip);
 		rte_rib6_get_depth(sorted[i], &d);
-		ret = rte_fib6_add(nf, ip, d, fib_value(fib_nh(head), d));
+		ret = rte_fib6_add(nf, ip, d, fib_value(rt_fib_nh(head), d));
 	}
 	free(v);
 	if (ret != 0) {
@@ -413,13 +448,13 @@ route6_rebuild(void)
 	__atomic_store_n(&fib6, nf, __ATOMIC_RELEASE);
 	rib6 = rte_fib6_get_rib(nf);
 	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
-	fib_dirty = false;
+	tbl.fib_dirty = false;
 	rte_fib6_free(old);
 	long_dels = 0;
 	rebuild_failed = 0;
 	n_rebuilds++;
 	fprintf(stderr, SD_NOTICE "sluice-dataplane: IPv6 FIB rebuilt (DPDK trie leaked the "
-		"groups of %u deleted prefixes): %u prefixes, %u routes\n", dels, k, n_total);
+		"groups of %u deleted prefixes): %u prefixes, %u routes\n", dels, k, tbl.n_total);
 	return 0;
 }
 
@@ -455,7 +490,7 @@ fib_set(const uint8_t *dst, uint8_t plen, uint32_t nh, bool new_prefix)
 			fprintf(stderr, SD_WARNING "sluice-dataplane: IPv6 FIB full of groups "
 				"DPDK's trie kept for deleted prefixes, and not rebuilt: %s "
 				"(%u routes)\n", err == -ENOMEM ? "no memory for a second FIB" :
-				strerror(-err), n_total);
+				strerror(-err), tbl.n_total);
 		}
 	}
 	/* Changing a prefix's next hop may fold groups anywhere under it. */
@@ -478,40 +513,48 @@ fib_unset(const uint8_t *dst, uint8_t plen)
 	return ret;
 }
 
+/* What the table asks of the family: the FIB entry of e's prefix, its
+ * next hops, its memory. */
+static int
+fib_set_ent(const struct rt_ent *e, uint32_t nh, bool new_prefix)
+{
+	return fib_set(rt_of(e)->dst, e->plen, nh, new_prefix);
+}
+
+static int
+fib_unset_ent(const struct rt_ent *e)
+{
+	return fib_unset(rt_of(e)->dst, e->plen);
+}
+
+static struct rt_ent **
+pfx_of(const struct rt_ent *e)
+{
+	return pfx_find(rt_of(e)->dst, e->plen);
+}
+
+static const struct rt_family family = {
+	.ent_size = sizeof(struct rt6),
+	.fib_set = fib_set_ent,
+	.fib_unset = fib_unset_ent,
+	.find = pfx_of,
+	.nh_get = nh_get,
+	.nh_put = nh_put,
+	.alloc = rt_alloc,
+	.free = rt_free,
+};
+
 /* ---- routes ----------------------------------------------------------- */
-
-static inline int
-rt_rank(const struct route6 *r)
-{
-	return r->type == RTN_LOCAL ? 0 : 1;
-}
-
-static inline bool
-rt_better(const struct route6 *a, const struct route6 *b)
-{
-	if (rt_rank(a) != rt_rank(b))
-		return rt_rank(a) < rt_rank(b);
-	return a->metric < b->metric;
-}
-
-static inline bool
-rt_is_connected(const struct route6 *r)
-{
-	return r->type == RTN_UNICAST && ip6_is_zero(r->gw) && r->port != DP_NO_PORT;
-}
 
 static int
 gw_port_find(const uint8_t *gw, uint16_t want)
 {
-	struct rte_rib6_node *n = rte_rib6_lookup(rib6, gw);
+	for (struct rte_rib6_node *n = rte_rib6_lookup(rib6, gw); n != NULL;
+	     n = rte_rib6_lookup_parent(n)) {
+		int port = rt_list_connected_port(node_head(n), want);
 
-	for (; n != NULL; n = rte_rib6_lookup_parent(n)) {
-		for (struct rt6 *e = node_head(n); e != NULL; e = e->next) {
-			if (!rt_is_connected(&e->r))
-				continue;
-			if (want == DP_NO_PORT || e->r.port == want)
-				return e->r.port;
-		}
+		if (port >= 0)
+			return port;
 	}
 	return -ENETUNREACH;
 }
@@ -533,27 +576,15 @@ gw_port(const uint8_t *gw, uint16_t want)
 	memcpy(&hi, gw, 8);
 	memcpy(&lo, gw + 8, 8);
 	i = (uint32_t)rt_pfx_hash(hi, lo, (uint8_t)want) & (GW_CACHE - 1);
-	if (c[i].gen != gw_gen || memcmp(c[i].gw, gw, 16) != 0 || c[i].want != want) {
+	if (c[i].gen != tbl.gw_gen || memcmp(c[i].gw, gw, 16) != 0 || c[i].want != want) {
 		c[i].port = gw_port_find(gw, want);
-		c[i].gen = gw_gen;
+		c[i].gen = tbl.gw_gen;
 		memcpy(c[i].gw, gw, 16);
 		c[i].want = want;
 	}
 	return c[i].port;
 }
 
-static uint8_t
-nh_type_of(const struct route6 *r)
-{
-	switch (r->type) {
-	case RTN_LOCAL:
-		return NH_LOCAL;
-	case RTN_BLACKHOLE:
-		return NH_BLACKHOLE;
-	default:
-		return ip6_is_zero(r->gw) ? NH_CONNECTED : NH_GATEWAY;
-	}
-}
 
 static inline bool
 port_ok(uint16_t port)
@@ -616,190 +647,54 @@ route_check(const struct route6 *in, struct route6 *r)
 	return 0;
 }
 
-static void
-list_insert(struct rt6 **pp, struct rt6 *e)
-{
-	while (*pp != NULL && !rt_better(&e->r, &(*pp)->r))
-		pp = &(*pp)->next;
-	e->next = *pp;
-	*pp = e;
-}
-
-static void
-counts(const struct route6 *r, int d)
-{
-	n_total += d;
-	if (r->type != RTN_LOCAL)
-		n_visible += d;
-	if (rt_is_connected(r))
-		gw_gen++;
-}
 
 int
 route6_add(const struct route6 *in, uint16_t nl_flags)
 {
-	struct rt6 **hp, *e, *old = NULL;
 	struct route6 r;
-	uint32_t old_head_nh = 0;
-	int nh, ret;
+	struct rt6 want;
+	uint64_t h;
+	int ret;
 
 	ret = route_check(in, &r);
 	if (ret != 0)
 		return ret;
-	hp = pfx_find(r.dst, r.plen);
-	if (hp != NULL) {
-		old_head_nh = fib_nh(*hp);
-		for (e = *hp; e != NULL; e = e->next)
-			if (e->r.metric == r.metric &&
-			    (e->r.type == RTN_LOCAL) == (r.type == RTN_LOCAL)) {
-				old = e;
-				break;
-			}
-	}
-	ret = rt_nl_add_allowed(old != NULL, nl_flags);
-	if (ret != 0)
-		return ret;
-	if (old == NULL && n_total >= max_total)
-		return -ENOSPC;
-	nh = nh_get(nh_type_of(&r), r.port, r.gw);
-	if (nh < 0)
-		return nh;
-	if (old != NULL) {
-		uint32_t prev_nh = old->nh;
-
-		counts(&old->r, -1);
-		old->r = r;
-		old->nh = (uint32_t)nh;
-		counts(&r, 1);
-		if (fib_nh(*hp) != old_head_nh)
-			fib_set(r.dst, r.plen, fib_nh(*hp), false);
-		nh_put(prev_nh);
-		return 0;
-	}
-	e = rt_alloc();
-	if (e == NULL) {
-		nh_put((uint32_t)nh);
-		return -ENOMEM;
-	}
-	e->r = r;
-	e->nh = (uint32_t)nh;
-	e->next = NULL;
-	if (hp == NULL) {
-		ret = fib_set(r.dst, r.plen, e->nh, true);
-		if (ret == 0) {
-			ret = rt_pfx_add(&pfx, pfx_hash(r.dst, r.plen), e);
-			if (ret != 0)
-				fib_unset(r.dst, r.plen);
-		}
-		if (ret != 0) {
-			rt_free(e);
-			nh_put((uint32_t)nh);
-			return ret == -ENOMEM || ret == -ENOSPC ? -ENOSPC : ret;
-		}
-	} else {
-		list_insert(hp, e);
-		if (fib_nh(*hp) != old_head_nh)
-			fib_set(r.dst, r.plen, fib_nh(*hp), false);
-	}
-	counts(&r, 1);
-	return 0;
-}
-
-static bool
-rt_match(const struct route6 *e, const struct route6 *r, const struct route_match *m)
-{
-	if (m->type ? e->type != r->type : e->type == RTN_LOCAL)
-		return false;
-	if (m->metric && e->metric != r->metric)
-		return false;
-	if (m->gw && memcmp(e->gw, r->gw, 16) != 0)
-		return false;
-	if (m->port && e->port != r->port)
-		return false;
-	if (m->protocol && e->protocol != r->protocol)
-		return false;
-	return true;
-}
-
-/* As route.c's pfx_remove. */
-static int
-pfx_remove(struct rt6 **hp, const uint8_t *dst, uint8_t plen,
-	   bool (*gone)(const struct route6 *, const void *), const void *arg, bool once)
-{
-	struct rt6 **pp = hp, *e, *dead = NULL, **dead_tail = &dead;
-	uint32_t old_head_nh = fib_nh(*hp);
-	int k = 0;
-
-	while ((e = *pp) != NULL) {
-		if (gone(&e->r, arg)) {
-			*pp = e->next;
-			e->next = NULL;
-			*dead_tail = e;
-			dead_tail = &e->next;
-			k++;
-			if (once)
-				break;
-		} else {
-			pp = &e->next;
-		}
-	}
-	if (k == 0)
-		return 0;
-	if (*hp == NULL) {
-		struct pfx6_key key = { .dst = dst, .plen = plen };
-
-		if (fib_unset(dst, plen) != 0) {
-			*hp = dead;
-			return -ENOSPC;
-		}
-		*hp = dead;	/* for the hash to find the slot it frees */
-		rt_pfx_del(&pfx, pfx_hash(dst, plen), &key);
-	} else if (fib_nh(*hp) != old_head_nh) {
-		fib_set(dst, plen, fib_nh(*hp), false);
-	}
-	while ((e = dead) != NULL) {
-		dead = e->next;
-		counts(&e->r, -1);
-		nh_put(e->nh);
-		rt_free(e);
-	}
-	return k;
+	rt_fill(&want, &r);
+	h = pfx_hash(r.dst, r.plen);
+	return rt_table_add(&tbl, rt_table_find(&tbl, h, &(struct pfx6_key){ r.dst, r.plen }), h,
+			    &want.e, nl_flags);
 }
 
 struct del_arg {
-	const struct route6 *r;
+	const struct rt6 *want;
 	const struct route_match *m;
 };
 
 static bool
-del_gone(const struct route6 *e, const void *arg)
+del_gone(const struct rt_ent *e, const void *arg)
 {
 	const struct del_arg *a = arg;
 
-	return rt_match(e, a->r, a->m);
+	return rt_ent_match(e, &a->want->e, a->m) &&
+	       (!a->m->gw || memcmp(rt_of(e)->gw, a->want->gw, 16) == 0);
 }
 
 int
 route6_del(const struct route6 *r, const struct route_match *match)
 {
 	static const struct route_match none;
-	struct del_arg a = { r, match != NULL ? match : &none };
-	struct rt6 **hp;
-	uint8_t dst[16];
+	struct rt6 want;
+	struct del_arg a = { &want, match != NULL ? match : &none };
+	struct rt_ent **hp;
 	int ret;
 
 	if (r->plen > 128)
 		return -EINVAL;
-	ip6_prefix(r->dst, r->plen, dst);
-	hp = pfx_find(dst, r->plen);
-	ret = hp != NULL ? pfx_remove(hp, dst, r->plen, del_gone, &a, true) : 0;
+	rt_fill(&want, r);
+	ip6_prefix(r->dst, r->plen, want.dst);
+	hp = pfx_find(want.dst, r->plen);
+	ret = hp != NULL ? rt_table_remove(&tbl, hp, del_gone, &a, true) : 0;
 	return ret == 0 ? -ESRCH : ret < 0 ? ret : 0;
-}
-
-static bool
-port_gone(const struct route6 *e, const void *arg)
-{
-	return e->port == *(const uint16_t *)arg;
 }
 
 struct gw_net {
@@ -809,75 +704,25 @@ struct gw_net {
 };
 
 static bool
-gateway_gone(const struct route6 *e, const void *arg)
+gateway_gone(const struct rt_ent *e, const void *arg)
 {
 	const struct gw_net *g = arg;
+	const uint8_t *gw = rt_of(e)->gw;
 
-	return !ip6_is_zero(e->gw) && !ip6_link_local(e->gw) && e->port == g->port &&
-	       ip6_in_prefix(e->gw, g->net, g->plen);
-}
-
-static void
-route_flush_if(bool (*gone)(const struct route6 *, const void *), const void *arg)
-{
-	static const uint8_t zero[16];
-	struct rte_rib6_node *n = NULL;
-	uint32_t cap = 1024, k = 0;
-	struct { uint8_t ip[16]; uint8_t plen; } *v = malloc(cap * sizeof(*v));
-
-	if (v == NULL)
-		return;
-	if (rte_rib6_lookup_exact(rib6, zero, 0) != NULL) {
-		memset(v[k].ip, 0, 16);
-		v[k++].plen = 0;
-	}
-	while ((n = rte_rib6_get_nxt(rib6, zero, 0, n, RTE_RIB6_GET_NXT_ALL)) != NULL) {
-		if (k == cap) {
-			void *t = realloc(v, 2 * cap * sizeof(*v));
-
-			if (t == NULL)
-				break;
-			v = t;
-			cap *= 2;
-		}
-		rte_rib6_get_ip(n, v[k].ip);
-		rte_rib6_get_depth(n, &v[k].plen);
-		k++;
-	}
-	for (uint32_t i = 0; i < k; i++) {
-		struct rt6 **hp = pfx_find(v[i].ip, v[i].plen);
-
-		if (hp != NULL)
-			pfx_remove(hp, v[i].ip, v[i].plen, gone, arg, false);
-	}
-	free(v);
+	return !ip6_is_zero(gw) && !ip6_link_local(gw) && e->port == g->port &&
+	       ip6_in_prefix(gw, g->net, g->plen);
 }
 
 void
 route6_flush_port(uint16_t port)
 {
-	route_flush_if(port_gone, &port);
-}
-
-static void
-port_state_cb(void *p, void *arg)
-{
-	const struct rt6 *head = p;
-	uint16_t port = *(const uint16_t *)arg;
-	uint32_t was, now;
-
-	if (head->next == NULL)
-		return;
-	was = fib_rt(head, port)->nh;
-	now = fib_nh(head);
-	if (now != was)
-		fib_set(head->r.dst, head->r.plen, now, false);
+	rt_table_flush(&tbl, rt_ent_on_port, &port);
 }
 
 void
 route6_port_state(uint16_t port)
 {
-	rt_pfx_each(&pfx, port_state_cb, &port);
+	rt_table_port_state(&tbl, port);
 }
 
 void
@@ -886,7 +731,7 @@ route6_flush_gateways(uint16_t port, const uint8_t *net, uint8_t plen)
 	struct gw_net g = { .port = port, .plen = plen };
 
 	ip6_prefix(net, plen, g.net);
-	route_flush_if(gateway_gone, &g);
+	rt_table_flush(&tbl, gateway_gone, &g);
 }
 
 void
@@ -953,7 +798,7 @@ route6_get(const uint8_t *ip, struct route6 *out)
 	n = rte_rib6_lookup(rib6, ip);
 	if (n == NULL || node_head(n) == NULL)
 		return -ENETUNREACH;
-	*out = fib_rt(node_head(n), DP_NO_PORT)->r;
+	route_of(rt_fib_ent(node_head(n), DP_NO_PORT), out);
 	if (ip6_is_zero(out->prefsrc) && out->port != DP_NO_PORT)
 		addr6_source(addrs6_get(), out->port, ip, out->prefsrc);
 	return 0;
@@ -964,9 +809,9 @@ route6_get_via(const uint8_t *ip, uint16_t port, struct route6 *out)
 {
 	for (struct rte_rib6_node *n = rte_rib6_lookup(rib6, ip); n != NULL;
 	     n = rte_rib6_lookup_parent(n))
-		for (const struct rt6 *e = node_head(n); e != NULL; e = e->next)
-			if (e->r.port == port) {
-				*out = e->r;
+		for (const struct rt_ent *e = node_head(n); e != NULL; e = e->next)
+			if (e->port == port) {
+				route_of(e, out);
 				if (ip6_is_zero(out->prefsrc))
 					addr6_source(addrs6_get(), port, ip, out->prefsrc);
 				return 0;
@@ -976,37 +821,47 @@ route6_get_via(const uint8_t *ip, uint16_t port, struct route6 *out)
 
 /* ---- walks ------------------------------------------------------------ */
 
-static int
-walk_entries(struct rt6 *head, int (*cb)(const struct route6 *, void *), void *arg)
-{
-	for (struct rt6 *e = head; e != NULL; e = e->next) {
-		int ret;
+/* As route.c's: the caller's cb, and where it stopped. */
+struct walk {
+	int (*cb)(const struct route6 *r, void *arg);
+	void *arg;
+	struct route6_pos *pos;
+};
 
-		if (e->r.type == RTN_LOCAL)
-			continue;
-		ret = cb(&e->r, arg);
-		if (ret != 0)
-			return ret;
+static int
+walk_one(const struct rt_ent *e, void *arg)
+{
+	struct walk *w = arg;
+	struct route6 r;
+	int ret;
+
+	route_of(e, &r);
+	ret = w->cb(&r, w->arg);
+	if (ret != 0) {
+		memcpy(w->pos->dst, r.dst, 16);
+		w->pos->plen = r.plen;
+		w->pos->metric = r.metric;
+		w->pos->valid = true;
 	}
-	return 0;
+	return ret;
 }
 
 /* Pre-order under ip/plen: each direct child, then its own (depth <= 128). */
 static int
-walk_under(const uint8_t *ip, uint8_t plen, int (*cb)(const struct route6 *, void *), void *arg)
+walk_under(const uint8_t *ip, uint8_t plen, struct walk *w)
 {
 	struct rte_rib6_node *c = NULL;
 	uint8_t cip[16], cplen;
 	int ret;
 
 	while ((c = rte_rib6_get_nxt(rib6, ip, plen, c, RTE_RIB6_GET_NXT_COVER)) != NULL) {
-		ret = walk_entries(node_head(c), cb, arg);
+		ret = rt_list_walk(node_head(c), 0, walk_one, w);
 		if (ret != 0)
 			return ret;
 		rte_rib6_get_ip(c, cip);
 		rte_rib6_get_depth(c, &cplen);
 		if (cplen < 128) {
-			ret = walk_under(cip, cplen, cb, arg);
+			ret = walk_under(cip, cplen, w);
 			if (ret != 0)
 				return ret;
 		}
@@ -1014,25 +869,20 @@ walk_under(const uint8_t *ip, uint8_t plen, int (*cb)(const struct route6 *, voi
 	return 0;
 }
 
-struct walk_from {
-	int (*cb)(const struct route6 *r, void *arg);
-	void *arg;
-	struct route6_pos *pos;
-};
-
+/* The routes of dst/plen from metric on, then those of the prefixes
+ * under it. */
 static int
-walk_from_cb(const struct route6 *r, void *arg)
+walk_prefix(const uint8_t *dst, uint8_t plen, uint32_t metric, struct walk *w)
 {
-	struct walk_from *w = arg;
-	int ret = w->cb(r, w->arg);
+	struct rt_ent **hp = pfx_find(dst, plen);
+	int ret;
 
-	if (ret != 0) {
-		memcpy(w->pos->dst, r->dst, 16);
-		w->pos->plen = r->plen;
-		w->pos->metric = r->metric;
-		w->pos->valid = true;
+	if (hp != NULL) {
+		ret = rt_list_walk(*hp, metric, walk_one, w);
+		if (ret != 0)
+			return ret;
 	}
-	return ret;
+	return plen < 128 ? walk_under(dst, plen, w) : 0;
 }
 
 /* As route_walk_from, over 128 bits: after the prefix where the walk
@@ -1041,56 +891,26 @@ int
 route6_walk_from(struct route6_pos *pos, int (*cb)(const struct route6 *r, void *arg), void *arg)
 {
 	static const uint8_t zero[16];
-	struct walk_from w = { .cb = cb, .arg = arg, .pos = pos };
-	struct rt6 **hp;
+	struct walk w = { .cb = cb, .arg = arg, .pos = pos };
 	uint8_t a[16];
 	u128 ip;
 	int ret;
 
-	if (!pos->valid) {
-		hp = pfx_find(zero, 0);
-		if (hp != NULL) {
-			ret = walk_entries(*hp, walk_from_cb, &w);
-			if (ret != 0)
-				return ret;
-		}
-		return walk_under(zero, 0, walk_from_cb, &w);
-	}
-	hp = pfx_find(pos->dst, pos->plen);
-	if (hp != NULL)
-		for (struct rt6 *e = *hp; e != NULL; e = e->next) {
-			if (e->r.type == RTN_LOCAL || e->r.metric < pos->metric)
-				continue;
-			ret = walk_from_cb(&e->r, &w);
-			if (ret != 0)
-				return ret;
-		}
-	if (pos->plen < 128) {
-		ret = walk_under(pos->dst, pos->plen, walk_from_cb, &w);
-		if (ret != 0)
-			return ret;
-	}
-	if (pos->plen == 0)
-		return 0;
+	if (!pos->valid)
+		return walk_prefix(zero, 0, 0, &w);
+	ret = walk_prefix(pos->dst, pos->plen, pos->metric, &w);
+	if (ret != 0 || pos->plen == 0)
+		return ret;
 	ip = a2u(pos->dst) + ((u128)1 << (128 - pos->plen));
 	while (ip != 0) {	/* 0: past the end of the space */
-		uint8_t bits = 0, plen;
+		uint8_t bits = 0;
 
 		while (bits < 127 && !((ip >> bits) & 1))
 			bits++;
-		plen = (uint8_t)(128 - bits);
 		u2a(ip, a);
-		hp = pfx_find(a, plen);
-		if (hp != NULL) {
-			ret = walk_entries(*hp, walk_from_cb, &w);
-			if (ret != 0)
-				return ret;
-		}
-		if (plen < 128) {
-			ret = walk_under(a, plen, walk_from_cb, &w);
-			if (ret != 0)
-				return ret;
-		}
+		ret = walk_prefix(a, (uint8_t)(128 - bits), 0, &w);
+		if (ret != 0)
+			return ret;
 		ip += (u128)1 << bits;
 	}
 	return 0;
@@ -1099,17 +919,13 @@ route6_walk_from(struct route6_pos *pos, int (*cb)(const struct route6 *r, void 
 unsigned int
 route6_count(void)
 {
-	return n_visible;
+	return tbl.n_visible;
 }
 
 void
 route6_sync(void)
 {
-	if (!fib_dirty && !rt_nh_pending(&nhp))
-		return;
-	rte_rcu_qsbr_synchronize(dp.qsbr, RTE_QSBR_THRID_INVALID);
-	fib_dirty = false;
-	rt_nh_recycle(&nhp);
+	rt_table_sync(&tbl);
 }
 
 int
@@ -1142,21 +958,20 @@ route6_init(uint32_t max_routes)
 	fib_bytes = after.heap_allocsz_bytes > before.heap_allocsz_bytes ?
 		    after.heap_allocsz_bytes - before.heap_allocsz_bytes : 0;
 	rib6 = rte_fib6_get_rib(fib6);
-	if (rib6 == NULL || rt_nh_init(&nhp, "sluice_nh6", sizeof(struct nh6_key)) != 0 ||
-	    rt_pfx_init(&pfx, "sluice_pfx6", total, pfx_same) != 0 ||
-	    (rt_mem = rte_malloc_socket("sluice_rt6", (size_t)total * sizeof(*rt_mem),
-					RTE_CACHE_LINE_SIZE, (int)rte_socket_id())) == NULL) {
-		rt_nh_free(&nhp);
-		rt_pfx_free(&pfx);
+	rt_mem = rte_malloc_socket("sluice_rt6", (size_t)total * sizeof(*rt_mem),
+				   RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
+	if (rib6 == NULL || rt_mem == NULL ||
+	    rt_table_init(&tbl, &family, "sluice6", total, sizeof(struct nh6_key), pfx_same) != 0) {
+		rte_free(rt_mem);
 		rte_fib6_free(fib6);
+		rt_mem = NULL;
 		rib6 = NULL;
 		fib6 = NULL;
 		return -ENOMEM;
 	}
-	max_total = total;
 	rt_spare = NULL;
 	for (uint32_t i = total; i-- > 0;)
-		rt_free(&rt_mem[i]);
+		rt_free(&rt_mem[i].e);
 	memset(nexthops6, 0, sizeof(nexthops6));
 	return 0;
 }

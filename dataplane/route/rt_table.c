@@ -2,6 +2,7 @@
 /* The route lists both families keep (rt_table.h). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_rcu_qsbr.h>
@@ -27,7 +28,8 @@ rt_table_init(struct rt_table *t, const struct rt_family *fam, const char *name,
 	t->max_total = max;
 	t->n_total = 0;
 	t->n_visible = 0;
-	t->gw_gen = 1;
+	/* Never back to a value a gateway's cached answer may carry. */
+	t->gw_gen++;
 	t->fib_dirty = false;
 	return 0;
 }
@@ -195,6 +197,36 @@ rt_table_remove(struct rt_table *t, struct rt_ent **hp,
 		f->free(e);
 	}
 	return k;
+}
+
+struct heads {
+	struct rt_ent **v;
+	uint32_t n;
+};
+
+static void
+collect(void *p, void *arg)
+{
+	struct heads *h = arg;
+
+	h->v[h->n++] = p;
+}
+
+int
+rt_table_flush(struct rt_table *t, bool (*gone)(const struct rt_ent *e, const void *arg),
+	       const void *arg)
+{
+	struct heads h = { .v = malloc(((size_t)t->pfx.n + 1) * sizeof(*h.v)) };
+
+	if (h.v == NULL)
+		return -ENOMEM;
+	/* First the heads, since a remove moves slots of the hash; a head
+	 * is freed only by the remove of its own prefix. */
+	rt_pfx_each(&t->pfx, collect, &h);
+	for (uint32_t i = 0; i < h.n; i++)
+		rt_table_remove(t, t->fam->find(h.v[i]), gone, arg, false);
+	free(h.v);
+	return 0;
 }
 
 bool

@@ -47,6 +47,8 @@ struct rt_family {
 	 * has none for it yet), or out of the FIB: 0 or -errno. */
 	int (*fib_set)(const struct rt_ent *e, uint32_t nh, bool new_prefix);
 	int (*fib_unset)(const struct rt_ent *e);
+	/* Where the first route of e's prefix is kept (rt_table_find). */
+	struct rt_ent **(*find)(const struct rt_ent *e);
 	/* A reference to the next hop e's route needs: its index, or -errno. */
 	int (*nh_get)(const struct rt_ent *e);
 	void (*nh_put)(uint32_t nh);
@@ -132,7 +134,10 @@ int rt_table_remove(struct rt_table *t, struct rt_ent **hp,
  * family's to compare. */
 bool rt_ent_match(const struct rt_ent *e, const struct rt_ent *want, const struct route_match *m);
 
-/* A gone() for rt_table_remove: every route through the port at arg. */
+/* rt_table_remove over every prefix: 0, or -ENOMEM and nothing removed. */
+int rt_table_flush(struct rt_table *t, bool (*gone)(const struct rt_ent *e, const void *arg),
+		   const void *arg);
+/* A gone() for them: every route through the port at arg. */
 bool rt_ent_on_port(const struct rt_ent *e, const void *arg);
 
 /* port's admin state changed: each prefix's FIB entry follows. */

@@ -3,6 +3,7 @@
  * read by a worker while the control side changes it. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -483,6 +484,44 @@ test_flush_port(void **state)
 	assert_int_equal(route_count(), 2);
 }
 
+/* A flush over thousands of prefixes, some with routes through both ports:
+ * removing one prefix moves others' slots in the prefix hash, and none may
+ * be missed or removed twice; what the flush leaves keeps its FIB entry. */
+static void
+test_flush_many(void **state)
+{
+	char dst[32];
+	uint32_t a;
+	uint64_t nh;
+
+	(void)state;
+	for (unsigned int i = 0; i < 3000; i++) {
+		snprintf(dst, sizeof(dst), "10.%u.%u.0", i / 256, i % 256);
+		/* i % 3: 0 through port 0 only, 1 through port 1 only, 2 both. */
+		if (i % 3 != 1)
+			assert_int_equal(add(dst, 24, "192.168.1.2", 10), 0);
+		if (i % 3 != 0)
+			assert_int_equal(add(dst, 24, "198.51.100.2", 20), 0);
+	}
+	assert_int_equal(route_count(), 2 + 4000);
+	route_flush_port(0);
+	assert_int_equal(route_count(), 1 + 2000);
+	for (unsigned int i = 0; i < 3000; i++) {
+		a = RTE_IPV4(10, i / 256, i % 256, 1);
+		route_lookup_bulk(&a, &nh, 1);
+		if (i % 3 == 0)
+			assert_int_equal(nh, 0);
+		else
+			assert_int_equal(nexthops[nh].gw, dpt_ip("198.51.100.2"));
+	}
+	/* The gateways on 198.51.100.0/24 went with that network. */
+	route_flush_gateways(1, dpt_ip("198.51.100.0"), 24);
+	assert_int_equal(route_count(), 1);
+	a = RTE_IPV4(10, 0, 1, 1);
+	route_lookup_bulk(&a, &nh, 1);
+	assert_int_equal(nh, 0);
+}
+
 /* A route through a port that is down stays, yields to the prefix's routes
  * through ports that are up, and takes over again when its port is up. */
 static void
@@ -800,6 +839,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_walk_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nexthops_shared_and_recycled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flush_port, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flush_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_down_backup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grace_period_before_reuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fib_under_change, setup, teardown),
