@@ -165,7 +165,7 @@ port_live(uint16_t port)
 /*
  * May the FIB use a route through port (DP_NO_PORT: none, a blackhole):
  * a route through a port that is administratively down is kept but yields
- * to its prefix's routes through ports that are up (route.c's fib_rt).
+ * to its prefix's routes through ports that are up (rt_table.h's rt_fib_ent).
  * flipped: a port whose state to read as the opposite of its own
  * (DP_NO_PORT: none), to know what the FIB held before that port changed.
  */

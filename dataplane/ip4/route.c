@@ -6,13 +6,12 @@
  * address is an index into nexthops[].  The control lcore keeps every
  * route in a list per prefix, best first, found by the prefix hash, as
  * route/rt_table.c keeps them for both families; the rte_rib the FIB is
- * built over (rte_fib_get_rib)
- * answers the longest-match and ordered questions (route get, a gateway's
- * network, dumps).  The FIB carries, for each prefix, the next hop
- * of its best route through a port that is up (fib_rt); nothing else
- * ever reaches the workers.  An add asks the hash whether its prefix
- * exists, not the rib: the FIB's own add descends the
- * rib three times already, and each descent of a million-node trie is
+ * built over (rte_fib_get_rib) answers the longest-match and ordered
+ * questions (route get, a gateway's network, dumps).  The FIB carries, for
+ * each prefix, the next hop of its best route through a port that is up
+ * (rt_fib_ent); nothing else ever reaches the workers.  An add asks the
+ * hash whether its prefix exists, not the rib: the FIB's own add descends
+ * the rib three times already, and each descent of a million-node trie is
  * some twenty cache misses.
  *
  * Next hops are shared and counted (route/rt_nh.c): (type, port, gw) has
