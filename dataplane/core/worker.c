@@ -109,6 +109,23 @@ tx_enqueue(struct wctx *w, uint16_t port, struct rte_mbuf *m)
 	tx_buf_add(w, port, tx_buf_get(w, port), m);
 }
 
+void
+eth_tx(struct wctx *w, struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst_mac,
+       rte_be16_t ether_type)
+{
+	struct rte_ether_hdr *eth;
+
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+	if (unlikely(eth == NULL)) {
+		dp_drop(m, DROP_NO_MBUF);
+		return;
+	}
+	rte_ether_addr_copy(dst_mac, &eth->dst_addr);
+	rte_ether_addr_copy(&ports[port].mac, &eth->src_addr);
+	eth->ether_type = ether_type;
+	tx_enqueue(w, port, m);
+}
+
 /* The ports whose buffers were filled since the last flush, only. */
 void
 tx_flush(struct wctx *w)

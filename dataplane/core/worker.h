@@ -119,6 +119,10 @@ head16_eq(const void *p, head16_t t)
 
 /* Queue a finished frame for port (counts tx, or a drop when full/down). */
 void tx_enqueue(struct wctx *w, uint16_t port, struct rte_mbuf *m);
+/* An Ethernet header from port to dst_mac, of ether_type (network order),
+ * in front of m (data at its network header), then tx_enqueue.  Consumes m. */
+void eth_tx(struct wctx *w, struct rte_mbuf *m, uint16_t port,
+	    const struct rte_ether_addr *dst_mac, rte_be16_t ether_type);
 
 /* tx_enqueue's buffer full: send it (a worker) or hand it to the control
  * lcore (the control lcore's wctx). */

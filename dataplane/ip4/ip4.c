@@ -162,19 +162,9 @@ static inline void
 ip4_eth_tx(struct wctx *w, struct rte_mbuf *m, uint16_t port,
 	   const struct rte_ether_addr *dst_mac)
 {
-	struct rte_ether_hdr *eth;
-
 	if (unlikely(m->nb_segs > 1) && (m = ip4_flatten(m)) == NULL)
 		return;
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
-	if (unlikely(eth == NULL)) {
-		dp_drop(m, DROP_NO_MBUF);
-		return;
-	}
-	rte_ether_addr_copy(dst_mac, &eth->dst_addr);
-	rte_ether_addr_copy(&ports[port].mac, &eth->src_addr);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	tx_enqueue(w, port, m);
+	eth_tx(w, m, port, dst_mac, RTE_BE16(RTE_ETHER_TYPE_IPV4));
 }
 
 /* Larger than the egress MTU.  The pipeline fragments before the neighbour

@@ -41,22 +41,6 @@
 static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
 static const uint8_t all_routers[16] = { 0xff, 0x02, [15] = 0x02 };
 
-void
-ip6_eth_tx(struct wctx *w, struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst_mac)
-{
-	struct rte_ether_hdr *eth;
-
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
-	if (unlikely(eth == NULL)) {
-		dp_drop(m, DROP_NO_MBUF);
-		return;
-	}
-	rte_ether_addr_copy(dst_mac, &eth->dst_addr);
-	rte_ether_addr_copy(&ports[port].mac, &eth->src_addr);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
-	tx_enqueue(w, port, m);
-}
-
 /* The neighbour is not known: the control lcore holds m and solicits
  * (and answers in_port with Address Unreachable when nobody answers).  The
  * metadata is written here only: the worker does not write in_port into
@@ -82,7 +66,7 @@ ip6_to_neighbour(struct wctx *w, struct rte_mbuf *m, uint16_t port, const uint8_
 
 	memcpy(a[0], nh, 16);
 	if (neigh6_lookup_bulk(&port, (const uint8_t (*)[16])a, 1, &mac) & 1)
-		ip6_eth_tx(w, m, port, &mac);
+		eth_tx(w, m, port, &mac, RTE_BE16(RTE_ETHER_TYPE_IPV6));
 	else
 		ip6_punt_resolve(m, port, nh, pkt_meta(m)->in_port);
 }
@@ -127,7 +111,7 @@ ip6_output(struct wctx *w, struct rte_mbuf *m, uint16_t out_port)
 		}
 		if (ip6_multicast(dst)) {
 			ip6_mcast_mac(dst, &mac);
-			ip6_eth_tx(w, m, out_port, &mac);
+			eth_tx(w, m, out_port, &mac, RTE_BE16(RTE_ETHER_TYPE_IPV6));
 		} else {
 			ip6_own_to_neighbour(w, m, out_port, dst);
 		}

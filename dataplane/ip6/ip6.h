@@ -87,8 +87,5 @@ void ip6_forward_plain(struct wctx *w, uint16_t in_port, struct rte_mbuf **pkts,
  */
 void ip6_output(struct wctx *w, struct rte_mbuf *m, uint16_t out_port);
 
-/* Ethernet header for port and queue it (data at IPv6). Consumes m. */
-void ip6_eth_tx(struct wctx *w, struct rte_mbuf *m, uint16_t port,
-		const struct rte_ether_addr *dst_mac);
 
 #endif
