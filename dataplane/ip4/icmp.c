@@ -69,8 +69,10 @@ icmp_take_token(struct wctx *w)
 			}
 		}
 	}
-	if (w->icmp_tokens == 0)
+	if (w->icmp_tokens == 0) {
+		dp_counters()->drop[DROP_ICMP_RATELIMIT]++;
 		return false;
+	}
 	w->icmp_tokens--;
 	return true;
 }
@@ -121,13 +123,7 @@ icmp_error_allowed(const struct rte_mbuf *m, const struct addr_table *at)
 bool
 icmp_error_ok(struct wctx *w, const struct rte_mbuf *m)
 {
-	if (!icmp_error_allowed(m, addrs_get()))
-		return false;
-	if (!icmp_take_token(w)) {
-		dp_counters()->drop[DROP_ICMP_RATELIMIT]++;
-		return false;
-	}
-	return true;
+	return icmp_error_allowed(m, addrs_get()) && icmp_take_token(w);
 }
 
 void

@@ -30,7 +30,7 @@ void icmp_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 bool icmp_error_ok(struct wctx *w, const struct rte_mbuf *m);
 
 /* The worker's token bucket alone (ICMPv6 errors share it): false, and
- * nothing counted, when it is empty. */
+ * the error counted as icmp_ratelimit, when it is empty. */
 bool icmp_take_token(struct wctx *w);
 
 /* Local delivery of a TCP segment (tcp_rst.c): nothing listens, so it is

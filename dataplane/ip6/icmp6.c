@@ -188,13 +188,7 @@ icmp6_error_allowed(const struct rte_mbuf *m, uint8_t type)
 bool
 icmp6_error_ok(struct wctx *w, const struct rte_mbuf *m)
 {
-	if (!icmp6_error_allowed(m, ICMP6_DST_UNREACH))
-		return false;
-	if (!icmp_take_token(w)) {
-		dp_counters()->drop[DROP_ICMP_RATELIMIT]++;
-		return false;
-	}
-	return true;
+	return icmp6_error_allowed(m, ICMP6_DST_UNREACH) && icmp_take_token(w);
 }
 
 void
@@ -220,10 +214,8 @@ icmp6_error(struct wctx *w, struct rte_mbuf *m, uint16_t in_port,
 		memcpy(src, oip->dst_addr, 16);
 	else if (!addr6_source(at, in_port, oip->src_addr, src))
 		return;
-	if (!icmp_take_token(w)) {
-		dp_counters()->drop[DROP_ICMP_RATELIMIT]++;
+	if (!icmp_take_token(w))
 		return;
-	}
 	e = rte_pktmbuf_alloc(dp.pool);
 	if (unlikely(e == NULL)) {
 		dp_counters()->drop[DROP_NO_MBUF]++;
