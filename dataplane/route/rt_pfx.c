@@ -95,9 +95,18 @@ rt_pfx_del_at(struct rt_pfx *t, void **where)
 }
 
 void
-rt_pfx_each(const struct rt_pfx *t, void (*cb)(void *p, void *arg), void *arg)
+rt_pfx_each(struct rt_pfx *t, void (*cb)(void **where, void *arg), void *arg)
 {
-	for (uint64_t i = 0; i <= t->mask; i++)
-		if (t->s[i].p != NULL)
-			cb(t->s[i].p, arg);
+	for (uint64_t i = 0; i <= t->mask; i++) {
+		uint32_t n;
+
+		/* A delete refills slot i from further on in its run (never a
+		 * slot before i from one after it): slot i again. */
+		do {
+			n = t->n;
+			if (t->s[i].p == NULL)
+				break;
+			cb(&t->s[i].p, arg);
+		} while (t->n != n);
+	}
 }

@@ -41,9 +41,11 @@ int rt_pfx_add(struct rt_pfx *t, uint64_t h, void *p);
 void rt_pfx_del(struct rt_pfx *t, uint64_t h, const void *key);
 /* Delete the key kept at where (what rt_pfx_find gave for it). */
 void rt_pfx_del_at(struct rt_pfx *t, void **where);
-/* cb(p, arg) for every prefix held, in no order; cb must not add or
- * delete keys. */
-void rt_pfx_each(const struct rt_pfx *t, void (*cb)(void *p, void *arg), void *arg);
+/* cb(where, arg) for every prefix held, in no order, *where its pointer.
+ * cb may delete that prefix (rt_pfx_del_at(t, where)), no other, and add
+ * none; a delete may move a prefix already given into a slot still to
+ * come, which gives it twice. */
+void rt_pfx_each(struct rt_pfx *t, void (*cb)(void **where, void *arg), void *arg);
 
 /* The hash of a prefix given as two 64-bit halves (IPv4: hi 0) and a length. */
 static inline uint64_t

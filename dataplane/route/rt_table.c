@@ -2,7 +2,6 @@
 /* The route lists both families keep (rt_table.h). */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <rte_rcu_qsbr.h>
@@ -199,34 +198,27 @@ rt_table_remove(struct rt_table *t, struct rt_ent **hp,
 	return k;
 }
 
-struct heads {
-	struct rt_ent **v;
-	uint32_t n;
+struct flush {
+	struct rt_table *t;
+	bool (*gone)(const struct rt_ent *e, const void *arg);
+	const void *arg;
 };
 
 static void
-collect(void *p, void *arg)
+flush_cb(void **where, void *arg)
 {
-	struct heads *h = arg;
+	const struct flush *f = arg;
 
-	h->v[h->n++] = p;
+	rt_table_remove(f->t, (struct rt_ent **)where, f->gone, f->arg, false);
 }
 
-int
+void
 rt_table_flush(struct rt_table *t, bool (*gone)(const struct rt_ent *e, const void *arg),
 	       const void *arg)
 {
-	struct heads h = { .v = malloc(((size_t)t->pfx.n + 1) * sizeof(*h.v)) };
+	struct flush f = { .t = t, .gone = gone, .arg = arg };
 
-	if (h.v == NULL)
-		return -ENOMEM;
-	/* First the heads, since a remove moves slots of the hash; a head
-	 * is freed only by the remove of its own prefix. */
-	rt_pfx_each(&t->pfx, collect, &h);
-	for (uint32_t i = 0; i < h.n; i++)
-		rt_table_remove(t, t->fam->find(h.v[i]), gone, arg, false);
-	free(h.v);
-	return 0;
+	rt_pfx_each(&t->pfx, flush_cb, &f);
 }
 
 bool
@@ -256,9 +248,9 @@ struct port_state {
 
 /* A prefix with a route through the port: the FIB follows its state. */
 static void
-port_state_cb(void *p, void *arg)
+port_state_cb(void **where, void *arg)
 {
-	const struct rt_ent *head = p;
+	const struct rt_ent *head = *where;
 	const struct port_state *s = arg;
 	uint32_t was, now;
 

@@ -134,9 +134,9 @@ int rt_table_remove(struct rt_table *t, struct rt_ent **hp,
  * family's to compare. */
 bool rt_ent_match(const struct rt_ent *e, const struct rt_ent *want, const struct route_match *m);
 
-/* rt_table_remove over every prefix: 0, or -ENOMEM and nothing removed. */
-int rt_table_flush(struct rt_table *t, bool (*gone)(const struct rt_ent *e, const void *arg),
-		   const void *arg);
+/* rt_table_remove over every prefix. */
+void rt_table_flush(struct rt_table *t, bool (*gone)(const struct rt_ent *e, const void *arg),
+		    const void *arg);
 /* A gone() for them: every route through the port at arg. */
 bool rt_ent_on_port(const struct rt_ent *e, const void *arg);
 

@@ -823,11 +823,62 @@ test_prefix_hash_runs(void **state)
 	rt_pfx_free(&t);
 }
 
+struct each_del {
+	struct rt_pfx *t;
+	int seen[96];
+};
+
+/* Delete every key but multiples of 3 as the walk gives it. */
+static void
+each_del_cb(void **where, void *arg)
+{
+	struct each_del *e = arg;
+	int k = *(int *)*where;
+
+	e->seen[k]++;
+	if (k % 3 != 0)
+		rt_pfx_del_at(e->t, where);
+}
+
+/* A walk of the prefix hash that deletes as it goes (a flush): its runs
+ * wrap past the last slot and shift back on each delete, and no key is
+ * missed; one may be given twice (a delete moved it past the walk). */
+static void
+test_prefix_hash_each_deletes(void **state)
+{
+	static int keys[96];
+	struct rt_pfx t;
+	struct each_del e = { .t = &t };
+	int twice = 0;
+
+	(void)state;
+	assert_int_equal(rt_pfx_init(&t, "test_pfx_each", 96, int_same), 0);
+	for (int i = 0; i < 96; i++) {
+		keys[i] = i;
+		assert_int_equal(rt_pfx_add(&t, (uint64_t)(250 + i % 10), &keys[i]), 0);
+	}
+	rt_pfx_each(&t, each_del_cb, &e);
+	for (int i = 0; i < 96; i++) {
+		void **pp = rt_pfx_find(&t, (uint64_t)(250 + i % 10), &keys[i]);
+
+		assert_true(e.seen[i] >= 1 && e.seen[i] <= 2);
+		twice += e.seen[i] == 2;
+		if (i % 3 != 0)
+			assert_null(pp);
+		else
+			assert_ptr_equal(pp != NULL ? *pp : NULL, &keys[i]);
+	}
+	assert_int_equal(t.n, 32);
+	print_message("keys given twice: %d\n", twice);
+	rt_pfx_free(&t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prefix_hash_runs),
+		cmocka_unit_test(test_prefix_hash_each_deletes),
 		cmocka_unit_test_setup_teardown(test_connected_from_addr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_longest_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_route, setup, teardown),
