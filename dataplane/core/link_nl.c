@@ -159,7 +159,7 @@ link_port_gone(uint16_t slot)
 {
 	int ret;
 
-	if (slot >= DP_MAX_PORTS || !ports[slot].used)
+	if (!port_used(slot))
 		return -ENODEV;
 	host_set(slot, false);
 	ip6_port_down(slot);

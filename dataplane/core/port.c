@@ -558,7 +558,7 @@ port_close_all(void)
 int
 port_set_up(uint16_t port, bool up)
 {
-	if (port >= DP_MAX_PORTS || !ports[port].used)
+	if (!port_used(port))
 		return -ENODEV;
 	if (ports[port].up == up)
 		return 0;
@@ -571,7 +571,7 @@ port_set_up(uint16_t port, bool up)
 int
 port_set_mtu(uint16_t port, uint16_t mtu)
 {
-	if (port >= DP_MAX_PORTS || !ports[port].used)
+	if (!port_used(port))
 		return -ENODEV;
 	if (mtu < SLUICE_MTU_MIN || mtu > SLUICE_MTU_MAX)
 		return dp_errmsg(-EINVAL, "MTU %u out of range (%u..%u)", mtu, SLUICE_MTU_MIN,
@@ -830,7 +830,7 @@ addr_add(uint16_t port, uint32_t ip, uint8_t plen)
 	struct addr_table *t;
 	int ret;
 
-	if (port >= DP_MAX_PORTS || !ports[port].used)
+	if (!port_used(port))
 		return -ENODEV;
 	if (plen > 32 || ip == 0)
 		return dp_errmsg(-EINVAL, "an address is not 0.0.0.0 and has a prefix of 0..32");

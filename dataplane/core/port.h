@@ -153,6 +153,14 @@ bool port_link_up(uint16_t port);	/* carrier from the device */
 /* Its device reports no carrier (routes through it are shown linkdown). */
 bool port_carrier_lost(uint16_t port);
 
+/* Does slot port hold a port?  Any value may be asked (DP_NO_PORT, one
+ * past the table: no). */
+static inline bool
+port_used(uint16_t port)
+{
+	return port < DP_MAX_PORTS && ports[port].used;
+}
+
 /* Polled and sent on: started (active) and administratively up. */
 static inline bool
 port_live(uint16_t port)

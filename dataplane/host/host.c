@@ -213,7 +213,7 @@ host_set(uint16_t port, bool on)
 	struct host_if *h = &host_ifs[port];
 	int fd;
 
-	if (port >= DP_MAX_PORTS || !ports[port].used)
+	if (!port_used(port))
 		return -ENODEV;
 	if (on == (h->fd >= 0))
 		return 0;

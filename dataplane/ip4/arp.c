@@ -89,7 +89,7 @@ arp_request(uint16_t port, uint32_t tip, const struct rte_ether_addr *unicast)
 void
 arp_announce(uint16_t port, uint32_t ip)
 {
-	if (port >= DP_MAX_PORTS || !ports[port].used)
+	if (!port_used(port))
 		return;
 	arp_send(port, RTE_ARP_OP_REQUEST, &bcast_mac, ip, &zero_mac, ip);
 }
@@ -166,7 +166,7 @@ arp_input(struct rte_mbuf *m)
 	uint32_t sip, tip;
 	bool for_us;
 
-	if (port >= DP_MAX_PORTS || !ports[port].used || m->pkt_len < ARP_FRAME_LEN)
+	if (!port_used(port) || m->pkt_len < ARP_FRAME_LEN)
 		goto invalid;
 	eh = rte_pktmbuf_read(m, 0, ARP_FRAME_LEN, buf);
 	if (eh == NULL || eh->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))

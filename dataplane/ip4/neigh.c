@@ -139,12 +139,6 @@ nkey(uint16_t port, const uint8_t *a)
 	return k;
 }
 
-static inline bool
-port_ok(uint16_t port)
-{
-	return port < DP_MAX_PORTS && ports[port].used;
-}
-
 /* ------------------------------------------------------------------ */
 /* Workers */
 
@@ -666,7 +660,7 @@ neigh_add(uint16_t port, uint32_t ip, const struct rte_ether_addr *mac,
 {
 	uint8_t a[16];
 
-	if (!port_ok(port))
+	if (!port_used(port))
 		return -ENODEV;
 	if (ip == 0 || ip >= 0xe0000000u)
 		return dp_errmsg(-EINVAL, "neighbour address " DP_IP4_FMT " is not a unicast "
@@ -679,7 +673,7 @@ int
 neigh6_add(uint16_t port, const uint8_t *ip, const struct rte_ether_addr *mac,
 	   bool permanent, uint16_t nl_flags)
 {
-	if (!port_ok(port))
+	if (!port_used(port))
 		return -ENODEV;
 	/* Unspecified, multicast, loopback, IPv4-mapped: nobody's address. */
 	if (ip6_martian(ip) || ip[0] == 0xff)

@@ -319,9 +319,12 @@ fib_value(uint32_t nh, uint8_t plen)
 	return (uint64_t)plen << 16 | nh;
 }
 
+/* The FIB entry of e's prefix to nh (new_prefix: it has none yet). */
 static int
-fib_set(uint32_t dst, uint8_t plen, uint32_t nh, bool new_prefix)
+fib_set(const struct rt_ent *e, uint32_t nh, bool new_prefix)
 {
+	uint32_t dst = rt_of(e)->dst;
+	uint8_t plen = e->plen;
 	int ret;
 
 	fib_before_write();
@@ -335,8 +338,10 @@ fib_set(uint32_t dst, uint8_t plen, uint32_t nh, bool new_prefix)
 }
 
 static int
-fib_unset(uint32_t dst, uint8_t plen)
+fib_unset(const struct rt_ent *e)
 {
+	uint32_t dst = rt_of(e)->dst;
+	uint8_t plen = e->plen;
 	int ret;
 
 	fib_before_write();
@@ -347,20 +352,8 @@ fib_unset(uint32_t dst, uint8_t plen)
 	return ret;
 }
 
-/* What the table asks of the family: the FIB entry of e's prefix, its
- * next hops, its memory. */
-static int
-fib_set_ent(const struct rt_ent *e, uint32_t nh, bool new_prefix)
-{
-	return fib_set(rt_of(e)->dst, e->plen, nh, new_prefix);
-}
-
-static int
-fib_unset_ent(const struct rt_ent *e)
-{
-	return fib_unset(rt_of(e)->dst, e->plen);
-}
-
+/* What the table asks of the family beside its FIB writes: where a
+ * prefix's routes are, next hops, memory. */
 static struct rt_ent **
 pfx_of(const struct rt_ent *e)
 {
@@ -383,8 +376,8 @@ rt_free(struct rt_ent *e)
 
 static const struct rt_family family = {
 	.ent_size = sizeof(struct rt),
-	.fib_set = fib_set_ent,
-	.fib_unset = fib_unset_ent,
+	.fib_set = fib_set,
+	.fib_unset = fib_unset,
 	.find = pfx_of,
 	.nh_get = nh_get,
 	.nh_put = nh_put,
@@ -428,12 +421,6 @@ gw_port(uint32_t gw, uint16_t want)
 	return c.port;
 }
 
-static inline bool
-port_ok(uint16_t port)
-{
-	return port < DP_MAX_PORTS && ports[port].used;
-}
-
 /* Check r and complete it (port of a gateway route, masks). */
 static int
 route_check(const struct route *in, struct route *r)
@@ -452,7 +439,7 @@ route_check(const struct route *in, struct route *r)
 		return 0;
 	case RTN_LOCAL:
 	case RTN_BROADCAST:
-		if (!port_ok(r->port))
+		if (!port_used(r->port))
 			return -ENODEV;
 		r->gw = 0;
 		return 0;
@@ -461,7 +448,7 @@ route_check(const struct route *in, struct route *r)
 	default:
 		return -EOPNOTSUPP;
 	}
-	if (r->port != DP_NO_PORT && !port_ok(r->port))
+	if (r->port != DP_NO_PORT && !port_used(r->port))
 		return -ENODEV;
 	if (r->gw == 0)
 		return r->port == DP_NO_PORT ? -ENODEV : 0;

@@ -212,7 +212,7 @@ addr6_add(uint16_t port, const uint8_t *ip, uint8_t plen)
 	char s[INET6_ADDRSTRLEN];
 	int ret;
 
-	if (port >= DP_MAX_PORTS || !ports[port].used)
+	if (!port_used(port))
 		return -ENODEV;
 	ip6_fmt(ip, s);
 	if (plen > 128)

@@ -79,7 +79,7 @@ nd_addr_add(uint16_t port, const uint8_t *ip, uint8_t plen)
 	int ret;
 
 	/* As the kernel: no IPv6 on a link under its minimum MTU. */
-	if (port < DP_MAX_PORTS && ports[port].used && ports[port].mtu < IP6_MIN_MTU)
+	if (port_used(port) && ports[port].mtu < IP6_MIN_MTU)
 		return dp_errmsg(-EINVAL, "port %s's MTU %u is under IPv6's minimum, 1280 "
 				 "(RFC 8200 5)", ports[port].name, ports[port].mtu);
 	ret = addr6_add(port, ip, plen);
@@ -163,7 +163,7 @@ nd_solicit(uint16_t port, const uint8_t *target, const struct rte_ether_addr *un
 	struct rte_mbuf *m;
 	uint8_t src[16], dst[16], *ns;
 
-	if (port >= DP_MAX_PORTS || !ports[port].used ||
+	if (!port_used(port) ||
 	    !addr6_source(addrs6_get(), port, target, src))
 		return;
 	if (unicast != NULL) {
@@ -199,7 +199,7 @@ nd_advertise_as(uint16_t port, const uint8_t *target, const uint8_t *dst,
 	uint8_t src[16];
 	uint8_t *na;
 
-	if (port >= DP_MAX_PORTS || !ports[port].used)
+	if (!port_used(port))
 		return;
 	if (dst == NULL) {
 		dst = all_nodes;
@@ -383,7 +383,7 @@ nd_input(struct rte_mbuf *m)
 	const uint8_t *msg;
 	uint32_t len;
 
-	if (port >= DP_MAX_PORTS || !ports[port].used ||
+	if (!port_used(port) ||
 	    rte_pktmbuf_data_len(m) != rte_pktmbuf_pkt_len(m) ||
 	    rte_pktmbuf_pkt_len(m) < IP6_HDR_LEN + 8 ||
 	    rte_pktmbuf_headroom(m) < sizeof(struct rte_ether_hdr))

@@ -114,7 +114,7 @@ ra_send(uint16_t port, uint16_t lifetime)
 	struct rte_mbuf *m;
 	unsigned int np;
 
-	if (port >= DP_MAX_PORTS || !ports[port].used ||
+	if (!port_used(port) ||
 	    !addr6_link_local(addrs6_get(), port, src))
 		return;
 	np = ra_prefixes(port, pfx, RA_MAX_PREFIXES);

@@ -470,9 +470,12 @@ route6_fib_bytes(void)
 	return fib_bytes;
 }
 
+/* The FIB entry of e's prefix to nh (new_prefix: it has none yet). */
 static int
-fib_set(const uint8_t *dst, uint8_t plen, uint32_t nh, bool new_prefix)
+fib_set(const struct rt_ent *e, uint32_t nh, bool new_prefix)
 {
+	const uint8_t *dst = rt_of(e)->dst;
+	uint8_t plen = e->plen;
 	int ret;
 
 	fib_before_write();
@@ -501,8 +504,10 @@ fib_set(const uint8_t *dst, uint8_t plen, uint32_t nh, bool new_prefix)
 }
 
 static int
-fib_unset(const uint8_t *dst, uint8_t plen)
+fib_unset(const struct rt_ent *e)
 {
+	const uint8_t *dst = rt_of(e)->dst;
+	uint8_t plen = e->plen;
 	int ret;
 
 	fib_before_write();
@@ -513,20 +518,8 @@ fib_unset(const uint8_t *dst, uint8_t plen)
 	return ret;
 }
 
-/* What the table asks of the family: the FIB entry of e's prefix, its
- * next hops, its memory. */
-static int
-fib_set_ent(const struct rt_ent *e, uint32_t nh, bool new_prefix)
-{
-	return fib_set(rt_of(e)->dst, e->plen, nh, new_prefix);
-}
-
-static int
-fib_unset_ent(const struct rt_ent *e)
-{
-	return fib_unset(rt_of(e)->dst, e->plen);
-}
-
+/* What the table asks of the family beside its FIB writes: where a
+ * prefix's routes are, next hops, memory. */
 static struct rt_ent **
 pfx_of(const struct rt_ent *e)
 {
@@ -535,8 +528,8 @@ pfx_of(const struct rt_ent *e)
 
 static const struct rt_family family = {
 	.ent_size = sizeof(struct rt6),
-	.fib_set = fib_set_ent,
-	.fib_unset = fib_unset_ent,
+	.fib_set = fib_set,
+	.fib_unset = fib_unset,
 	.find = pfx_of,
 	.nh_get = nh_get,
 	.nh_put = nh_put,
@@ -586,12 +579,6 @@ gw_port(const uint8_t *gw, uint16_t want)
 }
 
 
-static inline bool
-port_ok(uint16_t port)
-{
-	return port < DP_MAX_PORTS && ports[port].used;
-}
-
 static int
 route_check(const struct route6 *in, struct route6 *r)
 {
@@ -610,7 +597,7 @@ route_check(const struct route6 *in, struct route6 *r)
 		r->port = DP_NO_PORT;
 		return 0;
 	case RTN_LOCAL:
-		if (!port_ok(r->port))
+		if (!port_used(r->port))
 			return -ENODEV;
 		memset(r->gw, 0, 16);
 		return 0;
@@ -619,7 +606,7 @@ route_check(const struct route6 *in, struct route6 *r)
 	default:
 		return -EOPNOTSUPP;
 	}
-	if (r->port != DP_NO_PORT && !port_ok(r->port))
+	if (r->port != DP_NO_PORT && !port_used(r->port))
 		return -ENODEV;
 	if (ip6_is_zero(r->gw))
 		return r->port == DP_NO_PORT ? -ENODEV : 0;

@@ -139,7 +139,7 @@ spec_equal(const struct nat_rule_spec *a, const struct nat_rule_spec *b)
 static int
 spec_check(struct nat_rule_spec *r)
 {
-	if (r->port >= DP_MAX_PORTS || !ports[r->port].used)
+	if (!port_used(r->port))
 		return dp_errmsg(-ENODEV, "no port with index %u", r->port + 1u);
 	if (r->filter > SLUICE_NAT_FILTER_EIF)
 		return dp_errmsg(-EINVAL, "unknown filter %u", r->filter);
