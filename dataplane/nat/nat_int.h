@@ -313,10 +313,8 @@ sess_of(const struct nat_tables *t, uint32_t v, const struct nat_tuple *k, uint8
 	return s;
 }
 
-/* Lookup of a packet's tuple whose flow_hash is h: the session and
- * direction, or NULL. */
-/* One look through the flows table for it: enough for a writer (under
- * nat_lock nothing moves). */
+/* One look through flows table f for tuple k, whose flow_hash is h:
+ * enough for a writer (under nat_lock nothing moves). */
 static inline struct nat_sess *
 sess_scan_h(const struct nat_tables *t, const struct nat_ht *f, const struct nat_tuple *k,
 	    uint8_t proto, uint64_t h, unsigned int *dir)
@@ -331,6 +329,8 @@ sess_scan_h(const struct nat_tables *t, const struct nat_ht *f, const struct nat
 	return NULL;
 }
 
+/* The same for a reader without nat_lock: again while a writer moved
+ * entries of f under it. */
 static inline struct nat_sess *
 sess_lookup_in(const struct nat_tables *t, const struct nat_ht *f, const struct nat_tuple *k,
 	       uint8_t proto, uint64_t h, unsigned int *dir)
@@ -346,6 +346,8 @@ sess_lookup_in(const struct nat_tables *t, const struct nat_ht *f, const struct 
 	return NULL;
 }
 
+/* Lookup of a packet's tuple whose flow_hash is h: the session and
+ * direction, or NULL. */
 static inline struct nat_sess *
 sess_lookup_h(const struct nat_tables *t, const struct nat_tuple *k, uint8_t proto,
 	      uint64_t h, unsigned int *dir)
