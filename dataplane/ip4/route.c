@@ -352,14 +352,8 @@ fib_unset(const struct rt_ent *e)
 	return ret;
 }
 
-/* What the table asks of the family beside its FIB writes: where a
- * prefix's routes are, next hops, memory. */
-static struct rt_ent **
-pfx_of(const struct rt_ent *e)
-{
-	return pfx_find(rt_of(e)->dst, e->plen);
-}
-
+/* A route's memory, from the heap (a table of a million routes takes
+ * it as they come). */
 static struct rt_ent *
 rt_alloc(void)
 {
@@ -374,11 +368,12 @@ rt_free(struct rt_ent *e)
 	free(container_of(e, struct rt, e));
 }
 
+/* What route/rt_table.c asks of IPv4: the FIB writes, next hops and
+ * memory above. */
 static const struct rt_family family = {
 	.ent_size = sizeof(struct rt),
 	.fib_set = fib_set,
 	.fib_unset = fib_unset,
-	.find = pfx_of,
 	.nh_get = nh_get,
 	.nh_put = nh_put,
 	.alloc = rt_alloc,

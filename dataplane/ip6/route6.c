@@ -518,19 +518,12 @@ fib_unset(const struct rt_ent *e)
 	return ret;
 }
 
-/* What the table asks of the family beside its FIB writes: where a
- * prefix's routes are, next hops, memory. */
-static struct rt_ent **
-pfx_of(const struct rt_ent *e)
-{
-	return pfx_find(rt_of(e)->dst, e->plen);
-}
-
+/* What route/rt_table.c asks of IPv6: the FIB writes, next hops and
+ * memory above. */
 static const struct rt_family family = {
 	.ent_size = sizeof(struct rt6),
 	.fib_set = fib_set,
 	.fib_unset = fib_unset,
-	.find = pfx_of,
 	.nh_get = nh_get,
 	.nh_put = nh_put,
 	.alloc = rt_alloc,

@@ -33,13 +33,6 @@ rt_table_init(struct rt_table *t, const struct rt_family *fam, const char *name,
 	return 0;
 }
 
-void
-rt_table_free(struct rt_table *t)
-{
-	rt_nh_free(&t->nhp);
-	rt_pfx_free(&t->pfx);
-}
-
 static inline int
 rt_rank(const struct rt_ent *e)
 {

@@ -47,8 +47,6 @@ struct rt_family {
 	 * has none for it yet), or out of the FIB: 0 or -errno. */
 	int (*fib_set)(const struct rt_ent *e, uint32_t nh, bool new_prefix);
 	int (*fib_unset)(const struct rt_ent *e);
-	/* Where the first route of e's prefix is kept (rt_table_find). */
-	struct rt_ent **(*find)(const struct rt_ent *e);
 	/* A reference to the next hop e's route needs: its index, or -errno. */
 	int (*nh_get)(const struct rt_ent *e);
 	void (*nh_put)(uint32_t nh);
@@ -100,7 +98,6 @@ rt_fib_nh(const struct rt_ent *head)
  * 0, or -ENOMEM and nothing held. */
 int rt_table_init(struct rt_table *t, const struct rt_family *fam, const char *name,
 		  uint32_t max, uint32_t nh_key_len, bool (*same)(const void *p, const void *key));
-void rt_table_free(struct rt_table *t);
 
 /* Where the first route of the prefix key (hashed to h) is kept, NULL
  * when it has none. */
