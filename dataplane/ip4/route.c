@@ -352,6 +352,28 @@ fib_unset(const struct rt_ent *e)
 	return ret;
 }
 
+static uint32_t
+rt_heads(struct rt_ent **v, uint32_t cap)
+{
+	struct rte_rib_node *n = rte_rib_lookup_exact(rib, 0, 0);
+	uint32_t k = 0;
+
+	/* The walk below starts under the default route. */
+	if (n != NULL && (v[k] = node_head(n)) != NULL)
+		k++;
+	n = NULL;
+	while (k < cap && (n = rte_rib_get_nxt(rib, 0, 0, n, RTE_RIB_GET_NXT_ALL)) != NULL)
+		if ((v[k] = node_head(n)) != NULL)
+			k++;
+	return k;
+}
+
+static struct rt_ent **
+pfx_of(const struct rt_ent *e)
+{
+	return pfx_find(rt_of(e)->dst, e->plen);
+}
+
 /* A route's memory, from the heap (a table of a million routes takes
  * it as they come). */
 static struct rt_ent *
@@ -369,11 +391,13 @@ rt_free(struct rt_ent *e)
 }
 
 /* What route/rt_table.c asks of IPv4: the FIB writes, next hops and
- * memory above. */
+ * memory above, the rib's prefixes. */
 static const struct rt_family family = {
 	.ent_size = sizeof(struct rt),
 	.fib_set = fib_set,
 	.fib_unset = fib_unset,
+	.heads = rt_heads,
+	.find = pfx_of,
 	.nh_get = nh_get,
 	.nh_put = nh_put,
 	.alloc = rt_alloc,

@@ -2,6 +2,7 @@
 /* The route lists both families keep (rt_table.h). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_rcu_qsbr.h>
@@ -191,6 +192,35 @@ rt_table_remove(struct rt_table *t, struct rt_ent **hp,
 	return k;
 }
 
+/*
+ * cb(where, arg) for every prefix, where its first route is kept; cb may
+ * remove that prefix.  The prefixes come from the family's rib, a step a
+ * prefix; the hash's own walk (rt_pfx_each) takes a step a slot, four for
+ * each route the table has room for (milliseconds for a table sized for
+ * a million that holds ten), and serves only when there is no memory for
+ * the list.  A head is freed only by the removal of its own prefix, so
+ * the list holds while cb removes others.
+ */
+static void
+each_prefix(struct rt_table *t, void (*cb)(void **where, void *arg), void *arg)
+{
+	struct rt_ent **v = malloc(((size_t)t->pfx.n + 1) * sizeof(*v));
+	uint32_t n;
+
+	if (v == NULL) {
+		rt_pfx_each(&t->pfx, cb, arg);
+		return;
+	}
+	n = t->fam->heads(v, t->pfx.n + 1);
+	for (uint32_t i = 0; i < n; i++) {
+		struct rt_ent **hp = t->fam->find(v[i]);
+
+		if (hp != NULL)
+			cb((void **)hp, arg);
+	}
+	free(v);
+}
+
 struct flush {
 	struct rt_table *t;
 	bool (*gone)(const struct rt_ent *e, const void *arg);
@@ -211,7 +241,7 @@ rt_table_flush(struct rt_table *t, bool (*gone)(const struct rt_ent *e, const vo
 {
 	struct flush f = { .t = t, .gone = gone, .arg = arg };
 
-	rt_pfx_each(&t->pfx, flush_cb, &f);
+	each_prefix(t, flush_cb, &f);
 }
 
 bool
@@ -260,7 +290,7 @@ rt_table_port_state(struct rt_table *t, uint16_t port)
 {
 	struct port_state s = { .t = t, .port = port };
 
-	rt_pfx_each(&t->pfx, port_state_cb, &s);
+	each_prefix(t, port_state_cb, &s);
 }
 
 int

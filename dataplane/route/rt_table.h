@@ -47,6 +47,11 @@ struct rt_family {
 	 * has none for it yet), or out of the FIB: 0 or -errno. */
 	int (*fib_set)(const struct rt_ent *e, uint32_t nh, bool new_prefix);
 	int (*fib_unset)(const struct rt_ent *e);
+	/* The first route of every prefix, into v (room for cap), from the
+	 * family's rib: how many. */
+	uint32_t (*heads)(struct rt_ent **v, uint32_t cap);
+	/* Where the first route of e's prefix is kept (rt_table_find). */
+	struct rt_ent **(*find)(const struct rt_ent *e);
 	/* A reference to the next hop e's route needs: its index, or -errno. */
 	int (*nh_get)(const struct rt_ent *e);
 	void (*nh_put)(uint32_t nh);
