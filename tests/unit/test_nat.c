@@ -78,6 +78,19 @@ udp(const char *src, const char *dst, uint16_t sp, uint16_t dp_, uint16_t len)
 	return at_ip(dpt_udp(LAN_MAC, PEER_MAC, src, dst, sp, dp_, len));
 }
 
+/* An option-less TCP header at t, sp to dp_ with seq and flags, its window
+ * open; the rest left as the buffer had it. */
+static void
+tcp_hdr(struct rte_tcp_hdr *t, uint16_t sp, uint16_t dp_, uint32_t seq, uint8_t flags)
+{
+	t->src_port = htons(sp);
+	t->dst_port = htons(dp_);
+	t->sent_seq = htonl(seq);
+	t->data_off = 5 << 4;
+	t->tcp_flags = flags;
+	t->rx_win = htons(65535);
+}
+
 static struct rte_mbuf *
 tcp(const char *src, const char *dst, uint16_t sp, uint16_t dp_, uint8_t flags)
 {
@@ -85,12 +98,7 @@ tcp(const char *src, const char *dst, uint16_t sp, uint16_t dp_, uint8_t flags)
 	struct rte_tcp_hdr *t = (struct rte_tcp_hdr *)buf;
 	struct rte_mbuf *m;
 
-	t->src_port = htons(sp);
-	t->dst_port = htons(dp_);
-	t->sent_seq = htonl(1000);
-	t->data_off = 5 << 4;
-	t->tcp_flags = flags;
-	t->rx_win = htons(65535);
+	tcp_hdr(t, sp, dp_, 1000, flags);
 	memcpy(buf + 20, "abcd", 4);
 	m = at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, src, dst, IPPROTO_TCP, 64, buf, sizeof(buf)));
 	t = l4(m);
@@ -169,6 +177,89 @@ sport(struct rte_mbuf *m)
 	return ntohs(((uint16_t *)l4(m))[0]);
 }
 
+/* m through the hooks from port in to out, leaving as src:sp -> dst:dp. */
+static void
+passed_as(struct rte_mbuf *m, uint16_t in, uint16_t out, const char *src, uint16_t sp,
+	  const char *dst, uint16_t dp_)
+{
+	assert_int_equal(through(m, in, out), NAT_PASS);
+	check_ip(m, src, sp, dst, dp_);
+	rte_pktmbuf_free(m);
+}
+
+/* m out from the LAN to the WAN, passed (translated or not). */
+static void
+out1(struct rte_mbuf *m)
+{
+	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
+	rte_pktmbuf_free(m);
+}
+
+/* m in from the WAN to the LAN, passed. */
+static void
+in1(struct rte_mbuf *m)
+{
+	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
+	rte_pktmbuf_free(m);
+}
+
+/* A's flow from port ap to R:80 through the three-way handshake. */
+static void
+tcp_established(uint16_t ap)
+{
+	out1(tcp(A, R, ap, 80, RTE_TCP_SYN_FLAG));
+	in1(tcp(R, W, 80, ap, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
+	out1(tcp(A, R, ap, 80, RTE_TCP_ACK_FLAG));
+}
+
+/* nat_conf_set of max_sessions n alone: new tables for n sessions. */
+static void
+set_max_sessions(uint32_t n)
+{
+	struct nat_conf c = { .max_sessions = n };
+
+	assert_int_equal(nat_conf_set(&c), 0);
+}
+
+/* m passed by both hooks from in to out with its first len bytes as they
+ * came (freed). */
+static void
+passed_untouched(struct rte_mbuf *m, uint16_t in, uint16_t out, size_t len)
+{
+	uint8_t before[64];
+
+	assert_true(len <= sizeof(before));
+	memcpy(before, iph(m), len);
+	assert_int_equal(through(m, in, out), NAT_PASS);
+	assert_memory_equal(before, iph(m), len);
+	rte_pktmbuf_free(m);
+}
+
+/* m passed by prerouting on in with its first len bytes as they came: left
+ * to local delivery (freed). */
+static void
+left_to_local(struct rte_mbuf *m, uint16_t in, size_t len)
+{
+	uint8_t before[64];
+
+	assert_true(len <= sizeof(before));
+	memcpy(before, iph(m), len);
+	assert_int_equal(nat_prerouting(&w, m, in), NAT_PASS);
+	assert_memory_equal(before, iph(m), len);
+	rte_pktmbuf_free(m);
+}
+
+/* Into q the IP packet m as it stands, what an ICMP error about it
+ * quotes; m freed.  Returns its length. */
+static uint16_t
+quote_of(struct rte_mbuf *m, uint8_t *q)
+{
+	uint16_t len = ntohs(iph(m)->total_length);
+
+	memcpy(q, iph(m), len);
+	rte_pktmbuf_free(m);
+	return len;
+}
 
 static uint32_t
 rule(uint8_t kind, uint16_t port, const char *src, uint8_t len, uint8_t filter)
@@ -184,16 +275,23 @@ rule(uint8_t kind, uint16_t port, const char *src, uint8_t len, uint8_t filter)
 	return r.id;
 }
 
+/* snat out of the WAN from src/24 to the addresses first..last. */
+static struct nat_rule_spec
+snat_spec(const char *src, const char *first, const char *last)
+{
+	return (struct nat_rule_spec){ .kind = SLUICE_NAT_SNAT, .port = WAN, .has_src = true,
+				       .src = dpt_ip(src), .src_len = 24,
+				       .addr_min = dpt_ip(first), .addr_max = dpt_ip(last) };
+}
+
 /* snat from src/24 to 203.0.113.50, ports lo..hi. */
 static void
 pool_rule(const char *src, uint16_t lo, uint16_t hi)
 {
-	struct nat_rule_spec r = { .kind = SLUICE_NAT_SNAT, .port = WAN, .has_src = true,
-				   .src = dpt_ip(src), .src_len = 24,
-				   .addr_min = dpt_ip("203.0.113.50"),
-				   .addr_max = dpt_ip("203.0.113.50"),
-				   .port_min = lo, .port_max = hi };
+	struct nat_rule_spec r = snat_spec(src, "203.0.113.50", "203.0.113.50");
 
+	r.port_min = lo;
+	r.port_max = hi;
 	assert_int_equal(nat_rule_add(&r), 0);
 }
 
@@ -268,37 +366,32 @@ sessions_of(uint8_t proto, const char *in, uint16_t port, struct nat_sess_info *
 	return f.n;
 }
 
-/* ---- tests ---- */
+/* The one session of in:port (proto) is there secs - 1 seconds from now and
+ * gone a second later. */
+static void
+expires_in(uint8_t proto, const char *in, uint16_t port, uint64_t secs)
+{
+	tick(secs - 1);
+	assert_int_equal(sessions_of(proto, in, port, NULL), 1);
+	tick(1);
+	assert_int_equal(sessions_of(proto, in, port, NULL), 0);
+}
 
-static void out1(struct rte_mbuf *m);
-static void in1(struct rte_mbuf *m);
+/* ---- tests ---- */
 
 static void
 test_udp_both_ways(void **state)
 {
-	struct rte_mbuf *m;
-	uint8_t before[64];
-
 	(void)state;
 	rule(SLUICE_NAT_MASQUERADE, WAN, "10.0.0.0", 24, 0);
 	assert_true(nat_enabled);
 
-	m = udp(A, R, 5000, 53, 12);
-	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
-	check_ip(m, W, 5000, R, 53);	/* port preserved */
-	rte_pktmbuf_free(m);
+	passed_as(udp(A, R, 5000, 53, 12), LAN, WAN, W, 5000, R, 53);	/* port preserved */
 
-	m = udp(R, W, 53, 5000, 12);
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	check_ip(m, R, 53, A, 5000);
-	rte_pktmbuf_free(m);
+	passed_as(udp(R, W, 53, 5000, 12), WAN, LAN, R, 53, A, 5000);
 
 	/* Traffic not leaving through the rule's port is not translated. */
-	m = udp(A, "10.0.0.9", 5000, 53, 12);
-	memcpy(before, iph(m), 48);
-	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
-	assert_memory_equal(before, iph(m), 48);
-	rte_pktmbuf_free(m);
+	passed_untouched(udp(A, "10.0.0.9", 5000, 53, 12), LAN, LAN, 48);
 	assert_int_equal(dpt_nat_counter("sessions_active"), 1);
 }
 
@@ -329,25 +422,19 @@ test_udp_zero_checksum(void **state)
 static void
 test_tcp_both_ways(void **state)
 {
-	struct rte_mbuf *m;
 	struct nat_sess_info s;
 
 	(void)state;
 	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
-	m = tcp(A, R, 40000, 80, RTE_TCP_SYN_FLAG);
-	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
-	check_ip(m, W, 40000, R, 80);
-	rte_pktmbuf_free(m);
+	passed_as(tcp(A, R, 40000, 80, RTE_TCP_SYN_FLAG), LAN, WAN, W, 40000, R, 80);
 	assert_int_equal(sessions_of(IPPROTO_TCP, A, 40000, &s), 1);
 	assert_int_equal(s.state, SLUICE_NAT_STATE_SYN_SENT);
 	assert_int_equal(s.out_addr, dpt_ip(W));
 	assert_int_equal(s.rem_addr, dpt_ip(R));
 	assert_int_equal(s.rem_port, 80);
 
-	m = tcp(R, W, 80, 40000, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	check_ip(m, R, 80, A, 40000);
-	rte_pktmbuf_free(m);
+	passed_as(tcp(R, W, 80, 40000, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG), WAN, LAN,
+		  R, 80, A, 40000);
 	sessions_of(IPPROTO_TCP, A, 40000, &s);
 	assert_int_equal(s.state, SLUICE_NAT_STATE_ESTABLISHED);
 	assert_int_equal(s.packets, 2);
@@ -384,10 +471,7 @@ test_icmp_echo_ids(void **state)
 	assert_int_equal(ic->icmp_type, RTE_IP_ICMP_ECHO_REPLY);
 	rte_pktmbuf_free(m);
 
-	m = echo(R, W, 77, true);
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	check_ip(m, R, 0, A, 0);
-	rte_pktmbuf_free(m);
+	passed_as(echo(R, W, 77, true), WAN, LAN, R, 0, A, 0);
 
 	/* A ping to the router itself is left for local delivery. */
 	m = echo(R, W, 999, false);
@@ -460,9 +544,7 @@ test_icmp_errors(void **state)
 	x = sport(m);
 	assert_int_not_equal(x, 7);
 	assert_true(x < 1024);			/* below 1024 stays below */
-	qlen = ntohs(iph(m)->total_length);
-	memcpy(q, iph(m), qlen);		/* as it left: W:x -> R:9 */
-	rte_pktmbuf_free(m);
+	qlen = quote_of(m, q);		/* as it left: W:x -> R:9 */
 
 	/* Port unreachable from the remote itself, whole datagram quoted. */
 	e = icmp_err(R, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
@@ -495,9 +577,7 @@ test_icmp_errors(void **state)
 	/* About an echo request B sent. */
 	m = echo(B, R, 4242, false);
 	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
-	qlen = ntohs(iph(m)->total_length);
-	memcpy(q, iph(m), qlen);
-	rte_pktmbuf_free(m);
+	qlen = quote_of(m, q);
 	e = icmp_err("203.0.113.9", W, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0, q, qlen);
 	assert_int_equal(through(e, WAN, LAN), NAT_PASS);
 	check_err(e, "203.0.113.9", B, B, 4242, R, 0, true);
@@ -506,9 +586,7 @@ test_icmp_errors(void **state)
 	/* About nothing we translated: dropped and counted. */
 	untr = dpt_nat_counter("icmp_untranslatable");
 	m = udp(W, R, 33333, 9, 8);
-	qlen = ntohs(iph(m)->total_length);
-	memcpy(q, iph(m), qlen);
-	rte_pktmbuf_free(m);
+	qlen = quote_of(m, q);
 	e = icmp_err(R, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
 	assert_int_equal(through(e, WAN, LAN), NAT_DROP);
 	assert_int_equal(dpt_nat_counter("icmp_untranslatable"), untr + 1);
@@ -516,9 +594,7 @@ test_icmp_errors(void **state)
 	/* RFC 5508 REQ-3/3a: a bad ICMP checksum, or a bad quoted IP header
 	 * checksum, and the error about A's flow is dropped too. */
 	m = udp(W, R, x, 9, 8);
-	qlen = ntohs(iph(m)->total_length);
-	memcpy(q, iph(m), qlen);
-	rte_pktmbuf_free(m);
+	qlen = quote_of(m, q);
 	e = icmp_err(R, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
 	((struct rte_icmp_hdr *)l4(e))->icmp_cksum ^= 0x0101;
 	assert_int_equal(through(e, WAN, LAN), NAT_DROP);
@@ -551,6 +627,18 @@ query(const char *src, const char *dst, uint8_t type, uint16_t id, uint16_t len)
 	return at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, src, dst, IPPROTO_ICMP, 64, buf, 8 + len));
 }
 
+/* m through the hooks from port in to out begins with the bytes of want,
+ * every checksum right (both freed). */
+static void
+passed_like(struct rte_mbuf *m, uint16_t in, uint16_t out, struct rte_mbuf *want)
+{
+	assert_int_equal(through(m, in, out), NAT_PASS);
+	assert_memory_equal(iph(m), iph(want), rte_pktmbuf_data_len(want));
+	check_sums(iph(m));
+	rte_pktmbuf_free(want);
+	rte_pktmbuf_free(m);
+}
+
 /* RFC 5508 REQ-1: Timestamp, Information and Address Mask queries go as
  * echo does, the identifier mapped like a port; the reply finds the
  * request's session; an error quoting a request is translated. */
@@ -580,19 +668,12 @@ test_icmp_query_types(void **state)
 	assert_int_equal(rte_pktmbuf_data_len(m), rte_pktmbuf_data_len(want));
 	assert_memory_equal(iph(m), iph(want), rte_pktmbuf_data_len(want));
 	check_sums(iph(m));
-	qlen = ntohs(iph(m)->total_length);
-	memcpy(q, iph(m), qlen);		/* as it left */
 	rte_pktmbuf_free(want);
-	rte_pktmbuf_free(m);
+	qlen = quote_of(m, q);			/* as it left */
 	assert_int_equal(sessions_of(IPPROTO_ICMP, A, 77, NULL), 1);
 
-	m = query(R, W, ICMP_TIMESTAMPREPLY, x, 12);
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	want = query(R, A, ICMP_TIMESTAMPREPLY, 77, 12);
-	assert_memory_equal(iph(m), iph(want), rte_pktmbuf_data_len(want));
-	check_sums(iph(m));
-	rte_pktmbuf_free(want);
-	rte_pktmbuf_free(m);
+	passed_like(query(R, W, ICMP_TIMESTAMPREPLY, x, 12), WAN, LAN,
+		    query(R, A, ICMP_TIMESTAMPREPLY, 77, 12));
 
 	/* An error quoting the request comes back to A about 77. */
 	e = icmp_err("203.0.113.9", W, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0, q, qlen);
@@ -603,19 +684,10 @@ test_icmp_query_types(void **state)
 	for (unsigned int i = 0; i < RTE_DIM(pairs); i++) {
 		uint16_t id = (uint16_t)(900 + i);
 
-		m = query(A, R2, pairs[i][0], id, pairs[i][2]);
-		assert_int_equal(through(m, LAN, WAN), NAT_PASS);
-		want = query(W, R2, pairs[i][0], id, pairs[i][2]);
-		assert_memory_equal(iph(m), iph(want), rte_pktmbuf_data_len(want));
-		rte_pktmbuf_free(want);
-		rte_pktmbuf_free(m);
-		m = query(R2, W, pairs[i][1], id, pairs[i][2]);
-		assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-		want = query(R2, A, pairs[i][1], id, pairs[i][2]);
-		assert_memory_equal(iph(m), iph(want), rte_pktmbuf_data_len(want));
-		check_sums(iph(m));
-		rte_pktmbuf_free(want);
-		rte_pktmbuf_free(m);
+		passed_like(query(A, R2, pairs[i][0], id, pairs[i][2]), LAN, WAN,
+			    query(W, R2, pairs[i][0], id, pairs[i][2]));
+		passed_like(query(R2, W, pairs[i][1], id, pairs[i][2]), WAN, LAN,
+			    query(R2, A, pairs[i][1], id, pairs[i][2]));
 	}
 	assert_int_equal(dpt_nat_counter("untranslatable_drops"), untr);
 }
@@ -648,30 +720,19 @@ test_endpoint_independent_mapping(void **state)
 
 	/* RFC 5382 REQ-1, the same for TCP: B holds 6001, A's 6001 gets
 	 * another port, and keeps it to a second destination. */
-	m = tcp(B, R, 6001, 80, RTE_TCP_SYN_FLAG);
-	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
-	check_ip(m, W, 6001, R, 80);
-	rte_pktmbuf_free(m);
+	passed_as(tcp(B, R, 6001, 80, RTE_TCP_SYN_FLAG), LAN, WAN, W, 6001, R, 80);
 	m = tcp(A, R, 6001, 80, RTE_TCP_SYN_FLAG);
 	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
 	p1 = sport(m);
 	check_ip(m, W, p1, R, 80);
 	rte_pktmbuf_free(m);
-	m = tcp(A, R2, 6001, 443, RTE_TCP_SYN_FLAG);
-	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
-	check_ip(m, W, p1, R2, 443);
-	rte_pktmbuf_free(m);
+	passed_as(tcp(A, R2, 6001, 443, RTE_TCP_SYN_FLAG), LAN, WAN, W, p1, R2, 443);
 	assert_int_not_equal(p1, 6001);
 	assert_true(p1 >= 1024);
 	/* Both destinations answer to the one port, each reaching A. */
-	m = tcp(R2, W, 443, p1, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	check_ip(m, R2, 443, A, 6001);
-	rte_pktmbuf_free(m);
-	m = tcp(R, W, 80, p1, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	check_ip(m, R, 80, A, 6001);
-	rte_pktmbuf_free(m);
+	passed_as(tcp(R2, W, 443, p1, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG), WAN, LAN,
+		  R2, 443, A, 6001);
+	passed_as(tcp(R, W, 80, p1, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG), WAN, LAN, R, 80, A, 6001);
 	assert_int_equal(sessions_of(IPPROTO_TCP, A, 6001, NULL), 2);
 }
 
@@ -680,7 +741,6 @@ test_filtering(void **state)
 {
 	struct rte_mbuf *m;
 	struct nat_rule_spec r = { .kind = SLUICE_NAT_MASQUERADE, .port = WAN };
-	uint8_t before[40];
 
 	(void)state;
 	/* Address-and-port-dependent (default). */
@@ -688,16 +748,8 @@ test_filtering(void **state)
 	m = udp(A, R, 7000, 53, 4);
 	through(m, LAN, WAN);
 	rte_pktmbuf_free(m);
-	m = udp(R2, W, 99, 7000, 4);		/* unsolicited source */
-	memcpy(before, iph(m), sizeof(before));
-	assert_int_equal(nat_prerouting(&w, m, WAN), NAT_PASS);
-	assert_memory_equal(before, iph(m), sizeof(before));	/* left to local delivery */
-	rte_pktmbuf_free(m);
-	m = udp(R, W, 54, 7000, 4);		/* right address, other port */
-	memcpy(before, iph(m), sizeof(before));
-	assert_int_equal(nat_prerouting(&w, m, WAN), NAT_PASS);
-	assert_memory_equal(before, iph(m), sizeof(before));
-	rte_pktmbuf_free(m);
+	left_to_local(udp(R2, W, 99, 7000, 4), WAN, 40);	/* unsolicited source */
+	left_to_local(udp(R, W, 54, 7000, 4), WAN, 40);		/* right address, other port */
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7000, NULL), 1);
 
 	/* Endpoint-independent: the same source now gets in. */
@@ -708,15 +760,9 @@ test_filtering(void **state)
 	m = udp(A, R, 7000, 53, 4);
 	through(m, LAN, WAN);
 	rte_pktmbuf_free(m);
-	m = udp(R2, W, 99, 7000, 4);
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	check_ip(m, R2, 99, A, 7000);
-	rte_pktmbuf_free(m);
+	passed_as(udp(R2, W, 99, 7000, 4), WAN, LAN, R2, 99, A, 7000);
 	/* ... and A's answer leaves from the same mapping. */
-	m = udp(A, R2, 7000, 99, 4);
-	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
-	check_ip(m, W, 7000, R2, 99);
-	rte_pktmbuf_free(m);
+	passed_as(udp(A, R2, 7000, 99, 4), LAN, WAN, W, 7000, R2, 99);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7000, NULL), 2);
 }
 
@@ -745,14 +791,8 @@ test_eif_refresh(void **state)
 	/* R2's session holds the mapping past A's last packet + 300 s,
 	 * and still takes R2 in; that does not refresh it either. */
 	tick(50);					/* t = 350 */
-	m = udp(R2, W, 99, 7100, 4);
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	check_ip(m, R2, 99, A, 7100);
-	rte_pktmbuf_free(m);
-	tick(49);
-	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7100, NULL), 1);
-	tick(1);					/* t = 400: 100 + 300 */
-	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7100, NULL), 0);
+	passed_as(udp(R2, W, 99, 7100, 4), WAN, LAN, R2, 99, A, 7100);
+	expires_in(IPPROTO_UDP, A, 7100, 50);		/* gone at t = 400: 100 + 300 */
 	m = udp(R2, W, 99, 7100, 4);			/* no mapping now */
 	assert_int_equal(nat_prerouting(&w, m, WAN), NAT_PASS);
 	check_ip(m, R2, 99, W, 7100);			/* left to local delivery */
@@ -765,24 +805,7 @@ test_eif_refresh(void **state)
 	tick(250);					/* t = 750: A's first gone */
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7101, NULL), 1);
 	out1(udp(A, R2, 7101, 99, 4));			/* A answers R2 */
-	tick(299);					/* t = 1049 */
-	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7101, NULL), 1);
-	tick(1);
-	assert_int_equal(sessions_of(IPPROTO_UDP, A, 7101, NULL), 0);
-}
-
-static void
-out1(struct rte_mbuf *m)
-{
-	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
-	rte_pktmbuf_free(m);
-}
-
-static void
-in1(struct rte_mbuf *m)
-{
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	rte_pktmbuf_free(m);
+	expires_in(IPPROTO_UDP, A, 7101, 300);		/* gone at t = 1050 */
 }
 
 static void
@@ -791,7 +814,6 @@ test_timeouts(void **state)
 	uint64_t expired = dpt_nat_counter("sessions_expired");
 	struct nat_conf c = { 0 };
 	struct nat_sess_info si;
-	struct rte_mbuf *m;
 
 	(void)state;
 	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
@@ -800,38 +822,24 @@ test_timeouts(void **state)
 	out1(udp(A, R, 8000, 53, 4));
 	tick(200);
 	in1(udp(R, W, 53, 8000, 4));
-	tick(99);
-	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8000, NULL), 1);
-	tick(1);
-	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8000, NULL), 0);
+	expires_in(IPPROTO_UDP, A, 8000, 100);
 	assert_int_equal(dpt_nat_counter("sessions_expired"), expired + 1);
 
 	out1(udp(A, R, 8001, 53, 4));
 	tick(200);
 	out1(udp(A, R, 8001, 53, 4));
-	tick(299);
-	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8001, NULL), 1);
-	tick(1);
-	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8001, NULL), 0);
+	expires_in(IPPROTO_UDP, A, 8001, 300);
 
 	/* TCP: transitory (SYN only) 240 s. */
 	out1(tcp(A, R, 8002, 80, RTE_TCP_SYN_FLAG));
-	tick(239);
-	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8002, NULL), 1);
-	tick(1);
-	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8002, NULL), 0);
+	expires_in(IPPROTO_TCP, A, 8002, 240);
 
 	/* Established 7440 s; after a FIN transitory again. */
-	out1(tcp(A, R, 8003, 80, RTE_TCP_SYN_FLAG));
-	in1(tcp(R, W, 80, 8003, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
-	out1(tcp(A, R, 8003, 80, RTE_TCP_ACK_FLAG));
+	tcp_established(8003);
 	tick(7439);
 	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8003, NULL), 1);
 	out1(tcp(A, R, 8003, 80, RTE_TCP_FIN_FLAG | RTE_TCP_ACK_FLAG));
-	tick(239);
-	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8003, NULL), 1);
-	tick(1);
-	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8003, NULL), 0);
+	expires_in(IPPROTO_TCP, A, 8003, 240);
 
 	out1(tcp(A, R, 8004, 80, RTE_TCP_SYN_FLAG));
 	in1(tcp(R, W, 80, 8004, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
@@ -840,29 +848,18 @@ test_timeouts(void **state)
 
 	/* RFC 7857 TCP RST: an established session a RST crosses is
 	 * translated and then transitory, 240 s, not 7440 s. */
-	out1(tcp(A, R, 8008, 80, RTE_TCP_SYN_FLAG));
-	in1(tcp(R, W, 80, 8008, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
-	out1(tcp(A, R, 8008, 80, RTE_TCP_ACK_FLAG));
+	tcp_established(8008);
 	tick(1000);
 	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8008, &si), 1);
 	assert_int_equal(si.state, SLUICE_NAT_STATE_ESTABLISHED);
-	m = tcp(R, W, 80, 8008, RTE_TCP_RST_FLAG);
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	check_ip(m, R, 80, A, 8008);
-	rte_pktmbuf_free(m);
+	passed_as(tcp(R, W, 80, 8008, RTE_TCP_RST_FLAG), WAN, LAN, R, 80, A, 8008);
 	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8008, &si), 1);
 	assert_int_equal(si.state, SLUICE_NAT_STATE_CLOSED);
-	tick(239);
-	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8008, NULL), 1);
-	tick(1);
-	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8008, NULL), 0);
+	expires_in(IPPROTO_TCP, A, 8008, 240);
 
 	/* ICMP 60 s. */
 	out1(echo(A, R, 8005, false));
-	tick(59);
-	assert_int_equal(sessions_of(IPPROTO_ICMP, A, 8005, NULL), 1);
-	tick(1);
-	assert_int_equal(sessions_of(IPPROTO_ICMP, A, 8005, NULL), 0);
+	expires_in(IPPROTO_ICMP, A, 8005, 60);
 
 	/* Configured timeouts; UDP never below 120 s, TCP established
 	 * below 7440 s, ICMP below 60 s. */
@@ -879,10 +876,7 @@ test_timeouts(void **state)
 	out1(echo(A, R, 8007, false));
 	tick(70);
 	assert_int_equal(sessions_of(IPPROTO_ICMP, A, 8007, NULL), 0);
-	tick(79);
-	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8006, NULL), 1);
-	tick(1);
-	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8006, NULL), 0);
+	expires_in(IPPROTO_UDP, A, 8006, 80);
 	c = (struct nat_conf){ .timeout_udp = SLUICE_NAT_TIMEOUT_UDP_DEFAULT,
 			       .timeout_icmp = SLUICE_NAT_TIMEOUT_ICMP_DEFAULT };
 	assert_int_equal(nat_conf_set(&c), 0);
@@ -893,9 +887,7 @@ test_timeouts(void **state)
 	c = (struct nat_conf){ .timeout_tcp_trans = 1 };
 	assert_int_equal(nat_conf_set(&c), 0);
 	out1(tcp(A, R, 8009, 80, RTE_TCP_SYN_FLAG));
-	out1(tcp(A, R, 8010, 80, RTE_TCP_SYN_FLAG));
-	in1(tcp(R, W, 80, 8010, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
-	out1(tcp(A, R, 8010, 80, RTE_TCP_ACK_FLAG));
+	tcp_established(8010);
 	tick(1);
 	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8009, NULL), 0);
 	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8010, NULL), 1);
@@ -926,14 +918,10 @@ test_dnat_keeps_client(void **state)
 	(void)state;
 	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
 	dnat_rule();
-	m = tcp(R, W, 5555, 8080, RTE_TCP_SYN_FLAG);
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	check_ip(m, R, 5555, B, 80);		/* the client's address is kept */
-	rte_pktmbuf_free(m);
-	m = tcp(B, R, 80, 5555, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
-	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
-	check_ip(m, W, 8080, R, 5555);
-	rte_pktmbuf_free(m);
+	/* The client's address is kept. */
+	passed_as(tcp(R, W, 5555, 8080, RTE_TCP_SYN_FLAG), WAN, LAN, R, 5555, B, 80);
+	passed_as(tcp(B, R, 80, 5555, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG), LAN, WAN,
+		  W, 8080, R, 5555);
 	assert_int_equal(sessions_of(IPPROTO_TCP, B, 80, &s), 1);
 	assert_int_equal(s.out_port, 8080);
 	assert_int_equal(s.rem_addr, dpt_ip(R));
@@ -956,6 +944,14 @@ same_bytes(struct rte_mbuf *m, struct rte_mbuf *exp)
 	rte_pktmbuf_free(m);
 }
 
+/* m through the hooks from port in to out becomes exp, byte for byte. */
+static void
+passed_to(struct rte_mbuf *m, uint16_t in, uint16_t out, struct rte_mbuf *exp)
+{
+	assert_int_equal(through(m, in, out), NAT_PASS);
+	same_bytes(m, exp);
+}
+
 /* "dport N-M to ADDR:P": every port of the range reaches P (iptables'
  * DNAT); without ":P" each port is its own. */
 static void
@@ -974,42 +970,25 @@ test_dnat_range_one_port(void **state)
 	assert_int_equal(nat_rule_add(&r), 0);
 	assert_int_equal(nat_rule_add(&same), 0);
 
-	m = udp(R, W, 5000, 9000, 8);
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	same_bytes(m, udp(R, B, 5000, 7000, 8));
-	m = udp(R, W, 5001, 9002, 8);
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	same_bytes(m, udp(R, B, 5001, 7000, 8));
+	passed_to(udp(R, W, 5000, 9000, 8), WAN, LAN, udp(R, B, 5000, 7000, 8));
+	passed_to(udp(R, W, 5001, 9002, 8), WAN, LAN, udp(R, B, 5001, 7000, 8));
 	/* The answers leave from the port each client asked for. */
-	m = udp(B, R, 7000, 5001, 8);
-	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
-	same_bytes(m, udp(W, R, 9002, 5001, 8));
-	m = udp(B, R, 7000, 5000, 8);
-	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
-	same_bytes(m, udp(W, R, 9000, 5000, 8));
+	passed_to(udp(B, R, 7000, 5001, 8), LAN, WAN, udp(W, R, 9002, 5001, 8));
+	passed_to(udp(B, R, 7000, 5000, 8), LAN, WAN, udp(W, R, 9000, 5000, 8));
 	/* One client endpoint to two ports of the range would be one
 	 * endpoint at B for both: the second is refused, the first kept. */
 	m = udp(R, W, 5000, 9001, 8);
 	assert_int_equal(through(m, WAN, LAN), NAT_DROP);
-	m = udp(B, R, 7000, 5000, 8);
-	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
-	same_bytes(m, udp(W, R, 9000, 5000, 8));
+	passed_to(udp(B, R, 7000, 5000, 8), LAN, WAN, udp(W, R, 9000, 5000, 8));
 
-	m = udp(R, W, 5002, 9101, 8);
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	same_bytes(m, udp(R, B, 5002, 9101, 8));
-	m = udp(B, R, 9101, 5002, 8);
-	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
-	same_bytes(m, udp(W, R, 9101, 5002, 8));
+	passed_to(udp(R, W, 5002, 9101, 8), WAN, LAN, udp(R, B, 5002, 9101, 8));
+	passed_to(udp(B, R, 9101, 5002, 8), LAN, WAN, udp(W, R, 9101, 5002, 8));
 
 	/* One port near the top takes a range: nothing runs past 65535. */
 	top.proto = IPPROTO_TCP;
 	top.port_min = top.port_max = 65535;
 	assert_int_equal(nat_rule_add(&top), 0);
-	m = tcp(R, W, 5003, 9002, RTE_TCP_SYN_FLAG);
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	check_ip(m, R, 5003, B, 65535);
-	rte_pktmbuf_free(m);
+	passed_as(tcp(R, W, 5003, 9002, RTE_TCP_SYN_FLAG), WAN, LAN, R, 5003, B, 65535);
 }
 
 /* A reaches its neighbour B's service through the public address, from
@@ -1024,10 +1003,7 @@ hairpin_dnat(uint16_t ap)
 	y = sport(m);
 	check_ip(m, W, y, B, 80);
 	rte_pktmbuf_free(m);
-	m = tcp(B, W, 80, y, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
-	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
-	check_ip(m, W, 8080, A, ap);
-	rte_pktmbuf_free(m);
+	passed_as(tcp(B, W, 80, y, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG), LAN, LAN, W, 8080, A, ap);
 	return y;
 }
 
@@ -1060,10 +1036,7 @@ test_hairpin(void **state)
 	y = sport(m);
 	check_ip(m, W, y, B, 9000);
 	rte_pktmbuf_free(m);
-	m = udp(B, W, 9000, y, 4);
-	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
-	check_ip(m, W, 9000, A, 9001);
-	rte_pktmbuf_free(m);
+	passed_as(udp(B, W, 9000, y, 4), LAN, LAN, W, 9000, A, 9001);
 }
 
 /*
@@ -1088,14 +1061,9 @@ test_hairpin_dnat_pool(void **state)
 	assert_true(y >= 2000 && y <= 2003);
 	check_ip(m, "203.0.113.50", y, B, 80);
 	rte_pktmbuf_free(m);
-	m = tcp(B, "203.0.113.50", 80, y, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
-	assert_int_equal(through(m, LAN, LAN), NAT_PASS);
-	check_ip(m, W, 8080, A, 40010);
-	rte_pktmbuf_free(m);
-	m = tcp(A, R, 40010, 443, RTE_TCP_SYN_FLAG);
-	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
-	check_ip(m, "203.0.113.50", y, R, 443);
-	rte_pktmbuf_free(m);
+	passed_as(tcp(B, "203.0.113.50", 80, y, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG), LAN, LAN,
+		  W, 8080, A, 40010);
+	passed_as(tcp(A, R, 40010, 443, RTE_TCP_SYN_FLAG), LAN, WAN, "203.0.113.50", y, R, 443);
 }
 
 /* ---- ICMP errors the router makes about translated packets ---- */
@@ -1114,12 +1082,7 @@ tcp_frame(const char *dst_mac, const char *src_mac, const char *src, const char 
 	struct rte_mbuf *m;
 
 	memset(buf, 0, sizeof(t[0]));
-	t->src_port = htons(sp);
-	t->dst_port = htons(dp_);
-	t->sent_seq = htonl(0x01020304);
-	t->data_off = 5 << 4;
-	t->tcp_flags = RTE_TCP_SYN_FLAG;
-	t->rx_win = htons(65535);
+	tcp_hdr(t, sp, dp_, 0x01020304, RTE_TCP_SYN_FLAG);
 	for (unsigned int i = 0; i < plen; i++)
 		buf[20 + i] = (uint8_t)(i * 13 + 1);
 	m = dpt_ipv4(dst_mac, src_mac, src, dst, IPPROTO_TCP, ttl, buf, 20 + plen);
@@ -1387,6 +1350,30 @@ with_options(struct rte_mbuf *f)
 	return f;
 }
 
+/* R on the WAN, A and B (FB_MAC) on the LAN, and D's network via R: where
+ * the one pass tests send. */
+static void
+one_pass_neighbours_add(void)
+{
+	struct rte_ether_addr amac = dpt_mac(A_MAC), bmac = dpt_mac(FB_MAC),
+			      rmac = dpt_mac(PEER_MAC);
+
+	assert_int_equal(neigh_add(WAN, dpt_ip(R), &rmac, true, 0), 0);
+	assert_int_equal(neigh_add(LAN, dpt_ip(A), &amac, true, 0), 0);
+	assert_int_equal(neigh_add(LAN, dpt_ip(B), &bmac, true, 0), 0);
+	dpt_route(true, "198.51.100.0", 24, R, RTN_UNICAST);	/* D via R */
+}
+
+/* What one_pass_neighbours_add made, gone. */
+static void
+one_pass_neighbours_del(void)
+{
+	dpt_route(false, "198.51.100.0", 24, R, RTN_UNICAST);
+	neigh_del(WAN, dpt_ip(R));
+	neigh_del(LAN, dpt_ip(A));
+	neigh_del(LAN, dpt_ip(B));
+}
+
 /* The i-th frame the worker queued on port, to mac, data moved to its
  * IPv4 header (it stays in the buffer). */
 static struct rte_mbuf *
@@ -1417,8 +1404,6 @@ tx_ip(uint16_t port, unsigned int i, const char *mac)
 static void
 test_one_pass_nat(void **state)
 {
-	struct rte_ether_addr amac = dpt_mac(A_MAC), bmac = dpt_mac(FB_MAC),
-			      rmac = dpt_mac(PEER_MAC);
 	struct port_counters *lc = &dp_counters()->port[LAN];
 	uint64_t bad = dpt_drops(DROP_BAD_HEADER), ttl = dpt_drops(DROP_TTL), rx;
 	struct rte_mbuf *b[12], *d, *q;
@@ -1429,10 +1414,7 @@ test_one_pass_nat(void **state)
 	(void)state;
 	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
 	dnat_rule();				/* W:8080 -> B:80 */
-	assert_int_equal(neigh_add(WAN, dpt_ip(R), &rmac, true, 0), 0);
-	assert_int_equal(neigh_add(LAN, dpt_ip(A), &amac, true, 0), 0);
-	assert_int_equal(neigh_add(LAN, dpt_ip(B), &bmac, true, 0), 0);
-	dpt_route(true, "198.51.100.0", 24, R, RTN_UNICAST);	/* D via R */
+	one_pass_neighbours_add();
 	b[0] = tcp_frame(LAN_MAC, A_MAC, A, D, 40001, 80, 64, 4, false);
 	b[1] = dpt_udp(LAN_MAC, A_MAC, A, D, 40002, 53, 9);
 	worker_input(&w, LAN, b, 2);
@@ -1536,10 +1518,7 @@ test_one_pass_nat(void **state)
 	check_ip(w.tx[WAN].m[0], W, 22, R, 5556);
 	assert_true(((struct rte_tcp_hdr *)l4(w.tx[WAN].m[0]))->tcp_flags & RTE_TCP_RST_FLAG);
 	dpt_tx_clear(&w);
-	dpt_route(false, "198.51.100.0", 24, R, RTN_UNICAST);
-	neigh_del(WAN, dpt_ip(R));
-	neigh_del(LAN, dpt_ip(A));
-	neigh_del(LAN, dpt_ip(B));
+	one_pass_neighbours_del();
 }
 
 /*
@@ -1555,17 +1534,12 @@ test_one_pass_nat(void **state)
 static void
 test_hairpin_same_burst(void **state)
 {
-	struct rte_ether_addr amac = dpt_mac(A_MAC), bmac = dpt_mac(FB_MAC),
-			      rmac = dpt_mac(PEER_MAC);
 	struct rte_mbuf *b[4];
 	struct rte_ipv4_hdr *ip;
 
 	(void)state;
 	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, SLUICE_NAT_FILTER_EIF);
-	assert_int_equal(neigh_add(WAN, dpt_ip(R), &rmac, true, 0), 0);
-	assert_int_equal(neigh_add(LAN, dpt_ip(A), &amac, true, 0), 0);
-	assert_int_equal(neigh_add(LAN, dpt_ip(B), &bmac, true, 0), 0);
-	dpt_route(true, "198.51.100.0", 24, R, RTN_UNICAST);	/* D via R */
+	one_pass_neighbours_add();
 	b[0] = dpt_udp(LAN_MAC, A_MAC, A, D, 41000, 53, 9);	/* new: A's mapping */
 	b[1] = dpt_udp(LAN_MAC, A_MAC, A, W, 41000, 41000, 10);	/* to it */
 	b[2] = dpt_udp(LAN_MAC, FB_MAC, B, W, 41500, 41000, 11);	/* B to it */
@@ -1599,10 +1573,7 @@ test_hairpin_same_burst(void **state)
 	assert_int_equal(((struct rte_icmp_hdr *)l4(w.tx[LAN].m[0]))->icmp_type,
 			 ICMP_DEST_UNREACH);
 	dpt_tx_clear(&w);
-	dpt_route(false, "198.51.100.0", 24, R, RTN_UNICAST);
-	neigh_del(WAN, dpt_ip(R));
-	neigh_del(LAN, dpt_ip(A));
-	neigh_del(LAN, dpt_ip(B));
+	one_pass_neighbours_del();
 }
 
 /*
@@ -1950,8 +1921,7 @@ hairpin(struct rte_mbuf *m)
 static void
 hairpin_to(struct rte_mbuf *m, struct rte_mbuf *exp)
 {
-	assert_int_equal(hairpin(m), NAT_PASS);
-	same_bytes(m, exp);
+	passed_to(m, LAN, LAN, exp);
 }
 
 /*
@@ -1972,9 +1942,8 @@ test_hairpin_filtering(void **state)
 	out1(udp(A, R, 5000, 53, 4));
 	hairpin_to(udp(A, W, 5000, 5000, 12),
 		   udp(W, A, 5000, 5000, 12));
-	m = udp(A, W, 5000, 5000, 12);		/* and again, on its sessions */
-	assert_int_equal(hairpin(m), NAT_PASS);
-	same_bytes(m, udp(W, A, 5000, 5000, 12));
+	hairpin_to(udp(A, W, 5000, 5000, 12),	/* and again, on its sessions */
+		   udp(W, A, 5000, 5000, 12));
 
 	/* Two hosts: B never sent to A's mapping, so A's packet is filtered
 	 * (and counted); but A has now sent to B's mapping, so B's packet
@@ -2016,9 +1985,7 @@ test_hairpin_filtering(void **state)
 		struct rte_mbuf *e;
 
 		m = udp(W, B, 5000, 6000, 12);		/* what B received */
-		qlen = ntohs(iph(m)->total_length);
-		memcpy(q, iph(m), qlen);
-		rte_pktmbuf_free(m);
+		qlen = quote_of(m, q);
 		e = icmp_err(B, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
 		assert_int_equal(hairpin(e), NAT_PASS);
 		check_err(e, W, A, A, 5000, W, 6000, true);
@@ -2029,8 +1996,7 @@ test_hairpin_filtering(void **state)
 
 		/* The same for one host's error about its own packet. */
 		m = udp(W, A, 5000, 5000, 12);
-		memcpy(q, iph(m), qlen);
-		rte_pktmbuf_free(m);
+		qlen = quote_of(m, q);
 		e = icmp_err(A, W, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
 		assert_int_equal(hairpin(e), NAT_PASS);
 		check_err(e, W, A, A, 5000, W, 5000, true);
@@ -2073,7 +2039,6 @@ test_unsolicited_syn(void **state)
 	uint64_t syn = dpt_nat_counter("inbound_unmatched_drops");
 	struct nat_sess_info s;
 	struct rte_mbuf *m;
-	uint8_t before[44];
 
 	(void)state;
 	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, SLUICE_NAT_FILTER_APDF);
@@ -2082,9 +2047,8 @@ test_unsolicited_syn(void **state)
 	assert_int_equal(dpt_nat_counter("inbound_unmatched_drops"), syn + 1);
 	assert_int_equal(dpt_queued(&w), 0);		/* nothing answered */
 	out1(tcp(A, R, 7100, 80, RTE_TCP_SYN_FLAG));
-	m = tcp(R, W, 80, 7100, RTE_TCP_SYN_FLAG);	/* R's SYN again */
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	same_bytes(m, tcp(R, A, 80, 7100, RTE_TCP_SYN_FLAG));
+	passed_to(tcp(R, W, 80, 7100, RTE_TCP_SYN_FLAG), WAN, LAN,	/* R's SYN again */
+		  tcp(R, A, 80, 7100, RTE_TCP_SYN_FLAG));
 	out1(tcp(A, R, 7100, 80, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
 	in1(tcp(R, W, 80, 7100, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
 	assert_int_equal(sessions_of(IPPROTO_TCP, A, 7100, &s), 1);
@@ -2099,11 +2063,7 @@ test_unsolicited_syn(void **state)
 	assert_int_equal(nat_prerouting(&w, m, WAN), NAT_PASS);
 	rte_pktmbuf_free(m);
 	/* Not a SYN, or not from outside: left to local delivery. */
-	m = tcp(R, W, 80, 7200, RTE_TCP_ACK_FLAG);
-	memcpy(before, iph(m), sizeof(before));
-	assert_int_equal(nat_prerouting(&w, m, WAN), NAT_PASS);
-	assert_memory_equal(before, iph(m), sizeof(before));
-	rte_pktmbuf_free(m);
+	left_to_local(tcp(R, W, 80, 7200, RTE_TCP_ACK_FLAG), WAN, 44);
 	m = tcp(A, "10.0.0.1", 7300, 22, RTE_TCP_SYN_FLAG);
 	assert_int_equal(nat_prerouting(&w, m, LAN), NAT_PASS);
 	rte_pktmbuf_free(m);
@@ -2131,23 +2091,17 @@ test_icmp_keeps_sessions(void **state)
 	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
 	tick(1);
 	out1(udp(A, R, 8100, 53, 4));
-	out1(tcp(A, R, 8101, 80, RTE_TCP_SYN_FLAG));
-	in1(tcp(R, W, 80, 8101, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG));
-	out1(tcp(A, R, 8101, 80, RTE_TCP_ACK_FLAG));
+	tcp_established(8101);
 	tick(100);
 	for (unsigned int i = 0; i < RTE_DIM(errs); i++) {
 		m = udp(W, R, 8100, 53, 4);
-		qlen = ntohs(iph(m)->total_length);
-		memcpy(q, iph(m), qlen);
-		rte_pktmbuf_free(m);
+		qlen = quote_of(m, q);
 		e = icmp_err(R, W, errs[i][0], errs[i][1], 0, q, qlen);
 		assert_int_equal(through(e, WAN, LAN), NAT_PASS);
 		check_err(e, R, A, A, 8100, R, 53, true);
 		rte_pktmbuf_free(e);
 		m = tcp(W, R, 8101, 80, RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG);
-		qlen = ntohs(iph(m)->total_length);
-		memcpy(q, iph(m), qlen);
-		rte_pktmbuf_free(m);
+		qlen = quote_of(m, q);
 		e = icmp_err(R, W, errs[i][0], errs[i][1], 0, q, qlen);
 		assert_int_equal(through(e, WAN, LAN), NAT_PASS);
 		rte_pktmbuf_free(e);
@@ -2157,10 +2111,7 @@ test_icmp_keeps_sessions(void **state)
 	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8101, &s), 1);
 	assert_int_equal(s.state, SLUICE_NAT_STATE_ESTABLISHED);
 	assert_int_equal(s.idle, 100);
-	tick(199);
-	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8100, NULL), 1);
-	tick(1);					/* 300 s after A's packet */
-	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8100, NULL), 0);
+	expires_in(IPPROTO_UDP, A, 8100, 200);		/* 300 s after A's packet */
 	assert_int_equal(sessions_of(IPPROTO_TCP, A, 8101, NULL), 1);
 }
 
@@ -2178,9 +2129,7 @@ test_icmp_error_from_inside_router(void **state)
 	dnat_rule();
 	m = tcp(R, W, 5555, 8080, RTE_TCP_SYN_FLAG);
 	assert_int_equal(through(m, WAN, LAN), NAT_PASS);	/* R:5555 -> B:80 */
-	qlen = ntohs(iph(m)->total_length);
-	memcpy(q, iph(m), qlen);
-	rte_pktmbuf_free(m);
+	qlen = quote_of(m, q);
 	e = icmp_err("10.0.0.9", R, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0, q, qlen);
 	assert_int_equal(through(e, LAN, WAN), NAT_PASS);
 	check_err(e, W, R, R, 5555, W, 8080, true);
@@ -2189,9 +2138,7 @@ test_icmp_error_from_inside_router(void **state)
 	out1(udp(A, R, 7700, 53, 4));
 	m = udp(R, W, 53, 7700, 4);
 	assert_int_equal(through(m, WAN, LAN), NAT_PASS);	/* R:53 -> A:7700 */
-	qlen = ntohs(iph(m)->total_length);
-	memcpy(q, iph(m), qlen);
-	rte_pktmbuf_free(m);
+	qlen = quote_of(m, q);
 	e = icmp_err("10.0.0.9", R, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0, q, qlen);
 	assert_int_equal(through(e, LAN, WAN), NAT_PASS);
 	check_err(e, W, R, R, 53, W, 7700, true);
@@ -2204,8 +2151,7 @@ test_icmp_error_from_inside_router(void **state)
 		uint64_t other = dpt_nat_counter("untranslatable_drops");
 
 		m = udp(R, A, 53, 7701, 4);
-		memcpy(q, iph(m), qlen);
-		rte_pktmbuf_free(m);
+		qlen = quote_of(m, q);
 		e = icmp_err(A, R, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, q, qlen);
 		assert_int_equal(through(e, LAN, WAN), NAT_DROP);
 		assert_int_equal(dpt_nat_counter("icmp_untranslatable"), untr + 1);
@@ -2220,10 +2166,7 @@ test_icmp_error_from_inside_router(void **state)
 static void
 test_paired_pool(void **state)
 {
-	struct nat_rule_spec r = { .kind = SLUICE_NAT_SNAT, .port = WAN, .has_src = true,
-				   .src = dpt_ip("10.0.0.0"), .src_len = 24,
-				   .addr_min = dpt_ip("203.0.113.50"),
-				   .addr_max = dpt_ip("203.0.113.57") };
+	struct nat_rule_spec r = snat_spec("10.0.0.0", "203.0.113.50", "203.0.113.57");
 	const char *hosts[] = { A, B, "10.0.0.4", "10.0.0.5" };
 	struct rte_mbuf *m;
 
@@ -2684,6 +2627,23 @@ gather(uint16_t port, const char *src, const char *dst, uint8_t *whole, unsigned
 	return got;
 }
 
+/* The 2400-byte ICMP message msg from src to dst in three fragments, the
+ * last first, into prerouting on in: each held, nothing out on out before
+ * the first piece completes it. */
+static void
+icmp_last_first(const char *src, const char *dst, const uint8_t *msg, uint16_t in,
+		uint16_t out)
+{
+	struct rte_mbuf *f[3];
+
+	for (unsigned int i = 0; i < 3; i++)
+		f[i] = frag_raw(src, dst, IPPROTO_ICMP, msg, (uint16_t)(800 * i), 800, i < 2);
+	assert_int_equal(nat_prerouting(&w, f[2], in), NAT_STOLEN);
+	assert_int_equal(nat_prerouting(&w, f[1], in), NAT_STOLEN);
+	assert_int_equal(w.tx[out].n, 0);
+	assert_int_equal(nat_prerouting(&w, f[0], in), NAT_STOLEN);
+}
+
 /* RFC 4787 REQ-14 for ICMP: an echo of 2400 bytes in three fragments that
  * arrive last first, both ways; the identifier and every checksum are
  * translated over the whole message. */
@@ -2695,7 +2655,6 @@ test_icmp_fragments_reverse_order(void **state)
 	static uint8_t msg[LEN], whole[LEN + 8];
 	struct rte_icmp_hdr *ic = (struct rte_icmp_hdr *)msg, *out;
 	struct nat_sess_info si;
-	struct rte_mbuf *f[3];
 	uint16_t oid;
 
 	(void)state;
@@ -2711,13 +2670,7 @@ test_icmp_fragments_reverse_order(void **state)
 		msg[i] = (uint8_t)(i * 7 + 3);
 	ic->icmp_cksum = 0;
 	ic->icmp_cksum = dpt_cksum(msg, LEN);
-	f[0] = frag_raw(A, R, IPPROTO_ICMP, msg, 0, 800, true);
-	f[1] = frag_raw(A, R, IPPROTO_ICMP, msg, 800, 800, true);
-	f[2] = frag_raw(A, R, IPPROTO_ICMP, msg, 1600, 800, false);
-	assert_int_equal(nat_prerouting(&w, f[2], LAN), NAT_STOLEN);
-	assert_int_equal(nat_prerouting(&w, f[1], LAN), NAT_STOLEN);
-	assert_int_equal(w.tx[WAN].n, 0);
-	assert_int_equal(nat_prerouting(&w, f[0], LAN), NAT_STOLEN);
+	icmp_last_first(A, R, msg, LAN, WAN);
 
 	/* Out from the router's address, fragmented again for MTU 1500. */
 	memset(whole, 0, sizeof(whole));
@@ -2738,12 +2691,7 @@ test_icmp_fragments_reverse_order(void **state)
 	ic->icmp_ident = htons(oid);
 	ic->icmp_cksum = 0;
 	ic->icmp_cksum = dpt_cksum(msg, LEN);
-	f[0] = frag_raw(R, W, IPPROTO_ICMP, msg, 0, 800, true);
-	f[1] = frag_raw(R, W, IPPROTO_ICMP, msg, 800, 800, true);
-	f[2] = frag_raw(R, W, IPPROTO_ICMP, msg, 1600, 800, false);
-	assert_int_equal(nat_prerouting(&w, f[2], WAN), NAT_STOLEN);
-	assert_int_equal(nat_prerouting(&w, f[1], WAN), NAT_STOLEN);
-	assert_int_equal(nat_prerouting(&w, f[0], WAN), NAT_STOLEN);
+	icmp_last_first(R, W, msg, WAN, LAN);
 	memset(whole, 0, sizeof(whole));
 	assert_int_equal(gather(LAN, R, A, whole, 2), LEN);
 	assert_int_equal(dpt_cksum(whole, LEN), 0);
@@ -2762,13 +2710,12 @@ test_icmp_fragments_reverse_order(void **state)
 static void
 test_table_full_and_ports(void **state)
 {
-	struct nat_conf c = { .max_sessions = 16 };
 	struct rte_mbuf *m;
 	uint64_t full, exh, nat_drops;
 	char src[32];
 
 	(void)state;
-	assert_int_equal(nat_conf_set(&c), 0);
+	set_max_sessions(16);
 	rule(SLUICE_NAT_MASQUERADE, WAN, "10.0.0.0", 24, 0);
 	pool_rule("10.0.1.0", 2000, 2001);
 
@@ -2796,14 +2743,31 @@ test_table_full_and_ports(void **state)
 	m = udp(src, R, 10000, 53, 4);
 	assert_int_equal(through(m, LAN, WAN), NAT_DROP);
 	assert_int_equal(dpt_nat_counter("table_full_drops"), full + 1);
-	m = udp(R, W, 53, 10005, 4);		/* existing flows untouched */
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	check_ip(m, R, 53, A, 10005);
-	rte_pktmbuf_free(m);
+	/* Existing flows untouched. */
+	passed_as(udp(R, W, 53, 10005, 4), WAN, LAN, R, 53, A, 10005);
 
-	c.max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT;
-	assert_int_equal(nat_conf_set(&c), 0);
+	set_max_sessions(SLUICE_NAT_MAX_SESSIONS_DEFAULT);
 	assert_int_equal(dpt_nat_counter("sessions_active"), 0);
+}
+
+/* Flows 20000 + [from, to) of A out to R:53. */
+static void
+flows_out(uint16_t from, uint16_t to)
+{
+	for (uint16_t i = from; i < to; i++)
+		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+}
+
+/* Flows 20000 + [from, to) of A translated both ways, ports kept. */
+static void
+flows_both_ways(uint16_t from, uint16_t to)
+{
+	for (uint16_t i = from; i < to; i++) {
+		const uint16_t ap = (uint16_t)(20000 + i);
+
+		passed_as(udp(R, W, 53, ap, 4), WAN, LAN, R, 53, A, ap);
+		passed_as(udp(A, R, ap, 53, 4), LAN, WAN, W, ap, R, 53);
+	}
 }
 
 /*
@@ -2813,27 +2777,9 @@ test_table_full_and_ports(void **state)
  * table_bytes follows.  Every flow, made before or after, keeps its
  * translation both ways.
  */
-/* Flows 20000 + [from, to) of A translated both ways, ports kept. */
-static void
-flows_both_ways(uint16_t from, uint16_t to)
-{
-	for (uint16_t i = from; i < to; i++) {
-		struct rte_mbuf *m = udp(R, W, 53, (uint16_t)(20000 + i), 4);
-
-		assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-		check_ip(m, R, 53, A, (uint16_t)(20000 + i));
-		rte_pktmbuf_free(m);
-		m = udp(A, R, (uint16_t)(20000 + i), 53, 4);
-		assert_int_equal(through(m, LAN, WAN), NAT_PASS);
-		check_ip(m, W, (uint16_t)(20000 + i), R, 53);
-		rte_pktmbuf_free(m);
-	}
-}
-
 static void
 test_flows_grow(void **state)
 {
-	struct nat_conf c = { .max_sessions = 4000 };
 	const uint32_t first = nat_flows_first;
 	uint64_t bytes, full;
 	size_t fbytes;
@@ -2841,19 +2787,17 @@ test_flows_grow(void **state)
 
 	(void)state;
 	nat_flows_first = 64;
-	assert_int_equal(nat_conf_set(&c), 0);	/* fresh tables */
+	set_max_sessions(4000);	/* fresh tables */
 	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
 	bytes = dpt_nat_counter("table_bytes");
 	fbytes = nat_flows(nat_tables())->bytes;
-	for (uint16_t i = 0; i < 64; i++)
-		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+	flows_out(0, 64);
 	(void)nat_flows_resize(UINT32_MAX);
 	assert_int_equal(nat_tables()->flows_cap, 64);
 	assert_int_equal(dpt_nat_counter("table_bytes"), bytes);
 	/* The 65th asks; twenty more are made before the control lcore
 	 * gets to it, in a table past its size. */
-	for (uint16_t i = 64; i < 85; i++)
-		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+	flows_out(64, 85);
 	assert_true(nat_tables()->grow_wanted);
 	assert_int_equal(nat_tables()->flows_cap, 64);
 	(void)nat_flows_resize(UINT32_MAX);
@@ -2863,8 +2807,7 @@ test_flows_grow(void **state)
 	assert_true(nat_flows(nat_tables())->bytes > (NAT_GROW_FACTOR - 1) * fbytes);
 	assert_int_equal(dpt_nat_counter("table_bytes"),
 			 bytes - fbytes + nat_flows(nat_tables())->bytes);
-	for (uint16_t i = 85; i < 100; i++)
-		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+	flows_out(85, 100);
 	assert_int_equal(dpt_nat_counter("sessions_active"), 100);
 	flows_both_ways(0, 100);
 	assert_int_equal(dpt_nat_counter("sessions_active"), 100);
@@ -2874,14 +2817,12 @@ test_flows_grow(void **state)
 	 * up to its room (1.3 times the sessions it is sized for), and the
 	 * next new flow is refused; then the copy ends, and the table, still
 	 * outgrown, grows again. */
-	for (uint16_t i = 100; i < 257; i++)
-		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+	flows_out(100, 257);
 	assert_true(nat_tables()->grow_wanted);
 	assert_true(nat_flows_resize(0));
 	assert_non_null(nat_tables()->grow);
 	assert_int_equal(nat_tables()->grow_cap, 256 * NAT_GROW_FACTOR);
-	for (uint16_t i = 257; i < 1331; i++)
-		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+	flows_out(257, 1331);
 	flows_both_ways(0, 1331);
 	full = dpt_nat_counter("table_full_drops");
 	m = udp(A, R, 21331, 53, 4);
@@ -2896,8 +2837,7 @@ test_flows_grow(void **state)
 	assert_int_equal(dpt_nat_counter("sessions_active"), 1332);
 
 	nat_flows_first = first;
-	c.max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT;
-	assert_int_equal(nat_conf_set(&c), 0);
+	set_max_sessions(SLUICE_NAT_MAX_SESSIONS_DEFAULT);
 }
 
 /* Sessions whose inside port is at least *arg. */
@@ -2918,7 +2858,6 @@ sess_port_from(const struct nat_sess *s, void *arg)
 static void
 test_flows_shrink(void **state)
 {
-	struct nat_conf c = { .max_sessions = 4000 };
 	const uint32_t first = nat_flows_first;
 	uint16_t from;
 	uint64_t bytes;
@@ -2926,7 +2865,7 @@ test_flows_shrink(void **state)
 
 	(void)state;
 	nat_flows_first = 64;
-	assert_int_equal(nat_conf_set(&c), 0);	/* fresh tables */
+	set_max_sessions(4000);	/* fresh tables */
 	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
 	for (uint16_t i = 0; i < 1500; i++) {
 		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
@@ -2944,8 +2883,7 @@ test_flows_shrink(void **state)
 	assert_true(nat_flows_resize(0));		/* begun, nothing copied */
 	assert_non_null(nat_tables()->grow);
 	assert_int_equal(nat_tables()->grow_cap, 1024);
-	for (uint16_t i = 1500; i < 1510; i++)
-		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+	flows_out(1500, 1510);
 	flows_both_ways(0, 200);
 	flows_both_ways(1500, 1510);
 	while (nat_flows_resize(UINT32_MAX))
@@ -2964,8 +2902,7 @@ test_flows_shrink(void **state)
 	/* 13 left: down to the first rung, 64 (4 x 13 = 52). */
 	from = 20003;
 	assert_int_equal(nat_sess_delete_if(sess_port_from, &from), 207);
-	for (uint16_t i = 1500; i < 1510; i++)
-		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+	flows_out(1500, 1510);
 	while (nat_flows_resize(UINT32_MAX))
 		;
 	assert_int_equal(nat_tables()->flows_cap, 64);
@@ -2974,8 +2911,7 @@ test_flows_shrink(void **state)
 	assert_int_equal(dpt_nat_counter("sessions_active"), 13);
 
 	nat_flows_first = first;
-	c.max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT;
-	assert_int_equal(nat_conf_set(&c), 0);
+	set_max_sessions(SLUICE_NAT_MAX_SESSIONS_DEFAULT);
 }
 
 /*
@@ -2987,11 +2923,10 @@ test_flows_shrink(void **state)
 static void
 test_expiry_scan_in_use(void **state)
 {
-	struct nat_conf c = { .max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT / 2 };
 	uint64_t expired;
 
 	(void)state;
-	assert_int_equal(nat_conf_set(&c), 0);	/* fresh tables, nothing handed out */
+	set_max_sessions(SLUICE_NAT_MAX_SESSIONS_DEFAULT / 2);	/* nothing handed out yet */
 	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
 	for (int i = 0; i < 8; i++)
 		nat_timer(clk);
@@ -3003,8 +2938,7 @@ test_expiry_scan_in_use(void **state)
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8100, NULL), 0);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 8101, NULL), 0);
 	assert_int_equal(dpt_nat_counter("sessions_expired"), expired + 2);
-	c.max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT;
-	assert_int_equal(nat_conf_set(&c), 0);
+	set_max_sessions(SLUICE_NAT_MAX_SESSIONS_DEFAULT);
 }
 
 /*
@@ -3038,18 +2972,13 @@ test_removed_counted(void **state)
 	assert_int_equal(dpt_nat_counter("sessions_created"), created + 7);
 	assert_int_equal(dpt_nat_counter("sessions_active"), 0);
 	/* New tables for another max-sessions end the old ones' sessions. */
-	{
-		struct nat_conf c = { .max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT / 2 };
-
-		assert_int_equal(nat_rule_add(&r), 0);
-		out1(udp(A, R, 8307, 53, 4));
-		out1(udp(A, R, 8308, 53, 4));
-		assert_int_equal(nat_conf_set(&c), 0);
-		assert_int_equal(dpt_nat_counter("sessions_removed"), removed + 7);
-		assert_int_equal(dpt_nat_counter("sessions_active"), 0);
-		c.max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT;
-		assert_int_equal(nat_conf_set(&c), 0);
-	}
+	assert_int_equal(nat_rule_add(&r), 0);
+	out1(udp(A, R, 8307, 53, 4));
+	out1(udp(A, R, 8308, 53, 4));
+	set_max_sessions(SLUICE_NAT_MAX_SESSIONS_DEFAULT / 2);
+	assert_int_equal(dpt_nat_counter("sessions_removed"), removed + 7);
+	assert_int_equal(dpt_nat_counter("sessions_active"), 0);
+	set_max_sessions(SLUICE_NAT_MAX_SESSIONS_DEFAULT);
 }
 
 /*
@@ -3062,19 +2991,16 @@ test_removed_counted(void **state)
 static void
 test_expiry_scan_pace(void **state)
 {
-	struct nat_conf c = { .max_sessions = 16384 };
 	const unsigned int n = 8192;
 	uint64_t expired, t0;
 
 	(void)state;
-	assert_int_equal(nat_conf_set(&c), 0);	/* fresh tables: the cursor at 0 */
+	set_max_sessions(16384);	/* fresh tables: the cursor at 0 */
 	rule(SLUICE_NAT_MASQUERADE, WAN, NULL, 0, 0);
-	for (unsigned int i = 0; i < n; i++)
-		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+	flows_out(0, n);
 	t0 = clk;
 	nat_timer(t0 + 200 * dp.hz);
-	for (unsigned int i = 0; i + 1 < n; i++)	/* all but the last */
-		out1(udp(A, R, (uint16_t)(20000 + i), 53, 4));
+	flows_out(0, n - 1);			/* all but the last */
 	nat_timer(t0 + 250 * dp.hz);
 	expired = dpt_nat_counter("sessions_expired");
 	clk = t0 + 301 * dp.hz;			/* the last one's UDP 300 s */
@@ -3082,8 +3008,7 @@ test_expiry_scan_pace(void **state)
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, (uint16_t)(20000 + n - 1), NULL), 0);
 	assert_int_equal(sessions_of(IPPROTO_UDP, A, 20000, NULL), 1);
 	assert_int_equal(dpt_nat_counter("sessions_expired"), expired + 1);
-	c.max_sessions = SLUICE_NAT_MAX_SESSIONS_DEFAULT;
-	assert_int_equal(nat_conf_set(&c), 0);
+	set_max_sessions(SLUICE_NAT_MAX_SESSIONS_DEFAULT);
 }
 
 /*
@@ -3097,10 +3022,7 @@ test_expiry_scan_pace(void **state)
 static void
 test_pool_addresses(void **state)
 {
-	struct nat_rule_spec r = { .kind = SLUICE_NAT_SNAT, .port = WAN, .has_src = true,
-				   .src = dpt_ip("10.0.0.0"), .src_len = 24,
-				   .addr_min = dpt_ip("203.0.113.10"),
-				   .addr_max = dpt_ip("203.0.113.11") };
+	struct nat_rule_spec r = snat_spec("10.0.0.0", "203.0.113.10", "203.0.113.11");
 	uint8_t gre[8] = { 0, 0, 0x08, 0, 1, 2, 3, 4 };
 	uint64_t nat_drops = dpt_drops(DROP_NAT), unmatched = dpt_nat_counter("inbound_unmatched_drops");
 	unsigned int used[2] = { 0, 0 };
@@ -3124,10 +3046,7 @@ test_pool_addresses(void **state)
 		rte_pktmbuf_free(m);
 		/* The reply to that address comes back to the host. */
 		snprintf(out, sizeof(out), "203.0.113.%u", x & 0xff);
-		m = udp(R, out, 53, p, 4);
-		assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-		check_ip(m, R, 53, src, 5000);
-		rte_pktmbuf_free(m);
+		passed_as(udp(R, out, 53, p, 4), WAN, LAN, R, 53, src, 5000);
 	}
 	assert_true(used[0] > 0 && used[1] > 0);
 	/* ICMP echo through the pool, and its reply. */
@@ -3211,7 +3130,7 @@ test_rules(void **state)
 static void
 test_untranslatable_dropped(void **state)
 {
-	uint8_t pl[24] = { 0 }, before[44];
+	uint8_t pl[24] = { 0 };
 	uint64_t drops = dpt_nat_counter("untranslatable_drops"), nat_drops = dpt_drops(DROP_NAT);
 	struct rte_mbuf *m;
 
@@ -3227,16 +3146,10 @@ test_untranslatable_dropped(void **state)
 	assert_int_equal(dpt_drops(DROP_NAT), nat_drops + 2);
 	assert_int_equal(dpt_nat_counter("sessions_active"), 0);
 
-	m = at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, W, R, 47, 64, pl, sizeof(pl)));
-	memcpy(before, iph(m), sizeof(before));
-	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
-	assert_memory_equal(iph(m), before, sizeof(before));
-	rte_pktmbuf_free(m);
-	m = at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, R, A, 47, 64, pl, sizeof(pl)));
-	memcpy(before, iph(m), sizeof(before));
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	assert_memory_equal(iph(m), before, sizeof(before));
-	rte_pktmbuf_free(m);
+	passed_untouched(at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, W, R, 47, 64, pl, sizeof(pl))),
+			 LAN, WAN, 44);
+	passed_untouched(at_ip(dpt_ipv4(LAN_MAC, PEER_MAC, R, A, 47, 64, pl, sizeof(pl))),
+			 WAN, LAN, 44);
 	assert_int_equal(dpt_nat_counter("untranslatable_drops"), drops + 2);
 }
 
@@ -3348,13 +3261,8 @@ test_tiny_first_fragment(void **state)
 static void
 test_addr_gone(void **state)
 {
-	struct rte_mbuf *m;
 	struct nat_sess_info si;
-	struct nat_rule_spec r = { .kind = SLUICE_NAT_SNAT, .port = WAN, .has_src = true,
-				   .src = dpt_ip("10.0.1.0"), .src_len = 24,
-				   .addr_min = dpt_ip("203.0.113.50"),
-				   .addr_max = dpt_ip("203.0.113.50") };
-	uint8_t before[48];
+	struct nat_rule_spec r = snat_spec("10.0.1.0", "203.0.113.50", "203.0.113.50");
 
 	(void)state;
 	assert_int_equal(nat_rule_add(&r), 0);
@@ -3374,15 +3282,9 @@ test_addr_gone(void **state)
 	assert_int_equal(sessions_of(IPPROTO_UDP, "10.0.1.2", 5002, &si), 1);
 	assert_int_equal(si.out_addr, dpt_ip("203.0.113.50"));
 
-	m = udp(R, W, 53, 5000, 4);		/* to the old mapping: untouched */
-	memcpy(before, iph(m), sizeof(before));
-	assert_int_equal(through(m, WAN, LAN), NAT_PASS);
-	assert_memory_equal(iph(m), before, sizeof(before));
-	rte_pktmbuf_free(m);
-	m = udp(A, R, 5000, 53, 4);
-	assert_int_equal(through(m, LAN, WAN), NAT_PASS);
-	check_ip(m, "198.51.100.1", 5000, R, 53);
-	rte_pktmbuf_free(m);
+	/* To the old mapping: untouched. */
+	passed_untouched(udp(R, W, 53, 5000, 4), WAN, LAN, 48);
+	passed_as(udp(A, R, 5000, 53, 4), LAN, WAN, "198.51.100.1", 5000, R, 53);
 
 	assert_int_equal(addr_del(WAN, dpt_ip("198.51.100.1"), 24), 0);
 	nat_addr_gone(WAN, dpt_ip("198.51.100.1"));
@@ -3434,16 +3336,6 @@ test_port_down(void **state)
  * address): an inside endpoint leaving by the second gets a mapping of the
  * second's address, not the first's; each mapping takes in what comes to
  * it, and each goes with its last session, its outside port free again. */
-/* m through the hooks from port in to out, leaving as src:sp -> dst:dp. */
-static void
-passed_as(struct rte_mbuf *m, uint16_t in, uint16_t out, const char *src, uint16_t sp,
-	  const char *dst, uint16_t dp_)
-{
-	assert_int_equal(through(m, in, out), NAT_PASS);
-	check_ip(m, src, sp, dst, dp_);
-	rte_pktmbuf_free(m);
-}
-
 static void
 test_two_uplinks(void **state)
 {
@@ -3489,61 +3381,62 @@ test_quoted_tcp_flags(void **state)
 	assert_int_equal(p.tcp_flags, 0xff);
 }
 
+/* Each test from and back to no rules, sessions or frames held. */
+#define NAT_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_udp_both_ways, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_udp_zero_checksum, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tcp_both_ways, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_icmp_echo_ids, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_icmp_query_types, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_icmp_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_endpoint_independent_mapping, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_filtering, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_eif_refresh, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_timeouts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dnat_keeps_client, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dnat_range_one_port, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hairpin, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fragments_reverse_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fragment_duplicates, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_icmp_fragments_reverse_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_table_full_and_ports, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flows_grow, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flows_shrink, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_expiry_scan_in_use, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_expiry_scan_pace, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_removed_counted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pool_addresses, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_router_errors_about_dnat, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_established_bursts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_one_pass_nat, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_one_pass_nat_full, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hairpin_same_burst, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hairpin_dnat_pool, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_run_ends_before_slow, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_run_ends_before_slow_plain, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_router_error_about_hairpin, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_router_error_after_arp_failure, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_untranslatable_dropped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tiny_first_fragment, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_addr_gone, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_port_down, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_quoted_tcp_flags, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hairpin_filtering, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hairpin_eif, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unsolicited_syn, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_icmp_keeps_sessions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_port_parity, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_paired_pool, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_icmp_error_from_inside_router, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_exhausted_told, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mapping_refs_full, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_two_uplinks, setup, teardown),
+		NAT_TEST(test_udp_both_ways),
+		NAT_TEST(test_udp_zero_checksum),
+		NAT_TEST(test_tcp_both_ways),
+		NAT_TEST(test_icmp_echo_ids),
+		NAT_TEST(test_icmp_query_types),
+		NAT_TEST(test_icmp_errors),
+		NAT_TEST(test_endpoint_independent_mapping),
+		NAT_TEST(test_filtering),
+		NAT_TEST(test_eif_refresh),
+		NAT_TEST(test_timeouts),
+		NAT_TEST(test_dnat_keeps_client),
+		NAT_TEST(test_dnat_range_one_port),
+		NAT_TEST(test_hairpin),
+		NAT_TEST(test_fragments_reverse_order),
+		NAT_TEST(test_fragment_duplicates),
+		NAT_TEST(test_icmp_fragments_reverse_order),
+		NAT_TEST(test_table_full_and_ports),
+		NAT_TEST(test_flows_grow),
+		NAT_TEST(test_flows_shrink),
+		NAT_TEST(test_expiry_scan_in_use),
+		NAT_TEST(test_expiry_scan_pace),
+		NAT_TEST(test_removed_counted),
+		NAT_TEST(test_rules),
+		NAT_TEST(test_pool_addresses),
+		NAT_TEST(test_router_errors_about_dnat),
+		NAT_TEST(test_established_bursts),
+		NAT_TEST(test_one_pass_nat),
+		NAT_TEST(test_one_pass_nat_full),
+		NAT_TEST(test_hairpin_same_burst),
+		NAT_TEST(test_hairpin_dnat_pool),
+		NAT_TEST(test_run_ends_before_slow),
+		NAT_TEST(test_run_ends_before_slow_plain),
+		NAT_TEST(test_router_error_about_hairpin),
+		NAT_TEST(test_router_error_after_arp_failure),
+		NAT_TEST(test_untranslatable_dropped),
+		NAT_TEST(test_tiny_first_fragment),
+		NAT_TEST(test_addr_gone),
+		NAT_TEST(test_port_down),
+		NAT_TEST(test_quoted_tcp_flags),
+		NAT_TEST(test_hairpin_filtering),
+		NAT_TEST(test_hairpin_eif),
+		NAT_TEST(test_unsolicited_syn),
+		NAT_TEST(test_icmp_keeps_sessions),
+		NAT_TEST(test_port_parity),
+		NAT_TEST(test_paired_pool),
+		NAT_TEST(test_icmp_error_from_inside_router),
+		NAT_TEST(test_exhausted_told),
+		NAT_TEST(test_mapping_refs_full),
+		NAT_TEST(test_two_uplinks),
 	};
 
 	dpt_init("nat");
