@@ -15,6 +15,7 @@
 #include "config.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
 static char path[64];
 static char errbuf[8192];
@@ -58,6 +59,31 @@ expect_errors(const char *const *lines, unsigned n)
 		strcat(want, "\n");
 	}
 	assert_string_equal(errbuf, want);
+}
+
+/* Loading len bytes of text counts nerrs errors and prints exactly the
+ * nwant lines of want (warnings print but do not count). */
+static void
+load_bytes_expecting(const char *text, size_t len, int nerrs, const char *const *want, unsigned nwant)
+{
+	struct cfg c;
+
+	assert_int_equal(load_bytes(text, len, &c), nerrs);
+	expect_errors(want, nwant);
+	cfg_free(&c);
+}
+
+static void
+load_expecting(const char *text, int nerrs, const char *const *want, unsigned nwant)
+{
+	load_bytes_expecting(text, strlen(text), nerrs, want, nwant);
+}
+
+/* The common case: one line in error, and nothing else printed. */
+static void
+load_expecting_one(const char *text, const char *want)
+{
+	load_expecting(text, 1, &want, 1);
 }
 
 static const char good[] =
@@ -146,14 +172,12 @@ test_good(void **state)
 	cfg_free(&c);
 }
 
-/* One bad line in an otherwise good file: exactly one error at its line. */
+/* One bad line in an otherwise good file: exactly one error, at line 5
+ * where the bad line lands under its section header. */
 static void
-one_error_at(const char *section, const char *line, int at, const char *msg)
+one_error(const char *section, const char *line, const char *msg)
 {
 	char text[1024], want[512];
-	const char *lines[1] = { want };
-	struct cfg c;
-	int n;
 
 	snprintf(text, sizeof(text),
 		 "[port lan]\n"
@@ -163,54 +187,54 @@ one_error_at(const char *section, const char *line, int at, const char *msg)
 		 "%s\n"
 		 "%s\n", section, line,
 		 strncmp(section, "[port", 5) || !strncmp(line, "device", 6) ? "" : "device = net_null9");
-	snprintf(want, sizeof(want), "%d: %s", at, msg);
-	n = load(text, &c);
-	expect_errors(lines, 1);
-	assert_int_equal(n, 1);
-	cfg_free(&c);
+	snprintf(want, sizeof(want), "5: %s", msg);
+	load_expecting_one(text, want);
 }
-
-#define one_error(s, l, m) one_error_at(s, l, 5, m)
 
 static void
 test_each_error(void **state)
 {
+	static const struct { const char *section, *line, *msg; } bad[] = {
+		{ "[port wan]", "address = 203.0.113.300/24", "invalid address \"203.0.113.300/24\" (A.B.C.D/N)" },
+		{ "[port wan]", "mtu = 67", "MTU \"67\" out of range (68..9000)" },
+		{ "[port wan]", "mtu = 9001", "MTU \"9001\" out of range (68..9000)" },
+		{ "[port wan]", "mac = 02:00:00:00:00", "invalid MAC address \"02:00:00:00:00\"" },
+		{ "[port wan]", "mac = 01:00:5e:00:00:01", "invalid MAC address \"01:00:5e:00:00:01\"" },
+		{ "[port wan]", "speed = 10", "unknown key \"speed\" in [port wan]" },
+		{ "[port wan]", "host = maybe", "invalid host \"maybe\" (yes or no)" },
+		{ "[port lan2]", "device = net_null0", "device \"net_null0\" is already port \"lan\"" },
+		{ "[dataplane]", "sockets = /x", "unknown key \"sockets\" in [dataplane]" },
+		{ "[routes]", "route = 10.0.0.0/8 via 10.1.1.1", "gateway 10.1.1.1 is on no port's network" },
+		{ "[routes]", "route = 10.0.0.0/8 via 192.168.1.255",
+		  "gateway 192.168.1.255 is the broadcast address of a network of port \"lan\"" },
+		{ "[routes]", "route = 10.0.0.0/8 via 192.168.1.9 dev wan", "unknown port \"wan\"" },
+		{ "[routes]", "route = 10.0.0.300/8 via 192.168.1.9", "invalid prefix \"10.0.0.300/8\"" },
+		{ "[routes]", "route = 10.0.0.0/8 via 192.168.1.9 metric many", "invalid metric \"many\"" },
+		{ "[routes]", "routes = 10.0.0.0/8 via 192.168.1.9", "unknown key \"routes\" in [routes] (route = ...)" },
+		{ "[neighbors]", "neigh = 192.168.1.5 lladdr 02:00:00:00:00:5g dev lan", "invalid MAC address \"02:00:00:00:00:5g\"" },
+		{ "[neighbors]", "neigh = 192.168.1.5 lladdr 02:00:00:00:00:05 dev wan", "unknown port \"wan\"" },
+		{ "[neighbors]", "neigh = 192.168.1.5 lladdr 01:00:00:00:00:50 dev lan",
+		  "lladdr 01:00:00:00:00:50 is multicast: no neighbour has it" },
+		{ "[neighbors]", "neigh = 192.168.1.5 lladdr 00:00:00:00:00:00 dev lan",
+		  "lladdr 00:00:00:00:00:00 is zero: no neighbour has it" },
+		{ "[neighbors]", "neigh = 192.168.1.256 lladdr 02:00:00:00:00:05 dev lan", "invalid address \"192.168.1.256\"" },
+		{ "[nat]", "rule = masquerade out wan", "unknown port \"wan\"" },
+		{ "[nat]", "rule = dnat in lan proto tcp dport 80 to 1.2.3.4:70000", "invalid port in \"1.2.3.4:70000\"" },
+		{ "[nat]", "timeout-udp = 119", "timeout-udp 119 is below the minimum of 120" },
+		{ "[nat]", "timeout-icmp = 59", "timeout-icmp 59 is below the minimum of 60" },
+		{ "[nat]", "timeout-tcp-established = 7439",
+		  "timeout-tcp-established 7439 is below the minimum of 7440" },
+		{ "[nat]", "timeout-tcp-established = x", "invalid timeout-tcp-established \"x\"" },
+		{ "[nat]", "max-sessions = 0", "max-sessions 0 is below the minimum of 1" },
+		{ "[nat]", "timeout-tcp-transitory = 0",
+		  "timeout-tcp-transitory 0 is below the minimum of 1" },
+		{ "[nat]", "timeout = 5", "unknown key \"timeout\" in [nat]" },
+		{ "[nat]", "rule = masquerade out lan from 10.0.0.1/8", "invalid prefix \"10.0.0.1/8\": host bits set" },
+	};
+
 	(void)state;
-	one_error("[port wan]", "address = 203.0.113.300/24", "invalid address \"203.0.113.300/24\" (A.B.C.D/N)");
-	one_error("[port wan]", "mtu = 67", "MTU \"67\" out of range (68..9000)");
-	one_error("[port wan]", "mtu = 9001", "MTU \"9001\" out of range (68..9000)");
-	one_error("[port wan]", "mac = 02:00:00:00:00", "invalid MAC address \"02:00:00:00:00\"");
-	one_error("[port wan]", "mac = 01:00:5e:00:00:01", "invalid MAC address \"01:00:5e:00:00:01\"");
-	one_error("[port wan]", "speed = 10", "unknown key \"speed\" in [port wan]");
-	one_error("[port wan]", "host = maybe", "invalid host \"maybe\" (yes or no)");
-	one_error("[port lan2]", "device = net_null0", "device \"net_null0\" is already port \"lan\"");
-	one_error("[dataplane]", "sockets = /x", "unknown key \"sockets\" in [dataplane]");
-	one_error("[routes]", "route = 10.0.0.0/8 via 10.1.1.1", "gateway 10.1.1.1 is on no port's network");
-	one_error("[routes]", "route = 10.0.0.0/8 via 192.168.1.255",
-		  "gateway 192.168.1.255 is the broadcast address of a network of port \"lan\"");
-	one_error("[routes]", "route = 10.0.0.0/8 via 192.168.1.9 dev wan", "unknown port \"wan\"");
-	one_error("[routes]", "route = 10.0.0.300/8 via 192.168.1.9", "invalid prefix \"10.0.0.300/8\"");
-	one_error("[routes]", "route = 10.0.0.0/8 via 192.168.1.9 metric many", "invalid metric \"many\"");
-	one_error("[routes]", "routes = 10.0.0.0/8 via 192.168.1.9", "unknown key \"routes\" in [routes] (route = ...)");
-	one_error("[neighbors]", "neigh = 192.168.1.5 lladdr 02:00:00:00:00:5g dev lan", "invalid MAC address \"02:00:00:00:00:5g\"");
-	one_error("[neighbors]", "neigh = 192.168.1.5 lladdr 02:00:00:00:00:05 dev wan", "unknown port \"wan\"");
-	one_error("[neighbors]", "neigh = 192.168.1.5 lladdr 01:00:00:00:00:50 dev lan",
-		  "lladdr 01:00:00:00:00:50 is multicast: no neighbour has it");
-	one_error("[neighbors]", "neigh = 192.168.1.5 lladdr 00:00:00:00:00:00 dev lan",
-		  "lladdr 00:00:00:00:00:00 is zero: no neighbour has it");
-	one_error("[neighbors]", "neigh = 192.168.1.256 lladdr 02:00:00:00:00:05 dev lan", "invalid address \"192.168.1.256\"");
-	one_error("[nat]", "rule = masquerade out wan", "unknown port \"wan\"");
-	one_error("[nat]", "rule = dnat in lan proto tcp dport 80 to 1.2.3.4:70000", "invalid port in \"1.2.3.4:70000\"");
-	one_error("[nat]", "timeout-udp = 119", "timeout-udp 119 is below the minimum of 120");
-	one_error("[nat]", "timeout-icmp = 59", "timeout-icmp 59 is below the minimum of 60");
-	one_error("[nat]", "timeout-tcp-established = 7439",
-		  "timeout-tcp-established 7439 is below the minimum of 7440");
-	one_error("[nat]", "timeout-tcp-established = x", "invalid timeout-tcp-established \"x\"");
-	one_error("[nat]", "max-sessions = 0", "max-sessions 0 is below the minimum of 1");
-	one_error("[nat]", "timeout-tcp-transitory = 0",
-		  "timeout-tcp-transitory 0 is below the minimum of 1");
-	one_error("[nat]", "timeout = 5", "unknown key \"timeout\" in [nat]");
-	one_error("[nat]", "rule = masquerade out lan from 10.0.0.1/8", "invalid prefix \"10.0.0.1/8\": host bits set");
+	for (size_t i = 0; i < N_ELEMS(bad); i++)
+		one_error(bad[i].section, bad[i].line, bad[i].msg);
 }
 
 static void
@@ -237,12 +261,9 @@ test_duplicate_port_and_sections(void **state)
 		"11: syntax error: expected key = value",
 		"12: syntax error: a section header is [name]",
 	};
-	struct cfg c;
 
 	(void)state;
-	assert_int_equal(load(text, &c), 6);
-	expect_errors(want, 6);
-	cfg_free(&c);
+	load_expecting(text, 6, want, N_ELEMS(want));
 }
 
 /* Several errors, all reported, in line order even when found in
@@ -270,12 +291,9 @@ test_several_errors(void **state)
 		"10: timeout-udp 60 is below the minimum of 120",
 		"11: snat rule needs \"to\"",
 	};
-	struct cfg c;
 
 	(void)state;
-	assert_int_equal(load(text, &c), 6);
-	expect_errors(want, 6);
-	cfg_free(&c);
+	load_expecting(text, 6, want, N_ELEMS(want));
 }
 
 /* What --check misses no more (issue 9): warnings that leave the file
@@ -347,9 +365,7 @@ test_check_gaps(void **state)
 	assert_int_equal(c.port[0].addr_line[0], 3);
 	cfg_free(&c);
 
-	assert_int_equal(load(errs, &c), 6);
-	expect_errors(want_errs, 6);
-	cfg_free(&c);
+	load_expecting(errs, 6, want_errs, N_ELEMS(want_errs));
 }
 
 /* Both families in one file: several address lines of either, IPv6
@@ -448,9 +464,7 @@ test_ip6(void **state)
 	assert_int_equal(c.neighs[0].family, AF_INET6);
 	cfg_free(&c);
 
-	assert_int_equal(load(errs, &c), 12);
-	expect_errors(want, 14);
-	cfg_free(&c);
+	load_expecting(errs, 12, want, N_ELEMS(want));
 }
 
 /* host and ra take one set of switch words (parse_onoff): a word either
@@ -470,7 +484,7 @@ test_switches(void **state)
 	struct cfg c;
 
 	(void)state;
-	for (unsigned i = 0; i < sizeof(on_off) / sizeof(on_off[0]); i++)
+	for (unsigned i = 0; i < N_ELEMS(on_off); i++)
 		for (unsigned v = 0; v < 2; v++) {
 			snprintf(text, sizeof(text),
 				 "[port lan]\ndevice = net_null0\naddress = 192.168.1.1/24\n"
@@ -482,11 +496,9 @@ test_switches(void **state)
 			assert_int_equal(c.port[0].ra, v == 0);
 			cfg_free(&c);
 		}
-	assert_int_equal(load("[port lan]\ndevice = net_null0\naddress = 192.168.1.1/24\n"
-			      "address = 2001:db8:1::1/64\nmtu = 1500\nhost = maybe\nra = enabled\n",
-			      &c), 2);
-	expect_errors(bad_words, 2);
-	cfg_free(&c);
+	load_expecting("[port lan]\ndevice = net_null0\naddress = 192.168.1.1/24\n"
+		       "address = 2001:db8:1::1/64\nmtu = 1500\nhost = maybe\nra = enabled\n",
+		       2, bad_words, N_ELEMS(bad_words));
 }
 
 /* cfg_load(path) fails whole, with want on its error stream and no
@@ -613,7 +625,7 @@ test_config_listen_errors(void **state)
 	struct cfg c;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMS(bad); i++) {
 		snprintf(text, sizeof(text), "[metrics]\nlisten = %s\n", bad[i].v);
 		assert_int_equal(load(text, &c), 1);
 		assert_int_equal(c.metrics_addrlen, 0);
@@ -626,50 +638,41 @@ test_config_listen_errors(void **state)
 		expect_errors((const char *const[]){ want }, 1);
 		cfg_free(&c);
 	}
-	assert_int_equal(load("[metrics]\nlisten = 127.0.0.1:1\nlisten = 127.0.0.1:2\nport = 3\n",
-			      &c), 2);
-	expect_errors((const char *const[]){ "3: duplicate key \"listen\" in [metrics]",
+	load_expecting("[metrics]\nlisten = 127.0.0.1:1\nlisten = 127.0.0.1:2\nport = 3\n", 2,
+		       (const char *const[]){ "3: duplicate key \"listen\" in [metrics]",
 			"4: unknown key \"port\" in [metrics] (listen = ADDR:PORT)" }, 2);
-	cfg_free(&c);
 	/* [dataplane]'s socket once too; a header too long to read is a
 	 * section of its own, whose keys raise no more errors. */
-	assert_int_equal(load("[dataplane]\nsocket = /run/a.sock\nsocket = /run/b.sock\n", &c), 1);
-	expect_errors((const char *const[]){ "3: duplicate key \"socket\" in [dataplane]" }, 1);
-	cfg_free(&c);
+	load_expecting_one("[dataplane]\nsocket = /run/a.sock\nsocket = /run/b.sock\n",
+			   "3: duplicate key \"socket\" in [dataplane]");
 	/* A NUL byte would hide the rest of its line. */
 	{
 		static const char text[] = "[routes]\nroute = 10.8.0.0/16 via 192.0.2.1\0 garbage\n";
 
-		assert_int_equal(load_bytes(text, sizeof(text) - 1, &c), 1);
-		expect_errors((const char *const[]){ "2: a NUL byte in the line" }, 1);
-		cfg_free(&c);
+		load_bytes_expecting(text, sizeof(text) - 1, 1,
+				     (const char *const[]){ "2: a NUL byte in the line" }, 1);
 	}
 	/* Two devices on one interface: the dataplane would take the first
 	 * port's XDP program off it trying the second. */
-	assert_int_equal(load("[port lan]\ndevice = net_af_xdp0,iface=veth0\n"
-			      "[port dup]\ndevice = net_af_packet1,iface=veth0,qpairs=1\n"
-			      "[port dup2]\ndevice = net_af_xdp2,iface=veth0\n", &c), 2);
-	expect_errors((const char *const[]){
-		"4: interface veth0 is already port \"lan\"'s (line 2)",
-		"6: interface veth0 is already port \"lan\"'s (line 2)" }, 2);
-	cfg_free(&c);
+	load_expecting("[port lan]\ndevice = net_af_xdp0,iface=veth0\n"
+		       "[port dup]\ndevice = net_af_packet1,iface=veth0,qpairs=1\n"
+		       "[port dup2]\ndevice = net_af_xdp2,iface=veth0\n", 2,
+		       (const char *const[]){
+			"4: interface veth0 is already port \"lan\"'s (line 2)",
+			"6: interface veth0 is already port \"lan\"'s (line 2)" }, 2);
 	/* A NUL byte in a section header: its keys raise nothing more. */
 	{
 		static const char text[] = "[port lan]\ndevice = net_null0\n"
 					   "[port w\0an]\ndevice = net_null1\naddress = 10.1.1.1/24\n";
 
-		assert_int_equal(load_bytes(text, sizeof(text) - 1, &c), 1);
-		expect_errors((const char *const[]){ "3: a NUL byte in the line" }, 1);
-		cfg_free(&c);
+		load_bytes_expecting(text, sizeof(text) - 1, 1,
+				     (const char *const[]){ "3: a NUL byte in the line" }, 1);
 	}
 	{
 		char text[512];
 
 		snprintf(text, sizeof(text), "[port %0250d]\ndevice = net_null0\nmtu = 1500\n", 7);
-		assert_int_equal(load(text, &c), 1);
-		expect_errors((const char *const[]){ "1: line too long (at most 199 characters)" },
-			      1);
-		cfg_free(&c);
+		load_expecting_one(text, "1: line too long (at most 199 characters)");
 	}
 }
 
@@ -681,18 +684,15 @@ test_device_iface(void **state)
 {
 	static const char *const devs[] = { "net_af_packet0,iface=", "net_tap0,iface=a23456789012345x",
 					    "net_af_xdp0,iface=,start_queue=0" };
-	char text[256], line[256];
-	const char *want[1] = { line };
+	char text[256], want[256];
 	struct cfg c;
 
 	(void)state;
-	for (unsigned i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+	for (unsigned i = 0; i < N_ELEMS(devs); i++) {
 		snprintf(text, sizeof(text), "[port lan]\ndevice = %s\n", devs[i]);
-		snprintf(line, sizeof(line), "2: invalid device \"%s\": iface= needs an interface "
+		snprintf(want, sizeof(want), "2: invalid device \"%s\": iface= needs an interface "
 			 "name of 1 to 15 characters", devs[i]);
-		assert_int_equal(load(text, &c), 1);
-		expect_errors(want, 1);
-		cfg_free(&c);
+		load_expecting_one(text, want);
 	}
 	assert_int_equal(load("[port lan]\ndevice = net_tap0,iface=a23456789012345\n", &c), 0);
 	cfg_free(&c);
