@@ -291,14 +291,38 @@ done(struct printer *p)
 	fclose(outf);
 }
 
-/* `link show` of one link, text or JSON, into out. */
+/* Print one object as a command does, into out: pr_fn(&p, ...) between
+ * pr_begin and pr_end, which make JSON output an array.  A macro, as each
+ * pr_* takes its own type. */
+#define print_one(json, pr_fn, ...)			\
+	do {						\
+		struct printer p_ = mem_printer(json);	\
+							\
+		pr_begin(&p_);				\
+		pr_fn(&p_, __VA_ARGS__);		\
+		pr_end(&p_);				\
+		done(&p_);				\
+	} while (0)
+
+/* obj printed by pr_fn is text, and json with -j.  A macro too, so that a
+ * failure names the line of the check. */
+#define expect_printed(pr_fn, obj, text, json)	\
+	do {					\
+		print_one(false, pr_fn, obj);	\
+		assert_string_equal(out, text);	\
+		print_one(true, pr_fn, obj);	\
+		assert_string_equal(out, json);	\
+	} while (0)
+
+/* `route show` of n routes, text or JSON, into out. */
 static void
-print_link(const struct ctl_link *l, bool json)
+print_routes(const struct ctl_route *r, unsigned n, bool json)
 {
 	struct printer p = mem_printer(json);
 
 	pr_begin(&p);
-	pr_link(&p, l);
+	for (unsigned i = 0; i < n; i++)
+		pr_route(&p, &r[i]);
 	pr_end(&p);
 	done(&p);
 }
@@ -336,7 +360,6 @@ static void
 test_print_routes(void **state)
 {
 	struct ctl_route r[4];
-	struct printer p;
 
 	(void)state;
 	assert_int_equal(nl_parse_route(dp_route(0, 0, IP(203, 0, 113, 1), 2, RTPROT_BOOT, 0,
@@ -348,23 +371,13 @@ test_print_routes(void **state)
 						 RTN_BLACKHOLE, 0, 0), &r[2]), 0);
 	assert_int_equal(nl_parse_route(dp_route(IP(198, 51, 100, 7), 32, IP(192, 168, 1, 254), 1,
 						 RTPROT_STATIC, 0, RTN_UNICAST, 0, 0), &r[3]), 0);
-	p = mem_printer(false);
-	pr_begin(&p);
-	for (int i = 0; i < 4; i++)
-		pr_route(&p, &r[i]);
-	pr_end(&p);
-	done(&p);
+	print_routes(r, 4, false);
 	assert_string_equal(out,
 		"default via 203.0.113.1 dev wan proto boot metric 10\n"
 		"192.168.1.0/24 dev lan proto kernel scope link src 192.168.1.1\n"
 		"blackhole 10.9.0.0/16 proto static\n"
 		"198.51.100.7 via 192.168.1.254 dev lan proto static\n");
-	p = mem_printer(true);
-	pr_begin(&p);
-	for (int i = 0; i < 4; i++)
-		pr_route(&p, &r[i]);
-	pr_end(&p);
-	done(&p);
+	print_routes(r, 4, true);
 	assert_string_equal(out,
 		"[{\"type\":\"unicast\",\"dst\":\"default\",\"gateway\":\"203.0.113.1\",\"dev\":\"wan\","
 		"\"protocol\":\"boot\",\"metric\":10,\"flags\":[]},"
@@ -378,9 +391,7 @@ test_print_routes(void **state)
 	assert_int_equal(nl_parse_route(dp_route(IP(203, 0, 113, 7), 32, IP(203, 0, 113, 1), 2,
 						 RTPROT_BOOT, 0, RTN_UNICAST, 0, IP(203, 0, 113, 2)),
 					&r[0]), 0);
-	p = mem_printer(false);
-	pr_route_get(&p, &r[0], IP(203, 0, 113, 7));
-	done(&p);
+	print_one(false, pr_route_get, &r[0], IP(203, 0, 113, 7));
 	assert_string_equal(out, "203.0.113.7 via 203.0.113.1 dev wan src 203.0.113.2\n");
 }
 
@@ -395,7 +406,6 @@ test_print_link_neigh(void **state)
 	struct ctl_link l;
 	struct ctl_neigh n;
 	struct ctl_addr a = { .addr = IP(192, 168, 1, 1), .len = 24, .ifindex = 1 };
-	struct printer p;
 
 	(void)state;
 	nlh->nlmsg_type = RTM_NEWLINK;
@@ -408,7 +418,7 @@ test_print_link_neigh(void **state)
 	mnl_attr_put(nlh, IFLA_STATS64, sizeof(st), &st);
 	mnl_attr_put_strz(nlh, IFLA_PARENT_DEV_NAME, "net_null0");
 	assert_int_equal(nl_parse_link(nlh, &l), 0);
-	print_link(&l, false);
+	print_one(false, pr_link, &l);
 	assert_string_equal(out,
 		"1: lan: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP\n"
 		"    link/ether 02:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff parentdev net_null0\n"
@@ -416,7 +426,7 @@ test_print_link_neigh(void **state)
 		"           500       5      0       1       4       0 \n"
 		"    TX:  bytes packets errors dropped carrier collsns           \n"
 		"           600       6      2       0       0       0 \n");
-	print_link(&l, true);
+	print_one(true, pr_link, &l);
 	assert_string_equal(out,
 		"[{\"ifindex\":1,\"ifname\":\"lan\",\"flags\":[\"BROADCAST\",\"MULTICAST\",\"UP\","
 		"\"LOWER_UP\"],\"mtu\":1500,\"operstate\":\"UP\",\"link_type\":\"ether\","
@@ -425,11 +435,7 @@ test_print_link_neigh(void **state)
 		"\"errors\":0,\"dropped\":1,\"over_errors\":0,\"multicast\":0,\"missed_errors\":4},"
 		"\"tx\":{\"bytes\":600,\"packets\":6,\"errors\":2,\"dropped\":0,"
 		"\"carrier_errors\":0,\"collisions\":0}}}]\n");
-	p = mem_printer(true);
-	pr_begin(&p);
-	pr_link_addrs(&p, &l, &a, 1);
-	pr_end(&p);
-	done(&p);
+	print_one(true, pr_link_addrs, &l, &a, 1);
 	assert_non_null(strstr(out, ",\"addr_info\":[{\"family\":\"inet\",\"local\":\"192.168.1.1\","
 				    "\"prefixlen\":24,\"scope\":\"global\",\"label\":\"lan\",\"valid_life_time\":4294967295,\"preferred_life_time\":4294967295}]}]\n"));
 
@@ -438,7 +444,7 @@ test_print_link_neigh(void **state)
 	l.flags = IFF_UP;
 	l.operstate = IF_OPER_DOWN;
 	l.stats.rx_missed_errors = 12345678901ull;
-	print_link(&l, false);
+	print_one(false, pr_link, &l);
 	assert_string_equal(out,
 		"1: lan: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 state DOWN\n"
 		"    link/ether 02:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff parentdev net_null0\n"
@@ -446,7 +452,7 @@ test_print_link_neigh(void **state)
 		"           500       5      0       1 12345678901       0 \n"
 		"    TX:  bytes packets errors dropped     carrier collsns           \n"
 		"           600       6      2       0           0       0 \n");
-	print_link(&l, true);
+	print_one(true, pr_link, &l);
 	assert_non_null(strstr(out, "\"flags\":[\"NO-CARRIER\",\"BROADCAST\",\"MULTICAST\",\"UP\"],"
 				    "\"mtu\":1500,\"operstate\":\"DOWN\""));
 
@@ -454,17 +460,9 @@ test_print_link_neigh(void **state)
 		.addr = IP(192, 168, 1, 50), .ifindex = 1, .state = NUD_REACHABLE,
 		.has_lladdr = true, .lladdr = { 2, 0, 0, 0, 0, 0x50 } });
 	assert_int_equal(nl_parse_neigh(nlh, &n), 0);
-	p = mem_printer(false);
-	pr_neigh(&p, &n);
-	done(&p);
-	assert_string_equal(out, "192.168.1.50 dev lan lladdr 02:00:00:00:00:50 REACHABLE\n");
-	p = mem_printer(true);
-	pr_begin(&p);
-	pr_neigh(&p, &n);
-	pr_end(&p);
-	done(&p);
-	assert_string_equal(out, "[{\"dst\":\"192.168.1.50\",\"dev\":\"lan\","
-			    "\"lladdr\":\"02:00:00:00:00:50\",\"state\":[\"REACHABLE\"]}]\n");
+	expect_printed(pr_neigh, &n, "192.168.1.50 dev lan lladdr 02:00:00:00:00:50 REACHABLE\n",
+		       "[{\"dst\":\"192.168.1.50\",\"dev\":\"lan\","
+		       "\"lladdr\":\"02:00:00:00:00:50\",\"state\":[\"REACHABLE\"]}]\n");
 }
 
 /* IPv6 in every printer, with ip -6 -j's field names and values. */
@@ -486,11 +484,10 @@ test_print_ip6(void **state)
 		  .oif = 2 },
 		{ .family = AF_INET6, .dst_len = 64, .type = RTN_UNICAST, .protocol = RTPROT_KERNEL,
 		  .oif = 1, .scope = RT_SCOPE_LINK },
-	}, got;
+	}, got[3];
 	struct ctl_neigh n = { .family = AF_INET6, .ifindex = 1, .state = NUD_STALE, .has_lladdr = true,
 			       .lladdr = { 2, 0, 0, 0, 0, 0x10 } };
 	struct in6_addr q;
-	struct printer p;
 
 	(void)state;
 	parse_ip6("fe80::ff:fe00:1", &a[0].addr6);
@@ -503,20 +500,12 @@ test_print_ip6(void **state)
 	parse_ip6("2001:db8:1::10", &n.addr6);
 
 	/* addr show: IPv4, IPv6 global, IPv6 link, as ip; IPv6 without a label */
-	p = mem_printer(false);
-	pr_begin(&p);
-	pr_link_addrs(&p, &l, a, 3);
-	pr_end(&p);
-	done(&p);
+	print_one(false, pr_link_addrs, &l, a, 3);
 	assert_non_null(strstr(out,
 		"    inet 192.168.1.1/24 scope global lan\n"
 		"    inet6 2001:db8:1::1/64 scope global\n"
 		"    inet6 fe80::ff:fe00:1/64 scope link\n"));
-	p = mem_printer(true);
-	pr_begin(&p);
-	pr_link_addrs(&p, &l, a, 3);
-	pr_end(&p);
-	done(&p);
+	print_one(true, pr_link_addrs, &l, a, 3);
 	assert_non_null(strstr(out, ",\"addr_info\":["
 		"{\"family\":\"inet\",\"local\":\"192.168.1.1\",\"prefixlen\":24,\"scope\":\"global\","
 		"\"label\":\"lan\",\"valid_life_time\":4294967295,\"preferred_life_time\":4294967295},"
@@ -526,26 +515,15 @@ test_print_ip6(void **state)
 		",\"valid_life_time\":4294967295,\"preferred_life_time\":4294967295}]}]\n"));
 
 	/* routes, through the wire and back */
-	p = mem_printer(false);
-	pr_begin(&p);
-	for (int i = 0; i < 3; i++) {
-		assert_int_equal(nl_parse_route(nl_route(buf, RTM_NEWROUTE, 0, &r[i]), &got), 0);
-		if (i == 2)
-			got.prefsrc6 = r[2].prefsrc6;	/* dumps only: nl_route sends none */
-		pr_route(&p, &got);
-	}
-	pr_end(&p);
-	done(&p);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(nl_parse_route(nl_route(buf, RTM_NEWROUTE, 0, &r[i]), &got[i]), 0);
+	got[2].prefsrc6 = r[2].prefsrc6;	/* dumps only: nl_route sends none */
+	print_routes(got, 3, false);
 	assert_string_equal(out,
 		"2001:db8:99::/48 via 2001:db8:2::1 dev wan proto static metric 5\n"
 		"default via fe80::1 dev wan proto boot\n"
 		"2001:db8:1::/64 dev lan proto kernel scope link src 2001:db8:1::1\n");
-	p = mem_printer(true);
-	pr_begin(&p);
-	for (int i = 0; i < 3; i++)
-		pr_route(&p, &r[i]);
-	pr_end(&p);
-	done(&p);
+	print_routes(r, 3, true);
 	assert_string_equal(out,
 		"[{\"type\":\"unicast\",\"dst\":\"2001:db8:99::/48\",\"gateway\":\"2001:db8:2::1\","
 		"\"dev\":\"wan\",\"protocol\":\"static\",\"metric\":5,\"flags\":[],\"pref\":\"medium\"},"
@@ -558,39 +536,34 @@ test_print_ip6(void **state)
 	/* a /128 is the bare address */
 	r[0].dst_len = 128;
 	parse_ip6("2001:db8:99::7", &r[0].dst6);
-	p = mem_printer(false);
-	pr_route(&p, &r[0]);
-	done(&p);
+	print_one(false, pr_route, &r[0]);
 	assert_string_equal(out, "2001:db8:99::7 via 2001:db8:2::1 dev wan proto static metric 5\n");
 
 	/* route get */
 	parse_ip6("2001:db8:99::1", &q);
 	r[0].prefsrc6 = a[1].addr6;
-	p = mem_printer(false);
-	pr_route_get6(&p, &r[0], &q);
-	done(&p);
+	print_one(false, pr_route_get6, &r[0], &q);
 	assert_string_equal(out, "2001:db8:99::1 via 2001:db8:2::1 dev wan src 2001:db8:1::1\n");
-	p = mem_printer(true);
-	pr_begin(&p);
-	pr_route_get6(&p, &r[0], &q);
-	pr_end(&p);
-	done(&p);
+	print_one(true, pr_route_get6, &r[0], &q);
 	assert_string_equal(out, "[{\"type\":\"unicast\",\"dst\":\"2001:db8:99::1\","
 			    "\"gateway\":\"2001:db8:2::1\",\"dev\":\"wan\",\"prefsrc\":\"2001:db8:1::1\","
 			    "\"metric\":5,\"flags\":[],\"pref\":\"medium\"}]\n");
 
 	/* neighbours */
-	p = mem_printer(false);
-	pr_neigh(&p, &n);
-	done(&p);
-	assert_string_equal(out, "2001:db8:1::10 dev lan lladdr 02:00:00:00:00:10 STALE\n");
-	p = mem_printer(true);
-	pr_begin(&p);
-	pr_neigh(&p, &n);
-	pr_end(&p);
-	done(&p);
-	assert_string_equal(out, "[{\"dst\":\"2001:db8:1::10\",\"dev\":\"lan\","
-			    "\"lladdr\":\"02:00:00:00:00:10\",\"state\":[\"STALE\"]}]\n");
+	expect_printed(pr_neigh, &n, "2001:db8:1::10 dev lan lladdr 02:00:00:00:00:10 STALE\n",
+		       "[{\"dst\":\"2001:db8:1::10\",\"dev\":\"lan\","
+		       "\"lladdr\":\"02:00:00:00:00:10\",\"state\":[\"STALE\"]}]\n");
+}
+
+/* One counter of a stats dump, in its group's nest. */
+static void
+put_stat(struct nlmsghdr *nlh, uint16_t group, const char *name, uint64_t value)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, group);
+
+	mnl_attr_put_strz(nlh, SLUICE_STATSA_NAME, name);
+	mnl_attr_put_u64(nlh, SLUICE_STATSA_VALUE, value);
+	mnl_attr_nest_end(nlh, nest);
 }
 
 static void
@@ -601,24 +574,15 @@ test_print_nat_stats(void **state)
 				 .addr_min = IP(192, 168, 1, 10), .addr_max = IP(192, 168, 1, 10),
 				 .port_min = 80, .port_max = 80 };
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 	struct ctl_natsess s;
 	struct printer p;
 
 	(void)state;
-	p = mem_printer(false);
-	pr_natrule(&p, &r);
-	done(&p);
-	assert_string_equal(out, "3: dnat in wan proto tcp dport 8080 to 192.168.1.10:80\n");
-	p = mem_printer(true);
-	pr_begin(&p);
-	pr_natrule(&p, &r);
-	pr_end(&p);
-	done(&p);
-	assert_string_equal(out, "[{\"id\":3,\"kind\":\"dnat\",\"in\":\"wan\",\"proto\":\"tcp\","
-			    "\"dport_min\":8080,\"dport_max\":8080,\"to_addr\":\"192.168.1.10\","
-			    "\"to_port\":80,\"filter\":\"address-port-dependent\","
-			    "\"rule\":\"dnat in wan proto tcp dport 8080 to 192.168.1.10:80\"}]\n");
+	expect_printed(pr_natrule, &r, "3: dnat in wan proto tcp dport 8080 to 192.168.1.10:80\n",
+		       "[{\"id\":3,\"kind\":\"dnat\",\"in\":\"wan\",\"proto\":\"tcp\","
+		       "\"dport_min\":8080,\"dport_max\":8080,\"to_addr\":\"192.168.1.10\","
+		       "\"to_port\":80,\"filter\":\"address-port-dependent\","
+		       "\"rule\":\"dnat in wan proto tcp dport 8080 to 192.168.1.10:80\"}]\n");
 
 	nlh = nl_simple(buf, SLUICE_GETNATSESS, 0, 0);
 	mnl_attr_put_u8(nlh, SLUICE_NATS_PROTO, IPPROTO_TCP);
@@ -632,20 +596,12 @@ test_print_nat_stats(void **state)
 	mnl_attr_put_u32(nlh, SLUICE_NATS_IDLE, 3);
 	mnl_attr_put_u64(nlh, SLUICE_NATS_PACKETS, 12);
 	assert_int_equal(nl_parse_natsess(nlh, &s), 0);
-	p = mem_printer(false);
-	pr_natsess(&p, &s);
-	done(&p);
-	assert_string_equal(out, "tcp inside 192.168.1.10:40000 outside 203.0.113.2:40001 "
-			    "remote 198.51.100.7:80 state established idle 3 packets 12\n");
-	p = mem_printer(true);
-	pr_begin(&p);
-	pr_natsess(&p, &s);
-	pr_end(&p);
-	done(&p);
-	assert_string_equal(out, "[{\"protocol\":\"tcp\",\"inside_addr\":\"192.168.1.10\","
-			    "\"inside_port\":40000,\"outside_addr\":\"203.0.113.2\",\"outside_port\":40001,"
-			    "\"remote_addr\":\"198.51.100.7\",\"remote_port\":80,\"state\":\"established\","
-			    "\"idle\":3,\"packets\":12}]\n");
+	expect_printed(pr_natsess, &s, "tcp inside 192.168.1.10:40000 outside 203.0.113.2:40001 "
+		       "remote 198.51.100.7:80 state established idle 3 packets 12\n",
+		       "[{\"protocol\":\"tcp\",\"inside_addr\":\"192.168.1.10\","
+		       "\"inside_port\":40000,\"outside_addr\":\"203.0.113.2\",\"outside_port\":40001,"
+		       "\"remote_addr\":\"198.51.100.7\",\"remote_port\":80,\"state\":\"established\","
+		       "\"idle\":3,\"packets\":12}]\n");
 
 	/* ICMP echo: the identifier is where the ports are, before and after
 	 * translation; no remote port. */
@@ -654,38 +610,18 @@ test_print_nat_stats(void **state)
 	s.out_port = 1024;
 	s.rem_port = 0;
 	s.state = SLUICE_NAT_STATE_NONE;
-	p = mem_printer(false);
-	pr_natsess(&p, &s);
-	done(&p);
-	assert_string_equal(out, "icmp inside 192.168.1.10 id 4660 outside 203.0.113.2 id 1024 "
-			    "remote 198.51.100.7 state none idle 3 packets 12\n");
-	p = mem_printer(true);
-	pr_begin(&p);
-	pr_natsess(&p, &s);
-	pr_end(&p);
-	done(&p);
-	assert_string_equal(out, "[{\"protocol\":\"icmp\",\"inside_addr\":\"192.168.1.10\","
-			    "\"inside_port\":4660,\"outside_addr\":\"203.0.113.2\",\"outside_port\":1024,"
-			    "\"remote_addr\":\"198.51.100.7\",\"remote_port\":0,\"state\":\"none\","
-			    "\"idle\":3,\"packets\":12}]\n");
+	expect_printed(pr_natsess, &s, "icmp inside 192.168.1.10 id 4660 outside 203.0.113.2 id 1024 "
+		       "remote 198.51.100.7 state none idle 3 packets 12\n",
+		       "[{\"protocol\":\"icmp\",\"inside_addr\":\"192.168.1.10\","
+		       "\"inside_port\":4660,\"outside_addr\":\"203.0.113.2\",\"outside_port\":1024,"
+		       "\"remote_addr\":\"198.51.100.7\",\"remote_port\":0,\"state\":\"none\","
+		       "\"idle\":3,\"packets\":12}]\n");
 
 	nlh = nl_simple(buf, SLUICE_GETSTATS, 0, 0);
-	nest = mnl_attr_nest_start(nlh, SLUICE_STATSA_DROP);
-	mnl_attr_put_strz(nlh, SLUICE_STATSA_NAME, "no_route");
-	mnl_attr_put_u64(nlh, SLUICE_STATSA_VALUE, 12);
-	mnl_attr_nest_end(nlh, nest);
-	nest = mnl_attr_nest_start(nlh, SLUICE_STATSA_POOL);
-	mnl_attr_put_strz(nlh, SLUICE_STATSA_NAME, "mbufs_in_use");
-	mnl_attr_put_u64(nlh, SLUICE_STATSA_VALUE, 512);
-	mnl_attr_nest_end(nlh, nest);
-	nest = mnl_attr_nest_start(nlh, SLUICE_STATSA_NAT);
-	mnl_attr_put_strz(nlh, SLUICE_STATSA_NAME, "sessions_created");
-	mnl_attr_put_u64(nlh, SLUICE_STATSA_VALUE, 5);
-	mnl_attr_nest_end(nlh, nest);
-	nest = mnl_attr_nest_start(nlh, SLUICE_STATSA_CTL);
-	mnl_attr_put_strz(nlh, SLUICE_STATSA_NAME, "clients_dropped");
-	mnl_attr_put_u64(nlh, SLUICE_STATSA_VALUE, 3);
-	mnl_attr_nest_end(nlh, nest);
+	put_stat(nlh, SLUICE_STATSA_DROP, "no_route", 12);
+	put_stat(nlh, SLUICE_STATSA_POOL, "mbufs_in_use", 512);
+	put_stat(nlh, SLUICE_STATSA_NAT, "sessions_created", 5);
+	put_stat(nlh, SLUICE_STATSA_CTL, "clients_dropped", 3);
 	p = mem_printer(true);
 	pr_stats_begin(&p);
 	assert_int_equal(nl_parse_stats(nlh, (nl_stat_fn)pr_stat, &p), 0);
@@ -694,6 +630,35 @@ test_print_nat_stats(void **state)
 	assert_string_equal(out, "{\"drops\":{\"no_route\":12},\"nat\":{\"sessions_created\":5},"
 			    "\"pool\":{\"mbufs_in_use\":512},\"control\":{\"clients_dropped\":3},"
 			    "\"host\":{}}\n");
+}
+
+/* An NLMSG_ERROR's start in b: the header and a struct nlmsgerr whose echo
+ * of the request takes echo_len bytes (the request's header when capped,
+ * all of it when not), zero until the caller copies the request in. */
+static struct nlmsgerr *
+put_error(void *b, uint16_t flags, int err, size_t echo_len)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(b);
+	struct nlmsgerr *e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e) - sizeof(e->msg) + echo_len);
+
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = flags;
+	e->error = err;
+	return e;
+}
+
+/* A client on one end of a fresh socketpair; the other end, *server, is
+ * for the test or its fake server to answer on. */
+static void
+connect_pair(struct ctl_conn *c, int *server)
+{
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	c->fd = sv[0];
+	c->rbuf = malloc(SLUICE_MSG_MAX);
+	assert_non_null(c->rbuf);
+	*server = sv[1];
 }
 
 struct refuser {
@@ -726,47 +691,36 @@ test_refused_connection(void **state)
 	const char *why = "the dataplane serves 128 control clients, its most";
 	char dg[256], req[NLMSG_HDRLEN];
 	struct nlmsghdr *nlh = (struct nlmsghdr *)dg, *r = (struct nlmsghdr *)req;
-	struct nlattr *a;
-	struct nlmsgerr *e;
 
 	(void)state;
+	/* about no request: sequence 0, the echoed header empty; zeroed
+	 * first, as libmnl leaves the attribute's padding as it was */
 	memset(dg, 0, sizeof(dg));
-	nlh->nlmsg_type = NLMSG_ERROR;
-	nlh->nlmsg_flags = NLM_F_CAPPED | NLM_F_ACK_TLVS;
-	nlh->nlmsg_len = NLMSG_HDRLEN + sizeof(*e);
-	e = NLMSG_DATA(nlh);
-	e->error = -EUSERS;
-	a = (struct nlattr *)(dg + nlh->nlmsg_len);
-	a->nla_type = NLMSGERR_ATTR_MSG;
-	a->nla_len = (uint16_t)(NLA_HDRLEN + strlen(why) + 1);
-	memcpy((char *)a + NLA_HDRLEN, why, strlen(why) + 1);
-	nlh->nlmsg_len += NLA_ALIGN(a->nla_len);
+	put_error(dg, NLM_F_CAPPED | NLM_F_ACK_TLVS, -EUSERS, sizeof(struct nlmsghdr));
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, why);
 	memset(req, 0, sizeof(req));
 	r->nlmsg_len = NLMSG_HDRLEN;
 	r->nlmsg_type = NLMSG_NOOP;
 
 	for (int unread = 0; unread < 2; unread++) {
 		struct ctl_conn c = { .seq = 41 };
-		int sv[2];
+		int server;
 
-		assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
-		c.fd = sv[0];
-		c.rbuf = malloc(SLUICE_MSG_MAX);
-		assert_non_null(c.rbuf);
+		connect_pair(&c, &server);
 		if (unread) {
-			struct refuser rf = { .fd = sv[1], .dg = dg, .len = nlh->nlmsg_len };
+			struct refuser rf = { .fd = server, .dg = dg, .len = nlh->nlmsg_len };
 			pthread_t th;
 
 			assert_int_equal(pthread_create(&th, NULL, refuse_after_request, &rf), 0);
 			assert_int_equal(ctl_request(&c, r), -EUSERS);
 			pthread_join(th, NULL);
 		} else {
-			assert_int_equal(send(sv[1], dg, nlh->nlmsg_len, 0), (ssize_t)nlh->nlmsg_len);
-			close(sv[1]);
+			assert_int_equal(send(server, dg, nlh->nlmsg_len, 0), (ssize_t)nlh->nlmsg_len);
+			close(server);
 			assert_int_equal(ctl_request(&c, r), -EUSERS);
 		}
 		assert_string_equal(ctl_error(&c, RTM_GETROUTE, -EUSERS), why);
-		close(sv[0]);
+		close(c.fd);
 		free(c.rbuf);
 	}
 	assert_true(ctl_lost(-EUSERS));
@@ -786,18 +740,14 @@ static void
 answer(int fd, const struct nlmsghdr *req, int err, const char *why)
 {
 	char b[256];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(b);
-	struct nlmsgerr *e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+	struct nlmsghdr *nlh = (struct nlmsghdr *)b;
+	struct nlmsgerr *e = put_error(b, why ? NLM_F_CAPPED | NLM_F_ACK_TLVS : NLM_F_CAPPED, err,
+				       sizeof(*req));
 
-	nlh->nlmsg_type = NLMSG_ERROR;
-	nlh->nlmsg_flags = NLM_F_CAPPED;
 	nlh->nlmsg_seq = req->nlmsg_seq;
-	e->error = err;
 	e->msg = *req;
-	if (why) {
-		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+	if (why)
 		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, why);
-	}
 	assert_int_equal(send(fd, b, nlh->nlmsg_len, 0), (ssize_t)nlh->nlmsg_len);
 }
 
@@ -850,24 +800,30 @@ on_err(void *arg, uint32_t tag, uint16_t type, int err, const char *msg)
 	nfailed++;
 }
 
+/* The pipeline under test, its client's requests answered by f in
+ * thread th, its failures recorded by on_err. */
+static struct ctl_pipe *
+pipe_to_fake(struct ctl_conn *c, struct fake *f, pthread_t *th)
+{
+	struct ctl_pipe *p = malloc(sizeof(*p));
+
+	nfailed = 0;
+	connect_pair(c, &f->fd);
+	assert_int_equal(pthread_create(th, NULL, fake_server, f), 0);
+	assert_int_equal(ctl_pipe_init(p, c, on_err, NULL), 0);
+	return p;
+}
+
 static void
 test_pipeline(void **state)
 {
 	enum { N = 200000 };
-	int sv[2];
 	pthread_t th;
 	struct fake f = { .fail_dst = IP(10, 1, 0, 0) };	/* line 257 */
 	struct ctl_conn c = { .seq = 1000 };
-	struct ctl_pipe *p = malloc(sizeof(*p));
+	struct ctl_pipe *p = pipe_to_fake(&c, &f, &th);
 
 	(void)state;
-	nfailed = 0;
-	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
-	f.fd = sv[1];
-	c.fd = sv[0];
-	c.rbuf = malloc(SLUICE_MSG_MAX);
-	assert_int_equal(pthread_create(&th, NULL, fake_server, &f), 0);
-	assert_int_equal(ctl_pipe_init(p, &c, on_err, NULL), 0);
 	for (uint32_t i = 0; i < N; i++) {
 		struct ctl_route r = { .dst = IP(10, 0, 0, 0) + (i << 8), .dst_len = 24,
 				       .type = RTN_UNICAST, .gw = IP(192, 168, 1, 254) };
@@ -885,7 +841,7 @@ test_pipeline(void **state)
 	assert_string_equal(failed_msg[0], "that route is there already");
 	ctl_pipe_free(p);
 	free(p);
-	close(sv[0]);
+	close(c.fd);
 	pthread_join(th, NULL);
 	assert_int_equal(f.msgs, N);
 	/* packed: one ack per datagram, far fewer datagrams than messages */
@@ -897,20 +853,12 @@ test_pipeline(void **state)
 static void
 test_pipeline_errors_by_tag(void **state)
 {
-	int sv[2];
 	pthread_t th;
 	struct fake f = { .fail_dst = IP(10, 0, 5, 0) };
 	struct ctl_conn c = { .seq = 0xfffffff0u };	/* seq wraps during the run */
-	struct ctl_pipe *p = malloc(sizeof(*p));
+	struct ctl_pipe *p = pipe_to_fake(&c, &f, &th);
 
 	(void)state;
-	nfailed = 0;
-	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
-	f.fd = sv[1];
-	c.fd = sv[0];
-	c.rbuf = malloc(SLUICE_MSG_MAX);
-	assert_int_equal(pthread_create(&th, NULL, fake_server, &f), 0);
-	assert_int_equal(ctl_pipe_init(p, &c, on_err, NULL), 0);
 	for (uint32_t i = 0; i < 100; i++) {
 		struct ctl_route r = { .dst = IP(10, 0, 0, 0) + ((i % 10) << 8), .dst_len = 24,
 				       .type = RTN_UNICAST, .gw = IP(192, 168, 1, 254) };
@@ -926,7 +874,7 @@ test_pipeline_errors_by_tag(void **state)
 		assert_string_equal(failed_msg[i], "");	/* no extended ack */
 	}
 	/* the server going away is reported, not waited for */
-	shutdown(sv[0], SHUT_WR);
+	shutdown(c.fd, SHUT_WR);
 	pthread_join(th, NULL);
 	ctl_pipe_commit(p, nl_route(ctl_pipe_room(p), RTM_NEWROUTE, 0,
 				    &(struct ctl_route){ .type = RTN_BLACKHOLE }), 1);
@@ -934,7 +882,7 @@ test_pipeline_errors_by_tag(void **state)
 	assert_true(ctl_lost(p->fatal));
 	ctl_pipe_free(p);
 	free(p);
-	close(sv[0]);
+	close(c.fd);
 	free(c.rbuf);
 }
 
@@ -947,17 +895,13 @@ test_ext_ack_msg(void **state)
 	struct ctl_route r = { .dst = IP(10, 0, 0, 0), .dst_len = 8, .type = RTN_UNICAST,
 			       .gw = IP(192, 168, 1, 254) };
 	struct nlmsghdr *req = nl_route(buf, RTM_NEWROUTE, NLM_F_CREATE, &r);
-	struct nlmsghdr *nlh;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)b;
 	struct nlmsgerr *e;
 	struct ctl_conn c = { .fd = -1 };
 
 	(void)state;
 	/* capped */
-	nlh = mnl_nlmsg_put_header(b);
-	nlh->nlmsg_type = NLMSG_ERROR;
-	nlh->nlmsg_flags = NLM_F_CAPPED | NLM_F_ACK_TLVS;
-	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
-	e->error = -EINVAL;
+	e = put_error(b, NLM_F_CAPPED | NLM_F_ACK_TLVS, -EINVAL, sizeof(*req));
 	e->msg = *req;
 	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, 20);		/* skipped */
 	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "frame size 9018 > 1518");
@@ -968,11 +912,7 @@ test_ext_ack_msg(void **state)
 
 	/* not capped: the request's payload comes before the TLVs; the final
 	 * period goes (iproute2 adds one only when it is missing) */
-	nlh = mnl_nlmsg_put_header(b);
-	nlh->nlmsg_type = NLMSG_ERROR;
-	nlh->nlmsg_flags = NLM_F_ACK_TLVS;
-	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e) - sizeof(*req) + req->nlmsg_len);
-	e->error = -EINVAL;
+	e = put_error(b, NLM_F_ACK_TLVS, -EINVAL, req->nlmsg_len);
 	memcpy(&e->msg, req, req->nlmsg_len);
 	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "Nexthop has invalid gateway.");
 	assert_string_equal(ctl_ext_ack_msg(nlh, msg, sizeof(msg)), "Nexthop has invalid gateway");
@@ -980,11 +920,7 @@ test_ext_ack_msg(void **state)
 	e->msg.nlmsg_len = 4000;
 	assert_string_equal(ctl_ext_ack_msg(nlh, msg, sizeof(msg)), "");
 	/* a string without its NUL is no message */
-	nlh = mnl_nlmsg_put_header(b);
-	nlh->nlmsg_type = NLMSG_ERROR;
-	nlh->nlmsg_flags = NLM_F_CAPPED | NLM_F_ACK_TLVS;
-	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
-	e->error = -EINVAL;
+	put_error(b, NLM_F_CAPPED | NLM_F_ACK_TLVS, -EINVAL, sizeof(*req));
 	mnl_attr_put(nlh, NLMSGERR_ATTR_MSG, 3, "abc");
 	assert_string_equal(ctl_ext_ack_msg(nlh, msg, sizeof(msg)), "");
 
