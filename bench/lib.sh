@@ -154,6 +154,25 @@ bench_range() {
 	printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f–%.2f", lo, hi }'
 }
 
+# bench_cell "A..." "B..." RATIO: a ratio cell, RATIO (the medians' ratio)
+# and the rounds' own ratios A[i]/B[i] ("rounds: median M, lo–hi"), a
+# round with a 0 (failed) left out.  The two peers of a round ran within
+# seconds of each other, so on a host whose speed moves from minute to
+# minute the rounds' median is the steadier figure: a slow stretch under
+# one program's rounds and not the other's moves the medians' ratio but
+# few of the rounds'.
+bench_cell() {
+	local r
+	r=$(paste -d' ' <(printf '%s\n' $1) <(printf '%s\n' $2) |
+		awk '$1 > 0 && $2 > 0 { printf "%.4f\n", $1 / $2 }')
+	if [ -z "$r" ]; then
+		echo "$3"
+		return
+	fi
+	# shellcheck disable=SC2086
+	echo "$3 (rounds: median $(bench_median $r), $(bench_range $r))"
+}
+
 # bench_pcap FLOWS FILE [DST_MAC] [SIZE]: FLOWS distinct 64-byte (SIZE:
 # frame length without FCS - 4, default 60) UDP frames, one per flow, to
 # 198.18.1.0/24 (l3fwd's default route to port 1) from 172.16.0.0/12,
@@ -579,9 +598,11 @@ bench_fwd_ab() {
 	done
 	bench_say "   $name: sluice $(bench_range "${ra[@]}"), peer $(bench_range "${rb[@]}") Mpps"
 	ma=$(bench_median "${ra[@]}") mb=$(bench_median "${rb[@]}")
-	bench_row "$name" "$ma Mpps" "$mb Mpps" "$(bench_ratio "$mb" "$ma")"
+	bench_row "$name" "$ma Mpps" "$mb Mpps" \
+		"$(bench_cell "${ra[*]}" "${rb[*]}" "$(bench_ratio "$mb" "$ma")")"
 	ma=$(bench_median "${ca[@]}") mb=$(bench_median "${cb[@]}")
-	bench_row "cycles/packet, $name; ratio l3fwd/sluice" "$ma" "$mb" "$(bench_ratio "$ma" "$mb")"
+	bench_row "cycles/packet, $name; ratio l3fwd/sluice" "$ma" "$mb" \
+		"$(bench_cell "${cb[*]}" "${ca[*]}" "$(bench_ratio "$ma" "$mb")")"
 }
 
 # bench_ab NAME A_CMD B_CMD: BENCH_ROUNDS of A then B, each a command line
@@ -595,6 +616,6 @@ bench_ab() {
 	done
 	bench_say "   $name: sluice $(bench_range "${va[@]}"), peer $(bench_range "${vb[@]}") Mpps"
 	bench_row "$name" "$(bench_median "${va[@]}") Mpps" "$(bench_median "${vb[@]}") Mpps" \
-		"$(awk -v a="$(bench_median "${va[@]}")" -v b="$(bench_median "${vb[@]}")" \
-			'BEGIN { if (b > 0) printf "%.2f", a / b; else print "—" }')"
+		"$(bench_cell "${va[*]}" "${vb[*]}" \
+			"$(bench_ratio "$(bench_median "${vb[@]}")" "$(bench_median "${va[@]}")")")"
 }
